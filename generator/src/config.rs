@@ -1,0 +1,142 @@
+//! `site.toml`: the portal's settings. This module never reads datasets or templates.
+
+use crate::error::{Error, Result, toml_error};
+use crate::lang::{Lang, Text};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The portal's settings, from `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The portal's name.
+    pub title: Text,
+    /// One or two sentences on what the portal holds.
+    #[serde(default)]
+    pub description: Text,
+    /// The absolute URL the site is published at, e.g. `https://data.example.go.th/`.
+    pub base_url: String,
+    /// The language served at `/` (`th`).
+    #[serde(default = "default_language")]
+    pub default_language: Lang,
+    /// Every language the portal is published in; the others are served at `/<code>/`.
+    #[serde(default = "all_languages")]
+    pub languages: Vec<Lang>,
+    /// The theme folder under `themes/` (`default` is built in).
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Where `sala build` writes the site, relative to the portal folder.
+    #[serde(default = "default_output")]
+    pub output_dir: String,
+    /// Who runs the portal and how citizens reach them.
+    #[serde(default)]
+    pub contact: Contact,
+    /// Whether raw HTML in markdown pages is kept (otherwise it is sanitised).
+    #[serde(default)]
+    pub allow_raw_html: bool,
+}
+
+/// How citizens reach the portal's team.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The team's name.
+    #[serde(default)]
+    pub name: Text,
+    /// E-mail address for questions and data requests.
+    #[serde(default)]
+    pub email: String,
+    /// A web page or form for feedback (http, https or mailto).
+    #[serde(default)]
+    pub feedback_url: String,
+}
+
+fn default_language() -> Lang {
+    Lang::Th
+}
+fn all_languages() -> Vec<Lang> {
+    Lang::ALL.to_vec()
+}
+fn default_theme() -> String {
+    "default".to_string()
+}
+fn default_output() -> String {
+    "public".to_string()
+}
+
+impl SiteConfig {
+    /// Parses and checks the text of a `site.toml`; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<SiteConfig> {
+        let mut config: SiteConfig =
+            toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        config.check()?;
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        Ok(config)
+    }
+
+    /// Reads and parses `<root>/site.toml`.
+    pub fn load(root: &Path) -> Result<SiteConfig> {
+        let path = root.join("site.toml");
+        if !path.is_file() {
+            return Err(Error::MissingSiteConfig { root: root.to_path_buf() });
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        SiteConfig::parse(&text, &path)
+    }
+
+    fn check(&self) -> Result<()> {
+        let bad = |message: String| Err(Error::Config { message });
+        if self.title.is_empty() {
+            return bad("title is empty: give the portal's name, e.g. title = { th = \"…\", en = \"…\" }".into());
+        }
+        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
+            return bad(format!(
+                "base_url = {:?} is not an absolute http(s) URL: write the address the site is published at, e.g. \"https://data.example.go.th/\"",
+                self.base_url
+            ));
+        }
+        if !self.languages.contains(&self.default_language) {
+            return bad(format!(
+                "default_language = \"{}\" is not in languages: add it to languages",
+                self.default_language
+            ));
+        }
+        let out = Path::new(&self.output_dir);
+        if self.output_dir.trim().is_empty()
+            || out.is_absolute()
+            || out.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return bad(format!(
+                "output_dir = {:?} must be a folder name inside the portal, e.g. \"public\"",
+                self.output_dir
+            ));
+        }
+        if ["datasets", "content", "themes"].contains(&self.output_dir.trim_end_matches('/')) {
+            return bad(format!(
+                "output_dir = {:?} is a source folder: the build would replace it; use another name, e.g. \"public\"",
+                self.output_dir
+            ));
+        }
+        if !self.theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || self.theme.is_empty()
+        {
+            return bad(format!("theme = {:?} must be a folder name under themes/", self.theme));
+        }
+        if !self.contact.feedback_url.is_empty() && !crate::urls::is_safe_link(&self.contact.feedback_url) {
+            return bad(format!(
+                "contact.feedback_url = {:?}: links must start with https://, http:// or mailto:",
+                self.contact.feedback_url
+            ));
+        }
+        Ok(())
+    }
+
+    /// The languages in publishing order: the default first, then the others as listed.
+    pub fn languages_in_order(&self) -> Vec<Lang> {
+        let mut langs = vec![self.default_language];
+        langs.extend(self.languages.iter().copied().filter(|l| *l != self.default_language));
+        langs
+    }
+}

@@ -1,0 +1,197 @@
+//! Printing a [`Report`]: one function per output format, all from the same diagnostics.
+
+use super::{Diagnostic, Report, Severity};
+use crate::lang::{Lang, Text};
+use std::fmt::Write;
+
+/// An output format for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people: grouped per file, with the value, rule and fix.
+    Human,
+    /// One line per problem: `file:row:col: error[code] message`.
+    Concise,
+    /// A JSON document (see the README for its shape).
+    Json,
+    /// GitHub Actions workflow commands, shown as annotations on a pull request.
+    Github,
+}
+
+/// Renders `report` in `format`; messages in `lang`; `color` adds ANSI colours (human only).
+pub fn render(report: &Report, format: Format, lang: Lang, color: bool) -> String {
+    match format {
+        Format::Human => human(report, lang, color),
+        Format::Concise => concise(report, lang),
+        Format::Json => json(report),
+        Format::Github => github(report, lang),
+    }
+}
+
+fn label(lang: Lang, th: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Th => th,
+        Lang::En => en,
+    }
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// `file:row:col` (row and column only where known).
+fn position(d: &Diagnostic) -> String {
+    let mut s = d.location.file.display().to_string();
+    if let Some(row) = d.location.row {
+        let _ = write!(s, ":{row}");
+        if let Some(col) = d.location.column_number {
+            let _ = write!(s, ":{col}");
+        }
+    }
+    s
+}
+
+/// "row 14, column F (amount)" in the chosen language.
+fn where_in_table(d: &Diagnostic, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if let Some(row) = d.location.row {
+        let word = if d.location.column.is_some() || d.location.file.extension().is_some_and(|e| e == "csv") {
+            label(lang, "แถว", "row")
+        } else {
+            label(lang, "บรรทัด", "line")
+        };
+        parts.push(format!("{word} {row}"));
+    }
+    if let Some(name) = &d.location.column {
+        let letter = d.location.column_letter().unwrap_or_default();
+        parts.push(format!("{} {letter} ({name})", label(lang, "คอลัมน์", "column")));
+    }
+    parts.join(", ")
+}
+
+fn human(report: &Report, lang: Lang, color: bool) -> String {
+    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    let mut out = String::new();
+    let mut current_file = None;
+    for d in &report.diagnostics {
+        if current_file != Some(&d.location.file) {
+            if current_file.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{}", paint("1", &d.location.file.display().to_string()));
+            current_file = Some(&d.location.file);
+        }
+        let sev = severity_word(d.severity);
+        let head = paint(if d.severity == Severity::Error { "1;31" } else { "1;33" }, &format!("{sev}[{}]", d.code.as_str()));
+        let place = where_in_table(d, lang);
+        if place.is_empty() {
+            let _ = writeln!(out, "  {head} {}", d.message.get(lang));
+        } else {
+            let _ = writeln!(out, "  {head} {place}: {}", d.message.get(lang));
+        }
+        if let Some(v) = &d.value {
+            let _ = writeln!(out, "    {}: {}", label(lang, "ค่า", "value"), quote(v));
+        }
+        if let Some(r) = &d.rule {
+            let _ = writeln!(out, "    {}: {r}", label(lang, "กฎ", "rule"));
+        }
+        if !d.help.is_empty() {
+            let _ = writeln!(out, "    {}: {}", paint("36", label(lang, "วิธีแก้", "fix")), d.help.get(lang));
+        }
+    }
+    for u in &report.unlisted {
+        let _ = writeln!(
+            out,
+            "{}: {} {} [{}] {}",
+            u.file.display(),
+            label(lang, "และอีก", "and"),
+            u.count,
+            u.code.as_str(),
+            label(lang, "รายการที่ไม่ได้แสดง", "more not listed"),
+        );
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", summary(report, lang));
+    out
+}
+
+/// The closing line: how many errors and warnings.
+pub fn summary(report: &Report, lang: Lang) -> String {
+    let (e, w) = (report.error_count(), report.warning_count());
+    let text = Text::new(
+        format!("พบข้อผิดพลาด {e} รายการ และคำเตือน {w} รายการ"),
+        format!("{e} error(s), {w} warning(s)"),
+    );
+    text.get(lang).to_string()
+}
+
+/// Shows a value so that blanks and odd characters are visible, and long values stay short.
+fn quote(v: &str) -> String {
+    const MAX: usize = 80;
+    let mut s: String = v.chars().take(MAX).collect();
+    if v.chars().count() > MAX {
+        s.push('…');
+    }
+    format!("{s:?}")
+}
+
+fn concise(report: &Report, lang: Lang) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let mut line = format!("{}: {}[{}] {}", position(d), severity_word(d.severity), d.code.as_str(), d.message.get(lang));
+        if let Some(col) = &d.location.column {
+            let _ = write!(line, " (column {col})");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    out
+}
+
+fn json(report: &Report) -> String {
+    let value = serde_json::json!({
+        "errors": report.error_count(),
+        "warnings": report.warning_count(),
+        "diagnostics": report.diagnostics,
+        "unlisted": report.unlisted,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// Escapes a workflow-command property or message (GitHub's own rules).
+fn gh_escape(s: &str, property: bool) -> String {
+    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    if property { s.replace(':', "%3A").replace(',', "%2C") } else { s }
+}
+
+fn github(report: &Report, lang: Lang) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let kind = if d.severity == Severity::Error { "error" } else { "warning" };
+        let mut props = vec![format!("file={}", gh_escape(&d.location.file.display().to_string(), true))];
+        if let Some(row) = d.location.row {
+            props.push(format!("line={row}"));
+        }
+        if let Some(col) = d.location.column_number {
+            props.push(format!("col={col}"));
+        }
+        props.push(format!("title={}", gh_escape(d.code.as_str(), true)));
+        let mut message = String::new();
+        let place = where_in_table(d, lang);
+        if !place.is_empty() {
+            let _ = write!(message, "{place}: ");
+        }
+        message.push_str(d.message.get(lang));
+        if let Some(v) = &d.value {
+            let _ = write!(message, "\n{}: {}", label(lang, "ค่า", "value"), quote(v));
+        }
+        if !d.help.is_empty() {
+            let _ = write!(message, "\n{}: {}", label(lang, "วิธีแก้", "fix"), d.help.get(lang));
+        }
+        let _ = writeln!(out, "::{kind} {}::{}", props.join(","), gh_escape(&message, false));
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! Languages and bilingual text: every user-visible string in Sala exists in Thai and English.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A language a portal is published in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Thai, the default language, served at `/`.
+    Th,
+    /// English, served at `/en/`.
+    En,
+}
+
+impl Lang {
+    /// Every language Sala knows, default first.
+    pub const ALL: [Lang; 2] = [Lang::Th, Lang::En];
+
+    /// The BCP 47 code (`th`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Th => "th",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a BCP 47 code.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "th" => Some(Lang::Th),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A text in Thai and English. In TOML it is either one string (used for both languages)
+/// or a table `{ th = "…", en = "…" }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Text {
+    /// The Thai text.
+    pub th: String,
+    /// The English text.
+    pub en: String,
+}
+
+impl Text {
+    /// A text with both languages given.
+    pub fn new(th: impl Into<String>, en: impl Into<String>) -> Text {
+        Text { th: th.into(), en: en.into() }
+    }
+
+    /// The text in `lang`, falling back to the other language when that one is empty.
+    pub fn get(&self, lang: Lang) -> &str {
+        let (first, second) = match lang {
+            Lang::Th => (&self.th, &self.en),
+            Lang::En => (&self.en, &self.th),
+        };
+        if first.is_empty() { second } else { first }
+    }
+
+    /// True when neither language has any text.
+    pub fn is_empty(&self) -> bool {
+        self.th.trim().is_empty() && self.en.trim().is_empty()
+    }
+
+    /// Every language's text, for checks that must look at all of them.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        [self.th.as_str(), self.en.as_str()].into_iter()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Both(Both),
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Both {
+            #[serde(default)]
+            th: String,
+            #[serde(default)]
+            en: String,
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::One(s) => Ok(Text { th: s.clone(), en: s }),
+            Raw::Both(b) => Ok(Text { th: b.th, en: b.en }),
+        }
+    }
+}
+
+/// A list of words per language (tags, keywords).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextList {
+    /// Thai words.
+    #[serde(default)]
+    pub th: Vec<String>,
+    /// English words.
+    #[serde(default)]
+    pub en: Vec<String>,
+}
+
+impl TextList {
+    /// The words in `lang`, falling back to the other language when that list is empty.
+    pub fn get(&self, lang: Lang) -> &[String] {
+        let (first, second) = match lang {
+            Lang::Th => (&self.th, &self.en),
+            Lang::En => (&self.en, &self.th),
+        };
+        if first.is_empty() { second } else { first }
+    }
+}

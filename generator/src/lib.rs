@@ -1,0 +1,112 @@
+//! Sala (ศาลา) turns a folder of agency datasets — CSV files, Table Schemas and bilingual
+//! metadata — into a static, bilingual open-government data portal.
+//!
+//! The pipeline has one module per stage: [`load`] → [`validate`] → [`model`] → [`render`] →
+//! [`write`]. [`check`] runs the first two, [`build`] all of them.
+
+pub mod config;
+pub mod diagnostic;
+pub mod error;
+pub mod lang;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod urls;
+pub mod validate;
+pub mod write;
+
+use diagnostic::Report;
+use error::Result;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What `sala check` found.
+#[derive(Debug)]
+pub struct Checked {
+    /// The problems, sorted.
+    pub report: Report,
+    /// The site's default language (diagnostics are shown in it unless asked otherwise).
+    pub default_language: lang::Lang,
+    /// How many datasets were read.
+    pub datasets: usize,
+    /// How many data rows were checked.
+    pub rows: usize,
+}
+
+/// Loads and validates the portal at `root` without writing anything.
+pub fn check(root: &Path) -> Result<Checked> {
+    let (source, mut report) = load::load(root)?;
+    let validated = validate::validate(&source);
+    report.merge(validated.report);
+    report.sort();
+    Ok(Checked {
+        report,
+        default_language: source.config.default_language,
+        datasets: source.datasets.len(),
+        rows: rows_read(&source),
+    })
+}
+
+fn rows_read(source: &load::Source) -> usize {
+    source.datasets.iter().flat_map(|d| &d.resources).filter_map(|r| r.table.as_ref()).map(|t| t.rows()).sum()
+}
+
+/// What a build published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    /// The output folder.
+    pub output: PathBuf,
+    /// How many datasets.
+    pub datasets: usize,
+    /// How many data rows.
+    pub rows: usize,
+    /// How many HTML pages.
+    pub pages: usize,
+    /// How many files in all.
+    pub files: usize,
+    /// How many bytes in all.
+    pub bytes: u64,
+    /// How long the build took, in seconds.
+    pub seconds: f64,
+}
+
+/// The outcome of `sala build`: the problems found and, when there were no errors, what was
+/// published.
+#[derive(Debug)]
+pub struct Built {
+    /// The problems found (warnings only, when the site was published).
+    pub report: Report,
+    /// The site's default language.
+    pub default_language: lang::Lang,
+    /// What was written; None when the data had errors and nothing was touched.
+    pub published: Option<Published>,
+}
+
+/// Builds the portal at `root` into `output` (default: the site's `output_dir`). The output
+/// folder is replaced only when the whole build succeeded.
+pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
+    let started = Instant::now();
+    let (source, mut report) = load::load(root)?;
+    let validated = validate::validate(&source);
+    report.merge(validated.report.clone());
+    report.sort();
+    let default_language = source.config.default_language;
+    if report.has_errors() {
+        return Ok(Built { report, default_language, published: None });
+    }
+    let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
+    let rows = rows_read(&source);
+    let site = model::build(source, validated);
+    let files = render::render(&site)?;
+    write::write_site(&output, &files)?;
+    let published = Published {
+        output,
+        datasets: site.datasets.len(),
+        rows,
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok(Built { report, default_language, published: Some(published) })
+}

@@ -1,0 +1,365 @@
+//! The load stage: finds and parses every source file of a portal — `site.toml`, dataset
+//! metadata and schemas, CSV files (decoded, into Polars), markdown pages and the theme.
+//! Nothing is read from outside the portal folder. Problems in one dataset or page become
+//! diagnostics so that every problem is reported in one run.
+
+pub mod content;
+pub mod dataset;
+pub mod schema;
+pub mod table;
+pub mod theme;
+
+use crate::config::SiteConfig;
+use crate::diagnostic::{Code, Diagnostic, Location, Report};
+use crate::error::{Error, Result};
+use crate::lang::Text;
+use content::PageSource;
+use dataset::{DatasetMeta, ResourceMeta, SchemaSource};
+use rayon::prelude::*;
+use schema::Schema;
+use std::path::{Component, Path, PathBuf};
+use table::RawTable;
+use theme::Theme;
+
+/// Everything a portal's folder holds, parsed.
+#[derive(Debug)]
+pub struct Source {
+    /// The portal folder (canonical).
+    pub root: PathBuf,
+    /// `site.toml`.
+    pub config: SiteConfig,
+    /// The datasets whose metadata parsed, sorted by id.
+    pub datasets: Vec<DatasetSource>,
+    /// The markdown pages, sorted by slug and language.
+    pub pages: Vec<PageSource>,
+    /// The theme.
+    pub theme: Theme,
+}
+
+/// A dataset's folder, parsed.
+#[derive(Debug)]
+pub struct DatasetSource {
+    /// The folder's name, which is the dataset's id.
+    pub id: String,
+    /// `datasets/<id>/dataset.toml`, relative to the portal folder.
+    pub meta_file: PathBuf,
+    /// The metadata.
+    pub meta: DatasetMeta,
+    /// The resources whose schema could be read.
+    pub resources: Vec<ResourceSource>,
+}
+
+/// One data file with its schema.
+#[derive(Debug)]
+pub struct ResourceSource {
+    /// The metadata from `dataset.toml`.
+    pub meta: ResourceMeta,
+    /// The Table Schema.
+    pub schema: Schema,
+    /// The CSV file, relative to the portal folder.
+    pub file: PathBuf,
+    /// The file's cells, when it could be read.
+    pub table: Option<RawTable>,
+}
+
+/// Reads a portal. Errors are fatal problems (no `site.toml`, a broken theme); everything
+/// wrong inside datasets and pages comes back in the report.
+pub fn load(root: &Path) -> Result<(Source, Report)> {
+    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let config = SiteConfig::load(&root)?;
+    let theme = Theme::load(&root, &config.theme)?;
+    let mut report = Report::default();
+
+    let dataset_dirs = list_dataset_dirs(&root)?;
+    let loaded: Vec<(Option<DatasetSource>, Report)> =
+        dataset_dirs.par_iter().map(|(id, dir)| load_dataset(&root, id, dir)).collect();
+    let mut datasets = Vec::new();
+    for (dataset, r) in loaded {
+        report.merge(r);
+        datasets.extend(dataset);
+    }
+
+    let pages = load_pages(&root, &config, &mut report)?;
+    Ok((Source { root, config, datasets, pages, theme }, report))
+}
+
+fn list_dataset_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let dir = root.join("datasets");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
+        if entry.file_type().is_dir() {
+            let id = entry.file_name().to_string_lossy().into_owned();
+            if id.starts_with('.') {
+                continue;
+            }
+            dirs.push((id, entry.into_path()));
+        }
+    }
+    Ok(dirs)
+}
+
+/// True for ids and resource names Sala puts in URLs: lowercase ASCII, digits, `-`, `_`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn load_dataset(root: &Path, id: &str, dir: &Path) -> (Option<DatasetSource>, Report) {
+    let mut report = Report::default();
+    let meta_path = dir.join("dataset.toml");
+    let meta_file = relative(root, &meta_path);
+    if !is_valid_id(id) {
+        report.push(Diagnostic::error(
+            Code::MetadataError,
+            Location::file(relative(root, dir)),
+            Text::new(
+                format!("ชื่อโฟลเดอร์ \"{id}\" ใช้เป็นรหัสชุดข้อมูลไม่ได้"),
+                format!("the folder name \"{id}\" cannot be a dataset id"),
+            ),
+            Text::new(
+                "ตั้งชื่อโฟลเดอร์ด้วยอักษรอังกฤษตัวเล็ก ตัวเลข และ - เช่น budget-2567 เพราะจะเป็นที่อยู่เว็บของชุดข้อมูล",
+                "name the folder with lowercase a-z, digits and '-', e.g. budget-2567: it becomes the dataset's web address",
+            ),
+        ));
+        return (None, report);
+    }
+    if !meta_path.is_file() {
+        report.push(Diagnostic::error(
+            Code::MissingFile,
+            Location::file(&meta_file),
+            Text::new("โฟลเดอร์ชุดข้อมูลไม่มีไฟล์ dataset.toml", "the dataset folder has no dataset.toml"),
+            Text::new(
+                "เพิ่ม dataset.toml ที่อธิบายชุดข้อมูล (ดู docs/formats.md) หรือสร้างด้วย `sala infer ไฟล์.csv`",
+                "add a dataset.toml describing the dataset (see docs/formats.md), or create one with `sala infer file.csv`",
+            ),
+        ));
+        return (None, report);
+    }
+    let text = match std::fs::read(&meta_path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                report.push(Diagnostic::error(
+                    Code::EncodingError,
+                    Location::file(&meta_file),
+                    Text::new("dataset.toml ไม่ได้เข้ารหัสเป็น UTF-8", "dataset.toml is not UTF-8 text"),
+                    Text::new("บันทึกไฟล์ใหม่เป็น UTF-8", "save the file again as UTF-8"),
+                ));
+                return (None, report);
+            }
+        },
+        Err(e) => {
+            report.push(io_diagnostic(&meta_file, &e));
+            return (None, report);
+        }
+    };
+    let meta: DatasetMeta = match toml::from_str(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            let (line, col) = e.span().map_or((1, 1), |s| crate::error::line_col(&text, s.start));
+            report.push(Diagnostic::error(
+                Code::MetadataError,
+                Location::line(&meta_file, line, col),
+                Text::new(format!("dataset.toml ผิดรูปแบบ: {}", e.message().trim()), format!("dataset.toml is not valid: {}", e.message().trim())),
+                Text::new(
+                    "แก้บรรทัดที่ระบุตามรูปแบบใน docs/formats.md (ชื่อคีย์สะกดถูก ข้อความอยู่ในเครื่องหมายคำพูด)",
+                    "fix the line shown following docs/formats.md (keys spelt right, text in double quotes)",
+                ),
+            ));
+            return (None, report);
+        }
+    };
+    let resources: Vec<ResourceSource> = meta
+        .resources
+        .iter()
+        .filter_map(|r| load_resource(root, dir, &meta_file, r, &mut report))
+        .collect();
+    (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources }), report)
+}
+
+fn io_diagnostic(file: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        Code::MissingFile,
+        Location::file(file),
+        Text::new(format!("อ่านไฟล์ไม่ได้: {e}"), format!("the file cannot be read: {e}")),
+        Text::new("ตรวจว่าไฟล์มีอยู่และเปิดอ่านได้", "check that the file exists and can be read"),
+    )
+}
+
+/// Resolves `name` (as written in dataset.toml) inside the dataset folder, refusing anything
+/// that leaves the portal folder (`..`, absolute paths, links pointing out).
+fn resolve_inside(root: &Path, dir: &Path, meta_file: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
+    let escape = || {
+        Diagnostic::error(
+            Code::PathEscape,
+            Location::file(meta_file),
+            Text::new(
+                format!("\"{name}\" ชี้ออกไปนอกโฟลเดอร์ของพอร์ทัล"),
+                format!("\"{name}\" points outside the portal folder"),
+            ),
+            Text::new(
+                "วางไฟล์ไว้ในโฟลเดอร์ของชุดข้อมูล แล้วเขียนเฉพาะชื่อไฟล์ เช่น path = \"data.csv\"",
+                "put the file in the dataset's folder and give just its name, e.g. path = \"data.csv\"",
+            ),
+        )
+    };
+    let p = Path::new(name);
+    if name.trim().is_empty() || p.is_absolute() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(escape());
+    }
+    let joined = dir.join(p);
+    if !joined.exists() {
+        return Err(Diagnostic::error(
+            Code::MissingFile,
+            Location::file(meta_file),
+            Text::new(
+                format!("ไม่พบไฟล์ \"{name}\" ในโฟลเดอร์ของชุดข้อมูล"),
+                format!("the file \"{name}\" is not in the dataset's folder"),
+            ),
+            Text::new(
+                "ตรวจการสะกดชื่อไฟล์ (ตัวพิมพ์เล็ก-ใหญ่ต่างกัน) หรือเพิ่มไฟล์ลงในโฟลเดอร์",
+                "check the file name's spelling (capitals matter) or add the file to the folder",
+            ),
+        ));
+    }
+    let canonical = joined.canonicalize().map_err(|e| io_diagnostic(&relative(root, &joined), &e))?;
+    if !canonical.starts_with(root) {
+        return Err(escape());
+    }
+    Ok(canonical)
+}
+
+fn load_resource(
+    root: &Path,
+    dir: &Path,
+    meta_file: &Path,
+    meta: &ResourceMeta,
+    report: &mut Report,
+) -> Option<ResourceSource> {
+    if !is_valid_id(&meta.name) {
+        report.push(Diagnostic::error(
+            Code::MetadataError,
+            Location::file(meta_file),
+            Text::new(
+                format!("ชื่อทรัพยากร \"{}\" ใช้ไม่ได้", meta.name),
+                format!("the resource name \"{}\" cannot be used", meta.name),
+            ),
+            Text::new(
+                "ใช้อักษรอังกฤษตัวเล็ก ตัวเลข - หรือ _ เพราะชื่อนี้จะเป็นชื่อไฟล์ดาวน์โหลด",
+                "use lowercase a-z, digits, '-' or '_': the name becomes the download's file name",
+            ),
+        ));
+        return None;
+    }
+    let schema = match &meta.schema {
+        SchemaSource::Inline(s) => s.clone(),
+        SchemaSource::File(name) => {
+            let path = match resolve_inside(root, dir, meta_file, name) {
+                Ok(p) => p,
+                Err(d) => {
+                    report.push(d);
+                    return None;
+                }
+            };
+            let schema_file = relative(root, &path);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    report.push(io_diagnostic(&schema_file, &e));
+                    return None;
+                }
+            };
+            match serde_json::from_str::<Schema>(&text) {
+                Ok(s) => s,
+                Err(e) => {
+                    report.push(Diagnostic::error(
+                        Code::SchemaError,
+                        Location::line(&schema_file, e.line(), e.column()),
+                        Text::new(format!("schema ผิดรูปแบบ: {e}"), format!("the schema is not valid: {e}")),
+                        Text::new(
+                            "แก้ตามรูปแบบ Frictionless Table Schema (fields แต่ละช่องมี name และ type)",
+                            "follow the Frictionless Table Schema format (each of fields has a name and a type)",
+                        ),
+                    ));
+                    return None;
+                }
+            }
+        }
+    };
+    let path = match resolve_inside(root, dir, meta_file, &meta.path) {
+        Ok(p) => p,
+        Err(d) => {
+            report.push(d);
+            return None;
+        }
+    };
+    let file = relative(root, &path);
+    let table = match std::fs::read(&path) {
+        Err(e) => {
+            report.push(io_diagnostic(&file, &e));
+            None
+        }
+        Ok(bytes) => match table::read_csv(&bytes, meta.encoding.as_deref(), &file) {
+            Ok((table, warnings)) => {
+                for w in warnings {
+                    report.push(w);
+                }
+                Some(table)
+            }
+            Err(d) => {
+                report.push(d);
+                None
+            }
+        },
+    };
+    Some(ResourceSource { meta: meta.clone(), schema, file, table })
+}
+
+fn load_pages(root: &Path, config: &SiteConfig, report: &mut Report) -> Result<Vec<PageSource>> {
+    let dir = root.join("content");
+    let mut pages = Vec::new();
+    if !dir.is_dir() {
+        return Ok(pages);
+    }
+    for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let file = relative(root, entry.path());
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let text = match std::fs::read(entry.path()).map(String::from_utf8) {
+            Ok(Ok(t)) => t,
+            Ok(Err(_)) => {
+                report.push(Diagnostic::error(
+                    Code::EncodingError,
+                    Location::file(&file),
+                    Text::new("หน้านี้ไม่ได้เข้ารหัสเป็น UTF-8", "the page is not UTF-8 text"),
+                    Text::new("บันทึกไฟล์ใหม่เป็น UTF-8", "save the file again as UTF-8"),
+                ));
+                continue;
+            }
+            Err(e) => {
+                report.push(io_diagnostic(&file, &e));
+                continue;
+            }
+        };
+        match content::parse_page(&text, rel, &file, config.default_language) {
+            Ok(page) if page.front.draft => {}
+            Ok(page) => pages.push(page),
+            Err(d) => report.push(d),
+        }
+    }
+    pages.sort_by(|a, b| (&a.slug, a.lang).cmp(&(&b.slug, b.lang)));
+    Ok(pages)
+}

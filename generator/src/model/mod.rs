@@ -1,0 +1,198 @@
+//! The model stage: turns what was loaded and validated into the `Site` that is published —
+//! datasets with their typed tables, the agencies from the registry, pages. Pure data: no
+//! HTML and no file system.
+
+pub mod format;
+pub mod value;
+
+use crate::config::SiteConfig;
+use crate::lang::{Lang, Text};
+use crate::load::content::FrontMatter;
+use crate::load::dataset::DatasetMeta;
+use crate::load::schema::Schema;
+use crate::load::theme::Theme;
+use crate::load::Source;
+use crate::urls::Urls;
+use crate::validate::{AGENCY_REGISTRY, Validated};
+use polars::prelude::DataFrame;
+
+/// A portal ready to render.
+#[derive(Debug)]
+pub struct Site {
+    /// `site.toml`.
+    pub config: SiteConfig,
+    /// Builds every URL.
+    pub urls: Urls,
+    /// The languages, default first.
+    pub languages: Vec<Lang>,
+    /// The datasets, sorted by id.
+    pub datasets: Vec<Dataset>,
+    /// The agencies and ministries from the registry, sorted by code.
+    pub agencies: Vec<Agency>,
+    /// The markdown pages, sorted by slug and language.
+    pub pages: Vec<Page>,
+    /// The theme.
+    pub theme: Theme,
+}
+
+/// A published dataset.
+#[derive(Debug)]
+pub struct Dataset {
+    /// The id (folder name), used in URLs.
+    pub id: String,
+    /// The metadata.
+    pub meta: DatasetMeta,
+    /// The data files.
+    pub resources: Vec<Resource>,
+}
+
+/// A published data file.
+#[derive(Debug)]
+pub struct Resource {
+    /// The name used in download URLs.
+    pub name: String,
+    /// Its human name.
+    pub title: Text,
+    /// What it holds.
+    pub description: Text,
+    /// The schema.
+    pub schema: Schema,
+    /// The data, typed per the schema.
+    pub frame: DataFrame,
+}
+
+impl Resource {
+    /// How many rows it has.
+    pub fn rows(&self) -> usize {
+        self.frame.height()
+    }
+}
+
+/// An agency or ministry from the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    /// The registry code.
+    pub code: String,
+    /// The usual name.
+    pub name: Text,
+    /// The legal title.
+    pub legal_title: Text,
+    /// The parent ministry's code (None for a ministry).
+    pub parent: Option<String>,
+    /// The institutional form code (`ministry`, `department`, …).
+    pub form: String,
+    /// The official website.
+    pub website: String,
+    /// The responsible minister's position.
+    pub minister: Text,
+    /// What the agency is for.
+    pub mandate: Text,
+    /// The law that establishes it.
+    pub enabling_act: Text,
+}
+
+impl Agency {
+    /// True for a ministry (a registry row without a parent).
+    pub fn is_ministry(&self) -> bool {
+        self.parent.is_none()
+    }
+}
+
+/// A markdown page in one language.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The URL path under the language root.
+    pub slug: String,
+    /// The language.
+    pub lang: Lang,
+    /// Front matter.
+    pub front: FrontMatter,
+    /// The markdown.
+    pub body: String,
+}
+
+/// Builds the site; call only when validation found no errors.
+pub fn build(source: Source, validated: Validated) -> Site {
+    let Validated { mut tables, .. } = validated;
+    let agencies = agencies(&tables);
+    let datasets = source
+        .datasets
+        .into_iter()
+        .map(|d| {
+            let resources = d
+                .resources
+                .into_iter()
+                .filter_map(|r| {
+                    let frame = tables.remove(&(d.id.clone(), r.meta.name.clone()))?;
+                    Some(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema: r.schema, frame })
+                })
+                .collect();
+            Dataset { id: d.id, meta: d.meta, resources }
+        })
+        .collect();
+    let pages = source
+        .pages
+        .into_iter()
+        .filter(|p| source.config.languages.contains(&p.lang))
+        .map(|p| Page { slug: p.slug, lang: p.lang, front: p.front, body: p.body })
+        .collect();
+    let urls = Urls::new(&source.config.base_url, source.config.default_language);
+    let languages = source.config.languages_in_order();
+    Site { config: source.config, urls, languages, datasets, agencies, pages, theme: source.theme }
+}
+
+fn agencies(tables: &std::collections::BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {
+    let key = (AGENCY_REGISTRY.0.to_string(), AGENCY_REGISTRY.1.to_string());
+    let Some(frame) = tables.get(&key) else { return Vec::new() };
+    let column = |name: &str| -> Vec<String> {
+        match frame.column(name).ok().and_then(|c| c.str().ok().cloned()) {
+            Some(ca) => ca.iter().map(|v| v.unwrap_or("").to_string()).collect(),
+            None => vec![String::new(); frame.height()],
+        }
+    };
+    let text = |th: &str, en: &str| -> Vec<Text> {
+        column(th).into_iter().zip(column(en)).map(|(t, e)| Text::new(t, e)).collect()
+    };
+    let codes = column("code");
+    let names = text("name_th", "name_en");
+    let legal = text("legal_title_th", "legal_title_en");
+    let parents = column("parent");
+    let forms = column("form");
+    let websites = column("website");
+    let ministers = text("minister_th", "minister_en");
+    let mandates = text("mandate_th", "mandate_en");
+    let acts = text("enabling_act_th", "enabling_act_en");
+    let mut list: Vec<Agency> = (0..frame.height())
+        .map(|i| Agency {
+            code: codes[i].clone(),
+            name: names[i].clone(),
+            legal_title: legal[i].clone(),
+            parent: Some(parents[i].clone()).filter(|p| !p.trim().is_empty()),
+            form: forms[i].clone(),
+            website: websites[i].clone(),
+            minister: ministers[i].clone(),
+            mandate: mandates[i].clone(),
+            enabling_act: acts[i].clone(),
+        })
+        .filter(|a| !a.code.is_empty())
+        .collect();
+    list.sort_by(|a, b| a.code.cmp(&b.code));
+    list
+}
+
+impl Site {
+    /// The agency with `code`.
+    pub fn agency(&self, code: &str) -> Option<&Agency> {
+        self.agencies.iter().find(|a| a.code == code)
+    }
+
+    /// The datasets an agency publishes.
+    pub fn datasets_of(&self, code: &str) -> impl Iterator<Item = &Dataset> {
+        self.datasets.iter().filter(move |d| d.meta.agency == code)
+    }
+
+    /// The page `slug` in `lang`, if it exists.
+    pub fn page(&self, slug: &str, lang: Lang) -> Option<&Page> {
+        self.pages.iter().find(|p| p.slug == slug && p.lang == lang)
+    }
+}

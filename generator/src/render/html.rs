@@ -1,0 +1,492 @@
+//! HTML pages: builds each page's context in Rust (every number and date already formatted for
+//! the page's language) and renders it with the theme's Tera templates, autoescaped, then
+//! minified. Templates only lay things out.
+
+use super::OutputFile;
+use super::markdown;
+use crate::error::{Error, Result};
+use crate::lang::{Lang, Text};
+use crate::load::schema::{Field, FieldType, value_as_text};
+use crate::model::format;
+use crate::model::value;
+use crate::model::{Agency, Dataset, Site};
+use crate::urls::{Urls, is_safe_link};
+use polars::prelude::AnyValue;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// How many rows a dataset page previews.
+pub const PREVIEW_ROWS: usize = 50;
+
+/// One page to render: its template, its path per language, and its own context.
+struct PageJob {
+    template: &'static str,
+    lang: Lang,
+    /// The page's path in every language it exists in (for hreflang and the switcher).
+    paths: BTreeMap<Lang, String>,
+    title: String,
+    description: String,
+    context: Value,
+}
+
+/// Renders every HTML page of the site.
+pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
+    let tera = templates(site)?;
+    let mut jobs = Vec::new();
+    for &lang in &site.languages {
+        jobs.extend(page_jobs(site, lang));
+    }
+    let rendered: Vec<Result<OutputFile>> = jobs.par_iter().map(|job| render_job(site, &tera, job)).collect();
+    let mut files = rendered.into_iter().collect::<Result<Vec<_>>>()?;
+    files.push(not_found(site, &tera)?);
+    Ok(files)
+}
+
+fn templates(site: &Site) -> Result<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    // Templates come from portal authors: they must not read the build machine's environment.
+    tera.register_function("get_env", |_: &std::collections::HashMap<String, Value>| -> tera::Result<Value> {
+        Err("get_env is disabled in Sala themes".into())
+    });
+    let sources: Vec<(&str, &str)> = site.theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    tera.add_raw_templates(sources).map_err(|e| Error::Template { name: "theme".into(), message: error_chain(&e) })?;
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    Ok(tera)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+fn minify(html: &str) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        minify_css: true,
+        minify_js: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+fn render_job(site: &Site, tera: &tera::Tera, job: &PageJob) -> Result<OutputFile> {
+    let mut context = common_context(site, job.lang, &job.paths, &job.title, &job.description);
+    if let (Value::Object(base), Value::Object(own)) = (&mut context, &job.context) {
+        base.extend(own.clone());
+    }
+    let ctx = tera::Context::from_value(context).map_err(|e| Error::Template { name: job.template.into(), message: error_chain(&e) })?;
+    let html = tera.render(job.template, &ctx).map_err(|e| Error::Template { name: job.template.into(), message: error_chain(&e) })?;
+    Ok(OutputFile::new(Urls::output_file(&job.paths[&job.lang]), minify(&html)))
+}
+
+fn strings(site: &Site, lang: Lang) -> &BTreeMap<String, String> {
+    static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+    site.theme.strings.get(&lang).unwrap_or(&EMPTY)
+}
+
+/// A UI string from the theme's i18n table (the key itself if missing, which a test forbids).
+fn t(site: &Site, lang: Lang, key: &str) -> String {
+    strings(site, lang).get(key).cloned().unwrap_or_else(|| key.to_string())
+}
+
+/// What every page shares: language, strings, site name, menu, language switcher, hreflang.
+fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title: &str, description: &str) -> Value {
+    let urls = &site.urls;
+    let menu: Vec<Value> = {
+        let mut pages: Vec<_> = site.pages.iter().filter(|p| p.lang == lang && p.front.weight.is_some()).collect();
+        pages.sort_by_key(|p| (p.front.weight, p.slug.clone()));
+        pages.iter().map(|p| json!({"title": p.front.title, "url": urls.link(&urls.page(lang, &p.slug))})).collect()
+    };
+    let switch: Vec<Value> = site
+        .languages
+        .iter()
+        .filter(|l| **l != lang)
+        .map(|l| {
+            let target = paths.get(l).cloned().unwrap_or_else(|| urls.home(*l));
+            json!({"code": l.code(), "label": t(site, *l, "language_name"), "url": urls.link(&target)})
+        })
+        .collect();
+    let mut alternates: Vec<Value> =
+        paths.iter().map(|(l, p)| json!({"hreflang": l.code(), "href": urls.absolute(p)})).collect();
+    if let Some(default_path) = paths.get(&site.config.default_language) {
+        alternates.push(json!({"hreflang": "x-default", "href": urls.absolute(default_path)}));
+    }
+    let feedback = &site.config.contact.feedback_url;
+    json!({
+        "lang": lang.code(),
+        "t": strings(site, lang),
+        "site": {
+            "title": site.config.title.get(lang),
+            "description": site.config.description.get(lang),
+            "home": urls.link(&urls.home(lang)),
+            "datasets": urls.link(&urls.datasets(lang)),
+            "agencies": urls.link(&urls.agencies(lang)),
+            "css": urls.link(&urls.static_file("style.css")),
+            "api": urls.link(&urls.api_datasets()),
+            "contact_email": site.config.contact.email,
+            "feedback_url": if is_safe_link(feedback) { feedback.as_str() } else { "" },
+        },
+        "menu": menu,
+        "switch": switch,
+        "alternates": alternates,
+        "canonical": urls.absolute(&paths[&lang]),
+        "page_title": title,
+        "page_description": description,
+    })
+}
+
+fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTreeMap<Lang, String> {
+    site.languages.iter().map(|l| (*l, path(*l))).collect()
+}
+
+fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
+    let urls = &site.urls;
+    let mut jobs = vec![
+        PageJob {
+            template: "index.html",
+            lang,
+            paths: every_language(site, |l| urls.home(l)),
+            title: site.config.title.get(lang).to_string(),
+            description: site.config.description.get(lang).to_string(),
+            context: home_context(site, lang),
+        },
+        PageJob {
+            template: "datasets.html",
+            lang,
+            paths: every_language(site, |l| urls.datasets(l)),
+            title: t(site, lang, "datasets"),
+            description: t(site, lang, "datasets_intro"),
+            context: json!({"datasets": site.datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>()}),
+        },
+        PageJob {
+            template: "agencies.html",
+            lang,
+            paths: every_language(site, |l| urls.agencies(l)),
+            title: t(site, lang, "agencies"),
+            description: t(site, lang, "agencies_intro"),
+            context: json!({"ministries": ministries(site, lang)}),
+        },
+    ];
+    for d in &site.datasets {
+        jobs.push(PageJob {
+            template: "dataset.html",
+            lang,
+            paths: every_language(site, |l| urls.dataset(l, &d.id)),
+            title: d.meta.title.get(lang).to_string(),
+            description: d.meta.description.get(lang).to_string(),
+            context: dataset_context(site, d, lang),
+        });
+    }
+    for a in &site.agencies {
+        jobs.push(PageJob {
+            template: "agency.html",
+            lang,
+            paths: every_language(site, |l| urls.agency(l, &a.code)),
+            title: a.name.get(lang).to_string(),
+            description: a.mandate.get(lang).to_string(),
+            context: agency_context(site, a, lang),
+        });
+    }
+    for p in site.pages.iter().filter(|p| p.lang == lang) {
+        let paths = site
+            .languages
+            .iter()
+            .filter(|l| site.page(&p.slug, **l).is_some())
+            .map(|l| (*l, urls.page(*l, &p.slug)))
+            .collect();
+        jobs.push(PageJob {
+            template: "page.html",
+            lang,
+            paths,
+            title: p.front.title.clone(),
+            description: p.front.description.clone(),
+            context: json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html)}),
+        });
+    }
+    jobs
+}
+
+fn not_found(site: &Site, tera: &tera::Tera) -> Result<OutputFile> {
+    let lang = site.config.default_language;
+    let job = PageJob {
+        template: "404.html",
+        lang,
+        paths: BTreeMap::from([(lang, "404.html".to_string())]),
+        title: t(site, lang, "not_found"),
+        description: String::new(),
+        context: json!({}),
+    };
+    render_job(site, tera, &job)
+}
+
+fn date_text(d: &Option<toml::value::Datetime>, lang: Lang) -> String {
+    d.as_ref().and_then(format::toml_date).map(|d| format::date(d, lang)).unwrap_or_default()
+}
+
+fn agency_link(site: &Site, code: &str, lang: Lang) -> Value {
+    match site.agency(code) {
+        Some(a) => json!({"code": a.code, "name": a.name.get(lang), "url": site.urls.link(&site.urls.agency(lang, &a.code))}),
+        None => json!({"code": code, "name": code, "url": ""}),
+    }
+}
+
+fn dataset_card(site: &Site, d: &Dataset, lang: Lang) -> Value {
+    let rows: usize = d.resources.iter().map(|r| r.rows()).sum();
+    json!({
+        "id": d.id,
+        "title": d.meta.title.get(lang),
+        "summary": summary(d.meta.description.get(lang), 220),
+        "url": site.urls.link(&site.urls.dataset(lang, &d.id)),
+        "agency": agency_link(site, &d.meta.agency, lang),
+        "modified": date_text(&d.meta.modified, lang),
+        "themes": d.meta.themes.iter().map(|th| t(site, lang, &format!("theme_{th}"))).collect::<Vec<_>>(),
+        "rows": format::integer(rows as i64),
+        "resources": d.resources.len(),
+    })
+}
+
+/// The first sentence-ish part of a text, cut at a word boundary near `max` characters.
+fn summary(text: &str, max: usize) -> String {
+    let first_paragraph = text.split("\n\n").next().unwrap_or("").trim();
+    if first_paragraph.chars().count() <= max {
+        return first_paragraph.to_string();
+    }
+    let cut: String = first_paragraph.chars().take(max).collect();
+    let at = cut.rfind(' ').filter(|i| *i > max / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
+fn home_context(site: &Site, lang: Lang) -> Value {
+    let mut newest: Vec<&Dataset> = site.datasets.iter().collect();
+    newest.sort_by(|a, b| {
+        let key = |d: &Dataset| d.meta.modified.as_ref().and_then(format::toml_date);
+        key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
+    });
+    let rows: usize = site.datasets.iter().flat_map(|d| &d.resources).map(|r| r.rows()).sum();
+    let resources: usize = site.datasets.iter().map(|d| d.resources.len()).sum();
+    json!({
+        "stats": {
+            "datasets": format::integer(site.datasets.len() as i64),
+            "agencies": format::integer(site.agencies.iter().filter(|a| !a.is_ministry()).count() as i64),
+            "ministries": format::integer(site.agencies.iter().filter(|a| a.is_ministry()).count() as i64),
+            "resources": format::integer(resources as i64),
+            "rows": format::integer(rows as i64),
+        },
+        "newest": newest.iter().take(6).map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
+        "ministries": ministries(site, lang),
+    })
+}
+
+/// Ministries with their agencies and how many datasets each publishes.
+fn ministries(site: &Site, lang: Lang) -> Vec<Value> {
+    let card = |a: &Agency| {
+        json!({
+            "code": a.code,
+            "name": a.name.get(lang),
+            "url": site.urls.link(&site.urls.agency(lang, &a.code)),
+            "form": t(site, lang, &format!("form_{}", a.form.replace('-', "_"))),
+            "datasets": site.datasets_of(&a.code).count(),
+        })
+    };
+    let mut out: Vec<Value> = site
+        .agencies
+        .iter()
+        .filter(|a| a.is_ministry())
+        .map(|m| {
+            let mut value = card(m);
+            value["agencies"] = site.agencies.iter().filter(|a| a.parent.as_deref() == Some(m.code.as_str())).map(card).collect();
+            value
+        })
+        .collect();
+    // Agencies whose parent is not in the registry still get listed.
+    let orphans: Vec<Value> = site
+        .agencies
+        .iter()
+        .filter(|a| a.parent.as_ref().is_some_and(|p| site.agency(p).is_none()))
+        .map(card)
+        .collect();
+    if !orphans.is_empty() {
+        out.push(json!({"code": "", "name": t(site, lang, "other_agencies"), "url": "", "form": "", "datasets": 0, "agencies": orphans}));
+    }
+    out
+}
+
+fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
+    let urls = &site.urls;
+    let parent = a.parent.as_deref().map(|p| agency_link(site, p, lang));
+    let siblings: Vec<Value> = match &a.parent {
+        Some(p) => site
+            .agencies
+            .iter()
+            .filter(|x| x.parent.as_deref() == Some(p.as_str()) && x.code != a.code)
+            .map(|x| agency_link(site, &x.code, lang))
+            .collect(),
+        None => site.agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).map(|x| agency_link(site, &x.code, lang)).collect(),
+    };
+    let mut datasets: Vec<&Dataset> = site.datasets_of(&a.code).collect();
+    if a.is_ministry() {
+        // A ministry's page rolls up its agencies' datasets.
+        datasets.extend(site.datasets.iter().filter(|d| site.agency(&d.meta.agency).and_then(|x| x.parent.as_deref()) == Some(a.code.as_str())));
+    }
+    json!({
+        "agency": {
+            "code": a.code,
+            "name": a.name.get(lang),
+            "legal_title": a.legal_title.get(lang),
+            "form": t(site, lang, &format!("form_{}", a.form.replace('-', "_"))),
+            "website": if is_safe_link(&a.website) { a.website.as_str() } else { "" },
+            "minister": a.minister.get(lang),
+            "mandate": a.mandate.get(lang),
+            "enabling_act": a.enabling_act.get(lang),
+            "is_ministry": a.is_ministry(),
+        },
+        "parent": parent,
+        "related": siblings,
+        "datasets": datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
+        "agencies_url": urls.link(&urls.agencies(lang)),
+    })
+}
+
+fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
+    let urls = &site.urls;
+    let m = &d.meta;
+    let text = |x: &Text| x.get(lang).to_string();
+    let mut facts: Vec<Value> = Vec::new();
+    let mut fact = |key: &str, value: String| {
+        if !value.trim().is_empty() {
+            facts.push(json!({"label": t(site, lang, key), "value": value}));
+        }
+    };
+    fact("license", m.license.clone());
+    fact("frequency", m.frequency.map(|f| t(site, lang, f.key())).unwrap_or_default());
+    fact("issued", date_text(&m.issued, lang));
+    fact("modified", date_text(&m.modified, lang));
+    fact("data_type", m.data_type.map(|x| t(site, lang, x.key())).unwrap_or_default());
+    fact("objective", text(&m.objective));
+    fact("geo_coverage", text(&m.geo_coverage));
+    fact("data_source", text(&m.data_source));
+    fact("data_language", m.language.iter().map(|c| Lang::from_code(c).map_or(c.clone(), |l| t(site, l, "language_name"))).collect::<Vec<_>>().join(", "));
+    if let Some(s) = &m.statistics {
+        fact("years_covered", s.years.clone());
+        fact("disaggregation", text(&s.disaggregation));
+        fact("unit", text(&s.unit));
+        fact("multiplier", s.multiplier.map(format::integer).unwrap_or_default());
+    }
+    fact("contact", text(&m.contact.name));
+    let resources: Vec<Value> = d
+        .resources
+        .iter()
+        .map(|r| {
+            json!({
+                "name": r.name,
+                "title": if r.title.is_empty() { r.name.clone() } else { text(&r.title) },
+                "description": text(&r.description),
+                "rows": format::integer(r.rows() as i64),
+                "downloads": [
+                    {"format": "CSV", "url": urls.link(&urls.resource(&d.id, &r.name, "csv"))},
+                    {"format": "JSON", "url": urls.link(&urls.resource(&d.id, &r.name, "json"))},
+                ],
+                "fields": r.schema.fields.iter().map(|f| field_row(site, f, lang)).collect::<Vec<_>>(),
+                "preview": preview(site, r, lang),
+                "preview_note": t(site, lang, "preview_note")
+                    .replace("{shown}", &format::integer(r.rows().min(PREVIEW_ROWS) as i64))
+                    .replace("{total}", &format::integer(r.rows() as i64)),
+            })
+        })
+        .collect();
+    json!({
+        "dataset": {
+            "id": d.id,
+            "title": text(&m.title),
+            "description": markdown::to_html(m.description.get(lang), false),
+            "agency": agency_link(site, &m.agency, lang),
+            "themes": m.themes.iter().map(|th| t(site, lang, &format!("theme_{th}"))).collect::<Vec<_>>(),
+            "tags": m.tags.get(lang),
+            "contact_email": if m.contact.email.contains('@') && is_safe_link(&format!("mailto:{}", m.contact.email)) { m.contact.email.as_str() } else { "" },
+        },
+        "facts": facts,
+        "resources": resources,
+    })
+}
+
+fn field_row(site: &Site, f: &Field, lang: Lang) -> Value {
+    let c = &f.constraints;
+    let mut rules = Vec::new();
+    if c.required {
+        rules.push(t(site, lang, "rule_required"));
+    }
+    if c.unique {
+        rules.push(t(site, lang, "rule_unique"));
+    }
+    if let Some(items) = &c.enum_values {
+        rules.push(format!("{}: {}", t(site, lang, "rule_enum"), items.iter().map(value_as_text).collect::<Vec<_>>().join(", ")));
+    }
+    for (key, v) in [("rule_minimum", &c.minimum), ("rule_maximum", &c.maximum)] {
+        if let Some(v) = v {
+            rules.push(format!("{} {}", t(site, lang, key), value_as_text(v)));
+        }
+    }
+    for (key, v) in [("rule_min_length", c.min_length), ("rule_max_length", c.max_length)] {
+        if let Some(v) = v {
+            rules.push(format!("{} {v}", t(site, lang, key)));
+        }
+    }
+    if let Some(p) = &c.pattern {
+        rules.push(format!("{} {p}", t(site, lang, "rule_pattern")));
+    }
+    json!({
+        "name": f.name,
+        "title": if f.title.is_empty() { f.name.clone() } else { f.title.get(lang).to_string() },
+        "type": t(site, lang, &format!("type_{}", f.field_type.name())),
+        "description": f.description.get(lang),
+        "rules": rules,
+    })
+}
+
+/// The first rows of a resource as display text, formatted for `lang`.
+fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
+    let n = r.rows().min(PREVIEW_ROWS);
+    let head = r.frame.head(Some(n));
+    let columns: Vec<(&Field, &polars::prelude::Column)> = r.schema.fields.iter().zip(head.columns()).collect();
+    let rows: Vec<Vec<Value>> = (0..n)
+        .map(|i| {
+            columns
+                .iter()
+                .map(|(f, c)| {
+                    let v = c.get(i).unwrap_or(AnyValue::Null);
+                    let numeric = matches!(f.field_type, FieldType::Integer | FieldType::Number);
+                    json!({"text": display(site, f, &v, lang), "numeric": numeric})
+                })
+                .collect()
+        })
+        .collect();
+    json!({
+        "columns": r.schema.fields.iter().map(|f| json!({
+            "name": f.name,
+            "title": if f.title.is_empty() { f.name.clone() } else { f.title.get(lang).to_string() },
+            "numeric": matches!(f.field_type, FieldType::Integer | FieldType::Number),
+        })).collect::<Vec<_>>(),
+        "rows": rows,
+    })
+}
+
+/// A typed cell as readers of `lang` expect it (grouped digits, local dates, yes/no).
+fn display(site: &Site, field: &Field, v: &AnyValue, lang: Lang) -> String {
+    match v {
+        AnyValue::Null => String::new(),
+        AnyValue::Boolean(b) => t(site, lang, if *b { "yes" } else { "no" }),
+        // Four-digit values are years or codes far more often than quantities: not grouped.
+        AnyValue::Int64(i) if field.field_type != FieldType::Year && i.unsigned_abs() >= 10_000 => format::integer(*i),
+        AnyValue::Float64(f) if f.abs() >= 10_000.0 => format::number(*f, 6),
+        AnyValue::Date(days) => value::date(*days).map(|d| format::date(d, lang)).unwrap_or_default(),
+        other => value::to_text(other).unwrap_or_default(),
+    }
+}

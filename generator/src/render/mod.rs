@@ -1,0 +1,36 @@
+//! The render stage: turns the `Site` into output files — HTML pages per language, data files,
+//! the API and the theme's static files. Nothing is written to disk here.
+
+pub mod data;
+pub mod html;
+pub mod markdown;
+
+use crate::error::Result;
+use crate::model::Site;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// The path under the output folder, with `/` separators.
+    pub path: String,
+    /// The contents.
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    /// A file at `path` (site-relative).
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+        OutputFile { path: path.into(), bytes: bytes.into() }
+    }
+}
+
+/// Renders every file of the site, sorted by path.
+pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
+    let mut files = html::render(site)?;
+    files.extend(data::render(site)?);
+    for (path, bytes) in &site.theme.static_files {
+        files.push(OutputFile::new(site.urls.static_file(path), bytes.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

@@ -1,0 +1,126 @@
+//! The one place that builds every URL and output path, so that links and files always agree.
+//!
+//! Page URLs end in `/` and are written as `<path>/index.html`. Links inside the site are
+//! root-relative with the path of `base_url` in front, so a portal can live under a sub-path.
+
+use crate::lang::Lang;
+
+/// Builds the URLs of a portal.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base_url: String,
+    prefix: String,
+    default_language: Lang,
+}
+
+impl Urls {
+    /// URLs for a site published at `base_url` (ending in `/`) with `default_language` at `/`.
+    pub fn new(base_url: &str, default_language: Lang) -> Urls {
+        let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+        let prefix = match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_string(),
+            None => "/".to_string(),
+        };
+        Urls { base_url: base_url.to_string(), prefix, default_language }
+    }
+
+    /// The site-relative path of a page in `lang` (e.g. `en/datasets/x/`), no leading slash.
+    fn page_path(&self, lang: Lang, path: &str) -> String {
+        if lang == self.default_language {
+            path.to_string()
+        } else {
+            format!("{}/{}", lang.code(), path)
+        }
+    }
+
+    /// A root-relative link to a site-relative path.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.prefix, path)
+    }
+
+    /// The absolute URL of a site-relative path.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// The site-relative path of the home page.
+    pub fn home(&self, lang: Lang) -> String {
+        self.page_path(lang, "")
+    }
+    /// The site-relative path of the dataset list.
+    pub fn datasets(&self, lang: Lang) -> String {
+        self.page_path(lang, "datasets/")
+    }
+    /// The site-relative path of a dataset's page.
+    pub fn dataset(&self, lang: Lang, id: &str) -> String {
+        self.page_path(lang, &format!("datasets/{id}/"))
+    }
+    /// The site-relative path of the agency list.
+    pub fn agencies(&self, lang: Lang) -> String {
+        self.page_path(lang, "agencies/")
+    }
+    /// The site-relative path of an agency's page.
+    pub fn agency(&self, lang: Lang, code: &str) -> String {
+        self.page_path(lang, &format!("agencies/{}/", code.to_ascii_lowercase()))
+    }
+    /// The site-relative path of a markdown page (`slug` like `about` or `help/faq`).
+    pub fn page(&self, lang: Lang, slug: &str) -> String {
+        self.page_path(lang, &format!("{slug}/"))
+    }
+    /// The site-relative path of a resource download (`ext` is `csv` or `json`).
+    pub fn resource(&self, dataset: &str, resource: &str, ext: &str) -> String {
+        format!("datasets/{dataset}/{resource}.{ext}")
+    }
+    /// The site-relative path of the dataset index of the JSON API.
+    pub fn api_datasets(&self) -> String {
+        "api/v1/datasets.json".to_string()
+    }
+    /// The site-relative path of a theme's static file.
+    pub fn static_file(&self, path: &str) -> String {
+        format!("static/{path}")
+    }
+
+    /// The file a site-relative page path is written to (`x/` → `x/index.html`).
+    pub fn output_file(path: &str) -> String {
+        if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        }
+    }
+}
+
+/// True for links Sala will put in an `href`: http, https and mailto only.
+pub fn is_safe_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
+        && !url.chars().any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_language_lives_at_the_root_and_others_under_their_code() {
+        let urls = Urls::new("https://data.example.go.th/", Lang::Th);
+        assert_eq!(urls.link(&urls.dataset(Lang::Th, "budget")), "/datasets/budget/");
+        assert_eq!(urls.link(&urls.dataset(Lang::En, "budget")), "/en/datasets/budget/");
+        assert_eq!(urls.absolute(&urls.home(Lang::En)), "https://data.example.go.th/en/");
+        assert_eq!(Urls::output_file(&urls.home(Lang::Th)), "index.html");
+    }
+
+    #[test]
+    fn a_base_url_with_a_path_prefixes_every_link() {
+        let urls = Urls::new("https://example.github.io/sala/", Lang::Th);
+        assert_eq!(urls.link(&urls.agency(Lang::En, "BB")), "/sala/en/agencies/bb/");
+    }
+
+    #[test]
+    fn only_http_https_and_mailto_links_are_safe() {
+        assert!(is_safe_link("https://www.bb.go.th"));
+        assert!(is_safe_link("mailto:data@example.go.th"));
+        assert!(!is_safe_link("javascript:alert(1)"));
+        assert!(!is_safe_link("https://x\"onmouseover=alert(1)"));
+    }
+}

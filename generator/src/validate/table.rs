@@ -1,0 +1,685 @@
+//! Checks one table against its Table Schema with vectorised Polars expressions: every rule is
+//! a boolean column computed over the whole table, and only the rows that break a rule are
+//! ever looked at one by one (to word their diagnostics).
+
+use crate::diagnostic::{Code, Diagnostic, LISTED_PER_FILE_AND_CODE, Location, Report, column_letter};
+use crate::lang::Text;
+use crate::load::schema::{Field, FieldType, Schema, value_as_text};
+use crate::load::table::RawTable;
+use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+const ROW: &str = "__row";
+
+/// Which rule a flag column checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rule {
+    Type,
+    Required,
+    Enum,
+    Minimum,
+    Maximum,
+    MinLength,
+    MaxLength,
+    Pattern,
+    Unique,
+}
+
+/// One boolean column to compute, and how to word the rows where it is true.
+struct Check {
+    /// The flag column's name.
+    flag: String,
+    /// The field it concerns.
+    field: usize,
+    rule: Rule,
+    rule_text: String,
+}
+
+/// The result of checking one table: the typed table (when every schema field has a column)
+/// and the problems found.
+pub struct Checked {
+    /// Columns named and typed as the schema says, in schema order.
+    pub frame: Option<DataFrame>,
+    /// What is wrong.
+    pub report: Report,
+}
+
+/// Checks `raw` against `schema`; `file` is the CSV and `meta_file` the schema's file, both
+/// as shown in diagnostics.
+pub fn check_table(schema: &Schema, raw: &RawTable, file: &Path, meta_file: &Path) -> Checked {
+    let mut report = Report::default();
+    let schema_ok = check_schema(schema, meta_file, &mut report);
+    let positions = check_header(schema, raw, file, &mut report);
+    if !schema_ok {
+        return Checked { frame: None, report };
+    }
+    match check_rows(schema, raw, &positions, file) {
+        Ok((frame, rows_report)) => {
+            report.merge(rows_report);
+            let complete = positions.len() == schema.fields.len();
+            Checked { frame: complete.then_some(frame), report }
+        }
+        Err(e) => {
+            report.push(Diagnostic::error(
+                Code::SourceError,
+                Location::file(file),
+                Text::new(format!("ตรวจข้อมูลไม่สำเร็จ: {e}"), format!("the data could not be checked: {e}")),
+                Text::new("ตรวจว่าไฟล์เป็น CSV ที่ถูกต้อง", "check that the file is well-formed CSV"),
+            ));
+            Checked { frame: None, report }
+        }
+    }
+}
+
+/// Checks the schema itself: regular expressions compile, limits fit the field's type, keys
+/// name real fields. Returns false when the data cannot be checked with it.
+fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) -> bool {
+    let before = report.error_count();
+    let mut error = |th: String, en: String, help: Text| {
+        report.push(Diagnostic::error(Code::SchemaError, Location::file(meta_file), Text::new(th, en), help));
+    };
+    let mut seen = std::collections::HashSet::new();
+    for f in &schema.fields {
+        if !seen.insert(f.name.as_str()) {
+            error(
+                format!("schema มีฟิลด์ชื่อ \"{}\" ซ้ำกัน", f.name),
+                format!("the schema has two fields named \"{}\"", f.name),
+                Text::new("ลบฟิลด์ที่ซ้ำ หรือเปลี่ยนชื่อให้ตรงกับหัวคอลัมน์", "remove the repeated field or rename it to match its column"),
+            );
+        }
+        if let Some(p) = &f.constraints.pattern {
+            if let Err(e) = regex::Regex::new(p) {
+                error(
+                    format!("pattern ของฟิลด์ \"{}\" ไม่ใช่ regular expression ที่ถูกต้อง: {e}", f.name),
+                    format!("the pattern of field \"{}\" is not a valid regular expression: {e}", f.name),
+                    Text::new("แก้ pattern ให้ถูกต้อง", "correct the pattern"),
+                );
+            }
+        }
+        for (name, limit) in [("minimum", &f.constraints.minimum), ("maximum", &f.constraints.maximum)] {
+            if let Some(v) = limit {
+                if limit_literal(f, v).is_none() {
+                    error(
+                        format!("{name} ของฟิลด์ \"{}\" ({}) ใช้กับชนิด {} ไม่ได้", f.name, value_as_text(v), f.field_type.name()),
+                        format!("the {name} of field \"{}\" ({}) does not fit its type {}", f.name, value_as_text(v), f.field_type.name()),
+                        Text::new(
+                            "ใช้ตัวเลขสำหรับ integer/number/year และวันที่แบบ YYYY-MM-DD สำหรับ date",
+                            "use a number for integer/number/year fields and a YYYY-MM-DD date for date fields",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for name in schema.primary_key() {
+        if schema.field(&name).is_none() {
+            error(
+                format!("primaryKey อ้างถึงฟิลด์ \"{name}\" ที่ไม่มีใน schema"),
+                format!("primaryKey names \"{name}\", which is not a field of the schema"),
+                Text::new("แก้ชื่อใน primaryKey ให้ตรงกับชื่อฟิลด์", "correct the name in primaryKey to a field's name"),
+            );
+        }
+    }
+    report.error_count() == before
+}
+
+/// Matches header labels to schema fields; returns each field's column index, by field index.
+fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Report) -> BTreeMap<usize, usize> {
+    let header_location = |col: usize, name: &str| Location {
+        file: file.to_path_buf(),
+        row: Some(1),
+        column_number: Some(col + 1),
+        column: Some(name.to_string()),
+    };
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    for (i, label) in raw.header.iter().enumerate() {
+        if label.trim().is_empty() {
+            report.push(Diagnostic::error(
+                Code::BlankLabel,
+                header_location(i, ""),
+                Text::new(format!("คอลัมน์ {} ไม่มีชื่อในแถวหัวตาราง", column_letter(i + 1)), format!("column {} has no name in the header row", column_letter(i + 1))),
+                Text::new("ใส่ชื่อคอลัมน์ หรือลบคอลัมน์ว่างนั้นออก", "give the column a name, or delete the empty column"),
+            ));
+            continue;
+        }
+        if let Some(first) = first_seen.get(label.as_str()) {
+            report.push(
+                Diagnostic::error(
+                    Code::DuplicateLabel,
+                    header_location(i, label),
+                    Text::new(
+                        format!("ชื่อคอลัมน์ \"{label}\" ซ้ำกับคอลัมน์ {}", column_letter(first + 1)),
+                        format!("the column name \"{label}\" repeats column {}", column_letter(first + 1)),
+                    ),
+                    Text::new("ตั้งชื่อคอลัมน์ให้ไม่ซ้ำกัน", "give every column a different name"),
+                )
+                .with_value(label.clone()),
+            );
+            continue;
+        }
+        first_seen.insert(label.as_str(), i);
+        if schema.field(label).is_none() {
+            report.push(
+                Diagnostic::error(
+                    Code::ExtraLabel,
+                    header_location(i, label),
+                    Text::new(format!("คอลัมน์ \"{label}\" ไม่มีใน schema"), format!("the column \"{label}\" is not in the schema")),
+                    Text::new(
+                        "เพิ่มฟิลด์นี้ใน schema (พร้อม type และ title) หรือแก้ชื่อคอลัมน์ให้ตรงกับ schema",
+                        "add a field for it to the schema (with type and title), or rename the column to match the schema",
+                    ),
+                )
+                .with_value(label.clone()),
+            );
+        }
+    }
+    let mut positions = BTreeMap::new();
+    for (fi, field) in schema.fields.iter().enumerate() {
+        match first_seen.get(field.name.as_str()) {
+            Some(&ci) => {
+                positions.insert(fi, ci);
+                if ci != fi && raw.header.len() == schema.fields.len() {
+                    report.push(Diagnostic::warning(
+                        Code::IncorrectLabel,
+                        header_location(ci, &field.name),
+                        Text::new(
+                            format!("คอลัมน์ \"{}\" อยู่ที่ตำแหน่ง {} แต่ schema กำหนดไว้ที่ {}", field.name, column_letter(ci + 1), column_letter(fi + 1)),
+                            format!("column \"{}\" is at {} but the schema puts it at {}", field.name, column_letter(ci + 1), column_letter(fi + 1)),
+                        ),
+                        Text::new("เรียงคอลัมน์หรือฟิลด์ใน schema ให้ตรงกัน", "put the columns and the schema's fields in the same order"),
+                    ));
+                }
+            }
+            None => report.push(
+                Diagnostic::error(
+                    Code::MissingLabel,
+                    Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: Some(field.name.clone()) },
+                    Text::new(
+                        format!("schema มีฟิลด์ \"{}\" แต่ CSV ไม่มีคอลัมน์ชื่อนี้", field.name),
+                        format!("the schema has a field \"{}\" but the CSV has no column of that name", field.name),
+                    ),
+                    Text::new(
+                        "เพิ่มคอลัมน์นี้ใน CSV หรือแก้ชื่อฟิลด์ใน schema ให้ตรงกับหัวคอลัมน์ (ตัวพิมพ์ต้องตรงกัน)",
+                        "add the column to the CSV, or rename the schema field to match the header exactly (capitals matter)",
+                    ),
+                )
+                .with_rule(format!("field {}", field.name)),
+            ),
+        }
+    }
+    positions
+}
+
+fn raw_col(i: usize) -> String {
+    RawTable::column_name(i)
+}
+fn value_col(fi: usize) -> String {
+    format!("__v{fi}")
+}
+fn typed_col(fi: usize) -> String {
+    format!("__t{fi}")
+}
+
+/// Any of `values` equal to `expr` (a chain of ORs: enumerations and missing values are short).
+fn any_equal(expr: &Expr, values: &[Expr]) -> Expr {
+    values.iter().fold(lit(false), |acc, v| acc.or(expr.clone().eq(v.clone())))
+}
+
+/// The expression that turns a field's text (nulls for missing values) into its type;
+/// a null where the text was not null means the text is not of that type.
+fn typed_expr(field: &Field, value: Expr) -> Expr {
+    let trimmed = value.clone().str().strip_chars(lit(NULL));
+    let numeric_text = |e: Expr| match field.group_char.as_deref() {
+        Some(g) if !g.is_empty() => e.str().replace_all(lit(g.to_string()), lit(""), true),
+        _ => e,
+    };
+    match field.field_type {
+        FieldType::Integer | FieldType::Year => numeric_text(trimmed).cast(DataType::Int64),
+        FieldType::Number => {
+            let mut e = numeric_text(trimmed);
+            if let Some(d) = field.decimal_char.as_deref().filter(|d| *d != ".") {
+                e = e.str().replace_all(lit(d.to_string()), lit("."), true);
+            }
+            e.cast(DataType::Float64)
+        }
+        FieldType::Boolean => {
+            let defaults = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let trues = field.true_values.clone().unwrap_or_else(|| defaults(&["true", "True", "TRUE", "1"]));
+            let falses = field.false_values.clone().unwrap_or_else(|| defaults(&["false", "False", "FALSE", "0"]));
+            let to_lits = |v: Vec<String>| v.into_iter().map(lit).collect::<Vec<_>>();
+            when(any_equal(&trimmed, &to_lits(trues)))
+                .then(lit(true))
+                .when(any_equal(&trimmed, &to_lits(falses)))
+                .then(lit(false))
+                .otherwise(lit(NULL).cast(DataType::Boolean))
+        }
+        FieldType::Date => {
+            let options = |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
+            match field.format.as_deref() {
+                None | Some("default") => trimmed.str().to_date(options("%Y-%m-%d")),
+                Some("any") => trimmed.str().to_date(StrptimeOptions { strict: false, ..Default::default() }),
+                Some(f) => trimmed.str().to_date(options(f)),
+            }
+        }
+        FieldType::Datetime => {
+            let parse = |format: &str| {
+                trimmed.clone().str().to_datetime(
+                    Some(TimeUnit::Microseconds),
+                    None,
+                    StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true },
+                    lit("raise"),
+                )
+            };
+            match field.format.as_deref() {
+                None | Some("default") | Some("any") => {
+                    coalesce(&[parse("%Y-%m-%dT%H:%M:%SZ"), parse("%Y-%m-%dT%H:%M:%S"), parse("%Y-%m-%d %H:%M:%S")])
+                }
+                Some(f) => parse(f),
+            }
+        }
+        _ => match text_type_pattern(field) {
+            Some(re) => when(value.clone().str().contains(lit(re), true)).then(value).otherwise(lit(NULL).cast(DataType::String)),
+            None => value,
+        },
+    }
+}
+
+/// The pattern a text-like type must match (types Sala keeps as text but still checks).
+fn text_type_pattern(field: &Field) -> Option<&'static str> {
+    match (field.field_type, field.format.as_deref()) {
+        (FieldType::String, Some("email")) => Some(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+        (FieldType::String, Some("uri")) => Some(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"),
+        (FieldType::String, Some("uuid")) => Some(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
+        (FieldType::Time, _) => Some(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$"),
+        (FieldType::Yearmonth, _) => Some(r"^\d{4}-(0[1-9]|1[0-2])$"),
+        (FieldType::Geopoint, _) => Some(r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$"),
+        (FieldType::Duration, _) => Some(r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"),
+        (FieldType::Object | FieldType::Geojson, _) => Some(r"^\s*\{[\s\S]*\}\s*$"),
+        (FieldType::Array, _) => Some(r"^\s*\[[\s\S]*\]\s*$"),
+        _ => None,
+    }
+}
+
+/// A constraint value (enum item, minimum, maximum) as a literal comparable with the typed column.
+fn limit_literal(field: &Field, value: &toml::Value) -> Option<Expr> {
+    let text = value_as_text(value);
+    match field.field_type {
+        FieldType::Integer | FieldType::Year => match value {
+            toml::Value::Integer(i) => Some(lit(*i)),
+            toml::Value::Float(f) if f.fract() == 0.0 => Some(lit(*f as i64)),
+            _ => text.trim().parse::<i64>().ok().map(lit),
+        },
+        FieldType::Number => match value {
+            toml::Value::Integer(i) => Some(lit(*i as f64)),
+            toml::Value::Float(f) => Some(lit(*f)),
+            _ => text.trim().parse::<f64>().ok().map(lit),
+        },
+        FieldType::Date => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .ok()
+            .map(|d| lit((d - chrono::NaiveDate::default()).num_days() as i32).cast(DataType::Date)),
+        FieldType::String => Some(lit(text)),
+        _ => None,
+    }
+}
+
+fn check_rows(
+    schema: &Schema,
+    raw: &RawTable,
+    positions: &BTreeMap<usize, usize>,
+    file: &Path,
+) -> PolarsResult<(DataFrame, Report)> {
+    let missing: Vec<Expr> = schema.missing_values.iter().filter(|m| !m.is_empty()).map(|m| lit(m.clone())).collect();
+    let mut values = Vec::new();
+    let mut typed = Vec::new();
+    let mut checks: Vec<Check> = Vec::new();
+    let mut flags = Vec::new();
+
+    // A row whose cells are all empty is reported once as a blank row, not once per rule.
+    let blank_row = if raw.frame.width() == 0 {
+        lit(false)
+    } else {
+        all_horizontal((0..raw.frame.width()).map(|i| col(raw_col(i)).is_null()).collect::<Vec<_>>())?
+    };
+
+    for (&fi, &ci) in positions {
+        let field = &schema.fields[fi];
+        let raw_e = col(raw_col(ci));
+        let value = if missing.is_empty() {
+            raw_e.clone()
+        } else {
+            when(any_equal(&raw_e, &missing)).then(lit(NULL).cast(DataType::String)).otherwise(raw_e.clone())
+        };
+        values.push(value.alias(value_col(fi)));
+        typed.push(typed_expr(field, col(value_col(fi))).alias(typed_col(fi)));
+
+        let v = col(value_col(fi));
+        let t = col(typed_col(fi));
+        let mut add = |rule: Rule, rule_text: String, flag: Expr| {
+            let name = format!("__f{}", checks.len());
+            flags.push(flag.and(blank_row.clone().not()).fill_null(lit(false)).alias(name.clone()));
+            checks.push(Check { flag: name, field: fi, rule, rule_text });
+        };
+        let type_rule = match &field.format {
+            Some(f) => format!("type = {}, format = {f}", field.field_type.name()),
+            None => format!("type = {}", field.field_type.name()),
+        };
+        add(Rule::Type, type_rule, v.clone().is_not_null().and(t.clone().is_null()));
+        let c = &field.constraints;
+        if c.required {
+            add(Rule::Required, "required".into(), v.clone().is_null());
+        }
+        if let Some(items) = &c.enum_values {
+            let lits: Vec<Expr> = items.iter().filter_map(|i| limit_literal(field, i).or_else(|| Some(lit(value_as_text(i))))).collect();
+            let target = if limit_literal(field, &items.first().cloned().unwrap_or(toml::Value::Integer(0))).is_some() { t.clone() } else { v.clone() };
+            let shown: Vec<String> = items.iter().map(value_as_text).collect();
+            add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), target.clone().is_not_null().and(any_equal(&target, &lits).not()));
+        }
+        if let Some(l) = c.minimum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
+            add(Rule::Minimum, format!("minimum = {}", value_as_text(l.0)), t.clone().lt(l.1));
+        }
+        if let Some(l) = c.maximum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
+            add(Rule::Maximum, format!("maximum = {}", value_as_text(l.0)), t.clone().gt(l.1));
+        }
+        if let Some(n) = c.min_length {
+            add(Rule::MinLength, format!("minLength = {n}"), v.clone().str().len_chars().lt(lit(n as u32)));
+        }
+        if let Some(n) = c.max_length {
+            add(Rule::MaxLength, format!("maxLength = {n}"), v.clone().str().len_chars().gt(lit(n as u32)));
+        }
+        if let Some(p) = &c.pattern {
+            add(
+                Rule::Pattern,
+                format!("pattern = {p}"),
+                v.clone().is_not_null().and(v.clone().str().contains(lit(format!("^(?:{p})$")), true).not()),
+            );
+        }
+        if c.unique {
+            let first = col(ROW).min().over([t.clone()])?;
+            add(Rule::Unique, "unique".into(), t.clone().is_not_null().and(first.neq(col(ROW))));
+        }
+    }
+
+    // The primary key: a row whose key repeats an earlier row's (every key column present).
+    let pk: Vec<usize> = schema.primary_key().iter().filter_map(|n| schema.fields.iter().position(|f| &f.name == n)).collect();
+    let pk_complete = !pk.is_empty() && pk.iter().all(|fi| positions.contains_key(fi));
+    if pk_complete {
+        let parts: Vec<Expr> = pk.iter().map(|&fi| col(value_col(fi))).collect();
+        let key = concat_str(parts, "\u{1f}", false);
+        let first = col(ROW).min().over([key.clone()])?;
+        flags.push(key.is_not_null().and(first.neq(col(ROW))).and(blank_row.clone().not()).fill_null(lit(false)).alias("__pk"));
+        flags.push(col(ROW).min().over([concat_str(pk.iter().map(|&fi| col(value_col(fi))).collect::<Vec<_>>(), "\u{1f}", false)])?.alias("__pk_first"));
+    }
+    flags.push(blank_row.alias("__blank"));
+
+    let frame = raw
+        .frame
+        .clone()
+        .lazy()
+        .with_row_index(ROW, None)
+        .with_columns(values)
+        .with_columns(typed)
+        .with_columns(flags)
+        .collect()?;
+
+    let mut report = Report::default();
+    let located = |fi: usize, row: u64| {
+        let ci = positions[&fi];
+        Location {
+            file: file.to_path_buf(),
+            row: Some(row as usize + 2),
+            column_number: Some(ci + 1),
+            column: Some(schema.fields[fi].name.clone()),
+        }
+    };
+
+    // Blank rows.
+    for_each_flagged(&frame, "__blank", &[], |row, _| {
+        Diagnostic::error(
+            Code::BlankRow,
+            Location { file: file.to_path_buf(), row: Some(row as usize + 2), ..Location::default() },
+            Text::new("แถวว่าง ไม่มีค่าในช่องใดเลย", "the row is blank: none of its cells has a value"),
+            Text::new("ลบแถวว่างออก", "delete the blank row"),
+        )
+    }, &mut report)?;
+
+    for check in &checks {
+        let fi = check.field;
+        let field = &schema.fields[fi];
+        let raw_name = raw_col(positions[&fi]);
+        let first_name = if check.rule == Rule::Unique { Some(typed_col(fi)) } else { None };
+        let mut extra = vec![raw_name.clone()];
+        extra.extend(first_name.clone());
+        let first_rows = if check.rule == Rule::Unique {
+            first_rows_of(&frame, &typed_col(fi))?
+        } else {
+            HashMap::new()
+        };
+        for_each_flagged(&frame, &check.flag, &extra, |row, cells| {
+            let value = cells.first().cloned().flatten().unwrap_or_default();
+            let typed_key = cells.get(1).cloned().flatten();
+            let first_row = typed_key.and_then(|k| first_rows.get(&k).copied());
+            describe(check, field, value.clone(), first_row, located(fi, row)).with_value(value).with_rule(check.rule_text.clone())
+        }, &mut report)?;
+    }
+
+    if pk_complete {
+        let names = schema.primary_key();
+        let first_fi = pk[0];
+        let extra: Vec<String> = pk.iter().map(|&fi| value_col(fi)).chain(["__pk_first".to_string()]).collect();
+        for_each_flagged(&frame, "__pk", &extra, |row, cells| {
+            let key_values: Vec<String> = cells[..pk.len()].iter().map(|c| c.clone().unwrap_or_default()).collect();
+            let first = cells.last().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
+            Diagnostic::error(
+                Code::PrimaryKey,
+                located(first_fi, row),
+                Text::new(
+                    format!("คีย์หลัก ({}) ซ้ำกับแถว {first}", names.join(", ")),
+                    format!("the primary key ({}) repeats row {first}", names.join(", ")),
+                ),
+                Text::new(
+                    "แต่ละแถวต้องมีค่าชุดคีย์หลักไม่ซ้ำกัน: ลบแถวที่ซ้ำ หรือแก้ค่าที่พิมพ์ผิด",
+                    "every row must have a different primary key: delete the repeated row or correct the mistyped value",
+                ),
+            )
+            .with_value(key_values.join(", "))
+            .with_rule(format!("primaryKey = [{}]", names.join(", ")))
+        }, &mut report)?;
+    }
+
+    let output: Vec<Column> = positions
+        .keys()
+        .map(|&fi| frame.column(&typed_col(fi)).map(|c| c.clone().with_name(schema.fields[fi].name.as_str().into())))
+        .collect::<PolarsResult<_>>()?;
+    let typed_frame = DataFrame::new_infer_height(output)?;
+    Ok((typed_frame, report))
+}
+
+/// For a unique column, the first row (0-based) where each value appears.
+fn first_rows_of(frame: &DataFrame, typed: &str) -> PolarsResult<HashMap<String, u64>> {
+    let firsts = frame
+        .clone()
+        .lazy()
+        .select([col(typed).cast(DataType::String).alias("k"), col(ROW)])
+        .filter(col("k").is_duplicated())
+        .group_by([col("k")])
+        .agg([col(ROW).min().alias("first")])
+        .collect()?;
+    let mut map = HashMap::new();
+    let keys = firsts.column("k")?.str()?.clone();
+    let rows = firsts.column("first")?.cast(&DataType::UInt64)?;
+    let rows = rows.u64()?;
+    for (k, r) in keys.iter().zip(rows.iter()) {
+        if let (Some(k), Some(r)) = (k, r) {
+            map.insert(k.to_string(), r);
+        }
+    }
+    Ok(map)
+}
+
+/// Calls `make` for the first listed rows where `flag` is true (with the text of `extra`
+/// columns), and counts all of them.
+fn for_each_flagged(
+    frame: &DataFrame,
+    flag: &str,
+    extra: &[String],
+    mut make: impl FnMut(u64, Vec<Option<String>>) -> Diagnostic,
+    report: &mut Report,
+) -> PolarsResult<()> {
+    let total = frame.column(flag)?.bool()?.sum().unwrap_or(0) as usize;
+    if total == 0 {
+        return Ok(());
+    }
+    let mut selected = vec![col(ROW)];
+    selected.extend(extra.iter().map(|e| col(e.as_str()).cast(DataType::String)));
+    let hits = frame
+        .clone()
+        .lazy()
+        .filter(col(flag))
+        .limit(LISTED_PER_FILE_AND_CODE as IdxSize)
+        .select(selected)
+        .collect()?;
+    let rows = hits.column(ROW)?.cast(&DataType::UInt64)?;
+    let rows = rows.u64()?;
+    let extras: Vec<StringChunked> = (1..hits.width())
+        .map(|i| hits.columns()[i].str().cloned())
+        .collect::<PolarsResult<_>>()?;
+    let mut listed = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells = extras.iter().map(|c| c.get(i).map(str::to_string)).collect();
+        listed.push(make(row.unwrap_or(0), cells));
+    }
+    report.extend_counted(listed, total);
+    Ok(())
+}
+
+fn type_name_th(t: FieldType) -> &'static str {
+    match t {
+        FieldType::String => "ข้อความ",
+        FieldType::Number => "ตัวเลข",
+        FieldType::Integer => "จำนวนเต็ม",
+        FieldType::Boolean => "ค่าจริง/เท็จ",
+        FieldType::Date => "วันที่",
+        FieldType::Time => "เวลา",
+        FieldType::Datetime => "วันและเวลา",
+        FieldType::Year => "ปี",
+        FieldType::Yearmonth => "ปีและเดือน",
+        FieldType::Duration => "ช่วงเวลา",
+        FieldType::Geopoint => "พิกัด",
+        FieldType::Geojson => "GeoJSON",
+        FieldType::Object => "ออบเจกต์ JSON",
+        FieldType::Array => "อาร์เรย์ JSON",
+        FieldType::Any => "ค่าใดก็ได้",
+    }
+}
+
+fn type_help(field: &Field) -> Text {
+    match field.field_type {
+        FieldType::Integer | FieldType::Year => Text::new(
+            "เขียนเป็นจำนวนเต็มด้วยตัวเลขอารบิกเท่านั้น เช่น 2567 (ถ้ามีจุลภาคคั่นหลักพัน ให้เพิ่ม groupChar = \",\" ในฟิลด์)",
+            "write a whole number with digits only, e.g. 2567 (if the file has thousands separators, add groupChar = \",\" to the field)",
+        ),
+        FieldType::Number => Text::new(
+            "เขียนเป็นตัวเลข ใช้ . เป็นจุดทศนิยม เช่น 1234.50 (ถ้ามีจุลภาคคั่นหลักพัน ให้เพิ่ม groupChar = \",\" ในฟิลด์)",
+            "write a number with '.' as the decimal mark, e.g. 1234.50 (if the file has thousands separators, add groupChar = \",\" to the field)",
+        ),
+        FieldType::Boolean => Text::new(
+            "เขียน true หรือ false (หรือกำหนด trueValues/falseValues ในฟิลด์)",
+            "write true or false (or declare trueValues/falseValues on the field)",
+        ),
+        FieldType::Date => match field.format.as_deref() {
+            None | Some("default") => Text::new(
+                "เขียนวันที่แบบ ปี ค.ศ.-เดือน-วัน เช่น 2024-10-01 หรือกำหนด format ของวันที่ในฟิลด์",
+                "write the date as year (CE)-month-day, e.g. 2024-10-01, or declare the date's format on the field",
+            ),
+            Some(f) => Text::new(format!("เขียนวันที่ตามรูปแบบ {f}"), format!("write the date in the format {f}")),
+        },
+        FieldType::Datetime => Text::new(
+            "เขียนวันเวลาแบบ 2024-10-01T08:30:00",
+            "write the date and time like 2024-10-01T08:30:00",
+        ),
+        _ => Text::new(
+            format!("แก้ค่าให้เป็น{}ที่ถูกต้อง", type_name_th(field.field_type)),
+            format!("correct the value to a valid {}", field.field_type.name()),
+        ),
+    }
+}
+
+/// Words the diagnostic for one broken rule.
+fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>, location: Location) -> Diagnostic {
+    let c = &field.constraints;
+    let (code, message, help) = match check.rule {
+        Rule::Type => (
+            Code::TypeError,
+            Text::new(
+                format!("\"{value}\" ไม่ใช่{}", type_name_th(field.field_type)),
+                format!("\"{value}\" is not a valid {}", field.field_type.name()),
+            ),
+            type_help(field),
+        ),
+        Rule::Required => (
+            Code::ConstraintError,
+            Text::new("ช่องนี้ว่าง แต่คอลัมน์นี้ต้องมีค่าทุกแถว", "the cell is empty but the column is required"),
+            Text::new("ใส่ค่าในช่องนี้ หรือเอา required ออกจากฟิลด์ถ้าอนุญาตให้ว่างได้", "fill in the cell, or remove `required` from the field if blanks are allowed"),
+        ),
+        Rule::Enum => {
+            let allowed: Vec<String> = c.enum_values.iter().flatten().map(value_as_text).collect();
+            (
+                Code::ConstraintError,
+                Text::new(format!("\"{value}\" ไม่ใช่ค่าที่อนุญาต"), format!("\"{value}\" is not one of the allowed values")),
+                Text::new(
+                    format!("ใช้ค่าใดค่าหนึ่งต่อไปนี้ (สะกดให้ตรงทุกตัวอักษร): {}", allowed.join(", ")),
+                    format!("use one of (spelt exactly): {}", allowed.join(", ")),
+                ),
+            )
+        }
+        Rule::Minimum | Rule::Maximum => {
+            let (limit, th_word, en_word) = if check.rule == Rule::Minimum {
+                (c.minimum.as_ref(), "น้อยกว่าค่าต่ำสุด", "is less than the minimum")
+            } else {
+                (c.maximum.as_ref(), "มากกว่าค่าสูงสุด", "is more than the maximum")
+            };
+            let limit = limit.map(value_as_text).unwrap_or_default();
+            (
+                Code::ConstraintError,
+                Text::new(format!("{value} {th_word} {limit}"), format!("{value} {en_word} {limit}")),
+                Text::new(
+                    "ตรวจว่าค่าพิมพ์ถูกหรือไม่ ถ้าค่าถูกต้อง ให้ปรับขอบเขตใน schema",
+                    "check the value for a typing mistake; if it is right, change the limit in the schema",
+                ),
+            )
+        }
+        Rule::MinLength | Rule::MaxLength => {
+            let (n, th_word, en_word) = if check.rule == Rule::MinLength {
+                (c.min_length.unwrap_or(0), "สั้นกว่า", "is shorter than")
+            } else {
+                (c.max_length.unwrap_or(0), "ยาวกว่า", "is longer than")
+            };
+            (
+                Code::ConstraintError,
+                Text::new(format!("\"{value}\" {th_word} {n} ตัวอักษร"), format!("\"{value}\" {en_word} {n} characters")),
+                Text::new("แก้ความยาวของค่า หรือปรับขอบเขตใน schema", "correct the value's length, or change the limit in the schema"),
+            )
+        }
+        Rule::Pattern => (
+            Code::ConstraintError,
+            Text::new(format!("\"{value}\" ไม่ตรงกับรูปแบบที่กำหนด"), format!("\"{value}\" does not match the required pattern")),
+            Text::new(
+                format!("แก้ค่าให้ตรงกับรูปแบบ {}", c.pattern.clone().unwrap_or_default()),
+                format!("write the value in the form the pattern {} describes", c.pattern.clone().unwrap_or_default()),
+            ),
+        ),
+        Rule::Unique => {
+            let first = first_row.map_or(0, |r| r as usize + 2);
+            (
+                Code::UniqueError,
+                Text::new(format!("\"{value}\" ซ้ำกับแถว {first}"), format!("\"{value}\" repeats row {first}")),
+                Text::new(
+                    "ค่าในคอลัมน์นี้ต้องไม่ซ้ำกัน: ลบแถวที่ซ้ำ หรือแก้ค่าที่พิมพ์ผิด",
+                    "values in this column must be unique: delete the repeated row or correct the mistyped value",
+                ),
+            )
+        }
+    };
+    Diagnostic::error(code, location, message, help)
+}
