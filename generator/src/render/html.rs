@@ -74,7 +74,23 @@ fn minify(html: &str) -> Vec<u8> {
         minify_js: false,
         ..minify_html::Cfg::default()
     };
-    minify_html::minify(html.as_bytes(), &cfg)
+    escape_title(minify_html::minify(html.as_bytes(), &cfg))
+}
+
+/// minify-html turns `&lt;` back into `<` inside `<title>` (valid there: browsers read it as
+/// text), but every scanner and reviewer reads `<script>` as markup; put the escape back.
+fn escape_title(mut html: Vec<u8>) -> Vec<u8> {
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..).and_then(|h| h.windows(needle.len()).position(|w| w == needle)).map(|i| i + from)
+    };
+    let Some(start) = find(&html, b"<title>", 0).map(|i| i + b"<title>".len()) else { return html };
+    let Some(end) = find(&html, b"</title>", start) else { return html };
+    let escaped: Vec<u8> = html[start..end]
+        .iter()
+        .flat_map(|&b| if b == b'<' { b"&lt;".to_vec() } else { vec![b] })
+        .collect();
+    html.splice(start..end, escaped);
+    html
 }
 
 fn render_job(site: &Site, tera: &tera::Tera, job: &PageJob) -> Result<OutputFile> {
@@ -406,7 +422,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         "dataset": {
             "id": d.id,
             "title": text(&m.title),
-            "description": markdown::to_html(m.description.get(lang), false),
+            "description": markdown::metadata_to_html(m.description.get(lang)),
             "agency": agency_link(site, &m.agency, lang),
             "themes": m.themes.iter().map(|th| t(site, lang, &format!("theme_{th}"))).collect::<Vec<_>>(),
             "tags": m.tags.get(lang),
