@@ -1,0 +1,226 @@
+//! `sala check`: each rule gives its exact diagnostic (code, row as a spreadsheet counts it,
+//! column), and the exit code tells CI whether the data may be published.
+
+mod common;
+
+use common::{Fixture, text};
+use serde_json::Value;
+
+const FIELDS: &str = r#"
+primaryKey = ["year", "code"]
+[[resources.schema.fields]]
+name = "year"
+type = "integer"
+constraints = { required = true, minimum = 2560, maximum = 2600 }
+[[resources.schema.fields]]
+name = "code"
+type = "string"
+constraints = { required = true, pattern = "[A-Z]{2}-\\d{3}" }
+[[resources.schema.fields]]
+name = "kind"
+type = "string"
+constraints = { enum = ["web", "hotline"] }
+[[resources.schema.fields]]
+name = "amount"
+type = "number"
+constraints = { minimum = 0 }
+[[resources.schema.fields]]
+name = "opened"
+type = "date"
+[[resources.schema.fields]]
+name = "online"
+type = "boolean"
+[[resources.schema.fields]]
+name = "ref"
+type = "string"
+constraints = { unique = true }
+"#;
+
+const HEADER: &str = "year,code,kind,amount,opened,online,ref\n";
+const GOOD_ROW: &str = "2567,AB-001,web,1500.5,2024-10-01,true,r1\n";
+
+/// The JSON diagnostics of `sala check` on a dataset with `rows` after the header.
+fn diagnostics(rows: &str) -> (i32, Vec<Value>) {
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}{rows}"));
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    (out.status.code().unwrap(), json["diagnostics"].as_array().unwrap().clone())
+}
+
+/// The single diagnostic for `row`, as (code, row, column, value, rule).
+fn single(row: &str) -> (String, u64, String, String, String) {
+    let (code, diags) = diagnostics(row);
+    assert_eq!(code, 1, "{diags:#?}");
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d["location"]["file"], "datasets/d/data.csv");
+    (
+        d["code"].as_str().unwrap().to_string(),
+        d["location"]["row"].as_u64().unwrap(),
+        d["location"]["column"].as_str().unwrap_or("").to_string(),
+        d["value"].as_str().unwrap_or("").to_string(),
+        d["rule"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+fn owned(code: &str, row: u64, col: &str, value: &str, rule: &str) -> (String, u64, String, String, String) {
+    (code.into(), row, col.into(), value.into(), rule.into())
+}
+
+#[test]
+fn clean_data_passes_with_exit_code_zero() {
+    let (code, diags) = diagnostics("2568,AB-002,hotline,0,2025-01-31,false,r2\n");
+    assert_eq!((code, diags.len()), (0, 0), "{diags:#?}");
+}
+
+#[test]
+fn a_word_in_an_integer_column_is_a_type_error_at_its_row_and_column() {
+    assert_eq!(single("25x7,AB-002,web,1,2024-10-01,true,r2\n"), owned("type-error", 3, "year", "25x7", "type = integer"));
+}
+
+#[test]
+fn number_date_and_boolean_types_are_checked() {
+    assert_eq!(single("2567,AB-002,web,1.2.3,2024-10-01,true,r2\n"), owned("type-error", 3, "amount", "1.2.3", "type = number"));
+    assert_eq!(single("2567,AB-002,web,1,2024-13-01,true,r2\n"), owned("type-error", 3, "opened", "2024-13-01", "type = date"));
+    assert_eq!(single("2567,AB-002,web,1,2024-10-01,maybe,r2\n"), owned("type-error", 3, "online", "maybe", "type = boolean"));
+}
+
+#[test]
+fn an_empty_required_cell_is_a_constraint_error() {
+    assert_eq!(single("2567,,web,1,2024-10-01,true,r2\n"), owned("constraint-error", 3, "code", "", "required"));
+}
+
+#[test]
+fn minimum_maximum_enum_and_pattern_are_constraint_errors() {
+    assert_eq!(single("2567,AB-002,web,-5,2024-10-01,true,r2\n"), owned("constraint-error", 3, "amount", "-5", "minimum = 0"));
+    assert_eq!(single("2700,AB-002,web,1,2024-10-01,true,r2\n"), owned("constraint-error", 3, "year", "2700", "maximum = 2600"));
+    assert_eq!(single("2567,AB-002,fax,1,2024-10-01,true,r2\n"), owned("constraint-error", 3, "kind", "fax", "enum = [web, hotline]"));
+    assert_eq!(single("2567,AB-2,web,1,2024-10-01,true,r2\n"), owned("constraint-error", 3, "code", "AB-2", "pattern = [A-Z]{2}-\\d{3}"));
+}
+
+#[test]
+fn a_repeated_unique_value_names_the_row_it_repeats() {
+    let (code, diags) = diagnostics("2567,AB-002,web,1,2024-10-01,true,r9\n2567,AB-003,web,1,2024-10-01,true,r9\n");
+    assert_eq!(code, 1);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["code"], "unique-error");
+    assert_eq!(diags[0]["location"]["row"], 4);
+    assert_eq!(diags[0]["message"]["en"], "\"r9\" repeats row 3");
+}
+
+#[test]
+fn a_repeated_primary_key_is_reported_on_the_later_row() {
+    let (code, diags) = diagnostics("2567,AB-001,hotline,1,2024-10-01,true,r2\n");
+    assert_eq!(code, 1);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["code"], "primary-key");
+    assert_eq!(diags[0]["location"]["row"], 3);
+    assert_eq!(diags[0]["value"], "2567, AB-001");
+    assert_eq!(diags[0]["message"]["en"], "the primary key (year, code) repeats row 2");
+}
+
+#[test]
+fn the_human_report_names_file_row_column_value_and_rule() {
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}2567,AB-002,web,abc,2024-10-01,true,r2\n"));
+    let out = f.sala(&["check", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out);
+    assert!(report.contains("datasets/d/data.csv"), "{report}");
+    assert!(report.contains("error[type-error] row 3, column D (amount): \"abc\" is not a valid number"), "{report}");
+    assert!(report.contains("value: \"abc\""), "{report}");
+    assert!(report.contains("rule: type = number"), "{report}");
+    assert!(report.contains("fix: "), "{report}");
+    assert!(report.contains("1 error(s), 0 warning(s)"), "{report}");
+}
+
+#[test]
+fn messages_default_to_thai() {
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}2567,AB-002,web,abc,2024-10-01,true,r2\n"));
+    let report = text(&f.sala(&["check"]));
+    assert!(report.contains("แถว 3, คอลัมน์ D (amount): \"abc\" ไม่ใช่ตัวเลข"), "{report}");
+}
+
+#[test]
+fn header_problems_name_the_column() {
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, "year,code,kind,amount,opened,online,extra\n2567,AB-001,web,1,2024-10-01,true,x\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["location"]["column"].as_str().unwrap_or("").to_string()))
+        .collect();
+    assert_eq!(codes, [("missing-label".to_string(), "ref".to_string()), ("extra-label".to_string(), "extra".to_string())]);
+}
+
+#[test]
+fn an_unknown_agency_code_is_an_error_with_the_fix() {
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}"));
+    let toml = std::fs::read_to_string(f.root().join("datasets/d/dataset.toml")).unwrap().replace("agency = \"TEST\"", "agency = \"NOPE\"");
+    f.write("datasets/d/dataset.toml", toml);
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "datasets/d/dataset.toml: error[unknown-agency] the agency code \"NOPE\" is not in the agency registry\n"
+    );
+}
+
+#[test]
+fn a_toml_mistake_names_its_line_and_column() {
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}"));
+    let toml = std::fs::read_to_string(f.root().join("datasets/d/dataset.toml")).unwrap().replace("license = ", "licence = ");
+    f.write("datasets/d/dataset.toml", toml);
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "metadata-error");
+    assert_eq!(d["location"]["row"], 4);
+    assert_eq!(d["location"]["column_number"], 1);
+    assert!(d["message"]["en"].as_str().unwrap().contains("unknown field `licence`"), "{d}");
+}
+
+#[test]
+fn github_format_prints_workflow_annotations() {
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}2567,AB-002,web,abc,2024-10-01,true,r2\n"));
+    let out = f.sala(&["check", "--format", "github", "--lang", "en"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("::error file=datasets/d/data.csv,line=3,col=4,title=type-error::row 3, column D (amount): \"abc\" is not a valid number%0Avalue: \"abc\"%0Afix: "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_missing_site_toml_says_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sala")).args(["check", "--root"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error[missing-site-config]: no site.toml in "), "{err}");
+    assert!(err.contains("sala init DIR"), "{err}");
+}
+
+#[test]
+fn only_the_first_instances_are_listed_but_all_are_counted() {
+    let mut rows = String::new();
+    for i in 0..120 {
+        rows.push_str(&format!("bad,AB-{:03},web,1,2024-10-01,true,x{i}\n", i + 2));
+    }
+    let (code, diags) = diagnostics(&rows);
+    assert_eq!(code, 1);
+    assert_eq!(diags.len(), sala::diagnostic::LISTED_PER_FILE_AND_CODE);
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}{rows}"));
+    let json: Value = serde_json::from_slice(&f.sala(&["check", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["errors"], 120);
+    assert_eq!(json["unlisted"][0]["count"], 70);
+}

@@ -1,0 +1,96 @@
+//! Builds small portals in temporary folders and runs the `sala` binary on them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A portal in a temporary folder: site.toml and an agency registry with two agencies.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+pub const AGENCIES_TOML: &str = r#"
+title = { th = "ทะเบียนหน่วยงาน", en = "Agency registry" }
+description = { th = "หน่วยงาน", en = "Agencies" }
+agency = "TEST"
+license = "CC-BY-4.0"
+
+[[resources]]
+name = "agencies"
+path = "agencies.csv"
+schema = "schema.json"
+"#;
+
+pub const AGENCIES_SCHEMA: &str = r#"{
+  "fields": [
+    {"name": "code", "type": "string", "constraints": {"required": true, "unique": true}},
+    {"name": "name_th", "type": "string"}, {"name": "name_en", "type": "string"},
+    {"name": "parent", "type": "string"}, {"name": "form", "type": "string"},
+    {"name": "website", "type": "string"}
+  ],
+  "primaryKey": "code"
+}"#;
+
+pub const AGENCIES_CSV: &str = "code,name_th,name_en,parent,form,website\nMIN,กระทรวงทดสอบ,Ministry of Tests,,ministry,https://min.example.go.th\nTEST,กรมทดสอบ,Department of Tests,MIN,department,https://test.example.go.th\n";
+
+impl Fixture {
+    /// A portal with site.toml and the agency registry.
+    pub fn new() -> Fixture {
+        let f = Fixture { dir: tempfile::tempdir().unwrap() };
+        f.write(
+            "site.toml",
+            "title = { th = \"พอร์ทัลทดสอบ\", en = \"Test portal\" }\nbase_url = \"https://data.example.go.th/\"\n",
+        );
+        f.write("datasets/agencies/dataset.toml", AGENCIES_TOML);
+        f.write("datasets/agencies/schema.json", AGENCIES_SCHEMA);
+        f.write("datasets/agencies/agencies.csv", AGENCIES_CSV);
+        f
+    }
+
+    /// The portal folder.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders).
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.root().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+
+    /// Adds a dataset with one resource `data` read from `data.csv` and an inline schema
+    /// given as TOML `[[resources.schema.fields]]` tables (and any other schema keys).
+    pub fn dataset(&self, id: &str, schema_toml: &str, csv: impl AsRef<[u8]>) {
+        let toml = format!(
+            "title = {{ th = \"ชุดข้อมูล {id}\", en = \"Dataset {id}\" }}\ndescription = {{ th = \"คำอธิบาย\", en = \"Description\" }}\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\n\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\n\n[resources.schema]\n{schema_toml}\n"
+        );
+        self.write(&format!("datasets/{id}/dataset.toml"), toml);
+        self.write(&format!("datasets/{id}/data.csv"), csv);
+    }
+
+    /// Runs `sala <args> --root <portal>` with English messages and no colour.
+    pub fn sala(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sala"));
+        cmd.args(args).arg("--root").arg(self.root()).env("NO_COLOR", "1");
+        cmd.output().unwrap()
+    }
+}
+
+/// Standard output and error as one string.
+pub fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// Every file under `dir`, as paths relative to it with `/`.
+pub fn files_under(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    files.sort();
+    files
+}
