@@ -69,6 +69,10 @@ pub enum Code {
     NotPublic,
     /// A markdown page does not parse or is too large.
     PageError,
+    /// A value has spaces around it, or non-breaking spaces.
+    ExtraWhitespace,
+    /// Thai text has its marks in the wrong order (typical of text copied from PDF).
+    ThaiTextOrder,
 }
 
 impl Code {
@@ -98,6 +102,8 @@ impl Code {
             Code::UnknownAgency => "unknown-agency",
             Code::NotPublic => "not-public",
             Code::PageError => "page-error",
+            Code::ExtraWhitespace => "extra-whitespace",
+            Code::ThaiTextOrder => "thai-text-order",
         }
     }
 }
@@ -166,12 +172,66 @@ pub struct Diagnostic {
     pub message: Text,
     /// How to fix it, in one sentence.
     pub help: Text,
+    /// The row as Sala read it, with the offending cell marked (CSV problems only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceLine>,
+}
+
+/// A row of a data file shown under a diagnostic, with the offending cell marked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceLine {
+    /// The row's cells joined with the file's delimiter (shortened around the cell if long).
+    pub text: String,
+    /// Where the offending cell starts, in characters.
+    pub start: usize,
+    /// How many characters it has (at least 1, so an empty cell is still marked).
+    pub len: usize,
+}
+
+impl SourceLine {
+    /// The row made of `cells`, marking cell `target`; rows longer than about 100 characters
+    /// are cut around the target cell.
+    pub fn new(cells: &[String], delimiter: char, target: usize) -> SourceLine {
+        const WIDTH: usize = 100;
+        let mut text = String::new();
+        let (mut start, mut len) = (0, 1);
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                text.push(delimiter);
+            }
+            let shown = if cell.contains([delimiter, '"', '\n', '\r']) {
+                format!("\"{}\"", cell.replace('"', "\"\"").replace(['\n', '\r'], "⏎"))
+            } else {
+                cell.clone()
+            };
+            if i == target {
+                start = text.chars().count();
+                len = shown.chars().count().max(1);
+            }
+            text.push_str(&shown);
+        }
+        let total = text.chars().count();
+        if total <= WIDTH {
+            return SourceLine { text, start, len };
+        }
+        let from = start.saturating_sub(WIDTH / 3).min(total.saturating_sub(WIDTH));
+        let mut cut: String = text.chars().skip(from).take(WIDTH).collect();
+        let mut offset = start - from;
+        if from > 0 {
+            cut.insert(0, '…');
+            offset += 1;
+        }
+        if from + WIDTH < total {
+            cut.push('…');
+        }
+        SourceLine { text: cut, start: offset, len: len.min(WIDTH) }
+    }
 }
 
 impl Diagnostic {
     /// An error.
     pub fn error(code: Code, location: Location, message: Text, help: Text) -> Diagnostic {
-        Diagnostic { code, severity: Severity::Error, location, value: None, rule: None, message, help }
+        Diagnostic { code, severity: Severity::Error, location, value: None, rule: None, message, help, source: None }
     }
 
     /// A warning.
@@ -182,6 +242,12 @@ impl Diagnostic {
     /// The same diagnostic with the offending value.
     pub fn with_value(mut self, value: impl Into<String>) -> Diagnostic {
         self.value = Some(value.into());
+        self
+    }
+
+    /// The same diagnostic with the row it is in.
+    pub fn with_source(mut self, source: SourceLine) -> Diagnostic {
+        self.source = Some(source);
         self
     }
 
@@ -277,6 +343,17 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_row_is_cut_around_the_marked_cell() {
+        let cells: Vec<String> = (0..40).map(|i| format!("cell{i}")).collect();
+        let line = SourceLine::new(&cells, ',', 30);
+        let marked: String = line.text.chars().skip(line.start).take(line.len).collect();
+        assert_eq!(marked, "cell30");
+        assert!(line.text.starts_with('…') && line.text.ends_with('…'), "{}", line.text);
+        let short = SourceLine::new(&["a".into(), "".into(), "x,y".into()], ',', 2);
+        assert_eq!((short.text.as_str(), short.start, short.len), ("a,,\"x,y\"", 3, 5));
+    }
 
     #[test]
     fn column_letters_follow_spreadsheets() {

@@ -91,6 +91,14 @@ fn human(report: &Report, lang: Lang, color: bool) -> String {
         } else {
             let _ = writeln!(out, "  {head} {place}: {}", d.message.get(lang));
         }
+        if let (Some(src), Some(row)) = (&d.source, d.location.row) {
+            let gutter = row.to_string();
+            let pad = " ".repeat(gutter.len());
+            let _ = writeln!(out, "    {} | {}", paint("2", &gutter), src.text);
+            let width = |skip: usize, take: usize| src.text.chars().skip(skip).take(take).filter(|c| !is_zero_width(*c)).count();
+            let caret = format!("{}{}", " ".repeat(width(0, src.start)), "^".repeat(width(src.start, src.len).max(1)));
+            let _ = writeln!(out, "    {pad} | {}", paint(if d.severity == Severity::Error { "31" } else { "33" }, &caret));
+        }
         if let Some(v) = &d.value {
             let _ = writeln!(out, "    {}: {}", label(lang, "ค่า", "value"), quote(v));
         }
@@ -119,6 +127,11 @@ fn human(report: &Report, lang: Lang, color: bool) -> String {
     out
 }
 
+/// Thai vowel and tone marks written above or below a consonant take no column of their own.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
+}
+
 /// The closing line: how many errors and warnings.
 pub fn summary(report: &Report, lang: Lang) -> String {
     let (e, w) = (report.error_count(), report.warning_count());
@@ -129,14 +142,24 @@ pub fn summary(report: &Report, lang: Lang) -> String {
     text.get(lang).to_string()
 }
 
-/// Shows a value so that blanks and odd characters are visible, and long values stay short.
+/// Shows a value in double quotes so that blanks are visible; control characters are escaped
+/// and long values cut, but Thai (with its combining marks) is shown as written.
 fn quote(v: &str) -> String {
     const MAX: usize = 80;
-    let mut s: String = v.chars().take(MAX).collect();
+    let mut s = String::from('"');
+    for c in v.chars().take(MAX) {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            c if c.is_control() => s.extend(c.escape_default()),
+            c => s.push(c),
+        }
+    }
     if v.chars().count() > MAX {
         s.push('…');
     }
-    format!("{s:?}")
+    s.push('"');
+    s
 }
 
 fn concise(report: &Report, lang: Lang) -> String {

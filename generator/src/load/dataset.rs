@@ -113,8 +113,32 @@ pub struct ResourceMeta {
     /// The file's character encoding when it is not UTF-8 (e.g. `windows-874`).
     #[serde(default)]
     pub encoding: Option<String>,
+    /// How the CSV is written, when it is not detected correctly (Frictionless CSV Dialect).
+    #[serde(default)]
+    pub dialect: Option<DialectMeta>,
     /// The Table Schema: inline, or the name of a `schema.json` file in the folder.
     pub schema: SchemaSource,
+}
+
+/// A CSV file's dialect, in Frictionless's terms.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DialectMeta {
+    /// The character between cells (`,`, `;`, a tab or `|`).
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    /// The character around cells that contain the delimiter (`"`).
+    #[serde(default)]
+    pub quote_char: Option<String>,
+    /// Whether a quote inside a quoted cell is written twice (the only form Sala reads).
+    #[serde(default)]
+    pub double_quote: Option<bool>,
+    /// The line ending (`\n` or `\r\n`; both are always read).
+    #[serde(default)]
+    pub line_terminator: Option<String>,
+    /// Whether the first row holds the column names (it must).
+    #[serde(default)]
+    pub header: Option<bool>,
 }
 
 /// Where a resource's schema is.

@@ -111,6 +111,10 @@ pub struct Field {
     /// Whether numbers are bare (no currency signs or `%`); Sala reads bare numbers only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bare_number: Option<bool>,
+    /// `buddhist` when years are written in the Buddhist era (พ.ศ. = ค.ศ. + 543): dates, datetimes
+    /// and years are converted to the Christian era (Sala's extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<Calendar>,
     /// An RDF class for the values (kept, not used).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdf_type: Option<String>,
@@ -174,6 +178,16 @@ impl FieldType {
             FieldType::Any => "any",
         }
     }
+}
+
+/// The era years are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Calendar {
+    /// Christian era (the default).
+    Gregorian,
+    /// Buddhist era: year − 543 gives the Christian year.
+    Buddhist,
 }
 
 /// Rules a column's values must follow.

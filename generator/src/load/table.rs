@@ -4,6 +4,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::lang::Text;
+use crate::load::dataset::DialectMeta;
 use polars::prelude::*;
 use std::io::Cursor;
 use std::path::Path;
@@ -17,6 +18,14 @@ pub struct RawTable {
     pub frame: DataFrame,
     /// The encoding the file was decoded from.
     pub encoding: &'static str,
+    /// The delimiter the file uses.
+    pub delimiter: u8,
+    /// Rows (0-based data row index, cells) with fewer cells than the header; Polars gave
+    /// their missing cells as empty text.
+    pub short_rows: Vec<(usize, usize)>,
+    /// Rows (0-based data row index, cells) with more cells than the header; Polars dropped
+    /// the extra cells.
+    pub long_rows: Vec<(usize, usize)>,
 }
 
 impl RawTable {
@@ -36,6 +45,7 @@ impl RawTable {
 pub fn read_csv(
     bytes: &[u8],
     declared_encoding: Option<&str>,
+    dialect: Option<&DialectMeta>,
     file: &Path,
 ) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
     let mut warnings = Vec::new();
@@ -51,15 +61,25 @@ pub fn read_csv(
             ),
         ));
     }
-    let options = CsvReadOptions::default()
-        .with_has_header(false)
-        .with_infer_schema_length(Some(0))
-        .with_raise_if_empty(false)
-        .map_parse_options(|p| p.with_missing_is_null(true).with_truncate_ragged_lines(false));
-    let frame = options
-        .into_reader_with_file_handle(Cursor::new(text.into_bytes()))
-        .finish()
-        .map_err(|e| source_error(file, &e.to_string()))?;
+    let text = normalise_line_endings(text);
+    let (delimiter, quote) = dialect_of(&text, dialect, file, &mut warnings)?;
+    let shapes = record_shapes(text.as_bytes(), delimiter, quote);
+    let read = |truncate: bool, bytes: Vec<u8>| {
+        CsvReadOptions::default()
+            .with_has_header(false)
+            .with_infer_schema_length(Some(0))
+            .with_raise_if_empty(false)
+            .map_parse_options(|p| {
+                p.with_separator(delimiter)
+                    .with_quote_char(quote)
+                    .with_missing_is_null(false)
+                    .with_truncate_ragged_lines(truncate)
+            })
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+    };
+    // Only truncate (and so lose the extra cells' text) when there are rows to report.
+    let frame = read(!shapes.long.is_empty(), text.into_bytes()).map_err(|e| source_error(file, &e.to_string()))?;
     let header: Vec<String> = match frame.height() {
         0 => Vec::new(),
         _ => frame
@@ -71,7 +91,175 @@ pub fn read_csv(
     let mut frame = frame.slice(1, frame.height().saturating_sub(1));
     let names: Vec<String> = (0..frame.width()).map(RawTable::column_name).collect();
     frame.set_column_names(names.as_slice()).map_err(|e| source_error(file, &e.to_string()))?;
-    Ok((RawTable { header, frame, encoding }, warnings))
+    if frame.height() == 0 {
+        warnings.push(Diagnostic::warning(
+            Code::EmptyTable,
+            Location::file(file),
+            Text::new("ไฟล์มีแต่แถวหัวตาราง ไม่มีข้อมูล", "the file has a header row but no data"),
+            Text::new("เพิ่มข้อมูล หรือนำทรัพยากรนี้ออกจาก dataset.toml", "add the data, or remove this resource from dataset.toml"),
+        ));
+    }
+    Ok((
+        RawTable { header, frame, encoding, delimiter, short_rows: shapes.short, long_rows: shapes.long },
+        warnings,
+    ))
+}
+
+/// Lone carriage returns (old Mac files, mixed exports) become line feeds: Polars only ends
+/// records at `\n`, and `\r\n` is read as is.
+fn normalise_line_endings(text: String) -> String {
+    let bytes = text.as_bytes();
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    if !lone_cr {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The delimiter and quote character: as declared, else detected from the first lines.
+fn dialect_of(
+    text: &str,
+    declared: Option<&DialectMeta>,
+    file: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(u8, Option<u8>), Diagnostic> {
+    let bad = |th: String, en: String| {
+        Diagnostic::error(
+            Code::MetadataError,
+            Location::file(file),
+            Text::new(th, en),
+            Text::new(
+                "แก้ dialect ของทรัพยากรใน dataset.toml เช่น dialect = { delimiter = \";\" }",
+                "correct the resource's dialect in dataset.toml, e.g. dialect = { delimiter = \";\" }",
+            ),
+        )
+    };
+    let single_byte = |name: &str, v: &str| -> Result<u8, Diagnostic> {
+        match v.as_bytes() {
+            [b] if b.is_ascii() && *b != b'\n' && *b != b'\r' => Ok(*b),
+            _ => Err(bad(
+                format!("{name} ต้องเป็นอักขระ ASCII ตัวเดียว แต่เป็น {v:?}"),
+                format!("{name} must be one ASCII character, not {v:?}"),
+            )),
+        }
+    };
+    let d = declared.cloned().unwrap_or_default();
+    if d.header == Some(false) {
+        return Err(bad(
+            "Sala ต้องการแถวหัวตาราง (header = false ใช้ไม่ได้)".into(),
+            "Sala needs a header row (header = false is not supported)".into(),
+        ));
+    }
+    if d.double_quote == Some(false) {
+        return Err(bad(
+            "Sala อ่านได้เฉพาะเครื่องหมายคำพูดที่เขียนซ้ำสองครั้งในช่อง (doubleQuote = true)".into(),
+            "Sala reads only doubled quotes inside quoted cells (doubleQuote = true)".into(),
+        ));
+    }
+    let quote = match d.quote_char.as_deref() {
+        Some("") => None,
+        Some(q) => Some(single_byte("quoteChar", q)?),
+        None => Some(b'"'),
+    };
+    let delimiter = match d.delimiter.as_deref() {
+        Some(v) => single_byte("delimiter", v)?,
+        None => {
+            let detected = sniff_delimiter(text, quote);
+            if detected != b',' {
+                warnings.push(Diagnostic::warning(
+                    Code::SourceError,
+                    Location::file(file),
+                    Text::new(
+                        format!("ไฟล์ใช้ {:?} คั่นช่อง ไม่ใช่จุลภาค จึงอ่านตามนั้น", detected as char),
+                        format!("the file separates cells with {:?}, not commas; it was read that way", detected as char),
+                    ),
+                    Text::new(
+                        format!("ประกาศไว้ใน dataset.toml: dialect = {{ delimiter = {:?} }} หรือบันทึกเป็น CSV แบบจุลภาค", (detected as char).to_string()),
+                        format!("declare it in dataset.toml: dialect = {{ delimiter = {:?} }}, or save the file with commas", (detected as char).to_string()),
+                    ),
+                ));
+            }
+            detected
+        }
+    };
+    Ok((delimiter, quote))
+}
+
+/// Picks the delimiter that splits the first lines into the same number of cells (more than
+/// one), preferring the comma.
+fn sniff_delimiter(text: &str, quote: Option<u8>) -> u8 {
+    let sample: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let mut best = (b',', 0usize);
+    for candidate in [b',', b';', b'\t', b'|'] {
+        let counts: Vec<usize> = sample.iter().map(|l| record_shapes(l.as_bytes(), candidate, quote).header_cells).collect();
+        let Some(&first) = counts.first() else { continue };
+        let consistent = counts.iter().filter(|&&c| c == first).count();
+        if first > 1 && consistent * 10 >= counts.len() * 8 && consistent > best.1 {
+            best = (candidate, consistent);
+        }
+    }
+    best.0
+}
+
+/// The cell counts of a CSV text's records.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Shapes {
+    /// Cells in the header.
+    header_cells: usize,
+    /// Data rows (0-based) with fewer cells than the header, and their count.
+    short: Vec<(usize, usize)>,
+    /// Data rows (0-based) with more cells than the header, and their count.
+    long: Vec<(usize, usize)>,
+}
+
+/// Counts every record's cells, respecting quotes: a quick pass with memchr (the csv crate
+/// would parse every cell, which Polars then does again). Blank lines are not counted as short:
+/// they are blank rows.
+fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Shapes {
+    let mut shapes = Shapes::default();
+    let mut record = 0usize;
+    let mut cells = 1usize;
+    let mut start = 0usize;
+    let mut quoted = false;
+    let finish = |record: usize, cells: usize, line: &[u8], shapes: &mut Shapes| {
+        let blank = line.is_empty() || line == b"\r";
+        if record == 0 {
+            shapes.header_cells = cells;
+        } else if !blank && cells < shapes.header_cells {
+            shapes.short.push((record - 1, cells));
+        } else if cells > shapes.header_cells {
+            shapes.long.push((record - 1, cells));
+        }
+    };
+    let q = quote.unwrap_or(b'\n');
+    for pos in memchr::memchr3_iter(delimiter, q, b'\n', text) {
+        let b = text[pos];
+        if quote.is_some() && b == q {
+            quoted = !quoted;
+        } else if quoted {
+            continue;
+        } else if b == delimiter {
+            cells += 1;
+        } else {
+            finish(record, cells, &text[start..pos], &mut shapes);
+            record += 1;
+            cells = 1;
+            start = pos + 1;
+        }
+    }
+    if start < text.len() {
+        finish(record, cells, &text[start..], &mut shapes);
+    }
+    shapes
 }
 
 fn source_error(file: &Path, polars_message: &str) -> Diagnostic {
@@ -218,7 +406,7 @@ mod tests {
     use super::*;
 
     fn read(bytes: &[u8]) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
-        read_csv(bytes, None, Path::new("t.csv"))
+        read_csv(bytes, None, None, Path::new("t.csv"))
     }
 
     #[test]
@@ -252,6 +440,26 @@ mod tests {
         let err = read(b"a,b\n1,\x00\x01\x02").unwrap_err();
         assert_eq!(err.code, Code::EncodingError);
         assert_eq!(err.location.row, Some(2));
+    }
+
+    #[test]
+    fn short_and_long_rows_are_found_across_quoted_newlines() {
+        let shapes = record_shapes(b"a,b,c\n1,\"x,\ny\",3\n4\n\n5,6,7,8\n", b',', Some(b'"'));
+        assert_eq!(shapes, Shapes { header_cells: 3, short: vec![(1, 1)], long: vec![(3, 4)] });
+    }
+
+    #[test]
+    fn semicolons_are_detected_with_a_warning() {
+        let (t, w) = read(b"a;b\n1,5;2\n").unwrap();
+        assert_eq!(t.header, ["a", "b"]);
+        assert_eq!(t.delimiter, b';');
+        assert_eq!(w[0].code, Code::SourceError);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_rows() {
+        let (t, _) = read(b"a,b\r\n1,2\r3,4\n").unwrap();
+        assert_eq!(t.rows(), 2);
     }
 
     #[test]

@@ -2,15 +2,19 @@
 //! a boolean column computed over the whole table, and only the rows that break a rule are
 //! ever looked at one by one (to word their diagnostics).
 
-use crate::diagnostic::{Code, Diagnostic, LISTED_PER_FILE_AND_CODE, Location, Report, column_letter};
+use crate::diagnostic::{Code, Diagnostic, LISTED_PER_FILE_AND_CODE, Location, Report, SourceLine, column_letter};
 use crate::lang::Text;
-use crate::load::schema::{Field, FieldType, Schema, value_as_text};
+use crate::load::schema::{Calendar, Field, FieldType, Schema, value_as_text};
 use crate::load::table::RawTable;
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 const ROW: &str = "__row";
+const CELLS: &str = "__cells";
+const BLANK: &str = "__blank";
+const PK: &str = "__pk";
+const PK_FIRST: &str = "__pk_first";
 
 /// Which rule a flag column checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,6 +28,8 @@ enum Rule {
     MaxLength,
     Pattern,
     Unique,
+    Whitespace,
+    ThaiOrder,
 }
 
 /// One boolean column to compute, and how to word the rows where it is true.
@@ -226,16 +232,81 @@ fn any_equal(expr: &Expr, values: &[Expr]) -> Expr {
     values.iter().fold(lit(false), |acc, v| acc.or(expr.clone().eq(v.clone())))
 }
 
+const THAI_DIGITS: [&str; 10] = ["๐", "๑", "๒", "๓", "๔", "๕", "๖", "๗", "๘", "๙"];
+const ASCII_DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+/// Thai digits (๐–๙) as ASCII digits: Rust's and Polars' number parsing reject them.
+fn ascii_digits(e: Expr) -> Expr {
+    e.str().replace_many(
+        lit(Series::new("thai".into(), THAI_DIGITS)).implode(false),
+        lit(Series::new("ascii".into(), ASCII_DIGITS)).implode(false),
+        false,
+        true,
+    )
+}
+
+/// A date or datetime text with its Buddhist-era year (the first four-digit run) turned into
+/// the Christian-era year, so that 29/02/2567 (a leap day in 2024) parses.
+fn buddhist_to_christian(e: Expr) -> Expr {
+    let year = e.clone().str().extract(lit("([0-9]{4})"), 1).cast(DataType::Int64) - lit(543i64);
+    let before = e.clone().str().extract(lit("^(.*?)[0-9]{4}"), 1);
+    let after = e.str().extract(lit("^.*?[0-9]{4}(.*)$"), 1);
+    concat_str([before, year.cast(DataType::String), after], "", false)
+}
+
+fn strptime(format: &str) -> StrptimeOptions {
+    StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true }
+}
+
+fn null_of(dtype: DataType) -> Expr {
+    lit(NULL).cast(dtype)
+}
+
+/// Validity of JSON objects or arrays, computed over a whole column (Polars has no JSON parser
+/// in the features Sala builds with).
+fn json_kind(value: Expr, want_object: bool) -> Expr {
+    value.map(
+        move |c: Column| {
+            let ca = c.str()?;
+            let out: BooleanChunked = ca
+                .iter()
+                .map(|v| {
+                    v.map(|s| match serde_json::from_str::<serde_json::Value>(s) {
+                        Ok(serde_json::Value::Object(_)) => want_object,
+                        Ok(serde_json::Value::Array(_)) => !want_object,
+                        _ => false,
+                    })
+                })
+                .collect();
+            Ok(out.with_name(c.name().clone()).into_column())
+        },
+        |_, f| Ok(polars::prelude::Field::new(f.name().clone(), DataType::Boolean)),
+    )
+}
+
 /// The expression that turns a field's text (nulls for missing values) into its type;
 /// a null where the text was not null means the text is not of that type.
 fn typed_expr(field: &Field, value: Expr) -> Expr {
     let trimmed = value.clone().str().strip_chars(lit(NULL));
-    let numeric_text = |e: Expr| match field.group_char.as_deref() {
-        Some(g) if !g.is_empty() => e.str().replace_all(lit(g.to_string()), lit(""), true),
-        _ => e,
+    let buddhist = field.calendar == Some(Calendar::Buddhist);
+    let numeric_text = |e: Expr| {
+        let mut e = ascii_digits(e);
+        if let Some(g) = field.group_char.as_deref().filter(|g| !g.is_empty()) {
+            e = e.str().replace_all(lit(g.to_string()), lit(""), true);
+        }
+        if field.bare_number == Some(false) {
+            // Currency signs, units and percent signs around the number (฿1,000 / 95% / 20 บาท).
+            e = e.str().replace_all(lit(r"^[^0-9+\-.]+|[^0-9.]+$"), lit(""), false);
+        }
+        e
     };
+    let when_valid = |valid: Expr, v: Expr| when(valid).then(v).otherwise(null_of(DataType::String));
     match field.field_type {
-        FieldType::Integer | FieldType::Year => numeric_text(trimmed).cast(DataType::Int64),
+        FieldType::Integer => numeric_text(trimmed).cast(DataType::Int64),
+        FieldType::Year => {
+            let year = numeric_text(trimmed).cast(DataType::Int64);
+            if buddhist { year - lit(543i64) } else { year }
+        }
         FieldType::Number => {
             let mut e = numeric_text(trimmed);
             if let Some(d) = field.decimal_char.as_deref().filter(|d| *d != ".") {
@@ -252,24 +323,20 @@ fn typed_expr(field: &Field, value: Expr) -> Expr {
                 .then(lit(true))
                 .when(any_equal(&trimmed, &to_lits(falses)))
                 .then(lit(false))
-                .otherwise(lit(NULL).cast(DataType::Boolean))
+                .otherwise(null_of(DataType::Boolean))
         }
         FieldType::Date => {
-            let options = |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
+            let text = if buddhist { buddhist_to_christian(ascii_digits(trimmed)) } else { trimmed };
             match field.format.as_deref() {
-                None | Some("default") => trimmed.str().to_date(options("%Y-%m-%d")),
-                Some("any") => trimmed.str().to_date(StrptimeOptions { strict: false, ..Default::default() }),
-                Some(f) => trimmed.str().to_date(options(f)),
+                None | Some("default") => text.str().to_date(strptime("%Y-%m-%d")),
+                Some("any") => text.str().to_date(StrptimeOptions { strict: false, ..Default::default() }),
+                Some(f) => text.str().to_date(strptime(f)),
             }
         }
         FieldType::Datetime => {
+            let text = if buddhist { buddhist_to_christian(ascii_digits(trimmed)) } else { trimmed };
             let parse = |format: &str| {
-                trimmed.clone().str().to_datetime(
-                    Some(TimeUnit::Microseconds),
-                    None,
-                    StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true },
-                    lit("raise"),
-                )
+                text.clone().str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(format), lit("raise"))
             };
             match field.format.as_deref() {
                 None | Some("default") | Some("any") => {
@@ -278,8 +345,30 @@ fn typed_expr(field: &Field, value: Expr) -> Expr {
                 Some(f) => parse(f),
             }
         }
+        FieldType::Time => {
+            // A time parses as a datetime on a fixed day; the canonical text is HH:MM:SS.
+            let format = match field.format.as_deref() {
+                None | Some("default") | Some("any") => "%H:%M:%S",
+                Some(f) => f,
+            };
+            concat_str([lit("1970-01-01 "), trimmed], "", false)
+                .str()
+                .to_datetime(Some(TimeUnit::Microseconds), None, strptime(&format!("%Y-%m-%d {format}")), lit("raise"))
+                .dt()
+                .to_string("%H:%M:%S")
+        }
+        FieldType::Geopoint => {
+            let pattern = r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*,\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$";
+            let lon = value.clone().str().extract(lit(pattern), 1).cast(DataType::Float64);
+            let lat = value.clone().str().extract(lit(pattern), 2).cast(DataType::Float64);
+            let within = |e: Expr, limit: f64| e.clone().gt_eq(lit(-limit)).and(e.lt_eq(lit(limit)));
+            let valid = within(lon, 180.0).and(within(lat, 90.0));
+            when_valid(valid.fill_null(lit(false)), value)
+        }
+        FieldType::Object | FieldType::Geojson => when_valid(json_kind(value.clone(), true), value),
+        FieldType::Array => when_valid(json_kind(value.clone(), false), value),
         _ => match text_type_pattern(field) {
-            Some(re) => when(value.clone().str().contains(lit(re), true)).then(value).otherwise(lit(NULL).cast(DataType::String)),
+            Some(re) => when_valid(value.clone().str().contains(lit(re), true), value),
             None => value,
         },
     }
@@ -291,12 +380,9 @@ fn text_type_pattern(field: &Field) -> Option<&'static str> {
         (FieldType::String, Some("email")) => Some(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
         (FieldType::String, Some("uri")) => Some(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"),
         (FieldType::String, Some("uuid")) => Some(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
-        (FieldType::Time, _) => Some(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$"),
-        (FieldType::Yearmonth, _) => Some(r"^\d{4}-(0[1-9]|1[0-2])$"),
-        (FieldType::Geopoint, _) => Some(r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$"),
-        (FieldType::Duration, _) => Some(r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"),
-        (FieldType::Object | FieldType::Geojson, _) => Some(r"^\s*\{[\s\S]*\}\s*$"),
-        (FieldType::Array, _) => Some(r"^\s*\[[\s\S]*\]\s*$"),
+        (FieldType::String, Some("binary")) => Some(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"),
+        (FieldType::Yearmonth, _) => Some(r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        (FieldType::Duration, _) => Some(r"^P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?$"),
         _ => None,
     }
 }
@@ -329,28 +415,39 @@ fn check_rows(
     positions: &BTreeMap<usize, usize>,
     file: &Path,
 ) -> PolarsResult<(DataFrame, Report)> {
-    let missing: Vec<Expr> = schema.missing_values.iter().filter(|m| !m.is_empty()).map(|m| lit(m.clone())).collect();
+    let missing: Vec<Expr> = schema.missing_values.iter().map(|m| lit(m.clone())).collect();
     let mut values = Vec::new();
     let mut typed = Vec::new();
     let mut checks: Vec<Check> = Vec::new();
     let mut flags = Vec::new();
+    let mut frame = raw.frame.clone();
+
+    // Cells a short row does not have: Polars filled them with empty text.
+    let has_short = !raw.short_rows.is_empty();
+    if has_short {
+        let mut cells = vec![raw.header.len() as u32; frame.height()];
+        for &(row, n) in &raw.short_rows {
+            if let Some(c) = cells.get_mut(row) {
+                *c = n as u32;
+            }
+        }
+        frame.with_column(Column::new(CELLS.into(), cells))?;
+    }
+    let present = |ci: usize| if has_short { col(CELLS).gt(lit(ci as u32)) } else { lit(true) };
 
     // A row whose cells are all empty is reported once as a blank row, not once per rule.
     let blank_row = if raw.frame.width() == 0 {
         lit(false)
     } else {
-        all_horizontal((0..raw.frame.width()).map(|i| col(raw_col(i)).is_null()).collect::<Vec<_>>())?
+        let empty = |i: usize| col(raw_col(i)).is_null().or(col(raw_col(i)).eq(lit("")));
+        all_horizontal((0..raw.frame.width()).map(empty).collect::<Vec<_>>())?
     };
 
     for (&fi, &ci) in positions {
         let field = &schema.fields[fi];
         let raw_e = col(raw_col(ci));
-        let value = if missing.is_empty() {
-            raw_e.clone()
-        } else {
-            when(any_equal(&raw_e, &missing)).then(lit(NULL).cast(DataType::String)).otherwise(raw_e.clone())
-        };
-        values.push(value.alias(value_col(fi)));
+        let is_missing = raw_e.clone().is_null().or(any_equal(&raw_e, &missing)).or(present(ci).not());
+        values.push(when(is_missing).then(null_of(DataType::String)).otherwise(raw_e.clone()).alias(value_col(fi)));
         typed.push(typed_expr(field, col(value_col(fi))).alias(typed_col(fi)));
 
         let v = col(value_col(fi));
@@ -367,19 +464,22 @@ fn check_rows(
         add(Rule::Type, type_rule, v.clone().is_not_null().and(t.clone().is_null()));
         let c = &field.constraints;
         if c.required {
-            add(Rule::Required, "required".into(), v.clone().is_null());
+            add(Rule::Required, "required".into(), v.clone().is_null().and(present(ci)));
         }
         if let Some(items) = &c.enum_values {
-            let lits: Vec<Expr> = items.iter().filter_map(|i| limit_literal(field, i).or_else(|| Some(lit(value_as_text(i))))).collect();
-            let target = if limit_literal(field, &items.first().cloned().unwrap_or(toml::Value::Integer(0))).is_some() { t.clone() } else { v.clone() };
+            let typed_items: Option<Vec<Expr>> = items.iter().map(|i| limit_literal(field, i)).collect();
+            let (target, lits) = match typed_items {
+                Some(l) => (t.clone(), l),
+                None => (v.clone(), items.iter().map(|i| lit(value_as_text(i))).collect()),
+            };
             let shown: Vec<String> = items.iter().map(value_as_text).collect();
             add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), target.clone().is_not_null().and(any_equal(&target, &lits).not()));
         }
-        if let Some(l) = c.minimum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
-            add(Rule::Minimum, format!("minimum = {}", value_as_text(l.0)), t.clone().lt(l.1));
+        if let Some((m, e)) = c.minimum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
+            add(Rule::Minimum, format!("minimum = {}", value_as_text(m)), t.clone().lt(e));
         }
-        if let Some(l) = c.maximum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
-            add(Rule::Maximum, format!("maximum = {}", value_as_text(l.0)), t.clone().gt(l.1));
+        if let Some((m, e)) = c.maximum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
+            add(Rule::Maximum, format!("maximum = {}", value_as_text(m)), t.clone().gt(e));
         }
         if let Some(n) = c.min_length {
             add(Rule::MinLength, format!("minLength = {n}"), v.clone().str().len_chars().lt(lit(n as u32)));
@@ -398,23 +498,30 @@ fn check_rows(
             let first = col(ROW).min().over([t.clone()])?;
             add(Rule::Unique, "unique".into(), t.clone().is_not_null().and(first.neq(col(ROW))));
         }
+        // Spaces around a value, or non-breaking spaces anywhere, come from copying and pasting
+        // and break lookups and joins later.
+        add(Rule::Whitespace, "no leading, trailing or non-breaking spaces".into(), v.clone().str().contains(lit(r"^\s|\s$|\x{A0}"), true));
+        if matches!(field.field_type, FieldType::String | FieldType::Any) {
+            add(
+                Rule::ThaiOrder,
+                "Thai marks in reading order".into(),
+                v.clone().str().contains(lit("[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}\u{0E32}"), true),
+            );
+        }
     }
 
-    // The primary key: a row whose key repeats an earlier row's (every key column present).
+    // The primary key: a row whose key repeats an earlier row's.
     let pk: Vec<usize> = schema.primary_key().iter().filter_map(|n| schema.fields.iter().position(|f| &f.name == n)).collect();
     let pk_complete = !pk.is_empty() && pk.iter().all(|fi| positions.contains_key(fi));
     if pk_complete {
-        let parts: Vec<Expr> = pk.iter().map(|&fi| col(value_col(fi))).collect();
-        let key = concat_str(parts, "\u{1f}", false);
+        let key = concat_str(pk.iter().map(|&fi| col(value_col(fi))).collect::<Vec<_>>(), "\u{1f}", false);
         let first = col(ROW).min().over([key.clone()])?;
-        flags.push(key.is_not_null().and(first.neq(col(ROW))).and(blank_row.clone().not()).fill_null(lit(false)).alias("__pk"));
-        flags.push(col(ROW).min().over([concat_str(pk.iter().map(|&fi| col(value_col(fi))).collect::<Vec<_>>(), "\u{1f}", false)])?.alias("__pk_first"));
+        flags.push(first.clone().alias(PK_FIRST));
+        flags.push(key.is_not_null().and(first.neq(col(ROW))).and(blank_row.clone().not()).fill_null(lit(false)).alias(PK));
     }
-    flags.push(blank_row.alias("__blank"));
+    flags.push(blank_row.alias(BLANK));
 
-    let frame = raw
-        .frame
-        .clone()
+    let frame = frame
         .lazy()
         .with_row_index(ROW, None)
         .with_columns(values)
@@ -423,18 +530,14 @@ fn check_rows(
         .collect()?;
 
     let mut report = Report::default();
+    let all_raw: Vec<String> = (0..raw.frame.width()).map(raw_col).collect();
+    let delimiter = raw.delimiter as char;
     let located = |fi: usize, row: u64| {
         let ci = positions[&fi];
-        Location {
-            file: file.to_path_buf(),
-            row: Some(row as usize + 2),
-            column_number: Some(ci + 1),
-            column: Some(schema.fields[fi].name.clone()),
-        }
+        Location { file: file.to_path_buf(), row: Some(row as usize + 2), column_number: Some(ci + 1), column: Some(schema.fields[fi].name.clone()) }
     };
 
-    // Blank rows.
-    for_each_flagged(&frame, "__blank", &[], |row, _| {
+    for_each_flagged(&frame, BLANK, &[], &all_raw, |row, _, _| {
         Diagnostic::error(
             Code::BlankRow,
             Location { file: file.to_path_buf(), row: Some(row as usize + 2), ..Location::default() },
@@ -442,32 +545,30 @@ fn check_rows(
             Text::new("ลบแถวว่างออก", "delete the blank row"),
         )
     }, &mut report)?;
+    row_shape_diagnostics(raw, file, &mut report);
 
     for check in &checks {
         let fi = check.field;
         let field = &schema.fields[fi];
-        let raw_name = raw_col(positions[&fi]);
-        let first_name = if check.rule == Rule::Unique { Some(typed_col(fi)) } else { None };
-        let mut extra = vec![raw_name.clone()];
-        extra.extend(first_name.clone());
-        let first_rows = if check.rule == Rule::Unique {
-            first_rows_of(&frame, &typed_col(fi))?
-        } else {
-            HashMap::new()
-        };
-        for_each_flagged(&frame, &check.flag, &extra, |row, cells| {
+        let ci = positions[&fi];
+        let first_rows = if check.rule == Rule::Unique { first_rows_of(&frame, &typed_col(fi))? } else { HashMap::new() };
+        let extra = [raw_col(ci), typed_col(fi)];
+        for_each_flagged(&frame, &check.flag, &extra, &all_raw, |row, cells, line| {
             let value = cells.first().cloned().flatten().unwrap_or_default();
-            let typed_key = cells.get(1).cloned().flatten();
-            let first_row = typed_key.and_then(|k| first_rows.get(&k).copied());
-            describe(check, field, value.clone(), first_row, located(fi, row)).with_value(value).with_rule(check.rule_text.clone())
+            let first_row = cells.get(1).cloned().flatten().and_then(|k| first_rows.get(&k).copied());
+            let d = describe(check, field, value.clone(), first_row, located(fi, row))
+                .with_value(value)
+                .with_source(SourceLine::new(&line, delimiter, ci));
+            // Hygiene warnings break no rule written in the schema.
+            if matches!(check.rule, Rule::Whitespace | Rule::ThaiOrder) { d } else { d.with_rule(check.rule_text.clone()) }
         }, &mut report)?;
     }
 
     if pk_complete {
         let names = schema.primary_key();
         let first_fi = pk[0];
-        let extra: Vec<String> = pk.iter().map(|&fi| value_col(fi)).chain(["__pk_first".to_string()]).collect();
-        for_each_flagged(&frame, "__pk", &extra, |row, cells| {
+        let extra: Vec<String> = pk.iter().map(|&fi| value_col(fi)).chain([PK_FIRST.to_string()]).collect();
+        for_each_flagged(&frame, PK, &extra, &all_raw, |row, cells, line| {
             let key_values: Vec<String> = cells[..pk.len()].iter().map(|c| c.clone().unwrap_or_default()).collect();
             let first = cells.last().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
             Diagnostic::error(
@@ -484,6 +585,7 @@ fn check_rows(
             )
             .with_value(key_values.join(", "))
             .with_rule(format!("primaryKey = [{}]", names.join(", ")))
+            .with_source(SourceLine::new(&line, delimiter, positions[&first_fi]))
         }, &mut report)?;
     }
 
@@ -491,11 +593,64 @@ fn check_rows(
         .keys()
         .map(|&fi| frame.column(&typed_col(fi)).map(|c| c.clone().with_name(schema.fields[fi].name.as_str().into())))
         .collect::<PolarsResult<_>>()?;
-    let typed_frame = DataFrame::new_infer_height(output)?;
-    Ok((typed_frame, report))
+    Ok((DataFrame::new_infer_height(output)?, report))
 }
 
-/// For a unique column, the first row (0-based) where each value appears.
+/// Missing and extra cells, from the shapes the loader counted.
+fn row_shape_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
+    let width = raw.header.len();
+    let at = |row: usize, col: usize, name: Option<&String>| Location {
+        file: file.to_path_buf(),
+        row: Some(row + 2),
+        column_number: Some(col + 1),
+        column: name.cloned(),
+    };
+    let mut listed = Vec::new();
+    let mut total = 0;
+    for &(row, cells) in &raw.short_rows {
+        for c in cells..width {
+            total += 1;
+            if listed.len() < LISTED_PER_FILE_AND_CODE {
+                listed.push(Diagnostic::error(
+                    Code::MissingCell,
+                    at(row, c, raw.header.get(c)),
+                    Text::new(
+                        format!("แถวนี้มี {cells} ช่อง แต่หัวตารางมี {width} ช่อง: ไม่มีช่อง {}", column_letter(c + 1)),
+                        format!("the row has {cells} cells but the header has {width}: cell {} is missing", column_letter(c + 1)),
+                    ),
+                    Text::new(
+                        "เติมจุลภาคให้ครบทุกคอลัมน์ (ช่องว่างก็ต้องมีจุลภาคคั่น) หรือครอบค่าที่มีการขึ้นบรรทัดใหม่ด้วยเครื่องหมายคำพูด",
+                        "add the missing commas so every column has a cell (an empty cell still needs its comma), or quote values that contain line breaks",
+                    ),
+                ));
+            }
+        }
+    }
+    report.extend_counted(std::mem::take(&mut listed), total);
+    total = 0;
+    for &(row, cells) in &raw.long_rows {
+        for c in width..cells {
+            total += 1;
+            if listed.len() < LISTED_PER_FILE_AND_CODE {
+                listed.push(Diagnostic::error(
+                    Code::ExtraCell,
+                    at(row, c, None),
+                    Text::new(
+                        format!("แถวนี้มี {cells} ช่อง แต่หัวตารางมี {width} ช่อง: ช่อง {} เกินมา", column_letter(c + 1)),
+                        format!("the row has {cells} cells but the header has {width}: cell {} is extra", column_letter(c + 1)),
+                    ),
+                    Text::new(
+                        "ลบจุลภาคที่เกินมา หรือครอบค่าที่มีจุลภาคด้วยเครื่องหมายคำพูด เช่น \"21,905,000\"",
+                        "remove the stray comma, or put values that contain commas in double quotes, e.g. \"21,905,000\"",
+                    ),
+                ));
+            }
+        }
+    }
+    report.extend_counted(listed, total);
+}
+
+/// For a unique column, the first row (0-based) where each repeated value appears.
 fn first_rows_of(frame: &DataFrame, typed: &str) -> PolarsResult<HashMap<String, u64>> {
     let firsts = frame
         .clone()
@@ -508,8 +663,7 @@ fn first_rows_of(frame: &DataFrame, typed: &str) -> PolarsResult<HashMap<String,
     let mut map = HashMap::new();
     let keys = firsts.column("k")?.str()?.clone();
     let rows = firsts.column("first")?.cast(&DataType::UInt64)?;
-    let rows = rows.u64()?;
-    for (k, r) in keys.iter().zip(rows.iter()) {
+    for (k, r) in keys.iter().zip(rows.u64()?.iter()) {
         if let (Some(k), Some(r)) = (k, r) {
             map.insert(k.to_string(), r);
         }
@@ -517,13 +671,14 @@ fn first_rows_of(frame: &DataFrame, typed: &str) -> PolarsResult<HashMap<String,
     Ok(map)
 }
 
-/// Calls `make` for the first listed rows where `flag` is true (with the text of `extra`
-/// columns), and counts all of them.
+/// Calls `make` for the first listed rows where `flag` is true, with the text of `extra`
+/// columns and of the whole row (`row_columns`), and counts all of them.
 fn for_each_flagged(
     frame: &DataFrame,
     flag: &str,
     extra: &[String],
-    mut make: impl FnMut(u64, Vec<Option<String>>) -> Diagnostic,
+    row_columns: &[String],
+    mut make: impl FnMut(u64, Vec<Option<String>>, Vec<String>) -> Diagnostic,
     report: &mut Report,
 ) -> PolarsResult<()> {
     let total = frame.column(flag)?.bool()?.sum().unwrap_or(0) as usize;
@@ -531,23 +686,17 @@ fn for_each_flagged(
         return Ok(());
     }
     let mut selected = vec![col(ROW)];
-    selected.extend(extra.iter().map(|e| col(e.as_str()).cast(DataType::String)));
-    let hits = frame
-        .clone()
-        .lazy()
-        .filter(col(flag))
-        .limit(LISTED_PER_FILE_AND_CODE as IdxSize)
-        .select(selected)
-        .collect()?;
+    // The same column may be both an extra and part of the row: every output gets its own name.
+    selected.extend(extra.iter().chain(row_columns).enumerate().map(|(i, e)| col(e.as_str()).cast(DataType::String).alias(format!("__out{i}"))));
+    let hits = frame.clone().lazy().filter(col(flag)).limit(LISTED_PER_FILE_AND_CODE as IdxSize).select(selected).collect()?;
     let rows = hits.column(ROW)?.cast(&DataType::UInt64)?;
-    let rows = rows.u64()?;
-    let extras: Vec<StringChunked> = (1..hits.width())
-        .map(|i| hits.columns()[i].str().cloned())
-        .collect::<PolarsResult<_>>()?;
+    let texts: Vec<StringChunked> = hits.columns()[1..].iter().map(|c| c.str().cloned()).collect::<PolarsResult<_>>()?;
+    let (extras, line_cells) = texts.split_at(extra.len());
     let mut listed = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
+    for (i, row) in rows.u64()?.iter().enumerate() {
         let cells = extras.iter().map(|c| c.get(i).map(str::to_string)).collect();
-        listed.push(make(row.unwrap_or(0), cells));
+        let line = line_cells.iter().map(|c| c.get(i).unwrap_or("").to_string()).collect();
+        listed.push(make(row.unwrap_or(0), cells, line));
     }
     report.extend_counted(listed, total);
     Ok(())
@@ -669,6 +818,34 @@ fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>,
                 format!("write the value in the form the pattern {} describes", c.pattern.clone().unwrap_or_default()),
             ),
         ),
+        Rule::Whitespace => {
+            return Diagnostic::warning(
+                Code::ExtraWhitespace,
+                location,
+                Text::new(
+                    format!("\"{value}\" มีช่องว่างนำหน้าหรือต่อท้าย หรือมีช่องว่างไม่ตัดบรรทัด (NBSP)"),
+                    format!("\"{value}\" has spaces before or after it, or a non-breaking space"),
+                ),
+                Text::new(
+                    "ลบช่องว่างหัวท้าย (ใน Excel ใช้ฟังก์ชัน TRIM) ช่องว่างไม่ตัดบรรทัดมักติดมาจากการคัดลอกจากหน้าเว็บ",
+                    "remove the surrounding spaces (Excel's TRIM does it); non-breaking spaces usually come from copying web pages",
+                ),
+            );
+        }
+        Rule::ThaiOrder => {
+            return Diagnostic::warning(
+                Code::ThaiTextOrder,
+                location,
+                Text::new(
+                    format!("\"{value}\" มีวรรณยุกต์อยู่ก่อนสระ หรือสระอำแยกเป็นสองตัว (มักเกิดจากการคัดลอกจาก PDF)"),
+                    format!("\"{value}\" has a Thai tone mark before its vowel or a split SARA AM (typical of text copied from PDF)"),
+                ),
+                Text::new(
+                    "พิมพ์ข้อความนั้นใหม่ หรือแทนที่ \"ํา\" ด้วย \"ำ\" และสลับวรรณยุกต์ไปไว้หลังสระ",
+                    "retype the text, or replace \"ํา\" with \"ำ\" and put each tone mark after its vowel",
+                ),
+            );
+        }
         Rule::Unique => {
             let first = first_row.map_or(0, |r| r as usize + 2);
             (
