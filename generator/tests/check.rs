@@ -224,3 +224,54 @@ fn only_the_first_instances_are_listed_but_all_are_counted() {
     assert_eq!(json["errors"], 120);
     assert_eq!(json["unlisted"][0]["count"], 70);
 }
+
+#[test]
+fn a_foreign_key_to_another_dataset_names_the_missing_value_and_its_row() {
+    let f = Fixture::new();
+    f.dataset(
+        "d",
+        r#"foreignKeys = [{ fields = "agency", reference = { dataset = "agencies", resource = "agencies", fields = "code" } }]
+[[resources.schema.fields]]
+name = "agency"
+type = "string"
+[[resources.schema.fields]]
+name = "amount"
+type = "integer"
+"#,
+        "agency,amount\nTEST,1\nMIN,2\nTSET,3\n,4\n",
+    );
+    let json: Value = serde_json::from_slice(&f.sala(&["check", "--format", "json"]).stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["code"], "foreign-key");
+    assert_eq!(diags[0]["location"]["row"], 4);
+    assert_eq!(diags[0]["location"]["column"], "agency");
+    assert_eq!(diags[0]["message"]["en"], "\"TSET\" is not in agencies/agencies (code)");
+}
+
+#[test]
+fn a_composite_foreign_key_within_the_resource_is_checked() {
+    let f = Fixture::new();
+    f.dataset(
+        "d",
+        r#"foreignKeys = [{ fields = ["parent_year", "parent"], reference = { fields = ["year", "id"] } }]
+[[resources.schema.fields]]
+name = "year"
+type = "integer"
+[[resources.schema.fields]]
+name = "id"
+type = "string"
+[[resources.schema.fields]]
+name = "parent_year"
+type = "integer"
+[[resources.schema.fields]]
+name = "parent"
+type = "string"
+"#,
+        "year,id,parent_year,parent\n2567,a,,\n2567,b,2567,a\n2568,c,2568,a\n",
+    );
+    let json: Value = serde_json::from_slice(&f.sala(&["check", "--format", "json"]).stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!((diags[0]["code"].as_str(), diags[0]["location"]["row"].as_u64(), diags[0]["value"].as_str()), (Some("foreign-key"), Some(4), Some("2568, a")));
+}

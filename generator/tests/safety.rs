@@ -109,34 +109,59 @@ fn a_resource_path_leaving_the_portal_is_refused() {
 }
 
 /// Runs check and build on a portal whose one dataset has `csv` as its data file; Sala must
-/// answer with diagnostics or a clean build, never a panic.
-fn assert_no_panic(name: &str, csv: &[u8]) {
+/// answer with diagnostics or a clean build, never a panic. Returns the codes `check` reported.
+fn assert_no_panic(name: &str, csv: &[u8]) -> Vec<String> {
     let f = Fixture::new();
     f.dataset("d", SIMPLE, csv);
-    for args in [&["check"][..], &["check", "--format", "json"], &["build"]] {
+    for args in [&["check"][..], &["build"]] {
         let out = f.sala(args);
         let output = text(&out);
         assert!(!output.contains("panicked"), "{name}: {args:?} panicked:\n{output}");
         assert!(matches!(out.status.code(), Some(0..=2)), "{name}: {args:?} exit {:?}\n{output}", out.status.code());
     }
+    let json: serde_json::Value = serde_json::from_slice(&f.sala(&["check", "--format", "json"]).stdout).unwrap();
+    let mut codes: Vec<String> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+    codes.dedup();
+    codes
 }
 
 #[test]
-fn no_malformed_file_in_the_fixtures_makes_sala_panic() {
+fn every_malformed_file_in_the_fixtures_gives_its_diagnostic_and_no_panic() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/malformed");
-    let files = files_under(&dir);
-    assert!(files.len() >= 8, "{files:?}");
-    for file in files {
-        assert_no_panic(&file, &std::fs::read(dir.join(&file)).unwrap());
+    let expected: &[(&str, &[&str])] = &[
+        ("binary-junk.csv", &["encoding-error"]),
+        ("blank-header.csv", &["blank-label", "blank-row", "missing-label"]),
+        ("blank-rows.csv", &["blank-row"]),
+        ("duplicate-header.csv", &["duplicate-label", "missing-label"]),
+        ("empty.csv", &["empty-table"]),
+        ("header-only.csv", &["empty-table"]),
+        ("huge-numbers.csv", &["type-error"]),
+        ("mixed-line-endings.csv", &["source-error"]),
+        ("quotes-and-newlines.csv", &[]),
+        ("ragged-rows.csv", &["extra-cell", "missing-cell"]),
+        ("semicolons.csv", &["source-error"]),
+        ("truncated-utf8.csv", &["encoding-error"]),
+        ("unterminated-quote.csv", &["source-error"]),
+        ("utf16.csv", &["encoding-error"]),
+    ];
+    assert_eq!(files_under(&dir), expected.iter().map(|(f, _)| f.to_string()).collect::<Vec<_>>(), "every fixture has its expectation");
+    for (file, codes) in expected {
+        let mut got = assert_no_panic(file, &std::fs::read(dir.join(file)).unwrap());
+        got.sort();
+        got.dedup();
+        assert_eq!(got, *codes, "{file}");
     }
 }
 
 #[test]
-fn generated_pathological_files_make_no_panic() {
-    assert_no_panic("1 MB single line", &vec![b'a'; 1 << 20]);
+fn generated_pathological_files_give_diagnostics_and_no_panic() {
+    let codes = assert_no_panic("1 MB single line", &vec![b'a'; 1 << 20]);
+    assert!(codes.contains(&"missing-label".to_string()) && codes.contains(&"empty-table".to_string()), "{codes:?}");
     let wide: String = (0..10_000).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",");
-    assert_no_panic("10,000 columns", format!("{wide}\n{}\n", vec!["1"; 10_000].join(",")).as_bytes());
-    assert_no_panic("random bytes", &(0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>());
+    let codes = assert_no_panic("10,000 columns", format!("{wide}\n{}\n", vec!["1"; 10_000].join(",")).as_bytes());
+    assert!(codes.contains(&"extra-label".to_string()), "{codes:?}");
+    let codes = assert_no_panic("random bytes", &(0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>());
+    assert!(!codes.is_empty());
 }
 
 #[test]

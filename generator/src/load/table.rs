@@ -61,7 +61,21 @@ pub fn read_csv(
             ),
         ));
     }
-    let text = normalise_line_endings(text);
+    let (text, mixed) = normalise_line_endings(text);
+    if mixed {
+        warnings.push(Diagnostic::warning(
+            Code::SourceError,
+            Location::file(file),
+            Text::new(
+                "ไฟล์มีการขึ้นบรรทัดใหม่แบบ CR เดี่ยว (แบบ Mac รุ่นเก่า) ปนอยู่ จึงแยกแถวที่ตำแหน่งนั้นด้วย",
+                "the file has lone CR line breaks (old Mac style) among its lines; rows were split there too",
+            ),
+            Text::new(
+                "บันทึกไฟล์ใหม่เป็น CSV UTF-8 เพื่อให้ทุกบรรทัดลงท้ายแบบเดียวกัน และตรวจว่าไม่มีแถวใดถูกแยกผิด",
+                "save the file again as CSV UTF-8 so all lines end the same way, and check no row was split wrongly",
+            ),
+        ));
+    }
     let (delimiter, quote) = dialect_of(&text, dialect, file, &mut warnings)?;
     let shapes = record_shapes(text.as_bytes(), delimiter, quote);
     let read = |truncate: bool, bytes: Vec<u8>| {
@@ -106,12 +120,12 @@ pub fn read_csv(
 }
 
 /// Lone carriage returns (old Mac files, mixed exports) become line feeds: Polars only ends
-/// records at `\n`, and `\r\n` is read as is.
-fn normalise_line_endings(text: String) -> String {
+/// records at `\n`, and `\r\n` is read as is. Returns whether any were found.
+fn normalise_line_endings(text: String) -> (String, bool) {
     let bytes = text.as_bytes();
     let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
     if !lone_cr {
-        return text;
+        return (text, false);
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -122,7 +136,7 @@ fn normalise_line_endings(text: String) -> String {
             out.push(c);
         }
     }
-    out
+    (out, true)
 }
 
 /// The delimiter and quote character: as declared, else detected from the first lines.
@@ -341,6 +355,23 @@ fn decode(
     if let Ok(text) = std::str::from_utf8(without_bom) {
         return Ok((text.to_string(), "UTF-8"));
     }
+    let bad = std::str::from_utf8(without_bom).err().map_or(0, |e| e.valid_up_to());
+    if thai_utf8_sequences(without_bom) >= 2 {
+        // Mostly UTF-8 Thai with a broken byte (a cell cut mid-character): decoding it all as
+        // Windows-874 would turn every Thai letter into mojibake.
+        return Err(encoding_error(
+            file,
+            row_of_offset(without_bom, bad),
+            Text::new(
+                "ไฟล์เป็น UTF-8 แต่มีไบต์ที่ไม่ถูกต้อง (มักเกิดจากข้อความภาษาไทยถูกตัดกลางตัวอักษร)",
+                "the file is UTF-8 but has invalid bytes (often Thai text cut in the middle of a character)",
+            ),
+            Text::new(
+                "แก้ข้อความในแถวที่ระบุ หรือเปิดไฟล์ในโปรแกรมตารางคำนวณแล้วบันทึกเป็น \"CSV UTF-8\" อีกครั้ง",
+                "correct the text in the row shown, or open the file in a spreadsheet and save it as \"CSV UTF-8\" again",
+            ),
+        ));
+    }
     let thai = encoding_rs::WINDOWS_874;
     if let Some(text) = thai.decode_without_bom_handling_and_without_replacement(without_bom) {
         warnings.push(Diagnostic::warning(
@@ -357,7 +388,6 @@ fn decode(
         ));
         return Ok((text.into_owned(), thai.name()));
     }
-    let bad = std::str::from_utf8(without_bom).err().map_or(0, |e| e.valid_up_to());
     Err(encoding_error(
         file,
         row_of_offset(without_bom, bad),
@@ -370,6 +400,11 @@ fn decode(
             "open the file in a spreadsheet and save it as \"CSV UTF-8\"",
         ),
     ))
+}
+
+/// How many well-formed UTF-8 Thai letters (U+0E00–U+0E7F: E0 B8/B9 xx) the bytes hold.
+fn thai_utf8_sequences(bytes: &[u8]) -> usize {
+    bytes.windows(3).filter(|w| w[0] == 0xE0 && (w[1] == 0xB8 || w[1] == 0xB9) && (0x80..=0xBF).contains(&w[2])).count()
 }
 
 fn strip_bom<'a>(bytes: &'a [u8], encoding: &'static encoding_rs::Encoding) -> &'a [u8] {
@@ -457,9 +492,19 @@ mod tests {
     }
 
     #[test]
-    fn lone_carriage_returns_end_rows() {
-        let (t, _) = read(b"a,b\r\n1,2\r3,4\n").unwrap();
+    fn lone_carriage_returns_end_rows_with_a_warning() {
+        let (t, w) = read(b"a,b\r\n1,2\r3,4\n").unwrap();
         assert_eq!(t.rows(), 2);
+        assert_eq!(w[0].code, Code::SourceError);
+    }
+
+    #[test]
+    fn utf8_thai_with_one_broken_byte_is_an_error_at_its_row_not_mojibake() {
+        let mut bytes = "name\nกรุงเทพ\nเชียงใหม่\n".as_bytes().to_vec();
+        let cut = bytes.len() - 2;
+        bytes.remove(cut);
+        let err = read(&bytes).unwrap_err();
+        assert_eq!((err.code, err.location.row), (Code::EncodingError, Some(3)));
     }
 
     #[test]

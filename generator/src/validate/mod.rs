@@ -2,6 +2,7 @@
 //! (agency codes, publishable category, bilingual titles) and returns typed tables plus
 //! diagnostics. It never prints, exits or writes.
 
+mod foreign_keys;
 pub mod table;
 
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
@@ -52,6 +53,7 @@ pub fn validate(source: &Source) -> Validated {
             validated.tables.insert(key, frame);
         }
     }
+    foreign_keys::check(source, &validated.tables, &mut validated.report);
     let agencies = agency_codes(source, &validated);
     for dataset in &source.datasets {
         check_metadata(dataset, agencies.as_ref(), &mut validated.report);
