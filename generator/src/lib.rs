@@ -35,8 +35,12 @@ pub struct Checked {
 
 /// Loads and validates the portal at `root` without writing anything.
 pub fn check(root: &Path) -> Result<Checked> {
+    let t0 = Instant::now();
     let (source, mut report) = load::load(root)?;
+    if std::env::var_os("SALA_TIMING").is_some() { eprintln!("load {:?}", t0.elapsed()); }
+    let t1 = Instant::now();
     let validated = validate::validate(&source);
+    if std::env::var_os("SALA_TIMING").is_some() { eprintln!("validate {:?}", t1.elapsed()); }
     report.merge(validated.report);
     report.sort();
     Ok(Checked {

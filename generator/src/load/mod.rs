@@ -309,7 +309,7 @@ fn load_resource(
             report.push(io_diagnostic(&file, &e));
             None
         }
-        Ok(bytes) => match table::read_csv(&bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), &file) {
+        Ok(bytes) => match table::read_csv(bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), &schema.missing_values, &file) {
             Ok((table, warnings)) => {
                 for w in warnings {
                     report.push(w);

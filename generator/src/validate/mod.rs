@@ -43,7 +43,13 @@ pub fn validate(source: &Source) -> Validated {
         .filter_map(|(d, i)| {
             let r = &d.resources[*i];
             let raw = r.table.as_ref()?;
-            Some(((d.id.clone(), r.meta.name.clone()), table::check_table(&r.schema, raw, &r.file, &d.meta_file)))
+            // Polars is a large dependency: should it ever panic on a file, that file gets an
+            // error diagnostic and the rest of the portal is still checked.
+            // The inputs are only read, so a panic cannot leave them half-changed.
+            let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &d.meta_file));
+            let checked = std::panic::catch_unwind(check)
+                .unwrap_or_else(|_| table::Checked::internal_error(&r.file));
+            Some(((d.id.clone(), r.meta.name.clone()), checked))
         })
         .collect();
     let mut validated = Validated::default();

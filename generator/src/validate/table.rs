@@ -5,7 +5,7 @@
 use crate::diagnostic::{Code, Diagnostic, LISTED_PER_FILE_AND_CODE, Location, Report, SourceLine, column_letter};
 use crate::lang::Text;
 use crate::load::schema::{Calendar, Field, FieldType, Schema, value_as_text};
-use crate::load::table::RawTable;
+use crate::load::table::{RawTable, Traits};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -49,6 +49,23 @@ pub struct Checked {
     pub frame: Option<DataFrame>,
     /// What is wrong.
     pub report: Report,
+}
+
+impl Checked {
+    /// The result for a table whose check failed inside Sala or Polars (a bug to report).
+    pub fn internal_error(file: &Path) -> Checked {
+        let mut report = Report::default();
+        report.push(Diagnostic::error(
+            Code::SourceError,
+            Location::file(file),
+            Text::new("Sala ตรวจไฟล์นี้ไม่สำเร็จเพราะข้อผิดพลาดภายในโปรแกรม", "Sala failed inside while checking this file"),
+            Text::new(
+                "โปรดแจ้งปัญหานี้ให้ผู้พัฒนา Sala พร้อมแนบไฟล์ (ถ้าเปิดเผยได้) ระหว่างนี้ลองบันทึกไฟล์ใหม่เป็น CSV UTF-8",
+                "please report this to Sala's developers with the file (if it can be shared); meanwhile try saving it again as CSV UTF-8",
+            ),
+        ));
+        Checked { frame: None, report }
+    }
 }
 
 /// Checks `raw` against `schema`; `file` is the CSV and `meta_file` the schema's file, both
@@ -227,9 +244,9 @@ fn typed_col(fi: usize) -> String {
     format!("__t{fi}")
 }
 
-/// Any of `values` equal to `expr` (a chain of ORs: enumerations and missing values are short).
-fn any_equal(expr: &Expr, values: &[Expr]) -> Expr {
-    values.iter().fold(lit(false), |acc, v| acc.or(expr.clone().eq(v.clone())))
+/// Whether a text column's value is one of `values` (a hash lookup, for enumerations).
+fn is_one_of(expr: Expr, values: Vec<String>) -> Expr {
+    expr.is_in(lit(Series::new("values".into(), values)).implode(false), false)
 }
 
 const THAI_DIGITS: [&str; 10] = ["๐", "๑", "๒", "๓", "๔", "๕", "๖", "๗", "๘", "๙"];
@@ -286,8 +303,10 @@ fn json_kind(value: Expr, want_object: bool) -> Expr {
 
 /// The expression that turns a field's text (nulls for missing values) into its type;
 /// a null where the text was not null means the text is not of that type.
-fn typed_expr(field: &Field, value: Expr) -> Expr {
-    let trimmed = value.clone().str().strip_chars(lit(NULL));
+fn typed_expr(field: &Field, value: Expr, traits: Traits) -> Expr {
+    // Work that cannot change anything in this file is skipped (see `Traits`).
+    let trimmed = if traits.edge_whitespace || traits.nbsp { value.clone().str().strip_chars(lit(NULL)) } else { value.clone() };
+    let ascii_digits = |e: Expr| if traits.thai_digits { ascii_digits(e) } else { e };
     let buddhist = field.calendar == Some(Calendar::Buddhist);
     let numeric_text = |e: Expr| {
         let mut e = ascii_digits(e);
@@ -318,10 +337,9 @@ fn typed_expr(field: &Field, value: Expr) -> Expr {
             let defaults = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
             let trues = field.true_values.clone().unwrap_or_else(|| defaults(&["true", "True", "TRUE", "1"]));
             let falses = field.false_values.clone().unwrap_or_else(|| defaults(&["false", "False", "FALSE", "0"]));
-            let to_lits = |v: Vec<String>| v.into_iter().map(lit).collect::<Vec<_>>();
-            when(any_equal(&trimmed, &to_lits(trues)))
+            when(is_one_of(trimmed.clone(), trues))
                 .then(lit(true))
-                .when(any_equal(&trimmed, &to_lits(falses)))
+                .when(is_one_of(trimmed, falses))
                 .then(lit(false))
                 .otherwise(null_of(DataType::Boolean))
         }
@@ -415,11 +433,11 @@ fn check_rows(
     positions: &BTreeMap<usize, usize>,
     file: &Path,
 ) -> PolarsResult<(DataFrame, Report)> {
-    let missing: Vec<Expr> = schema.missing_values.iter().map(|m| lit(m.clone())).collect();
     let mut values = Vec::new();
     let mut typed = Vec::new();
     let mut checks: Vec<Check> = Vec::new();
     let mut flags = Vec::new();
+    let mut repeats: Vec<(String, Expr)> = Vec::new();
     let mut frame = raw.frame.clone();
 
     // Cells a short row does not have: Polars filled them with empty text.
@@ -439,23 +457,28 @@ fn check_rows(
     let blank_row = if raw.frame.width() == 0 {
         lit(false)
     } else {
-        let empty = |i: usize| col(raw_col(i)).is_null().or(col(raw_col(i)).eq(lit("")));
+        let empty = |i: usize| {
+            let null = col(raw_col(i)).is_null();
+            if raw.empty_is_null { null } else { null.or(col(raw_col(i)).eq(lit(""))) }
+        };
         all_horizontal((0..raw.frame.width()).map(empty).collect::<Vec<_>>())?
     };
 
     for (&fi, &ci) in positions {
         let field = &schema.fields[fi];
         let raw_e = col(raw_col(ci));
-        let is_missing = raw_e.clone().is_null().or(any_equal(&raw_e, &missing)).or(present(ci).not());
-        values.push(when(is_missing).then(null_of(DataType::String)).otherwise(raw_e.clone()).alias(value_col(fi)));
-        typed.push(typed_expr(field, col(value_col(fi))).alias(typed_col(fi)));
+        // Polars already read missing values as nulls; only the cells a short row lacks remain.
+        let value = if has_short { when(present(ci)).then(raw_e.clone()).otherwise(null_of(DataType::String)) } else { raw_e.clone() };
+        values.push(value.alias(value_col(fi)));
+        typed.push(typed_expr(field, col(value_col(fi)), raw.traits).alias(typed_col(fi)));
 
         let v = col(value_col(fi));
         let t = col(typed_col(fi));
-        let mut add = |rule: Rule, rule_text: String, flag: Expr| {
+        let mut add = |rule: Rule, rule_text: String, flag: Expr| -> String {
             let name = format!("__f{}", checks.len());
             flags.push(flag.and(blank_row.clone().not()).fill_null(lit(false)).alias(name.clone()));
-            checks.push(Check { flag: name, field: fi, rule, rule_text });
+            checks.push(Check { flag: name.clone(), field: fi, rule, rule_text });
+            name
         };
         let type_rule = match &field.format {
             Some(f) => format!("type = {}, format = {f}", field.field_type.name()),
@@ -467,13 +490,20 @@ fn check_rows(
             add(Rule::Required, "required".into(), v.clone().is_null().and(present(ci)));
         }
         if let Some(items) = &c.enum_values {
-            let typed_items: Option<Vec<Expr>> = items.iter().map(|i| limit_literal(field, i)).collect();
-            let (target, lits) = match typed_items {
-                Some(l) => (t.clone(), l),
-                None => (v.clone(), items.iter().map(|i| lit(value_as_text(i))).collect()),
-            };
             let shown: Vec<String> = items.iter().map(value_as_text).collect();
-            add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), target.clone().is_not_null().and(any_equal(&target, &lits).not()));
+            // Typed columns compare typed values (1 matches 1.0); text columns compare text.
+            let flag = match field.field_type {
+                FieldType::Integer | FieldType::Year => {
+                    let allowed: Vec<i64> = items.iter().filter_map(|i| value_as_text(i).trim().parse::<f64>().ok()).filter(|f| f.fract() == 0.0).map(|f| f as i64).collect();
+                    t.clone().is_in(lit(Series::new("values".into(), allowed)).implode(false), false)
+                }
+                FieldType::Number => {
+                    let allowed: Vec<f64> = items.iter().filter_map(|i| value_as_text(i).trim().parse::<f64>().ok()).collect();
+                    t.clone().is_in(lit(Series::new("values".into(), allowed)).implode(false), false)
+                }
+                _ => is_one_of(v.clone(), shown.clone()),
+            };
+            add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), v.clone().is_not_null().and(flag.not()));
         }
         if let Some((m, e)) = c.minimum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
             add(Rule::Minimum, format!("minimum = {}", value_as_text(m)), t.clone().lt(e));
@@ -495,13 +525,16 @@ fn check_rows(
             );
         }
         if c.unique {
-            let first = col(ROW).min().over([t.clone()])?;
-            add(Rule::Unique, "unique".into(), t.clone().is_not_null().and(first.neq(col(ROW))));
+            // Computed after the main pass, where it can often be skipped (see below).
+            let flag = add(Rule::Unique, "unique".into(), lit(false));
+            repeats.push((flag, t.clone()));
         }
         // Spaces around a value, or non-breaking spaces anywhere, come from copying and pasting
         // and break lookups and joins later.
-        add(Rule::Whitespace, "no leading, trailing or non-breaking spaces".into(), v.clone().str().contains(lit(r"^\s|\s$|\x{A0}"), true));
-        if matches!(field.field_type, FieldType::String | FieldType::Any) {
+        if raw.traits.edge_whitespace || raw.traits.nbsp {
+            add(Rule::Whitespace, "no leading, trailing or non-breaking spaces".into(), v.clone().str().contains(lit(r"^\s|\s$|\x{A0}"), true));
+        }
+        if raw.traits.thai_misordered && matches!(field.field_type, FieldType::String | FieldType::Any) {
             add(
                 Rule::ThaiOrder,
                 "Thai marks in reading order".into(),
@@ -514,21 +547,23 @@ fn check_rows(
     let pk: Vec<usize> = schema.primary_key().iter().filter_map(|n| schema.fields.iter().position(|f| &f.name == n)).collect();
     let pk_complete = !pk.is_empty() && pk.iter().all(|fi| positions.contains_key(fi));
     if pk_complete {
-        let key = concat_str(pk.iter().map(|&fi| col(value_col(fi))).collect::<Vec<_>>(), "\u{1f}", false);
-        let first = col(ROW).min().over([key.clone()])?;
-        flags.push(first.clone().alias(PK_FIRST));
-        flags.push(key.is_not_null().and(first.neq(col(ROW))).and(blank_row.clone().not()).fill_null(lit(false)).alias(PK));
+        let key = match pk.as_slice() {
+            [single] => col(typed_col(*single)),
+            _ => concat_str(pk.iter().map(|&fi| col(value_col(fi))).collect::<Vec<_>>(), "\u{1f}", false),
+        };
+        flags.push(lit(false).alias(PK));
+        repeats.push((PK.to_string(), key));
     }
     flags.push(blank_row.alias(BLANK));
 
-    let frame = frame
+    let mut frame = frame
         .lazy()
         .with_row_index(ROW, None)
         .with_columns(values)
         .with_columns(typed)
         .with_columns(flags)
         .collect()?;
-
+    flag_repeats(&mut frame, &repeats)?;
     let mut report = Report::default();
     let all_raw: Vec<String> = (0..raw.frame.width()).map(raw_col).collect();
     let delimiter = raw.delimiter as char;
@@ -551,7 +586,8 @@ fn check_rows(
         let fi = check.field;
         let field = &schema.fields[fi];
         let ci = positions[&fi];
-        let first_rows = if check.rule == Rule::Unique { first_rows_of(&frame, &typed_col(fi))? } else { HashMap::new() };
+        let flagged = frame.column(&check.flag)?.bool()?.any();
+        let first_rows = if check.rule == Rule::Unique && flagged { first_rows_of(&frame, &typed_col(fi))? } else { HashMap::new() };
         let extra = [raw_col(ci), typed_col(fi)];
         for_each_flagged(&frame, &check.flag, &extra, &all_raw, |row, cells, line| {
             let value = cells.first().cloned().flatten().unwrap_or_default();
@@ -594,6 +630,53 @@ fn check_rows(
         .map(|&fi| frame.column(&typed_col(fi)).map(|c| c.clone().with_name(schema.fields[fi].name.as_str().into())))
         .collect::<PolarsResult<_>>()?;
     Ok((DataFrame::new_infer_height(output)?, report))
+}
+
+/// Flags values (unique columns, the primary key) that repeat an earlier row's, and for the
+/// primary key notes the first row. Hashing a million values is the costliest check, so a
+/// column whose values strictly increase (IDs usually do) is proven unique by one comparison
+/// with its neighbour instead; only the others are hashed.
+fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)]) -> PolarsResult<()> {
+    if repeats.is_empty() {
+        return Ok(());
+    }
+    let mut candidates = Vec::new();
+    for (flag, value) in repeats {
+        if !strictly_increasing(frame, value)? {
+            let repeated = value.clone().is_not_null().and(value.clone().is_duplicated()).and(col(BLANK).not());
+            candidates.push((flag, value, repeated.fill_null(lit(false)).alias(flag.as_str())));
+        }
+    }
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    *frame = frame.clone().lazy().with_columns(candidates.iter().map(|c| c.2.clone()).collect::<Vec<_>>()).collect()?;
+    // Every copy was flagged; keep all but the first (as frictionless does) where there are any.
+    let mut refine = Vec::new();
+    for (flag, value, _) in &candidates {
+        if frame.column(flag)?.bool()?.any() {
+            let first = col(ROW).min().over([(*value).clone()])?;
+            if flag.as_str() == PK {
+                refine.push(first.clone().alias(PK_FIRST));
+            }
+            refine.push(col(flag.as_str()).and(first.neq(col(ROW))).alias(flag.as_str()));
+        }
+    }
+    if !refine.is_empty() {
+        *frame = frame.clone().lazy().with_columns(refine).collect()?;
+    }
+    Ok(())
+}
+
+/// Whether the non-null values of `value` strictly increase down the table (so none repeats).
+fn strictly_increasing(frame: &DataFrame, value: &Expr) -> PolarsResult<bool> {
+    let values = frame.clone().lazy().select([value.clone().drop_nulls().alias("v")]).collect()?;
+    let s = values.column("v")?.as_materialized_series();
+    if s.len() < 2 {
+        return Ok(true);
+    }
+    let (before, after) = (s.slice(0, s.len() - 1), s.slice(1, s.len() - 1));
+    Ok(before.lt(&after)?.all())
 }
 
 /// Missing and extra cells, from the shapes the loader counted.

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark of `sala check` on a 1,000,000-row, 9-column finance CSV, side by side with a plain
+# Polars read of the same file and with `frictionless validate`. Prints rows per second.
+#   bash bench/check.sh [ROWS]        (needs python3; installs frictionless with pip if absent)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows="${1:-1000000}"
+work="${TMPDIR:-/tmp}/sala-bench-$rows"
+python3 bench/gen_finance.py "$work" "$rows"
+cargo build --quiet --bin sala --example plain_read
+target="${CARGO_TARGET_DIR:-target}/debug"
+csv="$work/clean/datasets/finance/lines.csv"
+
+best() { # best wall time of 3 runs of a command, in seconds
+  local best=999999
+  for _ in 1 2 3; do
+    local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N)
+    best=$(python3 -c "print(min($best, $e - $s))")
+  done
+  echo "$best"
+}
+
+sala=$(best "$target/sala" check --root "$work/clean")
+plain=$(best "$target/examples/plain_read" "$csv")
+echo "planted errors are found where they were put:"
+"$target/sala" check --root "$work/errors" --format concise --lang en | sed 's/^/  /' || true
+
+python3 -m pip show frictionless >/dev/null 2>&1 || python3 -m pip install --quiet frictionless
+fl_s=$(date +%s.%N)
+frictionless validate --schema "$work/lines.schema.json" "$csv" >/dev/null 2>&1 || true
+fl_e=$(date +%s.%N)
+
+python3 - "$rows" "$sala" "$plain" "$fl_s" "$fl_e" <<'PY'
+import sys
+rows, sala, plain, s, e = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+fl = e - s
+print(f"\n{'tool':<34}{'seconds':>10}{'rows/s':>14}")
+for name, t in [("sala check (all rules)", sala), ("plain Polars CSV read", plain), ("frictionless validate", fl)]:
+    print(f"{name:<34}{t:>10.2f}{rows / t:>14,.0f}")
+print(f"\nsala check / plain read: {plain / sala:.2f}x   (target >= 0.7x)")
+print(f"sala check / frictionless: {fl / sala:.0f}x   (target >= 50x)")
+PY
