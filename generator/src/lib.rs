@@ -10,6 +10,7 @@ pub mod error;
 pub mod lang;
 pub mod load;
 pub mod model;
+pub mod personal;
 pub mod render;
 pub mod urls;
 pub mod validate;

@@ -73,6 +73,10 @@ pub enum Code {
     ExtraWhitespace,
     /// Thai text has its marks in the wrong order (typical of text copied from PDF).
     ThaiTextOrder,
+    /// A personal-data policy is missing, incomplete or does not parse.
+    PolicyError,
+    /// Personal data found in a column that is not declared as personal data.
+    PersonalData,
 }
 
 impl Code {
@@ -104,6 +108,8 @@ impl Code {
             Code::PageError => "page-error",
             Code::ExtraWhitespace => "extra-whitespace",
             Code::ThaiTextOrder => "thai-text-order",
+            Code::PolicyError => "policy-error",
+            Code::PersonalData => "personal-data",
         }
     }
 }

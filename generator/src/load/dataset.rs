@@ -57,9 +57,39 @@ pub struct DatasetMeta {
     /// Statistical metadata (statistical data only).
     #[serde(default)]
     pub statistics: Option<Statistics>,
+    /// Which columns hold personal data and what is published of them.
+    #[serde(default)]
+    pub personal_data: Option<PersonalData>,
     /// The data files.
     #[serde(default)]
     pub resources: Vec<ResourceMeta>,
+}
+
+/// A dataset's declaration of personal data (PDPA): the legal basis and, per column, what is
+/// published. Downloads, previews and the API apply it; the source files stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonalData {
+    /// The legal basis for processing (and, for `public` columns, for publishing).
+    #[serde(default)]
+    pub legal_basis: Text,
+    /// Column name → what is published of it.
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, Treatment>,
+}
+
+/// What is published of a personal-data column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Treatment {
+    /// The column is left out of every published file.
+    Drop,
+    /// Most characters are replaced by `x` (e.g. 1-2345-xxxxx-xx-1).
+    Mask,
+    /// A salted hash, the same for the same value within one build (rows can still be linked).
+    Hash,
+    /// Published as is; needs a stated legal basis.
+    Public,
 }
 
 fn public_category() -> DataCategory {

@@ -4,6 +4,7 @@
 //! diagnostics so that every problem is reported in one run.
 
 pub mod content;
+pub mod privacy;
 pub mod dataset;
 pub mod schema;
 pub mod table;
@@ -32,6 +33,8 @@ pub struct Source {
     pub datasets: Vec<DatasetSource>,
     /// The markdown pages, sorted by slug and language.
     pub pages: Vec<PageSource>,
+    /// The personal-data policies (`content/privacy/*.toml`), sorted by slug.
+    pub policies: Vec<privacy::PolicySource>,
     /// The theme.
     pub theme: Theme,
 }
@@ -80,7 +83,8 @@ pub fn load(root: &Path) -> Result<(Source, Report)> {
     }
 
     let pages = load_pages(&root, &config, &mut report)?;
-    Ok((Source { root, config, datasets, pages, theme }, report))
+    let policies = load_policies(&root, &mut report)?;
+    Ok((Source { root, config, datasets, pages, policies, theme }, report))
 }
 
 fn list_dataset_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
@@ -362,4 +366,62 @@ fn load_pages(root: &Path, config: &SiteConfig, report: &mut Report) -> Result<V
     }
     pages.sort_by(|a, b| (&a.slug, a.lang).cmp(&(&b.slug, b.lang)));
     Ok(pages)
+}
+
+fn load_policies(root: &Path, report: &mut Report) -> Result<Vec<privacy::PolicySource>> {
+    let dir = root.join("content").join("privacy");
+    let mut policies = Vec::new();
+    if !dir.is_dir() {
+        return Ok(policies);
+    }
+    for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let file = relative(root, path);
+        let slug = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let text = match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(t)) => t,
+            Ok(Err(_)) => {
+                report.push(Diagnostic::error(
+                    Code::EncodingError,
+                    Location::file(&file),
+                    Text::new("ไฟล์นโยบายไม่ได้เข้ารหัสเป็น UTF-8", "the policy file is not UTF-8 text"),
+                    Text::new("บันทึกไฟล์ใหม่เป็น UTF-8", "save the file again as UTF-8"),
+                ));
+                continue;
+            }
+            Err(e) => {
+                report.push(io_diagnostic(&file, &e));
+                continue;
+            }
+        };
+        if !is_valid_id(&slug) {
+            report.push(Diagnostic::error(
+                Code::PolicyError,
+                Location::file(&file),
+                Text::new(format!("ชื่อไฟล์นโยบาย \"{slug}\" ใช้ไม่ได้"), format!("the policy file name \"{slug}\" cannot be used")),
+                Text::new(
+                    "ตั้งชื่อไฟล์ตามรหัสหน่วยงานตัวพิมพ์เล็ก เช่น content/privacy/dopa.toml",
+                    "name the file after the agency code in lowercase, e.g. content/privacy/dopa.toml",
+                ),
+            ));
+            continue;
+        }
+        match toml::from_str::<privacy::Policy>(&text) {
+            Ok(policy) => policies.push(privacy::PolicySource { slug, file, policy }),
+            Err(e) => {
+                let (line, col) = e.span().map_or((1, 1), |s| crate::error::line_col(&text, s.start));
+                report.push(Diagnostic::error(
+                    Code::PolicyError,
+                    Location::line(&file, line, col),
+                    Text::new(format!("ไฟล์นโยบายผิดรูปแบบ: {}", e.message().trim()), format!("the policy file is not valid: {}", e.message().trim())),
+                    Text::new("แก้บรรทัดที่ระบุตามรูปแบบใน docs/privacy.md", "fix the line shown following docs/privacy.md"),
+                ));
+            }
+        }
+    }
+    Ok(policies)
 }
