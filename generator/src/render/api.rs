@@ -333,6 +333,21 @@ fn openapi(site: &Site) -> Value {
         urls.rows_page("{dataset}", "{resource}", "{page}"),
         get(&format!("One page of {} rows of a resource with more rows than that", super::data::ROWS_PER_PAGE), "application/json", reference("RowsPage"), &[dataset, resource, page]),
     );
+    add(
+        urls.catalog_jsonld(),
+        get("The DCAT-AP 3 catalog as JSON-LD (inline @context)", "application/ld+json", json!({"type": "object", "required": ["@context", "@graph"]}), &[]),
+    );
+    add(urls.catalog_ttl(), get("The DCAT-AP 3 catalog as Turtle", "text/turtle", json!({"type": "string"}), &[]));
+    add(
+        urls.data_json(),
+        get("The DCAT-US (Project Open Data 1.1) catalog", "application/json", json!({"type": "object", "required": ["conformsTo", "dataset"],
+            "properties": {"conformsTo": {"const": "https://project-open-data.cio.gov/v1.1/schema"}, "dataset": {"type": "array", "items": {"type": "object"}}}}), &[]),
+    );
+    add(urls.sitemap(), get("Every page, with its other-language twins (hreflang)", "application/xml", json!({"type": "string"}), &[]));
+    for &l in &site.languages {
+        add(urls.feed(l), get(&format!("Atom feed of datasets, newest-modified first ({})", l.code()), "application/atom+xml", json!({"type": "string"}), &[]));
+    }
+    add(urls.robots(), get("robots.txt, pointing at the sitemap", "text/plain", json!({"type": "string"}), &[]));
     json!({
         "openapi": "3.1.0",
         "info": {
