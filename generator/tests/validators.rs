@@ -7,6 +7,7 @@
 mod common;
 
 use common::{machine_fixture, text};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,7 +24,8 @@ fn validators_installed() -> bool {
     if !ok {
         let install = "pip install -r generator/tests/validators/requirements.txt && pip install --no-deps -r generator/tests/validators/profiles.txt";
         assert!(std::env::var("CI").as_deref() != Ok("true"), "the catalog validators are not installed; .ci/run must run: {install}");
-        eprintln!("\n!!! SKIPPED: the catalog validators are not installed. Install them with:\n!!!   {install}\n");
+        // Written to the stderr handle, not with eprintln!, which the test harness captures.
+        let _ = writeln!(std::io::stderr(), "\n!!! SKIPPED: the catalog validators are not installed. Install them with:\n!!!   {install}\n");
     }
     ok
 }

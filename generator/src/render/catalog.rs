@@ -259,13 +259,11 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
             let path = urls.resource(&d.id, &r.name, format.ext);
             let n = g.node(format!("{page}#{}-{}", r.name, format.ext), &["dcat:Distribution"]);
             for &l in &langs {
-                let title = if r.title.is_empty() { r.name.as_str() } else { r.title.get(l) };
-                n.text("dct:title", &format!("{title} ({})", format.name), l.code());
+                n.text("dct:title", &format!("{} ({})", r.title_in(l), format.name), l.code());
             }
-            let title = if r.title.is_empty() { Text::new(&r.name, &r.name) } else { r.title.clone() };
             let description = Text::new(
-                format!("ข้อมูล {} ทุกแถว ในรูปแบบ {}", title.th, format.name),
-                format!("Every row of {} as {}", title.en, format.name),
+                format!("ข้อมูล {} ทุกแถว ในรูปแบบ {}", r.title_in(Lang::Th), format.name),
+                format!("Every row of {} as {}", r.title_in(Lang::En), format.name),
             );
             for &l in &langs {
                 n.text("dct:description", description.get(l), l.code());
@@ -378,10 +376,9 @@ fn data_json(site: &Site) -> Value {
                 .iter()
                 .flat_map(|r| {
                     FORMATS.iter().map(move |format| {
-                        let title = if r.title.is_empty() { r.name.as_str() } else { r.title.get(lang) };
                         json!({
                             "@type": "dcat:Distribution",
-                            "title": format!("{title} ({})", format.name),
+                            "title": format!("{} ({})", r.title_in(lang), format.name),
                             "downloadURL": urls.absolute(&urls.resource(&d.id, &r.name, format.ext)),
                             "mediaType": format.media_type,
                             "format": format.name,
@@ -569,10 +566,9 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
         .iter()
         .flat_map(|r| {
             FORMATS.iter().map(move |format| {
-                let title = if r.title.is_empty() { r.name.as_str() } else { r.title.get(lang) };
                 json!({
                     "@type": "DataDownload",
-                    "name": format!("{title} ({})", format.name),
+                    "name": format!("{} ({})", r.title_in(lang), format.name),
                     "encodingFormat": format.media_type,
                     "contentUrl": urls.absolute(&urls.resource(&d.id, &r.name, format.ext)),
                 })

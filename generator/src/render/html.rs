@@ -406,7 +406,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         .map(|r| {
             json!({
                 "name": r.name,
-                "title": if r.title.is_empty() { r.name.clone() } else { text(&r.title) },
+                "title": r.title_in(lang),
                 "description": text(&r.description),
                 "rows": format::integer(r.rows() as i64),
                 "downloads": super::data::FORMATS.iter().map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
