@@ -53,7 +53,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
             let columns = columns(r);
             let urls = &site.urls;
             files.push(OutputFile::new(urls.resource(&d.id, &r.name, "csv"), csv(r, &columns).map_err(data_error)?));
-            let records = records(r, &columns).map_err(data_error)?;
+            let records = Records::new(r, &columns).map_err(data_error)?;
             files.push(OutputFile::new(urls.resource(&d.id, &r.name, "json"), records_json(&records)));
             files.push(OutputFile::new(urls.resource(&d.id, &r.name, "ndjson"), ndjson(&records)));
             files.push(OutputFile::new(urls.resource(&d.id, &r.name, "parquet"), parquet(r).map_err(data_error)?));
@@ -112,44 +112,66 @@ fn csv(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Vec<u8>>
     Ok(out)
 }
 
-/// Each row as a JSON object with the schema's field names as keys and values typed (numbers
-/// as numbers, booleans as booleans, dates as ISO strings, null if missing).
-fn records(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Vec<Map<String, Value>>> {
-    let names: Vec<&str> = r.schema.fields.iter().map(|f| f.name.as_str()).collect();
-    (0..r.rows())
-        .map(|row| {
+/// Every row as one compact JSON object (field names as keys, values typed: numbers as numbers,
+/// booleans as booleans, dates as ISO strings, null if missing), serialised once and shared by
+/// the JSON, NDJSON and paged files so that a large resource is never held as JSON values.
+struct Records {
+    /// The objects, one after another.
+    bytes: Vec<u8>,
+    /// Where each object ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl Records {
+    fn new(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Records> {
+        let names: Vec<&str> = r.schema.fields.iter().map(|f| f.name.as_str()).collect();
+        let mut out = Records { bytes: Vec::with_capacity(r.rows() * columns.len() * 16), ends: Vec::with_capacity(r.rows()) };
+        for row in 0..r.rows() {
             let mut record = Map::with_capacity(columns.len());
             for (name, c) in names.iter().zip(columns) {
                 let v: AnyValue = c.get(row)?;
                 record.insert((*name).to_string(), to_json(&v));
             }
-            Ok(record)
-        })
-        .collect()
+            // Serialising a map of JSON values into memory cannot fail.
+            let _ = serde_json::to_writer(&mut out.bytes, &record);
+            out.ends.push(out.bytes.len());
+        }
+        Ok(out)
+    }
+
+    /// The objects of rows `range`, as byte slices.
+    fn rows(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &[u8]> {
+        range.map(|i| &self.bytes[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]])
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
 }
 
-/// One record as compact JSON. Serialising a map of JSON values cannot fail.
-fn record_bytes(out: &mut Vec<u8>, record: &Map<String, Value>) {
-    let _ = serde_json::to_writer(out, record);
+/// Writes `rows` as the items of a JSON array, one per line after `indent`.
+fn array_items<'a>(out: &mut Vec<u8>, rows: impl Iterator<Item = &'a [u8]>, indent: &str) {
+    for (i, row) in rows.enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(indent.as_bytes());
+        out.extend_from_slice(row);
+    }
 }
 
 /// JSON: an array of records, one row per line so that diffs stay readable.
-fn records_json(records: &[Map<String, Value>]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(records.len() * 64 + 16);
+fn records_json(records: &Records) -> Vec<u8> {
+    let mut out = Vec::with_capacity(records.bytes.len() + records.len() * 2 + 8);
     out.push(b'[');
-    for (i, record) in records.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        record_bytes(&mut out, record);
-    }
+    array_items(&mut out, records.rows(0..records.len()), "");
     out.extend_from_slice(b"\n]\n");
     out
 }
 
 /// NDJSON: one record per line, for streaming tools (`jq`, DuckDB, BigQuery loads).
-fn ndjson(records: &[Map<String, Value>]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(records.len() * 64);
-    for record in records {
-        record_bytes(&mut out, record);
+fn ndjson(records: &Records) -> Vec<u8> {
+    let mut out = Vec::with_capacity(records.bytes.len() + records.len());
+    for row in records.rows(0..records.len()) {
+        out.extend_from_slice(row);
         out.push(b'\n');
     }
     out
@@ -164,8 +186,8 @@ fn parquet(r: &Resource) -> polars::error::PolarsResult<Vec<u8>> {
 }
 
 /// Paged JSON rows of a large resource: `rows/1.json` … each with the total, the page count and
-/// absolute links to the first, previous, next and last pages.
-fn pages(site: &Site, d: &Dataset, r: &Resource, records: &[Map<String, Value>]) -> Vec<OutputFile> {
+/// absolute links to the first, previous, next and last pages, then its rows.
+fn pages(site: &Site, d: &Dataset, r: &Resource, records: &Records) -> Vec<OutputFile> {
     let urls = &site.urls;
     let count = page_count(r);
     let link = |page: usize| -> Value {
@@ -174,8 +196,7 @@ fn pages(site: &Site, d: &Dataset, r: &Resource, records: &[Map<String, Value>])
     (1..=count)
         .map(|page| {
             let start = (page - 1) * ROWS_PER_PAGE;
-            let rows = &records[start..(start + ROWS_PER_PAGE).min(records.len())];
-            let doc = json!({
+            let head = json!({
                 "dataset": d.id,
                 "resource": r.name,
                 "page": page,
@@ -186,9 +207,14 @@ fn pages(site: &Site, d: &Dataset, r: &Resource, records: &[Map<String, Value>])
                 "prev": link(page - 1),
                 "next": link(page + 1),
                 "last": link(count),
-                "rows": rows,
             });
-            OutputFile::new(urls.rows_page(&d.id, &r.name, page), pretty(&doc))
+            // The head pretty-printed ends in "\n}"; the rows go in before that brace.
+            let mut out = serde_json::to_vec_pretty(&head).unwrap_or_default();
+            out.truncate(out.len().saturating_sub(2));
+            out.extend_from_slice(b",\n  \"rows\": [");
+            array_items(&mut out, records.rows(start..(start + ROWS_PER_PAGE).min(records.len())), "    ");
+            out.extend_from_slice(b"\n  ]\n}\n");
+            OutputFile::new(urls.rows_page(&d.id, &r.name, page), out)
         })
         .collect()
 }
