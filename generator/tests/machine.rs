@@ -47,7 +47,7 @@ fn a_large_resource_is_paged_1000_rows_a_page_with_links_and_the_total() {
     assert_eq!((pages[1]["prev"].clone(), pages[1]["next"].clone()), (json!(format!("{base}/1.json")), json!(format!("{base}/3.json"))));
     assert_eq!((pages[2]["prev"].clone(), pages[2]["next"].clone()), (json!(format!("{base}/2.json")), Value::Null));
     // Page 2 starts at row 1001, typed like the JSON download.
-    assert_eq!(pages[1]["rows"][0], json!({"id": 1001, "day": "2024-06-22", "amount": 3003.25, "paid": false, "note": null}));
+    assert_eq!(pages[1]["rows"][0], json!({"id": 1001, "day": "2024-06-22", "amount": 3003.25, "paid": false, "note": null, "fy": 2562, "at": "2024-06-22T17:30:00"}));
     let all: Vec<Value> = serde_json::from_str(&read("datasets/large/data.json")).unwrap();
     let paged: Vec<Value> = pages.iter().flat_map(|p| p["rows"].as_array().unwrap().clone()).collect();
     assert_eq!(paged, all, "the pages together are the whole resource");
@@ -66,7 +66,7 @@ fn ndjson_has_one_record_per_line_equal_to_the_json_download() {
     let lines: Vec<Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), LARGE_ROWS);
     assert_eq!(lines, records);
-    assert_eq!(ndjson.lines().nth(6).unwrap(), r#"{"id":7,"day":"2024-08-08","amount":21.25,"paid":false,"note":null}"#);
+    assert_eq!(ndjson.lines().nth(6).unwrap(), r#"{"id":7,"day":"2024-08-08","amount":21.25,"paid":false,"note":null,"fy":2567,"at":"2024-08-08T07:30:00"}"#);
 }
 
 /// The Polars type a Table Schema type is published as.
@@ -119,6 +119,7 @@ fn parquet_reads_back_equal_to_the_csv_with_the_schema_types() {
     let file = std::fs::File::open(site().join("datasets/large/data.parquet")).unwrap();
     let large = ParquetReader::new(file).finish().unwrap();
     assert_eq!(large.column("day").unwrap().dtype(), &DataType::Date);
+    assert_eq!(large.column("at").unwrap().dtype(), &DataType::Datetime(TimeUnit::Microseconds, None));
     assert_eq!(large.column("paid").unwrap().bool().unwrap().sum(), Some((LARGE_ROWS / 2) as IdxSize));
     assert_eq!(large.column("note").unwrap().null_count(), LARGE_ROWS / 7);
 }
@@ -141,7 +142,9 @@ fn the_data_package_describes_the_canonical_csv_beside_it() {
     assert!(site().join("datasets/budget/budget.csv").is_file());
     // The source wrote "1,250,000.50" with groupChar ","; the published CSV is canonical, so the
     // schema no longer declares a group character.
-    assert_eq!(read("datasets/budget/budget.csv"), "fiscal_year,amount\n2566,1250000.5\n2567,1300000\n2568,\n");
+    assert_eq!(read("datasets/budget/budget.csv"), "fiscal_year,amount,office\n2566,1250000.5,\"13.7563,100.5018\"\n2567,1300000,\"13.7563,100.5018\"\n2568,,\n");
+    // Table Schema reads geopoints as "lon, lat"; Sala's are "lat,lon", so they are published as text.
+    assert_eq!(resource["schema"]["fields"][2]["type"], "string");
     assert_eq!(resource["schema"]["fields"][1], json!({"name": "amount", "type": "number", "title": "จำนวนเงิน (บาท)", "titles": {"th": "จำนวนเงิน (บาท)", "en": "Amount (baht)"}}));
     assert_eq!(resource["schema"]["missingValues"], json!([""]));
 }
@@ -166,7 +169,7 @@ fn every_dataset_page_embeds_schema_org_json_ld_naming_its_downloads() {
         let formats: Vec<&str> = ld["distribution"].as_array().unwrap().iter().map(|d| d["encodingFormat"].as_str().unwrap()).collect();
         assert_eq!(formats, vec!["text/csv", "application/json", "application/x-ndjson", "application/vnd.apache.parquet"]);
         let variables: Vec<&str> = ld["variableMeasured"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
-        assert_eq!(variables, vec!["fiscal_year", "amount"]);
+        assert_eq!(variables, vec!["fiscal_year", "amount", "office"]);
     }
 }
 

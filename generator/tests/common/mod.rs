@@ -138,6 +138,11 @@ name = "amount"
 type = "number"
 title = { th = "จำนวนเงิน (บาท)", en = "Amount (baht)" }
 groupChar = ","
+
+[[resources.schema.fields]]
+name = "office"
+type = "geopoint"
+title = { th = "ที่ตั้งสำนักงาน (ละติจูด,ลองจิจูด)", en = "Office location (lat,lon)" }
 "#;
 
 /// The schema of the large dataset: every type that Parquet must keep.
@@ -160,6 +165,12 @@ type = "boolean"
 [[resources.schema.fields]]
 name = "note"
 type = "string"
+[[resources.schema.fields]]
+name = "fy"
+type = "year"
+[[resources.schema.fields]]
+name = "at"
+type = "datetime"
 "#;
 
 /// How many rows the large dataset has: three pages of paged JSON (1,000 + 1,000 + 345).
@@ -170,15 +181,16 @@ pub const LARGE_ROWS: usize = 2345;
 pub fn machine_fixture() -> Fixture {
     let f = Fixture::new();
     f.write("datasets/budget/dataset.toml", FULL_METADATA);
-    f.write("datasets/budget/budget.csv", "fiscal_year,amount\n2566,\"1,250,000.50\"\n2567,1300000\n2568,\n");
-    let mut csv = String::from("id,day,amount,paid,note\n");
+    f.write("datasets/budget/budget.csv", "fiscal_year,amount,office\n2566,\"1,250,000.50\",\"13.7563,100.5018\"\n2567,1300000,\"13.7563,100.5018\"\n2568,,\n");
+    let mut csv = String::from("id,day,amount,paid,note,fy,at\n");
     for i in 1..=LARGE_ROWS {
         let note = match i % 7 {
             0 => String::new(),
             1 => "\"ค่าใช้จ่าย, งวดที่ 1\"".to_string(),
             _ => format!("row {i}"),
         };
-        csv.push_str(&format!("{i},{:02}/{:02}/2024,{}.25,{},{note}\n", i % 28 + 1, i % 12 + 1, i * 3, if i % 2 == 0 { "true" } else { "false" }));
+        let (day, month, paid) = (i % 28 + 1, i % 12 + 1, if i % 2 == 0 { "true" } else { "false" });
+        csv.push_str(&format!("{i},{day:02}/{month:02}/2024,{}.25,{paid},{note},{},2024-{month:02}-{day:02}T{:02}:30:00\n", i * 3, 2560 + i % 9, i % 24));
     }
     f.dataset("large", LARGE_SCHEMA, csv);
     f
