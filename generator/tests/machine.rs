@@ -267,3 +267,39 @@ fn a_dataset_without_a_modified_date_or_any_contact_address_is_warned_about() {
     assert!(report.contains("datasets/d/dataset.toml: warning[metadata-error] the dataset has no modified date"), "{report}");
     assert!(report.contains("datasets/d/dataset.toml: warning[metadata-error] nobody can be e-mailed about this dataset (contact.email)"), "{report}");
 }
+
+#[test]
+fn every_path_in_the_openapi_document_is_a_file_of_the_site() {
+    let openapi = json_file("api/openapi.json");
+    let index = json_file("api/v1/datasets.json");
+    let mut checked = 0;
+    for template in openapi["paths"].as_object().unwrap().keys() {
+        // Expand {dataset}, {resource} and {page} with what the dataset index says exists.
+        let mut concrete = Vec::new();
+        for d in index["datasets"].as_array().unwrap() {
+            for r in d["resources"].as_array().unwrap() {
+                for page in 1..=r["pages"].as_u64().unwrap().max(1) {
+                    if template.contains("{page}") && r["pages"] == 0 {
+                        continue;
+                    }
+                    concrete.push(
+                        template
+                            .replace("{dataset}", d["id"].as_str().unwrap())
+                            .replace("{resource}", r["name"].as_str().unwrap())
+                            .replace("{page}", &page.to_string()),
+                    );
+                }
+            }
+        }
+        concrete.sort();
+        concrete.dedup();
+        assert!(!concrete.is_empty(), "{template}: no file");
+        for path in concrete {
+            assert!(site().join(path.trim_start_matches('/')).is_file(), "{template}: {path} does not exist");
+            checked += 1;
+        }
+    }
+    // 4 API indexes + 3 dataset files + 3 Data Packages + 3 × 4 downloads + 3 pages + 7 catalogs.
+    assert_eq!(checked, 4 + 3 + 3 + 12 + 3 + 7);
+    assert_eq!(openapi["openapi"], "3.1.0");
+}
