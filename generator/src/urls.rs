@@ -67,13 +67,86 @@ impl Urls {
     pub fn page(&self, lang: Lang, slug: &str) -> String {
         self.page_path(lang, &format!("{slug}/"))
     }
-    /// The site-relative path of a resource download (`ext` is `csv` or `json`).
+    /// The site-relative path of a resource download (`ext`: `csv`, `json`, `ndjson`, `parquet`).
     pub fn resource(&self, dataset: &str, resource: &str, ext: &str) -> String {
         format!("datasets/{dataset}/{resource}.{ext}")
+    }
+    /// The site-relative path of one page (1-based) of a large resource's rows as JSON.
+    /// (`page` is a number, or `{page}` in the OpenAPI path template.)
+    pub fn rows_page(&self, dataset: &str, resource: &str, page: impl std::fmt::Display) -> String {
+        format!("datasets/{dataset}/{resource}/rows/{page}.json")
+    }
+    /// The site-relative path of a dataset's Frictionless Data Package descriptor.
+    pub fn datapackage(&self, dataset: &str) -> String {
+        format!("datasets/{dataset}/datapackage.json")
     }
     /// The site-relative path of the dataset index of the JSON API.
     pub fn api_datasets(&self) -> String {
         "api/v1/datasets.json".to_string()
+    }
+    /// The site-relative path of one dataset's full metadata in the JSON API.
+    pub fn api_dataset(&self, id: &str) -> String {
+        format!("api/v1/datasets/{id}.json")
+    }
+    /// The site-relative path of the agency index of the JSON API.
+    pub fn api_agencies(&self) -> String {
+        "api/v1/agencies.json".to_string()
+    }
+    /// The site-relative path of the theme index of the JSON API.
+    pub fn api_themes(&self) -> String {
+        "api/v1/themes.json".to_string()
+    }
+    /// The site-relative path of the tag index of the JSON API.
+    pub fn api_tags(&self) -> String {
+        "api/v1/tags.json".to_string()
+    }
+    /// The site-relative path of the OpenAPI description of the static API.
+    pub fn openapi(&self) -> String {
+        "api/openapi.json".to_string()
+    }
+    /// The absolute IRI of a theme as a SKOS concept (an anchor in the theme index).
+    pub fn theme_concept(&self, code: &str) -> String {
+        format!("{}#{code}", self.absolute(&self.api_themes()))
+    }
+    /// The site-relative path of the DCAT-AP catalog as JSON-LD.
+    pub fn catalog_jsonld(&self) -> String {
+        "catalog.jsonld".to_string()
+    }
+    /// The site-relative path of the DCAT-AP catalog as Turtle.
+    pub fn catalog_ttl(&self) -> String {
+        "catalog.ttl".to_string()
+    }
+    /// The site-relative path of the DCAT-US (Project Open Data 1.1) catalog.
+    pub fn data_json(&self) -> String {
+        "data.json".to_string()
+    }
+    /// The site-relative path of the XML sitemap.
+    pub fn sitemap(&self) -> String {
+        "sitemap.xml".to_string()
+    }
+    /// The site-relative path of the Atom feed of datasets in `lang`.
+    pub fn feed(&self, lang: Lang) -> String {
+        self.page_path(lang, "feed.xml")
+    }
+    /// The site-relative path of robots.txt.
+    pub fn robots(&self) -> String {
+        "robots.txt".to_string()
+    }
+
+    /// The language of a site-relative page path and the path under that language's root
+    /// (`en/datasets/x/` → (en, `datasets/x/`)), so pages can be paired with their twins.
+    pub fn split_language<'a>(&self, path: &'a str) -> (Lang, &'a str) {
+        for lang in Lang::ALL.into_iter().filter(|l| *l != self.default_language) {
+            if let Some(rest) = path.strip_prefix(lang.code()).and_then(|r| r.strip_prefix('/')) {
+                return (lang, rest);
+            }
+        }
+        (self.default_language, path)
+    }
+    /// The site-relative path of the page at `path` under `lang`'s root (inverse of
+    /// [`Urls::split_language`]).
+    pub fn in_language(&self, lang: Lang, path: &str) -> String {
+        self.page_path(lang, path)
     }
     /// The site-relative path of a theme's static file.
     pub fn static_file(&self, path: &str) -> String {
@@ -114,6 +187,16 @@ mod tests {
     fn a_base_url_with_a_path_prefixes_every_link() {
         let urls = Urls::new("https://example.github.io/sala/", Lang::Th);
         assert_eq!(urls.link(&urls.agency(Lang::En, "BB")), "/sala/en/agencies/bb/");
+    }
+
+    #[test]
+    fn a_page_path_splits_into_its_language_and_the_path_under_it() {
+        let urls = Urls::new("https://data.example.go.th/", Lang::Th);
+        assert_eq!(urls.split_language("en/datasets/x/"), (Lang::En, "datasets/x/"));
+        assert_eq!(urls.split_language("datasets/x/"), (Lang::Th, "datasets/x/"));
+        assert_eq!(urls.split_language("english/"), (Lang::Th, "english/"));
+        assert_eq!(urls.in_language(Lang::En, "datasets/x/"), "en/datasets/x/");
+        assert_eq!(urls.feed(Lang::En), "en/feed.xml");
     }
 
     #[test]

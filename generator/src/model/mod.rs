@@ -66,6 +66,11 @@ impl Resource {
     pub fn rows(&self) -> usize {
         self.frame.height()
     }
+
+    /// Its title in `lang`, or its name when it has no title.
+    pub fn title_in(&self, lang: Lang) -> &str {
+        if self.title.is_empty() { &self.name } else { self.title.get(lang) }
+    }
 }
 
 /// An agency or ministry from the registry.

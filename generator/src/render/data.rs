@@ -1,12 +1,45 @@
-//! Machine-readable outputs: each resource as canonical UTF-8 CSV and as JSON records, and the
-//! dataset index of the static JSON API.
+//! Data files: each resource as canonical UTF-8 CSV, JSON records, NDJSON and Parquet, paged
+//! JSON rows for large resources, and each dataset's Frictionless Data Package descriptor.
 
 use super::OutputFile;
 use crate::error::{Error, Result};
+use crate::lang::Text;
+use crate::load::schema::{Field, FieldType, Schema, value_as_text};
 use crate::model::value::{to_json, to_text};
-use crate::model::{Resource, Site};
-use polars::prelude::{AnyValue, Column};
-use serde_json::json;
+use crate::model::{Dataset, Resource, Site};
+use polars::prelude::{AnyValue, Column, ParquetWriter};
+use serde_json::{Map, Value, json};
+
+/// Resources with more rows than this also get paged JSON, this many rows a page.
+pub const ROWS_PER_PAGE: usize = 1000;
+
+/// A download format of a resource: how it is named, served and described in catalogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Format {
+    /// The name people read (`CSV`).
+    pub name: &'static str,
+    /// The file extension (`csv`).
+    pub ext: &'static str,
+    /// The media type the file is served as.
+    pub media_type: &'static str,
+    /// Whether the media type is registered with IANA (catalogs then link its IANA page).
+    pub iana: bool,
+    /// The EU file-type authority code (DCAT-AP `dct:format`), where there is one.
+    pub eu_file_type: Option<&'static str>,
+}
+
+/// Every download format, in the order pages and catalogs list them.
+pub const FORMATS: [Format; 4] = [
+    Format { name: "CSV", ext: "csv", media_type: "text/csv", iana: true, eu_file_type: Some("CSV") },
+    Format { name: "JSON", ext: "json", media_type: "application/json", iana: true, eu_file_type: Some("JSON") },
+    Format { name: "NDJSON", ext: "ndjson", media_type: "application/x-ndjson", iana: false, eu_file_type: None },
+    Format { name: "Parquet", ext: "parquet", media_type: "application/vnd.apache.parquet", iana: true, eu_file_type: Some("PARQUET") },
+];
+
+/// How many pages of JSON rows a resource gets (0 when it is small enough to fetch whole).
+pub fn page_count(r: &Resource) -> usize {
+    if r.rows() > ROWS_PER_PAGE { r.rows().div_ceil(ROWS_PER_PAGE) } else { 0 }
+}
 
 /// Every data file of the site.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
@@ -18,12 +51,25 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
                 message: e.to_string(),
             };
             let columns = columns(r);
-            files.push(OutputFile::new(site.urls.resource(&d.id, &r.name, "csv"), csv(r, &columns).map_err(data_error)?));
-            files.push(OutputFile::new(site.urls.resource(&d.id, &r.name, "json"), records_json(r, &columns).map_err(data_error)?));
+            let urls = &site.urls;
+            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "csv"), csv(r, &columns).map_err(data_error)?));
+            let records = Records::new(r, &columns).map_err(data_error)?;
+            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "json"), records_json(&records)));
+            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "ndjson"), ndjson(&records)));
+            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "parquet"), parquet(r).map_err(data_error)?));
+            files.extend(pages(site, d, r, &records));
         }
+        files.push(OutputFile::new(site.urls.datapackage(&d.id), pretty(&datapackage(site, d))));
     }
-    files.push(OutputFile::new(site.urls.api_datasets(), dataset_index(site)));
     Ok(files)
+}
+
+/// A JSON document as pretty-printed UTF-8 with a final newline.
+pub fn pretty(doc: &Value) -> Vec<u8> {
+    // Serialising a `Value` cannot fail: its keys are strings.
+    let mut bytes = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
 }
 
 /// The resource's columns in schema order, each as one contiguous chunk for fast access.
@@ -66,70 +112,298 @@ fn csv(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Vec<u8>>
     Ok(out)
 }
 
-/// JSON: an array of records, one object per row with the schema's field names as keys and
-/// values typed (numbers as numbers, booleans as booleans, dates as ISO strings, null if missing).
-fn records_json(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Vec<u8>> {
-    let names: Vec<&str> = r.schema.fields.iter().map(|f| f.name.as_str()).collect();
-    let mut out = Vec::with_capacity(r.rows() * columns.len() * 16 + 16);
-    out.push(b'[');
-    for row in 0..r.rows() {
-        out.extend_from_slice(if row == 0 { b"\n" } else { b",\n" });
-        let mut record = serde_json::Map::with_capacity(columns.len());
-        for (name, c) in names.iter().zip(columns) {
-            let v: AnyValue = c.get(row)?;
-            record.insert((*name).to_string(), to_json(&v));
+/// Every row as one compact JSON object (field names as keys, values typed: numbers as numbers,
+/// booleans as booleans, dates as ISO strings, null if missing), serialised once and shared by
+/// the JSON, NDJSON and paged files so that a large resource is never held as JSON values.
+struct Records {
+    /// The objects, one after another.
+    bytes: Vec<u8>,
+    /// Where each object ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl Records {
+    fn new(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Records> {
+        let names: Vec<&str> = r.schema.fields.iter().map(|f| f.name.as_str()).collect();
+        let mut out = Records { bytes: Vec::with_capacity(r.rows() * columns.len() * 16), ends: Vec::with_capacity(r.rows()) };
+        for row in 0..r.rows() {
+            let mut record = Map::with_capacity(columns.len());
+            for (name, c) in names.iter().zip(columns) {
+                let v: AnyValue = c.get(row)?;
+                record.insert((*name).to_string(), to_json(&v));
+            }
+            // Serialising a map of JSON values into memory cannot fail.
+            let _ = serde_json::to_writer(&mut out.bytes, &record);
+            out.ends.push(out.bytes.len());
         }
-        // Serialising a map of JSON values cannot fail.
-        serde_json::to_writer(&mut out, &record).map_err(|e| polars::error::PolarsError::ComputeError(e.to_string().into()))?;
+        Ok(out)
     }
+
+    /// The objects of rows `range`, as byte slices.
+    fn rows(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &[u8]> {
+        range.map(|i| &self.bytes[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]])
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+/// Writes `rows` as the items of a JSON array, one per line after `indent`.
+fn array_items<'a>(out: &mut Vec<u8>, rows: impl Iterator<Item = &'a [u8]>, indent: &str) {
+    for (i, row) in rows.enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(indent.as_bytes());
+        out.extend_from_slice(row);
+    }
+}
+
+/// JSON: an array of records, one row per line so that diffs stay readable.
+fn records_json(records: &Records) -> Vec<u8> {
+    let mut out = Vec::with_capacity(records.bytes.len() + records.len() * 2 + 8);
+    out.push(b'[');
+    array_items(&mut out, records.rows(0..records.len()), "");
     out.extend_from_slice(b"\n]\n");
+    out
+}
+
+/// NDJSON: one record per line, for streaming tools (`jq`, DuckDB, BigQuery loads).
+fn ndjson(records: &Records) -> Vec<u8> {
+    let mut out = Vec::with_capacity(records.bytes.len() + records.len());
+    for row in records.rows(0..records.len()) {
+        out.extend_from_slice(row);
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Parquet from the typed frame, so column types survive (Int64, Float64, Date, Boolean…).
+fn parquet(r: &Resource) -> polars::error::PolarsResult<Vec<u8>> {
+    let mut frame = r.frame.clone();
+    let mut out = Vec::new();
+    ParquetWriter::new(&mut out).finish(&mut frame)?;
     Ok(out)
 }
 
-/// `/api/v1/datasets.json`: every dataset with its titles, agency and resources.
-fn dataset_index(site: &Site) -> Vec<u8> {
+/// Paged JSON rows of a large resource: `rows/1.json` … each with the total, the page count and
+/// absolute links to the first, previous, next and last pages, then its rows.
+fn pages(site: &Site, d: &Dataset, r: &Resource, records: &Records) -> Vec<OutputFile> {
     let urls = &site.urls;
-    let datasets: Vec<serde_json::Value> = site
-        .datasets
+    let count = page_count(r);
+    let link = |page: usize| -> Value {
+        if (1..=count).contains(&page) { json!(urls.absolute(&urls.rows_page(&d.id, &r.name, page))) } else { Value::Null }
+    };
+    (1..=count)
+        .map(|page| {
+            let start = (page - 1) * ROWS_PER_PAGE;
+            let head = json!({
+                "dataset": d.id,
+                "resource": r.name,
+                "page": page,
+                "pages": count,
+                "per_page": ROWS_PER_PAGE,
+                "total": r.rows(),
+                "first": link(1),
+                "prev": link(page - 1),
+                "next": link(page + 1),
+                "last": link(count),
+            });
+            // The head pretty-printed ends in "\n}"; the rows go in before that brace.
+            let mut out = serde_json::to_vec_pretty(&head).unwrap_or_default();
+            out.truncate(out.len().saturating_sub(2));
+            out.extend_from_slice(b",\n  \"rows\": [");
+            array_items(&mut out, records.rows(start..(start + ROWS_PER_PAGE).min(records.len())), "    ");
+            out.extend_from_slice(b"\n  ]\n}\n");
+            OutputFile::new(urls.rows_page(&d.id, &r.name, page), out)
+        })
+        .collect()
+}
+
+/// The licence's URL: SPDX's page for its id (Sala's licences are SPDX or Open Definition ids,
+/// and SPDX lists the open ones under the same ids).
+pub fn license_url(id: &str) -> String {
+    // Ids are plain ASCII; anything else is percent-encoded so the URL stays one URL.
+    let mut encoded = String::new();
+    for b in id.trim().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._+".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("https://spdx.org/licenses/{encoded}.html")
+}
+
+/// A bilingual text as `{ "th": …, "en": … }` in the site's languages, default first.
+pub fn text_json(site: &Site, text: &Text) -> Value {
+    Value::Object(site.languages.iter().map(|l| (l.code().to_string(), json!(text.get(*l)))).collect())
+}
+
+/// A TOML constraint value as JSON: numbers and booleans as such, dates as ISO text.
+pub fn toml_json(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::Integer(i) => json!(i),
+        toml::Value::Float(f) => json!(f),
+        toml::Value::Boolean(b) => json!(b),
+        toml::Value::Array(items) => Value::Array(items.iter().map(toml_json).collect()),
+        other => json!(value_as_text(other)),
+    }
+}
+
+/// A field as Table Schema describes it for the published files: no source-only settings
+/// (date patterns, group characters, true values), because the published CSV is canonical.
+fn field_descriptor(site: &Site, f: &Field) -> Value {
+    let lang = site.config.default_language;
+    let mut out = Map::new();
+    out.insert("name".into(), json!(f.name));
+    // Sala's geopoints are "lat,lon" (as people write them in Thailand); Table Schema's default
+    // geopoint is "lon, lat" and has no other text order, so they are published as text.
+    let published_type = if f.field_type == FieldType::Geopoint { FieldType::String } else { f.field_type };
+    out.insert("type".into(), json!(published_type.name()));
+    if let Some(format) = f.format.as_deref().filter(|_| f.field_type == FieldType::String) {
+        out.insert("format".into(), json!(format));
+    }
+    if !f.title.is_empty() {
+        out.insert("title".into(), json!(f.title.get(lang)));
+        out.insert("titles".into(), text_json(site, &f.title));
+    }
+    if !f.description.is_empty() {
+        out.insert("description".into(), json!(f.description.get(lang)));
+        out.insert("descriptions".into(), text_json(site, &f.description));
+    }
+    let c = &f.constraints;
+    let mut constraints = Map::new();
+    if c.required {
+        constraints.insert("required".into(), json!(true));
+    }
+    if c.unique {
+        constraints.insert("unique".into(), json!(true));
+    }
+    if let Some(items) = &c.enum_values {
+        constraints.insert("enum".into(), Value::Array(items.iter().map(toml_json).collect()));
+    }
+    for (key, v) in [("minimum", &c.minimum), ("maximum", &c.maximum)] {
+        if let Some(v) = v {
+            constraints.insert(key.into(), toml_json(v));
+        }
+    }
+    for (key, v) in [("minLength", c.min_length), ("maxLength", c.max_length)] {
+        if let Some(v) = v {
+            constraints.insert(key.into(), json!(v));
+        }
+    }
+    if let Some(p) = &c.pattern {
+        constraints.insert("pattern".into(), json!(p));
+    }
+    if !constraints.is_empty() {
+        out.insert("constraints".into(), Value::Object(constraints));
+    }
+    Value::Object(out)
+}
+
+/// A Table Schema for the published CSV of a resource of dataset `dataset_id`. Foreign keys to
+/// other datasets are left out: a Data Package can only resolve references inside itself.
+pub fn table_schema(site: &Site, dataset_id: &str, schema: &Schema) -> Value {
+    let mut out = Map::new();
+    out.insert("fields".into(), schema.fields.iter().map(|f| field_descriptor(site, f)).collect());
+    let key = schema.primary_key();
+    if !key.is_empty() {
+        out.insert("primaryKey".into(), json!(key));
+    }
+    // The published CSV writes every missing value as an empty cell.
+    out.insert("missingValues".into(), json!([""]));
+    let local: Vec<Value> = schema
+        .foreign_keys
         .iter()
-        .map(|d| {
-            let agency = site.agency(&d.meta.agency);
-            let pages: serde_json::Map<String, serde_json::Value> = site
-                .languages
-                .iter()
-                .map(|l| (l.code().to_string(), json!(urls.absolute(&urls.dataset(*l, &d.id)))))
-                .collect();
-            json!({
-                "id": d.id,
-                "title": d.meta.title,
-                "description": d.meta.description,
-                "agency": {
-                    "code": d.meta.agency,
-                    "name": agency.map(|a| &a.name),
-                },
-                "themes": d.meta.themes,
-                "tags": d.meta.tags,
-                "license": d.meta.license,
-                "issued": d.meta.issued.map(|x| x.to_string()),
-                "modified": d.meta.modified.map(|x| x.to_string()),
-                "pages": pages,
-                "resources": d.resources.iter().map(|r| json!({
-                    "name": r.name,
-                    "title": r.title,
-                    "rows": r.rows(),
-                    "fields": r.schema.fields.iter().map(|f| json!({"name": f.name, "type": f.field_type.name(), "title": f.title})).collect::<Vec<_>>(),
-                    "csv": urls.absolute(&urls.resource(&d.id, &r.name, "csv")),
-                    "json": urls.absolute(&urls.resource(&d.id, &r.name, "json")),
-                })).collect::<Vec<_>>(),
-            })
+        .filter(|k| k.reference.dataset.is_empty() || k.reference.dataset == dataset_id)
+        .map(|k| json!({"fields": k.fields.names(), "reference": {"resource": k.reference.resource, "fields": k.reference.fields.names()}}))
+        .collect();
+    if !local.is_empty() {
+        out.insert("foreignKeys".into(), Value::Array(local));
+    }
+    Value::Object(out)
+}
+
+/// The text in the site's default language.
+fn default_text(site: &Site, text: &Text) -> String {
+    text.get(site.config.default_language).to_string()
+}
+
+/// `datapackage.json`: a Tabular Data Package (Frictionless v1) whose resources are the
+/// published CSV files beside it. Plain `title`/`description` are in the default language;
+/// `titles`/`descriptions` carry every language.
+fn datapackage(site: &Site, d: &Dataset) -> Value {
+    let urls = &site.urls;
+    let m = &d.meta;
+    let mut keywords: Vec<&String> = Vec::new();
+    for lang in &site.languages {
+        for tag in m.tags.get(*lang) {
+            if !keywords.contains(&tag) {
+                keywords.push(tag);
+            }
+        }
+    }
+    let agency = site.agency(&m.agency);
+    let mut contributors = vec![json!({
+        "title": agency.map_or(m.agency.clone(), |a| default_text(site, &a.name)),
+        "path": urls.absolute(&urls.agency(site.config.default_language, &m.agency)),
+        "role": "publisher",
+    })];
+    if !m.contact.name.is_empty() || !m.contact.email.is_empty() {
+        let mut maintainer = Map::new();
+        maintainer.insert("title".into(), json!(if m.contact.name.is_empty() { m.contact.email.clone() } else { default_text(site, &m.contact.name) }));
+        if !m.contact.email.is_empty() {
+            maintainer.insert("email".into(), json!(m.contact.email));
+        }
+        maintainer.insert("role".into(), json!("maintainer"));
+        contributors.push(Value::Object(maintainer));
+    }
+    let mut out = Map::new();
+    out.insert("profile".into(), json!("tabular-data-package"));
+    out.insert("name".into(), json!(d.id));
+    out.insert("id".into(), json!(urls.absolute(&urls.datapackage(&d.id))));
+    out.insert("title".into(), json!(default_text(site, &m.title)));
+    out.insert("titles".into(), text_json(site, &m.title));
+    if !m.description.is_empty() {
+        out.insert("description".into(), json!(default_text(site, &m.description)));
+        out.insert("descriptions".into(), text_json(site, &m.description));
+    }
+    out.insert("homepage".into(), json!(urls.absolute(&urls.dataset(site.config.default_language, &d.id))));
+    if let Some(issued) = m.issued.as_ref().and_then(crate::model::format::toml_date) {
+        out.insert("created".into(), json!(format!("{issued}T00:00:00Z")));
+    }
+    if !keywords.is_empty() {
+        out.insert("keywords".into(), json!(keywords));
+    }
+    out.insert("licenses".into(), json!([{"path": license_url(&m.license), "title": m.license}]));
+    out.insert("contributors".into(), Value::Array(contributors));
+    if !m.data_source.is_empty() {
+        out.insert("sources".into(), json!([{"title": default_text(site, &m.data_source)}]));
+    }
+    let resources: Vec<Value> = d
+        .resources
+        .iter()
+        .map(|r| {
+            let mut res = Map::new();
+            res.insert("profile".into(), json!("tabular-data-resource"));
+            res.insert("name".into(), json!(r.name));
+            // Relative, so the package works wherever it is downloaded to.
+            res.insert("path".into(), json!(format!("{}.csv", r.name)));
+            if !r.title.is_empty() {
+                res.insert("title".into(), json!(default_text(site, &r.title)));
+                res.insert("titles".into(), text_json(site, &r.title));
+            }
+            if !r.description.is_empty() {
+                res.insert("description".into(), json!(default_text(site, &r.description)));
+                res.insert("descriptions".into(), text_json(site, &r.description));
+            }
+            res.insert("format".into(), json!("csv"));
+            res.insert("mediatype".into(), json!("text/csv"));
+            res.insert("encoding".into(), json!("utf-8"));
+            res.insert("schema".into(), table_schema(site, &d.id, &r.schema));
+            Value::Object(res)
         })
         .collect();
-    let doc = json!({
-        "api_version": 1,
-        "count": datasets.len(),
-        "datasets": datasets,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    out.insert("resources".into(), Value::Array(resources));
+    Value::Object(out)
 }

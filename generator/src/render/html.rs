@@ -147,6 +147,9 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
             "agencies": urls.link(&urls.agencies(lang)),
             "css": urls.link(&urls.static_file("style.css")),
             "api": urls.link(&urls.api_datasets()),
+            "feed": urls.link(&urls.feed(lang)),
+            "feed_absolute": urls.absolute(&urls.feed(lang)),
+            "catalog": urls.link(&urls.catalog_ttl()),
             "contact_email": site.config.contact.email,
             "feedback_url": if is_safe_link(feedback) { feedback.as_str() } else { "" },
         },
@@ -403,13 +406,10 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         .map(|r| {
             json!({
                 "name": r.name,
-                "title": if r.title.is_empty() { r.name.clone() } else { text(&r.title) },
+                "title": r.title_in(lang),
                 "description": text(&r.description),
                 "rows": format::integer(r.rows() as i64),
-                "downloads": [
-                    {"format": "CSV", "url": urls.link(&urls.resource(&d.id, &r.name, "csv"))},
-                    {"format": "JSON", "url": urls.link(&urls.resource(&d.id, &r.name, "json"))},
-                ],
+                "downloads": super::data::FORMATS.iter().map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
                 "fields": r.schema.fields.iter().map(|f| field_row(site, f, lang)).collect::<Vec<_>>(),
                 "preview": preview(site, r, lang),
                 "preview_note": t(site, lang, "preview_note")
@@ -430,6 +430,9 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         },
         "facts": facts,
         "resources": resources,
+        "datapackage": urls.link(&urls.datapackage(&d.id)),
+        "metadata_api": urls.link(&urls.api_dataset(&d.id)),
+        "jsonld": super::catalog::schema_org(site, d, lang),
     })
 }
 

@@ -1,9 +1,12 @@
 //! The render stage: turns the `Site` into output files — HTML pages per language, data files,
-//! the API and the theme's static files. Nothing is written to disk here.
+//! the JSON API, catalogs and the theme's static files. Nothing is written to disk here.
 
+pub mod api;
+pub mod catalog;
 pub mod data;
 pub mod html;
 pub mod markdown;
+pub mod rdf;
 
 use crate::error::Result;
 use crate::model::Site;
@@ -28,9 +31,13 @@ impl OutputFile {
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     let mut files = html::render(site)?;
     files.extend(data::render(site)?);
+    files.extend(api::render(site));
     for (path, bytes) in &site.theme.static_files {
         files.push(OutputFile::new(site.urls.static_file(path), bytes.clone()));
     }
+    // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
+    let catalogs = catalog::render(site, &files);
+    files.extend(catalogs);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

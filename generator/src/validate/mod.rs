@@ -63,9 +63,27 @@ pub fn validate(source: &Source) -> Validated {
     let agencies = agency_codes(source, &validated);
     for dataset in &source.datasets {
         check_metadata(dataset, agencies.as_ref(), &mut validated.report);
+        check_contact(dataset, &source.config.contact.email, &mut validated.report);
     }
     validated.report.sort();
     validated
+}
+
+/// Warns when nobody can be written to about a dataset: neither its `contact.email` nor the
+/// portal's. Citizens need someone to ask, and data.json (DCAT-US) requires an address.
+fn check_contact(dataset: &DatasetSource, portal_email: &str, report: &mut Report) {
+    if !dataset.meta.contact.email.trim().is_empty() || !portal_email.trim().is_empty() {
+        return;
+    }
+    report.push(Diagnostic::warning(
+        Code::MetadataError,
+        Location::file(&dataset.meta_file),
+        Text::new("ไม่มีอีเมลติดต่อเรื่องชุดข้อมูลนี้ (contact.email)", "nobody can be e-mailed about this dataset (contact.email)"),
+        Text::new(
+            "ใส่อีเมลของหน่วยงานผู้ดูแลใน [contact] ของชุดข้อมูล หรือใส่ [contact] email ใน site.toml",
+            "give the maintaining office's address in the dataset's [contact], or a portal address in site.toml's [contact]",
+        ),
+    ));
 }
 
 /// The codes in the agency registry, or None when there is no readable registry.
@@ -102,6 +120,18 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
             at(),
             Text::new("ชุดข้อมูลไม่มีคำอธิบาย (description)", "the dataset has no description"),
             Text::new("อธิบายว่าข้อมูลคืออะไรและได้มาอย่างไร ทั้งสองภาษา", "say what the data is and how it was made, in both languages"),
+        ));
+    }
+    if meta.modified.is_none() && meta.issued.is_none() {
+        // data.json requires a modified date, and feeds and sitemaps order datasets by it.
+        report.push(Diagnostic::warning(
+            Code::MetadataError,
+            at(),
+            Text::new("ชุดข้อมูลไม่มีวันที่ปรับปรุงล่าสุด (modified)", "the dataset has no modified date"),
+            Text::new(
+                "ใส่วันที่ข้อมูลเปลี่ยนครั้งล่าสุด เช่น modified = 2025-10-15 แคตตาล็อก (data.json, DCAT) และฟีดต้องใช้วันที่นี้",
+                "give the date the data last changed, e.g. modified = 2025-10-15; the catalogs (data.json, DCAT) and the feed need it",
+            ),
         ));
     }
     if meta.license.trim().is_empty() {

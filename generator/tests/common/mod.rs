@@ -14,6 +14,7 @@ title = { th = "ทะเบียนหน่วยงาน", en = "Agency reg
 description = { th = "หน่วยงาน", en = "Agencies" }
 agency = "TEST"
 license = "CC-BY-4.0"
+modified = 2025-01-31
 
 [[resources]]
 name = "agencies"
@@ -39,7 +40,7 @@ impl Fixture {
         let f = Fixture { dir: tempfile::tempdir().unwrap() };
         f.write(
             "site.toml",
-            "title = { th = \"พอร์ทัลทดสอบ\", en = \"Test portal\" }\nbase_url = \"https://data.example.go.th/\"\n",
+            "title = { th = \"พอร์ทัลทดสอบ\", en = \"Test portal\" }\nbase_url = \"https://data.example.go.th/\"\n[contact]\nemail = \"opendata@example.go.th\"\n",
         );
         f.write("datasets/agencies/dataset.toml", AGENCIES_TOML);
         f.write("datasets/agencies/schema.json", AGENCIES_SCHEMA);
@@ -64,7 +65,7 @@ impl Fixture {
     /// given as TOML `[[resources.schema.fields]]` tables (and any other schema keys).
     pub fn dataset(&self, id: &str, schema_toml: &str, csv: impl AsRef<[u8]>) {
         let toml = format!(
-            "title = {{ th = \"ชุดข้อมูล {id}\", en = \"Dataset {id}\" }}\ndescription = {{ th = \"คำอธิบาย\", en = \"Description\" }}\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\n\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\n\n[resources.schema]\n{schema_toml}\n"
+            "title = {{ th = \"ชุดข้อมูล {id}\", en = \"Dataset {id}\" }}\ndescription = {{ th = \"คำอธิบาย\", en = \"Description\" }}\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\nmodified = 2025-02-01\n\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\n\n[resources.schema]\n{schema_toml}\n"
         );
         self.write(&format!("datasets/{id}/dataset.toml"), toml);
         self.write(&format!("datasets/{id}/data.csv"), csv);
@@ -93,4 +94,104 @@ pub fn files_under(dir: &Path) -> Vec<String> {
         .collect();
     files.sort();
     files
+}
+
+/// Metadata of a dataset that fills every catalog field: themes, tags, dates, frequency,
+/// statistics, contact.
+pub const FULL_METADATA: &str = r#"
+title = { th = "งบประมาณทดสอบ", en = "Test budget" }
+description = { th = "งบประมาณรายปีของกรมทดสอบ", en = "Annual budget of the Department of Tests" }
+agency = "TEST"
+themes = ["budget", "finance"]
+tags = { th = ["งบประมาณ", "ทดสอบ"], en = ["budget", "test"] }
+license = "CC-BY-4.0"
+frequency = "annual"
+issued = 2024-10-01
+modified = 2025-10-15
+data_type = "statistical"
+geo_coverage = { th = "ประเทศ", en = "Country" }
+language = ["th", "en"]
+
+[contact]
+name = { th = "กลุ่มงานข้อมูล", en = "Data Unit" }
+email = "data@test.example.go.th"
+
+[statistics]
+years = "2566-2568"
+
+[[resources]]
+name = "budget"
+path = "budget.csv"
+title = { th = "งบประมาณ", en = "Budget" }
+
+[resources.schema]
+primaryKey = "fiscal_year"
+
+[[resources.schema.fields]]
+name = "fiscal_year"
+type = "integer"
+title = { th = "ปีงบประมาณ", en = "Fiscal year" }
+constraints = { required = true, unique = true, minimum = 2560 }
+
+[[resources.schema.fields]]
+name = "amount"
+type = "number"
+title = { th = "จำนวนเงิน (บาท)", en = "Amount (baht)" }
+groupChar = ","
+
+[[resources.schema.fields]]
+name = "office"
+type = "geopoint"
+title = { th = "ที่ตั้งสำนักงาน (ละติจูด,ลองจิจูด)", en = "Office location (lat,lon)" }
+"#;
+
+/// The schema of the large dataset: every type that Parquet must keep.
+pub const LARGE_SCHEMA: &str = r#"
+primaryKey = "id"
+[[resources.schema.fields]]
+name = "id"
+type = "integer"
+constraints = { required = true, unique = true }
+[[resources.schema.fields]]
+name = "day"
+type = "date"
+format = "%d/%m/%Y"
+[[resources.schema.fields]]
+name = "amount"
+type = "number"
+[[resources.schema.fields]]
+name = "paid"
+type = "boolean"
+[[resources.schema.fields]]
+name = "note"
+type = "string"
+[[resources.schema.fields]]
+name = "fy"
+type = "year"
+[[resources.schema.fields]]
+name = "at"
+type = "datetime"
+"#;
+
+/// How many rows the large dataset has: three pages of paged JSON (1,000 + 1,000 + 345).
+pub const LARGE_ROWS: usize = 2345;
+
+/// A portal for the machine-readable outputs: `budget` with full metadata (modified
+/// 2025-10-15) and `large` with 2,345 rows of dates, numbers, booleans, text and gaps.
+pub fn machine_fixture() -> Fixture {
+    let f = Fixture::new();
+    f.write("datasets/budget/dataset.toml", FULL_METADATA);
+    f.write("datasets/budget/budget.csv", "fiscal_year,amount,office\n2566,\"1,250,000.50\",\"13.7563,100.5018\"\n2567,1300000,\"13.7563,100.5018\"\n2568,,\n");
+    let mut csv = String::from("id,day,amount,paid,note,fy,at\n");
+    for i in 1..=LARGE_ROWS {
+        let note = match i % 7 {
+            0 => String::new(),
+            1 => "\"ค่าใช้จ่าย, งวดที่ 1\"".to_string(),
+            _ => format!("row {i}"),
+        };
+        let (day, month, paid) = (i % 28 + 1, i % 12 + 1, if i % 2 == 0 { "true" } else { "false" });
+        csv.push_str(&format!("{i},{day:02}/{month:02}/2024,{}.25,{paid},{note},{},2024-{month:02}-{day:02}T{:02}:30:00\n", i * 3, 2560 + i % 9, i % 24));
+    }
+    f.dataset("large", LARGE_SCHEMA, csv);
+    f
 }

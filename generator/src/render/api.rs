@@ -1,0 +1,362 @@
+//! The static JSON API under `/api/v1/` (datasets, one file per dataset, agencies, themes,
+//! tags) and `/api/openapi.json`, the OpenAPI 3.1 document that describes every endpoint and
+//! its JSON shape. The shapes here are documented in the README and pinned by snapshot tests.
+
+use super::OutputFile;
+use super::data::{FORMATS, license_url, page_count, pretty, table_schema, text_json};
+use crate::lang::Text;
+use crate::model::{Dataset, Resource, Site};
+use crate::validate::THEMES;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// The version in the API's paths and documents.
+pub const API_VERSION: u32 = 1;
+
+/// Every file of the JSON API.
+pub fn render(site: &Site) -> Vec<OutputFile> {
+    let urls = &site.urls;
+    let mut files = vec![
+        OutputFile::new(urls.api_datasets(), pretty(&dataset_index(site))),
+        OutputFile::new(urls.api_agencies(), pretty(&agency_index(site))),
+        OutputFile::new(urls.api_themes(), pretty(&theme_index(site))),
+        OutputFile::new(urls.api_tags(), pretty(&tag_index(site))),
+        OutputFile::new(urls.openapi(), pretty(&openapi(site))),
+    ];
+    for d in &site.datasets {
+        files.push(OutputFile::new(urls.api_dataset(&d.id), pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)}))));
+    }
+    files
+}
+
+/// A page's absolute URL in every language.
+fn pages(site: &Site, path: impl Fn(crate::lang::Lang) -> String) -> Value {
+    Value::Object(site.languages.iter().map(|l| (l.code().to_string(), json!(site.urls.absolute(&path(*l))))).collect())
+}
+
+fn resource_summary(site: &Site, d: &Dataset, r: &Resource) -> Map<String, Value> {
+    let urls = &site.urls;
+    let mut out = Map::new();
+    out.insert("name".into(), json!(r.name));
+    out.insert("title".into(), json!(r.title));
+    out.insert("rows".into(), json!(r.rows()));
+    out.insert(
+        "fields".into(),
+        r.schema.fields.iter().map(|f| json!({"name": f.name, "type": f.field_type.name(), "title": f.title})).collect(),
+    );
+    for format in FORMATS {
+        out.insert(format.ext.into(), json!(urls.absolute(&urls.resource(&d.id, &r.name, format.ext))));
+    }
+    let count = page_count(r);
+    out.insert("pages".into(), json!(count));
+    out.insert("first_page".into(), if count > 0 { json!(urls.absolute(&urls.rows_page(&d.id, &r.name, 1))) } else { Value::Null });
+    out
+}
+
+/// A dataset as listed in `datasets.json`.
+fn dataset_summary(site: &Site, d: &Dataset) -> Map<String, Value> {
+    let urls = &site.urls;
+    let m = &d.meta;
+    let agency = site.agency(&m.agency);
+    let mut out = Map::new();
+    out.insert("id".into(), json!(d.id));
+    out.insert("title".into(), json!(m.title));
+    out.insert("description".into(), json!(m.description));
+    out.insert("agency".into(), json!({"code": m.agency, "name": agency.map(|a| &a.name)}));
+    out.insert("themes".into(), json!(m.themes));
+    out.insert("tags".into(), json!(m.tags));
+    out.insert("license".into(), json!(m.license));
+    out.insert("issued".into(), json!(m.issued.map(|x| x.to_string())));
+    out.insert("modified".into(), json!(m.modified.map(|x| x.to_string())));
+    out.insert("pages".into(), pages(site, |l| urls.dataset(l, &d.id)));
+    out.insert("metadata".into(), json!(urls.absolute(&urls.api_dataset(&d.id))));
+    out.insert("datapackage".into(), json!(urls.absolute(&urls.datapackage(&d.id))));
+    out.insert("resources".into(), d.resources.iter().map(|r| Value::Object(resource_summary(site, d, r))).collect());
+    out
+}
+
+/// `/api/v1/datasets.json`: every dataset with its titles, agency and downloads.
+fn dataset_index(site: &Site) -> Value {
+    let datasets: Vec<Value> = site.datasets.iter().map(|d| Value::Object(dataset_summary(site, d))).collect();
+    json!({"api_version": API_VERSION, "count": datasets.len(), "datasets": datasets})
+}
+
+/// `/api/v1/datasets/<id>.json`: everything `datasets.json` says plus the rest of the metadata
+/// and each resource's full Table Schema.
+fn dataset_full(site: &Site, d: &Dataset) -> Value {
+    let m = &d.meta;
+    let mut out = dataset_summary(site, d);
+    let text = |t: &Text| text_json(site, t);
+    out.insert("license_url".into(), json!(license_url(&m.license)));
+    out.insert("frequency".into(), json!(m.frequency));
+    out.insert("data_type".into(), json!(m.data_type));
+    out.insert("data_category".into(), json!(m.data_category));
+    out.insert("objective".into(), text(&m.objective));
+    out.insert("geo_coverage".into(), text(&m.geo_coverage));
+    out.insert("data_source".into(), text(&m.data_source));
+    out.insert("language".into(), json!(m.language));
+    out.insert("contact".into(), json!({"name": text(&m.contact.name), "email": m.contact.email}));
+    out.insert(
+        "statistics".into(),
+        match &m.statistics {
+            Some(s) => json!({"years": s.years, "disaggregation": text(&s.disaggregation), "unit": text(&s.unit), "multiplier": s.multiplier}),
+            None => Value::Null,
+        },
+    );
+    let resources: Vec<Value> = d
+        .resources
+        .iter()
+        .map(|r| {
+            let mut res = resource_summary(site, d, r);
+            res.insert("description".into(), json!(r.description));
+            res.insert("schema".into(), table_schema(site, &d.id, &r.schema));
+            Value::Object(res)
+        })
+        .collect();
+    out.insert("resources".into(), Value::Array(resources));
+    Value::Object(out)
+}
+
+/// `/api/v1/agencies.json`: the agency registry with each agency's pages and datasets.
+fn agency_index(site: &Site) -> Value {
+    let urls = &site.urls;
+    let agencies: Vec<Value> = site
+        .agencies
+        .iter()
+        .map(|a| {
+            json!({
+                "code": a.code,
+                "name": a.name,
+                "legal_title": a.legal_title,
+                "parent": a.parent,
+                "form": a.form,
+                "website": a.website,
+                "minister": a.minister,
+                "mandate": a.mandate,
+                "enabling_act": a.enabling_act,
+                "pages": pages(site, |l| urls.agency(l, &a.code)),
+                "datasets": site.datasets_of(&a.code).map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"api_version": API_VERSION, "count": agencies.len(), "agencies": agencies})
+}
+
+/// A theme's name in every language, from the theme's i18n strings.
+pub fn theme_label(site: &Site, code: &str) -> Text {
+    let get = |lang| site.theme.strings.get(&lang).and_then(|s| s.get(&format!("theme_{code}"))).cloned().unwrap_or_else(|| code.to_string());
+    Text::new(get(crate::lang::Lang::Th), get(crate::lang::Lang::En))
+}
+
+/// `/api/v1/themes.json`: every theme with its names, its IRI in the DCAT catalog and its datasets.
+fn theme_index(site: &Site) -> Value {
+    let mut codes: Vec<&str> = THEMES.to_vec();
+    codes.sort_unstable();
+    let themes: Vec<Value> = codes
+        .iter()
+        .map(|code| {
+            json!({
+                "code": code,
+                "label": text_json(site, &theme_label(site, code)),
+                "iri": site.urls.theme_concept(code),
+                "datasets": site.datasets.iter().filter(|d| d.meta.themes.iter().any(|t| t == code)).map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"api_version": API_VERSION, "count": themes.len(), "themes": themes})
+}
+
+/// `/api/v1/tags.json`: per language, every tag (sorted) with the datasets that carry it.
+fn tag_index(site: &Site) -> Value {
+    let mut by_lang = Map::new();
+    for lang in &site.languages {
+        let mut tags: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for d in &site.datasets {
+            for tag in d.meta.tags.get(*lang) {
+                let ids = tags.entry(tag.as_str()).or_default();
+                if !ids.contains(&d.id.as_str()) {
+                    ids.push(d.id.as_str());
+                }
+            }
+        }
+        let list: Vec<Value> = tags.into_iter().map(|(tag, ids)| json!({"tag": tag, "datasets": ids})).collect();
+        by_lang.insert(lang.code().to_string(), Value::Array(list));
+    }
+    json!({"api_version": API_VERSION, "tags": by_lang})
+}
+
+/// JSON Schema of a bilingual text.
+fn text_schema(site: &Site) -> Value {
+    let codes: Vec<&str> = site.languages.iter().map(|l| l.code()).collect();
+    let props: Map<String, Value> = codes.iter().map(|c| (c.to_string(), json!({"type": "string"}))).collect();
+    json!({"type": "object", "properties": props, "required": codes})
+}
+
+fn nullable(schema: Value) -> Value {
+    json!({"oneOf": [schema, {"type": "null"}]})
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn array_of(items: Value) -> Value {
+    json!({"type": "array", "items": items})
+}
+
+/// The JSON Schemas of every document the API publishes (OpenAPI `components.schemas`).
+fn component_schemas(site: &Site) -> Value {
+    let url = json!({"type": "string", "format": "uri"});
+    let date = json!({"type": "string", "format": "date"});
+    let string = json!({"type": "string"});
+    let integer = json!({"type": "integer", "minimum": 0});
+    let mut resource_props = json!({
+        "name": string, "title": reference("Text"), "rows": integer,
+        "fields": array_of(json!({"type": "object", "required": ["name", "type", "title"],
+            "properties": {"name": string, "type": string, "title": reference("Text")}})),
+        "pages": integer, "first_page": nullable(url.clone()),
+    });
+    for format in FORMATS {
+        resource_props[format.ext] = url.clone();
+    }
+    let mut resource_required: Vec<&str> = vec!["name", "title", "rows", "fields", "pages", "first_page"];
+    resource_required.extend(FORMATS.iter().map(|f| f.ext));
+    let dataset_props = json!({
+        "id": string, "title": reference("Text"), "description": reference("Text"),
+        "agency": {"type": "object", "required": ["code", "name"], "properties": {"code": string, "name": nullable(reference("Text"))}},
+        "themes": array_of(string.clone()), "tags": reference("TextList"), "license": string,
+        "issued": nullable(date.clone()), "modified": nullable(date.clone()),
+        "pages": reference("LanguageUrls"), "metadata": url, "datapackage": url,
+        "resources": array_of(reference("ResourceSummary")),
+    });
+    let dataset_required = ["id", "title", "description", "agency", "themes", "tags", "license", "issued", "modified", "pages", "metadata", "datapackage", "resources"];
+    let mut full_props = dataset_props.clone();
+    for (key, schema) in [
+        ("license_url", url.clone()),
+        ("frequency", nullable(string.clone())),
+        ("data_type", nullable(string.clone())),
+        ("data_category", string.clone()),
+        ("objective", reference("Text")),
+        ("geo_coverage", reference("Text")),
+        ("data_source", reference("Text")),
+        ("language", array_of(string.clone())),
+        ("contact", json!({"type": "object", "required": ["name", "email"], "properties": {"name": reference("Text"), "email": string}})),
+        ("statistics", nullable(json!({"type": "object", "required": ["years", "disaggregation", "unit", "multiplier"],
+            "properties": {"years": string, "disaggregation": reference("Text"), "unit": reference("Text"), "multiplier": nullable(json!({"type": "integer"}))}}))),
+        ("resources", array_of(reference("Resource"))),
+    ] {
+        full_props[key] = schema;
+    }
+    let mut full_required: Vec<&str> = dataset_required.to_vec();
+    full_required.extend(["license_url", "frequency", "data_type", "data_category", "objective", "geo_coverage", "data_source", "language", "contact", "statistics"]);
+    let cell = json!({"type": ["string", "number", "integer", "boolean", "null"]});
+    json!({
+        "Text": text_schema(site),
+        "TextList": {"type": "object", "properties": {"th": array_of(string.clone()), "en": array_of(string.clone())}, "required": ["th", "en"]},
+        "LanguageUrls": {"type": "object", "additionalProperties": url},
+        "ResourceSummary": {"type": "object", "required": resource_required, "properties": resource_props},
+        "Resource": {"allOf": [reference("ResourceSummary"), {"type": "object", "required": ["description", "schema"],
+            "properties": {"description": reference("Text"), "schema": reference("TableSchema")}}]},
+        "TableSchema": {"type": "object", "required": ["fields", "missingValues"], "properties": {
+            "fields": array_of(json!({"type": "object", "required": ["name", "type"], "properties": {"name": string, "type": string}})),
+            "primaryKey": array_of(string.clone()), "missingValues": array_of(string.clone()), "foreignKeys": array_of(json!({"type": "object"}))}},
+        "DatasetSummary": {"type": "object", "required": dataset_required, "properties": dataset_props},
+        "Dataset": {"type": "object", "required": full_required, "properties": full_props},
+        "DatasetIndex": {"type": "object", "required": ["api_version", "count", "datasets"], "properties": {
+            "api_version": {"const": API_VERSION}, "count": integer, "datasets": array_of(reference("DatasetSummary"))}},
+        "DatasetDocument": {"type": "object", "required": ["api_version", "dataset"], "properties": {
+            "api_version": {"const": API_VERSION}, "dataset": reference("Dataset")}},
+        "Agency": {"type": "object", "required": ["code", "name", "legal_title", "parent", "form", "website", "minister", "mandate", "enabling_act", "pages", "datasets"], "properties": {
+            "code": string, "name": reference("Text"), "legal_title": reference("Text"), "parent": nullable(string.clone()),
+            "form": string, "website": string, "minister": reference("Text"), "mandate": reference("Text"),
+            "enabling_act": reference("Text"), "pages": reference("LanguageUrls"), "datasets": array_of(string.clone())}},
+        "AgencyIndex": {"type": "object", "required": ["api_version", "count", "agencies"], "properties": {
+            "api_version": {"const": API_VERSION}, "count": integer, "agencies": array_of(reference("Agency"))}},
+        "ThemeIndex": {"type": "object", "required": ["api_version", "count", "themes"], "properties": {
+            "api_version": {"const": API_VERSION}, "count": integer, "themes": array_of(json!({"type": "object", "required": ["code", "label", "iri", "datasets"],
+                "properties": {"code": string, "label": reference("Text"), "iri": url, "datasets": array_of(string.clone())}}))}},
+        "TagIndex": {"type": "object", "required": ["api_version", "tags"], "properties": {
+            "api_version": {"const": API_VERSION}, "tags": {"type": "object", "additionalProperties": array_of(json!({"type": "object", "required": ["tag", "datasets"],
+                "properties": {"tag": string, "datasets": array_of(string.clone())}}))}}},
+        "Records": array_of(json!({"type": "object", "additionalProperties": cell})),
+        "RowsPage": {"type": "object", "required": ["dataset", "resource", "page", "pages", "per_page", "total", "first", "prev", "next", "last", "rows"], "properties": {
+            "dataset": string, "resource": string, "page": {"type": "integer", "minimum": 1}, "pages": integer, "per_page": integer, "total": integer,
+            "first": url, "prev": nullable(url.clone()), "next": nullable(url.clone()), "last": url, "rows": reference("Records")}},
+        "DataPackage": {"type": "object", "required": ["profile", "name", "resources"], "properties": {
+            "profile": {"const": "tabular-data-package"}, "name": string, "resources": array_of(json!({"type": "object", "required": ["name", "path", "schema"]}))}},
+    })
+}
+
+/// One GET operation answering `schema` as `media_type`.
+fn get(summary: &str, media_type: &str, schema: Value, parameters: &[Value]) -> Value {
+    let mut op = json!({
+        "summary": summary,
+        "responses": {"200": {"description": summary, "content": {media_type: {"schema": schema}}}},
+    });
+    if !parameters.is_empty() {
+        op["parameters"] = Value::Array(parameters.to_vec());
+    }
+    json!({"get": op})
+}
+
+fn path_parameter(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "path", "required": true, "description": description, "schema": schema})
+}
+
+/// `/api/openapi.json`: OpenAPI 3.1 for every static endpoint. Paths are relative to the
+/// server (the site's `base_url`); templated paths list their allowed values where they are
+/// the same for every dataset, and the dataset index says which resources each dataset has.
+fn openapi(site: &Site) -> Value {
+    let lang = site.config.default_language;
+    let ids: Vec<&str> = site.datasets.iter().map(|d| d.id.as_str()).collect();
+    let dataset = path_parameter("dataset", "A dataset id from /api/v1/datasets.json", json!({"type": "string", "enum": ids}));
+    let resource = path_parameter("resource", "A resource name of that dataset (its `resources[].name` in the dataset index)", json!({"type": "string", "pattern": "^[a-z0-9_-]+$"}));
+    let page = path_parameter("page", "A page number from 1 to the resource's `pages` in the dataset index", json!({"type": "integer", "minimum": 1}));
+    let binary = json!({"type": "string", "contentMediaType": "application/vnd.apache.parquet"});
+    let mut paths = Map::new();
+    let mut add = |path: String, item: Value| {
+        paths.insert(format!("/{path}"), item);
+    };
+    let urls = &site.urls;
+    add(urls.api_datasets(), get("Every dataset with its titles, agency and downloads", "application/json", reference("DatasetIndex"), &[]));
+    add(urls.api_dataset("{dataset}"), get("One dataset's full metadata and Table Schemas", "application/json", reference("DatasetDocument"), &[dataset.clone()]));
+    add(urls.api_agencies(), get("The agency registry", "application/json", reference("AgencyIndex"), &[]));
+    add(urls.api_themes(), get("Themes and their datasets", "application/json", reference("ThemeIndex"), &[]));
+    add(urls.api_tags(), get("Tags per language and their datasets", "application/json", reference("TagIndex"), &[]));
+    add(urls.datapackage("{dataset}"), get("The dataset as a Frictionless Tabular Data Package", "application/json", reference("DataPackage"), &[dataset.clone()]));
+    let both = [dataset.clone(), resource.clone()];
+    add(urls.resource("{dataset}", "{resource}", "csv"), get("The resource as canonical CSV (UTF-8, comma, LF, ISO dates)", "text/csv", json!({"type": "string"}), &both));
+    add(urls.resource("{dataset}", "{resource}", "json"), get("The resource as an array of typed records", "application/json", reference("Records"), &both));
+    add(urls.resource("{dataset}", "{resource}", "ndjson"), get("The resource as one JSON record per line", "application/x-ndjson", json!({"type": "string"}), &both));
+    add(urls.resource("{dataset}", "{resource}", "parquet"), get("The resource as Parquet, typed as its schema says", "application/vnd.apache.parquet", binary, &both));
+    add(
+        urls.rows_page("{dataset}", "{resource}", "{page}"),
+        get(&format!("One page of {} rows of a resource with more rows than that", super::data::ROWS_PER_PAGE), "application/json", reference("RowsPage"), &[dataset, resource, page]),
+    );
+    add(
+        urls.catalog_jsonld(),
+        get("The DCAT-AP 3 catalog as JSON-LD (inline @context)", "application/ld+json", json!({"type": "object", "required": ["@context", "@graph"]}), &[]),
+    );
+    add(urls.catalog_ttl(), get("The DCAT-AP 3 catalog as Turtle", "text/turtle", json!({"type": "string"}), &[]));
+    add(
+        urls.data_json(),
+        get("The DCAT-US (Project Open Data 1.1) catalog", "application/json", json!({"type": "object", "required": ["conformsTo", "dataset"],
+            "properties": {"conformsTo": {"const": "https://project-open-data.cio.gov/v1.1/schema"}, "dataset": {"type": "array", "items": {"type": "object"}}}}), &[]),
+    );
+    add(urls.sitemap(), get("Every page, with its other-language twins (hreflang)", "application/xml", json!({"type": "string"}), &[]));
+    for &l in &site.languages {
+        add(urls.feed(l), get(&format!("Atom feed of datasets, newest-modified first ({})", l.code()), "application/atom+xml", json!({"type": "string"}), &[]));
+    }
+    add(urls.robots(), get("robots.txt, pointing at the sitemap", "text/plain", json!({"type": "string"}), &[]));
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": format!("{} API", site.config.title.get(lang)),
+            "version": API_VERSION.to_string(),
+            "description": "Static JSON files: every path is a file, fetched with GET; nothing else is served.",
+        },
+        "servers": [{"url": site.config.base_url.trim_end_matches('/')}],
+        "paths": paths,
+        "components": {"schemas": component_schemas(site)},
+    })
+}

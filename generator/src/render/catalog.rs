@@ -1,0 +1,619 @@
+//! Catalogs for harvesters and search engines: DCAT-AP 3 (`/catalog.ttl`, `/catalog.jsonld`),
+//! DCAT-US / Project Open Data 1.1 (`/data.json`), `/sitemap.xml` with hreflang alternates, Atom
+//! feeds of datasets, `/robots.txt`, and the schema.org `Dataset` JSON-LD of dataset pages.
+//! Every date comes from the metadata, never from the clock, so builds stay byte-identical.
+
+use super::OutputFile;
+use super::api::theme_label;
+use super::data::{FORMATS, Format, license_url, pretty};
+use super::rdf::Graph;
+use crate::lang::{Lang, Text};
+use crate::load::dataset::Frequency;
+use crate::model::format::toml_date;
+use crate::model::{Dataset, Site};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// How many datasets an Atom feed lists, newest-modified first.
+pub const FEED_ENTRIES: usize = 50;
+
+/// The namespace of the EU's controlled vocabularies that DCAT-AP asks for.
+const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
+
+/// Catalogs, feeds, sitemap and robots.txt. `built` holds the files rendered so far: the sitemap
+/// lists its HTML pages and the catalogs give each download's size.
+pub fn render(site: &Site, built: &[OutputFile]) -> Vec<OutputFile> {
+    let urls = &site.urls;
+    let sizes: BTreeMap<&str, usize> = built.iter().map(|f| (f.path.as_str(), f.bytes.len())).collect();
+    let graph = dcat(site, &sizes);
+    let mut files = vec![
+        OutputFile::new(urls.catalog_ttl(), graph.to_turtle()),
+        OutputFile::new(urls.catalog_jsonld(), pretty(&graph.to_jsonld())),
+        OutputFile::new(urls.data_json(), pretty(&data_json(site))),
+        OutputFile::new(urls.sitemap(), sitemap(site, built)),
+        OutputFile::new(urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap()))),
+    ];
+    for &lang in &site.languages {
+        files.push(OutputFile::new(urls.feed(lang), feed(site, lang)));
+    }
+    files
+}
+
+/// A metadata date (TOML) as `YYYY-MM-DD`.
+fn iso_date(d: &Option<toml::value::Datetime>) -> Option<String> {
+    d.as_ref().and_then(toml_date).map(|d| d.to_string())
+}
+
+/// The years a dataset covers, in the Christian era, from `statistics.years` (`2565-2568` or
+/// `2565`; Buddhist-era years, as GD-Catalog writes them, are converted).
+pub fn years_covered(d: &Dataset) -> Option<(i32, i32)> {
+    let years = d.meta.statistics.as_ref()?.years.trim().to_string();
+    let mut parts = years.split(['-', '–', '/']).map(str::trim);
+    let start: i32 = parts.next()?.parse().ok()?;
+    let end: i32 = match parts.next() {
+        Some(e) => e.parse().ok()?,
+        None => start,
+    };
+    // A year beyond 2400 can only be Buddhist-era (พ.ศ. = ค.ศ. + 543).
+    let ce = |y: i32| if y > 2400 { y - 543 } else { y };
+    Some((ce(start), ce(end))).filter(|(s, e)| s <= e)
+}
+
+/// The EU frequency vocabulary's code for a GD-Catalog frequency.
+fn eu_frequency(f: Frequency) -> &'static str {
+    match f {
+        Frequency::Daily => "DAILY",
+        Frequency::Weekly => "WEEKLY",
+        Frequency::Monthly => "MONTHLY",
+        Frequency::Quarterly => "QUARTERLY",
+        Frequency::Semiannual => "ANNUAL_2",
+        Frequency::Annual => "ANNUAL",
+        Frequency::Irregular => "IRREG",
+        Frequency::Static => "NEVER",
+    }
+}
+
+/// The EU data theme (code, Thai and English label) closest to a Sala theme.
+fn eu_theme(code: &str) -> (&'static str, Text) {
+    match code {
+        "budget" | "finance" => ("ECON", Text::new("เศรษฐกิจและการเงิน", "Economy and finance")),
+        "geography" => ("REGI", Text::new("ภูมิภาคและเมือง", "Regions and cities")),
+        "population" => ("SOCI", Text::new("ประชากรและสังคม", "Population and society")),
+        _ => ("GOVE", Text::new("รัฐบาลและภาคสาธารณะ", "Government and public sector")),
+    }
+}
+
+/// The EU language vocabulary's code for a language.
+fn eu_language(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Th => "THA",
+        Lang::En => "ENG",
+    }
+}
+
+/// True for an e-mail address that can go into a `mailto:` IRI as it is.
+fn plain_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && email.chars().all(|c| c.is_ascii_alphanumeric() || "._%+-@".contains(c))
+}
+
+/// The IRI of a dataset in the catalogs: its page in the default language, `#dataset`.
+pub fn dataset_iri(site: &Site, d: &Dataset) -> String {
+    format!("{}#dataset", site.urls.absolute(&site.urls.dataset(site.config.default_language, &d.id)))
+}
+
+/// The IRI of an agency as a publisher: its page in the default language, `#agency`.
+fn agency_iri(site: &Site, code: &str) -> String {
+    format!("{}#agency", site.urls.absolute(&site.urls.agency(site.config.default_language, code)))
+}
+
+/// The DCAT-AP 3 catalog. Objects that DCAT-AP's shapes expect to have a class are typed
+/// inline (licences, media types, formats, agents, languages), so the catalog validates offline.
+fn dcat(site: &Site, sizes: &BTreeMap<&str, usize>) -> Graph {
+    let urls = &site.urls;
+    let langs: Vec<Lang> = site.languages.clone();
+    let mut g = Graph::default();
+    let catalog = format!("{}#catalog", urls.absolute(&urls.home(site.config.default_language)));
+    let home = urls.absolute(&urls.home(site.config.default_language));
+    let publisher = format!("{home}#publisher");
+    let scheme = urls.absolute(&urls.api_themes());
+    {
+        let c = g.node(&catalog, &["dcat:Catalog"]);
+        for &l in &langs {
+            c.text("dct:title", site.config.title.get(l), l.code());
+            c.text("dct:description", if site.config.description.is_empty() { site.config.title.get(l) } else { site.config.description.get(l) }, l.code());
+        }
+        c.iri("dct:publisher", &publisher).iri("foaf:homepage", &home).iri("dcat:themeTaxonomy", &scheme);
+        for &l in &langs {
+            c.iri("dct:language", format!("{EU_AUTHORITY}language/{}", eu_language(l)));
+        }
+        let newest = site.datasets.iter().filter_map(|d| iso_date(&d.meta.modified).or_else(|| iso_date(&d.meta.issued))).max();
+        if let Some(newest) = newest {
+            c.typed("dct:modified", newest, "xsd:date");
+        }
+        for d in &site.datasets {
+            c.iri("dcat:dataset", dataset_iri(site, d));
+        }
+    }
+    let team = if site.config.contact.name.is_empty() { &site.config.title } else { &site.config.contact.name };
+    let p = g.node(&publisher, &["foaf:Agent", "foaf:Organization"]);
+    for &l in &langs {
+        p.text("foaf:name", team.get(l), l.code());
+    }
+    g.node(&home, &["foaf:Document"]);
+    for &l in &langs {
+        g.node(format!("{EU_AUTHORITY}language/{}", eu_language(l)), &["dct:LinguisticSystem"]);
+    }
+    let s = g.node(&scheme, &["skos:ConceptScheme"]);
+    s.text("dct:title", "หมวดหมู่ชุดข้อมูล", "th").text("dct:title", "Dataset themes", "en");
+    for d in &site.datasets {
+        dcat_dataset(site, d, sizes, &mut g);
+    }
+    g
+}
+
+fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut Graph) {
+    let urls = &site.urls;
+    let m = &d.meta;
+    let langs = site.languages.clone();
+    let iri = dataset_iri(site, d);
+    let page = urls.absolute(&urls.dataset(site.config.default_language, &d.id));
+    let agency = agency_iri(site, &m.agency);
+    let license = license_url(&m.license);
+    {
+        let n = g.node(&iri, &["dcat:Dataset"]);
+        for &l in &langs {
+            n.text("dct:title", m.title.get(l), l.code());
+            n.text("dct:description", if m.description.is_empty() { m.title.get(l) } else { m.description.get(l) }, l.code());
+        }
+        n.typed("dct:identifier", &d.id, "xsd:string");
+        for &l in &langs {
+            for tag in m.tags.get(l) {
+                n.text("dcat:keyword", tag, l.code());
+            }
+        }
+        n.iri("dct:publisher", &agency);
+        if !m.contact.name.is_empty() || plain_email(&m.contact.email) {
+            n.iri("dcat:contactPoint", format!("{page}#contact"));
+        }
+        for theme in &m.themes {
+            n.iri("dcat:theme", urls.theme_concept(theme));
+            n.iri("dcat:theme", format!("{EU_AUTHORITY}data-theme/{}", eu_theme(theme).0));
+        }
+        if let Some(issued) = iso_date(&m.issued) {
+            n.typed("dct:issued", issued, "xsd:date");
+        }
+        if let Some(modified) = iso_date(&m.modified) {
+            n.typed("dct:modified", modified, "xsd:date");
+        }
+        if let Some(f) = m.frequency {
+            n.iri("dct:accrualPeriodicity", format!("{EU_AUTHORITY}frequency/{}", eu_frequency(f)));
+        }
+        for l in m.language.iter().filter_map(|c| Lang::from_code(c)) {
+            n.iri("dct:language", format!("{EU_AUTHORITY}language/{}", eu_language(l)));
+        }
+        if years_covered(d).is_some() {
+            n.iri("dct:temporal", format!("{page}#temporal"));
+        }
+        for &l in &langs {
+            n.iri("dcat:landingPage", urls.absolute(&urls.dataset(l, &d.id)));
+        }
+        for r in &d.resources {
+            for format in FORMATS {
+                n.iri("dcat:distribution", format!("{page}#{}-{}", r.name, format.ext));
+            }
+        }
+    }
+    let a = g.node(&agency, &["foaf:Agent", "foaf:Organization"]);
+    match site.agency(&m.agency) {
+        Some(x) => {
+            for &l in &langs {
+                a.text("foaf:name", x.name.get(l), l.code());
+            }
+        }
+        None => {
+            a.text("foaf:name", &m.agency, "en");
+        }
+    }
+    if !m.contact.name.is_empty() || plain_email(&m.contact.email) {
+        let c = g.node(format!("{page}#contact"), &["vcard:Kind", "vcard:Organization"]);
+        let name = if m.contact.name.is_empty() { site.agency(&m.agency).map_or(Text::new(&m.agency, &m.agency), |a| a.name.clone()) } else { m.contact.name.clone() };
+        for &l in &langs {
+            c.text("vcard:fn", name.get(l), l.code());
+        }
+        if plain_email(&m.contact.email) {
+            c.iri("vcard:hasEmail", format!("mailto:{}", m.contact.email));
+        }
+    }
+    for theme in &m.themes {
+        let label = theme_label(site, theme);
+        let t = g.node(urls.theme_concept(theme), &["skos:Concept"]);
+        t.text("skos:prefLabel", &label.th, "th").text("skos:prefLabel", &label.en, "en");
+        t.iri("skos:inScheme", urls.absolute(&urls.api_themes()));
+        let (code, label) = eu_theme(theme);
+        let eu = g.node(format!("{EU_AUTHORITY}data-theme/{code}"), &["skos:Concept"]);
+        eu.text("skos:prefLabel", &label.th, "th").text("skos:prefLabel", &label.en, "en");
+    }
+    if let Some(f) = m.frequency {
+        g.node(format!("{EU_AUTHORITY}frequency/{}", eu_frequency(f)), &["dct:Frequency"]);
+    }
+    for l in m.language.iter().filter_map(|c| Lang::from_code(c)) {
+        g.node(format!("{EU_AUTHORITY}language/{}", eu_language(l)), &["dct:LinguisticSystem"]);
+    }
+    if let Some((start, end)) = years_covered(d) {
+        g.node(format!("{page}#temporal"), &["dct:PeriodOfTime"])
+            .typed("dcat:startDate", format!("{start:04}"), "xsd:gYear")
+            .typed("dcat:endDate", format!("{end:04}"), "xsd:gYear");
+    }
+    for &l in &langs {
+        g.node(urls.absolute(&urls.dataset(l, &d.id)), &["foaf:Document"]);
+    }
+    g.node(format!("{EU_AUTHORITY}planned-availability/STABLE"), &["skos:Concept"])
+        .text("skos:prefLabel", "คงที่", "th")
+        .text("skos:prefLabel", "stable", "en");
+    g.node(&license, &["dct:LicenseDocument"]).typed("dct:identifier", &m.license, "xsd:string");
+    for r in &d.resources {
+        for format in FORMATS {
+            let path = urls.resource(&d.id, &r.name, format.ext);
+            let n = g.node(format!("{page}#{}-{}", r.name, format.ext), &["dcat:Distribution"]);
+            for &l in &langs {
+                n.text("dct:title", &format!("{} ({})", r.title_in(l), format.name), l.code());
+            }
+            let description = Text::new(
+                format!("ข้อมูล {} ทุกแถว ในรูปแบบ {}", r.title_in(Lang::Th), format.name),
+                format!("Every row of {} as {}", r.title_in(Lang::En), format.name),
+            );
+            for &l in &langs {
+                n.text("dct:description", description.get(l), l.code());
+            }
+            n.iri("dcat:accessURL", &page).iri("dcat:downloadURL", urls.absolute(&path)).iri("dct:license", &license);
+            // Sala keeps every published URL working (see the README's URL layout).
+            n.iri("dcatap:availability", format!("{EU_AUTHORITY}planned-availability/STABLE"));
+            if let Some(size) = sizes.get(path.as_str()) {
+                n.typed("dcat:byteSize", size.to_string(), "xsd:nonNegativeInteger");
+            }
+            if format.iana {
+                n.iri("dcat:mediaType", iana(format));
+            }
+            if let Some(code) = format.eu_file_type {
+                n.iri("dct:format", format!("{EU_AUTHORITY}file-type/{code}"));
+            }
+            if format.iana {
+                g.node(iana(format), &["dct:MediaType"]);
+            }
+            if let Some(code) = format.eu_file_type {
+                g.node(format!("{EU_AUTHORITY}file-type/{code}"), &["dct:MediaTypeOrExtent"]);
+            }
+        }
+    }
+}
+
+/// The IANA registry page of a format's media type (DCAT's `dcat:mediaType` IRI).
+fn iana(format: Format) -> String {
+    format!("https://www.iana.org/assignments/media-types/{}", format.media_type)
+}
+
+/// `/data.json`: DCAT-US / Project Open Data 1.1, one language (the default) as that schema
+/// has. Thai agencies have no US OMB bureau or program codes, which the schema requires:
+/// `000:00` and `000:000` fill them, the values the schema's patterns accept for "none".
+fn data_json(site: &Site) -> Value {
+    let urls = &site.urls;
+    let lang = site.config.default_language;
+    let datasets: Vec<Value> = site
+        .datasets
+        .iter()
+        .map(|d| {
+            let m = &d.meta;
+            let agency = site.agency(&m.agency);
+            let mut publisher = json!({"@type": "org:Organization", "name": agency.map_or(m.agency.as_str(), |a| a.name.get(lang))});
+            if let Some(parent) = agency.and_then(|a| a.parent.as_deref()).and_then(|p| site.agency(p)) {
+                publisher["subOrganizationOf"] = json!({"@type": "org:Organization", "name": parent.name.get(lang)});
+            }
+            let email = if plain_email(&m.contact.email) { m.contact.email.as_str() } else { site.config.contact.email.as_str() };
+            let contact_name = if m.contact.name.is_empty() { publisher["name"].as_str().unwrap_or_default().to_string() } else { m.contact.name.get(lang).to_string() };
+            let mut keywords: Vec<String> = m.tags.get(lang).to_vec();
+            if keywords.is_empty() {
+                // The schema needs at least one keyword: the themes say what the data is about.
+                keywords = m.themes.iter().map(|t| theme_label(site, t).get(lang).to_string()).collect();
+            }
+            if keywords.is_empty() {
+                keywords.push(d.id.clone());
+            }
+            let mut out = Map::new();
+            out.insert("@type".into(), json!("dcat:Dataset"));
+            out.insert("identifier".into(), json!(dataset_iri(site, d)));
+            out.insert("title".into(), json!(m.title.get(lang)));
+            out.insert("description".into(), json!(if m.description.is_empty() { m.title.get(lang) } else { m.description.get(lang) }));
+            out.insert("keyword".into(), json!(keywords));
+            if let Some(modified) = iso_date(&m.modified).or_else(|| iso_date(&m.issued)) {
+                out.insert("modified".into(), json!(modified));
+            }
+            if let Some(issued) = iso_date(&m.issued) {
+                out.insert("issued".into(), json!(issued));
+            }
+            out.insert("publisher".into(), publisher.clone());
+            out.insert("contactPoint".into(), json!({"@type": "vcard:Contact", "fn": contact_name, "hasEmail": format!("mailto:{email}")}));
+            out.insert("accessLevel".into(), json!("public"));
+            out.insert("bureauCode".into(), json!(["000:00"]));
+            out.insert("programCode".into(), json!(["000:000"]));
+            out.insert("license".into(), json!(license_url(&m.license)));
+            if !m.geo_coverage.is_empty() {
+                out.insert("spatial".into(), json!(m.geo_coverage.get(lang)));
+            }
+            if let Some((start, end)) = years_covered(d) {
+                out.insert("temporal".into(), json!(format!("{start:04}-01-01/{end:04}-12-31")));
+            }
+            if let Some(f) = m.frequency {
+                let iso = match f {
+                    Frequency::Daily => Some("R/P1D"),
+                    Frequency::Weekly => Some("R/P1W"),
+                    Frequency::Monthly => Some("R/P1M"),
+                    Frequency::Quarterly => Some("R/P3M"),
+                    Frequency::Semiannual => Some("R/P6M"),
+                    Frequency::Annual => Some("R/P1Y"),
+                    Frequency::Irregular => Some("irregular"),
+                    // Never updated: POD has no value for that, so the key is left out.
+                    Frequency::Static => None,
+                };
+                if let Some(iso) = iso {
+                    out.insert("accrualPeriodicity".into(), json!(iso));
+                }
+            }
+            let languages: Vec<&str> = m.language.iter().filter_map(|c| Lang::from_code(c)).map(Lang::code).collect();
+            if !languages.is_empty() {
+                out.insert("language".into(), json!(languages));
+            }
+            if !m.themes.is_empty() {
+                out.insert("theme".into(), json!(m.themes.iter().map(|t| theme_label(site, t).get(lang).to_string()).collect::<Vec<_>>()));
+            }
+            out.insert("landingPage".into(), json!(urls.absolute(&urls.dataset(lang, &d.id))));
+            out.insert("describedBy".into(), json!(urls.absolute(&urls.datapackage(&d.id))));
+            out.insert("describedByType".into(), json!("application/json"));
+            let distributions: Vec<Value> = d
+                .resources
+                .iter()
+                .flat_map(|r| {
+                    FORMATS.iter().map(move |format| {
+                        json!({
+                            "@type": "dcat:Distribution",
+                            "title": format!("{} ({})", r.title_in(lang), format.name),
+                            "downloadURL": urls.absolute(&urls.resource(&d.id, &r.name, format.ext)),
+                            "mediaType": format.media_type,
+                            "format": format.name,
+                            "describedBy": urls.absolute(&urls.datapackage(&d.id)),
+                            "describedByType": "application/json",
+                        })
+                    })
+                })
+                .collect();
+            out.insert("distribution".into(), Value::Array(distributions));
+            Value::Object(out)
+        })
+        .collect();
+    json!({
+        "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
+        "@id": urls.absolute(&urls.data_json()),
+        "@type": "dcat:Catalog",
+        "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
+        "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
+        "dataset": datasets,
+    })
+}
+
+/// Text escaped for XML content and attribute values.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0 at all.
+            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `/sitemap.xml`: every HTML page that was built, each with its other-language twins as
+/// `xhtml:link` hreflang alternates (and `x-default`), dataset pages with their modified date.
+fn sitemap(site: &Site, built: &[OutputFile]) -> String {
+    let urls = &site.urls;
+    let mut groups: BTreeMap<String, BTreeMap<Lang, String>> = BTreeMap::new();
+    for f in built.iter().filter(|f| f.path.ends_with("index.html")) {
+        let path = f.path.trim_end_matches("index.html");
+        let (lang, rest) = urls.split_language(path);
+        groups.entry(rest.to_string()).or_default().insert(lang, path.to_string());
+    }
+    let modified: BTreeMap<String, String> = site
+        .datasets
+        .iter()
+        .filter_map(|d| Some((urls.dataset(site.config.default_language, &d.id), iso_date(&d.meta.modified).or_else(|| iso_date(&d.meta.issued))?)))
+        .collect();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for (key, paths) in &groups {
+        for path in paths.values() {
+            out.push_str(&format!("<url>\n  <loc>{}</loc>\n", xml(&urls.absolute(path))));
+            if let Some(date) = modified.get(key) {
+                out.push_str(&format!("  <lastmod>{date}</lastmod>\n"));
+            }
+            if paths.len() > 1 {
+                for (lang, twin) in paths {
+                    out.push_str(&format!("  <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n", lang.code(), xml(&urls.absolute(twin))));
+                }
+                if let Some(default) = paths.get(&site.config.default_language) {
+                    out.push_str(&format!("  <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n", xml(&urls.absolute(default))));
+                }
+            }
+            out.push_str("</url>\n");
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// An Atom feed in `lang` of the datasets, newest-modified first. Its `updated` is the newest
+/// dataset's date, so an unchanged portal gives an unchanged feed.
+fn feed(site: &Site, lang: Lang) -> String {
+    let urls = &site.urls;
+    let mut dated: Vec<(&Dataset, String)> = site
+        .datasets
+        .iter()
+        .filter_map(|d| Some((d, iso_date(&d.meta.modified).or_else(|| iso_date(&d.meta.issued))?)))
+        .collect();
+    dated.sort_by(|(a, x), (b, y)| y.cmp(x).then_with(|| a.id.cmp(&b.id)));
+    dated.truncate(FEED_ENTRIES);
+    let updated = dated.first().map_or_else(|| "1970-01-01".to_string(), |(_, date)| date.clone());
+    let self_url = urls.absolute(&urls.feed(lang));
+    let team = if site.config.contact.name.is_empty() { &site.config.title } else { &site.config.contact.name };
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
+        lang.code(),
+        xml(site.config.title.get(lang))
+    );
+    if !site.config.description.is_empty() {
+        out.push_str(&format!("  <subtitle>{}</subtitle>\n", xml(site.config.description.get(lang))));
+    }
+    out.push_str(&format!("  <id>{}</id>\n", xml(&self_url)));
+    out.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml(&self_url)));
+    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&urls.absolute(&urls.datasets(lang)))));
+    out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
+    out.push_str(&format!("  <author>\n    <name>{}</name>\n", xml(team.get(lang))));
+    if plain_email(&site.config.contact.email) {
+        out.push_str(&format!("    <email>{}</email>\n", xml(&site.config.contact.email)));
+    }
+    out.push_str("  </author>\n");
+    for (d, date) in &dated {
+        let m = &d.meta;
+        let page = urls.absolute(&urls.dataset(lang, &d.id));
+        out.push_str("  <entry>\n");
+        out.push_str(&format!("    <title>{}</title>\n", xml(m.title.get(lang))));
+        out.push_str(&format!("    <id>{}</id>\n", xml(&page)));
+        out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&page)));
+        out.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
+        if let Some(issued) = iso_date(&m.issued) {
+            out.push_str(&format!("    <published>{issued}T00:00:00Z</published>\n"));
+        }
+        let agency = site.agency(&m.agency).map_or(m.agency.as_str(), |a| a.name.get(lang));
+        out.push_str(&format!("    <author>\n      <name>{}</name>\n    </author>\n", xml(agency)));
+        for theme in &m.themes {
+            out.push_str(&format!("    <category term=\"{}\" label=\"{}\"/>\n", xml(theme), xml(theme_label(site, theme).get(lang))));
+        }
+        if !m.description.is_empty() {
+            out.push_str(&format!("    <summary>{}</summary>\n", xml(m.description.get(lang))));
+        }
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// The schema.org `Dataset` of a dataset page in `lang`, as JSON-LD text safe to put inside a
+/// `<script>` element: every `<` is written `\u003c`, so no `</script>` or `<!--` can appear.
+/// The `@context` is inline (schema.org as the vocabulary, URL-valued terms as IRIs) so that
+/// tools read it without fetching anything.
+pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
+    let urls = &site.urls;
+    let m = &d.meta;
+    let agency = site.agency(&m.agency);
+    let organization = json!({
+        "@type": "GovernmentOrganization",
+        "@id": agency_iri(site, &m.agency),
+        "name": agency.map_or(m.agency.as_str(), |a| a.name.get(lang)),
+        "url": urls.absolute(&urls.agency(lang, &m.agency)),
+    });
+    let mut out = Map::new();
+    out.insert(
+        "@context".into(),
+        json!({"@vocab": "https://schema.org/", "url": {"@type": "@id"}, "contentUrl": {"@type": "@id"}, "license": {"@type": "@id"}}),
+    );
+    out.insert("@type".into(), json!("Dataset"));
+    out.insert("@id".into(), json!(dataset_iri(site, d)));
+    out.insert("name".into(), json!(m.title.get(lang)));
+    out.insert("description".into(), json!(if m.description.is_empty() { m.title.get(lang) } else { m.description.get(lang) }));
+    out.insert("url".into(), json!(urls.absolute(&urls.dataset(lang, &d.id))));
+    out.insert("identifier".into(), json!(d.id));
+    let languages: Vec<&str> = m.language.iter().filter_map(|c| Lang::from_code(c)).map(Lang::code).collect();
+    out.insert("inLanguage".into(), if languages.is_empty() { json!(lang.code()) } else { json!(languages) });
+    if !m.tags.get(lang).is_empty() {
+        out.insert("keywords".into(), json!(m.tags.get(lang)));
+    }
+    out.insert("license".into(), json!(license_url(&m.license)));
+    out.insert("isAccessibleForFree".into(), json!(true));
+    out.insert("creator".into(), organization.clone());
+    out.insert("publisher".into(), organization);
+    if let Some(issued) = iso_date(&m.issued) {
+        out.insert("datePublished".into(), json!(issued));
+    }
+    if let Some(modified) = iso_date(&m.modified) {
+        out.insert("dateModified".into(), json!(modified));
+    }
+    if let Some((start, end)) = years_covered(d) {
+        out.insert("temporalCoverage".into(), json!(format!("{start:04}/{end:04}")));
+    }
+    if !m.geo_coverage.is_empty() {
+        out.insert("spatialCoverage".into(), json!({"@type": "Place", "name": m.geo_coverage.get(lang)}));
+    }
+    let distribution: Vec<Value> = d
+        .resources
+        .iter()
+        .flat_map(|r| {
+            FORMATS.iter().map(move |format| {
+                json!({
+                    "@type": "DataDownload",
+                    "name": format!("{} ({})", r.title_in(lang), format.name),
+                    "encodingFormat": format.media_type,
+                    "contentUrl": urls.absolute(&urls.resource(&d.id, &r.name, format.ext)),
+                })
+            })
+        })
+        .collect();
+    out.insert("distribution".into(), Value::Array(distribution));
+    let mut variables: Vec<Value> = Vec::new();
+    for r in &d.resources {
+        for f in &r.schema.fields {
+            if variables.iter().any(|v| v["name"] == f.name) {
+                continue;
+            }
+            let mut v = json!({"@type": "PropertyValue", "name": f.name});
+            if !f.title.is_empty() {
+                v["alternateName"] = json!(f.title.get(lang));
+            }
+            if !f.description.is_empty() {
+                v["description"] = json!(f.description.get(lang));
+            }
+            variables.push(v);
+        }
+    }
+    out.insert("variableMeasured".into(), Value::Array(variables));
+    out.insert(
+        "includedInDataCatalog".into(),
+        json!({"@type": "DataCatalog", "name": site.config.title.get(lang), "url": urls.absolute(&urls.home(lang))}),
+    );
+    // Serialising a `Value` cannot fail.
+    serde_json::to_string(&Value::Object(out)).unwrap_or_default().replace('<', "\\u003c")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_is_escaped() {
+        assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+    }
+
+    #[test]
+    fn only_plain_addresses_become_mailto_links() {
+        assert!(plain_email("bb-data@example.go.th"));
+        assert!(!plain_email("a b@example.go.th"));
+        assert!(!plain_email("nobody"));
+    }
+}

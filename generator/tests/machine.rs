@@ -1,0 +1,305 @@
+//! The machine-readable portal: data files in every format, paged rows, the JSON API, DCAT,
+//! data.json, sitemap, feeds and robots.txt — asserted on the files a consumer downloads, and
+//! their shapes pinned by snapshots so that changing one is a deliberate act.
+
+mod common;
+
+use common::{LARGE_ROWS, files_under, machine_fixture, text};
+use polars::prelude::*;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The machine fixture, built once.
+fn site() -> &'static Path {
+    static OUT: OnceLock<(common::Fixture, PathBuf)> = OnceLock::new();
+    &OUT.get_or_init(|| {
+        let f = machine_fixture();
+        let out = f.sala(&["build"]);
+        assert!(out.status.success(), "{}", text(&out));
+        let public = f.root().join("public");
+        (f, public)
+    })
+    .1
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(site().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn json_file(path: &str) -> Value {
+    serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_large_resource_is_paged_1000_rows_a_page_with_links_and_the_total() {
+    let base = "https://data.example.go.th/datasets/large/data/rows";
+    let pages: Vec<Value> = (1..=3).map(|p| json_file(&format!("datasets/large/data/rows/{p}.json"))).collect();
+    assert!(!site().join("datasets/large/data/rows/4.json").exists());
+    assert_eq!(pages.iter().map(|p| p["rows"].as_array().unwrap().len()).collect::<Vec<_>>(), vec![1000, 1000, 345]);
+    for p in &pages {
+        assert_eq!(p["total"], LARGE_ROWS);
+        assert_eq!(p["pages"], 3);
+        assert_eq!(p["first"], format!("{base}/1.json"));
+        assert_eq!(p["last"], format!("{base}/3.json"));
+    }
+    assert_eq!((pages[0]["prev"].clone(), pages[0]["next"].clone()), (Value::Null, json!(format!("{base}/2.json"))));
+    assert_eq!((pages[1]["prev"].clone(), pages[1]["next"].clone()), (json!(format!("{base}/1.json")), json!(format!("{base}/3.json"))));
+    assert_eq!((pages[2]["prev"].clone(), pages[2]["next"].clone()), (json!(format!("{base}/2.json")), Value::Null));
+    // Page 2 starts at row 1001, typed like the JSON download.
+    assert_eq!(pages[1]["rows"][0], json!({"id": 1001, "day": "2024-06-22", "amount": 3003.25, "paid": false, "note": null, "fy": 2562, "at": "2024-06-22T17:30:00"}));
+    let all: Vec<Value> = serde_json::from_str(&read("datasets/large/data.json")).unwrap();
+    let paged: Vec<Value> = pages.iter().flat_map(|p| p["rows"].as_array().unwrap().clone()).collect();
+    assert_eq!(paged, all, "the pages together are the whole resource");
+    // Small resources are not paged, and the index says so.
+    assert!(!site().join("datasets/budget/budget/rows").exists());
+    let index = json_file("api/v1/datasets.json");
+    let large = index["datasets"].as_array().unwrap().iter().find(|d| d["id"] == "large").unwrap();
+    assert_eq!(large["resources"][0]["pages"], 3);
+    assert_eq!(large["resources"][0]["first_page"], format!("{base}/1.json"));
+}
+
+#[test]
+fn ndjson_has_one_record_per_line_equal_to_the_json_download() {
+    let records: Vec<Value> = serde_json::from_str(&read("datasets/large/data.json")).unwrap();
+    let ndjson = read("datasets/large/data.ndjson");
+    let lines: Vec<Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), LARGE_ROWS);
+    assert_eq!(lines, records);
+    assert_eq!(ndjson.lines().nth(6).unwrap(), r#"{"id":7,"day":"2024-08-08","amount":21.25,"paid":false,"note":null,"fy":2567,"at":"2024-08-08T07:30:00"}"#);
+}
+
+/// The Polars type a Table Schema type is published as.
+fn dtype(schema_type: &str) -> DataType {
+    match schema_type {
+        "integer" | "year" => DataType::Int64,
+        "number" => DataType::Float64,
+        "boolean" => DataType::Boolean,
+        "date" => DataType::Date,
+        "datetime" => DataType::Datetime(TimeUnit::Microseconds, None),
+        _ => DataType::String,
+    }
+}
+
+/// Every Parquet file of a built site reads back equal to its CSV read with the schema's types.
+fn assert_parquet_equals_csv(public: &Path) -> usize {
+    let index: Value = serde_json::from_str(&std::fs::read_to_string(public.join("api/v1/datasets.json")).unwrap()).unwrap();
+    let mut checked = 0;
+    for d in index["datasets"].as_array().unwrap() {
+        let id = d["id"].as_str().unwrap();
+        for r in d["resources"].as_array().unwrap() {
+            let name = r["name"].as_str().unwrap();
+            let expected: Schema = r["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| Field::new(f["name"].as_str().unwrap().into(), dtype(f["type"].as_str().unwrap())))
+                .collect();
+            let file = std::fs::File::open(public.join(format!("datasets/{id}/{name}.parquet"))).unwrap();
+            let parquet = ParquetReader::new(file).finish().unwrap();
+            assert_eq!(parquet.schema().as_ref(), &expected, "{id}/{name}: Parquet column types");
+            let csv = CsvReadOptions::default()
+                .with_has_header(true)
+                .with_schema(Some(expected.into()))
+                .try_into_reader_with_file_path(Some(public.join(format!("datasets/{id}/{name}.csv"))))
+                .unwrap()
+                .finish()
+                .unwrap();
+            assert_eq!(parquet.height(), r["rows"].as_u64().unwrap() as usize, "{id}/{name}");
+            assert!(parquet.equals_missing(&csv), "{id}/{name}: Parquet differs from the CSV\n{parquet}\n{csv}");
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn parquet_reads_back_equal_to_the_csv_with_the_schema_types() {
+    assert_eq!(assert_parquet_equals_csv(site()), 3);
+    let file = std::fs::File::open(site().join("datasets/large/data.parquet")).unwrap();
+    let large = ParquetReader::new(file).finish().unwrap();
+    assert_eq!(large.column("day").unwrap().dtype(), &DataType::Date);
+    assert_eq!(large.column("at").unwrap().dtype(), &DataType::Datetime(TimeUnit::Microseconds, None));
+    assert_eq!(large.column("paid").unwrap().bool().unwrap().sum(), Some((LARGE_ROWS / 2) as IdxSize));
+    assert_eq!(large.column("note").unwrap().null_count(), LARGE_ROWS / 7);
+}
+
+#[test]
+fn the_demo_parquet_files_read_back_equal_to_their_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    sala::build(root, Some(&dir.path().join("public"))).unwrap();
+    assert_eq!(assert_parquet_equals_csv(&dir.path().join("public")), 9);
+}
+
+#[test]
+fn the_data_package_describes_the_canonical_csv_beside_it() {
+    let package = json_file("datasets/budget/datapackage.json");
+    assert_eq!(package["profile"], "tabular-data-package");
+    assert_eq!(package["titles"], json!({"th": "งบประมาณทดสอบ", "en": "Test budget"}));
+    let resource = &package["resources"][0];
+    assert_eq!(resource["path"], "budget.csv");
+    assert!(site().join("datasets/budget/budget.csv").is_file());
+    // The source wrote "1,250,000.50" with groupChar ","; the published CSV is canonical, so the
+    // schema no longer declares a group character.
+    assert_eq!(read("datasets/budget/budget.csv"), "fiscal_year,amount,office\n2566,1250000.5,\"13.7563,100.5018\"\n2567,1300000,\"13.7563,100.5018\"\n2568,,\n");
+    // Table Schema reads geopoints as "lon, lat"; Sala's are "lat,lon", so they are published as text.
+    assert_eq!(resource["schema"]["fields"][2]["type"], "string");
+    assert_eq!(resource["schema"]["fields"][1], json!({"name": "amount", "type": "number", "title": "จำนวนเงิน (บาท)", "titles": {"th": "จำนวนเงิน (บาท)", "en": "Amount (baht)"}}));
+    assert_eq!(resource["schema"]["missingValues"], json!([""]));
+}
+
+#[test]
+fn every_dataset_page_embeds_schema_org_json_ld_naming_its_downloads() {
+    for (page, lang_name) in [("datasets/budget/index.html", "งบประมาณทดสอบ"), ("en/datasets/budget/index.html", "Test budget")] {
+        let html = read(page);
+        let open = "<script type=application/ld+json>";
+        let start = html.find(open).unwrap_or_else(|| panic!("{page}: no JSON-LD")) + open.len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let ld: Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(ld["@type"], "Dataset");
+        assert_eq!(ld["name"], lang_name);
+        assert_eq!(ld["@context"]["@vocab"], "https://schema.org/", "inline context: nothing to fetch");
+        assert_eq!(ld["license"], "https://spdx.org/licenses/CC-BY-4.0.html");
+        assert_eq!(ld["temporalCoverage"], "2023/2025", "B.E. 2566-2568 in the Christian era");
+        assert_eq!(ld["inLanguage"], json!(["th", "en"]));
+        let urls: Vec<&str> = ld["distribution"].as_array().unwrap().iter().map(|d| d["contentUrl"].as_str().unwrap()).collect();
+        let base = "https://data.example.go.th/datasets/budget/budget";
+        assert_eq!(urls, vec![format!("{base}.csv"), format!("{base}.json"), format!("{base}.ndjson"), format!("{base}.parquet")]);
+        let formats: Vec<&str> = ld["distribution"].as_array().unwrap().iter().map(|d| d["encodingFormat"].as_str().unwrap()).collect();
+        assert_eq!(formats, vec!["text/csv", "application/json", "application/x-ndjson", "application/vnd.apache.parquet"]);
+        let variables: Vec<&str> = ld["variableMeasured"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+        assert_eq!(variables, vec!["fiscal_year", "amount", "office"]);
+    }
+}
+
+#[test]
+fn the_sitemap_lists_every_page_once_with_its_hreflang_twins() {
+    let sitemap = read("sitemap.xml");
+    let pages: Vec<String> = files_under(site()).into_iter().filter(|p| p.ends_with("index.html")).collect();
+    let locs: Vec<&str> = sitemap.split("<loc>").skip(1).map(|s| s.split("</loc>").next().unwrap()).collect();
+    assert_eq!(locs.len(), pages.len(), "one <url> per HTML page");
+    for page in &pages {
+        let url = format!("https://data.example.go.th/{}", page.trim_end_matches("index.html"));
+        assert!(locs.contains(&url.as_str()), "{url} is not in the sitemap");
+    }
+    let entry = "<url>\n  <loc>https://data.example.go.th/en/datasets/budget/</loc>\n  <lastmod>2025-10-15</lastmod>\n  \
+<xhtml:link rel=\"alternate\" hreflang=\"th\" href=\"https://data.example.go.th/datasets/budget/\"/>\n  \
+<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://data.example.go.th/en/datasets/budget/\"/>\n  \
+<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://data.example.go.th/datasets/budget/\"/>\n</url>\n";
+    assert!(sitemap.contains(entry), "{sitemap}");
+    assert_eq!(read("robots.txt"), "User-agent: *\nAllow: /\n\nSitemap: https://data.example.go.th/sitemap.xml\n");
+}
+
+#[test]
+fn the_feeds_list_datasets_newest_modified_first_in_each_language() {
+    let th = read("feed.xml");
+    let en = read("en/feed.xml");
+    let ids = |feed: &str| -> Vec<String> { feed.split("<entry>").skip(1).map(|e| e.split("<id>").nth(1).unwrap().split("</id>").next().unwrap().to_string()).collect() };
+    // budget (2025-10-15), then large (2025-02-01), then the agency registry (2025-01-31).
+    assert_eq!(
+        ids(&en),
+        vec!["https://data.example.go.th/en/datasets/budget/", "https://data.example.go.th/en/datasets/large/", "https://data.example.go.th/en/datasets/agencies/"]
+    );
+    assert!(th.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"th\">"));
+    assert!(th.contains("<updated>2025-10-15T00:00:00Z</updated>"), "the feed's date is the newest dataset's, not the build's");
+    assert!(th.contains("<title>งบประมาณทดสอบ</title>") && en.contains("<title>Test budget</title>"));
+    assert!(en.contains("<category term=\"budget\" label=\"Budget\"/>"), "{en}");
+    // Every page announces its language's feed.
+    let link = "<link title=\"Recently updated datasets (Atom feed)\" href=https://data.example.go.th/en/feed.xml rel=alternate type=application/atom+xml>";
+    assert!(read("en/datasets/index.html").contains(link), "{}", read("en/datasets/index.html"));
+}
+
+#[test]
+fn absolute_urls_in_every_catalog_come_from_base_url_with_its_path() {
+    let f = machine_fixture();
+    f.write("site.toml", "title = { th = \"พอร์ทัล\", en = \"Portal\" }\nbase_url = \"https://example.github.io/sala\"\n[contact]\nemail = \"opendata@example.go.th\"\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = f.root().join("public");
+    let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap();
+    let base = "https://example.github.io/sala/";
+    assert!(read("catalog.ttl").contains(&format!("<{base}datasets/budget/#dataset>")));
+    assert!(read("data.json").contains(&format!("\"downloadURL\": \"{base}datasets/budget/budget.parquet\"")));
+    assert!(read("sitemap.xml").contains(&format!("<loc>{base}en/agencies/test/</loc>")));
+    assert!(read("robots.txt").contains(&format!("Sitemap: {base}sitemap.xml")));
+    let openapi: Value = serde_json::from_str(&read("api/openapi.json")).unwrap();
+    assert_eq!(openapi["servers"][0]["url"], "https://example.github.io/sala");
+    let rows: Value = serde_json::from_str(&read("datasets/large/data/rows/2.json")).unwrap();
+    assert_eq!(rows["next"], format!("{base}datasets/large/data/rows/3.json"));
+    for file in files_under(&public) {
+        if file.ends_with(".json") || file.ends_with(".ttl") || file.ends_with(".xml") || file.ends_with(".jsonld") {
+            assert!(!read(&file).contains("https://data.example.go.th"), "{file} uses another base URL");
+        }
+    }
+}
+
+/// A rows page with only its first two rows, so that the snapshot shows the shape.
+fn first_rows(mut page: Value) -> Value {
+    let rows: Vec<Value> = page["rows"].as_array().unwrap().iter().take(2).cloned().collect();
+    page["rows"] = Value::Array(rows);
+    page
+}
+
+#[test]
+fn the_api_and_catalog_shapes_are_pinned_by_snapshots() {
+    insta::assert_json_snapshot!("api_datasets", json_file("api/v1/datasets.json"));
+    insta::assert_json_snapshot!("api_dataset_budget", json_file("api/v1/datasets/budget.json"));
+    insta::assert_json_snapshot!("api_agencies", json_file("api/v1/agencies.json"));
+    insta::assert_json_snapshot!("api_themes", json_file("api/v1/themes.json"));
+    insta::assert_json_snapshot!("api_tags", json_file("api/v1/tags.json"));
+    insta::assert_json_snapshot!("openapi", json_file("api/openapi.json"));
+    insta::assert_json_snapshot!("datapackage_budget", json_file("datasets/budget/datapackage.json"));
+    insta::assert_json_snapshot!("rows_page_2", first_rows(json_file("datasets/large/data/rows/2.json")));
+    insta::assert_json_snapshot!("data_json", json_file("data.json"));
+    insta::assert_snapshot!("catalog_ttl", read("catalog.ttl"));
+    insta::assert_snapshot!("feed_en", read("en/feed.xml"));
+}
+
+#[test]
+fn a_dataset_without_a_modified_date_or_any_contact_address_is_warned_about() {
+    let f = common::Fixture::new();
+    f.write("site.toml", "title = { th = \"พอร์ทัล\", en = \"Portal\" }\nbase_url = \"https://data.example.go.th/\"\n");
+    f.write("datasets/d/dataset.toml", "title = { th = \"ท\", en = \"D\" }\ndescription = \"x\"\nagency = \"TEST\"\nlicense = \"CC0-1.0\"\n\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\n[resources.schema]\nfields = [{ name = \"id\", type = \"integer\" }]\n");
+    f.write("datasets/d/data.csv", "id\n1\n");
+    let out = f.sala(&["check", "--lang", "en", "--format", "concise"]);
+    let report = text(&out);
+    assert!(report.contains("datasets/d/dataset.toml: warning[metadata-error] the dataset has no modified date"), "{report}");
+    assert!(report.contains("datasets/d/dataset.toml: warning[metadata-error] nobody can be e-mailed about this dataset (contact.email)"), "{report}");
+}
+
+#[test]
+fn every_path_in_the_openapi_document_is_a_file_of_the_site() {
+    let openapi = json_file("api/openapi.json");
+    let index = json_file("api/v1/datasets.json");
+    let mut checked = 0;
+    for template in openapi["paths"].as_object().unwrap().keys() {
+        // Expand {dataset}, {resource} and {page} with what the dataset index says exists.
+        let mut concrete = Vec::new();
+        for d in index["datasets"].as_array().unwrap() {
+            for r in d["resources"].as_array().unwrap() {
+                for page in 1..=r["pages"].as_u64().unwrap().max(1) {
+                    if template.contains("{page}") && r["pages"] == 0 {
+                        continue;
+                    }
+                    concrete.push(
+                        template
+                            .replace("{dataset}", d["id"].as_str().unwrap())
+                            .replace("{resource}", r["name"].as_str().unwrap())
+                            .replace("{page}", &page.to_string()),
+                    );
+                }
+            }
+        }
+        concrete.sort();
+        concrete.dedup();
+        assert!(!concrete.is_empty(), "{template}: no file");
+        for path in concrete {
+            assert!(site().join(path.trim_start_matches('/')).is_file(), "{template}: {path} does not exist");
+            checked += 1;
+        }
+    }
+    // 4 API indexes + 3 dataset files + 3 Data Packages + 3 × 4 downloads + 3 pages + 7 catalogs.
+    assert_eq!(checked, 4 + 3 + 3 + 12 + 3 + 7);
+    assert_eq!(openapi["openapi"], "3.1.0");
+}
