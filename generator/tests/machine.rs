@@ -142,9 +142,9 @@ fn the_data_package_describes_the_canonical_csv_beside_it() {
     assert!(site().join("datasets/budget/budget.csv").is_file());
     // The source wrote "1,250,000.50" with groupChar ","; the published CSV is canonical, so the
     // schema no longer declares a group character.
-    assert_eq!(read("datasets/budget/budget.csv"), "fiscal_year,amount,office\n2566,1250000.5,\"13.7563,100.5018\"\n2567,1300000,\"13.7563,100.5018\"\n2568,,\n");
-    // Table Schema reads geopoints as "lon, lat"; Sala's are "lat,lon", so they are published as text.
-    assert_eq!(resource["schema"]["fields"][2]["type"], "string");
+    assert_eq!(read("datasets/budget/budget.csv"), "fiscal_year,amount,office\n2566,1250000.5,\"100.5018,13.7563\"\n2567,1300000,\"100.5018,13.7563\"\n2568,,\n");
+    // Geopoints are checked as Table Schema's "lon, lat", so the package keeps their type.
+    assert_eq!(resource["schema"]["fields"][2]["type"], "geopoint");
     assert_eq!(resource["schema"]["fields"][1], json!({"name": "amount", "type": "number", "title": "จำนวนเงิน (บาท)", "titles": {"th": "จำนวนเงิน (บาท)", "en": "Amount (baht)"}}));
     assert_eq!(resource["schema"]["missingValues"], json!([""]));
 }

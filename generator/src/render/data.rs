@@ -256,10 +256,8 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     let lang = site.config.default_language;
     let mut out = Map::new();
     out.insert("name".into(), json!(f.name));
-    // Sala's geopoints are "lat,lon" (as people write them in Thailand); Table Schema's default
-    // geopoint is "lon, lat" and has no other text order, so they are published as text.
-    let published_type = if f.field_type == FieldType::Geopoint { FieldType::String } else { f.field_type };
-    out.insert("type".into(), json!(published_type.name()));
+    // Geopoints are validated as Table Schema's default "lon, lat", so they keep their type.
+    out.insert("type".into(), json!(f.field_type.name()));
     if let Some(format) = f.format.as_deref().filter(|_| f.field_type == FieldType::String) {
         out.insert("format".into(), json!(format));
     }

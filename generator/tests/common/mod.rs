@@ -181,7 +181,7 @@ pub const LARGE_ROWS: usize = 2345;
 pub fn machine_fixture() -> Fixture {
     let f = Fixture::new();
     f.write("datasets/budget/dataset.toml", FULL_METADATA);
-    f.write("datasets/budget/budget.csv", "fiscal_year,amount,office\n2566,\"1,250,000.50\",\"13.7563,100.5018\"\n2567,1300000,\"13.7563,100.5018\"\n2568,,\n");
+    f.write("datasets/budget/budget.csv", "fiscal_year,amount,office\n2566,\"1,250,000.50\",\"100.5018,13.7563\"\n2567,1300000,\"100.5018,13.7563\"\n2568,,\n");
     let mut csv = String::from("id,day,amount,paid,note,fy,at\n");
     for i in 1..=LARGE_ROWS {
         let note = match i % 7 {
