@@ -148,6 +148,22 @@ impl Urls {
     pub fn in_language(&self, lang: Lang, path: &str) -> String {
         self.page_path(lang, path)
     }
+    /// The site-relative path of the personal-data policies' index.
+    pub fn privacy_index(&self, lang: Lang) -> String {
+        self.page_path(lang, "privacy/")
+    }
+    /// The site-relative path of one personal-data policy (`slug`: agency code or `portal`).
+    pub fn privacy(&self, lang: Lang, slug: &str) -> String {
+        self.page_path(lang, &format!("privacy/{slug}/"))
+    }
+    /// The site-relative path of the personal-data sharing register.
+    pub fn privacy_register(&self, lang: Lang) -> String {
+        self.page_path(lang, "privacy/register/")
+    }
+    /// The site-relative path of the sharing register as data (`ext`: `json` or `csv`).
+    pub fn api_privacy_register(&self, ext: &str) -> String {
+        format!("api/v1/privacy/register.{ext}")
+    }
     /// The site-relative path of a theme's static file.
     pub fn static_file(&self, path: &str) -> String {
         format!("static/{path}")

@@ -44,6 +44,9 @@ pub struct Traits {
     pub thai_digits: bool,
     /// A Thai tone mark stands before a vowel, or SARA AM is split (ํา).
     pub thai_misordered: bool,
+    /// Something that may be personal data: an `@`, nine or more digits in a row (single `-`
+    /// or spaces between them allowed), or two capital letters before seven digits.
+    pub personal_candidates: bool,
 }
 
 impl Traits {
@@ -69,8 +72,35 @@ impl Traits {
                 break;
             }
         }
-        Traits { edge_whitespace, nbsp, thai_digits, thai_misordered }
+        let personal_candidates = memchr::memchr(b'@', text).is_some() || has_long_digit_run(text);
+        Traits { edge_whitespace, nbsp, thai_digits, thai_misordered, personal_candidates }
     }
+}
+
+/// Whether `text` has 9+ digits in a row (IDs and phone numbers: single `-` or space between
+/// digits allowed) or two capitals followed by 7 digits (passport numbers).
+fn has_long_digit_run(text: &[u8]) -> bool {
+    let (mut digits, mut capitals_before, mut gap) = (0usize, 0usize, false);
+    let mut capitals = 0usize;
+    for &b in text {
+        if b.is_ascii_digit() {
+            if digits == 0 {
+                capitals_before = capitals;
+            }
+            digits += 1;
+            gap = false;
+            if digits >= 9 || (digits >= 7 && capitals_before >= 2) {
+                return true;
+            }
+        } else if (b == b'-' || b == b' ') && digits > 0 && !gap {
+            gap = true;
+        } else {
+            digits = 0;
+            gap = false;
+        }
+        capitals = if b.is_ascii_uppercase() { capitals + 1 } else { 0 };
+    }
+    false
 }
 
 impl RawTable {
@@ -554,6 +584,10 @@ mod tests {
         assert!(scan("a\nกํา\n").thai_misordered);
         assert!(scan("a\nก่ิ\n").thai_misordered);
         assert!(!scan("a\nกิ่\n").thai_misordered);
+        assert!(scan("a\n1-1017-00230-70-8\n").personal_candidates);
+        assert!(scan("a\nAB1234567\n").personal_candidates);
+        assert!(scan("a\nx@y.th\n").personal_candidates);
+        assert!(!scan("a,b\n2024-10-01,12345678.00\nL0000001,21905000\n").personal_candidates);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! HTML and no file system.
 
 pub mod format;
+pub mod personal;
 pub mod value;
 
 use crate::config::SiteConfig;
@@ -31,6 +32,8 @@ pub struct Site {
     pub agencies: Vec<Agency>,
     /// The markdown pages, sorted by slug and language.
     pub pages: Vec<Page>,
+    /// The personal-data policies, sorted by slug (`portal` is the portal's own).
+    pub policies: Vec<crate::load::privacy::PolicySource>,
     /// The theme.
     pub theme: Theme,
 }
@@ -117,24 +120,25 @@ pub struct Page {
 }
 
 /// Builds the site; call only when validation found no errors.
-pub fn build(source: Source, validated: Validated) -> Site {
+pub fn build(source: Source, validated: Validated) -> Result<Site, crate::error::Error> {
     let Validated { mut tables, .. } = validated;
     let agencies = agencies(&tables);
+    let salt = personal::build_salt();
     let datasets = source
         .datasets
         .into_iter()
         .map(|d| {
-            let resources = d
-                .resources
-                .into_iter()
-                .filter_map(|r| {
-                    let frame = tables.remove(&(d.id.clone(), r.meta.name.clone()))?;
-                    Some(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema: r.schema, frame })
-                })
-                .collect();
-            Dataset { id: d.id, meta: d.meta, resources }
+            let treatments = d.meta.personal_data.as_ref().map(|p| p.columns.clone()).unwrap_or_default();
+            let mut resources = Vec::new();
+            for r in d.resources {
+                let Some(frame) = tables.remove(&(d.id.clone(), r.meta.name.clone())) else { continue };
+                let (frame, schema) = personal::publishable(frame, r.schema, &treatments, &salt)
+                    .map_err(|e| crate::error::Error::Data { path: r.file.clone(), message: e.to_string() })?;
+                resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, frame });
+            }
+            Ok(Dataset { id: d.id, meta: d.meta, resources })
         })
-        .collect();
+        .collect::<Result<Vec<_>, crate::error::Error>>()?;
     let pages = source
         .pages
         .into_iter()
@@ -143,7 +147,8 @@ pub fn build(source: Source, validated: Validated) -> Site {
         .collect();
     let urls = Urls::new(&source.config.base_url, source.config.default_language);
     let languages = source.config.languages_in_order();
-    Site { config: source.config, urls, languages, datasets, agencies, pages, theme: source.theme }
+    let policies = source.policies;
+    Ok(Site { config: source.config, urls, languages, datasets, agencies, pages, policies, theme: source.theme })
 }
 
 fn agencies(tables: &std::collections::BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {
@@ -194,6 +199,11 @@ impl Site {
     /// The datasets an agency publishes.
     pub fn datasets_of(&self, code: &str) -> impl Iterator<Item = &Dataset> {
         self.datasets.iter().filter(move |d| d.meta.agency == code)
+    }
+
+    /// The personal-data policy of the agency `code`, if it published one.
+    pub fn policy_of(&self, code: &str) -> Option<&crate::load::privacy::PolicySource> {
+        self.policies.iter().find(|p| p.policy.agency.as_deref() == Some(code))
     }
 
     /// The page `slug` in `lang`, if it exists.

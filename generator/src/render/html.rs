@@ -20,14 +20,14 @@ use std::collections::BTreeMap;
 pub const PREVIEW_ROWS: usize = 50;
 
 /// One page to render: its template, its path per language, and its own context.
-struct PageJob {
-    template: &'static str,
-    lang: Lang,
+pub(super) struct PageJob {
+    pub(super) template: &'static str,
+    pub(super) lang: Lang,
     /// The page's path in every language it exists in (for hreflang and the switcher).
-    paths: BTreeMap<Lang, String>,
-    title: String,
-    description: String,
-    context: Value,
+    pub(super) paths: BTreeMap<Lang, String>,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) context: Value,
 }
 
 /// Renders every HTML page of the site.
@@ -109,7 +109,7 @@ fn strings(site: &Site, lang: Lang) -> &BTreeMap<String, String> {
 }
 
 /// A UI string from the theme's i18n table (the key itself if missing, which a test forbids).
-fn t(site: &Site, lang: Lang, key: &str) -> String {
+pub(super) fn t(site: &Site, lang: Lang, key: &str) -> String {
     strings(site, lang).get(key).cloned().unwrap_or_else(|| key.to_string())
 }
 
@@ -147,6 +147,7 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
             "agencies": urls.link(&urls.agencies(lang)),
             "css": urls.link(&urls.static_file("style.css")),
             "api": urls.link(&urls.api_datasets()),
+            "privacy": if site.policies.is_empty() { String::new() } else { urls.link(&urls.privacy_index(lang)) },
             "feed": urls.link(&urls.feed(lang)),
             "feed_absolute": urls.absolute(&urls.feed(lang)),
             "catalog": urls.link(&urls.catalog_ttl()),
@@ -162,7 +163,7 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
     })
 }
 
-fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTreeMap<Lang, String> {
+pub(super) fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTreeMap<Lang, String> {
     site.languages.iter().map(|l| (*l, path(*l))).collect()
 }
 
@@ -230,6 +231,7 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html)}),
         });
     }
+    jobs.extend(super::privacy::page_jobs(site, lang));
     jobs
 }
 
@@ -246,11 +248,11 @@ fn not_found(site: &Site, tera: &tera::Tera) -> Result<OutputFile> {
     render_job(site, tera, &job)
 }
 
-fn date_text(d: &Option<toml::value::Datetime>, lang: Lang) -> String {
+pub(super) fn date_text(d: &Option<toml::value::Datetime>, lang: Lang) -> String {
     d.as_ref().and_then(format::toml_date).map(|d| format::date(d, lang)).unwrap_or_default()
 }
 
-fn agency_link(site: &Site, code: &str, lang: Lang) -> Value {
+pub(super) fn agency_link(site: &Site, code: &str, lang: Lang) -> Value {
     match site.agency(code) {
         Some(a) => json!({"code": a.code, "name": a.name.get(lang), "url": site.urls.link(&site.urls.agency(lang, &a.code))}),
         None => json!({"code": code, "name": code, "url": ""}),
@@ -429,6 +431,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
             "contact_email": if m.contact.email.contains('@') && is_safe_link(&format!("mailto:{}", m.contact.email)) { m.contact.email.as_str() } else { "" },
         },
         "facts": facts,
+        "personal": super::privacy::dataset_notice(site, d, lang),
         "resources": resources,
         "datapackage": urls.link(&urls.datapackage(&d.id)),
         "metadata_api": urls.link(&urls.api_dataset(&d.id)),

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod data;
 pub mod html;
 pub mod markdown;
+pub mod privacy;
 pub mod rdf;
 
 use crate::error::Result;
@@ -32,6 +33,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     let mut files = html::render(site)?;
     files.extend(data::render(site)?);
     files.extend(api::render(site));
+    files.extend(privacy::data_files(site));
     for (path, bytes) in &site.theme.static_files {
         files.push(OutputFile::new(site.urls.static_file(path), bytes.clone()));
     }

@@ -3,6 +3,7 @@
 //! diagnostics. It never prints, exits or writes.
 
 mod foreign_keys;
+pub mod personal;
 pub mod table;
 
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
@@ -46,7 +47,8 @@ pub fn validate(source: &Source) -> Validated {
             // Polars is a large dependency: should it ever panic on a file, that file gets an
             // error diagnostic and the rest of the portal is still checked.
             // The inputs are only read, so a panic cannot leave them half-changed.
-            let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &d.meta_file));
+            let personal = personal::declared_columns(d);
+            let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &d.meta_file, &personal));
             let checked = std::panic::catch_unwind(check)
                 .unwrap_or_else(|_| table::Checked::internal_error(&r.file));
             Some(((d.id.clone(), r.meta.name.clone()), checked))
@@ -64,6 +66,17 @@ pub fn validate(source: &Source) -> Validated {
     for dataset in &source.datasets {
         check_metadata(dataset, agencies.as_ref(), &mut validated.report);
         check_contact(dataset, &source.config.contact.email, &mut validated.report);
+    }
+    personal::check_declarations(source, &mut validated.report);
+    personal::check_policies(source, agencies.as_ref(), &mut validated.report);
+    // Whatever rule reported it, no value leaves Sala with personal data readable in it.
+    for d in &mut validated.report.diagnostics {
+        if let Some(v) = &mut d.value {
+            *v = crate::personal::mask_text(v);
+        }
+        if let Some(src) = &mut d.source {
+            src.text = crate::personal::mask_text(&src.text);
+        }
     }
     validated.report.sort();
     validated

@@ -7,7 +7,7 @@ use crate::lang::Text;
 use crate::load::schema::{Calendar, Field, FieldType, Schema, value_as_text};
 use crate::load::table::{RawTable, Traits};
 use polars::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 const ROW: &str = "__row";
@@ -70,29 +70,47 @@ impl Checked {
 
 /// Checks `raw` against `schema`; `file` is the CSV and `meta_file` the schema's file, both
 /// as shown in diagnostics.
-pub fn check_table(schema: &Schema, raw: &RawTable, file: &Path, meta_file: &Path) -> Checked {
+/// `personal` names the columns declared as personal data: their values are masked wherever a
+/// diagnostic shows them, and the personal-data scan skips them.
+pub fn check_table(schema: &Schema, raw: &RawTable, file: &Path, meta_file: &Path, personal: &BTreeSet<String>) -> Checked {
     let mut report = Report::default();
     let schema_ok = check_schema(schema, meta_file, &mut report);
     let positions = check_header(schema, raw, file, &mut report);
     if !schema_ok {
         return Checked { frame: None, report };
     }
-    match check_rows(schema, raw, &positions, file) {
+    let personal_columns: BTreeSet<usize> =
+        raw.header.iter().enumerate().filter(|(_, h)| personal.contains(*h)).map(|(i, _)| i).collect();
+    match crate::validate::personal::scan(raw, file, &personal_columns) {
+        Ok(found) => report.merge(found),
+        Err(e) => report.push(internal(file, &e.to_string())),
+    }
+    match check_rows(schema, raw, &positions, file, &personal_columns) {
         Ok((frame, rows_report)) => {
             report.merge(rows_report);
             let complete = positions.len() == schema.fields.len();
             Checked { frame: complete.then_some(frame), report }
         }
         Err(e) => {
-            report.push(Diagnostic::error(
-                Code::SourceError,
-                Location::file(file),
-                Text::new(format!("ตรวจข้อมูลไม่สำเร็จ: {e}"), format!("the data could not be checked: {e}")),
-                Text::new("ตรวจว่าไฟล์เป็น CSV ที่ถูกต้อง", "check that the file is well-formed CSV"),
-            ));
+            report.push(internal(file, &e.to_string()));
             Checked { frame: None, report }
         }
     }
+}
+
+fn internal(file: &Path, message: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::SourceError,
+        Location::file(file),
+        Text::new(format!("ตรวจข้อมูลไม่สำเร็จ: {message}"), format!("the data could not be checked: {message}")),
+        Text::new("ตรวจว่าไฟล์เป็น CSV ที่ถูกต้อง", "check that the file is well-formed CSV"),
+    )
+}
+
+/// A cell's text as a diagnostic may show it: declared personal columns masked whole, and any
+/// recognisable personal data in other cells masked too — no report ever carries it in full.
+pub fn shown(personal_columns: &BTreeSet<usize>, column: usize, text: &str) -> String {
+    if personal_columns.contains(&column) { crate::personal::mask_value(text) } else { crate::personal::mask_text(text) }
 }
 
 /// Checks the schema itself: regular expressions compile, limits fit the field's type, keys
@@ -432,7 +450,9 @@ fn check_rows(
     raw: &RawTable,
     positions: &BTreeMap<usize, usize>,
     file: &Path,
+    personal_columns: &BTreeSet<usize>,
 ) -> PolarsResult<(DataFrame, Report)> {
+    let mask = |column: usize, text: &str| shown(personal_columns, column, text);
     let mut values = Vec::new();
     let mut typed = Vec::new();
     let mut checks: Vec<Check> = Vec::new();
@@ -572,7 +592,7 @@ fn check_rows(
         Location { file: file.to_path_buf(), row: Some(row as usize + 2), column_number: Some(ci + 1), column: Some(schema.fields[fi].name.clone()) }
     };
 
-    for_each_flagged(&frame, BLANK, &[], &all_raw, |row, _, _| {
+    for_each_flagged(&frame, BLANK, &[], &all_raw, &mask, |row, _, _| {
         Diagnostic::error(
             Code::BlankRow,
             Location { file: file.to_path_buf(), row: Some(row as usize + 2), ..Location::default() },
@@ -589,8 +609,8 @@ fn check_rows(
         let flagged = frame.column(&check.flag)?.bool()?.any();
         let first_rows = if check.rule == Rule::Unique && flagged { first_rows_of(&frame, &typed_col(fi))? } else { HashMap::new() };
         let extra = [raw_col(ci), typed_col(fi)];
-        for_each_flagged(&frame, &check.flag, &extra, &all_raw, |row, cells, line| {
-            let value = cells.first().cloned().flatten().unwrap_or_default();
+        for_each_flagged(&frame, &check.flag, &extra, &all_raw, &mask, |row, cells, line| {
+            let value = mask(ci, &cells.first().cloned().flatten().unwrap_or_default());
             let first_row = cells.get(1).cloned().flatten().and_then(|k| first_rows.get(&k).copied());
             let d = describe(check, field, value.clone(), first_row, located(fi, row))
                 .with_value(value)
@@ -604,8 +624,9 @@ fn check_rows(
         let names = schema.primary_key();
         let first_fi = pk[0];
         let extra: Vec<String> = pk.iter().map(|&fi| value_col(fi)).chain([PK_FIRST.to_string()]).collect();
-        for_each_flagged(&frame, PK, &extra, &all_raw, |row, cells, line| {
-            let key_values: Vec<String> = cells[..pk.len()].iter().map(|c| c.clone().unwrap_or_default()).collect();
+        for_each_flagged(&frame, PK, &extra, &all_raw, &mask, |row, cells, line| {
+            let key_values: Vec<String> =
+                cells[..pk.len()].iter().zip(&pk).map(|(c, fi)| mask(positions[fi], &c.clone().unwrap_or_default())).collect();
             let first = cells.last().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
             Diagnostic::error(
                 Code::PrimaryKey,
@@ -761,6 +782,7 @@ fn for_each_flagged(
     flag: &str,
     extra: &[String],
     row_columns: &[String],
+    mask: &dyn Fn(usize, &str) -> String,
     mut make: impl FnMut(u64, Vec<Option<String>>, Vec<String>) -> Diagnostic,
     report: &mut Report,
 ) -> PolarsResult<()> {
@@ -778,7 +800,7 @@ fn for_each_flagged(
     let mut listed = Vec::new();
     for (i, row) in rows.u64()?.iter().enumerate() {
         let cells = extras.iter().map(|c| c.get(i).map(str::to_string)).collect();
-        let line = line_cells.iter().map(|c| c.get(i).unwrap_or("").to_string()).collect();
+        let line = line_cells.iter().enumerate().map(|(ci, c)| mask(ci, c.get(i).unwrap_or(""))).collect();
         listed.push(make(row.unwrap_or(0), cells, line));
     }
     report.extend_counted(listed, total);
