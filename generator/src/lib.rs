@@ -96,7 +96,7 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
     }
     let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
     let rows = rows_read(&source);
-    let site = model::build(source, validated);
+    let site = model::build(source, validated)?;
     let files = render::render(&site)?;
     write::write_site(&output, &files)?;
     let published = Published {

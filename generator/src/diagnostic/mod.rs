@@ -69,6 +69,8 @@ pub enum Code {
     NotPublic,
     /// A markdown page does not parse or is too large.
     PageError,
+    /// A dataset's `[role]` does not say where each meaning is, or points at a column that does not fit.
+    RoleError,
 }
 
 impl Code {
@@ -98,6 +100,7 @@ impl Code {
             Code::UnknownAgency => "unknown-agency",
             Code::NotPublic => "not-public",
             Code::PageError => "page-error",
+            Code::RoleError => "role-error",
         }
     }
 }

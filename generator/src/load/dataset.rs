@@ -2,6 +2,7 @@
 //! The fields cover Thailand's government data catalogue (GD-Catalog) and DCAT.
 
 use crate::lang::{Text, TextList};
+use crate::load::role::RoleMeta;
 use crate::load::schema::Schema;
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +58,9 @@ pub struct DatasetMeta {
     /// Statistical metadata (statistical data only).
     #[serde(default)]
     pub statistics: Option<Statistics>,
+    /// What Sala computes from the data (finance pages, e-service maturity), and from which columns.
+    #[serde(default)]
+    pub role: Option<RoleMeta>,
     /// The data files.
     #[serde(default)]
     pub resources: Vec<ResourceMeta>,

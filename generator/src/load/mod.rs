@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod dataset;
+pub mod role;
 pub mod schema;
 pub mod table;
 pub mod theme;

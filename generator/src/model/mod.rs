@@ -2,10 +2,14 @@
 //! datasets with their typed tables, the agencies from the registry, pages. Pure data: no
 //! HTML and no file system.
 
+pub mod finance;
 pub mod format;
+pub mod maturity;
 pub mod value;
 
 use crate::config::SiteConfig;
+use crate::error::{Error, Result};
+use crate::load::role::RoleKind;
 use crate::lang::{Lang, Text};
 use crate::load::content::FrontMatter;
 use crate::load::dataset::DatasetMeta;
@@ -33,6 +37,10 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The theme.
     pub theme: Theme,
+    /// Finance figures from the datasets with a finance role.
+    pub finance: finance::Finance,
+    /// E-service maturity scores from the datasets with the e-services role.
+    pub maturity: maturity::Maturity,
 }
 
 /// A published dataset.
@@ -112,10 +120,10 @@ pub struct Page {
 }
 
 /// Builds the site; call only when validation found no errors.
-pub fn build(source: Source, validated: Validated) -> Site {
+pub fn build(source: Source, validated: Validated) -> Result<Site> {
     let Validated { mut tables, .. } = validated;
     let agencies = agencies(&tables);
-    let datasets = source
+    let datasets: Vec<Dataset> = source
         .datasets
         .into_iter()
         .map(|d| {
@@ -138,7 +146,42 @@ pub fn build(source: Source, validated: Validated) -> Site {
         .collect();
     let urls = Urls::new(&source.config.base_url, source.config.default_language);
     let languages = source.config.languages_in_order();
-    Site { config: source.config, urls, languages, datasets, agencies, pages, theme: source.theme }
+    let (finance, maturity) = computed(&datasets, &agencies)?;
+    Ok(Site { config: source.config, urls, languages, datasets, agencies, pages, theme: source.theme, finance, maturity })
+}
+
+/// The finance figures and maturity scores, from every dataset that declares a role.
+fn computed(datasets: &[Dataset], agencies: &[Agency]) -> Result<(finance::Finance, maturity::Maturity)> {
+    let mut frames: std::collections::BTreeMap<RoleKind, Vec<polars::prelude::LazyFrame>> = Default::default();
+    for d in datasets {
+        let Some(role) = &d.meta.role else { continue };
+        let names: Vec<String> = d.resources.iter().map(|r| r.name.clone()).collect();
+        let Some(resource) = crate::validate::role::role_resource(role, &names) else { continue };
+        let Some(r) = d.resources.iter().find(|r| r.name == resource) else { continue };
+        let frame = match role.kind {
+            RoleKind::FinanceAuthorities | RoleKind::FinanceExpenditures => finance::canonical(&r.frame, role),
+            RoleKind::EServices => maturity::canonical(&r.frame, role),
+        };
+        frames.entry(role.kind).or_default().extend(frame);
+    }
+    let mut take = |kind| frames.remove(&kind).unwrap_or_default();
+    let data_error = |e: polars::error::PolarsError| Error::Data { path: "datasets".into(), message: e.to_string() };
+    // An agency's figures are its own rows; a ministry's add those of its agencies.
+    let units: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = agencies
+        .iter()
+        .map(|a| {
+            let mut members: std::collections::BTreeSet<String> =
+                agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).map(|x| x.code.clone()).collect();
+            members.insert(a.code.clone());
+            (a.code.clone(), members)
+        })
+        .collect();
+    let authorities = finance::union(take(RoleKind::FinanceAuthorities)).map_err(data_error)?;
+    let expenditures = finance::union(take(RoleKind::FinanceExpenditures)).map_err(data_error)?;
+    let finance = finance::build(authorities, expenditures, &units).map_err(data_error)?;
+    let registry = agencies.iter().map(|a| (a.code.clone(), a.parent.clone().unwrap_or_else(|| a.code.clone()))).collect();
+    let maturity = maturity::build(take(RoleKind::EServices), &registry).map_err(data_error)?;
+    Ok((finance, maturity))
 }
 
 fn agencies(tables: &std::collections::BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {

@@ -1,7 +1,9 @@
 //! The render stage: turns the `Site` into output files — HTML pages per language, data files,
 //! the API and the theme's static files. Nothing is written to disk here.
 
+pub mod chart;
 pub mod data;
+pub mod finance;
 pub mod html;
 pub mod markdown;
 

@@ -2,6 +2,7 @@
 //! (agency codes, publishable category, bilingual titles) and returns typed tables plus
 //! diagnostics. It never prints, exits or writes.
 
+pub mod role;
 pub mod table;
 
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
@@ -55,6 +56,10 @@ pub fn validate(source: &Source) -> Validated {
     let agencies = agency_codes(source, &validated);
     for dataset in &source.datasets {
         check_metadata(dataset, agencies.as_ref(), &mut validated.report);
+        role::check_role(dataset, &mut validated.report);
+        if let Some(codes) = &agencies {
+            role::check_role_agencies(dataset, &validated.tables, codes, &mut validated.report);
+        }
     }
     validated.report.sort();
     validated
