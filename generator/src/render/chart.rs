@@ -27,12 +27,12 @@ pub struct BarChart {
 
 const WIDTH: f64 = 360.0;
 const VALUE_SPACE: f64 = 84.0;
-const BAR: f64 = 12.0;
+const BAR: f64 = 14.0;
 const BAR_GAP: f64 = 3.0;
-const LABEL_LINE: f64 = 17.0;
+const LABEL_LINE: f64 = 18.0;
 const GROUP_GAP: f64 = 9.0;
-/// Characters of a group label that fit on one line at 12 px in 360 units; the table has the rest.
-const LABEL_CHARS: usize = 52;
+/// Characters of a group label that fit on one line at 13 px in 360 units; the table has the rest.
+const LABEL_CHARS: usize = 46;
 
 /// Escapes text for SVG content and attributes.
 fn esc(text: &str) -> String {
@@ -85,7 +85,7 @@ impl BarChart {
         if self.series.len() > 1 {
             let mut x = 0.0;
             for (i, s) in self.series.iter().enumerate() {
-                let width = 18.0 + 7.0 * s.chars().count() as f64;
+                let width = 18.0 + 7.5 * s.chars().count() as f64;
                 if x > 0.0 && x + width > WIDTH {
                     x = 0.0;
                     y += LABEL_LINE;
