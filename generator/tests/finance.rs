@@ -378,6 +378,7 @@ fn the_dashboard_shows_every_ministry_the_portal_index_and_budget_in_both_langua
 fn charts_have_text_alternatives_and_table_twins() {
     let svg = regex::Regex::new(r#"(?s)<svg ([^>]*)>(.*?)</svg>"#).unwrap();
     let number = regex::Regex::new(r"-?[0-9][0-9,]*\.[0-9]{2}%?").unwrap();
+    let labelled_by = regex::Regex::new(r#"aria-labelledby="([^"]+)""#).unwrap();
     let mut charts = 0;
     for file in files_under(&public()).into_iter().filter(|f| f.ends_with(".html")) {
         let html = read(&file);
@@ -385,7 +386,7 @@ fn charts_have_text_alternatives_and_table_twins() {
             charts += 1;
             let (attrs, body) = (&cap[1], &cap[2]);
             assert!(attrs.contains("role=img"), "{file}: {attrs}");
-            let ids = regex::Regex::new(r#"aria-labelledby="([^"]+)""#).unwrap().captures(attrs).unwrap_or_else(|| panic!("{file}: {attrs}"));
+            let ids = labelled_by.captures(attrs).unwrap_or_else(|| panic!("{file}: {attrs}"));
             let ids: Vec<&str> = ids[1].split(' ').collect();
             assert!(body.starts_with(&format!("<title id={}>", ids[0])), "{file}: title first");
             let desc_start = format!("<desc id={}>", ids[1]);

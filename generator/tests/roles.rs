@@ -113,6 +113,17 @@ fn agency_codes_in_role_data_must_be_in_the_registry() {
 }
 
 #[test]
+fn fiscal_years_in_the_christian_era_are_an_error_with_the_buddhist_era_year_to_write() {
+    let f = Fixture::new();
+    role_dataset(&f, "spending", MAPPING, SPENDING_SCHEMA, "fy,org,plan,cat,baht\n2024,TEST,แผนงานหลัก,personnel,5\n");
+    let (code, diags) = check(&f);
+    assert_eq!(code, 1);
+    assert_eq!(messages(&diags), vec![("role-error".into(), "the fiscal year 2024 in the column fy is not a Buddhist-era year".into())]);
+    assert_eq!(diags[0]["help"]["en"], "write fiscal years in the Buddhist era (CE + 543), e.g. 2567");
+    assert_eq!(diags[0]["help"]["th"], "เขียนปีงบประมาณเป็นพุทธศักราช (ค.ศ. + 543) เช่น 2567");
+}
+
+#[test]
 fn a_role_on_a_dataset_with_several_resources_must_name_one() {
     let f = Fixture::new();
     let toml = format!(

@@ -72,7 +72,7 @@ const FINANCE: &[Meaning] = &[
     m("program", true, TEXT, "แผนงาน", "programme"),
     m("program_en", false, TEXT, "ชื่อแผนงานภาษาอังกฤษ", "programme's English name"),
     m("standard_object", true, TEXT, "งบรายจ่าย (หมวดรายจ่ายมาตรฐาน)", "standard object (budget category)"),
-    m("amount", true, AMOUNT, "จำนวนเงิน (บาท)", "amount in baht"),
+    m("amount", true, AMOUNT, "จำนวนเงินเป็นบาท", "amount in baht"),
 ];
 
 /// The e-service criteria in survey order: stage 2, stage 3, stage 4.

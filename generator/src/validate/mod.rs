@@ -58,7 +58,7 @@ pub fn validate(source: &Source) -> Validated {
         check_metadata(dataset, agencies.as_ref(), &mut validated.report);
         role::check_role(dataset, &mut validated.report);
         if let Some(codes) = &agencies {
-            role::check_role_agencies(dataset, &validated.tables, codes, &mut validated.report);
+            role::check_role_data(dataset, &validated.tables, codes, &mut validated.report);
         }
     }
     validated.report.sort();

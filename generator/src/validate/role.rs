@@ -123,9 +123,9 @@ fn check_mapping(role: &RoleMeta, resource: &str, schema: &Schema, at: Location,
     }
 }
 
-/// Agency codes in role data that the registry does not have: the finance pages and scores
-/// would be filed under an agency that has no page.
-pub fn check_role_agencies(
+/// Checks a role's data: agency codes the registry does not have (the figures would be filed
+/// under an agency with no page), and fiscal years written in the Christian era (B.E. is CE + 543).
+pub fn check_role_data(
     dataset: &DatasetSource,
     tables: &BTreeMap<(String, String), DataFrame>,
     agencies: &BTreeSet<String>,
@@ -134,10 +134,13 @@ pub fn check_role_agencies(
     let Some(role) = &dataset.meta.role else { return };
     let names: Vec<String> = dataset.meta.resources.iter().map(|r| r.name.clone()).collect();
     let Some(resource) = role_resource(role, &names) else { return };
-    let Some(column) = role.column("agency") else { return };
     let Some(frame) = tables.get(&(dataset.id.clone(), resource.to_string())) else { return };
-    let Some(values) = frame.column(column).ok().and_then(|c| c.str().ok().cloned()) else { return };
     let file = dataset.resources.iter().find(|r| r.meta.name == resource).map(|r| r.file.clone()).unwrap_or_default();
+    if let Some(column) = role.column("fiscal_year") {
+        check_buddhist_era(frame, column, &file, role, report);
+    }
+    let Some(column) = role.column("agency") else { return };
+    let Some(values) = frame.column(column).ok().and_then(|c| c.str().ok().cloned()) else { return };
     let unknown: BTreeSet<&str> = values.iter().flatten().filter(|v| !agencies.contains(*v)).collect();
     for code in unknown {
         report.push(
@@ -155,6 +158,32 @@ pub fn check_role_agencies(
             )
             .with_value(code.to_string())
             .with_rule(format!("role {}", role.kind.name())),
+        );
+    }
+}
+
+/// Years before B.E. 2400 (CE 1857) are Christian-era years: Thai fiscal years are written in the Buddhist era.
+const FIRST_BUDDHIST_ERA_YEAR: i64 = 2400;
+
+fn check_buddhist_era(frame: &DataFrame, column: &str, file: &std::path::Path, role: &RoleMeta, report: &mut Report) {
+    let Some(years) = frame.column(column).ok().and_then(|c| c.i64().ok().cloned()) else { return };
+    let early: BTreeSet<i64> = years.iter().flatten().filter(|y| *y < FIRST_BUDDHIST_ERA_YEAR).collect();
+    for year in early {
+        report.push(
+            Diagnostic::error(
+                Code::RoleError,
+                Location { column: Some(column.to_string()), ..Location::file(file) },
+                Text::new(
+                    format!("ปีงบประมาณ {year} ในคอลัมน์ {column} ไม่ใช่ปีพุทธศักราช"),
+                    format!("the fiscal year {year} in the column {column} is not a Buddhist-era year"),
+                ),
+                Text::new(
+                    format!("เขียนปีงบประมาณเป็นพุทธศักราช (ค.ศ. + 543) เช่น {}", year + 543),
+                    format!("write fiscal years in the Buddhist era (CE + 543), e.g. {}", year + 543),
+                ),
+            )
+            .with_value(year.to_string())
+            .with_rule(format!("role {}: fiscal_year >= {FIRST_BUDDHIST_ERA_YEAR}", role.kind.name())),
         );
     }
 }
