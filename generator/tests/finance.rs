@@ -346,6 +346,9 @@ fn every_agency_page_shows_profile_finance_and_maturity_in_both_languages() {
             assert!(page.contains(&format!("{:.2}%", e / a * 100.0)), "{code} {lang}: spending rate");
         }
     }
+    // Each assessed service's name links to the service.
+    let bb = read("en/agencies/bb/index.html");
+    assert!(bb.contains("<a href=https://www.bb.go.th rel=noopener>Annual budget documents download</a>"), "service link");
 }
 
 #[test]

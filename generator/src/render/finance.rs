@@ -12,6 +12,7 @@ use crate::model::finance::{Change, Summary};
 use crate::model::format;
 use crate::model::maturity::{Score, ServiceScore, WEIGHTS, closest_to_next_stage};
 use crate::model::{Agency, Site};
+use crate::urls::is_safe_link;
 use serde_json::{Value, json};
 
 /// How many services the dashboard lists as closest to their next stage.
@@ -120,15 +121,21 @@ fn finance_section(site: &Site, a: &Agency, s: &Summary, lang: Lang) -> Value {
     );
     let mut figures = vec![figure(&years, years_table, downloads(site, |ext| site.urls.api_finance_unit(&a.code, "years", ext)))];
     if let Some(latest) = s.latest {
-        let objects: Vec<(String, &Change)> = s.objects.iter().map(|c| (object_name(site, lang, &c.key), c)).collect();
-        let programs: Vec<(String, &Change)> = s.programs.iter().map(|c| (if lang == Lang::En { c.name_en.clone() } else { c.key.clone() }, c)).collect();
-        for (id, key, title, rows, table_name) in [
-            ("chart-finance-objects", "standard_object", "chart_objects", objects, "objects"),
-            ("chart-finance-programs", "program", "chart_programs", programs, "programs"),
-        ] {
-            figures.push(breakdown_figure(site, s, latest, id, &tr(key), &tr(title).replace("{year}", &fy(latest)), &rows, lang, || {
-                downloads(site, |ext| site.urls.api_finance_unit(&a.code, table_name, ext))
-            }));
+        let objects = Breakdown {
+            id: "chart-finance-objects",
+            key_title: tr("standard_object"),
+            title: tr("chart_objects").replace("{year}", &fy(latest)),
+            rows: s.objects.iter().map(|c| (object_name(site, lang, &c.key), c)).collect(),
+        };
+        let programs = Breakdown {
+            id: "chart-finance-programs",
+            key_title: tr("program"),
+            title: tr("chart_programs").replace("{year}", &fy(latest)),
+            rows: s.programs.iter().map(|c| (if lang == Lang::En { c.name_en.clone() } else { c.key.clone() }, c)).collect(),
+        };
+        for (b, table_name) in [(objects, "objects"), (programs, "programs")] {
+            let links = downloads(site, |ext| site.urls.api_finance_unit(&a.code, table_name, ext));
+            figures.push(breakdown_figure(site, s, latest, &b, lang, links));
         }
     }
     let latest = latest_year.map(|y| {
@@ -142,18 +149,17 @@ fn finance_section(site: &Site, a: &Agency, s: &Summary, lang: Lang) -> Value {
     json!({"note": note, "rollup": a.is_ministry(), "latest": latest, "figures": figures})
 }
 
-#[allow(clippy::too_many_arguments)]
-fn breakdown_figure(
-    site: &Site,
-    s: &Summary,
-    latest: i64,
-    id: &str,
-    key_title: &str,
-    title: &str,
-    rows: &[(String, &Change)],
-    lang: Lang,
-    links: impl Fn() -> Value,
-) -> Value {
+/// One breakdown of the latest year (by standard object or by programme): what it is about,
+/// and its lines with their names in the page's language.
+struct Breakdown<'a> {
+    id: &'static str,
+    key_title: String,
+    title: String,
+    rows: Vec<(String, &'a Change)>,
+}
+
+/// A breakdown's chart (the year before beside the latest) and its table with the change.
+fn breakdown_figure(site: &Site, s: &Summary, latest: i64, b: &Breakdown, lang: Lang, links: Value) -> Value {
     let tr = |key: &str| t(site, lang, key);
     let fy = |y: i64| format::fiscal_year(y, lang);
     let mut series = Vec::new();
@@ -162,10 +168,11 @@ fn breakdown_figure(
     }
     series.push(fy(latest));
     let chart = BarChart {
-        id: id.to_string(),
-        title: title.to_string(),
+        id: b.id.to_string(),
+        title: b.title.clone(),
         series,
-        groups: rows
+        groups: b
+            .rows
             .iter()
             .map(|(label, c)| {
                 let mut values = Vec::new();
@@ -178,11 +185,12 @@ fn breakdown_figure(
             .collect(),
     };
     let in_year = |y: i64| tr("amount_in_year").replace("{year}", &fy(y));
-    let mut head = vec![key_title.to_string(), in_year(latest)];
+    let mut head = vec![b.key_title.clone(), in_year(latest)];
     if let Some(p) = s.previous {
         head.extend([in_year(p), tr("change_million"), tr("change_percent")]);
     }
-    let table_rows = rows
+    let table_rows = b
+        .rows
         .iter()
         .map(|(label, c)| {
             let mut cells = vec![cell(format::millions(c.amount))];
@@ -194,7 +202,7 @@ fn breakdown_figure(
             (label.clone(), cells)
         })
         .collect();
-    figure(&chart, table(title, head, table_rows), links())
+    figure(&chart, table(&b.title, head, table_rows), links)
 }
 
 fn stage_names(site: &Site, lang: Lang) -> [String; 4] {
@@ -237,7 +245,16 @@ fn services_table(site: &Site, services: &[&ServiceScore], lang: Lang) -> Value 
             (s.name.get(lang).to_string(), cells)
         })
         .collect();
-    with_downloads(table(&tr("services_table"), head, rows), downloads(site, |ext| site.urls.api_maturity("services", ext)))
+    let mut services_table = table(&tr("services_table"), head, rows);
+    // The service's name links to the service, where its URL is one Sala will put in an href.
+    if let Some(rows) = services_table["rows"].as_array_mut() {
+        for (row, s) in rows.iter_mut().zip(services) {
+            if is_safe_link(&s.url) {
+                row["url"] = json!(s.url);
+            }
+        }
+    }
+    with_downloads(services_table, downloads(site, |ext| site.urls.api_maturity("services", ext)))
 }
 
 /// The heat level (0–4) of a completion, so colour follows the number printed in the cell.
@@ -464,7 +481,7 @@ fn finance_tables(site: &Site) -> [ApiTable; 3] {
 
 const SCORE_COLUMNS: &[&str] = &["code", "level", "services", "stage1", "stage2", "stage3", "stage4", "index"];
 const SERVICE_COLUMNS: &[&str] = &[
-    "service_id", "agency", "ministry", "name", "name_en", "stage1", "stage2", "stage3", "stage4", "index",
+    "service_id", "agency", "ministry", "name", "name_en", "url", "stage1", "stage2", "stage3", "stage4", "index",
     "stage_reached", "next_stage", "next_stage_completion", "missing",
 ];
 const NEXT_COLUMNS: &[&str] =
@@ -498,7 +515,7 @@ fn maturity_tables(site: &Site) -> [ApiTable; 3] {
             .services
             .iter()
             .map(|s| {
-                let mut row = vec![json!(s.id), json!(s.agency), json!(ministry_of(&s.agency)), json!(s.name.th), json!(s.name.en)];
+                let mut row = vec![json!(s.id), json!(s.agency), json!(ministry_of(&s.agency)), json!(s.name.th), json!(s.name.en), json!(s.url)];
                 row.extend(s.stages.iter().map(|v| num(*v)));
                 row.push(num(s.index()));
                 row.extend(next(s));
