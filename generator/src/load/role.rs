@@ -120,6 +120,15 @@ impl RoleKind {
 }
 
 impl RoleMeta {
+    /// Of a dataset's resource names, the one the role is about: the named one, or the only one.
+    pub fn resource_in<'a>(&self, names: &'a [String]) -> Option<&'a str> {
+        match &self.resource {
+            Some(name) => names.iter().find(|r| *r == name).map(String::as_str),
+            None if names.len() == 1 => names.first().map(String::as_str),
+            None => None,
+        }
+    }
+
     /// The column mapped to `meaning`, if any.
     pub fn column(&self, meaning: &str) -> Option<&str> {
         self.columns.get(meaning).map(String::as_str)

@@ -9,16 +9,17 @@ pub mod value;
 
 use crate::config::SiteConfig;
 use crate::error::{Error, Result};
-use crate::load::role::RoleKind;
 use crate::lang::{Lang, Text};
 use crate::load::content::FrontMatter;
 use crate::load::dataset::DatasetMeta;
+use crate::load::role::RoleKind;
 use crate::load::schema::Schema;
 use crate::load::theme::Theme;
 use crate::load::Source;
 use crate::urls::Urls;
 use crate::validate::{AGENCY_REGISTRY, Validated};
-use polars::prelude::DataFrame;
+use polars::prelude::{DataFrame, LazyFrame};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A portal ready to render.
 #[derive(Debug)]
@@ -152,11 +153,11 @@ pub fn build(source: Source, validated: Validated) -> Result<Site> {
 
 /// The finance figures and maturity scores, from every dataset that declares a role.
 fn computed(datasets: &[Dataset], agencies: &[Agency]) -> Result<(finance::Finance, maturity::Maturity)> {
-    let mut frames: std::collections::BTreeMap<RoleKind, Vec<polars::prelude::LazyFrame>> = Default::default();
+    let mut frames: BTreeMap<RoleKind, Vec<LazyFrame>> = BTreeMap::new();
     for d in datasets {
         let Some(role) = &d.meta.role else { continue };
         let names: Vec<String> = d.resources.iter().map(|r| r.name.clone()).collect();
-        let Some(resource) = crate::validate::role::role_resource(role, &names) else { continue };
+        let Some(resource) = role.resource_in(&names) else { continue };
         let Some(r) = d.resources.iter().find(|r| r.name == resource) else { continue };
         let frame = match role.kind {
             RoleKind::FinanceAuthorities | RoleKind::FinanceExpenditures => finance::canonical(&r.frame, role),
@@ -167,10 +168,10 @@ fn computed(datasets: &[Dataset], agencies: &[Agency]) -> Result<(finance::Finan
     let mut take = |kind| frames.remove(&kind).unwrap_or_default();
     let data_error = |e: polars::error::PolarsError| Error::Data { path: "datasets".into(), message: e.to_string() };
     // An agency's figures are its own rows; a ministry's add those of its agencies.
-    let units: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = agencies
+    let units: BTreeMap<String, BTreeSet<String>> = agencies
         .iter()
         .map(|a| {
-            let mut members: std::collections::BTreeSet<String> =
+            let mut members: BTreeSet<String> =
                 agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).map(|x| x.code.clone()).collect();
             members.insert(a.code.clone());
             (a.code.clone(), members)
@@ -184,7 +185,7 @@ fn computed(datasets: &[Dataset], agencies: &[Agency]) -> Result<(finance::Finan
     Ok((finance, maturity))
 }
 
-fn agencies(tables: &std::collections::BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {
+fn agencies(tables: &BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {
     let key = (AGENCY_REGISTRY.0.to_string(), AGENCY_REGISTRY.1.to_string());
     let Some(frame) = tables.get(&key) else { return Vec::new() };
     let column = |name: &str| -> Vec<String> {

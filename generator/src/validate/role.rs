@@ -10,22 +10,13 @@ use crate::load::DatasetSource;
 use polars::prelude::DataFrame;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The resource a role points at: its name, when it exists and is unambiguous.
-pub fn role_resource<'a>(role: &'a RoleMeta, resources: &'a [String]) -> Option<&'a str> {
-    match &role.resource {
-        Some(name) => resources.iter().find(|r| *r == name).map(String::as_str),
-        None if resources.len() == 1 => resources.first().map(String::as_str),
-        None => None,
-    }
-}
-
 /// Checks the `[role]` of `dataset`, if it has one, against the resource's schema.
 pub fn check_role(dataset: &DatasetSource, report: &mut Report) {
     let Some(role) = &dataset.meta.role else { return };
     let at = || Location::file(&dataset.meta_file);
     let kind = role.kind.name();
     let names: Vec<String> = dataset.meta.resources.iter().map(|r| r.name.clone()).collect();
-    let Some(resource) = role_resource(role, &names) else {
+    let Some(resource) = role.resource_in(&names) else {
         let (message, help) = match &role.resource {
             Some(name) => (
                 Text::new(format!("[role] ชี้ไปที่ทรัพยากร \"{name}\" ซึ่งไม่มีในชุดข้อมูลนี้"), format!("[role] names the resource \"{name}\", which this dataset does not have")),
@@ -133,7 +124,7 @@ pub fn check_role_data(
 ) {
     let Some(role) = &dataset.meta.role else { return };
     let names: Vec<String> = dataset.meta.resources.iter().map(|r| r.name.clone()).collect();
-    let Some(resource) = role_resource(role, &names) else { return };
+    let Some(resource) = role.resource_in(&names) else { return };
     let Some(frame) = tables.get(&(dataset.id.clone(), resource.to_string())) else { return };
     let file = dataset.resources.iter().find(|r| r.meta.name == resource).map(|r| r.file.clone()).unwrap_or_default();
     if let Some(column) = role.column("fiscal_year") {
