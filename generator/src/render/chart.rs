@@ -31,6 +31,8 @@ const BAR: f64 = 14.0;
 const BAR_GAP: f64 = 3.0;
 const LABEL_LINE: f64 = 18.0;
 const GROUP_GAP: f64 = 9.0;
+/// How many series colours the theme defines (`.s0` … `.s5`); more series reuse them in turn.
+const COLOURS: usize = 6;
 /// Characters of a group label that fit on one line at 13 px in 360 units; the table has the rest.
 const LABEL_CHARS: usize = 46;
 
@@ -91,7 +93,8 @@ impl BarChart {
                     y += LABEL_LINE;
                 }
                 body.push_str(&format!(
-                    r#"<rect class="s{i}" x="{x}" y="{}" width="10" height="10"/><text x="{}" y="{}">{}</text>"#,
+                    r#"<rect class="s{}" x="{x}" y="{}" width="10" height="10"/><text x="{}" y="{}">{}</text>"#,
+                    i % COLOURS,
                     y + 3.0,
                     x + 14.0,
                     y + 12.0,
@@ -109,7 +112,8 @@ impl BarChart {
                 let w = (value.max(0.0) * scale * 10.0).round() / 10.0;
                 let series = self.series.get(i).map(String::as_str).unwrap_or("");
                 body.push_str(&format!(
-                    r#"<rect class="s{i}" x="0" y="{y}" width="{w}" height="{BAR}"><title>{}</title></rect><text class="value" x="{}" y="{}">{}</text>"#,
+                    r#"<rect class="s{}" x="0" y="{y}" width="{w}" height="{BAR}"><title>{}</title></rect><text class="value" x="{}" y="{}">{}</text>"#,
+                    i % COLOURS,
                     esc(&format!("{} · {series}: {text}", g.label)),
                     w + 4.0,
                     y + BAR - 2.0,
