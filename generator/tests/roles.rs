@@ -188,3 +188,21 @@ fn a_portal_without_roles_has_a_dashboard_that_says_so() {
     assert!(html.contains("No dataset on this portal holds budget figures yet."));
     assert!(!f.root().join("public/api/v1/finance").exists());
 }
+
+#[test]
+fn a_long_breakdown_draws_its_fifteen_largest_lines_and_tables_them_all() {
+    let f = Fixture::new();
+    let rows: String = (1..=17).map(|i| format!("2567,TEST,p{i:02},personnel,{}\n", i * 1000)).collect();
+    role_dataset(&f, "spending", MAPPING, SPENDING_SCHEMA, &format!("fy,org,plan,cat,baht\n{rows}"));
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let page = std::fs::read_to_string(f.root().join("public/en/agencies/test/index.html")).unwrap();
+    let start = page.find("<div class=figure id=chart-finance-programs>").expect("the programmes figure");
+    let figure = &page[start..];
+    let svg = &figure[..figure.find("</svg>").unwrap()];
+    assert!(svg.contains("Expenditures by programme, FY2024 (B.E. 2567) (THB million) — the 15 largest of 17; the table lists them all"), "{svg}");
+    assert_eq!(svg.matches("<text class=label").count(), 15);
+    assert!(svg.contains(">p17<") && svg.contains(">p03<") && !svg.contains(">p02<"), "largest first: {svg}");
+    let table = &figure[figure.find("<table>").unwrap()..figure.find("</table>").unwrap()];
+    assert_eq!(table.matches("<th scope=row>").count(), 17, "{table}");
+}

@@ -113,6 +113,8 @@ pub fn build(authorities: Option<LazyFrame>, expenditures: Option<LazyFrame>, un
     if authorities.is_none() && expenditures.is_none() {
         return Ok(Finance::default());
     }
+    let authorities = authorities.map(condense).transpose()?;
+    let expenditures = expenditures.map(condense).transpose()?;
     let mut finance = Finance { portal: summary(authorities.as_ref(), expenditures.as_ref(), lit(true))?, ..Finance::default() };
     for (code, members) in units {
         let filter = members.iter().map(|m| col("agency").eq(lit(m.as_str()))).reduce(|a, b| a.or(b)).unwrap_or(lit(false));
@@ -122,6 +124,13 @@ pub fn build(authorities: Option<LazyFrame>, expenditures: Option<LazyFrame>, un
         }
     }
     Ok(finance)
+}
+
+/// Sums the rows once by every key a page shows, so that each unit's queries below scan a
+/// table of agencies × years × programmes × objects instead of every transaction row.
+fn condense(rows: LazyFrame) -> PolarsResult<LazyFrame> {
+    let keys = [col("fiscal_year"), col("agency"), col("program"), col("standard_object")];
+    Ok(rows.group_by(keys).agg([col("amount").sum(), col("program_en").min()]).collect()?.lazy())
 }
 
 fn summary(authorities: Option<&LazyFrame>, expenditures: Option<&LazyFrame>, filter: Expr) -> PolarsResult<Summary> {

@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 
 /// How many services the dashboard lists as closest to their next stage.
 pub const CLOSEST: usize = 10;
+/// How many lines a breakdown chart draws; the table beneath has them all.
+pub const MAX_BARS: usize = 15;
 /// Shown in a table cell that has no figure.
 const NONE: &str = "—";
 
@@ -167,13 +169,20 @@ fn breakdown_figure(site: &Site, s: &Summary, latest: i64, b: &Breakdown, lang: 
         series.push(fy(p));
     }
     series.push(fy(latest));
+    // A long breakdown draws its largest lines only and says so; the table lists every line.
+    let title = if b.rows.len() > MAX_BARS {
+        format!("{} {}", b.title, tr("chart_largest").replace("{shown}", &MAX_BARS.to_string()).replace("{total}", &format::integer(b.rows.len() as i64)))
+    } else {
+        b.title.clone()
+    };
     let chart = BarChart {
         id: b.id.to_string(),
-        title: b.title.clone(),
+        title,
         series,
         groups: b
             .rows
             .iter()
+            .take(MAX_BARS)
             .map(|(label, c)| {
                 let mut values = Vec::new();
                 if let Some(p) = c.previous {
