@@ -349,6 +349,11 @@ fn every_agency_page_shows_profile_finance_and_maturity_in_both_languages() {
             assert!(page.contains(&format!("{:.2}%", e / a * 100.0)), "{code} {lang}: spending rate");
         }
     }
+    // Each section names the datasets its figures come from.
+    let mof = read("en/agencies/mof/index.html");
+    for id in ["budget-appropriations", "budget-expenditures", "e-services"] {
+        assert!(mof.contains(&format!("<a href=/en/datasets/{id}/>")), "source {id}");
+    }
     // Each assessed service's name links to the service.
     let bb = read("en/agencies/bb/index.html");
     assert!(bb.contains("<a href=https://www.bb.go.th rel=noopener>Annual budget documents download</a>"), "service link");

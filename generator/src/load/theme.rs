@@ -28,6 +28,7 @@ builtin!(
     "templates/dashboard.html",
     "templates/figure.html",
     "templates/table.html",
+    "templates/sources.html",
     "static/style.css",
     "i18n/th.toml",
     "i18n/en.toml",

@@ -8,6 +8,7 @@ use super::chart::{BarChart, Group};
 use super::data::csv_field;
 use super::html::{strings, t};
 use crate::lang::Lang;
+use crate::load::role::RoleKind;
 use crate::model::finance::{Change, Summary};
 use crate::model::format;
 use crate::model::maturity::{Score, ServiceScore, WEIGHTS, closest_to_next_stage};
@@ -72,9 +73,25 @@ fn members<'a>(site: &'a Site, a: &'a Agency) -> impl Iterator<Item = &'a str> {
         .map(|x| x.code.as_str())
 }
 
+/// The datasets a section's figures are computed from, as links: the figures' provenance.
+fn sources(site: &Site, kinds: &[RoleKind], lang: Lang) -> Vec<Value> {
+    site.datasets
+        .iter()
+        .filter(|d| d.meta.role.as_ref().is_some_and(|r| kinds.contains(&r.kind)))
+        .map(|d| json!({"title": d.meta.title.get(lang), "url": site.urls.link(&site.urls.dataset(lang, &d.id))}))
+        .collect()
+}
+
+const FINANCE_ROLES: &[RoleKind] = &[RoleKind::FinanceAuthorities, RoleKind::FinanceExpenditures];
+const MATURITY_ROLES: &[RoleKind] = &[RoleKind::EServices];
+
 /// The finance and maturity sections of an agency's or ministry's page (null where no data).
 pub fn agency_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
-    let finance = site.finance.units.get(&a.code).map(|s| finance_section(site, a, s, lang));
+    let finance = site.finance.units.get(&a.code).map(|s| {
+        let mut section = finance_section(site, a, s, lang);
+        section["sources"] = json!(sources(site, FINANCE_ROLES, lang));
+        section
+    });
     let score = if a.is_ministry() { site.maturity.ministries.get(&a.code) } else { site.maturity.agencies.get(&a.code) };
     let maturity = score.map(|score| {
         let codes: Vec<&str> = members(site, a).collect();
@@ -84,6 +101,7 @@ pub fn agency_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
             "services": format::integer(score.services as i64),
             "figure": stage_figure(site, "chart-maturity", score, lang),
             "services_table": services_table(site, &services, lang),
+            "sources": sources(site, MATURITY_ROLES, lang),
         })
     });
     json!({"finance": finance, "maturity": maturity})
@@ -280,6 +298,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
             "index": format::percent(p.index()),
             "services": format::integer(p.services as i64),
             "figure": stage_figure(site, "chart-portal-stages", &p, lang),
+            "sources": sources(site, MATURITY_ROLES, lang),
         })
     });
     let mut head = vec![tr("ministry"), tr("services_count")];
@@ -330,6 +349,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
         "heat": with_downloads(heat_table, downloads(site, |ext| site.urls.api_maturity("scores", ext))),
         "closest": with_downloads(closest_table, downloads(site, |ext| site.urls.api_maturity("next-stage", ext))),
         "budget": budget_figure(site, &ministries, lang),
+        "budget_sources": sources(site, FINANCE_ROLES, lang),
     })
 }
 
