@@ -354,6 +354,9 @@ fn every_agency_page_shows_profile_finance_and_maturity_in_both_languages() {
     for id in ["budget-appropriations", "budget-expenditures", "e-services"] {
         assert!(mof.contains(&format!("<a href=/en/datasets/{id}/>")), "source {id}");
     }
+    // And each such dataset's page says what it is used for.
+    assert!(read("en/datasets/e-services/index.html").contains("e-service maturity scores on agency pages and the dashboard"));
+    assert!(read("datasets/budget-expenditures/index.html").contains("ผลการเบิกจ่ายในหน้าหน่วยงานและแดชบอร์ด"));
     // Each assessed service's name links to the service.
     let bb = read("en/agencies/bb/index.html");
     assert!(bb.contains("<a href=https://www.bb.go.th rel=noopener>Annual budget documents download</a>"), "service link");

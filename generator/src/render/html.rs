@@ -411,6 +411,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         fact("multiplier", s.multiplier.map(format::integer).unwrap_or_default());
     }
     fact("contact", text(&m.contact.name));
+    fact("role", m.role.as_ref().map(|r| t(site, lang, &format!("role_{}", r.kind.name().replace('-', "_")))).unwrap_or_default());
     let resources: Vec<Value> = d
         .resources
         .iter()
