@@ -101,6 +101,9 @@ const E_SERVICES: &[Meaning] = &[
 ];
 
 impl RoleKind {
+    /// Every role.
+    pub const ALL: [RoleKind; 3] = [RoleKind::FinanceAuthorities, RoleKind::FinanceExpenditures, RoleKind::EServices];
+
     /// The name written in `dataset.toml`.
     pub fn name(self) -> &'static str {
         match self {
@@ -132,5 +135,22 @@ impl RoleMeta {
     /// The column mapped to `meaning`, if any.
     pub fn column(&self, meaning: &str) -> Option<&str> {
         self.columns.get(meaning).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_and_meaning_is_documented() {
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/formats.md")).unwrap();
+        for kind in RoleKind::ALL {
+            assert!(docs.contains(&format!("`{}`", kind.name())), "docs/formats.md does not document the role {}", kind.name());
+            for m in kind.meanings() {
+                assert!(docs.contains(&format!("`{}`", m.key)), "docs/formats.md does not document {} of {}", m.key, kind.name());
+            }
+        }
+        assert!(docs.contains("`role-error`"));
     }
 }
