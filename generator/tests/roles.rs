@@ -206,3 +206,46 @@ fn a_long_breakdown_draws_its_fifteen_largest_lines_and_tables_them_all() {
     let table = &figure[figure.find("<table>").unwrap()..figure.find("</table>").unwrap()];
     assert_eq!(table.matches("<th scope=row>").count(), 17, "{table}");
 }
+
+#[test]
+fn e_services_with_their_own_column_names_get_exact_scores_on_the_agency_page_and_dashboard() {
+    let f = Fixture::new();
+    let flags = ["forms", "av", "langs", "contact", "survey", "apply", "pay", "e2e", "exchange", "onestop"];
+    let mut schema = String::from("[[resources.schema.fields]]\nname = \"sid\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"org\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"title\"\ntype = \"string\"\n");
+    for flag in flags {
+        schema.push_str(&format!("[[resources.schema.fields]]\nname = \"{flag}\"\ntype = \"boolean\"\n"));
+    }
+    let meanings = [
+        "downloadable_forms", "audio_video", "multilingual", "two_way_contact", "online_survey",
+        "online_application", "online_payment", "end_to_end", "data_exchange", "one_stop",
+    ];
+    let mut role = String::from("[role]\ntype = \"e-services\"\n[role.columns]\nservice_id = \"sid\"\nagency = \"org\"\nname = \"title\"\n");
+    for (m, flag) in meanings.iter().zip(flags) {
+        role.push_str(&format!("{m} = \"{flag}\"\n"));
+    }
+    // S-1: all of Stage 2 and automatic exchange; S-2: nothing beyond Stage 1.
+    let csv = format!("sid,org,title,{}\nS-1,TEST,บริการหนึ่ง,true,true,true,true,false,false,false,false,true,false\nS-2,TEST,บริการสอง,false,false,false,false,false,false,false,false,false,false\n", flags.join(","));
+    role_dataset(&f, "services", &role, &schema, &csv);
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = f.root().join("public");
+    let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    // Stages 100 / 50 / 0 / 25: index (7 × 100 + 24 × 50 + 30 × 0 + 39 × 25) / 100 = 28.75.
+    assert_eq!(
+        read("api/v1/maturity/scores.csv"),
+        "code,level,services,stage1,stage2,stage3,stage4,index\nTEST,agency,2,100,50,0,25,28.75\nMIN,ministry,2,100,50,0,25,28.75\n,portal,2,100,50,0,25,28.75\n"
+    );
+    let page = read("agencies/test/index.html");
+    assert!(page.contains("<dd>28.75%</dd>"), "Thai agency page index");
+    assert!(read("en/agencies/min/index.html").contains("<dd>28.75%</dd>"), "the ministry rolls up");
+    let dashboard = read("en/dashboard/index.html");
+    assert!(dashboard.contains("<th scope=row>Ministry of Tests</th><td class=num>2</td><td class=\"num heat heat-4\">100.00%</td><td class=\"num heat heat-2\">50.00%</td><td class=\"num heat heat-0\">0.00%</td><td class=\"num heat heat-1\">25.00%</td><td class=\"num heat heat-1\">28.75%</td>"), "{dashboard}");
+    // S-1 has completed Stage 2 and has half of Stage 4, but its next stage is Stage 3, all still missing.
+    let closest = read("api/v1/maturity/next-stage.csv");
+    assert_eq!(
+        closest,
+        "rank,service_id,agency,name,name_en,stage_reached,next_stage,next_stage_completion,missing\n\
+         1,S-1,TEST,บริการหนึ่ง,บริการหนึ่ง,2,3,0,online_survey online_application online_payment end_to_end\n\
+         2,S-2,TEST,บริการสอง,บริการสอง,1,2,0,downloadable_forms audio_video multilingual two_way_contact\n"
+    );
+}
