@@ -27,9 +27,14 @@ fn or_none(v: Option<String>) -> String {
     v.unwrap_or_else(|| NONE.to_string())
 }
 
-/// A table cell.
+/// A table cell holding a number (right-aligned, tabular digits).
 fn cell(text: impl Into<String>) -> Value {
     json!({"text": text.into(), "class": "num"})
+}
+
+/// A table cell holding words.
+fn text_cell(text: impl Into<String>) -> Value {
+    json!({"text": text.into(), "class": ""})
 }
 
 /// A table: caption, column headers (the first heads the row headers), rows of a header and cells.
@@ -268,7 +273,7 @@ fn services_table(site: &Site, services: &[&ServiceScore], lang: Lang) -> Value 
             let mut cells: Vec<Value> = s.stages.iter().map(|v| cell(format::percent(*v))).collect();
             cells.push(cell(format::percent(s.index())));
             let lacks = if s.next_stage().is_none() { tr("all_stages_complete") } else { criterion_names(site, lang, &s.missing()) };
-            cells.push(json!({"text": lacks, "class": ""}));
+            cells.push(text_cell(lacks));
             (s.name.get(lang).to_string(), cells)
         })
         .collect();
@@ -330,11 +335,11 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
             let (next, completion) = s.next_stage().unwrap_or((4, 100.0));
             let agency = site.agency(&s.agency).map_or(s.agency.clone(), |a| a.name.get(lang).to_string());
             (s.name.get(lang).to_string(), vec![
-                json!({"text": agency, "class": ""}),
-                json!({"text": stage_label(s.stage_reached()), "class": ""}),
-                json!({"text": stage_label(next), "class": ""}),
+                text_cell(agency),
+                text_cell(stage_label(s.stage_reached())),
+                text_cell(stage_label(next)),
                 cell(format::percent(completion)),
-                json!({"text": criterion_names(site, lang, &s.missing()), "class": ""}),
+                text_cell(criterion_names(site, lang, &s.missing())),
             ])
         })
         .collect();
@@ -383,7 +388,7 @@ fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
     for (name, s) in with_data.iter().map(|(m, s)| (m.name.get(lang).to_string(), *s)).chain([(all, &site.finance.portal)]) {
         for y in &s.years {
             rows.push((name.clone(), vec![
-                json!({"text": fy(y.fiscal_year), "class": ""}),
+                text_cell(fy(y.fiscal_year)),
                 cell(or_none(y.authorities.map(format::millions))),
                 cell(or_none(y.expenditures.map(format::millions))),
                 cell(or_none(y.spending_rate().map(format::percent))),
