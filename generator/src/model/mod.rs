@@ -167,22 +167,22 @@ fn computed(datasets: &[Dataset], agencies: &[Agency]) -> Result<(finance::Finan
     }
     let mut take = |kind| frames.remove(&kind).unwrap_or_default();
     let data_error = |e: polars::error::PolarsError| Error::Data { path: "datasets".into(), message: e.to_string() };
-    // An agency's figures are its own rows; a ministry's add those of its agencies.
-    let units: BTreeMap<String, BTreeSet<String>> = agencies
-        .iter()
-        .map(|a| {
-            let mut members: BTreeSet<String> =
-                agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).map(|x| x.code.clone()).collect();
-            members.insert(a.code.clone());
-            (a.code.clone(), members)
-        })
-        .collect();
+    let units: BTreeMap<String, BTreeSet<String>> =
+        agencies.iter().map(|a| (a.code.clone(), members(agencies, a).map(str::to_string).collect())).collect();
     let authorities = finance::union(take(RoleKind::FinanceAuthorities)).map_err(data_error)?;
     let expenditures = finance::union(take(RoleKind::FinanceExpenditures)).map_err(data_error)?;
     let finance = finance::build(authorities, expenditures, &units).map_err(data_error)?;
     let registry = agencies.iter().map(|a| (a.code.clone(), a.parent.clone().unwrap_or_else(|| a.code.clone()))).collect();
     let maturity = maturity::build(take(RoleKind::EServices), &registry).map_err(data_error)?;
     Ok((finance, maturity))
+}
+
+/// The agencies whose rows an agency's figures add up: itself, and for a ministry its agencies too.
+pub fn members<'a>(agencies: &'a [Agency], a: &'a Agency) -> impl Iterator<Item = &'a str> {
+    agencies
+        .iter()
+        .filter(move |x| x.code == a.code || (a.is_ministry() && x.parent.as_deref() == Some(a.code.as_str())))
+        .map(|x| x.code.as_str())
 }
 
 fn agencies(tables: &BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {

@@ -70,14 +70,6 @@ fn object_name(site: &Site, lang: Lang, code: &str) -> String {
     strings(site, lang).get(&format!("object_{code}")).cloned().unwrap_or_else(|| code.to_string())
 }
 
-/// The agencies whose rows a unit's figures include (itself and, for a ministry, its agencies).
-fn members<'a>(site: &'a Site, a: &'a Agency) -> impl Iterator<Item = &'a str> {
-    site.agencies
-        .iter()
-        .filter(move |x| x.code == a.code || (a.is_ministry() && x.parent.as_deref() == Some(a.code.as_str())))
-        .map(|x| x.code.as_str())
-}
-
 /// The datasets a section's figures are computed from, as links: the figures' provenance.
 fn sources(site: &Site, kinds: &[RoleKind], lang: Lang) -> Vec<Value> {
     site.datasets
@@ -99,7 +91,7 @@ pub fn agency_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
     });
     let score = if a.is_ministry() { site.maturity.ministries.get(&a.code) } else { site.maturity.agencies.get(&a.code) };
     let maturity = score.map(|score| {
-        let codes: Vec<&str> = members(site, a).collect();
+        let codes: Vec<&str> = crate::model::members(&site.agencies, a).collect();
         let services: Vec<&ServiceScore> = site.maturity.services.iter().filter(|s| codes.contains(&s.agency.as_str())).collect();
         json!({
             "index": format::percent(score.index()),
