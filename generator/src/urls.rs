@@ -164,6 +164,26 @@ impl Urls {
     pub fn api_privacy_register(&self, ext: &str) -> String {
         format!("api/v1/privacy/register.{ext}")
     }
+    /// The site-relative path of the e-government dashboard.
+    pub fn dashboard(&self, lang: Lang) -> String {
+        self.page_path(lang, "dashboard/")
+    }
+    /// The site-relative path of a portal-wide finance table (`years`, `objects`, `programs`) as `ext`.
+    pub fn api_finance(&self, table: &str, ext: &str) -> String {
+        format!("api/v1/finance/{table}.{ext}")
+    }
+    /// The site-relative path of an agency's or ministry's finance summary (JSON).
+    pub fn api_finance_summary(&self, code: &str) -> String {
+        format!("api/v1/finance/agencies/{}.json", code.to_ascii_lowercase())
+    }
+    /// The site-relative path of one table of an agency's or ministry's finances as `ext`.
+    pub fn api_finance_unit(&self, code: &str, table: &str, ext: &str) -> String {
+        format!("api/v1/finance/agencies/{}/{table}.{ext}", code.to_ascii_lowercase())
+    }
+    /// The site-relative path of a maturity table (`services`, `scores`, `next-stage`) as `ext`.
+    pub fn api_maturity(&self, table: &str, ext: &str) -> String {
+        format!("api/v1/maturity/{table}.{ext}")
+    }
     /// The site-relative path of a theme's static file.
     pub fn static_file(&self, path: &str) -> String {
         format!("static/{path}")

@@ -77,6 +77,8 @@ pub enum Code {
     PolicyError,
     /// Personal data found in a column that is not declared as personal data.
     PersonalData,
+    /// A dataset's `[role]` does not say where each meaning is, or points at a column that does not fit.
+    RoleError,
 }
 
 impl Code {
@@ -110,6 +112,7 @@ impl Code {
             Code::ThaiTextOrder => "thai-text-order",
             Code::PolicyError => "policy-error",
             Code::PersonalData => "personal-data",
+            Code::RoleError => "role-error",
         }
     }
 }

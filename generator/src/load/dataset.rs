@@ -2,6 +2,7 @@
 //! The fields cover Thailand's government data catalogue (GD-Catalog) and DCAT.
 
 use crate::lang::{Text, TextList};
+use crate::load::role::RoleMeta;
 use crate::load::schema::Schema;
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +61,9 @@ pub struct DatasetMeta {
     /// Which columns hold personal data and what is published of them.
     #[serde(default)]
     pub personal_data: Option<PersonalData>,
+    /// What Sala computes from the data (finance pages, e-service maturity), and from which columns.
+    #[serde(default)]
+    pub role: Option<RoleMeta>,
     /// The data files.
     #[serde(default)]
     pub resources: Vec<ResourceMeta>,

@@ -6,6 +6,7 @@
 pub mod content;
 pub mod privacy;
 pub mod dataset;
+pub mod role;
 pub mod schema;
 pub mod table;
 pub mod theme;

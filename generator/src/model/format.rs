@@ -54,6 +54,74 @@ fn group_digits(digits: &str) -> String {
     out
 }
 
+/// `x` rounded to `decimals` places, halves away from zero as people round by hand: 44.915
+/// is stored as 44.91499…, and a nudge far below the last shown place keeps it at 44.92.
+pub fn round(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    let scaled = x * scale;
+    (scaled + scaled.signum() * 1e-7).round() / scale
+}
+
+/// A number with thousands separators and exactly `decimals` decimals (`1,234.50`).
+pub fn fixed(n: f64, decimals: usize) -> String {
+    if !n.is_finite() {
+        return n.to_string();
+    }
+    let text = format!("{:.*}", decimals, round(n, i32::try_from(decimals).unwrap_or(0)).abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let zero = text.chars().all(|c| c == '0' || c == '.');
+    let sign = if n < 0.0 && !zero { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{}", group_digits(whole)) } else { format!("{sign}{}.{frac}", group_digits(whole)) }
+}
+
+/// Baht as millions with two decimals, for table cells whose header names the unit (`1,234.57`).
+pub fn millions(baht: f64) -> String {
+    fixed(baht / 1e6, 2)
+}
+
+/// A change in millions of baht with its sign (`+12.30`, `-4.00`).
+pub fn signed_millions(baht: f64) -> String {
+    let text = millions(baht);
+    if baht > 0.0 && text != "0.00" { format!("+{text}") } else { text }
+}
+
+/// Baht in millions with the unit: `1,234.57 ล้านบาท` or `THB 1,234.57 million`.
+pub fn money(baht: f64, lang: Lang) -> String {
+    match lang {
+        Lang::Th => format!("{} ล้านบาท", millions(baht)),
+        Lang::En => format!("THB {} million", millions(baht)),
+    }
+}
+
+/// A percentage with two decimals (`44.92%`).
+pub fn percent(p: f64) -> String {
+    format!("{}%", fixed(p, 2))
+}
+
+/// A change in percent with its sign (`+3.10%`).
+pub fn signed_percent(p: f64) -> String {
+    let text = percent(p);
+    if p > 0.0 && text != "0.00%" { format!("+{text}") } else { text }
+}
+
+/// A Thai fiscal year (given in the Buddhist era) as readers of `lang` name it: Thai
+/// `ปีงบประมาณ 2567`; English `FY2024 (B.E. 2567)`, named, as usual, after the year it ends in.
+pub fn fiscal_year(be: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Th => format!("ปีงบประมาณ {be}"),
+        Lang::En => format!("FY{} (B.E. {be})", be - 543),
+    }
+}
+
+/// The dates a Thai fiscal year runs: 1 October of the year before to 30 September.
+pub fn fiscal_year_span(be: i64, lang: Lang) -> String {
+    let ce = i32::try_from(be - 543).unwrap_or(0);
+    let (Some(start), Some(end)) = (chrono::NaiveDate::from_ymd_opt(ce - 1, 10, 1), chrono::NaiveDate::from_ymd_opt(ce, 9, 30)) else {
+        return String::new();
+    };
+    format!("{} – {}", date(start, lang), date(end, lang))
+}
+
 /// A date as readers of `lang` write it: `1 ต.ค. 2567` or `1 Oct 2024`.
 pub fn date(d: chrono::NaiveDate, lang: Lang) -> String {
     let month = d.month0() as usize;
@@ -80,6 +148,20 @@ mod tests {
         assert_eq!(integer(999), "999");
         assert_eq!(number(1234.5, 2), "1,234.5");
         assert_eq!(number(-0.25, 2), "-0.25");
+    }
+
+    #[test]
+    fn money_and_fiscal_years_are_written_per_language() {
+        assert_eq!(money(1_234_567_890.0, Lang::Th), "1,234.57 ล้านบาท");
+        assert_eq!(money(1_234_567_890.0, Lang::En), "THB 1,234.57 million");
+        assert_eq!(signed_millions(-4_000_000.0), "-4.00");
+        assert_eq!(signed_millions(12_300_000.0), "+12.30");
+        assert_eq!(percent(44.915), "44.92%");
+        assert_eq!(signed_percent(-0.001), "0.00%");
+        assert_eq!(fiscal_year(2567, Lang::Th), "ปีงบประมาณ 2567");
+        assert_eq!(fiscal_year(2567, Lang::En), "FY2024 (B.E. 2567)");
+        assert_eq!(fiscal_year_span(2567, Lang::Th), "1 ต.ค. 2566 – 30 ก.ย. 2567");
+        assert_eq!(fiscal_year_span(2567, Lang::En), "1 Oct 2023 – 30 Sep 2024");
     }
 
     #[test]

@@ -2,20 +2,25 @@
 //! datasets with their typed tables, the agencies from the registry, pages. Pure data: no
 //! HTML and no file system.
 
+pub mod finance;
 pub mod format;
 pub mod personal;
+pub mod maturity;
 pub mod value;
 
 use crate::config::SiteConfig;
+use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
 use crate::load::content::FrontMatter;
 use crate::load::dataset::DatasetMeta;
+use crate::load::role::RoleKind;
 use crate::load::schema::Schema;
 use crate::load::theme::Theme;
 use crate::load::Source;
 use crate::urls::Urls;
 use crate::validate::{AGENCY_REGISTRY, Validated};
-use polars::prelude::DataFrame;
+use polars::prelude::{DataFrame, LazyFrame};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A portal ready to render.
 #[derive(Debug)]
@@ -36,6 +41,10 @@ pub struct Site {
     pub policies: Vec<crate::load::privacy::PolicySource>,
     /// The theme.
     pub theme: Theme,
+    /// Finance figures from the datasets with a finance role.
+    pub finance: finance::Finance,
+    /// E-service maturity scores from the datasets with the e-services role.
+    pub maturity: maturity::Maturity,
 }
 
 /// A published dataset.
@@ -148,10 +157,45 @@ pub fn build(source: Source, validated: Validated) -> Result<Site, crate::error:
     let urls = Urls::new(&source.config.base_url, source.config.default_language);
     let languages = source.config.languages_in_order();
     let policies = source.policies;
-    Ok(Site { config: source.config, urls, languages, datasets, agencies, pages, policies, theme: source.theme })
+    let (finance, maturity) = computed(&datasets, &agencies)?;
+    Ok(Site { config: source.config, urls, languages, datasets, agencies, pages, policies, theme: source.theme, finance, maturity })
 }
 
-fn agencies(tables: &std::collections::BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {
+/// The finance figures and maturity scores, from every dataset that declares a role.
+fn computed(datasets: &[Dataset], agencies: &[Agency]) -> Result<(finance::Finance, maturity::Maturity)> {
+    let mut frames: BTreeMap<RoleKind, Vec<LazyFrame>> = BTreeMap::new();
+    for d in datasets {
+        let Some(role) = &d.meta.role else { continue };
+        let names: Vec<String> = d.resources.iter().map(|r| r.name.clone()).collect();
+        let Some(resource) = role.resource_in(&names) else { continue };
+        let Some(r) = d.resources.iter().find(|r| r.name == resource) else { continue };
+        let frame = match role.kind {
+            RoleKind::FinanceAuthorities | RoleKind::FinanceExpenditures => finance::canonical(&r.frame, role),
+            RoleKind::EServices => maturity::canonical(&r.frame, role),
+        };
+        frames.entry(role.kind).or_default().extend(frame);
+    }
+    let mut take = |kind| frames.remove(&kind).unwrap_or_default();
+    let data_error = |e: polars::error::PolarsError| Error::Data { path: "datasets".into(), message: e.to_string() };
+    let units: BTreeMap<String, BTreeSet<String>> =
+        agencies.iter().map(|a| (a.code.clone(), members(agencies, a).map(str::to_string).collect())).collect();
+    let authorities = finance::union(take(RoleKind::FinanceAuthorities)).map_err(data_error)?;
+    let expenditures = finance::union(take(RoleKind::FinanceExpenditures)).map_err(data_error)?;
+    let finance = finance::build(authorities, expenditures, &units).map_err(data_error)?;
+    let registry = agencies.iter().map(|a| (a.code.clone(), a.parent.clone().unwrap_or_else(|| a.code.clone()))).collect();
+    let maturity = maturity::build(take(RoleKind::EServices), &registry).map_err(data_error)?;
+    Ok((finance, maturity))
+}
+
+/// The agencies whose rows an agency's figures add up: itself, and for a ministry its agencies too.
+pub fn members<'a>(agencies: &'a [Agency], a: &'a Agency) -> impl Iterator<Item = &'a str> {
+    agencies
+        .iter()
+        .filter(move |x| x.code == a.code || (a.is_ministry() && x.parent.as_deref() == Some(a.code.as_str())))
+        .map(|x| x.code.as_str())
+}
+
+fn agencies(tables: &BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {
     let key = (AGENCY_REGISTRY.0.to_string(), AGENCY_REGISTRY.1.to_string());
     let Some(frame) = tables.get(&key) else { return Vec::new() };
     let column = |name: &str| -> Vec<String> {

@@ -61,6 +61,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
         }
         files.push(OutputFile::new(site.urls.datapackage(&d.id), pretty(&datapackage(site, d))));
     }
+    files.extend(super::finance::api_files(site));
     Ok(files)
 }
 
@@ -77,7 +78,8 @@ fn columns(r: &Resource) -> Vec<Column> {
     r.frame.columns().iter().map(|c| c.rechunk()).collect()
 }
 
-fn csv_field(out: &mut Vec<u8>, text: &str) {
+/// Writes one CSV field, quoted when it must be.
+pub(super) fn csv_field(out: &mut Vec<u8>, text: &str) {
     if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
         out.push(b'"');
         out.extend_from_slice(text.replace('"', "\"\"").as_bytes());

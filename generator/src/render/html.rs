@@ -103,7 +103,8 @@ fn render_job(site: &Site, tera: &tera::Tera, job: &PageJob) -> Result<OutputFil
     Ok(OutputFile::new(Urls::output_file(&job.paths[&job.lang]), minify(&html)))
 }
 
-fn strings(site: &Site, lang: Lang) -> &BTreeMap<String, String> {
+/// The theme's UI strings in `lang`.
+pub(super) fn strings(site: &Site, lang: Lang) -> &BTreeMap<String, String> {
     static EMPTY: BTreeMap<String, String> = BTreeMap::new();
     site.theme.strings.get(&lang).unwrap_or(&EMPTY)
 }
@@ -145,6 +146,7 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
             "home": urls.link(&urls.home(lang)),
             "datasets": urls.link(&urls.datasets(lang)),
             "agencies": urls.link(&urls.agencies(lang)),
+            "dashboard": urls.link(&urls.dashboard(lang)),
             "css": urls.link(&urls.static_file("style.css")),
             "api": urls.link(&urls.api_datasets()),
             "privacy": if site.policies.is_empty() { String::new() } else { urls.link(&urls.privacy_index(lang)) },
@@ -193,6 +195,14 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             title: t(site, lang, "agencies"),
             description: t(site, lang, "agencies_intro"),
             context: json!({"ministries": ministries(site, lang)}),
+        },
+        PageJob {
+            template: "dashboard.html",
+            lang,
+            paths: every_language(site, |l| urls.dashboard(l)),
+            title: t(site, lang, "dashboard_title"),
+            description: t(site, lang, "dashboard_intro"),
+            context: super::finance::dashboard_context(site, lang),
         },
     ];
     for d in &site.datasets {
@@ -357,7 +367,7 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
         // A ministry's page rolls up its agencies' datasets.
         datasets.extend(site.datasets.iter().filter(|d| site.agency(&d.meta.agency).and_then(|x| x.parent.as_deref()) == Some(a.code.as_str())));
     }
-    json!({
+    let mut context = json!({
         "agency": {
             "code": a.code,
             "name": a.name.get(lang),
@@ -373,7 +383,11 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
         "related": siblings,
         "datasets": datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
         "agencies_url": urls.link(&urls.agencies(lang)),
-    })
+    });
+    if let (Value::Object(base), Value::Object(sections)) = (&mut context, super::finance::agency_sections(site, a, lang)) {
+        base.extend(sections);
+    }
+    context
 }
 
 fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
@@ -402,6 +416,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         fact("multiplier", s.multiplier.map(format::integer).unwrap_or_default());
     }
     fact("contact", text(&m.contact.name));
+    fact("role", m.role.as_ref().map(|r| t(site, lang, &format!("role_{}", r.kind.name().replace('-', "_")))).unwrap_or_default());
     let resources: Vec<Value> = d
         .resources
         .iter()

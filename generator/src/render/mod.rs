@@ -3,7 +3,9 @@
 
 pub mod api;
 pub mod catalog;
+pub mod chart;
 pub mod data;
+pub mod finance;
 pub mod html;
 pub mod markdown;
 pub mod privacy;

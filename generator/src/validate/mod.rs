@@ -4,6 +4,7 @@
 
 mod foreign_keys;
 pub mod personal;
+pub mod role;
 pub mod table;
 
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
@@ -66,6 +67,10 @@ pub fn validate(source: &Source) -> Validated {
     for dataset in &source.datasets {
         check_metadata(dataset, agencies.as_ref(), &mut validated.report);
         check_contact(dataset, &source.config.contact.email, &mut validated.report);
+        role::check_role(dataset, &mut validated.report);
+        if let Some(codes) = &agencies {
+            role::check_role_data(dataset, &validated.tables, codes, &mut validated.report);
+        }
     }
     personal::check_declarations(source, &mut validated.report);
     personal::check_policies(source, agencies.as_ref(), &mut validated.report);
