@@ -284,6 +284,15 @@ fn component_schemas(site: &Site) -> Value {
             "first": url, "prev": nullable(url.clone()), "next": nullable(url.clone()), "last": url, "rows": reference("Records")}},
         "DataPackage": {"type": "object", "required": ["profile", "name", "resources"], "properties": {
             "profile": {"const": "tabular-data-package"}, "name": string, "resources": array_of(json!({"type": "object", "required": ["name", "path", "schema"]}))}},
+        "Table": {"type": "object", "required": ["api_version", "count", "rows"], "properties": {
+            "api_version": {"const": API_VERSION}, "count": integer, "rows": array_of(json!({"type": "object"}))}},
+        "FinanceSummary": {"type": "object", "required": ["api_version", "code", "name", "years", "objects", "programs"], "properties": {
+            "api_version": {"const": API_VERSION}, "code": string, "name": nullable(reference("Text")),
+            "years": array_of(json!({"type": "object"})), "objects": array_of(json!({"type": "object"})), "programs": array_of(json!({"type": "object"}))}},
+        "SharingRegister": {"type": "object", "required": ["count", "exchanges"], "properties": {
+            "count": integer, "exchanges": array_of(json!({"type": "object", "required": ["agency", "with", "direction", "data", "purpose", "legal_basis", "policy"],
+                "properties": {"agency": string, "with": string, "direction": {"enum": ["sends", "receives", "both"]},
+                    "data": reference("Text"), "purpose": reference("Text"), "legal_basis": reference("Text"), "policy": url}}))}},
     })
 }
 
@@ -348,6 +357,39 @@ fn openapi(site: &Site) -> Value {
         add(urls.feed(l), get(&format!("Atom feed of datasets, newest-modified first ({})", l.code()), "application/atom+xml", json!({"type": "string"}), &[]));
     }
     add(urls.robots(), get("robots.txt, pointing at the sitemap", "text/plain", json!({"type": "string"}), &[]));
+    let csv = json!({"type": "string"});
+    // Computed tables (finance, maturity): each as JSON rows and as CSV with the same rows.
+    let table = |path_of: &dyn Fn(&str) -> String, summary: &str, params: &[Value]| {
+        [
+            (path_of("json"), get(summary, "application/json", reference("Table"), params)),
+            (path_of("csv"), get(&format!("{summary} (CSV)"), "text/csv", csv.clone(), params)),
+        ]
+    };
+    if !site.finance.portal.years.is_empty() {
+        for (name, what) in [("years", "Authorities vs expenditures by fiscal year"), ("objects", "Expenditures by standard object"), ("programs", "Expenditures by programme")] {
+            for (path, item) in table(&|ext| urls.api_finance(name, ext), &format!("{what}, for every agency, ministry and the portal"), &[]) {
+                add(path, item);
+            }
+        }
+        let codes: Vec<String> = site.finance.units.keys().map(|c| c.to_ascii_lowercase()).collect();
+        let code = path_parameter("code", "An agency's or ministry's registry code, in lowercase", json!({"type": "string", "enum": codes}));
+        let unit_table = path_parameter("table", "Which finance table", json!({"type": "string", "enum": ["years", "objects", "programs"]}));
+        for (path, item) in table(&|ext| urls.api_finance_unit("{code}", "{table}", ext), "One finance table of one agency or ministry", &[code.clone(), unit_table]) {
+            add(path, item);
+        }
+        add(urls.api_finance_summary("{code}"), get("One agency's or ministry's finance summary (all three tables)", "application/json", reference("FinanceSummary"), &[code]));
+    }
+    if site.maturity.portal.is_some() {
+        for (name, what) in [("scores", "E-service maturity per agency, ministry and the portal"), ("services", "Every e-service's stage scores"), ("next-stage", "The ten services closest to their next stage")] {
+            for (path, item) in table(&|ext| urls.api_maturity(name, ext), what, &[]) {
+                add(path, item);
+            }
+        }
+    }
+    if !site.policies.is_empty() {
+        add(urls.api_privacy_register("json"), get("The personal-data sharing register", "application/json", reference("SharingRegister"), &[]));
+        add(urls.api_privacy_register("csv"), get("The personal-data sharing register (CSV)", "text/csv", csv.clone(), &[]));
+    }
     json!({
         "openapi": "3.1.0",
         "info": {

@@ -103,8 +103,13 @@ except Exception as e:  # the validator raises its own error types
     check("openapi.json is valid OpenAPI 3.1", False, str(e)[:2000])
 
 
-def expansions(template):
-    """Every concrete path of a templated path, from the dataset index."""
+def expansions(template, item=None):
+    """Every concrete path of a templated path: datasets, resources and pages from the dataset
+    index, any other parameter from the values its schema enumerates."""
+    for param in (item or {}).get("get", {}).get("parameters", []):
+        name = "{" + param["name"] + "}"
+        if param["name"] not in ("dataset", "resource", "page") and name in template:
+            return [p for v in param["schema"]["enum"] for p in expansions(template.replace(name, str(v)), item)]
     out = []
     for d in index["datasets"]:
         resources = d["resources"] if "{resource}" in template else [None]
@@ -125,7 +130,7 @@ def expansions(template):
 components = openapi["components"]
 paged_checked = 0
 for template, item in sorted(openapi["paths"].items()):
-    concrete = expansions(template)
+    concrete = expansions(template, item)
     if "{page}" in template:
         paged_checked = len(concrete)
     missing = [p for p in concrete if not os.path.isfile(os.path.join(SITE, p.lstrip("/")))]
