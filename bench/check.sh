@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
 work="${TMPDIR:-/tmp}/sala-bench-$rows"
 python3 bench/gen_finance.py "$work" "$rows"
-cargo build --quiet --bin sala --example plain_read
+cargo build --quiet --bin sala --example plain_read --example scan_share
 target="${CARGO_TARGET_DIR:-target}/debug"
 csv="$work/clean/datasets/finance/lines.csv"
 
@@ -25,18 +25,22 @@ plain=$(best "$target/examples/plain_read" "$csv")
 echo "planted errors are found where they were put:"
 "$target/sala" check --root "$work/errors" --format concise --lang en | sed 's/^/  /' || true
 
+read -r check_s scan_s _ < <("$target/examples/scan_share" "$csv" "$work/lines.schema.json")
+
 python3 -m pip show frictionless >/dev/null 2>&1 || python3 -m pip install --quiet frictionless
 fl_s=$(date +%s.%N)
 frictionless validate --schema "$work/lines.schema.json" "$csv" >/dev/null 2>&1 || true
 fl_e=$(date +%s.%N)
 
-python3 - "$rows" "$sala" "$plain" "$fl_s" "$fl_e" <<'PY'
+python3 - "$rows" "$sala" "$plain" "$fl_s" "$fl_e" "$check_s" "$scan_s" <<'PY'
 import sys
 rows, sala, plain, s, e = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+check_s, scan_s = float(sys.argv[6]), float(sys.argv[7])
 fl = e - s
 print(f"\n{'tool':<34}{'seconds':>10}{'rows/s':>14}")
 for name, t in [("sala check (all rules)", sala), ("plain Polars CSV read", plain), ("frictionless validate", fl)]:
     print(f"{name:<34}{t:>10.2f}{rows / t:>14,.0f}")
 print(f"\nsala check / plain read: {plain / sala:.2f}x   (target >= 0.7x)")
 print(f"sala check / frictionless: {fl / sala:.0f}x   (target >= 50x)")
+print(f"personal-data scan: {scan_s:.3f} s of {check_s:.3f} s checking the file = {100 * scan_s / (check_s - scan_s):.0f}% added   (target < 30%)")
 PY

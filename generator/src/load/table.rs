@@ -72,9 +72,15 @@ impl Traits {
                 break;
             }
         }
-        let personal_candidates = memchr::memchr(b'@', text).is_some() || has_long_digit_run(text);
+        let personal_candidates = has_personal_candidates(text);
         Traits { edge_whitespace, nbsp, thai_digits, thai_misordered, personal_candidates }
     }
+}
+
+/// Whether `text` may hold personal data: an `@`, or a long digit run (see below). When it
+/// cannot, the personal-data scan of its cells is skipped.
+pub fn has_personal_candidates(text: &[u8]) -> bool {
+    memchr::memchr(b'@', text).is_some() || has_long_digit_run(text)
 }
 
 /// Whether `text` has 9+ digits in a row (IDs and phone numbers: single `-` or space between
