@@ -403,7 +403,7 @@ fn data_json(site: &Site) -> Value {
 }
 
 /// Text escaped for XML content and attribute values.
-fn xml(text: &str) -> String {
+pub(super) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

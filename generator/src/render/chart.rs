@@ -36,20 +36,9 @@ const COLOURS: usize = 6;
 /// Characters of a group label that fit on one line at 13 px in 360 units; the table has the rest.
 const LABEL_CHARS: usize = 46;
 
-/// Escapes text for SVG content and attributes.
+/// Escapes text for SVG content and attributes (SVG is XML).
 fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::catalog::xml(text)
 }
 
 fn shorten(label: &str) -> String {

@@ -200,8 +200,7 @@ pub fn data_files(site: &Site) -> Vec<OutputFile> {
     }
     let mut json_bytes = serde_json::to_vec_pretty(&json!({"count": entries.len(), "exchanges": entries})).unwrap_or_default();
     json_bytes.push(b'\n');
-    let mut csv = String::from("agency,with,direction,data_th,data_en,purpose_th,purpose_en,legal_basis_th,legal_basis_en\n");
-    let field = |s: &str| if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
+    let mut csv = b"agency,with,direction,data_th,data_en,purpose_th,purpose_en,legal_basis_th,legal_basis_en\n".to_vec();
     for p in &site.policies {
         let Some(code) = &p.policy.agency else { continue };
         for x in &p.policy.exchanges {
@@ -211,12 +210,17 @@ pub fn data_files(site: &Site) -> Vec<OutputFile> {
                 Direction::Both => "both",
             };
             let cells = [code.as_str(), &x.with, direction, &x.data.th, &x.data.en, &x.purpose.th, &x.purpose.en, &x.legal_basis.th, &x.legal_basis.en];
-            csv.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
-            csv.push('\n');
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 {
+                    csv.push(b',');
+                }
+                super::data::csv_field(&mut csv, cell);
+            }
+            csv.push(b'\n');
         }
     }
     vec![
         OutputFile::new(site.urls.api_privacy_register("json"), json_bytes),
-        OutputFile::new(site.urls.api_privacy_register("csv"), csv.into_bytes()),
+        OutputFile::new(site.urls.api_privacy_register("csv"), csv),
     ]
 }
