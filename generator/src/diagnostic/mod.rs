@@ -82,6 +82,16 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in the order docs/rules.md documents them.
+    pub const ALL: [Code; 28] = [
+        Code::TypeError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
+        Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
+        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::EncodingError, Code::SourceError,
+        Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
+        Code::UnknownAgency, Code::NotPublic, Code::PageError, Code::ExtraWhitespace, Code::ThaiTextOrder,
+        Code::PolicyError, Code::PersonalData, Code::RoleError,
+    ];
+
     /// The kebab-case code as printed.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -362,6 +372,14 @@ mod tests {
         assert!(line.text.starts_with('…') && line.text.ends_with('…'), "{}", line.text);
         let short = SourceLine::new(&["a".into(), "".into(), "x,y".into()], ',', 2);
         assert_eq!((short.text.as_str(), short.start, short.len), ("a,,\"x,y\"", 3, 5));
+    }
+
+    #[test]
+    fn every_code_is_documented_in_docs_rules_md() {
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rules.md")).unwrap();
+        for code in Code::ALL {
+            assert!(docs.contains(&format!("### `{}`", code.as_str())), "docs/rules.md does not document {}", code.as_str());
+        }
     }
 
     #[test]
