@@ -51,14 +51,14 @@ type = "boolean"
 def portal(folder, with_errors):
     os.makedirs(f"{folder}/datasets/finance", exist_ok=True)
     os.makedirs(f"{folder}/datasets/agencies", exist_ok=True)
-    open(f"{folder}/site.toml", "w").write('title = "bench"\nbase_url = "https://bench.example/"\n')
+    open(f"{folder}/site.toml", "w").write('title = "bench"\nbase_url = "https://bench.example/"\n[contact]\nemail = "bench@example.go.th"\n')
     open(f"{folder}/datasets/agencies/dataset.toml", "w").write(
-        'title = { th = "หน่วยงาน", en = "Agencies" }\ndescription = "a"\nagency = "BB"\nlicense = "CC-BY-4.0"\n'
+        'title = { th = "หน่วยงาน", en = "Agencies" }\ndescription = "a"\nagency = "BB"\nlicense = "CC-BY-4.0"\nmodified = 2025-10-01\n'
         '[[resources]]\nname = "agencies"\npath = "agencies.csv"\n[resources.schema]\n'
         '[[resources.schema.fields]]\nname = "code"\ntype = "string"\n')
     open(f"{folder}/datasets/agencies/agencies.csv", "w").write("code\n" + "\n".join(AGENCIES) + "\n")
     open(f"{folder}/datasets/finance/dataset.toml", "w").write(
-        'title = { th = "งบประมาณ", en = "Budget lines" }\ndescription = "b"\nagency = "BB"\nlicense = "CC-BY-4.0"\n'
+        'title = { th = "งบประมาณ", en = "Budget lines" }\ndescription = "b"\nagency = "BB"\nlicense = "CC-BY-4.0"\nmodified = 2025-10-01\n'
         '[[resources]]\nname = "lines"\npath = "lines.csv"\n' + SCHEMA)
     with open(f"{folder}/datasets/finance/lines.csv", "w") as f:
         f.write("line_id,fiscal_year,agency,program,budget_category,amount,disbursed,approved,audited\n")

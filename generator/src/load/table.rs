@@ -86,27 +86,32 @@ pub fn has_personal_candidates(text: &[u8]) -> bool {
 /// Whether `text` has 9+ digits in a row (IDs and phone numbers: single `-` or space between
 /// digits allowed) or two capitals followed by 7 digits (passport numbers).
 fn has_long_digit_run(text: &[u8]) -> bool {
-    let (mut digits, mut capitals_before, mut gap) = (0usize, 0usize, false);
-    let mut capitals = 0usize;
-    for &b in text {
+    // Most bytes of a CSV end a run; the loop keeps one counter and only looks back at the
+    // bytes before a run when the run is long enough to matter.
+    let mut digits = 0usize;
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < text.len() {
+        let b = text[i];
         if b.is_ascii_digit() {
             if digits == 0 {
-                capitals_before = capitals;
+                start = i;
             }
             digits += 1;
-            gap = false;
-            if digits >= 9 || (digits >= 7 && capitals_before >= 2) {
+            if digits >= 9 {
                 return true;
             }
-        } else if (b == b'-' || b == b' ') && digits > 0 && !gap {
-            gap = true;
+        } else if digits > 0 && (b == b'-' || b == b' ') && text.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            // A single separator inside a run.
         } else {
+            if digits == 7 && start >= 2 && text[start - 1].is_ascii_uppercase() && text[start - 2].is_ascii_uppercase() && i - start == 7 {
+                return true;
+            }
             digits = 0;
-            gap = false;
         }
-        capitals = if b.is_ascii_uppercase() { capitals + 1 } else { 0 };
+        i += 1;
     }
-    false
+    digits == 7 && start >= 2 && text[start - 1].is_ascii_uppercase() && text[start - 2].is_ascii_uppercase() && text.len() - start == 7
 }
 
 impl RawTable {
