@@ -275,3 +275,16 @@ type = "string"
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!((diags[0]["code"].as_str(), diags[0]["location"]["row"].as_u64(), diags[0]["value"].as_str()), (Some("foreign-key"), Some(4), Some("2568, a")));
 }
+
+#[test]
+fn the_fix_names_the_likely_slip_letters_for_digits_and_unannounced_separators() {
+    let (_, diags) = diagnostics("2567,AB-002,web,\"12,5OO\",2024-10-01,true,r2\n2567,AB-003,web,\"21,905,000\",2024-10-01,true,r3\n");
+    let help: Vec<&str> = diags.iter().map(|d| d["help"]["en"].as_str().unwrap()).collect();
+    assert_eq!(
+        help,
+        [
+            "the value has the letter O or l where the digit 0 or 1 was probably meant: type the digits",
+            "the value has thousands separators: add groupChar = \",\" to the field, or write the number without commas, e.g. 21905000.50",
+        ]
+    );
+}

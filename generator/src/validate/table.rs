@@ -827,15 +827,31 @@ fn type_name_th(t: FieldType) -> &'static str {
     }
 }
 
-fn type_help(field: &Field) -> Text {
+fn type_help(field: &Field, value: &str) -> Text {
+    let numeric = matches!(field.field_type, FieldType::Integer | FieldType::Year | FieldType::Number);
+    if numeric && value.chars().any(|c| matches!(c, 'O' | 'o' | 'l' | 'I')) && value.chars().any(|c| c.is_ascii_digit()) {
+        return Text::new(
+            "ค่ามีตัวอักษร O หรือ l ที่น่าจะพิมพ์แทนเลข 0 หรือ 1: แก้เป็นตัวเลข",
+            "the value has the letter O or l where the digit 0 or 1 was probably meant: type the digits",
+        );
+    }
+    let grouping = field.group_char.is_none() && value.contains(',');
     match field.field_type {
+        FieldType::Integer | FieldType::Year if grouping => Text::new(
+            "ค่ามีจุลภาคคั่นหลักพัน: เพิ่ม groupChar = \",\" ในฟิลด์ หรือเขียนตัวเลขโดยไม่มีจุลภาค เช่น 21905000",
+            "the value has thousands separators: add groupChar = \",\" to the field, or write the number without commas, e.g. 21905000",
+        ),
         FieldType::Integer | FieldType::Year => Text::new(
-            "เขียนเป็นจำนวนเต็มด้วยตัวเลขอารบิกเท่านั้น เช่น 2567 (ถ้ามีจุลภาคคั่นหลักพัน ให้เพิ่ม groupChar = \",\" ในฟิลด์)",
-            "write a whole number with digits only, e.g. 2567 (if the file has thousands separators, add groupChar = \",\" to the field)",
+            "เขียนเป็นจำนวนเต็มด้วยตัวเลขเท่านั้น เช่น 2567",
+            "write a whole number with digits only, e.g. 2567",
+        ),
+        FieldType::Number if grouping => Text::new(
+            "ค่ามีจุลภาคคั่นหลักพัน: เพิ่ม groupChar = \",\" ในฟิลด์ หรือเขียนตัวเลขโดยไม่มีจุลภาค เช่น 21905000.50",
+            "the value has thousands separators: add groupChar = \",\" to the field, or write the number without commas, e.g. 21905000.50",
         ),
         FieldType::Number => Text::new(
-            "เขียนเป็นตัวเลข ใช้ . เป็นจุดทศนิยม เช่น 1234.50 (ถ้ามีจุลภาคคั่นหลักพัน ให้เพิ่ม groupChar = \",\" ในฟิลด์)",
-            "write a number with '.' as the decimal mark, e.g. 1234.50 (if the file has thousands separators, add groupChar = \",\" to the field)",
+            "เขียนเป็นตัวเลข ใช้ . เป็นจุดทศนิยม เช่น 1234.50",
+            "write a number with '.' as the decimal mark, e.g. 1234.50",
         ),
         FieldType::Boolean => Text::new(
             "เขียน true หรือ false (หรือกำหนด trueValues/falseValues ในฟิลด์)",
@@ -869,7 +885,7 @@ fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>,
                 format!("\"{value}\" ไม่ใช่{}", type_name_th(field.field_type)),
                 format!("\"{value}\" is not a valid {}", field.field_type.name()),
             ),
-            type_help(field),
+            type_help(field, &value),
         ),
         Rule::Required => (
             Code::ConstraintError,
