@@ -113,7 +113,8 @@ impl SiteConfig {
                 self.output_dir
             ));
         }
-        if ["datasets", "content", "themes"].contains(&self.output_dir.trim_end_matches('/')) {
+        let first = out.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+        if ["datasets", "content", "themes", "site.toml", ".git"].contains(&first.as_str()) {
             return bad(format!(
                 "output_dir = {:?} is a source folder: the build would replace it; use another name, e.g. \"public\"",
                 self.output_dir
@@ -123,6 +124,10 @@ impl SiteConfig {
             || self.theme.is_empty()
         {
             return bad(format!("theme = {:?} must be a folder name under themes/", self.theme));
+        }
+        let email = self.contact.email.trim();
+        if !email.is_empty() && !(email.contains('@') && crate::urls::is_safe_link(&format!("mailto:{email}")) && !email.contains(char::is_whitespace)) {
+            return bad(format!("contact.email = {email:?} is not an e-mail address, e.g. \"opendata@example.go.th\""));
         }
         if !self.contact.feedback_url.is_empty() && !crate::urls::is_safe_link(&self.contact.feedback_url) {
             return bad(format!(
@@ -136,7 +141,11 @@ impl SiteConfig {
     /// The languages in publishing order: the default first, then the others as listed.
     pub fn languages_in_order(&self) -> Vec<Lang> {
         let mut langs = vec![self.default_language];
-        langs.extend(self.languages.iter().copied().filter(|l| *l != self.default_language));
+        for l in &self.languages {
+            if !langs.contains(l) {
+                langs.push(*l);
+            }
+        }
         langs
     }
 }

@@ -60,6 +60,12 @@ pub enum Error {
         /// How many error diagnostics there are.
         errors: usize,
     },
+    /// Two outputs would be written to the same file (e.g. a page named like a built-in section).
+    #[error("two parts of the site would both be written to {path}: rename the page or folder that makes it (built-in sections: datasets, agencies, privacy, dashboard, api, static)")]
+    DuplicateOutput {
+        /// The site-relative path.
+        path: String,
+    },
     /// Polars failed on data it had already accepted (a bug or a resource limit).
     #[error("{path}: {message}")]
     Data {
@@ -81,6 +87,7 @@ impl Error {
             Error::PathEscape { .. } => "path-escape",
             Error::Template { .. } => "template-error",
             Error::InvalidData { .. } => "invalid-data",
+            Error::DuplicateOutput { .. } => "duplicate-output",
             Error::Data { .. } => "data-error",
         }
     }

@@ -57,8 +57,8 @@ pub fn parse_page(text: &str, relative: &Path, file: &Path, default_language: La
     let (slug, lang) = slug_and_lang(relative, default_language).ok_or_else(|| {
         error(
             1,
-            "ชื่อไฟล์หน้าต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข หรือ - เท่านั้น (เช่น about.md หรือ about.en.md)".into(),
-            "a page's file name must use lowercase a-z, digits and '-' only (e.g. about.md or about.en.md)".into(),
+            format!("ชื่อไฟล์หน้าต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข หรือ - เท่านั้น (เช่น about.md หรือ about.en.md) และไม่ใช่ชื่อที่ระบบใช้ ({})", RESERVED.join(", ")),
+            format!("a page's file name must use lowercase a-z, digits and '-' only (e.g. about.md or about.en.md), and not a name Sala uses ({})", RESERVED.join(", ")),
             Text::new("เปลี่ยนชื่อไฟล์ เพราะชื่อไฟล์จะเป็นที่อยู่ของหน้าเว็บ", "rename the file: its name becomes the page's web address"),
         )
     })?;
@@ -114,8 +114,14 @@ fn slug_and_lang(relative: &Path, default_language: Lang) -> Option<(String, Lan
         && stem.split('/').all(|part| {
             !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         });
-    ok.then(|| (stem.to_string(), lang))
+    let first = stem.split('/').next().unwrap_or("");
+    // The first part of a page's address must not be a built-in section or a language.
+    let reserved = RESERVED.contains(&first) || Lang::from_code(first).is_some();
+    (ok && !reserved).then(|| (stem.to_string(), lang))
 }
+
+/// Addresses Sala's own pages use; a markdown page may not take them.
+pub const RESERVED: &[&str] = &["datasets", "agencies", "privacy", "dashboard", "api", "static", "search", "404"];
 
 #[cfg(test)]
 mod tests {

@@ -88,11 +88,21 @@ pub fn load(root: &Path) -> Result<(Source, Report)> {
     Ok((Source { root, config, datasets, pages, policies, theme }, report))
 }
 
+/// A folder of the portal, refused when it is a link leading outside it.
+fn inside(root: &Path, dir: PathBuf) -> Result<PathBuf> {
+    match dir.canonicalize() {
+        Ok(real) if real.starts_with(root) => Ok(dir),
+        Ok(_) => Err(Error::PathEscape { path: dir, root: root.to_path_buf() }),
+        Err(e) => Err(Error::io(&dir, e)),
+    }
+}
+
 fn list_dataset_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let dir = root.join("datasets");
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
+    let dir = inside(root, dir)?;
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
@@ -147,6 +157,16 @@ fn load_dataset(root: &Path, id: &str, dir: &Path) -> (Option<DatasetSource>, Re
                 "เพิ่ม dataset.toml ที่อธิบายชุดข้อมูล (ดู docs/formats.md) หรือสร้างด้วย `sala infer ไฟล์.csv`",
                 "add a dataset.toml describing the dataset (see docs/formats.md), or create one with `sala infer file.csv`",
             ),
+        ));
+        return (None, report);
+    }
+    // A dataset.toml that is a link to a file outside the portal is refused like any path.
+    if meta_path.canonicalize().map_or(true, |p| !p.starts_with(root)) {
+        report.push(Diagnostic::error(
+            Code::PathEscape,
+            Location::file(&meta_file),
+            Text::new("dataset.toml ชี้ออกไปนอกโฟลเดอร์ของพอร์ทัล", "dataset.toml points outside the portal folder"),
+            Text::new("ใช้ไฟล์ dataset.toml จริงในโฟลเดอร์ของชุดข้อมูล ไม่ใช่ลิงก์", "keep a real dataset.toml in the dataset's folder, not a link"),
         ));
         return (None, report);
     }
@@ -336,6 +356,7 @@ fn load_pages(root: &Path, config: &SiteConfig, report: &mut Report) -> Result<V
     if !dir.is_dir() {
         return Ok(pages);
     }
+    let dir = inside(root, dir)?;
     for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
         if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
@@ -375,6 +396,7 @@ fn load_policies(root: &Path, report: &mut Report) -> Result<Vec<privacy::Policy
     if !dir.is_dir() {
         return Ok(policies);
     }
+    let dir = inside(root, dir)?;
     for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
         let path = entry.path();

@@ -54,6 +54,9 @@ impl Theme {
         let mut files: BTreeMap<String, Vec<u8>> =
             BUILTIN.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
         let dir = root.join("themes").join(name);
+        if dir.is_dir() && dir.canonicalize().map_or(true, |real| !real.starts_with(root)) {
+            return Err(Error::PathEscape { path: dir, root: root.to_path_buf() });
+        }
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
                 let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
@@ -71,6 +74,13 @@ impl Theme {
             });
         }
         let mut theme = Theme::default();
+        // The built-in strings first, so that a portal's i18n file only overrides keys.
+        for (path, bytes) in BUILTIN.iter().filter(|(p, _)| p.starts_with("i18n/")) {
+            let Some(lang) = path.strip_prefix("i18n/").and_then(|p| p.strip_suffix(".toml")).and_then(Lang::from_code) else { continue };
+            let text = String::from_utf8_lossy(bytes);
+            let table: BTreeMap<String, String> = toml::from_str(&text).map_err(|e| toml_error(*path, &text, &e))?;
+            theme.strings.insert(lang, table);
+        }
         for (path, bytes) in files {
             let display = dir.join(&path);
             if let Some(name) = path.strip_prefix("templates/") {
@@ -83,10 +93,15 @@ impl Theme {
                 theme.static_files.insert(name.to_string(), bytes);
             } else if let Some(code) = path.strip_prefix("i18n/").and_then(|p| p.strip_suffix(".toml")) {
                 let Some(lang) = Lang::from_code(code) else { continue };
-                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let text = String::from_utf8(bytes).map_err(|_| Error::Template {
+                    name: path.clone(),
+                    message: "is not UTF-8 text".into(),
+                })?;
                 let table: BTreeMap<String, String> =
                     toml::from_str(&text).map_err(|e| toml_error(&display, &text, &e))?;
-                theme.strings.insert(lang, table);
+                // A portal's strings override the built-in ones key by key; missing keys keep
+                // the built-in text rather than showing raw keys on pages.
+                theme.strings.entry(lang).or_default().extend(table);
             }
         }
         Ok(theme)
@@ -108,6 +123,19 @@ mod tests {
             .collect();
         for path in on_disk {
             assert!(BUILTIN.iter().any(|(p, _)| *p == path), "themes/default/{path} is not in BUILTIN");
+        }
+    }
+
+    #[test]
+    fn every_required_policy_item_has_a_heading_in_both_languages() {
+        use crate::load::privacy::{NOTICE, PRACTICE, TOPICS};
+        let theme = Theme::load(Path::new("/nonexistent"), "default").unwrap();
+        for (section, items) in [("topics", TOPICS), ("practice", PRACTICE), ("notice", NOTICE)] {
+            for r in items {
+                for lang in Lang::ALL {
+                    assert!(theme.strings[&lang].contains_key(&format!("policy_{section}_{}", r.key)), "{lang}: policy_{section}_{}", r.key);
+                }
+            }
         }
     }
 

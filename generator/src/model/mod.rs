@@ -131,7 +131,6 @@ pub struct Page {
 /// Builds the site; call only when validation found no errors.
 pub fn build(source: Source, validated: Validated) -> Result<Site, crate::error::Error> {
     let Validated { mut tables, .. } = validated;
-    let agencies = agencies(&tables);
     let salt = personal::build_salt();
     let datasets = source
         .datasets
@@ -148,6 +147,13 @@ pub fn build(source: Source, validated: Validated) -> Result<Site, crate::error:
             Ok(Dataset { id: d.id, meta: d.meta, resources })
         })
         .collect::<Result<Vec<_>, crate::error::Error>>()?;
+    // From the registry as published, so that a [personal_data] declaration on it holds here too.
+    let registry = datasets
+        .iter()
+        .find(|d| d.id == AGENCY_REGISTRY.0)
+        .and_then(|d| d.resources.iter().find(|r| r.name == AGENCY_REGISTRY.1))
+        .map(|r| &r.frame);
+    let agencies = agencies(registry);
     let pages = source
         .pages
         .into_iter()
@@ -195,9 +201,8 @@ pub fn members<'a>(agencies: &'a [Agency], a: &'a Agency) -> impl Iterator<Item 
         .map(|x| x.code.as_str())
 }
 
-fn agencies(tables: &BTreeMap<(String, String), DataFrame>) -> Vec<Agency> {
-    let key = (AGENCY_REGISTRY.0.to_string(), AGENCY_REGISTRY.1.to_string());
-    let Some(frame) = tables.get(&key) else { return Vec::new() };
+fn agencies(registry: Option<&DataFrame>) -> Vec<Agency> {
+    let Some(frame) = registry else { return Vec::new() };
     let column = |name: &str| -> Vec<String> {
         match frame.column(name).ok().and_then(|c| c.str().ok().cloned()) {
             Some(ca) => ca.iter().map(|v| v.unwrap_or("").to_string()).collect(),

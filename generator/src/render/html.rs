@@ -298,7 +298,7 @@ fn summary(text: &str, max: usize) -> String {
 fn home_context(site: &Site, lang: Lang) -> Value {
     let mut newest: Vec<&Dataset> = site.datasets.iter().collect();
     newest.sort_by(|a, b| {
-        let key = |d: &Dataset| d.meta.modified.as_ref().and_then(format::toml_date);
+        let key = |d: &Dataset| d.meta.modified.as_ref().or(d.meta.issued.as_ref()).and_then(format::toml_date);
         key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
     });
     let rows: usize = site.datasets.iter().flat_map(|d| &d.resources).map(|r| r.rows()).sum();
@@ -408,7 +408,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
     fact("objective", text(&m.objective));
     fact("geo_coverage", text(&m.geo_coverage));
     fact("data_source", text(&m.data_source));
-    fact("data_language", m.language.iter().map(|c| Lang::from_code(c).map_or(c.clone(), |l| t(site, l, "language_name"))).collect::<Vec<_>>().join(", "));
+    fact("data_language", m.language.iter().map(|c| Lang::from_code(c).map_or(c.clone(), |l| t(site, lang, &format!("language_{}", l.code())))).collect::<Vec<_>>().join(", "));
     if let Some(s) = &m.statistics {
         fact("years_covered", s.years.clone());
         fact("disaggregation", text(&s.disaggregation));

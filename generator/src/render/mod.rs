@@ -43,5 +43,8 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     let catalogs = catalog::render(site, &files);
     files.extend(catalogs);
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
+        return Err(crate::error::Error::DuplicateOutput { path: pair[0].path.clone() });
+    }
     Ok(files)
 }

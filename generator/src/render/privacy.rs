@@ -18,23 +18,15 @@ fn name_of(site: &Site, p: &PolicySource, lang: Lang) -> String {
     }
 }
 
-fn sections(items: &BTreeMap<String, Text>, required: &[Requirement], lang: Lang) -> Vec<Value> {
+fn sections(site: &Site, section: &str, items: &BTreeMap<String, Text>, required: &[Requirement], lang: Lang) -> Vec<Value> {
     required
         .iter()
         .filter_map(|r| {
             let text = items.get(r.key)?;
-            let heading = match lang {
-                Lang::Th => r.th,
-                Lang::En => r.en,
-            };
-            Some(json!({"key": r.key, "heading": capitalise(heading), "html": super::markdown::metadata_to_html(text.get(lang))}))
+            let heading = t(site, lang, &format!("policy_{section}_{}", r.key));
+            Some(json!({"key": r.key, "heading": heading, "html": super::markdown::metadata_to_html(text.get(lang))}))
         })
         .collect()
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn direction_key(d: Direction) -> &'static str {
@@ -134,9 +126,9 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
                     "agency": policy.agency.as_deref().map(|c| agency_link(site, c, lang)),
                     "effective": date_text(&policy.effective, lang),
                     "version": policy.version,
-                    "topics": sections(&policy.topics, TOPICS, lang),
-                    "practice": sections(&policy.practice, PRACTICE, lang),
-                    "notice": sections(&policy.notice, NOTICE, lang),
+                    "topics": sections(site, "topics", &policy.topics, TOPICS, lang),
+                    "practice": sections(site, "practice", &policy.practice, PRACTICE, lang),
+                    "notice": sections(site, "notice", &policy.notice, NOTICE, lang),
                     "exchanges": exchanges,
                 },
                 "index_url": urls.link(&urls.privacy_index(lang)),

@@ -110,11 +110,15 @@ fn check_one(
     let (Some(rows), Some(values)) = (rows, values) else { return Ok(()) };
     let Ok(rows) = rows.u64() else { return Ok(()) };
     let target_name = format!("{target_dataset}/{target_resource} ({})", target_fields.join(", "));
+    let declared = crate::validate::personal::declared_columns(dataset);
+    let personal_key = fields.iter().any(|f| declared.contains(f));
     let listed: Vec<Diagnostic> = rows
         .iter()
         .zip(values.iter())
         .map(|(row, value)| {
-            let value = value.unwrap_or("").to_string();
+            let value = value.unwrap_or("");
+            // Keys may be personal data (a citizen ID referring to a register): never in full.
+            let value = if personal_key { crate::personal::mask_value(value) } else { crate::personal::mask_text(value) };
             Diagnostic::error(
                 Code::ForeignKey,
                 Location {

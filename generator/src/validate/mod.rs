@@ -18,6 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The dataset that holds the agency registry, and its resource.
 pub const AGENCY_REGISTRY: (&str, &str) = ("agencies", "agencies");
 
+/// The longest description (per language) a dataset may have.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
 /// The theme codes a dataset may use.
 pub const THEMES: &[&str] = &[
     "budget", "finance", "e-government", "public-services", "geography", "population",
@@ -64,6 +67,7 @@ pub fn validate(source: &Source) -> Validated {
     }
     foreign_keys::check(source, &validated.tables, &mut validated.report);
     let agencies = agency_codes(source, &validated);
+    check_registry(source, &validated.tables, &mut validated.report);
     for dataset in &source.datasets {
         check_metadata(dataset, agencies.as_ref(), &mut validated.report);
         check_contact(dataset, &source.config.contact.email, &mut validated.report);
@@ -79,6 +83,8 @@ pub fn validate(source: &Source) -> Validated {
         if let Some(v) = &mut d.value {
             *v = crate::personal::mask_text(v);
         }
+        d.message.th = crate::personal::mask_text(&d.message.th);
+        d.message.en = crate::personal::mask_text(&d.message.en);
         if let Some(src) = &mut d.source {
             src.text = crate::personal::mask_text(&src.text);
         }
@@ -115,6 +121,71 @@ fn agency_codes(source: &Source, validated: &Validated) -> Option<BTreeSet<Strin
     Some(codes.iter().flatten().map(str::to_string).collect())
 }
 
+/// The institutional forms an agency may have (`form` in the registry).
+pub const FORMS: &[&str] = &["ministry", "department", "office", "public-organization", "state-enterprise", "independent-agency"];
+
+/// Checks the agency registry's own rows: codes usable in web addresses and unique ignoring
+/// case (they become `/agencies/<code>/`), known institutional forms, parents that exist.
+fn check_registry(source: &Source, tables: &BTreeMap<(String, String), DataFrame>, report: &mut Report) {
+    let (d, r) = AGENCY_REGISTRY;
+    let Some(frame) = tables.get(&(d.to_string(), r.to_string())) else { return };
+    let Some(file) = source.datasets.iter().find(|ds| ds.id == d).and_then(|ds| ds.resources.iter().find(|x| x.meta.name == r)).map(|x| x.file.clone()) else { return };
+    let text = |name: &str| -> Vec<String> {
+        frame.column(name).ok().and_then(|c| c.str().ok().cloned()).map(|c| c.iter().map(|v| v.unwrap_or("").to_string()).collect()).unwrap_or_default()
+    };
+    let (codes, forms, parents) = (text("code"), text("form"), text("parent"));
+    let known: BTreeSet<&str> = codes.iter().map(String::as_str).collect();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let at = |row: usize, column: &str| Location { file: file.clone(), row: Some(row + 2), column_number: None, column: Some(column.to_string()) };
+    for (i, code) in codes.iter().enumerate() {
+        let usable = !code.is_empty() && code.len() <= 32 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !usable {
+            report.push(
+                Diagnostic::error(
+                    Code::MetadataError,
+                    at(i, "code"),
+                    Text::new("รหัสหน่วยงานต้องเป็นอักษรอังกฤษ ตัวเลข หรือ - เท่านั้น", "an agency code may hold only English letters, digits and '-'"),
+                    Text::new("แก้รหัส เพราะรหัสจะเป็นที่อยู่เว็บของหน้าหน่วยงาน", "correct the code: it becomes the agency page's web address"),
+                )
+                .with_value(code.clone()),
+            );
+        }
+        if let Some(first) = seen.insert(code.to_ascii_lowercase(), i) {
+            report.push(
+                Diagnostic::error(
+                    Code::UniqueError,
+                    at(i, "code"),
+                    Text::new(format!("รหัส \"{code}\" ซ้ำกับแถว {} (ไม่แยกตัวพิมพ์เล็กใหญ่)", first + 2), format!("the code \"{code}\" repeats row {} (ignoring capitals)", first + 2)),
+                    Text::new("ให้ทุกหน่วยงานมีรหัสต่างกัน", "give every agency a different code"),
+                )
+                .with_value(code.clone()),
+            );
+        }
+        if let Some(form) = forms.get(i).filter(|f| !FORMS.contains(&f.as_str())) {
+            report.push(
+                Diagnostic::error(
+                    Code::ConstraintError,
+                    at(i, "form"),
+                    Text::new(format!("ไม่รู้จักรูปแบบองค์กร \"{form}\""), format!("unknown institutional form \"{form}\"")),
+                    Text::new(format!("ใช้ค่าใดค่าหนึ่ง: {}", FORMS.join(", ")), format!("use one of: {}", FORMS.join(", "))),
+                )
+                .with_value(form.clone()),
+            );
+        }
+        if let Some(parent) = parents.get(i).filter(|p| !p.is_empty() && !known.contains(p.as_str())) {
+            report.push(
+                Diagnostic::error(
+                    Code::ForeignKey,
+                    at(i, "parent"),
+                    Text::new(format!("ไม่มีหน่วยงานต้นสังกัด \"{parent}\" ในทะเบียน"), format!("the parent \"{parent}\" is not in the registry")),
+                    Text::new("ใช้รหัสกระทรวงที่มีในทะเบียน หรือเว้นว่างถ้าเป็นกระทรวง", "use a ministry code from the registry, or leave it empty for a ministry"),
+                )
+                .with_value(parent.clone()),
+            );
+        }
+    }
+}
+
 fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, report: &mut Report) {
     let file = &dataset.meta_file;
     let meta = &dataset.meta;
@@ -131,6 +202,15 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
                 ),
             ));
         }
+    }
+    // Descriptions are rendered as markdown, whose parser has slow inputs: keep them bounded.
+    if [&meta.description, &meta.objective, &meta.data_source].iter().any(|t| t.iter().any(|s| s.len() > MAX_TEXT_BYTES)) {
+        report.push(Diagnostic::error(
+            Code::MetadataError,
+            at(),
+            Text::new(format!("ข้อความอธิบายยาวเกิน {} KB", MAX_TEXT_BYTES / 1024), format!("a description is longer than {} KB", MAX_TEXT_BYTES / 1024)),
+            Text::new("ย่อคำอธิบาย และย้ายรายละเอียดไปไว้ในหน้าเนื้อหา (content/)", "shorten it, and move the details to a content page (content/)"),
+        ));
     }
     if meta.description.is_empty() {
         report.push(Diagnostic::warning(
@@ -196,7 +276,7 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
     for theme in &meta.themes {
         if !THEMES.contains(&theme.as_str()) {
             report.push(
-                Diagnostic::warning(
+                Diagnostic::error(
                     Code::MetadataError,
                     at(),
                     Text::new(format!("ไม่รู้จักหมวดหมู่ \"{theme}\""), format!("unknown theme \"{theme}\"")),

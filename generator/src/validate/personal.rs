@@ -138,6 +138,14 @@ pub fn check_policies(source: &Source, agencies: Option<&BTreeSet<String>>, repo
     let mut covered = BTreeSet::new();
     for p in &source.policies {
         let policy: &Policy = &p.policy;
+        if [&policy.topics, &policy.practice, &policy.notice].iter().flat_map(|m| m.values()).any(|t| t.iter().any(|s| s.len() > crate::validate::MAX_TEXT_BYTES)) {
+            report.push(Diagnostic::error(
+                Code::PolicyError,
+                Location::file(&p.file),
+                Text::new("มีหัวข้อที่ยาวเกิน 64 KB", "an item is longer than 64 KB"),
+                Text::new("ย่อข้อความ หรือแบ่งรายละเอียดไปไว้ในหน้าเนื้อหา", "shorten it, or move the details to a content page"),
+            ));
+        }
         for (section, items, required) in [("topics", &policy.topics, TOPICS), ("practice", &policy.practice, PRACTICE), ("notice", &policy.notice, NOTICE)] {
             for req in required {
                 let text = items.get(req.key);

@@ -130,7 +130,8 @@ fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) -> bool 
             );
         }
         if let Some(p) = &f.constraints.pattern {
-            if let Err(e) = regex::Regex::new(p) {
+            // Checked as it will run: anchored around the author's pattern.
+            if let Err(e) = regex::Regex::new(&format!("^(?:{p})$")) {
                 error(
                     format!("pattern ของฟิลด์ \"{}\" ไม่ใช่ regular expression ที่ถูกต้อง: {e}", f.name),
                     format!("the pattern of field \"{}\" is not a valid regular expression: {e}", f.name),

@@ -1,0 +1,80 @@
+//! Regressions found in review, one test each.
+
+mod common;
+
+use common::{Fixture, text};
+
+const ONE_FIELD: &str = "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n";
+
+fn concise(f: &Fixture) -> String {
+    String::from_utf8_lossy(&f.sala(&["check", "--format", "concise", "--lang", "en"]).stdout).into_owned()
+}
+
+/// see: a page named like a built-in section silently replaced that section's page.
+#[test]
+fn a_page_may_not_take_a_built_in_address() {
+    let f = Fixture::new();
+    f.write("content/datasets.md", "+++\ntitle = \"x\"\n+++\n");
+    f.write("content/en/about.md", "+++\ntitle = \"x\"\n+++\n");
+    let out = concise(&f);
+    assert!(out.contains("content/datasets.md:1:1: error[page-error]"), "{out}");
+    assert!(out.contains("content/en/about.md:1:1: error[page-error]"), "{out}");
+}
+
+/// see: registry codes went into web addresses unchecked.
+#[test]
+fn registry_codes_must_be_web_safe_and_unique_ignoring_case() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/agencies/agencies.csv",
+        format!("{}Test,กรม,Dept,MIN,department,https://x.go.th\nA B,กรม,Dept,MIN,department,https://x.go.th\n", common::AGENCIES_CSV),
+    );
+    let out = concise(&f);
+    assert!(out.contains("datasets/agencies/agencies.csv:4: error[unique-error] the code \"Test\" repeats row 3 (ignoring capitals)"), "{out}");
+    assert!(out.contains("datasets/agencies/agencies.csv:5: error[metadata-error] an agency code may hold only English letters, digits and '-'"), "{out}");
+}
+
+/// see: an unknown theme printed the raw key `theme_…` on pages.
+#[test]
+fn an_unknown_theme_is_an_error() {
+    let f = Fixture::new();
+    f.dataset("d", ONE_FIELD, "id\n1\n");
+    let toml = std::fs::read_to_string(f.root().join("datasets/d/dataset.toml")).unwrap();
+    f.write("datasets/d/dataset.toml", toml.replace("license = ", "themes = [\"budgte\"]\nlicense = "));
+    assert!(concise(&f).contains("datasets/d/dataset.toml: error[metadata-error] unknown theme \"budgte\""));
+}
+
+/// see: a dataset.toml linked from outside the portal was read.
+#[cfg(unix)]
+#[test]
+fn a_linked_dataset_toml_outside_the_portal_is_refused() {
+    let f = Fixture::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("dataset.toml"), "title = \"x\"\n").unwrap();
+    std::fs::create_dir_all(f.root().join("datasets/d")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("dataset.toml"), f.root().join("datasets/d/dataset.toml")).unwrap();
+    assert!(concise(&f).contains("datasets/d/dataset.toml: error[path-escape] dataset.toml points outside the portal folder"));
+}
+
+/// see: a portal's i18n file replaced the whole built-in table, leaving raw keys on pages.
+#[test]
+fn a_portal_overrides_single_strings_and_keeps_the_others() {
+    let f = Fixture::new();
+    f.write("site.toml", "title = \"t\"\nbase_url = \"https://data.example.go.th/\"\ntheme = \"mine\"\n[contact]\nemail = \"a@example.go.th\"\n");
+    f.write("themes/mine/i18n/en.toml", "datasets = \"Open datasets\"\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let home = std::fs::read_to_string(f.root().join("public/en/index.html")).unwrap();
+    assert!(home.contains(">Open datasets<"), "the override is used");
+    assert!(home.contains(">Agencies<"), "the other strings stay");
+}
+
+/// see: contact.email went into mailto: links unchecked.
+#[test]
+fn a_contact_email_must_be_an_email_address() {
+    let f = Fixture::new();
+    f.write("site.toml", "title = \"t\"\nbase_url = \"https://data.example.go.th/\"\n[contact]\nemail = \"not an address\"\n");
+    let out = f.sala(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("contact.email = \"not an address\" is not an e-mail address"), "{}", text(&out));
+}
