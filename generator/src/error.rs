@@ -60,6 +60,18 @@ pub enum Error {
         /// How many error diagnostics there are.
         errors: usize,
     },
+    /// `sala init` or `sala infer` would overwrite a file.
+    #[error("{path} already exists: Sala never overwrites it; choose another folder or dataset id, or move the file away first")]
+    AlreadyExists {
+        /// The file that exists.
+        path: PathBuf,
+    },
+    /// A command-line argument cannot be used.
+    #[error("{message}")]
+    Usage {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// Polars failed on data it had already accepted (a bug or a resource limit).
     #[error("{path}: {message}")]
     Data {
@@ -82,6 +94,8 @@ impl Error {
             Error::Template { .. } => "template-error",
             Error::InvalidData { .. } => "invalid-data",
             Error::Data { .. } => "data-error",
+            Error::AlreadyExists { .. } => "already-exists",
+            Error::Usage { .. } => "usage-error",
         }
     }
 

@@ -7,6 +7,8 @@
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod infer;
+pub mod init;
 pub mod lang;
 pub mod load;
 pub mod model;

@@ -159,6 +159,15 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
         }
     }
     match agencies {
+        _ if meta.agency.trim().is_empty() && dataset.id != AGENCY_REGISTRY.0 => report.push(Diagnostic::error(
+            Code::UnknownAgency,
+            at(),
+            Text::new("ไม่ได้ระบุรหัสหน่วยงาน (agency)", "no agency code is given (agency)"),
+            Text::new(
+                "ใส่รหัสหน่วยงานของท่านจากคอลัมน์ code ใน datasets/agencies/agencies.csv เช่น agency = \"BB\"",
+                "give your agency's code from the code column of datasets/agencies/agencies.csv, e.g. agency = \"BB\"",
+            ),
+        )),
         Some(codes) if codes.contains(&meta.agency) => {}
         Some(_) => report.push(
             Diagnostic::error(
