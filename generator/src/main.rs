@@ -43,6 +43,18 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// Builds the portal, serves it at http://127.0.0.1:PORT/, and rebuilds and reloads open pages whenever a file changes.
+    Serve {
+        /// The portal folder (the one holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The language of messages (default: the site's default language).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Creates a new portal in DIR: site.toml, the default theme, an About page, an agency registry with one example agency, a README and a CI workflow.
     Init {
         /// The folder to create the portal in (created when missing).
@@ -125,11 +137,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", diagnostic::render(&checked.report, format.into(), lang, color));
             Ok(if checked.report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Serve { root, port, lang } => {
+            sala::serve::serve(&root, port, lang.map(Lang::from), |url| {
+                println!("Serving / เปิดให้ดูที่ {url} (Ctrl+C to stop / กด Ctrl+C เพื่อหยุด)");
+            })
+            .map_err(anyhow::Error::new)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Init { dir, title_th, title_en, base_url } => init(&dir, title_th, title_en, base_url),
         Command::Infer { file, dataset, root } => infer(&root, &file, dataset.as_deref()),
         Command::Build { root, output, lang } => {
-            let built = sala::build(&root, output.as_deref()).map_err(anyhow::Error::new)?;
+            // Bars only on a terminal: CI logs get the closing summary alone.
+            let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["datasets", "rows", "files"]);
+            let hooks = sala::session::Hooks { cache: None, progress: Some(&progress) };
+            let built = sala::build_with(&root, output.as_deref(), hooks);
+            progress.clear();
+            let built = built.map_err(anyhow::Error::new)?;
             let lang = lang.map_or(built.default_language, Lang::from);
+            let warnings = built.report.diagnostics.len();
             let Some(p) = built.published else {
                 eprint!("{}", diagnostic::render(&built.report, Format::Human, lang, color));
                 let e = sala::error::Error::InvalidData { errors: built.report.error_count() };
@@ -142,12 +167,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let output = p.output.canonicalize().with_context(|| format!("{}", p.output.display()))?;
             let summary = match lang {
                 Lang::Th => format!(
-                    "สร้างเว็บไซต์แล้ว: ชุดข้อมูล {} ชุด, {} แถว, {} หน้า, {} ไฟล์ ({:.1} MB) ใน {:.1} วินาที → {}",
-                    p.datasets, p.rows, p.pages, p.files, p.bytes as f64 / 1e6, p.seconds, output.display()
+                    "สร้างเว็บไซต์แล้ว: ชุดข้อมูล {} ชุด, {} แถว, {} หน้า, {} ไฟล์ ({:.1} MB) ใน {:.1} วินาที, คำเตือน {} รายการ → {}",
+                    p.datasets, p.rows, p.pages, p.files, p.bytes as f64 / 1e6, p.seconds, warnings, output.display()
                 ),
                 Lang::En => format!(
-                    "Built the site: {} datasets, {} rows, {} pages, {} files ({:.1} MB) in {:.1} s → {}",
-                    p.datasets, p.rows, p.pages, p.files, p.bytes as f64 / 1e6, p.seconds, output.display()
+                    "Built the site: {} datasets, {} rows, {} pages, {} files ({:.1} MB) in {:.1} s, {} warnings → {}",
+                    p.datasets, p.rows, p.pages, p.files, p.bytes as f64 / 1e6, p.seconds, warnings, output.display()
                 ),
             };
             println!("{summary}");
