@@ -147,3 +147,26 @@ fn paths_outside_the_site_are_refused_in_every_spelling() {
     assert_eq!(served.get("/en/").0, 200);
     assert_eq!(served.get("/no/such/page/").0, 404);
 }
+
+#[test]
+fn the_readme_set_up_command_serves_the_demo() {
+    // `cargo run -- serve` in the repository: the demo portal, home pages in both languages.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sala"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&repo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_else(|| panic!("{line}")).to_string();
+    let served = Served { child, addr };
+    let (code, home) = served.get("/");
+    assert_eq!(code, 200);
+    assert!(home.contains("ศูนย์ข้อมูลเปิดภาครัฐ (ตัวอย่าง)"));
+    let (code, home) = served.get("/en/");
+    assert_eq!(code, 200);
+    assert!(home.contains("Open Government Data Portal (demo)"));
+}

@@ -321,3 +321,30 @@ fn the_demo_and_new_portals_ship_the_pull_request_workflow() {
     let (_tmp, root) = new_portal();
     assert_eq!(std::fs::read_to_string(root.join(".github/workflows/sala.yml")).unwrap(), workflow);
 }
+
+#[test]
+fn the_build_summary_counts_everything_and_ci_logs_have_no_progress_bars() {
+    let f = Fixture::new();
+    f.dataset("d", SIMPLE, "id\n1\n2\n3\n");
+    let out = f.sala(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0));
+    // stderr is a pipe here, as in CI: no bars, no escape codes.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let public = f.root().join("public");
+    let files = common::files_under(&public);
+    let pages = files.iter().filter(|p| p.ends_with(".html")).count();
+    let bytes: u64 = files.iter().map(|p| std::fs::metadata(public.join(p)).unwrap().len()).sum();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let expected_start = format!(
+        "Built the site: 2 datasets, 5 rows, {pages} pages, {} files ({:.1} MB) in ",
+        files.len(),
+        bytes as f64 / 1e6
+    );
+    assert!(stdout.starts_with(&expected_start), "{stdout}\nexpected {expected_start}");
+    assert!(stdout.contains(" s, 0 warnings → "), "{stdout}");
+
+    // A warning is counted.
+    f.dataset("e", SIMPLE, "id\n 4\n");
+    let out = f.sala(&["build", "--lang", "en"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(" s, 1 warnings → "), "{}", text(&out));
+}
