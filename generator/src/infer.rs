@@ -37,7 +37,14 @@ pub struct Inferred {
     pub delimiter: Option<char>,
     /// How many data rows the file has.
     pub rows: usize,
+    /// The cell values that mean "no value" (the empty string, and markers such as `-` found in
+    /// the file).
+    pub missing_values: Vec<String>,
 }
+
+/// Markers spreadsheets and agency systems write for "no value"; when one is found, it is
+/// declared in `missingValues` so that a numeric column with a few `-` stays numeric.
+const MISSING_MARKERS: &[&str] = &["-", "–", "—", "N/A", "n/a", "NA", "null", "NULL", "ไม่มีข้อมูล"];
 
 /// What `sala infer` wrote.
 #[derive(Debug, Clone)]
@@ -68,14 +75,27 @@ pub fn id_from_name(name: &str) -> String {
 /// Infers the schema of the CSV file at `path`.
 pub fn infer_file(path: &Path) -> Result<Inferred> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let (raw, _warnings) = read_csv(bytes, None, None, &[String::new()], path).map_err(|d| Error::Usage {
-        message: format!("{}: {} ({})", path.display(), d.message.en, d.help.en),
-    })?;
-    infer_table(&raw, path)
+    let read = |missing: &[String]| {
+        read_csv(bytes.clone(), None, None, missing, path).map(|(raw, _)| raw).map_err(|d| Error::Usage {
+            message: format!("{}: {}; {} / {}; {}", path.display(), d.message.en, d.help.en, d.message.th, d.help.th),
+        })
+    };
+    let mut missing = vec![String::new()];
+    let raw = read(&missing)?;
+    for marker in MISSING_MARKERS {
+        let found = raw.frame.columns().iter().any(|c| c.str().is_ok_and(|s| s.iter().any(|v| v.map(str::trim) == Some(*marker))));
+        if found {
+            missing.push(marker.to_string());
+        }
+    }
+    if missing.len() == 1 {
+        return infer_table(&raw, path, missing);
+    }
+    infer_table(&read(&missing)?, path, missing)
 }
 
 /// Infers the schema of a table already read.
-pub fn infer_table(raw: &RawTable, path: &Path) -> Result<Inferred> {
+pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> Result<Inferred> {
     let mut fields = Vec::new();
     for (i, name) in raw.header.iter().enumerate() {
         let column = raw.frame.select([RawTable::column_name(i)]).map_err(|e| data_error(path, &e))?;
@@ -98,6 +118,7 @@ pub fn infer_table(raw: &RawTable, path: &Path) -> Result<Inferred> {
         encoding: (raw.encoding != "UTF-8").then_some(raw.encoding),
         delimiter: (raw.delimiter != b',').then_some(raw.delimiter as char),
         rows: raw.rows(),
+        missing_values,
     })
 }
 
@@ -347,6 +368,10 @@ pub fn dataset_toml(inferred: &Inferred, source_name: &str, resource: &str, file
         t.push_str(&format!("dialect = {{ delimiter = {} }}\n", q(&d.to_string())));
     }
     t.push_str("\n[resources.schema]\n");
+    if inferred.missing_values.len() > 1 {
+        let list: Vec<String> = inferred.missing_values.iter().map(|m| q(m)).collect();
+        t.push_str(&format!("missingValues = [{}]   # cells that mean \"no value\"\n", list.join(", ")));
+    }
     if let Some(pk) = &inferred.primary_key {
         t.push_str(&format!("primaryKey = [{}]   # suggested: every value is present and different\n", q(pk)));
     }
@@ -424,4 +449,31 @@ pub fn infer(root: &Path, csv: &Path, id: Option<&str>) -> Result<Written> {
     let text = dataset_toml(&inferred, &file_name, &resource, &file_name);
     std::fs::write(&meta_file, text).map_err(|e| Error::io(&meta_file, e))?;
     Ok(Written { id, meta_file, csv: target, inferred })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_ids_need_the_right_check_digit_and_first_digit() {
+        assert!(is_thai_national_id("1101700203450"));
+        assert!(is_thai_national_id("1-1017-00203-45-0"));
+        assert!(!is_thai_national_id("1101700203451"));
+        assert!(!is_thai_national_id("0101700203450"));
+        assert!(!is_thai_national_id("110170020345"));
+    }
+
+    #[test]
+    fn ids_from_file_names_are_url_safe() {
+        assert_eq!(id_from_name("Budget 2568 (final)"), "budget-2568-final");
+        assert_eq!(id_from_name("งบประมาณ"), "");
+    }
+
+    #[test]
+    fn the_first_four_digit_run_is_the_year() {
+        assert_eq!(first_year("31/01/2568"), Some(2568));
+        assert_eq!(first_year("2567-10-01T08:00:00"), Some(2567));
+        assert_eq!(first_year("123456"), None);
+    }
 }

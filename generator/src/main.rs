@@ -219,7 +219,8 @@ fn init(dir: &std::path::Path, th: Option<String>, en: Option<String>, url: Opti
 fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>) -> anyhow::Result<ExitCode> {
     let w = sala::infer::infer(root, file, dataset).map_err(anyhow::Error::new)?;
     let meta = w.meta_file.strip_prefix(root).unwrap_or(&w.meta_file);
-    println!("{} rows, {} columns → {}", w.inferred.rows, w.inferred.fields.len(), meta.display());
+    let (rows, columns) = (w.inferred.rows, w.inferred.fields.len());
+    println!("{rows} rows, {columns} columns → {} ({rows} แถว {columns} คอลัมน์)", meta.display());
     for f in &w.inferred.fields {
         let field = &f.field;
         let mut kind = field.field_type.name().to_string();
@@ -242,7 +243,11 @@ fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>) 
         println!("  {:<24} {:<28} {}", field.name, kind, notes.join(", "));
     }
     for f in w.inferred.fields.iter().filter(|f| f.personal.is_some()) {
-        eprintln!("warning: column {} may hold personal data: {}", f.field.name, f.personal.unwrap_or_default());
+        eprintln!(
+            "warning: column {} may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): {}",
+            f.field.name,
+            f.personal.unwrap_or_default()
+        );
     }
     println!("Next: fill in every line marked TODO in {}, then run `sala check`.", meta.display());
     println!("ขั้นต่อไป: กรอกทุกบรรทัดที่มี TODO ใน {} แล้วรัน `sala check`", meta.display());

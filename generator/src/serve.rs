@@ -265,3 +265,29 @@ fn inject_reload(body: Vec<u8>) -> Vec<u8> {
     out.extend_from_slice(&body[at..]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_inside_the_output_resolve() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        std::fs::create_dir_all(out.join("en")).unwrap();
+        std::fs::write(out.join("en/index.html"), "en").unwrap();
+        std::fs::write(dir.path().join("secret"), "s").unwrap();
+        let canonical = out.canonicalize().unwrap();
+        assert_eq!(resolve(&out, "/en/"), Some(canonical.join("en/index.html")));
+        assert_eq!(resolve(&out, "/en/index.html?x=1"), Some(canonical.join("en/index.html")));
+        for bad in ["/../secret", "/%2e%2e/secret", "/en/%2E%2E/%2E%2E/secret", "/..%5Csecret", "/%ff", "/%2", "/en/%00"] {
+            assert_eq!(resolve(&out, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_reload_script_goes_before_the_closing_body_tag() {
+        let page = inject_reload(b"<html><body>x</BODY></html>".to_vec());
+        assert_eq!(String::from_utf8(page).unwrap(), "<html><body>x<script src=\"/__sala/reload.js\"></script></BODY></html>");
+    }
+}

@@ -90,7 +90,7 @@ fn init_infer_fill_in_check_and_build_publish_a_new_dataset() {
     std::fs::copy(fixture("projects.csv"), root.join("projects.csv")).unwrap();
     let out = sala_in(&root, &["infer", "projects.csv", "--dataset", "road-projects"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("4 rows, 11 columns → datasets/road-projects/dataset.toml\n"), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("4 rows, 11 columns → datasets/road-projects/dataset.toml (4 แถว 11 คอลัมน์)\n"), "{}", text(&out));
     assert!(root.join("datasets/road-projects/projects.csv").is_file());
 
     // Right after infer, check points only at what the person must fill in.
@@ -182,9 +182,9 @@ fn infer_flags_personal_data_and_check_then_blocks_publishing() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "warning: column ref may hold personal data: Thai national id numbers / เลขประจำตัวประชาชน\n\
-         warning: column first_name may hold personal data: a person's name / ชื่อบุคคล\n\
-         warning: column mobile may hold personal data: a phone number / หมายเลขโทรศัพท์\n"
+        "warning: column ref may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): Thai national id numbers / เลขประจำตัวประชาชน\n\
+         warning: column first_name may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): a person's name / ชื่อบุคคล\n\
+         warning: column mobile may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): a phone number / หมายเลขโทรศัพท์\n"
     );
     let toml_text = std::fs::read_to_string(f.root().join("datasets/residents/dataset.toml")).unwrap();
     assert!(toml_text.contains("data_category = \"personal\"\n"), "{toml_text}");
@@ -347,4 +347,19 @@ fn the_build_summary_counts_everything_and_ci_logs_have_no_progress_bars() {
     f.dataset("e", SIMPLE, "id\n 4\n");
     let out = f.sala(&["build", "--lang", "en"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains(" s, 1 warnings → "), "{}", text(&out));
+}
+
+#[test]
+fn infer_declares_dash_as_a_missing_value_so_the_column_stays_numeric() {
+    let f = Fixture::new();
+    let csv = f.write("counts.csv", "district,count,share\nA,12,0.5\nB,-,-\nC,7,N/A\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/counts/dataset.toml")).unwrap();
+    assert!(toml_text.contains("missingValues = [\"\", \"-\", \"N/A\"]"), "{toml_text}");
+    let fields: Vec<String> = inferred_fields(&toml_text).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, ["district:string", "count:integer", "share:number"]);
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(summary(&json).iter().all(|d| d.2 == "datasets/counts/dataset.toml"), "{json}");
 }
