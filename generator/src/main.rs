@@ -132,7 +132,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
         Command::Check { root, format, lang } => {
-            let checked = sala::check(&root).map_err(anyhow::Error::new)?;
+            let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["ชุดข้อมูล datasets", "แถว rows", "ไฟล์ files"]);
+            let checked = sala::check_with(&root, sala::session::Hooks { cache: None, progress: Some(&progress) });
+            progress.clear();
+            let checked = checked.map_err(anyhow::Error::new)?;
             let lang = lang.map_or(checked.default_language, Lang::from);
             print!("{}", diagnostic::render(&checked.report, format.into(), lang, color));
             Ok(if checked.report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -148,7 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Infer { file, dataset, root } => infer(&root, &file, dataset.as_deref()),
         Command::Build { root, output, lang } => {
             // Bars only on a terminal: CI logs get the closing summary alone.
-            let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["datasets", "rows", "files"]);
+            let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["ชุดข้อมูล datasets", "แถว rows", "ไฟล์ files"]);
             let hooks = sala::session::Hooks { cache: None, progress: Some(&progress) };
             let built = sala::build_with(&root, output.as_deref(), hooks);
             progress.clear();

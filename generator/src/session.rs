@@ -114,7 +114,7 @@ impl Progress {
     pub fn new(visible: bool, labels: [&'static str; 3]) -> Progress {
         let target = if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let bars = MultiProgress::with_draw_target(target);
-        let style = ProgressStyle::with_template("{prefix:>12} {bar:30} {human_pos}/{human_len}")
+        let style = ProgressStyle::with_template("{prefix:>20} {bar:30} {human_pos}/{human_len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar());
         let bar = |label: &'static str| bars.add(ProgressBar::new(0).with_style(style.clone()).with_prefix(label));
         let [a, b, c] = labels;
