@@ -159,10 +159,8 @@ fn ascii_digits(s: &str) -> String {
 
 /// The first run of four digits read as a year, if any.
 fn first_year(s: &str) -> Option<i64> {
-    let bytes = s.as_bytes();
-    (0..bytes.len().saturating_sub(3))
-        .find(|&i| bytes[i..i + 4].iter().all(u8::is_ascii_digit) && (i + 4 == bytes.len() || !bytes[i + 4].is_ascii_digit()) && (i == 0 || !bytes[i - 1].is_ascii_digit()))
-        .and_then(|i| s[i..i + 4].parse().ok())
+    // Runs of ASCII digits; the first one exactly four long is the year.
+    s.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 4).and_then(|run| run.parse().ok())
 }
 
 /// Whether the validator accepts every value of the one-column table `raw` as `field`
@@ -257,8 +255,9 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
         candidates.push(Field { format: Some("uri".into()), ..field(name, FieldType::String) });
     }
     // Only types whose shape the values have are tried, so a text column costs no parsing.
+    let numeric = |v: &str| v.bytes().any(|b| b.is_ascii_digit()) && !v.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E');
     let plausible = |f: &Field| match f.field_type {
-        FieldType::Integer | FieldType::Number | FieldType::Year => values.iter().all(|v| v.bytes().any(|b| b.is_ascii_digit()) && !v.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')),
+        FieldType::Integer | FieldType::Number | FieldType::Year => values.iter().all(|v| numeric(v)),
         FieldType::Date | FieldType::Datetime => values.iter().all(|v| first_year(v).is_some()),
         _ => true,
     };
