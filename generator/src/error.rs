@@ -66,6 +66,18 @@ pub enum Error {
         /// The site-relative path.
         path: String,
     },
+    /// `sala init` or `sala infer` would overwrite a file.
+    #[error("{path} already exists: Sala never overwrites it; choose another folder or dataset id, or move the file away first")]
+    AlreadyExists {
+        /// The file that exists.
+        path: PathBuf,
+    },
+    /// A command-line argument cannot be used.
+    #[error("{message}")]
+    Usage {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// Polars failed on data it had already accepted (a bug or a resource limit).
     #[error("{path}: {message}")]
     Data {
@@ -89,6 +101,8 @@ impl Error {
             Error::InvalidData { .. } => "invalid-data",
             Error::DuplicateOutput { .. } => "duplicate-output",
             Error::Data { .. } => "data-error",
+            Error::AlreadyExists { .. } => "already-exists",
+            Error::Usage { .. } => "usage-error",
         }
     }
 

@@ -7,11 +7,15 @@
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod infer;
+pub mod init;
 pub mod lang;
 pub mod load;
 pub mod model;
 pub mod personal;
 pub mod render;
+pub mod serve;
+pub mod session;
 pub mod urls;
 pub mod validate;
 pub mod write;
@@ -36,11 +40,16 @@ pub struct Checked {
 
 /// Loads and validates the portal at `root` without writing anything.
 pub fn check(root: &Path) -> Result<Checked> {
+    check_with(root, session::Hooks::default())
+}
+
+/// [`check`] with a cache and progress bars.
+pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     let t0 = Instant::now();
-    let (source, mut report) = load::load(root)?;
+    let (source, mut report) = load::load_with(root, hooks)?;
     if std::env::var_os("SALA_TIMING").is_some() { eprintln!("load {:?}", t0.elapsed()); }
     let t1 = Instant::now();
-    let validated = validate::validate(&source);
+    let validated = validate::validate_with(&source, hooks);
     if std::env::var_os("SALA_TIMING").is_some() { eprintln!("validate {:?}", t1.elapsed()); }
     report.merge(validated.report);
     report.sort();
@@ -90,9 +99,14 @@ pub struct Built {
 /// Builds the portal at `root` into `output` (default: the site's `output_dir`). The output
 /// folder is replaced only when the whole build succeeded.
 pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
+    build_with(root, output, session::Hooks::default())
+}
+
+/// [`build`] with a cache (`sala serve` re-reads only changed datasets) and progress bars.
+pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> Result<Built> {
     let started = Instant::now();
-    let (source, mut report) = load::load(root)?;
-    let validated = validate::validate(&source);
+    let (source, mut report) = load::load_with(root, hooks)?;
+    let validated = validate::validate_with(&source, hooks);
     report.merge(validated.report.clone());
     report.sort();
     let default_language = source.config.default_language;
@@ -103,7 +117,13 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
     let rows = rows_read(&source);
     let site = model::build(source, validated)?;
     let files = render::render(&site)?;
+    if let Some(p) = hooks.progress {
+        p.files.set_length(files.len() as u64);
+    }
     write::write_site(&output, &files)?;
+    if let Some(p) = hooks.progress {
+        p.files.set_position(files.len() as u64);
+    }
     let published = Published {
         output,
         datasets: site.datasets.len(),

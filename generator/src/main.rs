@@ -43,6 +43,43 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// Builds the portal, serves it at http://127.0.0.1:PORT/, and rebuilds and reloads open pages whenever a file changes.
+    Serve {
+        /// The portal folder (the one holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The language of messages (default: the site's default language).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Creates a new portal in DIR: site.toml, the default theme, an About page, an agency registry with one example agency, a README and a CI workflow.
+    Init {
+        /// The folder to create the portal in (created when missing).
+        dir: PathBuf,
+        /// The portal's name in Thai (asked when not given and a terminal is attached).
+        #[arg(long)]
+        title_th: Option<String>,
+        /// The portal's name in English (asked when not given and a terminal is attached).
+        #[arg(long)]
+        title_en: Option<String>,
+        /// The address the site will be published at, e.g. https://data.example.go.th/.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Reads a CSV file, works out its schema and writes datasets/<id>/dataset.toml with the fields to fill in marked TODO.
+    Infer {
+        /// The CSV file (UTF-8, or Windows-874 as exported by older Thai systems).
+        file: PathBuf,
+        /// The dataset's id, which becomes its folder and web address (default: from the file's name).
+        #[arg(long)]
+        dataset: Option<String>,
+        /// The portal folder (the one holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -95,14 +132,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
         Command::Check { root, format, lang } => {
-            let checked = sala::check(&root).map_err(anyhow::Error::new)?;
+            let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["ชุดข้อมูล datasets", "แถว rows", "ไฟล์ files"]);
+            let checked = sala::check_with(&root, sala::session::Hooks { cache: None, progress: Some(&progress) });
+            progress.clear();
+            let checked = checked.map_err(anyhow::Error::new)?;
             let lang = lang.map_or(checked.default_language, Lang::from);
             print!("{}", diagnostic::render(&checked.report, format.into(), lang, color));
             Ok(if checked.report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Serve { root, port, lang } => {
+            sala::serve::serve(&root, port, lang.map(Lang::from), |url| {
+                println!("Serving / เปิดให้ดูที่ {url} (Ctrl+C to stop / กด Ctrl+C เพื่อหยุด)");
+            })
+            .map_err(anyhow::Error::new)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir, title_th, title_en, base_url } => init(&dir, title_th, title_en, base_url),
+        Command::Infer { file, dataset, root } => infer(&root, &file, dataset.as_deref()),
         Command::Build { root, output, lang } => {
-            let built = sala::build(&root, output.as_deref()).map_err(anyhow::Error::new)?;
+            // Bars only on a terminal: CI logs get the closing summary alone.
+            let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["ชุดข้อมูล datasets", "แถว rows", "ไฟล์ files"]);
+            let hooks = sala::session::Hooks { cache: None, progress: Some(&progress) };
+            let built = sala::build_with(&root, output.as_deref(), hooks);
+            progress.clear();
+            let built = built.map_err(anyhow::Error::new)?;
             let lang = lang.map_or(built.default_language, Lang::from);
+            let warnings = built.report.diagnostics.len();
             let Some(p) = built.published else {
                 eprint!("{}", diagnostic::render(&built.report, Format::Human, lang, color));
                 let e = sala::error::Error::InvalidData { errors: built.report.error_count() };
@@ -115,16 +170,89 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let output = p.output.canonicalize().with_context(|| format!("{}", p.output.display()))?;
             let summary = match lang {
                 Lang::Th => format!(
-                    "สร้างเว็บไซต์แล้ว: ชุดข้อมูล {} ชุด, {} แถว, {} หน้า, {} ไฟล์ ({:.1} MB) ใน {:.1} วินาที → {}",
-                    p.datasets, p.rows, p.pages, p.files, p.bytes as f64 / 1e6, p.seconds, output.display()
+                    "สร้างเว็บไซต์แล้ว: ชุดข้อมูล {} ชุด, {} แถว, {} หน้า, {} ไฟล์ ({:.1} MB) ใน {:.1} วินาที, คำเตือน {} รายการ → {}",
+                    p.datasets, p.rows, p.pages, p.files, p.bytes as f64 / 1e6, p.seconds, warnings, output.display()
                 ),
                 Lang::En => format!(
-                    "Built the site: {} datasets, {} rows, {} pages, {} files ({:.1} MB) in {:.1} s → {}",
-                    p.datasets, p.rows, p.pages, p.files, p.bytes as f64 / 1e6, p.seconds, output.display()
+                    "Built the site: {} datasets, {} rows, {} pages, {} files ({:.1} MB) in {:.1} s, {} warnings → {}",
+                    p.datasets, p.rows, p.pages, p.files, p.bytes as f64 / 1e6, p.seconds, warnings, output.display()
                 ),
             };
             println!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Asks `question` on the terminal, or gives `default` when no terminal is attached.
+fn ask(question: &str, default: &str) -> anyhow::Result<String> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(default.to_string());
+    }
+    eprint!("{question} [{default}]: ");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let line = line.trim();
+    Ok(if line.is_empty() { default.to_string() } else { line.to_string() })
+}
+
+fn init(dir: &std::path::Path, th: Option<String>, en: Option<String>, url: Option<String>) -> anyhow::Result<ExitCode> {
+    let defaults = sala::init::InitOptions::default();
+    let th = match th {
+        Some(t) => t,
+        None => ask("ชื่อพอร์ทัลภาษาไทย / portal name in Thai", &defaults.title.th)?,
+    };
+    let en = match en {
+        Some(t) => t,
+        None => ask("ชื่อพอร์ทัลภาษาอังกฤษ / portal name in English", &defaults.title.en)?,
+    };
+    let base_url = match url {
+        Some(u) => u,
+        None => ask("ที่อยู่เว็บไซต์ / the address the site is published at", &defaults.base_url)?,
+    };
+    let options = sala::init::InitOptions { title: sala::lang::Text::new(th, en), base_url };
+    let written = sala::init::init(dir, &options).map_err(anyhow::Error::new)?;
+    println!("Created a portal in {} ({} files). Next / ขั้นต่อไป:", dir.display(), written.len());
+    println!("  cd {}", dir.display());
+    println!("  sala infer path/to/file.csv   # add a dataset from a CSV file / เพิ่มชุดข้อมูลจากไฟล์ CSV");
+    println!("  sala serve                    # see the site at http://127.0.0.1:8000/ / ดูเว็บไซต์");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>) -> anyhow::Result<ExitCode> {
+    let w = sala::infer::infer(root, file, dataset).map_err(anyhow::Error::new)?;
+    let meta = w.meta_file.strip_prefix(root).unwrap_or(&w.meta_file);
+    let (rows, columns) = (w.inferred.rows, w.inferred.fields.len());
+    println!("{rows} rows, {columns} columns → {} ({rows} แถว {columns} คอลัมน์)", meta.display());
+    for f in &w.inferred.fields {
+        let field = &f.field;
+        let mut kind = field.field_type.name().to_string();
+        if let Some(format) = &field.format {
+            kind.push_str(&format!(" ({format})"));
+        }
+        if field.calendar.is_some() {
+            kind.push_str(" (พ.ศ./Buddhist era)");
+        }
+        let mut notes = Vec::new();
+        if field.constraints.required {
+            notes.push("required");
+        }
+        if field.constraints.unique {
+            notes.push("unique");
+        }
+        if w.inferred.primary_key.as_deref() == Some(field.name.as_str()) {
+            notes.push("primary key");
+        }
+        println!("  {:<24} {:<28} {}", field.name, kind, notes.join(", "));
+    }
+    for f in w.inferred.fields.iter().filter(|f| f.personal.is_some()) {
+        eprintln!(
+            "warning: column {} may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): {}",
+            f.field.name,
+            f.personal.unwrap_or_default()
+        );
+    }
+    println!("Next: fill in every line marked TODO in {}, then run `sala check`.", meta.display());
+    println!("ขั้นต่อไป: กรอกทุกบรรทัดที่มี TODO ใน {} แล้วรัน `sala check`", meta.display());
+    Ok(ExitCode::SUCCESS)
 }

@@ -15,6 +15,7 @@ use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
 use crate::error::{Error, Result};
 use crate::lang::Text;
+use crate::session::{self, Cache, Hooks};
 use content::PageSource;
 use dataset::{DatasetMeta, ResourceMeta, SchemaSource};
 use rayon::prelude::*;
@@ -64,19 +65,37 @@ pub struct ResourceSource {
     pub file: PathBuf,
     /// The file's cells, when it could be read.
     pub table: Option<RawTable>,
+    /// A hash of the file's bytes and reading options: equal means the same cells.
+    pub fingerprint: u64,
 }
 
 /// Reads a portal. Errors are fatal problems (no `site.toml`, a broken theme); everything
 /// wrong inside datasets and pages comes back in the report.
 pub fn load(root: &Path) -> Result<(Source, Report)> {
+    load_with(root, Hooks::default())
+}
+
+/// [`load`], reusing tables from `hooks.cache` and advancing `hooks.progress`.
+pub fn load_with(root: &Path, hooks: Hooks) -> Result<(Source, Report)> {
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let config = SiteConfig::load(&root)?;
     let theme = Theme::load(&root, &config.theme)?;
     let mut report = Report::default();
 
     let dataset_dirs = list_dataset_dirs(&root)?;
-    let loaded: Vec<(Option<DatasetSource>, Report)> =
-        dataset_dirs.par_iter().map(|(id, dir)| load_dataset(&root, id, dir)).collect();
+    if let Some(p) = hooks.progress {
+        p.datasets.set_length(dataset_dirs.len() as u64);
+    }
+    let loaded: Vec<(Option<DatasetSource>, Report)> = dataset_dirs
+        .par_iter()
+        .map(|(id, dir)| {
+            let loaded = load_dataset(&root, id, dir, hooks.cache);
+            if let Some(p) = hooks.progress {
+                p.datasets.inc(1);
+            }
+            loaded
+        })
+        .collect();
     let mut datasets = Vec::new();
     for (dataset, r) in loaded {
         report.merge(r);
@@ -129,7 +148,7 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn load_dataset(root: &Path, id: &str, dir: &Path) -> (Option<DatasetSource>, Report) {
+fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Option<DatasetSource>, Report) {
     let mut report = Report::default();
     let meta_path = dir.join("dataset.toml");
     let meta_file = relative(root, &meta_path);
@@ -207,7 +226,7 @@ fn load_dataset(root: &Path, id: &str, dir: &Path) -> (Option<DatasetSource>, Re
     let resources: Vec<ResourceSource> = meta
         .resources
         .iter()
-        .filter_map(|r| load_resource(root, dir, &meta_file, r, &mut report))
+        .filter_map(|r| load_resource(root, dir, &meta_file, r, &mut report, (id, cache)))
         .collect();
     (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources }), report)
 }
@@ -270,6 +289,7 @@ fn load_resource(
     meta_file: &Path,
     meta: &ResourceMeta,
     report: &mut Report,
+    (id, cache): (&str, Option<&Cache>),
 ) -> Option<ResourceSource> {
     if !is_valid_id(&meta.name) {
         report.push(Diagnostic::error(
@@ -329,25 +349,40 @@ fn load_resource(
         }
     };
     let file = relative(root, &path);
+    let mut fingerprint = 0;
     let table = match std::fs::read(&path) {
         Err(e) => {
             report.push(io_diagnostic(&file, &e));
             None
         }
-        Ok(bytes) => match table::read_csv(bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), &schema.missing_values, &file) {
-            Ok((table, warnings)) => {
-                for w in warnings {
-                    report.push(w);
+        Ok(bytes) => {
+            let options = (&file, &meta.encoding, format!("{:?}", meta.dialect), &schema.missing_values);
+            fingerprint = session::fingerprint(&bytes, &options);
+            let read = match cache.and_then(|c| c.table(fingerprint)) {
+                Some((table, warnings)) => Ok((table, warnings)),
+                None => {
+                    let read = table::read_csv(bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), &schema.missing_values, &file);
+                    if let (Some(c), Ok(t)) = (cache, &read) {
+                        c.keep_table(id, fingerprint, t.clone());
+                    }
+                    read
                 }
-                Some(table)
+            };
+            match read {
+                Ok((table, warnings)) => {
+                    for w in warnings {
+                        report.push(w);
+                    }
+                    Some(table)
+                }
+                Err(d) => {
+                    report.push(d);
+                    None
+                }
             }
-            Err(d) => {
-                report.push(d);
-                None
-            }
-        },
+        }
     };
-    Some(ResourceSource { meta: meta.clone(), schema, file, table })
+    Some(ResourceSource { meta: meta.clone(), schema, file, table, fingerprint })
 }
 
 fn load_pages(root: &Path, config: &SiteConfig, report: &mut Report) -> Result<Vec<PageSource>> {

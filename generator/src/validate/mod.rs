@@ -9,6 +9,7 @@ pub mod table;
 
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
 use crate::lang::Text;
+use crate::session::Hooks;
 use crate::load::dataset::DataCategory;
 use crate::load::{DatasetSource, Source};
 use polars::prelude::DataFrame;
@@ -38,16 +39,33 @@ pub struct Validated {
 
 /// Validates every dataset of `source`.
 pub fn validate(source: &Source) -> Validated {
+    validate_with(source, Hooks::default())
+}
+
+/// [`validate`], reusing results from `hooks.cache` for tables whose data and schema did not
+/// change, and advancing `hooks.progress` by the rows checked.
+pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     let jobs: Vec<(&DatasetSource, usize)> = source
         .datasets
         .iter()
         .flat_map(|d| (0..d.resources.len()).map(move |i| (d, i)))
         .collect();
+    if let Some(p) = hooks.progress {
+        p.rows.set_length(jobs.iter().filter_map(|(d, i)| d.resources[*i].table.as_ref()).map(|t| t.rows() as u64).sum());
+    }
     let checked: Vec<((String, String), table::Checked)> = jobs
         .par_iter()
         .filter_map(|(d, i)| {
             let r = &d.resources[*i];
             let raw = r.table.as_ref()?;
+            let key = (r.fingerprint, format!("{}\u{0}{}", d.meta_file.display(), serde_json::to_string(&r.schema).unwrap_or_default()));
+            let cached = hooks.cache.and_then(|c| c.checked(&key));
+            if let Some(p) = hooks.progress {
+                p.rows.inc(raw.rows() as u64);
+            }
+            if let Some((frame, report)) = cached {
+                return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
+            }
             // Polars is a large dependency: should it ever panic on a file, that file gets an
             // error diagnostic and the rest of the portal is still checked.
             // The inputs are only read, so a panic cannot leave them half-changed.
@@ -55,6 +73,9 @@ pub fn validate(source: &Source) -> Validated {
             let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &d.meta_file, &personal));
             let checked = std::panic::catch_unwind(check)
                 .unwrap_or_else(|_| table::Checked::internal_error(&r.file));
+            if let Some(c) = hooks.cache {
+                c.keep_checked(key, (checked.frame.clone(), checked.report.clone()));
+            }
             Some(((d.id.clone(), r.meta.name.clone()), checked))
         })
         .collect();
@@ -287,6 +308,15 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
         }
     }
     match agencies {
+        _ if meta.agency.trim().is_empty() && dataset.id != AGENCY_REGISTRY.0 => report.push(Diagnostic::error(
+            Code::UnknownAgency,
+            at(),
+            Text::new("ไม่ได้ระบุรหัสหน่วยงาน (agency)", "no agency code is given (agency)"),
+            Text::new(
+                "ใส่รหัสหน่วยงานของท่านจากคอลัมน์ code ใน datasets/agencies/agencies.csv เช่น agency = \"BB\"",
+                "give your agency's code from the code column of datasets/agencies/agencies.csv, e.g. agency = \"BB\"",
+            ),
+        )),
         Some(codes) if codes.contains(&meta.agency) => {}
         Some(_) => report.push(
             Diagnostic::error(

@@ -1,0 +1,478 @@
+//! `sala infer FILE.csv`: reads a CSV the way `sala check` does (any encoding it accepts),
+//! works out each column's Table Schema type, format, `required` and `unique`, suggests a
+//! primary key, flags columns that look like personal data, and writes
+//! `datasets/<id>/dataset.toml` with every metadata field a person must still fill in marked
+//! `TODO` and left empty, so that `sala check` points at exactly those.
+//!
+//! Every inferred type is tried with the validator itself ([`check_table`]), so what `infer`
+//! writes is what `check` accepts.
+
+use crate::diagnostic::{Code, Severity};
+use crate::error::{Error, Result};
+use crate::load::schema::{Calendar, Constraints, Field, FieldType, Schema};
+use crate::load::table::{RawTable, read_csv};
+use crate::validate::table::check_table;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// What `infer` found in one column.
+#[derive(Debug, Clone)]
+pub struct InferredField {
+    /// The field as it is written into the schema.
+    pub field: Field,
+    /// Why the column may hold personal data (None when nothing suggests it).
+    pub personal: Option<&'static str>,
+}
+
+/// What `infer` found in a CSV file.
+#[derive(Debug, Clone)]
+pub struct Inferred {
+    /// The columns, in file order.
+    pub fields: Vec<InferredField>,
+    /// The suggested primary key (a column whose values are all present and different).
+    pub primary_key: Option<String>,
+    /// The file's encoding when it is not UTF-8 (e.g. `windows-874`).
+    pub encoding: Option<&'static str>,
+    /// The delimiter when it is not a comma.
+    pub delimiter: Option<char>,
+    /// How many data rows the file has.
+    pub rows: usize,
+    /// The cell values that mean "no value" (the empty string, and markers such as `-` found in
+    /// the file).
+    pub missing_values: Vec<String>,
+}
+
+/// Markers spreadsheets and agency systems write for "no value"; when one is found, it is
+/// declared in `missingValues` so that a numeric column with a few `-` stays numeric.
+const MISSING_MARKERS: &[&str] = &["-", "–", "—", "N/A", "n/a", "NA", "null", "NULL", "ไม่มีข้อมูล"];
+
+/// What `sala infer` wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The dataset's id.
+    pub id: String,
+    /// `datasets/<id>/dataset.toml`.
+    pub meta_file: PathBuf,
+    /// The CSV inside the dataset's folder.
+    pub csv: PathBuf,
+    /// What was inferred.
+    pub inferred: Inferred,
+}
+
+/// A dataset or resource id made from a file name: lowercase ASCII letters, digits and `-`.
+pub fn id_from_name(name: &str) -> String {
+    let mut id = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_matches('-').to_string()
+}
+
+/// Infers the schema of the CSV file at `path`.
+pub fn infer_file(path: &Path) -> Result<Inferred> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let read = |missing: &[String]| {
+        read_csv(bytes.clone(), None, None, missing, path).map(|(raw, _)| raw).map_err(|d| Error::Usage {
+            message: format!("{}: {}; {} / {}; {}", path.display(), d.message.en, d.help.en, d.message.th, d.help.th),
+        })
+    };
+    let mut missing = vec![String::new()];
+    let raw = read(&missing)?;
+    for marker in MISSING_MARKERS {
+        let found = raw.frame.columns().iter().any(|c| c.str().is_ok_and(|s| s.iter().any(|v| v.map(str::trim) == Some(*marker))));
+        if found {
+            missing.push(marker.to_string());
+        }
+    }
+    if missing.len() == 1 {
+        return infer_table(&raw, path, missing);
+    }
+    infer_table(&read(&missing)?, path, missing)
+}
+
+/// Infers the schema of a table already read.
+pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> Result<Inferred> {
+    let mut fields = Vec::new();
+    for (i, name) in raw.header.iter().enumerate() {
+        let column = raw.frame.select([RawTable::column_name(i)]).map_err(|e| data_error(path, &e))?;
+        fields.push(infer_column(raw, column, name, path)?);
+    }
+    let key_like = |n: &str| {
+        let n = n.to_ascii_lowercase();
+        n == "id" || n.ends_with("_id") || n.ends_with("code") || n.ends_with("_no") || n == "key"
+    };
+    let candidates: Vec<&InferredField> =
+        fields.iter().filter(|f| f.field.constraints.unique && f.field.constraints.required).collect();
+    let primary_key = candidates
+        .iter()
+        .find(|f| key_like(&f.field.name))
+        .or(candidates.first())
+        .map(|f| f.field.name.clone());
+    Ok(Inferred {
+        fields,
+        primary_key,
+        encoding: (raw.encoding != "UTF-8").then_some(raw.encoding),
+        delimiter: (raw.delimiter != b',').then_some(raw.delimiter as char),
+        rows: raw.rows(),
+        missing_values,
+    })
+}
+
+fn data_error(path: &Path, e: &PolarsError) -> Error {
+    Error::Data { path: path.to_path_buf(), message: e.to_string() }
+}
+
+/// A field of `field_type` named `name`, titled with the column name in both languages.
+fn field(name: &str, field_type: FieldType) -> Field {
+    Field {
+        name: name.to_string(),
+        field_type,
+        format: None,
+        title: crate::lang::Text::new(name, name),
+        description: Default::default(),
+        example: None,
+        constraints: Constraints::default(),
+        true_values: None,
+        false_values: None,
+        decimal_char: None,
+        group_char: None,
+        bare_number: None,
+        calendar: None,
+        rdf_type: None,
+    }
+}
+
+/// Thai digits (๐–๙) as ASCII digits, for looking at values (the validator does the same).
+fn ascii_digits(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| match c {
+            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
+            c => c,
+        })
+        .collect()
+}
+
+/// The first run of four digits read as a year, if any.
+fn first_year(s: &str) -> Option<i64> {
+    // Runs of ASCII digits; the first one exactly four long is the year.
+    s.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 4).and_then(|run| run.parse().ok())
+}
+
+/// Whether the validator accepts every value of the one-column table `raw` as `field`
+/// (no type error, no broken constraint, a usable schema).
+fn accepts(raw: &RawTable, field: &Field, path: &Path) -> bool {
+    let schema = Schema {
+        fields: vec![field.clone()],
+        primary_key: None,
+        missing_values: vec![String::new()],
+        foreign_keys: Vec::new(),
+        profile: None,
+    };
+    let checked = check_table(&schema, raw, path, path, &Default::default());
+    let refused = [Code::TypeError, Code::SchemaError, Code::UniqueError, Code::ConstraintError];
+    checked.frame.is_some()
+        && !checked.report.diagnostics.iter().any(|d| d.severity == Severity::Error && refused.contains(&d.code))
+}
+
+fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path) -> Result<InferredField> {
+    column.set_column_names(&[RawTable::column_name(0)]).map_err(|e| data_error(path, &e))?;
+    let raw = RawTable {
+        header: vec![name.to_string()],
+        frame: column,
+        short_rows: Vec::new(),
+        long_rows: Vec::new(),
+        ..table.clone()
+    };
+    let col = raw.frame.column(&RawTable::column_name(0)).map_err(|e| data_error(path, &e))?;
+    let values: Vec<String> = col
+        .str()
+        .map_err(|e| data_error(path, &e))?
+        .iter()
+        .flatten()
+        .map(ascii_digits)
+        .filter(|v| !v.is_empty())
+        .collect();
+    let height = raw.frame.height();
+    let nulls = height - values.len();
+    let mut distinct: Vec<&str> = values.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+
+    let mut chosen = if values.is_empty() { field(name, FieldType::String) } else { choose_type(&raw, name, &values, path) };
+    chosen.constraints.required = height > 0 && nulls == 0;
+    // Distinct texts can still be equal values once typed (TRUE and true, 1,200 and 1200).
+    let unique = Field { constraints: Constraints { unique: true, ..chosen.constraints.clone() }, ..chosen.clone() };
+    chosen.constraints.unique = height > 1 && nulls == 0 && distinct.len() == values.len() && accepts(&raw, &unique, path);
+    let personal = personal_data(name, &values);
+    Ok(InferredField { field: chosen, personal })
+}
+
+/// The most specific type every value of the column has, tried in order with the validator.
+fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Field {
+    let lower = name.to_ascii_lowercase();
+    let all = |p: &dyn Fn(&str) -> bool| values.iter().all(|v| p(v));
+    // Codes such as 001 or 0812345678 are text: as numbers they would lose their leading zeros.
+    let leading_zero = values.iter().any(|v| v.len() > 1 && v.starts_with('0') && v.as_bytes()[1].is_ascii_digit());
+    let digits = |v: &str| { let v = v.strip_prefix('-').unwrap_or(v); !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) };
+    let year_hint = lower.contains("year") || lower.starts_with("yr") || lower.contains("ปี") || lower == "be" || lower == "ce";
+    let mut candidates: Vec<Field> = Vec::new();
+    if all(&|v| ["true", "false", "True", "False", "TRUE", "FALSE"].contains(&v)) {
+        candidates.push(field(name, FieldType::Boolean));
+    }
+    if !leading_zero {
+        if year_hint && all(&|v| v.len() == 4 && digits(v)) {
+            let buddhist = all(&|v| v.parse::<i64>().is_ok_and(|y| (2400..=2700).contains(&y)));
+            let mut year = field(name, FieldType::Year);
+            if buddhist {
+                year.calendar = Some(Calendar::Buddhist);
+            }
+            candidates.push(year);
+        }
+        candidates.push(field(name, FieldType::Integer));
+        candidates.push(Field { group_char: Some(",".into()), ..field(name, FieldType::Integer) });
+        candidates.push(field(name, FieldType::Number));
+        candidates.push(Field { group_char: Some(",".into()), ..field(name, FieldType::Number) });
+    }
+    // Dates: the era is read from the years written (a Buddhist-era year is past 2300).
+    let buddhist = values.iter().filter_map(|v| first_year(v)).any(|y| y > 2300);
+    let calendar = buddhist.then_some(Calendar::Buddhist);
+    for format in [None, Some("%d/%m/%Y"), Some("%d-%m-%Y"), Some("%Y/%m/%d")] {
+        candidates.push(Field { format: format.map(str::to_string), calendar, ..field(name, FieldType::Date) });
+    }
+    candidates.push(Field { calendar, ..field(name, FieldType::Datetime) });
+    if all(&|v| v.len() >= 5 && v.as_bytes()[2] == b':') {
+        candidates.push(field(name, FieldType::Time));
+    }
+    if all(&|v| v.contains('@')) {
+        candidates.push(Field { format: Some("email".into()), ..field(name, FieldType::String) });
+    }
+    if all(&|v| v.starts_with("https://") || v.starts_with("http://")) {
+        candidates.push(Field { format: Some("uri".into()), ..field(name, FieldType::String) });
+    }
+    // Only types whose shape the values have are tried, so a text column costs no parsing.
+    let numeric = |v: &str| v.bytes().any(|b| b.is_ascii_digit()) && !v.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E');
+    let plausible = |f: &Field| match f.field_type {
+        FieldType::Integer | FieldType::Number | FieldType::Year => values.iter().all(|v| numeric(v)),
+        FieldType::Date | FieldType::Datetime => values.iter().all(|v| first_year(v).is_some()),
+        _ => true,
+    };
+    candidates
+        .into_iter()
+        .filter(plausible)
+        .find(|f| accepts(raw, f, path))
+        .unwrap_or_else(|| field(name, FieldType::String))
+}
+
+/// Why a column may hold personal data: its name, or values shaped like Thai national ids,
+/// phone numbers or e-mail addresses of people.
+fn personal_data(name: &str, values: &[String]) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    const NAMES: &[(&str, &str)] = &[
+        ("citizen", "a citizen id / เลขประจำตัวประชาชน"),
+        ("national_id", "a national id / เลขประจำตัวประชาชน"),
+        ("id_card", "an id card number / เลขบัตรประชาชน"),
+        ("passport", "a passport number / เลขหนังสือเดินทาง"),
+        ("first_name", "a person's name / ชื่อบุคคล"),
+        ("firstname", "a person's name / ชื่อบุคคล"),
+        ("last_name", "a person's name / ชื่อบุคคล"),
+        ("lastname", "a person's name / ชื่อบุคคล"),
+        ("surname", "a person's name / ชื่อบุคคล"),
+        ("full_name", "a person's name / ชื่อบุคคล"),
+        ("fullname", "a person's name / ชื่อบุคคล"),
+        ("phone", "a phone number / หมายเลขโทรศัพท์"),
+        ("mobile", "a phone number / หมายเลขโทรศัพท์"),
+        ("birth", "a date of birth / วันเกิด"),
+        ("dob", "a date of birth / วันเกิด"),
+        ("address", "an address / ที่อยู่"),
+        ("email", "an e-mail address / อีเมล"),
+    ];
+    if let Some((_, why)) = NAMES.iter().find(|(n, _)| lower.contains(n)) {
+        return Some(why);
+    }
+    let many = |p: &dyn Fn(&str) -> bool| !values.is_empty() && values.iter().filter(|v| p(v)).count() * 2 > values.len();
+    if many(&|v| is_thai_national_id(v)) {
+        return Some("Thai national id numbers / เลขประจำตัวประชาชน");
+    }
+    if many(&|v| {
+        let d: String = v.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+        d.len() == 10 && d.starts_with('0') && matches!(d.as_bytes()[1], b'6' | b'8' | b'9') && d.bytes().all(|b| b.is_ascii_digit())
+    }) {
+        return Some("mobile phone numbers / หมายเลขโทรศัพท์มือถือ");
+    }
+    None
+}
+
+/// A 13-digit Thai national id with a valid check digit (weights 13..2, first digit 1–8).
+pub fn is_thai_national_id(v: &str) -> bool {
+    let d: Vec<u32> = v.chars().filter(|c| *c != '-' && *c != ' ').map(|c| c.to_digit(10).unwrap_or(99)).collect();
+    if d.len() != 13 || d.iter().any(|&x| x > 9) || d[0] == 0 || d[0] == 9 {
+        return false;
+    }
+    let sum: u32 = d[..12].iter().zip((2..=13).rev()).map(|(x, w)| x * w).sum();
+    (11 - sum % 11) % 10 == d[12]
+}
+
+/// A TOML basic string holding `s`.
+fn q(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The text of `dataset.toml` for a resource `name` read from `file_name`.
+pub fn dataset_toml(inferred: &Inferred, source_name: &str, resource: &str, file_name: &str) -> String {
+    let personal: Vec<&InferredField> = inferred.fields.iter().filter(|f| f.personal.is_some()).collect();
+    let mut t = String::new();
+    t.push_str(&format!("# Written by `sala infer` from {}.\n", q(source_name)));
+    t.push_str("# Fill in every line marked TODO, then run `sala check`: it lists what is still missing.\n");
+    t.push_str("# กรอกทุกบรรทัดที่มีคำว่า TODO แล้วรัน `sala check` เพื่อดูว่ายังขาดอะไร\n");
+    t.push_str("# Every key is explained in docs/formats.md of Sala's repository.\n\n");
+    t.push_str("# TODO: the dataset's name in Thai and English / ชื่อชุดข้อมูลภาษาไทยและภาษาอังกฤษ\n");
+    t.push_str("title = { th = \"\", en = \"\" }\n");
+    t.push_str("# TODO: what the data is and how it was made / ข้อมูลนี้คืออะไร ได้มาอย่างไร\n");
+    t.push_str("description = { th = \"\", en = \"\" }\n");
+    t.push_str("# TODO: your agency's code from datasets/agencies/agencies.csv / รหัสหน่วยงานจากทะเบียนหน่วยงาน\n");
+    t.push_str("agency = \"\"\n");
+    t.push_str("# TODO: the licence's id, e.g. \"CC-BY-4.0\" / รหัสสัญญาอนุญาต เช่น \"CC-BY-4.0\"\n");
+    t.push_str("license = \"\"\n");
+    if personal.is_empty() {
+        t.push_str("data_category = \"public\"        # public | personal | security | secret: only public is published\n");
+    } else {
+        t.push_str("# These columns look like personal data / คอลัมน์เหล่านี้อาจเป็นข้อมูลส่วนบุคคล:\n");
+        for f in &personal {
+            t.push_str(&format!("#   {}: {}\n", f.field.name, f.personal.unwrap_or_default()));
+        }
+        t.push_str("# Remove them from the CSV (and the schema), then set data_category = \"public\".\n");
+        t.push_str("# นำคอลัมน์เหล่านี้ออกจากไฟล์ CSV (และ schema) แล้วจึงแก้เป็น data_category = \"public\"\n");
+        t.push_str("data_category = \"personal\"\n");
+    }
+    t.push_str("# Optional / ไม่บังคับ:\n");
+    t.push_str(&format!("# themes = [\"budget\"]          # {}\n", crate::validate::THEMES.join(", ")));
+    t.push_str("# tags = { th = [\"…\"], en = [\"…\"] }\n");
+    t.push_str("# frequency = \"annual\"         # daily, weekly, monthly, quarterly, semiannual, annual, irregular, static\n");
+    t.push_str("# issued = 2025-01-31\n# modified = 2025-01-31\n");
+    t.push_str("# data_type = \"record\"         # record, statistical, geospatial, multiple, other\n");
+    t.push_str("# objective = { th = \"…\", en = \"…\" }\n# geo_coverage = { th = \"ประเทศ\", en = \"Country\" }\n");
+    t.push_str("# data_source = { th = \"…\", en = \"…\" }\n# contact = { name = { th = \"…\", en = \"…\" }, email = \"…\" }\n\n");
+    t.push_str("[[resources]]\n");
+    t.push_str(&format!("name = {}\npath = {}\n", q(resource), q(file_name)));
+    t.push_str(&format!("title = {{ th = {r}, en = {r} }}\n", r = q(resource)));
+    if let Some(enc) = inferred.encoding {
+        t.push_str(&format!("encoding = {}\n", q(&enc.to_ascii_lowercase())));
+    }
+    if let Some(d) = inferred.delimiter {
+        t.push_str(&format!("dialect = {{ delimiter = {} }}\n", q(&d.to_string())));
+    }
+    t.push_str("\n[resources.schema]\n");
+    if inferred.missing_values.len() > 1 {
+        let list: Vec<String> = inferred.missing_values.iter().map(|m| q(m)).collect();
+        t.push_str(&format!("missingValues = [{}]   # cells that mean \"no value\"\n", list.join(", ")));
+    }
+    if let Some(pk) = &inferred.primary_key {
+        t.push_str(&format!("primaryKey = [{}]   # suggested: every value is present and different\n", q(pk)));
+    }
+    for f in &inferred.fields {
+        let field = &f.field;
+        t.push_str("\n[[resources.schema.fields]]\n");
+        t.push_str(&format!("name = {}\ntype = {}\n", q(&field.name), q(field.field_type.name())));
+        if let Some(format) = &field.format {
+            t.push_str(&format!("format = {}\n", q(format)));
+        }
+        if field.calendar == Some(Calendar::Buddhist) {
+            t.push_str("calendar = \"buddhist\"          # years are written in the Buddhist era (พ.ศ.)\n");
+        }
+        if let Some(g) = &field.group_char {
+            t.push_str(&format!("groupChar = {}\n", q(g)));
+        }
+        t.push_str(&format!(
+            "title = {{ th = {}, en = {} }}   # the column's name in Thai and English / ชื่อคอลัมน์\n",
+            q(&field.title.th),
+            q(&field.title.en)
+        ));
+        let c = &field.constraints;
+        match (c.required, c.unique) {
+            (true, true) => t.push_str("constraints = { required = true, unique = true }\n"),
+            (true, false) => t.push_str("constraints = { required = true }\n"),
+            (false, true) => t.push_str("constraints = { unique = true }\n"),
+            (false, false) => {}
+        }
+    }
+    t
+}
+
+/// Infers the schema of `csv` and writes `<root>/datasets/<id>/dataset.toml`, copying the CSV
+/// into the dataset's folder when it is elsewhere. `id` defaults to the file's name.
+pub fn infer(root: &Path, csv: &Path, id: Option<&str>) -> Result<Written> {
+    crate::config::SiteConfig::load(root)?;
+    let file_name = csv
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Usage { message: format!("{}: give the path of a CSV file", csv.display()) })?;
+    let stem = csv.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let id = match id {
+        Some(id) => id.to_string(),
+        None => id_from_name(&stem),
+    };
+    if !crate::load::is_valid_id(&id) {
+        return Err(Error::Usage {
+            message: format!(
+                "\"{id}\" cannot be a dataset id: give one with --dataset in lowercase a-z, digits and '-', e.g. --dataset budget-2568"
+            ),
+        });
+    }
+    let mut resource = id_from_name(&stem);
+    if !crate::load::is_valid_id(&resource) {
+        resource = "data".to_string();
+    }
+    let inferred = infer_file(csv)?;
+    let dir = root.join("datasets").join(&id);
+    let meta_file = dir.join("dataset.toml");
+    if meta_file.exists() {
+        return Err(Error::AlreadyExists { path: meta_file });
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let target = dir.join(&file_name);
+    let same = match (target.canonicalize(), csv.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if !same {
+        if target.exists() {
+            return Err(Error::AlreadyExists { path: target });
+        }
+        std::fs::copy(csv, &target).map_err(|e| Error::io(&target, e))?;
+    }
+    let text = dataset_toml(&inferred, &file_name, &resource, &file_name);
+    std::fs::write(&meta_file, text).map_err(|e| Error::io(&meta_file, e))?;
+    Ok(Written { id, meta_file, csv: target, inferred })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_ids_need_the_right_check_digit_and_first_digit() {
+        assert!(is_thai_national_id("1101700203450"));
+        assert!(is_thai_national_id("1-1017-00203-45-0"));
+        assert!(!is_thai_national_id("1101700203451"));
+        assert!(!is_thai_national_id("0101700203450"));
+        assert!(!is_thai_national_id("110170020345"));
+    }
+
+    #[test]
+    fn ids_from_file_names_are_url_safe() {
+        assert_eq!(id_from_name("Budget 2568 (final)"), "budget-2568-final");
+        assert_eq!(id_from_name("งบประมาณ"), "");
+    }
+
+    #[test]
+    fn the_first_four_digit_run_is_the_year() {
+        assert_eq!(first_year("31/01/2568"), Some(2568));
+        assert_eq!(first_year("2567-10-01T08:00:00"), Some(2567));
+        assert_eq!(first_year("123456"), None);
+    }
+}

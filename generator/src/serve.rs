@@ -1,0 +1,293 @@
+//! `sala serve`: builds the portal into a temporary folder, serves it on 127.0.0.1, watches
+//! `site.toml`, `datasets/`, `content/` and `themes/`, and rebuilds on change. A rebuild re-reads
+//! only the datasets whose files changed (see [`Cache`]); open pages reload themselves through
+//! a small script that polls `/__sala/status`. When a build fails, the last good site keeps
+//! being served and the error is shown in the terminal and over the page.
+//!
+//! Watching is done by polling file sizes and modification times every 200 ms rather than with
+//! OS notifications: it needs no extra crate, behaves the same on every file system (network
+//! shares and container mounts, where inotify is silent), and a portal has few enough files
+//! that a scan costs well under a millisecond per hundred files.
+
+use crate::diagnostic::{self, Format};
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::session::{Cache, Hooks};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The script injected into every served HTML page: reloads on a new build, shows build errors.
+const RELOAD_JS: &str = r#"(function () {
+  var seen = null, box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "sala-build-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;margin:0;padding:1.5rem;overflow:auto;z-index:99999;background:#fff8f8;color:#8b0000;font:14px/1.5 monospace;white-space:pre-wrap;border:4px solid #c00";
+      document.body.appendChild(box);
+    }
+    box.textContent = text;
+  }
+  function poll() {
+    fetch("/__sala/status", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.version !== seen) { location.reload(); return; }
+      seen = s.version;
+      if (s.error) { show(s.error); } else if (box) { box.remove(); box = null; }
+    }).catch(function () {}).finally(function () { setTimeout(poll, 300); });
+  }
+  poll();
+})();
+"#;
+
+/// The state shared by the watcher and the HTTP server.
+#[derive(Debug, Default)]
+struct Status {
+    /// Goes up by one after every successful build.
+    version: u64,
+    /// The last build's error, shown over the page until a build succeeds.
+    error: Option<String>,
+}
+
+/// Size and modification time of every watched file.
+type Snapshot = BTreeMap<PathBuf, (u64, Option<SystemTime>)>;
+
+fn snapshot(root: &Path) -> Snapshot {
+    let mut files = Snapshot::new();
+    let site = root.join("site.toml");
+    for path in [site.clone(), root.join("datasets"), root.join("content"), root.join("themes")] {
+        for entry in walkdir::WalkDir::new(&path).follow_links(false).into_iter().filter_map(|e| e.ok()) {
+            if let Ok(meta) = entry.metadata() {
+                if meta.is_file() {
+                    files.insert(entry.into_path(), (meta.len(), meta.modified().ok()));
+                }
+            }
+        }
+    }
+    files
+}
+
+/// Messages for the terminal, in the portal's language.
+struct Messages(Lang);
+
+impl Messages {
+    fn built(&self, seconds: f64, pages: usize, reread: &[String]) -> String {
+        let list = reread.join(", ");
+        match (self.0, reread.is_empty()) {
+            (Lang::Th, true) => format!("สร้างใหม่แล้ว {pages} หน้า ใน {seconds:.2} วินาที; ไม่ได้อ่านชุดข้อมูลใดใหม่"),
+            (Lang::Th, false) => format!("สร้างใหม่แล้ว {pages} หน้า ใน {seconds:.2} วินาที; อ่านชุดข้อมูลใหม่: {list}"),
+            (Lang::En, true) => format!("rebuilt {pages} pages in {seconds:.2} s; no dataset read again"),
+            (Lang::En, false) => format!("rebuilt {pages} pages in {seconds:.2} s; datasets read again: {list}"),
+        }
+    }
+
+    fn failed(&self) -> &'static str {
+        match self.0 {
+            Lang::Th => "สร้างเว็บไซต์ไม่สำเร็จ ยังแสดงเว็บไซต์ที่สร้างสำเร็จครั้งล่าสุดอยู่",
+            Lang::En => "the build failed; the last good site is still served",
+        }
+    }
+}
+
+/// Builds once, then serves `root`'s portal on 127.0.0.1:`port` (0: any free port) until the
+/// process ends. `ready` is called with the address once the server listens.
+pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str)) -> Result<()> {
+    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let config = crate::config::SiteConfig::load(&root)?;
+    let lang = lang.unwrap_or(config.default_language);
+    let messages = Messages(lang);
+    // A temporary folder, so that serving never replaces the site a maintainer built in public/.
+    let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let output = tmp.path().join("site");
+    let cache = Cache::default();
+    let status = Arc::new(Mutex::new(Status::default()));
+    let rebuild = |status: &Mutex<Status>| {
+        let started = Instant::now();
+        let result = crate::build_with(&root, Some(&output), Hooks { cache: Some(&cache), progress: None });
+        let reread = cache.finish_build();
+        let error = match result {
+            Ok(built) => match built.published {
+                Some(p) => {
+                    eprintln!("{}", messages.built(started.elapsed().as_secs_f64(), p.pages, &reread));
+                    if !built.report.diagnostics.is_empty() {
+                        eprint!("{}", diagnostic::render(&built.report, Format::Human, lang, false));
+                    }
+                    None
+                }
+                None => Some(diagnostic::render(&built.report, Format::Human, lang, false)),
+            },
+            Err(e) => Some(format!("error[{}]: {e}\n", e.code())),
+        };
+        if let Some(text) = &error {
+            eprintln!("{}\n{text}", messages.failed());
+        }
+        if let Ok(mut s) = status.lock() {
+            if error.is_none() {
+                s.version += 1;
+            }
+            s.error = error;
+        }
+    };
+    let mut seen = snapshot(&root);
+    rebuild(&status);
+
+    let server = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| Error::Usage { message: format!("cannot listen on 127.0.0.1:{port}: {e}; choose another port with --port") })?;
+    let addr = server.server_addr().to_ip().map_or_else(|| format!("127.0.0.1:{port}"), |a| a.to_string());
+    let prefix = crate::urls::Urls::new(&config.base_url, config.default_language).link("");
+    let server = Arc::new(server);
+    let handler_status = Arc::clone(&status);
+    let handler_output = output.clone();
+    let handler_server = Arc::clone(&server);
+    std::thread::spawn(move || {
+        for request in handler_server.incoming_requests() {
+            respond(request, &handler_output, &prefix, &handler_status);
+        }
+    });
+    ready(&format!("http://{addr}/"));
+    loop {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = snapshot(&root);
+        if now != seen {
+            seen = now;
+            rebuild(&status);
+        }
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" | "jsonld" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "txt" | "ttl" => "text/plain; charset=utf-8",
+        "parquet" => "application/vnd.apache.parquet",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Decodes `%XX` escapes; None when the result is not UTF-8 or an escape is malformed.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The file under `output` a request path names, or None when it is not one (missing, or
+/// anywhere outside `output`: `..`, encoded or not, backslashes, links pointing out).
+pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path)?;
+    if decoded.contains(['\\', '\0']) {
+        return None;
+    }
+    let relative = Path::new(decoded.trim_start_matches('/'));
+    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let mut target = output.join(relative);
+    if target.is_dir() {
+        target = target.join("index.html");
+    }
+    let canonical = target.canonicalize().ok()?;
+    let base = output.canonicalize().ok()?;
+    (canonical.starts_with(&base) && canonical.is_file()).then_some(canonical)
+}
+
+fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mutex<Status>) {
+    let url = request.url().to_string();
+    let send = |request: tiny_http::Request, code: u16, body: Vec<u8>, kind: &str| {
+        let mut response = tiny_http::Response::from_data(body).with_status_code(code);
+        for h in [header("Content-Type", kind), header("Cache-Control", "no-store")].into_iter().flatten() {
+            response = response.with_header(h);
+        }
+        // A client that went away is not an error worth reporting.
+        let _ = request.respond(response);
+    };
+    if url == "/__sala/status" {
+        let body = match status.lock() {
+            Ok(s) => serde_json::json!({ "version": s.version, "error": s.error }).to_string(),
+            Err(_) => "{}".to_string(),
+        };
+        return send(request, 200, body.into_bytes(), "application/json");
+    }
+    if url == "/__sala/reload.js" {
+        return send(request, 200, RELOAD_JS.as_bytes().to_vec(), "text/javascript; charset=utf-8");
+    }
+    // The site's links carry base_url's path; the files do not.
+    let local = url.strip_prefix(prefix.trim_end_matches('/')).filter(|r| r.starts_with('/')).unwrap_or(&url);
+    let (code, file) = match resolve(output, local) {
+        Some(f) => (200, f),
+        None => match resolve(output, "/404.html") {
+            Some(f) => (404, f),
+            None => return send(request, 404, b"not found".to_vec(), "text/plain; charset=utf-8"),
+        },
+    };
+    let Ok(mut body) = std::fs::read(&file) else {
+        return send(request, 404, b"not found".to_vec(), "text/plain; charset=utf-8");
+    };
+    let kind = content_type(&file);
+    if kind.starts_with("text/html") {
+        body = inject_reload(body);
+    }
+    send(request, code, body, kind)
+}
+
+/// The page with the reload script added before `</body>` (or at the end).
+fn inject_reload(body: Vec<u8>) -> Vec<u8> {
+    let tag = b"<script src=\"/__sala/reload.js\"></script>";
+    let at = body.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(body.len());
+    let mut out = Vec::with_capacity(body.len() + tag.len());
+    out.extend_from_slice(&body[..at]);
+    out.extend_from_slice(tag);
+    out.extend_from_slice(&body[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_inside_the_output_resolve() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        std::fs::create_dir_all(out.join("en")).unwrap();
+        std::fs::write(out.join("en/index.html"), "en").unwrap();
+        std::fs::write(dir.path().join("secret"), "s").unwrap();
+        let canonical = out.canonicalize().unwrap();
+        assert_eq!(resolve(&out, "/en/"), Some(canonical.join("en/index.html")));
+        assert_eq!(resolve(&out, "/en/index.html?x=1"), Some(canonical.join("en/index.html")));
+        for bad in ["/../secret", "/%2e%2e/secret", "/en/%2E%2E/%2E%2E/secret", "/..%5Csecret", "/%ff", "/%2", "/en/%00"] {
+            assert_eq!(resolve(&out, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_reload_script_goes_before_the_closing_body_tag() {
+        let page = inject_reload(b"<html><body>x</BODY></html>".to_vec());
+        assert_eq!(String::from_utf8(page).unwrap(), "<html><body>x<script src=\"/__sala/reload.js\"></script></BODY></html>");
+    }
+}

@@ -1,0 +1,172 @@
+//! `sala serve`: live rebuild and reload, partial rebuilds, build errors shown, paths refused.
+
+mod common;
+
+use common::Fixture;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SIMPLE: &str = "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n";
+
+/// A running `sala serve` on a free port; killed when dropped.
+struct Served {
+    child: Child,
+    addr: String,
+}
+
+impl Served {
+    fn start(f: &Fixture) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sala"))
+            .args(["serve", "--port", "0", "--lang", "en", "--root"])
+            .arg(f.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_else(|| panic!("{line}")).to_string();
+        Served { child, addr }
+    }
+
+    /// (status code, body) of a GET with `path` sent exactly as written.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let code = response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let body = response.split_once("\r\n\r\n").map_or(String::new(), |(_, b)| b.to_string());
+        (code, body)
+    }
+
+    /// Stops the server and returns everything it logged.
+    fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        let mut log = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+        log
+    }
+
+    /// Waits up to `limit` for `path` to contain `text`; returns how long it took.
+    fn wait_for(&self, path: &str, text: &str, limit: Duration) -> Option<Duration> {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if self.get(path).1.contains(text) {
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn a_changed_title_is_served_within_two_seconds_and_only_its_dataset_is_read_again() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n2\n");
+    f.dataset("beta", SIMPLE, "id\n3\n");
+    let served = Served::start(&f);
+    let (code, page) = served.get("/en/datasets/alpha/");
+    assert_eq!(code, 200);
+    assert!(page.contains("Dataset alpha"));
+    assert!(page.contains("<script src=\"/__sala/reload.js\"></script></body>"), "the reload script is injected");
+    let (_, status) = served.get("/__sala/status");
+    assert_eq!(status, "{\"version\":1,\"error\":null}");
+
+    let path = f.root().join("datasets/alpha/dataset.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, toml.replace("en = \"Dataset alpha\"", "en = \"Renamed alpha\"")).unwrap();
+    let took = served.wait_for("/en/datasets/alpha/", "Renamed alpha", Duration::from_secs(2));
+    assert!(took.is_some(), "the page did not change within 2 s");
+    // The status moves on once the rebuild is logged.
+    assert!(served.wait_for("/__sala/status", "{\"version\":2,\"error\":null}", Duration::from_secs(1)).is_some());
+
+    let log = served.stop();
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(lines[0].starts_with("rebuilt ") && lines[0].ends_with("datasets read again: agencies, alpha, beta"), "{log}");
+    // The metadata changed, not the CSV: no dataset's table is read again.
+    assert!(lines[1].starts_with("rebuilt ") && lines[1].ends_with("no dataset read again"), "{log}");
+}
+
+#[test]
+fn a_changed_csv_is_read_again_alone() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    f.dataset("beta", SIMPLE, "id\n3\n");
+    let served = Served::start(&f);
+    f.write("datasets/beta/data.csv", "id\n3\n4\n5\n");
+    assert!(served.wait_for("/datasets/beta/data.csv", "5", Duration::from_secs(2)).is_some());
+    assert!(served.wait_for("/__sala/status", "\"version\":2", Duration::from_secs(1)).is_some());
+    let log = served.stop();
+    assert!(log.lines().nth(1).is_some_and(|l| l.ends_with("datasets read again: beta")), "{log}");
+}
+
+#[test]
+fn a_build_error_is_shown_while_the_last_good_site_is_still_served() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let served = Served::start(&f);
+    f.write("datasets/alpha/data.csv", "id\nx\n");
+    let started = Instant::now();
+    let mut status = String::new();
+    while started.elapsed() < Duration::from_secs(2) && !status.contains("type-error") {
+        status = served.get("/__sala/status").1;
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let json: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(json["version"], 1);
+    let error = json["error"].as_str().unwrap();
+    assert!(error.contains("datasets/alpha/data.csv") && error.contains("error[type-error] row 2, column A (id): \"x\" is not a valid integer"), "{error}");
+    let (code, page) = served.get("/en/datasets/alpha/");
+    assert_eq!(code, 200);
+    assert!(page.contains("Dataset alpha"));
+    let log = served.stop();
+    assert!(log.contains("the build failed; the last good site is still served\n"), "{log}");
+    assert!(log.contains("error[type-error] row 2, column A (id): \"x\" is not a valid integer"), "{log}");
+}
+
+#[test]
+fn paths_outside_the_site_are_refused_in_every_spelling() {
+    let f = Fixture::new();
+    f.write("secret.txt", "top secret");
+    let served = Served::start(&f);
+    for path in ["/../secret.txt", "/../../../../etc/passwd", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%5csecret.txt", "/en/../../secret.txt", "/%00"] {
+        let (code, body) = served.get(path);
+        assert!(code == 404 || code == 400, "{path}: {code}");
+        assert!(!body.contains("top secret") && !body.contains("root:"), "{path} leaked");
+    }
+    assert_eq!(served.get("/en/").0, 200);
+    assert_eq!(served.get("/no/such/page/").0, 404);
+}
+
+#[test]
+fn the_readme_set_up_command_serves_the_demo() {
+    // `cargo run -- serve` in the repository: the demo portal, home pages in both languages.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sala"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&repo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_else(|| panic!("{line}")).to_string();
+    let served = Served { child, addr };
+    let (code, home) = served.get("/");
+    assert_eq!(code, 200);
+    assert!(home.contains("ศูนย์ข้อมูลเปิดภาครัฐ (ตัวอย่าง)"));
+    let (code, home) = served.get("/en/");
+    assert_eq!(code, 200);
+    assert!(home.contains("Open Government Data Portal (demo)"));
+}

@@ -1,0 +1,367 @@
+//! The civil servant's workflow: `sala init`, `sala infer`, `sala check`, `sala build`, and the
+//! messages a newcomer's mistakes get.
+
+mod common;
+
+use common::{Fixture, text};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sala_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sala")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/infer").join(name)
+}
+
+/// A new portal made by `sala init` in a temporary folder; returns (temp dir, portal folder).
+fn new_portal() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sala_in(
+        tmp.path(),
+        &["init", "portal", "--title-th", "ข้อมูลเปิด \"ทดสอบ\"", "--title-en", "Test open data", "--base-url", "https://data.test.go.th"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let root = tmp.path().join("portal");
+    (tmp, root)
+}
+
+fn check_json(root: &Path) -> (i32, Value) {
+    let out = sala_in(root, &["check", "--format", "json"]);
+    (out.status.code().unwrap(), serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out))))
+}
+
+/// (code, severity, file, English message) of every diagnostic.
+fn summary(json: &Value) -> Vec<(String, String, String, String)> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["location"]["file"].as_str().unwrap().to_string(),
+                d["message"]["en"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn diag(code: &str, severity: &str, file: &str, message: &str) -> (String, String, String, String) {
+    (code.to_string(), severity.to_string(), file.to_string(), message.to_string())
+}
+
+#[test]
+fn a_new_portal_passes_check_and_builds_as_it_stands() {
+    let (_tmp, root) = new_portal();
+    let (code, json) = check_json(&root);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let site = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    assert!(site.contains("title = { th = 'ข้อมูลเปิด \"ทดสอบ\"', en = \"Test open data\" }"), "{site}");
+    assert!(site.contains("base_url = \"https://data.test.go.th\""), "{site}");
+    for file in ["README.md", ".gitignore", ".github/workflows/sala.yml", "content/about.md", "content/about.en.md", "themes/default/templates/base.html", "themes/default/i18n/th.toml"] {
+        assert!(root.join(file).is_file(), "{file} missing");
+    }
+    let out = sala_in(&root, &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let about = std::fs::read_to_string(root.join("public/en/about/index.html")).unwrap();
+    assert!(about.contains("Edit this page in"), "{about}");
+    let agency = std::fs::read_to_string(root.join("public/en/agencies/example/index.html")).unwrap();
+    assert!(agency.contains("Example Agency"));
+}
+
+#[test]
+fn init_never_overwrites_a_portal() {
+    let (tmp, root) = new_portal();
+    std::fs::write(root.join("site.toml"), "kept").unwrap();
+    let out = sala_in(tmp.path(), &["init", "portal"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error[already-exists]: portal/site.toml already exists: Sala never overwrites it;"), "{err}");
+    assert_eq!(std::fs::read_to_string(root.join("site.toml")).unwrap(), "kept");
+}
+
+#[test]
+fn init_infer_fill_in_check_and_build_publish_a_new_dataset() {
+    let (_tmp, root) = new_portal();
+    std::fs::copy(fixture("projects.csv"), root.join("projects.csv")).unwrap();
+    let out = sala_in(&root, &["infer", "projects.csv", "--dataset", "road-projects"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("4 rows, 11 columns → datasets/road-projects/dataset.toml (4 แถว 11 คอลัมน์)\n"), "{}", text(&out));
+    assert!(root.join("datasets/road-projects/projects.csv").is_file());
+
+    // Right after infer, check points only at what the person must fill in.
+    let (code, json) = check_json(&root);
+    assert_eq!(code, 1);
+    let meta = "datasets/road-projects/dataset.toml";
+    assert_eq!(
+        summary(&json),
+        [
+            diag("metadata-error", "error", meta, "the dataset has no title in Thai (title.th)"),
+            diag("metadata-error", "error", meta, "the dataset has no title in English (title.en)"),
+            diag("metadata-error", "warning", meta, "the dataset has no description"),
+            diag("metadata-error", "warning", meta, "the dataset has no modified date"),
+            diag("metadata-error", "error", meta, "no license is given"),
+            diag("unknown-agency", "error", meta, "no agency code is given (agency)"),
+        ]
+    );
+
+    // The person fills in the marked lines.
+    let path = root.join(meta);
+    let toml = std::fs::read_to_string(&path).unwrap();
+    let filled = toml
+        .replacen("title = { th = \"\", en = \"\" }", "title = { th = \"โครงการถนน\", en = \"Road projects\" }", 1)
+        .replacen("description = { th = \"\", en = \"\" }", "description = { th = \"โครงการ\", en = \"Projects\" }", 1)
+        .replacen("agency = \"\"", "agency = \"EXAMPLE\"", 1)
+        .replacen("license = \"\"", "license = \"CC-BY-4.0\"", 1)
+        .replacen("# modified = 2025-01-31", "modified = 2025-01-31", 1);
+    std::fs::write(&path, filled).unwrap();
+    let (code, json) = check_json(&root);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+
+    let out = sala_in(&root, &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let page = std::fs::read_to_string(root.join("public/en/datasets/road-projects/index.html")).unwrap();
+    assert!(page.contains("Road projects"));
+    let csv = std::fs::read_to_string(root.join("public/datasets/road-projects/projects.csv")).unwrap();
+    // Thai digits, group separators and Buddhist-era dates come out canonical.
+    assert!(csv.contains("\n3,003,โรงเรียนบ้านนา,123,12000,true,2025-01-31,2025-01-31,2025-01-31,2025,ซ่อมแซม\n"), "{csv}");
+}
+
+/// (type, format, calendar, groupChar, required, unique) of each field written by infer.
+fn inferred_fields(toml_text: &str) -> Vec<(String, String, String, String, bool, bool)> {
+    let value: toml::Value = toml::from_str(toml_text).unwrap();
+    value["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let c = |k: &str| f.get("constraints").and_then(|c| c.get(k)).and_then(|v| v.as_bool()).unwrap_or(false);
+            (format!("{}:{}", s("name"), s("type")), s("format"), s("calendar"), s("groupChar"), c("required"), c("unique"))
+        })
+        .collect()
+}
+
+#[test]
+fn infer_finds_types_formats_eras_and_keys_on_the_fixtures() {
+    let f = Fixture::new();
+    let out = f.sala(&["infer", fixture("projects.csv").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/projects/dataset.toml")).unwrap();
+    let row = |nt: &str, format: &str, cal: &str, group: &str, req: bool, uniq: bool| {
+        (nt.to_string(), format.to_string(), cal.to_string(), group.to_string(), req, uniq)
+    };
+    assert_eq!(
+        inferred_fields(&toml_text),
+        [
+            row("project_id:integer", "", "", "", true, true),
+            // Codes with leading zeros stay text.
+            row("agency_code:string", "", "", "", true, true),
+            row("project_name:string", "", "", "", true, true),
+            row("budget:integer", "", "", ",", true, true),
+            row("unit_price:number", "", "", ",", true, true),
+            row("approved:boolean", "", "", "", true, false),
+            row("start_date:date", "", "", "", true, true),
+            row("signed_on:date", "%d/%m/%Y", "buddhist", "", true, true),
+            row("reported_on:date", "", "buddhist", "", true, true),
+            row("fiscal_year:year", "", "buddhist", "", true, false),
+            row("note:string", "", "", "", false, false),
+        ]
+    );
+    assert!(toml_text.contains("primaryKey = [\"project_id\"]"), "{toml_text}");
+    assert!(toml_text.contains("title = { th = \"budget\", en = \"budget\" }"), "{toml_text}");
+    assert!(toml_text.contains("data_category = \"public\""));
+}
+
+#[test]
+fn infer_flags_personal_data_and_check_then_blocks_publishing() {
+    let f = Fixture::new();
+    let out = f.sala(&["infer", fixture("residents.csv").to_str().unwrap(), "--dataset", "residents"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "warning: column ref may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): Thai national id numbers / เลขประจำตัวประชาชน\n\
+         warning: column first_name may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): a person's name / ชื่อบุคคล\n\
+         warning: column mobile may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): a phone number / หมายเลขโทรศัพท์\n"
+    );
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/residents/dataset.toml")).unwrap();
+    assert!(toml_text.contains("data_category = \"personal\"\n"), "{toml_text}");
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(summary(&json).contains(&diag(
+        "not-public",
+        "error",
+        "datasets/residents/dataset.toml",
+        "the dataset's data_category is not public, so it cannot be published"
+    )));
+}
+
+#[test]
+fn infer_reads_windows_874_files_and_declares_the_encoding() {
+    let f = Fixture::new();
+    let (bytes, _, _) = encoding_rs::WINDOWS_874.encode("code,name\nA1,กรุงเทพมหานคร\nA2,เชียงใหม่\n");
+    let csv = f.write("legacy.csv", bytes);
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "legacy"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/legacy/dataset.toml")).unwrap();
+    assert!(toml_text.contains("encoding = \"windows-874\"\n"), "{toml_text}");
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Only the metadata to fill in: no encoding warning, no type errors.
+    assert!(summary(&json).iter().all(|d| d.2 == "datasets/legacy/dataset.toml"), "{json}");
+}
+
+#[test]
+fn infer_refuses_to_overwrite_a_dataset() {
+    let f = Fixture::new();
+    let csv = fixture("projects.csv");
+    assert_eq!(f.sala(&["infer", csv.to_str().unwrap()]).status.code(), Some(0));
+    let out = f.sala(&["infer", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("datasets/projects/dataset.toml already exists"), "{}", text(&out));
+}
+
+// The newcomer's mistakes, each with its exact message and one-sentence fix.
+
+/// (message, help) in English of the only diagnostic `check` reports.
+fn only_problem(f: &Fixture) -> (String, String, String) {
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = json["diagnostics"].as_array().unwrap();
+    assert_eq!(all.len(), 1, "{json}");
+    let d = &all[0];
+    (d["code"].as_str().unwrap().into(), d["message"]["en"].as_str().unwrap().into(), d["help"]["en"].as_str().unwrap().into())
+}
+
+const SIMPLE: &str = "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n";
+
+#[test]
+fn mistake_missing_site_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sala_in(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error[missing-site-config]: no site.toml in {}: run `sala build` in a portal folder (one with site.toml), pass --root DIR, or create a portal with `sala init DIR`\n",
+            dir.path().canonicalize().unwrap().display()
+        )
+    );
+}
+
+#[test]
+fn mistake_unknown_agency_code() {
+    let f = Fixture::new();
+    f.dataset("d", SIMPLE, "id\n1\n");
+    let toml = std::fs::read_to_string(f.root().join("datasets/d/dataset.toml")).unwrap();
+    f.write("datasets/d/dataset.toml", toml.replace("agency = \"TEST\"", "agency = \"TSET\""));
+    assert_eq!(
+        only_problem(&f),
+        (
+            "unknown-agency".into(),
+            "the agency code \"TSET\" is not in the agency registry".into(),
+            "use a code from the code column of datasets/agencies/agencies.csv, or add the agency to the registry first".into()
+        )
+    );
+}
+
+#[test]
+fn mistake_resource_path_that_does_not_exist() {
+    let f = Fixture::new();
+    f.dataset("d", SIMPLE, "id\n1\n");
+    let toml = std::fs::read_to_string(f.root().join("datasets/d/dataset.toml")).unwrap();
+    f.write("datasets/d/dataset.toml", toml.replace("path = \"data.csv\"", "path = \"Data.csv\""));
+    assert_eq!(
+        only_problem(&f),
+        (
+            "missing-file".into(),
+            "the file \"Data.csv\" is not in the dataset's folder".into(),
+            "check the file name's spelling (capitals matter) or add the file to the folder".into()
+        )
+    );
+}
+
+#[test]
+fn mistake_schema_field_not_in_the_csv() {
+    let f = Fixture::new();
+    f.dataset("d", &format!("{SIMPLE}\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\n"), "id,amuont\n1,2\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "missing-label");
+    assert_eq!(d["message"]["en"], "the schema has a field \"amount\" but the CSV has no column of that name");
+    assert_eq!(d["help"]["en"], "add the column to the CSV, or rename the schema field to match the header exactly (capitals matter)");
+}
+
+#[test]
+fn mistake_toml_syntax_error_with_line_and_column() {
+    let f = Fixture::new();
+    f.dataset("d", SIMPLE, "id\n1\n");
+    let toml = std::fs::read_to_string(f.root().join("datasets/d/dataset.toml")).unwrap();
+    f.write("datasets/d/dataset.toml", toml.replace("license = \"CC-BY-4.0\"", "license = CC-BY-4.0"));
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("datasets/d/dataset.toml:4:11: error[metadata-error] dataset.toml is not valid: "), "{stdout}");
+    let (code, _, help) = only_problem(&f);
+    assert_eq!(code, "metadata-error");
+    assert_eq!(help, "fix the line shown following docs/formats.md (keys spelt right, text in double quotes)");
+}
+
+#[test]
+fn the_demo_and_new_portals_ship_the_pull_request_workflow() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let workflow = std::fs::read_to_string(repo.join(".github/workflows/sala.yml")).unwrap();
+    assert!(workflow.contains("on:\n  pull_request:\n  push:\n    branches: [main]\n"), "{workflow}");
+    assert!(workflow.contains("run: sala check --format github\n"));
+    assert!(workflow.contains("run: sala build\n"));
+    assert!(workflow.contains("uses: actions/deploy-pages@v4"));
+    let (_tmp, root) = new_portal();
+    assert_eq!(std::fs::read_to_string(root.join(".github/workflows/sala.yml")).unwrap(), workflow);
+}
+
+#[test]
+fn the_build_summary_counts_everything_and_ci_logs_have_no_progress_bars() {
+    let f = Fixture::new();
+    f.dataset("d", SIMPLE, "id\n1\n2\n3\n");
+    let out = f.sala(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0));
+    // stderr is a pipe here, as in CI: no bars, no escape codes.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let public = f.root().join("public");
+    let files = common::files_under(&public);
+    let pages = files.iter().filter(|p| p.ends_with(".html")).count();
+    let bytes: u64 = files.iter().map(|p| std::fs::metadata(public.join(p)).unwrap().len()).sum();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let expected_start = format!(
+        "Built the site: 2 datasets, 5 rows, {pages} pages, {} files ({:.1} MB) in ",
+        files.len(),
+        bytes as f64 / 1e6
+    );
+    assert!(stdout.starts_with(&expected_start), "{stdout}\nexpected {expected_start}");
+    assert!(stdout.contains(" s, 0 warnings → "), "{stdout}");
+
+    // A warning is counted.
+    f.dataset("e", SIMPLE, "id\n 4\n");
+    let out = f.sala(&["build", "--lang", "en"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(" s, 1 warnings → "), "{}", text(&out));
+}
+
+#[test]
+fn infer_declares_dash_as_a_missing_value_so_the_column_stays_numeric() {
+    let f = Fixture::new();
+    let csv = f.write("counts.csv", "district,count,share\nA,12,0.5\nB,-,-\nC,7,N/A\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/counts/dataset.toml")).unwrap();
+    assert!(toml_text.contains("missingValues = [\"\", \"-\", \"N/A\"]"), "{toml_text}");
+    let fields: Vec<String> = inferred_fields(&toml_text).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, ["district:string", "count:integer", "share:number"]);
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(summary(&json).iter().all(|d| d.2 == "datasets/counts/dataset.toml"), "{json}");
+}
