@@ -25,7 +25,12 @@ builtin!(
     "templates/page.html",
     "templates/404.html",
     "templates/dataset-card.html",
+    "templates/search.html",
+    "templates/browse.html",
+    "templates/facet.html",
+    "templates/facet-nav.html",
     "static/style.css",
+    "static/search.js",
     "i18n/th.toml",
     "i18n/en.toml",
 );

@@ -3,6 +3,7 @@
 //! HTML and no file system.
 
 pub mod format;
+pub mod search;
 pub mod value;
 
 use crate::config::SiteConfig;

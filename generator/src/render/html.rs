@@ -20,14 +20,14 @@ use std::collections::BTreeMap;
 pub const PREVIEW_ROWS: usize = 50;
 
 /// One page to render: its template, its path per language, and its own context.
-struct PageJob {
-    template: &'static str,
-    lang: Lang,
+pub(super) struct PageJob {
+    pub(super) template: &'static str,
+    pub(super) lang: Lang,
     /// The page's path in every language it exists in (for hreflang and the switcher).
-    paths: BTreeMap<Lang, String>,
-    title: String,
-    description: String,
-    context: Value,
+    pub(super) paths: BTreeMap<Lang, String>,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) context: Value,
 }
 
 /// Renders every HTML page of the site.
@@ -109,7 +109,7 @@ fn strings(site: &Site, lang: Lang) -> &BTreeMap<String, String> {
 }
 
 /// A UI string from the theme's i18n table (the key itself if missing, which a test forbids).
-fn t(site: &Site, lang: Lang, key: &str) -> String {
+pub(super) fn t(site: &Site, lang: Lang, key: &str) -> String {
     strings(site, lang).get(key).cloned().unwrap_or_else(|| key.to_string())
 }
 
@@ -145,6 +145,8 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
             "home": urls.link(&urls.home(lang)),
             "datasets": urls.link(&urls.datasets(lang)),
             "agencies": urls.link(&urls.agencies(lang)),
+            "search": urls.link(&urls.search(lang)),
+            "browse": urls.link(&urls.browse(lang)),
             "css": urls.link(&urls.static_file("style.css")),
             "api": urls.link(&urls.api_datasets()),
             "contact_email": site.config.contact.email,
@@ -159,7 +161,7 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
     })
 }
 
-fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTreeMap<Lang, String> {
+pub(super) fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTreeMap<Lang, String> {
     site.languages.iter().map(|l| (*l, path(*l))).collect()
 }
 
@@ -180,7 +182,10 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             paths: every_language(site, |l| urls.datasets(l)),
             title: t(site, lang, "datasets"),
             description: t(site, lang, "datasets_intro"),
-            context: json!({"datasets": site.datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>()}),
+            context: json!({
+                "datasets": site.datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
+                "facets": super::search::facet_nav(site, lang, None),
+            }),
         },
         PageJob {
             template: "agencies.html",
@@ -227,6 +232,7 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html)}),
         });
     }
+    jobs.extend(super::search::page_jobs(site, lang));
     jobs
 }
 
@@ -254,7 +260,7 @@ fn agency_link(site: &Site, code: &str, lang: Lang) -> Value {
     }
 }
 
-fn dataset_card(site: &Site, d: &Dataset, lang: Lang) -> Value {
+pub(super) fn dataset_card(site: &Site, d: &Dataset, lang: Lang) -> Value {
     let rows: usize = d.resources.iter().map(|r| r.rows()).sum();
     json!({
         "id": d.id,
@@ -270,7 +276,7 @@ fn dataset_card(site: &Site, d: &Dataset, lang: Lang) -> Value {
 }
 
 /// The first sentence-ish part of a text, cut at a word boundary near `max` characters.
-fn summary(text: &str, max: usize) -> String {
+pub(super) fn summary(text: &str, max: usize) -> String {
     let first_paragraph = text.split("\n\n").next().unwrap_or("").trim();
     if first_paragraph.chars().count() <= max {
         return first_paragraph.to_string();

@@ -4,6 +4,7 @@
 pub mod data;
 pub mod html;
 pub mod markdown;
+pub mod search;
 
 use crate::error::Result;
 use crate::model::Site;
@@ -28,6 +29,7 @@ impl OutputFile {
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     let mut files = html::render(site)?;
     files.extend(data::render(site)?);
+    files.extend(search::render(site)?);
     for (path, bytes) in &site.theme.static_files {
         files.push(OutputFile::new(site.urls.static_file(path), bytes.clone()));
     }
