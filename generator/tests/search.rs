@@ -139,3 +139,46 @@ fn searching_in_headless_chromium_finds_the_expected_datasets() {
     assert!(out.status.success(), "browser checks failed:\n{text}");
     assert!(text.contains("all browser checks passed"));
 }
+
+#[test]
+fn fiscal_years_come_from_a_fiscal_year_column_and_tags_are_merged_by_spelling() {
+    let f = common::Fixture::new();
+    f.write(
+        "datasets/grants/dataset.toml",
+        r#"title = { th = "เงินอุดหนุนรายปี", en = "Annual grants" }
+agency = "TEST"
+license = "CC-BY-4.0"
+tags = { th = ["เงินอุดหนุน"], en = ["Open data", "open  data"] }
+
+[[resources]]
+name = "grants"
+path = "grants.csv"
+[resources.schema]
+fields = [{ name = "fiscal_year", type = "integer" }, { name = "amount", type = "number" }]
+"#,
+    );
+    f.write("datasets/grants/grants.csv", "fiscal_year,amount\n2566,10\n2567,20\n2567,30\n");
+    let build = |out: &str| {
+        let dir = f.root().join(out);
+        let output = f.sala(&["build", "--output", dir.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", common::text(&output));
+        dir
+    };
+    let first = build("out1");
+    let browse: Vec<String> = common::files_under(&first).into_iter().filter(|p| p.starts_with("browse/")).collect();
+    for year in ["2566", "2567"] {
+        let page = std::fs::read_to_string(first.join(format!("browse/year/{year}/index.html"))).unwrap_or_else(|_| panic!("{browse:?}"));
+        assert!(page.contains("href=/datasets/grants/"), "{year}");
+    }
+    assert!(!first.join("browse/year/2568").exists());
+    let tag = std::fs::read_to_string(first.join("en/browse/tag/open-data/index.html")).unwrap();
+    assert_eq!(tag.matches("<li class=card>").count(), 1);
+    let index: Value = serde_json::from_slice(&std::fs::read(first.join("search/index.json")).unwrap()).unwrap();
+    assert_eq!(index["docs"][1]["f"]["year"], serde_json::json!(["2566", "2567"]));
+    assert!(index["terms"]["อุดหนุน"].is_array() || index["terms"]["เงินอุดหนุน"].is_array(), "Thai tag words are indexed");
+    // The same input gives the same index, byte for byte.
+    let second = build("out2");
+    for path in ["search/index.json", "en/search/index.json", "browse/index.html"] {
+        assert_eq!(std::fs::read(first.join(path)).unwrap(), std::fs::read(second.join(path)).unwrap(), "{path}");
+    }
+}
