@@ -51,7 +51,9 @@ title = "{evil}"
         let html = std::fs::read_to_string(public.join(&file)).unwrap();
         pages += 1;
         for tag in tags(&html) {
-            assert!(!["script", "iframe", "img", "object", "embed"].contains(&tag.name.as_str()), "{file}: <{}> is markup", tag.name);
+            // The search page loads the theme's own script from /static/; nothing else runs.
+            let theme_script = tag.name == "script" && tag.attributes.iter().any(|(n, v)| n == "src" && v.starts_with("/static/"));
+            assert!(theme_script || !["script", "iframe", "img", "object", "embed"].contains(&tag.name.as_str()), "{file}: <{}> is markup", tag.name);
             for (name, value) in &tag.attributes {
                 assert!(!name.starts_with("on"), "{file}: <{} {name}=…> is an event handler", tag.name);
                 assert!(!value.trim().to_ascii_lowercase().starts_with("javascript:"), "{file}: {name}={value}");

@@ -160,8 +160,8 @@ fields = [{ name = "fiscal_year", type = "integer" }, { name = "amount", type = 
     f.write("datasets/grants/grants.csv", "fiscal_year,amount\n2566,10\n2567,20\n2567,30\n");
     let build = |out: &str| {
         let dir = f.root().join(out);
-        let output = f.sala(&["build", "--output", dir.to_str().unwrap()]);
-        assert!(output.status.success(), "{}", common::text(&output));
+        let built = sala::build(f.root(), Some(&dir)).unwrap();
+        assert!(built.published.is_some(), "{:#?}", built.report.diagnostics);
         dir
     };
     let first = build("out1");
