@@ -100,6 +100,11 @@ await check('English "budgets" (another form) finds the same', async (page) => {
   assert.deepEqual(found.slice(0, 2), budget.map((p) => '/en' + p));
 });
 
+await check('English "e-services" finds the e-services dataset first', async (page) => {
+  const found = await typeQuery(page, '/en/search/', 'e-services');
+  assert.equal(found[0], '/en/datasets/e-services/');
+});
+
 for (const query of ['งบ ประมาณ', 'งบประมาณรายจ่ายประจำปี', 'รายจ่าย ประจำปี', 'ประจำปีงบประมาณ']) {
   await check(`a Thai query cut differently (${query}) still finds the budget datasets`, async (page) => {
     const found = await typeQuery(page, '/search/', query);

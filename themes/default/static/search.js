@@ -63,10 +63,11 @@
   }
 
   function tokens(text) {
-    var out = [];
-    pieces(text).forEach(function (p) {
+    var out = [], all = pieces(text);
+    all.forEach(function (p, i) {
       if (THAI.test(p)) out.push.apply(out, cutThai(p));
-      else if (index.stop.indexOf(p) < 0) out.push(p);
+      // The index has no one-letter words (the e of e-services); only the word being typed may be one.
+      else if (index.stop.indexOf(p) < 0 && (p.length > 1 || /\d/.test(p) || i === all.length - 1)) out.push(p);
     });
     return out;
   }
