@@ -184,7 +184,7 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             description: t(site, lang, "datasets_intro"),
             context: json!({
                 "datasets": site.datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
-                "facets": super::search::facet_nav(site, lang, None),
+                "facets": super::search::facet_nav(site, lang),
             }),
         },
         PageJob {

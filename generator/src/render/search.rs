@@ -20,9 +20,9 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
         .iter()
         .map(|&lang| {
             let index = search::index(site, lang, |text| summary(text, SUMMARY_CHARS));
-            let bytes = serde_json::to_vec(&index)
-                .map_err(|e| Error::Template { name: "search index".into(), message: e.to_string() })?;
-            Ok(OutputFile::new(site.urls.search_index(lang), bytes))
+            let path = site.urls.search_index(lang);
+            let bytes = serde_json::to_vec(&index).map_err(|e| Error::Data { path: path.clone().into(), message: e.to_string() })?;
+            Ok(OutputFile::new(path, bytes))
         })
         .collect()
 }
@@ -32,11 +32,12 @@ fn group_label(site: &Site, lang: Lang, key: &str) -> String {
     t(site, lang, &format!("facet_{key}"))
 }
 
-/// The facet groups as links with counts; `current` marks the value whose page this is.
-pub(super) fn facet_nav(site: &Site, lang: Lang, current: Option<(&str, &str)>) -> Value {
-    facets_value(site, lang, &search::facets(site, lang), current)
+/// The facet groups as links with counts, for the dataset list.
+pub(super) fn facet_nav(site: &Site, lang: Lang) -> Value {
+    facets_value(site, lang, &search::facets(site, lang), None)
 }
 
+/// The facet groups as links with counts; `current` (group, slug) marks the page's own value.
 fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, &str)>) -> Value {
     let urls = &site.urls;
     facets
