@@ -14,7 +14,7 @@ fn repo_root() -> PathBuf {
 }
 
 /// The demo built once into a temporary folder shared by the tests here.
-fn public() -> &'static Path {
+fn public() -> PathBuf {
     static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
     OUT.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
@@ -24,7 +24,6 @@ fn public() -> &'static Path {
     })
     .path()
     .join("public")
-    .leak()
 }
 
 fn read(path: &str) -> String {
