@@ -61,7 +61,7 @@ pub enum Error {
         errors: usize,
     },
     /// Two outputs would be written to the same file (e.g. a page named like a built-in section).
-    #[error("two parts of the site would both be written to {path}: rename the page or folder that makes it (built-in sections: datasets, agencies, privacy, dashboard, api, static)")]
+    #[error("two parts of the site would both be written to {path}: rename the page or folder that makes it (built-in sections: datasets, agencies, privacy, dashboard, search, browse, api, static)")]
     DuplicateOutput {
         /// The site-relative path.
         path: String,

@@ -189,6 +189,23 @@ impl Urls {
         format!("static/{path}")
     }
 
+    /// The site-relative path of the search page.
+    pub fn search(&self, lang: Lang) -> String {
+        self.page_path(lang, "search/")
+    }
+    /// The site-relative path of a language's search index (beside its search page).
+    pub fn search_index(&self, lang: Lang) -> String {
+        self.page_path(lang, "search/index.json")
+    }
+    /// The site-relative path of the page listing every facet (agency, theme, year …).
+    pub fn browse(&self, lang: Lang) -> String {
+        self.page_path(lang, "browse/")
+    }
+    /// The site-relative path of one facet value's dataset list (`key` like `theme`).
+    pub fn facet(&self, lang: Lang, key: &str, slug: &str) -> String {
+        self.page_path(lang, &format!("browse/{key}/{slug}/"))
+    }
+
     /// The file a site-relative page path is written to (`x/` → `x/index.html`).
     pub fn output_file(path: &str) -> String {
         if path.is_empty() || path.ends_with('/') {
@@ -233,6 +250,13 @@ mod tests {
         assert_eq!(urls.split_language("english/"), (Lang::Th, "english/"));
         assert_eq!(urls.in_language(Lang::En, "datasets/x/"), "en/datasets/x/");
         assert_eq!(urls.feed(Lang::En), "en/feed.xml");
+    }
+
+    #[test]
+    fn search_and_facet_pages_live_under_each_language() {
+        let urls = Urls::new("https://data.example.go.th/", Lang::Th);
+        assert_eq!(urls.link(&urls.search_index(Lang::En)), "/en/search/index.json");
+        assert_eq!(urls.link(&urls.facet(Lang::Th, "year", "2568")), "/browse/year/2568/");
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn slug_and_lang(relative: &Path, default_language: Lang) -> Option<(String, Lan
 }
 
 /// Addresses Sala's own pages use; a markdown page may not take them.
-pub const RESERVED: &[&str] = &["datasets", "agencies", "privacy", "dashboard", "api", "static", "search", "404"];
+pub const RESERVED: &[&str] = &["datasets", "agencies", "privacy", "dashboard", "api", "static", "search", "browse", "404"];
 
 #[cfg(test)]
 mod tests {

@@ -32,7 +32,12 @@ builtin!(
     "templates/figure.html",
     "templates/table.html",
     "templates/sources.html",
+    "templates/search.html",
+    "templates/browse.html",
+    "templates/facet.html",
+    "templates/facet-nav.html",
     "static/style.css",
+    "static/search.js",
     "i18n/th.toml",
     "i18n/en.toml",
 );

@@ -6,6 +6,7 @@ pub mod finance;
 pub mod format;
 pub mod personal;
 pub mod maturity;
+pub mod search;
 pub mod value;
 
 use crate::config::SiteConfig;

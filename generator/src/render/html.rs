@@ -147,6 +147,8 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
             "datasets": urls.link(&urls.datasets(lang)),
             "agencies": urls.link(&urls.agencies(lang)),
             "dashboard": urls.link(&urls.dashboard(lang)),
+            "search": urls.link(&urls.search(lang)),
+            "browse": urls.link(&urls.browse(lang)),
             "css": urls.link(&urls.static_file("style.css")),
             "api": urls.link(&urls.api_datasets()),
             "privacy": if site.policies.is_empty() { String::new() } else { urls.link(&urls.privacy_index(lang)) },
@@ -186,7 +188,10 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             paths: every_language(site, |l| urls.datasets(l)),
             title: t(site, lang, "datasets"),
             description: t(site, lang, "datasets_intro"),
-            context: json!({"datasets": site.datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>()}),
+            context: json!({
+                "datasets": site.datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
+                "facets": super::search::facet_nav(site, lang),
+            }),
         },
         PageJob {
             template: "agencies.html",
@@ -242,6 +247,7 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
         });
     }
     jobs.extend(super::privacy::page_jobs(site, lang));
+    jobs.extend(super::search::page_jobs(site, lang));
     jobs
 }
 
@@ -269,7 +275,7 @@ pub(super) fn agency_link(site: &Site, code: &str, lang: Lang) -> Value {
     }
 }
 
-fn dataset_card(site: &Site, d: &Dataset, lang: Lang) -> Value {
+pub(super) fn dataset_card(site: &Site, d: &Dataset, lang: Lang) -> Value {
     let rows: usize = d.resources.iter().map(|r| r.rows()).sum();
     json!({
         "id": d.id,
@@ -285,7 +291,7 @@ fn dataset_card(site: &Site, d: &Dataset, lang: Lang) -> Value {
 }
 
 /// The first sentence-ish part of a text, cut at a word boundary near `max` characters.
-fn summary(text: &str, max: usize) -> String {
+pub(super) fn summary(text: &str, max: usize) -> String {
     let first_paragraph = text.split("\n\n").next().unwrap_or("").trim();
     if first_paragraph.chars().count() <= max {
         return first_paragraph.to_string();

@@ -10,6 +10,7 @@ pub mod html;
 pub mod markdown;
 pub mod privacy;
 pub mod rdf;
+pub mod search;
 
 use crate::error::Result;
 use crate::model::Site;
@@ -36,6 +37,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     files.extend(data::render(site)?);
     files.extend(api::render(site));
     files.extend(privacy::data_files(site));
+    files.extend(search::render(site)?);
     for (path, bytes) in &site.theme.static_files {
         files.push(OutputFile::new(site.urls.static_file(path), bytes.clone()));
     }

@@ -1,0 +1,184 @@
+// Sala's browser test of finding data: serves a built portal on 127.0.0.1, drives headless
+// Chromium (Debian's, never a downloaded one) with playwright-core, types Thai and English
+// queries, uses the keyboard and the facet filters, and walks the site with JavaScript off.
+// Usage: node e2e/search.mjs <built site folder>. Exits 1 on the first failed check.
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const root = path.resolve(process.argv[2] ?? 'public');
+const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
+const types = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css', '.csv': 'text/csv' };
+
+const server = http.createServer((req, res) => {
+  let file;
+  try {
+    file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+  if (!fs.existsSync(file)) { res.writeHead(404).end(); return; }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+// launch() gives Chromium a fresh temporary profile (--user-data-dir) and removes it on close.
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+let failures = 0;
+async function check(name, body) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await body(page);
+    assert.deepEqual(errors, [], 'no script errors');
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}\n     ${String(e.message).split('\n').join('\n     ')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The links of the search results, after the search has settled. */
+async function results(page) {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('status').textContent;
+    return s && !s.includes('…');
+  });
+  await page.waitForTimeout(150);
+  return page.$$eval('#results li h3 a', (as) => as.map((a) => new URL(a.href).pathname));
+}
+
+async function typeQuery(page, url, query) {
+  await page.goto(base + url);
+  await page.waitForFunction(() => !document.getElementById('filters').hidden);
+  await page.locator('#q').pressSequentially(query, { delay: 20 });
+  return results(page);
+}
+
+const budget = ['/datasets/budget-appropriations/', '/datasets/budget-expenditures/'];
+
+await check('งบประมาณ finds the two budget datasets first', async (page) => {
+  const found = await typeQuery(page, '/search/', 'งบประมาณ');
+  assert.deepEqual(found.slice(0, 2), budget);
+  assert.match(await page.locator('#results li').first().locator('h3 mark').first().textContent(), /งบ/);
+  assert.equal(new URL(page.url()).searchParams.get('q'), 'งบประมาณ');
+});
+
+await check('รายจ่าย finds the budget datasets first', async (page) => {
+  const found = await typeQuery(page, '/search/', 'รายจ่าย');
+  assert.deepEqual(found.slice(0, 2), budget);
+});
+
+await check('บริการ finds the e-services dataset first', async (page) => {
+  const found = await typeQuery(page, '/search/', 'บริการ');
+  assert.equal(found[0], '/datasets/e-services/');
+});
+
+await check('English "budget" finds the budget datasets first', async (page) => {
+  const found = await typeQuery(page, '/en/search/', 'budget');
+  assert.deepEqual(found.slice(0, 2), budget.map((p) => '/en' + p));
+});
+
+await check('English "budgets" (another form) finds the same', async (page) => {
+  const found = await typeQuery(page, '/en/search/', 'budgets');
+  assert.deepEqual(found.slice(0, 2), budget.map((p) => '/en' + p));
+});
+
+await check('English "e-services" finds the e-services dataset first', async (page) => {
+  const found = await typeQuery(page, '/en/search/', 'e-services');
+  assert.equal(found[0], '/en/datasets/e-services/');
+});
+
+for (const query of ['งบ ประมาณ', 'งบประมาณรายจ่ายประจำปี', 'รายจ่าย ประจำปี', 'ประจำปีงบประมาณ']) {
+  await check(`a Thai query cut differently (${query}) still finds the budget datasets`, async (page) => {
+    const found = await typeQuery(page, '/search/', query);
+    assert.deepEqual(found.slice(0, 2), budget);
+  });
+}
+
+await check('a shared search URL restores the query and filters', async (page) => {
+  await page.goto(`${base}/en/search/?q=budget&theme=finance`);
+  assert.deepEqual(await results(page), ['/en/datasets/budget-expenditures/']);
+  assert.equal(await page.inputValue('#q'), 'budget');
+  assert.equal(await page.isChecked('input[name=theme][value=finance]'), true);
+});
+
+await check('facets combine and show counts', async (page) => {
+  await page.goto(`${base}/search/`);
+  assert.equal((await results(page)).length, 9, 'an empty query lists every dataset');
+  await page.check('input[name=theme][value=budget]');
+  assert.deepEqual(await results(page), budget);
+  assert.equal(await page.locator('input[name=agency][value=BB]').locator('xpath=..').locator('[data-count]').textContent(), '1');
+  await page.check('input[name=agency][value=CGD]');
+  assert.deepEqual(await results(page), ['/datasets/budget-expenditures/']);
+  await page.check('input[name=year][value="2568"]');
+  assert.deepEqual(await results(page), ['/datasets/budget-expenditures/']);
+  const url = new URL(page.url());
+  assert.deepEqual([url.searchParams.getAll('theme'), url.searchParams.getAll('agency'), url.searchParams.getAll('year')], [['budget'], ['CGD'], ['2568']]);
+});
+
+await check('the keyboard moves through results and opens one', async (page) => {
+  await typeQuery(page, '/search/', 'บริการ');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => new URL(document.activeElement.href).pathname), '/datasets/e-services/');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+  await page.keyboard.press('ArrowDown');
+  await Promise.all([page.waitForURL('**/datasets/e-services/'), page.keyboard.press('Enter')]);
+});
+
+await check('the header search box leads to the results', async (page) => {
+  await page.goto(`${base}/en/`);
+  await page.fill('#site-q', 'procurement');
+  await Promise.all([page.waitForURL('**/en/search/?q=procurement'), page.press('#site-q', 'Enter')]);
+  assert.equal((await results(page))[0], '/en/datasets/procurement-contracts/');
+});
+
+// Without JavaScript: every dataset is reachable from the dataset list, and from the facet pages.
+const noScript = await browser.newContext({ javaScriptEnabled: false });
+try {
+  const page = await noScript.newPage();
+  await page.goto(`${base}/search/`);
+  assert.equal(await page.locator('noscript a').count() > 0 || (await page.content()).includes('<noscript>'), true);
+  await page.goto(`${base}/datasets/`);
+  const listed = await page.$$eval('ul.cards a[href^="/datasets/"]', (as) => [...new Set(as.map((a) => new URL(a.href).pathname))]);
+  const onDisk = fs.readdirSync(path.join(root, 'datasets'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `/datasets/${d.name}/`);
+  assert.deepEqual(listed.sort(), onDisk.sort());
+  await page.click('nav.facets a[href="/browse/theme/budget/"]');
+  const inTheme = await page.$$eval('ul.cards h3 a', (as) => as.map((a) => new URL(a.href).pathname));
+  assert.deepEqual(inTheme, budget);
+  await page.goto(`${base}/en/browse/year/2568/`);
+  assert.match(await page.locator('h1').textContent(), /Fiscal year: FY 2025/);
+  for (const href of listed) {
+    const response = await page.goto(base + href);
+    assert.equal(response.status(), 200, href);
+  }
+  console.log('ok   every dataset is reachable with JavaScript off');
+} catch (e) {
+  failures++;
+  console.log(`FAIL every dataset is reachable with JavaScript off\n     ${e.message}`);
+}
+await noScript.close();
+
+await browser.close();
+server.close();
+console.log(failures ? `${failures} browser checks failed` : 'all browser checks passed');
+process.exit(failures ? 1 : 0);

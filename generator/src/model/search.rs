@@ -1,0 +1,390 @@
+//! Finding data: the facets a reader browses by (agency, ministry, theme, tag, format, fiscal
+//! year) and the search index the browser queries, one per language. Thai is written without
+//! spaces between words, so Thai text is cut into words with ICU4X's segmenter and its Thai
+//! model (compiled in; its dictionary-only mode cuts ผลการเบิกจ่าย as ผลก|า|รเบิ…, so Sala
+//! uses the `auto` model). The browser cuts queries with `Intl.Segmenter('th')` and re-cuts
+//! them against the index's own words, so the two need not agree. English words are stemmed
+//! (Snowball). Pure data: no HTML and no file system.
+
+use crate::lang::Lang;
+use crate::load::schema::FieldType;
+use crate::model::{Dataset, Site};
+use icu_segmenter::WordSegmenter;
+use icu_segmenter::options::WordBreakInvariantOptions;
+use polars::prelude::DataType;
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The facet groups, in the order readers see them; each name is also its URL segment.
+pub const FACET_KEYS: [&str; 6] = ["agency", "ministry", "theme", "tag", "format", "year"];
+
+/// The formats every resource is published in (see `render::data`).
+pub const FORMATS: [&str; 2] = ["csv", "json"];
+
+/// The name of a column that holds Thai fiscal years (Buddhist era).
+const FISCAL_YEAR_COLUMN: &str = "fiscal_year";
+
+/// The fields of a document, most important first. A match in a field adds its weight, and
+/// each weight is larger than all the weights after it together, so a title match always
+/// ranks above any number of matches elsewhere.
+pub const FIELDS: [(&str, u8); 5] = [("title", 16), ("tags", 8), ("agency", 4), ("columns", 2), ("description", 1)];
+
+/// English words too common to help find anything; the browser drops them from queries too.
+pub const STOP_WORDS: [&str; 24] = [
+    "a", "an", "and", "are", "as", "at", "be", "by", "each", "for", "from", "in", "is", "it", "its", "of", "on",
+    "or", "the", "this", "that", "to", "with", "which",
+];
+
+/// One value of a facet (one agency, one theme, …) and the datasets that have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetValue {
+    /// The value as stored in the index (agency code, theme id, tag text, year …).
+    pub id: String,
+    /// The URL segment of its page.
+    pub slug: String,
+    /// The label shown to readers of the language.
+    pub label: String,
+    /// Indexes into `Site::datasets`, in the site's order.
+    pub datasets: Vec<usize>,
+}
+
+/// A facet group with its values, most datasets first (years newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facet {
+    /// One of [`FACET_KEYS`].
+    pub key: &'static str,
+    /// Its values.
+    pub values: Vec<FacetValue>,
+}
+
+/// The facet values of one dataset, per group, in [`FACET_KEYS`] order.
+pub fn dataset_facets(site: &Site, d: &Dataset, lang: Lang) -> Vec<(&'static str, Vec<(String, String)>)> {
+    let agency = site.agency(&d.meta.agency);
+    let label = |code: &str| site.agency(code).map_or_else(|| code.to_string(), |a| a.name.get(lang).to_string());
+    let ministry = agency.map(|a| a.parent.clone().unwrap_or_else(|| a.code.clone()));
+    let theme_label = |id: &str| {
+        site.theme.strings.get(&lang).and_then(|s| s.get(&format!("theme_{id}"))).cloned().unwrap_or_else(|| id.to_string())
+    };
+    let formats: Vec<(String, String)> =
+        if d.resources.is_empty() { Vec::new() } else { FORMATS.iter().map(|f| (f.to_string(), f.to_ascii_uppercase())).collect() };
+    vec![
+        ("agency", vec![(d.meta.agency.clone(), label(&d.meta.agency))]),
+        ("ministry", ministry.iter().map(|m| (m.clone(), label(m))).collect()),
+        ("theme", d.meta.themes.iter().map(|t| (t.clone(), theme_label(t))).collect()),
+        // Tags are free text: two spellings of one tag (`Open data`, `open data`) are one value.
+        ("tag", d.meta.tags.get(lang).iter().map(|t| (slug(t), t.clone())).collect()),
+        ("format", formats),
+        ("year", fiscal_years(d).into_iter().map(|y| (y.to_string(), year_label(y, lang))).collect()),
+    ]
+}
+
+/// The fiscal years (Buddhist era) a dataset covers: its `statistics.years` range, and the
+/// values of any `fiscal_year` column.
+pub fn fiscal_years(d: &Dataset) -> BTreeSet<i64> {
+    let mut years = BTreeSet::new();
+    if let Some(stats) = &d.meta.statistics {
+        let parts: Vec<Option<i64>> = stats.years.split(['-', '–']).map(|p| p.trim().parse().ok()).collect();
+        match parts.as_slice() {
+            [Some(y)] => {
+                years.insert(*y);
+            }
+            // A range is bounded so that a typo like 2565-25680 cannot make millions of pages.
+            [Some(a), Some(b)] if a <= b && b - a <= 100 => years.extend(*a..=*b),
+            _ => {}
+        }
+    }
+    for r in &d.resources {
+        let is_year = r.schema.fields.iter().any(|f| {
+            f.name == FISCAL_YEAR_COLUMN && matches!(f.field_type, FieldType::Integer | FieldType::Year)
+        });
+        let column = r.frame.column(FISCAL_YEAR_COLUMN).ok().filter(|_| is_year);
+        if let Some(values) = column.and_then(|c| c.cast(&DataType::Int64).ok()) {
+            if let Ok(ints) = values.i64() {
+                years.extend(ints.iter().flatten().filter(|y| (2400..=2700).contains(y)));
+            }
+        }
+    }
+    years
+}
+
+/// A fiscal year (Buddhist era) as readers of `lang` write it: ปีงบประมาณ พ.ศ. 2568, FY 2025.
+pub fn year_label(be: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Th => format!("พ.ศ. {be}"),
+        Lang::En => format!("FY {}", be - 543),
+    }
+}
+
+/// The URL segment of a facet value: lowercase, spaces as `-`, nothing a path could misread.
+pub fn slug(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.trim().to_lowercase().chars() {
+        if c.is_alphanumeric() || is_thai_mark(c) {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Thai vowel and tone marks are not alphanumeric in Unicode but are part of every word.
+fn is_thai_mark(c: char) -> bool {
+    ('\u{0E31}'..='\u{0E3A}').contains(&c) || ('\u{0E47}'..='\u{0E4E}').contains(&c)
+}
+
+/// Every facet group of the site in `lang`, with counts.
+pub fn facets(site: &Site, lang: Lang) -> Vec<Facet> {
+    let mut groups: BTreeMap<&'static str, BTreeMap<String, FacetValue>> = BTreeMap::new();
+    for (i, d) in site.datasets.iter().enumerate() {
+        for (key, values) in dataset_facets(site, d, lang) {
+            for (id, label) in values {
+                let entry = groups.entry(key).or_default().entry(id.clone()).or_insert_with(|| FacetValue {
+                    slug: slug(&id),
+                    id,
+                    label,
+                    datasets: Vec::new(),
+                });
+                if entry.datasets.last() != Some(&i) {
+                    entry.datasets.push(i);
+                }
+            }
+        }
+    }
+    FACET_KEYS
+        .iter()
+        .map(|key| {
+            let mut values: Vec<FacetValue> =
+                groups.remove(key).unwrap_or_default().into_values().filter(|v| !v.slug.is_empty()).collect();
+            if *key == "year" {
+                values.sort_by(|a, b| b.id.cmp(&a.id));
+            } else {
+                values.sort_by(|a, b| b.datasets.len().cmp(&a.datasets.len()).then_with(|| a.label.cmp(&b.label)));
+            }
+            Facet { key, values }
+        })
+        .collect()
+}
+
+/// Cuts text into search terms: words as ICU's word segmenter finds them (Thai included),
+/// lowercased; English words stemmed when `stem` is given; stop words and lone marks dropped.
+/// ICU cuts Thai compounds finely (งบ|ประมาณ), so each two adjacent Thai words
+/// are also a term (งบประมาณ): a query for the compound then matches it as one word.
+pub fn terms(text: &str, stem: Option<&Stemmer>) -> Vec<String> {
+    let segmenter = WordSegmenter::new_auto(WordBreakInvariantOptions::default());
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut previous_thai: Option<String> = None;
+    for (end, kind) in segmenter.segment_str(text).iter_with_word_type() {
+        let word = &text[start..end];
+        start = end;
+        let thai = word.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c));
+        if !kind.is_word_like() || !thai {
+            previous_thai = None;
+        }
+        if !kind.is_word_like() {
+            continue;
+        }
+        if thai {
+            if let Some(before) = previous_thai.replace(word.to_string()) {
+                out.push(format!("{before}{word}"));
+            }
+        }
+        let word = word.to_lowercase();
+        if word.chars().count() < 2 && !word.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let latin = word.chars().all(|c| c.is_ascii_alphanumeric() || c == '\'' || c == '.');
+        if latin && STOP_WORDS.contains(&word.as_str()) {
+            continue;
+        }
+        match stem {
+            Some(s) if latin => out.push(s.stem(&word).into_owned()),
+            _ => out.push(word),
+        }
+    }
+    out
+}
+
+/// One searchable page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Doc {
+    /// The page's link.
+    #[serde(rename = "u")]
+    pub url: String,
+    /// Its title.
+    #[serde(rename = "t")]
+    pub title: String,
+    /// A short summary shown under the title.
+    #[serde(rename = "s")]
+    pub summary: String,
+    /// The publishing agency's name (empty for content pages).
+    #[serde(rename = "a")]
+    pub agency: String,
+    /// Facet value ids per group (datasets only).
+    #[serde(rename = "f", skip_serializing_if = "BTreeMap::is_empty")]
+    pub facets: BTreeMap<&'static str, Vec<String>>,
+}
+
+/// The search index of one language, as written to `search/index.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchIndex {
+    /// The format's version.
+    pub version: u32,
+    /// The language of the index.
+    pub lang: Lang,
+    /// The field names and weights, as in [`FIELDS`].
+    pub fields: Vec<(&'static str, u8)>,
+    /// The English stop words the query drops.
+    pub stop: Vec<&'static str>,
+    /// The pages that can be found, datasets first.
+    pub docs: Vec<Doc>,
+    /// Each term with its postings, flattened as `[doc, field weights, doc, field weights, …]`.
+    pub terms: BTreeMap<String, Vec<u32>>,
+    /// Surface forms of English words that stem to another term (`budgets` → `budget`), so
+    /// the browser needs no stemmer of its own.
+    pub forms: BTreeMap<String, String>,
+}
+
+/// A document's text per field, before it is cut into terms.
+struct Source<'a> {
+    doc: Doc,
+    fields: [Vec<&'a str>; 5],
+}
+
+/// Builds the search index of `lang` over datasets and content pages.
+pub fn index(site: &Site, lang: Lang, summary: impl Fn(&str) -> String) -> SearchIndex {
+    let urls = &site.urls;
+    let mut sources: Vec<Source> = Vec::new();
+    for d in &site.datasets {
+        let m = &d.meta;
+        let agency = site.agency(&m.agency);
+        let ministry = agency.and_then(|a| a.parent.as_deref()).and_then(|p| site.agency(p));
+        let mut agency_text: Vec<&str> = vec![m.agency.as_str()];
+        agency_text.extend(agency.map(|a| a.name.get(lang)));
+        agency_text.extend(ministry.map(|a| a.name.get(lang)));
+        let mut columns: Vec<&str> = Vec::new();
+        let mut description: Vec<&str> = vec![m.description.get(lang), m.objective.get(lang)];
+        for r in &d.resources {
+            columns.push(r.title.get(lang));
+            description.push(r.description.get(lang));
+            for f in &r.schema.fields {
+                columns.push(f.title.get(lang));
+                columns.push(&f.name);
+            }
+        }
+        let facets = dataset_facets(site, d, lang)
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k, v.into_iter().map(|(id, _)| id).collect()))
+            .collect();
+        sources.push(Source {
+            doc: Doc {
+                url: urls.link(&urls.dataset(lang, &d.id)),
+                title: m.title.get(lang).to_string(),
+                summary: summary(m.description.get(lang)),
+                agency: agency.map(|a| a.name.get(lang).to_string()).unwrap_or_default(),
+                facets,
+            },
+            fields: [vec![m.title.get(lang)], m.tags.get(lang).iter().map(String::as_str).collect(), agency_text, columns, description],
+        });
+    }
+    for p in site.pages.iter().filter(|p| p.lang == lang) {
+        sources.push(Source {
+            doc: Doc {
+                url: urls.link(&urls.page(lang, &p.slug)),
+                title: p.front.title.clone(),
+                summary: summary(&p.front.description),
+                agency: String::new(),
+                facets: BTreeMap::new(),
+            },
+            fields: [vec![&p.front.title], Vec::new(), Vec::new(), Vec::new(), vec![&p.front.description, &p.body]],
+        });
+    }
+    let stemmer = Stemmer::create(Algorithm::English);
+    let stem = (lang == Lang::En).then_some(&stemmer);
+    let mut weights: BTreeMap<String, BTreeMap<u32, u8>> = BTreeMap::new();
+    let mut forms = BTreeMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        for (field, texts) in s.fields.iter().enumerate() {
+            for text in texts {
+                let plain = if field == 4 { markdown_text(text) } else { text.to_string() };
+                let surface = terms(&plain, None);
+                let stemmed = if stem.is_some() { terms(&plain, stem) } else { surface.clone() };
+                for (word, term) in surface.into_iter().zip(stemmed) {
+                    if word != term {
+                        forms.insert(word, term.clone());
+                    }
+                    *weights.entry(term).or_default().entry(i as u32).or_default() |= FIELDS[field].1;
+                }
+            }
+        }
+    }
+    // A surface form that is itself a term keeps its own postings.
+    forms.retain(|word, _| !weights.contains_key(word));
+    let terms = weights
+        .into_iter()
+        .map(|(term, docs)| (term, docs.into_iter().flat_map(|(d, w)| [d, u32::from(w)]).collect()))
+        .collect();
+    SearchIndex {
+        version: 1,
+        lang,
+        fields: FIELDS.to_vec(),
+        stop: STOP_WORDS.to_vec(),
+        docs: sources.into_iter().map(|s| s.doc).collect(),
+        terms,
+        forms,
+    }
+}
+
+/// The words of a markdown text, without its syntax (link targets, emphasis marks).
+fn markdown_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in pulldown_cmark::Parser::new(markdown) {
+        if let pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) = event {
+            out.push_str(&t);
+            out.push(' ');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thai_is_cut_into_words_and_pairs_of_words() {
+        let words = terms("ข้อมูลงบประมาณรายจ่ายประจำปี", None);
+        for word in ["ข้อมูล", "งบ", "ประมาณ", "ราย", "จ่าย", "ประจำ", "ปี", "งบประมาณ", "รายจ่าย", "ประจำปี"] {
+            assert!(words.iter().any(|w| w == word), "{word} missing from {words:?}");
+        }
+        assert!(!words.iter().any(|w| w == "งบประมาณราย"), "only two words are joined: {words:?}");
+    }
+
+    #[test]
+    fn thai_words_are_whole_where_a_dictionary_alone_cuts_them_apart() {
+        // see: ICU4X's dictionary mode cut this as ผลก|า|รเบิ|กจ่|า|ย.
+        assert_eq!(terms("ผลการเบิกจ่าย", None), ["ผล", "ผลการ", "การ", "การเบิกจ่าย", "เบิกจ่าย"]);
+    }
+
+    #[test]
+    fn english_is_lowercased_stemmed_and_stop_words_dropped() {
+        let stemmer = Stemmer::create(Algorithm::English);
+        assert_eq!(terms("Budgets of the Agencies, 2568", Some(&stemmer)), ["budget", "agenc", "2568"]);
+    }
+
+    #[test]
+    fn slugs_keep_thai_words_whole() {
+        assert_eq!(slug("งบประมาณรายจ่ายประจำปี"), "งบประมาณรายจ่ายประจำปี");
+        assert_eq!(slug("Budget categories / e-GP"), "budget-categories-e-gp");
+        assert_eq!(slug("../.."), "");
+    }
+
+    #[test]
+    fn years_read_as_each_language_writes_them() {
+        assert_eq!(year_label(2568, Lang::Th), "พ.ศ. 2568");
+        assert_eq!(year_label(2568, Lang::En), "FY 2025");
+    }
+}

@@ -1,0 +1,238 @@
+/* Sala search: queries the index that `sala build` writes beside the search page
+   (search/index.json). No framework, no network beyond that one file.
+   Thai has no spaces between words: the query is cut with Intl.Segmenter('th') where the
+   browser has it, then each run of Thai is re-cut against the index's own words (fewest words
+   wins), so "งบ ประมาณ", "งบประมาณ" and "รายจ่ายประจำปี" find what the build-time segmenter
+   indexed. English words map to their stems through the index's `forms` table. */
+(function () {
+  'use strict';
+  var form = document.getElementById('search');
+  if (!form || !window.fetch) return;
+  var input = document.getElementById('q');
+  var statusEl = document.getElementById('status');
+  var list = document.getElementById('results');
+  var filters = document.getElementById('filters');
+  var data = form.dataset;
+  var THAI = /[\u0E00-\u0E7F]/;
+  var WORD = /[\p{L}\p{M}\p{N}]/u;
+  var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter(data.lang, { granularity: 'word' }) : null;
+  var index = null, thaiMax = 0, timer = 0;
+
+  function say(template, n) {
+    statusEl.textContent = template.replace('{n}', n.toLocaleString(data.lang === 'th' ? 'th-TH' : 'en'));
+  }
+
+  /* Word-like pieces of the query, lowercased; adjacent Thai pieces (even across a space) are
+     joined into runs so that a word boundary typed differently does not matter. */
+  function pieces(text) {
+    var raw = [];
+    if (segmenter) {
+      for (var s of segmenter.segment(text.toLowerCase())) if (s.isWordLike || WORD.test(s.segment)) raw.push(s.segment);
+    } else {
+      raw = text.toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean);
+    }
+    var out = [];
+    raw.forEach(function (w) {
+      var last = out.length - 1;
+      if (THAI.test(w) && last >= 0 && THAI.test(out[last])) out[last] += w;
+      else out.push(w);
+    });
+    return out;
+  }
+
+  /* Cuts a run of Thai into the fewest words the index knows; letters it does not know stay
+     together as one piece that is matched inside longer words. */
+  function cutThai(run) {
+    var n = run.length, best = [0], from = [0];
+    for (var i = 1; i <= n; i++) {
+      best[i] = Infinity;
+      for (var j = Math.max(0, i - thaiMax); j < i; j++) {
+        var cost = best[j] + (index.terms[run.slice(j, i)] ? 1 : 100 * (i - j));
+        if (cost < best[i]) { best[i] = cost; from[i] = j; }
+      }
+    }
+    var words = [];
+    for (var k = n; k > 0; k = from[k]) words.unshift(run.slice(from[k], k));
+    var merged = [];
+    words.forEach(function (w) {
+      var last = merged.length - 1;
+      if (!index.terms[w] && last >= 0 && !index.terms[merged[last]]) merged[last] += w;
+      else merged.push(w);
+    });
+    return merged;
+  }
+
+  function tokens(text) {
+    var out = [], all = pieces(text);
+    all.forEach(function (p, i) {
+      if (THAI.test(p)) out.push.apply(out, cutThai(p));
+      // The index has no one-letter words (the e of e-services); only the word being typed may be one.
+      else if (index.stop.indexOf(p) < 0 && (p.length > 1 || /\d/.test(p) || i === all.length - 1)) out.push(p);
+    });
+    return out;
+  }
+
+  /* The documents one query word finds: {doc: score}, and the index words it matched. */
+  function lookup(word, last) {
+    var hits = {}, matched = [];
+    function add(term, factor) {
+      var p = index.terms[term];
+      matched.push(term);
+      for (var i = 0; i < p.length; i += 2) hits[p[i]] = Math.max(hits[p[i]] || 0, p[i + 1] * factor);
+    }
+    var exact = index.terms[word] ? word : index.forms[word];
+    if (exact) add(exact, 2);
+    if (!exact || last) {
+      var thai = THAI.test(word);
+      Object.keys(index.terms).forEach(function (t) {
+        if (t === exact) return;
+        if (t.startsWith(word) && (word.length >= 2 || last)) add(t, 1);
+        else if (!exact && thai && word.length >= 2 && t.indexOf(word) > 0) add(t, 1);
+        // An English word the index has only in another form: budgeting → budget.
+        else if (!exact && !thai && t.length >= 4 && word.startsWith(t) && word.length - t.length <= 3) add(t, 1);
+      });
+    }
+    return { hits: hits, matched: matched };
+  }
+
+  function checked() {
+    var chosen = {};
+    filters.querySelectorAll('input:checked').forEach(function (box) {
+      (chosen[box.name] = chosen[box.name] || []).push(box.value);
+    });
+    return chosen;
+  }
+
+  function passes(doc, chosen, skip) {
+    return Object.keys(chosen).every(function (key) {
+      if (key === skip) return true;
+      var values = (doc.f && doc.f[key]) || [];
+      return chosen[key].some(function (v) { return values.indexOf(v) >= 0; });
+    });
+  }
+
+  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+
+  /* Appends text to el with every match wrapped in <mark>, without ever parsing HTML. */
+  function marked(el, text, re) {
+    var at = 0;
+    if (re) text.replace(re, function (m, offset) {
+      el.appendChild(document.createTextNode(text.slice(at, offset)));
+      var mark = document.createElement('mark');
+      mark.textContent = m;
+      el.appendChild(mark);
+      at = offset + m.length;
+      return m;
+    });
+    el.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  function run() {
+    if (!index) return;
+    var query = input.value.trim(), chosen = checked();
+    var words = query ? tokens(query) : [];
+    var scores = null, marks = [];
+    words.forEach(function (w, i) {
+      var found = lookup(w, i === words.length - 1);
+      marks.push(w);
+      marks.push.apply(marks, found.matched);
+      var next = {};
+      Object.keys(found.hits).forEach(function (d) {
+        if (scores === null || d in scores) next[d] = (scores ? scores[d] : 0) + found.hits[d];
+      });
+      scores = next;
+    });
+    var faceted = Object.keys(chosen).length > 0;
+    var base = index.docs.map(function (doc, i) { return i; }).filter(function (i) {
+      if (scores !== null) return i in scores;
+      return !!index.docs[i].f; // an empty query lists the datasets
+    });
+    var results = base.filter(function (i) {
+      return (!faceted || index.docs[i].f) && passes(index.docs[i], chosen);
+    });
+    results.sort(function (a, b) { return scores ? scores[b] - scores[a] || a - b : a - b; });
+    // Each count says how many results choosing that value would give, other filters kept.
+    filters.querySelectorAll('fieldset').forEach(function (group) {
+      var key = group.dataset.facet;
+      group.querySelectorAll('label').forEach(function (label) {
+        var box = label.querySelector('input');
+        var n = base.filter(function (i) {
+          var doc = index.docs[i];
+          return doc.f && (doc.f[key] || []).indexOf(box.value) >= 0 && passes(doc, chosen, key);
+        }).length;
+        label.querySelector('[data-count]').textContent = n.toLocaleString(data.lang === 'th' ? 'th-TH' : 'en');
+        label.hidden = n === 0 && !box.checked;
+      });
+    });
+    var uniq = marks.filter(function (m, i) { return m && marks.indexOf(m) === i; });
+    uniq.sort(function (a, b) { return b.length - a.length; });
+    var re = uniq.length ? new RegExp(uniq.map(escapeRe).join('|'), 'gi') : null;
+    list.textContent = '';
+    results.forEach(function (i) {
+      var doc = index.docs[i];
+      var li = document.createElement('li');
+      var h = document.createElement('h3');
+      var a = document.createElement('a');
+      a.href = doc.u;
+      marked(a, doc.t, re);
+      h.appendChild(a);
+      li.appendChild(h);
+      if (doc.a) {
+        var meta = document.createElement('p');
+        meta.className = 'meta';
+        meta.textContent = doc.a;
+        li.appendChild(meta);
+      }
+      if (doc.s) {
+        var p = document.createElement('p');
+        marked(p, doc.s, re);
+        li.appendChild(p);
+      }
+      list.appendChild(li);
+    });
+    if (!query && !faceted) say(data.all, results.length);
+    else if (results.length) say(data.found, results.length);
+    else statusEl.textContent = data.none;
+    // The query and filters live in the address, so a search can be shared or bookmarked.
+    var params = new URLSearchParams();
+    if (query) params.set('q', query);
+    Object.keys(chosen).sort().forEach(function (k) { chosen[k].forEach(function (v) { params.append(k, v); }); });
+    var qs = params.toString();
+    history.replaceState(null, '', qs ? '?' + qs : location.pathname);
+  }
+
+  function links() { return Array.prototype.slice.call(list.querySelectorAll('a')); }
+
+  form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
+  input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 80); });
+  filters.addEventListener('change', run);
+  form.addEventListener('keydown', function (e) {
+    var all = links(), at = all.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown' && (e.target === input || at >= 0) && all.length) {
+      e.preventDefault();
+      all[Math.min(at + 1, all.length - 1)].focus();
+    } else if (e.key === 'ArrowUp' && at >= 0) {
+      e.preventDefault();
+      (at === 0 ? input : all[at - 1]).focus();
+    } else if (e.key === 'Escape' && at >= 0) {
+      input.focus();
+    }
+  });
+  document.addEventListener('keydown', function (e) {
+    var tag = (e.target.tagName || '').toLowerCase();
+    if (e.key === '/' && tag !== 'input' && tag !== 'textarea') { e.preventDefault(); input.focus(); }
+  });
+
+  var params = new URLSearchParams(location.search);
+  input.value = params.get('q') || '';
+  filters.querySelectorAll('input').forEach(function (box) {
+    box.checked = params.getAll(box.name).indexOf(box.value) >= 0;
+  });
+  filters.hidden = false;
+  statusEl.textContent = data.loading;
+  fetch(data.index).then(function (r) { return r.json(); }).then(function (json) {
+    index = json;
+    Object.keys(index.terms).forEach(function (t) { if (THAI.test(t)) thaiMax = Math.max(thaiMax, t.length); });
+    run();
+  });
+})();
