@@ -8,29 +8,9 @@ use common::files_under;
 use polars::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::PathBuf;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-/// The demo built once into a temporary folder shared by the tests here.
-fn public() -> PathBuf {
-    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let built = sala::build(&repo_root(), Some(&dir.path().join("public"))).unwrap();
-        assert!(built.published.is_some(), "the demo has errors: {:#?}", built.report.diagnostics);
-        dir
-    })
-    .path()
-    .join("public")
-}
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(public().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use common::{demo_public as public, read_demo as read, repo_root};
 
 fn source_csv(path: &str) -> DataFrame {
     CsvReadOptions::default()

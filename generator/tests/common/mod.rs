@@ -195,3 +195,26 @@ pub fn machine_fixture() -> Fixture {
     f.dataset("large", LARGE_SCHEMA, csv);
     f
 }
+
+/// The repository's root (the demo portal).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The demo portal built once per test binary into a temporary folder; its `public/`.
+pub fn demo_public() -> PathBuf {
+    static OUT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let built = sala::build(&repo_root(), Some(&dir.path().join("public"))).unwrap();
+        assert!(built.published.is_some(), "the demo has errors: {:#?}", built.report.diagnostics);
+        dir
+    })
+    .path()
+    .join("public")
+}
+
+/// A file of the built demo, as text.
+pub fn read_demo(path: &str) -> String {
+    std::fs::read_to_string(demo_public().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
