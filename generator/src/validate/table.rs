@@ -14,7 +14,11 @@ const ROW: &str = "__row";
 const CELLS: &str = "__cells";
 const BLANK: &str = "__blank";
 const PK: &str = "__pk";
-const PK_FIRST: &str = "__pk_first";
+
+/// The column that holds, for a flagged repeat, the row (0-based) of its first copy.
+fn first_of(flag: &str) -> String {
+    format!("{flag}_first")
+}
 
 /// Which rule a flag column checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -607,12 +611,11 @@ fn check_rows(
         let fi = check.field;
         let field = &schema.fields[fi];
         let ci = positions[&fi];
-        let flagged = frame.column(&check.flag)?.bool()?.any();
-        let first_rows = if check.rule == Rule::Unique && flagged { first_rows_of(&frame, &typed_col(fi))? } else { HashMap::new() };
-        let extra = [raw_col(ci), typed_col(fi)];
+        // A flagged repeat has its first copy's row beside it (see `flag_repeats`).
+        let extra = if check.rule == Rule::Unique { vec![raw_col(ci), first_of(&check.flag)] } else { vec![raw_col(ci)] };
         for_each_flagged(&frame, &check.flag, &extra, &all_raw, &mask, |row, cells, line| {
             let value = mask(ci, &cells.first().cloned().flatten().unwrap_or_default());
-            let first_row = cells.get(1).cloned().flatten().and_then(|k| first_rows.get(&k).copied());
+            let first_row = cells.get(1).cloned().flatten().and_then(|r| r.parse::<u64>().ok());
             let d = describe(check, field, value.clone(), first_row, located(fi, row))
                 .with_value(value)
                 .with_source(SourceLine::new(&line, delimiter, ci));
@@ -624,7 +627,7 @@ fn check_rows(
     if pk_complete {
         let names = schema.primary_key();
         let first_fi = pk[0];
-        let extra: Vec<String> = pk.iter().map(|&fi| value_col(fi)).chain([PK_FIRST.to_string()]).collect();
+        let extra: Vec<String> = pk.iter().map(|&fi| value_col(fi)).chain([first_of(PK)]).collect();
         for_each_flagged(&frame, PK, &extra, &all_raw, &mask, |row, cells, line| {
             let key_values: Vec<String> =
                 cells[..pk.len()].iter().zip(&pk).map(|(c, fi)| mask(positions[fi], &c.clone().unwrap_or_default())).collect();
@@ -678,9 +681,7 @@ fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)]) -> PolarsResu
     for (flag, value, _) in &candidates {
         if frame.column(flag)?.bool()?.any() {
             let first = col(ROW).min().over([(*value).clone()])?;
-            if flag.as_str() == PK {
-                refine.push(first.clone().alias(PK_FIRST));
-            }
+            refine.push(first.clone().alias(first_of(flag)));
             refine.push(col(flag.as_str()).and(first.neq(col(ROW))).alias(flag.as_str()));
         }
     }
@@ -753,27 +754,6 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
         }
     }
     report.extend_counted(listed, total);
-}
-
-/// For a unique column, the first row (0-based) where each repeated value appears.
-fn first_rows_of(frame: &DataFrame, typed: &str) -> PolarsResult<HashMap<String, u64>> {
-    let firsts = frame
-        .clone()
-        .lazy()
-        .select([col(typed).cast(DataType::String).alias("k"), col(ROW)])
-        .filter(col("k").is_duplicated())
-        .group_by([col("k")])
-        .agg([col(ROW).min().alias("first")])
-        .collect()?;
-    let mut map = HashMap::new();
-    let keys = firsts.column("k")?.str()?.clone();
-    let rows = firsts.column("first")?.cast(&DataType::UInt64)?;
-    for (k, r) in keys.iter().zip(rows.u64()?.iter()) {
-        if let (Some(k), Some(r)) = (k, r) {
-            map.insert(k.to_string(), r);
-        }
-    }
-    Ok(map)
 }
 
 /// Calls `make` for the first listed rows where `flag` is true, with the text of `extra`
