@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(schema) = serde_json::from_str::<Schema>(&schema_text) else { return };
     let file = Path::new("fuzz.csv");
-    if let Ok((raw, _)) = read_csv(csv.to_vec(), None, None, &schema.missing_values, file) {
+    if let Ok((raw, _)) = read_csv(csv, None, None, &schema.missing_values, file) {
         let _ = check_table(&schema, &raw, file, Path::new("dataset.toml"), &Default::default());
     }
 });

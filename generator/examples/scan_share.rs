@@ -11,7 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let schema: Schema = serde_json::from_str(&std::fs::read_to_string(schema)?)?;
     let path = Path::new(&file);
     let best = |f: &mut dyn FnMut() -> f64| (0..3).map(|_| f()).fold(f64::MAX, f64::min);
-    let read = || sala::load::table::read_csv(std::fs::read(path).unwrap(), None, None, &schema.missing_values, path).map(|(t, _)| t);
+    let read = || sala::load::table::read_csv(&std::fs::read(path).unwrap(), None, None, &schema.missing_values, path).map(|(t, _)| t);
     let raw = read().map_err(|d| d.message.en)?;
     let all = best(&mut || {
         let t = Instant::now();
@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scan = best(&mut || {
         let t = Instant::now();
         let mut raw = raw.clone();
-        raw.traits.personal_candidates = sala::load::table::has_personal_candidates(&bytes);
+        raw.traits.personal_candidates = sala::load::scan::has_personal_candidates(&bytes);
         let _ = sala::validate::personal::scan(&raw, path, &BTreeSet::new());
         t.elapsed().as_secs_f64()
     });

@@ -76,7 +76,7 @@ pub fn id_from_name(name: &str) -> String {
 pub fn infer_file(path: &Path) -> Result<Inferred> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let read = |missing: &[String]| {
-        read_csv(bytes.clone(), None, None, missing, path).map(|(raw, _)| raw).map_err(|d| Error::Usage {
+        read_csv(&bytes, None, None, missing, path).map(|(raw, _)| raw).map_err(|d| Error::Usage {
             message: format!("{}: {}; {} / {}; {}", path.display(), d.message.en, d.help.en, d.message.th, d.help.th),
         })
     };

@@ -7,6 +7,7 @@ pub mod content;
 pub mod privacy;
 pub mod dataset;
 pub mod role;
+pub mod scan;
 pub mod schema;
 pub mod table;
 pub mod theme;
@@ -231,6 +232,42 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
     (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources }), report)
 }
 
+/// A data file's bytes, mapped into memory or read.
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    /// Large files are mapped when `map` allows: copying 100 MB into fresh memory costs a
+    /// quarter of checking it. `serve`, whose files change while it runs, reads them instead.
+    fn open(path: &Path, map: bool) -> std::io::Result<FileBytes> {
+        const LARGE: u64 = 1 << 20;
+        let file = std::fs::File::open(path)?;
+        if map && file.metadata()?.len() >= LARGE {
+            // SAFETY: the map is only read, and dropped before the command ends. Should another
+            // program truncate the file meanwhile, reading it would fault; the same holds for
+            // Polars, which maps the files it is given by path.
+            if let Ok(mapped) = unsafe { memmap2::Mmap::map(&file) } {
+                return Ok(FileBytes::Mapped(mapped));
+            }
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+        Ok(FileBytes::Read(bytes))
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
+}
+
 fn io_diagnostic(file: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(
         Code::MissingFile,
@@ -350,18 +387,22 @@ fn load_resource(
     };
     let file = relative(root, &path);
     let mut fingerprint = 0;
-    let table = match std::fs::read(&path) {
+    let table = match FileBytes::open(&path, cache.is_none()) {
         Err(e) => {
             report.push(io_diagnostic(&file, &e));
             None
         }
         Ok(bytes) => {
-            let options = (&file, &meta.encoding, format!("{:?}", meta.dialect), &schema.missing_values);
-            fingerprint = session::fingerprint(&bytes, &options);
+            // Hashing a large file costs a tenth of checking it: only `serve`, which keeps a
+            // cache between builds, needs the fingerprint.
+            if cache.is_some() {
+                let options = (&file, &meta.encoding, format!("{:?}", meta.dialect), &schema.missing_values);
+                fingerprint = session::fingerprint(&bytes, &options);
+            }
             let read = match cache.and_then(|c| c.table(fingerprint)) {
                 Some((table, warnings)) => Ok((table, warnings)),
                 None => {
-                    let read = table::read_csv(bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), &schema.missing_values, &file);
+                    let read = table::read_csv(&bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), &schema.missing_values, &file);
                     if let (Some(c), Ok(t)) = (cache, &read) {
                         c.keep_table(id, fingerprint, t.clone());
                     }
