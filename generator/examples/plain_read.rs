@@ -9,3 +9,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} {:.3}", frame.height(), started.elapsed().as_secs_f64());
     Ok(())
 }
+
+/// The same allocator as `sala`, so that the comparison is of the work done, not of allocators.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

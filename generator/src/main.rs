@@ -256,3 +256,9 @@ fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>) 
     println!("ขั้นต่อไป: กรอกทุกบรรทัดที่มี TODO ใน {} แล้วรัน `sala check`", meta.display());
     Ok(ExitCode::SUCCESS)
 }
+
+/// Polars allocates and frees column buffers by the hundred megabytes; mimalloc (the allocator
+/// Polars recommends) keeps them mapped instead of zeroing fresh pages each time, a fifth of
+/// `sala check`'s time on a large file.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -76,6 +76,14 @@ fn thai_patterns() -> &'static ThaiPatterns {
     })
 }
 
+/// Whether `text` has no NUL byte and no lone carriage return, which Polars would take as
+/// they are. (Whether it is UTF-8, Polars checks itself when it builds text columns.)
+pub(crate) fn has_no_stray_controls(text: &[u8]) -> bool {
+    line_parts(text).into_par_iter().all(|part| {
+        memchr::memchr2_iter(0, b'\r', part).all(|i| part[i] == b'\r' && part.get(i + 1) == Some(&b'\n'))
+    })
+}
+
 /// `text` cut after line ends into about two parts per core (none for a short text).
 fn line_parts(text: &[u8]) -> Vec<&[u8]> {
     const SMALLEST: usize = 1 << 20;

@@ -5,7 +5,7 @@
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::lang::Text;
 use crate::load::dataset::DialectMeta;
-use crate::load::scan::{Shapes, Traits, record_shapes, uniform_cells};
+use crate::load::scan::{Shapes, Traits, has_no_stray_controls, record_shapes, uniform_cells};
 use std::borrow::Cow;
 use polars::prelude::*;
 use std::io::Cursor;
@@ -56,19 +56,19 @@ pub fn read_csv(
     missing_values: &[String],
     file: &Path,
 ) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
+    let read = |text: &[u8], encoding, warnings, verify| Parse { dialect, missing_values, file }.run(text, encoding, warnings, verify);
+    // Nearly every file is UTF-8 with one kind of line end: it is parsed as it is, while its
+    // bytes are checked beside the parse. A file that fails (another encoding, NUL bytes,
+    // lone carriage returns, or anything else Polars refuses) is decoded or repaired first and
+    // parsed again, which also words the diagnostic.
+    if declared_encoding.is_none() {
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if let Some(read) = read(text, "UTF-8", Vec::new(), true)? {
+            return Ok(read);
+        }
+    }
     let mut warnings = Vec::new();
     let (text, encoding) = decode(bytes, declared_encoding, file, &mut warnings)?;
-    if text.trim_ascii().is_empty() {
-        return Err(Diagnostic::error(
-            Code::EmptyTable,
-            Location::file(file),
-            Text::new("ไฟล์ว่างเปล่า ไม่มีแม้แต่แถวหัวตาราง", "the file is empty: it has not even a header row"),
-            Text::new(
-                "ส่งออกตารางจากโปรแกรมตารางคำนวณอีกครั้งเป็น CSV โดยมีชื่อคอลัมน์ในแถวแรก",
-                "export the table again as CSV, with the column names in the first row",
-            ),
-        ));
-    }
     let (text, mixed) = normalise_line_endings(text);
     if mixed {
         warnings.push(Diagnostic::warning(
@@ -84,67 +84,108 @@ pub fn read_csv(
             ),
         ));
     }
-    let (delimiter, quote) = dialect_of(&text, dialect, file, &mut warnings)?;
-    let empty_is_missing = missing_values.iter().any(String::is_empty);
-    let others: Vec<PlSmallStr> = missing_values.iter().filter(|m| !m.is_empty()).map(|m| m.as_str().into()).collect();
-    let null_values = (!others.is_empty()).then_some(NullValues::AllColumns(others));
-    let read = |truncate: bool, bytes: &[u8]| {
-        CsvReadOptions::default()
-            .with_has_header(false)
-            .with_infer_schema_length(Some(0))
-            .with_raise_if_empty(false)
-            .map_parse_options(|p| {
-                p.with_separator(delimiter)
-                    .with_quote_char(quote)
-                    .with_missing_is_null(empty_is_missing)
-                    .with_null_values(null_values.clone())
-                    .with_truncate_ragged_lines(truncate)
-            })
-            .into_reader_with_file_handle(Cursor::new(bytes))
-            .finish()
-    };
-    // The byte scans and Polars' parse read the same text independently: side by side, they
-    // share the cores.
-    let bytes: &[u8] = &text;
-    let ((uniform, traits), parsed) =
-        rayon::join(|| (uniform_cells(bytes, delimiter, quote), Traits::scan(bytes, delimiter, quote)), || read(false, bytes));
-    // Every record has the header's cell count when the quick count says so and Polars found
-    // no longer record; otherwise each record is counted.
-    let shapes = match (&parsed, uniform) {
-        (Ok(_), Some(cells)) => Shapes { header_cells: cells, ..Shapes::default() },
-        _ => record_shapes(bytes, delimiter, quote),
-    };
-    let frame = match parsed {
-        Ok(frame) => frame,
-        // Rows with more cells than the header (listed from the scan): read again keeping the
-        // first cells of each row. Only then, so that no cell is ever dropped unreported.
-        Err(_) if !shapes.long.is_empty() => read(true, bytes).map_err(|e| source_error(file, &e.to_string()))?,
-        Err(e) => return Err(source_error(file, &e.to_string())),
-    };
-    drop(text);
-    let header: Vec<String> = match frame.height() {
-        0 => Vec::new(),
-        _ => frame
-            .columns()
-            .iter()
-            .map(|c| c.str().ok().and_then(|s| s.get(0)).unwrap_or("").to_string())
-            .collect(),
-    };
-    let mut frame = frame.slice(1, frame.height().saturating_sub(1));
-    let names: Vec<String> = (0..frame.width()).map(RawTable::column_name).collect();
-    frame.set_column_names(names.as_slice()).map_err(|e| source_error(file, &e.to_string()))?;
-    if frame.height() == 0 {
-        warnings.push(Diagnostic::warning(
-            Code::EmptyTable,
-            Location::file(file),
-            Text::new("ไฟล์มีแต่แถวหัวตาราง ไม่มีข้อมูล", "the file has a header row but no data"),
-            Text::new("เพิ่มข้อมูล หรือนำทรัพยากรนี้ออกจาก dataset.toml", "add the data, or remove this resource from dataset.toml"),
-        ));
+    // Unverified, the parse gives a table or a diagnostic; `None` cannot come back.
+    read(&text, encoding, warnings, false)?.ok_or_else(|| source_error(file, "the text could not be read"))
+}
+
+/// How to parse one decoded CSV text.
+struct Parse<'a> {
+    dialect: Option<&'a DialectMeta>,
+    missing_values: &'a [String],
+    file: &'a Path,
+}
+
+impl Parse<'_> {
+    /// Parses `text` with Polars while the byte scans run beside. With `verify` (for text not
+    /// yet decoded), `None` is returned when the text has NUL bytes or lone carriage returns,
+    /// or Polars refuses it.
+    fn run(
+        &self,
+        text: &[u8],
+        encoding: &'static str,
+        mut warnings: Vec<Diagnostic>,
+        verify: bool,
+    ) -> Result<Option<(RawTable, Vec<Diagnostic>)>, Diagnostic> {
+        let (dialect, missing_values, file) = (self.dialect, self.missing_values, self.file);
+        if text.trim_ascii().is_empty() {
+            return Err(Diagnostic::error(
+                Code::EmptyTable,
+                Location::file(file),
+                Text::new("ไฟล์ว่างเปล่า ไม่มีแม้แต่แถวหัวตาราง", "the file is empty: it has not even a header row"),
+                Text::new(
+                    "ส่งออกตารางจากโปรแกรมตารางคำนวณอีกครั้งเป็น CSV โดยมีชื่อคอลัมน์ในแถวแรก",
+                    "export the table again as CSV, with the column names in the first row",
+                ),
+            ));
+        }
+        let (delimiter, quote) = dialect_of(text, dialect, file, &mut warnings)?;
+        let empty_is_missing = missing_values.iter().any(String::is_empty);
+        let others: Vec<PlSmallStr> = missing_values.iter().filter(|m| !m.is_empty()).map(|m| m.as_str().into()).collect();
+        let null_values = (!others.is_empty()).then_some(NullValues::AllColumns(others));
+        let read = |truncate: bool, bytes: &[u8]| {
+            CsvReadOptions::default()
+                .with_has_header(false)
+                .with_infer_schema_length(Some(0))
+                .with_raise_if_empty(false)
+                .map_parse_options(|p| {
+                    p.with_separator(delimiter)
+                        .with_quote_char(quote)
+                        .with_missing_is_null(empty_is_missing)
+                        .with_null_values(null_values.clone())
+                        .with_truncate_ragged_lines(truncate)
+                })
+                .into_reader_with_file_handle(Cursor::new(bytes))
+                .finish()
+        };
+        // The byte scans and Polars' parse read the same text independently: side by side, they
+        // share the cores.
+        let bytes = text;
+        let ((clean, uniform, traits), parsed) = rayon::join(
+            || (!verify || has_no_stray_controls(bytes), uniform_cells(bytes, delimiter, quote), Traits::scan(bytes, delimiter, quote)),
+            || read(false, bytes),
+        );
+        // Polars refuses text that is not UTF-8 (it checks every part it parses as text, and
+        // here every column is text): then, as with stray controls, decode or repair first.
+        if !clean || (verify && parsed.is_err()) {
+            return Ok(None);
+        }
+        // Every record has the header's cell count when the quick count says so and Polars found
+        // no longer record; otherwise each record is counted.
+        let shapes = match (&parsed, uniform) {
+            (Ok(_), Some(cells)) => Shapes { header_cells: cells, ..Shapes::default() },
+            _ => record_shapes(bytes, delimiter, quote),
+        };
+        let frame = match parsed {
+            Ok(frame) => frame,
+            // Rows with more cells than the header (listed from the scan): read again keeping the
+            // first cells of each row. Only then, so that no cell is ever dropped unreported.
+            Err(_) if !shapes.long.is_empty() => read(true, bytes).map_err(|e| source_error(file, &e.to_string()))?,
+            Err(e) => return Err(source_error(file, &e.to_string())),
+        };
+        let header: Vec<String> = match frame.height() {
+            0 => Vec::new(),
+            _ => frame
+                .columns()
+                .iter()
+                .map(|c| c.str().ok().and_then(|s| s.get(0)).unwrap_or("").to_string())
+                .collect(),
+        };
+        let mut frame = frame.slice(1, frame.height().saturating_sub(1));
+        let names: Vec<String> = (0..frame.width()).map(RawTable::column_name).collect();
+        frame.set_column_names(names.as_slice()).map_err(|e| source_error(file, &e.to_string()))?;
+        if frame.height() == 0 {
+            warnings.push(Diagnostic::warning(
+                Code::EmptyTable,
+                Location::file(file),
+                Text::new("ไฟล์มีแต่แถวหัวตาราง ไม่มีข้อมูล", "the file has a header row but no data"),
+                Text::new("เพิ่มข้อมูล หรือนำทรัพยากรนี้ออกจาก dataset.toml", "add the data, or remove this resource from dataset.toml"),
+            ));
+        }
+        Ok(Some((
+            RawTable { header, frame, encoding, delimiter, empty_is_null: empty_is_missing, short_rows: shapes.short, long_rows: shapes.long, traits },
+            warnings,
+        )))
     }
-    Ok((
-        RawTable { header, frame, encoding, delimiter, empty_is_null: empty_is_missing, short_rows: shapes.short, long_rows: shapes.long, traits },
-        warnings,
-    ))
 }
 
 /// Lone carriage returns (old Mac files, mixed exports) become line feeds: Polars only ends

@@ -480,7 +480,9 @@ fn check_rows(
     let present = |ci: usize| if has_short { col(CELLS).gt(lit(ci as u32)) } else { lit(true) };
 
     // A row whose cells are all empty is reported once as a blank row, not once per rule.
-    let blank_row = if raw.frame.width() == 0 {
+    // There is none when some column has no empty cell (a null count Polars keeps anyway).
+    let no_blank_rows = raw.frame.columns().iter().any(|c| c.null_count() == 0 && (raw.empty_is_null || !has_empty_text(c)));
+    let blank_row = if raw.frame.width() == 0 || no_blank_rows {
         lit(false)
     } else {
         let empty = |i: usize| {
@@ -502,7 +504,8 @@ fn check_rows(
         let t = col(typed_col(fi));
         let mut add = |rule: Rule, rule_text: String, flag: Expr| -> String {
             let name = format!("__f{}", checks.len());
-            flags.push(flag.and(blank_row.clone().not()).fill_null(lit(false)).alias(name.clone()));
+            let flag = if no_blank_rows { flag } else { flag.and(blank_row.clone().not()) };
+            flags.push(flag.fill_null(lit(false)).alias(name.clone()));
             checks.push(Check { flag: name.clone(), field: fi, rule, rule_text });
             name
         };
@@ -510,7 +513,10 @@ fn check_rows(
             Some(f) => format!("type = {}, format = {f}", field.field_type.name()),
             None => format!("type = {}", field.field_type.name()),
         };
-        add(Rule::Type, type_rule, v.clone().is_not_null().and(t.clone().is_null()));
+        // Text kept as it is cannot break its type.
+        if !(matches!(field.field_type, FieldType::String | FieldType::Any) && text_type_pattern(field).is_none()) {
+            add(Rule::Type, type_rule, v.clone().is_not_null().and(t.clone().is_null()));
+        }
         let c = &field.constraints;
         if c.required {
             add(Rule::Required, "required".into(), v.clone().is_null().and(present(ci)));
@@ -656,6 +662,12 @@ fn check_rows(
         .map(|&fi| frame.column(&typed_col(fi)).map(|c| c.clone().with_name(schema.fields[fi].name.as_str().into())))
         .collect::<PolarsResult<_>>()?;
     Ok((DataFrame::new_infer_height(output)?, report))
+}
+
+/// Whether a text column holds an empty string (a blank cell when empty text is not a
+/// missing value).
+fn has_empty_text(column: &Column) -> bool {
+    column.str().is_ok_and(|s| s.iter().any(|v| v == Some("")))
 }
 
 /// Flags values (unique columns, the primary key) that repeat an earlier row's, and for the
