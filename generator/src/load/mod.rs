@@ -244,7 +244,8 @@ impl FileBytes {
     fn open(path: &Path, map: bool) -> std::io::Result<FileBytes> {
         const LARGE: u64 = 1 << 20;
         let file = std::fs::File::open(path)?;
-        if map && file.metadata()?.len() >= LARGE {
+        let len = file.metadata()?.len();
+        if map && len >= LARGE {
             // SAFETY: the map is only read, and dropped before the command ends. Should another
             // program truncate the file meanwhile, reading it would fault; the same holds for
             // Polars, which maps the files it is given by path.
@@ -252,7 +253,7 @@ impl FileBytes {
                 return Ok(FileBytes::Mapped(mapped));
             }
         }
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
         std::io::Read::read_to_end(&mut &file, &mut bytes)?;
         Ok(FileBytes::Read(bytes))
     }

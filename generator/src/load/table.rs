@@ -59,8 +59,8 @@ pub fn read_csv(
     let read = |text: &[u8], encoding, warnings, verify| Parse { dialect, missing_values, file }.run(text, encoding, warnings, verify);
     // Nearly every file is UTF-8 with one kind of line end: it is parsed as it is, while its
     // bytes are checked beside the parse. A file that fails (another encoding, NUL bytes,
-    // lone carriage returns, or anything else Polars refuses) is decoded or repaired first and
-    // parsed again, which also words the diagnostic.
+    // lone carriage returns) is decoded or repaired first and parsed again, which also words
+    // the diagnostic.
     if declared_encoding.is_none() {
         let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if let Some(read) = read(text, "UTF-8", Vec::new(), true)? {
@@ -98,7 +98,7 @@ struct Parse<'a> {
 impl Parse<'_> {
     /// Parses `text` with Polars while the byte scans run beside. With `verify` (for text not
     /// yet decoded), `None` is returned when the text has NUL bytes or lone carriage returns,
-    /// or Polars refuses it.
+    /// or is not UTF-8.
     fn run(
         &self,
         text: &[u8],
@@ -146,7 +146,8 @@ impl Parse<'_> {
         );
         // Polars refuses text that is not UTF-8 (it checks every part it parses as text, and
         // here every column is text): then, as with stray controls, decode or repair first.
-        if !clean || (verify && parsed.is_err()) {
+        // A refusal of valid UTF-8 (rows longer than the header) is handled below instead.
+        if !clean || (verify && parsed.is_err() && simdutf8::basic::from_utf8(text).is_err()) {
             return Ok(None);
         }
         // Every record has the header's cell count when the quick count says so and Polars found

@@ -498,7 +498,10 @@ fn check_rows(
         // Polars already read missing values as nulls; only the cells a short row lacks remain.
         let value = if has_short { when(present(ci)).then(raw_e.clone()).otherwise(null_of(DataType::String)) } else { raw_e.clone() };
         values.push(value.alias(value_col(fi)));
-        typed.push(typed_expr(field, col(value_col(fi)), raw.traits).alias(typed_col(fi)));
+        let typing = typed_expr(field, col(value_col(fi)), raw.traits);
+        // A type that keeps the text as it is cannot be broken: it needs no type flag.
+        let kept_as_text = typing == col(value_col(fi));
+        typed.push(typing.alias(typed_col(fi)));
 
         let v = col(value_col(fi));
         let t = col(typed_col(fi));
@@ -513,8 +516,7 @@ fn check_rows(
             Some(f) => format!("type = {}, format = {f}", field.field_type.name()),
             None => format!("type = {}", field.field_type.name()),
         };
-        // Text kept as it is cannot break its type.
-        if !(matches!(field.field_type, FieldType::String | FieldType::Any) && text_type_pattern(field).is_none()) {
+        if !kept_as_text {
             add(Rule::Type, type_rule, v.clone().is_not_null().and(t.clone().is_null()));
         }
         let c = &field.constraints;
