@@ -744,48 +744,41 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
         column_number: Some(col + 1),
         column: name.cloned(),
     };
-    let mut listed = Vec::new();
-    let mut total = 0;
-    for &(row, cells) in &raw.short_rows {
-        for c in cells..width {
-            total += 1;
-            if listed.len() < LISTED_PER_FILE_AND_CODE {
-                listed.push(Diagnostic::error(
-                    Code::MissingCell,
-                    at(row, c, raw.header.get(c)),
-                    Text::new(
-                        format!("แถวนี้มี {cells} ช่อง แต่หัวตารางมี {width} ช่อง: ไม่มีช่อง {}", column_letter(c + 1)),
-                        format!("the row has {cells} cells but the header has {width}: cell {} is missing", column_letter(c + 1)),
-                    ),
-                    Text::new(
-                        "เติมจุลภาคให้ครบทุกคอลัมน์ (ช่องว่างก็ต้องมีจุลภาคคั่น) หรือครอบค่าที่มีการขึ้นบรรทัดใหม่ด้วยเครื่องหมายคำพูด",
-                        "add the missing commas so every column has a cell (an empty cell still needs its comma), or quote values that contain line breaks",
-                    ),
-                ));
-            }
-        }
-    }
-    report.extend_counted(std::mem::take(&mut listed), total);
-    total = 0;
-    for &(row, cells) in &raw.long_rows {
-        for c in width..cells {
-            total += 1;
-            if listed.len() < LISTED_PER_FILE_AND_CODE {
-                listed.push(Diagnostic::error(
-                    Code::ExtraCell,
-                    at(row, c, None),
-                    Text::new(
-                        format!("แถวนี้มี {cells} ช่อง แต่หัวตารางมี {width} ช่อง: ช่อง {} เกินมา", column_letter(c + 1)),
-                        format!("the row has {cells} cells but the header has {width}: cell {} is extra", column_letter(c + 1)),
-                    ),
-                    Text::new(
-                        "ลบจุลภาคที่เกินมา หรือครอบค่าที่มีจุลภาคด้วยเครื่องหมายคำพูด เช่น \"21,905,000\"",
-                        "remove the stray comma, or put values that contain commas in double quotes, e.g. \"21,905,000\"",
-                    ),
-                ));
-            }
-        }
-    }
+    // Every missing or extra cell counts; only the first few are worded.
+    let list = |rows: &[(usize, usize)], cells_of: fn(usize, usize) -> std::ops::Range<usize>, make: &dyn Fn(usize, usize, usize) -> Diagnostic| {
+        let cells = rows.iter().flat_map(|&(row, n)| cells_of(n, width).map(move |c| (row, n, c)));
+        let total = cells.clone().count();
+        (cells.take(LISTED_PER_FILE_AND_CODE).map(|(row, n, c)| make(row, n, c)).collect::<Vec<_>>(), total)
+    };
+    let (listed, total) = list(&raw.short_rows, |n, width| n..width, &|row, cells, c| {
+        Diagnostic::error(
+            Code::MissingCell,
+            at(row, c, raw.header.get(c)),
+            Text::new(
+                format!("แถวนี้มี {cells} ช่อง แต่หัวตารางมี {width} ช่อง: ไม่มีช่อง {}", column_letter(c + 1)),
+                format!("the row has {cells} cells but the header has {width}: cell {} is missing", column_letter(c + 1)),
+            ),
+            Text::new(
+                "เติมจุลภาคให้ครบทุกคอลัมน์ (ช่องว่างก็ต้องมีจุลภาคคั่น) หรือครอบค่าที่มีการขึ้นบรรทัดใหม่ด้วยเครื่องหมายคำพูด",
+                "add the missing commas so every column has a cell (an empty cell still needs its comma), or quote values that contain line breaks",
+            ),
+        )
+    });
+    report.extend_counted(listed, total);
+    let (listed, total) = list(&raw.long_rows, |n, width| width..n, &|row, cells, c| {
+        Diagnostic::error(
+            Code::ExtraCell,
+            at(row, c, None),
+            Text::new(
+                format!("แถวนี้มี {cells} ช่อง แต่หัวตารางมี {width} ช่อง: ช่อง {} เกินมา", column_letter(c + 1)),
+                format!("the row has {cells} cells but the header has {width}: cell {} is extra", column_letter(c + 1)),
+            ),
+            Text::new(
+                "ลบจุลภาคที่เกินมา หรือครอบค่าที่มีจุลภาคด้วยเครื่องหมายคำพูด เช่น \"21,905,000\"",
+                "remove the stray comma, or put values that contain commas in double quotes, e.g. \"21,905,000\"",
+            ),
+        )
+    });
     report.extend_counted(listed, total);
 }
 
