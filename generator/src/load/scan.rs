@@ -217,6 +217,9 @@ pub(crate) struct Shapes {
     pub short: Vec<(usize, usize)>,
     /// Data rows (0-based) with more cells than the header, and their count.
     pub long: Vec<(usize, usize)>,
+    /// Where a quote opens that is never closed: the record (0-based, the header being 0) and
+    /// the cell (1-based).
+    pub unclosed_quote: Option<(usize, usize)>,
 }
 
 /// The header's cell count when a quick count proves no record is shorter than the header:
@@ -244,6 +247,7 @@ pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Sh
     let mut cells = 1usize;
     let mut start = 0usize;
     let mut quoted = false;
+    let mut opened = (0usize, 0usize);
     let finish = |record: usize, cells: usize, line: &[u8], shapes: &mut Shapes| {
         let blank = line.is_empty() || line == b"\r";
         if record == 0 {
@@ -259,6 +263,9 @@ pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Sh
         let b = text[pos];
         if quote.is_some() && b == q {
             quoted = !quoted;
+            if quoted {
+                opened = (record, cells);
+            }
         } else if quoted {
             continue;
         } else if b == delimiter {
@@ -273,6 +280,7 @@ pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Sh
     if start < text.len() {
         finish(record, cells, &text[start..], &mut shapes);
     }
+    shapes.unclosed_quote = quoted.then_some(opened);
     shapes
 }
 
@@ -283,7 +291,8 @@ mod tests {
     #[test]
     fn short_and_long_rows_are_found_across_quoted_newlines() {
         let shapes = record_shapes(b"a,b,c\n1,\"x,\ny\",3\n4\n\n5,6,7,8\n", b',', Some(b'"'));
-        assert_eq!(shapes, Shapes { header_cells: 3, short: vec![(1, 1)], long: vec![(3, 4)] });
+        assert_eq!(shapes, Shapes { header_cells: 3, short: vec![(1, 1)], long: vec![(3, 4)], unclosed_quote: None });
+        assert_eq!(record_shapes(b"a,b\n1,\"x\"\"y\"\n2,\"never\n3,4\n", b',', Some(b'"')).unclosed_quote, Some((2, 2)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! encoding_rs first (never lossily: Polars' lossy mode would turn Thai into U+FFFD), so files
 //! saved by Excel or legacy systems in Windows-874/TIS-620 are read correctly.
 
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location, column_letter};
 use crate::lang::Text;
 use crate::load::dataset::DialectMeta;
 use crate::load::scan::{Shapes, Traits, has_no_stray_controls, record_shapes, uniform_cells};
@@ -161,7 +161,12 @@ impl Parse<'_> {
             // Rows with more cells than the header (listed from the scan): read again keeping the
             // first cells of each row. Only then, so that no cell is ever dropped unreported.
             Err(_) if !shapes.long.is_empty() => read(true, bytes).map_err(|e| source_error(file, &e.to_string()))?,
-            Err(e) => return Err(source_error(file, &e.to_string())),
+            Err(e) => {
+                return Err(match shapes.unclosed_quote {
+                    Some((record, cell)) => unclosed_quote(file, record, cell),
+                    None => source_error(file, &e.to_string()),
+                });
+            }
         };
         let header: Vec<String> = match frame.height() {
             0 => Vec::new(),
@@ -291,6 +296,23 @@ fn sniff_delimiter(text: &[u8], quote: Option<u8>) -> u8 {
         }
     }
     best.0
+}
+
+/// A quote opened in `record` (0-based, the header being 0) at `cell` (1-based) and never
+/// closed: the rest of the file would be one value.
+fn unclosed_quote(file: &Path, record: usize, cell: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::SourceError,
+        Location { row: Some(record + 1), column_number: Some(cell), ..Location::file(file) },
+        Text::new(
+            format!("เครื่องหมายคำพูด (\") ที่เปิดในช่อง {} ของแถวนี้ไม่มีตัวปิด ข้อมูลที่เหลือทั้งไฟล์จึงกลายเป็นค่าเดียว", column_letter(cell)),
+            format!("a double quote (\") opened in cell {} of this row is never closed, so the rest of the file would be one value", column_letter(cell)),
+        ),
+        Text::new(
+            "ใส่เครื่องหมายคำพูดปิดท้ายค่านั้น หรือถ้าเป็นเครื่องหมายคำพูดในข้อความ ให้เขียนซ้ำสองตัว (\"\")",
+            "close the quote at the end of the value, or write a quote that is part of the text twice (\"\")",
+        ),
+    )
 }
 
 fn source_error(file: &Path, polars_message: &str) -> Diagnostic {
@@ -504,6 +526,13 @@ mod tests {
         assert_eq!((t.short_rows, t.long_rows), (vec![(0, 2)], vec![(1, 4)]));
         let (t, _) = read(b"a,b,c\n1,2,3\n4,5,6").unwrap();
         assert_eq!((t.rows(), t.short_rows, t.long_rows), (2, vec![], vec![]));
+    }
+
+    #[test]
+    fn an_unclosed_quote_names_the_row_where_it_opens() {
+        let err = read(b"id,note\n1,a\n2,\"never closed\n3,x\n").unwrap_err();
+        assert_eq!((err.code, err.location.row, err.location.column_number), (Code::SourceError, Some(3), Some(2)));
+        assert!(err.message.en.starts_with("a double quote (\") opened in cell B of this row is never closed"), "{}", err.message.en);
     }
 
     #[test]
