@@ -28,7 +28,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(schema) = serde_json::from_str::<Schema>(&schema_text) else { return };
     let file = Path::new("fuzz.csv");
-    if let Ok((raw, _)) = read_csv(csv, None, None, &schema.missing_values, file) {
+    let types = schema.fields.iter().filter_map(|f| Some((f.name.clone(), f.parser_type()?))).collect();
+    if let Ok((raw, _)) = read_csv(std::sync::Arc::new(csv.to_vec()), None, None, &schema.missing_values, &types, file) {
         let _ = check_table(&schema, &raw, file, Path::new("dataset.toml"), &Default::default());
     }
 });

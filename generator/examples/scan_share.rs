@@ -10,8 +10,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (file, schema) = (args.next().ok_or("usage: scan_share FILE SCHEMA_JSON")?, args.next().ok_or("usage: scan_share FILE SCHEMA_JSON")?);
     let schema: Schema = serde_json::from_str(&std::fs::read_to_string(schema)?)?;
     let path = Path::new(&file);
+    let types = schema.fields.iter().filter_map(|f| Some((f.name.clone(), f.parser_type()?))).collect();
     let best = |f: &mut dyn FnMut() -> f64| (0..3).map(|_| f()).fold(f64::MAX, f64::min);
-    let read = || sala::load::table::read_csv(&std::fs::read(path).unwrap(), None, None, &schema.missing_values, path).map(|(t, _)| t);
+    let read = || sala::load::table::read_csv(std::sync::Arc::new(std::fs::read(path).unwrap()), None, None, &schema.missing_values, &types, path).map(|(t, _)| t);
     let raw = read().map_err(|d| d.message.en)?;
     let all = best(&mut || {
         let t = Instant::now();

@@ -74,9 +74,9 @@ pub fn id_from_name(name: &str) -> String {
 
 /// Infers the schema of the CSV file at `path`.
 pub fn infer_file(path: &Path) -> Result<Inferred> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes: crate::load::table::SharedBytes = std::sync::Arc::new(std::fs::read(path).map_err(|e| Error::io(path, e))?);
     let read = |missing: &[String]| {
-        read_csv(&bytes, None, None, missing, path).map(|(raw, _)| raw).map_err(|d| Error::Usage {
+        read_csv(bytes.clone(), None, None, missing, &Default::default(), path).map(|(raw, _)| raw).map_err(|d| Error::Usage {
             message: format!("{}: {}; {} / {}; {}", path.display(), d.message.en, d.help.en, d.message.th, d.help.th),
         })
     };
@@ -184,6 +184,8 @@ fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path
     let raw = RawTable {
         header: vec![name.to_string()],
         frame: column,
+        // One column of the file: its rows are shown from the column, not the file's text.
+        text: None,
         short_rows: Vec::new(),
         long_rows: Vec::new(),
         ..table.clone()

@@ -259,9 +259,8 @@ impl FileBytes {
     }
 }
 
-impl std::ops::Deref for FileBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
         match self {
             FileBytes::Mapped(m) => m,
             FileBytes::Read(v) => v,
@@ -388,7 +387,7 @@ fn load_resource(
     };
     let file = relative(root, &path);
     let mut fingerprint = 0;
-    let table = match FileBytes::open(&path, cache.is_none()) {
+    let table = match FileBytes::open(&path, cache.is_none()).map(|b| -> table::SharedBytes { std::sync::Arc::new(b) }) {
         Err(e) => {
             report.push(io_diagnostic(&file, &e));
             None
@@ -398,12 +397,13 @@ fn load_resource(
             // cache between builds, needs the fingerprint.
             if cache.is_some() {
                 let options = (&file, &meta.encoding, format!("{:?}", meta.dialect), &schema.missing_values);
-                fingerprint = session::fingerprint(&bytes, &options);
+                fingerprint = session::fingerprint((*bytes).as_ref(), &options);
             }
             let read = match cache.and_then(|c| c.table(fingerprint)) {
                 Some((table, warnings)) => Ok((table, warnings)),
                 None => {
-                    let read = table::read_csv(&bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), &schema.missing_values, &file);
+                    let types = schema.fields.iter().filter_map(|f| Some((f.name.clone(), f.parser_type()?))).collect();
+                    let read = table::read_csv(bytes.clone(), meta.encoding.as_deref(), meta.dialect.as_ref(), &schema.missing_values, &types, &file);
                     if let (Some(c), Ok(t)) = (cache, &read) {
                         c.keep_table(id, fingerprint, t.clone());
                     }

@@ -284,9 +284,87 @@ pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Sh
     shapes
 }
 
+/// The text of records (0-based, the header being 0; ascending) without their line ends,
+/// found by a walk that respects quotes; a record past the end is empty.
+pub(crate) fn records<'a>(text: &'a [u8], quote: Option<u8>, wanted: &[usize]) -> Vec<&'a [u8]> {
+    let line = |start: usize, end: usize| {
+        let l = &text[start..end];
+        l.strip_suffix(b"\r").unwrap_or(l)
+    };
+    let mut out = Vec::with_capacity(wanted.len());
+    let mut want = wanted.iter().copied().peekable();
+    let (mut record, mut start, mut quoted) = (0usize, 0usize, false);
+    let q = quote.unwrap_or(b'\n');
+    for pos in memchr::memchr2_iter(q, b'\n', text) {
+        if want.peek().is_none() {
+            return out;
+        }
+        if quote.is_some() && text[pos] == q {
+            quoted = !quoted;
+            continue;
+        }
+        if quoted {
+            continue;
+        }
+        while want.next_if_eq(&record).is_some() {
+            out.push(line(start, pos));
+        }
+        record += 1;
+        start = pos + 1;
+    }
+    for r in want {
+        out.push(if r == record && start < text.len() { line(start, text.len()) } else { b"" });
+    }
+    out
+}
+
+/// A record's cells as Polars reads them: quotes around a cell removed, doubled quotes inside
+/// it made single.
+pub(crate) fn split_record(record: &[u8], delimiter: u8, quote: Option<u8>) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut i = 0;
+    loop {
+        let mut cell = Vec::new();
+        if quote.is_some() && record.get(i).copied() == quote {
+            i += 1;
+            while let Some(&b) = record.get(i) {
+                i += 1;
+                if Some(b) != quote {
+                    cell.push(b);
+                } else if record.get(i).copied() == quote {
+                    cell.push(b);
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        while let Some(&b) = record.get(i).filter(|&&b| b != delimiter) {
+            cell.push(b);
+            i += 1;
+        }
+        cells.push(String::from_utf8_lossy(&cell).into_owned());
+        if record.get(i).is_none() {
+            return cells;
+        }
+        i += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_are_found_across_quoted_line_breaks_and_split_as_polars_reads_them() {
+        let text = b"a,b\r\n1,\"x\ny\"\r\n2,\"say \"\"hi\"\"\",z\n\n3,";
+        assert_eq!(records(text, Some(b'"'), &[0, 1, 2, 3, 4, 9]), [&b"a,b"[..], b"1,\"x\ny\"", b"2,\"say \"\"hi\"\"\",z", b"", b"3,", b""]);
+        assert_eq!(split_record(b"2,\"say \"\"hi\"\"\",z", b',', Some(b'"')), ["2", "say \"hi\"", "z"]);
+        assert_eq!(split_record(b"1,\"x\ny\"", b',', Some(b'"')), ["1", "x\ny"]);
+        assert_eq!(split_record(b"3,", b',', Some(b'"')), ["3", ""]);
+        assert_eq!(split_record(b"", b',', Some(b'"')), [""]);
+        assert_eq!(split_record(b"\"a;b\";c", b';', None), ["\"a", "b\"", "c"]);
+    }
 
     #[test]
     fn short_and_long_rows_are_found_across_quoted_newlines() {

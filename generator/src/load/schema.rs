@@ -120,6 +120,26 @@ pub struct Field {
     pub rdf_type: Option<String>,
 }
 
+impl Field {
+    /// The type Polars' CSV parser may give this field's column while it parses: numbers
+    /// written plainly, which that parser reads with the same functions as validation's
+    /// conversion of their text. `None` where validation needs the text (a separator to
+    /// remove, a pattern or length to check).
+    pub fn parser_type(&self) -> Option<polars::prelude::DataType> {
+        let plain = self.group_char.as_deref().is_none_or(str::is_empty)
+            && self.decimal_char.as_deref().is_none_or(|d| d == ".")
+            && self.bare_number != Some(false);
+        let c = &self.constraints;
+        let text_rules = c.pattern.is_some() || c.min_length.is_some() || c.max_length.is_some();
+        match self.field_type {
+            _ if !plain || text_rules => None,
+            FieldType::Integer => Some(polars::prelude::DataType::Int64),
+            FieldType::Number => Some(polars::prelude::DataType::Float64),
+            _ => None,
+        }
+    }
+}
+
 /// The Table Schema types.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -8,20 +8,54 @@ use crate::load::dataset::DialectMeta;
 use crate::load::scan::{Shapes, Traits, has_no_stray_controls, record_shapes, uniform_cells};
 use std::borrow::Cow;
 use polars::prelude::*;
+use std::collections::BTreeMap;
 use std::io::Cursor;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
-/// A CSV file as text cells, before any typing: columns `c0..cN` in file order.
+/// A file's bytes, shared with the table read from them (see [`RawTable::text`]).
+pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// Columns that Polars may type while it parses (header label → type): numbers whose text its
+/// parser reads exactly as validation's typing would (see `Field::parser_type`).
+pub type ParserTypes = BTreeMap<String, DataType>;
+
+/// The text a table was read from, kept so that diagnostics show rows as the file has them.
+#[derive(Clone)]
+pub struct SourceText {
+    bytes: SharedBytes,
+    range: Range<usize>,
+}
+
+impl SourceText {
+    fn as_bytes(&self) -> &[u8] {
+        &(*self.bytes).as_ref()[self.range.clone()]
+    }
+}
+
+impl std::fmt::Debug for SourceText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SourceText({} bytes)", self.range.len())
+    }
+}
+
+/// A CSV file as cells, before the schema's rules: columns `c0..cN` in file order.
 #[derive(Debug, Clone)]
 pub struct RawTable {
     /// The header labels, in file order (empty where a label is blank).
     pub header: Vec<String>,
-    /// The data rows (header excluded), every column a Polars String column named `c<i>`.
+    /// The data rows (header excluded) in columns named `c<i>`: text, except the columns
+    /// Polars typed while parsing (see [`ParserTypes`]), whose nulls are missing values.
     pub frame: DataFrame,
+    /// The decoded text, when the table was read from one.
+    pub text: Option<SourceText>,
     /// The encoding the file was decoded from.
     pub encoding: &'static str,
     /// The delimiter the file uses.
     pub delimiter: u8,
+    /// The quote character the file uses, if any.
+    pub quote: Option<u8>,
     /// Whether empty cells were read as nulls (the empty string is a missing value).
     pub empty_is_null: bool,
     /// Rows (0-based data row index, cells) with fewer cells than the header; Polars gave
@@ -44,32 +78,66 @@ impl RawTable {
     pub fn rows(&self) -> usize {
         self.frame.height()
     }
+
+    /// The cells of data rows (0-based, ascending) as the file writes them, quotes removed;
+    /// a short row has fewer cells.
+    pub fn row_cells(&self, rows: &[usize]) -> PolarsResult<Vec<Vec<String>>> {
+        if let Some(text) = &self.text {
+            let records: Vec<usize> = rows.iter().map(|r| r + 1).collect();
+            let quote = self.quote;
+            return Ok(crate::load::scan::records(text.as_bytes(), quote, &records)
+                .into_iter()
+                .map(|record| crate::load::scan::split_record(record, self.delimiter, quote))
+                .collect());
+        }
+        // A table made in memory (as `sala init` does, column by column): its cells as text.
+        let index = IdxCa::from_vec("".into(), rows.iter().map(|&r| r as IdxSize).collect());
+        let picked = self.frame.take(&index)?;
+        let columns: Vec<Column> = picked.columns().iter().map(|c| c.cast(&DataType::String)).collect::<PolarsResult<_>>()?;
+        let texts: Vec<&StringChunked> = columns.iter().map(|c| c.str()).collect::<PolarsResult<_>>()?;
+        Ok((0..rows.len()).map(|i| texts.iter().map(|c| c.get(i).unwrap_or("").to_string()).collect()).collect())
+    }
 }
 
 /// Decodes and reads a CSV file; `file` is the path shown in diagnostics.
 /// Returns the table and any warnings, or the diagnostic that made reading impossible.
-/// Cells equal to one of `missing_values` are read as nulls (by Polars, while parsing).
+/// Cells equal to one of `missing_values` are read as nulls (by Polars, while parsing), and
+/// the columns named in `types` may be typed by Polars (when the file allows it).
 pub fn read_csv(
-    bytes: &[u8],
+    shared: SharedBytes,
     declared_encoding: Option<&str>,
     dialect: Option<&DialectMeta>,
     missing_values: &[String],
+    types: &ParserTypes,
     file: &Path,
 ) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
-    let read = |text: &[u8], encoding, warnings, verify| Parse { dialect, missing_values, file }.run(text, encoding, warnings, verify);
-    // Nearly every file is UTF-8 with one kind of line end: it is parsed as it is, while its
-    // bytes are checked beside the parse. A file that fails (another encoding, NUL bytes,
-    // lone carriage returns) is decoded or repaired first and parsed again, which also words
-    // the diagnostic.
+    let bytes = (*shared).as_ref();
+    // The text: a part of the shared bytes, or bytes of its own once decoded or repaired.
+    let part_of_file = |text: &[u8]| {
+        let start = text.as_ptr() as usize - bytes.as_ptr() as usize;
+        SourceText { bytes: shared.clone(), range: start..start + text.len() }
+    };
+    let read = |text: SourceText, encoding, warnings, verify| {
+        let parse = Parse { dialect, missing_values, types, file };
+        let read = parse.run(text.as_bytes(), encoding, warnings, verify)?;
+        Ok(read.map(|(table, warnings)| (RawTable { text: Some(text.clone()), ..table }, warnings)))
+    };
+    // Nearly every file is UTF-8 with one kind of line end: it is parsed as it is, once its
+    // bytes are checked. A file that fails (another encoding, NUL bytes, lone carriage
+    // returns) is decoded or repaired first, which also words the diagnostic.
     if declared_encoding.is_none() {
         let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if let Some(read) = read(text, "UTF-8", Vec::new(), true)? {
+        if let Some(read) = read(part_of_file(text), "UTF-8", Vec::new(), true)? {
             return Ok(read);
         }
     }
     let mut warnings = Vec::new();
     let (text, encoding) = decode(bytes, declared_encoding, file, &mut warnings)?;
     let (text, mixed) = normalise_line_endings(text);
+    let text = match text {
+        Cow::Borrowed(part) => part_of_file(part),
+        Cow::Owned(own) => SourceText { range: 0..own.len(), bytes: Arc::new(own) },
+    };
     if mixed {
         warnings.push(Diagnostic::warning(
             Code::SourceError,
@@ -85,20 +153,21 @@ pub fn read_csv(
         ));
     }
     // Unverified, the parse gives a table or a diagnostic; `None` cannot come back.
-    read(&text, encoding, warnings, false)?.ok_or_else(|| source_error(file, "the text could not be read"))
+    read(text, encoding, warnings, false)?.ok_or_else(|| source_error(file, "the text could not be read"))
 }
 
 /// How to parse one decoded CSV text.
 struct Parse<'a> {
     dialect: Option<&'a DialectMeta>,
     missing_values: &'a [String],
+    types: &'a ParserTypes,
     file: &'a Path,
 }
 
 impl Parse<'_> {
-    /// Parses `text` with Polars while the byte scans run beside. With `verify` (for text not
-    /// yet decoded), `None` is returned when the text has NUL bytes or lone carriage returns,
-    /// or is not UTF-8.
+    /// Scans `text`'s bytes, then parses it with Polars. With `verify` (for text not yet
+    /// decoded), `None` is returned when the text has NUL bytes or lone carriage returns, or is
+    /// not UTF-8.
     fn run(
         &self,
         text: &[u8],
@@ -106,7 +175,7 @@ impl Parse<'_> {
         mut warnings: Vec<Diagnostic>,
         verify: bool,
     ) -> Result<Option<(RawTable, Vec<Diagnostic>)>, Diagnostic> {
-        let (dialect, missing_values, file) = (self.dialect, self.missing_values, self.file);
+        let (dialect, missing_values, types, file) = (self.dialect, self.missing_values, self.types, self.file);
         if text.trim_ascii().is_empty() {
             return Err(Diagnostic::error(
                 Code::EmptyTable,
@@ -122,10 +191,12 @@ impl Parse<'_> {
         let empty_is_missing = missing_values.iter().any(String::is_empty);
         let others: Vec<PlSmallStr> = missing_values.iter().filter(|m| !m.is_empty()).map(|m| m.as_str().into()).collect();
         let null_values = (!others.is_empty()).then_some(NullValues::AllColumns(others));
-        let read = |truncate: bool, bytes: &[u8]| {
+        // With a schema (typed columns), Polars skips the header row; without, it is row 0.
+        let read = |truncate: bool, schema: Option<SchemaRef>| {
             CsvReadOptions::default()
-                .with_has_header(false)
+                .with_has_header(schema.is_some())
                 .with_infer_schema_length(Some(0))
+                .with_schema(schema)
                 .with_raise_if_empty(false)
                 .map_parse_options(|p| {
                     p.with_separator(delimiter)
@@ -134,33 +205,57 @@ impl Parse<'_> {
                         .with_null_values(null_values.clone())
                         .with_truncate_ragged_lines(truncate)
                 })
-                .into_reader_with_file_handle(Cursor::new(bytes))
+                .into_reader_with_file_handle(Cursor::new(text))
                 .finish()
         };
-        // The byte scans and Polars' parse read the same text independently: side by side, they
-        // share the cores.
-        let bytes = text;
-        let ((clean, uniform, traits), parsed) = rayon::join(
-            || (!verify || has_no_stray_controls(bytes), uniform_cells(bytes, delimiter, quote), Traits::scan(bytes, delimiter, quote)),
-            || read(false, bytes),
+        // The byte scans come first: what they find decides how Polars may read the text.
+        let ((clean, uniform), traits) = rayon::join(
+            || (!verify || has_no_stray_controls(text), uniform_cells(text, delimiter, quote)),
+            || Traits::scan(text, delimiter, quote),
         );
+        if !clean {
+            return Ok(None);
+        }
+        // Columns whose numbers Polars' parser reads exactly as validation would type them are
+        // typed while parsing, which saves converting their text afterwards. Not where a cell
+        // may hold what that parser reads differently (spaces it skips, personal data it would
+        // strip of leading zeros) or where an empty cell is a value. Should any cell not parse,
+        // the text is read again as text, so that every value is checked as written.
+        let header = crate::load::scan::records(text, quote, &[0]).first().map(|r| crate::load::scan::split_record(r, delimiter, quote)).unwrap_or_default();
+        let typed: Vec<Option<&DataType>> = header
+            .iter()
+            .map(|label| types.get(label).filter(|_| header.iter().filter(|l| *l == label).count() == 1))
+            .collect();
+        let typeable = empty_is_missing && !traits.edge_whitespace && !traits.nbsp && !traits.thai_digits && !traits.personal_candidates;
+        let typed_read = (typeable && typed.iter().any(Option::is_some)).then(|| {
+            let schema: Schema = typed
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Field::new(RawTable::column_name(i).into(), (*t).cloned().unwrap_or(DataType::String)))
+                .collect();
+            read(false, Some(Arc::new(schema)))
+        });
+        let (parsed, typed_header) = match typed_read {
+            Some(Ok(frame)) => (Ok(frame), true),
+            _ => (read(false, None), false),
+        };
         // Polars refuses text that is not UTF-8 (it checks every part it parses as text, and
         // here every column is text): then, as with stray controls, decode or repair first.
         // A refusal of valid UTF-8 (rows longer than the header) is handled below instead.
-        if !clean || (verify && parsed.is_err() && simdutf8::basic::from_utf8(text).is_err()) {
+        if verify && parsed.is_err() && simdutf8::basic::from_utf8(text).is_err() {
             return Ok(None);
         }
         // Every record has the header's cell count when the quick count says so and Polars found
         // no longer record; otherwise each record is counted.
         let shapes = match (&parsed, uniform) {
             (Ok(_), Some(cells)) => Shapes { header_cells: cells, ..Shapes::default() },
-            _ => record_shapes(bytes, delimiter, quote),
+            _ => record_shapes(text, delimiter, quote),
         };
         let frame = match parsed {
             Ok(frame) => frame,
             // Rows with more cells than the header (listed from the scan): read again keeping the
             // first cells of each row. Only then, so that no cell is ever dropped unreported.
-            Err(_) if !shapes.long.is_empty() => read(true, bytes).map_err(|e| source_error(file, &e.to_string()))?,
+            Err(_) if !shapes.long.is_empty() => read(true, None).map_err(|e| source_error(file, &e.to_string()))?,
             Err(e) => {
                 return Err(match shapes.unclosed_quote {
                     Some((record, cell)) => unclosed_quote(file, record, cell),
@@ -169,6 +264,7 @@ impl Parse<'_> {
             }
         };
         let header: Vec<String> = match frame.height() {
+            _ if typed_header => header,
             0 => Vec::new(),
             _ => frame
                 .columns()
@@ -176,7 +272,7 @@ impl Parse<'_> {
                 .map(|c| c.str().ok().and_then(|s| s.get(0)).unwrap_or("").to_string())
                 .collect(),
         };
-        let mut frame = frame.slice(1, frame.height().saturating_sub(1));
+        let mut frame = if typed_header { frame } else { frame.slice(1, frame.height().saturating_sub(1)) };
         let names: Vec<String> = (0..frame.width()).map(RawTable::column_name).collect();
         frame.set_column_names(names.as_slice()).map_err(|e| source_error(file, &e.to_string()))?;
         if frame.height() == 0 {
@@ -188,7 +284,18 @@ impl Parse<'_> {
             ));
         }
         Ok(Some((
-            RawTable { header, frame, encoding, delimiter, empty_is_null: empty_is_missing, short_rows: shapes.short, long_rows: shapes.long, traits },
+            RawTable {
+                header,
+                frame,
+                text: None,
+                encoding,
+                delimiter,
+                quote,
+                empty_is_null: empty_is_missing,
+                short_rows: shapes.short,
+                long_rows: shapes.long,
+                traits,
+            },
             warnings,
         )))
     }
@@ -483,7 +590,7 @@ mod tests {
     use super::*;
 
     fn read(bytes: &[u8]) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
-        read_csv(bytes, None, None, &[String::new()], Path::new("t.csv"))
+        read_csv(Arc::new(bytes.to_vec()), None, None, &[String::new()], &ParserTypes::new(), Path::new("t.csv"))
     }
 
     #[test]

@@ -25,7 +25,10 @@ pub fn scan(raw: &RawTable, file: &Path, declared: &BTreeSet<usize>) -> PolarsRe
     }
     let mut listed = Vec::new();
     let mut total = 0usize;
-    for ci in (0..raw.frame.width()).filter(|c| !declared.contains(c)) {
+    // Columns Polars typed while parsing hold numbers only, never read where this scan could
+    // find anything (see `load::table`); only text columns are looked at.
+    let text_columns = raw.frame.columns().iter().enumerate().filter(|(_, c)| c.dtype() == &DataType::String).map(|(i, _)| i);
+    for ci in text_columns.filter(|c| !declared.contains(c)) {
         let name = RawTable::column_name(ci);
         let candidates = raw
             .frame

@@ -478,6 +478,9 @@ fn check_rows(
         frame.with_column(Column::new(CELLS.into(), cells))?;
     }
     let present = |ci: usize| if has_short { col(CELLS).gt(lit(ci as u32)) } else { lit(true) };
+    // Columns Polars typed while parsing (see `RawTable::frame`): every value parsed, and no
+    // text kept beside it.
+    let parsed = |ci: usize| raw.frame.columns().get(ci).is_some_and(|c| c.dtype() != &DataType::String);
 
     // A row whose cells are all empty is reported once as a blank row, not once per rule.
     // There is none when some column has no empty cell (a null count Polars keeps anyway).
@@ -487,7 +490,7 @@ fn check_rows(
     } else {
         let empty = |i: usize| {
             let null = col(raw_col(i)).is_null();
-            if raw.empty_is_null { null } else { null.or(col(raw_col(i)).eq(lit(""))) }
+            if raw.empty_is_null || parsed(i) { null } else { null.or(col(raw_col(i)).eq(lit(""))) }
         };
         all_horizontal((0..raw.frame.width()).map(empty).collect::<Vec<_>>())?
     };
@@ -496,15 +499,25 @@ fn check_rows(
         let field = &schema.fields[fi];
         let raw_e = col(raw_col(ci));
         // Polars already read missing values as nulls; only the cells a short row lacks remain.
-        let value = if has_short { when(present(ci)).then(raw_e.clone()).otherwise(null_of(DataType::String)) } else { raw_e.clone() };
+        let by_parser = parsed(ci);
+        let value = if by_parser {
+            null_of(DataType::String)
+        } else if has_short {
+            when(present(ci)).then(raw_e.clone()).otherwise(null_of(DataType::String))
+        } else {
+            raw_e.clone()
+        };
         values.push(value.alias(value_col(fi)));
-        let typing = typed_expr(field, col(value_col(fi)), raw.traits);
-        // A type that keeps the text as it is cannot be broken: it needs no type flag.
-        let kept_as_text = typing == col(value_col(fi));
+        let typing = if by_parser { raw_e.clone() } else { typed_expr(field, col(value_col(fi)), raw.traits) };
+        // A type that keeps the text as it is cannot be broken, nor can a value Polars parsed:
+        // neither needs a type flag.
+        let kept_as_text = by_parser || typing == col(value_col(fi));
         typed.push(typing.alias(typed_col(fi)));
 
         let v = col(value_col(fi));
         let t = col(typed_col(fi));
+        // Whether the cell has a value: a parsed column keeps no text, only the value.
+        let (has_value, no_value) = if by_parser { (t.clone().is_not_null(), t.clone().is_null()) } else { (v.clone().is_not_null(), v.clone().is_null()) };
         let mut add = |rule: Rule, rule_text: String, flag: Expr| -> String {
             let name = format!("__f{}", checks.len());
             let flag = if no_blank_rows { flag } else { flag.and(blank_row.clone().not()) };
@@ -521,7 +534,7 @@ fn check_rows(
         }
         let c = &field.constraints;
         if c.required {
-            add(Rule::Required, "required".into(), v.clone().is_null().and(present(ci)));
+            add(Rule::Required, "required".into(), no_value.and(present(ci)));
         }
         if let Some(items) = &c.enum_values {
             let shown: Vec<String> = items.iter().map(value_as_text).collect();
@@ -537,7 +550,7 @@ fn check_rows(
                 }
                 _ => is_one_of(v.clone(), shown.clone()),
             };
-            add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), v.clone().is_not_null().and(flag.not()));
+            add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), has_value.and(flag.not()));
         }
         if let Some((m, e)) = c.minimum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
             add(Rule::Minimum, format!("minimum = {}", value_as_text(m)), t.clone().lt(e));
@@ -583,7 +596,12 @@ fn check_rows(
     if pk_complete {
         let key = match pk.as_slice() {
             [single] => col(typed_col(*single)),
-            _ => concat_str(pk.iter().map(|&fi| col(value_col(fi))).collect::<Vec<_>>(), "\u{1f}", false),
+            // Parsed columns compare their values, as the single-column key does.
+            _ => concat_str(
+                pk.iter().map(|&fi| if parsed(positions[&fi]) { col(typed_col(fi)).cast(DataType::String) } else { col(value_col(fi)) }).collect::<Vec<_>>(),
+                "\u{1f}",
+                false,
+            ),
         };
         flags.push(lit(false).alias(PK));
         repeats.push((PK.to_string(), key));
@@ -599,14 +617,16 @@ fn check_rows(
         .collect()?;
     flag_repeats(&mut frame, &repeats)?;
     let mut report = Report::default();
-    let all_raw: Vec<String> = (0..raw.frame.width()).map(raw_col).collect();
+    // A row's cells as a diagnostic shows them.
+    let line = |cells: &[String]| -> Vec<String> { cells.iter().enumerate().map(|(c, text)| mask(c, text)).collect() };
+    let cell = |cells: &[String], ci: usize| cells.get(ci).cloned().unwrap_or_default();
     let delimiter = raw.delimiter as char;
     let located = |fi: usize, row: u64| {
         let ci = positions[&fi];
         Location { file: file.to_path_buf(), row: Some(row as usize + 2), column_number: Some(ci + 1), column: Some(schema.fields[fi].name.clone()) }
     };
 
-    for_each_flagged(&frame, BLANK, &[], &all_raw, &mask, |row, _, _| {
+    for_each_flagged(&frame, raw, BLANK, &[], |row, _, _| {
         Diagnostic::error(
             Code::BlankRow,
             Location { file: file.to_path_buf(), row: Some(row as usize + 2), ..Location::default() },
@@ -621,13 +641,13 @@ fn check_rows(
         let field = &schema.fields[fi];
         let ci = positions[&fi];
         // A flagged repeat has its first copy's row beside it (see `flag_repeats`).
-        let extra = if check.rule == Rule::Unique { vec![raw_col(ci), first_of(&check.flag)] } else { vec![raw_col(ci)] };
-        for_each_flagged(&frame, &check.flag, &extra, &all_raw, &mask, |row, cells, line| {
-            let value = mask(ci, &cells.first().cloned().flatten().unwrap_or_default());
-            let first_row = cells.get(1).cloned().flatten().and_then(|r| r.parse::<u64>().ok());
+        let extra = if check.rule == Rule::Unique { vec![first_of(&check.flag)] } else { vec![] };
+        for_each_flagged(&frame, raw, &check.flag, &extra, |row, extras, cells| {
+            let value = mask(ci, &cell(cells, ci));
+            let first_row = extras.first().cloned().flatten().and_then(|r| r.parse::<u64>().ok());
             let d = describe(check, field, value.clone(), first_row, located(fi, row))
                 .with_value(value)
-                .with_source(SourceLine::new(&line, delimiter, ci));
+                .with_source(SourceLine::new(&line(cells), delimiter, ci));
             // Hygiene warnings break no rule written in the schema.
             if matches!(check.rule, Rule::Whitespace | Rule::ThaiOrder) { d } else { d.with_rule(check.rule_text.clone()) }
         }, &mut report)?;
@@ -636,11 +656,9 @@ fn check_rows(
     if pk_complete {
         let names = schema.primary_key();
         let first_fi = pk[0];
-        let extra: Vec<String> = pk.iter().map(|&fi| value_col(fi)).chain([first_of(PK)]).collect();
-        for_each_flagged(&frame, PK, &extra, &all_raw, &mask, |row, cells, line| {
-            let key_values: Vec<String> =
-                cells[..pk.len()].iter().zip(&pk).map(|(c, fi)| mask(positions[fi], &c.clone().unwrap_or_default())).collect();
-            let first = cells.last().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
+        for_each_flagged(&frame, raw, PK, &[first_of(PK)], |row, extras, cells| {
+            let key_values: Vec<String> = pk.iter().map(|fi| mask(positions[fi], &cell(cells, positions[fi]))).collect();
+            let first = extras.first().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
             Diagnostic::error(
                 Code::PrimaryKey,
                 located(first_fi, row),
@@ -655,7 +673,7 @@ fn check_rows(
             )
             .with_value(key_values.join(", "))
             .with_rule(format!("primaryKey = [{}]", names.join(", ")))
-            .with_source(SourceLine::new(&line, delimiter, positions[&first_fi]))
+            .with_source(SourceLine::new(&line(cells), delimiter, positions[&first_fi]))
         }, &mut report)?;
     }
 
@@ -782,15 +800,14 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
     report.extend_counted(listed, total);
 }
 
-/// Calls `make` for the first listed rows where `flag` is true, with the text of `extra`
-/// columns and of the whole row (`row_columns`), and counts all of them.
+/// Calls `make` for the first listed rows where `flag` is true, with the text of the frame's
+/// `extra` columns and the row's cells as the file has them, and counts all of them.
 fn for_each_flagged(
     frame: &DataFrame,
+    raw: &RawTable,
     flag: &str,
     extra: &[String],
-    row_columns: &[String],
-    mask: &dyn Fn(usize, &str) -> String,
-    mut make: impl FnMut(u64, Vec<Option<String>>, Vec<String>) -> Diagnostic,
+    mut make: impl FnMut(u64, Vec<Option<String>>, &[String]) -> Diagnostic,
     report: &mut Report,
 ) -> PolarsResult<()> {
     let total = frame.column(flag)?.bool()?.sum().unwrap_or(0) as usize;
@@ -798,17 +815,15 @@ fn for_each_flagged(
         return Ok(());
     }
     let mut selected = vec![col(ROW)];
-    // The same column may be both an extra and part of the row: every output gets its own name.
-    selected.extend(extra.iter().chain(row_columns).enumerate().map(|(i, e)| col(e.as_str()).cast(DataType::String).alias(format!("__out{i}"))));
+    selected.extend(extra.iter().enumerate().map(|(i, e)| col(e.as_str()).cast(DataType::String).alias(format!("__out{i}"))));
     let hits = frame.clone().lazy().filter(col(flag)).limit(LISTED_PER_FILE_AND_CODE as IdxSize).select(selected).collect()?;
-    let rows = hits.column(ROW)?.cast(&DataType::UInt64)?;
-    let texts: Vec<StringChunked> = hits.columns()[1..].iter().map(|c| c.str().cloned()).collect::<PolarsResult<_>>()?;
-    let (extras, line_cells) = texts.split_at(extra.len());
+    let rows: Vec<u64> = hits.column(ROW)?.cast(&DataType::UInt64)?.u64()?.into_no_null_iter().collect();
+    let extras: Vec<StringChunked> = hits.columns()[1..].iter().map(|c| c.str().cloned()).collect::<PolarsResult<_>>()?;
+    let cells = raw.row_cells(&rows.iter().map(|&r| r as usize).collect::<Vec<_>>())?;
     let mut listed = Vec::new();
-    for (i, row) in rows.u64()?.iter().enumerate() {
-        let cells = extras.iter().map(|c| c.get(i).map(str::to_string)).collect();
-        let line = line_cells.iter().enumerate().map(|(ci, c)| mask(ci, c.get(i).unwrap_or(""))).collect();
-        listed.push(make(row.unwrap_or(0), cells, line));
+    for (i, (&row, cells)) in rows.iter().zip(&cells).enumerate() {
+        let extra_texts = extras.iter().map(|c| c.get(i).map(str::to_string)).collect();
+        listed.push(make(row, extra_texts, cells));
     }
     report.extend_counted(listed, total);
     Ok(())
