@@ -1,7 +1,9 @@
-//! Quick passes over a CSV text's bytes, run beside Polars' parse of the same text: the cell
-//! count of every record, and the traits that decide which costly checks can be skipped.
-//! They use memchr (SIMD) where a byte or string is sought, and split the text at line ends so
-//! that every core takes a part.
+//! One pass over a CSV text's bytes, before Polars parses it: the counts that prove every
+//! record has the header's cell count, the bytes Polars must not be given as they are, and the
+//! traits that decide how the text is read and which costly checks can be skipped. Each
+//! 64-byte block is turned into bit masks at once (AVX2 where the processor has it) and the
+//! patterns are found with shifts; the text is split at line ends so that every core takes a
+//! part. Also here: walking records to find the rows diagnostics show.
 
 use rayon::prelude::*;
 
@@ -25,26 +27,7 @@ pub struct Traits {
 impl Traits {
     /// Scans a decoded CSV text.
     pub fn scan(text: &[u8], delimiter: u8, quote: Option<u8>) -> Traits {
-        // Every trait is a pattern within one line, so the parts can be scanned apart.
-        line_parts(text).into_par_iter().map(|part| Traits::scan_part(part, delimiter, quote)).reduce(Traits::default, Traits::or)
-    }
-
-    fn scan_part(text: &[u8], delimiter: u8, quote: Option<u8>) -> Traits {
-        let boundary = |b: Option<&u8>| match b {
-            None => true,
-            Some(&b) => b == delimiter || b == b'\n' || b == b'\r' || Some(b) == quote,
-        };
-        let edge_whitespace = memchr::memchr2_iter(b' ', b'\t', text)
-            .any(|i| boundary(i.checked_sub(1).and_then(|p| text.get(p))) || boundary(text.get(i + 1)));
-        let nbsp = memchr::memmem::find(text, "\u{a0}".as_bytes()).is_some();
-        let patterns = thai_patterns();
-        Traits {
-            edge_whitespace,
-            nbsp,
-            thai_digits: patterns.digit.is_match(text),
-            thai_misordered: patterns.misordered.is_match(text),
-            personal_candidates: has_personal_candidates(text),
-        }
+        ByteScan::of(text, delimiter, quote).traits
     }
 
     fn or(self, other: Traits) -> Traits {
@@ -58,30 +41,52 @@ impl Traits {
     }
 }
 
-struct ThaiPatterns {
-    digit: regex::bytes::Regex,
-    misordered: regex::bytes::Regex,
+/// What one pass over a text's bytes finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ByteScan {
+    /// A NUL byte, or a carriage return not followed by a line feed: Polars would take them
+    /// as they are.
+    pub stray_controls: bool,
+    /// The quote character appears.
+    pub quotes: bool,
+    /// How many delimiters.
+    pub delimiters: usize,
+    /// How many line feeds.
+    pub line_feeds: usize,
+    /// The traits.
+    pub traits: Traits,
 }
 
-/// The Thai byte patterns, compiled once: the regex crate searches their few literal byte
-/// sequences with SIMD, where a loop over every Thai letter would be several times slower.
-fn thai_patterns() -> &'static ThaiPatterns {
-    static PATTERNS: std::sync::OnceLock<ThaiPatterns> = std::sync::OnceLock::new();
-    PATTERNS.get_or_init(|| ThaiPatterns {
-        digit: regex::bytes::Regex::new("[๐-๙]").expect("a fixed pattern"),
-        // A tone mark (่ ้ ๊ ๋) typed before an upper vowel (ั ิ ี ึ ื ็), or NIKHAHIT + SARA AA
-        // standing for SARA AM.
-        misordered: regex::bytes::Regex::new("[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}\u{0E32}")
-            .expect("a fixed pattern"),
-    })
-}
+impl ByteScan {
+    /// Scans `text` in parts, one per core or two.
+    pub fn of(text: &[u8], delimiter: u8, quote: Option<u8>) -> ByteScan {
+        // Every pattern lies within one line, so the parts can be scanned apart.
+        line_parts(text).into_par_iter().map(|part| scan_part(part, delimiter, quote)).reduce(ByteScan::default, ByteScan::or)
+    }
 
-/// Whether `text` has no NUL byte and no lone carriage return, which Polars would take as
-/// they are. (Whether it is UTF-8, Polars checks itself when it builds text columns.)
-pub(crate) fn has_no_stray_controls(text: &[u8]) -> bool {
-    line_parts(text).into_par_iter().all(|part| {
-        memchr::memchr2_iter(0, b'\r', part).all(|i| part[i] == b'\r' && part.get(i + 1) == Some(&b'\n'))
-    })
+    fn or(self, other: ByteScan) -> ByteScan {
+        ByteScan {
+            stray_controls: self.stray_controls || other.stray_controls,
+            quotes: self.quotes || other.quotes,
+            delimiters: self.delimiters + other.delimiters,
+            line_feeds: self.line_feeds + other.line_feeds,
+            traits: self.traits.or(other.traits),
+        }
+    }
+
+    /// The header's cell count when the counts prove no record is shorter than the header:
+    /// the text has no quote character (so every line is one record) and holds exactly
+    /// `(cells - 1) × lines` delimiters. Records longer than the header must be ruled out
+    /// separately (Polars refuses them), since one long and one short record would balance out.
+    pub fn uniform_cells(&self, text: &[u8], delimiter: u8) -> Option<usize> {
+        if self.quotes {
+            return None;
+        }
+        let header_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+        let cells = memchr::memchr_iter(delimiter, &text[..header_end]).count() + 1;
+        let lines = self.line_feeds + usize::from(!text.ends_with(b"\n"));
+        (self.delimiters == (cells - 1) * lines).then_some(cells)
+    }
 }
 
 /// `text` cut after line ends into about two parts per core (none for a short text).
@@ -100,112 +105,251 @@ fn line_parts(text: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-/// Whether `text` may hold personal data: an `@`, or a long digit run (see below). When it
-/// cannot, the personal-data scan of its cells is skipped.
+/// Whether `text` may hold personal data: an `@`, or a long digit run (see [`Traits`]). When
+/// it cannot, the personal-data scan of its cells is skipped.
 pub fn has_personal_candidates(text: &[u8]) -> bool {
-    memchr::memchr(b'@', text).is_some() || has_long_digit_run(text)
+    Traits::scan(text, b',', Some(b'"')).personal_candidates
 }
 
-/// Whether `text` has 9+ digits in a row (IDs and phone numbers: single `-` or space between
-/// digits allowed) or two capitals followed by 7 digits (passport numbers).
-fn has_long_digit_run(text: &[u8]) -> bool {
-    // Digits are a third of a finance file's bytes, so a byte-by-byte loop cannot skip much;
-    // instead each 64-byte block is turned into bit masks at once and the runs are found
-    // with shifts. Blocks overlap by 16 bytes so that every pattern (at most 17 bytes, from
-    // its first byte) lies whole in the block where it starts.
-    const STEP: usize = 48;
-    (0..text.len()).step_by(STEP).any(|base| {
-        let end = (base + 64).min(text.len());
-        let block: [u8; 64] = match text[base..end].try_into() {
-            Ok(whole) => whole,
-            Err(_) => {
-                // The last block, padded with bytes that belong to no run (the text's end).
-                let mut padded = [0u8; 64];
-                padded[..end - base].copy_from_slice(&text[base..end]);
-                padded
-            }
-        };
-        block_has_long_run(classify(&block))
+/// The bytes a scan looks for besides fixed ones.
+#[derive(Debug, Clone, Copy)]
+struct Special {
+    delimiter: u8,
+    quote: Option<u8>,
+}
+
+/// Scans one part of a text with the fastest code this processor runs.
+fn scan_part(text: &[u8], delimiter: u8, quote: Option<u8>) -> ByteScan {
+    let special = Special { delimiter, quote };
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the processor has AVX2 and POPCNT, checked just above.
+        return unsafe { avx2::scan_part(text, special) };
+    }
+    scan_part_plain(text, special)
+}
+
+/// [`scan_part`] by the plain definitions (a byte, a string or a pattern searched for): other
+/// processors, and the reference the fast scan is tested against.
+fn scan_part_plain(text: &[u8], special: Special) -> ByteScan {
+    let Special { delimiter, quote } = special;
+    let boundary = |b: Option<&u8>| match b {
+        None => true,
+        Some(&b) => b == delimiter || b == b'\n' || b == b'\r' || Some(b) == quote,
+    };
+    let at = |i: usize| text.get(i);
+    let patterns = thai_patterns();
+    ByteScan {
+        stray_controls: text.iter().enumerate().any(|(i, &b)| b == 0 || (b == b'\r' && at(i + 1) != Some(&b'\n'))),
+        quotes: quote.is_some_and(|q| text.contains(&q)),
+        delimiters: text.iter().filter(|&&b| b == delimiter).count(),
+        line_feeds: text.iter().filter(|&&b| b == b'\n').count(),
+        traits: Traits {
+            edge_whitespace: text
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| (b == b' ' || b == b'\t') && (boundary(i.checked_sub(1).and_then(at)) || boundary(at(i + 1)))),
+            nbsp: memchr::memmem::find(text, "\u{a0}".as_bytes()).is_some(),
+            thai_digits: patterns.digit.is_match(text),
+            thai_misordered: patterns.misordered.is_match(text),
+            personal_candidates: text.contains(&b'@') || long_digit_run_plain(text),
+        },
+    }
+}
+
+struct ThaiPatterns {
+    digit: regex::bytes::Regex,
+    misordered: regex::bytes::Regex,
+}
+
+fn thai_patterns() -> &'static ThaiPatterns {
+    static PATTERNS: std::sync::OnceLock<ThaiPatterns> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| ThaiPatterns {
+        digit: regex::bytes::Regex::new("[๐-๙]").expect("a fixed pattern"),
+        // A tone mark (่ ้ ๊ ๋) typed before an upper vowel (ั ิ ี ึ ื ็), or NIKHAHIT + SARA AA
+        // standing for SARA AM.
+        misordered: regex::bytes::Regex::new("[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}\u{0E32}")
+            .expect("a fixed pattern"),
     })
 }
 
-/// Bit masks of a 64-byte block (bit i for byte i): digits, `-` or space, capital letters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Classes {
-    digit: u64,
-    separator: u64,
-    capital: u64,
-}
-
-fn classify(block: &[u8; 64]) -> Classes {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    // SAFETY: SSE2 is part of every x86-64 target this branch is compiled for (the cfg).
-    return unsafe { classify_sse2(block) };
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    classify_bytes(block)
-}
-
-/// [`classify`] one byte at a time: other processors, and the reference in tests.
-#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
-fn classify_bytes(block: &[u8; 64]) -> Classes {
-    let mut c = Classes { digit: 0, separator: 0, capital: 0 };
-    for (i, &b) in block.iter().enumerate() {
-        c.digit |= u64::from(b.is_ascii_digit()) << i;
-        c.separator |= u64::from(b == b'-' || b == b' ') << i;
-        c.capital |= u64::from(b.is_ascii_uppercase()) << i;
-    }
-    c
-}
-
-/// [`classify`] sixteen bytes at a time with SSE2 compares.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-fn classify_sse2(block: &[u8; 64]) -> Classes {
-    use std::arch::x86_64::*;
-    // Signed compares: bytes of 0x80 and above (UTF-8 Thai) are negative, in no class.
-    let within = |v: __m128i, low: u8, high: u8| {
-        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(low as i8 - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8(high as i8 + 1)))
+/// Whether `text` has 9+ digits in a row (single `-` or space between digits allowed) or two
+/// capitals followed by exactly 7 digits, byte by byte.
+fn long_digit_run_plain(text: &[u8]) -> bool {
+    let passport = |start: usize, end: usize| {
+        end - start == 7 && start >= 2 && text[start - 1].is_ascii_uppercase() && text[start - 2].is_ascii_uppercase()
     };
-    let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16);
-    let mut c = Classes { digit: 0, separator: 0, capital: 0 };
-    for (k, lane) in block.chunks_exact(16).enumerate() {
-        // SAFETY: `lane` is 16 bytes long, the width of one unaligned load.
-        let v = unsafe { _mm_loadu_si128(lane.as_ptr().cast()) };
-        let separator = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'-' as i8)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)));
-        c.digit |= bits(within(v, b'0', b'9')) << (16 * k);
-        c.separator |= bits(separator) << (16 * k);
-        c.capital |= bits(within(v, b'A', b'Z')) << (16 * k);
+    let (mut digits, mut start) = (0usize, 0usize);
+    for (i, &b) in text.iter().enumerate() {
+        if b.is_ascii_digit() {
+            if digits == 0 {
+                start = i;
+            }
+            digits += 1;
+            if digits >= 9 {
+                return true;
+            }
+        } else if digits > 0 && (b == b'-' || b == b' ') && text.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            // A single separator inside a run.
+        } else {
+            if digits == 7 && passport(start, i) {
+                return true;
+            }
+            digits = 0;
+        }
     }
-    c
+    digits == 7 && passport(start, text.len())
 }
 
-/// Whether a block holds, starting inside it, a run of 9+ digits (single separators between
-/// digits allowed) or two capitals before a run of exactly 7 digits.
-fn block_has_long_run(c: Classes) -> bool {
-    let d = c.digit;
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    //! The scan 32 bytes at a time: each pattern is a few byte compares of the text loaded at
+    //! successive offsets, ORed into a vector kept to the end; only cell counts and the digit
+    //! runs (whose length varies) become bit masks.
+
+    use super::{ByteScan, Special, Traits, has_long_run};
+    use std::arch::x86_64::*;
+
+    /// Bytes readable past a step's 32: the longest pattern (a Thai letter and a mark) is 6.
+    const AHEAD: usize = 8;
+
+    /// The scan of one part (see the module's note).
+    #[target_feature(enable = "avx2,popcnt")]
+    pub(super) fn scan_part(text: &[u8], special: Special) -> ByteScan {
+        let b = |x: u8| _mm256_set1_epi8(x as i8);
+        let (or, and, andnot) = (_mm256_or_si256, _mm256_and_si256, _mm256_andnot_si256);
+        let eq = |v: __m256i, x: __m256i| _mm256_cmpeq_epi8(v, x);
+        // lo <= v <= hi (unsigned): v - lo, wrapping, is at most hi - lo.
+        let within = |v: __m256i, lo: u8, hi: u8| {
+            let d = _mm256_sub_epi8(v, b(lo));
+            _mm256_cmpeq_epi8(_mm256_min_epu8(d, b(hi - lo)), d)
+        };
+        let bits = |m: __m256i| _mm256_movemask_epi8(m) as u32;
+        let (delimiter, line_feed, cr, space, tab) = (b(special.delimiter), b(b'\n'), b(b'\r'), b(b' '), b(b'\t'));
+        let zero = _mm256_setzero_si256();
+        // With no quote character, a byte no text has (0xFF is never in UTF-8) stands for it.
+        let quote = b(special.quote.unwrap_or(0xFF));
+        let (mut quotes, mut at, mut stray, mut nbsp, mut edge, mut thai_digit, mut misordered) = (zero, zero, zero, zero, zero, zero, zero);
+        let (mut delimiters, mut line_feeds) = (0usize, 0usize);
+        // Looks at the 32 bytes at `p` (reading AHEAD more); returns their digit, separator and
+        // capital bit masks.
+        let mut step = |p: *const u8| {
+            // SAFETY: the caller guarantees 32 + AHEAD readable bytes at `p`.
+            let load = |k: usize| unsafe { _mm256_loadu_si256(p.add(k).cast()) };
+            let (v0, v1) = (load(0), load(1));
+            let (delimiter0, line_feed0, quote0, cr0) = (eq(v0, delimiter), eq(v0, line_feed), eq(v0, quote), eq(v0, cr));
+            delimiters += bits(delimiter0).count_ones() as usize;
+            line_feeds += bits(line_feed0).count_ones() as usize;
+            quotes = or(quotes, quote0);
+            at = or(at, eq(v0, b(b'@')));
+            stray = or(stray, or(eq(v0, zero), andnot(eq(v1, line_feed), cr0)));
+            nbsp = or(nbsp, and(eq(v0, b(0xC2)), eq(v1, b(0xA0))));
+            let (space0, blank0) = (eq(v0, space), or(eq(v0, space), eq(v0, tab)));
+            let blank1 = or(eq(v1, space), eq(v1, tab));
+            let boundary0 = or(or(delimiter0, line_feed0), or(cr0, quote0));
+            let boundary1 = or(or(eq(v1, delimiter), eq(v1, line_feed)), or(eq(v1, cr), eq(v1, quote)));
+            edge = or(edge, or(and(blank0, boundary1), and(boundary0, blank1)));
+            // Thai letters: E0, B8 or B9, then the byte that tells which.
+            let e0 = eq(v0, b(0xE0));
+            if _mm256_testz_si256(e0, e0) == 0 {
+                let (v2, v3, v4, v5) = (load(2), load(3), load(4), load(5));
+                let row_b9 = and(e0, eq(v1, b(0xB9)));
+                let next_e0 = eq(v3, b(0xE0));
+                let next_b8 = and(next_e0, eq(v4, b(0xB8)));
+                let next_b9 = and(next_e0, eq(v4, b(0xB9)));
+                thai_digit = or(thai_digit, and(row_b9, within(v2, 0x90, 0x99)));
+                let tone = and(row_b9, within(v2, 0x88, 0x8B));
+                let upper = or(and(next_b8, or(eq(v5, b(0xB1)), within(v5, 0xB4, 0xB7))), and(next_b9, eq(v5, b(0x87))));
+                let split_am = and(and(row_b9, eq(v2, b(0x8D))), and(next_b8, eq(v5, b(0xB2))));
+                misordered = or(misordered, or(and(tone, upper), split_am));
+            }
+            (bits(within(v0, b'0', b'9')), bits(or(eq(v0, b(b'-')), space0)), bits(within(v0, b'A', b'Z')))
+        };
+        let mut block_at = |p: *const u8| {
+            let (d0, s0, c0) = step(p);
+            // SAFETY: the caller guarantees 64 + AHEAD readable bytes at `p`.
+            let (d1, s1, c1) = step(unsafe { p.add(32) });
+            let join = |lo: u32, hi: u32| u64::from(lo) | (u64::from(hi) << 32);
+            [join(d0, d1), join(s0, s1), join(c0, c1)]
+        };
+        // Digit runs are found in windows of two 64-byte blocks (see `has_long_run`).
+        let mut digit_run = false;
+        let mut previous = [0u64; 3];
+        let mut window = |block: [u64; 3]| {
+            if !digit_run && (previous[0] | previous[2]) != 0 {
+                let w = |i: usize| u128::from(previous[i]) | (u128::from(block[i]) << 64);
+                digit_run = has_long_run(w(0), w(1), w(2));
+            }
+            previous = block;
+        };
+        let mut p = 0;
+        while p + 64 + AHEAD <= text.len() {
+            // SAFETY: 64 + AHEAD bytes from `p` are within `text` (the loop's condition).
+            window(block_at(unsafe { text.as_ptr().add(p) }));
+            p += 64;
+        }
+        // The rest, padded with bytes that belong to no pattern (0xFF is never in UTF-8).
+        let mut padded = [0xFFu8; 2 * 64 + AHEAD];
+        padded[..text.len() - p].copy_from_slice(&text[p..]);
+        for k in 0..(text.len() - p).div_ceil(64) {
+            // SAFETY: k < 2, so 64 + AHEAD bytes from k * 64 are within `padded`.
+            window(block_at(unsafe { padded.as_ptr().add(k * 64) }));
+        }
+        window([0; 3]);
+        let any = |m: __m256i| _mm256_testz_si256(m, m) == 0;
+        // A part starts after a line end and ends at one (or the text's end): a space there is
+        // at a cell's edge too.
+        let blank = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t'));
+        ByteScan {
+            stray_controls: any(stray),
+            quotes: special.quote.is_some() && any(quotes),
+            delimiters,
+            line_feeds,
+            traits: Traits {
+                edge_whitespace: any(edge) || blank(text.first()) || blank(text.last()),
+                nbsp: any(nbsp),
+                thai_digits: any(thai_digit),
+                thai_misordered: any(misordered),
+                personal_candidates: any(at) || digit_run,
+            },
+        }
+    }
+}
+
+/// Bits of a 128-byte window that belong to its first block: patterns starting there.
+const OWN: u128 = u64::MAX as u128;
+
+/// Whether a window holds, starting in its first block, a run of 9+ digits (single `-` or
+/// space between digits allowed) or two capitals before a run of exactly 7 digits.
+#[inline]
+fn has_long_run(digit: u128, separator: u128, capital: u128) -> bool {
+    let d = digit;
     // Bytes of a run: digits, and separators with a digit on both sides.
-    let x = d | (c.separator & (d << 1) & (d >> 1));
-    // Where 9 run bytes in a row start: each run's first byte, for runs that long.
+    let x = d | (separator & (d << 1) & (d >> 1));
+    // Where 9 run bytes in a row start.
     let x2 = x & (x >> 1);
     let x4 = x2 & (x2 >> 2);
-    let mut x9 = x4 & (x4 >> 4) & (x >> 8);
+    let mut x9 = x4 & (x4 >> 4) & (x >> 8) & OWN;
     while x9 != 0 {
         let start = x9.trailing_zeros();
-        let end = (start + (!x >> start).trailing_zeros()).min(64);
-        let run = (u64::MAX << start) & if end == 64 { u64::MAX } else { (1u64 << end) - 1 };
+        let end = (start + (!x >> start).trailing_zeros()).min(128);
+        let run = (u128::MAX << start) & if end == 128 { u128::MAX } else { (1u128 << end) - 1 };
         if (d & run).count_ones() >= 9 {
             return true;
         }
         x9 &= !run;
     }
-    // Two capitals, then 7 digits, then a byte that ends the run. Whether it does depends on
-    // the byte after it too, so only passports whose first capital is among the block's first
-    // 48 bytes count here (the others are whole in the next block).
+    // Two capitals, then 7 digits, then a byte that is not part of a run; counted in the
+    // window where the first capital is.
+    let capitals = (capital << 1) & (capital << 2);
+    if capitals == 0 {
+        return false;
+    }
     let d2 = d & (d >> 1);
     let d4 = d2 & (d2 >> 2);
     let d7 = d4 & (d4 >> 3);
-    const OWN_STARTS: u64 = (1 << 50) - 1;
-    (c.capital << 1) & (c.capital << 2) & d7 & (!x >> 7) & OWN_STARTS != 0
+    const FIRST_CAPITAL_OWN: u128 = (1u128 << 66) - 1;
+    capitals & d7 & (!x >> 7) & FIRST_CAPITAL_OWN != 0
 }
 
 /// The cell counts of a CSV text's records.
@@ -220,22 +364,6 @@ pub(crate) struct Shapes {
     /// Where a quote opens that is never closed: the record (0-based, the header being 0) and
     /// the cell (1-based).
     pub unclosed_quote: Option<(usize, usize)>,
-}
-
-/// The header's cell count when a quick count proves no record is shorter than the header:
-/// the text has no quote character (so every line is one record) and holds exactly
-/// `(cells - 1) × lines` delimiters. Two SIMD counts, where walking every delimiter takes
-/// several times as long. Records longer than the header must be ruled out separately (Polars
-/// refuses them), since one long and one short record would balance out.
-pub(crate) fn uniform_cells(text: &[u8], delimiter: u8, quote: Option<u8>) -> Option<usize> {
-    if quote.is_some_and(|q| memchr::memchr(q, text).is_some()) {
-        return None;
-    }
-    let header_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
-    let cells = memchr::memchr_iter(delimiter, &text[..header_end]).count() + 1;
-    let lines = memchr::memchr_iter(b'\n', text).count() + usize::from(!text.ends_with(b"\n"));
-    let delimiters = memchr::memchr_iter(delimiter, text).count();
-    (delimiters == (cells - 1) * lines).then_some(cells)
 }
 
 /// Counts every record's cells, respecting quotes: a pass with memchr (the csv crate would
@@ -373,16 +501,20 @@ mod tests {
         assert_eq!(record_shapes(b"a,b\n1,\"x\"\"y\"\n2,\"never\n3,4\n", b',', Some(b'"')).unclosed_quote, Some((2, 2)));
     }
 
+    fn uniform_cells(text: &[u8]) -> Option<usize> {
+        ByteScan::of(text, b',', Some(b'"')).uniform_cells(text, b',')
+    }
+
     #[test]
     fn the_quick_count_proves_only_what_it_can() {
-        assert_eq!(uniform_cells(b"a,b,c\n1,2,3\n4,5,6", b',', Some(b'"')), Some(3));
-        assert_eq!(uniform_cells(b"a,b,c\r\n1,2,3\r\n", b',', Some(b'"')), Some(3));
+        assert_eq!(uniform_cells(b"a,b,c\n1,2,3\n4,5,6"), Some(3));
+        assert_eq!(uniform_cells(b"a,b,c\r\n1,2,3\r\n"), Some(3));
         // A short row, a blank line, quotes: the exact count decides.
-        assert_eq!(uniform_cells(b"a,b,c\n1,2\n", b',', Some(b'"')), None);
-        assert_eq!(uniform_cells(b"a,b,c\n\n1,2,3\n", b',', Some(b'"')), None);
-        assert_eq!(uniform_cells(b"a,b,c\n\"1,2\",3\n", b',', Some(b'"')), None);
+        assert_eq!(uniform_cells(b"a,b,c\n1,2\n"), None);
+        assert_eq!(uniform_cells(b"a,b,c\n\n1,2,3\n"), None);
+        assert_eq!(uniform_cells(b"a,b,c\n\"1,2\",3\n"), None);
         // One long and one short row balance out: Polars' refusal of the long row must rule it out.
-        assert_eq!(uniform_cells(b"a,b,c\n1,2\n3,4,5,6\n", b',', Some(b'"')), Some(3));
+        assert_eq!(uniform_cells(b"a,b,c\n1,2\n3,4,5,6\n"), Some(3));
     }
 
     #[test]
@@ -403,31 +535,8 @@ mod tests {
         assert!(!scan("a,b\n2024-10-01,12345678.00\nL0000001,21905000\n").personal_candidates);
     }
 
-    /// The byte-by-byte definition `has_long_digit_run` must agree with.
-    fn long_digit_run_reference(text: &[u8]) -> bool {
-        let passport = |start: usize, end: usize| {
-            end - start == 7 && start >= 2 && text[start - 1].is_ascii_uppercase() && text[start - 2].is_ascii_uppercase()
-        };
-        let (mut digits, mut start) = (0usize, 0usize);
-        for (i, &b) in text.iter().enumerate() {
-            if b.is_ascii_digit() {
-                if digits == 0 {
-                    start = i;
-                }
-                digits += 1;
-                if digits >= 9 {
-                    return true;
-                }
-            } else if digits > 0 && (b == b'-' || b == b' ') && text.get(i + 1).is_some_and(u8::is_ascii_digit) {
-                // A single separator inside a run.
-            } else {
-                if digits == 7 && passport(start, i) {
-                    return true;
-                }
-                digits = 0;
-            }
-        }
-        digits == 7 && passport(start, text.len())
+    fn has_long_digit_run(text: &[u8]) -> bool {
+        Traits::scan(text, b',', Some(b'"')).personal_candidates
     }
 
     /// Deterministic pseudo-random texts over the bytes that matter (and some Thai), so runs
@@ -453,11 +562,11 @@ mod tests {
     #[test]
     fn the_block_digit_run_scan_agrees_with_the_byte_by_byte_definition() {
         let texts = texts(30_000, 200);
-        let found = texts.iter().filter(|t| long_digit_run_reference(t)).count();
+        let found = texts.iter().filter(|t| long_digit_run_plain(t)).count();
         assert!((5_000..25_000).contains(&found), "{found} of 30,000 texts have a run: too few or too many to test both sides");
         let disagreements: Vec<String> = texts
             .into_iter()
-            .filter(|t| has_long_digit_run(t) != long_digit_run_reference(t))
+            .filter(|t| has_long_digit_run(t) != long_digit_run_plain(t))
             .map(|t| String::from_utf8_lossy(&t).into_owned())
             .collect();
         assert_eq!(disagreements, Vec::<String>::new());
@@ -480,16 +589,31 @@ mod tests {
     }
 
     #[test]
-    fn simd_and_byte_classes_agree() {
-        for text in texts(2_000, 64).into_iter().filter(|t| t.len() == 64) {
-            let block: [u8; 64] = text.as_slice().try_into().unwrap();
-            assert_eq!(classify(&block), classify_bytes(&block));
+    fn the_block_scan_agrees_with_the_plain_definitions() {
+        // (On a processor without AVX2 both sides are the plain scan.)
+        // Every kind of byte the scan looks for, Thai letters, marks and digits among them.
+        let pieces: [&[u8]; 24] = [
+            b",", b";", b"\n", b"\r", b"\r\n", b"\"", b" ", b"\t", b"\0", b"@", b"-", b"7", b"123", b"A", b"x", "\u{a0}".as_bytes(),
+            "ก".as_bytes(), "่".as_bytes(), "ิ".as_bytes(), "็".as_bytes(), "ํ".as_bytes(), "า".as_bytes(), "๓".as_bytes(), "เ".as_bytes(),
+        ];
+        let mut state = 0x2568_u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let mut disagreements = Vec::new();
+        for case in 0..20_000 {
+            let length = 1 + next() % 90;
+            // Most texts draw on a few pieces only, so that each pattern is both present and absent.
+            let alphabet: Vec<&[u8]> = (0..3 + case % 5).map(|_| pieces[next() % pieces.len()]).collect();
+            let text: Vec<u8> = (0..length).flat_map(|_| alphabet[next() % alphabet.len()].to_vec()).collect();
+            for (delimiter, quote) in [(b',', Some(b'"')), (b';', None)] {
+                if ByteScan::of(&text, delimiter, quote) != scan_part_plain(&text, Special { delimiter, quote }) {
+                    disagreements.push(String::from_utf8_lossy(&text).into_owned());
+                }
+            }
         }
-        let every_byte: Vec<u8> = (0..=255u8).collect();
-        for block in every_byte.chunks_exact(64) {
-            let block: [u8; 64] = block.try_into().unwrap();
-            assert_eq!(classify(&block), classify_bytes(&block));
-        }
+        assert_eq!(disagreements, Vec::<String>::new());
     }
 
     #[test]

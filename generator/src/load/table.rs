@@ -5,7 +5,7 @@
 use crate::diagnostic::{Code, Diagnostic, Location, column_letter};
 use crate::lang::Text;
 use crate::load::dataset::DialectMeta;
-use crate::load::scan::{Shapes, Traits, has_no_stray_controls, record_shapes, uniform_cells};
+use crate::load::scan::{ByteScan, Shapes, Traits, record_shapes};
 use std::borrow::Cow;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -209,13 +209,11 @@ impl Parse<'_> {
                 .finish()
         };
         // The byte scans come first: what they find decides how Polars may read the text.
-        let ((clean, uniform), traits) = rayon::join(
-            || (!verify || has_no_stray_controls(text), uniform_cells(text, delimiter, quote)),
-            || Traits::scan(text, delimiter, quote),
-        );
-        if !clean {
+        let scan = ByteScan::of(text, delimiter, quote);
+        if verify && scan.stray_controls {
             return Ok(None);
         }
+        let (uniform, traits) = (scan.uniform_cells(text, delimiter), scan.traits);
         // Columns whose numbers Polars' parser reads exactly as validation would type them are
         // typed while parsing, which saves converting their text afterwards. Not where a cell
         // may hold what that parser reads differently (spaces it skips, personal data it would
