@@ -268,8 +268,15 @@ fn typed_col(fi: usize) -> String {
     format!("__t{fi}")
 }
 
-/// Whether a text column's value is one of `values` (a hash lookup, for enumerations).
+/// Whether a text column's value is one of `values`: a few comparisons for a short list
+/// (booleans, most enumerations), which beat hashing every value; a hash lookup for longer.
 fn is_one_of(expr: Expr, values: Vec<String>) -> Expr {
+    const COMPARED: usize = 8;
+    if (1..=COMPARED).contains(&values.len()) {
+        let mut compared = values.into_iter().map(|v| expr.clone().eq(lit(v)));
+        let first = compared.next().unwrap_or_else(|| lit(false));
+        return compared.fold(first, Expr::or);
+    }
     expr.is_in(lit(Series::new("values".into(), values)).implode(false), false)
 }
 
@@ -499,15 +506,12 @@ fn check_rows(
         let field = &schema.fields[fi];
         let raw_e = col(raw_col(ci));
         // Polars already read missing values as nulls; only the cells a short row lacks remain.
+        // A parsed column keeps no text: its rules all read its values (see `Field::parser_type`).
         let by_parser = parsed(ci);
-        let value = if by_parser {
-            null_of(DataType::String)
-        } else if has_short {
-            when(present(ci)).then(raw_e.clone()).otherwise(null_of(DataType::String))
-        } else {
-            raw_e.clone()
-        };
-        values.push(value.alias(value_col(fi)));
+        if !by_parser {
+            let value = if has_short { when(present(ci)).then(raw_e.clone()).otherwise(null_of(DataType::String)) } else { raw_e.clone() };
+            values.push(value.alias(value_col(fi)));
+        }
         let typing = if by_parser { raw_e.clone() } else { typed_expr(field, col(value_col(fi)), raw.traits) };
         // A type that keeps the text as it is cannot be broken, nor can a value Polars parsed:
         // neither needs a type flag.
@@ -699,8 +703,15 @@ fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)]) -> PolarsResu
         return Ok(());
     }
     let mut candidates = Vec::new();
+    // A column both unique and the primary key is walked once.
+    let mut walked: Vec<(&Expr, bool)> = Vec::new();
     for (flag, value) in repeats {
-        if !strictly_increasing(frame, value)? {
+        let increasing = match walked.iter().find(|(e, _)| *e == value) {
+            Some(&(_, known)) => known,
+            None => strictly_increasing(frame, value)?,
+        };
+        walked.push((value, increasing));
+        if !increasing {
             let repeated = value.clone().is_not_null().and(value.clone().is_duplicated()).and(col(BLANK).not());
             candidates.push((flag, value, repeated.fill_null(lit(false)).alias(flag.as_str())));
         }
@@ -728,29 +739,45 @@ fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)]) -> PolarsResu
 fn strictly_increasing(frame: &DataFrame, value: &Expr) -> PolarsResult<bool> {
     let values = frame.clone().lazy().select([value.clone().alias("v")]).collect()?;
     let s = values.column("v")?.as_materialized_series().to_physical_repr();
-    // One walk down the column, stopping at the first value not above the one before: a
-    // fifth of the time of comparing two shifted copies, and usually the costliest check left.
-    fn walk<T: PartialOrd>(values: impl Iterator<Item = Option<T>>) -> bool {
-        let mut before: Option<T> = None;
-        for v in values.flatten() {
-            // Only `Less` continues: a NaN compares with nothing, so it ends the walk too.
-            if before.as_ref().is_some_and(|b| b.partial_cmp(&v) != Some(std::cmp::Ordering::Less)) {
-                return false;
+    // One walk down each half of the column at once, stopping at the first value not above the
+    // one before: a fifth of the time of comparing two shifted copies.
+    let half = s.len() / 2;
+    let (first, second) = (s.slice(0, half), s.slice(half as i64, s.len() - half));
+    macro_rules! by_halves {
+        ($get:ident) => {{
+            let (a, b) = (first.$get()?, second.$get()?);
+            let (a, b) = rayon::join(|| ends_if_increasing(a.iter()), || ends_if_increasing(b.iter()));
+            match (a, b) {
+                (Some((_, Some(last))), Some((Some(next), _))) => matches!(PartialOrd::partial_cmp(&last, &next), Some(std::cmp::Ordering::Less)),
+                (Some(_), Some(_)) => true,
+                _ => false,
             }
-            before = Some(v);
-        }
-        true
+        }};
     }
     Ok(match s.dtype() {
-        DataType::String => walk(s.str()?.iter()),
-        DataType::Int64 => walk(s.i64()?.iter()),
-        DataType::Int32 => walk(s.i32()?.iter()),
-        DataType::Float64 => walk(s.f64()?.iter()),
+        DataType::String => by_halves!(str),
+        DataType::Int64 => by_halves!(i64),
+        DataType::Int32 => by_halves!(i32),
+        DataType::Float64 => by_halves!(f64),
         _ => {
             let s = s.drop_nulls();
             s.len() < 2 || s.slice(0, s.len() - 1).lt(&s.slice(1, s.len() - 1))?.all()
         }
     })
+}
+
+/// The first and last non-null values when those in between strictly increase, else `None`.
+fn ends_if_increasing<T: PartialOrd + Copy>(values: impl Iterator<Item = Option<T>>) -> Option<(Option<T>, Option<T>)> {
+    let (mut first, mut before): (Option<T>, Option<T>) = (None, None);
+    for v in values.flatten() {
+        // Only `Less` continues: a NaN compares with nothing, so it ends the walk too.
+        if before.is_some_and(|b| b.partial_cmp(&v) != Some(std::cmp::Ordering::Less)) {
+            return None;
+        }
+        first = first.or(Some(v));
+        before = Some(v);
+    }
+    Some((first, before))
 }
 
 /// Missing and extra cells, from the shapes the loader counted.
@@ -1002,4 +1029,26 @@ fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>,
         }
     };
     Diagnostic::error(code, location, message, help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_increases_only_if_its_halves_do_and_meet_in_order() {
+        let increasing = |values: &[Option<i64>]| {
+            let frame = DataFrame::new_infer_height(vec![Column::new("v".into(), values.to_vec())]).unwrap();
+            strictly_increasing(&frame, &col("v")).unwrap()
+        };
+        assert!(increasing(&[Some(1), Some(2), Some(3), Some(4)]));
+        assert!(increasing(&[Some(1), None, None, Some(2)]));
+        assert!(increasing(&[Some(1), Some(2), None, None]));
+        assert!(increasing(&[]));
+        // Each half increases, but the second starts below where the first ends.
+        assert!(!increasing(&[Some(1), Some(2), Some(3), Some(1), Some(2), Some(3)]));
+        assert!(!increasing(&[Some(1), Some(5), None, Some(3)]));
+        assert!(!increasing(&[Some(1), Some(2), Some(2), Some(3)]));
+        assert!(!increasing(&[Some(2), Some(1), Some(3), Some(4)]));
+    }
 }
