@@ -9,22 +9,24 @@ cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
 work="${TMPDIR:-/tmp}/sala-bench-$rows"
 python3 bench/gen_finance.py "$work" "$rows"
+# The files were just written: flushed to disk first, so that writing them back does not
+# compete with the runs timed below.
+sync
 cargo build --release --quiet --bin sala --example plain_read --example scan_share
 target="${CARGO_TARGET_DIR:-target}/release"
 csv="$work/clean/datasets/finance/lines.csv"
 
-best() { # best wall time of 3 runs of a command, in seconds
-  local best=999999
-  for _ in 1 2 3; do
-    local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N)
-    best=$(python3 -c "print(min($best, $e - $s))")
-  done
-  echo "$best"
-}
-
-sala=$(best "$target/sala" check --root "$work/clean")
-sala_errors=$(best "$target/sala" check --root "$work/errors")
-plain=$(best "$target/examples/plain_read" "$csv")
+# Best wall time of 5 runs, in seconds, for each command; the commands take turns, so that
+# whatever else the machine does meanwhile falls on all of them alike.
+timed() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); python3 -c "print($e - $s)"; }
+sala=999999 sala_errors=999999 plain=999999
+for round in 0 1 2 3 4 5; do
+  t1=$(timed "$target/sala" check --root "$work/clean")
+  t2=$(timed "$target/sala" check --root "$work/errors")
+  t3=$(timed "$target/examples/plain_read" "$csv")
+  [ "$round" = 0 ] && continue # a first round to warm the caches, not counted
+  read -r sala sala_errors plain < <(python3 -c "print(min($sala, $t1), min($sala_errors, $t2), min($plain, $t3))")
+done
 echo "planted errors are found where they were put:"
 "$target/sala" check --root "$work/errors" --format concise --lang en | sed 's/^/  /' || true
 
