@@ -5,7 +5,7 @@
 use crate::diagnostic::{Code, Diagnostic, Location, column_letter};
 use crate::lang::Text;
 use crate::load::dataset::DialectMeta;
-use crate::load::scan::{ByteScan, Shapes, Traits, record_shapes};
+use crate::load::scan::{ByteScan, Shapes, Traits, record_shapes, records, split_record};
 use std::borrow::Cow;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -219,12 +219,20 @@ impl Parse<'_> {
         // may hold what that parser reads differently (spaces it skips, personal data it would
         // strip of leading zeros) or where an empty cell is a value. Should any cell not parse,
         // the text is read again as text, so that every value is checked as written.
-        let header = crate::load::scan::records(text, quote, &[0]).first().map(|r| crate::load::scan::split_record(r, delimiter, quote)).unwrap_or_default();
+        // Polars skips the header row of a typed read, so its text is checked here (a header in
+        // another encoding means the text must be decoded).
+        let header_record = records(text, quote, &[0]).first().copied().unwrap_or_default();
+        let header = split_record(header_record, delimiter, quote);
         let typed: Vec<Option<&DataType>> = header
             .iter()
             .map(|label| types.get(label).filter(|_| header.iter().filter(|l| *l == label).count() == 1))
             .collect();
-        let typeable = empty_is_missing && !traits.edge_whitespace && !traits.nbsp && !traits.thai_digits && !traits.personal_candidates;
+        let typeable = empty_is_missing
+            && simdutf8::basic::from_utf8(header_record).is_ok()
+            && !traits.edge_whitespace
+            && !traits.nbsp
+            && !traits.thai_digits
+            && !traits.personal_candidates;
         let typed_read = (typeable && typed.iter().any(Option::is_some)).then(|| {
             let schema: Schema = typed
                 .iter()
@@ -615,6 +623,25 @@ mod tests {
         assert_eq!(t.encoding, "windows-874");
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].code, Code::EncodingError);
+    }
+
+    #[test]
+    fn numbers_are_typed_while_parsing_unless_the_file_needs_its_text() {
+        let types = ParserTypes::from([("amount".to_string(), DataType::Float64)]);
+        let read = |bytes: &[u8]| read_csv(Arc::new(bytes.to_vec()), None, None, &[String::new()], &types, Path::new("t.csv")).unwrap();
+        let (t, _) = read(b"name,amount\na,1.50\nb,\n");
+        assert_eq!(t.frame.column("c1").unwrap().dtype(), &DataType::Float64);
+        assert_eq!((t.header.clone(), t.frame.column("c1").unwrap().f64().unwrap().get(0)), (vec!["name".to_string(), "amount".to_string()], Some(1.5)));
+        // Rows are still shown as written.
+        assert_eq!(t.row_cells(&[0, 1]).unwrap(), [["a", "1.50"], ["b", ""]]);
+        // A value the parser refuses, a space it would skip: read as text, every value kept.
+        for refused in [&b"name,amount\na,1.5x\n"[..], b"name,amount\na, 1.5\n"] {
+            let (t, _) = read(refused);
+            assert_eq!(t.frame.column("c1").unwrap().dtype(), &DataType::String, "{refused:?}");
+        }
+        // A header in Windows-874 ("ชื่อ") over plain numbers: still decoded, with its warning.
+        let (t, w) = read(b"\xaa\xd7\xe8\xcd,amount\n1,2\n");
+        assert_eq!((t.header[0].as_str(), t.encoding, w.len()), ("ชื่อ", "windows-874", 1));
     }
 
     #[test]
