@@ -522,10 +522,13 @@ fn check_rows(
         let t = col(typed_col(fi));
         // Whether the cell has a value: a parsed column keeps no text, only the value.
         let (has_value, no_value) = if by_parser { (t.clone().is_not_null(), t.clone().is_null()) } else { (v.clone().is_not_null(), v.clone().is_null()) };
-        let mut add = |rule: Rule, rule_text: String, flag: Expr| -> String {
+        // A flag computed later (uniqueness) has no expression here.
+        let mut add = |rule: Rule, rule_text: String, flag: Option<Expr>| -> String {
             let name = format!("__f{}", checks.len());
-            let flag = if no_blank_rows { flag } else { flag.and(blank_row.clone().not()) };
-            flags.push(flag.fill_null(lit(false)).alias(name.clone()));
+            if let Some(flag) = flag {
+                let flag = if no_blank_rows { flag } else { flag.and(blank_row.clone().not()) };
+                flags.push(flag.fill_null(lit(false)).alias(name.clone()));
+            }
             checks.push(Check { flag: name.clone(), field: fi, rule, rule_text });
             name
         };
@@ -534,11 +537,11 @@ fn check_rows(
             None => format!("type = {}", field.field_type.name()),
         };
         if !kept_as_text {
-            add(Rule::Type, type_rule, v.clone().is_not_null().and(t.clone().is_null()));
+            add(Rule::Type, type_rule, Some(v.clone().is_not_null().and(t.clone().is_null())));
         }
         let c = &field.constraints;
         if c.required {
-            add(Rule::Required, "required".into(), no_value.and(present(ci)));
+            add(Rule::Required, "required".into(), Some(if has_short { no_value.and(present(ci)) } else { no_value }));
         }
         if let Some(items) = &c.enum_values {
             let shown: Vec<String> = items.iter().map(value_as_text).collect();
@@ -554,42 +557,42 @@ fn check_rows(
                 }
                 _ => is_one_of(v.clone(), shown.clone()),
             };
-            add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), has_value.and(flag.not()));
+            add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), Some(has_value.and(flag.not())));
         }
         if let Some((m, e)) = c.minimum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
-            add(Rule::Minimum, format!("minimum = {}", value_as_text(m)), t.clone().lt(e));
+            add(Rule::Minimum, format!("minimum = {}", value_as_text(m)), Some(t.clone().lt(e)));
         }
         if let Some((m, e)) = c.maximum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
-            add(Rule::Maximum, format!("maximum = {}", value_as_text(m)), t.clone().gt(e));
+            add(Rule::Maximum, format!("maximum = {}", value_as_text(m)), Some(t.clone().gt(e)));
         }
         if let Some(n) = c.min_length {
-            add(Rule::MinLength, format!("minLength = {n}"), v.clone().str().len_chars().lt(lit(n as u32)));
+            add(Rule::MinLength, format!("minLength = {n}"), Some(v.clone().str().len_chars().lt(lit(n as u32))));
         }
         if let Some(n) = c.max_length {
-            add(Rule::MaxLength, format!("maxLength = {n}"), v.clone().str().len_chars().gt(lit(n as u32)));
+            add(Rule::MaxLength, format!("maxLength = {n}"), Some(v.clone().str().len_chars().gt(lit(n as u32))));
         }
         if let Some(p) = &c.pattern {
             add(
                 Rule::Pattern,
                 format!("pattern = {p}"),
-                v.clone().is_not_null().and(v.clone().str().contains(lit(format!("^(?:{p})$")), true).not()),
+                Some(v.clone().is_not_null().and(v.clone().str().contains(lit(format!("^(?:{p})$")), true).not())),
             );
         }
         if c.unique {
             // Computed after the main pass, where it can often be skipped (see below).
-            let flag = add(Rule::Unique, "unique".into(), lit(false));
+            let flag = add(Rule::Unique, "unique".into(), None);
             repeats.push((flag, t.clone()));
         }
         // Spaces around a value, or non-breaking spaces anywhere, come from copying and pasting
         // and break lookups and joins later.
         if raw.traits.edge_whitespace || raw.traits.nbsp {
-            add(Rule::Whitespace, "no leading, trailing or non-breaking spaces".into(), v.clone().str().contains(lit(r"^\s|\s$|\x{A0}"), true));
+            add(Rule::Whitespace, "no leading, trailing or non-breaking spaces".into(), Some(v.clone().str().contains(lit(r"^\s|\s$|\x{A0}"), true)));
         }
         if raw.traits.thai_misordered && matches!(field.field_type, FieldType::String | FieldType::Any) {
             add(
                 Rule::ThaiOrder,
                 "Thai marks in reading order".into(),
-                v.clone().str().contains(lit("[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}\u{0E32}"), true),
+                Some(v.clone().str().contains(lit("[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}\u{0E32}"), true)),
             );
         }
     }
@@ -607,10 +610,14 @@ fn check_rows(
                 false,
             ),
         };
-        flags.push(lit(false).alias(PK));
         repeats.push((PK.to_string(), key));
     }
-    flags.push(blank_row.alias(BLANK));
+    // Flags that cannot be true (no blank row; repeats until proven) are not computed: a
+    // column of a million `false` costs its memory and time like any other.
+    let has_blank = !no_blank_rows && raw.frame.width() > 0;
+    if has_blank {
+        flags.push(blank_row.alias(BLANK));
+    }
 
     let mut frame = frame
         .lazy()
@@ -619,7 +626,7 @@ fn check_rows(
         .with_columns(typed)
         .with_columns(flags)
         .collect()?;
-    flag_repeats(&mut frame, &repeats)?;
+    flag_repeats(&mut frame, &repeats, has_blank)?;
     let mut report = Report::default();
     // A row's cells as a diagnostic shows them.
     let line = |cells: &[String]| -> Vec<String> { cells.iter().enumerate().map(|(c, text)| mask(c, text)).collect() };
@@ -698,7 +705,7 @@ fn has_empty_text(column: &Column) -> bool {
 /// primary key notes the first row. Hashing a million values is the costliest check, so a
 /// column whose values strictly increase (IDs usually do) is proven unique by one comparison
 /// with its neighbour instead; only the others are hashed.
-fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)]) -> PolarsResult<()> {
+fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)], has_blank: bool) -> PolarsResult<()> {
     if repeats.is_empty() {
         return Ok(());
     }
@@ -712,7 +719,8 @@ fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)]) -> PolarsResu
         };
         walked.push((value, increasing));
         if !increasing {
-            let repeated = value.clone().is_not_null().and(value.clone().is_duplicated()).and(col(BLANK).not());
+            let repeated = value.clone().is_not_null().and(value.clone().is_duplicated());
+            let repeated = if has_blank { repeated.and(col(BLANK).not()) } else { repeated };
             candidates.push((flag, value, repeated.fill_null(lit(false)).alias(flag.as_str())));
         }
     }
@@ -837,7 +845,9 @@ fn for_each_flagged(
     mut make: impl FnMut(u64, Vec<Option<String>>, &[String]) -> Diagnostic,
     report: &mut Report,
 ) -> PolarsResult<()> {
-    let total = frame.column(flag)?.bool()?.sum().unwrap_or(0) as usize;
+    // A flag that could not be true was not computed (see `check_rows`).
+    let Ok(column) = frame.column(flag) else { return Ok(()) };
+    let total = column.bool()?.sum().unwrap_or(0) as usize;
     if total == 0 {
         return Ok(());
     }
