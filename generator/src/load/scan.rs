@@ -207,7 +207,7 @@ mod avx2 {
     //! successive offsets, ORed into a vector kept to the end; only cell counts and the digit
     //! runs (whose length varies) become bit masks.
 
-    use super::{ByteScan, Special, Traits, has_long_run};
+    use super::{ByteScan, DigitMasks, Special, Traits, has_long_run};
     use std::arch::x86_64::*;
 
     /// Bytes readable past a step's 32: the longest pattern (a Thai letter and a mark) is 6.
@@ -272,15 +272,16 @@ mod avx2 {
             let join = |lo: u32, hi: u32| u64::from(lo) | (u64::from(hi) << 32);
             [join(d0, d1), join(s0, s1), join(c0, c1)]
         };
-        // Digit runs are found in windows of two 64-byte blocks (see `has_long_run`).
+        // Digit runs are looked for block by block, each seen with its neighbours (see
+        // `has_long_run`): a block is looked at once the next one is classified.
         let mut digit_run = false;
-        let mut previous = [0u64; 3];
-        let mut window = |block: [u64; 3]| {
-            if !digit_run && (previous[0] | previous[2]) != 0 {
-                let w = |i: usize| u128::from(previous[i]) | (u128::from(block[i]) << 64);
-                digit_run = has_long_run(w(0), w(1), w(2));
+        let (mut before, mut current) = (DigitMasks::default(), DigitMasks::default());
+        let mut window = |after: [u64; 3]| {
+            let after = DigitMasks { digit: after[0], separator: after[1], capital: after[2] };
+            if !digit_run && current.digit != 0 {
+                digit_run = has_long_run(&before, &current, &after);
             }
-            previous = block;
+            (before, current) = (current, after);
         };
         let mut p = 0;
         while p + 64 + AHEAD <= text.len() {
@@ -316,40 +317,54 @@ mod avx2 {
     }
 }
 
-/// Bits of a 128-byte window that belong to its first block: patterns starting there.
-const OWN: u128 = u64::MAX as u128;
+/// The digit, separator (`-`, space) and capital-letter bit masks of a 64-byte block.
+#[derive(Debug, Clone, Copy, Default)]
+struct DigitMasks {
+    digit: u64,
+    separator: u64,
+    capital: u64,
+}
 
-/// Whether a window holds, starting in its first block, a run of 9+ digits (single `-` or
-/// space between digits allowed) or two capitals before a run of exactly 7 digits.
+/// Whether a run of 9+ digits (single separators between digits allowed), or two capitals
+/// and then exactly 7 digits, starts in `block`; `before` and `after` are its neighbours, for
+/// the capitals ahead of a passport number and for runs that go on.
 #[inline]
-fn has_long_run(digit: u128, separator: u128, capital: u128) -> bool {
-    let d = digit;
-    // Bytes of a run: digits, and separators with a digit on both sides.
-    let x = d | (separator & (d << 1) & (d >> 1));
+fn has_long_run(before: &DigitMasks, block: &DigitMasks, after: &DigitMasks) -> bool {
+    let (d, dn) = (block.digit, after.digit);
+    // `value >> k` over the two blocks: bits of this block, continued from the next.
+    let ahead = |lo: u64, hi: u64, k: u32| (lo >> k) | (hi << (64 - k));
+    // Bytes of a run: digits, and separators with a digit on both sides (the next block's
+    // own bits only matter for its first bytes).
+    let x = d | (block.separator & (d << 1) & ahead(d, dn, 1));
+    let xn = dn | (after.separator & ((dn << 1) | (d >> 63)) & (dn >> 1));
     // Where 9 run bytes in a row start.
-    let x2 = x & (x >> 1);
-    let x4 = x2 & (x2 >> 2);
-    let mut x9 = x4 & (x4 >> 4) & (x >> 8) & OWN;
-    while x9 != 0 {
-        let start = x9.trailing_zeros();
-        let end = (start + (!x >> start).trailing_zeros()).min(128);
-        let run = (u128::MAX << start) & if end == 128 { u128::MAX } else { (1u128 << end) - 1 };
-        if (d & run).count_ones() >= 9 {
-            return true;
+    let (x2, x2n) = (x & ahead(x, xn, 1), xn & (xn >> 1));
+    let (x4, x4n) = (x2 & ahead(x2, x2n, 2), x2n & (x2n >> 2));
+    let mut x9 = x4 & ahead(x4, x4n, 4) & ahead(x, xn, 8);
+    if x9 != 0 {
+        // Dates (2024-10-01) come this far: count each run's digits.
+        let (wx, wd) = (u128::from(x) | (u128::from(xn) << 64), u128::from(d) | (u128::from(dn) << 64));
+        while x9 != 0 {
+            let start = x9.trailing_zeros();
+            let end = (start + (!wx >> start).trailing_zeros()).min(128);
+            let run = (u128::MAX << start) & if end == 128 { u128::MAX } else { (1u128 << end) - 1 };
+            if (wd & run).count_ones() >= 9 {
+                return true;
+            }
+            x9 &= !(run as u64);
         }
-        x9 &= !run;
     }
-    // Two capitals, then 7 digits, then a byte that is not part of a run; counted in the
-    // window where the first capital is.
-    let capitals = (capital << 1) & (capital << 2);
+    // Two capitals (possibly at the end of the block before), then 7 digits, then a byte
+    // that is not part of a run.
+    let (c, cb) = (block.capital, before.capital);
+    let capitals = ((c << 1) | (cb >> 63)) & ((c << 2) | (cb >> 62));
     if capitals == 0 {
         return false;
     }
-    let d2 = d & (d >> 1);
-    let d4 = d2 & (d2 >> 2);
-    let d7 = d4 & (d4 >> 3);
-    const FIRST_CAPITAL_OWN: u128 = (1u128 << 66) - 1;
-    capitals & d7 & (!x >> 7) & FIRST_CAPITAL_OWN != 0
+    let (d2, d2n) = (d & ahead(d, dn, 1), dn & (dn >> 1));
+    let d4 = d2 & ahead(d2, d2n, 2);
+    let d7 = d4 & ahead(d4, d2n & (d2n >> 2), 3);
+    capitals & d7 & !ahead(x, xn, 7) != 0
 }
 
 /// The cell counts of a CSV text's records.
