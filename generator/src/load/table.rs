@@ -58,8 +58,8 @@ pub struct RawTable {
     pub quote: Option<u8>,
     /// Whether empty cells were read as nulls (the empty string is a missing value).
     pub empty_is_null: bool,
-    /// Rows (0-based data row index, cells) with fewer cells than the header; Polars gave
-    /// their missing cells as empty text.
+    /// Rows (0-based data row index, cells) with fewer cells than the header; Polars filled
+    /// their missing cells (with empty text or nulls).
     pub short_rows: Vec<(usize, usize)>,
     /// Rows (0-based data row index, cells) with more cells than the header; Polars dropped
     /// the extra cells.
