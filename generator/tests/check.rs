@@ -121,6 +121,20 @@ fn a_repeated_primary_key_is_reported_on_the_later_row() {
 }
 
 #[test]
+fn a_primary_key_compares_values_however_the_file_is_read() {
+    // 02567 is the year 2567: the same key, whether Polars typed the column while parsing
+    // (a clean file) or the text was read as text (a space at a cell's edge elsewhere).
+    for (row, read_as_text) in [("02567,AB-001,hotline,1,2024-10-01,true,r2\n", false), ("02567,AB-001,hotline,1,2024-10-01,true,r2 \n", true)] {
+        let (code, diags) = diagnostics(row);
+        assert_eq!(code, 1);
+        let key: Vec<&Value> = diags.iter().filter(|d| d["code"] == "primary-key").collect();
+        assert_eq!(key.len(), 1, "{diags:#?}");
+        assert_eq!((&key[0]["location"]["row"], &key[0]["value"]), (&Value::from(3), &Value::from("02567, AB-001")));
+        assert_eq!(diags.len(), if read_as_text { 2 } else { 1 }, "{diags:#?}");
+    }
+}
+
+#[test]
 fn the_human_report_names_file_row_column_value_and_rule() {
     let f = Fixture::new();
     f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}2567,AB-002,web,abc,2024-10-01,true,r2\n"));
