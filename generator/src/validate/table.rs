@@ -272,12 +272,11 @@ fn typed_col(fi: usize) -> String {
 /// (booleans, most enumerations), which beat hashing every value; a hash lookup for longer.
 fn is_one_of(expr: Expr, values: Vec<String>) -> Expr {
     const COMPARED: usize = 8;
-    if (1..=COMPARED).contains(&values.len()) {
-        let mut compared = values.into_iter().map(|v| expr.clone().eq(lit(v)));
-        let first = compared.next().unwrap_or_else(|| lit(false));
-        return compared.fold(first, Expr::or);
+    let compared = (values.len() <= COMPARED).then(|| values.iter().map(|v| expr.clone().eq(lit(v.clone()))).reduce(Expr::or));
+    match compared.flatten() {
+        Some(any) => any,
+        None => expr.is_in(lit(Series::new("values".into(), values)).implode(false), false),
     }
-    expr.is_in(lit(Series::new("values".into(), values)).implode(false), false)
 }
 
 const THAI_DIGITS: [&str; 10] = ["๐", "๑", "๒", "๓", "๔", "๕", "๖", "๗", "๘", "๙"];
