@@ -7,6 +7,7 @@ pub mod content;
 pub mod privacy;
 pub mod dataset;
 pub mod role;
+mod parts;
 pub mod scan;
 pub mod schema;
 pub mod table;

@@ -61,10 +61,16 @@ impl ByteScan {
     /// Scans `text` in parts, one per core or two.
     pub fn of(text: &[u8], delimiter: u8, quote: Option<u8>) -> ByteScan {
         // Every pattern lies within one line, so the parts can be scanned apart.
-        line_parts(text).into_par_iter().map(|part| scan_part(part, delimiter, quote)).reduce(ByteScan::default, ByteScan::or)
+        line_parts(text, scan_parts(text.len())).into_par_iter().map(|part| ByteScan::of_part(part, delimiter, quote)).reduce(ByteScan::default, ByteScan::or)
     }
 
-    fn or(self, other: ByteScan) -> ByteScan {
+    /// Scans `text` on this core; `text` starts at a line's start and ends at a line's end.
+    pub fn of_part(text: &[u8], delimiter: u8, quote: Option<u8>) -> ByteScan {
+        scan_part(text, delimiter, quote)
+    }
+
+    /// What two scans of adjacent parts found, together.
+    pub fn or(self, other: ByteScan) -> ByteScan {
         ByteScan {
             stray_controls: self.stray_controls || other.stray_controls,
             quotes: self.quotes || other.quotes,
@@ -89,10 +95,14 @@ impl ByteScan {
     }
 }
 
-/// `text` cut after line ends into about two parts per core (none for a short text).
-fn line_parts(text: &[u8]) -> Vec<&[u8]> {
-    const SMALLEST: usize = 1 << 20;
-    let parts = (rayon::current_num_threads() * 2).min(text.len() / SMALLEST).max(1);
+/// How many parts a text of `len` bytes is scanned in: about two per core, one under 2 MB.
+fn scan_parts(len: usize) -> usize {
+    (rayon::current_num_threads() * 2).min(len >> 20).max(1)
+}
+
+/// `text` cut after line ends into `parts` parts of about the same size (fewer when lines
+/// are long).
+pub(crate) fn line_parts(text: &[u8], parts: usize) -> Vec<&[u8]> {
     let mut out = Vec::with_capacity(parts);
     let mut start = 0;
     for k in 1..parts {
@@ -101,7 +111,9 @@ fn line_parts(text: &[u8]) -> Vec<&[u8]> {
         out.push(&text[start..target + nl + 1]);
         start = target + nl + 1;
     }
-    out.push(&text[start..]);
+    if start < text.len() || out.is_empty() {
+        out.push(&text[start..]);
+    }
     out
 }
 
@@ -649,7 +661,7 @@ mod tests {
             ("0812345678,1,2,3\n", |t| t.personal_candidates),
         ] {
             let text = format!("a,b,c,d\n{filler}{tail}");
-            assert!(line_parts(text.as_bytes()).len() > 1);
+            assert!(line_parts(text.as_bytes(), scan_parts(text.len())).len() > 1);
             assert!(pick(Traits::scan(text.as_bytes(), b',', Some(b'"'))), "{tail:?}");
             assert!(!pick(Traits::scan(format!("a,b,c,d\n{filler}").as_bytes(), b',', Some(b'"'))), "{tail:?}");
         }

@@ -5,6 +5,7 @@
 use crate::diagnostic::{Code, Diagnostic, Location, column_letter};
 use crate::lang::Text;
 use crate::load::dataset::DialectMeta;
+use crate::load::parts::{PartsParse, read_in_parts};
 use crate::load::scan::{ByteScan, Shapes, Traits, record_shapes, records, split_record};
 use std::borrow::Cow;
 use polars::prelude::*;
@@ -111,6 +112,21 @@ pub fn read_csv(
     types: &ParserTypes,
     file: &Path,
 ) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
+    read_csv_in_parts(shared, declared_encoding, dialect, missing_values, types, file, Some(PART_BYTES))
+}
+
+/// [`read_csv`] with the fast read's parts of `part_bytes` bytes, or without the fast read
+/// (`None`): for tests and fuzzing, which check that both reads give the same table.
+#[doc(hidden)]
+pub fn read_csv_in_parts(
+    shared: SharedBytes,
+    declared_encoding: Option<&str>,
+    dialect: Option<&DialectMeta>,
+    missing_values: &[String],
+    types: &ParserTypes,
+    file: &Path,
+    part_bytes: Option<usize>,
+) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
     let bytes = (*shared).as_ref();
     // The text: a part of the shared bytes, or bytes of its own once decoded or repaired.
     let part_of_file = |text: &[u8]| {
@@ -118,7 +134,7 @@ pub fn read_csv(
         SourceText { bytes: shared.clone(), range: start..start + text.len() }
     };
     let read = |text: SourceText, encoding, warnings, verify| {
-        let parse = Parse { dialect, missing_values, types, file };
+        let parse = Parse { dialect, missing_values, types, file, part_bytes };
         let read = parse.run(text.as_bytes(), encoding, warnings, verify)?;
         Ok(read.map(|(table, warnings)| (RawTable { text: Some(text.clone()), ..table }, warnings)))
     };
@@ -156,12 +172,37 @@ pub fn read_csv(
     read(text, encoding, warnings, false)?.ok_or_else(|| source_error(file, "the text could not be read"))
 }
 
+/// Whether two reads of a file gave the same table and diagnostics (see [`read_csv_in_parts`]).
+#[doc(hidden)]
+pub fn same_read(a: &Result<(RawTable, Vec<Diagnostic>), Diagnostic>, b: &Result<(RawTable, Vec<Diagnostic>), Diagnostic>) -> bool {
+    match (a, b) {
+        (Ok((a, wa)), Ok((b, wb))) => {
+            // Values compare as text too, so that a NaN read from the same text matches.
+            let as_text = |f: &DataFrame| f.columns().iter().map(|c| c.cast(&DataType::String).ok()).collect::<Vec<_>>();
+            wa == wb
+                && a.header == b.header
+                && a.frame.schema() == b.frame.schema()
+                && as_text(&a.frame) == as_text(&b.frame)
+                && (a.encoding, a.delimiter, a.quote, a.empty_is_null) == (b.encoding, b.delimiter, b.quote, b.empty_is_null)
+                && (&a.short_rows, &a.long_rows, a.traits) == (&b.short_rows, &b.long_rows, b.traits)
+        }
+        (Err(a), Err(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The size of the fast read's parts: a part, and the columns parsed from it, stay in a
+/// core's cache (see `parts`).
+const PART_BYTES: usize = 1 << 20;
+
 /// How to parse one decoded CSV text.
 struct Parse<'a> {
     dialect: Option<&'a DialectMeta>,
     missing_values: &'a [String],
     types: &'a ParserTypes,
     file: &'a Path,
+    /// The size of the fast read's parts; `None` for the general read only.
+    part_bytes: Option<usize>,
 }
 
 impl Parse<'_> {
@@ -175,7 +216,7 @@ impl Parse<'_> {
         mut warnings: Vec<Diagnostic>,
         verify: bool,
     ) -> Result<Option<(RawTable, Vec<Diagnostic>)>, Diagnostic> {
-        let (dialect, missing_values, types, file) = (self.dialect, self.missing_values, self.types, self.file);
+        let (dialect, missing_values, file) = (self.dialect, self.missing_values, self.file);
         if text.trim_ascii().is_empty() {
             return Err(Diagnostic::error(
                 Code::EmptyTable,
@@ -191,6 +232,11 @@ impl Parse<'_> {
         let empty_is_missing = missing_values.iter().any(String::is_empty);
         let others: Vec<PlSmallStr> = missing_values.iter().filter(|m| !m.is_empty()).map(|m| m.as_str().into()).collect();
         let null_values = (!others.is_empty()).then_some(NullValues::AllColumns(others));
+        let options = CsvParseOptions::default()
+            .with_separator(delimiter)
+            .with_quote_char(quote)
+            .with_missing_is_null(empty_is_missing)
+            .with_null_values(null_values.clone());
         // With a schema (typed columns), Polars skips the header row; without, it is row 0.
         let read = |truncate: bool, schema: Option<SchemaRef>| {
             CsvReadOptions::default()
@@ -198,22 +244,10 @@ impl Parse<'_> {
                 .with_infer_schema_length(Some(0))
                 .with_schema(schema)
                 .with_raise_if_empty(false)
-                .map_parse_options(|p| {
-                    p.with_separator(delimiter)
-                        .with_quote_char(quote)
-                        .with_missing_is_null(empty_is_missing)
-                        .with_null_values(null_values.clone())
-                        .with_truncate_ragged_lines(truncate)
-                })
+                .map_parse_options(|_| options.clone().with_truncate_ragged_lines(truncate))
                 .into_reader_with_file_handle(Cursor::new(text))
                 .finish()
         };
-        // The byte scans come first: what they find decides how Polars may read the text.
-        let scan = ByteScan::of(text, delimiter, quote);
-        if verify && scan.stray_controls {
-            return Ok(None);
-        }
-        let (uniform, traits) = (scan.uniform_cells(text, delimiter), scan.traits);
         // Columns whose numbers Polars' parser reads exactly as validation would type them are
         // typed while parsing, which saves converting their text afterwards. Not where a cell
         // may hold what that parser reads differently (spaces it skips, personal data it would
@@ -223,24 +257,44 @@ impl Parse<'_> {
         // another encoding means the text must be decoded).
         let header_record = records(text, quote, &[0]).first().copied().unwrap_or_default();
         let header = split_record(header_record, delimiter, quote);
-        let typed: Vec<Option<&DataType>> = header
-            .iter()
-            .map(|label| types.get(label).filter(|_| header.iter().filter(|l| *l == label).count() == 1))
-            .collect();
-        let typeable = empty_is_missing
-            && simdutf8::basic::from_utf8(header_record).is_ok()
-            && !traits.edge_whitespace
-            && !traits.nbsp
-            && !traits.thai_digits
-            && !traits.personal_candidates;
-        let typed_read = (typeable && typed.iter().any(Option::is_some)).then(|| {
-            let schema: Schema = typed
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Field::new(RawTable::column_name(i).into(), (*t).cloned().unwrap_or(DataType::String)))
-                .collect();
-            read(false, Some(Arc::new(schema)))
-        });
+        let typed_schema = self.typed_schema(&header);
+        let header_typeable = empty_is_missing && simdutf8::basic::from_utf8(header_record).is_ok();
+        let typeable = |traits: &Traits| !traits.edge_whitespace && !traits.nbsp && !traits.thai_digits && !traits.personal_candidates;
+
+        // The fast read, for a text with no quote character (see `parts`).
+        let header_end = memchr::memchr(b'\n', text).map(|nl| nl + 1).filter(|_| self.part_bytes.is_some());
+        if let Some(end) = header_end.filter(|&end| quote.is_none_or(|q| !text[..end].contains(&q))) {
+            let header_scan = ByteScan::of_part(&text[..end], delimiter, quote);
+            if !header_scan.stray_controls && simdutf8::basic::from_utf8(&text[..end]).is_ok() {
+                let null_values = null_values.map(|n| n.compile(&Schema::default())).transpose().map_err(|e| source_error(file, &e.to_string()))?;
+                let text_schema: Schema = (0..header.len()).map(|i| Field::new(RawTable::column_name(i).into(), DataType::String)).collect();
+                let how = PartsParse {
+                    part_bytes: self.part_bytes.unwrap_or(PART_BYTES),
+                    options: &options,
+                    null_values: null_values.as_ref(),
+                    text: &text_schema,
+                    typed: typed_schema.as_ref().filter(|_| header_typeable && typeable(&header_scan.traits)),
+                    typeable: &typeable,
+                };
+                if let Some(read) = read_in_parts(&text[end..], &how) {
+                    let scan = header_scan.or(read.scan);
+                    // Polars refused any row longer than the header: only short ones can be.
+                    let shapes = match scan.uniform_cells(text, delimiter) {
+                        Some(cells) => Shapes { header_cells: cells, ..Shapes::default() },
+                        None => record_shapes(text, delimiter, quote),
+                    };
+                    return table(header, read.frame, shapes, scan.traits, (encoding, delimiter, quote, empty_is_missing), warnings, file).map(Some);
+                }
+            }
+        }
+
+        // The general read: the whole text scanned, then parsed by Polars' reader.
+        let scan = ByteScan::of(text, delimiter, quote);
+        if verify && scan.stray_controls {
+            return Ok(None);
+        }
+        let (uniform, traits) = (scan.uniform_cells(text, delimiter), scan.traits);
+        let typed_read = typed_schema.filter(|_| header_typeable && typeable(&traits)).map(|schema| read(false, Some(Arc::new(schema))));
         let (parsed, typed_header) = match typed_read {
             Some(Ok(frame)) => (Ok(frame), true),
             _ => (read(false, None), false),
@@ -269,42 +323,69 @@ impl Parse<'_> {
                 });
             }
         };
-        let header: Vec<String> = match frame.height() {
-            _ if typed_header => header,
-            0 => Vec::new(),
-            _ => frame
-                .columns()
-                .iter()
-                .map(|c| c.str().ok().and_then(|s| s.get(0)).unwrap_or("").to_string())
-                .collect(),
+        let (header, frame) = match frame.height() {
+            _ if typed_header => (header, frame),
+            0 => (Vec::new(), frame),
+            _ => {
+                // A label that is a missing value ("NA") is still the label, as written.
+                let label = |(i, c): (usize, &Column)| c.str().ok().and_then(|s| s.get(0)).map(str::to_string).or_else(|| header.get(i).cloned());
+                let header = frame.columns().iter().enumerate().map(|c| label(c).unwrap_or_default()).collect();
+                (header, frame.slice(1, frame.height() - 1))
+            }
         };
-        let mut frame = if typed_header { frame } else { frame.slice(1, frame.height().saturating_sub(1)) };
-        let names: Vec<String> = (0..frame.width()).map(RawTable::column_name).collect();
-        frame.set_column_names(names.as_slice()).map_err(|e| source_error(file, &e.to_string()))?;
-        if frame.height() == 0 {
-            warnings.push(Diagnostic::warning(
-                Code::EmptyTable,
-                Location::file(file),
-                Text::new("ไฟล์มีแต่แถวหัวตาราง ไม่มีข้อมูล", "the file has a header row but no data"),
-                Text::new("เพิ่มข้อมูล หรือนำทรัพยากรนี้ออกจาก dataset.toml", "add the data, or remove this resource from dataset.toml"),
-            ));
-        }
-        Ok(Some((
-            RawTable {
-                header,
-                frame,
-                text: None,
-                encoding,
-                delimiter,
-                quote,
-                empty_is_null: empty_is_missing,
-                short_rows: shapes.short,
-                long_rows: shapes.long,
-                traits,
-            },
-            warnings,
-        )))
+        table(header, frame, shapes, traits, (encoding, delimiter, quote, empty_is_missing), warnings, file).map(Some)
     }
+
+    /// The schema of a read that types the columns Polars may type, if there are any: a label
+    /// that appears twice is left as text.
+    fn typed_schema(&self, header: &[String]) -> Option<Schema> {
+        let typed: Vec<Option<&DataType>> = header
+            .iter()
+            .map(|label| self.types.get(label).filter(|_| header.iter().filter(|l| *l == label).count() == 1))
+            .collect();
+        typed.iter().any(Option::is_some).then(|| {
+            typed
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Field::new(RawTable::column_name(i).into(), (*t).cloned().unwrap_or(DataType::String)))
+                .collect()
+        })
+    }
+}
+
+/// The table made of a parse's header and rows (the header excluded).
+fn table(
+    header: Vec<String>,
+    mut frame: DataFrame,
+    shapes: Shapes,
+    traits: Traits,
+    (encoding, delimiter, quote, empty_is_null): (&'static str, u8, Option<u8>, bool),
+    mut warnings: Vec<Diagnostic>,
+    file: &Path,
+) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
+    let names: Vec<String> = (0..frame.width()).map(RawTable::column_name).collect();
+    frame.set_column_names(names.as_slice()).map_err(|e| source_error(file, &e.to_string()))?;
+    if frame.height() == 0 {
+        warnings.push(Diagnostic::warning(
+            Code::EmptyTable,
+            Location::file(file),
+            Text::new("ไฟล์มีแต่แถวหัวตาราง ไม่มีข้อมูล", "the file has a header row but no data"),
+            Text::new("เพิ่มข้อมูล หรือนำทรัพยากรนี้ออกจาก dataset.toml", "add the data, or remove this resource from dataset.toml"),
+        ));
+    }
+    let table = RawTable {
+        header,
+        frame,
+        text: None,
+        encoding,
+        delimiter,
+        quote,
+        empty_is_null,
+        short_rows: shapes.short,
+        long_rows: shapes.long,
+        traits,
+    };
+    Ok((table, warnings))
 }
 
 /// Lone carriage returns (old Mac files, mixed exports) become line feeds: Polars only ends
@@ -600,6 +681,64 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_read_gives_what_the_general_read_gives() {
+        let texts: [&[u8]; 26] = [
+            b"n,x,s\n1,2.5,a\n3,4,b\n",
+            b"n,x,s\n1,2.5,a\n3,4,b",
+            b"n,x,s\r\n1,2.5,a\r\n3,4,b\r\n",
+            b"n,x,s\n1,2.5,a\n\n3,4,b\n\n",
+            b"n,x,s\n1,2.5\n3,4,b\n5\n",
+            b"n,x,s\n1,2.5,a,extra\n3,4,b\n",
+            b"n,x,s\n",
+            b"n,x,s",
+            b"n,x,s\n1,\"2.5\",a\n3,4,\"b\nc\"\n",
+            b"n,NA,,s\nNA,2,,a\n3,NA,x,b\n",
+            b"n,x,s\n 1,2.5,a\n3,4,b \n",
+            b"n,x,s\n1,2\xc2\xa05,a\n\xe0\xb9\x91,4,b\n",
+            b"n,x,s\n1,2.5,a\n12a,4,b\n5,x,c\n",
+            b"n,x,s\n007,0812345678,a\n3,4,b\n",
+            b"n,x,s\n1,2.5,\xa1\xb2\n3,4,b\n",
+            b"n,x,s\n1,2.5,a\x00\n3,4,b\n",
+            b"n,x,s\n1,2.5,a\r3,4,b\n",
+            b"\xef\xbb\xbfn,x,s\n1,2.5,a\n3,4,b\n",
+            b"n;x;s\n1;2,5;a\n3;4;b\n",
+            b"n,n,x\n1,2,3\n4,5,6\n",
+            b"n,x,s\n,,\n1,,\n",
+            b"\nn,x,s\n1,2,3\n",
+            b"n,x,s\n1,NaN,a\n2,inf,b\n",
+            b"n,\"x\",s\n1,2,3\n",
+            b"n,x,s\n1,\"a\n2,3\",b\n4,5,c\n",
+            b"n,x,s\n1,\"a\"\"\n2\",b\n4,5,c\n",
+        ];
+        let types = ParserTypes::from([("n".to_string(), DataType::Int64), ("x".to_string(), DataType::Float64)]);
+        for text in texts {
+            // Enough rows that the parts are many, each row on its own or a few together.
+            let long = [text, &text[text.iter().position(|&b| b == b'\n').map_or(text.len(), |i| i + 1)..].repeat(50)].concat();
+            for text in [text, &long[..]] {
+                for missing in [vec![String::new()], vec!["NA".to_string()], vec![String::new(), "NA".to_string()]] {
+                    let read = |parts| read_csv_in_parts(Arc::new(text.to_vec()), None, None, &missing, &types, Path::new("t.csv"), parts);
+                    let general = read(None);
+                    for part_bytes in [1, 9, 64, PART_BYTES] {
+                        assert!(same_read(&general, &read(Some(part_bytes))), "{:?} {missing:?} {part_bytes}", String::from_utf8_lossy(text));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_read_parses_a_clean_file_in_parts_typed() {
+        let text = format!("n,x,s\n{}", (0..1000).map(|i| format!("{i},{i}.5,a{i}\n")).collect::<String>());
+        let types = ParserTypes::from([("n".to_string(), DataType::Int64), ("x".to_string(), DataType::Float64)]);
+        let (t, _) = read_csv_in_parts(Arc::new(text.into_bytes()), None, None, &[String::new()], &types, Path::new("t.csv"), Some(1000)).unwrap();
+        assert_eq!(t.frame.height(), 1000);
+        assert!(t.frame.column("c0").unwrap().n_chunks() > 10, "read in parts");
+        assert_eq!(t.frame.column("c0").unwrap().dtype(), &DataType::Int64);
+        assert_eq!(t.frame.column("c1").unwrap().f64().unwrap().get(999), Some(999.5));
+        assert_eq!(t.frame.column("c2").unwrap().str().unwrap().get(500), Some("a500"));
+    }
+
+    #[test]
     fn reads_header_and_rows_as_text_keeping_leading_zeros() {
         let (t, w) = read(b"code,name\n001,\xe0\xb8\x81\n002,b\n").unwrap();
         assert!(w.is_empty());
@@ -665,6 +804,16 @@ mod tests {
         let err = read(b"id,note\n1,a\n2,\"never closed\n3,x\n").unwrap_err();
         assert_eq!((err.code, err.location.row, err.location.column_number), (Code::SourceError, Some(3), Some(2)));
         assert!(err.message.en.starts_with("a double quote (\") opened in cell B of this row is never closed"), "{}", err.message.en);
+    }
+
+    #[test]
+    fn a_label_that_is_a_missing_value_stays_the_label() {
+        // Quoted, so that Polars' reader reads the header as a row; unquoted, the fast read.
+        for text in [&b"\"NA\",b\n1,NA\n"[..], b"NA,b\n1,NA\n"] {
+            let (t, _) = read_csv(Arc::new(text.to_vec()), None, None, &["NA".to_string()], &ParserTypes::new(), Path::new("t.csv")).unwrap();
+            assert_eq!(t.header, ["NA", "b"]);
+            assert_eq!(t.frame.column("c1").unwrap().null_count(), 1);
+        }
     }
 
     #[test]
