@@ -1,6 +1,8 @@
 //! Turns a CSV file's bytes into a table of raw strings with Polars. Bytes are decoded with
 //! encoding_rs first (never lossily: Polars' lossy mode would turn Thai into U+FFFD), so files
-//! saved by Excel or legacy systems in Windows-874/TIS-620 are read correctly.
+//! saved by Excel or legacy systems in Windows-874/TIS-620 are read correctly. A text without
+//! quote characters is read in parts (see `parts`); any other, or one that surprises that
+//! read, by Polars' reader after one scan of the whole text.
 
 use crate::diagnostic::{Code, Diagnostic, Location, column_letter};
 use crate::lang::Text;
