@@ -85,7 +85,9 @@ impl ByteScan {
     /// `(cells - 1) × lines` delimiters. Records longer than the header must be ruled out
     /// separately (Polars refuses them), since one long and one short record would balance out.
     pub fn uniform_cells(&self, text: &[u8], delimiter: u8) -> Option<usize> {
-        if self.quotes {
+        // Polars does not refuse an empty extra cell at the very end of a text (`1,2,3,` with
+        // no line end after it), so there the count proves nothing either.
+        if self.quotes || text.ends_with(&[delimiter]) {
             return None;
         }
         let header_end = memchr::memchr(b'\n', text).unwrap_or(text.len());

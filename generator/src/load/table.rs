@@ -239,6 +239,13 @@ impl Parse<'_> {
             .with_quote_char(quote)
             .with_missing_is_null(empty_is_missing)
             .with_null_values(null_values.clone());
+        // Polars' reader takes a text that starts like a zlib stream ("x^", "x" and 0x01) for
+        // compressed data it cannot open; a byte-order mark in front, which it skips, tells it
+        // otherwise (a copy, in this rare case only).
+        let unmistakable: Cow<[u8]> = match text {
+            [b'x', b'^' | 0x01, ..] => Cow::Owned([&b"\xEF\xBB\xBF"[..], text].concat()),
+            _ => Cow::Borrowed(text),
+        };
         // With a schema (typed columns), Polars skips the header row; without, it is row 0.
         let read = |truncate: bool, schema: Option<SchemaRef>| {
             CsvReadOptions::default()
@@ -247,7 +254,7 @@ impl Parse<'_> {
                 .with_schema(schema)
                 .with_raise_if_empty(false)
                 .map_parse_options(|_| options.clone().with_truncate_ragged_lines(truncate))
-                .into_reader_with_file_handle(Cursor::new(text))
+                .into_reader_with_file_handle(Cursor::new(&*unmistakable))
                 .finish()
         };
         // Columns whose numbers Polars' parser reads exactly as validation would type them are
@@ -684,7 +691,7 @@ mod tests {
 
     #[test]
     fn the_fast_read_gives_what_the_general_read_gives() {
-        let texts: [&[u8]; 26] = [
+        let texts: [&[u8]; 28] = [
             b"n,x,s\n1,2.5,a\n3,4,b\n",
             b"n,x,s\n1,2.5,a\n3,4,b",
             b"n,x,s\r\n1,2.5,a\r\n3,4,b\r\n",
@@ -711,6 +718,8 @@ mod tests {
             b"n,\"x\",s\n1,2,3\n",
             b"n,x,s\n1,\"a\n2,3\",b\n4,5,c\n",
             b"n,x,s\n1,\"a\"\"\n2\",b\n4,5,c\n",
+            b"x^2,y\n1,2\n",
+            b"x\x01a,b\n1,2\n",
         ];
         let types = ParserTypes::from([("n".to_string(), DataType::Int64), ("x".to_string(), DataType::Float64)]);
         for text in texts {
@@ -799,6 +808,18 @@ mod tests {
         assert_eq!((t.short_rows, t.long_rows), (vec![(0, 2)], vec![(1, 4)]));
         let (t, _) = read(b"a,b,c\n1,2,3\n4,5,6").unwrap();
         assert_eq!((t.rows(), t.short_rows, t.long_rows), (2, vec![], vec![]));
+        // Polars keeps quiet about an empty extra cell at the very end of the text.
+        let (t, _) = read(b"a,b,c\n1,2\n1,2,3,").unwrap();
+        assert_eq!((t.short_rows, t.long_rows), (vec![(0, 2)], vec![(1, 4)]));
+    }
+
+    #[test]
+    fn a_label_that_starts_like_compressed_data_is_read() {
+        // "x^" and "x" + 0x01 begin zlib streams, which Polars' reader would refuse to open.
+        for text in [&b"x^2,y\n1,2\n"[..], b"\"x^2\",y\n1,2\n", b"x^2,y\n\"1\",2\n"] {
+            let (t, _) = read(text).unwrap();
+            assert_eq!((t.header[0].as_str(), t.rows()), ("x^2", 1), "{:?}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]
