@@ -61,7 +61,7 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
             if scan.quotes || scan.stray_controls || simdutf8::basic::from_utf8(bytes).is_err() {
                 return None;
             }
-            let lines = scan.line_feeds + usize::from(!bytes.ends_with(b"\n"));
+            let lines = scan.lines(bytes);
             let typed = how.typed.filter(|_| (how.typeable)(&scan.traits)).and_then(|schema| parse(bytes, schema, lines, how).ok());
             let (frame, typed) = match typed {
                 Some(frame) => (frame, true),

@@ -80,6 +80,11 @@ impl ByteScan {
         }
     }
 
+    /// How many lines `text`, the text scanned, has: one per line feed, and a last one without.
+    pub fn lines(&self, text: &[u8]) -> usize {
+        self.line_feeds + usize::from(!text.is_empty() && !text.ends_with(b"\n"))
+    }
+
     /// The header's cell count when the counts prove no record is shorter than the header:
     /// the text has no quote character (so every line is one record) and holds exactly
     /// `(cells - 1) × lines` delimiters. Records longer than the header must be ruled out
@@ -92,7 +97,7 @@ impl ByteScan {
         }
         let header_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
         let cells = memchr::memchr_iter(delimiter, &text[..header_end]).count() + 1;
-        let lines = self.line_feeds + usize::from(!text.ends_with(b"\n"));
+        let lines = self.lines(text);
         (self.delimiters == (cells - 1) * lines).then_some(cells)
     }
 }

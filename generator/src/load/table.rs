@@ -271,14 +271,14 @@ impl Parse<'_> {
         let typeable = |traits: &Traits| !traits.edge_whitespace && !traits.nbsp && !traits.thai_digits && !traits.personal_candidates;
 
         // The fast read, for a text with no quote character (see `parts`).
-        let header_end = memchr::memchr(b'\n', text).map(|nl| nl + 1).filter(|_| self.part_bytes.is_some());
-        if let Some(end) = header_end.filter(|&end| quote.is_none_or(|q| !text[..end].contains(&q))) {
+        let header_end = memchr::memchr(b'\n', text).map(|nl| nl + 1);
+        if let (Some(part_bytes), Some(end)) = (self.part_bytes, header_end) {
             let header_scan = ByteScan::of_part(&text[..end], delimiter, quote);
-            if !header_scan.stray_controls && simdutf8::basic::from_utf8(&text[..end]).is_ok() {
+            if !header_scan.quotes && !header_scan.stray_controls && simdutf8::basic::from_utf8(&text[..end]).is_ok() {
                 let null_values = null_values.map(|n| n.compile(&Schema::default())).transpose().map_err(|e| source_error(file, &e.to_string()))?;
                 let text_schema: Schema = (0..header.len()).map(|i| Field::new(RawTable::column_name(i).into(), DataType::String)).collect();
                 let how = PartsParse {
-                    part_bytes: self.part_bytes.unwrap_or(PART_BYTES),
+                    part_bytes,
                     options: &options,
                     null_values: null_values.as_ref(),
                     text: &text_schema,
@@ -288,10 +288,7 @@ impl Parse<'_> {
                 if let Some(read) = read_in_parts(&text[end..], &how) {
                     let scan = header_scan.or(read.scan);
                     // Polars refused any row longer than the header: only short ones can be.
-                    let shapes = match scan.uniform_cells(text, delimiter) {
-                        Some(cells) => Shapes { header_cells: cells, ..Shapes::default() },
-                        None => record_shapes(text, delimiter, quote),
-                    };
+                    let shapes = shapes(scan.uniform_cells(text, delimiter), text, delimiter, quote);
                     return table(header, read.frame, shapes, scan.traits, (encoding, delimiter, quote, empty_is_missing), warnings, file).map(Some);
                 }
             }
@@ -316,10 +313,7 @@ impl Parse<'_> {
         }
         // Every record has the header's cell count when the quick count says so and Polars found
         // no longer record; otherwise each record is counted.
-        let shapes = match (&parsed, uniform) {
-            (Ok(_), Some(cells)) => Shapes { header_cells: cells, ..Shapes::default() },
-            _ => record_shapes(text, delimiter, quote),
-        };
+        let shapes = shapes(uniform.filter(|_| parsed.is_ok()), text, delimiter, quote);
         let frame = match parsed {
             Ok(frame) => frame,
             // Rows with more cells than the header (listed from the scan): read again keeping the
@@ -359,6 +353,15 @@ impl Parse<'_> {
                 .map(|(i, t)| Field::new(RawTable::column_name(i).into(), (*t).cloned().unwrap_or(DataType::String)))
                 .collect()
         })
+    }
+}
+
+/// The cell counts of a text's records: only the header's, where the quick count proved every
+/// record has as many (`uniform`); else each record is counted.
+fn shapes(uniform: Option<usize>, text: &[u8], delimiter: u8, quote: Option<u8>) -> Shapes {
+    match uniform {
+        Some(cells) => Shapes { header_cells: cells, ..Shapes::default() },
+        None => record_shapes(text, delimiter, quote),
     }
 }
 
