@@ -6,11 +6,13 @@ pub mod catalog;
 pub mod chart;
 pub mod data;
 pub mod finance;
+pub mod hosting;
 pub mod html;
 pub mod markdown;
 pub mod privacy;
 pub mod rdf;
 pub mod search;
+pub mod xlsx;
 
 use crate::error::Result;
 use crate::model::Site;
@@ -44,6 +46,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
     let catalogs = catalog::render(site, &files);
     files.extend(catalogs);
+    files.push(hosting::render(site));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
         return Err(crate::error::Error::DuplicateOutput { path: pair[0].path.clone() });

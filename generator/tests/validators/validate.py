@@ -172,7 +172,7 @@ class JsonLd(html.parser.HTMLParser):
 
 SDO = rdflib.Namespace("https://schema.org/")
 for d in index["datasets"]:
-    downloads = {r[f] for r in d["resources"] for f in ("csv", "json", "ndjson", "parquet")}
+    downloads = {r[f] for r in d["resources"] for f in ("csv", "json", "ndjson", "parquet", "xlsx")}
     for lang, url in d["pages"].items():
         page = url.split("://", 1)[1].split("/", 1)[1] + "index.html"
         parser = JsonLd()
