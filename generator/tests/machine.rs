@@ -399,3 +399,20 @@ fn the_openapi_document_lists_what_exists_and_documents_404() {
         assert!(item["get"]["responses"]["404"].is_object(), "{path}: no 404");
     }
 }
+
+#[test]
+fn two_builds_of_the_same_portal_give_the_same_spreadsheets_zips_and_parquet_files() {
+    let f = machine_fixture();
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    for path in ["datasets/large/data.xlsx", "datasets/large/large.zip", "datasets/large/data.parquet", "datasets/budget/budget.xlsx", "_headers"] {
+        let again = std::fs::read(f.root().join("public").join(path)).unwrap();
+        assert!(again == std::fs::read(site().join(path)).unwrap(), "{path} differs between two builds");
+    }
+    // The spreadsheet's creation date is the dataset's last change (2025-02-01), not the clock.
+    let xlsx = std::fs::read(site().join("datasets/large/data.xlsx")).unwrap();
+    let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(core.contains(">2025-02-01T00:00:00Z</dcterms:created>"), "{core}");
+}
