@@ -356,6 +356,11 @@ fn each_dataset_zip_holds_its_csv_files_and_datapackage_json_with_fixed_dates() 
     assert_eq!(package["resources"][0]["bytes"], csv.len());
     assert_eq!(package["resources"][0]["hash"], "sha256:ae76cc0ef47bb60858f911ee74ec2fa9b7c6e84a4c3a8492e0fc371e79cbeae2");
     assert_eq!(package["licenses"][0]["name"], "CC-BY-4.0");
+    // The dataset page offers it in each language.
+    assert!(read("en/datasets/budget/index.html").contains("href=/datasets/budget/budget.zip>Download everything (every CSV file and its Data Package, zipped)</a>"));
+    assert!(read("datasets/budget/index.html").contains("href=/datasets/budget/budget.zip>ดาวน์โหลดทั้งหมด"));
+    // And every resource's downloads include the spreadsheet.
+    assert!(read("en/datasets/budget/index.html").contains("href=/datasets/budget/budget.xlsx>Download XLSX</a>"));
 }
 
 #[test]

@@ -455,6 +455,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         "personal": super::privacy::dataset_notice(site, d, lang),
         "resources": resources,
         "datapackage": urls.link(&urls.datapackage(&d.id)),
+        "zip": urls.link(&urls.dataset_zip(&d.id)),
         "metadata_api": urls.link(&urls.api_dataset(&d.id)),
         "jsonld": super::catalog::schema_org(site, d, lang),
     })
