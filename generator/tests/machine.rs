@@ -421,3 +421,23 @@ fn two_builds_of_the_same_portal_give_the_same_spreadsheets_zips_and_parquet_fil
     std::io::Read::read_to_string(&mut archive.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
     assert!(core.contains(">2025-02-01T00:00:00Z</dcterms:created>"), "{core}");
 }
+
+#[test]
+fn the_demo_states_fiscal_year_coverage_from_statistics_or_a_fiscal_year_column() {
+    let public = common::demo_public();
+    let en: Value = serde_json::from_str(&std::fs::read_to_string(public.join("en/data.json")).unwrap()).unwrap();
+    let temporal = |id: &str| {
+        let d = en["dataset"].as_array().unwrap().iter().find(|d| d["landingPage"].as_str().unwrap().ends_with(&format!("/{id}/"))).unwrap();
+        d["temporal"].clone()
+    };
+    // statistics.years = "2567-2568": October 2023 to September 2025.
+    assert_eq!(temporal("complaints"), "2023-10-01/2025-09-30");
+    // No statistics; its fiscal_year column holds 2565 to 2568.
+    assert_eq!(temporal("procurement-contracts"), "2021-10-01/2025-09-30");
+    // A registry has no period.
+    assert_eq!(temporal("provinces"), Value::Null);
+    let pages = files_under(&public).into_iter().filter(|p| p.contains("datasets/") && p.ends_with("index.html") && p.matches('/').count() >= 2);
+    let with: Vec<String> = pages.filter(|p| std::fs::read_to_string(public.join(p)).unwrap().contains("\"temporalCoverage\"")).collect();
+    // Five datasets with a period (both budgets, complaints, data requests, contracts) × 2 languages.
+    assert_eq!(with.len(), 10, "{with:?}");
+}

@@ -60,11 +60,17 @@ pub fn years_covered(d: &Dataset) -> Option<(i32, i32)> {
     Some((ce(start), ce(end))).filter(|(s, e)| s <= e)
 }
 
-/// The first and last day a dataset covers (`YYYY-MM-DD`). GD-Catalog's years are Thai fiscal
-/// years, which run from October to September: fiscal year B.E. Y (C.E. Y − 543) starts on
-/// 1 October of C.E. Y − 544 and ends on 30 September of C.E. Y − 543.
+/// The first and last day a dataset covers (`YYYY-MM-DD`), from `statistics.years` or else
+/// from the values of its `fiscal_year` columns. Both are Thai fiscal years, which run from
+/// October to September: fiscal year B.E. Y (C.E. Y − 543) starts on 1 October of
+/// C.E. Y − 544 and ends on 30 September of C.E. Y − 543.
 pub fn period_covered(d: &Dataset) -> Option<(String, String)> {
-    let (start, end) = years_covered(d)?;
+    let from_data = || {
+        let years = crate::model::search::fiscal_years(d);
+        let ce = |y: &i64| i32::try_from(*y - 543).ok();
+        Some((ce(years.first()?)?, ce(years.last()?)?))
+    };
+    let (start, end) = years_covered(d).or_else(from_data)?;
     Some((format!("{:04}-10-01", start - 1), format!("{end:04}-09-30")))
 }
 
