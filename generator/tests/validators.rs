@@ -98,7 +98,7 @@ fn consumers(public: &Path, old: Option<&Path>) -> String {
 /// True when python3 has pyarrow, DuckDB and jsonschema and the folder of pyarrow 14 exists.
 /// Without them the test fails in CI (CI=true) and skips loudly elsewhere.
 fn consumers_installed() -> bool {
-    let probe = "import pyarrow, duckdb, jsonschema, openpyxl";
+    let probe = "import pyarrow, duckdb, jsonschema, openpyxl, feedparser, schemathesis";
     let ok = Command::new("python3").args(["-c", probe]).output().map(|o| o.status.success()).unwrap_or(false) && old_pyarrow().join("pyarrow").is_dir();
     if !ok {
         let install = format!(
@@ -127,6 +127,7 @@ fn pyarrow_old_and_new_duckdb_and_json_schema_read_every_file_of_the_demo() {
     assert!(report.contains("en/data.json: 9 of 9 titles make a CKAN name"), "{report}");
     assert_eq!(report.matches("ok   openpyxl reads ").count(), 9, "{report}");
     assert_eq!(report.matches("has the Thai and English titles as its header").count(), 9, "{report}");
+    assert_eq!(report.matches("ok   feedparser reads ").count(), 2, "{report}");
     let old = consumers(&public, Some(&old_pyarrow()));
     assert!(old.starts_with("pyarrow 14."), "{old}");
     assert_eq!(old.matches("ok   pyarrow reads ").count(), 18, "{old}");
@@ -147,4 +148,34 @@ fn pyarrow_and_duckdb_read_a_portal_with_a_large_resource() {
     assert!(report.contains("ok   openpyxl reads datasets/large/data.xlsx: 2345 typed rows equal to the JSON download"), "{report}");
     let old = consumers(&f.root().join("public"), Some(&old_pyarrow()));
     assert!(old.contains("ok   pyarrow reads datasets/large/data.parquet with a filter on note: "), "{old}");
+}
+
+#[test]
+fn schemathesis_finds_no_failure_in_the_demo_api_served_with_its_headers_file() {
+    if !consumers_installed() {
+        return;
+    }
+    let public = common::demo_public();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let host = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators/static_host.py");
+    let mut server = Command::new("python3").arg(host).arg(&public).arg(port.to_string()).spawn().unwrap();
+    let origin = format!("http://127.0.0.1:{port}");
+    // Wait for the host to answer (at most 10 s).
+    let up = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let out = up.then(|| {
+        Command::new("st")
+            .args(["run", &format!("{origin}/api/openapi.json"), "--url", &origin, "--phases", "examples,coverage,fuzzing", "--max-time", "30", "-w", "2"])
+            .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"])
+            .output()
+            .unwrap()
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    let out = out.expect("the static host did not start");
+    let report = text(&out);
+    // 404 is documented for every path, enums list what exists, the host sends the _headers types.
+    assert!(out.status.success() && report.contains("No issues found"), "{report}");
 }

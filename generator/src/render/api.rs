@@ -371,7 +371,7 @@ fn openapi(site: &Site) -> Value {
     }
     add(
         urls.api_record_schema("{dataset}", "{resource}"),
-        get("The JSON Schema of one record of the resource (its JSON items and NDJSON lines)", "application/schema+json", json!({"type": "object", "required": ["$schema", "properties"]}), &both),
+        get("The JSON Schema of one record of the resource (its JSON items and NDJSON lines)", "application/json", json!({"type": "object", "required": ["$schema", "properties"]}), &both),
     );
     // Only a portal with a resource large enough to be paged has rows pages.
     if most_pages > 0 {

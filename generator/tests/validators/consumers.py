@@ -12,6 +12,7 @@ Usage: python3 consumers.py SITE_DIR
 - every .xlsx with openpyxl: the header row is the Thai and English titles (the name where a
   title is missing, one title where both are the same), the cells are the
   JSON download's values, typed (numbers, booleans, dates);
+- both Atom feeds with feedparser (well-formed, one entry per dataset);
 - --old: only the Parquet checks, without DuckDB (for an old pyarrow in its own folder).
 
 Prints one line per check and the pyarrow version, exits 1 if any failed. Run by
@@ -142,6 +143,14 @@ if not OLD:
             check(f"openpyxl reads {rel}: {len(cells)} typed rows equal to the JSON download", same,
                   next((f"row {i}: {x} != {y}" for i, (x, y) in enumerate(zip(cells, expected)) if x != y), f"{len(cells)} vs {len(expected)} rows"))
             check(f"{rel} has the Thai and English titles as its header", list(rows[0]) == header, f"{rows[0]}")
+
+    import feedparser
+
+    for path in ("feed.xml", "en/feed.xml"):
+        feed = feedparser.parse(os.path.join(SITE, path))
+        links = {e.link for e in feed.entries}
+        check(f"feedparser reads {path}: {len(feed.entries)} entries, each linking its dataset page", not feed.bozo and len(links) == len(feed.entries) == index["count"],
+              repr(feed.get("bozo_exception")))
 
     def munge_title_to_name(title):
         """CKAN's name for a title (ckan.lib.munge), which its data.json harvester uses."""
