@@ -27,21 +27,12 @@ import sys
 import pyarrow
 import pyarrow.parquet as pq
 
+from report import check, finish, loader
+
 SITE = sys.argv[1]
 OLD = "--old" in sys.argv
-failures = []
+load = loader(SITE)
 print(f"pyarrow {pyarrow.__version__}")
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
-    if not ok:
-        failures.append(name)
-
-
-def load(path):
-    with open(os.path.join(SITE, path), encoding="utf-8") as f:
-        return json.load(f)
 
 
 def plain(value):
@@ -167,5 +158,4 @@ if not OLD:
         if path == "en/data.json":
             check(f"every title in {path} makes a unique CKAN name", harvestable == len(names) == index["count"], ", ".join(names))
 
-print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
-sys.exit(1 if failures else 0)
+finish()
