@@ -358,7 +358,7 @@ fn openapi(site: &Site) -> Value {
     add(urls.api_tags(), get("Tags per language and their datasets", "application/json", reference("TagIndex"), &[]));
     add(urls.datapackage("{dataset}"), get("The dataset as a Frictionless Tabular Data Package", "application/json", reference("DataPackage"), &[dataset.clone()]));
     let both = [dataset.clone(), resource.clone()];
-    add(urls.dataset_zip("{dataset}"), get("Every CSV file of the dataset and its datapackage.json, zipped", "application/zip", binary("application/zip"), &[dataset.clone()]));
+    add(urls.dataset_zip("{dataset}"), get("Every CSV file of the dataset and its datapackage.json, zipped", "application/zip", binary("application/zip"), std::slice::from_ref(&dataset)));
     for format in FORMATS {
         let (summary, schema) = match format.ext {
             "csv" => ("The resource as canonical CSV (UTF-8, comma, LF, ISO dates)", json!({"type": "string"})),

@@ -27,47 +27,35 @@ pub struct Format {
     pub ext: &'static str,
     /// The media type the file is served as.
     pub media_type: &'static str,
-    /// Whether the media type is registered with IANA.
-    pub iana: bool,
     /// The IRI of the file type (DCAT-AP `dct:format`): the EU file-type authority's where it
     /// has one, else the format's specification.
     pub format_iri: &'static str,
 }
 
-/// The namespace of the EU file-type authority.
-const EU_FILE_TYPE: &str = "http://publications.europa.eu/resource/authority/file-type/";
-
 impl Format {
-    /// The media type as an IRI in IANA's registry (DCAT's `dcat:mediaType`). An unregistered
-    /// type (`application/x-ndjson`) keeps the registry's pattern, which harvesters such as
-    /// CKAN turn back into the media type from the IRI's last two segments.
+    /// The media type as an IRI in IANA's registry (DCAT's `dcat:mediaType`). The unregistered
+    /// `application/x-ndjson` gets an IRI of the same pattern, so that every distribution has
+    /// a media type (the catalog's format node also carries it as text).
     pub fn media_type_iri(&self) -> String {
         format!("https://www.iana.org/assignments/media-types/{}", self.media_type)
-    }
-
-    /// True when the file type is in the EU file-type authority.
-    pub fn is_eu_file_type(&self) -> bool {
-        self.format_iri.starts_with(EU_FILE_TYPE)
     }
 }
 
 /// Every download format, in the order pages and catalogs list them.
 pub const FORMATS: [Format; 5] = [
-    Format { name: "CSV", ext: "csv", media_type: "text/csv", iana: true, format_iri: "http://publications.europa.eu/resource/authority/file-type/CSV" },
-    Format { name: "JSON", ext: "json", media_type: "application/json", iana: true, format_iri: "http://publications.europa.eu/resource/authority/file-type/JSON" },
-    Format { name: "NDJSON", ext: "ndjson", media_type: "application/x-ndjson", iana: false, format_iri: "https://github.com/ndjson/ndjson-spec" },
+    Format { name: "CSV", ext: "csv", media_type: "text/csv", format_iri: "http://publications.europa.eu/resource/authority/file-type/CSV" },
+    Format { name: "JSON", ext: "json", media_type: "application/json", format_iri: "http://publications.europa.eu/resource/authority/file-type/JSON" },
+    Format { name: "NDJSON", ext: "ndjson", media_type: "application/x-ndjson", format_iri: "https://github.com/ndjson/ndjson-spec" },
     Format {
         name: "Parquet",
         ext: "parquet",
         media_type: "application/vnd.apache.parquet",
-        iana: true,
         format_iri: "http://publications.europa.eu/resource/authority/file-type/PARQUET",
     },
     Format {
         name: "XLSX",
         ext: "xlsx",
         media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        iana: true,
         format_iri: "http://publications.europa.eu/resource/authority/file-type/XLSX",
     },
 ];
@@ -454,14 +442,10 @@ pub fn record_schema(site: &Site, d: &Dataset, r: &Resource) -> Value {
         };
         let mut p = Map::new();
         p.insert("type".into(), if f.constraints.required { json!(json_type) } else { json!([json_type, "null"]) });
-        match f.field_type {
-            FieldType::Date => {
-                p.insert("format".into(), json!("date"));
-            }
-            FieldType::Time => {
-                p.insert("format".into(), json!("time"));
-            }
-            _ => {}
+        // Dates are full ISO dates; times and date-times have no offset, which JSON Schema's
+        // `time` and `date-time` formats require, so they get none.
+        if f.field_type == FieldType::Date {
+            p.insert("format".into(), json!("date"));
         }
         if !f.title.is_empty() {
             p.insert("title".into(), json!(default_text(site, &f.title)));
