@@ -44,14 +44,20 @@ pub fn workbook(d: &Dataset, r: &Resource) -> Result<Vec<u8>, String> {
     let datetime_format = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
     let sheets = r.rows().div_ceil(ROWS_PER_SHEET).max(1);
     for sheet in 0..sheets {
-        let ws = book.add_worksheet();
+        // Rows go straight to a temporary file, in order, rather than staying in memory.
+        let ws = book.add_worksheet_with_constant_memory();
         // Sheet names: at most 31 characters; resource names are `[a-z0-9_-]`.
         let base: String = r.name.chars().take(24).collect();
         ws.set_name(if sheet == 0 { base } else { format!("{base} ({})", sheet + 1) }).map_err(err)?;
         for (i, f) in r.schema.fields.iter().enumerate() {
-            ws.write_string_with_format(0, col(i)?, header(f), &header_format).map_err(err)?;
+            // Wide enough for the header's longer title, not for every long cell.
+            let width = header(f).split(" / ").map(|t| t.chars().count()).max().unwrap_or(8).clamp(8, 40);
+            ws.set_column_width(col(i)?, width as f64 + 2.0).map_err(err)?;
         }
         ws.set_freeze_panes(1, 0).map_err(err)?;
+        for (i, f) in r.schema.fields.iter().enumerate() {
+            ws.write_string_with_format(0, col(i)?, header(f), &header_format).map_err(err)?;
+        }
         let start = sheet * ROWS_PER_SHEET;
         let end = (start + ROWS_PER_SHEET).min(r.rows());
         for row in start..end {
@@ -61,11 +67,6 @@ pub fn workbook(d: &Dataset, r: &Resource) -> Result<Vec<u8>, String> {
                 let value = c.get(row).map_err(|e| e.to_string())?;
                 cell(ws, at, col(i)?, &value, &date_format, &datetime_format)?;
             }
-        }
-        for (i, f) in r.schema.fields.iter().enumerate() {
-            // Wide enough for the header's longer title, not for every long cell.
-            let width = header(f).split(" / ").map(|t| t.chars().count()).max().unwrap_or(8).clamp(8, 40);
-            ws.set_column_width(col(i)?, width as f64 + 2.0).map_err(err)?;
         }
     }
     book.save_to_buffer().map_err(err)
