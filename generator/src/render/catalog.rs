@@ -74,7 +74,7 @@ pub fn period_covered(d: &Dataset) -> Option<(String, String)> {
     Some((format!("{:04}-10-01", start - 1), format!("{end:04}-09-30")))
 }
 
-/// The place a dataset covers, as (Thai name, English name, IRIs), when it has a coverage.
+/// The place a dataset covers, as its name and IRIs, when it has a geographic coverage.
 /// GD-Catalog's `geo_coverage` is a level (country, region, province…), not a place; every
 /// level of a Thai agency's data lies in Thailand, so Thailand is the place the catalogs name
 /// (the level stays as text in the API and on the page).
@@ -87,7 +87,7 @@ fn place_covered(d: &Dataset) -> Option<(Text, [&'static str; 2])> {
 
 /// Thailand in the EU country authority (DCAT-AP's vocabulary for `dct:spatial`).
 const THAILAND_EU: &str = "http://publications.europa.eu/resource/authority/country/THA";
-/// Thailand in GeoNames, which schema.org and CKAN's spatial tools read.
+/// Thailand in GeoNames, the gazetteer most open-data tools resolve places with.
 const THAILAND_GEONAMES: &str = "https://sws.geonames.org/1605651/";
 
 /// The EU frequency vocabulary's code for a GD-Catalog frequency.
