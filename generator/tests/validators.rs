@@ -98,7 +98,7 @@ fn consumers(public: &Path, old: Option<&Path>) -> String {
 /// True when python3 has pyarrow, DuckDB and jsonschema and the folder of pyarrow 14 exists.
 /// Without them the test fails in CI (CI=true) and skips loudly elsewhere.
 fn consumers_installed() -> bool {
-    let probe = "import pyarrow, duckdb, jsonschema, openpyxl, feedparser, schemathesis";
+    let probe = "import pyarrow, duckdb, jsonschema, openpyxl, feedparser, schemathesis, rdflib";
     let ok = Command::new("python3").args(["-c", probe]).output().map(|o| o.status.success()).unwrap_or(false) && old_pyarrow().join("pyarrow").is_dir();
     if !ok {
         let install = format!(
@@ -128,6 +128,8 @@ fn pyarrow_old_and_new_duckdb_and_json_schema_read_every_file_of_the_demo() {
     assert_eq!(report.matches("ok   openpyxl reads ").count(), 9, "{report}");
     assert_eq!(report.matches("has the Thai and English titles as its header").count(), 9, "{report}");
     assert_eq!(report.matches("ok   feedparser reads ").count(), 2, "{report}");
+    assert!(report.contains("ok   CKAN reads a plain format and a media type for each of the 45 distributions in catalog.ttl: CSV, JSON, NDJSON, Parquet, XLSX"), "{report}");
+    assert!(report.contains("ok   CKAN reads a plain format and a media type for each of the 45 distributions in catalog.jsonld: "), "{report}");
     let old = consumers(&public, Some(&old_pyarrow()));
     assert!(old.starts_with("pyarrow 14."), "{old}");
     assert_eq!(old.matches("ok   pyarrow reads ").count(), 18, "{old}");

@@ -12,6 +12,8 @@ Usage: python3 consumers.py SITE_DIR
 - every .xlsx with openpyxl: the header row is the Thai and English titles (the name where a
   title is missing, one title where both are the same), the cells are the
   JSON download's values, typed (numbers, booleans, dates);
+- ckanext-dcat's rule for a distribution's format on both catalog files (a plain label such
+  as CSV, not the EU IRI, and a media type);
 - both Atom feeds with feedparser (well-formed, one entry per dataset);
 - --old: only the Parquet checks, without DuckDB (for an old pyarrow in its own folder).
 
@@ -142,6 +144,24 @@ if not OLD:
         links = {e.link for e in feed.entries}
         check(f"feedparser reads {path}: {len(feed.entries)} entries, each linking its dataset page", not feed.bozo and len(links) == len(feed.entries) == index["count"],
               repr(feed.get("bozo_exception")))
+
+    import rdflib
+    from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
+
+    # ckanext-dcat's format rule (_distribution_format): a dct:format IRI typed dct:IMT (its
+    # first rdf:type) gives its rdfs:label as the format; any other IRI is shown as it is.
+    formats = {}
+    for fmt, path in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld")):
+        g = rdflib.Graph().parse(os.path.join(SITE, path), format=fmt)
+        for dist in g.subjects(RDF.type, DCAT.Distribution):
+            node = g.value(dist, DCTERMS.format)
+            first_type = next(g.objects(node, RDF.type), None) if node is not None else None
+            label = str(g.value(node, RDFS.label)) if first_type == DCTERMS.IMT else str(node)
+            formats.setdefault(path, []).append((label, str(g.value(dist, DCAT.mediaType))))
+    for path, pairs in formats.items():
+        labels = sorted({label for label, _ in pairs})
+        check(f"CKAN reads a plain format and a media type for each of the {len(pairs)} distributions in {path}: {', '.join(labels)}",
+              labels == ["CSV", "JSON", "NDJSON", "Parquet", "XLSX"] and all(m != "None" for _, m in pairs), f"{labels}")
 
     def munge_title_to_name(title):
         """CKAN's name for a title (ckan.lib.munge), which its data.json harvester uses."""
