@@ -167,8 +167,11 @@ fn schemathesis_finds_no_failure_in_the_demo_api_served_with_its_headers_file() 
         std::thread::sleep(std::time::Duration::from_millis(100));
         std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
     });
+    // Schemathesis keeps a cache in its working folder: a temporary one, not the repository.
+    let scratch = tempfile::tempdir().unwrap();
     let out = up.then(|| {
         Command::new("st")
+            .current_dir(scratch.path())
             .args(["run", &format!("{origin}/api/openapi.json"), "--url", &origin, "--phases", "examples,coverage,fuzzing", "--max-time", "30", "-w", "2"])
             .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"])
             .output()
