@@ -64,6 +64,38 @@ fn default_output() -> String {
     "public".to_string()
 }
 
+/// Whether `raw` is an absolute http(s) URL with a host and a plain path, as every page's links
+/// are built from it: `https://data.example.go.th//evil.example/` would make each page load its
+/// stylesheet from another host (`//evil.example/static/…`). The reason when it is not.
+fn check_base_url(raw: &str) -> std::result::Result<(), &'static str> {
+    let parsed = url::Url::parse(raw).map_err(|_| "is not an absolute http(s) URL")?;
+    if !matches!(parsed.scheme(), "http" | "https") || !(raw.starts_with("https://") || raw.starts_with("http://")) {
+        return Err("is not an absolute http(s) URL");
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("has no host name");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("carries a user name or password");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err("has a query (?) or a fragment (#)");
+    }
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control() || "\\\"'<>`^{|}%".contains(c)) {
+        return Err("has spaces, quotes, backslashes, % escapes or other characters a plain address has not");
+    }
+    let after_scheme = raw.split_once("://").map_or("", |(_, rest)| rest);
+    let (authority, path) = after_scheme.find('/').map_or((after_scheme, ""), |i| after_scheme.split_at(i));
+    if authority.is_empty() {
+        return Err("has no host name");
+    }
+    let segments: Vec<&str> = path.trim_start_matches('/').trim_end_matches('/').split('/').collect();
+    if path.contains("//") || (!path.trim_matches('/').is_empty() && segments.iter().any(|s| s.is_empty() || *s == "." || *s == "..")) {
+        return Err("has a path that is not plain (`//`, `.` or `..`)");
+    }
+    Ok(())
+}
+
 impl SiteConfig {
     /// Parses and checks the text of a `site.toml`; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<SiteConfig> {
@@ -91,9 +123,9 @@ impl SiteConfig {
         if self.title.is_empty() {
             return bad("title is empty: give the portal's name, e.g. title = { th = \"…\", en = \"…\" }".into());
         }
-        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
+        if let Err(why) = check_base_url(&self.base_url) {
             return bad(format!(
-                "base_url = {:?} is not an absolute http(s) URL: write the address the site is published at, e.g. \"https://data.example.go.th/\"",
+                "base_url = {:?} {why}: write the address the site is published at, e.g. \"https://data.example.go.th/\" or \"https://example.go.th/opendata/\"",
                 self.base_url
             ));
         }

@@ -318,6 +318,21 @@ fn resolve_inside(root: &Path, dir: &Path, meta_file: &Path, name: &str) -> Resu
     if !canonical.starts_with(root) {
         return Err(escape());
     }
+    // Reading a named pipe waits forever, and a folder or device is no data file.
+    if !canonical.is_file() {
+        return Err(Diagnostic::error(
+            Code::MissingFile,
+            Location::file(meta_file),
+            Text::new(
+                format!("\"{name}\" ไม่ใช่ไฟล์ธรรมดา (เป็นโฟลเดอร์ ไปป์ หรืออุปกรณ์)"),
+                format!("\"{name}\" is not a regular file (it is a folder, a pipe or a device)"),
+            ),
+            Text::new(
+                "ให้ path ชี้ไปที่ไฟล์ข้อมูลที่บันทึกไว้ในโฟลเดอร์ของชุดข้อมูล เช่น path = \"data.csv\"",
+                "point path at a data file saved in the dataset's folder, e.g. path = \"data.csv\"",
+            ),
+        ));
+    }
     Ok(canonical)
 }
 
