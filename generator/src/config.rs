@@ -34,6 +34,12 @@ pub struct SiteConfig {
     /// Whether raw HTML in markdown pages is kept (otherwise it is sanitised).
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// The portal's emblem or logo, shown beside its name: a file in the theme's `static/`.
+    #[serde(default)]
+    pub logo: String,
+    /// The icon browsers show in tabs: a file in the theme's `static/` (a pavilion by default).
+    #[serde(default = "default_favicon")]
+    pub favicon: String,
 }
 
 /// How citizens reach the portal's team.
@@ -59,6 +65,9 @@ fn all_languages() -> Vec<Lang> {
 }
 fn default_theme() -> String {
     "default".to_string()
+}
+fn default_favicon() -> String {
+    "favicon.svg".to_string()
 }
 fn default_output() -> String {
     "public".to_string()
@@ -166,6 +175,22 @@ impl SiteConfig {
                 "contact.feedback_url = {:?}: links must start with https://, http:// or mailto:",
                 self.contact.feedback_url
             ));
+        }
+        Ok(())
+    }
+
+    /// Checks that the logo and favicon named here are files of the theme's `static/` folder.
+    pub fn check_theme_files(&self, static_files: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<()> {
+        for (key, name) in [("logo", &self.logo), ("favicon", &self.favicon)] {
+            if !name.is_empty() && !static_files.contains_key(name.as_str()) {
+                return Err(Error::Config {
+                    message: format!(
+                        "{key} = {name:?} is not a file in themes/{}/static/: put the image there (SVG or PNG) and give its name, e.g. {key} = \"{}\"",
+                        self.theme,
+                        if key == "logo" { "emblem.svg" } else { "favicon.svg" }
+                    ),
+                });
+            }
         }
         Ok(())
     }

@@ -366,3 +366,32 @@ fn infer_declares_dash_as_a_missing_value_so_the_column_stays_numeric() {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(summary(&json).iter().all(|d| d.2 == "datasets/counts/dataset.toml"), "{json}");
 }
+
+#[test]
+fn every_page_has_an_icon_and_a_link_preview_and_the_logo_must_exist() {
+    let f = Fixture::new();
+    f.dataset("d", SIMPLE, "id\n1\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let page = std::fs::read_to_string(f.root().join("public/en/datasets/d/index.html")).unwrap();
+    for tag in [
+        "<link href=/static/favicon.svg rel=icon>",
+        "<meta content=\"Dataset d\" property=og:title>",
+        "<meta content=https://data.example.go.th/en/datasets/d/ property=og:url>",
+        "<meta content=en_US property=og:locale>",
+    ] {
+        assert!(page.contains(tag), "{tag} missing");
+    }
+    assert!(f.root().join("public/static/favicon.svg").is_file());
+    let site = std::fs::read_to_string(f.root().join("site.toml")).unwrap();
+    f.write("site.toml", format!("logo = \"emblem.svg\"\n{site}"));
+    let out = f.sala(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("logo = \"emblem.svg\" is not a file in themes/default/static/"), "{}", text(&out));
+    f.write("themes/default/static/emblem.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let home = std::fs::read_to_string(f.root().join("public/index.html")).unwrap();
+    assert!(home.contains("<img alt height=40 src=/static/emblem.svg width=40>"), "the emblem is beside the name");
+    assert!(home.contains("<meta content=https://data.example.go.th/static/emblem.svg property=og:image>"));
+}

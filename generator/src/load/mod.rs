@@ -82,6 +82,7 @@ pub fn load_with(root: &Path, hooks: Hooks) -> Result<(Source, Report)> {
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let config = SiteConfig::load(&root)?;
     let theme = Theme::load(&root, &config.theme)?;
+    config.check_theme_files(&theme.static_files)?;
     let mut report = Report::default();
 
     let dataset_dirs = list_dataset_dirs(&root)?;

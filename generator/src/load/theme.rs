@@ -38,6 +38,7 @@ builtin!(
     "templates/facet-nav.html",
     "static/style.css",
     "static/search.js",
+    "static/favicon.svg",
     "i18n/th.toml",
     "i18n/en.toml",
 );
