@@ -211,6 +211,7 @@ fn content_type(path: &Path) -> &'static str {
         "png" => "image/png",
         "txt" | "ttl" => "text/plain; charset=utf-8",
         "parquet" => "application/vnd.apache.parquet",
+        "woff2" => "font/woff2",
         _ => "application/octet-stream",
     }
 }

@@ -383,6 +383,13 @@ fn every_page_has_an_icon_and_a_link_preview_and_the_logo_must_exist() {
         assert!(page.contains(tag), "{tag} missing");
     }
     assert!(f.root().join("public/static/favicon.svg").is_file());
+    // Thai type is shipped, not left to whatever the reader's machine has.
+    let css = std::fs::read_to_string(f.root().join("public/static/style.css")).unwrap();
+    for font in ["sarabun-thai-400-normal.woff2", "sarabun-thai-700-normal.woff2", "sarabun-latin-400-normal.woff2"] {
+        assert!(css.contains(&format!("url(fonts/{font})")), "{font}");
+        let bytes = std::fs::read(f.root().join("public/static/fonts").join(font)).unwrap();
+        assert!(bytes.starts_with(b"wOF2") && bytes.len() < 16_000, "{font}: a small WOFF2 subset");
+    }
     let site = std::fs::read_to_string(f.root().join("site.toml")).unwrap();
     f.write("site.toml", format!("logo = \"emblem.svg\"\n{site}"));
     let out = f.sala(&["check"]);
