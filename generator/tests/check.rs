@@ -408,7 +408,7 @@ fn keys_the_standard_allows_are_kept_and_published() {
     f.write(
         "datasets/d/schema.json",
         r#"{"title": "Places", "x-source": {"system": "GIS"},
-            "fields": [{"name": "id", "type": "integer", "unit": "item", "constraints": {"x-checked": true}},
+            "fields": [{"name": "id", "type": "integer", "unit": "item", "example": "7", "constraints": {"x-checked": true}},
                        {"name": "where", "type": "geopoint", "format": "array"}]}"#,
     );
     f.write("datasets/d/data.csv", "id,where\n1,\"[100.5018, 13.7563]\"\n");
@@ -419,8 +419,22 @@ fn keys_the_standard_allows_are_kept_and_published() {
     assert_eq!(schema["title"], "Places");
     assert_eq!(schema["x-source"]["system"], "GIS");
     assert_eq!(schema["fields"][0]["unit"], "item");
+    assert_eq!(schema["fields"][0]["example"], "7");
     assert_eq!(schema["fields"][0]["constraints"]["x-checked"], true);
     assert_eq!(schema["fields"][1]["format"], "array");
     let csv = std::fs::read_to_string(f.root().join("public/datasets/d/data.csv")).unwrap();
     assert_eq!(csv, "id,where\n1,\"[100.5018, 13.7563]\"\n");
+}
+
+#[test]
+fn a_misspelt_rule_is_kept_but_warned_about() {
+    let f = Fixture::new();
+    f.dataset("d", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\nconstraint = { required = true }\n", "id\n1\n");
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("datasets/d/dataset.toml: warning[schema-error] field \"id\" has the key \"constraint\", which Sala does not read: did you mean \"constraints\"?"),
+        "{}",
+        text(&out)
+    );
 }

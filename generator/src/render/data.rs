@@ -273,6 +273,9 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
         out.insert("description".into(), json!(f.description.get(lang)));
         out.insert("descriptions".into(), text_json(site, &f.description));
     }
+    if let Some(example) = &f.example {
+        out.insert("example".into(), toml_json(example));
+    }
     let c = &f.constraints;
     let mut constraints = Map::new();
     if c.required {

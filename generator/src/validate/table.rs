@@ -122,6 +122,7 @@ pub fn shown(personal_columns: &BTreeSet<usize>, column: usize, text: &str) -> S
 /// name real fields. The rows are still checked with every rule that is usable (a broken rule
 /// is skipped), so one mistake in the schema does not hide the data's problems.
 fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) {
+    unread_keys_like_known_ones(schema, meta_file, report);
     let mut error = |th: String, en: String, help: Text| {
         report.push(Diagnostic::error(Code::SchemaError, Location::file(meta_file), Text::new(th, en), help));
     };
@@ -176,6 +177,69 @@ fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) {
             );
         }
     }
+}
+
+/// Warns about keys Sala does not read that look like one it does (`constraint`, `primary_key`,
+/// `minlength`): the standard allows any key, so a misspelt rule would otherwise be kept and
+/// published without ever being checked.
+fn unread_keys_like_known_ones(schema: &Schema, meta_file: &Path, report: &mut Report) {
+    const SCHEMA: &[&str] = &["fields", "primaryKey", "missingValues", "foreignKeys"];
+    const FIELD: &[&str] = &[
+        "name", "type", "format", "title", "description", "example", "constraints", "trueValues", "falseValues", "decimalChar", "groupChar",
+        "bareNumber", "calendar", "rdfType",
+    ];
+    const CONSTRAINTS: &[&str] =
+        &["required", "unique", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern"];
+    // The bilingual keys Sala itself publishes, which a schema copied from a portal may hold.
+    const PUBLISHED: &[&str] = &["titles", "descriptions"];
+    let mut warn = |(th, en): (String, String), key: &str, known: &[&str]| {
+        if PUBLISHED.contains(&key) {
+            return;
+        }
+        let Some(meant) = known.iter().find(|k| looks_like(key, k)) else { return };
+        report.push(Diagnostic::warning(
+            Code::SchemaError,
+            Location::file(meta_file),
+            Text::new(
+                format!("{th} มีคีย์ \"{key}\" ซึ่ง Sala ไม่ได้อ่าน: หมายถึง \"{meant}\" หรือไม่"),
+                format!("{en} has the key \"{key}\", which Sala does not read: did you mean \"{meant}\"?"),
+            ),
+            Text::new(
+                format!("เปลี่ยนชื่อคีย์เป็น \"{meant}\" (คีย์ที่ Sala ไม่ได้อ่านจะถูกเก็บและเผยแพร่ตามเดิมโดยไม่ได้ตรวจ)"),
+                format!("rename the key to \"{meant}\" (keys Sala does not read are kept and published as they are, never checked)"),
+            ),
+        ));
+    };
+    for key in schema.extra.keys() {
+        warn(("schema".into(), "the schema".into()), key, SCHEMA);
+    }
+    for f in &schema.fields {
+        for key in f.extra.keys() {
+            warn((format!("ฟิลด์ \"{}\"", f.name), format!("field \"{}\"", f.name)), key, FIELD);
+        }
+        for key in f.constraints.extra.keys() {
+            warn((format!("constraints ของฟิลด์ \"{}\"", f.name), format!("the constraints of field \"{}\"", f.name)), key, CONSTRAINTS);
+        }
+    }
+}
+
+/// Whether `key` is `known` written another way: other capitals, `_` or `-`, or one letter off.
+fn looks_like(key: &str, known: &str) -> bool {
+    let plain = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<Vec<char>>();
+    let (a, b) = (plain(key), plain(known));
+    if a == b {
+        return true;
+    }
+    // One insertion, deletion or substitution, on keys long enough not to match by chance.
+    if a.len().min(b.len()) < 5 || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let mut i = 0;
+    while i < short.len() && short[i] == long[i] {
+        i += 1;
+    }
+    if short.len() == long.len() { short[i + 1..] == long[i + 1..] } else { short[i..] == long[i + 1..] }
 }
 
 /// Whether a type's values are ordered, so that `minimum` and `maximum` mean something.
@@ -1344,6 +1408,13 @@ mod tests {
         for wrong in ["9:00:00", "09:00", "25:00:00", "09:00:00 "] {
             assert_eq!(iso_time_text(wrong), None, "{wrong}");
         }
+    }
+
+    #[test]
+    fn a_key_written_another_way_is_recognised() {
+        assert!(looks_like("primary_key", "primaryKey") && looks_like("decimalchar", "decimalChar") && looks_like("min-length", "minLength"));
+        assert!(looks_like("constraint", "constraints") && looks_like("requird", "required") && looks_like("maximun", "maximum"));
+        assert!(!looks_like("unit", "unique") && !looks_like("x-note", "name") && !looks_like("example", "enum"));
     }
 
     #[test]
