@@ -910,47 +910,36 @@ fn check_rows(
     }
 
     if pk_complete {
-        let names = schema.primary_key();
+        let names = schema.primary_key().join(", ");
         let first_fi = pk[0];
-        for_each_flagged(&frame, raw, PK, &[first_of(PK)], |row, extras, cells| {
-            let key_values: Vec<String> = pk.iter().map(|fi| mask(positions[fi], &cell(cells, positions[fi]))).collect();
-            let first = extras.first().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
-            Diagnostic::error(
-                Code::PrimaryKey,
-                located(first_fi, row),
-                Text::new(
-                    format!("คีย์หลัก ({}) ซ้ำกับแถว {first}", names.join(", ")),
-                    format!("the primary key ({}) repeats row {first}", names.join(", ")),
-                ),
-                Text::new(
-                    "แต่ละแถวต้องมีค่าชุดคีย์หลักไม่ซ้ำกัน: ลบแถวที่ซ้ำ หรือแก้ค่าที่พิมพ์ผิด",
-                    "every row must have a different primary key: delete the repeated row or correct the mistyped value",
-                ),
-            )
-            .with_value(key_values.join(", "))
-            .with_rule(format!("primaryKey = [{}]", names.join(", ")))
-            .with_source(SourceLine::new(&line(cells), delimiter, positions[&first_fi]))
-        }, &mut report)?;
-    }
-
-    if pk_complete {
-        let names = schema.primary_key();
-        let first_fi = pk[0];
-        for_each_flagged(&frame, raw, PK_EMPTY, &[], |row, _, cells| {
-            let key_values: Vec<String> = pk.iter().map(|fi| mask(positions[fi], &cell(cells, positions[fi]))).collect();
-            Diagnostic::error(
-                Code::PrimaryKey,
-                located(first_fi, row),
-                Text::new(format!("คีย์หลัก ({}) ว่าง", names.join(", ")), format!("the primary key ({}) is empty", names.join(", "))),
-                Text::new(
-                    "ทุกแถวต้องมีค่าคีย์หลัก (ค่าว่างหรือค่าที่หมายถึงไม่มีข้อมูลใช้เป็นคีย์ไม่ได้): ใส่ค่า หรือลบแถวนั้น",
-                    "every row needs a primary key (an empty cell or a missing value cannot be one): fill it in, or delete the row",
-                ),
-            )
-            .with_value(key_values.join(", "))
-            .with_rule(format!("primaryKey = [{}]", names.join(", ")))
-            .with_source(SourceLine::new(&line(cells), delimiter, positions[&first_fi]))
-        }, &mut report)?;
+        // Repeated keys (beside the row of the first copy) and empty ones.
+        for (flag, extra) in [(PK, vec![first_of(PK)]), (PK_EMPTY, vec![])] {
+            for_each_flagged(&frame, raw, flag, &extra, |row, extras, cells| {
+                let key_values: Vec<String> = pk.iter().map(|fi| mask(positions[fi], &cell(cells, positions[fi]))).collect();
+                let (message, help) = if flag == PK_EMPTY {
+                    (
+                        Text::new(format!("คีย์หลัก ({names}) ว่าง"), format!("the primary key ({names}) is empty")),
+                        Text::new(
+                            "ทุกแถวต้องมีค่าคีย์หลัก (ค่าว่างหรือค่าที่หมายถึงไม่มีข้อมูลใช้เป็นคีย์ไม่ได้): ใส่ค่า หรือลบแถวนั้น",
+                            "every row needs a primary key (an empty cell or a missing value cannot be one): fill it in, or delete the row",
+                        ),
+                    )
+                } else {
+                    let first = extras.first().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
+                    (
+                        Text::new(format!("คีย์หลัก ({names}) ซ้ำกับแถว {first}"), format!("the primary key ({names}) repeats row {first}")),
+                        Text::new(
+                            "แต่ละแถวต้องมีค่าชุดคีย์หลักไม่ซ้ำกัน: ลบแถวที่ซ้ำ หรือแก้ค่าที่พิมพ์ผิด",
+                            "every row must have a different primary key: delete the repeated row or correct the mistyped value",
+                        ),
+                    )
+                };
+                Diagnostic::error(Code::PrimaryKey, located(first_fi, row), message, help)
+                    .with_value(key_values.join(", "))
+                    .with_rule(format!("primaryKey = [{names}]"))
+                    .with_source(SourceLine::new(&line(cells), delimiter, positions[&first_fi]))
+            }, &mut report)?;
+        }
     }
 
     let output: Vec<Column> = positions
