@@ -452,7 +452,9 @@ fn geojson(s: &str) -> bool {
     let is = |key: &str, test: fn(&serde_json::Value) -> bool| o.get(key).is_some_and(test);
     let object_or_null = |v: &serde_json::Value| v.is_object() || v.is_null();
     match o.get("type").and_then(serde_json::Value::as_str) {
-        Some("Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon") => is("coordinates", serde_json::Value::is_array),
+        // A position has at least a longitude and a latitude.
+        Some("Point") => o.get("coordinates").and_then(serde_json::Value::as_array).is_some_and(|p| p.len() >= 2 && p.iter().all(serde_json::Value::is_number)),
+        Some("MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon") => is("coordinates", serde_json::Value::is_array),
         Some("GeometryCollection") => is("geometries", serde_json::Value::is_array),
         Some("Feature") => is("geometry", object_or_null) && is("properties", object_or_null),
         Some("FeatureCollection") => is("features", serde_json::Value::is_array),
@@ -468,15 +470,24 @@ fn on_earth(lon: f64, lat: f64) -> bool {
 /// A geopoint in Table Schema's default format, `lon, lat`.
 fn geopoint_default(s: &str) -> bool {
     let Some((lon, lat)) = s.split_once(',') else { return false };
-    let number = |t: &str| t.trim().parse::<f64>().ok().filter(|f| f.is_finite() && !t.trim().starts_with('+'));
-    matches!((number(lon), number(lat)), (Some(lon), Some(lat)) if on_earth(lon, lat))
+    matches!((finite(lon), finite(lat)), (Some(lon), Some(lat)) if on_earth(lon, lat))
+}
+
+/// A finite number written as text.
+fn finite(t: &str) -> Option<f64> {
+    t.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// A coordinate in JSON: a number, or a number written as a string (as frictionless reads it).
+fn coordinate(v: &serde_json::Value) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str().and_then(finite))
 }
 
 /// A geopoint in format `array`: `[lon, lat]`.
 fn geopoint_array(s: &str) -> bool {
     match serde_json::from_str::<serde_json::Value>(s) {
         Ok(serde_json::Value::Array(a)) => match a.as_slice() {
-            [lon, lat] => matches!((lon.as_f64(), lat.as_f64()), (Some(lon), Some(lat)) if on_earth(lon, lat)),
+            [lon, lat] => matches!((coordinate(lon), coordinate(lat)), (Some(lon), Some(lat)) if on_earth(lon, lat)),
             _ => false,
         },
         _ => false,
@@ -487,7 +498,7 @@ fn geopoint_array(s: &str) -> bool {
 fn geopoint_object(s: &str) -> bool {
     match serde_json::from_str::<serde_json::Value>(s) {
         Ok(serde_json::Value::Object(o)) if o.len() == 2 => {
-            matches!((o.get("lon").and_then(|v| v.as_f64()), o.get("lat").and_then(|v| v.as_f64())), (Some(lon), Some(lat)) if on_earth(lon, lat))
+            matches!((o.get("lon").and_then(coordinate), o.get("lat").and_then(coordinate)), (Some(lon), Some(lat)) if on_earth(lon, lat))
         }
         _ => false,
     }
@@ -501,8 +512,8 @@ fn split_offset(s: &str) -> (&str, Option<i32>) {
     }
     let b = s.as_bytes();
     let digits = |t: &[u8]| t.iter().all(u8::is_ascii_digit);
-    for (len, colon) in [(6, true), (5, false)] {
-        if b.len() >= len + 8 {
+    for (len, colon) in [(6, true), (5, false), (3, false)] {
+        if b.len() >= len + 8 && s.is_char_boundary(b.len() - len) {
             let (head, tail) = s.split_at(b.len() - len);
             let t = tail.as_bytes();
             let sign = match t[0] {
@@ -510,7 +521,11 @@ fn split_offset(s: &str) -> (&str, Option<i32>) {
                 b'-' => -1,
                 _ => continue,
             };
-            let (h, m) = if colon { (&t[1..3], &t[4..6]) } else { (&t[1..3], &t[3..5]) };
+            let (h, m): (&[u8], &[u8]) = match len {
+                6 => (&t[1..3], &t[4..6]),
+                5 => (&t[1..3], &t[3..5]),
+                _ => (&t[1..3], b"00"),
+            };
             if digits(h) && digits(m) && (!colon || t[3] == b':') {
                 let hours = i32::from(h[0] - b'0') * 10 + i32::from(h[1] - b'0');
                 let minutes = i32::from(m[0] - b'0') * 10 + i32::from(m[1] - b'0');
@@ -521,13 +536,17 @@ fn split_offset(s: &str) -> (&str, Option<i32>) {
     (s, None)
 }
 
-/// A time of day written `HH:MM:SS`, with optional fractional seconds, as ISO 8601 has it.
-fn iso_time(s: &str) -> Option<chrono::NaiveTime> {
+/// A time of day written `HH:MM:SS`, with optional fractional seconds (after `.` or `,`), as
+/// ISO 8601 has it; `24:00:00` is the midnight that ends a day (returned as `true`).
+fn iso_time(s: &str) -> Option<(chrono::NaiveTime, bool)> {
     let b = s.as_bytes();
-    if b.len() < 8 || b[2] != b':' || b[5] != b':' || (b.len() > 8 && b[8] != b'.') {
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' || (b.len() > 8 && !matches!(b[8], b'.' | b',')) || b[6] >= b'6' {
         return None;
     }
-    chrono::NaiveTime::parse_from_str(s, "%H:%M:%S%.f").ok()
+    if s[..8] == *"24:00:00" && s[8..].chars().skip(1).all(|c| c == '0') {
+        return Some((chrono::NaiveTime::MIN, true));
+    }
+    chrono::NaiveTime::parse_from_str(&s.replace(',', "."), "%H:%M:%S%.f").ok().map(|t| (t, false))
 }
 
 /// An ISO 8601 date and time (`T` or a space between them, seconds required, fractional
@@ -536,12 +555,13 @@ fn iso_time(s: &str) -> Option<chrono::NaiveTime> {
 fn iso_datetime_micros(s: &str) -> Option<i64> {
     let (local, offset) = split_offset(s);
     let b = local.as_bytes();
-    if b.len() < 19 || !matches!(b[10], b'T' | b' ') {
+    // Any one character between date and time, as frictionless (dateutil) reads them.
+    if b.len() < 19 || !b[10].is_ascii() || b[10].is_ascii_digit() {
         return None;
     }
     let date = chrono::NaiveDate::parse_from_str(&local[..10], "%Y-%m-%d").ok()?;
-    let time = iso_time(&local[11..])?;
-    let at = date.and_time(time) - chrono::Duration::seconds(i64::from(offset.unwrap_or(0)));
+    let (time, next_day) = iso_time(&local[11..])?;
+    let at = date.and_time(time) + chrono::Duration::days(i64::from(next_day)) - chrono::Duration::seconds(i64::from(offset.unwrap_or(0)));
     Some(at.and_utc().timestamp_micros())
 }
 
@@ -549,11 +569,44 @@ fn iso_datetime_micros(s: &str) -> Option<i64> {
 /// an offset was given.
 fn iso_time_text(s: &str) -> Option<String> {
     let (local, offset) = split_offset(s);
-    let time = iso_time(local)?;
+    let (time, _) = iso_time(local)?;
     Some(match offset {
         None => time.format("%H:%M:%S%.f").to_string(),
         Some(seconds) => (time - chrono::Duration::seconds(i64::from(seconds))).format("%H:%M:%S%.fZ").to_string(),
     })
+}
+
+/// A year and month as canonical `YYYY-MM` text (the month may be written with one digit).
+fn yearmonth_text(s: &str) -> Option<String> {
+    let (year, month) = s.split_once('-')?;
+    let month: u32 = (month.len() <= 2 && month.bytes().all(|b| b.is_ascii_digit())).then(|| month.parse().ok()).flatten()?;
+    (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) && (1..=12).contains(&month)).then(|| format!("{year}-{month:02}"))
+}
+
+/// An ISO 8601 duration (`P1Y2M`, `PT1.5S`, `-P1W`): `P`, then at least one number with its
+/// unit, in order, time units after `T`.
+fn iso_duration(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('-').unwrap_or(s).strip_prefix('P') else { return false };
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (rest, None),
+    };
+    // Each part: numbers (with an optional fraction) followed by units from `units`, in order.
+    let units_in_order = |part: &str, units: &str| {
+        let mut allowed = units.chars();
+        let mut number = String::new();
+        for c in part.chars() {
+            if c.is_ascii_digit() || (matches!(c, '.' | ',') && !number.is_empty()) {
+                number.push(c);
+            } else if number.is_empty() || !allowed.any(|u| u == c) {
+                return false;
+            } else {
+                number.clear();
+            }
+        }
+        number.is_empty()
+    };
+    (!rest.is_empty()) && units_in_order(date, "YMWD") && time.is_none_or(|t| units_in_order(t, "HMS"))
 }
 
 /// The expression that turns a field's text (nulls for missing values) into its type;
@@ -578,7 +631,9 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
     match field.field_type {
         FieldType::Integer => numeric_text(trimmed).cast(DataType::Int64),
         FieldType::Year => {
-            let year = numeric_text(trimmed).cast(DataType::Int64);
+            // Four digits, as Table Schema writes a year (not 24, nor 02024).
+            let text = numeric_text(trimmed);
+            let year = when(text.clone().str().contains(lit("^[0-9]{4}$"), true)).then(text.cast(DataType::Int64)).otherwise(null_of(DataType::Int64));
             if buddhist { year - lit(543i64) } else { year }
         }
         FieldType::Number => {
@@ -638,6 +693,9 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
             when_valid(text_test(value.clone(), valid), value)
         }
         FieldType::Geojson => when_valid(text_test(value.clone(), geojson), value),
+        // Year-months are kept as `YYYY-MM` text (2024-1 becomes 2024-01), which sorts as they do.
+        FieldType::Yearmonth => text_to_text(value, yearmonth_text),
+        FieldType::Duration => when_valid(text_test(value.clone(), iso_duration), value),
         FieldType::Object => when_valid(text_test(value.clone(), json_object), value),
         FieldType::Array => when_valid(text_test(value.clone(), json_array), value),
         _ => match text_type_pattern(field) {
@@ -652,10 +710,9 @@ fn text_type_pattern(field: &Field) -> Option<&'static str> {
     match (field.field_type, field.format.as_deref()) {
         (FieldType::String, Some("email")) => Some(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
         (FieldType::String, Some("uri")) => Some(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"),
-        (FieldType::String, Some("uuid")) => Some(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
+        // With or without the hyphens, as frictionless reads UUIDs.
+        (FieldType::String, Some("uuid")) => Some(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})$"),
         (FieldType::String, Some("binary")) => Some(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"),
-        (FieldType::Yearmonth, _) => Some(r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
-        (FieldType::Duration, _) => Some(r"^P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?$"),
         _ => None,
     }
 }
@@ -683,7 +740,7 @@ fn limit_literal(field: &Field, value: &toml::Value) -> Option<Expr> {
         FieldType::Datetime => iso_datetime_micros(text).map(lit),
         // Times and year-months are kept as canonical text, which sorts as they do.
         FieldType::Time => iso_time_text(text).map(lit),
-        FieldType::Yearmonth => regex::Regex::new(r"^[0-9]{4}-(0[1-9]|1[0-2])$").ok()?.is_match(text).then(|| lit(text.to_string())),
+        FieldType::Yearmonth => yearmonth_text(text).map(lit),
         _ => None,
     }
 }
@@ -1394,7 +1451,10 @@ mod tests {
         assert_eq!(iso_time_text("09:00:00Z").as_deref(), Some("09:00:00Z"));
         assert_eq!(iso_time_text("09:00:00.25").as_deref(), Some("09:00:00.250"));
         assert_eq!(iso_time_text("09:00:00").as_deref(), Some("09:00:00"));
-        for wrong in ["9:00:00", "09:00", "25:00:00", "09:00:00 "] {
+        assert_eq!(iso_time_text("24:00:00").as_deref(), Some("00:00:00"));
+        assert_eq!(iso_time_text("09:00:00,5+07").as_deref(), Some("02:00:00.500Z"));
+        assert_eq!(utc("2024-01-01T24:00:00").as_deref(), Some("2024-01-02 00:00:00"));
+        for wrong in ["9:00:00", "09:00", "25:00:00", "09:00:00 ", "23:59:60", "09:00:0๐", "๐9:00:00+07:00"] {
             assert_eq!(iso_time_text(wrong), None, "{wrong}");
         }
     }
@@ -1411,12 +1471,18 @@ mod tests {
         assert!(geopoint_default("100.5018, 13.7563") && geopoint_default("-180,90"));
         assert!(!geopoint_default("181, 0") && !geopoint_default("[100.5, 13.7]") && !geopoint_default("100.5"));
         assert!(geopoint_array("[100.5018, 13.7563]") && geopoint_array("[180, 90]"));
-        assert!(!geopoint_array("180,90") && !geopoint_array("[181, 0]") && !geopoint_array("[1, 2, 3]") && !geopoint_array("[\"1\", 2]"));
+        assert!(!geopoint_array("180,90") && !geopoint_array("[181, 0]") && !geopoint_array("[1, 2, 3]") && !geopoint_array("[\"x\", 2]"));
+        // Numbers written as strings count, as frictionless reads them.
+        assert!(geopoint_array("[\"1\", 2]"));
         assert!(geopoint_object(r#"{"lon": 100.5, "lat": 13.7}"#) && geopoint_object(r#"{"lat": 13.7, "lon": 100.5}"#));
         assert!(!geopoint_object(r#"{"lon": 100.5}"#) && !geopoint_object(r#"{"lon": 1, "lat": 91}"#) && !geopoint_object(r#"{"lon": 1, "lat": 2, "alt": 3}"#));
         assert!(geojson(r#"{"type": "Point", "coordinates": [100.5, 13.7]}"#));
         assert!(geojson(r#"{"type": "FeatureCollection", "features": []}"#));
-        assert!(!geojson("{}") && !geojson(r#"{"type": "Polygon"}"#) && !geojson(r#"{"type": "Feature"}"#) && !geojson("[]"));
+        assert!(yearmonth_text("2024-1").as_deref() == Some("2024-01") && yearmonth_text("2024-13").is_none() && yearmonth_text("24-01").is_none());
+        for (duration, valid) in [("P1Y", true), ("PT1.5S", true), ("-P1W", true), ("P1DT2H", true), ("P", false), ("P1H", false), ("PT1Y", false), ("P1M1Y", false), ("1Y", false)] {
+            assert_eq!(iso_duration(duration), valid, "{duration}");
+        }
+        assert!(!geojson(r#"{"type": "Point", "coordinates": [1]}"#) && !geojson("{}") && !geojson(r#"{"type": "Polygon"}"#) && !geojson(r#"{"type": "Feature"}"#) && !geojson("[]"));
     }
 
     #[test]
