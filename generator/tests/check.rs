@@ -438,3 +438,13 @@ fn a_misspelt_rule_is_kept_but_warned_about() {
         text(&out)
     );
 }
+
+#[test]
+fn a_schema_naming_one_field_twice_is_refused_without_checking_rows() {
+    let f = Fixture::new();
+    f.dataset("d", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"id\"\ntype = \"string\"\n", "id\nx\n");
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    let report = text(&out);
+    assert!(report.contains("datasets/d/dataset.toml: error[schema-error] the schema has two fields named \"id\""), "{report}");
+    assert!(!report.contains("data.csv"), "{report}");
+}

@@ -82,8 +82,11 @@ impl Checked {
 /// diagnostic shows them, and the personal-data scan skips them.
 pub fn check_table(schema: &Schema, raw: &RawTable, file: &Path, meta_file: &Path, personal: &BTreeSet<String>) -> Checked {
     let mut report = Report::default();
-    check_schema(schema, meta_file, &mut report);
+    let checkable = check_schema(schema, meta_file, &mut report);
     let positions = check_header(schema, raw, file, &mut report);
+    if !checkable {
+        return Checked { frame: None, report };
+    }
     let personal_columns: BTreeSet<usize> =
         raw.header.iter().enumerate().filter(|(_, h)| personal.contains(*h)).map(|(i, _)| i).collect();
     match crate::validate::personal::scan(raw, file, &personal_columns) {
@@ -120,15 +123,18 @@ pub fn shown(personal_columns: &BTreeSet<usize>, column: usize, text: &str) -> S
 
 /// Checks the schema itself: regular expressions compile, limits fit the field's type, keys
 /// name real fields. The rows are still checked with every rule that is usable (a broken rule
-/// is skipped), so one mistake in the schema does not hide the data's problems.
-fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) {
+/// is skipped), so one mistake in the schema does not hide the data's problems. Returns false
+/// only when no row can be checked: two fields with one name would make two columns of it.
+fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) -> bool {
     unread_keys_like_known_ones(schema, meta_file, report);
     let mut error = |th: String, en: String, help: Text| {
         report.push(Diagnostic::error(Code::SchemaError, Location::file(meta_file), Text::new(th, en), help));
     };
     let mut seen = std::collections::HashSet::new();
+    let mut repeated = false;
     for f in &schema.fields {
         if !seen.insert(f.name.as_str()) {
+            repeated = true;
             error(
                 format!("schema มีฟิลด์ชื่อ \"{}\" ซ้ำกัน", f.name),
                 format!("the schema has two fields named \"{}\"", f.name),
@@ -177,6 +183,7 @@ fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) {
             );
         }
     }
+    !repeated
 }
 
 /// Warns about keys Sala does not read that look like one it does (`constraint`, `primary_key`,
