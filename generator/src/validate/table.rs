@@ -583,6 +583,15 @@ fn iso_time_text(s: &str) -> Option<String> {
     })
 }
 
+/// `parsed` where the text has a four-digit year if the pattern `format` asks for one with `%Y`
+/// (Polars would read `01/10/24` as the year 24; Python's `%Y`, and so frictionless, refuses it).
+fn four_digit_year(format: &str, text: Expr, parsed: Expr, dtype: DataType) -> Expr {
+    if !format.contains("%Y") {
+        return parsed;
+    }
+    when(text.str().contains(lit(r"(?:^|[^0-9])[0-9]{4}(?:[^0-9]|$)"), true)).then(parsed).otherwise(null_of(dtype))
+}
+
 /// A year and month as canonical `YYYY-MM` text (the month may be written with one digit).
 fn yearmonth_text(s: &str) -> Option<String> {
     let (year, month) = s.split_once('-')?;
@@ -670,7 +679,7 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
             match field.format.as_deref() {
                 None | Some("default") => text.str().to_date(strptime("%Y-%m-%d")),
                 Some("any") => text.str().to_date(StrptimeOptions { strict: false, ..Default::default() }),
-                Some(f) => text.str().to_date(strptime(f)),
+                Some(f) => four_digit_year(f, text.clone(), text.str().to_date(strptime(f)), DataType::Date),
             }
         }
         FieldType::Datetime => {
@@ -679,7 +688,7 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
                 None | Some("default") | Some("any") => {
                     text_to_datetime(text, zoned)
                 }
-                Some(f) => text.str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(f), lit("raise")),
+                Some(f) => four_digit_year(f, text.clone(), text.str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(f), lit("raise")), datetime_type(false)),
             }
         }
         FieldType::Time => match field.format.as_deref() {
