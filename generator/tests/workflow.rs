@@ -293,7 +293,9 @@ fn mistake_schema_field_not_in_the_csv() {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let d = &json["diagnostics"][0];
     assert_eq!(d["code"], "missing-label");
-    assert_eq!(d["message"]["en"], "the schema has a field \"amount\" but the CSV has no column of that name");
+    assert_eq!(d["message"]["en"], "the schema has a field \"amount\" (field 2) but the CSV has no column of that name");
+    // Numbered where the schema puts it, as frictionless numbers a missing label.
+    assert_eq!(d["location"]["column_number"], 2);
     assert_eq!(d["help"]["en"], "add the column to the CSV, or rename the schema field to match the header exactly (capitals matter)");
 }
 

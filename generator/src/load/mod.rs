@@ -63,6 +63,9 @@ pub struct ResourceSource {
     pub meta: ResourceMeta,
     /// The Table Schema.
     pub schema: Schema,
+    /// The file the schema is written in (`schema.json`, or `dataset.toml` when inline), as
+    /// schema diagnostics name it.
+    pub schema_file: PathBuf,
     /// The CSV file, relative to the portal folder.
     pub file: PathBuf,
     /// The file's cells, when it could be read.
@@ -360,6 +363,7 @@ fn load_resource(
         ));
         return None;
     }
+    let mut schema_file = meta_file.to_path_buf();
     let schema = match &meta.schema {
         SchemaSource::Inline(s) => s.clone(),
         SchemaSource::File(name) => {
@@ -370,7 +374,7 @@ fn load_resource(
                     return None;
                 }
             };
-            let schema_file = relative(root, &path);
+            schema_file = relative(root, &path);
             let text = match std::fs::read_to_string(&path) {
                 Ok(t) => t,
                 Err(e) => {
@@ -441,7 +445,7 @@ fn load_resource(
             }
         }
     };
-    Some(ResourceSource { meta: meta.clone(), schema, file, table, fingerprint })
+    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, table, fingerprint })
 }
 
 fn load_pages(root: &Path, config: &SiteConfig, report: &mut Report) -> Result<Vec<PageSource>> {
