@@ -199,21 +199,25 @@ fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+/// The content type of a served file: the published formats as `_headers` gives them to static
+/// hosts, then the kinds of file every host knows.
+fn content_type(path: &Path) -> String {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if let Some(published) = crate::render::hosting::content_type(ext) {
+        return published;
+    }
+    match ext {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
-        "json" | "jsonld" => "application/json",
-        "csv" => "text/csv; charset=utf-8",
         "xml" => "application/xml",
         "svg" => "image/svg+xml",
         "png" => "image/png",
-        "txt" | "ttl" => "text/plain; charset=utf-8",
-        "parquet" => "application/vnd.apache.parquet",
         "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
+    .to_string()
 }
 
 /// Decodes `%XX` escapes; None when the result is not UTF-8 or an escape is malformed.
@@ -291,7 +295,7 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
     if kind.starts_with("text/html") {
         body = inject_reload(body);
     }
-    send(request, code, body, kind)
+    send(request, code, body, &kind)
 }
 
 /// The page with the reload script added before `</body>` (or at the end).

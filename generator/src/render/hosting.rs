@@ -12,18 +12,25 @@ use crate::model::Site;
 /// merge every matching rule, and the feeds are `.xml` with their own type.)
 const OTHER_TYPES: [(&str, &str); 3] = [("ttl", "text/turtle; charset=utf-8"), ("jsonld", "application/ld+json"), ("zip", "application/zip")];
 
+/// The content type a host should send for a published file with extension `ext` (the download
+/// formats, Turtle, JSON-LD, zip), as `_headers` says it; None for the kinds every host knows.
+pub fn content_type(ext: &str) -> Option<String> {
+    if let Some(format) = FORMATS.iter().find(|f| f.ext == ext) {
+        let charset = if matches!(format.ext, "csv" | "json" | "ndjson") { "; charset=utf-8" } else { "" };
+        return Some(format!("{}{charset}", format.media_type));
+    }
+    OTHER_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, t)| t.to_string())
+}
+
 /// The `_headers` file of the site.
 pub fn render(site: &Site) -> OutputFile {
     let urls = &site.urls;
     let mut out = String::from("# Response headers for Netlify and Cloudflare Pages (written by Sala; see the README for other hosts).\n");
-    for format in FORMATS {
-        // Text formats are UTF-8; saying so stops browsers from guessing.
-        let text = matches!(format.ext, "csv" | "json" | "ndjson");
-        let charset = if text { "; charset=utf-8" } else { "" };
-        out.push_str(&format!("{}\n  Content-Type: {}{charset}\n", urls.link(&format!("*.{}", format.ext)), format.media_type));
-    }
-    for (ext, media_type) in OTHER_TYPES {
-        out.push_str(&format!("{}\n  Content-Type: {media_type}\n", urls.link(&format!("*.{ext}"))));
+    // Text formats are UTF-8; saying so stops browsers from guessing.
+    for ext in FORMATS.iter().map(|f| f.ext).chain(OTHER_TYPES.iter().map(|(e, _)| *e)) {
+        if let Some(media_type) = content_type(ext) {
+            out.push_str(&format!("{}\n  Content-Type: {media_type}\n", urls.link(&format!("*.{ext}"))));
+        }
     }
     for lang in &site.languages {
         out.push_str(&format!("{}\n  Content-Type: application/atom+xml; charset=utf-8\n", urls.link(&urls.feed(*lang))));
