@@ -20,7 +20,8 @@ pub struct Traits {
     /// A Thai tone mark stands before a vowel, or SARA AM is split (ํา).
     pub thai_misordered: bool,
     /// Something that may be personal data: an `@`, nine or more digits in a row (single `-`
-    /// or spaces between them allowed), or two capital letters before seven digits.
+    /// or spaces between them allowed), or two letters before seven digits. (Other ways of
+    /// writing them are looked for by [`personal_variants`], when needed.)
     pub personal_candidates: bool,
 }
 
@@ -130,6 +131,86 @@ pub fn has_personal_candidates(text: &[u8]) -> bool {
     Traits::scan(text, b',', Some(b'"')).personal_candidates
 }
 
+/// Whether `text` may hold personal data written in a way the byte scan's `personal_candidates`
+/// does not look for: a dash, space or zero-width character other than ASCII's, a full-width
+/// form (digits, ＠), a soft hyphen; nine or more digits joined by `/`, `_`, brackets, spaces
+/// or two or three separators in a row; two dots between digits (081.234.5678); two letters, a
+/// space and seven digits. A single decimal point does not count (12345678.00), so that
+/// numeric files stay unscanned. Every cell `personal::find` finds something in is in a text
+/// for which this, `personal_candidates`, `nbsp` or `thai_digits` holds.
+pub fn personal_variants(text: &[u8]) -> bool {
+    line_parts(text, scan_parts(text.len())).into_par_iter().any(variants_in)
+}
+
+/// [`personal_variants`] of one part of a text, on this core.
+fn variants_in(t: &[u8]) -> bool {
+    let digit = |i: usize| t.get(i).is_some_and(u8::is_ascii_digit);
+    let letter = |i: usize| t.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let separator = |i: usize| t.get(i).is_some_and(|b| b"-. /_()".contains(b));
+    // Non-ASCII dashes, spaces, zero-width characters (E2 80, E2 81, E2 88 minus), full-width
+    // forms (EF BC), the BOM and small forms (EF BB, EF B9), the ideographic space (E3 80).
+    for i in memchr::memchr3_iter(0xE2, 0xEF, 0xE3, t) {
+        if matches!((t[i], t.get(i + 1)), (0xE2, Some(0x80 | 0x81 | 0x88)) | (0xEF, Some(0xBC | 0xBB | 0xB9)) | (0xE3, Some(0x80))) {
+            return true;
+        }
+    }
+    if memchr::memmem::find(t, "\u{AD}".as_bytes()).is_some() {
+        return true;
+    }
+    // A run around separator `i`: digits, and up to three separators between two digits.
+    // Returns its end and whether it has nine digits and is not a decimal number.
+    let run = |i: usize| {
+        let mut start = i;
+        while start > 0 && (digit(start - 1) || (separator(start - 1) && (1..=3).any(|k| start >= k + 1 && digit(start - 1 - k) && (1..k).all(|j| separator(start - 1 - j))))) {
+            start -= 1;
+        }
+        let mut end = i + 1;
+        while digit(end) || (separator(end) && (1..=3).any(|k| digit(end + k) && (1..k).all(|j| separator(end + j)))) {
+            end += 1;
+        }
+        let piece = &t[start..end];
+        let digits = piece.iter().filter(|b| b.is_ascii_digit()).count();
+        let separators: Vec<u8> = piece.iter().copied().filter(|b| !b.is_ascii_digit()).collect();
+        (end, digits >= 9 && separators != b".")
+    };
+    let mut covered = 0;
+    for i in memchr::memmem::find_iter(t, b"--") {
+        if i >= covered && digit(i.wrapping_sub(1)) {
+            let (end, long) = run(i);
+            if long {
+                return true;
+            }
+            covered = end;
+        }
+    }
+    covered = 0;
+    let visit = |i: usize, covered: &mut usize| -> bool {
+        let b = t[i];
+        if b == b'.' {
+            // Two dots between digits: the next non-digit after this dot's digits is a dot too.
+            if !(digit(i.wrapping_sub(1)) && digit(i + 1)) {
+                return false;
+            }
+            let mut k = i + 1;
+            while digit(k) {
+                k += 1;
+            }
+            return t.get(k) == Some(&b'.') && digit(k + 1);
+        }
+        if b == b' ' && letter(i.wrapping_sub(1)) && letter(i.wrapping_sub(2)) && (1..=7).all(|k| digit(i + k)) && !digit(i + 8) {
+            return true;
+        }
+        if i < *covered || !(digit(i.wrapping_sub(1)) || digit(i + 1) || separator(i + 1)) {
+            return false;
+        }
+        let (end, long) = run(i);
+        *covered = end;
+        long
+    };
+    let mut covered_too = 0;
+    memchr::memchr3_iter(b'.', b'/', b'_', t).any(|i| visit(i, &mut covered)) || memchr::memchr3_iter(b'(', b')', b' ', t).any(|i| visit(i, &mut covered_too))
+}
+
 /// The bytes a scan looks for besides fixed ones.
 #[derive(Debug, Clone, Copy)]
 struct Special {
@@ -193,10 +274,10 @@ fn thai_patterns() -> &'static ThaiPatterns {
 }
 
 /// Whether `text` has 9+ digits in a row (single `-` or space between digits allowed) or two
-/// capitals followed by exactly 7 digits, byte by byte.
+/// letters followed by exactly 7 digits, byte by byte.
 fn long_digit_run_plain(text: &[u8]) -> bool {
     let passport = |start: usize, end: usize| {
-        end - start == 7 && start >= 2 && text[start - 1].is_ascii_uppercase() && text[start - 2].is_ascii_uppercase()
+        end - start == 7 && start >= 2 && text[start - 1].is_ascii_alphabetic() && text[start - 2].is_ascii_alphabetic()
     };
     let (mut digits, mut start) = (0usize, 0usize);
     for (i, &b) in text.iter().enumerate() {
@@ -288,7 +369,7 @@ mod avx2 {
                     misordered = or(misordered, or(and(tone, upper), split_am));
                 }
             }
-            (bits(within(v0, b'0', b'9')), bits(or(eq(v0, b(b'-')), space0)), bits(within(v0, b'A', b'Z')))
+            (bits(within(v0, b'0', b'9')), bits(or(eq(v0, b(b'-')), space0)), bits(within(or(v0, b(0x20)), b'a', b'z')))
         };
         let mut block_at = |p: *const u8| {
             let (d0, s0, c0) = step(p);
@@ -342,7 +423,8 @@ mod avx2 {
     }
 }
 
-/// The digit, separator (`-`, space) and capital-letter bit masks of a 64-byte block.
+/// The digit, separator (`-`, space) and letter bit masks of a 64-byte block (`capital`
+/// holds letters of either case: passports are written in lower case too).
 #[derive(Debug, Clone, Copy, Default)]
 struct DigitMasks {
     digit: u64,
@@ -654,6 +736,20 @@ mod tests {
             }
         }
         assert_eq!(disagreements, Vec::<String>::new());
+    }
+
+    #[test]
+    fn less_common_ways_of_writing_personal_data_are_noticed_and_decimals_are_not() {
+        for text in [
+            "081.234.5678", "1.1017.00230.70.8", "1/1017/00230/70/8", "1_1017_00230_70_8", "(02) 123-4567", "+66 (0) 81 234 5678",
+            "1  1017  00230  70  8", "1--1017--00230--70--8", "1–1017–00230–70–8", "１１０１７", "a＠b.th", "11017\u{200b}00230708",
+            "passport AA 1234567", "x,12.5 0812345678,y",
+        ] {
+            assert!(personal_variants(format!("a,b\n{text}\n").as_bytes()), "{text}");
+        }
+        for text in ["2024-10-01,12345678.00\nL0000001,21905000", "3365466.6666666665", "15/01/2567", "ปี 2567 - 2568", "No. 12 (3)"] {
+            assert!(!personal_variants(format!("a,b\n{text}\n").as_bytes()), "{text}");
+        }
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub struct SourceText {
 }
 
 impl SourceText {
-    fn as_bytes(&self) -> &[u8] {
+    /// The text's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
         &(*self.bytes).as_ref()[self.range.clone()]
     }
 }
