@@ -32,8 +32,7 @@ pub struct SourceText {
 }
 
 impl SourceText {
-    /// The text's bytes.
-    pub fn as_bytes(&self) -> &[u8] {
+    fn as_bytes(&self) -> &[u8] {
         &(*self.bytes).as_ref()[self.range.clone()]
     }
 }

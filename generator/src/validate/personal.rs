@@ -38,7 +38,9 @@ pub fn scan(raw: &RawTable, file: &Path, declared: &BTreeSet<usize>) -> PolarsRe
     let may_hold = raw.traits.personal_candidates
         || raw.traits.nbsp
         || raw.traits.thai_digits
-        || raw.text.as_ref().is_none_or(|t| crate::load::scan::personal_variants(t.as_bytes()));
+        || raw.traits.personal_variants
+        // A table made in memory (`sala init`) has no scan of its bytes.
+        || raw.text.is_none();
     if may_hold {
         // Columns Polars typed while parsing hold numbers only; `scan_published` reads them.
         let text_columns = raw.frame.columns().iter().enumerate().filter(|(_, c)| c.dtype() == &DataType::String).map(|(i, _)| i);
@@ -76,6 +78,10 @@ pub fn scan_published(frame: &DataFrame, schema: &Schema, positions: &BTreeMap<u
         let name = schema.fields[fi].name.as_str();
         let Ok(column) = frame.column(name) else { continue };
         if declared.contains(&ci) || !matches!(column.dtype(), DataType::Int64 | DataType::Float64) {
+            continue;
+        }
+        // Most number columns hold nothing as large as an ID: one pass for the largest value.
+        if !column.as_materialized_series().max::<f64>()?.is_some_and(|max| max >= 1e12) {
             continue;
         }
         let value = col(name);
