@@ -198,6 +198,9 @@ fn wide_pair(t: &[u8], i: usize) -> bool {
 /// digits at `i`; or, at `i`, a separator of a run of nine or more digits that is `/`, `_`, a
 /// bracket, a dot among dots, or one of several separators in a row. A run is digits and up to
 /// three separators (`-`, space, `/`, `_`, brackets, dots among dots) between two digits.
+// Rarely called from the block scan: kept out of its loop.
+#[cold]
+#[inline(never)]
 fn variant_at(t: &[u8], i: usize) -> bool {
     let digit = |j: usize| t.get(j).is_some_and(u8::is_ascii_digit);
     let letter = |j: usize| t.get(j).is_some_and(u8::is_ascii_alphabetic);
@@ -440,10 +443,10 @@ struct DigitMasks {
     dot: u64,
 }
 
-/// The places of `block` where [`variant_at`] may hold (a superset, from the bit masks of the
-/// block and its neighbours): separators of the kinds it looks at within three bytes of a
-/// digit, and digits after two letters or two letters and a space. Every place where it holds
-/// is among them, so that looking at these alone gives the byte-by-byte answer.
+/// The places of `block` where [`variant_at`] may hold, from the bit masks of the block and
+/// its neighbours: separators of the kinds it looks at within three bytes of a digit, and
+/// digits after two letters or two letters and a separator. Every run it holds for has one of
+/// them, so that looking at these alone gives the byte-by-byte answer.
 #[inline]
 fn variant_candidates(before: &DigitMasks, block: &DigitMasks, after: &DigitMasks) -> u64 {
     // Bit i of `behind(v, vb, k)` is v at i - k; of `ahead(v, vn, k)`, v at i + k.
@@ -467,12 +470,24 @@ fn variant_candidates(before: &DigitMasks, block: &DigitMasks, after: &DigitMask
     let point = block.dot & behind(d, db, 1) & ahead(d, dn, 1);
     let point_b = before.dot & (db << 1) & ahead(db, d, 1);
     let point_n = after.dot & behind(dn, d, 1) & (dn >> 1);
-    let (dotted, dotted_b, dotted_n) = (point & near(point_b, point, point_n), point_b & near(0, point_b, point), point_n & near(point, point_n, 0));
-    let (s, sb, sn) = (block.separator | block.odd | dotted, before.separator | before.odd | dotted_b, after.separator | after.odd | dotted_n);
+    // Most dots are decimal points, alone: a quick look for two within eight bytes first.
+    let pairs = {
+        let mut m = point >> 2;
+        m |= m >> 1;
+        m |= m >> 2;
+        m |= m >> 3;
+        (m & point) != 0 || (point_b >> 55 != 0 && point & 0x1FF != 0) || (point >> 55 != 0 && point_n & 0x1FF != 0)
+    };
+    let dotted = if pairs { point & near(point_b, point, point_n) } else { 0 };
+    // A separator beside another. (One beside a dot among dots in the next or previous block
+    // needs no mark here: that dot is marked in its own block, and has the same run.)
+    let s = block.separator | block.odd | dotted;
+    let (sb, sn) = (before.separator | before.odd, after.separator | after.odd);
     let suspicious = block.odd | dotted | (s & (behind(s, sb, 1) | ahead(s, sn, 1)));
     // Digits after two letters (`aa1234567`), or two letters and a separator (`AA 1234567`).
     let (l, lb) = (block.capital, before.capital);
     let after_letters = d & behind(l, lb, 2) & (behind(l, lb, 1) | (behind(block.separator, before.separator, 1) & behind(l, lb, 3)));
+    // Nearly every block of a table has nothing of the kind.
     if suspicious | after_letters == 0 {
         return 0;
     }
