@@ -1,7 +1,9 @@
 //! The personal-data gate and the privacy rules: every column not declared as personal data is
-//! scanned for Thai national IDs, phone numbers, e-mail addresses and passport numbers (a Polars
-//! regex pass picks the candidate cells; only those are looked at one by one); declarations and
-//! policies are checked for completeness. Values are only ever shown masked.
+//! scanned for Thai national IDs, phone numbers, e-mail addresses and passport numbers, as
+//! written (a Polars regex pass picks the candidate cells; only those are looked at one by one)
+//! and, for number columns, as published; so are the CSV header labels and every published text
+//! of the metadata. Declarations and policies are checked for completeness. Values are only
+//! ever shown masked.
 
 use crate::diagnostic::{Code, Diagnostic, LISTED_PER_FILE_AND_CODE, Location, Report, column_letter};
 use crate::lang::Text;
