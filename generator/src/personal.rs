@@ -30,13 +30,15 @@ static PASSPORT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(PASSPORT).expe
 static EXCLUDED_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!("{ADDRESS}|{COORDINATES}")).expect("valid pattern"));
 
 /// What may start a piece of personal data, as a regular expression over text as written: a
-/// digit (ASCII, Thai or full-width) followed by eight more with at most three separators
-/// between each two, an at sign, or two letters before seven digits. Every cell [`find`] finds
+/// digit (ASCII, Thai or full-width) followed by eight more with a few separators (of any
+/// kind, zero-width characters too) between each two, an at sign, or two letters before seven
+/// digits (spaces, dashes and zero-width characters allowed). Every cell [`find`] finds
 /// something in matches it; the cell scan looks only at the cells that do.
 pub const CANDIDATE: &str = concat!(
-    r"[0-9๐-๙０-９](?:[-./_() \x{A0}\x{2000}-\x{200D}\x{2010}-\x{2015}\x{2060}\x{2212}\x{202F}\x{3000}\x{FEFF}\x{AD}\x{FF08}\x{FF09}\x{FF0D}-\x{FF0F}\x{FF3F}\x{FE58}\x{FE63}\t]{0,3}[0-9๐-๙０-９]){8}",
+    r"[0-9๐-๙０-９](?:[-./_() \x{A0}\x{2000}-\x{200D}\x{2010}-\x{2015}\x{2060}\x{2212}\x{202F}\x{205F}\x{3000}\x{FEFF}\x{AD}\x{FF08}\x{FF09}\x{FF0D}-\x{FF0F}\x{FF3F}\x{FE58}\x{FE63}\x{2024}\x{2044}\x{2215}\t]{0,6}[0-9๐-๙０-９]){8}",
     r"|[@＠﹫]",
-    r"|[A-Za-zＡ-Ｚａ-ｚ]{2}[ \-]?[0-9๐-๙０-９]{7}",
+    r"|[A-Za-zＡ-Ｚａ-ｚ][\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{AD}]*[A-Za-zＡ-Ｚａ-ｚ][-  \x{A0}\x{2000}-\x{200D}\x{2010}-\x{2015}\x{2060}\x{2212}\x{202F}\x{205F}\x{3000}\x{FEFF}\x{AD}\x{FF0D}\x{FE58}\x{FE63}\t]{0,6}",
+    r"[0-9๐-๙０-９](?:[\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{AD}]*[0-9๐-๙０-９]){6}",
 );
 
 /// A kind of personal data Sala recognises.
@@ -559,6 +561,41 @@ mod tests {
         assert_eq!(mask_path("datasets/1101700230708/data.csv"), "datasets/11017xxxxxxx8/data.csv");
         assert_eq!(mask_path("content/0812345678.md"), "content/0812xxxxx8.md");
         assert_eq!(mask_path("datasets/photos/1683953166401x.jpeg"), "datasets/photos/1683953166401x.jpeg");
+    }
+
+    #[test]
+    fn every_text_with_something_found_is_looked_at_by_the_byte_scan_and_the_cell_filter() {
+        // Random texts over the pieces the finder reads: digits of every script, separators of
+        // every kind, letters, addresses, coordinates. The gate looks at a cell only when the
+        // file's byte scan and the cell's regular expression let it: both must, whenever the
+        // finder would find something.
+        let pieces = [
+            "0", "1", "8", "9", "๑", "๐", "１", "-", "–", ".", "/", "_", "(", ")", " ", "\u{a0}", "\u{200b}", "\u{ad}", "@", "＠", "a",
+            "A", "B", "ก", "ไทย", "+", "66", "http://", "www.", "POLYGON ((", "\"coordinates\":[", ",", "\n", "x.jpg", "é",
+        ];
+        let candidate = Regex::new(CANDIDATE).unwrap();
+        let mut state = 2567u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let mut found_any = 0;
+        for _ in 0..50_000 {
+            let text: String = (0..next() % 40).map(|_| pieces[next() % pieces.len()]).collect();
+            let found = find(&text);
+            for (r, _) in &found {
+                assert!(r.start < r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end), "{text:?} {r:?}");
+            }
+            let _ = (mask_text(&text), redact_text(&text), mask_path(&text));
+            if found.is_empty() {
+                continue;
+            }
+            found_any += 1;
+            assert!(candidate.is_match(&text), "the cell filter would skip {text:?}");
+            let t = crate::load::scan::Traits::scan(text.as_bytes(), b',', Some(b'"'));
+            assert!(t.personal_candidates || t.personal_variants || t.nbsp || t.thai_digits, "the byte scan would skip {text:?}: {found:?}");
+        }
+        assert!(found_any > 1_000, "{found_any}");
     }
 
     #[test]
