@@ -260,7 +260,9 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     out.insert("name".into(), json!(f.name));
     // Geopoints are validated as Table Schema's default "lon, lat", so they keep their type.
     out.insert("type".into(), json!(f.field_type.name()));
-    if let Some(format) = f.format.as_deref().filter(|_| f.field_type == FieldType::String) {
+    // Strings keep their format (email, uri); geopoints keep theirs (array, object) because the
+    // published CSV writes them as the source did.
+    if let Some(format) = f.format.as_deref().filter(|_| matches!(f.field_type, FieldType::String | FieldType::Geopoint)) {
         out.insert("format".into(), json!(format));
     }
     if !f.title.is_empty() {
@@ -270,6 +272,9 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     if !f.description.is_empty() {
         out.insert("description".into(), json!(f.description.get(lang)));
         out.insert("descriptions".into(), text_json(site, &f.description));
+    }
+    if let Some(example) = &f.example {
+        out.insert("example".into(), toml_json(example));
     }
     let c = &f.constraints;
     let mut constraints = Map::new();
@@ -282,7 +287,7 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     if let Some(items) = &c.enum_values {
         constraints.insert("enum".into(), Value::Array(items.iter().map(toml_json).collect()));
     }
-    for (key, v) in [("minimum", &c.minimum), ("maximum", &c.maximum)] {
+    for (key, v) in [("minimum", &c.minimum), ("maximum", &c.maximum), ("exclusiveMinimum", &c.exclusive_minimum), ("exclusiveMaximum", &c.exclusive_maximum)] {
         if let Some(v) = v {
             constraints.insert(key.into(), toml_json(v));
         }
@@ -295,10 +300,20 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     if let Some(p) = &c.pattern {
         constraints.insert("pattern".into(), json!(p));
     }
+    keep_extra(&mut constraints, &c.extra);
     if !constraints.is_empty() {
         out.insert("constraints".into(), Value::Object(constraints));
     }
+    keep_extra(&mut out, &f.extra);
     Value::Object(out)
+}
+
+/// Adds the keys an author wrote that Sala does not read (`unit`, custom keys), as the
+/// standard allows them; a key Sala writes itself is never replaced.
+fn keep_extra(out: &mut Map<String, Value>, extra: &crate::load::schema::Extra) {
+    for (key, value) in extra {
+        out.entry(key.clone()).or_insert_with(|| value.clone());
+    }
 }
 
 /// A Table Schema for the published CSV of a resource of dataset `dataset_id`. Foreign keys to
@@ -321,6 +336,7 @@ pub fn table_schema(site: &Site, dataset_id: &str, schema: &Schema) -> Value {
     if !local.is_empty() {
         out.insert("foreignKeys".into(), Value::Array(local));
     }
+    keep_extra(&mut out, &schema.extra);
     Value::Object(out)
 }
 

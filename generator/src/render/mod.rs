@@ -44,6 +44,18 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
     let catalogs = catalog::render(site, &files);
     files.extend(catalogs);
+    sorted_unique(files)
+}
+
+/// Renders every HTML page and nothing else: what `sala check` runs so that a theme or a page
+/// that would stop `sala build` stops the pull-request check too, without the cost of the
+/// downloads.
+pub fn pages(site: &Site) -> Result<Vec<OutputFile>> {
+    sorted_unique(html::render(site)?)
+}
+
+/// `files` sorted by path; an error when two would be written to the same path.
+fn sorted_unique(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
         return Err(crate::error::Error::DuplicateOutput { path: pair[0].path.clone() });
