@@ -21,11 +21,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t.elapsed().as_secs_f64()
     });
     let bytes = std::fs::read(path)?;
+    // The typed table, as the check makes it, for the scan of number columns as published
+    // (the benchmark's columns are in the schema's order).
+    let checked = sala::validate::table::check_table(&schema, &raw, path, Path::new("dataset.toml"), &BTreeSet::new());
+    let frame = checked.frame.ok_or("the file did not check")?;
+    let positions = (0..schema.fields.len()).map(|i| (i, i)).collect();
     let scan = best(&mut || {
         let t = Instant::now();
         let mut raw = raw.clone();
-        raw.traits.personal_candidates = sala::load::scan::has_personal_candidates(&bytes);
+        // The byte scan (shared with the read in a real check, timed whole here), the scan of
+        // the cells it opens, and the scan of number columns as published.
+        raw.traits = sala::load::scan::Traits::scan(&bytes, b',', Some(b'"'));
         let _ = sala::validate::personal::scan(&raw, path, &BTreeSet::new());
+        let _ = sala::validate::personal::scan_published(&frame, &schema, &positions, &raw, path, &BTreeSet::new());
         t.elapsed().as_secs_f64()
     });
     println!("{all:.3} {scan:.3} {}", raw.traits.personal_candidates);

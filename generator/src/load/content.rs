@@ -39,6 +39,10 @@ pub struct FrontMatter {
     /// A draft is not published.
     #[serde(default)]
     pub draft: bool,
+    /// The page is contact information: phone numbers and e-mail addresses on it are expected
+    /// (national ID and passport numbers are still refused).
+    #[serde(default)]
+    pub contact: bool,
 }
 
 /// Parses a page file. `relative` is its path under `content/`, `file` the path for messages.

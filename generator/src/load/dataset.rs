@@ -90,6 +90,9 @@ pub enum Treatment {
     Drop,
     /// Most characters are replaced by `x` (e.g. 1-2345-xxxxx-xx-1).
     Mask,
+    /// Only the personal data the gate finds in each value is replaced by `x` (e.g. a phone
+    /// number inside a complaint's text); the rest stays as written. For free text.
+    Redact,
     /// A salted hash, the same for the same value within one build (rows can still be linked).
     Hash,
     /// Published as is; needs a stated legal basis.

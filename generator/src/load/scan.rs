@@ -20,8 +20,15 @@ pub struct Traits {
     /// A Thai tone mark stands before a vowel, or SARA AM is split (ํา).
     pub thai_misordered: bool,
     /// Something that may be personal data: an `@`, nine or more digits in a row (single `-`
-    /// or spaces between them allowed), or two capital letters before seven digits.
+    /// or spaces between them allowed), or two letters before seven digits. (Other ways of
+    /// writing them are noticed by `personal_variants`.)
     pub personal_candidates: bool,
+    /// Something that may be personal data written in a less common way (see
+    /// `variant_at`): a character of U+2000–U+FFFF (non-ASCII dashes, spaces, zero-width
+    /// characters, full-width forms) or a soft hyphen; nine or more digits whose run has `/`, `_`, brackets, two or three separators in
+    /// a row, or dots between its groups (081.234.5678; a single decimal point does not count,
+    /// so that numeric files stay unscanned); two letters and a space before seven digits.
+    pub personal_variants: bool,
 }
 
 impl Traits {
@@ -37,6 +44,7 @@ impl Traits {
             thai_digits: self.thai_digits || other.thai_digits,
             thai_misordered: self.thai_misordered || other.thai_misordered,
             personal_candidates: self.personal_candidates || other.personal_candidates,
+            personal_variants: self.personal_variants || other.personal_variants,
         }
     }
 }
@@ -172,8 +180,63 @@ fn scan_part_plain(text: &[u8], special: Special) -> ByteScan {
             thai_digits: patterns.digit.is_match(text),
             thai_misordered: patterns.misordered.is_match(text),
             personal_candidates: text.contains(&b'@') || long_digit_run_plain(text),
+            personal_variants: (0..text.len()).any(|i| wide_pair(text, i) || variant_at(text, i)),
         },
     }
+}
+
+/// Whether the byte at `i` starts a character of U+2000–U+FFFF (the lead bytes E2–EF: dashes,
+/// spaces, zero-width characters, the minus sign, full-width forms; Thai, E0, is not among them)
+/// or a soft hyphen (C2 AD). One compare of the lead byte costs less than telling those
+/// characters from punctuation such as curly quotes, which only opens the cell scan.
+fn wide_pair(t: &[u8], i: usize) -> bool {
+    (0xE2..=0xEF).contains(&t[i]) || (t[i] == 0xC2 && t.get(i + 1) == Some(&0xAD))
+}
+
+/// Whether a less common form of personal data starts or has a separator at `i` (see
+/// `Traits::personal_variants`): two letters, or two letters and a space or `-`, before exactly seven
+/// digits at `i`; or, at `i`, a separator of a run of nine or more digits that is `/`, `_`, a
+/// bracket, a dot among dots, or one of several separators in a row. A run is digits and up to
+/// three separators (`-`, space, `/`, `_`, brackets, dots among dots) between two digits.
+// Rarely called from the block scan: kept out of its loop.
+#[cold]
+#[inline(never)]
+fn variant_at(t: &[u8], i: usize) -> bool {
+    let digit = |j: usize| t.get(j).is_some_and(u8::is_ascii_digit);
+    let letter = |j: usize| t.get(j).is_some_and(u8::is_ascii_alphabetic);
+    let Some(&b) = t.get(i) else { return false };
+    if b.is_ascii_digit() {
+        return (1..7).all(|k| digit(i + k))
+            && !digit(i + 7)
+            && ((letter(i.wrapping_sub(1)) && letter(i.wrapping_sub(2)))
+                || (matches!(t.get(i.wrapping_sub(1)), Some(b' ' | b'-')) && letter(i.wrapping_sub(2)) && letter(i.wrapping_sub(3))));
+    }
+    // A dot with a digit on each side, and a dot among dots: another such within eight bytes.
+    let point = |j: usize| t.get(j) == Some(&b'.') && digit(j.wrapping_sub(1)) && digit(j + 1);
+    let dotted = |j: usize| point(j) && (2..=8).any(|k| point(j + k) || point(j.wrapping_sub(k)));
+    let odd = |j: usize| matches!(t.get(j), Some(b'/' | b'_' | b'(' | b')'));
+    let separator = |j: usize| matches!(t.get(j), Some(b'-' | b' ')) || odd(j) || dotted(j);
+    if !separator(i) || !(odd(i) || dotted(i) || separator(i.wrapping_sub(1)) || separator(i + 1)) {
+        return false;
+    }
+    let in_run = |j: usize| {
+        digit(j)
+            || (separator(j)
+                && (digit(j.wrapping_sub(1))
+                    || (separator(j.wrapping_sub(1)) && (digit(j.wrapping_sub(2)) || (separator(j.wrapping_sub(2)) && digit(j.wrapping_sub(3))))))
+                && (digit(j + 1) || (separator(j + 1) && (digit(j + 2) || (separator(j + 2) && digit(j + 3))))))
+    };
+    if !in_run(i) {
+        return false;
+    }
+    let (mut start, mut end) = (i, i);
+    while start > 0 && in_run(start - 1) {
+        start -= 1;
+    }
+    while in_run(end + 1) {
+        end += 1;
+    }
+    t[start..=end].iter().filter(|b| b.is_ascii_digit()).count() >= 9
 }
 
 struct ThaiPatterns {
@@ -193,10 +256,10 @@ fn thai_patterns() -> &'static ThaiPatterns {
 }
 
 /// Whether `text` has 9+ digits in a row (single `-` or space between digits allowed) or two
-/// capitals followed by exactly 7 digits, byte by byte.
+/// letters followed by exactly 7 digits, byte by byte.
 fn long_digit_run_plain(text: &[u8]) -> bool {
     let passport = |start: usize, end: usize| {
-        end - start == 7 && start >= 2 && text[start - 1].is_ascii_uppercase() && text[start - 2].is_ascii_uppercase()
+        end - start == 7 && start >= 2 && text[start - 1].is_ascii_alphabetic() && text[start - 2].is_ascii_alphabetic()
     };
     let (mut digits, mut start) = (0usize, 0usize);
     for (i, &b) in text.iter().enumerate() {
@@ -226,7 +289,7 @@ mod avx2 {
     //! successive offsets, ORed into a vector kept to the end; only cell counts and the digit
     //! runs (whose length varies) become bit masks.
 
-    use super::{ByteScan, DigitMasks, Special, Traits, has_long_run};
+    use super::{ByteScan, DigitMasks, Special, Traits, has_long_run, variant_candidates, variant_at};
     use std::arch::x86_64::*;
 
     /// Bytes readable past a step's 32: the longest pattern (a Thai letter and a mark) is 6.
@@ -249,6 +312,7 @@ mod avx2 {
         // With no quote character, a byte no text has (0xFF is never in UTF-8) stands for it.
         let quote = b(special.quote.unwrap_or(0xFF));
         let (mut quotes, mut at, mut stray, mut nbsp, mut edge, mut thai_digit, mut misordered) = (zero, zero, zero, zero, zero, zero, zero);
+        let mut wide = zero;
         let (mut delimiters, mut line_feeds) = (0usize, 0usize);
         // Looks at the 32 bytes at `p` (reading AHEAD more); returns their digit, separator and
         // capital bit masks.
@@ -263,6 +327,8 @@ mod avx2 {
             at = or(at, eq(v0, b(b'@')));
             stray = or(stray, or(eq(v0, zero), andnot(eq(v1, line_feed), cr0)));
             nbsp = or(nbsp, and(eq(v0, b(0xC2)), eq(v1, b(0xA0))));
+            // See `wide_pair`.
+            wide = or(wide, or(within(v0, 0xE2, 0xEF), and(eq(v0, b(0xC2)), eq(v1, b(0xAD)))));
             let (space0, blank0) = (eq(v0, space), or(eq(v0, space), eq(v0, tab)));
             let blank1 = or(eq(v1, space), eq(v1, tab));
             let boundary0 = or(or(delimiter0, line_feed0), or(cr0, quote0));
@@ -288,25 +354,46 @@ mod avx2 {
                     misordered = or(misordered, or(and(tone, upper), split_am));
                 }
             }
-            (bits(within(v0, b'0', b'9')), bits(or(eq(v0, b(b'-')), space0)), bits(within(v0, b'A', b'Z')))
+            let odd = or(or(eq(v0, b(b'/')), eq(v0, b(b'_'))), or(eq(v0, b(b'(')), eq(v0, b(b')'))));
+            [
+                bits(within(v0, b'0', b'9')),
+                bits(or(eq(v0, b(b'-')), space0)),
+                bits(within(or(v0, b(0x20)), b'a', b'z')),
+                bits(odd),
+                bits(eq(v0, b(b'.'))),
+            ]
         };
         let mut block_at = |p: *const u8| {
-            let (d0, s0, c0) = step(p);
+            let lo = step(p);
             // SAFETY: the caller guarantees 64 + AHEAD readable bytes at `p`.
-            let (d1, s1, c1) = step(unsafe { p.add(32) });
-            let join = |lo: u32, hi: u32| u64::from(lo) | (u64::from(hi) << 32);
-            [join(d0, d1), join(s0, s1), join(c0, c1)]
+            let hi = step(unsafe { p.add(32) });
+            let join = |k: usize| u64::from(lo[k]) | (u64::from(hi[k]) << 32);
+            [join(0), join(1), join(2), join(3), join(4)]
         };
         // Digit runs are looked for block by block, each seen with its neighbours (see
         // `has_long_run`): a block is looked at once the next one is classified.
         let mut digit_run = false;
+        let mut variant = false;
         let (mut before, mut current) = (DigitMasks::default(), DigitMasks::default());
-        let mut window = |after: [u64; 3]| {
-            let after = DigitMasks { digit: after[0], separator: after[1], capital: after[2] };
-            if !digit_run && current.digit != 0 {
-                digit_run = has_long_run(&before, &current, &after);
+        // Where the current block starts in `text` (blocks are consecutive from 0).
+        let mut current_start = 0usize.wrapping_sub(64);
+        let mut window = |after: [u64; 5]| {
+            let after = DigitMasks { digit: after[0], separator: after[1], capital: after[2], odd: after[3], dot: after[4] };
+            if current.digit != 0 {
+                if !digit_run {
+                    digit_run = has_long_run(&before, &current, &after);
+                }
+                if !variant {
+                    // The few places a less common form may be are looked at one by one.
+                    let mut candidates = variant_candidates(&before, &current, &after);
+                    while candidates != 0 && !variant {
+                        variant = variant_at(text, current_start.wrapping_add(candidates.trailing_zeros() as usize));
+                        candidates &= candidates - 1;
+                    }
+                }
             }
             (before, current) = (current, after);
+            current_start = current_start.wrapping_add(64);
         };
         let mut p = 0;
         while p + 64 + AHEAD <= text.len() {
@@ -321,7 +408,7 @@ mod avx2 {
             // SAFETY: k < 2, so 64 + AHEAD bytes from k * 64 are within `padded`.
             window(block_at(unsafe { padded.as_ptr().add(k * 64) }));
         }
-        window([0; 3]);
+        window([0; 5]);
         let any = |m: __m256i| _mm256_testz_si256(m, m) == 0;
         // A part starts after a line end and ends at one (or the text's end): a space there is
         // at a cell's edge too.
@@ -337,17 +424,79 @@ mod avx2 {
                 thai_digits: any(thai_digit),
                 thai_misordered: any(misordered),
                 personal_candidates: any(at) || digit_run,
+                personal_variants: any(wide) || variant,
             },
         }
     }
 }
 
-/// The digit, separator (`-`, space) and capital-letter bit masks of a 64-byte block.
+/// The digit, separator (`-`, space) and letter bit masks of a 64-byte block (`capital`
+/// holds letters of either case: passports are written in lower case too).
 #[derive(Debug, Clone, Copy, Default)]
 struct DigitMasks {
     digit: u64,
     separator: u64,
     capital: u64,
+    /// `/`, `_`, `(` and `)`.
+    odd: u64,
+    /// `.`.
+    dot: u64,
+}
+
+/// The places of `block` where [`variant_at`] may hold, from the bit masks of the block and
+/// its neighbours: separators of the kinds it looks at within three bytes of a digit, and
+/// digits after two letters or two letters and a separator. Every run it holds for has one of
+/// them, so that looking at these alone gives the byte-by-byte answer.
+#[inline]
+fn variant_candidates(before: &DigitMasks, block: &DigitMasks, after: &DigitMasks) -> u64 {
+    // Bit i of `behind(v, vb, k)` is v at i - k; of `ahead(v, vn, k)`, v at i + k.
+    let behind = |v: u64, vb: u64, k: u32| (v << k) | (vb >> (64 - k));
+    let ahead = |v: u64, vn: u64, k: u32| (v >> k) | (vn << (64 - k));
+    // Bit i: a bit of `v` (with `vb` before it and `vn` after) at i ± 2..=8.
+    let near = |vb: u64, v: u64, vn: u64| {
+        let mut up = ((u128::from(v) << 64) | u128::from(vb)) << 2;
+        up |= up << 1;
+        up |= up << 2;
+        up |= up << 3;
+        let mut down = ((u128::from(vn) << 64) | u128::from(v)) >> 2;
+        down |= down >> 1;
+        down |= down >> 2;
+        down |= down >> 3;
+        (up >> 64) as u64 | down as u64
+    };
+    let (d, db, dn) = (block.digit, before.digit, after.digit);
+    // Dots with a digit on each side: exact in this block, and near it in the neighbours
+    // (their far ends are never looked at).
+    let point = block.dot & behind(d, db, 1) & ahead(d, dn, 1);
+    let point_b = before.dot & (db << 1) & ahead(db, d, 1);
+    let point_n = after.dot & behind(dn, d, 1) & (dn >> 1);
+    // Most dots are decimal points, alone: a quick look for two within eight bytes first.
+    let pairs = {
+        let mut m = point >> 2;
+        m |= m >> 1;
+        m |= m >> 2;
+        m |= m >> 3;
+        (m & point) != 0 || (point_b >> 55 != 0 && point & 0x1FF != 0) || (point >> 55 != 0 && point_n & 0x1FF != 0)
+    };
+    let dotted = if pairs { point & near(point_b, point, point_n) } else { 0 };
+    // A separator beside another. (One beside a dot among dots in the next or previous block
+    // needs no mark here: that dot is marked in its own block, and has the same run.)
+    let s = block.separator | block.odd | dotted;
+    let (sb, sn) = (before.separator | before.odd, after.separator | after.odd);
+    let suspicious = block.odd | dotted | (s & (behind(s, sb, 1) | ahead(s, sn, 1)));
+    // Digits after two letters (`aa1234567`), or two letters and a separator (`AA 1234567`).
+    let (l, lb) = (block.capital, before.capital);
+    let after_letters = d & behind(l, lb, 2) & (behind(l, lb, 1) | (behind(block.separator, before.separator, 1) & behind(l, lb, 3)));
+    // Nearly every block of a table has nothing of the kind.
+    if suspicious | after_letters == 0 {
+        return 0;
+    }
+    let near_digit = behind(d, db, 1) | behind(d, db, 2) | behind(d, db, 3) | ahead(d, dn, 1) | ahead(d, dn, 2) | ahead(d, dn, 3);
+    let mut seven = after_letters & !ahead(d, dn, 7);
+    for k in 1..7 {
+        seven &= ahead(d, dn, k);
+    }
+    (suspicious & near_digit) | seven
 }
 
 /// Whether a run of 9+ digits (single separators between digits allowed), or two capitals
@@ -635,7 +784,9 @@ mod tests {
         // Thai: both ends of each range of marks, vowels and digits, and letters beside them.
         let thai = ["ก", "่", "๋", "ั", "ิ", "ื", "็", "ํ", "า", "๐", "๓", "๙", "เ", "ไ"];
         let ascii: [&[u8]; 16] = [b",", b";", b"\n", b"\r", b"\r\n", b"\"", b" ", b"\t", b"\0", b"@", b"-", b"7", b"123", b"A", b"x", "\u{a0}".as_bytes()];
-        let pieces: Vec<&[u8]> = ascii.into_iter().chain(thai.iter().map(|t| t.as_bytes())).collect();
+        // The bytes of the less common forms of personal data, too.
+        let variants: [&[u8]; 8] = [b".", b"/", b"(", b")", b"_", b"  ", "–".as_bytes(), "\u{ad}".as_bytes()];
+        let pieces: Vec<&[u8]> = ascii.into_iter().chain(variants).chain(thai.iter().map(|t| t.as_bytes())).collect();
         let mut state = 0x2568_u64;
         let mut next = || {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -654,6 +805,49 @@ mod tests {
             }
         }
         assert_eq!(disagreements, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_block_variant_scan_agrees_with_the_byte_by_byte_definition() {
+        let alphabets: [&[u8]; 3] = [b"0123456789012345678901.-/ _()Ab.", b"0123456789.. (x)\n12.3", b"0123456789 ab AB 0123456789.,/"];
+        let mut state = 0x2569_u64;
+        let (mut found, mut disagreements) = (0, Vec::new());
+        for case in 0..30_000 {
+            let alphabet = alphabets[case % 3];
+            let text: Vec<u8> = (0..(case % 200) + 1)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    alphabet[(state >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let plain = scan_part_plain(&text, Special { delimiter: b',', quote: Some(b'"') }).traits.personal_variants;
+            found += usize::from(plain);
+            if Traits::scan(&text, b',', Some(b'"')).personal_variants != plain {
+                disagreements.push(String::from_utf8_lossy(&text).into_owned());
+            }
+        }
+        assert!((3_000..27_000).contains(&found), "{found} of 30,000 texts: too few or too many to test both sides");
+        assert_eq!(disagreements, Vec::<String>::new());
+    }
+
+    #[test]
+    fn less_common_ways_of_writing_personal_data_are_noticed_and_decimals_are_not() {
+        for text in [
+            "081.234.5678", "1.1017.00230.70.8", "1/1017/00230/70/8", "1_1017_00230_70_8", "(02) 123-4567", "+66 (0) 81 234 5678",
+            "1  1017  00230  70  8", "1--1017--00230--70--8", "1–1017–00230–70–8", "１１０１７", "a＠b.th", "11017\u{200b}00230708",
+            "passport AA 1234567", "passport aa1234567",
+        ] {
+            for pad in 0..64 {
+                let text = format!("a,b\n{}{text}\n", ";".repeat(pad));
+                assert!(Traits::scan(text.as_bytes(), b',', Some(b'"')).personal_variants, "{text}");
+            }
+        }
+        for text in ["2024-10-01,12345678.00\nL0000001,21905000", "3365466.6666666665", "15/01/2567", "ปี 2567 - 2568", "No. 12 (3)", "x,12.5 0812345678,y"] {
+            for pad in 0..64 {
+                let text = format!("a,b\n{}{text}\n", ";".repeat(pad));
+                assert!(!Traits::scan(text.as_bytes(), b',', Some(b'"')).personal_variants, "{text}");
+            }
+        }
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Applies each dataset's `[personal_data]` declaration before anything is published: dropped
-//! columns disappear, masked ones keep only their shape, hashed ones become a salted hash. The
+//! columns disappear, masked ones keep only their shape, redacted ones lose only the personal
+//! data found in them, hashed ones become a salted hash. The
 //! source files are never touched; every output (CSV, JSON, Parquet, previews, search) is made
 //! from the frame this returns.
 
 use crate::load::dataset::Treatment;
 use crate::load::schema::{Constraints, FieldType, Schema};
-use crate::personal::{hash_value, mask_value};
+use crate::personal::{hash_value, mask_value, redact_text};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -37,6 +38,7 @@ pub fn publishable(frame: DataFrame, mut schema: Schema, treatments: &BTreeMap<S
         let transform: Option<Box<dyn Fn(&str) -> String>> = match treatment {
             Some(Treatment::Drop) => continue,
             Some(Treatment::Mask) => Some(Box::new(mask_value)),
+            Some(Treatment::Redact) => Some(Box::new(redact_text)),
             Some(Treatment::Hash) => Some(Box::new(|v: &str| hash_value(v, salt))),
             Some(Treatment::Public) | None => None,
         };
@@ -46,8 +48,14 @@ pub fn publishable(frame: DataFrame, mut schema: Schema, treatments: &BTreeMap<S
                 fields.push(field);
             }
             Some(f) => {
-                let text = column.cast(&DataType::String)?;
-                let out: StringChunked = text.str()?.iter().map(|v| v.map(|s| f(s))).collect();
+                let out: StringChunked = if treatment == Some(Treatment::Redact) {
+                    // Values as published (a number as its plain digits), so that a national ID
+                    // in a number column is found as the gate finds it.
+                    column.as_materialized_series().iter().map(|v| crate::model::value::to_text(&v).map(|s| f(&s))).collect()
+                } else {
+                    let text = column.cast(&DataType::String)?;
+                    text.str()?.iter().map(|v| v.map(|s| f(s))).collect()
+                };
                 columns.push(out.with_name(column.name().clone()).into_column());
                 // The published values are text now, and no longer follow the source's rules.
                 let mut published = field;
@@ -76,15 +84,21 @@ mod tests {
 
     #[test]
     fn drop_mask_and_hash_change_only_their_columns() {
-        let frame = df!("id" => ["1-1017-00230-70-8"], "name" => ["สมชาย"], "email" => ["a@b.th"], "note" => ["ok"]).unwrap();
+        let frame = df!(
+            "id" => ["1-1017-00230-70-8"], "name" => ["สมชาย"], "email" => ["a@b.th"], "note" => ["ok"],
+            "complaint" => ["เนื่องจากถนนชำรุด โทร 081-234-5678 ครับ"]
+        )
+        .unwrap();
         let treatments = BTreeMap::from([
             ("id".to_string(), Treatment::Mask),
             ("name".to_string(), Treatment::Drop),
             ("email".to_string(), Treatment::Hash),
+            ("complaint".to_string(), Treatment::Redact),
         ]);
-        let (out, s) = publishable(frame, schema(&["id", "name", "email", "note"]), &treatments, b"salt").unwrap();
+        let (out, s) = publishable(frame, schema(&["id", "name", "email", "note", "complaint"]), &treatments, b"salt").unwrap();
         let names: Vec<&str> = s.fields.iter().map(|f: &Field| f.name.as_str()).collect();
-        assert_eq!(names, ["id", "email", "note"]);
+        assert_eq!(names, ["id", "email", "note", "complaint"]);
+        assert_eq!(out.column("complaint").unwrap().str().unwrap().get(0), Some("เนื่องจากถนนชำรุด โทร xxx-xxx-xxxx ครับ"));
         assert_eq!(out.column("id").unwrap().str().unwrap().get(0), Some("1-1017-xxxxx-xx-8"));
         assert_eq!(out.column("email").unwrap().str().unwrap().get(0), Some(hash_value("a@b.th", b"salt").as_str()));
         assert_eq!(out.column("note").unwrap().str().unwrap().get(0), Some("ok"));

@@ -152,6 +152,7 @@ pub(super) fn dataset_notice(site: &Site, d: &Dataset, lang: Lang) -> Value {
                     let key = match treatment {
                         Treatment::Drop => "treatment_drop",
                         Treatment::Mask => "treatment_mask",
+                        Treatment::Redact => "treatment_redact",
                         Treatment::Hash => "treatment_hash",
                         Treatment::Public => "treatment_public",
                     };

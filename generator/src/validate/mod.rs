@@ -99,8 +99,18 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     }
     personal::check_declarations(source, &mut validated.report);
     personal::check_policies(source, agencies.as_ref(), &mut validated.report);
-    // Whatever rule reported it, no value leaves Sala with personal data readable in it.
+    personal::scan_metadata(source, &mut validated.report);
+    // Whatever rule reported it, no value leaves Sala with personal data readable in it (nor
+    // a file's name or a column's label).
     for d in &mut validated.report.diagnostics {
+        let file = d.location.file.to_string_lossy();
+        let masked = crate::personal::mask_path(&file);
+        if masked != file {
+            d.location.file = masked.into();
+        }
+        if let Some(c) = &mut d.location.column {
+            *c = crate::personal::mask_text(c);
+        }
         if let Some(v) = &mut d.value {
             *v = crate::personal::mask_text(v);
         }

@@ -1,53 +1,66 @@
 //! The personal-data gate and the privacy rules: every column not declared as personal data is
-//! scanned for Thai national IDs, phone numbers, e-mail addresses and passport numbers (a Polars
-//! regex pass picks the candidate cells; only those are looked at one by one); declarations and
-//! policies are checked for completeness. Values are only ever shown masked.
+//! scanned for Thai national IDs, phone numbers, e-mail addresses and passport numbers, as
+//! written (a Polars regex pass picks the candidate cells; only those are looked at one by one)
+//! and, for number columns, as published; so are the CSV header labels and every published text
+//! of the metadata. Declarations and policies are checked for completeness. Values are only
+//! ever shown masked.
 
 use crate::diagnostic::{Code, Diagnostic, LISTED_PER_FILE_AND_CODE, Location, Report, column_letter};
 use crate::lang::Text;
 use crate::load::dataset::Treatment;
 use crate::load::privacy::{NOTICE, PRACTICE, Policy, Requirement, TOPICS};
 use crate::load::table::RawTable;
+use crate::load::schema::Schema;
 use crate::load::{DatasetSource, Source};
 use crate::personal::{self, Kind};
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// What may start a piece of personal data; cells without it are not looked at.
-const CANDIDATE: &str = r"[0-9](?:[- ]?[0-9]){8}|@|[A-Z]{2}[0-9]{7}";
-
-/// Scans every column of `raw` except the declared ones.
+/// Scans the header labels and every text column of `raw` except the declared ones. Cells are
+/// looked at only in a file whose bytes may hold personal data, and then only the cells a
+/// Polars regular expression picks ([`personal::CANDIDATE`]).
 pub fn scan(raw: &RawTable, file: &Path, declared: &BTreeSet<usize>) -> PolarsResult<Report> {
     let mut report = Report::default();
-    if !raw.traits.personal_candidates {
-        return Ok(report);
-    }
     let mut listed = Vec::new();
     let mut total = 0usize;
-    // Columns Polars typed while parsing hold numbers only, never read where this scan could
-    // find anything (see `load::table`); only text columns are looked at.
-    let text_columns = raw.frame.columns().iter().enumerate().filter(|(_, c)| c.dtype() == &DataType::String).map(|(i, _)| i);
-    for ci in text_columns.filter(|c| !declared.contains(c)) {
-        let name = RawTable::column_name(ci);
-        let candidates = raw
-            .frame
-            .clone()
-            .lazy()
-            .with_row_index("__row", None)
-            .filter(col(name.as_str()).str().contains(lit(CANDIDATE), true))
-            .select([col("__row"), col(name.as_str())])
-            .collect()?;
-        let rows = candidates.column("__row")?.cast(&DataType::UInt64)?;
-        let texts = candidates.column(name.as_str())?.str()?.clone();
-        for (row, text) in rows.u64()?.iter().zip(texts.iter()) {
-            let (Some(row), Some(text)) = (row, text) else { continue };
-            let found = personal::find(text);
-            let Some((range, kind)) = found.first() else { continue };
-            total += 1;
-            if listed.len() < LISTED_PER_FILE_AND_CODE {
-                let label = raw.header.get(ci).cloned().unwrap_or_default();
-                listed.push(finding(file, row as usize + 2, ci, &label, *kind, &personal::mask_value(&text[range.clone()])));
+    let mut note = |row: usize, ci: usize, text: &str, published: Option<&str>| {
+        let Some((range, kind)) = personal::find(text).into_iter().next() else { return };
+        total += 1;
+        if listed.len() < LISTED_PER_FILE_AND_CODE {
+            let label = raw.header.get(ci).cloned().unwrap_or_default();
+            let masked = personal::mask_value(&text[range]);
+            listed.push(finding(file, row, ci, &label, kind, &masked, published));
+        }
+    };
+    // The header row is published as the CSV's first line and as the data dictionary's names.
+    for (ci, label) in raw.header.iter().enumerate() {
+        note(1, ci, label, None);
+    }
+    let may_hold = raw.traits.personal_candidates
+        || raw.traits.nbsp
+        || raw.traits.thai_digits
+        || raw.traits.personal_variants
+        // A table made in memory (`sala init`) has no scan of its bytes.
+        || raw.text.is_none();
+    if may_hold {
+        // Columns Polars typed while parsing hold numbers only; `scan_published` reads them.
+        let text_columns = raw.frame.columns().iter().enumerate().filter(|(_, c)| c.dtype() == &DataType::String).map(|(i, _)| i);
+        for ci in text_columns.filter(|c| !declared.contains(c)) {
+            let name = RawTable::column_name(ci);
+            let candidates = raw
+                .frame
+                .clone()
+                .lazy()
+                .with_row_index("__row", None)
+                .filter(col(name.as_str()).str().contains(lit(personal::CANDIDATE), true))
+                .select([col("__row"), col(name.as_str())])
+                .collect()?;
+            let rows = candidates.column("__row")?.cast(&DataType::UInt64)?;
+            let texts = candidates.column(name.as_str())?.str()?.clone();
+            for (row, text) in rows.u64()?.iter().zip(texts.iter()) {
+                let (Some(row), Some(text)) = (row, text) else { continue };
+                note(row as usize + 2, ci, text, None);
             }
         }
     }
@@ -55,22 +68,280 @@ pub fn scan(raw: &RawTable, file: &Path, declared: &BTreeSet<usize>) -> PolarsRe
     Ok(report)
 }
 
-fn finding(file: &Path, row: usize, column: usize, label: &str, kind: Kind, masked: &str) -> Diagnostic {
+/// Scans the number columns as they are published: a national ID written with thousands
+/// separators (`1,900,000,011,541`) or in Thai digits is published as the plain 13 digits.
+/// `frame` is the typed table (columns named after the schema's fields); `positions` maps
+/// field index → column index. Only whole numbers of 13 digits are looked at one by one.
+pub fn scan_published(frame: &DataFrame, schema: &Schema, positions: &BTreeMap<usize, usize>, raw: &RawTable, file: &Path, declared: &BTreeSet<usize>) -> PolarsResult<Report> {
+    let mut report = Report::default();
+    let mut listed = Vec::new();
+    let mut total = 0usize;
+    for (&fi, &ci) in positions {
+        let name = schema.fields[fi].name.as_str();
+        let Ok(column) = frame.column(name) else { continue };
+        if declared.contains(&ci) || !matches!(column.dtype(), DataType::Int64 | DataType::Float64) {
+            continue;
+        }
+        // Most number columns hold nothing as large as an ID: one pass for the largest value.
+        if !column.as_materialized_series().max::<f64>()?.is_some_and(|max| max >= 1e12) {
+            continue;
+        }
+        let value = col(name);
+        let whole = value.clone().cast(DataType::Int64);
+        let thirteen_digits = value.clone().gt_eq(lit(1_000_000_000_000i64)).and(value.clone().lt(lit(9_000_000_000_000i64)));
+        let is_whole = whole.clone().cast(DataType::Float64).eq(value.clone().cast(DataType::Float64));
+        let candidates = frame
+            .select([name])?
+            .lazy()
+            .with_row_index("__row", None)
+            .filter(thirteen_digits.and(is_whole))
+            .select([col("__row"), whole.alias("__whole")])
+            .collect()?;
+        let rows = candidates.column("__row")?.cast(&DataType::UInt64)?;
+        let numbers = candidates.column("__whole")?.i64()?.clone();
+        for (row, n) in rows.u64()?.iter().zip(numbers.iter()) {
+            let (Some(row), Some(n)) = (row, n) else { continue };
+            if !personal::number_is_thai_id(n) {
+                continue;
+            }
+            total += 1;
+            if listed.len() < LISTED_PER_FILE_AND_CODE {
+                let published = n.to_string();
+                let label = raw.header.get(ci).cloned().unwrap_or_else(|| name.to_string());
+                listed.push(finding(file, row as usize + 2, ci, &label, Kind::NationalId, &personal::mask_value(&published), Some(&published)));
+            }
+        }
+    }
+    report.extend_counted(listed, total);
+    Ok(report)
+}
+
+fn finding(file: &Path, row: usize, column: usize, label: &str, kind: Kind, masked: &str, published: Option<&str>) -> Diagnostic {
     let (th, en) = kind.name();
+    let letter = column_letter(column + 1);
+    let (where_th, where_en) = match (row, published) {
+        (1, _) => (format!("ในชื่อคอลัมน์ {letter} (แถวหัวตาราง)"), format!("in the header label of column {letter}")),
+        (_, Some(_)) => (
+            format!("ในคอลัมน์ {letter} เมื่อเผยแพร่เป็นตัวเลข (ตัดตัวคั่นหลักพันหรือแปลงเลขไทยแล้ว) ซึ่งไม่ได้ประกาศว่าเป็นข้อมูลส่วนบุคคล"),
+            format!("in column {letter} as it is published (a number, separators removed), which is not declared as personal data"),
+        ),
+        _ => (format!("ในคอลัมน์ {letter} ที่ไม่ได้ประกาศว่าเป็นข้อมูลส่วนบุคคล"), format!("in column {letter}, which is not declared as personal data")),
+    };
+    let help = if row == 1 {
+        Text::new("เปลี่ยนชื่อคอลัมน์ (ทั้งใน CSV และ schema) ให้ไม่มีข้อมูลส่วนบุคคล", "rename the column (in the CSV and the schema) so that its label holds no personal data")
+    } else {
+        Text::new(
+            format!("ลบข้อมูลนั้นออก หรือประกาศคอลัมน์ใน dataset.toml: [personal_data] columns = {{ {label} = \"redact\" }} (หรือ mask / drop / hash; public ต้องมี legal_basis)"),
+            format!("remove it, or declare the column in dataset.toml: [personal_data] columns = {{ {label} = \"redact\" }} (or mask / drop / hash; public needs a legal_basis)"),
+        )
+    };
+    let location = Location { file: file.to_path_buf(), row: Some(row), column_number: Some(column + 1), column: (row != 1).then(|| label.to_string()) };
     Diagnostic::error(
         Code::PersonalData,
-        Location { file: file.to_path_buf(), row: Some(row), column_number: Some(column + 1), column: Some(label.to_string()) },
-        Text::new(
-            format!("พบ{th} ({masked}) ในคอลัมน์ {} ที่ไม่ได้ประกาศว่าเป็นข้อมูลส่วนบุคคล", column_letter(column + 1)),
-            format!("a {en} ({masked}) is in column {}, which is not declared as personal data", column_letter(column + 1)),
-        ),
-        Text::new(
-            format!("ลบข้อมูลนั้นออก หรือประกาศคอลัมน์ใน dataset.toml: [personal_data] columns = {{ {label} = \"mask\" }} (หรือ drop / hash; public ต้องมี legal_basis)"),
-            format!("remove it, or declare the column in dataset.toml: [personal_data] columns = {{ {label} = \"mask\" }} (or drop / hash; public needs a legal_basis)"),
-        ),
+        location,
+        Text::new(format!("พบ{th} ({masked}) {where_th}"), format!("{} {en} ({masked}) is {where_en}", article(en))),
+        help,
     )
     .with_value(masked.to_string())
     .with_rule("personal data must be declared ([personal_data])")
+}
+
+/// One published text of the portal's metadata, and where it is.
+struct Published<'a> {
+    /// The file it is written in (or, for a name, the file or folder named).
+    file: &'a Path,
+    /// Which field, e.g. `title.th` or `resources."data".schema.fields."note".title.en`.
+    place: String,
+    /// The text.
+    text: &'a str,
+    /// Whether phone numbers and e-mail addresses belong there (contact fields, a policy's
+    /// contact sections, a page marked `contact = true`).
+    contact: bool,
+}
+
+/// Scans every text of the portal that is published besides the data: `site.toml`, each
+/// dataset's metadata, schema titles, descriptions, examples and enumerations, resource names,
+/// folder and file names, content pages and privacy policies. National IDs and passport
+/// numbers are errors everywhere; phone numbers and e-mail addresses are errors outside
+/// contact information, unless they are given as contact information somewhere. Files are read again to find the line of each finding.
+pub fn scan_metadata(source: &Source, report: &mut Report) {
+    let mut texts: Vec<Published> = Vec::new();
+    let site = Path::new("site.toml");
+    let c = &source.config;
+    push_text(&mut texts, site, "title", &c.title, false);
+    push_text(&mut texts, site, "description", &c.description, false);
+    push_text(&mut texts, site, "contact.name", &c.contact.name, true);
+    texts.push(Published { file: site, place: "contact.email".into(), text: &c.contact.email, contact: true });
+    texts.push(Published { file: site, place: "contact.feedback_url".into(), text: &c.contact.feedback_url, contact: true });
+    for d in &source.datasets {
+        let f = d.meta_file.as_path();
+        let m = &d.meta;
+        let folder = f.parent().unwrap_or(f);
+        push_name(&mut texts, folder, "folder name", &d.id);
+        for (place, text) in [("title", &m.title), ("description", &m.description), ("objective", &m.objective), ("geo_coverage", &m.geo_coverage), ("data_source", &m.data_source)] {
+            push_text(&mut texts, f, place, text, false);
+        }
+        for (lang, tags) in [("th", &m.tags.th), ("en", &m.tags.en)] {
+            for (i, tag) in tags.iter().enumerate() {
+                texts.push(Published { file: f, place: format!("tags.{lang}[{i}]"), text: tag, contact: false });
+            }
+        }
+        for (place, text) in [("license", &m.license), ("agency", &m.agency)] {
+            texts.push(Published { file: f, place: place.into(), text, contact: false });
+        }
+        push_text(&mut texts, f, "contact.name", &m.contact.name, true);
+        texts.push(Published { file: f, place: "contact.email".into(), text: &m.contact.email, contact: true });
+        if let Some(st) = &m.statistics {
+            texts.push(Published { file: f, place: "statistics.years".into(), text: &st.years, contact: false });
+            push_text(&mut texts, f, "statistics.disaggregation", &st.disaggregation, false);
+            push_text(&mut texts, f, "statistics.unit", &st.unit, false);
+        }
+        if let Some(p) = &m.personal_data {
+            push_text(&mut texts, f, "personal_data.legal_basis", &p.legal_basis, false);
+        }
+        for r in &m.resources {
+            let at = format!("resources.\"{}\"", r.name);
+            push_name(&mut texts, f, &format!("{at}.name"), &r.name);
+            push_name(&mut texts, f, &format!("{at}.path"), &r.path);
+            push_text(&mut texts, f, &format!("{at}.title"), &r.title, false);
+            push_text(&mut texts, f, &format!("{at}.description"), &r.description, false);
+        }
+        for r in &d.resources {
+            let at = format!("resources.\"{}\".schema.fields", r.meta.name);
+            for field in &r.schema.fields {
+                let at = format!("{at}.\"{}\"", field.name);
+                push_text(&mut texts, f, &format!("{at}.title"), &field.title, false);
+                push_text(&mut texts, f, &format!("{at}.description"), &field.description, false);
+            }
+        }
+    }
+    // Values written in TOML that are not strings (enumerations, examples) as text.
+    let values: Vec<(&Path, String, String)> = source
+        .datasets
+        .iter()
+        .flat_map(|d| d.resources.iter().map(move |r| (d, r)))
+        .flat_map(|(d, r)| {
+            r.schema.fields.iter().flat_map(move |field| {
+                let at = format!("resources.\"{}\".schema.fields.\"{}\"", r.meta.name, field.name);
+                let enums = field.constraints.enum_values.iter().flatten().enumerate().map({
+                    let at = at.clone();
+                    move |(i, v)| (d.meta_file.as_path(), format!("{at}.constraints.enum[{i}]"), toml_text(v))
+                });
+                enums.chain(field.example.iter().map(move |v| (d.meta_file.as_path(), format!("{at}.example"), toml_text(v))))
+            })
+        })
+        .collect();
+    texts.extend(values.iter().map(|(file, place, text)| Published { file, place: place.clone(), text, contact: false }));
+    for page in &source.pages {
+        let f = page.file.as_path();
+        let contact = page.front.contact;
+        push_name(&mut texts, f, "file name", &page.slug);
+        texts.push(Published { file: f, place: "title".into(), text: &page.front.title, contact });
+        texts.push(Published { file: f, place: "description".into(), text: &page.front.description, contact });
+        texts.push(Published { file: f, place: "body".into(), text: &page.body, contact });
+    }
+    for p in &source.policies {
+        let f = p.file.as_path();
+        let policy = &p.policy;
+        push_text(&mut texts, f, "title", &policy.title, false);
+        if let Some(v) = &policy.version {
+            texts.push(Published { file: f, place: "version".into(), text: v, contact: false });
+        }
+        for (section, items) in [("topics", &policy.topics), ("practice", &policy.practice), ("notice", &policy.notice)] {
+            for (key, text) in items {
+                // The agency's (and its DPO's) office address, phone and e-mail belong here.
+                let contact = CONTACT_ITEMS.contains(&(section, key.as_str()));
+                push_text(&mut texts, f, &format!("{section}.{key}"), text, contact);
+            }
+        }
+        for (i, x) in policy.exchanges.iter().enumerate() {
+            for (place, text) in [("data", &x.data), ("purpose", &x.purpose), ("legal_basis", &x.legal_basis)] {
+                push_text(&mut texts, f, &format!("exchanges[{i}].{place}"), text, false);
+            }
+        }
+    }
+    // Phone numbers and addresses given as contact information anywhere (the portal's, a
+    // dataset's, an agency's DPO) may be repeated on any page.
+    let found: Vec<Vec<(std::ops::Range<usize>, Kind)>> = texts.iter().map(|t| personal::find(t.text)).collect();
+    let declared: BTreeSet<String> = texts
+        .iter()
+        .zip(&found)
+        .filter(|(t, _)| t.contact)
+        .flat_map(|(t, f)| f.iter().filter(|(_, k)| k.is_contact()).map(|(r, k)| personal::contact_key(&t.text[r.clone()], *k)))
+        .collect();
+    let mut files: BTreeMap<&Path, Option<String>> = BTreeMap::new();
+    for (t, found) in texts.iter().zip(found) {
+        for (range, kind) in found {
+            if kind.is_contact() && (t.contact || declared.contains(&personal::contact_key(&t.text[range.clone()], kind))) {
+                continue;
+            }
+            let written = &t.text[range];
+            let content = files.entry(t.file).or_insert_with(|| std::fs::read_to_string(source.root.join(t.file)).ok());
+            report.push(metadata_finding(t, kind, written, content.as_deref()));
+        }
+    }
+}
+
+/// The items of a policy that are contact information: the office, online contact, and the
+/// controller's and data protection officer's contact.
+const CONTACT_ITEMS: &[(&str, &str)] = &[("practice", "contact_office"), ("practice", "contact_online"), ("notice", "dpo")];
+
+fn push_text<'a>(texts: &mut Vec<Published<'a>>, file: &'a Path, place: &str, text: &'a crate::lang::Text, contact: bool) {
+    texts.push(Published { file, place: format!("{place}.th"), text: &text.th, contact });
+    texts.push(Published { file, place: format!("{place}.en"), text: &text.en, contact });
+}
+
+/// A file or folder name, each part of the path without its extension: a name is read as a
+/// token of its own (`1101700230708.csv` holds an ID, where `photos/1683953166401.jpeg` in a
+/// text is a file name whose digits are not one).
+fn push_name<'a>(texts: &mut Vec<Published<'a>>, file: &'a Path, place: &str, name: &'a str) {
+    for part in name.split(['/', '\\']) {
+        let stem = match part.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() && (1..=5).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()) => stem,
+            _ => part,
+        };
+        texts.push(Published { file, place: place.to_string(), text: stem, contact: false });
+    }
+}
+
+/// A TOML value as the text a page shows of it.
+fn toml_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn metadata_finding(t: &Published, kind: Kind, written: &str, content: Option<&str>) -> Diagnostic {
+    let (th, en) = kind.name();
+    let masked = personal::mask_value(written);
+    // The line where it is written, when the file holds it as it was read (not escaped).
+    let location = content
+        .and_then(|c| c.find(written).map(|at| &c[..at]))
+        .map(|before| Location::line(t.file, before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1))
+        .unwrap_or_else(|| Location::file(t.file));
+    let place = &t.place;
+    let help = if kind.is_contact() {
+        Text::new(
+            "ลบออก: หมายเลขโทรศัพท์และอีเมลเผยแพร่ได้เฉพาะในช่องติดต่อ ([contact] ของ dataset.toml หรือ site.toml, หัวข้อติดต่อของนโยบาย) หรือในหน้าเนื้อหาที่ระบุ contact = true",
+            "remove it: phone numbers and e-mail addresses are published only in contact fields ([contact] in dataset.toml or site.toml, a policy's contact items) or on a content page marked contact = true",
+        )
+    } else {
+        Text::new("ลบออก: ห้ามเผยแพร่เลขประจำตัวประชาชนและเลขหนังสือเดินทางในคำอธิบายข้อมูล ชื่อไฟล์ หรือหน้าเนื้อหา", "remove it: national ID and passport numbers may never be published in metadata, names or pages")
+    };
+    Diagnostic::error(
+        Code::PersonalData,
+        location,
+        Text::new(format!("พบ{th} ({masked}) ใน {place} ซึ่งจะถูกเผยแพร่"), format!("{} {en} ({masked}) is in {place}, which is published", article(en))),
+        help,
+    )
+    .with_value(masked)
+    .with_rule("no personal data in published metadata")
+}
+
+/// The English article before a kind's name ("an e-mail address").
+fn article(name: &str) -> &'static str {
+    if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 /// The columns a dataset declares as personal data, per resource (declarations name columns).

@@ -96,6 +96,10 @@ pub fn check_table(schema: &Schema, raw: &RawTable, file: &Path, meta_file: &Pat
     match check_rows(schema, raw, &positions, file, &personal_columns) {
         Ok((frame, rows_report)) => {
             report.merge(rows_report);
+            match crate::validate::personal::scan_published(&frame, schema, &positions, raw, file, &personal_columns) {
+                Ok(found) => report.merge(found),
+                Err(e) => report.push(internal(file, &e.to_string())),
+            }
             let complete = positions.len() == schema.fields.len();
             Checked { frame: complete.then_some(frame), report }
         }
