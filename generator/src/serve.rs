@@ -184,15 +184,7 @@ const SERVE_PREFIX: &str = "sala-serve-";
 
 /// Removes the temporary sites of `serve` runs that were killed without cleaning up.
 fn remove_stale_sites(temp: &Path) {
-    let Ok(entries) = std::fs::read_dir(temp) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(SERVE_PREFIX)) else { continue };
-        let Some(pid) = rest.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok()) else { continue };
-        if !crate::write::process_runs(pid) && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
+    crate::write::remove_dead_folders(temp, &[SERVE_PREFIX.to_string()], false, |_| true);
 }
 
 fn header(name: &str, value: &str) -> Option<tiny_http::Header> {

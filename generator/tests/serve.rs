@@ -5,6 +5,7 @@ mod common;
 use common::Fixture;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -18,9 +19,15 @@ struct Served {
 
 impl Served {
     fn start(f: &Fixture) -> Served {
+        Served::start_with(f, &[])
+    }
+
+    /// `sala serve` with more environment variables; returns once it listens.
+    fn start_with(f: &Fixture, env: &[(&str, &Path)]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sala"))
             .args(["serve", "--port", "0", "--lang", "en", "--root"])
             .arg(f.root())
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -210,16 +217,8 @@ fn the_temporary_site_is_removed_on_sigterm_and_stale_ones_of_killed_runs_too() 
     // What a run killed with SIGKILL leaves: its site, under a process id that no longer runs.
     std::fs::create_dir_all(temp.path().join("sala-serve-4294967295-old/site/en")).unwrap();
     std::fs::create_dir_all(temp.path().join("someone-elses")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sala"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(f.root())
-        .env("TMPDIR", temp.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let mut served = Served::start_with(&f, &[("TMPDIR", temp.path())]);
+    let child = &mut served.child;
     let names = || {
         let mut n: Vec<String> = std::fs::read_dir(temp.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         n.sort();

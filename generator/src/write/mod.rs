@@ -71,22 +71,28 @@ fn leftover_prefix(name: &str, kind: &str) -> String {
 
 /// Removes the staging and replaced folders of earlier builds of the output `name` that were
 /// killed before they finished (a 10-million-row build leaves gigabytes). Folders of a build
-/// that still runs are left alone, and so is anything Sala did not write.
+/// that still runs are left alone, and so is anything Sala did not write; names without a
+/// process id come from builds of older versions.
 fn remove_leftovers(parent: &Path, name: &str) {
+    remove_dead_folders(parent, &[format!(".{name}.new-"), format!(".{name}.old-")], true, output::written_by_sala);
+}
+
+/// Removes the folders in `parent` named `<prefix><pid>-<random>` whose process no longer runs
+/// and that `removable` accepts; those with no process id in their name only when
+/// `without_pid` says so.
+pub(crate) fn remove_dead_folders(parent: &Path, prefixes: &[String], without_pid: bool, removable: impl Fn(&Path) -> bool) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
-        let Some(rest) = [format!(".{name}.new-"), format!(".{name}.old-")].iter().find_map(|p| file_name.strip_prefix(p.as_str())) else {
-            continue;
-        };
-        // `<pid>-<random>`; names without a process id come from builds of older versions.
+        let Some(rest) = prefixes.iter().find_map(|p| file_name.strip_prefix(p.as_str())) else { continue };
         let owner = rest.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok());
-        if owner.is_some_and(process_runs) {
-            continue;
-        }
+        let dead = match owner {
+            Some(pid) => !process_runs(pid),
+            None => without_pid,
+        };
         let path = entry.path();
-        if entry.file_type().is_ok_and(|t| t.is_dir()) && output::written_by_sala(&path) {
+        if dead && entry.file_type().is_ok_and(|t| t.is_dir()) && removable(&path) {
             let _ = std::fs::remove_dir_all(&path);
         }
     }
@@ -94,7 +100,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
 
 /// Whether a process with this id runs. Where the system cannot tell (no `/proc`), only this
 /// process counts as running.
-pub(crate) fn process_runs(pid: u32) -> bool {
+fn process_runs(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
