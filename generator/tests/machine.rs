@@ -275,7 +275,7 @@ fn a_dataset_without_a_modified_date_or_any_contact_address_is_warned_about() {
     f.write("site.toml", "title = { th = \"พอร์ทัล\", en = \"Portal\" }\nbase_url = \"https://data.example.go.th/\"\n");
     f.write("datasets/d/dataset.toml", "title = { th = \"ท\", en = \"D\" }\ndescription = \"x\"\nagency = \"TEST\"\nlicense = \"CC0-1.0\"\n\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\n[resources.schema]\nfields = [{ name = \"id\", type = \"integer\" }]\n");
     f.write("datasets/d/data.csv", "id\n1\n");
-    let out = f.sala(&["check", "--lang", "en", "--format", "concise"]);
+    let out = f.sala(&["check", "--lang", "en"]);
     let report = text(&out);
     assert!(report.contains("datasets/d/dataset.toml: warning[metadata-error] the dataset has no modified date"), "{report}");
     assert!(report.contains("datasets/d/dataset.toml: warning[metadata-error] nobody can be e-mailed about this dataset (contact.email)"), "{report}");
@@ -440,4 +440,29 @@ fn the_demo_states_fiscal_year_coverage_from_statistics_or_a_fiscal_year_column(
     let with: Vec<String> = pages.filter(|p| std::fs::read_to_string(public.join(p)).unwrap().contains("\"temporalCoverage\"")).collect();
     // Five datasets with a period (both budgets, complaints, data requests, contracts) × 2 languages.
     assert_eq!(with.len(), 10, "{with:?}");
+}
+
+#[test]
+fn provinces_a_dataset_covers_are_published_by_their_iso_codes() {
+    let f = common::Fixture::new();
+    f.dataset("cm", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
+    let path = f.root().join("datasets/cm/dataset.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("places = [\"TH-50\", \"TH-51\"]\ngeo_coverage = {{ th = \"จังหวัด\", en = \"Province\" }}\n{toml}")).unwrap();
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    let ttl = std::fs::read_to_string(f.root().join("public/catalog.ttl")).unwrap();
+    assert!(ttl.contains("<https://data.example.go.th/datasets/cm/#place-TH-50>"), "{ttl}");
+    assert!(ttl.contains("skos:notation \"TH-50\"") && ttl.contains("\"Chiang Mai\"@en") && ttl.contains("\"ลำพูน\"@th"), "{ttl}");
+    let data: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/en/data.json")).unwrap()).unwrap();
+    let cm = data["dataset"].as_array().unwrap().iter().find(|d| d["title"] == "Dataset cm").unwrap();
+    assert_eq!(cm["spatial"], "Chiang Mai, Lamphun, Thailand");
+    let page = std::fs::read_to_string(f.root().join("public/en/datasets/cm/index.html")).unwrap();
+    assert!(page.contains(r#""identifier":"TH-50","containedInPlace":{"@type":"Place","name":"Thailand""#), "schema.org names the province and its country");
+
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("\"TH-51\"", "\"Chiang Rai\"")).unwrap();
+    let out = f.sala(&["check", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let log = common::text(&out);
+    assert!(log.contains("\"Chiang Rai\" is not a province code (ISO 3166-2:TH)") && log.contains("places = [\"TH-57\"]"), "{log}");
 }

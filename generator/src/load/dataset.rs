@@ -46,6 +46,9 @@ pub struct DatasetMeta {
     /// The area the data covers.
     #[serde(default)]
     pub geo_coverage: Text,
+    /// The provinces the data covers, by ISO 3166-2:TH code (`TH-50`); empty: all of Thailand.
+    #[serde(default)]
+    pub places: Vec<String>,
     /// Where the data comes from.
     #[serde(default)]
     pub data_source: Text,

@@ -5,6 +5,7 @@
 pub mod finance;
 pub mod format;
 pub mod personal;
+pub mod place;
 pub mod maturity;
 pub mod search;
 pub mod value;

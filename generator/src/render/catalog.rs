@@ -74,16 +74,39 @@ pub fn period_covered(d: &Dataset) -> Option<(String, String)> {
     Some((format!("{:04}-10-01", start - 1), format!("{end:04}-09-30")))
 }
 
-/// The place a dataset covers, as its name and IRIs, when it has a geographic coverage.
-/// GD-Catalog's `geo_coverage` is a level (country, region, province…), not a place; every
-/// level of a Thai agency's data lies in Thailand, so Thailand is the place the catalogs name
-/// (the level stays as text in the API and on the page).
-fn place_covered(d: &Dataset) -> Option<(Text, [&'static str; 2])> {
-    if d.meta.geo_coverage.is_empty() {
-        return None;
-    }
-    Some((Text::new("ประเทศไทย", "Thailand"), [THAILAND_EU, THAILAND_GEONAMES]))
+/// A place a dataset covers, as the catalogs name it.
+struct Place {
+    /// Its name.
+    name: Text,
+    /// Its IRI: a national authority's, or the dataset page's `#place-<code>` for a province.
+    iri: String,
+    /// Other IRIs of the same place (GeoNames).
+    same_as: Vec<&'static str>,
+    /// Its ISO 3166-2 code, for a province.
+    code: Option<&'static str>,
 }
+
+/// The places a dataset covers: the provinces its `places` names, else Thailand when it has a
+/// geographic coverage at all. GD-Catalog's `geo_coverage` is a level (country, region,
+/// province…), not a place: it stays as text in the API and on the page.
+fn places_covered(d: &Dataset, page: &str) -> Vec<Place> {
+    if !d.meta.places.is_empty() {
+        return d
+            .meta
+            .places
+            .iter()
+            .filter_map(|code| crate::model::place::PROVINCES.iter().find(|(c, _, _)| c == code))
+            .map(|(code, th, en)| Place { name: Text::new(*th, *en), iri: format!("{page}#place-{code}"), same_as: Vec::new(), code: Some(code) })
+            .collect();
+    }
+    if d.meta.geo_coverage.is_empty() {
+        return Vec::new();
+    }
+    vec![Place { name: THAILAND.clone(), iri: THAILAND_EU.into(), same_as: vec![THAILAND_GEONAMES], code: None }]
+}
+
+/// Thailand's name.
+static THAILAND: std::sync::LazyLock<Text> = std::sync::LazyLock::new(|| Text::new("ประเทศไทย", "Thailand"));
 
 /// Thailand in the EU country authority (DCAT-AP's vocabulary for `dct:spatial`).
 const THAILAND_EU: &str = "http://publications.europa.eu/resource/authority/country/THA";
@@ -228,8 +251,9 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
         if period_covered(d).is_some() {
             n.iri("dct:temporal", format!("{page}#temporal"));
         }
-        if let Some((_, iris)) = place_covered(d) {
-            for iri in iris {
+        for place in places_covered(d, &page) {
+            n.iri("dct:spatial", place.iri.clone());
+            for iri in place.same_as {
                 n.iri("dct:spatial", iri);
             }
         }
@@ -281,11 +305,14 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
     if let Some((start, end)) = period_covered(d) {
         g.node(format!("{page}#temporal"), &["dct:PeriodOfTime"]).typed("dcat:startDate", start, "xsd:date").typed("dcat:endDate", end, "xsd:date");
     }
-    if let Some((name, iris)) = place_covered(d) {
-        for iri in iris {
-            let place = g.node(iri, &["dct:Location"]);
+    for place in places_covered(d, &page) {
+        for iri in std::iter::once(place.iri.as_str()).chain(place.same_as.iter().copied()) {
+            let node = g.node(iri, &["dct:Location"]);
             for &l in &langs {
-                place.text("skos:prefLabel", name.get(l), l.code());
+                node.text("skos:prefLabel", place.name.get(l), l.code());
+            }
+            if let Some(code) = place.code {
+                node.typed("skos:notation", code, "xsd:string");
             }
         }
     }
@@ -373,8 +400,14 @@ fn data_json(site: &Site, lang: Lang) -> Value {
             out.insert("bureauCode".into(), json!(["000:00"]));
             out.insert("programCode".into(), json!(["000:000"]));
             out.insert("license".into(), json!(license_url(&m.license)));
-            if let Some((name, _)) = place_covered(d) {
-                out.insert("spatial".into(), json!(name.get(lang)));
+            let places = places_covered(d, "");
+            if !places.is_empty() {
+                let mut names: Vec<&str> = places.iter().map(|p| p.name.get(lang)).collect();
+                // A province is named with its country, as a gazetteer would find it.
+                if places.iter().any(|p| p.code.is_some()) {
+                    names.push(THAILAND.get(lang));
+                }
+                out.insert("spatial".into(), json!(names.join(", ")));
             }
             if let Some((start, end)) = period_covered(d) {
                 out.insert("temporal".into(), json!(format!("{start}/{end}")));
@@ -592,8 +625,22 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
     if let Some((start, end)) = period_covered(d) {
         out.insert("temporalCoverage".into(), json!(format!("{start}/{end}")));
     }
-    if let Some((name, iris)) = place_covered(d) {
-        out.insert("spatialCoverage".into(), json!({"@type": "Place", "name": name.get(lang), "sameAs": iris}));
+    let thailand = json!({"@type": "Place", "name": THAILAND.get(lang), "sameAs": [THAILAND_EU, THAILAND_GEONAMES]});
+    let places: Vec<Value> = places_covered(d, &urls.absolute(&urls.dataset(lang, &d.id)))
+        .into_iter()
+        .map(|p| match p.code {
+            Some(code) => json!({"@type": "AdministrativeArea", "@id": p.iri, "name": p.name.get(lang), "identifier": code, "containedInPlace": thailand}),
+            None => thailand.clone(),
+        })
+        .collect();
+    match places.len() {
+        0 => {}
+        1 => {
+            out.insert("spatialCoverage".into(), places[0].clone());
+        }
+        _ => {
+            out.insert("spatialCoverage".into(), Value::Array(places));
+        }
     }
     // The version a reader has: the data as of its last change (the metadata has no other).
     if let Some(version) = iso_date(&m.modified).or_else(|| iso_date(&m.issued)) {

@@ -317,6 +317,22 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
             );
         }
     }
+    for code in meta.places.iter().filter(|c| crate::model::place::province(c).is_none()) {
+        let near = crate::model::place::suggest(code);
+        let example = near.first().copied().unwrap_or("TH-50");
+        report.push(
+            Diagnostic::error(
+                Code::MetadataError,
+                at(),
+                Text::new(format!("\"{code}\" ไม่ใช่รหัสจังหวัด (ISO 3166-2:TH)"), format!("\"{code}\" is not a province code (ISO 3166-2:TH)")),
+                Text::new(
+                    format!("เขียน TH- ตามด้วยรหัสจังหวัดสองหลักของกรมการปกครอง เช่น places = [\"{example}\"] (ดู docs/formats.md)"),
+                    format!("write TH- and the province's two-digit code, e.g. places = [\"{example}\"] (see docs/formats.md)"),
+                ),
+            )
+            .with_value(code.clone()),
+        );
+    }
     match agencies {
         _ if meta.agency.trim().is_empty() && dataset.id != AGENCY_REGISTRY.0 => report.push(Diagnostic::error(
             Code::UnknownAgency,
