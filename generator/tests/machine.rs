@@ -275,7 +275,7 @@ fn a_dataset_without_a_modified_date_or_any_contact_address_is_warned_about() {
     f.write("site.toml", "title = { th = \"พอร์ทัล\", en = \"Portal\" }\nbase_url = \"https://data.example.go.th/\"\n");
     f.write("datasets/d/dataset.toml", "title = { th = \"ท\", en = \"D\" }\ndescription = \"x\"\nagency = \"TEST\"\nlicense = \"CC0-1.0\"\n\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\n[resources.schema]\nfields = [{ name = \"id\", type = \"integer\" }]\n");
     f.write("datasets/d/data.csv", "id\n1\n");
-    let out = f.sala(&["check", "--lang", "en"]);
+    let out = f.sala(&["check", "--lang", "en", "--format", "concise"]);
     let report = text(&out);
     assert!(report.contains("datasets/d/dataset.toml: warning[metadata-error] the dataset has no modified date"), "{report}");
     assert!(report.contains("datasets/d/dataset.toml: warning[metadata-error] nobody can be e-mailed about this dataset (contact.email)"), "{report}");
