@@ -32,4 +32,70 @@ fn a_portal_of_400_datasets_checks_and_builds_with_the_default_stack() {
         assert!(f.root().join(format!("public/datasets/{id}/index.html")).is_file(), "{id} has no page");
         assert!(f.root().join(format!("public/en/datasets/{id}/index.html")).is_file(), "{id} has no English page");
     }
+    lists_are_cut_into_pages(&f);
 }
+
+fn read(f: &Fixture, path: &str) -> String {
+    std::fs::read_to_string(f.root().join("public").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The lists that grow with the portal (pages are minified: attributes lose their quotes), on the 400-dataset build above (one build serves both
+/// tests: building is what takes time).
+fn lists_are_cut_into_pages(f: &Fixture) {
+    // 401 datasets at 50 a page: 8 full pages and one of a single dataset, in both languages.
+    for lang in ["", "en/"] {
+        assert_eq!(read(f, &format!("{lang}datasets/index.html")).matches("<li class=card>").count(), 50);
+        assert_eq!(read(f, &format!("{lang}datasets/page/8/index.html")).matches("<li class=card>").count(), 50);
+        assert_eq!(read(f, &format!("{lang}datasets/page/9/index.html")).matches("<li class=card>").count(), 1);
+        assert!(!f.root().join(format!("public/{lang}datasets/page/10")).exists());
+    }
+    let last = read(f, "en/datasets/page/9/index.html");
+    assert!(last.contains("<a href=/en/datasets/page/8/ rel=prev>"), "{last}");
+    assert!(last.contains("<title>Datasets (page 9 of 9)"), "{last}");
+
+    // 40 tags: a tag's page links 20 of them (its own among them or added), then all of them.
+    let tags = read(f, "en/browse/tag/index.html");
+    assert_eq!(tags.matches("href=/en/browse/tag/").count(), 40, "the tag group's page lists every tag");
+    let budget = read(f, "en/browse/tag/budget/index.html");
+    let tag_links = budget.matches("href=/en/browse/tag/").count();
+    assert!((20..=22).contains(&tag_links), "{tag_links} tag links on a tag's page");
+    assert!(budget.contains("All 40</a>"), "no link to every tag");
+
+    // No page grows with the portal: the largest is a list page of 50 cards.
+    let mut largest = (0, String::new());
+    for entry in walk(&f.root().join("public")) {
+        let size = std::fs::metadata(&entry).map(|m| m.len()).unwrap_or(0);
+        if entry.extension().is_some_and(|e| e == "html") && size > largest.0 {
+            largest = (size, entry.display().to_string());
+        }
+    }
+    assert!(largest.0 < 80_000, "{} bytes: {}", largest.0, largest.1);
+    // One sitemap file while under the protocol's 50,000 URLs.
+    assert!(read(f, "sitemap.xml").contains("<urlset"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+/// see: issue 15 — a single 200 MB cell made each page that previewed it a 200 MB file.
+#[test]
+fn a_giant_cell_is_cut_on_pages_and_whole_in_downloads() {
+    let f = Fixture::new();
+    let giant = "ก".repeat(100_000);
+    f.dataset("giant", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"text\"\ntype = \"string\"\n", format!("id,text\n1,{giant}\n2,short\n"));
+    let built = f.sala(&["build", "--lang", "en"]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let page = std::fs::read_to_string(f.root().join("public/en/datasets/giant/index.html")).unwrap();
+    assert!(page.len() < 20_000, "the page is {} bytes", page.len());
+    assert!(page.contains(&format!("{}…", "ก".repeat(500))), "the cell is not cut at 500 characters");
+    assert!(!page.contains(&"ก".repeat(501)));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/giant/data.csv")).unwrap();
+    assert!(csv.contains(&giant), "the download lost part of the cell");
+}
+

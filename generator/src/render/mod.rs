@@ -8,6 +8,7 @@ pub mod data;
 pub mod finance;
 pub mod html;
 pub mod markdown;
+pub mod pager;
 pub mod privacy;
 pub mod rdf;
 pub mod search;

@@ -3,11 +3,13 @@
 
 use super::OutputFile;
 use super::html::{PageJob, dataset_card, every_language, summary, t};
+use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::model::Site;
 use crate::model::format;
 use crate::model::search::{self, Facet};
+use crate::urls::Urls;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -32,21 +34,29 @@ fn group_label(site: &Site, lang: Lang, key: &str) -> String {
     t(site, lang, &format!("facet_{key}"))
 }
 
-/// The facet groups as links with counts, for the dataset list.
+/// The facet groups as links with counts, for the dataset list: the [`pager::NAV_VALUES`]
+/// values with most datasets of each group, and a link to all of them.
 pub(super) fn facet_nav(site: &Site, lang: Lang) -> Value {
-    facets_value(site, lang, &search::facets(site, lang), None)
+    facets_value(site, lang, &search::facets(site, lang), None, Some(pager::NAV_VALUES))
 }
 
 /// The facet groups as links with counts; `current` (group, slug) marks the page's own value.
-fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, &str)>) -> Value {
+/// With a `limit`, each group shows that many values (and the current one), then links to
+/// its page of every value: a navigation on every facet page that listed every value made the
+/// facet pages grow with the square of the number of tags.
+fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, &str)>, limit: Option<usize>) -> Value {
     let urls = &site.urls;
     facets
         .iter()
         .filter(|f| !f.values.is_empty())
         .map(|f| {
+            let limit = limit.unwrap_or(usize::MAX);
             let values: Vec<Value> = f
                 .values
                 .iter()
+                .enumerate()
+                .filter(|(i, v)| *i < limit || current == Some((f.key, v.slug.as_str())))
+                .map(|(_, v)| v)
                 .map(|v| {
                     json!({
                         "id": v.id,
@@ -57,7 +67,14 @@ fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str
                     })
                 })
                 .collect();
-            json!({"key": f.key, "label": group_label(site, lang, f.key), "values": values})
+            let more = if f.values.len() > limit { urls.link(&urls.facet_group(lang, f.key)) } else { String::new() };
+            json!({
+                "key": f.key,
+                "label": group_label(site, lang, f.key),
+                "values": values,
+                "more": more,
+                "total": format::integer(f.values.len() as i64),
+            })
         })
         .collect()
 }
@@ -77,7 +94,8 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: json!({
                 "index": urls.link(&urls.search_index(lang)),
                 "script": urls.link(&urls.static_file("search.js")),
-                "facets": facets_value(site, lang, facets, None),
+                // The search page's filters offer every value (a linear list, one page).
+                "facets": facets_value(site, lang, facets, None, None),
             }),
         },
         PageJob {
@@ -86,29 +104,77 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             paths: every_language(site, |l| urls.browse(l)),
             title: t(site, lang, "browse"),
             description: t(site, lang, "browse_intro"),
-            context: json!({"facets": facets_value(site, lang, facets, None)}),
+            context: json!({"facets": facets_value(site, lang, facets, None, Some(pager::NAV_VALUES))}),
         },
     ];
+    jobs.extend(group_jobs(site, lang, facets, &by_lang));
+    // How many datasets each value has in each language, to link a page only to twins that
+    // have as many pages (a tag exists in one language only; other values in every language).
+    let sizes: BTreeMap<(Lang, &str, &str), usize> = by_lang
+        .iter()
+        .flat_map(|(l, fs)| fs.iter().flat_map(move |g| g.values.iter().map(move |x| ((*l, g.key, x.slug.as_str()), x.datasets.len()))))
+        .collect();
     for f in facets {
+        let group = group_label(site, lang, f.key);
         for v in &f.values {
-            // A tag exists in one language only; other values have a twin in every language.
+            let pages = pager::page_count(v.datasets.len(), pager::DATASETS_PER_PAGE);
+            for n in 1..=pages {
+                let paths = site
+                    .languages
+                    .iter()
+                    .filter(|l| sizes.get(&(**l, f.key, v.slug.as_str())).is_some_and(|&len| pager::page_count(len, pager::DATASETS_PER_PAGE) >= n))
+                    .map(|l| (*l, Urls::paged(&urls.facet(*l, f.key, &v.slug), n)))
+                    .collect();
+                let cards: Vec<Value> =
+                    pager::page_of(&v.datasets, n, pager::DATASETS_PER_PAGE).iter().filter_map(|&i| site.datasets.get(i)).map(|d| dataset_card(site, d, lang)).collect();
+                jobs.push(PageJob {
+                    template: "facet.html",
+                    lang,
+                    paths,
+                    title: pager::title(site, lang, &format!("{group}: {}", v.label), n, pages),
+                    description: format!("{group}: {} · {} {}", v.label, format::integer(v.datasets.len() as i64), t(site, lang, "datasets_unit")),
+                    context: json!({
+                        "group": group,
+                        "value": v.label,
+                        "count": format::integer(v.datasets.len() as i64),
+                        "datasets": cards,
+                        "facets": facets_value(site, lang, facets, Some((f.key, v.slug.as_str())), Some(pager::NAV_VALUES)),
+                        "pager": pager::pager(site, lang, &urls.facet(lang, f.key, &v.slug), n, pages),
+                    }),
+                });
+            }
+        }
+    }
+    jobs
+}
+
+/// The pages of every value of a facet group, for the groups with more values than the
+/// navigation shows.
+fn group_jobs(site: &Site, lang: Lang, facets: &[Facet], by_lang: &BTreeMap<Lang, Vec<Facet>>) -> Vec<PageJob> {
+    let urls = &site.urls;
+    let mut jobs = Vec::new();
+    for f in facets.iter().filter(|f| f.values.len() > pager::NAV_VALUES) {
+        let group = group_label(site, lang, f.key);
+        let pages = pager::page_count(f.values.len(), pager::VALUES_PER_PAGE);
+        for n in 1..=pages {
+            let shown = Facet { key: f.key, values: pager::page_of(&f.values, n, pager::VALUES_PER_PAGE).to_vec() };
             let paths = by_lang
                 .iter()
-                .filter(|(_, fs)| fs.iter().any(|g| g.key == f.key && g.values.iter().any(|x| x.slug == v.slug)))
-                .map(|(l, _)| (*l, urls.facet(*l, f.key, &v.slug)))
+                .filter(|(_, fs)| {
+                    fs.iter().any(|g| g.key == f.key && g.values.len() > pager::NAV_VALUES && pager::page_count(g.values.len(), pager::VALUES_PER_PAGE) >= n)
+                })
+                .map(|(l, _)| (*l, Urls::paged(&urls.facet_group(*l, f.key), n)))
                 .collect();
-            let group = group_label(site, lang, f.key);
             jobs.push(PageJob {
-                template: "facet.html",
+                template: "browse.html",
                 lang,
                 paths,
-                title: format!("{group}: {}", v.label),
-                description: format!("{group}: {} · {} {}", v.label, format::integer(v.datasets.len() as i64), t(site, lang, "datasets_unit")),
+                title: pager::title(site, lang, &format!("{}: {group}", t(site, lang, "browse")), n, pages),
+                description: t(site, lang, "browse_intro"),
                 context: json!({
                     "group": group,
-                    "value": v.label,
-                    "datasets": v.datasets.iter().filter_map(|&i| site.datasets.get(i)).map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
-                    "facets": facets_value(site, lang, facets, Some((f.key, v.slug.as_str()))),
+                    "facets": facets_value(site, lang, std::slice::from_ref(&shown), None, None),
+                    "pager": pager::pager(site, lang, &urls.facet_group(lang, f.key), n, pages),
                 }),
             });
         }
