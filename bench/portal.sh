@@ -45,12 +45,12 @@ csv="$work/portal/datasets/ds-000000/table-1.csv"
 tail -1 "$csv" | python3 -c "import sys; f = sys.stdin.read().split(',', 1); print(f'{int(f[0]) + 1},{f[1]}', end='')" >>"$csv"
 read -r again_s again_kb < <(measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
 
-# What the search page downloads at first use, per language (search/first-use.txt lists it when
-# the build writes one; otherwise the whole index).
+# What the search page downloads at first use, per language, before compression: the manifest
+# of the sharded index and the first block of documents (the whole index before it was sharded).
 first_use() {
   local dir="$work/sala-out/$1search"
-  if [ -f "$dir/first-use.txt" ]; then
-    (cd "$work/sala-out" && xargs -a "$dir/first-use.txt" stat -c %s) | paste -sd+ | bc
+  if [ -f "$dir/manifest.json" ]; then
+    echo $(( $(stat -c %s "$dir/manifest.json") + $(stat -c %s "$dir/docs/0.json") ))
   else
     stat -c %s "$dir/index.json"
   fi

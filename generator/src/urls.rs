@@ -201,6 +201,14 @@ impl Urls {
     pub fn search_index(&self, lang: Lang) -> String {
         self.page_path(lang, "search/index.json")
     }
+    /// The site-relative folder of a language's search index in shards (see `render::search`).
+    pub fn search_shards(&self, lang: Lang) -> String {
+        self.page_path(lang, "search/")
+    }
+    /// The site-relative path of the manifest of a language's sharded search index.
+    pub fn search_manifest(&self, lang: Lang) -> String {
+        self.page_path(lang, "search/manifest.json")
+    }
     /// The site-relative path of the page listing every facet (agency, theme, year …).
     pub fn browse(&self, lang: Lang) -> String {
         self.page_path(lang, "browse/")

@@ -33,6 +33,51 @@ fn a_portal_of_400_datasets_checks_and_builds_with_the_default_stack() {
         assert!(f.root().join(format!("public/en/datasets/{id}/index.html")).is_file(), "{id} has no English page");
     }
     lists_are_cut_into_pages(&f);
+    the_search_index_is_sharded(&f);
+}
+
+fn json(f: &Fixture, path: &str) -> serde_json::Value {
+    serde_json::from_str(&read(f, path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The search page loads the manifest and one block of documents at first use, and each
+/// query the shards of its words; the shards hold exactly the whole index.
+fn the_search_index_is_sharded(f: &Fixture) {
+    for lang in ["", "en/"] {
+        let whole = json(f, &format!("{lang}search/index.json"));
+        let manifest = json(f, &format!("{lang}search/manifest.json"));
+        let first_use = read(f, &format!("{lang}search/manifest.json")).len() + read(f, &format!("{lang}search/docs/0.json")).len();
+        let whole_len = read(f, &format!("{lang}search/index.json")).len();
+        assert!(first_use <= 60_000, "{lang}: {first_use} bytes at first use");
+        assert!(whole_len > 5 * first_use, "{lang}: the whole index ({whole_len} bytes) is not much larger");
+        let docs = whole["docs"].as_array().unwrap();
+        assert_eq!(manifest["docs"], docs.len());
+        assert_eq!(manifest["datasets"], 400 + 1);
+        // Every term sits in the shard of its first character, with its postings.
+        let mut terms = serde_json::Map::new();
+        let mut forms = serde_json::Map::new();
+        for key in manifest["shards"].as_array().unwrap() {
+            let key = key.as_str().unwrap();
+            let shard = json(f, &format!("{lang}search/terms/{key}.json"));
+            for (term, postings) in shard["terms"].as_object().unwrap() {
+                assert_eq!(format!("{:x}", u32::from(term.chars().next().unwrap())), key, "{term} in shard {key}");
+                terms.insert(term.clone(), postings.clone());
+            }
+            forms.extend(shard["forms"].as_object().unwrap().clone());
+        }
+        assert_eq!(serde_json::Value::Object(terms), whole["terms"]);
+        assert_eq!(serde_json::Value::Object(forms), whole["forms"]);
+        // The blocks of 100 documents, in order, and every document's facets.
+        let facets = json(f, &format!("{lang}search/facets.json"));
+        for (i, doc) in docs.iter().enumerate() {
+            let block = json(f, &format!("{lang}search/docs/{}.json", i / 100));
+            let shown = &block[i % 100];
+            for k in ["u", "t", "s", "a"] {
+                assert_eq!(shown[k], doc[k], "document {i}, {k}");
+            }
+            assert_eq!(facets[i], doc.get("f").cloned().unwrap_or(serde_json::Value::Null), "document {i}'s facets");
+        }
+    }
 }
 
 fn read(f: &Fixture, path: &str) -> String {

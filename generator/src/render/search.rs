@@ -16,17 +16,77 @@ use std::collections::BTreeMap;
 /// How long a search result's summary may be, in characters.
 const SUMMARY_CHARS: usize = 160;
 
-/// The search index of every language.
+/// How many documents one block of the sharded index holds (see [`shards`]).
+pub const DOCS_PER_BLOCK: usize = 100;
+
+/// The search index of every language: the whole index (`search/index.json`, for programs),
+/// and the same index in shards for the search page (see [`shards`]).
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    site.languages
-        .iter()
-        .map(|&lang| {
-            let index = search::index(site, lang, |text| summary(text, SUMMARY_CHARS));
-            let path = site.urls.search_index(lang);
-            let bytes = serde_json::to_vec(&index).map_err(|e| Error::Data { path: path.clone().into(), message: e.to_string() })?;
-            Ok(OutputFile::new(path, bytes))
-        })
-        .collect()
+    let mut files = Vec::new();
+    for &lang in &site.languages {
+        let index = search::index(site, lang, |text| summary(text, SUMMARY_CHARS));
+        let path = site.urls.search_index(lang);
+        files.push(OutputFile::new(path.clone(), to_json(&path, &index)?));
+        files.extend(shards(site, lang, &index)?);
+    }
+    Ok(files)
+}
+
+fn to_json(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| Error::Data { path: path.into(), message: e.to_string() })
+}
+
+/// The shard of a term or surface form: the hexadecimal code point of its first character
+/// (what the browser computes with `codePointAt(0).toString(16)`).
+pub fn shard_key(term: &str) -> String {
+    term.chars().next().map_or_else(String::new, |c| format!("{:x}", u32::from(c)))
+}
+
+/// The index cut so that the search page downloads only what a query needs: the whole index
+/// grows with the portal (2.1 MB in Thai at 1,000 datasets), while a reader types a few words.
+/// - `manifest.json`: the fields, stop words, counts and shard keys; what a first visit loads.
+/// - `terms/<key>.json`: the terms (with postings) and English surface forms whose first
+///   character is `key` ([`shard_key`]); a query loads the shards of its words' first
+///   characters (and, for a run of Thai, of each of its characters, to re-cut it).
+/// - `docs/<n>.json`: documents `n·100 … n·100+99` (link, title, summary, agency), loaded for
+///   the results shown.
+/// - `facets.json`: every document's facet values, loaded when a query or a filter needs counts.
+fn shards(site: &Site, lang: Lang, index: &search::SearchIndex) -> Result<Vec<OutputFile>> {
+    let urls = &site.urls;
+    let dir = urls.search_shards(lang);
+    let mut by_key: BTreeMap<String, (BTreeMap<&str, &Vec<u32>>, BTreeMap<&str, &str>)> = BTreeMap::new();
+    for (term, postings) in &index.terms {
+        by_key.entry(shard_key(term)).or_default().0.insert(term, postings);
+    }
+    for (word, stem) in &index.forms {
+        by_key.entry(shard_key(word)).or_default().1.insert(word, stem);
+    }
+    let mut files = Vec::new();
+    for (key, (terms, forms)) in &by_key {
+        let path = format!("{dir}terms/{key}.json");
+        files.push(OutputFile::new(path.clone(), to_json(&path, &json!({"terms": terms, "forms": forms}))?));
+    }
+    let card = |d: &search::Doc| json!({"u": d.url, "t": d.title, "s": d.summary, "a": d.agency});
+    for (n, block) in index.docs.chunks(DOCS_PER_BLOCK).enumerate() {
+        let path = format!("{dir}docs/{n}.json");
+        files.push(OutputFile::new(path.clone(), to_json(&path, &block.iter().map(card).collect::<Vec<_>>())?));
+    }
+    let facets: Vec<Value> = index.docs.iter().map(|d| if d.facets.is_empty() { Value::Null } else { json!(d.facets) }).collect();
+    let path = format!("{dir}facets.json");
+    files.push(OutputFile::new(path.clone(), to_json(&path, &facets)?));
+    let manifest = json!({
+        "version": 2,
+        "lang": lang,
+        "fields": index.fields,
+        "stop": index.stop,
+        "docs": index.docs.len(),
+        "datasets": index.docs.iter().filter(|d| !d.facets.is_empty()).count(),
+        "block": DOCS_PER_BLOCK,
+        "shards": by_key.keys().collect::<Vec<_>>(),
+    });
+    let path = urls.search_manifest(lang);
+    files.push(OutputFile::new(path.clone(), to_json(&path, &manifest)?));
+    Ok(files)
 }
 
 /// The label of a facet group (`facet_theme` in the theme's strings).
@@ -92,7 +152,7 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             title: t(site, lang, "search"),
             description: t(site, lang, "search_intro"),
             context: json!({
-                "index": urls.link(&urls.search_index(lang)),
+                "index": urls.link(&urls.search_manifest(lang)),
                 "script": urls.link(&urls.static_file("search.js")),
                 // The search page's filters offer every value (a linear list, one page).
                 "facets": facets_value(site, lang, facets, None, None),
