@@ -106,6 +106,15 @@ fn lists_are_cut_into_pages(f: &Fixture) {
     assert!((20..=22).contains(&tag_links), "{tag_links} tag links on a tag's page");
     assert!(budget.contains("All 40</a>"), "no link to every tag");
 
+    // The ministry that publishes most (with its agencies) lists 20 of their datasets and links
+    // to all of them, whose list says how many there are.
+    let agency = read(f, "en/agencies/ag00000/index.html");
+    assert_eq!(agency.matches("<li class=card>").count(), 20);
+    let all = agency.split("<a href=/en/browse/ministry/ag00000/>All ").nth(1).expect("no link to all the agency's datasets");
+    let count: String = all.chars().take_while(char::is_ascii_digit).collect();
+    assert!(count.parse::<usize>().unwrap() > 20, "{count}");
+    assert!(read(f, "en/browse/ministry/ag00000/index.html").contains(&format!("<h2>{count} datasets</h2>")));
+
     // No page grows with the portal: the largest is a list page of 50 cards.
     let mut largest = (0, String::new());
     for entry in walk(&f.root().join("public")) {
