@@ -46,11 +46,12 @@ tail -1 "$csv" | python3 -c "import sys; f = sys.stdin.read().split(',', 1); pri
 read -r again_s again_kb < <(measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
 
 # What the search page downloads at first use, per language, before compression: the manifest
-# of the sharded index and the first block of documents (the whole index before it was sharded).
+# of the sharded index and the two blocks of the first 20 datasets (the whole index before it
+# was sharded).
 first_use() {
   local dir="$work/sala-out/$1search"
   if [ -f "$dir/manifest.json" ]; then
-    echo $(( $(stat -c %s "$dir/manifest.json") + $(stat -c %s "$dir/docs/0.json") ))
+    cat "$dir/manifest.json" "$dir/docs/0.json" "$dir/docs/1.json" 2>/dev/null | wc -c
   else
     stat -c %s "$dir/index.json"
   fi

@@ -18,6 +18,9 @@ pub const VALUES_PER_PAGE: usize = 200;
 /// How many values of each group the facet navigation beside a list shows (most datasets first).
 pub const NAV_VALUES: usize = 20;
 
+/// How many values of each group the search page offers as filters (most datasets first).
+pub const FILTER_VALUES: usize = 50;
+
 /// How many datasets an agency's page lists before linking to the full list.
 pub const AGENCY_DATASETS: usize = 20;
 

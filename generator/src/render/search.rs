@@ -16,8 +16,9 @@ use std::collections::BTreeMap;
 /// How long a search result's summary may be, in characters.
 const SUMMARY_CHARS: usize = 160;
 
-/// How many documents one block of the sharded index holds (see [`shards`]).
-pub const DOCS_PER_BLOCK: usize = 100;
+/// How many documents one block of the sharded index holds (see [`shards`]): small, because
+/// the 20 results shown first may sit in 20 different blocks.
+pub const DOCS_PER_BLOCK: usize = 10;
 
 /// The search index of every language: the whole index (`search/index.json`, for programs),
 /// and the same index in shards for the search page (see [`shards`]).
@@ -44,12 +45,13 @@ pub fn shard_key(term: &str) -> String {
 
 /// The index cut so that the search page downloads only what a query needs: the whole index
 /// grows with the portal (2.1 MB in Thai at 1,000 datasets), while a reader types a few words.
-/// - `manifest.json`: the fields, stop words, counts and shard keys; what a first visit loads.
+/// - `manifest.json`: the fields, stop words, counts and shard keys; what a first visit loads,
+///   with the blocks of the first 20 datasets.
 /// - `terms/<key>.json`: the terms (with postings) and English surface forms whose first
 ///   character is `key` ([`shard_key`]); a query loads the shards of its words' first
 ///   characters (and, for a run of Thai, of each of its characters, to re-cut it).
-/// - `docs/<n>.json`: documents `n·100 … n·100+99` (link, title, summary, agency), loaded for
-///   the results shown.
+/// - `docs/<n>.json`: documents `n·10 … n·10+9` (link, title, summary, agency), loaded for the
+///   results shown (20 at a time).
 /// - `facets.json`: every document's facet values, loaded when a query or a filter needs counts.
 fn shards(site: &Site, lang: Lang, index: &search::SearchIndex) -> Result<Vec<OutputFile>> {
     let urls = &site.urls;
@@ -154,8 +156,9 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: json!({
                 "index": urls.link(&urls.search_manifest(lang)),
                 "script": urls.link(&urls.static_file("search.js")),
-                // The search page's filters offer every value (a linear list, one page).
-                "facets": facets_value(site, lang, facets, None, None),
+                // The filters offer each group's values with most datasets; a value chosen in
+                // the address (`?tag=…`) that is not among them gets its box from the script.
+                "facets": facets_value(site, lang, facets, None, Some(pager::FILTER_VALUES)),
             }),
         },
         PageJob {

@@ -22,7 +22,7 @@
   // The loaded parts of the index: `terms` and `forms` hold the shards fetched so far.
   var index = null, thaiMax = 0, timer = 0, shown = 0, generation = 0;
   var loaded = {}, blocks = {}, facets = null;
-  var PAGE = 100;
+  var PAGE = 20;
 
   function get(path) {
     return fetch(base + path).then(function (r) {
@@ -304,6 +304,25 @@
 
   var params = new URLSearchParams(location.search);
   input.value = params.get('q') || '';
+  // The page offers each group's commonest values; one chosen in the address that is not
+  // among them gets its own box, so that a shared search keeps every filter.
+  filters.querySelectorAll('fieldset').forEach(function (group) {
+    var name = group.dataset.facet;
+    params.getAll(name).forEach(function (value) {
+      var exists = Array.prototype.some.call(group.querySelectorAll('input'), function (box) { return box.value === value; });
+      if (exists) return;
+      var label = document.createElement('label'), box = document.createElement('input');
+      var count = document.createElement('span'), n = document.createElement('span');
+      box.type = 'checkbox';
+      box.name = name;
+      box.value = value;
+      n.setAttribute('data-count', '');
+      count.className = 'count';
+      count.append('(', n, ')');
+      label.append(box, ' ' + value + ' ', count);
+      group.insertBefore(label, group.querySelector('p'));
+    });
+  });
   filters.querySelectorAll('input').forEach(function (box) {
     box.checked = params.getAll(box.name).indexOf(box.value) >= 0;
   });
