@@ -34,6 +34,12 @@ pub struct SiteConfig {
     /// Whether raw HTML in markdown pages is kept (otherwise it is sanitised).
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// The portal's emblem or logo, shown beside its name: a file in the theme's `static/`.
+    #[serde(default)]
+    pub logo: String,
+    /// The icon browsers show in tabs: a file in the theme's `static/` (a pavilion by default).
+    #[serde(default = "default_favicon")]
+    pub favicon: String,
 }
 
 /// How citizens reach the portal's team.
@@ -60,8 +66,43 @@ fn all_languages() -> Vec<Lang> {
 fn default_theme() -> String {
     "default".to_string()
 }
+fn default_favicon() -> String {
+    "favicon.svg".to_string()
+}
 fn default_output() -> String {
     "public".to_string()
+}
+
+/// Whether `raw` is an absolute http(s) URL with a host and a plain path, as every page's links
+/// are built from it: `https://data.example.go.th//evil.example/` would make each page load its
+/// stylesheet from another host (`//evil.example/static/…`). The reason when it is not.
+fn check_base_url(raw: &str) -> std::result::Result<(), &'static str> {
+    let parsed = url::Url::parse(raw).map_err(|_| "is not an absolute http(s) URL")?;
+    if !matches!(parsed.scheme(), "http" | "https") || !(raw.starts_with("https://") || raw.starts_with("http://")) {
+        return Err("is not an absolute http(s) URL");
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("has no host name");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("carries a user name or password");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err("has a query (?) or a fragment (#)");
+    }
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control() || "\\\"'<>`^{|}%".contains(c)) {
+        return Err("has spaces, quotes, backslashes, % escapes or other characters a plain address has not");
+    }
+    let after_scheme = raw.split_once("://").map_or("", |(_, rest)| rest);
+    let (authority, path) = after_scheme.find('/').map_or((after_scheme, ""), |i| after_scheme.split_at(i));
+    if authority.is_empty() {
+        return Err("has no host name");
+    }
+    let segments: Vec<&str> = path.trim_start_matches('/').trim_end_matches('/').split('/').collect();
+    if path.contains("//") || (!path.trim_matches('/').is_empty() && segments.iter().any(|s| s.is_empty() || *s == "." || *s == "..")) {
+        return Err("has a path that is not plain (`//`, `.` or `..`)");
+    }
+    Ok(())
 }
 
 impl SiteConfig {
@@ -91,9 +132,9 @@ impl SiteConfig {
         if self.title.is_empty() {
             return bad("title is empty: give the portal's name, e.g. title = { th = \"…\", en = \"…\" }".into());
         }
-        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
+        if let Err(why) = check_base_url(&self.base_url) {
             return bad(format!(
-                "base_url = {:?} is not an absolute http(s) URL: write the address the site is published at, e.g. \"https://data.example.go.th/\"",
+                "base_url = {:?} {why}: write the address the site is published at, e.g. \"https://data.example.go.th/\" or \"https://example.go.th/opendata/\"",
                 self.base_url
             ));
         }
@@ -134,6 +175,22 @@ impl SiteConfig {
                 "contact.feedback_url = {:?}: links must start with https://, http:// or mailto:",
                 self.contact.feedback_url
             ));
+        }
+        Ok(())
+    }
+
+    /// Checks that the logo and favicon named here are files of the theme's `static/` folder.
+    pub fn check_theme_files(&self, static_files: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<()> {
+        for (key, name) in [("logo", &self.logo), ("favicon", &self.favicon)] {
+            if !name.is_empty() && !static_files.contains_key(name.as_str()) {
+                return Err(Error::Config {
+                    message: format!(
+                        "{key} = {name:?} is not a file in themes/{}/static/: put the image there (SVG or PNG) and give its name, e.g. {key} = \"{}\"",
+                        self.theme,
+                        if key == "logo" { "emblem.svg" } else { "favicon.svg" }
+                    ),
+                });
+            }
         }
         Ok(())
     }

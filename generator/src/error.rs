@@ -78,6 +78,14 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// The output folder is one a build must never replace (see [`crate::write::output`]).
+    #[error("{path}: Sala จะไม่เขียนเว็บไซต์ลงที่นี่ เพราะ{th} เลือกโฟลเดอร์ใหม่หรือโฟลเดอร์ที่ Sala สร้างไว้ เช่น public / Sala will not write the site here: {en}; choose a new folder, or one Sala wrote before, e.g. public", th = reason.th(), en = reason.en())]
+    UnsafeOutput {
+        /// The output as given.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: crate::write::output::Refusal,
+    },
     /// Polars failed on data it had already accepted (a bug or a resource limit).
     #[error("{path}: {message}")]
     Data {
@@ -103,6 +111,7 @@ impl Error {
             Error::Data { .. } => "data-error",
             Error::AlreadyExists { .. } => "already-exists",
             Error::Usage { .. } => "usage-error",
+            Error::UnsafeOutput { .. } => "unsafe-output",
         }
     }
 

@@ -143,6 +143,7 @@ fn field(name: &str, field_type: FieldType) -> Field {
         bare_number: None,
         calendar: None,
         rdf_type: None,
+        extra: Default::default(),
     }
 }
 
@@ -172,6 +173,7 @@ fn accepts(raw: &RawTable, field: &Field, path: &Path) -> bool {
         missing_values: vec![String::new()],
         foreign_keys: Vec::new(),
         profile: None,
+        extra: Default::default(),
     };
     let checked = check_table(&schema, raw, path, path, &Default::default());
     let refused = [Code::TypeError, Code::SchemaError, Code::UniqueError, Code::ConstraintError];

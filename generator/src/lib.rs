@@ -47,8 +47,8 @@ pub fn check(root: &Path) -> Result<Checked> {
 /// [`check`] with a cache and progress bars.
 pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     let (source, mut report) = load::load_with(root, hooks)?;
-    let validated = validate::validate_with(&source, hooks);
-    report.merge(validated.report);
+    let mut validated = validate::validate_with(&source, hooks);
+    report.merge(std::mem::take(&mut validated.report));
     report.sort();
     let checked = Checked {
         report,
@@ -56,10 +56,17 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
         datasets: source.datasets.len(),
         rows: rows_read(&source),
     };
-    // Freeing a million rows' columns takes a few milliseconds more than reporting on them:
-    // it happens beside, and a command that ends meanwhile need not wait for it.
-    let tables = validated.tables;
-    std::thread::spawn(move || drop((source, tables)));
+    if checked.report.has_errors() {
+        // Freeing a million rows' columns takes a few milliseconds more than reporting on them:
+        // it happens beside, and a command that ends meanwhile need not wait for it.
+        std::thread::spawn(move || drop((source, validated)));
+        return Ok(checked);
+    }
+    // `check` fails wherever `build` would: every page is rendered (and thrown away), so a
+    // theme or page that does not render stops the pull-request check, not the next publish.
+    let site = model::build(source, validated)?;
+    render::pages(&site)?;
+    std::thread::spawn(move || drop(site));
     Ok(checked)
 }
 
@@ -108,6 +115,9 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
 pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> Result<Built> {
     let started = Instant::now();
     let (source, mut report) = load::load_with(root, hooks)?;
+    // Before any work: a folder that must not be replaced is refused at once, untouched.
+    let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
+    let output = write::output::checked_output(&source.root, &output)?;
     let validated = validate::validate_with(&source, hooks);
     report.merge(validated.report.clone());
     report.sort();
@@ -115,7 +125,6 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     if report.has_errors() {
         return Ok(Built { report, default_language, published: None });
     }
-    let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
     let rows = rows_read(&source);
     let site = model::build(source, validated)?;
     let files = render::render(&site)?;

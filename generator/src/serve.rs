@@ -13,6 +13,7 @@ use crate::diagnostic::{self, Format};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::session::{Cache, Hooks};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -99,8 +100,24 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str
     let lang = lang.unwrap_or(config.default_language);
     let messages = Messages(lang);
     // A temporary folder, so that serving never replaces the site a maintainer built in public/.
-    let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let output = tmp.path().join("site");
+    // Its name carries the process id, so that a later run can remove it should this one be
+    // killed outright (SIGKILL); Ctrl+C and SIGTERM remove it at once.
+    let temp = std::env::temp_dir();
+    remove_stale_sites(&temp);
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{SERVE_PREFIX}{}-", std::process::id()))
+        .tempdir_in(&temp)
+        .map_err(|e| Error::io(&temp, e))?;
+    let output = crate::write::output::checked_output(&root, &tmp.path().join("site"))?;
+    let doomed = tmp.path().to_path_buf();
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let _ = std::fs::remove_dir_all(&doomed);
+                std::process::exit(128 + signal);
+            }
+        });
+    }
     let cache = Cache::default();
     let status = Arc::new(Mutex::new(Status::default()));
     let rebuild = |status: &Mutex<Status>| {
@@ -138,14 +155,16 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str
     let addr = server.server_addr().to_ip().map_or_else(|| format!("127.0.0.1:{port}"), |a| a.to_string());
     let prefix = crate::urls::Urls::new(&config.base_url, config.default_language).link("");
     let server = Arc::new(server);
-    let handler_status = Arc::clone(&status);
-    let handler_output = output.clone();
-    let handler_server = Arc::clone(&server);
-    std::thread::spawn(move || {
-        for request in handler_server.incoming_requests() {
-            respond(request, &handler_output, &prefix, &handler_status);
-        }
-    });
+    // A pool of workers: a client that asks for a large file and reads it slowly (or never)
+    // holds one worker, and the others go on answering.
+    for _ in 0..WORKERS {
+        let (server, output, prefix, status) = (Arc::clone(&server), output.clone(), prefix.clone(), Arc::clone(&status));
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                respond(request, &output, &prefix, &status);
+            }
+        });
+    }
     ready(&format!("http://{addr}/"));
     loop {
         std::thread::sleep(Duration::from_millis(200));
@@ -153,6 +172,25 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str
         if now != seen {
             seen = now;
             rebuild(&status);
+        }
+    }
+}
+
+/// How many requests are answered at once.
+const WORKERS: usize = 16;
+
+/// The name prefix of `serve`'s temporary sites: `sala-serve-<pid>-<random>`.
+const SERVE_PREFIX: &str = "sala-serve-";
+
+/// Removes the temporary sites of `serve` runs that were killed without cleaning up.
+fn remove_stale_sites(temp: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(SERVE_PREFIX)) else { continue };
+        let Some(pid) = rest.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok()) else { continue };
+        if !crate::write::process_runs(pid) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
@@ -173,6 +211,7 @@ fn content_type(path: &Path) -> &'static str {
         "png" => "image/png",
         "txt" | "ttl" => "text/plain; charset=utf-8",
         "parquet" => "application/vnd.apache.parquet",
+        "woff2" => "font/woff2",
         _ => "application/octet-stream",
     }
 }

@@ -80,6 +80,15 @@ impl Urls {
     pub fn datapackage(&self, dataset: &str) -> String {
         format!("datasets/{dataset}/datapackage.json")
     }
+    /// The site-relative path of the JSON Schema of a resource's records (its JSON items and
+    /// NDJSON lines), made from its Table Schema.
+    pub fn api_record_schema(&self, dataset: &str, resource: &str) -> String {
+        format!("api/v1/schemas/{dataset}/{resource}.json")
+    }
+    /// The site-relative path of a dataset's zip: its CSV files and `datapackage.json`.
+    pub fn dataset_zip(&self, dataset: &str) -> String {
+        format!("datasets/{dataset}/{dataset}.zip")
+    }
     /// The site-relative path of the dataset index of the JSON API.
     pub fn api_datasets(&self) -> String {
         "api/v1/datasets.json".to_string()
@@ -119,6 +128,11 @@ impl Urls {
     /// The site-relative path of the DCAT-US (Project Open Data 1.1) catalog.
     pub fn data_json(&self) -> String {
         "data.json".to_string()
+    }
+    /// The site-relative path of the DCAT-US catalog in `lang` (`data.json` for the default
+    /// language, `en/data.json` beside it: data.json has one language per file).
+    pub fn data_json_in(&self, lang: Lang) -> String {
+        self.page_path(lang, "data.json")
     }
     /// The site-relative path of the XML sitemap.
     pub fn sitemap(&self) -> String {
@@ -239,6 +253,21 @@ impl Urls {
     }
 }
 
+/// A URL with every byte that is not allowed as is in a URI percent-encoded (Thai letters,
+/// spaces…), for files such as sitemaps whose readers take URIs, not IRIs. Characters with a
+/// meaning in URLs (`/`, `?`, `#`, `%`…) are kept.
+pub fn to_uri(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// True for links Sala will put in an `href`: http, https and mailto only.
 pub fn is_safe_link(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
@@ -280,6 +309,11 @@ mod tests {
         let urls = Urls::new("https://data.example.go.th/", Lang::Th);
         assert_eq!(urls.link(&urls.search_index(Lang::En)), "/en/search/index.json");
         assert_eq!(urls.link(&urls.facet(Lang::Th, "year", "2568")), "/browse/year/2568/");
+    }
+
+    #[test]
+    fn thai_letters_and_spaces_are_percent_encoded_in_uris() {
+        assert_eq!(to_uri("https://x.example/pages/ข้อมูล a/?q=1#top"), "https://x.example/pages/%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1%E0%B8%B9%E0%B8%A5%20a/?q=1#top");
     }
 
     #[test]

@@ -260,7 +260,11 @@ type = "integer"
     assert_eq!(diags[0]["code"], "foreign-key");
     assert_eq!(diags[0]["location"]["row"], 4);
     assert_eq!(diags[0]["location"]["column"], "agency");
-    assert_eq!(diags[0]["message"]["en"], "\"TSET\" is not in agencies/agencies (code)");
+    // The target by the title people know it by, the row as the file has it.
+    assert_eq!(diags[0]["message"]["en"], "\"TSET\" is not in \"Agency registry\" (code)");
+    assert_eq!(diags[0]["message"]["th"], "ไม่พบ \"TSET\" ใน \"ทะเบียนหน่วยงาน\" (code)");
+    assert_eq!(diags[0]["rule"], "foreignKeys agency → agencies/agencies (code)");
+    assert_eq!(diags[0]["source"]["text"], "TSET,3");
 }
 
 #[test]
@@ -356,4 +360,91 @@ constraints = { minimum = 0 }
             ("personal-data".to_string(), 35_002, "name".to_string()),
         ]
     );
+}
+
+#[test]
+fn a_missing_column_is_numbered_where_the_schema_puts_it() {
+    let f = Fixture::new();
+    f.dataset("d", FIELDS, "year,code,kind,opened,online,ref\n2567,AB-001,web,2024-10-01,true,r1\n");
+    let out = f.sala(&["check", "--lang", "en"]);
+    let report = text(&out);
+    assert!(
+        report.contains("error[missing-label] row 1, column D (amount): the schema has a field \"amount\" (field 4) but the CSV has no column of that name"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_schema_error_names_its_file_and_the_rows_are_still_checked() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/d/dataset.toml",
+        "title = { th = \"ก\", en = \"a\" }\ndescription = \"d\"\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\nschema = \"schema.json\"\n",
+    );
+    f.write(
+        "datasets/d/schema.json",
+        r#"{"fields": [{"name": "name", "type": "string", "constraints": {"minimum": "a"}},
+                      {"name": "at", "type": "datetime", "constraints": {"minimum": "2024-01-01T00:00:00"}}]}"#,
+    );
+    f.write("datasets/d/data.csv", "name,at\nb,2023-06-01T00:00:00\n");
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    let report = text(&out);
+    assert!(
+        report.contains("datasets/d/schema.json: error[schema-error] field \"name\" has minimum, which its type string does not support"),
+        "{report}"
+    );
+    // The limit on the datetime is a rule like any other, and still checked.
+    assert!(report.contains("datasets/d/data.csv:2:2: error[constraint-error] 2023-06-01T00:00:00 is less than the minimum 2024-01-01T00:00:00 (column at)"), "{report}");
+    assert!(!report.contains("dataset.toml: error[schema-error]"), "{report}");
+}
+
+#[test]
+fn keys_the_standard_allows_are_kept_and_published() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/d/dataset.toml",
+        "title = { th = \"ก\", en = \"a\" }\ndescription = \"d\"\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\nmodified = 2025-02-01\n[contact]\nname = \"x\"\nemail = \"a@example.go.th\"\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\nschema = \"schema.json\"\n",
+    );
+    f.write(
+        "datasets/d/schema.json",
+        r#"{"title": "Places", "x-source": {"system": "GIS"},
+            "fields": [{"name": "id", "type": "integer", "unit": "item", "example": "7", "constraints": {"x-checked": true}},
+                       {"name": "where", "type": "geopoint", "format": "array"}]}"#,
+    );
+    f.write("datasets/d/data.csv", "id,where\n1,\"[100.5018, 13.7563]\"\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let package: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/datasets/d/datapackage.json")).unwrap()).unwrap();
+    let schema = &package["resources"][0]["schema"];
+    assert_eq!(schema["title"], "Places");
+    assert_eq!(schema["x-source"]["system"], "GIS");
+    assert_eq!(schema["fields"][0]["unit"], "item");
+    assert_eq!(schema["fields"][0]["example"], "7");
+    assert_eq!(schema["fields"][0]["constraints"]["x-checked"], true);
+    assert_eq!(schema["fields"][1]["format"], "array");
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/d/data.csv")).unwrap();
+    assert_eq!(csv, "id,where\n1,\"[100.5018, 13.7563]\"\n");
+}
+
+#[test]
+fn a_misspelt_rule_is_kept_but_warned_about() {
+    let f = Fixture::new();
+    f.dataset("d", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\nconstraint = { required = true }\n", "id\n1\n");
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("datasets/d/dataset.toml: warning[schema-error] field \"id\" has the key \"constraint\", which Sala does not read: did you mean \"constraints\"?"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_schema_naming_one_field_twice_is_refused_without_checking_rows() {
+    let f = Fixture::new();
+    f.dataset("d", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"id\"\ntype = \"string\"\n", "id\nx\n");
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    let report = text(&out);
+    assert!(report.contains("datasets/d/dataset.toml: error[schema-error] the schema has two fields named \"id\""), "{report}");
+    assert!(!report.contains("data.csv"), "{report}");
 }

@@ -161,13 +161,23 @@ fn every_dataset_page_embeds_schema_org_json_ld_naming_its_downloads() {
         assert_eq!(ld["name"], lang_name);
         assert_eq!(ld["@context"]["@vocab"], "https://schema.org/", "inline context: nothing to fetch");
         assert_eq!(ld["license"], "https://spdx.org/licenses/CC-BY-4.0.html");
-        assert_eq!(ld["temporalCoverage"], "2023/2025", "B.E. 2566-2568 in the Christian era");
+        // Fiscal years B.E. 2566-2568: from 1 October 2022 to 30 September 2025.
+        assert_eq!(ld["temporalCoverage"], "2022-10-01/2025-09-30");
+        assert_eq!(ld["version"], "2025-10-15", "the last modification");
+        let place = if lang_name == "Test budget" { "Thailand" } else { "ประเทศไทย" };
+        assert_eq!(
+            ld["spatialCoverage"],
+            json!({"@type": "Place", "name": place, "sameAs": ["http://publications.europa.eu/resource/authority/country/THA", "https://sws.geonames.org/1605651/"]})
+        );
         assert_eq!(ld["inLanguage"], json!(["th", "en"]));
         let urls: Vec<&str> = ld["distribution"].as_array().unwrap().iter().map(|d| d["contentUrl"].as_str().unwrap()).collect();
         let base = "https://data.example.go.th/datasets/budget/budget";
-        assert_eq!(urls, vec![format!("{base}.csv"), format!("{base}.json"), format!("{base}.ndjson"), format!("{base}.parquet")]);
+        assert_eq!(urls, vec![format!("{base}.csv"), format!("{base}.json"), format!("{base}.ndjson"), format!("{base}.parquet"), format!("{base}.xlsx")]);
         let formats: Vec<&str> = ld["distribution"].as_array().unwrap().iter().map(|d| d["encodingFormat"].as_str().unwrap()).collect();
-        assert_eq!(formats, vec!["text/csv", "application/json", "application/x-ndjson", "application/vnd.apache.parquet"]);
+        assert_eq!(
+            formats,
+            vec!["text/csv", "application/json", "application/x-ndjson", "application/vnd.apache.parquet", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+        );
         let variables: Vec<&str> = ld["variableMeasured"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
         assert_eq!(variables, vec!["fiscal_year", "amount", "office"]);
     }
@@ -180,9 +190,12 @@ fn the_sitemap_lists_every_page_once_with_its_hreflang_twins() {
     let locs: Vec<&str> = sitemap.split("<loc>").skip(1).map(|s| s.split("</loc>").next().unwrap()).collect();
     assert_eq!(locs.len(), pages.len(), "one <url> per HTML page");
     for page in &pages {
-        let url = format!("https://data.example.go.th/{}", page.trim_end_matches("index.html"));
+        let url = sala::urls::to_uri(&format!("https://data.example.go.th/{}", page.trim_end_matches("index.html")));
         assert!(locs.contains(&url.as_str()), "{url} is not in the sitemap");
     }
+    // Thai in a path (a tag's page) is percent-encoded: sitemap readers take URIs, not IRIs.
+    assert!(locs.contains(&"https://data.example.go.th/browse/tag/%E0%B8%87%E0%B8%9A%E0%B8%9B%E0%B8%A3%E0%B8%B0%E0%B8%A1%E0%B8%B2%E0%B8%93/"), "{locs:?}");
+    assert!(locs.iter().all(|l| l.is_ascii()), "{locs:?}");
     let entry = "<url>\n  <loc>https://data.example.go.th/en/datasets/budget/</loc>\n  <lastmod>2025-10-15</lastmod>\n  \
 <xhtml:link rel=\"alternate\" hreflang=\"th\" href=\"https://data.example.go.th/datasets/budget/\"/>\n  \
 <xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://data.example.go.th/en/datasets/budget/\"/>\n  \
@@ -299,7 +312,132 @@ fn every_path_in_the_openapi_document_is_a_file_of_the_site() {
             checked += 1;
         }
     }
-    // 4 API indexes + 3 dataset files + 3 Data Packages + 3 × 4 downloads + 3 pages + 7 catalogs.
-    assert_eq!(checked, 4 + 3 + 3 + 12 + 3 + 7);
+    // 4 API indexes + 3 dataset files + 3 Data Packages + 3 zips + 3 × 5 downloads + 3 record
+    // schemas + 3 pages + 8 catalogs (a data.json per language).
+    assert_eq!(checked, 4 + 3 + 3 + 3 + 15 + 3 + 3 + 8);
     assert_eq!(openapi["openapi"], "3.1.0");
+}
+
+#[test]
+fn the_english_data_json_has_english_titles_beside_the_thai_one() {
+    let th = json_file("data.json");
+    let en = json_file("en/data.json");
+    let titles = |c: &Value| -> Vec<String> { c["dataset"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap().to_string()).collect() };
+    assert_eq!(titles(&en), vec!["Agency registry", "Test budget", "Dataset large"]);
+    assert_eq!(titles(&th), vec!["ทะเบียนหน่วยงาน", "งบประมาณทดสอบ", "ชุดข้อมูล large"]);
+    assert_eq!(en["@id"], "https://data.example.go.th/en/data.json");
+    let budget = &en["dataset"][1];
+    // The same dataset in both files: one identifier, the landing page in the file's language.
+    assert_eq!(budget["identifier"], th["dataset"][1]["identifier"]);
+    assert_eq!(budget["landingPage"], "https://data.example.go.th/en/datasets/budget/");
+    assert_eq!(budget["spatial"], "Thailand");
+    // Fiscal years B.E. 2566-2568 run from 1 October 2022 to 30 September 2025.
+    assert_eq!(budget["temporal"], "2022-10-01/2025-09-30");
+}
+
+#[test]
+fn each_dataset_zip_holds_its_csv_files_and_datapackage_json_with_fixed_dates() {
+    let bytes = std::fs::read(site().join("datasets/budget/budget.zip")).unwrap();
+    let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    assert_eq!(names, vec!["datapackage.json", "budget.csv"]);
+    for name in ["datapackage.json", "budget.csv"] {
+        let mut entry = archive.by_name(name).unwrap();
+        assert_eq!(entry.compression(), ::zip::CompressionMethod::Deflated);
+        assert_eq!(entry.last_modified().map(|d| (d.year(), d.month(), d.day())), Some((1980, 1, 1)), "{name}: no build time in the zip");
+        let mut inside = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut inside).unwrap();
+        let beside = std::fs::read(site().join(format!("datasets/budget/{name}"))).unwrap();
+        assert_eq!(inside, beside, "{name} in the zip is the file beside it");
+    }
+    // The package states each CSV's size and SHA-256, and its licence by id.
+    let package = json_file("datasets/budget/datapackage.json");
+    let csv = std::fs::read(site().join("datasets/budget/budget.csv")).unwrap();
+    assert_eq!(package["resources"][0]["bytes"], csv.len());
+    assert_eq!(package["resources"][0]["hash"], "sha256:ae76cc0ef47bb60858f911ee74ec2fa9b7c6e84a4c3a8492e0fc371e79cbeae2");
+    assert_eq!(package["licenses"][0]["name"], "CC-BY-4.0");
+    // The dataset page offers it in each language.
+    assert!(read("en/datasets/budget/index.html").contains("href=/datasets/budget/budget.zip>Download everything (every CSV file and its Data Package, zipped)</a>"));
+    assert!(read("datasets/budget/index.html").contains("href=/datasets/budget/budget.zip>ดาวน์โหลดทั้งหมด"));
+    // And every resource's downloads include the spreadsheet.
+    assert!(read("en/datasets/budget/index.html").contains("href=/datasets/budget/budget.xlsx>Download XLSX</a>"));
+}
+
+#[test]
+fn a_resource_json_schema_types_every_field_and_allows_null_only_where_values_may_be_missing() {
+    let schema = json_file("api/v1/schemas/large/data.json");
+    assert_eq!(schema["$id"], "https://data.example.go.th/api/v1/schemas/large/data.json");
+    let props = &schema["properties"];
+    assert_eq!(props["id"]["type"], json!("integer"), "a required key column is never null");
+    assert_eq!(props["amount"]["type"], json!(["number", "null"]));
+    assert_eq!(props["paid"]["type"], json!(["boolean", "null"]));
+    assert_eq!(props["day"]["type"], json!(["string", "null"]));
+    assert_eq!(props["day"]["format"], "date");
+    assert_eq!(schema["required"], json!(["id", "day", "amount", "paid", "note", "fy", "at"]));
+    let index = json_file("api/v1/datasets.json");
+    assert_eq!(index["datasets"][2]["resources"][0]["json_schema"], schema["$id"]);
+    assert_eq!(index["datasets"][2]["resources"][0]["page_count"], 3);
+}
+
+#[test]
+fn the_headers_file_gives_hosts_content_types_and_opens_the_api_to_other_sites() {
+    let headers = read("_headers");
+    for rule in [
+        "/*.ndjson\n  Content-Type: application/x-ndjson; charset=utf-8\n",
+        "/*.parquet\n  Content-Type: application/vnd.apache.parquet\n",
+        "/*.xlsx\n  Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\n",
+        "/en/feed.xml\n  Content-Type: application/atom+xml; charset=utf-8\n",
+        "/api/*\n  Access-Control-Allow-Origin: *\n",
+    ] {
+        assert!(headers.contains(rule), "{rule} missing from:\n{headers}");
+    }
+}
+
+#[test]
+fn the_openapi_document_lists_what_exists_and_documents_404() {
+    let openapi = json_file("api/openapi.json");
+    let rows = &openapi["paths"]["/datasets/{dataset}/{resource}/rows/{page}.json"]["get"];
+    let param = |name: &str| rows["parameters"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap()["schema"].clone();
+    assert_eq!(param("resource")["enum"], json!(["agencies", "budget", "data"]));
+    assert_eq!(param("page")["maximum"], 3, "the large resource has 3 pages");
+    for (path, item) in openapi["paths"].as_object().unwrap() {
+        assert!(item["get"]["responses"]["404"].is_object(), "{path}: no 404");
+    }
+}
+
+#[test]
+fn two_builds_of_the_same_portal_give_the_same_spreadsheets_zips_and_parquet_files() {
+    let f = machine_fixture();
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    for path in ["datasets/large/data.xlsx", "datasets/large/large.zip", "datasets/large/data.parquet", "datasets/budget/budget.xlsx", "_headers"] {
+        let again = std::fs::read(f.root().join("public").join(path)).unwrap();
+        assert!(again == std::fs::read(site().join(path)).unwrap(), "{path} differs between two builds");
+    }
+    // The spreadsheet's creation date is the dataset's last change (2025-02-01), not the clock.
+    let xlsx = std::fs::read(site().join("datasets/large/data.xlsx")).unwrap();
+    let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(core.contains(">2025-02-01T00:00:00Z</dcterms:created>"), "{core}");
+}
+
+#[test]
+fn the_demo_states_fiscal_year_coverage_from_statistics_or_a_fiscal_year_column() {
+    let public = common::demo_public();
+    let en: Value = serde_json::from_str(&std::fs::read_to_string(public.join("en/data.json")).unwrap()).unwrap();
+    let temporal = |id: &str| {
+        let d = en["dataset"].as_array().unwrap().iter().find(|d| d["landingPage"].as_str().unwrap().ends_with(&format!("/{id}/"))).unwrap();
+        d["temporal"].clone()
+    };
+    // statistics.years = "2567-2568": October 2023 to September 2025.
+    assert_eq!(temporal("complaints"), "2023-10-01/2025-09-30");
+    // No statistics; its fiscal_year column holds 2565 to 2568.
+    assert_eq!(temporal("procurement-contracts"), "2021-10-01/2025-09-30");
+    // A registry has no period.
+    assert_eq!(temporal("provinces"), Value::Null);
+    let pages = files_under(&public).into_iter().filter(|p| p.contains("datasets/") && p.ends_with("index.html") && p.matches('/').count() >= 2);
+    let with: Vec<String> = pages.filter(|p| std::fs::read_to_string(public.join(p)).unwrap().contains("\"temporalCoverage\"")).collect();
+    // Five datasets with a period (both budgets, complaints, data requests, contracts) × 2 languages.
+    assert_eq!(with.len(), 10, "{with:?}");
 }

@@ -1,7 +1,9 @@
 //! One fixture per validation rule under `fixtures/invalid/<case>/` (data.csv, schema.json,
 //! expected.txt with `code row column` lines): Sala must report exactly the expected
 //! diagnostics, and — where frictionless is installed, as .ci/run does — the same error codes
-//! at the same rows as `frictionless validate`.
+//! at the same rows as `frictionless validate` (a case where the two differ on purpose says why
+//! in frictionless-differs.txt). A case's messages.txt, where there is one, holds the exact
+//! words of each diagnostic: message and fix in English, message in Thai, and the row shown.
 
 mod common;
 
@@ -18,8 +20,8 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-/// Sala's diagnostics for the case's data file, as `code row column` lines (`-` where absent).
-fn sala_diagnostics(case: &Path) -> Vec<String> {
+/// Sala's JSON diagnostics for the case's data file, sorted by row, column and code.
+fn sala_json(case: &Path) -> Vec<Value> {
     let f = Fixture::new();
     f.write(
         "datasets/d/dataset.toml",
@@ -29,19 +31,49 @@ fn sala_diagnostics(case: &Path) -> Vec<String> {
     f.write("datasets/d/schema.json", std::fs::read(case.join("schema.json")).unwrap());
     let out = f.sala(&["check", "--format", "json"]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
-    let mut lines: Vec<String> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["location"]["file"] == "datasets/d/data.csv")
-        .map(|d| {
-            let row = d["location"]["row"].as_u64().map_or("-".to_string(), |r| r.to_string());
-            let column = d["location"]["column"].as_str().filter(|c| !c.is_empty()).unwrap_or("-");
-            format!("{} {row} {column}", d["code"].as_str().unwrap())
-        })
-        .collect();
+    json["diagnostics"].as_array().unwrap().iter().filter(|d| d["location"]["file"] == "datasets/d/data.csv").cloned().collect()
+}
+
+/// A diagnostic as a `code row column` line (`-` where absent).
+fn code_line(d: &Value) -> String {
+    let row = d["location"]["row"].as_u64().map_or("-".to_string(), |r| r.to_string());
+    let column = d["location"]["column"].as_str().filter(|c| !c.is_empty()).unwrap_or("-");
+    format!("{} {row} {column}", d["code"].as_str().unwrap())
+}
+
+/// Sala's diagnostics for the case's data file, as `code row column` lines.
+fn sala_diagnostics(case: &Path) -> Vec<String> {
+    let mut lines: Vec<String> = sala_json(case).iter().map(code_line).collect();
     lines.sort();
     lines
+}
+
+/// A diagnostic's words as messages.txt writes them.
+fn words(d: &Value) -> String {
+    let mut out = format!(
+        "{}\n  message: {}\n  fix: {}\n  ข้อความ: {}\n",
+        code_line(d),
+        d["message"]["en"].as_str().unwrap(),
+        d["help"]["en"].as_str().unwrap(),
+        d["message"]["th"].as_str().unwrap()
+    );
+    if let Some(text) = d["source"]["text"].as_str() {
+        out.push_str(&format!("  row: {text}\n"));
+    }
+    out
+}
+
+#[test]
+fn every_case_with_messages_gives_their_exact_words() {
+    let mut compared = 0;
+    for case in cases() {
+        let Ok(expected) = std::fs::read_to_string(case.join("messages.txt")) else { continue };
+        let mut blocks: Vec<String> = sala_json(&case).iter().map(words).collect();
+        blocks.sort();
+        assert_eq!(blocks.join("\n"), expected, "{}", case.display());
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} cases have messages.txt");
 }
 
 #[test]

@@ -170,3 +170,67 @@ fn the_readme_set_up_command_serves_the_demo() {
     assert_eq!(code, 200);
     assert!(home.contains("Open Government Data Portal (demo)"));
 }
+
+#[test]
+fn a_client_that_never_reads_a_large_file_does_not_stop_other_requests() {
+    let f = Fixture::new();
+    // About 30 MB of JSON: far more than the sockets' buffers take in while nobody reads.
+    let mut csv = String::from("id,note\n");
+    for i in 0..400_000 {
+        csv.push_str(&format!("{i},หมายเหตุของแถวที่ {i} ในชุดข้อมูลทดสอบ\n"));
+    }
+    f.dataset("big", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"note\"\ntype = \"string\"\n", csv);
+    let served = Served::start(&f);
+    let mut stalled = Vec::new();
+    for _ in 0..3 {
+        let mut stream = TcpStream::connect(&served.addr).unwrap();
+        write!(stream, "GET /datasets/big/data.json HTTP/1.1\r\nHost: {}\r\n\r\n", served.addr).unwrap();
+        stalled.push(stream);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let addr = served.addr.clone();
+    std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        write!(stream, "GET /en/ HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        let _ = tx.send(response);
+    });
+    let response = rx.recv_timeout(Duration::from_secs(10)).expect("no answer while other clients stall");
+    assert!(response.starts_with("HTTP/1.1 200"), "{}", &response[..response.len().min(200)]);
+    drop(stalled);
+}
+
+#[test]
+fn the_temporary_site_is_removed_on_sigterm_and_stale_ones_of_killed_runs_too() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let temp = tempfile::tempdir().unwrap();
+    // What a run killed with SIGKILL leaves: its site, under a process id that no longer runs.
+    std::fs::create_dir_all(temp.path().join("sala-serve-4294967295-old/site/en")).unwrap();
+    std::fs::create_dir_all(temp.path().join("someone-elses")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sala"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(f.root())
+        .env("TMPDIR", temp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let names = || {
+        let mut n: Vec<String> = std::fs::read_dir(temp.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        n.sort();
+        n
+    };
+    let running = names();
+    assert_eq!(running.len(), 2, "{running:?}");
+    assert!(running[0].starts_with(&format!("sala-serve-{}-", child.id())), "{running:?}");
+    assert_eq!(running[1], "someone-elses");
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert_eq!(names(), ["someone-elses"]);
+}

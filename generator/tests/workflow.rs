@@ -293,7 +293,9 @@ fn mistake_schema_field_not_in_the_csv() {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let d = &json["diagnostics"][0];
     assert_eq!(d["code"], "missing-label");
-    assert_eq!(d["message"]["en"], "the schema has a field \"amount\" but the CSV has no column of that name");
+    assert_eq!(d["message"]["en"], "the schema has a field \"amount\" (field 2) but the CSV has no column of that name");
+    // Numbered where the schema puts it, as frictionless numbers a missing label.
+    assert_eq!(d["location"]["column_number"], 2);
     assert_eq!(d["help"]["en"], "add the column to the CSV, or rename the schema field to match the header exactly (capitals matter)");
 }
 
@@ -333,7 +335,8 @@ fn the_build_summary_counts_everything_and_ci_logs_have_no_progress_bars() {
     // stderr is a pipe here, as in CI: no bars, no escape codes.
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     let public = f.root().join("public");
-    let files = common::files_under(&public);
+    // Everything but the marker that tells the next build the folder is Sala's.
+    let files: Vec<String> = common::files_under(&public).into_iter().filter(|f| f != ".sala-output").collect();
     let pages = files.iter().filter(|p| p.ends_with(".html")).count();
     let bytes: u64 = files.iter().map(|p| std::fs::metadata(public.join(p)).unwrap().len()).sum();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -364,4 +367,40 @@ fn infer_declares_dash_as_a_missing_value_so_the_column_stays_numeric() {
     let out = f.sala(&["check", "--format", "json"]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(summary(&json).iter().all(|d| d.2 == "datasets/counts/dataset.toml"), "{json}");
+}
+
+#[test]
+fn every_page_has_an_icon_and_a_link_preview_and_the_logo_must_exist() {
+    let f = Fixture::new();
+    f.dataset("d", SIMPLE, "id\n1\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let page = std::fs::read_to_string(f.root().join("public/en/datasets/d/index.html")).unwrap();
+    for tag in [
+        "<link href=/static/favicon.svg rel=icon>",
+        "<meta content=\"Dataset d\" property=og:title>",
+        "<meta content=https://data.example.go.th/en/datasets/d/ property=og:url>",
+        "<meta content=en_US property=og:locale>",
+    ] {
+        assert!(page.contains(tag), "{tag} missing");
+    }
+    assert!(f.root().join("public/static/favicon.svg").is_file());
+    // Thai type is shipped, not left to whatever the reader's machine has.
+    let css = std::fs::read_to_string(f.root().join("public/static/style.css")).unwrap();
+    for font in ["sarabun-thai-400-normal.woff2", "sarabun-thai-700-normal.woff2", "sarabun-latin-400-normal.woff2"] {
+        assert!(css.contains(&format!("url(fonts/{font})")), "{font}");
+        let bytes = std::fs::read(f.root().join("public/static/fonts").join(font)).unwrap();
+        assert!(bytes.starts_with(b"wOF2") && bytes.len() < 16_000, "{font}: a small WOFF2 subset");
+    }
+    let site = std::fs::read_to_string(f.root().join("site.toml")).unwrap();
+    f.write("site.toml", format!("logo = \"emblem.svg\"\n{site}"));
+    let out = f.sala(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("logo = \"emblem.svg\" is not a file in themes/default/static/"), "{}", text(&out));
+    f.write("themes/default/static/emblem.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let home = std::fs::read_to_string(f.root().join("public/index.html")).unwrap();
+    assert!(home.contains("<img alt height=40 src=/static/emblem.svg width=40>"), "the emblem is beside the name");
+    assert!(home.contains("<meta content=https://data.example.go.th/static/emblem.svg property=og:image>"));
 }

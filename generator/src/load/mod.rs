@@ -62,6 +62,9 @@ pub struct ResourceSource {
     pub meta: ResourceMeta,
     /// The Table Schema.
     pub schema: Schema,
+    /// The file the schema is written in (`schema.json`, or `dataset.toml` when inline), as
+    /// schema diagnostics name it.
+    pub schema_file: PathBuf,
     /// The CSV file, relative to the portal folder.
     pub file: PathBuf,
     /// The file's cells, when it could be read.
@@ -81,6 +84,7 @@ pub fn load_with(root: &Path, hooks: Hooks) -> Result<(Source, Report)> {
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let config = SiteConfig::load(&root)?;
     let theme = Theme::load(&root, &config.theme)?;
+    config.check_theme_files(&theme.static_files)?;
     let mut report = Report::default();
 
     let dataset_dirs = list_dataset_dirs(&root)?;
@@ -315,6 +319,21 @@ fn resolve_inside(root: &Path, dir: &Path, meta_file: &Path, name: &str) -> Resu
     if !canonical.starts_with(root) {
         return Err(escape());
     }
+    // Reading a named pipe waits forever, and a folder or device is no data file.
+    if !canonical.is_file() {
+        return Err(Diagnostic::error(
+            Code::MissingFile,
+            Location::file(meta_file),
+            Text::new(
+                format!("\"{name}\" ไม่ใช่ไฟล์ธรรมดา (เป็นโฟลเดอร์ ไปป์ หรืออุปกรณ์)"),
+                format!("\"{name}\" is not a regular file (it is a folder, a pipe or a device)"),
+            ),
+            Text::new(
+                "ให้ path ชี้ไปที่ไฟล์ข้อมูลที่บันทึกไว้ในโฟลเดอร์ของชุดข้อมูล เช่น path = \"data.csv\"",
+                "point path at a data file saved in the dataset's folder, e.g. path = \"data.csv\"",
+            ),
+        ));
+    }
     Ok(canonical)
 }
 
@@ -341,6 +360,7 @@ fn load_resource(
         ));
         return None;
     }
+    let mut schema_file = meta_file.to_path_buf();
     let schema = match &meta.schema {
         SchemaSource::Inline(s) => s.clone(),
         SchemaSource::File(name) => {
@@ -351,7 +371,7 @@ fn load_resource(
                     return None;
                 }
             };
-            let schema_file = relative(root, &path);
+            schema_file = relative(root, &path);
             let text = match std::fs::read_to_string(&path) {
                 Ok(t) => t,
                 Err(e) => {
@@ -422,7 +442,7 @@ fn load_resource(
             }
         }
     };
-    Some(ResourceSource { meta: meta.clone(), schema, file, table, fingerprint })
+    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, table, fingerprint })
 }
 
 fn load_pages(root: &Path, config: &SiteConfig, report: &mut Report) -> Result<Vec<PageSource>> {

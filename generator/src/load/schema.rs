@@ -4,9 +4,11 @@
 use crate::lang::Text;
 use serde::{Deserialize, Serialize};
 
-/// A resource's schema: its fields in column order and table-wide rules.
+/// A resource's schema: its fields in column order and table-wide rules. Keys Sala does not
+/// use (a `title`, `description`, custom keys) are allowed, as the standard allows them, and kept
+/// in `extra` to be published.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Schema {
     /// The columns, in the order the CSV must have them.
     pub fields: Vec<Field>,
@@ -22,7 +24,13 @@ pub struct Schema {
     /// The URL of the Table Schema profile (ignored; allowed so standard files load).
     #[serde(default, rename = "$schema", skip_serializing)]
     pub profile: Option<String>,
+    /// Any other keys, kept as written.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
+
+/// Keys the standard allows beside the ones Sala reads, kept as written (JSON values).
+pub type Extra = std::collections::BTreeMap<String, serde_json::Value>;
 
 fn default_missing_values() -> Vec<String> {
     vec![String::new()]
@@ -74,15 +82,16 @@ pub struct Reference {
 
 /// One column of a table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Field {
     /// The column's name, exactly as in the CSV header.
     pub name: String,
     /// The kind of values it holds.
     #[serde(rename = "type", default)]
     pub field_type: FieldType,
-    /// How values are written (e.g. `email`, or a date pattern like `%d/%m/%Y`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How values are written (e.g. `email`, or a date pattern like `%d/%m/%Y`; the deprecated
+    /// `fmt:` prefix of Table Schema v1 is removed when read).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "format_without_fmt_prefix")]
     pub format: Option<String>,
     /// The column's human name.
     #[serde(default)]
@@ -118,6 +127,16 @@ pub struct Field {
     /// An RDF class for the values (kept, not used).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdf_type: Option<String>,
+    /// Any other keys (`unit`, custom keys), kept as written.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A field's `format`, without the `fmt:` prefix Table Schema v1 once required before date
+/// patterns (`fmt:%d/%m/%Y`): taken literally, it made every value fail.
+fn format_without_fmt_prefix<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let format = Option::<String>::deserialize(d)?;
+    Ok(format.map(|f| f.strip_prefix("fmt:").map(str::to_string).unwrap_or(f)))
 }
 
 impl Field {
@@ -212,7 +231,7 @@ pub enum Calendar {
 
 /// Rules a column's values must follow.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Constraints {
     /// Every row has a value.
     #[serde(default)]
@@ -229,6 +248,12 @@ pub struct Constraints {
     /// The largest allowed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<toml::Value>,
+    /// A value every value must be above (Table Schema v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusive_minimum: Option<toml::Value>,
+    /// A value every value must be below (Table Schema v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusive_maximum: Option<toml::Value>,
     /// The fewest characters allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<usize>,
@@ -238,6 +263,9 @@ pub struct Constraints {
     /// A regular expression every value must match as a whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// Any other constraints, kept as written (not checked).
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl Schema {

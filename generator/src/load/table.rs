@@ -620,6 +620,22 @@ fn decode<'a>(
             ),
         ));
     }
+    if let Some(at) = not_thai(without_bom) {
+        // Latin-1 or Windows-1252 bytes decode as Windows-874 too, into Thai marks standing
+        // where no Thai letter can carry them: converting would publish gibberish.
+        return Err(encoding_error(
+            file,
+            row_of_offset(without_bom, at),
+            Text::new(
+                "ไฟล์ไม่ได้เข้ารหัสเป็น UTF-8 และอ่านเป็นภาษาไทย (Windows-874/TIS-620) ไม่ได้ความ: น่าจะเป็นรหัสอักขระ 8 บิตอื่น เช่น Windows-1252 (Latin-1) ของภาษาในยุโรป",
+                "the file is not UTF-8, and read as Thai (Windows-874/TIS-620) it makes no sense: it is probably another 8-bit encoding, such as Windows-1252 (Latin-1) for European languages",
+            ),
+            Text::new(
+                "บันทึกไฟล์เป็น \"CSV UTF-8\" หรือระบุรหัสอักขระของไฟล์ใน dataset.toml เช่น encoding = \"windows-1252\"",
+                "save the file as \"CSV UTF-8\", or declare its encoding on the resource in dataset.toml, e.g. encoding = \"windows-1252\"",
+            ),
+        ));
+    }
     let thai = encoding_rs::WINDOWS_874;
     if let Some(text) = thai.decode_without_bom_handling_and_without_replacement(without_bom) {
         warnings.push(Diagnostic::warning(
@@ -648,6 +664,40 @@ fn decode<'a>(
             "open the file in a spreadsheet and save it as \"CSV UTF-8\"",
         ),
     ))
+}
+
+/// Where bytes that are not UTF-8 stop looking like Thai in TIS-620/Windows-874, if they do:
+/// the offset of the first byte that breaks Thai spelling, when such bytes are more than a
+/// quarter of the non-ASCII letters. Thai marks (vowels above and below, tone marks) follow a
+/// letter and leading vowels precede a consonant; Latin-1 letters such as é (a tone mark in
+/// TIS-620) or ã (a leading vowel) stand alone between English letters instead.
+fn not_thai(bytes: &[u8]) -> Option<usize> {
+    let thai = |b: u8| (0xA1..=0xFB).contains(&b);
+    let consonant = |b: u8| (0xA1..=0xCE).contains(&b);
+    let mark = |b: u8| matches!(b, 0xD0..=0xDA | 0xE7..=0xEE);
+    let leading = |b: u8| (0xE0..=0xE4).contains(&b);
+    let (mut letters, mut wrong, mut first) = (0usize, 0usize, None);
+    for (i, &b) in bytes.iter().enumerate() {
+        if !thai(b) {
+            continue;
+        }
+        letters += 1;
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        let after = bytes.get(i + 1).copied();
+        let broken = if mark(b) {
+            !before.is_some_and(thai)
+        } else if leading(b) {
+            !after.is_some_and(consonant)
+        } else {
+            // A lone letter touching English letters: Thai words are longer than one letter.
+            !before.is_some_and(thai) && !after.is_some_and(thai) && (before.is_some_and(|c| c.is_ascii_alphabetic()) || after.is_some_and(|c| c.is_ascii_alphabetic()))
+        };
+        if broken {
+            wrong += 1;
+            first = first.or(Some(i));
+        }
+    }
+    (wrong * 4 > letters).then_some(first).flatten()
 }
 
 /// How many well-formed UTF-8 Thai letters (U+0E00–U+0E7F: E0 B8/B9 xx) the bytes hold.
@@ -687,6 +737,18 @@ fn encoding_error(file: &Path, row: Option<usize>, message: Text, help: Text) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thai_bytes_are_told_from_other_8_bit_text() {
+        let thai = encoding_rs::WINDOWS_874.encode("รหัส,ชื่อหน่วยงาน\n1,สำนักงานสถิติแห่งชาติ เก่ง ไม้ โต๊ะ ฯลฯ ๆ ๑๒๓\n").0;
+        assert_eq!(not_thai(&thai), None);
+        let latin = encoding_rs::WINDOWS_1252.encode("name,city\nJosé,São Paulo\nFrançois,Genève\n").0;
+        // The first byte that breaks Thai spelling: é after "Jos".
+        assert_eq!(not_thai(&latin), Some(13));
+        let err = read(&latin).err().unwrap();
+        assert_eq!((err.code, err.location.row), (Code::EncodingError, Some(2)));
+        assert!(err.help.get(crate::lang::Lang::En).contains("encoding = \"windows-1252\""), "{err:?}");
+    }
 
     fn read(bytes: &[u8]) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
         read_csv(Arc::new(bytes.to_vec()), None, None, &[String::new()], &ParserTypes::new(), Path::new("t.csv"))

@@ -39,6 +39,12 @@ builtin!(
     "templates/pager.html",
     "static/style.css",
     "static/search.js",
+    "static/favicon.svg",
+    "static/fonts/sarabun-thai-400-normal.woff2",
+    "static/fonts/sarabun-thai-700-normal.woff2",
+    "static/fonts/sarabun-latin-400-normal.woff2",
+    "static/fonts/sarabun-latin-700-normal.woff2",
+    "static/fonts/OFL.txt",
     "i18n/th.toml",
     "i18n/en.toml",
 );

@@ -47,13 +47,16 @@ pub fn to_text(value: &AnyValue) -> Option<String> {
         AnyValue::Float64(f) => float_text(*f),
         AnyValue::Float32(f) => float_text(f64::from(*f)),
         AnyValue::Date(days) => date(*days)?.format("%Y-%m-%d").to_string(),
-        AnyValue::Datetime(v, unit, _) => {
+        AnyValue::Datetime(v, unit, zone) => {
             let micros = match unit {
                 polars::prelude::TimeUnit::Nanoseconds => v / 1000,
                 polars::prelude::TimeUnit::Microseconds => *v,
                 polars::prelude::TimeUnit::Milliseconds => v * 1000,
             };
-            chrono::DateTime::from_timestamp_micros(micros)?.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string()
+            // Fractional seconds only where there are some; `Z` where the source gave offsets
+            // (the column holds UTC then).
+            let format = if zone.is_some() { "%Y-%m-%dT%H:%M:%S%.fZ" } else { "%Y-%m-%dT%H:%M:%S%.f" };
+            chrono::DateTime::from_timestamp_micros(micros)?.naive_utc().format(format).to_string()
         }
         other => other.to_string(),
     })
@@ -79,5 +82,8 @@ mod tests {
         assert_eq!(to_json(&AnyValue::Date(19_997)), serde_json::json!("2024-10-01"));
         assert_eq!(to_text(&AnyValue::Float64(1.5)).as_deref(), Some("1.5"));
         assert_eq!(to_json(&AnyValue::Null), serde_json::Value::Null);
+        let at = |micros, zone| to_text(&AnyValue::Datetime(micros, polars::prelude::TimeUnit::Microseconds, zone));
+        assert_eq!(at(1_704_067_200_500_000, None).as_deref(), Some("2024-01-01T00:00:00.500"));
+        assert_eq!(at(1_704_067_200_000_000, Some(&polars::prelude::TimeZone::UTC)).as_deref(), Some("2024-01-01T00:00:00Z"));
     }
 }

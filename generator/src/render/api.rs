@@ -48,8 +48,11 @@ fn resource_summary(site: &Site, d: &Dataset, r: &Resource) -> Map<String, Value
         out.insert(format.ext.into(), json!(urls.absolute(&urls.resource(&d.id, &r.name, format.ext))));
     }
     let count = page_count(r);
+    // `pages` (a count here, URLs on a dataset) is kept for api_version 1; `page_count` says it plainly.
     out.insert("pages".into(), json!(count));
     out.insert("first_page".into(), if count > 0 { json!(urls.absolute(&urls.rows_page(&d.id, &r.name, 1))) } else { Value::Null });
+    out.insert("page_count".into(), json!(count));
+    out.insert("json_schema".into(), json!(urls.absolute(&urls.api_record_schema(&d.id, &r.name))));
     out
 }
 
@@ -71,6 +74,7 @@ fn dataset_summary(site: &Site, d: &Dataset) -> Map<String, Value> {
     out.insert("pages".into(), pages(site, |l| urls.dataset(l, &d.id)));
     out.insert("metadata".into(), json!(urls.absolute(&urls.api_dataset(&d.id))));
     out.insert("datapackage".into(), json!(urls.absolute(&urls.datapackage(&d.id))));
+    out.insert("zip".into(), json!(urls.absolute(&urls.dataset_zip(&d.id))));
     out.insert("resources".into(), d.resources.iter().map(|r| Value::Object(resource_summary(site, d, r))).collect());
     out
 }
@@ -214,22 +218,22 @@ fn component_schemas(site: &Site) -> Value {
         "name": string, "title": reference("Text"), "rows": integer,
         "fields": array_of(json!({"type": "object", "required": ["name", "type", "title"],
             "properties": {"name": string, "type": string, "title": reference("Text")}})),
-        "pages": integer, "first_page": nullable(url.clone()),
+        "pages": integer, "first_page": nullable(url.clone()), "page_count": integer, "json_schema": url,
     });
     for format in FORMATS {
         resource_props[format.ext] = url.clone();
     }
-    let mut resource_required: Vec<&str> = vec!["name", "title", "rows", "fields", "pages", "first_page"];
+    let mut resource_required: Vec<&str> = vec!["name", "title", "rows", "fields", "pages", "first_page", "page_count", "json_schema"];
     resource_required.extend(FORMATS.iter().map(|f| f.ext));
     let dataset_props = json!({
         "id": string, "title": reference("Text"), "description": reference("Text"),
         "agency": {"type": "object", "required": ["code", "name"], "properties": {"code": string, "name": nullable(reference("Text"))}},
         "themes": array_of(string.clone()), "tags": reference("TextList"), "license": string,
         "issued": nullable(date.clone()), "modified": nullable(date.clone()),
-        "pages": reference("LanguageUrls"), "metadata": url, "datapackage": url,
+        "pages": reference("LanguageUrls"), "metadata": url, "datapackage": url, "zip": url,
         "resources": array_of(reference("ResourceSummary")),
     });
-    let dataset_required = ["id", "title", "description", "agency", "themes", "tags", "license", "issued", "modified", "pages", "metadata", "datapackage", "resources"];
+    let dataset_required = ["id", "title", "description", "agency", "themes", "tags", "license", "issued", "modified", "pages", "metadata", "datapackage", "zip", "resources"];
     let mut full_props = dataset_props.clone();
     for (key, schema) in [
         ("license_url", url.clone()),
@@ -300,12 +304,21 @@ fn component_schemas(site: &Site) -> Value {
 fn get(summary: &str, media_type: &str, schema: Value, parameters: &[Value]) -> Value {
     let mut op = json!({
         "summary": summary,
-        "responses": {"200": {"description": summary, "content": {media_type: {"schema": schema}}}},
+        "responses": {
+            "200": {"description": summary, "content": {media_type: {"schema": schema}}},
+            // A static host answers any other path (a misspelt id, a page past the last) so.
+            "404": {"description": "No such file: the path names a dataset, resource or page that does not exist"},
+        },
     });
     if !parameters.is_empty() {
         op["parameters"] = Value::Array(parameters.to_vec());
     }
     json!({"get": op})
+}
+
+/// The schema of a binary file of `media_type`.
+fn binary(media_type: &str) -> Value {
+    json!({"type": "string", "contentMediaType": media_type})
 }
 
 fn path_parameter(name: &str, description: &str, schema: Value) -> Value {
@@ -319,9 +332,20 @@ fn openapi(site: &Site) -> Value {
     let lang = site.config.default_language;
     let ids: Vec<&str> = site.datasets.iter().map(|d| d.id.as_str()).collect();
     let dataset = path_parameter("dataset", "A dataset id from /api/v1/datasets.json", json!({"type": "string", "enum": ids}));
-    let resource = path_parameter("resource", "A resource name of that dataset (its `resources[].name` in the dataset index)", json!({"type": "string", "pattern": "^[a-z0-9_-]+$"}));
-    let page = path_parameter("page", "A page number from 1 to the resource's `pages` in the dataset index", json!({"type": "integer", "minimum": 1}));
-    let binary = json!({"type": "string", "contentMediaType": "application/vnd.apache.parquet"});
+    let mut names: Vec<&str> = site.datasets.iter().flat_map(|d| d.resources.iter().map(|r| r.name.as_str())).collect();
+    names.sort_unstable();
+    names.dedup();
+    let resource = path_parameter(
+        "resource",
+        "A resource name of that dataset (its `resources[].name` in the dataset index; the list holds every dataset's names)",
+        json!({"type": "string", "enum": names}),
+    );
+    let most_pages = site.datasets.iter().flat_map(|d| d.resources.iter().map(page_count)).max().unwrap_or(0);
+    let page = path_parameter(
+        "page",
+        "A page number from 1 to the resource's `page_count` in the dataset index",
+        json!({"type": "integer", "minimum": 1, "maximum": most_pages}),
+    );
     let mut paths = Map::new();
     let mut add = |path: String, item: Value| {
         paths.insert(format!("/{path}"), item);
@@ -334,24 +358,40 @@ fn openapi(site: &Site) -> Value {
     add(urls.api_tags(), get("Tags per language and their datasets", "application/json", reference("TagIndex"), &[]));
     add(urls.datapackage("{dataset}"), get("The dataset as a Frictionless Tabular Data Package", "application/json", reference("DataPackage"), &[dataset.clone()]));
     let both = [dataset.clone(), resource.clone()];
-    add(urls.resource("{dataset}", "{resource}", "csv"), get("The resource as canonical CSV (UTF-8, comma, LF, ISO dates)", "text/csv", json!({"type": "string"}), &both));
-    add(urls.resource("{dataset}", "{resource}", "json"), get("The resource as an array of typed records", "application/json", reference("Records"), &both));
-    add(urls.resource("{dataset}", "{resource}", "ndjson"), get("The resource as one JSON record per line", "application/x-ndjson", json!({"type": "string"}), &both));
-    add(urls.resource("{dataset}", "{resource}", "parquet"), get("The resource as Parquet, typed as its schema says", "application/vnd.apache.parquet", binary, &both));
+    add(urls.dataset_zip("{dataset}"), get("Every CSV file of the dataset and its datapackage.json, zipped", "application/zip", binary("application/zip"), std::slice::from_ref(&dataset)));
+    for format in FORMATS {
+        let (summary, schema) = match format.ext {
+            "csv" => ("The resource as canonical CSV (UTF-8, comma, LF, ISO dates)", json!({"type": "string"})),
+            "json" => ("The resource as an array of typed records", reference("Records")),
+            "ndjson" => ("The resource as one JSON record per line (each matching its JSON Schema)", json!({"type": "string"})),
+            "parquet" => ("The resource as Parquet, typed as its schema says", binary(format.media_type)),
+            _ => ("The resource as a spreadsheet: typed cells under a Thai and English header row", binary(format.media_type)),
+        };
+        add(urls.resource("{dataset}", "{resource}", format.ext), get(summary, format.media_type, schema, &both));
+    }
     add(
-        urls.rows_page("{dataset}", "{resource}", "{page}"),
-        get(&format!("One page of {} rows of a resource with more rows than that", super::data::ROWS_PER_PAGE), "application/json", reference("RowsPage"), &[dataset, resource, page]),
+        urls.api_record_schema("{dataset}", "{resource}"),
+        get("The JSON Schema of one record of the resource (its JSON items and NDJSON lines)", "application/json", json!({"type": "object", "required": ["$schema", "properties"]}), &both),
     );
+    // Only a portal with a resource large enough to be paged has rows pages.
+    if most_pages > 0 {
+        add(
+            urls.rows_page("{dataset}", "{resource}", "{page}"),
+            get(&format!("One page of {} rows of a resource with more rows than that", super::data::ROWS_PER_PAGE), "application/json", reference("RowsPage"), &[dataset, resource, page]),
+        );
+    }
     add(
         urls.catalog_jsonld(),
         get("The DCAT-AP 3 catalog as JSON-LD (inline @context)", "application/ld+json", json!({"type": "object", "required": ["@context", "@graph"]}), &[]),
     );
     add(urls.catalog_ttl(), get("The DCAT-AP 3 catalog as Turtle", "text/turtle", json!({"type": "string"}), &[]));
-    add(
-        urls.data_json(),
-        get("The DCAT-US (Project Open Data 1.1) catalog", "application/json", json!({"type": "object", "required": ["conformsTo", "dataset"],
-            "properties": {"conformsTo": {"const": "https://project-open-data.cio.gov/v1.1/schema"}, "dataset": {"type": "array", "items": {"type": "object"}}}}), &[]),
-    );
+    for &l in &site.languages {
+        add(
+            urls.data_json_in(l),
+            get(&format!("The DCAT-US (Project Open Data 1.1) catalog ({})", l.code()), "application/json", json!({"type": "object", "required": ["conformsTo", "dataset"],
+                "properties": {"conformsTo": {"const": "https://project-open-data.cio.gov/v1.1/schema"}, "dataset": {"type": "array", "items": {"type": "object"}}}}), &[]),
+        );
+    }
     add(urls.sitemap(), get("Every page, with its other-language twins (hreflang)", "application/xml", json!({"type": "string"}), &[]));
     for &l in &site.languages {
         add(urls.feed(l), get(&format!("Atom feed of datasets, newest-modified first ({})", l.code()), "application/atom+xml", json!({"type": "string"}), &[]));

@@ -5,12 +5,13 @@
 
 use super::OutputFile;
 use super::api::theme_label;
-use super::data::{FORMATS, Format, license_url, pretty};
+use super::data::{FORMATS, license_url, pretty};
 use super::rdf::Graph;
 use crate::lang::{Lang, Text};
 use crate::load::dataset::Frequency;
 use crate::model::format::toml_date;
 use crate::model::{Dataset, Site};
+use crate::urls::to_uri;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -29,12 +30,12 @@ pub fn render(site: &Site, built: &[OutputFile]) -> Vec<OutputFile> {
     let mut files = vec![
         OutputFile::new(urls.catalog_ttl(), graph.to_turtle()),
         OutputFile::new(urls.catalog_jsonld(), pretty(&graph.to_jsonld())),
-        OutputFile::new(urls.data_json(), pretty(&data_json(site))),
         OutputFile::new(urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap()))),
     ];
     files.extend(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES));
     for &lang in &site.languages {
         files.push(OutputFile::new(urls.feed(lang), feed(site, lang)));
+        files.push(OutputFile::new(urls.data_json_in(lang), pretty(&data_json(site, lang))));
     }
     files
 }
@@ -58,6 +59,36 @@ pub fn years_covered(d: &Dataset) -> Option<(i32, i32)> {
     let ce = |y: i32| if y > 2400 { y - 543 } else { y };
     Some((ce(start), ce(end))).filter(|(s, e)| s <= e)
 }
+
+/// The first and last day a dataset covers (`YYYY-MM-DD`), from `statistics.years` or else
+/// from the values of its `fiscal_year` columns. Both are Thai fiscal years, which run from
+/// October to September: fiscal year B.E. Y (C.E. Y − 543) starts on 1 October of
+/// C.E. Y − 544 and ends on 30 September of C.E. Y − 543.
+pub fn period_covered(d: &Dataset) -> Option<(String, String)> {
+    let from_data = || {
+        let years = crate::model::search::fiscal_years(d);
+        let ce = |y: &i64| i32::try_from(*y - 543).ok();
+        Some((ce(years.first()?)?, ce(years.last()?)?))
+    };
+    let (start, end) = years_covered(d).or_else(from_data)?;
+    Some((format!("{:04}-10-01", start - 1), format!("{end:04}-09-30")))
+}
+
+/// The place a dataset covers, as its name and IRIs, when it has a geographic coverage.
+/// GD-Catalog's `geo_coverage` is a level (country, region, province…), not a place; every
+/// level of a Thai agency's data lies in Thailand, so Thailand is the place the catalogs name
+/// (the level stays as text in the API and on the page).
+fn place_covered(d: &Dataset) -> Option<(Text, [&'static str; 2])> {
+    if d.meta.geo_coverage.is_empty() {
+        return None;
+    }
+    Some((Text::new("ประเทศไทย", "Thailand"), [THAILAND_EU, THAILAND_GEONAMES]))
+}
+
+/// Thailand in the EU country authority (DCAT-AP's vocabulary for `dct:spatial`).
+const THAILAND_EU: &str = "http://publications.europa.eu/resource/authority/country/THA";
+/// Thailand in GeoNames, the gazetteer most open-data tools resolve places with.
+const THAILAND_GEONAMES: &str = "https://sws.geonames.org/1605651/";
 
 /// The EU frequency vocabulary's code for a GD-Catalog frequency.
 fn eu_frequency(f: Frequency) -> &'static str {
@@ -194,8 +225,13 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
         for l in m.language.iter().filter_map(|c| Lang::from_code(c)) {
             n.iri("dct:language", format!("{EU_AUTHORITY}language/{}", eu_language(l)));
         }
-        if years_covered(d).is_some() {
+        if period_covered(d).is_some() {
             n.iri("dct:temporal", format!("{page}#temporal"));
+        }
+        if let Some((_, iris)) = place_covered(d) {
+            for iri in iris {
+                n.iri("dct:spatial", iri);
+            }
         }
         for &l in &langs {
             n.iri("dcat:landingPage", urls.absolute(&urls.dataset(l, &d.id)));
@@ -242,10 +278,16 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
     for l in m.language.iter().filter_map(|c| Lang::from_code(c)) {
         g.node(format!("{EU_AUTHORITY}language/{}", eu_language(l)), &["dct:LinguisticSystem"]);
     }
-    if let Some((start, end)) = years_covered(d) {
-        g.node(format!("{page}#temporal"), &["dct:PeriodOfTime"])
-            .typed("dcat:startDate", format!("{start:04}"), "xsd:gYear")
-            .typed("dcat:endDate", format!("{end:04}"), "xsd:gYear");
+    if let Some((start, end)) = period_covered(d) {
+        g.node(format!("{page}#temporal"), &["dct:PeriodOfTime"]).typed("dcat:startDate", start, "xsd:date").typed("dcat:endDate", end, "xsd:date");
+    }
+    if let Some((name, iris)) = place_covered(d) {
+        for iri in iris {
+            let place = g.node(iri, &["dct:Location"]);
+            for &l in &langs {
+                place.text("skos:prefLabel", name.get(l), l.code());
+            }
+        }
     }
     for &l in &langs {
         g.node(urls.absolute(&urls.dataset(l, &d.id)), &["foaf:Document"]);
@@ -274,33 +316,25 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
             if let Some(size) = sizes.get(path.as_str()) {
                 n.typed("dcat:byteSize", size.to_string(), "xsd:nonNegativeInteger");
             }
-            if format.iana {
-                n.iri("dcat:mediaType", iana(format));
-            }
-            if let Some(code) = format.eu_file_type {
-                n.iri("dct:format", format!("{EU_AUTHORITY}file-type/{code}"));
-            }
-            if format.iana {
-                g.node(iana(format), &["dct:MediaType"]);
-            }
-            if let Some(code) = format.eu_file_type {
-                g.node(format!("{EU_AUTHORITY}file-type/{code}"), &["dct:MediaTypeOrExtent"]);
-            }
+            n.iri("dcat:mediaType", format.media_type_iri()).iri("dct:format", format.format_iri);
+            g.node(format.media_type_iri(), &["dct:MediaType"]);
+            // CKAN's DCAT profiles show a format IRI as it is unless it is a `dct:IMT` (typed
+            // first), whose rdfs:label is then the plain format ("CSV") and rdf:value its media
+            // type. A literal dct:format would break DCAT-AP's range (dct:MediaTypeOrExtent).
+            g.node(format.format_iri, &["dct:IMT", "dct:MediaTypeOrExtent"])
+                .typed("rdfs:label", format.name, "xsd:string")
+                .typed("rdf:value", format.media_type, "xsd:string");
         }
     }
 }
 
-/// The IANA registry page of a format's media type (DCAT's `dcat:mediaType` IRI).
-fn iana(format: Format) -> String {
-    format!("https://www.iana.org/assignments/media-types/{}", format.media_type)
-}
-
-/// `/data.json`: DCAT-US / Project Open Data 1.1, one language (the default) as that schema
-/// has. Thai agencies have no US OMB bureau or program codes, which the schema requires:
-/// `000:00` and `000:000` fill them, the values the schema's patterns accept for "none".
-fn data_json(site: &Site) -> Value {
+/// `/data.json` (default language) and `/<lang>/data.json`: DCAT-US / Project Open Data 1.1,
+/// one language a file as that schema has. US harvesters make a dataset's name from its title
+/// in ASCII, so they need the English file. Thai agencies have no US OMB bureau or program
+/// codes, which the schema requires: `000:00` and `000:000` fill them, the values the schema's
+/// patterns accept for "none".
+fn data_json(site: &Site, lang: Lang) -> Value {
     let urls = &site.urls;
-    let lang = site.config.default_language;
     let datasets: Vec<Value> = site
         .datasets
         .iter()
@@ -339,11 +373,11 @@ fn data_json(site: &Site) -> Value {
             out.insert("bureauCode".into(), json!(["000:00"]));
             out.insert("programCode".into(), json!(["000:000"]));
             out.insert("license".into(), json!(license_url(&m.license)));
-            if !m.geo_coverage.is_empty() {
-                out.insert("spatial".into(), json!(m.geo_coverage.get(lang)));
+            if let Some((name, _)) = place_covered(d) {
+                out.insert("spatial".into(), json!(name.get(lang)));
             }
-            if let Some((start, end)) = years_covered(d) {
-                out.insert("temporal".into(), json!(format!("{start:04}-01-01/{end:04}-12-31")));
+            if let Some((start, end)) = period_covered(d) {
+                out.insert("temporal".into(), json!(format!("{start}/{end}")));
             }
             if let Some(f) = m.frequency {
                 let iso = match f {
@@ -394,7 +428,7 @@ fn data_json(site: &Site) -> Value {
         .collect();
     json!({
         "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
-        "@id": urls.absolute(&urls.data_json()),
+        "@id": urls.absolute(&urls.data_json_in(lang)),
         "@type": "dcat:Catalog",
         "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
         "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
@@ -488,16 +522,16 @@ fn sitemap_entries(site: &Site, built: &[OutputFile]) -> Vec<String> {
     let mut entries = Vec::new();
     for (key, paths) in &groups {
         for path in paths.values() {
-            let mut out = format!("<url>\n  <loc>{}</loc>\n", xml(&urls.absolute(path)));
+            let mut out = format!("<url>\n  <loc>{}</loc>\n", xml(&to_uri(&urls.absolute(path))));
             if let Some(date) = modified.get(key) {
                 out.push_str(&format!("  <lastmod>{date}</lastmod>\n"));
             }
             if paths.len() > 1 {
                 for (lang, twin) in paths {
-                    out.push_str(&format!("  <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n", lang.code(), xml(&urls.absolute(twin))));
+                    out.push_str(&format!("  <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n", lang.code(), xml(&to_uri(&urls.absolute(twin)))));
                 }
                 if let Some(default) = paths.get(&site.config.default_language) {
-                    out.push_str(&format!("  <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n", xml(&urls.absolute(default))));
+                    out.push_str(&format!("  <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n", xml(&to_uri(&urls.absolute(default)))));
                 }
             }
             out.push_str("</url>\n");
@@ -580,7 +614,7 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
     let mut out = Map::new();
     out.insert(
         "@context".into(),
-        json!({"@vocab": "https://schema.org/", "url": {"@type": "@id"}, "contentUrl": {"@type": "@id"}, "license": {"@type": "@id"}}),
+        json!({"@vocab": "https://schema.org/", "url": {"@type": "@id"}, "contentUrl": {"@type": "@id"}, "license": {"@type": "@id"}, "sameAs": {"@type": "@id"}}),
     );
     out.insert("@type".into(), json!("Dataset"));
     out.insert("@id".into(), json!(dataset_iri(site, d)));
@@ -603,11 +637,15 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
     if let Some(modified) = iso_date(&m.modified) {
         out.insert("dateModified".into(), json!(modified));
     }
-    if let Some((start, end)) = years_covered(d) {
-        out.insert("temporalCoverage".into(), json!(format!("{start:04}/{end:04}")));
+    if let Some((start, end)) = period_covered(d) {
+        out.insert("temporalCoverage".into(), json!(format!("{start}/{end}")));
     }
-    if !m.geo_coverage.is_empty() {
-        out.insert("spatialCoverage".into(), json!({"@type": "Place", "name": m.geo_coverage.get(lang)}));
+    if let Some((name, iris)) = place_covered(d) {
+        out.insert("spatialCoverage".into(), json!({"@type": "Place", "name": name.get(lang), "sameAs": iris}));
+    }
+    // The version a reader has: the data as of its last change (the metadata has no other).
+    if let Some(version) = iso_date(&m.modified).or_else(|| iso_date(&m.issued)) {
+        out.insert("version".into(), json!(version));
     }
     let distribution: Vec<Value> = d
         .resources

@@ -1,5 +1,6 @@
-//! Data files: each resource as canonical UTF-8 CSV, JSON records, NDJSON and Parquet, paged
-//! JSON rows for large resources, and each dataset's Frictionless Data Package descriptor.
+//! Data files: each resource as canonical UTF-8 CSV, JSON records, NDJSON, Parquet and XLSX,
+//! the JSON Schema of its records, paged JSON rows for large resources, and each dataset's
+//! Frictionless Data Package descriptor and its zip (the CSV files with the descriptor).
 
 use super::OutputFile;
 use crate::error::{Error, Result};
@@ -7,8 +8,12 @@ use crate::lang::Text;
 use crate::load::schema::{Field, FieldType, Schema, value_as_text};
 use crate::model::value::{to_json, to_text};
 use crate::model::{Dataset, Resource, Site};
-use polars::prelude::{AnyValue, Column, ParquetWriter};
+use polars::prelude::{AnyValue, Column, CompatLevel, DataFrame, SchemaExt};
+use polars_parquet::write::{
+    CompressionOptions, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions, get_dtype_encoding,
+};
 use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
 
 /// Resources with more rows than this also get paged JSON, this many rows a page.
 pub const ROWS_PER_PAGE: usize = 1000;
@@ -16,24 +21,43 @@ pub const ROWS_PER_PAGE: usize = 1000;
 /// A download format of a resource: how it is named, served and described in catalogs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Format {
-    /// The name people read (`CSV`).
+    /// The name people read (`CSV`), also the plain format label CKAN shows.
     pub name: &'static str,
     /// The file extension (`csv`).
     pub ext: &'static str,
     /// The media type the file is served as.
     pub media_type: &'static str,
-    /// Whether the media type is registered with IANA (catalogs then link its IANA page).
-    pub iana: bool,
-    /// The EU file-type authority code (DCAT-AP `dct:format`), where there is one.
-    pub eu_file_type: Option<&'static str>,
+    /// The IRI of the file type (DCAT-AP `dct:format`): the EU file-type authority's where it
+    /// has one, else the format's specification.
+    pub format_iri: &'static str,
+}
+
+impl Format {
+    /// The media type as an IRI in IANA's registry (DCAT's `dcat:mediaType`). The unregistered
+    /// `application/x-ndjson` gets an IRI of the same pattern, so that every distribution has
+    /// a media type (the catalog's format node also carries it as text).
+    pub fn media_type_iri(&self) -> String {
+        format!("https://www.iana.org/assignments/media-types/{}", self.media_type)
+    }
 }
 
 /// Every download format, in the order pages and catalogs list them.
-pub const FORMATS: [Format; 4] = [
-    Format { name: "CSV", ext: "csv", media_type: "text/csv", iana: true, eu_file_type: Some("CSV") },
-    Format { name: "JSON", ext: "json", media_type: "application/json", iana: true, eu_file_type: Some("JSON") },
-    Format { name: "NDJSON", ext: "ndjson", media_type: "application/x-ndjson", iana: false, eu_file_type: None },
-    Format { name: "Parquet", ext: "parquet", media_type: "application/vnd.apache.parquet", iana: true, eu_file_type: Some("PARQUET") },
+pub const FORMATS: [Format; 5] = [
+    Format { name: "CSV", ext: "csv", media_type: "text/csv", format_iri: "http://publications.europa.eu/resource/authority/file-type/CSV" },
+    Format { name: "JSON", ext: "json", media_type: "application/json", format_iri: "http://publications.europa.eu/resource/authority/file-type/JSON" },
+    Format { name: "NDJSON", ext: "ndjson", media_type: "application/x-ndjson", format_iri: "https://github.com/ndjson/ndjson-spec" },
+    Format {
+        name: "Parquet",
+        ext: "parquet",
+        media_type: "application/vnd.apache.parquet",
+        format_iri: "http://publications.europa.eu/resource/authority/file-type/PARQUET",
+    },
+    Format {
+        name: "XLSX",
+        ext: "xlsx",
+        media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format_iri: "http://publications.europa.eu/resource/authority/file-type/XLSX",
+    },
 ];
 
 /// How many pages of JSON rows a resource gets (0 when it is small enough to fetch whole).
@@ -45,6 +69,7 @@ pub fn page_count(r: &Resource) -> usize {
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     for d in &site.datasets {
+        let mut csvs = Vec::with_capacity(d.resources.len());
         for r in &d.resources {
             let data_error = |e: polars::error::PolarsError| Error::Data {
                 path: format!("datasets/{}/{}", d.id, r.name).into(),
@@ -52,17 +77,51 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
             };
             let columns = columns(r);
             let urls = &site.urls;
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "csv"), csv(r, &columns).map_err(data_error)?));
+            let csv = csv(r, &columns).map_err(data_error)?;
+            csvs.push(CsvFile { name: format!("{}.csv", r.name), bytes: csv.len(), sha256: format!("{:x}", Sha256::digest(&csv)) });
+            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "csv"), csv));
+            files.push(OutputFile::new(urls.api_record_schema(&d.id, &r.name), pretty(&record_schema(site, d, r))));
             let records = Records::new(r, &columns).map_err(data_error)?;
             files.push(OutputFile::new(urls.resource(&d.id, &r.name, "json"), records_json(&records)));
             files.push(OutputFile::new(urls.resource(&d.id, &r.name, "ndjson"), ndjson(&records)));
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "parquet"), parquet(r).map_err(data_error)?));
+            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "parquet"), parquet(&r.frame).map_err(data_error)?));
+            let xlsx = super::xlsx::workbook(d, r).map_err(|message| Error::Data { path: format!("datasets/{}/{}", d.id, r.name).into(), message })?;
+            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "xlsx"), xlsx));
             files.extend(pages(site, d, r, &records));
         }
-        files.push(OutputFile::new(site.urls.datapackage(&d.id), pretty(&datapackage(site, d))));
+        let package = pretty(&datapackage(site, d, &csvs));
+        let zipped = {
+            let csv_paths: Vec<String> = d.resources.iter().map(|r| site.urls.resource(&d.id, &r.name, "csv")).collect();
+            let mut entries: Vec<(&str, &[u8])> = Vec::with_capacity(csvs.len() + 1);
+            entries.push(("datapackage.json", &package));
+            for (file, path) in csvs.iter().zip(&csv_paths) {
+                if let Some(f) = files.iter().rev().find(|f| &f.path == path) {
+                    entries.push((file.name.as_str(), &f.bytes));
+                }
+            }
+            zip_files(&entries).map_err(|e| Error::Data { path: format!("datasets/{}", d.id).into(), message: e.to_string() })?
+        };
+        files.push(OutputFile::new(site.urls.datapackage(&d.id), package));
+        files.push(OutputFile::new(site.urls.dataset_zip(&d.id), zipped));
     }
     files.extend(super::finance::api_files(site));
     Ok(files)
+}
+
+/// A zip of `entries` (name, contents), deflated, every entry dated 1980-01-01 00:00 (zip's
+/// earliest date) and readable by all, so the same files always give the same bytes.
+fn zip_files(entries: &[(&str, &[u8])]) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::Write;
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        writer.start_file(*name, options)?;
+        writer.write_all(bytes)?;
+    }
+    Ok(writer.finish()?.into_inner())
 }
 
 /// A JSON document as pretty-printed UTF-8 with a final newline.
@@ -179,12 +238,41 @@ fn ndjson(records: &Records) -> Vec<u8> {
     out
 }
 
+/// Rows per Parquet row group (Polars' own default), so readers can skip groups by statistics.
+const PARQUET_ROW_GROUP: usize = 512 * 512;
+
 /// Parquet from the typed frame, so column types survive (Int64, Float64, Date, Boolean…).
-fn parquet(r: &Resource) -> polars::error::PolarsResult<Vec<u8>> {
-    let mut frame = r.frame.clone();
-    let mut out = Vec::new();
-    ParquetWriter::new(&mut out).finish(&mut frame)?;
-    Ok(out)
+/// Written for every reader rather than the newest: Arrow's oldest types (strings as plain
+/// large strings, not `string_view`, which pyarrow 14 cannot open and later pyarrow cannot
+/// filter on), Snappy (the codec every Parquet reader has built in, unlike ZSTD in hyparquet)
+/// and version 1 data pages.
+pub(super) fn parquet(frame: &DataFrame) -> polars::error::PolarsResult<Vec<u8>> {
+    let compat = CompatLevel::oldest();
+    let schema = frame.schema().to_arrow(compat);
+    let options = WriteOptions {
+        statistics: StatisticsOptions::default(),
+        version: Version::V1,
+        compression: CompressionOptions::Snappy,
+        data_page_size: None,
+    };
+    let encodings = schema.iter_values().map(|f| get_dtype_encoding(&f.dtype)).collect();
+    let mut groups = Vec::new();
+    let mut offset = 0;
+    while offset < frame.height() {
+        let mut group = frame.slice(offset as i64, PARQUET_ROW_GROUP);
+        group.rechunk_mut();
+        groups.push(group);
+        offset += PARQUET_ROW_GROUP;
+    }
+    // One batch per group: each group is a single chunk.
+    let batches = groups.iter().flat_map(|g| g.iter_chunks(compat, false)).map(Ok);
+    let row_groups = RowGroupIterator::try_new(batches, &schema, options, encodings)?;
+    let mut writer = FileWriter::try_new(Vec::new(), schema, options)?;
+    for (group, rows) in row_groups.zip(groups.iter().map(DataFrame::height)) {
+        writer.write(rows as u64, group?)?;
+    }
+    writer.end(None)?;
+    Ok(writer.into_inner())
 }
 
 /// Paged JSON rows of a large resource: `rows/1.json` … each with the total, the page count and
@@ -260,7 +348,9 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     out.insert("name".into(), json!(f.name));
     // Geopoints are validated as Table Schema's default "lon, lat", so they keep their type.
     out.insert("type".into(), json!(f.field_type.name()));
-    if let Some(format) = f.format.as_deref().filter(|_| f.field_type == FieldType::String) {
+    // Strings keep their format (email, uri); geopoints keep theirs (array, object) because the
+    // published CSV writes them as the source did.
+    if let Some(format) = f.format.as_deref().filter(|_| matches!(f.field_type, FieldType::String | FieldType::Geopoint)) {
         out.insert("format".into(), json!(format));
     }
     if !f.title.is_empty() {
@@ -270,6 +360,9 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     if !f.description.is_empty() {
         out.insert("description".into(), json!(f.description.get(lang)));
         out.insert("descriptions".into(), text_json(site, &f.description));
+    }
+    if let Some(example) = &f.example {
+        out.insert("example".into(), toml_json(example));
     }
     let c = &f.constraints;
     let mut constraints = Map::new();
@@ -282,7 +375,7 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     if let Some(items) = &c.enum_values {
         constraints.insert("enum".into(), Value::Array(items.iter().map(toml_json).collect()));
     }
-    for (key, v) in [("minimum", &c.minimum), ("maximum", &c.maximum)] {
+    for (key, v) in [("minimum", &c.minimum), ("maximum", &c.maximum), ("exclusiveMinimum", &c.exclusive_minimum), ("exclusiveMaximum", &c.exclusive_maximum)] {
         if let Some(v) = v {
             constraints.insert(key.into(), toml_json(v));
         }
@@ -295,10 +388,20 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     if let Some(p) = &c.pattern {
         constraints.insert("pattern".into(), json!(p));
     }
+    keep_extra(&mut constraints, &c.extra);
     if !constraints.is_empty() {
         out.insert("constraints".into(), Value::Object(constraints));
     }
+    keep_extra(&mut out, &f.extra);
     Value::Object(out)
+}
+
+/// Adds the keys an author wrote that Sala does not read (`unit`, custom keys), as the
+/// standard allows them; a key Sala writes itself is never replaced.
+fn keep_extra(out: &mut Map<String, Value>, extra: &crate::load::schema::Extra) {
+    for (key, value) in extra {
+        out.entry(key.clone()).or_insert_with(|| value.clone());
+    }
 }
 
 /// A Table Schema for the published CSV of a resource of dataset `dataset_id`. Foreign keys to
@@ -321,7 +424,74 @@ pub fn table_schema(site: &Site, dataset_id: &str, schema: &Schema) -> Value {
     if !local.is_empty() {
         out.insert("foreignKeys".into(), Value::Array(local));
     }
+    keep_extra(&mut out, &schema.extra);
     Value::Object(out)
+}
+
+/// A published CSV file as `datapackage.json` describes it.
+struct CsvFile {
+    /// The file name beside the package (`<resource>.csv`).
+    name: String,
+    /// Its size in bytes.
+    bytes: usize,
+    /// Its SHA-256, in lowercase hex.
+    sha256: String,
+}
+
+/// The JSON Schema (2020-12) of one record of a resource, as its JSON download's items and its
+/// NDJSON lines are written: every field is a key, typed as the Parquet column (numbers as
+/// numbers, dates and everything else as text), `null` where a value may be missing. Readers
+/// take the types from here instead of guessing them from the first rows.
+pub fn record_schema(site: &Site, d: &Dataset, r: &Resource) -> Value {
+    let urls = &site.urls;
+    let mut properties = Map::new();
+    for (f, column) in r.schema.fields.iter().zip(r.frame.columns()) {
+        let dtype = column.dtype();
+        let json_type = if dtype.is_integer() {
+            "integer"
+        } else if dtype.is_float() {
+            "number"
+        } else if dtype.is_bool() {
+            "boolean"
+        } else {
+            "string"
+        };
+        let mut p = Map::new();
+        p.insert("type".into(), if f.constraints.required { json!(json_type) } else { json!([json_type, "null"]) });
+        // Dates are full ISO dates; times and date-times have no offset, which JSON Schema's
+        // `time` and `date-time` formats require, so they get none.
+        if f.field_type == FieldType::Date {
+            p.insert("format".into(), json!("date"));
+        }
+        if !f.title.is_empty() {
+            p.insert("title".into(), json!(default_text(site, &f.title)));
+        }
+        if !f.description.is_empty() {
+            p.insert("description".into(), json!(default_text(site, &f.description)));
+        }
+        // Bounds of numbers only: text may be masked or hashed for personal data on the way
+        // out, and JSON Schema cannot compare dates.
+        if json_type == "integer" || json_type == "number" {
+            for (key, v) in [("minimum", &f.constraints.minimum), ("maximum", &f.constraints.maximum)] {
+                if let Some(v) = v.as_ref().map(toml_json).filter(Value::is_number) {
+                    p.insert(key.into(), v);
+                }
+            }
+        }
+        p.insert("x-tableSchemaType".into(), json!(f.field_type.name()));
+        properties.insert(f.name.clone(), Value::Object(p));
+    }
+    let names: Vec<&str> = r.schema.fields.iter().map(|f| f.name.as_str()).collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": urls.absolute(&urls.api_record_schema(&d.id, &r.name)),
+        "title": format!("{} / {}", d.id, r.name),
+        "description": "One record of the resource: an item of its .json download, a line of its .ndjson download. The .json download is an array of these.",
+        "type": "object",
+        "properties": properties,
+        "required": names,
+        "additionalProperties": false,
+    })
 }
 
 /// The text in the site's default language.
@@ -332,7 +502,7 @@ fn default_text(site: &Site, text: &Text) -> String {
 /// `datapackage.json`: a Tabular Data Package (Frictionless v1) whose resources are the
 /// published CSV files beside it. Plain `title`/`description` are in the default language;
 /// `titles`/`descriptions` carry every language.
-fn datapackage(site: &Site, d: &Dataset) -> Value {
+fn datapackage(site: &Site, d: &Dataset, csvs: &[CsvFile]) -> Value {
     let urls = &site.urls;
     let m = &d.meta;
     let mut keywords: Vec<&String> = Vec::new();
@@ -375,7 +545,7 @@ fn datapackage(site: &Site, d: &Dataset) -> Value {
     if !keywords.is_empty() {
         out.insert("keywords".into(), json!(keywords));
     }
-    out.insert("licenses".into(), json!([{"path": license_url(&m.license), "title": m.license}]));
+    out.insert("licenses".into(), json!([{"name": m.license, "path": license_url(&m.license), "title": m.license}]));
     out.insert("contributors".into(), Value::Array(contributors));
     if !m.data_source.is_empty() {
         out.insert("sources".into(), json!([{"title": default_text(site, &m.data_source)}]));
@@ -383,12 +553,13 @@ fn datapackage(site: &Site, d: &Dataset) -> Value {
     let resources: Vec<Value> = d
         .resources
         .iter()
-        .map(|r| {
+        .zip(csvs)
+        .map(|(r, file)| {
             let mut res = Map::new();
             res.insert("profile".into(), json!("tabular-data-resource"));
             res.insert("name".into(), json!(r.name));
             // Relative, so the package works wherever it is downloaded to.
-            res.insert("path".into(), json!(format!("{}.csv", r.name)));
+            res.insert("path".into(), json!(file.name));
             if !r.title.is_empty() {
                 res.insert("title".into(), json!(default_text(site, &r.title)));
                 res.insert("titles".into(), text_json(site, &r.title));
@@ -400,6 +571,8 @@ fn datapackage(site: &Site, d: &Dataset) -> Value {
             res.insert("format".into(), json!("csv"));
             res.insert("mediatype".into(), json!("text/csv"));
             res.insert("encoding".into(), json!("utf-8"));
+            res.insert("bytes".into(), json!(file.bytes));
+            res.insert("hash".into(), json!(format!("sha256:{}", file.sha256)));
             res.insert("schema".into(), table_schema(site, &d.id, &r.schema));
             Value::Object(res)
         })

@@ -44,7 +44,9 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     }
     let rendered: Vec<Result<OutputFile>> = jobs.par_iter().map(|job| render_job(site, &tera, job)).collect();
     let mut files = rendered.into_iter().collect::<Result<Vec<_>>>()?;
-    files.push(not_found(site, &tera)?);
+    for &lang in &site.languages {
+        files.push(not_found(site, &tera, lang)?);
+    }
     Ok(files)
 }
 
@@ -155,6 +157,10 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
             "search": urls.link(&urls.search(lang)),
             "browse": urls.link(&urls.browse(lang)),
             "css": urls.link(&urls.static_file("style.css")),
+            "favicon": urls.link(&urls.static_file(&site.config.favicon)),
+            "logo": if site.config.logo.is_empty() { String::new() } else { urls.link(&urls.static_file(&site.config.logo)) },
+            "logo_absolute": if site.config.logo.is_empty() { String::new() } else { urls.absolute(&urls.static_file(&site.config.logo)) },
+            "locale": match lang { Lang::Th => "th_TH", Lang::En => "en_US" },
             "api": urls.link(&urls.api_datasets()),
             "privacy": if site.policies.is_empty() { String::new() } else { urls.link(&urls.privacy_index(lang)) },
             "feed": urls.link(&urls.feed(lang)),
@@ -168,8 +174,46 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
         "alternates": alternates,
         "canonical": urls.absolute(&paths[&lang]),
         "page_title": title,
-        "page_description": description,
+        "page_description": meta_description(description),
     })
+}
+
+/// A page's description as search engines show it: the first sentence (or the first
+/// paragraph), cut at a word boundary before 160 characters with "…". Thai writes no spaces
+/// between words, so a Thai text may be cut between two characters, but never before a
+/// combining vowel or tone mark.
+fn meta_description(text: &str) -> String {
+    const LIMIT: usize = 160;
+    let text = text.split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = match text.find(". ") {
+        Some(i) => &text[..=i],
+        None => text.as_str(),
+    };
+    let chars: Vec<char> = first.chars().collect();
+    if chars.len() <= LIMIT {
+        return first.to_string();
+    }
+    let mut end = LIMIT - 1;
+    match chars[..end].iter().rposition(|c| *c == ' ').filter(|&i| i > LIMIT / 2) {
+        Some(space) => end = space,
+        None => {
+            // A mark belongs to the letter before it, and a leading vowel (เ แ โ ใ ไ) to the
+            // letter after it: neither is left alone at the cut.
+            while end > 0 && is_thai_mark(chars[end]) {
+                end -= 1;
+            }
+            while end > 0 && ('\u{0E40}'..='\u{0E44}').contains(&chars[end - 1]) {
+                end -= 1;
+            }
+        }
+    }
+    let cut: String = chars[..end].iter().collect();
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':']))
+}
+
+/// Thai vowel signs and tone marks written above or below their consonant.
+fn is_thai_mark(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E33}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
 pub(super) fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTreeMap<Lang, String> {
@@ -264,12 +308,13 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
     jobs
 }
 
-fn not_found(site: &Site, tera: &tera::Tera) -> Result<OutputFile> {
-    let lang = site.config.default_language;
+/// The "page not found" page of `lang`: `404.html` at the top for the default language (static
+/// hosts serve it for any missing address) and `<lang>/404.html` for the others.
+fn not_found(site: &Site, tera: &tera::Tera, lang: Lang) -> Result<OutputFile> {
     let job = PageJob {
         template: "404.html",
         lang,
-        paths: BTreeMap::from([(lang, "404.html".to_string())]),
+        paths: BTreeMap::from([(lang, format!("{}404.html", site.urls.home(lang)))]),
         title: t(site, lang, "not_found"),
         description: String::new(),
         context: json!({}),
@@ -477,6 +522,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         "personal": super::privacy::dataset_notice(site, d, lang),
         "resources": resources,
         "datapackage": urls.link(&urls.datapackage(&d.id)),
+        "zip": urls.link(&urls.dataset_zip(&d.id)),
         "metadata_api": urls.link(&urls.api_dataset(&d.id)),
         "jsonld": super::catalog::schema_org(site, d, lang),
     })
@@ -561,5 +607,30 @@ fn display(site: &Site, field: &Field, v: &AnyValue, lang: Lang) -> String {
         AnyValue::Float64(f) if f.abs() >= 10_000.0 => format::number(*f, 6),
         AnyValue::Date(days) => value::date(*days).map(|d| format::date(d, lang)).unwrap_or_default(),
         other => value::to_text(other).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_descriptions_keep_the_first_sentence_under_160_characters() {
+        assert_eq!(meta_description("Budget lines. Second sentence."), "Budget lines.");
+        assert_eq!(meta_description("First paragraph\n\nSecond"), "First paragraph");
+        let long = "word ".repeat(60);
+        let d = meta_description(&long);
+        assert!(d.chars().count() <= 160 && d.ends_with("word…"), "{d}");
+        // Thai without spaces: cut before 160 characters, never between a letter and its marks.
+        let thai = "งบประมาณรายจ่ายประจำปีของกรมที่ให้บริการแก่ประชาชนทั่วประเทศ".repeat(5);
+        for skip in 0..12 {
+            let text: String = thai.chars().skip(skip).collect();
+            let d = meta_description(&text);
+            assert!(d.chars().count() <= 160, "{d}");
+            let body = d.trim_end_matches('…');
+            let next = text[body.len()..].chars().next().unwrap();
+            assert!(!is_thai_mark(next), "the cut leaves {next:?} without its letter: {d}");
+            assert!(!('\u{0E40}'..='\u{0E44}').contains(&body.chars().last().unwrap()), "{d}");
+        }
     }
 }

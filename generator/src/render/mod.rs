@@ -6,12 +6,14 @@ pub mod catalog;
 pub mod chart;
 pub mod data;
 pub mod finance;
+pub mod hosting;
 pub mod html;
 pub mod markdown;
 pub mod pager;
 pub mod privacy;
 pub mod rdf;
 pub mod search;
+pub mod xlsx;
 
 use crate::error::Result;
 use crate::model::Site;
@@ -45,6 +47,19 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
     let catalogs = catalog::render(site, &files);
     files.extend(catalogs);
+    files.push(hosting::render(site));
+    sorted_unique(files)
+}
+
+/// Renders every HTML page and nothing else: what `sala check` runs so that a theme or a page
+/// that would stop `sala build` stops the pull-request check too, without the cost of the
+/// downloads.
+pub fn pages(site: &Site) -> Result<Vec<OutputFile>> {
+    sorted_unique(html::render(site)?)
+}
+
+/// `files` sorted by path; an error when two would be written to the same path.
+fn sorted_unique(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
         return Err(crate::error::Error::DuplicateOutput { path: pair[0].path.clone() });

@@ -12,6 +12,8 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("dcatap", "http://data.europa.eu/r5r/"),
     ("dct", "http://purl.org/dc/terms/"),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("skos", "http://www.w3.org/2004/02/skos/core#"),
     ("vcard", "http://www.w3.org/2006/vcard/ns#"),
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),

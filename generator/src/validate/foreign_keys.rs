@@ -2,8 +2,8 @@
 //! another resource of the dataset, or in another dataset (Sala's `reference.dataset`), such as
 //! agency codes in the agency registry. Checked with Polars `is_in` over whole columns.
 
-use crate::diagnostic::{Code, Diagnostic, LISTED_PER_FILE_AND_CODE, Location, Report};
-use crate::lang::Text;
+use crate::diagnostic::{Code, Diagnostic, LISTED_PER_FILE_AND_CODE, Location, Report, SourceLine};
+use crate::lang::{Lang, Text};
 use crate::load::schema::ForeignKey;
 use crate::load::{DatasetSource, ResourceSource, Source};
 use polars::prelude::*;
@@ -50,17 +50,14 @@ fn check_one(
     fk: &ForeignKey,
     report: &mut Report,
 ) -> Result<(), Diagnostic> {
-    let meta_file = &dataset.meta_file;
+    let meta_file = &resource.schema_file;
     let target_dataset = if fk.reference.dataset.is_empty() { dataset.id.as_str() } else { fk.reference.dataset.as_str() };
     let target_resource = if fk.reference.resource.is_empty() { resource.meta.name.as_str() } else { fk.reference.resource.as_str() };
     let fields = fk.fields.names();
     let target_fields = fk.reference.fields.names();
-    let target = source
-        .datasets
-        .iter()
-        .find(|d| d.id == target_dataset)
-        .and_then(|d| d.resources.iter().find(|r| r.meta.name == target_resource));
-    let Some(target) = target else {
+    let target_set = source.datasets.iter().find(|d| d.id == target_dataset);
+    let target = target_set.and_then(|d| d.resources.iter().find(|r| r.meta.name == target_resource));
+    let (Some(target_set), Some(target)) = (target_set, target) else {
         return Err(schema_error(
             meta_file,
             format!("foreignKeys อ้างถึง {target_dataset}/{target_resource} ซึ่งไม่มีอยู่"),
@@ -109,17 +106,36 @@ fn check_one(
     let values = hits.column("v").ok().and_then(|c| c.str().ok().cloned());
     let (Some(rows), Some(values)) = (rows, values) else { return Ok(()) };
     let Ok(rows) = rows.u64() else { return Ok(()) };
-    let target_name = format!("{target_dataset}/{target_resource} ({})", target_fields.join(", "));
+    let target_path = format!("{target_dataset}/{target_resource} ({})", target_fields.join(", "));
+    // People know the table by its title: the resource's, else its dataset's.
+    let title = if target.meta.title.is_empty() { &target_set.meta.title } else { &target.meta.title };
+    let target_name = |lang: Lang| {
+        let t = title.get(lang);
+        if t.is_empty() { target_path.clone() } else { format!("\"{t}\" ({})", target_fields.join(", ")) }
+    };
+    let (th_target, en_target) = (target_name(Lang::Th), target_name(Lang::En));
     let declared = crate::validate::personal::declared_columns(dataset);
     let personal_key = fields.iter().any(|f| declared.contains(f));
+    // The rows shown under the diagnostics, masked as every diagnostic's rows are.
+    let raw = resource.table.as_ref();
+    let personal_columns: std::collections::BTreeSet<usize> =
+        raw.map(|t| t.header.iter().enumerate().filter(|(_, h)| declared.contains(*h)).map(|(i, _)| i).collect()).unwrap_or_default();
+    let listed_rows: Vec<usize> = rows.iter().flatten().map(|r| r as usize).collect();
+    let cells = raw.and_then(|t| t.row_cells(&listed_rows).ok()).unwrap_or_default();
+    let source_line = |i: usize| {
+        let (raw, cells) = (raw?, cells.get(i)?);
+        let shown: Vec<String> = cells.iter().enumerate().map(|(c, text)| crate::validate::table::shown(&personal_columns, c, text)).collect();
+        Some(SourceLine::new(&shown, raw.delimiter as char, column_number.unwrap_or(1) - 1))
+    };
     let listed: Vec<Diagnostic> = rows
         .iter()
         .zip(values.iter())
-        .map(|(row, value)| {
+        .enumerate()
+        .map(|(i, (row, value))| {
             let value = value.unwrap_or("");
             // Keys may be personal data (a citizen ID referring to a register): never in full.
             let value = if personal_key { crate::personal::mask_value(value) } else { crate::personal::mask_text(value) };
-            Diagnostic::error(
+            let d = Diagnostic::error(
                 Code::ForeignKey,
                 Location {
                     file: resource.file.clone(),
@@ -127,14 +143,18 @@ fn check_one(
                     column_number,
                     column: Some(fields[0].clone()),
                 },
-                Text::new(format!("ไม่พบ \"{value}\" ใน {target_name}"), format!("\"{value}\" is not in {target_name}")),
+                Text::new(format!("ไม่พบ \"{value}\" ใน {th_target}"), format!("\"{value}\" is not in {en_target}")),
                 Text::new(
-                    format!("ใช้ค่าที่มีอยู่ใน {target_name} (ตรวจการสะกด) หรือเพิ่มค่านั้นลงในตารางที่อ้างถึงก่อน"),
-                    format!("use a value that exists in {target_name} (check the spelling), or add it to that table first"),
+                    format!("ใช้ค่าที่มีอยู่ใน {th_target} (ตรวจการสะกด) หรือเพิ่มค่านั้นลงในตารางที่อ้างถึงก่อน"),
+                    format!("use a value that exists in {en_target} (check the spelling), or add it to that table first"),
                 ),
             )
             .with_value(value)
-            .with_rule(format!("foreignKeys {} → {target_name}", fields.join(", ")))
+            .with_rule(format!("foreignKeys {} → {target_path}", fields.join(", ")));
+            match source_line(i) {
+                Some(line) => d.with_source(line),
+                None => d,
+            }
         })
         .collect();
     report.extend_counted(listed, total);

@@ -56,7 +56,7 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     let checked: Vec<((String, String), table::Checked)> = crate::parallel::map(&jobs, |(d, i)| {
         let r = &d.resources[*i];
         let raw = r.table.as_ref()?;
-        let key = (r.fingerprint, format!("{}\u{0}{}", d.meta_file.display(), serde_json::to_string(&r.schema).unwrap_or_default()));
+        let key = (r.fingerprint, format!("{}\u{0}{}", r.schema_file.display(), serde_json::to_string(&r.schema).unwrap_or_default()));
         let cached = hooks.cache.and_then(|c| c.checked(&key));
         if let Some(p) = hooks.progress {
             p.rows.inc(raw.rows() as u64);
@@ -68,7 +68,7 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
         // error diagnostic and the rest of the portal is still checked.
         // The inputs are only read, so a panic cannot leave them half-changed.
         let personal = personal::declared_columns(d);
-        let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &d.meta_file, &personal));
+        let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &r.schema_file, &personal));
         let checked = std::panic::catch_unwind(check)
             .unwrap_or_else(|_| table::Checked::internal_error(&r.file));
         if let Some(c) = hooks.cache {

@@ -15,6 +15,7 @@ const ROW: &str = "__row";
 const CELLS: &str = "__cells";
 const BLANK: &str = "__blank";
 const PK: &str = "__pk";
+const PK_EMPTY: &str = "__pk_empty";
 
 /// The column that holds, for a flagged repeat, the row (0-based) of its first copy.
 fn first_of(flag: &str) -> String {
@@ -29,6 +30,8 @@ enum Rule {
     Enum,
     Minimum,
     Maximum,
+    ExclusiveMinimum,
+    ExclusiveMaximum,
     MinLength,
     MaxLength,
     Pattern,
@@ -79,9 +82,9 @@ impl Checked {
 /// diagnostic shows them, and the personal-data scan skips them.
 pub fn check_table(schema: &Schema, raw: &RawTable, file: &Path, meta_file: &Path, personal: &BTreeSet<String>) -> Checked {
     let mut report = Report::default();
-    let schema_ok = check_schema(schema, meta_file, &mut report);
+    let checkable = check_schema(schema, meta_file, &mut report);
     let positions = check_header(schema, raw, file, &mut report);
-    if !schema_ok {
+    if !checkable {
         return Checked { frame: None, report };
     }
     let personal_columns: BTreeSet<usize> =
@@ -119,15 +122,19 @@ pub fn shown(personal_columns: &BTreeSet<usize>, column: usize, text: &str) -> S
 }
 
 /// Checks the schema itself: regular expressions compile, limits fit the field's type, keys
-/// name real fields. Returns false when the data cannot be checked with it.
+/// name real fields. The rows are still checked with every rule that is usable (a broken rule
+/// is skipped), so one mistake in the schema does not hide the data's problems. Returns false
+/// only when no row can be checked: two fields with one name would make two columns of it.
 fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) -> bool {
-    let before = report.error_count();
+    unread_keys_like_known_ones(schema, meta_file, report);
     let mut error = |th: String, en: String, help: Text| {
         report.push(Diagnostic::error(Code::SchemaError, Location::file(meta_file), Text::new(th, en), help));
     };
     let mut seen = std::collections::HashSet::new();
+    let mut repeated = false;
     for f in &schema.fields {
         if !seen.insert(f.name.as_str()) {
+            repeated = true;
             error(
                 format!("schema มีฟิลด์ชื่อ \"{}\" ซ้ำกัน", f.name),
                 format!("the schema has two fields named \"{}\"", f.name),
@@ -144,18 +151,26 @@ fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) -> bool 
                 );
             }
         }
-        for (name, limit) in [("minimum", &f.constraints.minimum), ("maximum", &f.constraints.maximum)] {
-            if let Some(v) = limit {
-                if limit_literal(f, v).is_none() {
-                    error(
-                        format!("{name} ของฟิลด์ \"{}\" ({}) ใช้กับชนิด {} ไม่ได้", f.name, value_as_text(v), f.field_type.name()),
-                        format!("the {name} of field \"{}\" ({}) does not fit its type {}", f.name, value_as_text(v), f.field_type.name()),
-                        Text::new(
-                            "ใช้ตัวเลขสำหรับ integer/number/year และวันที่แบบ YYYY-MM-DD สำหรับ date",
-                            "use a number for integer/number/year fields and a YYYY-MM-DD date for date fields",
-                        ),
-                    );
-                }
+        let supported = supports_limits(f.field_type);
+        for (name, limit) in limits(f) {
+            if !supported {
+                error(
+                    format!("ฟิลด์ \"{}\" เป็นชนิด {} ซึ่งใช้ {name} ไม่ได้", f.name, f.field_type.name()),
+                    format!("field \"{}\" has {name}, which its type {} does not support", f.name, f.field_type.name()),
+                    Text::new(
+                        format!("ลบ {name} ออก หรือใช้ minLength/maxLength/enum/pattern สำหรับข้อความ"),
+                        format!("remove {name}, or use minLength, maxLength, enum or pattern for text"),
+                    ),
+                );
+            } else if limit_literal(f, limit).is_none() {
+                error(
+                    format!("{name} ของฟิลด์ \"{}\" ({}) ใช้กับชนิด {} ไม่ได้", f.name, value_as_text(limit), f.field_type.name()),
+                    format!("the {name} of field \"{}\" ({}) does not fit its type {}", f.name, value_as_text(limit), f.field_type.name()),
+                    Text::new(
+                        "ใช้ตัวเลขสำหรับ integer/number/year วันที่แบบ 2024-10-01 สำหรับ date วันเวลาแบบ 2024-10-01T08:30:00 สำหรับ datetime เวลาแบบ 08:30:00 สำหรับ time และ 2024-10 สำหรับ yearmonth",
+                        "use a number for integer/number/year, a date like 2024-10-01 for date, 2024-10-01T08:30:00 for datetime, 08:30:00 for time and 2024-10 for yearmonth",
+                    ),
+                );
             }
         }
     }
@@ -168,7 +183,89 @@ fn check_schema(schema: &Schema, meta_file: &Path, report: &mut Report) -> bool 
             );
         }
     }
-    report.error_count() == before
+    !repeated
+}
+
+/// Warns about keys Sala does not read that look like one it does (`constraint`, `primary_key`,
+/// `minlength`): the standard allows any key, so a misspelt rule would otherwise be kept and
+/// published without ever being checked.
+fn unread_keys_like_known_ones(schema: &Schema, meta_file: &Path, report: &mut Report) {
+    const SCHEMA: &[&str] = &["fields", "primaryKey", "missingValues", "foreignKeys"];
+    const FIELD: &[&str] = &[
+        "name", "type", "format", "title", "description", "example", "constraints", "trueValues", "falseValues", "decimalChar", "groupChar",
+        "bareNumber", "calendar", "rdfType",
+    ];
+    const CONSTRAINTS: &[&str] =
+        &["required", "unique", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern"];
+    // The bilingual keys Sala itself publishes, which a schema copied from a portal may hold.
+    const PUBLISHED: &[&str] = &["titles", "descriptions"];
+    let mut warn = |(th, en): (String, String), key: &str, known: &[&str]| {
+        if PUBLISHED.contains(&key) {
+            return;
+        }
+        let Some(meant) = known.iter().find(|k| looks_like(key, k)) else { return };
+        report.push(Diagnostic::warning(
+            Code::SchemaError,
+            Location::file(meta_file),
+            Text::new(
+                format!("{th} มีคีย์ \"{key}\" ซึ่ง Sala ไม่ได้อ่าน: หมายถึง \"{meant}\" หรือไม่"),
+                format!("{en} has the key \"{key}\", which Sala does not read: did you mean \"{meant}\"?"),
+            ),
+            Text::new(
+                format!("เปลี่ยนชื่อคีย์เป็น \"{meant}\" (คีย์ที่ Sala ไม่ได้อ่านจะถูกเก็บและเผยแพร่ตามเดิมโดยไม่ได้ตรวจ)"),
+                format!("rename the key to \"{meant}\" (keys Sala does not read are kept and published as they are, never checked)"),
+            ),
+        ));
+    };
+    for key in schema.extra.keys() {
+        warn(("schema".into(), "the schema".into()), key, SCHEMA);
+    }
+    for f in &schema.fields {
+        for key in f.extra.keys() {
+            warn((format!("ฟิลด์ \"{}\"", f.name), format!("field \"{}\"", f.name)), key, FIELD);
+        }
+        for key in f.constraints.extra.keys() {
+            warn((format!("constraints ของฟิลด์ \"{}\"", f.name), format!("the constraints of field \"{}\"", f.name)), key, CONSTRAINTS);
+        }
+    }
+}
+
+/// Whether `key` is `known` written another way: other capitals, `_` or `-`, or one letter off.
+fn looks_like(key: &str, known: &str) -> bool {
+    let plain = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<Vec<char>>();
+    let (a, b) = (plain(key), plain(known));
+    if a == b {
+        return true;
+    }
+    // One insertion, deletion or substitution, on keys long enough not to match by chance.
+    if a.len().min(b.len()) < 5 || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let mut i = 0;
+    while i < short.len() && short[i] == long[i] {
+        i += 1;
+    }
+    if short.len() == long.len() { short[i + 1..] == long[i + 1..] } else { short[i..] == long[i + 1..] }
+}
+
+/// Whether a type's values are ordered, so that `minimum` and `maximum` mean something.
+fn supports_limits(t: FieldType) -> bool {
+    matches!(t, FieldType::Integer | FieldType::Number | FieldType::Year | FieldType::Date | FieldType::Time | FieldType::Datetime | FieldType::Yearmonth)
+}
+
+/// A field's limits, with their names as written in a schema.
+fn limits(f: &Field) -> impl Iterator<Item = (&'static str, &toml::Value)> {
+    let c = &f.constraints;
+    [("minimum", &c.minimum), ("maximum", &c.maximum), ("exclusiveMinimum", &c.exclusive_minimum), ("exclusiveMaximum", &c.exclusive_maximum)]
+        .into_iter()
+        .filter_map(|(name, v)| Some((name, v.as_ref()?)))
+}
+
+/// A usable `pattern`: anchored around the author's pattern, as it runs.
+fn anchored_pattern(p: &str) -> Option<String> {
+    let anchored = format!("^(?:{p})$");
+    regex::Regex::new(&anchored).is_ok().then_some(anchored)
 }
 
 /// Matches header labels to schema fields; returns each field's column index, by field index.
@@ -241,10 +338,11 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
             None => report.push(
                 Diagnostic::error(
                     Code::MissingLabel,
-                    Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: Some(field.name.clone()) },
+                    // Where the schema puts the column, as frictionless numbers it.
+                    Location { file: file.to_path_buf(), row: Some(1), column_number: Some(fi + 1), column: Some(field.name.clone()) },
                     Text::new(
-                        format!("schema มีฟิลด์ \"{}\" แต่ CSV ไม่มีคอลัมน์ชื่อนี้", field.name),
-                        format!("the schema has a field \"{}\" but the CSV has no column of that name", field.name),
+                        format!("schema มีฟิลด์ \"{}\" (ฟิลด์ที่ {}) แต่ CSV ไม่มีคอลัมน์ชื่อนี้", field.name, fi + 1),
+                        format!("the schema has a field \"{}\" (field {}) but the CSV has no column of that name", field.name, fi + 1),
                     ),
                     Text::new(
                         "เพิ่มคอลัมน์นี้ใน CSV หรือแก้ชื่อฟิลด์ใน schema ให้ตรงกับหัวคอลัมน์ (ตัวพิมพ์ต้องตรงกัน)",
@@ -309,31 +407,227 @@ fn null_of(dtype: DataType) -> Expr {
     lit(NULL).cast(dtype)
 }
 
-/// Validity of JSON objects or arrays, computed over a whole column (Polars has no JSON parser
-/// in the features Sala builds with).
-fn json_kind(value: Expr, want_object: bool) -> Expr {
+/// Whether each text of a column passes `test`, computed over the whole column (for checks a
+/// regular expression cannot make: JSON, coordinates in range).
+fn text_test(value: Expr, test: fn(&str) -> bool) -> Expr {
     value.map(
         move |c: Column| {
             let ca = c.str()?;
-            let out: BooleanChunked = ca
-                .iter()
-                .map(|v| {
-                    v.map(|s| match serde_json::from_str::<serde_json::Value>(s) {
-                        Ok(serde_json::Value::Object(_)) => want_object,
-                        Ok(serde_json::Value::Array(_)) => !want_object,
-                        _ => false,
-                    })
-                })
-                .collect();
+            let out: BooleanChunked = ca.iter().map(|v| v.map(test)).collect();
             Ok(out.with_name(c.name().clone()).into_column())
         },
         |_, f| Ok(polars::prelude::Field::new(f.name().clone(), DataType::Boolean)),
     )
 }
 
+/// Each text of a column read as an ISO 8601 datetime (null where it is none); in UTC, and
+/// marked so, when `zoned`.
+fn text_to_datetime(value: Expr, zoned: bool) -> Expr {
+    value.map(
+        move |c: Column| {
+            let micros: Int64Chunked = c.str()?.iter().map(|v| v.and_then(iso_datetime_micros)).collect();
+            let out = micros.with_name(c.name().clone()).into_datetime(TimeUnit::Microseconds, zoned.then_some(TimeZone::UTC));
+            Ok(out.into_series().into_column())
+        },
+        move |_, f| Ok(polars::prelude::Field::new(f.name().clone(), datetime_type(zoned))),
+    )
+}
+
+/// Each text of a column rewritten by `convert` (null where it returns `None`).
+fn text_to_text(value: Expr, convert: fn(&str) -> Option<String>) -> Expr {
+    value.map(
+        move |c: Column| {
+            let out: StringChunked = c.str()?.iter().map(|v| v.and_then(convert)).collect();
+            Ok(out.with_name(c.name().clone()).into_column())
+        },
+        |_, f| Ok(polars::prelude::Field::new(f.name().clone(), DataType::String)),
+    )
+}
+
+fn json_object(s: &str) -> bool {
+    matches!(serde_json::from_str::<serde_json::Value>(s), Ok(serde_json::Value::Object(_)))
+}
+
+fn json_array(s: &str) -> bool {
+    matches!(serde_json::from_str::<serde_json::Value>(s), Ok(serde_json::Value::Array(_)))
+}
+
+/// A GeoJSON object as its specification (RFC 7946) requires: a known `type` with the members
+/// that type must have. `{}` and other JSON objects are not GeoJSON.
+fn geojson(s: &str) -> bool {
+    let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(s) else { return false };
+    let is = |key: &str, test: fn(&serde_json::Value) -> bool| o.get(key).is_some_and(test);
+    let object_or_null = |v: &serde_json::Value| v.is_object() || v.is_null();
+    match o.get("type").and_then(serde_json::Value::as_str) {
+        // A position has at least a longitude and a latitude.
+        Some("Point") => o.get("coordinates").and_then(serde_json::Value::as_array).is_some_and(|p| p.len() >= 2 && p.iter().all(serde_json::Value::is_number)),
+        Some("MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon") => is("coordinates", serde_json::Value::is_array),
+        Some("GeometryCollection") => is("geometries", serde_json::Value::is_array),
+        Some("Feature") => is("geometry", object_or_null) && is("properties", object_or_null),
+        Some("FeatureCollection") => is("features", serde_json::Value::is_array),
+        _ => false,
+    }
+}
+
+/// Longitude and latitude within the earth's ranges.
+fn on_earth(lon: f64, lat: f64) -> bool {
+    (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)
+}
+
+/// A geopoint in Table Schema's default format, `lon, lat`.
+fn geopoint_default(s: &str) -> bool {
+    let Some((lon, lat)) = s.split_once(',') else { return false };
+    matches!((finite(lon), finite(lat)), (Some(lon), Some(lat)) if on_earth(lon, lat))
+}
+
+/// A finite number written as text.
+fn finite(t: &str) -> Option<f64> {
+    t.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// A coordinate in JSON: a number, or a number written as a string (as frictionless reads it).
+fn coordinate(v: &serde_json::Value) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str().and_then(finite))
+}
+
+/// A geopoint in format `array`: `[lon, lat]`.
+fn geopoint_array(s: &str) -> bool {
+    match serde_json::from_str::<serde_json::Value>(s) {
+        Ok(serde_json::Value::Array(a)) => match a.as_slice() {
+            [lon, lat] => matches!((coordinate(lon), coordinate(lat)), (Some(lon), Some(lat)) if on_earth(lon, lat)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A geopoint in format `object`: `{"lon": …, "lat": …}` and nothing else.
+fn geopoint_object(s: &str) -> bool {
+    match serde_json::from_str::<serde_json::Value>(s) {
+        Ok(serde_json::Value::Object(o)) if o.len() == 2 => {
+            matches!((o.get("lon").and_then(coordinate), o.get("lat").and_then(coordinate)), (Some(lon), Some(lat)) if on_earth(lon, lat))
+        }
+        _ => false,
+    }
+}
+
+/// An ISO 8601 offset at the end of a time (`Z`, `+07:00`, `+0700`), as seconds east of UTC,
+/// and the text before it.
+fn split_offset(s: &str) -> (&str, Option<i32>) {
+    if let Some(rest) = s.strip_suffix('Z') {
+        return (rest, Some(0));
+    }
+    let b = s.as_bytes();
+    let digits = |t: &[u8]| t.iter().all(u8::is_ascii_digit);
+    for (len, colon) in [(6, true), (5, false), (3, false)] {
+        if b.len() >= len + 8 && s.is_char_boundary(b.len() - len) {
+            let (head, tail) = s.split_at(b.len() - len);
+            let t = tail.as_bytes();
+            let sign = match t[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => continue,
+            };
+            let (h, m): (&[u8], &[u8]) = match len {
+                6 => (&t[1..3], &t[4..6]),
+                5 => (&t[1..3], &t[3..5]),
+                _ => (&t[1..3], b"00"),
+            };
+            if digits(h) && digits(m) && (!colon || t[3] == b':') {
+                let hours = i32::from(h[0] - b'0') * 10 + i32::from(h[1] - b'0');
+                let minutes = i32::from(m[0] - b'0') * 10 + i32::from(m[1] - b'0');
+                return (head, Some(sign * (hours * 3600 + minutes * 60)));
+            }
+        }
+    }
+    (s, None)
+}
+
+/// A time of day written `HH:MM:SS`, with optional fractional seconds (after `.` or `,`), as
+/// ISO 8601 has it; `24:00:00` is the midnight that ends a day (returned as `true`).
+fn iso_time(s: &str) -> Option<(chrono::NaiveTime, bool)> {
+    let b = s.as_bytes();
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' || (b.len() > 8 && !matches!(b[8], b'.' | b',')) || b[6] >= b'6' {
+        return None;
+    }
+    if s[..8] == *"24:00:00" && s[8..].chars().skip(1).all(|c| c == '0') {
+        return Some((chrono::NaiveTime::MIN, true));
+    }
+    chrono::NaiveTime::parse_from_str(&s.replace(',', "."), "%H:%M:%S%.f").ok().map(|t| (t, false))
+}
+
+/// An ISO 8601 date and time (`T` or a space between them, seconds required, fractional
+/// seconds and an offset allowed) as microseconds since 1970 — in UTC where an offset is given,
+/// as written where none is.
+fn iso_datetime_micros(s: &str) -> Option<i64> {
+    let (local, offset) = split_offset(s);
+    let b = local.as_bytes();
+    // Any one character between date and time, as frictionless (dateutil) reads them.
+    if b.len() < 19 || !b[10].is_ascii() || b[10].is_ascii_digit() {
+        return None;
+    }
+    let date = chrono::NaiveDate::parse_from_str(&local[..10], "%Y-%m-%d").ok()?;
+    let (time, next_day) = iso_time(&local[11..])?;
+    let at = date.and_time(time) + chrono::Duration::days(i64::from(next_day)) - chrono::Duration::seconds(i64::from(offset.unwrap_or(0)));
+    Some(at.and_utc().timestamp_micros())
+}
+
+/// A time in ISO 8601 as canonical text: `HH:MM:SS` (and its fraction), in UTC with `Z` where
+/// an offset was given.
+fn iso_time_text(s: &str) -> Option<String> {
+    let (local, offset) = split_offset(s);
+    let (time, _) = iso_time(local)?;
+    Some(match offset {
+        None => time.format("%H:%M:%S%.f").to_string(),
+        Some(seconds) => (time - chrono::Duration::seconds(i64::from(seconds))).format("%H:%M:%S%.fZ").to_string(),
+    })
+}
+
+/// `parsed` where the text has a four-digit year if the pattern `format` asks for one with `%Y`
+/// (Polars would read `01/10/24` as the year 24; Python's `%Y`, and so frictionless, refuses it).
+fn four_digit_year(format: &str, text: Expr, parsed: Expr, dtype: DataType) -> Expr {
+    if !format.contains("%Y") {
+        return parsed;
+    }
+    when(text.str().contains(lit(r"(?:^|[^0-9])[0-9]{4}(?:[^0-9]|$)"), true)).then(parsed).otherwise(null_of(dtype))
+}
+
+/// A year and month as canonical `YYYY-MM` text (the month may be written with one digit).
+fn yearmonth_text(s: &str) -> Option<String> {
+    let (year, month) = s.split_once('-')?;
+    let month: u32 = (month.len() <= 2 && month.bytes().all(|b| b.is_ascii_digit())).then(|| month.parse().ok()).flatten()?;
+    (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) && (1..=12).contains(&month)).then(|| format!("{year}-{month:02}"))
+}
+
+/// An ISO 8601 duration (`P1Y2M`, `PT1.5S`, `-P1W`): `P`, then at least one number with its
+/// unit, in order, time units after `T`.
+fn iso_duration(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('-').unwrap_or(s).strip_prefix('P') else { return false };
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (rest, None),
+    };
+    // Each part: numbers (with an optional fraction) followed by units from `units`, in order.
+    let units_in_order = |part: &str, units: &str| {
+        let mut allowed = units.chars();
+        let mut number = String::new();
+        for c in part.chars() {
+            if c.is_ascii_digit() || (matches!(c, '.' | ',') && !number.is_empty()) {
+                number.push(c);
+            } else if number.is_empty() || !allowed.any(|u| u == c) {
+                return false;
+            } else {
+                number.clear();
+            }
+        }
+        number.is_empty()
+    };
+    (!rest.is_empty()) && units_in_order(date, "YMWD") && time.is_none_or(|t| units_in_order(t, "HMS"))
+}
+
 /// The expression that turns a field's text (nulls for missing values) into its type;
 /// a null where the text was not null means the text is not of that type.
-fn typed_expr(field: &Field, value: Expr, traits: Traits) -> Expr {
+fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
     // Work that cannot change anything in this file is skipped (see `Traits`).
     let trimmed = if traits.edge_whitespace || traits.nbsp { value.clone().str().strip_chars(lit(NULL)) } else { value.clone() };
     let ascii_digits = |e: Expr| if traits.thai_digits { ascii_digits(e) } else { e };
@@ -353,12 +647,19 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits) -> Expr {
     match field.field_type {
         FieldType::Integer => numeric_text(trimmed).cast(DataType::Int64),
         FieldType::Year => {
-            let year = numeric_text(trimmed).cast(DataType::Int64);
+            // Four digits, as Table Schema writes a year (not 24, nor 02024).
+            let text = numeric_text(trimmed);
+            let year = when(text.clone().str().contains(lit("^[0-9]{4}$"), true)).then(text.cast(DataType::Int64)).otherwise(null_of(DataType::Int64));
             if buddhist { year - lit(543i64) } else { year }
         }
         FieldType::Number => {
             let mut e = numeric_text(trimmed);
             if let Some(d) = field.decimal_char.as_deref().filter(|d| *d != ".") {
+                // With another decimal mark, a '.' (not the group separator) makes the text no
+                // number: `1.234` must not be read as one and a quarter.
+                if field.group_char.as_deref() != Some(".") {
+                    e = e.str().replace_all(lit("."), lit("\u{1}"), true);
+                }
                 e = e.str().replace_all(lit(d.to_string()), lit("."), true);
             }
             e.cast(DataType::Float64)
@@ -378,43 +679,41 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits) -> Expr {
             match field.format.as_deref() {
                 None | Some("default") => text.str().to_date(strptime("%Y-%m-%d")),
                 Some("any") => text.str().to_date(StrptimeOptions { strict: false, ..Default::default() }),
-                Some(f) => text.str().to_date(strptime(f)),
+                Some(f) => four_digit_year(f, text.clone(), text.str().to_date(strptime(f)), DataType::Date),
             }
         }
         FieldType::Datetime => {
             let text = if buddhist { buddhist_to_christian(ascii_digits(trimmed)) } else { trimmed };
-            let parse = |format: &str| {
-                text.clone().str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(format), lit("raise"))
-            };
             match field.format.as_deref() {
                 None | Some("default") | Some("any") => {
-                    coalesce(&[parse("%Y-%m-%dT%H:%M:%SZ"), parse("%Y-%m-%dT%H:%M:%S"), parse("%Y-%m-%d %H:%M:%S")])
+                    text_to_datetime(text, zoned)
                 }
-                Some(f) => parse(f),
+                Some(f) => four_digit_year(f, text.clone(), text.str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(f), lit("raise")), datetime_type(false)),
             }
         }
-        FieldType::Time => {
+        FieldType::Time => match field.format.as_deref() {
+            None | Some("default") | Some("any") => text_to_text(trimmed, iso_time_text),
             // A time parses as a datetime on a fixed day; the canonical text is HH:MM:SS.
-            let format = match field.format.as_deref() {
-                None | Some("default") | Some("any") => "%H:%M:%S",
-                Some(f) => f,
-            };
-            concat_str([lit("1970-01-01 "), trimmed], "", false)
+            Some(f) => concat_str([lit("1970-01-01 "), trimmed], "", false)
                 .str()
-                .to_datetime(Some(TimeUnit::Microseconds), None, strptime(&format!("%Y-%m-%d {format}")), lit("raise"))
+                .to_datetime(Some(TimeUnit::Microseconds), None, strptime(&format!("%Y-%m-%d {f}")), lit("raise"))
                 .dt()
-                .to_string("%H:%M:%S")
-        }
+                .to_string("%H:%M:%S"),
+        },
         FieldType::Geopoint => {
-            let pattern = r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*,\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$";
-            let lon = value.clone().str().extract(lit(pattern), 1).cast(DataType::Float64);
-            let lat = value.clone().str().extract(lit(pattern), 2).cast(DataType::Float64);
-            let within = |e: Expr, limit: f64| e.clone().gt_eq(lit(-limit)).and(e.lt_eq(lit(limit)));
-            let valid = within(lon, 180.0).and(within(lat, 90.0));
-            when_valid(valid.fill_null(lit(false)), value)
+            let valid = match field.format.as_deref() {
+                Some("array") => geopoint_array,
+                Some("object") => geopoint_object,
+                _ => geopoint_default,
+            };
+            when_valid(text_test(value.clone(), valid), value)
         }
-        FieldType::Object | FieldType::Geojson => when_valid(json_kind(value.clone(), true), value),
-        FieldType::Array => when_valid(json_kind(value.clone(), false), value),
+        FieldType::Geojson => when_valid(text_test(value.clone(), geojson), value),
+        // Year-months are kept as `YYYY-MM` text (2024-1 becomes 2024-01), which sorts as they do.
+        FieldType::Yearmonth => text_to_text(value, yearmonth_text),
+        FieldType::Duration => when_valid(text_test(value.clone(), iso_duration), value),
+        FieldType::Object => when_valid(text_test(value.clone(), json_object), value),
+        FieldType::Array => when_valid(text_test(value.clone(), json_array), value),
         _ => match text_type_pattern(field) {
             Some(re) => when_valid(value.clone().str().contains(lit(re), true), value),
             None => value,
@@ -427,34 +726,45 @@ fn text_type_pattern(field: &Field) -> Option<&'static str> {
     match (field.field_type, field.format.as_deref()) {
         (FieldType::String, Some("email")) => Some(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
         (FieldType::String, Some("uri")) => Some(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"),
-        (FieldType::String, Some("uuid")) => Some(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
+        // With or without the hyphens, as frictionless reads UUIDs.
+        (FieldType::String, Some("uuid")) => Some(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})$"),
         (FieldType::String, Some("binary")) => Some(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"),
-        (FieldType::Yearmonth, _) => Some(r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
-        (FieldType::Duration, _) => Some(r"^P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?$"),
         _ => None,
     }
 }
 
-/// A constraint value (enum item, minimum, maximum) as a literal comparable with the typed column.
+/// A limit (minimum, maximum) as a literal comparable with the typed column (a datetime's with
+/// its microseconds).
 fn limit_literal(field: &Field, value: &toml::Value) -> Option<Expr> {
     let text = value_as_text(value);
+    let text = text.trim();
     match field.field_type {
         FieldType::Integer | FieldType::Year => match value {
             toml::Value::Integer(i) => Some(lit(*i)),
             toml::Value::Float(f) if f.fract() == 0.0 => Some(lit(*f as i64)),
-            _ => text.trim().parse::<i64>().ok().map(lit),
+            _ => text.parse::<i64>().ok().map(lit),
         },
         FieldType::Number => match value {
             toml::Value::Integer(i) => Some(lit(*i as f64)),
             toml::Value::Float(f) => Some(lit(*f)),
-            _ => text.trim().parse::<f64>().ok().map(lit),
+            _ => text.parse::<f64>().ok().map(lit),
         },
-        FieldType::Date => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        FieldType::Date => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .ok()
             .map(|d| lit((d - chrono::NaiveDate::default()).num_days() as i32).cast(DataType::Date)),
-        FieldType::String => Some(lit(text)),
+        // Compared with the column's microseconds (see `check_rows`): a UTC column cannot be cast to.
+        FieldType::Datetime => iso_datetime_micros(text).map(lit),
+        // Times and year-months are kept as canonical text, which sorts as they do.
+        FieldType::Time => iso_time_text(text).map(lit),
+        FieldType::Yearmonth => yearmonth_text(text).map(lit),
         _ => None,
     }
+}
+
+/// The type of a datetime column: in UTC when some value had an offset (`Z`, `+07:00`),
+/// otherwise as written.
+fn datetime_type(zoned: bool) -> DataType {
+    DataType::Datetime(TimeUnit::Microseconds, zoned.then_some(TimeZone::UTC))
 }
 
 fn check_rows(
@@ -511,7 +821,8 @@ fn check_rows(
             let value = if has_short { when(present(ci)).then(raw_e.clone()).otherwise(null_of(DataType::String)) } else { raw_e.clone() };
             values.push(value.alias(value_col(fi)));
         }
-        let typing = if by_parser { raw_e.clone() } else { typed_expr(field, col(value_col(fi)), raw.traits) };
+        let zoned = field.field_type == FieldType::Datetime && has_offset(raw, ci);
+        let typing = if by_parser { raw_e.clone() } else { typed_expr(field, col(value_col(fi)), raw.traits, zoned) };
         // A type that keeps the text as it is cannot be broken, nor can a value Polars parsed:
         // neither needs a type flag.
         let kept_as_text = by_parser || typing == col(value_col(fi));
@@ -558,11 +869,18 @@ fn check_rows(
             };
             add(Rule::Enum, format!("enum = [{}]", shown.join(", ")), Some(has_value.and(flag.not())));
         }
-        if let Some((m, e)) = c.minimum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
-            add(Rule::Minimum, format!("minimum = {}", value_as_text(m)), Some(t.clone().lt(e)));
-        }
-        if let Some((m, e)) = c.maximum.as_ref().and_then(|m| limit_literal(field, m).map(|e| (m, e))) {
-            add(Rule::Maximum, format!("maximum = {}", value_as_text(m)), Some(t.clone().gt(e)));
+        // NaN is neither above nor below a limit: it breaks every one, as in frictionless.
+        let nan = if field.field_type == FieldType::Number { t.clone().is_nan() } else { lit(false) };
+        for (name, limit) in limits(field) {
+            let Some(e) = supports_limits(field.field_type).then(|| limit_literal(field, limit)).flatten() else { continue };
+            let t = if field.field_type == FieldType::Datetime { t.clone().to_physical() } else { t.clone() };
+            let (rule, broken) = match name {
+                "minimum" => (Rule::Minimum, t.clone().lt(e)),
+                "maximum" => (Rule::Maximum, t.clone().gt(e)),
+                "exclusiveMinimum" => (Rule::ExclusiveMinimum, t.clone().lt_eq(e)),
+                _ => (Rule::ExclusiveMaximum, t.clone().gt_eq(e)),
+            };
+            add(rule, format!("{name} = {}", value_as_text(limit)), Some(broken.or(nan.clone())));
         }
         if let Some(n) = c.min_length {
             add(Rule::MinLength, format!("minLength = {n}"), Some(v.clone().str().len_chars().lt(lit(n as u32))));
@@ -570,12 +888,8 @@ fn check_rows(
         if let Some(n) = c.max_length {
             add(Rule::MaxLength, format!("maxLength = {n}"), Some(v.clone().str().len_chars().gt(lit(n as u32))));
         }
-        if let Some(p) = &c.pattern {
-            add(
-                Rule::Pattern,
-                format!("pattern = {p}"),
-                Some(v.clone().is_not_null().and(v.clone().str().contains(lit(format!("^(?:{p})$")), true).not())),
-            );
+        if let Some((p, anchored)) = c.pattern.as_ref().and_then(|p| Some((p, anchored_pattern(p)?))) {
+            add(Rule::Pattern, format!("pattern = {p}"), Some(v.clone().is_not_null().and(v.clone().str().contains(lit(anchored), true).not())));
         }
         if c.unique {
             // Computed after the main pass, where it can often be skipped (see below).
@@ -607,6 +921,14 @@ fn check_rows(
             _ => concat_str(pk.iter().map(|&fi| col(typed_col(fi)).cast(DataType::String)).collect::<Vec<_>>(), "\u{1f}", false),
         };
         repeats.push((PK.to_string(), key));
+        // A key must identify its row: a key with no value at all is an error even when its
+        // fields are not `required` (as frictionless has it; a composite key may lack a part).
+        // Type errors are not missing values: only the text counts.
+        let missing: Vec<Expr> =
+            pk.iter().map(|&fi| if parsed(positions[&fi]) { col(typed_col(fi)).is_null() } else { col(value_col(fi)).is_null() }).collect();
+        let empty = all_horizontal(missing)?;
+        let empty = if no_blank_rows { empty } else { empty.and(blank_row.clone().not()) };
+        flags.push(empty.fill_null(lit(false)).alias(PK_EMPTY));
     }
     // Flags that cannot be true (no blank row; repeats until proven) are not computed: a
     // column of a million `false` costs its memory and time like any other.
@@ -641,7 +963,7 @@ fn check_rows(
             Text::new("ลบแถวว่างออก", "delete the blank row"),
         )
     }, &mut report)?;
-    row_shape_diagnostics(raw, file, &mut report);
+    row_shape_diagnostics(raw, file, &line, &mut report)?;
 
     for check in &checks {
         let fi = check.field;
@@ -661,27 +983,36 @@ fn check_rows(
     }
 
     if pk_complete {
-        let names = schema.primary_key();
+        let names = schema.primary_key().join(", ");
         let first_fi = pk[0];
-        for_each_flagged(&frame, raw, PK, &[first_of(PK)], |row, extras, cells| {
-            let key_values: Vec<String> = pk.iter().map(|fi| mask(positions[fi], &cell(cells, positions[fi]))).collect();
-            let first = extras.first().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
-            Diagnostic::error(
-                Code::PrimaryKey,
-                located(first_fi, row),
-                Text::new(
-                    format!("คีย์หลัก ({}) ซ้ำกับแถว {first}", names.join(", ")),
-                    format!("the primary key ({}) repeats row {first}", names.join(", ")),
-                ),
-                Text::new(
-                    "แต่ละแถวต้องมีค่าชุดคีย์หลักไม่ซ้ำกัน: ลบแถวที่ซ้ำ หรือแก้ค่าที่พิมพ์ผิด",
-                    "every row must have a different primary key: delete the repeated row or correct the mistyped value",
-                ),
-            )
-            .with_value(key_values.join(", "))
-            .with_rule(format!("primaryKey = [{}]", names.join(", ")))
-            .with_source(SourceLine::new(&line(cells), delimiter, positions[&first_fi]))
-        }, &mut report)?;
+        // Repeated keys (beside the row of the first copy) and empty ones.
+        for (flag, extra) in [(PK, vec![first_of(PK)]), (PK_EMPTY, vec![])] {
+            for_each_flagged(&frame, raw, flag, &extra, |row, extras, cells| {
+                let key_values: Vec<String> = pk.iter().map(|fi| mask(positions[fi], &cell(cells, positions[fi]))).collect();
+                let (message, help) = if flag == PK_EMPTY {
+                    (
+                        Text::new(format!("คีย์หลัก ({names}) ว่าง"), format!("the primary key ({names}) is empty")),
+                        Text::new(
+                            "ทุกแถวต้องมีค่าคีย์หลัก (ค่าว่างหรือค่าที่หมายถึงไม่มีข้อมูลใช้เป็นคีย์ไม่ได้): ใส่ค่า หรือลบแถวนั้น",
+                            "every row needs a primary key (an empty cell or a missing value cannot be one): fill it in, or delete the row",
+                        ),
+                    )
+                } else {
+                    let first = extras.first().cloned().flatten().and_then(|s| s.parse::<usize>().ok()).map_or(0, |r| r + 2);
+                    (
+                        Text::new(format!("คีย์หลัก ({names}) ซ้ำกับแถว {first}"), format!("the primary key ({names}) repeats row {first}")),
+                        Text::new(
+                            "แต่ละแถวต้องมีค่าชุดคีย์หลักไม่ซ้ำกัน: ลบแถวที่ซ้ำ หรือแก้ค่าที่พิมพ์ผิด",
+                            "every row must have a different primary key: delete the repeated row or correct the mistyped value",
+                        ),
+                    )
+                };
+                Diagnostic::error(Code::PrimaryKey, located(first_fi, row), message, help)
+                    .with_value(key_values.join(", "))
+                    .with_rule(format!("primaryKey = [{names}]"))
+                    .with_source(SourceLine::new(&line(cells), delimiter, positions[&first_fi]))
+            }, &mut report)?;
+        }
     }
 
     let output: Vec<Column> = positions
@@ -689,6 +1020,12 @@ fn check_rows(
         .map(|&fi| frame.column(&typed_col(fi)).map(|c| c.clone().with_name(schema.fields[fi].name.as_str().into())))
         .collect::<PolarsResult<_>>()?;
     Ok((DataFrame::new_infer_height(output)?, report))
+}
+
+/// Whether some datetime in a column of the file ends with an offset (`Z`, `+07:00`).
+fn has_offset(raw: &RawTable, ci: usize) -> bool {
+    let Some(Ok(values)) = raw.frame.columns().get(ci).map(|c| c.str()) else { return false };
+    values.iter().flatten().any(|s| split_offset(s.trim()).1.is_some())
 }
 
 /// Whether a text column holds an empty string (a blank cell when empty text is not a
@@ -784,8 +1121,9 @@ fn ends_if_increasing<T: PartialOrd + Copy>(values: impl Iterator<Item = Option<
     Some((first, before))
 }
 
-/// Missing and extra cells, from the shapes the loader counted.
-fn row_shape_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
+/// Missing and extra cells, from the shapes the loader counted, each with its row as the file
+/// has it (`line` masks personal data).
+fn row_shape_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -> Vec<String>, report: &mut Report) -> PolarsResult<()> {
     let width = raw.header.len();
     let at = |row: usize, col: usize, name: Option<&String>| Location {
         file: file.to_path_buf(),
@@ -793,11 +1131,23 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
         column_number: Some(col + 1),
         column: name.cloned(),
     };
+    // The rows shown: those of the first few cells listed, read once.
+    let shown_rows: BTreeSet<usize> =
+        raw.short_rows.iter().take(LISTED_PER_FILE_AND_CODE).chain(raw.long_rows.iter().take(LISTED_PER_FILE_AND_CODE)).map(|&(row, _)| row).collect();
+    let shown_rows: Vec<usize> = shown_rows.into_iter().collect();
+    let cells: HashMap<usize, Vec<String>> = shown_rows.iter().copied().zip(raw.row_cells(&shown_rows)?).collect();
+    let source = |row: usize, c: usize| {
+        cells.get(&row).filter(|cells| !cells.is_empty()).map(|cells| SourceLine::new(&line(cells), raw.delimiter as char, c.min(cells.len() - 1)))
+    };
+    let with_source = |d: Diagnostic, row: usize, c: usize| match source(row, c) {
+        Some(s) => d.with_source(s),
+        None => d,
+    };
     // Every missing or extra cell counts; only the first few are worded.
     let list = |rows: &[(usize, usize)], cells_of: fn(usize, usize) -> std::ops::Range<usize>, make: &dyn Fn(usize, usize, usize) -> Diagnostic| {
         let cells = rows.iter().flat_map(|&(row, n)| cells_of(n, width).map(move |c| (row, n, c)));
         let total = cells.clone().count();
-        (cells.take(LISTED_PER_FILE_AND_CODE).map(|(row, n, c)| make(row, n, c)).collect::<Vec<_>>(), total)
+        (cells.take(LISTED_PER_FILE_AND_CODE).map(|(row, n, c)| with_source(make(row, n, c), row, c)).collect::<Vec<_>>(), total)
     };
     let (listed, total) = list(&raw.short_rows, |n, width| n..width, &|row, cells, c| {
         Diagnostic::error(
@@ -829,6 +1179,7 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
         )
     });
     report.extend_counted(listed, total);
+    Ok(())
 }
 
 /// Calls `make` for the first listed rows where `flag` is true, with the text of the frame's
@@ -896,6 +1247,10 @@ fn type_help(field: &Field, value: &str) -> Text {
             "ค่ามีจุลภาคคั่นหลักพัน: เพิ่ม groupChar = \",\" ในฟิลด์ หรือเขียนตัวเลขโดยไม่มีจุลภาค เช่น 21905000",
             "the value has thousands separators: add groupChar = \",\" to the field, or write the number without commas, e.g. 21905000",
         ),
+        FieldType::Integer | FieldType::Year if beyond_64_bits(value) => Text::new(
+            "Sala อ่านจำนวนเต็มได้ไม่เกิน ±9,223,372,036,854,775,807 (64 บิต): ตัวเลขยาวกว่านั้น เช่น รหัส ให้กำหนดฟิลด์เป็น string หรือ number",
+            "Sala reads whole numbers up to ±9,223,372,036,854,775,807 (64 bits): declare a longer number, such as a code, as a string (or a number) field",
+        ),
         FieldType::Integer | FieldType::Year => Text::new(
             "เขียนเป็นจำนวนเต็มด้วยตัวเลขเท่านั้น เช่น 2567",
             "write a whole number with digits only, e.g. 2567",
@@ -904,6 +1259,13 @@ fn type_help(field: &Field, value: &str) -> Text {
             "ค่ามีจุลภาคคั่นหลักพัน: เพิ่ม groupChar = \",\" ในฟิลด์ หรือเขียนตัวเลขโดยไม่มีจุลภาค เช่น 21905000.50",
             "the value has thousands separators: add groupChar = \",\" to the field, or write the number without commas, e.g. 21905000.50",
         ),
+        FieldType::Number if field.decimal_char.as_deref().is_some_and(|d| d != ".") => {
+            let d = field.decimal_char.clone().unwrap_or_default();
+            Text::new(
+                format!("เขียนเป็นตัวเลข ใช้ {d} เป็นจุดทศนิยมตามที่ฟิลด์กำหนด (decimalChar) เช่น 1234{d}50"),
+                format!("write a number with {d} as the decimal mark, as the field's decimalChar says, e.g. 1234{d}50"),
+            )
+        }
         FieldType::Number => Text::new(
             "เขียนเป็นตัวเลข ใช้ . เป็นจุดทศนิยม เช่น 1234.50",
             "write a number with '.' as the decimal mark, e.g. 1234.50",
@@ -919,15 +1281,53 @@ fn type_help(field: &Field, value: &str) -> Text {
             ),
             Some(f) => Text::new(format!("เขียนวันที่ตามรูปแบบ {f}"), format!("write the date in the format {f}")),
         },
-        FieldType::Datetime => Text::new(
-            "เขียนวันเวลาแบบ 2024-10-01T08:30:00",
-            "write the date and time like 2024-10-01T08:30:00",
+        FieldType::Datetime if matches!(field.format.as_deref(), None | Some("default") | Some("any")) => Text::new(
+            "เขียนวันเวลาแบบ 2024-10-01T08:30:00 หรือพร้อมเขตเวลา เช่น 2024-10-01T08:30:00+07:00 (ต้องมีวินาที)",
+            "write the date and time like 2024-10-01T08:30:00, or with its offset like 2024-10-01T08:30:00+07:00 (seconds included)",
+        ),
+        FieldType::Datetime | FieldType::Time if field.format.as_deref().is_some_and(|f| !matches!(f, "default" | "any")) => {
+            let f = field.format.clone().unwrap_or_default();
+            Text::new(format!("เขียนตามรูปแบบ {f}"), format!("write it in the format {f}"))
+        }
+        FieldType::Time => Text::new(
+            "เขียนเวลาแบบ 08:30:00 หรือพร้อมเขตเวลา เช่น 08:30:00+07:00 (ชั่วโมงสองหลัก ต้องมีวินาที)",
+            "write the time like 08:30:00, or with its offset like 08:30:00+07:00 (two-digit hours, seconds included)",
+        ),
+        FieldType::Geopoint => match field.format.as_deref() {
+            Some("array") => Text::new(
+                "เขียนเป็นอาร์เรย์ JSON [ลองจิจูด, ละติจูด] เช่น [100.5018, 13.7563] (ลองจิจูด -180 ถึง 180 ละติจูด -90 ถึง 90)",
+                "write a JSON array [longitude, latitude], e.g. [100.5018, 13.7563] (longitude -180 to 180, latitude -90 to 90)",
+            ),
+            Some("object") => Text::new(
+                "เขียนเป็นออบเจกต์ JSON ที่มีแค่ lon และ lat เช่น {\"lon\": 100.5018, \"lat\": 13.7563} (lon -180 ถึง 180 lat -90 ถึง 90)",
+                "write a JSON object with only lon and lat, e.g. {\"lon\": 100.5018, \"lat\": 13.7563} (lon -180 to 180, lat -90 to 90)",
+            ),
+            _ => Text::new(
+                "เขียนลองจิจูดก่อนแล้วตามด้วยละติจูด คั่นด้วยจุลภาค เช่น 100.5018, 13.7563 (ลองจิจูด -180 ถึง 180 ละติจูด -90 ถึง 90)",
+                "write the longitude, a comma, then the latitude, e.g. 100.5018, 13.7563 (longitude -180 to 180, latitude -90 to 90)",
+            ),
+        },
+        FieldType::Geojson => Text::new(
+            "เขียนเป็นออบเจกต์ GeoJSON ที่มี type และ coordinates เช่น {\"type\": \"Point\", \"coordinates\": [100.5018, 13.7563]}",
+            "write a GeoJSON object with its type and coordinates, e.g. {\"type\": \"Point\", \"coordinates\": [100.5018, 13.7563]}",
         ),
         _ => Text::new(
-            format!("แก้ค่าให้เป็น{}ที่ถูกต้อง", type_name_th(field.field_type)),
+            format!("แก้ค่าให้เป็น{}ที่ถูกต้อง", thai_noun(type_name_th(field.field_type))),
             format!("correct the value to a valid {}", field.field_type.name()),
         ),
     }
+}
+
+/// A word as it follows Thai text: a Latin word (GeoJSON) is set apart by a space, as Thai
+/// writing does; a Thai word joins directly.
+fn thai_noun(word: &str) -> String {
+    if word.starts_with(|c: char| c.is_ascii_alphabetic()) { format!(" {word} ") } else { word.to_string() }
+}
+
+/// Whether a whole number is too long for the 64 bits Sala reads integers into.
+fn beyond_64_bits(value: &str) -> bool {
+    let digits = value.trim().trim_start_matches(['-', '+']);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && value.trim().parse::<i64>().is_err()
 }
 
 /// Words the diagnostic for one broken rule.
@@ -937,7 +1337,7 @@ fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>,
         Rule::Type => (
             Code::TypeError,
             Text::new(
-                format!("\"{value}\" ไม่ใช่{}", type_name_th(field.field_type)),
+                format!("\"{value}\" ไม่ใช่{}", thai_noun(type_name_th(field.field_type)).trim_end()),
                 format!("\"{value}\" is not a valid {}", field.field_type.name()),
             ),
             type_help(field, &value),
@@ -958,16 +1358,27 @@ fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>,
                 ),
             )
         }
-        Rule::Minimum | Rule::Maximum => {
-            let (limit, th_word, en_word) = if check.rule == Rule::Minimum {
-                (c.minimum.as_ref(), "น้อยกว่าค่าต่ำสุด", "is less than the minimum")
-            } else {
-                (c.maximum.as_ref(), "มากกว่าค่าสูงสุด", "is more than the maximum")
+        Rule::Minimum | Rule::Maximum | Rule::ExclusiveMinimum | Rule::ExclusiveMaximum => {
+            let (limit, th_word, en_word) = match check.rule {
+                Rule::Minimum => (c.minimum.as_ref(), "น้อยกว่าค่าต่ำสุด", "is less than the minimum"),
+                Rule::Maximum => (c.maximum.as_ref(), "มากกว่าค่าสูงสุด", "is more than the maximum"),
+                Rule::ExclusiveMinimum => (c.exclusive_minimum.as_ref(), "ไม่มากกว่า", "is not more than"),
+                _ => (c.exclusive_maximum.as_ref(), "ไม่น้อยกว่า", "is not less than"),
             };
             let limit = limit.map(value_as_text).unwrap_or_default();
+            let rule = check.rule_text.split(" = ").next().unwrap_or_default();
+            let message = if value.trim().eq_ignore_ascii_case("nan") {
+                // NaN compares with nothing, so it breaks every limit: say so rather than "less".
+                Text::new(
+                    format!("{value} (ไม่ใช่ตัวเลข) เทียบกับ {rule} {limit} ไม่ได้"),
+                    format!("{value} (not a number) cannot meet the {rule} {limit}"),
+                )
+            } else {
+                Text::new(format!("{value} {th_word} {limit}"), format!("{value} {en_word} {limit}"))
+            };
             (
                 Code::ConstraintError,
-                Text::new(format!("{value} {th_word} {limit}"), format!("{value} {en_word} {limit}")),
+                message,
                 Text::new(
                     "ตรวจว่าค่าพิมพ์ถูกหรือไม่ ถ้าค่าถูกต้อง ให้ปรับขอบเขตใน schema",
                     "check the value for a typing mistake; if it is right, change the limit in the schema",
@@ -1040,6 +1451,55 @@ fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn datetimes_and_times_read_as_iso_8601_has_them() {
+        let utc = |s: &str| iso_datetime_micros(s).and_then(chrono::DateTime::from_timestamp_micros).map(|d| d.naive_utc().to_string());
+        assert_eq!(utc("2024-01-01T09:00:00+07:00").as_deref(), Some("2024-01-01 02:00:00"));
+        assert_eq!(utc("2024-01-01T09:00:00+0700").as_deref(), Some("2024-01-01 02:00:00"));
+        assert_eq!(utc("2024-01-01T02:00:00.5Z").as_deref(), Some("2024-01-01 02:00:00.500"));
+        assert_eq!(utc("2024-01-01 09:00:00").as_deref(), Some("2024-01-01 09:00:00"));
+        assert_eq!(utc("2024-01-01T09:00:00-05:30").as_deref(), Some("2024-01-01 14:30:00"));
+        for wrong in ["2024-01-01T09:00", "2024-01-01T9:00:00", "2024-01-01", "2024-13-01T09:00:00", "2024-01-01T09:00:00+7"] {
+            assert_eq!(utc(wrong), None, "{wrong}");
+        }
+        assert_eq!(iso_time_text("09:00:00+07:00").as_deref(), Some("02:00:00Z"));
+        assert_eq!(iso_time_text("09:00:00Z").as_deref(), Some("09:00:00Z"));
+        assert_eq!(iso_time_text("09:00:00.25").as_deref(), Some("09:00:00.250"));
+        assert_eq!(iso_time_text("09:00:00").as_deref(), Some("09:00:00"));
+        assert_eq!(iso_time_text("24:00:00").as_deref(), Some("00:00:00"));
+        assert_eq!(iso_time_text("09:00:00,5+07").as_deref(), Some("02:00:00.500Z"));
+        assert_eq!(utc("2024-01-01T24:00:00").as_deref(), Some("2024-01-02 00:00:00"));
+        for wrong in ["9:00:00", "09:00", "25:00:00", "09:00:00 ", "23:59:60", "09:00:0๐", "๐9:00:00+07:00"] {
+            assert_eq!(iso_time_text(wrong), None, "{wrong}");
+        }
+    }
+
+    #[test]
+    fn a_key_written_another_way_is_recognised() {
+        assert!(looks_like("primary_key", "primaryKey") && looks_like("decimalchar", "decimalChar") && looks_like("min-length", "minLength"));
+        assert!(looks_like("constraint", "constraints") && looks_like("requird", "required") && looks_like("maximun", "maximum"));
+        assert!(!looks_like("unit", "unique") && !looks_like("x-note", "name") && !looks_like("example", "enum"));
+    }
+
+    #[test]
+    fn geopoints_follow_their_format_and_stay_on_earth() {
+        assert!(geopoint_default("100.5018, 13.7563") && geopoint_default("-180,90"));
+        assert!(!geopoint_default("181, 0") && !geopoint_default("[100.5, 13.7]") && !geopoint_default("100.5"));
+        assert!(geopoint_array("[100.5018, 13.7563]") && geopoint_array("[180, 90]"));
+        assert!(!geopoint_array("180,90") && !geopoint_array("[181, 0]") && !geopoint_array("[1, 2, 3]") && !geopoint_array("[\"x\", 2]"));
+        // Numbers written as strings count, as frictionless reads them.
+        assert!(geopoint_array("[\"1\", 2]"));
+        assert!(geopoint_object(r#"{"lon": 100.5, "lat": 13.7}"#) && geopoint_object(r#"{"lat": 13.7, "lon": 100.5}"#));
+        assert!(!geopoint_object(r#"{"lon": 100.5}"#) && !geopoint_object(r#"{"lon": 1, "lat": 91}"#) && !geopoint_object(r#"{"lon": 1, "lat": 2, "alt": 3}"#));
+        assert!(geojson(r#"{"type": "Point", "coordinates": [100.5, 13.7]}"#));
+        assert!(geojson(r#"{"type": "FeatureCollection", "features": []}"#));
+        assert!(yearmonth_text("2024-1").as_deref() == Some("2024-01") && yearmonth_text("2024-13").is_none() && yearmonth_text("24-01").is_none());
+        for (duration, valid) in [("P1Y", true), ("PT1.5S", true), ("-P1W", true), ("P1DT2H", true), ("P", false), ("P1H", false), ("PT1Y", false), ("P1M1Y", false), ("1Y", false)] {
+            assert_eq!(iso_duration(duration), valid, "{duration}");
+        }
+        assert!(!geojson(r#"{"type": "Point", "coordinates": [1]}"#) && !geojson("{}") && !geojson(r#"{"type": "Polygon"}"#) && !geojson(r#"{"type": "Feature"}"#) && !geojson("[]"));
+    }
 
     #[test]
     fn a_column_increases_only_if_its_halves_do_and_meet_in_order() {

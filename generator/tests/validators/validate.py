@@ -30,19 +30,10 @@ from rdflib.compare import isomorphic
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
+from report import check, finish, loader
+
 SITE, SHARED = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
-    if not ok:
-        failures.append(name)
-
-
-def load(path):
-    with open(os.path.join(SITE, path), encoding="utf-8") as f:
-        return json.load(f)
+load = loader(SITE)
 
 
 def package_profile():
@@ -172,7 +163,7 @@ class JsonLd(html.parser.HTMLParser):
 
 SDO = rdflib.Namespace("https://schema.org/")
 for d in index["datasets"]:
-    downloads = {r[f] for r in d["resources"] for f in ("csv", "json", "ndjson", "parquet")}
+    downloads = {r[f] for r in d["resources"] for f in ("csv", "json", "ndjson", "parquet", "xlsx")}
     for lang, url in d["pages"].items():
         page = url.split("://", 1)[1].split("/", 1)[1] + "index.html"
         parser = JsonLd()
@@ -186,5 +177,4 @@ for d in index["datasets"]:
         urls = {str(u) for s in subjects for dist in g.objects(s, SDO.distribution) for u in g.objects(dist, SDO.contentUrl)}
         check(f"JSON-LD of {page} is a schema:Dataset naming its {len(downloads)} downloads", len(subjects) == 1 and urls == downloads, f"{sorted(downloads ^ urls)[:4]}")
 
-print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
-sys.exit(1 if failures else 0)
+finish()
