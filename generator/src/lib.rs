@@ -12,6 +12,7 @@ pub mod init;
 pub mod lang;
 pub mod load;
 pub mod model;
+pub mod parallel;
 pub mod personal;
 pub mod render;
 pub mod serve;

@@ -138,6 +138,10 @@ impl Urls {
     pub fn sitemap(&self) -> String {
         "sitemap.xml".to_string()
     }
+    /// The site-relative path of part `n` (from 1) of a sitemap too large for one file.
+    pub fn sitemap_part(&self, n: usize) -> String {
+        format!("sitemaps/sitemap-{n}.xml")
+    }
     /// The site-relative path of the Atom feed of datasets in `lang`.
     pub fn feed(&self, lang: Lang) -> String {
         self.page_path(lang, "feed.xml")
@@ -211,6 +215,14 @@ impl Urls {
     pub fn search_index(&self, lang: Lang) -> String {
         self.page_path(lang, "search/index.json")
     }
+    /// The site-relative folder of a language's search index in shards (see `render::search`).
+    pub fn search_shards(&self, lang: Lang) -> String {
+        self.page_path(lang, "search/")
+    }
+    /// The site-relative path of the manifest of a language's sharded search index.
+    pub fn search_manifest(&self, lang: Lang) -> String {
+        self.page_path(lang, "search/manifest.json")
+    }
     /// The site-relative path of the page listing every facet (agency, theme, year …).
     pub fn browse(&self, lang: Lang) -> String {
         self.page_path(lang, "browse/")
@@ -218,6 +230,17 @@ impl Urls {
     /// The site-relative path of one facet value's dataset list (`key` like `theme`).
     pub fn facet(&self, lang: Lang, key: &str, slug: &str) -> String {
         self.page_path(lang, &format!("browse/{key}/{slug}/"))
+    }
+
+    /// The site-relative path of the page listing every value of one facet group.
+    pub fn facet_group(&self, lang: Lang, key: &str) -> String {
+        self.page_path(lang, &format!("browse/{key}/"))
+    }
+    /// Page `n` (from 1) of a paginated list whose first page is at `first` (`x/` → `x/page/2/`).
+    /// `page` is not a word a dataset's files or a facet's pages can end in at that depth, so
+    /// no id or slug can collide with it.
+    pub fn paged(first: &str, n: usize) -> String {
+        if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
     }
 
     /// The file a site-relative page path is written to (`x/` → `x/index.html`).

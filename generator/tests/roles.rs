@@ -207,9 +207,9 @@ fn a_long_breakdown_draws_its_fifteen_largest_lines_and_tables_them_all() {
     assert_eq!(table.matches("<th scope=row>").count(), 17, "{table}");
 }
 
-#[test]
-fn e_services_with_their_own_column_names_get_exact_scores_on_the_agency_page_and_dashboard() {
-    let f = Fixture::new();
+/// An e-services dataset with the agency's own column names; `rows` are its CSV lines after
+/// the header: sid, org, title and ten flags.
+fn e_services(f: &Fixture, rows: &str) {
     let flags = ["forms", "av", "langs", "contact", "survey", "apply", "pay", "e2e", "exchange", "onestop"];
     let mut schema = String::from("[[resources.schema.fields]]\nname = \"sid\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"org\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"title\"\ntype = \"string\"\n");
     for flag in flags {
@@ -223,9 +223,14 @@ fn e_services_with_their_own_column_names_get_exact_scores_on_the_agency_page_an
     for (m, flag) in meanings.iter().zip(flags) {
         role.push_str(&format!("{m} = \"{flag}\"\n"));
     }
+    role_dataset(f, "services", &role, &schema, &format!("sid,org,title,{}\n{rows}", flags.join(",")));
+}
+
+#[test]
+fn e_services_with_their_own_column_names_get_exact_scores_on_the_agency_page_and_dashboard() {
+    let f = Fixture::new();
     // S-1: all of Stage 2 and automatic exchange; S-2: nothing beyond Stage 1.
-    let csv = format!("sid,org,title,{}\nS-1,TEST,บริการหนึ่ง,true,true,true,true,false,false,false,false,true,false\nS-2,TEST,บริการสอง,false,false,false,false,false,false,false,false,false,false\n", flags.join(","));
-    role_dataset(&f, "services", &role, &schema, &csv);
+    e_services(&f, "S-1,TEST,บริการหนึ่ง,true,true,true,true,false,false,false,false,true,false\nS-2,TEST,บริการสอง,false,false,false,false,false,false,false,false,false,false\n");
     let out = f.sala(&["build"]);
     assert!(out.status.success(), "{}", text(&out));
     let public = f.root().join("public");
@@ -248,4 +253,21 @@ fn e_services_with_their_own_column_names_get_exact_scores_on_the_agency_page_an
          1,S-1,TEST,บริการหนึ่ง,บริการหนึ่ง,2,3,0,online_survey online_application online_payment end_to_end\n\
          2,S-2,TEST,บริการสอง,บริการสอง,1,2,0,downloadable_forms audio_video multilingual two_way_contact\n"
     );
+}
+
+/// see: issue 15 — a ministry's page tabled every one of its 18,720 services (8 MB).
+#[test]
+fn an_agency_page_tables_its_first_hundred_services_and_the_downloads_hold_all() {
+    let f = Fixture::new();
+    let rows: String = (1..=150).map(|i| format!("S-{i:03},TEST,บริการ {i},true,false,false,false,false,false,false,false,false,false\n")).collect();
+    e_services(&f, &rows);
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = f.root().join("public");
+    let page = std::fs::read_to_string(public.join("en/agencies/test/index.html")).unwrap();
+    assert!(page.contains("บริการ 100<"), "the 100th service is tabled");
+    assert!(!page.contains("บริการ 101<"), "the 101st service is not");
+    assert!(page.contains("The first 100 of 150 rows; the downloads below hold every row."), "{page}");
+    let csv = std::fs::read_to_string(public.join("api/v1/maturity/services.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 151, "the download holds every service");
 }

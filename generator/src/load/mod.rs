@@ -20,7 +20,6 @@ use crate::lang::Text;
 use crate::session::{self, Cache, Hooks};
 use content::PageSource;
 use dataset::{DatasetMeta, ResourceMeta, SchemaSource};
-use rayon::prelude::*;
 use schema::Schema;
 use std::path::{Component, Path, PathBuf};
 use table::RawTable;
@@ -92,16 +91,14 @@ pub fn load_with(root: &Path, hooks: Hooks) -> Result<(Source, Report)> {
     if let Some(p) = hooks.progress {
         p.datasets.set_length(dataset_dirs.len() as u64);
     }
-    let loaded: Vec<(Option<DatasetSource>, Report)> = dataset_dirs
-        .par_iter()
-        .map(|(id, dir)| {
-            let loaded = load_dataset(&root, id, dir, hooks.cache);
-            if let Some(p) = hooks.progress {
-                p.datasets.inc(1);
-            }
-            loaded
-        })
-        .collect();
+    // Plain threads, not `par_iter`: reading calls into Polars' pool (see `crate::parallel`).
+    let loaded: Vec<(Option<DatasetSource>, Report)> = crate::parallel::map(&dataset_dirs, |(id, dir)| {
+        let loaded = load_dataset(&root, id, dir, hooks.cache);
+        if let Some(p) = hooks.progress {
+            p.datasets.inc(1);
+        }
+        loaded
+    });
     let mut datasets = Vec::new();
     for (dataset, r) in loaded {
         report.merge(r);

@@ -36,6 +36,7 @@ builtin!(
     "templates/browse.html",
     "templates/facet.html",
     "templates/facet-nav.html",
+    "templates/pager.html",
     "static/style.css",
     "static/search.js",
     "static/favicon.svg",

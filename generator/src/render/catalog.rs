@@ -30,9 +30,9 @@ pub fn render(site: &Site, built: &[OutputFile]) -> Vec<OutputFile> {
     let mut files = vec![
         OutputFile::new(urls.catalog_ttl(), graph.to_turtle()),
         OutputFile::new(urls.catalog_jsonld(), pretty(&graph.to_jsonld())),
-        OutputFile::new(urls.sitemap(), sitemap(site, built)),
         OutputFile::new(urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap()))),
     ];
+    files.extend(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES));
     for &lang in &site.languages {
         files.push(OutputFile::new(urls.feed(lang), feed(site, lang)));
         files.push(OutputFile::new(urls.data_json_in(lang), pretty(&data_json(site, lang))));
@@ -487,9 +487,59 @@ pub(super) fn xml(text: &str) -> String {
     out
 }
 
-/// `/sitemap.xml`: every HTML page that was built, each with its other-language twins as
-/// `xhtml:link` hreflang alternates (and `x-default`), dataset pages with their modified date.
-fn sitemap(site: &Site, built: &[OutputFile]) -> String {
+/// The most URLs one sitemap file may list (the sitemaps.org protocol's limit).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// The most bytes one sitemap file may hold (the protocol's 50 MB, uncompressed).
+pub const SITEMAP_MAX_BYTES: usize = 50 * 1024 * 1024;
+
+const SITEMAP_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const SITEMAP_TAIL: &str = "</urlset>\n";
+
+/// `/sitemap.xml` listing every entry; or, when that would pass `max_urls` URLs or
+/// `max_bytes` bytes, `/sitemaps/sitemap-<n>.xml` parts within both limits and `/sitemap.xml`
+/// as the sitemap index that lists them (robots.txt names `/sitemap.xml` either way).
+fn sitemap_files(urls: &crate::urls::Urls, entries: &[String], max_urls: usize, max_bytes: usize) -> Vec<OutputFile> {
+    let frame = SITEMAP_HEAD.len() + SITEMAP_TAIL.len();
+    let mut parts: Vec<String> = Vec::new();
+    let mut count = 0;
+    for entry in entries {
+        let fits = parts.last().is_some_and(|p| count < max_urls && p.len() + entry.len() + SITEMAP_TAIL.len() <= max_bytes);
+        if !fits {
+            parts.push(String::with_capacity(frame));
+            if let Some(p) = parts.last_mut() {
+                p.push_str(SITEMAP_HEAD);
+            }
+            count = 0;
+        }
+        if let Some(p) = parts.last_mut() {
+            p.push_str(entry);
+        }
+        count += 1;
+    }
+    for p in &mut parts {
+        p.push_str(SITEMAP_TAIL);
+    }
+    if parts.len() <= 1 {
+        let one = parts.pop().unwrap_or_else(|| format!("{SITEMAP_HEAD}{SITEMAP_TAIL}"));
+        return vec![OutputFile::new(urls.sitemap(), one)];
+    }
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut files = Vec::with_capacity(parts.len() + 1);
+    for (i, part) in parts.into_iter().enumerate() {
+        let path = urls.sitemap_part(i + 1);
+        index.push_str(&format!("<sitemap><loc>{}</loc></sitemap>\n", xml(&urls.absolute(&path))));
+        files.push(OutputFile::new(path, part));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutputFile::new(urls.sitemap(), index));
+    files
+}
+
+/// The sitemap's `<url>` entries: every HTML page that was built, each with its other-language
+/// twins as `xhtml:link` hreflang alternates (and `x-default`), dataset pages with their
+/// modified date.
+fn sitemap_entries(site: &Site, built: &[OutputFile]) -> Vec<String> {
     let urls = &site.urls;
     let mut groups: BTreeMap<String, BTreeMap<Lang, String>> = BTreeMap::new();
     for f in built.iter().filter(|f| f.path.ends_with("index.html")) {
@@ -502,12 +552,10 @@ fn sitemap(site: &Site, built: &[OutputFile]) -> String {
         .iter()
         .filter_map(|d| Some((urls.dataset(site.config.default_language, &d.id), iso_date(&d.meta.modified).or_else(|| iso_date(&d.meta.issued))?)))
         .collect();
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
+    let mut entries = Vec::new();
     for (key, paths) in &groups {
         for path in paths.values() {
-            out.push_str(&format!("<url>\n  <loc>{}</loc>\n", xml(&to_uri(&urls.absolute(path)))));
+            let mut out = format!("<url>\n  <loc>{}</loc>\n", xml(&to_uri(&urls.absolute(path))));
             if let Some(date) = modified.get(key) {
                 out.push_str(&format!("  <lastmod>{date}</lastmod>\n"));
             }
@@ -520,10 +568,10 @@ fn sitemap(site: &Site, built: &[OutputFile]) -> String {
                 }
             }
             out.push_str("</url>\n");
+            entries.push(out);
         }
     }
-    out.push_str("</urlset>\n");
-    out
+    entries
 }
 
 /// An Atom feed in `lang` of the datasets, newest-modified first. Its `updated` is the newest
@@ -689,6 +737,30 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sitemap_over_either_limit_becomes_an_index_of_parts_within_both() {
+        let urls = crate::urls::Urls::new("https://data.example.go.th/", Lang::Th);
+        let entries: Vec<String> = (0..7).map(|i| format!("<url><loc>https://data.example.go.th/p{i}/</loc></url>\n")).collect();
+        let one = sitemap_files(&urls, &entries, 7, SITEMAP_MAX_BYTES);
+        assert_eq!(one.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["sitemap.xml"]);
+        assert_eq!(String::from_utf8_lossy(&one[0].bytes).matches("<url>").count(), 7);
+
+        let parts = sitemap_files(&urls, &entries, 3, SITEMAP_MAX_BYTES);
+        let paths: Vec<&str> = parts.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml", "sitemaps/sitemap-3.xml", "sitemap.xml"]);
+        let counts: Vec<usize> = parts[..3].iter().map(|f| String::from_utf8_lossy(&f.bytes).matches("<url>").count()).collect();
+        assert_eq!(counts, [3, 3, 1]);
+        let index = String::from_utf8_lossy(&parts[3].bytes).into_owned();
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert!(index.contains("<loc>https://data.example.go.th/sitemaps/sitemap-3.xml</loc>"), "{index}");
+
+        // By size: each part holds what fits in the bytes allowed, head and tail included.
+        let limit = SITEMAP_HEAD.len() + SITEMAP_TAIL.len() + 2 * entries[0].len();
+        let parts = sitemap_files(&urls, &entries, SITEMAP_MAX_URLS, limit);
+        assert_eq!(parts.len(), 5, "4 parts of 2, 2, 2 and 1 entries, and the index");
+        assert!(parts[..4].iter().all(|f| f.bytes.len() <= limit));
+    }
 
     #[test]
     fn xml_text_is_escaped() {

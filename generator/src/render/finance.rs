@@ -254,8 +254,13 @@ fn criterion_names(site: &Site, lang: Lang, keys: &[&str]) -> String {
     keys.iter().map(|k| t(site, lang, &format!("criterion_{k}"))).collect::<Vec<_>>().join(", ")
 }
 
-fn services_table(site: &Site, services: &[&ServiceScore], lang: Lang) -> Value {
+/// How many services an agency's or ministry's page tables (a ministry's services grow with the
+/// portal: 18,720 rows made a page of 8 MB); the downloads hold them all.
+pub const SERVICES_SHOWN: usize = 100;
+
+fn services_table(site: &Site, all: &[&ServiceScore], lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
+    let services = &all[..all.len().min(SERVICES_SHOWN)];
     let mut head = vec![tr("service")];
     head.extend([1, 2, 3, 4].map(|i| tr(&format!("stage_short_{i}"))));
     head.extend([tr("index"), tr("next_stage_lacks")]);
@@ -277,6 +282,11 @@ fn services_table(site: &Site, services: &[&ServiceScore], lang: Lang) -> Value 
                 row["url"] = json!(s.url);
             }
         }
+    }
+    if all.len() > services.len() {
+        services_table["note"] = json!(tr("table_first_rows")
+            .replace("{shown}", &format::integer(services.len() as i64))
+            .replace("{total}", &format::integer(all.len() as i64)));
     }
     with_downloads(services_table, downloads(site, |ext| site.urls.api_maturity("services", ext)))
 }

@@ -4,6 +4,7 @@
 
 use super::OutputFile;
 use super::markdown;
+use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
 use crate::load::schema::{Field, FieldType, value_as_text};
@@ -18,6 +19,10 @@ use std::collections::BTreeMap;
 
 /// How many rows a dataset page previews.
 pub const PREVIEW_ROWS: usize = 50;
+
+/// How many characters of one cell a preview shows: a cell of 200 MB made every page that
+/// showed it 200 MB. The downloads keep the whole cell.
+pub const PREVIEW_CELL_CHARS: usize = 500;
 
 /// One page to render: its template, its path per language, and its own context.
 pub(super) struct PageJob {
@@ -227,17 +232,6 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: home_context(site, lang),
         },
         PageJob {
-            template: "datasets.html",
-            lang,
-            paths: every_language(site, |l| urls.datasets(l)),
-            title: t(site, lang, "datasets"),
-            description: t(site, lang, "datasets_intro"),
-            context: json!({
-                "datasets": site.datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
-                "facets": super::search::facet_nav(site, lang),
-            }),
-        },
-        PageJob {
             template: "agencies.html",
             lang,
             paths: every_language(site, |l| urls.agencies(l)),
@@ -254,6 +248,25 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: super::finance::dashboard_context(site, lang),
         },
     ];
+    // The dataset list, in pages: the facet navigation beside it is the same on each.
+    let nav = super::search::facet_nav(site, lang);
+    let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
+    for n in 1..=pages {
+        let cards: Vec<Value> = pager::page_of(&site.datasets, n, pager::DATASETS_PER_PAGE).iter().map(|d| dataset_card(site, d, lang)).collect();
+        jobs.push(PageJob {
+            template: "datasets.html",
+            lang,
+            paths: every_language(site, |l| Urls::paged(&urls.datasets(l), n)),
+            title: pager::title(site, lang, &t(site, lang, "datasets"), n, pages),
+            description: t(site, lang, "datasets_intro"),
+            context: json!({
+                "datasets": cards,
+                "count": format::integer(site.datasets.len() as i64),
+                "facets": nav,
+                "pager": pager::pager(site, lang, &urls.datasets(lang), n, pages),
+            }),
+        });
+    }
     for d in &site.datasets {
         jobs.push(PageJob {
             template: "dataset.html",
@@ -432,7 +445,16 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
         },
         "parent": parent,
         "related": siblings,
-        "datasets": datasets.iter().map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
+        // An agency with hundreds of datasets lists the first few and links to all of
+        // them on its facet page, which is cut into pages.
+        "datasets": datasets.iter().take(pager::AGENCY_DATASETS).map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
+        "datasets_count": format::integer(datasets.len() as i64),
+        "all_datasets_url": if datasets.len() > pager::AGENCY_DATASETS {
+            let key = if a.is_ministry() { "ministry" } else { "agency" };
+            urls.link(&urls.facet(lang, key, &crate::model::search::slug(&a.code)))
+        } else {
+            String::new()
+        },
         "agencies_url": urls.link(&urls.agencies(lang)),
     });
     if let (Value::Object(base), Value::Object(sections)) = (&mut context, super::finance::agency_sections(site, a, lang)) {
@@ -552,7 +574,7 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
                 .map(|(f, c)| {
                     let v = c.get(i).unwrap_or(AnyValue::Null);
                     let numeric = matches!(f.field_type, FieldType::Integer | FieldType::Number);
-                    json!({"text": display(site, f, &v, lang), "numeric": numeric})
+                    json!({"text": cut_cell(display(site, f, &v, lang)), "numeric": numeric})
                 })
                 .collect()
         })
@@ -565,6 +587,14 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
         })).collect::<Vec<_>>(),
         "rows": rows,
     })
+}
+
+/// A cell's text cut to [`PREVIEW_CELL_CHARS`] characters, marked with … where it was cut.
+fn cut_cell(text: String) -> String {
+    match text.char_indices().nth(PREVIEW_CELL_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
 }
 
 /// A typed cell as readers of `lang` expect it (grouped digits, local dates, yes/no).

@@ -9,6 +9,7 @@ pub mod finance;
 pub mod hosting;
 pub mod html;
 pub mod markdown;
+pub mod pager;
 pub mod privacy;
 pub mod rdf;
 pub mod search;

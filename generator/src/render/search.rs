@@ -3,28 +3,92 @@
 
 use super::OutputFile;
 use super::html::{PageJob, dataset_card, every_language, summary, t};
+use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::model::Site;
 use crate::model::format;
 use crate::model::search::{self, Facet};
+use crate::urls::Urls;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// How long a search result's summary may be, in characters.
 const SUMMARY_CHARS: usize = 160;
 
-/// The search index of every language.
+/// How many documents one block of the sharded index holds (see [`shards`]): small, because
+/// the 20 results shown first may sit in 20 different blocks.
+pub const DOCS_PER_BLOCK: usize = 10;
+
+/// The search index of every language: the whole index (`search/index.json`, for programs),
+/// and the same index in shards for the search page (see [`shards`]).
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    site.languages
-        .iter()
-        .map(|&lang| {
-            let index = search::index(site, lang, |text| summary(text, SUMMARY_CHARS));
-            let path = site.urls.search_index(lang);
-            let bytes = serde_json::to_vec(&index).map_err(|e| Error::Data { path: path.clone().into(), message: e.to_string() })?;
-            Ok(OutputFile::new(path, bytes))
-        })
-        .collect()
+    let mut files = Vec::new();
+    for &lang in &site.languages {
+        let index = search::index(site, lang, |text| summary(text, SUMMARY_CHARS));
+        let path = site.urls.search_index(lang);
+        files.push(OutputFile::new(path.clone(), to_json(&path, &index)?));
+        files.extend(shards(site, lang, &index)?);
+    }
+    Ok(files)
+}
+
+fn to_json(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| Error::Data { path: path.into(), message: e.to_string() })
+}
+
+/// The shard of a term or surface form: the hexadecimal code point of its first character
+/// (what the browser computes with `codePointAt(0).toString(16)`).
+pub fn shard_key(term: &str) -> String {
+    term.chars().next().map_or_else(String::new, |c| format!("{:x}", u32::from(c)))
+}
+
+/// The index cut so that the search page downloads only what a query needs: the whole index
+/// grows with the portal (2.1 MB in Thai at 1,000 datasets), while a reader types a few words.
+/// - `manifest.json`: the fields, stop words, counts and shard keys; what a first visit loads,
+///   with the blocks of the first 20 datasets.
+/// - `terms/<key>.json`: the terms (with postings) and English surface forms whose first
+///   character is `key` ([`shard_key`]); a query loads the shards of its words' first
+///   characters (and, for a run of Thai, of each of its characters, to re-cut it).
+/// - `docs/<n>.json`: documents `n·10 … n·10+9` (link, title, summary, agency), loaded for the
+///   results shown (20 at a time).
+/// - `facets.json`: every document's facet values, loaded when a query or a filter needs counts.
+fn shards(site: &Site, lang: Lang, index: &search::SearchIndex) -> Result<Vec<OutputFile>> {
+    let urls = &site.urls;
+    let dir = urls.search_shards(lang);
+    let mut by_key: BTreeMap<String, (BTreeMap<&str, &Vec<u32>>, BTreeMap<&str, &str>)> = BTreeMap::new();
+    for (term, postings) in &index.terms {
+        by_key.entry(shard_key(term)).or_default().0.insert(term, postings);
+    }
+    for (word, stem) in &index.forms {
+        by_key.entry(shard_key(word)).or_default().1.insert(word, stem);
+    }
+    let mut files = Vec::new();
+    for (key, (terms, forms)) in &by_key {
+        let path = format!("{dir}terms/{key}.json");
+        files.push(OutputFile::new(path.clone(), to_json(&path, &json!({"terms": terms, "forms": forms}))?));
+    }
+    let card = |d: &search::Doc| json!({"u": d.url, "t": d.title, "s": d.summary, "a": d.agency});
+    for (n, block) in index.docs.chunks(DOCS_PER_BLOCK).enumerate() {
+        let path = format!("{dir}docs/{n}.json");
+        files.push(OutputFile::new(path.clone(), to_json(&path, &block.iter().map(card).collect::<Vec<_>>())?));
+    }
+    let facets: Vec<Value> = index.docs.iter().map(|d| if d.facets.is_empty() { Value::Null } else { json!(d.facets) }).collect();
+    let path = format!("{dir}facets.json");
+    files.push(OutputFile::new(path.clone(), to_json(&path, &facets)?));
+    let manifest = json!({
+        "version": 2,
+        "lang": lang,
+        "fields": index.fields,
+        "stop": index.stop,
+        "docs": index.docs.len(),
+        "datasets": index.docs.iter().filter(|d| !d.facets.is_empty()).count(),
+        "block": DOCS_PER_BLOCK,
+        "shards": by_key.keys().collect::<Vec<_>>(),
+    });
+    let path = urls.search_manifest(lang);
+    files.push(OutputFile::new(path.clone(), to_json(&path, &manifest)?));
+    Ok(files)
 }
 
 /// The label of a facet group (`facet_theme` in the theme's strings).
@@ -32,21 +96,29 @@ fn group_label(site: &Site, lang: Lang, key: &str) -> String {
     t(site, lang, &format!("facet_{key}"))
 }
 
-/// The facet groups as links with counts, for the dataset list.
+/// The facet groups as links with counts, for the dataset list: the [`pager::NAV_VALUES`]
+/// values with most datasets of each group, and a link to all of them.
 pub(super) fn facet_nav(site: &Site, lang: Lang) -> Value {
-    facets_value(site, lang, &search::facets(site, lang), None)
+    facets_value(site, lang, &search::facets(site, lang), None, Some(pager::NAV_VALUES))
 }
 
 /// The facet groups as links with counts; `current` (group, slug) marks the page's own value.
-fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, &str)>) -> Value {
+/// With a `limit`, each group shows that many values (and the current one), then links to
+/// its page of every value: a navigation on every facet page that listed every value made the
+/// facet pages grow with the square of the number of tags.
+fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, &str)>, limit: Option<usize>) -> Value {
     let urls = &site.urls;
     facets
         .iter()
         .filter(|f| !f.values.is_empty())
         .map(|f| {
+            let limit = limit.unwrap_or(usize::MAX);
             let values: Vec<Value> = f
                 .values
                 .iter()
+                .enumerate()
+                .filter(|(i, v)| *i < limit || current == Some((f.key, v.slug.as_str())))
+                .map(|(_, v)| v)
                 .map(|v| {
                     json!({
                         "id": v.id,
@@ -57,7 +129,14 @@ fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str
                     })
                 })
                 .collect();
-            json!({"key": f.key, "label": group_label(site, lang, f.key), "values": values})
+            let more = if f.values.len() > limit { urls.link(&urls.facet_group(lang, f.key)) } else { String::new() };
+            json!({
+                "key": f.key,
+                "label": group_label(site, lang, f.key),
+                "values": values,
+                "more": more,
+                "total": format::integer(f.values.len() as i64),
+            })
         })
         .collect()
 }
@@ -75,9 +154,11 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             title: t(site, lang, "search"),
             description: t(site, lang, "search_intro"),
             context: json!({
-                "index": urls.link(&urls.search_index(lang)),
+                "index": urls.link(&urls.search_manifest(lang)),
                 "script": urls.link(&urls.static_file("search.js")),
-                "facets": facets_value(site, lang, facets, None),
+                // The filters offer each group's values with most datasets; a value chosen in
+                // the address (`?tag=…`) that is not among them gets its box from the script.
+                "facets": facets_value(site, lang, facets, None, Some(pager::FILTER_VALUES)),
             }),
         },
         PageJob {
@@ -86,29 +167,77 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             paths: every_language(site, |l| urls.browse(l)),
             title: t(site, lang, "browse"),
             description: t(site, lang, "browse_intro"),
-            context: json!({"facets": facets_value(site, lang, facets, None)}),
+            context: json!({"facets": facets_value(site, lang, facets, None, Some(pager::NAV_VALUES))}),
         },
     ];
+    jobs.extend(group_jobs(site, lang, facets, &by_lang));
+    // How many datasets each value has in each language, to link a page only to twins that
+    // have as many pages (a tag exists in one language only; other values in every language).
+    let sizes: BTreeMap<(Lang, &str, &str), usize> = by_lang
+        .iter()
+        .flat_map(|(l, fs)| fs.iter().flat_map(move |g| g.values.iter().map(move |x| ((*l, g.key, x.slug.as_str()), x.datasets.len()))))
+        .collect();
     for f in facets {
+        let group = group_label(site, lang, f.key);
         for v in &f.values {
-            // A tag exists in one language only; other values have a twin in every language.
+            let pages = pager::page_count(v.datasets.len(), pager::DATASETS_PER_PAGE);
+            for n in 1..=pages {
+                let paths = site
+                    .languages
+                    .iter()
+                    .filter(|l| sizes.get(&(**l, f.key, v.slug.as_str())).is_some_and(|&len| pager::page_count(len, pager::DATASETS_PER_PAGE) >= n))
+                    .map(|l| (*l, Urls::paged(&urls.facet(*l, f.key, &v.slug), n)))
+                    .collect();
+                let cards: Vec<Value> =
+                    pager::page_of(&v.datasets, n, pager::DATASETS_PER_PAGE).iter().filter_map(|&i| site.datasets.get(i)).map(|d| dataset_card(site, d, lang)).collect();
+                jobs.push(PageJob {
+                    template: "facet.html",
+                    lang,
+                    paths,
+                    title: pager::title(site, lang, &format!("{group}: {}", v.label), n, pages),
+                    description: format!("{group}: {} · {} {}", v.label, format::integer(v.datasets.len() as i64), t(site, lang, "datasets_unit")),
+                    context: json!({
+                        "group": group,
+                        "value": v.label,
+                        "count": format::integer(v.datasets.len() as i64),
+                        "datasets": cards,
+                        "facets": facets_value(site, lang, facets, Some((f.key, v.slug.as_str())), Some(pager::NAV_VALUES)),
+                        "pager": pager::pager(site, lang, &urls.facet(lang, f.key, &v.slug), n, pages),
+                    }),
+                });
+            }
+        }
+    }
+    jobs
+}
+
+/// The pages of every value of a facet group, for the groups with more values than the
+/// navigation shows.
+fn group_jobs(site: &Site, lang: Lang, facets: &[Facet], by_lang: &BTreeMap<Lang, Vec<Facet>>) -> Vec<PageJob> {
+    let urls = &site.urls;
+    let mut jobs = Vec::new();
+    for f in facets.iter().filter(|f| f.values.len() > pager::NAV_VALUES) {
+        let group = group_label(site, lang, f.key);
+        let pages = pager::page_count(f.values.len(), pager::VALUES_PER_PAGE);
+        for n in 1..=pages {
+            let shown = Facet { key: f.key, values: pager::page_of(&f.values, n, pager::VALUES_PER_PAGE).to_vec() };
             let paths = by_lang
                 .iter()
-                .filter(|(_, fs)| fs.iter().any(|g| g.key == f.key && g.values.iter().any(|x| x.slug == v.slug)))
-                .map(|(l, _)| (*l, urls.facet(*l, f.key, &v.slug)))
+                .filter(|(_, fs)| {
+                    fs.iter().any(|g| g.key == f.key && g.values.len() > pager::NAV_VALUES && pager::page_count(g.values.len(), pager::VALUES_PER_PAGE) >= n)
+                })
+                .map(|(l, _)| (*l, Urls::paged(&urls.facet_group(*l, f.key), n)))
                 .collect();
-            let group = group_label(site, lang, f.key);
             jobs.push(PageJob {
-                template: "facet.html",
+                template: "browse.html",
                 lang,
                 paths,
-                title: format!("{group}: {}", v.label),
-                description: format!("{group}: {} · {} {}", v.label, format::integer(v.datasets.len() as i64), t(site, lang, "datasets_unit")),
+                title: pager::title(site, lang, &format!("{}: {group}", t(site, lang, "browse")), n, pages),
+                description: t(site, lang, "browse_intro"),
                 context: json!({
                     "group": group,
-                    "value": v.label,
-                    "datasets": v.datasets.iter().filter_map(|&i| site.datasets.get(i)).map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
-                    "facets": facets_value(site, lang, facets, Some((f.key, v.slug.as_str()))),
+                    "facets": facets_value(site, lang, std::slice::from_ref(&shown), None, None),
+                    "pager": pager::pager(site, lang, &urls.facet_group(lang, f.key), n, pages),
                 }),
             });
         }

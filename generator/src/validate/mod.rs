@@ -13,7 +13,6 @@ use crate::session::Hooks;
 use crate::load::dataset::DataCategory;
 use crate::load::{DatasetSource, Source};
 use polars::prelude::DataFrame;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The dataset that holds the agency registry, and its resource.
@@ -53,32 +52,33 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     if let Some(p) = hooks.progress {
         p.rows.set_length(jobs.iter().filter_map(|(d, i)| d.resources[*i].table.as_ref()).map(|t| t.rows() as u64).sum());
     }
-    let checked: Vec<((String, String), table::Checked)> = jobs
-        .par_iter()
-        .filter_map(|(d, i)| {
-            let r = &d.resources[*i];
-            let raw = r.table.as_ref()?;
-            let key = (r.fingerprint, format!("{}\u{0}{}", r.schema_file.display(), serde_json::to_string(&r.schema).unwrap_or_default()));
-            let cached = hooks.cache.and_then(|c| c.checked(&key));
-            if let Some(p) = hooks.progress {
-                p.rows.inc(raw.rows() as u64);
-            }
-            if let Some((frame, report)) = cached {
-                return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
-            }
-            // Polars is a large dependency: should it ever panic on a file, that file gets an
-            // error diagnostic and the rest of the portal is still checked.
-            // The inputs are only read, so a panic cannot leave them half-changed.
-            let personal = personal::declared_columns(d);
-            let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &r.schema_file, &personal));
-            let checked = std::panic::catch_unwind(check)
-                .unwrap_or_else(|_| table::Checked::internal_error(&r.file));
-            if let Some(c) = hooks.cache {
-                c.keep_checked(key, (checked.frame.clone(), checked.report.clone()));
-            }
-            Some(((d.id.clone(), r.meta.name.clone()), checked))
-        })
-        .collect();
+    // Plain threads, not `par_iter`: see `crate::parallel` for the stack overflow this avoids.
+    let checked: Vec<((String, String), table::Checked)> = crate::parallel::map(&jobs, |(d, i)| {
+        let r = &d.resources[*i];
+        let raw = r.table.as_ref()?;
+        let key = (r.fingerprint, format!("{}\u{0}{}", r.schema_file.display(), serde_json::to_string(&r.schema).unwrap_or_default()));
+        let cached = hooks.cache.and_then(|c| c.checked(&key));
+        if let Some(p) = hooks.progress {
+            p.rows.inc(raw.rows() as u64);
+        }
+        if let Some((frame, report)) = cached {
+            return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
+        }
+        // Polars is a large dependency: should it ever panic on a file, that file gets an
+        // error diagnostic and the rest of the portal is still checked.
+        // The inputs are only read, so a panic cannot leave them half-changed.
+        let personal = personal::declared_columns(d);
+        let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &r.schema_file, &personal));
+        let checked = std::panic::catch_unwind(check)
+            .unwrap_or_else(|_| table::Checked::internal_error(&r.file));
+        if let Some(c) = hooks.cache {
+            c.keep_checked(key, (checked.frame.clone(), checked.report.clone()));
+        }
+        Some(((d.id.clone(), r.meta.name.clone()), checked))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let mut validated = Validated::default();
     for (key, c) in checked {
         validated.report.merge(c.report);

@@ -1,6 +1,8 @@
 //! Builds small portals in temporary folders and runs the `sala` binary on them.
 #![allow(dead_code)]
 
+pub mod portal;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

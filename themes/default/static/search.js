@@ -1,5 +1,7 @@
-/* Sala search: queries the index that `sala build` writes beside the search page
-   (search/index.json). No framework, no network beyond that one file.
+/* Sala search: queries the index that `sala build` writes beside the search page, in shards
+   (search/manifest.json, terms/<first letter>.json, docs/<n>.json, facets.json): a first visit
+   loads the manifest and the first results' block, a query the shards of its own words, so
+   what a reader downloads does not grow with the portal. No framework.
    Thai has no spaces between words: the query is cut with Intl.Segmenter('th') where the
    browser has it, then each run of Thai is re-cut against the index's own words (fewest words
    wins), so "งบ ประมาณ", "งบประมาณ" and "รายจ่ายประจำปี" find what the build-time segmenter
@@ -16,7 +18,58 @@
   var THAI = /[\u0E00-\u0E7F]/;
   var WORD = /[\p{L}\p{M}\p{N}]/u;
   var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter(data.lang, { granularity: 'word' }) : null;
-  var index = null, thaiMax = 0, timer = 0;
+  var base = data.index.replace(/[^/]*$/, '');
+  // The loaded parts of the index: `terms` and `forms` hold the shards fetched so far.
+  var index = null, thaiMax = 0, timer = 0, shown = 0, generation = 0;
+  var loaded = {}, blocks = {}, facets = null;
+  var PAGE = 20;
+
+  function get(path) {
+    return fetch(base + path).then(function (r) {
+      if (!r.ok) throw new Error(path + ': ' + r.status);
+      return r.json();
+    });
+  }
+
+  function key(word) { return word.codePointAt(0).toString(16); }
+
+  /* Fetches the term shards a query needs: each word's first letter and, for a run of Thai
+     (which is re-cut against the index's words), each of its letters. */
+  function needTerms(text) {
+    var keys = {};
+    pieces(text).forEach(function (p) {
+      if (THAI.test(p)) Array.from(p).forEach(function (c) { keys[key(c)] = 1; });
+      else keys[key(p)] = 1;
+    });
+    var wanted = Object.keys(keys).filter(function (k) { return index.shards.indexOf(k) >= 0; });
+    return Promise.all(wanted.map(function (k) {
+      if (!loaded[k]) loaded[k] = get('terms/' + k + '.json').then(function (shard) {
+        Object.keys(shard.terms).forEach(function (t) {
+          index.terms[t] = shard.terms[t];
+          if (THAI.test(t)) thaiMax = Math.max(thaiMax, t.length);
+        });
+        Object.keys(shard.forms).forEach(function (w) { index.forms[w] = shard.forms[w]; });
+      });
+      return loaded[k];
+    }));
+  }
+
+  function needFacets() {
+    if (!facets) facets = get('facets.json').then(function (f) { index.facets = f; });
+    return facets;
+  }
+
+  /* Fetches the document blocks that hold the given documents. */
+  function needDocs(ids) {
+    var wanted = {};
+    ids.forEach(function (i) { wanted[Math.floor(i / index.block)] = 1; });
+    return Promise.all(Object.keys(wanted).map(function (b) {
+      if (!blocks[b]) blocks[b] = get('docs/' + b + '.json').then(function (docs) {
+        docs.forEach(function (d, j) { index.docs[b * index.block + j] = d; });
+      });
+      return blocks[b];
+    }));
+  }
 
   function say(template, n) {
     statusEl.textContent = template.replace('{n}', n.toLocaleString(data.lang === 'th' ? 'th-TH' : 'en'));
@@ -103,10 +156,10 @@
     return chosen;
   }
 
-  function passes(doc, chosen, skip) {
+  function passes(f, chosen, skip) {
     return Object.keys(chosen).every(function (key) {
       if (key === skip) return true;
-      var values = (doc.f && doc.f[key]) || [];
+      var values = (f && f[key]) || [];
       return chosen[key].some(function (v) { return values.indexOf(v) >= 0; });
     });
   }
@@ -127,9 +180,19 @@
     el.appendChild(document.createTextNode(text.slice(at)));
   }
 
+  /* Loads what the query and filters need, then shows the results (a newer query wins). */
   function run() {
     if (!index) return;
-    var query = input.value.trim(), chosen = checked();
+    var query = input.value.trim(), chosen = checked(), mine = ++generation;
+    shown = PAGE;
+    var needs = [needTerms(query)];
+    // Without a query or a filter every dataset is listed, and the counts on the page are right.
+    if (query || Object.keys(chosen).length) needs.push(needFacets());
+    Promise.all(needs).then(function () { if (mine === generation) search(query, chosen); }).catch(failed);
+  }
+
+  var last = null;
+  function search(query, chosen) {
     var words = query ? tokens(query) : [];
     var scores = null, marks = [];
     words.forEach(function (w, i) {
@@ -143,22 +206,22 @@
       scores = next;
     });
     var faceted = Object.keys(chosen).length > 0;
-    var base = index.docs.map(function (doc, i) { return i; }).filter(function (i) {
-      if (scores !== null) return i in scores;
-      return !!index.docs[i].f; // an empty query lists the datasets
-    });
+    var f = index.facets;
+    var base = [];
+    if (scores !== null) base = Object.keys(scores).map(Number);
+    // An empty query lists the datasets (they come first in the index).
+    else for (var d = 0; d < index.datasets; d++) base.push(d);
     var results = base.filter(function (i) {
-      return (!faceted || index.docs[i].f) && passes(index.docs[i], chosen);
+      return !faceted || (f[i] && passes(f[i], chosen));
     });
     results.sort(function (a, b) { return scores ? scores[b] - scores[a] || a - b : a - b; });
     // Each count says how many results choosing that value would give, other filters kept.
-    filters.querySelectorAll('fieldset').forEach(function (group) {
+    if (f) filters.querySelectorAll('fieldset').forEach(function (group) {
       var key = group.dataset.facet;
       group.querySelectorAll('label').forEach(function (label) {
         var box = label.querySelector('input');
         var n = base.filter(function (i) {
-          var doc = index.docs[i];
-          return doc.f && (doc.f[key] || []).indexOf(box.value) >= 0 && passes(doc, chosen, key);
+          return f[i] && (f[i][key] || []).indexOf(box.value) >= 0 && passes(f[i], chosen, key);
         }).length;
         label.querySelector('[data-count]').textContent = n.toLocaleString(data.lang === 'th' ? 'th-TH' : 'en');
         label.hidden = n === 0 && !box.checked;
@@ -166,9 +229,26 @@
     });
     var uniq = marks.filter(function (m, i) { return m && marks.indexOf(m) === i; });
     uniq.sort(function (a, b) { return b.length - a.length; });
-    var re = uniq.length ? new RegExp(uniq.map(escapeRe).join('|'), 'gi') : null;
+    last = { query: query, faceted: faceted, results: results, re: uniq.length ? new RegExp(uniq.map(escapeRe).join('|'), 'gi') : null };
+    show();
+    // The query and filters live in the address, so a search can be shared or bookmarked.
+    var params = new URLSearchParams();
+    if (query) params.set('q', query);
+    Object.keys(chosen).sort().forEach(function (k) { chosen[k].forEach(function (v) { params.append(k, v); }); });
+    var qs = params.toString();
+    history.replaceState(null, '', qs ? '?' + qs : location.pathname);
+  }
+
+  /* Shows the first `shown` results, once their documents are loaded. */
+  function show() {
+    var mine = generation, page = last.results.slice(0, shown);
+    needDocs(page).then(function () { if (mine === generation) draw(page); }).catch(failed);
+  }
+
+  function draw(page) {
+    var results = last.results, re = last.re;
     list.textContent = '';
-    results.forEach(function (i) {
+    page.forEach(function (i) {
       var doc = index.docs[i];
       var li = document.createElement('li');
       var h = document.createElement('h3');
@@ -190,19 +270,18 @@
       }
       list.appendChild(li);
     });
-    if (!query && !faceted) say(data.all, results.length);
+    more.hidden = results.length <= page.length;
+    if (!last.query && !last.faceted) say(data.all, results.length);
     else if (results.length) say(data.found, results.length);
     else statusEl.textContent = data.none;
-    // The query and filters live in the address, so a search can be shared or bookmarked.
-    var params = new URLSearchParams();
-    if (query) params.set('q', query);
-    Object.keys(chosen).sort().forEach(function (k) { chosen[k].forEach(function (v) { params.append(k, v); }); });
-    var qs = params.toString();
-    history.replaceState(null, '', qs ? '?' + qs : location.pathname);
   }
+
+  function failed() { statusEl.textContent = data.failed; }
 
   function links() { return Array.prototype.slice.call(list.querySelectorAll('a')); }
 
+  var more = document.getElementById('more');
+  more.addEventListener('click', function () { shown += PAGE; show(); });
   form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
   input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 80); });
   filters.addEventListener('change', run);
@@ -225,14 +304,36 @@
 
   var params = new URLSearchParams(location.search);
   input.value = params.get('q') || '';
+  // The page offers each group's commonest values; one chosen in the address that is not
+  // among them gets its own box, so that a shared search keeps every filter.
+  filters.querySelectorAll('fieldset').forEach(function (group) {
+    var name = group.dataset.facet;
+    params.getAll(name).forEach(function (value) {
+      var exists = Array.prototype.some.call(group.querySelectorAll('input'), function (box) { return box.value === value; });
+      if (exists) return;
+      var label = document.createElement('label'), box = document.createElement('input');
+      var count = document.createElement('span'), n = document.createElement('span');
+      box.type = 'checkbox';
+      box.name = name;
+      box.value = value;
+      n.setAttribute('data-count', '');
+      count.className = 'count';
+      count.append('(', n, ')');
+      label.append(box, ' ' + value + ' ', count);
+      group.insertBefore(label, group.querySelector('p'));
+    });
+  });
   filters.querySelectorAll('input').forEach(function (box) {
     box.checked = params.getAll(box.name).indexOf(box.value) >= 0;
   });
   filters.hidden = false;
   statusEl.textContent = data.loading;
-  fetch(data.index).then(function (r) { return r.json(); }).then(function (json) {
-    index = json;
-    Object.keys(index.terms).forEach(function (t) { if (THAI.test(t)) thaiMax = Math.max(thaiMax, t.length); });
+  fetch(data.index).then(function (r) { return r.json(); }).then(function (manifest) {
+    index = manifest;
+    index.terms = {};
+    index.forms = {};
+    index.docs = [];
+    index.facets = null;
     run();
-  });
+  }).catch(failed);
 })();

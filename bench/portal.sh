@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Benchmark of `sala build` on a generated portal of N datasets (N/10 agencies, 1-2 CSV
+# resources of 50-500 rows each, bilingual metadata), side by side with Hugo building the same
+# number of pages. Prints wall time, peak RSS, pages/s, the ratio to Hugo, the search bytes a
+# reader downloads at first use, and a second build after one dataset's CSV changed.
+#   bash bench/portal.sh [N]                 (default 1000)
+#   SALA=path/to/sala bash bench/portal.sh N  (time that binary instead of a release build)
+# Without SALA, Sala is built in release mode as `cargo install` makes it (the first run
+# compiles Polars with full optimisation, about 20 minutes); `CARGO_TARGET_DIR` is honoured.
+# Hugo is installed with apt-get where it is missing. Needs python3 and GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-1000}"
+work="${TMPDIR:-/tmp}/sala-portal-$n"
+target="${CARGO_TARGET_DIR:-target}"
+
+# The generator is not timed: a debug build of it is enough.
+cargo build --quiet --example gen_portal
+if [ -z "${SALA:-}" ]; then
+  cargo build --release --quiet --bin sala
+  SALA="$target/release/sala"
+fi
+if ! command -v hugo >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null
+fi
+[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
+
+rm -rf "$work"
+mkdir -p "$work"
+"$target/debug/examples/gen_portal" "$work/portal" "$n"
+# The files were just written: flushed first, so that writing them back does not compete with
+# the builds timed below.
+sync
+
+# Wall seconds and peak resident set (KB) of a command, from GNU time.
+measure() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }; cat "$work/time.txt"; }
+
+read -r sala_s sala_kb < <(measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
+pages=$(find "$work/sala-out" -name '*.html' | wc -l)
+files=$(find "$work/sala-out" -type f | wc -l)
+biggest=$(find "$work/sala-out" -name '*.html' -printf '%s %P\n' | sort -rn | sed -n 1p)
+
+# One dataset's CSV changes (a row added), and the portal is built again.
+csv="$work/portal/datasets/ds-000000/table-1.csv"
+tail -1 "$csv" | python3 -c "import sys; f = sys.stdin.read().split(',', 1); print(f'{int(f[0]) + 1},{f[1]}', end='')" >>"$csv"
+read -r again_s again_kb < <(measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
+
+# What the search page downloads at first use, per language, before compression: the manifest
+# of the sharded index and the two blocks of the first 20 datasets (the whole index before it
+# was sharded).
+first_use() {
+  local dir="$work/sala-out/$1search"
+  if [ -f "$dir/manifest.json" ]; then
+    cat "$dir/manifest.json" "$dir/docs/0.json" "$dir/docs/1.json" 2>/dev/null | wc -c
+  else
+    stat -c %s "$dir/index.json"
+  fi
+}
+search_th=$(first_use "")
+search_en=$(first_use "en/")
+
+# Hugo builds as many pages, each like a dataset page: a title, a paragraph, a 50-row table.
+python3 - "$work/hugo" "$pages" <<'PY'
+import os, sys
+root, pages = sys.argv[1], int(sys.argv[2])
+os.makedirs(f"{root}/layouts/_default", exist_ok=True)
+os.makedirs(f"{root}/content/p", exist_ok=True)
+open(f"{root}/config.toml", "w").write('baseURL = "https://data.example.go.th/"\ntitle = "bench"\n'
+    'disableKinds = ["taxonomy", "term"]\n')
+base = '<!doctype html><html lang="th"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>'
+open(f"{root}/layouts/_default/baseof.html", "w").write(base)
+open(f"{root}/layouts/_default/single.html", "w").write('{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}')
+open(f"{root}/layouts/_default/list.html", "w").write('{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}')
+rows = "\n".join(f"| {i} | กรุงเทพมหานคร | 2567 | operating | {i * 1234.5:.2f} | 2025-01-{i % 28 + 1:02} | งบประมาณ{i} |" for i in range(1, 51))
+table = "| row_id | province | fiscal_year | category | amount | recorded | note |\n|---|---|---|---|---|---|---|\n" + rows
+for i in range(pages - 1):
+    open(f"{root}/content/p/{i}.md", "w").write(f'+++\ntitle = "ชุดข้อมูลที่ {i} Dataset {i}"\n+++\n'
+        f"ข้อมูลงบประมาณและรายจ่ายของจังหวัด ปีงบประมาณ 2567 รวบรวมจากหน่วยงานในพื้นที่ Figures on budget and expenditure no. {i}.\n\n{table}\n")
+PY
+sync
+read -r hugo_s hugo_kb < <(measure hugo --quiet -s "$work/hugo" -d "$work/hugo-out")
+hugo_pages=$(find "$work/hugo-out" -name '*.html' | wc -l)
+
+python3 - "$n" "$pages" "$files" "$sala_s" "$sala_kb" "$again_s" "$again_kb" "$hugo_pages" "$hugo_s" "$hugo_kb" "$search_th" "$search_en" "$biggest" <<'PY'
+import sys
+n, pages, files = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+sala_s, sala_kb, again_s, again_kb = float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
+hugo_pages, hugo_s, hugo_kb = int(sys.argv[8]), float(sys.argv[9]), int(sys.argv[10])
+search_th, search_en, biggest = int(sys.argv[11]), int(sys.argv[12]), sys.argv[13]
+sala_rate, hugo_rate = pages / sala_s, hugo_pages / hugo_s
+print(f"\n{n:,} datasets: Sala wrote {pages:,} pages ({files:,} files); Hugo {hugo_pages:,} pages")
+print(f"{'':<34}{'wall s':>8}{'peak RSS':>11}{'pages/s':>10}")
+print(f"{'sala build':<34}{sala_s:>8.1f}{sala_kb / 1024:>8.0f} MB{sala_rate:>10,.0f}")
+print(f"{'sala build after one CSV changed':<34}{again_s:>8.1f}{again_kb / 1024:>8.0f} MB{pages / again_s:>10,.0f}")
+print(f"{'hugo (same page count)':<34}{hugo_s:>8.1f}{hugo_kb / 1024:>8.0f} MB{hugo_rate:>10,.0f}")
+print(f"\npages/s, Sala / Hugo: {sala_rate / hugo_rate:.2f}x")
+print(f"search at first use: {search_th / 1024:,.0f} KB (th), {search_en / 1024:,.0f} KB (en)")
+size, path = biggest.split(" ", 1)
+print(f"largest page: {int(size) / 1024:,.0f} KB ({path})")
+PY

@@ -1,0 +1,157 @@
+//! National scale (issue 15): generated portals of hundreds of datasets build, and what grows
+//! with the portal stays bounded.
+
+mod common;
+
+use common::Fixture;
+use common::portal;
+
+/// A generated portal of `datasets` datasets in a temporary folder.
+fn generated(datasets: usize) -> Fixture {
+    let f = Fixture { dir: tempfile::tempdir().unwrap() };
+    portal::write_portal(f.root(), datasets, 2567).unwrap();
+    f
+}
+
+/// see: issue 15 — the smallest generated portal that overflowed a stack. Each dataset was
+/// read and checked on Rayon's workers; a worker waiting for Polars' pool ran the next queued
+/// table's check on top of its own stack (186 nested `check_table` calls at 400 datasets; 350
+/// was the smallest size seen to crash, 325 passed). Now nothing nests, whatever the size.
+#[test]
+fn a_portal_of_400_datasets_checks_and_builds_with_the_default_stack() {
+    let f = generated(400);
+    let checked = f.sala(&["check", "--lang", "en"]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "sala check failed ({:?}): {stderr}", checked.status);
+    let built = f.sala(&["build", "--lang", "en"]);
+    let out = format!("{}{}", String::from_utf8_lossy(&built.stdout), String::from_utf8_lossy(&built.stderr));
+    assert!(built.status.success(), "sala build failed ({:?}): {out}", built.status);
+    // The agency registry and the 400 generated datasets.
+    assert!(out.contains("401 datasets"), "{out}");
+    for id in [portal::dataset_id(0), portal::dataset_id(399)] {
+        assert!(f.root().join(format!("public/datasets/{id}/index.html")).is_file(), "{id} has no page");
+        assert!(f.root().join(format!("public/en/datasets/{id}/index.html")).is_file(), "{id} has no English page");
+    }
+    lists_are_cut_into_pages(&f);
+    the_search_index_is_sharded(&f);
+}
+
+fn json(f: &Fixture, path: &str) -> serde_json::Value {
+    serde_json::from_str(&read(f, path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The search page loads the manifest and one block of documents at first use, and each
+/// query the shards of its words; the shards hold exactly the whole index.
+fn the_search_index_is_sharded(f: &Fixture) {
+    for lang in ["", "en/"] {
+        let whole = json(f, &format!("{lang}search/index.json"));
+        let manifest = json(f, &format!("{lang}search/manifest.json"));
+        let first_use = read(f, &format!("{lang}search/manifest.json")).len()
+            + read(f, &format!("{lang}search/docs/0.json")).len()
+            + read(f, &format!("{lang}search/docs/1.json")).len();
+        let whole_len = read(f, &format!("{lang}search/index.json")).len();
+        assert!(first_use <= 60_000, "{lang}: {first_use} bytes at first use");
+        assert!(whole_len > 5 * first_use, "{lang}: the whole index ({whole_len} bytes) is not much larger");
+        let docs = whole["docs"].as_array().unwrap();
+        assert_eq!(manifest["docs"], docs.len());
+        assert_eq!(manifest["datasets"], 400 + 1);
+        // Every term sits in the shard of its first character, with its postings.
+        let mut terms = serde_json::Map::new();
+        let mut forms = serde_json::Map::new();
+        for key in manifest["shards"].as_array().unwrap() {
+            let key = key.as_str().unwrap();
+            let shard = json(f, &format!("{lang}search/terms/{key}.json"));
+            for (term, postings) in shard["terms"].as_object().unwrap() {
+                assert_eq!(format!("{:x}", u32::from(term.chars().next().unwrap())), key, "{term} in shard {key}");
+                terms.insert(term.clone(), postings.clone());
+            }
+            forms.extend(shard["forms"].as_object().unwrap().clone());
+        }
+        assert_eq!(serde_json::Value::Object(terms), whole["terms"]);
+        assert_eq!(serde_json::Value::Object(forms), whole["forms"]);
+        // The blocks of 10 documents, in order, and every document's facets.
+        let facets = json(f, &format!("{lang}search/facets.json"));
+        for (i, doc) in docs.iter().enumerate() {
+            let block = json(f, &format!("{lang}search/docs/{}.json", i / 10));
+            let shown = &block[i % 10];
+            for k in ["u", "t", "s", "a"] {
+                assert_eq!(shown[k], doc[k], "document {i}, {k}");
+            }
+            assert_eq!(facets[i], doc.get("f").cloned().unwrap_or(serde_json::Value::Null), "document {i}'s facets");
+        }
+    }
+}
+
+fn read(f: &Fixture, path: &str) -> String {
+    std::fs::read_to_string(f.root().join("public").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The lists that grow with the portal (pages are minified: attributes lose their quotes), on the 400-dataset build above (one build serves both
+/// tests: building is what takes time).
+fn lists_are_cut_into_pages(f: &Fixture) {
+    // 401 datasets at 50 a page: 8 full pages and one of a single dataset, in both languages.
+    for lang in ["", "en/"] {
+        assert_eq!(read(f, &format!("{lang}datasets/index.html")).matches("<li class=card>").count(), 50);
+        assert_eq!(read(f, &format!("{lang}datasets/page/8/index.html")).matches("<li class=card>").count(), 50);
+        assert_eq!(read(f, &format!("{lang}datasets/page/9/index.html")).matches("<li class=card>").count(), 1);
+        assert!(!f.root().join(format!("public/{lang}datasets/page/10")).exists());
+    }
+    let last = read(f, "en/datasets/page/9/index.html");
+    assert!(last.contains("<a href=/en/datasets/page/8/ rel=prev>"), "{last}");
+    assert!(last.contains("<title>Datasets (page 9 of 9)"), "{last}");
+
+    // 40 tags: a tag's page links 20 of them (its own among them or added), then all of them.
+    let tags = read(f, "en/browse/tag/index.html");
+    assert_eq!(tags.matches("href=/en/browse/tag/").count(), 40, "the tag group's page lists every tag");
+    let budget = read(f, "en/browse/tag/budget/index.html");
+    let tag_links = budget.matches("href=/en/browse/tag/").count();
+    assert!((20..=22).contains(&tag_links), "{tag_links} tag links on a tag's page");
+    assert!(budget.contains("All 40</a>"), "no link to every tag");
+
+    // The ministry that publishes most (with its agencies) lists 20 of their datasets and links
+    // to all of them, whose list says how many there are.
+    let agency = read(f, "en/agencies/ag00000/index.html");
+    assert_eq!(agency.matches("<li class=card>").count(), 20);
+    let all = agency.split("<a href=/en/browse/ministry/ag00000/>All ").nth(1).expect("no link to all the agency's datasets");
+    let count: String = all.chars().take_while(char::is_ascii_digit).collect();
+    assert!(count.parse::<usize>().unwrap() > 20, "{count}");
+    assert!(read(f, "en/browse/ministry/ag00000/index.html").contains(&format!("<h2>{count} datasets</h2>")));
+
+    // No page grows with the portal: the largest is a list page of 50 cards.
+    let mut largest = (0, String::new());
+    for entry in walk(&f.root().join("public")) {
+        let size = std::fs::metadata(&entry).map(|m| m.len()).unwrap_or(0);
+        if entry.extension().is_some_and(|e| e == "html") && size > largest.0 {
+            largest = (size, entry.display().to_string());
+        }
+    }
+    assert!(largest.0 < 80_000, "{} bytes: {}", largest.0, largest.1);
+    // One sitemap file while under the protocol's 50,000 URLs.
+    assert!(read(f, "sitemap.xml").contains("<urlset"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+/// see: issue 15 — a single 200 MB cell made each page that previewed it a 200 MB file.
+#[test]
+fn a_giant_cell_is_cut_on_pages_and_whole_in_downloads() {
+    let f = Fixture::new();
+    let giant = "ก".repeat(100_000);
+    f.dataset("giant", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"text\"\ntype = \"string\"\n", format!("id,text\n1,{giant}\n2,short\n"));
+    let built = f.sala(&["build", "--lang", "en"]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let page = std::fs::read_to_string(f.root().join("public/en/datasets/giant/index.html")).unwrap();
+    assert!(page.len() < 20_000, "the page is {} bytes", page.len());
+    assert!(page.contains(&format!("{}…", "ก".repeat(500))), "the cell is not cut at 500 characters");
+    assert!(!page.contains(&"ก".repeat(501)));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/giant/data.csv")).unwrap();
+    assert!(csv.contains(&giant), "the download lost part of the cell");
+}
+
