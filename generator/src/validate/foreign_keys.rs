@@ -126,6 +126,7 @@ fn check_one(
                     row: row.map(|r| r as usize + 2),
                     column_number,
                     column: Some(fields[0].clone()),
+                    sheet: None,
                 },
                 Text::new(format!("ไม่พบ \"{value}\" ใน {target_name}"), format!("\"{value}\" is not in {target_name}")),
                 Text::new(

@@ -64,7 +64,7 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
                 p.rows.inc(raw.rows() as u64);
             }
             if let Some((frame, report)) = cached {
-                return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
+                return Some(((d.id.clone(), r.meta.name.clone()), relocated(raw, table::Checked { frame, report })));
             }
             // Polars is a large dependency: should it ever panic on a file, that file gets an
             // error diagnostic and the rest of the portal is still checked.
@@ -76,7 +76,7 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
             if let Some(c) = hooks.cache {
                 c.keep_checked(key, (checked.frame.clone(), checked.report.clone()));
             }
-            Some(((d.id.clone(), r.meta.name.clone()), checked))
+            Some(((d.id.clone(), r.meta.name.clone()), relocated(raw, checked)))
         })
         .collect();
     let mut validated = Validated::default();
@@ -99,6 +99,7 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     }
     personal::check_declarations(source, &mut validated.report);
     personal::check_policies(source, agencies.as_ref(), &mut validated.report);
+
     // Whatever rule reported it, no value leaves Sala with personal data readable in it.
     for d in &mut validated.report.diagnostics {
         if let Some(v) = &mut d.value {
@@ -112,6 +113,14 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     }
     validated.report.sort();
     validated
+}
+
+/// `checked` with its positions moved to the sheet, or the one of many files, that holds them.
+fn relocated(raw: &crate::load::table::RawTable, mut checked: table::Checked) -> table::Checked {
+    for d in &mut checked.report.diagnostics {
+        raw.places.relocate(&mut d.location);
+    }
+    checked
 }
 
 /// Warns when nobody can be written to about a dataset: neither its `contact.email` nor the
@@ -143,7 +152,7 @@ fn agency_codes(source: &Source, validated: &Validated) -> Option<BTreeSet<Strin
 }
 
 /// The institutional forms an agency may have (`form` in the registry).
-pub const FORMS: &[&str] = &["ministry", "department", "office", "public-organization", "state-enterprise", "independent-agency"];
+pub const FORMS: &[&str] = &["ministry", "department", "office", "public-organization", "state-enterprise", "independent-agency", "local-government"];
 
 /// Checks the agency registry's own rows: codes usable in web addresses and unique ignoring
 /// case (they become `/agencies/<code>/`), known institutional forms, parents that exist.
@@ -157,7 +166,7 @@ fn check_registry(source: &Source, tables: &BTreeMap<(String, String), DataFrame
     let (codes, forms, parents) = (text("code"), text("form"), text("parent"));
     let known: BTreeSet<&str> = codes.iter().map(String::as_str).collect();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let at = |row: usize, column: &str| Location { file: file.clone(), row: Some(row + 2), column_number: None, column: Some(column.to_string()) };
+    let at = |row: usize, column: &str| Location { file: file.clone(), row: Some(row + 2), column_number: None, column: Some(column.to_string()), sheet: None };
     for (i, code) in codes.iter().enumerate() {
         let usable = !code.is_empty() && code.len() <= 32 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !usable {

@@ -59,7 +59,7 @@ fn finding(file: &Path, row: usize, column: usize, label: &str, kind: Kind, mask
     let (th, en) = kind.name();
     Diagnostic::error(
         Code::PersonalData,
-        Location { file: file.to_path_buf(), row: Some(row), column_number: Some(column + 1), column: Some(label.to_string()) },
+        Location { file: file.to_path_buf(), row: Some(row), column_number: Some(column + 1), column: Some(label.to_string()), sheet: None },
         Text::new(
             format!("พบ{th} ({masked}) ในคอลัมน์ {} ที่ไม่ได้ประกาศว่าเป็นข้อมูลส่วนบุคคล", column_letter(column + 1)),
             format!("a {en} ({masked}) is in column {}, which is not declared as personal data", column_letter(column + 1)),

@@ -178,6 +178,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         row: Some(1),
         column_number: Some(col + 1),
         column: Some(name.to_string()),
+        sheet: None,
     };
     let mut first_seen: HashMap<&str, usize> = HashMap::new();
     for (i, label) in raw.header.iter().enumerate() {
@@ -241,7 +242,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
             None => report.push(
                 Diagnostic::error(
                     Code::MissingLabel,
-                    Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: Some(field.name.clone()) },
+                    Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: Some(field.name.clone()), sheet: None },
                     Text::new(
                         format!("schema มีฟิลด์ \"{}\" แต่ CSV ไม่มีคอลัมน์ชื่อนี้", field.name),
                         format!("the schema has a field \"{}\" but the CSV has no column of that name", field.name),
@@ -630,7 +631,7 @@ fn check_rows(
     let delimiter = raw.delimiter as char;
     let located = |fi: usize, row: u64| {
         let ci = positions[&fi];
-        Location { file: file.to_path_buf(), row: Some(row as usize + 2), column_number: Some(ci + 1), column: Some(schema.fields[fi].name.clone()) }
+        Location { file: file.to_path_buf(), row: Some(row as usize + 2), column_number: Some(ci + 1), column: Some(schema.fields[fi].name.clone()), sheet: None }
     };
 
     for_each_flagged(&frame, raw, BLANK, &[], |row, _, _| {
@@ -792,6 +793,7 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
         row: Some(row + 2),
         column_number: Some(col + 1),
         column: name.cloned(),
+        sheet: None,
     };
     // Every missing or extra cell counts; only the first few are worded.
     let list = |rows: &[(usize, usize)], cells_of: fn(usize, usize) -> std::ops::Range<usize>, make: &dyn Fn(usize, usize, usize) -> Diagnostic| {
