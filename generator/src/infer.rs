@@ -1,4 +1,5 @@
-//! `sala infer FILE.csv`: reads a CSV the way `sala check` does (any encoding it accepts),
+//! `sala infer FILE`: reads a CSV file the way `sala check` does (any encoding it accepts), or
+//! each sheet of a workbook that holds a table,
 //! works out each column's Table Schema type, format, `required` and `unique`, suggests a
 //! primary key, flags columns that look like personal data, and writes
 //! `datasets/<id>/dataset.toml` with every metadata field a person must still fill in marked
@@ -40,6 +41,8 @@ pub struct Inferred {
     /// The cell values that mean "no value" (the empty string, and markers such as `-` found in
     /// the file).
     pub missing_values: Vec<String>,
+    /// What the person should know about what was proposed (a blank header cell named).
+    pub notes: Vec<crate::lang::Text>,
 }
 
 /// Markers spreadsheets and agency systems write for "no value"; when one is found, it is
@@ -53,10 +56,12 @@ pub struct Written {
     pub id: String,
     /// `datasets/<id>/dataset.toml`.
     pub meta_file: PathBuf,
-    /// The CSV inside the dataset's folder.
+    /// The file inside the dataset's folder.
     pub csv: PathBuf,
-    /// What was inferred.
-    pub inferred: Inferred,
+    /// The resources written, with what was inferred.
+    pub resources: Vec<InferredResource>,
+    /// How the file was added.
+    pub added: Added,
 }
 
 /// A dataset or resource id made from a file name: lowercase ASCII letters, digits and `-`.
@@ -75,10 +80,14 @@ pub fn id_from_name(name: &str) -> String {
 /// Infers the schema of the CSV file at `path`.
 pub fn infer_file(path: &Path) -> Result<Inferred> {
     let bytes: crate::load::table::SharedBytes = std::sync::Arc::new(std::fs::read(path).map_err(|e| Error::io(path, e))?);
+    infer_bytes(bytes, path)
+}
+
+/// Infers the schema of a CSV text (a file's bytes, or a sheet written as CSV); `path` is the
+/// file named in errors.
+fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path) -> Result<Inferred> {
     let read = |missing: &[String]| {
-        read_csv(bytes.clone(), None, None, missing, &Default::default(), path).map(|(raw, _)| raw).map_err(|d| Error::Usage {
-            message: format!("{}: {}; {} / {}; {}", path.display(), d.message.en, d.help.en, d.message.th, d.help.th),
-        })
+        read_csv(bytes.clone(), None, None, missing, &Default::default(), path).map(|(raw, _)| raw).map_err(|d| usage(path, &d))
     };
     let mut missing = vec![String::new()];
     let raw = read(&missing)?;
@@ -94,12 +103,29 @@ pub fn infer_file(path: &Path) -> Result<Inferred> {
     infer_table(&read(&missing)?, path, missing)
 }
 
+/// A diagnostic that stops `infer`, as its error (both languages).
+fn usage(path: &Path, d: &crate::diagnostic::Diagnostic) -> Error {
+    let sheet = d.location.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+    Error::Usage { message: format!("{}{sheet}: {}; {} / {}; {}", path.display(), d.message.en, d.help.en, d.message.th, d.help.th) }
+}
+
 /// Infers the schema of a table already read.
 pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> Result<Inferred> {
     let mut fields = Vec::new();
+    let mut notes = Vec::new();
     for (i, name) in raw.header.iter().enumerate() {
         let column = raw.frame.select([RawTable::column_name(i)]).map_err(|e| data_error(path, &e))?;
-        fields.push(infer_column(raw, column, name, path)?);
+        // A blank header cell: a name is proposed (`name = ""` would be refused by check).
+        let mut name = name.trim().to_string();
+        if name.is_empty() {
+            let letter = crate::diagnostic::column_letter(i + 1);
+            name = format!("column_{}", letter.to_ascii_lowercase());
+            notes.push(crate::lang::Text::new(
+                format!("คอลัมน์ {letter} ไม่มีชื่อในแถวหัวตาราง จึงตั้งชื่อให้ว่า {name}: เขียนชื่อนี้ (หรือชื่อที่ดีกว่า) ลงในไฟล์ด้วย"),
+                format!("column {letter} has no name in the header row, so it was named {name}: write that name (or a better one) in the file too"),
+            ));
+        }
+        fields.push(infer_column(raw, column, &name, path)?);
     }
     let key_like = |n: &str| {
         let n = n.to_ascii_lowercase();
@@ -112,6 +138,13 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         .find(|f| key_like(&f.field.name))
         .or(candidates.first())
         .map(|f| f.field.name.clone());
+    // Values that happen to differ in this year's file (population counts, amounts) would fail
+    // next year's: only the proposed key is declared unique.
+    for f in &mut fields {
+        if primary_key.as_deref() != Some(f.field.name.as_str()) {
+            f.field.constraints.unique = false;
+        }
+    }
     Ok(Inferred {
         fields,
         primary_key,
@@ -119,6 +152,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         delimiter: (raw.delimiter != b',').then_some(raw.delimiter as char),
         rows: raw.rows(),
         missing_values,
+        notes,
     })
 }
 
@@ -222,6 +256,11 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     let all = |p: &dyn Fn(&str) -> bool| values.iter().all(|v| p(v));
     // Codes such as 001 or 0812345678 are text: as numbers they would lose their leading zeros.
     let leading_zero = values.iter().any(|v| v.len() > 1 && v.starts_with('0') && v.as_bytes()[1].is_ascii_digit());
+    // Postal codes, sub-district codes, case numbers: digits with no arithmetic meaning, named
+    // as codes, stay text (as numbers they would be summed and shown as 10,100).
+    let code_name = lower == "id" || lower.ends_with("_id") || lower.contains("code") || lower == "no" || lower.ends_with("_no") || lower.contains("postal") || lower.contains("zip") || name.contains("รหัส");
+    let unsigned = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    let leading_zero = leading_zero || (code_name && values.iter().all(|v| unsigned(v)));
     let digits = |v: &str| { let v = v.strip_prefix('-').unwrap_or(v); !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) };
     let year_hint = lower.contains("year") || lower.starts_with("yr") || lower.contains("ปี") || lower == "be" || lower == "ce";
     let mut candidates: Vec<Field> = Vec::new();
@@ -326,9 +365,26 @@ fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// One resource `infer` writes: its name, its sheet in a workbook, and what was inferred.
+#[derive(Debug, Clone)]
+pub struct InferredResource {
+    /// The resource's name (its downloads' file name).
+    pub name: String,
+    /// The workbook's sheet, if the file is a workbook.
+    pub sheet: Option<String>,
+    /// What was inferred.
+    pub inferred: Inferred,
+}
+
 /// The text of `dataset.toml` for a resource `name` read from `file_name`.
 pub fn dataset_toml(inferred: &Inferred, source_name: &str, resource: &str, file_name: &str) -> String {
-    let personal: Vec<&InferredField> = inferred.fields.iter().filter(|f| f.personal.is_some()).collect();
+    let one = InferredResource { name: resource.to_string(), sheet: None, inferred: inferred.clone() };
+    dataset_toml_of(std::slice::from_ref(&one), source_name, file_name)
+}
+
+/// The text of `dataset.toml` for the resources read from `file_name`.
+pub fn dataset_toml_of(resources: &[InferredResource], source_name: &str, file_name: &str) -> String {
+    let personal: Vec<&InferredField> = resources.iter().flat_map(|r| &r.inferred.fields).filter(|f| f.personal.is_some()).collect();
     let mut t = String::new();
     t.push_str(&format!("# Written by `sala infer` from {}.\n", q(source_name)));
     t.push_str("# Fill in every line marked TODO, then run `sala check`: it lists what is still missing.\n");
@@ -360,9 +416,22 @@ pub fn dataset_toml(inferred: &Inferred, source_name: &str, resource: &str, file
     t.push_str("# issued = 2025-01-31\n# modified = 2025-01-31\n");
     t.push_str("# data_type = \"record\"         # record, statistical, geospatial, multiple, other\n");
     t.push_str("# objective = { th = \"…\", en = \"…\" }\n# geo_coverage = { th = \"ประเทศ\", en = \"Country\" }\n");
-    t.push_str("# data_source = { th = \"…\", en = \"…\" }\n# contact = { name = { th = \"…\", en = \"…\" }, email = \"…\" }\n\n");
+    t.push_str("# data_source = { th = \"…\", en = \"…\" }\n# contact = { name = { th = \"…\", en = \"…\" }, email = \"…\" }\n");
+    for r in resources {
+        t.push('\n');
+        t.push_str(&resource_toml(&r.inferred, &r.name, file_name, r.sheet.as_deref()));
+    }
+    t
+}
+
+/// The `[[resources]]` table for a resource `resource` read from `file_name` (its `sheet`).
+pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet: Option<&str>) -> String {
+    let mut t = String::new();
     t.push_str("[[resources]]\n");
     t.push_str(&format!("name = {}\npath = {}\n", q(resource), q(file_name)));
+    if let Some(sheet) = sheet {
+        t.push_str(&format!("sheet = {}\n", q(sheet)));
+    }
     t.push_str(&format!("title = {{ th = {r}, en = {r} }}\n", r = q(resource)));
     if let Some(enc) = inferred.encoding {
         t.push_str(&format!("encoding = {}\n", q(&enc.to_ascii_lowercase())));
@@ -407,15 +476,29 @@ pub fn dataset_toml(inferred: &Inferred, source_name: &str, resource: &str, file
     t
 }
 
-/// Infers the schema of `csv` and writes `<root>/datasets/<id>/dataset.toml`, copying the CSV
-/// into the dataset's folder when it is elsewhere. `id` defaults to the file's name.
-pub fn infer(root: &Path, csv: &Path, id: Option<&str>) -> Result<Written> {
+/// How `infer` added the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// A new dataset, with a `dataset.toml` to fill in.
+    Dataset,
+    /// New resources in an existing dataset.
+    Resources,
+    /// One more file of an existing resource (the resource's name), whose columns it has.
+    ToResource(String),
+}
+
+/// Infers the schema of `file` (a CSV file or a workbook, one resource per sheet that holds a
+/// table) and writes `<root>/datasets/<id>/dataset.toml`, copying the file into the dataset's
+/// folder when it is elsewhere. `id` defaults to the file's name. When the dataset exists, the
+/// file is added to it: as one more file of the resource with the same columns, or as new
+/// resources.
+pub fn infer(root: &Path, file: &Path, id: Option<&str>) -> Result<Written> {
     crate::config::SiteConfig::load(root)?;
-    let file_name = csv
+    let file_name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Usage { message: format!("{}: give the path of a CSV file", csv.display()) })?;
-    let stem = csv.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        .ok_or_else(|| Error::Usage { message: format!("{}: give the path of a CSV file or a workbook", file.display()) })?;
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let id = match id {
         Some(id) => id.to_string(),
         None => id_from_name(&stem),
@@ -427,31 +510,134 @@ pub fn infer(root: &Path, csv: &Path, id: Option<&str>) -> Result<Written> {
             ),
         });
     }
-    let mut resource = id_from_name(&stem);
-    if !crate::load::is_valid_id(&resource) {
-        resource = "data".to_string();
-    }
-    let inferred = infer_file(csv)?;
+    let mut resources = infer_resources(file, &stem)?;
     let dir = root.join("datasets").join(&id);
     let meta_file = dir.join("dataset.toml");
-    if meta_file.exists() {
-        return Err(Error::AlreadyExists { path: meta_file });
-    }
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let target = dir.join(&file_name);
-    let same = match (target.canonicalize(), csv.canonicalize()) {
+    let same = match (target.canonicalize(), file.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     };
-    if !same {
-        if target.exists() {
-            return Err(Error::AlreadyExists { path: target });
+    let copy = |target: &Path| -> Result<()> {
+        if !same {
+            if target.exists() {
+                return Err(Error::AlreadyExists { path: target.to_path_buf() });
+            }
+            std::fs::copy(file, target).map_err(|e| Error::io(target, e))?;
         }
-        std::fs::copy(csv, &target).map_err(|e| Error::io(&target, e))?;
+        Ok(())
+    };
+    if !meta_file.exists() {
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        copy(&target)?;
+        let text = dataset_toml_of(&resources, &file_name, &file_name);
+        std::fs::write(&meta_file, text).map_err(|e| Error::io(&meta_file, e))?;
+        return Ok(Written { id, meta_file, csv: target, resources, added: Added::Dataset });
     }
-    let text = dataset_toml(&inferred, &file_name, &resource, &file_name);
-    std::fs::write(&meta_file, text).map_err(|e| Error::io(&meta_file, e))?;
-    Ok(Written { id, meta_file, csv: target, inferred })
+    // An existing dataset: the file joins it.
+    let text = std::fs::read_to_string(&meta_file).map_err(|e| Error::io(&meta_file, e))?;
+    let meta: crate::load::dataset::DatasetMeta = toml::from_str(&text).map_err(|e| Error::Usage {
+        message: format!(
+            "{}: {}; fix it (`sala check` shows where) before adding a file / แก้ dataset.toml ให้ถูกก่อนเพิ่มไฟล์",
+            meta_file.display(),
+            e.message().trim()
+        ),
+    })?;
+    if meta.resources.iter().any(|r| r.path.files().contains(&file_name)) {
+        return Err(Error::AlreadyExists { path: target });
+    }
+    let names = |r: &InferredResource| r.inferred.fields.iter().map(|f| f.field.name.clone()).collect::<Vec<_>>();
+    let same_columns = match resources.as_slice() {
+        [one] if one.sheet.is_none() => meta.resources.iter().find(|r| {
+            r.sheet.is_none()
+                && matches!(&r.schema, crate::load::dataset::SchemaSource::Inline(s) if s.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>() == names(one))
+        }),
+        _ => None,
+    };
+    let new_text = match same_columns {
+        Some(r) => {
+            let files = r.path.files();
+            let mut list: Vec<String> = files.iter().map(|f| q(f)).collect();
+            let old_line = match &r.path {
+                crate::load::dataset::ResourcePath::One(f) => format!("path = {}", q(f)),
+                crate::load::dataset::ResourcePath::Many(_) => format!("path = [{}]", list.join(", ")),
+            };
+            list.push(q(&file_name));
+            let new_line = format!("path = [{}]", list.join(", "));
+            if text.matches(&old_line).count() != 1 {
+                return Err(Error::Usage {
+                    message: format!(
+                        "{file_name} has the columns of resource \"{}\": add it to that resource's path by hand, e.g. {new_line} / เพิ่มชื่อไฟล์ใน path ของทรัพยากรนั้นเอง",
+                        r.name
+                    ),
+                });
+            }
+            let name = r.name.clone();
+            copy(&target)?;
+            std::fs::write(&meta_file, text.replacen(&old_line, &new_line, 1)).map_err(|e| Error::io(&meta_file, e))?;
+            return Ok(Written { id, meta_file, csv: target, resources, added: Added::ToResource(name) });
+        }
+        None => {
+            let mut text = text.clone();
+            let mut taken: Vec<String> = meta.resources.iter().map(|r| r.name.clone()).collect();
+            for r in &mut resources {
+                r.name = unused_name(&r.name, &taken);
+                taken.push(r.name.clone());
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(&format!("\n# Added by `sala infer` from {}.\n", q(&file_name)));
+                text.push_str(&resource_toml(&r.inferred, &r.name, &file_name, r.sheet.as_deref()));
+            }
+            text
+        }
+    };
+    copy(&target)?;
+    std::fs::write(&meta_file, new_text).map_err(|e| Error::io(&meta_file, e))?;
+    Ok(Written { id, meta_file, csv: target, resources, added: Added::Resources })
+}
+
+/// `name`, or `name-2`, `name-3`… when it is taken.
+fn unused_name(name: &str, taken: &[String]) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{name}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// The resources of `file`: one for a CSV file (named after `stem`), one per sheet that holds
+/// a table for a workbook (named after the sheet).
+fn infer_resources(file: &Path, stem: &str) -> Result<Vec<InferredResource>> {
+    let mut resource = id_from_name(stem);
+    if !crate::load::is_valid_id(&resource) {
+        resource = "data".to_string();
+    }
+    if !crate::load::workbook::is_workbook(file) {
+        return Ok(vec![InferredResource { name: resource, sheet: None, inferred: infer_file(file)? }]);
+    }
+    let sheets = crate::load::workbook::table_sheets(file, file).map_err(|d| usage(file, &d))?;
+    if sheets.is_empty() {
+        return Err(Error::Usage {
+            message: format!(
+                "{}: no sheet holds a table (a row of column names with rows under it) / ไม่มีแผ่นงานใดมีตาราง",
+                file.display()
+            ),
+        });
+    }
+    let mut resources: Vec<InferredResource> = Vec::new();
+    for (i, sheet) in sheets.into_iter().enumerate() {
+        let mut name = id_from_name(&sheet.sheet);
+        if !crate::load::is_valid_id(&name) {
+            name = format!("sheet-{}", i + 1);
+        }
+        let taken: Vec<String> = resources.iter().map(|r| r.name.clone()).collect();
+        let inferred = infer_bytes(std::sync::Arc::new(sheet.csv.into_bytes()), file)?;
+        resources.push(InferredResource { name: unused_name(&name, &taken), sheet: Some(sheet.sheet), inferred });
+    }
+    Ok(resources)
 }
 
 #[cfg(test)]

@@ -69,9 +69,9 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
-    /// Reads a CSV file, works out its schema and writes datasets/<id>/dataset.toml with the fields to fill in marked TODO.
+    /// Reads a CSV file or a workbook, works out its schema and writes datasets/<id>/dataset.toml with the fields to fill in marked TODO; adds the file to the dataset when it exists.
     Infer {
-        /// The CSV file (UTF-8, or Windows-874 as exported by older Thai systems).
+        /// The CSV file (UTF-8, UTF-16, or Windows-874 as exported by older Thai systems) or workbook (.xlsx, .xls, .ods).
         file: PathBuf,
         /// The dataset's id, which becomes its folder and web address (default: from the file's name).
         #[arg(long)]
@@ -214,7 +214,7 @@ fn init(dir: &std::path::Path, th: Option<String>, en: Option<String>, url: Opti
     let written = sala::init::init(dir, &options).map_err(anyhow::Error::new)?;
     println!("Created a portal in {} ({} files). Next / ขั้นต่อไป:", dir.display(), written.len());
     println!("  cd {}", dir.display());
-    println!("  sala infer path/to/file.csv   # add a dataset from a CSV file / เพิ่มชุดข้อมูลจากไฟล์ CSV");
+    println!("  sala infer path/to/file.csv   # add a dataset from a CSV file or workbook / เพิ่มชุดข้อมูลจากไฟล์ CSV หรือ Excel");
     println!("  sala serve                    # see the site at http://127.0.0.1:8000/ / ดูเว็บไซต์");
     Ok(ExitCode::SUCCESS)
 }
@@ -222,35 +222,45 @@ fn init(dir: &std::path::Path, th: Option<String>, en: Option<String>, url: Opti
 fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>) -> anyhow::Result<ExitCode> {
     let w = sala::infer::infer(root, file, dataset).map_err(anyhow::Error::new)?;
     let meta = w.meta_file.strip_prefix(root).unwrap_or(&w.meta_file);
-    let (rows, columns) = (w.inferred.rows, w.inferred.fields.len());
-    println!("{rows} rows, {columns} columns → {} ({rows} แถว {columns} คอลัมน์)", meta.display());
-    for f in &w.inferred.fields {
-        let field = &f.field;
-        let mut kind = field.field_type.name().to_string();
-        if let Some(format) = &field.format {
-            kind.push_str(&format!(" ({format})"));
-        }
-        if field.calendar.is_some() {
-            kind.push_str(" (พ.ศ./Buddhist era)");
-        }
-        let mut notes = Vec::new();
-        if field.constraints.required {
-            notes.push("required");
-        }
-        if field.constraints.unique {
-            notes.push("unique");
-        }
-        if w.inferred.primary_key.as_deref() == Some(field.name.as_str()) {
-            notes.push("primary key");
-        }
-        println!("  {:<24} {:<28} {}", field.name, kind, notes.join(", "));
+    if let sala::infer::Added::ToResource(name) = &w.added {
+        println!("Added as one more file of resource \"{name}\" (same columns) / เพิ่มเป็นอีกไฟล์หนึ่งของทรัพยากร \"{name}\" (คอลัมน์เดียวกัน)");
     }
-    for f in w.inferred.fields.iter().filter(|f| f.personal.is_some()) {
-        eprintln!(
-            "warning: column {} may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): {}",
-            f.field.name,
-            f.personal.unwrap_or_default()
-        );
+    for r in &w.resources {
+        let (rows, columns) = (r.inferred.rows, r.inferred.fields.len());
+        // A workbook's resources are named with their sheets; a CSV file has one.
+        let sheet = r.sheet.as_ref().map(|s| format!("{} sheet \"{s}\" (แผ่นงาน): ", r.name)).unwrap_or_default();
+        println!("{sheet}{rows} rows, {columns} columns → {} ({rows} แถว {columns} คอลัมน์)", meta.display());
+        for f in &r.inferred.fields {
+            let field = &f.field;
+            let mut kind = field.field_type.name().to_string();
+            if let Some(format) = &field.format {
+                kind.push_str(&format!(" ({format})"));
+            }
+            if field.calendar.is_some() {
+                kind.push_str(" (พ.ศ./Buddhist era)");
+            }
+            let mut notes = Vec::new();
+            if field.constraints.required {
+                notes.push("required");
+            }
+            if field.constraints.unique {
+                notes.push("unique");
+            }
+            if r.inferred.primary_key.as_deref() == Some(field.name.as_str()) {
+                notes.push("primary key");
+            }
+            println!("  {:<24} {:<28} {}", field.name, kind, notes.join(", "));
+        }
+        for note in &r.inferred.notes {
+            eprintln!("note: {} / {}", note.en, note.th);
+        }
+        for f in r.inferred.fields.iter().filter(|f| f.personal.is_some()) {
+            eprintln!(
+                "warning: column {} may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): {}",
+                f.field.name,
+                f.personal.unwrap_or_default()
+            );
+        }
     }
     println!("Next: fill in every line marked TODO in {}, then run `sala check`.", meta.display());
     println!("ขั้นต่อไป: กรอกทุกบรรทัดที่มี TODO ใน {} แล้วรัน `sala check`", meta.display());

@@ -158,16 +158,18 @@ fn infer_finds_types_formats_eras_and_keys_on_the_fixtures() {
     assert_eq!(
         inferred_fields(&toml_text),
         [
-            row("project_id:integer", "", "", "", true, true),
+            // An id is a code: text, and the proposed key, the only column declared unique
+            // (other values that differ this year may repeat next year).
+            row("project_id:string", "", "", "", true, true),
             // Codes with leading zeros stay text.
-            row("agency_code:string", "", "", "", true, true),
-            row("project_name:string", "", "", "", true, true),
-            row("budget:integer", "", "", ",", true, true),
-            row("unit_price:number", "", "", ",", true, true),
+            row("agency_code:string", "", "", "", true, false),
+            row("project_name:string", "", "", "", true, false),
+            row("budget:integer", "", "", ",", true, false),
+            row("unit_price:number", "", "", ",", true, false),
             row("approved:boolean", "", "", "", true, false),
-            row("start_date:date", "", "", "", true, true),
-            row("signed_on:date", "%d/%m/%Y", "buddhist", "", true, true),
-            row("reported_on:date", "", "buddhist", "", true, true),
+            row("start_date:date", "", "", "", true, false),
+            row("signed_on:date", "%d/%m/%Y", "buddhist", "", true, false),
+            row("reported_on:date", "", "buddhist", "", true, false),
             row("fiscal_year:year", "", "buddhist", "", true, false),
             row("note:string", "", "", "", false, false),
         ]
@@ -216,13 +218,13 @@ fn infer_reads_windows_874_files_and_declares_the_encoding() {
 }
 
 #[test]
-fn infer_refuses_to_overwrite_a_dataset() {
+fn infer_refuses_a_file_already_in_the_dataset() {
     let f = Fixture::new();
     let csv = fixture("projects.csv");
     assert_eq!(f.sala(&["infer", csv.to_str().unwrap()]).status.code(), Some(0));
     let out = f.sala(&["infer", csv.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("datasets/projects/dataset.toml already exists"), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("datasets/projects/projects.csv already exists"), "{}", text(&out));
 }
 
 // The newcomer's mistakes, each with its exact message and one-sentence fix.

@@ -141,6 +141,9 @@ pub struct Location {
     /// The CSV column's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// The sheet, in a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 impl Location {
@@ -151,7 +154,7 @@ impl Location {
 
     /// A line and column of a text file.
     pub fn line(file: impl Into<PathBuf>, line: usize, column: usize) -> Location {
-        Location { file: file.into(), row: Some(line), column_number: Some(column), column: None }
+        Location { file: file.into(), row: Some(line), column_number: Some(column), ..Location::default() }
     }
 
     /// The spreadsheet letter of the column (A, B, …, Z, AA, …).

@@ -44,6 +44,10 @@ fn severity_word(s: Severity) -> &'static str {
 /// `file:row:col` (row and column only where known).
 fn position(d: &Diagnostic) -> String {
     let mut s = d.location.file.display().to_string();
+    // A workbook's sheet as spreadsheets name a place in it: `book.xlsx[Sheet1]:14:6`.
+    if let Some(sheet) = &d.location.sheet {
+        let _ = write!(s, "[{sheet}]");
+    }
     if let Some(row) = d.location.row {
         let _ = write!(s, ":{row}");
         if let Some(col) = d.location.column_number {
@@ -56,8 +60,11 @@ fn position(d: &Diagnostic) -> String {
 /// "row 14, column F (amount)" in the chosen language.
 fn where_in_table(d: &Diagnostic, lang: Lang) -> String {
     let mut parts = Vec::new();
+    if let Some(sheet) = &d.location.sheet {
+        parts.push(format!("{} \"{sheet}\"", label(lang, "แผ่นงาน", "sheet")));
+    }
     if let Some(row) = d.location.row {
-        let word = if d.location.column.is_some() || d.location.file.extension().is_some_and(|e| e == "csv") {
+        let word = if d.location.column.is_some() || d.location.sheet.is_some() || d.location.file.extension().is_some_and(|e| e == "csv") {
             label(lang, "แถว", "row")
         } else {
             label(lang, "บรรทัด", "line")

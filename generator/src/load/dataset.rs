@@ -142,8 +142,12 @@ pub struct Statistics {
 pub struct ResourceMeta {
     /// The name the downloads take (`<name>.csv`).
     pub name: String,
-    /// The CSV file, relative to the dataset's folder.
-    pub path: String,
+    /// The data file (CSV or workbook) relative to the dataset's folder, or a list of files
+    /// with the same columns read as one table (as the Data Package standard allows).
+    pub path: ResourcePath,
+    /// The workbook's sheet that holds the table (default: the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// The resource's human name.
     #[serde(default)]
     pub title: Text,
@@ -158,6 +162,26 @@ pub struct ResourceMeta {
     pub dialect: Option<DialectMeta>,
     /// The Table Schema: inline, or the name of a `schema.json` file in the folder.
     pub schema: SchemaSource,
+}
+
+/// A resource's `path`: one file, or many files with the same columns.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ResourcePath {
+    /// One file.
+    One(String),
+    /// Files read one after another as one table.
+    Many(Vec<String>),
+}
+
+impl ResourcePath {
+    /// The file names, in order.
+    pub fn files(&self) -> &[String] {
+        match self {
+            ResourcePath::One(f) => std::slice::from_ref(f),
+            ResourcePath::Many(fs) => fs,
+        }
+    }
 }
 
 /// A CSV file's dialect, in Frictionless's terms.

@@ -8,10 +8,12 @@ pub mod privacy;
 pub mod dataset;
 pub mod role;
 mod parts;
+pub mod package;
 pub mod scan;
 pub mod schema;
 pub mod table;
 pub mod theme;
+pub mod workbook;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
@@ -23,6 +25,7 @@ use dataset::{DatasetMeta, ResourceMeta, SchemaSource};
 use schema::Schema;
 use std::path::{Component, Path, PathBuf};
 use table::RawTable;
+use workbook::{Place, Places};
 use theme::Theme;
 
 /// Everything a portal's folder holds, parsed.
@@ -65,7 +68,7 @@ pub struct ResourceSource {
     /// The file the schema is written in (`schema.json`, or `dataset.toml` when inline), as
     /// schema diagnostics name it.
     pub schema_file: PathBuf,
-    /// The CSV file, relative to the portal folder.
+    /// The data file (the first, for many), relative to the portal folder.
     pub file: PathBuf,
     /// The file's cells, when it could be read.
     pub table: Option<RawTable>,
@@ -170,60 +173,90 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         ));
         return (None, report);
     }
-    if !meta_path.is_file() {
+    let package_path = dir.join(package::FILE_NAME);
+    let (has_toml, has_package) = (meta_path.is_file(), package_path.is_file());
+    if !has_toml && !has_package {
         report.push(Diagnostic::error(
             Code::MissingFile,
             Location::file(&meta_file),
             Text::new("โฟลเดอร์ชุดข้อมูลไม่มีไฟล์ dataset.toml", "the dataset folder has no dataset.toml"),
             Text::new(
-                "เพิ่ม dataset.toml ที่อธิบายชุดข้อมูล (ดู docs/formats.md) หรือสร้างด้วย `sala infer ไฟล์.csv`",
-                "add a dataset.toml describing the dataset (see docs/formats.md), or create one with `sala infer file.csv`",
+                "เพิ่ม dataset.toml ที่อธิบายชุดข้อมูล (ดู docs/formats.md) หรือ datapackage.json หรือสร้างด้วย `sala infer ไฟล์.csv`",
+                "add a dataset.toml describing the dataset (see docs/formats.md) or a datapackage.json, or create one with `sala infer file.csv`",
             ),
         ));
         return (None, report);
     }
-    // A dataset.toml that is a link to a file outside the portal is refused like any path.
-    if meta_path.canonicalize().map_or(true, |p| !p.starts_with(root)) {
-        report.push(Diagnostic::error(
-            Code::PathEscape,
-            Location::file(&meta_file),
-            Text::new("dataset.toml ชี้ออกไปนอกโฟลเดอร์ของพอร์ทัล", "dataset.toml points outside the portal folder"),
-            Text::new("ใช้ไฟล์ dataset.toml จริงในโฟลเดอร์ของชุดข้อมูล ไม่ใช่ลิงก์", "keep a real dataset.toml in the dataset's folder, not a link"),
-        ));
-        return (None, report);
-    }
-    let text = match std::fs::read(&meta_path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                report.push(Diagnostic::error(
-                    Code::EncodingError,
-                    Location::file(&meta_file),
-                    Text::new("dataset.toml ไม่ได้เข้ารหัสเป็น UTF-8", "dataset.toml is not UTF-8 text"),
-                    Text::new("บันทึกไฟล์ใหม่เป็น UTF-8", "save the file again as UTF-8"),
-                ));
-                return (None, report);
-            }
-        },
-        Err(e) => {
-            report.push(io_diagnostic(&meta_file, &e));
-            return (None, report);
-        }
-    };
-    let meta: DatasetMeta = match toml::from_str(&text) {
-        Ok(m) => m,
-        Err(e) => {
-            let (line, col) = e.span().map_or((1, 1), |s| crate::error::line_col(&text, s.start));
+    let package_file = relative(root, &package_path);
+    // Without dataset.toml, diagnostics about the metadata point at the package.
+    let meta_file = if has_toml { meta_file } else { package_file.clone() };
+    // A metadata file that is a link to a file outside the portal is refused like any path.
+    for (path, shown) in [(&meta_path, "dataset.toml"), (&package_path, package::FILE_NAME)] {
+        if path.is_file() && path.canonicalize().map_or(true, |p| !p.starts_with(root)) {
             report.push(Diagnostic::error(
-                Code::MetadataError,
-                Location::line(&meta_file, line, col),
-                Text::new(format!("dataset.toml ผิดรูปแบบ: {}", e.message().trim()), format!("dataset.toml is not valid: {}", e.message().trim())),
-                Text::new(
-                    "แก้บรรทัดที่ระบุตามรูปแบบใน docs/formats.md (ชื่อคีย์สะกดถูก ข้อความอยู่ในเครื่องหมายคำพูด)",
-                    "fix the line shown following docs/formats.md (keys spelt right, text in double quotes)",
-                ),
+                Code::PathEscape,
+                Location::file(relative(root, path)),
+                Text::new(format!("{shown} ชี้ออกไปนอกโฟลเดอร์ของพอร์ทัล"), format!("{shown} points outside the portal folder")),
+                Text::new(format!("ใช้ไฟล์ {shown} จริงในโฟลเดอร์ของชุดข้อมูล ไม่ใช่ลิงก์"), format!("keep a real {shown} in the dataset's folder, not a link")),
             ));
             return (None, report);
+        }
+    }
+    let text = if has_toml {
+        match read_utf8(&meta_path, &meta_file) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                report.push(d);
+                return (None, report);
+            }
+        }
+    } else {
+        None
+    };
+    let toml_error = |e: toml::de::Error, text: &str| {
+        let (line, col) = e.span().map_or((1, 1), |s| crate::error::line_col(text, s.start));
+        Diagnostic::error(
+            Code::MetadataError,
+            Location::line(&meta_file, line, col),
+            Text::new(format!("dataset.toml ผิดรูปแบบ: {}", e.message().trim()), format!("dataset.toml is not valid: {}", e.message().trim())),
+            Text::new(
+                "แก้บรรทัดที่ระบุตามรูปแบบใน docs/formats.md (ชื่อคีย์สะกดถูก ข้อความอยู่ในเครื่องหมายคำพูด)",
+                "fix the line shown following docs/formats.md (keys spelt right, text in double quotes)",
+            ),
+        )
+    };
+    let meta: DatasetMeta = if has_package {
+        let read = read_utf8(&package_path, &package_file).and_then(|t| package::Package::parse(&t, &package_file));
+        let small = match &text {
+            Some(t) => match toml::from_str::<toml::Table>(t) {
+                Ok(table) => Some(table),
+                Err(e) => {
+                    report.push(toml_error(e, t));
+                    return (None, report);
+                }
+            },
+            None => None,
+        };
+        match read.and_then(|p| p.meta(small, &meta_file)) {
+            Ok((meta, missing)) => {
+                if !missing.is_empty() {
+                    report.push(package::missing_warning(&package_file, &missing));
+                }
+                meta
+            }
+            Err(d) => {
+                report.push(d);
+                return (None, report);
+            }
+        }
+    } else {
+        let text = text.unwrap_or_default();
+        match toml::from_str(&text) {
+            Ok(m) => m,
+            Err(e) => {
+                report.push(toml_error(e, &text));
+                return (None, report);
+            }
         }
     };
     let resources: Vec<ResourceSource> = meta
@@ -232,6 +265,20 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         .filter_map(|r| load_resource(root, dir, &meta_file, r, &mut report, (id, cache)))
         .collect();
     (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources }), report)
+}
+
+/// A metadata file's text, or the diagnostic saying it is not UTF-8 or cannot be read.
+fn read_utf8(path: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| io_diagnostic(file, &e))?;
+    String::from_utf8(bytes).map_err(|_| {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Diagnostic::error(
+            Code::EncodingError,
+            Location::file(file),
+            Text::new(format!("{name} ไม่ได้เข้ารหัสเป็น UTF-8"), format!("{name} is not UTF-8 text")),
+            Text::new("บันทึกไฟล์ใหม่เป็น UTF-8", "save the file again as UTF-8"),
+        )
+    })
 }
 
 /// A data file's bytes, mapped into memory or read.
@@ -396,32 +443,49 @@ fn load_resource(
             }
         }
     };
-    let path = match resolve_inside(root, dir, meta_file, &meta.path) {
-        Ok(p) => p,
-        Err(d) => {
-            report.push(d);
-            return None;
+    let mut paths = Vec::new();
+    for name in meta.path.files() {
+        match resolve_inside(root, dir, meta_file, name) {
+            Ok(p) => paths.push(p),
+            Err(d) => report.push(d),
         }
-    };
-    let file = relative(root, &path);
+    }
+    if paths.is_empty() || paths.len() < meta.path.files().len() {
+        if meta.path.files().is_empty() {
+            report.push(Diagnostic::error(
+                Code::MetadataError,
+                Location::file(meta_file),
+                Text::new(format!("ทรัพยากร \"{}\" ไม่มีไฟล์ใน path", meta.name), format!("the resource \"{}\" has no file in its path", meta.name)),
+                Text::new("เขียนชื่อไฟล์อย่างน้อยหนึ่งไฟล์ เช่น path = [\"2566.csv\", \"2567.csv\"]", "give at least one file, e.g. path = [\"2566.csv\", \"2567.csv\"]"),
+            ));
+        }
+        return None;
+    }
+    let files: Vec<PathBuf> = paths.iter().map(|p| relative(root, p)).collect();
+    let file = files[0].clone();
     let mut fingerprint = 0;
-    let table = match FileBytes::open(&path, cache.is_none()).map(|b| -> table::SharedBytes { std::sync::Arc::new(b) }) {
+    let opened: std::io::Result<Vec<table::SharedBytes>> = paths
+        .iter()
+        .map(|p| FileBytes::open(p, cache.is_none()).map(|b| -> table::SharedBytes { std::sync::Arc::new(b) }))
+        .collect();
+    let table = match opened {
         Err(e) => {
             report.push(io_diagnostic(&file, &e));
             None
         }
-        Ok(bytes) => {
+        Ok(all) => {
             // Hashing a large file costs a tenth of checking it: only `serve`, which keeps a
             // cache between builds, needs the fingerprint.
             if cache.is_some() {
-                let options = (&file, &meta.encoding, format!("{:?}", meta.dialect), &schema.missing_values);
-                fingerprint = session::fingerprint((*bytes).as_ref(), &options);
+                let options = (&files, &meta.encoding, &meta.sheet, format!("{:?}", meta.dialect), &schema.missing_values);
+                let each: Vec<u64> = all.iter().map(|b| session::fingerprint((**b).as_ref(), &options)).collect();
+                fingerprint = session::fingerprint(&[], &each);
             }
             let read = match cache.and_then(|c| c.table(fingerprint)) {
                 Some((table, warnings)) => Ok((table, warnings)),
                 None => {
                     let types = schema.fields.iter().filter_map(|f| Some((f.name.clone(), f.parser_type()?))).collect();
-                    let read = table::read_csv(bytes.clone(), meta.encoding.as_deref(), meta.dialect.as_ref(), &schema.missing_values, &types, &file);
+                    let read = read_files(&paths, &files, all, meta, &schema.missing_values, &types);
                     if let (Some(c), Ok(t)) = (cache, &read) {
                         c.keep_table(id, fingerprint, t.clone());
                     }
@@ -443,6 +507,89 @@ fn load_resource(
         }
     };
     Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, table, fingerprint })
+}
+
+/// Reads a resource's files (`paths`, shown as `files`) as one table: each a CSV file or a
+/// workbook's sheet, their rows one after another, with the places they came from.
+fn read_files(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    bytes: Vec<table::SharedBytes>,
+    meta: &ResourceMeta,
+    missing_values: &[String],
+    types: &table::ParserTypes,
+) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
+    let mut tables = Vec::new();
+    let mut warnings = Vec::new();
+    let mut first_index = 0;
+    for ((path, file), bytes) in paths.iter().zip(files).zip(bytes) {
+        let (table, w, place) = if workbook::is_workbook(path) {
+            let sheet = workbook::read_sheet(path, meta.sheet.as_deref(), file)?;
+            let csv: table::SharedBytes = std::sync::Arc::new(sheet.csv.into_bytes());
+            let (table, w) = table::read_csv(csv, None, None, missing_values, types, file)?;
+            (table, w, Place { first_index, ..sheet.place })
+        } else {
+            let (table, w) = table::read_csv(bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), missing_values, types, file)?;
+            (table, w, Place::csv(file.clone(), first_index))
+        };
+        first_index += table.rows();
+        warnings.extend(w);
+        tables.push((table, place));
+    }
+    let places = Places(tables.iter().map(|(_, p)| p.clone()).collect());
+    let mut tables = tables.into_iter();
+    let Some((mut joined, _)) = tables.next() else {
+        return Err(Diagnostic::error(Code::MetadataError, Location::file(&files[0]), Text::new("ไม่มีไฟล์", "no file"), Text::new("ระบุไฟล์ใน path", "name a file in path")));
+    };
+    for (table, place) in tables {
+        if table.header != joined.header {
+            return Err(Diagnostic::error(
+                Code::IncorrectLabel,
+                Location { row: Some(place.header_row), sheet: place.sheet.clone(), ..Location::file(&place.file) },
+                Text::new(
+                    format!("ชื่อคอลัมน์ของไฟล์นี้ ({}) ไม่ตรงกับไฟล์แรก ({})", table.header.join(", "), joined.header.join(", ")),
+                    format!("this file's columns ({}) differ from the first file's ({})", table.header.join(", "), joined.header.join(", ")),
+                ),
+                Text::new(
+                    "ทุกไฟล์ใน path ต้องมีคอลัมน์เดียวกันเรียงลำดับเดียวกัน หรือแยกเป็นทรัพยากรคนละรายการ",
+                    "every file in path must have the same columns in the same order, or make it a resource of its own",
+                ),
+            ));
+        }
+        joined = join_tables(joined, table, place.first_index, files)?;
+    }
+    joined.places = places;
+    Ok((joined, warnings))
+}
+
+/// `below`'s rows after `above`'s (`offset` of them); a column typed in one and text in the
+/// other is text in both.
+fn join_tables(above: RawTable, below: RawTable, offset: usize, files: &[PathBuf]) -> Result<RawTable, Diagnostic> {
+    use polars::prelude::DataType;
+    let failed = |e: polars::prelude::PolarsError| table::source_error(&files[0], &e.to_string());
+    let as_text = |frame: &polars::prelude::DataFrame, other: &polars::prelude::DataFrame| -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+        let columns = frame
+            .columns()
+            .iter()
+            .zip(other.columns())
+            .map(|(a, b)| if a.dtype() == b.dtype() { Ok(a.clone()) } else { a.cast(&DataType::String) })
+            .collect::<polars::prelude::PolarsResult<Vec<_>>>()?;
+        polars::prelude::DataFrame::new(frame.height(), columns)
+    };
+    let top = as_text(&above.frame, &below.frame).map_err(failed)?;
+    let bottom = as_text(&below.frame, &above.frame).map_err(failed)?;
+    let mut frame = top;
+    frame.vstack_mut_owned(bottom).map_err(failed)?;
+    let shift = |rows: Vec<(usize, usize)>| rows.into_iter().map(|(r, n)| (r + offset, n));
+    Ok(RawTable {
+        frame,
+        text: None,
+        empty_is_null: above.empty_is_null && below.empty_is_null,
+        short_rows: above.short_rows.into_iter().chain(shift(below.short_rows)).collect(),
+        long_rows: above.long_rows.into_iter().chain(shift(below.long_rows)).collect(),
+        traits: above.traits.or(below.traits),
+        ..above
+    })
 }
 
 fn load_pages(root: &Path, config: &SiteConfig, report: &mut Report) -> Result<Vec<PageSource>> {

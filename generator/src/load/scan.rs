@@ -37,7 +37,8 @@ impl Traits {
         ByteScan::of(text, delimiter, quote).traits
     }
 
-    fn or(self, other: Traits) -> Traits {
+    /// The traits of two texts read as one table.
+    pub fn or(self, other: Traits) -> Traits {
         Traits {
             edge_whitespace: self.edge_whitespace || other.edge_whitespace,
             nbsp: self.nbsp || other.nbsp,

@@ -69,6 +69,9 @@ pub struct RawTable {
     pub long_rows: Vec<(usize, usize)>,
     /// What a quick scan of the bytes found, so that checks that cannot fire are skipped.
     pub traits: Traits,
+    /// Where the rows are in the files and sheets they were read from (empty for one CSV
+    /// file, whose rows are its own), so that diagnostics name the place a person will open.
+    pub places: crate::load::workbook::Places,
 }
 
 impl RawTable {
@@ -143,7 +146,8 @@ pub fn read_csv_in_parts(
     // Nearly every file is UTF-8 with one kind of line end: it is parsed as it is, once its
     // bytes are checked. A file that fails (another encoding, NUL bytes, lone carriage
     // returns) is decoded or repaired first, which also words the diagnostic.
-    if declared_encoding.is_none() {
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if declared_encoding.is_none() && !utf16 {
         let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if let Some(read) = read(part_of_file(text), "UTF-8", Vec::new(), true)? {
             return Ok(read);
@@ -396,6 +400,7 @@ fn table(
         short_rows: shapes.short,
         long_rows: shapes.long,
         traits,
+        places: Default::default(),
     };
     Ok((table, warnings))
 }
@@ -521,7 +526,8 @@ fn unclosed_quote(file: &Path, record: usize, cell: usize) -> Diagnostic {
     )
 }
 
-fn source_error(file: &Path, polars_message: &str) -> Diagnostic {
+/// A file Polars could not read, with its message.
+pub(crate) fn source_error(file: &Path, polars_message: &str) -> Diagnostic {
     let first_line = polars_message.lines().next().unwrap_or(polars_message);
     let extra = first_line.contains("more fields");
     Diagnostic::error(
@@ -554,6 +560,11 @@ fn decode<'a>(
     file: &Path,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(Cow<'a, [u8]>, &'static str), Diagnostic> {
+    // Excel's "Unicode Text" is UTF-16 with a byte-order mark (and its NUL bytes): read, with a
+    // warning, unless another encoding is declared.
+    if let Some(read) = decode_utf16(bytes, declared, file, warnings) {
+        return read;
+    }
     if let Some(pos) = memchr::memchr(0, &bytes) {
         return Err(encoding_error(
             file,
@@ -700,6 +711,47 @@ fn not_thai(bytes: &[u8]) -> Option<usize> {
     (wrong * 4 > letters).then_some(first).flatten()
 }
 
+/// A UTF-16 text (marked by its byte-order mark, or declared as `utf-16le`/`utf-16be`) decoded
+/// to UTF-8; `None` when the bytes are not UTF-16.
+fn decode_utf16<'a>(
+    bytes: &[u8],
+    declared: Option<&str>,
+    file: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Result<(Cow<'a, [u8]>, &'static str), Diagnostic>> {
+    let declared = declared.map(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes()));
+    let (encoding, bom) = match (encoding_rs::Encoding::for_bom(bytes), declared) {
+        (Some((e, len)), None) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => (e, len),
+        (bom, Some(Some(e))) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => {
+            (e, bom.filter(|(b, _)| *b == e).map_or(0, |(_, len)| len))
+        }
+        _ => return None,
+    };
+    let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom..]) else {
+        return Some(Err(encoding_error(
+            file,
+            None,
+            Text::new(format!("ไฟล์ขึ้นต้นเป็น {} แต่มีไบต์ที่ไม่ถูกต้อง", encoding.name()), format!("the file starts as {} but has invalid bytes", encoding.name())),
+            Text::new("เปิดไฟล์ในโปรแกรมตารางคำนวณแล้วบันทึกเป็น \"CSV UTF-8\"", "open the file in a spreadsheet and save it as \"CSV UTF-8\""),
+        )));
+    };
+    if declared.is_none() {
+        warnings.push(Diagnostic::warning(
+            Code::EncodingError,
+            Location::file(file),
+            Text::new(
+                format!("ไฟล์เป็น {} (\"Unicode Text\" ของ Excel) ไม่ใช่ UTF-8 จึงแปลงให้แล้ว", encoding.name()),
+                format!("the file is {} (Excel's \"Unicode Text\"), not UTF-8; it was converted", encoding.name()),
+            ),
+            Text::new(
+                format!("บันทึกไฟล์เป็น CSV UTF-8 หรือเพิ่ม encoding = \"{}\" ใน dataset.toml", encoding.name().to_ascii_lowercase()),
+                format!("save the file as CSV UTF-8, or add encoding = \"{}\" to the resource in dataset.toml", encoding.name().to_ascii_lowercase()),
+            ),
+        ));
+    }
+    Some(Ok((Cow::Owned(text.into_owned().into_bytes()), encoding.name())))
+}
+
 /// How many well-formed UTF-8 Thai letters (U+0E00–U+0E7F: E0 B8/B9 xx) the bytes hold.
 fn thai_utf8_sequences(bytes: &[u8]) -> usize {
     bytes.windows(3).filter(|w| w[0] == 0xE0 && (w[1] == 0xB8 || w[1] == 0xB9) && (0x80..=0xBF).contains(&w[2])).count()
@@ -838,6 +890,24 @@ mod tests {
         assert_eq!(t.encoding, "windows-874");
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].code, Code::EncodingError);
+    }
+
+    #[test]
+    fn utf16_unicode_text_from_excel_is_converted_with_a_warning() {
+        // Excel's "Unicode Text": UTF-16LE with its byte-order mark, cells separated by tabs.
+        let text = "รหัส\tจังหวัด\r\n10\tกรุงเทพมหานคร\r\n50\tเชียงใหม่\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        for (bytes, name) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
+            let (t, w) = read(&bytes).unwrap();
+            assert_eq!((t.header.clone(), t.rows(), t.encoding, t.delimiter), (vec!["รหัส".to_string(), "จังหวัด".to_string()], 2, name, b'\t'));
+            assert_eq!(t.frame.column("c1").unwrap().str().unwrap().get(1), Some("เชียงใหม่"));
+            let codes: Vec<Code> = w.iter().map(|d| d.code).collect();
+            assert_eq!(codes, [Code::EncodingError, Code::SourceError], "{w:?}");
+            assert!(w[0].message.en.starts_with(&format!("the file is {name} (Excel's \"Unicode Text\")")), "{}", w[0].message.en);
+        }
     }
 
     #[test]

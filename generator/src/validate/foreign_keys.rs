@@ -142,6 +142,7 @@ fn check_one(
                     row: row.map(|r| r as usize + 2),
                     column_number,
                     column: Some(fields[0].clone()),
+                    sheet: None,
                 },
                 Text::new(format!("ไม่พบ \"{value}\" ใน {th_target}"), format!("\"{value}\" is not in {en_target}")),
                 Text::new(

@@ -62,7 +62,7 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
             p.rows.inc(raw.rows() as u64);
         }
         if let Some((frame, report)) = cached {
-            return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
+            return Some(((d.id.clone(), r.meta.name.clone()), relocated(raw, table::Checked { frame, report })));
         }
         // Polars is a large dependency: should it ever panic on a file, that file gets an
         // error diagnostic and the rest of the portal is still checked.
@@ -74,7 +74,7 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
         if let Some(c) = hooks.cache {
             c.keep_checked(key, (checked.frame.clone(), checked.report.clone()));
         }
-        Some(((d.id.clone(), r.meta.name.clone()), checked))
+        Some(((d.id.clone(), r.meta.name.clone()), relocated(raw, checked)))
     })
     .into_iter()
     .flatten()
@@ -124,6 +124,14 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     validated
 }
 
+/// `checked` with its positions moved to the sheet, or the one of many files, that holds them.
+fn relocated(raw: &crate::load::table::RawTable, mut checked: table::Checked) -> table::Checked {
+    for d in &mut checked.report.diagnostics {
+        raw.places.relocate(&mut d.location);
+    }
+    checked
+}
+
 /// Warns when nobody can be written to about a dataset: neither its `contact.email` nor the
 /// portal's. Citizens need someone to ask, and data.json (DCAT-US) requires an address.
 fn check_contact(dataset: &DatasetSource, portal_email: &str, report: &mut Report) {
@@ -153,7 +161,7 @@ fn agency_codes(source: &Source, validated: &Validated) -> Option<BTreeSet<Strin
 }
 
 /// The institutional forms an agency may have (`form` in the registry).
-pub const FORMS: &[&str] = &["ministry", "department", "office", "public-organization", "state-enterprise", "independent-agency"];
+pub const FORMS: &[&str] = &["ministry", "department", "office", "public-organization", "state-enterprise", "independent-agency", "local-government"];
 
 /// Checks the agency registry's own rows: codes usable in web addresses and unique ignoring
 /// case (they become `/agencies/<code>/`), known institutional forms, parents that exist.
@@ -167,7 +175,7 @@ fn check_registry(source: &Source, tables: &BTreeMap<(String, String), DataFrame
     let (codes, forms, parents) = (text("code"), text("form"), text("parent"));
     let known: BTreeSet<&str> = codes.iter().map(String::as_str).collect();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let at = |row: usize, column: &str| Location { file: file.clone(), row: Some(row + 2), column_number: None, column: Some(column.to_string()) };
+    let at = |row: usize, column: &str| Location { file: file.clone(), row: Some(row + 2), column_number: None, column: Some(column.to_string()), sheet: None };
     for (i, code) in codes.iter().enumerate() {
         let usable = !code.is_empty() && code.len() <= 32 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !usable {

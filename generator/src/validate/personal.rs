@@ -135,7 +135,7 @@ fn finding(file: &Path, row: usize, column: usize, label: &str, kind: Kind, mask
             format!("remove it, or declare the column in dataset.toml: [personal_data] columns = {{ {label} = \"redact\" }} (or mask / drop / hash; public needs a legal_basis)"),
         )
     };
-    let location = Location { file: file.to_path_buf(), row: Some(row), column_number: Some(column + 1), column: (row != 1).then(|| label.to_string()) };
+    let location = Location { file: file.to_path_buf(), row: Some(row), column_number: Some(column + 1), column: (row != 1).then(|| label.to_string()), sheet: None };
     Diagnostic::error(
         Code::PersonalData,
         location,

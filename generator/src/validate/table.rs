@@ -279,6 +279,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         row: Some(1),
         column_number: Some(col + 1),
         column: Some(name.to_string()),
+        sheet: None,
     };
     let mut first_seen: HashMap<&str, usize> = HashMap::new();
     for (i, label) in raw.header.iter().enumerate() {
@@ -343,7 +344,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
                 Diagnostic::error(
                     Code::MissingLabel,
                     // Where the schema puts the column, as frictionless numbers it.
-                    Location { file: file.to_path_buf(), row: Some(1), column_number: Some(fi + 1), column: Some(field.name.clone()) },
+                    Location { file: file.to_path_buf(), row: Some(1), column_number: Some(fi + 1), column: Some(field.name.clone()), sheet: None },
                     Text::new(
                         format!("schema มีฟิลด์ \"{}\" (ฟิลด์ที่ {}) แต่ CSV ไม่มีคอลัมน์ชื่อนี้", field.name, fi + 1),
                         format!("the schema has a field \"{}\" (field {}) but the CSV has no column of that name", field.name, fi + 1),
@@ -956,7 +957,7 @@ fn check_rows(
     let delimiter = raw.delimiter as char;
     let located = |fi: usize, row: u64| {
         let ci = positions[&fi];
-        Location { file: file.to_path_buf(), row: Some(row as usize + 2), column_number: Some(ci + 1), column: Some(schema.fields[fi].name.clone()) }
+        Location { file: file.to_path_buf(), row: Some(row as usize + 2), column_number: Some(ci + 1), column: Some(schema.fields[fi].name.clone()), sheet: None }
     };
 
     for_each_flagged(&frame, raw, BLANK, &[], |row, _, _| {
@@ -1134,6 +1135,7 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
         row: Some(row + 2),
         column_number: Some(col + 1),
         column: name.cloned(),
+        sheet: None,
     };
     // The rows shown: those of the first few cells listed, read once.
     let shown_rows: BTreeSet<usize> =

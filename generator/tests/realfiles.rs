@@ -1,0 +1,300 @@
+//! Agency files as they come: workbooks read directly, Excel's "Unicode Text", one table in
+//! many files, and `sala infer` adding a file to a dataset.
+
+mod common;
+
+use common::{Fixture, text};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn workbook() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbook/budget.xlsx")
+}
+
+const META: &str = "title = { th = \"งบประมาณ\", en = \"Budget\" }\ndescription = { th = \"คำอธิบาย\", en = \"Description\" }\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\nmodified = 2025-02-01\n";
+
+/// `check --format json`: (exit code, the JSON).
+fn check(f: &Fixture) -> (i32, Value) {
+    let out = f.sala(&["check", "--format", "json"]);
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+    (out.status.code().unwrap(), json)
+}
+
+/// (code, file, sheet, row, column number, value) of every diagnostic.
+fn places(json: &Value) -> Vec<(String, String, Option<String>, Option<u64>, Option<u64>, Option<String>)> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let l = &d["location"];
+            (
+                d["code"].as_str().unwrap().to_string(),
+                l["file"].as_str().unwrap().to_string(),
+                l["sheet"].as_str().map(str::to_string),
+                l["row"].as_u64(),
+                l["column_number"].as_u64(),
+                d["value"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+const BUDGET_FIELDS: &str = "[[resources.schema.fields]]\nname = \"province_code\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount 2566\"\ntype = \"number\"\n[[resources.schema.fields]]\nname = \"amount 2567\"\ntype = \"number\"\n";
+
+const EVENTS_FIELDS: &str = "[[resources.schema.fields]]\nname = \"date\"\ntype = \"date\"\n[[resources.schema.fields]]\nname = \"event\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"visitors\"\ntype = \"integer\"\n";
+
+#[test]
+fn a_workbook_sheet_is_checked_with_positions_as_the_spreadsheet_shows_them() {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.root().join("datasets/budget")).unwrap();
+    std::fs::copy(workbook(), f.root().join("datasets/budget/budget.xlsx")).unwrap();
+    // No sheet named: the first, whose title row is skipped and two-row header joined.
+    f.write("datasets/budget/dataset.toml", format!("{META}\n[[resources]]\nname = \"budget\"\npath = \"budget.xlsx\"\n\n[resources.schema]\n{BUDGET_FIELDS}"));
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    // The one bad cell, D6 of sheet งบประมาณ, as Excel shows it.
+    assert_eq!(
+        places(&json),
+        [("type-error".to_string(), "datasets/budget/budget.xlsx".to_string(), Some("งบประมาณ".to_string()), Some(6), Some(4), Some("ไม่ทราบ".to_string()))],
+        "{json}"
+    );
+    let out = f.sala(&["check", "--format", "concise"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("datasets/budget/budget.xlsx[งบประมาณ]:6:4: error[type-error]"), "{}", text(&out));
+    let out = f.sala(&["check", "--lang", "en"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sheet \"งบประมาณ\", row 6, column D (amount 2567)"), "{}", text(&out));
+}
+
+#[test]
+fn a_named_sheet_keeps_its_dates_and_numbers_and_is_published_as_csv() {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.root().join("datasets/events")).unwrap();
+    std::fs::copy(workbook(), f.root().join("datasets/events/book.xlsx")).unwrap();
+    f.write(
+        "datasets/events/dataset.toml",
+        format!("{META}\n[[resources]]\nname = \"events\"\npath = \"book.xlsx\"\nsheet = \"events\"\n\n[resources.schema]\n{EVENTS_FIELDS}"),
+    );
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Dates as dates (the display format d/m/yyyy is not the value), counts as integers.
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/events/events.csv")).unwrap();
+    assert_eq!(csv, "date,event,visitors\n2024-01-15,เปิดศูนย์ข้อมูล,120\n2024-02-29,อบรมเจ้าหน้าที่,45\n2024-03-01,open day,300\n");
+    // A sheet that is not there: the sheets that are, named.
+    f.write("datasets/events/dataset.toml", format!("{META}\n[[resources]]\nname = \"events\"\npath = \"book.xlsx\"\nsheet = \"Sheet1\"\n\n[resources.schema]\n{EVENTS_FIELDS}"));
+    let (_, json) = check(&f);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["message"]["en"], "the workbook has no sheet named \"Sheet1\"", "{json}");
+    assert_eq!(d["help"]["en"], "give one of its sheets in sheet = \"…\": งบประมาณ, events, notes", "{json}");
+}
+
+#[test]
+fn infer_writes_one_resource_per_sheet_that_holds_a_table() {
+    let f = Fixture::new();
+    let out = f.sala(&["infer", workbook().to_str().unwrap(), "--dataset", "budget"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/budget/dataset.toml")).unwrap();
+    let meta: toml::Value = toml::from_str(&toml_text).unwrap();
+    let resources = meta["resources"].as_array().unwrap();
+    // The "notes" sheet holds one line of text, no table.
+    let sheets: Vec<(&str, &str)> = resources.iter().map(|r| (r["name"].as_str().unwrap(), r["sheet"].as_str().unwrap())).collect();
+    assert_eq!(sheets, [("sheet-1", "งบประมาณ"), ("events", "events")], "{toml_text}");
+    let types = |r: &toml::Value| -> Vec<(String, String)> {
+        r["schema"]["fields"].as_array().unwrap().iter().map(|f| (f["name"].as_str().unwrap().to_string(), f["type"].as_str().unwrap().to_string())).collect()
+    };
+    let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    // Codes written as text in the sheet stay text; the one unknown amount keeps its column text.
+    assert_eq!(types(&resources[0]), pairs(&[("province_code", "string"), ("province", "string"), ("amount 2566", "number"), ("amount 2567", "string")]));
+    assert_eq!(types(&resources[1]), pairs(&[("date", "date"), ("event", "string"), ("visitors", "integer")]));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("events sheet \"events\" (แผ่นงาน): 3 rows, 3 columns"), "{}", text(&out));
+    // What check then asks for is the metadata only: the sheets read as infer read them.
+    let (_, json) = check(&f);
+    assert!(places(&json).iter().all(|p| p.1 == "datasets/budget/dataset.toml"), "{json}");
+}
+
+#[test]
+fn excel_unicode_text_is_read_with_a_warning() {
+    let f = Fixture::new();
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend("code\tname\r\n10\tกรุงเทพมหานคร\r\n50\tเชียงใหม่\r\n".encode_utf16().flat_map(u16::to_le_bytes));
+    f.dataset("provinces", "[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"name\"\ntype = \"string\"\n", &bytes);
+    let (code, json) = check(&f);
+    assert_eq!(code, 0, "{json}");
+    let messages: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["message"]["en"].as_str().unwrap()).collect();
+    assert_eq!(
+        messages,
+        ["the file is UTF-16LE (Excel's \"Unicode Text\"), not UTF-8; it was converted", "the file separates cells with '\\t', not commas; it was read that way"],
+        "{json}"
+    );
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/provinces/data.csv")).unwrap();
+    assert_eq!(csv, "code,name\n10,กรุงเทพมหานคร\n50,เชียงใหม่\n");
+}
+
+const YEAR_FIELDS: &str = "[[resources.schema.fields]]\nname = \"year\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\n";
+
+#[test]
+fn a_resource_of_three_files_is_one_table_and_each_problem_names_its_file_and_row() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/spending/dataset.toml",
+        format!("{META}\n[[resources]]\nname = \"spending\"\npath = [\"2565.csv\", \"2566.csv\", \"2567.csv\"]\n\n[resources.schema]\n{YEAR_FIELDS}"),
+    );
+    f.write("datasets/spending/2565.csv", "year,amount\n2565,10\n2565,11\n");
+    f.write("datasets/spending/2566.csv", "year,amount\n2566,12\n2566,1x3\n2566,14\n");
+    f.write("datasets/spending/2567.csv", "year,amount\n2567,15\n2567,abc\n");
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let p = |file: &str, row, value: &str| ("type-error".to_string(), format!("datasets/spending/{file}"), None, Some(row), Some(2), Some(value.to_string()));
+    assert_eq!(places(&json), [p("2566.csv", 3, "1x3"), p("2567.csv", 3, "abc")], "{json}");
+
+    // Fixed, the three files are published as one download.
+    f.write("datasets/spending/2566.csv", "year,amount\n2566,12\n2566,13\n2566,14\n");
+    f.write("datasets/spending/2567.csv", "year,amount\n2567,15\n2567,16\n");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/spending/spending.csv")).unwrap();
+    assert_eq!(csv, "year,amount\n2565,10\n2565,11\n2566,12\n2566,13\n2566,14\n2567,15\n2567,16\n");
+
+    // A file whose columns differ is named, with both headers.
+    f.write("datasets/spending/2567.csv", "year,total\n2567,15\n");
+    let (_, json) = check(&f);
+    assert_eq!(places(&json)[0].0, "incorrect-label", "{json}");
+    assert_eq!(places(&json)[0].1, "datasets/spending/2567.csv", "{json}");
+    assert_eq!(json["diagnostics"][0]["message"]["en"], "this file's columns (year, total) differ from the first file's (year, amount)");
+}
+
+#[test]
+fn infer_adds_a_file_with_the_same_columns_to_the_resource_and_others_as_new_resources() {
+    let f = Fixture::new();
+    let first = f.write("in/spending-2566.csv", "year,amount\n2566,12\n2566,13\n");
+    let second = f.write("in/spending-2567.csv", "year,amount\n2567,15\n");
+    let other = f.write("in/offices.csv", "code,name\nA1,สำนักงานหนึ่ง\n");
+    let infer = |file: &Path| f.sala(&["infer", file.to_str().unwrap(), "--dataset", "spending"]);
+    assert_eq!(infer(&first).status.code(), Some(0));
+    let out = infer(&second);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Added as one more file of resource \"spending-2566\""), "{}", text(&out));
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/spending/dataset.toml")).unwrap();
+    assert!(toml_text.contains("path = [\"spending-2566.csv\", \"spending-2567.csv\"]\n"), "{toml_text}");
+    assert!(f.root().join("datasets/spending/spending-2567.csv").is_file());
+    // Other columns: a resource of its own.
+    assert_eq!(infer(&other).status.code(), Some(0));
+    let meta: toml::Value = toml::from_str(&std::fs::read_to_string(f.root().join("datasets/spending/dataset.toml")).unwrap()).unwrap();
+    let names: Vec<&str> = meta["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["spending-2566", "offices"]);
+    // A file already in the dataset is refused.
+    let out = infer(&second);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("datasets/spending/spending-2567.csv already exists"), "{}", text(&out));
+    // check reads the two files as one table: only the metadata to fill in remains.
+    let (_, json) = check(&f);
+    assert!(places(&json).iter().all(|p| p.1 == "datasets/spending/dataset.toml"), "{json}");
+}
+
+const PACKAGE: &str = r#"{
+  "profile": "tabular-data-package",
+  "name": "spending",
+  "title": "Spending by year",
+  "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+  "resources": [{
+    "name": "spending",
+    "path": "spending.csv",
+    "format": "csv",
+    "mediatype": "text/csv",
+    "encoding": "utf-8",
+    "dialect": {"delimiter": ",", "skipInitialSpace": false},
+    "schema": {"fields": [{"name": "year", "type": "integer"}, {"name": "amount", "type": "number"}]}
+  }]
+}"#;
+
+#[test]
+fn a_frictionless_data_package_is_read_without_dataset_toml_and_says_what_is_missing() {
+    let f = Fixture::new();
+    f.write("datasets/spending/datapackage.json", PACKAGE);
+    f.write("datasets/spending/spending.csv", "year,amount\n2566,12.5\n2567,x\n");
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let package = "datasets/spending/datapackage.json".to_string();
+    let warning = json["diagnostics"].as_array().unwrap().iter().find(|d| d["severity"] == "warning" && d["location"]["file"] == package.as_str()).unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(warning["message"]["en"], "the dataset was read from datapackage.json, which lacks what Sala needs: title.th, description.th, description.en, agency");
+    // The data is checked with the package's schema.
+    assert!(places(&json).contains(&("type-error".to_string(), "datasets/spending/spending.csv".to_string(), None, Some(3), Some(2), Some("x".to_string()))), "{json}");
+
+    // A small dataset.toml beside it gives the rest; the resources stay in the package.
+    f.write("datasets/spending/spending.csv", "year,amount\n2566,12.5\n2567,13\n");
+    f.write(
+        "datasets/spending/dataset.toml",
+        "title = { th = \"รายจ่ายรายปี\", en = \"Spending by year\" }\ndescription = { th = \"รายจ่าย\", en = \"Spending\" }\nagency = \"TEST\"\nmodified = 2025-02-01\n",
+    );
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let page = std::fs::read_to_string(f.root().join("public/datasets/spending/index.html")).unwrap();
+    assert!(page.contains("รายจ่ายรายปี"), "the Thai title from dataset.toml");
+    assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/spending/spending.csv")).unwrap(), "year,amount\n2566,12.5\n2567,13\n");
+}
+
+#[test]
+fn a_local_government_is_an_agency_form_of_its_own() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/agencies/agencies.csv",
+        format!("{}BMA,กรุงเทพมหานคร,Bangkok Metropolitan Administration,,local-government,https://www.bangkok.go.th\n", common::AGENCIES_CSV),
+    );
+    f.dataset("complaints", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
+    f.write("datasets/complaints/dataset.toml", std::fs::read_to_string(f.root().join("datasets/complaints/dataset.toml")).unwrap().replace("agency = \"TEST\"", "agency = \"BMA\""));
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64()), (0, Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let page = std::fs::read_to_string(f.root().join("public/agencies/bma/index.html")).unwrap_or_else(|_| panic!("{:?}", common::files_under(&f.root().join("public/agencies"))));
+    assert!(page.contains("องค์กรปกครองส่วนท้องถิ่น"), "the form's Thai name");
+}
+
+#[test]
+fn infer_names_a_column_whose_header_cell_is_blank_and_says_so() {
+    let f = Fixture::new();
+    let csv = f.write("in/codes.csv", "code,,amount\nA1,x,1\nA2,y,2\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "codes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("note: column B has no name in the header row, so it was named column_b: write that name (or a better one) in the file too"),
+        "{}",
+        text(&out)
+    );
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/codes/dataset.toml")).unwrap();
+    assert!(toml_text.contains("name = \"column_b\"\ntype = \"string\"\n"), "{toml_text}");
+    assert!(!toml_text.contains("name = \"\""), "{toml_text}");
+}
+
+#[test]
+fn infer_keeps_codes_as_text_and_declares_unique_only_on_the_proposed_key() {
+    let f = Fixture::new();
+    let csv = f.write("in/subdistricts.csv", "subdistrict_code,postal_code,รหัสอำเภอ,name,population\n100101,10200,1001,พระบรมมหาราชวัง,3122\n100102,10200,1001,วังบูรพาภิรมย์,5611\n100103,10200,1001,วัดราชบพิธ,4011\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "subdistricts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let meta: toml::Value = toml::from_str(&std::fs::read_to_string(f.root().join("datasets/subdistricts/dataset.toml")).unwrap()).unwrap();
+    let schema = &meta["resources"][0]["schema"];
+    let fields: Vec<(String, String, bool)> = schema["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let unique = f.get("constraints").and_then(|c| c.get("unique")).and_then(|u| u.as_bool()).unwrap_or(false);
+            (f["name"].as_str().unwrap().to_string(), f["type"].as_str().unwrap().to_string(), unique)
+        })
+        .collect();
+    let expected = [
+        ("subdistrict_code", "string", true),
+        ("postal_code", "string", false),
+        ("รหัสอำเภอ", "string", false),
+        ("name", "string", false),
+        ("population", "integer", false),
+    ];
+    assert_eq!(fields, expected.map(|(n, t, u)| (n.to_string(), t.to_string(), u)));
+    assert_eq!(schema["primaryKey"].as_array().unwrap()[0].as_str(), Some("subdistrict_code"));
+}
