@@ -100,7 +100,23 @@ fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path) -> Result<In
     if missing.len() == 1 {
         return infer_table(&raw, path, missing);
     }
-    infer_table(&read(&missing)?, path, missing)
+    let mut inferred = infer_table(&read(&missing)?, path, missing)?;
+    // Excel's "Comma Style" writes a zero as `-`: read as "no value", a numeric column's
+    // zeros would silently become nulls, so the person is told.
+    for (i, f) in inferred.fields.iter().enumerate() {
+        if !matches!(f.field.field_type, FieldType::Integer | FieldType::Number) {
+            continue;
+        }
+        let dashes = raw.frame.column(&RawTable::column_name(i)).ok().and_then(|c| c.str().ok().map(|s| s.iter().filter(|v| v.map(str::trim) == Some("-")).count())).unwrap_or(0);
+        if dashes > 0 {
+            let name = &f.field.name;
+            inferred.notes.push(crate::lang::Text::new(
+                format!("คอลัมน์ {name} มี \"-\" {dashes} ช่อง ซึ่งอ่านเป็น \"ไม่มีค่า\" (missingValues): ถ้าเป็นเลขศูนย์ที่ Excel แสดงแบบ Comma Style ให้แก้เป็น 0 ในไฟล์"),
+                format!("column {name} has {dashes} cell(s) written \"-\", read as \"no value\" (missingValues): if they are zeros shown in Excel's Comma Style, write 0 in the file"),
+            ));
+        }
+    }
+    Ok(inferred)
 }
 
 /// A diagnostic that stops `infer`, as its error (both languages).

@@ -156,7 +156,9 @@ fn every_malformed_file_in_the_fixtures_gives_its_diagnostic_and_no_panic() {
         ("semicolons.csv", &["source-error"]),
         ("truncated-utf8.csv", &["encoding-error"]),
         ("unterminated-quote.csv", &["source-error"]),
-        ("utf16.csv", &["encoding-error"]),
+        // UTF-16 with its byte-order mark is read (a warning), here a header without its
+        // `note` column or any row.
+        ("utf16.csv", &["empty-table", "encoding-error", "missing-label"]),
     ];
     assert_eq!(files_under(&dir), expected.iter().map(|(f, _)| f.to_string()).collect::<Vec<_>>(), "every fixture has its expectation");
     for (file, codes) in expected {

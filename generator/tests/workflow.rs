@@ -366,6 +366,10 @@ fn infer_declares_dash_as_a_missing_value_so_the_column_stays_numeric() {
     assert!(toml_text.contains("missingValues = [\"\", \"-\", \"N/A\"]"), "{toml_text}");
     let fields: Vec<String> = inferred_fields(&toml_text).into_iter().map(|f| f.0).collect();
     assert_eq!(fields, ["district:string", "count:integer", "share:number"]);
+    // An Excel "Comma Style" zero is written `-`: the person is told those cells become nulls.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("note: column count has 1 cell(s) written \"-\", read as \"no value\" (missingValues): if they are zeros shown in Excel's Comma Style, write 0 in the file"), "{stderr}");
+    assert!(stderr.contains("note: column share has 1 cell(s) written \"-\""), "{stderr}");
     let out = f.sala(&["check", "--format", "json"]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(summary(&json).iter().all(|d| d.2 == "datasets/counts/dataset.toml"), "{json}");
