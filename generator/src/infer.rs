@@ -80,14 +80,17 @@ pub fn id_from_name(name: &str) -> String {
 /// Infers the schema of the CSV file at `path`.
 pub fn infer_file(path: &Path) -> Result<Inferred> {
     let bytes: crate::load::table::SharedBytes = std::sync::Arc::new(std::fs::read(path).map_err(|e| Error::io(path, e))?);
-    infer_bytes(bytes, path)
+    infer_bytes(bytes, path, None)
 }
 
 /// Infers the schema of a CSV text (a file's bytes, or a sheet written as CSV); `path` is the
 /// file named in errors.
-fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path) -> Result<Inferred> {
+/// `place` is where a sheet's table lies in it, so that notes name the sheet's own rows.
+fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Option<crate::load::workbook::Place>) -> Result<Inferred> {
     let read = |missing: &[String]| {
-        read_csv(bytes.clone(), None, None, missing, &Default::default(), path).map(|(raw, _)| raw).map_err(|d| usage(path, &d))
+        read_csv(bytes.clone(), None, None, missing, &Default::default(), path)
+            .map(|(raw, _)| RawTable { places: crate::load::workbook::Places(place.iter().cloned().collect()), ..raw })
+            .map_err(|d| usage(path, &d))
     };
     let mut missing = vec![String::new()];
     let raw = read(&missing)?;
@@ -141,7 +144,11 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
                 format!("column {letter} has no name in the header row, so it was named {name}: write that name (or a better one) in the file too"),
             ));
         }
-        fields.push(infer_column(raw, column, &name, path)?);
+        let inferred = infer_column(raw, column, &name, path)?;
+        if inferred.field.field_type == FieldType::String && inferred.field.format.is_none() && !is_code_name(&name) {
+            notes.extend(number_blockers(raw, i, &name, path));
+        }
+        fields.push(inferred);
     }
     let key_like = |n: &str| {
         let n = n.to_ascii_lowercase();
@@ -266,6 +273,50 @@ fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path
     Ok(InferredField { field: chosen, personal })
 }
 
+/// Whether a column's name says it holds codes (postal, sub-district, case numbers).
+fn is_code_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "id" || lower.ends_with("_id") || lower.contains("code") || lower == "no" || lower.ends_with("_no") || lower.contains("postal") || lower.contains("zip") || name.contains("รหัส")
+}
+
+/// When a few cells keep column `i` from being numbers (a `…` placeholder, `000`), names them
+/// (row as the file shows it, value) and the type the column would have without them, so that
+/// the person fixes the data rather than publishing numbers as text.
+fn number_blockers(raw: &RawTable, i: usize, name: &str, path: &Path) -> Option<crate::lang::Text> {
+    let column = raw.frame.column(&RawTable::column_name(i)).ok()?.str().ok()?.clone();
+    let plain = regex::Regex::new(r"^-?(0|[1-9][0-9]{0,2}(,[0-9]{3})+|[1-9][0-9]*)(\.[0-9]+)?$").ok()?;
+    let (mut good, mut integer, mut blockers) = (0usize, true, Vec::new());
+    for (row, value) in column.iter().enumerate() {
+        let Some(v) = value.map(ascii_digits).filter(|v| !v.is_empty()) else { continue };
+        if plain.is_match(&v) {
+            good += 1;
+            integer &= !v.contains('.');
+        } else {
+            blockers.push((row, value.unwrap_or_default().to_string()));
+        }
+    }
+    let total = good + blockers.len();
+    if blockers.is_empty() || blockers.len() >= good || blockers.len() > (total / 20).max(3) {
+        return None;
+    }
+    let file = raw.places.0.first().map_or_else(|| path.to_path_buf(), |p| p.file.clone());
+    let cells: Vec<String> = blockers
+        .iter()
+        .take(5)
+        .map(|(row, v)| {
+            let mut at = crate::diagnostic::Location { row: Some(row + 2), ..crate::diagnostic::Location::file(&file) };
+            raw.places.relocate(&mut at);
+            format!("{} \"{v}\"", at.row.unwrap_or(row + 2))
+        })
+        .collect();
+    let more = if blockers.len() > 5 { format!(" (+{})", blockers.len() - 5) } else { String::new() };
+    let would = if integer { "integer" } else { "number" };
+    Some(crate::lang::Text::new(
+        format!("คอลัมน์ {name} เป็นข้อความเพราะ {} ช่องนี้ (แถว ค่า): {}{more}; ถ้าไม่มีช่องเหล่านี้จะเป็น {would}: แก้ข้อมูลแล้วรัน infer ใหม่", blockers.len(), cells.join(", ")),
+        format!("column {name} is text because of {} cell(s) (row, value): {}{more}; without them it would be {would}: correct the data and run infer again", blockers.len(), cells.join(", ")),
+    ))
+}
+
 /// The most specific type every value of the column has, tried in order with the validator.
 fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Field {
     let lower = name.to_ascii_lowercase();
@@ -274,7 +325,7 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     let leading_zero = values.iter().any(|v| v.len() > 1 && v.starts_with('0') && v.as_bytes()[1].is_ascii_digit());
     // Postal codes, sub-district codes, case numbers: digits with no arithmetic meaning, named
     // as codes, stay text (as numbers they would be summed and shown as 10,100).
-    let code_name = lower == "id" || lower.ends_with("_id") || lower.contains("code") || lower == "no" || lower.ends_with("_no") || lower.contains("postal") || lower.contains("zip") || name.contains("รหัส");
+    let code_name = is_code_name(name);
     let unsigned = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
     let leading_zero = leading_zero || (code_name && values.iter().all(|v| unsigned(v)));
     let digits = |v: &str| { let v = v.strip_prefix('-').unwrap_or(v); !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) };
@@ -650,7 +701,7 @@ fn infer_resources(file: &Path, stem: &str) -> Result<Vec<InferredResource>> {
             name = format!("sheet-{}", i + 1);
         }
         let taken: Vec<String> = resources.iter().map(|r| r.name.clone()).collect();
-        let inferred = infer_bytes(std::sync::Arc::new(sheet.csv.into_bytes()), file)?;
+        let inferred = infer_bytes(std::sync::Arc::new(sheet.csv.into_bytes()), file, Some(sheet.place))?;
         resources.push(InferredResource { name: unused_name(&name, &taken), sheet: Some(sheet.sheet), inferred });
     }
     Ok(resources)

@@ -108,6 +108,12 @@ fn infer_writes_one_resource_per_sheet_that_holds_a_table() {
     assert_eq!(types(&resources[0]), pairs(&[("province_code", "string"), ("province", "string"), ("amount 2566", "number"), ("amount 2567", "string")]));
     assert_eq!(types(&resources[1]), pairs(&[("date", "date"), ("event", "string"), ("visitors", "integer")]));
     assert!(String::from_utf8_lossy(&out.stdout).contains("events sheet \"events\" (แผ่นงาน): 3 rows, 3 columns"), "{}", text(&out));
+    // The cell that keeps a column from being numbers is named at the sheet's own row.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("note: column amount 2567 is text because of 1 cell(s) (row, value): 6 \"ไม่ทราบ\"; without them it would be number"),
+        "{}",
+        text(&out)
+    );
     // What check then asks for is the metadata only: the sheets read as infer read them.
     let (_, json) = check(&f);
     assert!(places(&json).iter().all(|p| p.1 == "datasets/budget/dataset.toml"), "{json}");
@@ -297,4 +303,26 @@ fn infer_keeps_codes_as_text_and_declares_unique_only_on_the_proposed_key() {
     ];
     assert_eq!(fields, expected.map(|(n, t, u)| (n.to_string(), t.to_string(), u)));
     assert_eq!(schema["primaryKey"].as_array().unwrap()[0].as_str(), Some("subdistrict_code"));
+}
+
+#[test]
+fn infer_names_the_few_cells_that_keep_a_column_from_being_numbers() {
+    let f = Fixture::new();
+    let mut csv = String::from("office,amount\n");
+    for i in 0..30 {
+        let amount = match i {
+            4 => "000".to_string(),
+            19 => "…".to_string(),
+            _ => (100 + i).to_string(),
+        };
+        csv.push_str(&format!("A{i},{amount}\n"));
+    }
+    let file = f.write("in/budget.csv", csv);
+    let out = f.sala(&["infer", file.to_str().unwrap(), "--dataset", "budget"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("note: column amount is text because of 2 cell(s) (row, value): 6 \"000\", 21 \"…\"; without them it would be integer: correct the data and run infer again"),
+        "{}",
+        text(&out)
+    );
 }
