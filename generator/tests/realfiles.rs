@@ -326,3 +326,18 @@ fn infer_names_the_few_cells_that_keep_a_column_from_being_numbers() {
         text(&out)
     );
 }
+
+#[test]
+fn misplaced_thousands_separators_are_errors_not_other_numbers() {
+    let f = Fixture::new();
+    f.dataset(
+        "budget",
+        "[[resources.schema.fields]]\nname = \"item\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\ngroupChar = \",\"\n",
+        "item,amount\na,\"1,825,000\"\nb,\"18,250,00\"\nc,\"25,\"\nd,\"22,7\"\ne,\"18,250.50\"\nf,950\n",
+    );
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let p = |row, value: &str| ("type-error".to_string(), "datasets/budget/data.csv".to_string(), None, Some(row), Some(2), Some(value.to_string()));
+    assert_eq!(places(&json), [p(3, "18,250,00"), p(4, "25,"), p(5, "22,7")], "{json}");
+    assert!(json["diagnostics"][0]["help"]["en"].as_str().unwrap().starts_with("the thousands separators are misplaced"), "{json}");
+}

@@ -639,12 +639,17 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
     let buddhist = field.calendar == Some(Calendar::Buddhist);
     let numeric_text = |e: Expr| {
         let mut e = ascii_digits(e);
-        if let Some(g) = field.group_char.as_deref().filter(|g| !g.is_empty()) {
-            e = e.str().replace_all(lit(g.to_string()), lit(""), true);
-        }
         if field.bare_number == Some(false) {
             // Currency signs, units and percent signs around the number (฿1,000 / 95% / 20 บาท).
             e = e.str().replace_all(lit(r"^[^0-9+\-.]+|[^0-9.]+$"), lit(""), false);
+        }
+        if let Some(g) = field.group_char.as_deref().filter(|g| !g.is_empty()) {
+            // Separators only between groups of three digits: "18,250,00", "25," and "22,7" are
+            // typing mistakes, not 1825000, 25 and 227.
+            let decimal = regex::escape(field.decimal_char.as_deref().unwrap_or("."));
+            let grouped = format!(r"^[+-]?[0-9]{{1,3}}({}[0-9]{{3}})+({decimal}[0-9]*)?$", regex::escape(g));
+            let misplaced = e.clone().str().contains(lit(regex::escape(g)), false).and(e.clone().str().contains(lit(grouped), false).not());
+            e = when(misplaced).then(null_of(DataType::String)).otherwise(e.str().replace_all(lit(g.to_string()), lit(""), true));
         }
         e
     };
@@ -1248,6 +1253,12 @@ fn type_help(field: &Field, value: &str) -> Text {
         );
     }
     let grouping = field.group_char.is_none() && value.contains(',');
+    if numeric && field.group_char.as_deref().is_some_and(|g| !g.is_empty() && value.contains(g)) {
+        return Text::new(
+            "ตัวคั่นหลักพันอยู่ผิดตำแหน่ง: คั่นทุกสามหลักนับจากจุดทศนิยม เช่น 18,250.00 หรือ 1,825,000 แล้วตรวจค่ากับเอกสารต้นฉบับ",
+            "the thousands separators are misplaced: they go between groups of three digits, e.g. 18,250.00 or 1,825,000; check the value against the source document",
+        );
+    }
     match field.field_type {
         FieldType::Integer | FieldType::Year if grouping => Text::new(
             "ค่ามีจุลภาคคั่นหลักพัน: เพิ่ม groupChar = \",\" ในฟิลด์ หรือเขียนตัวเลขโดยไม่มีจุลภาค เช่น 21905000",
