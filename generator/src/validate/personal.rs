@@ -202,7 +202,9 @@ pub fn scan_metadata(source: &Source, report: &mut Report) {
         for r in &m.resources {
             let at = format!("resources.\"{}\"", r.name);
             push_name(&mut texts, f, &format!("{at}.name"), &r.name);
-            push_name(&mut texts, f, &format!("{at}.path"), &r.path);
+            for path in r.path.files() {
+                push_name(&mut texts, f, &format!("{at}.path"), path);
+            }
             push_text(&mut texts, f, &format!("{at}.title"), &r.title, false);
             push_text(&mut texts, f, &format!("{at}.description"), &r.description, false);
         }
