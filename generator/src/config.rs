@@ -40,6 +40,10 @@ pub struct SiteConfig {
     /// The icon browsers show in tabs: a file in the theme's `static/` (a pavilion by default).
     #[serde(default = "default_favicon")]
     pub favicon: String,
+    /// The date freshness and project states are judged against, for a portal whose data is
+    /// frozen at one date (an archive, a demo); left out, the build's date is used ([`crate::clock`]).
+    #[serde(default)]
+    pub as_of: Option<toml::value::Datetime>,
 }
 
 /// How citizens reach the portal's team.

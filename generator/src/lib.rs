@@ -4,6 +4,7 @@
 //! The pipeline has one module per stage: [`load`] → [`validate`] → [`model`] → [`render`] →
 //! [`write`]. [`check`] runs the first two, [`build`] all of them.
 
+pub mod clock;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
@@ -49,6 +50,8 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     let (source, mut report) = load::load_with(root, hooks)?;
     let mut validated = validate::validate_with(&source, hooks);
     report.merge(std::mem::take(&mut validated.report));
+    let today = clock::today(source.config.as_of.as_ref())?;
+    model::quality::check_freshness(&source.datasets, today, &mut report);
     report.sort();
     let checked = Checked {
         report,
@@ -64,7 +67,7 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     }
     // `check` fails wherever `build` would: every page is rendered (and thrown away), so a
     // theme or page that does not render stops the pull-request check, not the next publish.
-    let site = model::build(source, validated)?;
+    let site = model::build(source, validated, today)?;
     render::pages(&site)?;
     std::thread::spawn(move || drop(site));
     Ok(checked)
@@ -120,13 +123,15 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     let output = write::output::checked_output(&source.root, &output)?;
     let validated = validate::validate_with(&source, hooks);
     report.merge(validated.report.clone());
+    let today = clock::today(source.config.as_of.as_ref())?;
+    model::quality::check_freshness(&source.datasets, today, &mut report);
     report.sort();
     let default_language = source.config.default_language;
     if report.has_errors() {
         return Ok(Built { report, default_language, published: None });
     }
     let rows = rows_read(&source);
-    let site = model::build(source, validated)?;
+    let site = model::build(source, validated, today)?;
     let files = render::render(&site)?;
     if let Some(p) = hooks.progress {
         p.files.set_length(files.len() as u64);

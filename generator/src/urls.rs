@@ -186,6 +186,15 @@ impl Urls {
     pub fn dashboard(&self, lang: Lang) -> String {
         self.page_path(lang, "dashboard/")
     }
+    /// The site-relative path of a dashboard detail page (`maturity`, `projects`, `budget`).
+    pub fn dashboard_detail(&self, lang: Lang, name: &str) -> String {
+        self.page_path(lang, &format!("dashboard/{name}/"))
+    }
+    /// The site-relative path of a dashboard table of the API (`group`: `maturity`, `targets`,
+    /// `projects`, `quality`) as `ext`.
+    pub fn api_table(&self, group: &str, table: &str, ext: &str) -> String {
+        format!("api/v1/{group}/{table}.{ext}")
+    }
     /// The site-relative path of a portal-wide finance table (`years`, `objects`, `programs`) as `ext`.
     pub fn api_finance(&self, table: &str, ext: &str) -> String {
         format!("api/v1/finance/{table}.{ext}")

@@ -79,17 +79,19 @@ pub enum Code {
     PersonalData,
     /// A dataset's `[role]` does not say where each meaning is, or points at a column that does not fit.
     RoleError,
+    /// A dataset has not been updated as often as its `frequency` says (a warning).
+    Overdue,
 }
 
 impl Code {
     /// Every code, in the order docs/rules.md documents them.
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 29] = [
         Code::TypeError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
         Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
         Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::EncodingError, Code::SourceError,
         Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
         Code::UnknownAgency, Code::NotPublic, Code::PageError, Code::ExtraWhitespace, Code::ThaiTextOrder,
-        Code::PolicyError, Code::PersonalData, Code::RoleError,
+        Code::PolicyError, Code::PersonalData, Code::RoleError, Code::Overdue,
     ];
 
     /// The kebab-case code as printed.
@@ -123,6 +125,7 @@ impl Code {
             Code::PolicyError => "policy-error",
             Code::PersonalData => "personal-data",
             Code::RoleError => "role-error",
+            Code::Overdue => "overdue",
         }
     }
 }

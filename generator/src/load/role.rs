@@ -1,5 +1,5 @@
-//! Dataset roles: a dataset tells Sala that it holds budget authorities, expenditures or
-//! e-service assessments, and which of its own columns carries each meaning, so agencies keep
+//! Dataset roles: a dataset tells Sala that it holds budget authorities, expenditures,
+//! e-service assessments, targets or project deliverables, and which of its own columns carries each meaning, so agencies keep
 //! their column names and Sala still computes finance pages and maturity scores from them.
 
 use crate::lang::Text;
@@ -32,6 +32,10 @@ pub enum RoleKind {
     FinanceExpenditures,
     /// E-services assessed on the UN e-government survey's criteria.
     EServices,
+    /// Targets for the maturity index and stage completion, of the portal, a ministry or an agency.
+    Targets,
+    /// E-government projects' deliverables with due dates and progress.
+    Projects,
 }
 
 /// One meaning a role's columns can carry.
@@ -61,6 +65,7 @@ const TEXT: &[FieldType] = &[FieldType::String];
 const ID: &[FieldType] = &[FieldType::String, FieldType::Integer];
 const AMOUNT: &[FieldType] = &[FieldType::Number, FieldType::Integer];
 const FLAG: &[FieldType] = &[FieldType::Boolean];
+const DATE: &[FieldType] = &[FieldType::Date];
 
 const fn m(key: &'static str, required: bool, types: &'static [FieldType], th: &'static str, en: &'static str) -> Meaning {
     Meaning { key, required, types, th, en }
@@ -98,11 +103,38 @@ const E_SERVICES: &[Meaning] = &[
     m("end_to_end", true, FLAG, "ธุรกรรมออนไลน์ครบวงจรพร้อมติดตามสถานะ (ขั้นที่ 3)", "end-to-end transaction (stage 3)"),
     m("data_exchange", true, FLAG, "แลกเปลี่ยนข้อมูลระหว่างหน่วยงานอัตโนมัติ (ขั้นที่ 4)", "automatic inter-agency data exchange (stage 4)"),
     m("one_stop", true, FLAG, "บริการเบ็ดเสร็จที่ยึดประชาชนเป็นศูนย์กลาง (ขั้นที่ 4)", "one-stop citizen-centred service (stage 4)"),
+    m("assessment_year", false, YEAR, "ปีงบประมาณที่ประเมิน (พ.ศ.)", "fiscal year of the assessment (Buddhist era)"),
+    m("assessment_date", false, DATE, "วันที่ประเมิน", "date of the assessment"),
+];
+
+/// The indicators a target can be set for, as written in a targets dataset.
+pub const INDICATORS: [&str; 5] = ["maturity_index", "stage1", "stage2", "stage3", "stage4"];
+
+const TARGETS: &[Meaning] = &[
+    m("agency", false, TEXT, "รหัสกระทรวงหรือหน่วยงาน (ว่าง = ทั้งศูนย์กลางข้อมูล)", "ministry or agency code (empty: the whole portal)"),
+    m("indicator", true, TEXT, "ตัวชี้วัด (maturity_index, stage1 … stage4)", "indicator (maturity_index, stage1 … stage4)"),
+    m("target", true, AMOUNT, "ค่าเป้าหมาย (ร้อยละ)", "target value (percent)"),
+    m("due_year", true, YEAR, "ปีงบประมาณที่ต้องบรรลุ (พ.ศ.)", "fiscal year to reach it by (Buddhist era)"),
+    m("note", false, TEXT, "คำอธิบายเป้าหมาย", "what the target is for"),
+    m("note_en", false, TEXT, "คำอธิบายเป้าหมายภาษาอังกฤษ", "what the target is for, in English"),
+];
+
+const PROJECTS: &[Meaning] = &[
+    m("agency", true, TEXT, "รหัสหน่วยงาน", "agency code"),
+    m("project", true, TEXT, "ชื่อโครงการ", "project name"),
+    m("project_en", false, TEXT, "ชื่อโครงการภาษาอังกฤษ", "project's English name"),
+    m("deliverable", true, TEXT, "ผลผลิตที่ต้องส่งมอบ", "deliverable"),
+    m("deliverable_en", false, TEXT, "ผลผลิตภาษาอังกฤษ", "deliverable's English name"),
+    m("due_date", true, DATE, "วันครบกำหนด", "due date"),
+    m("percent_complete", true, AMOUNT, "ร้อยละความสำเร็จ", "percent complete"),
+    m("reported", false, DATE, "วันที่รายงานความก้าวหน้า", "date the progress was reported"),
+    m("status", false, TEXT, "สถานะตามที่หน่วยงานรายงาน", "status as the agency reported it"),
 ];
 
 impl RoleKind {
     /// Every role.
-    pub const ALL: [RoleKind; 3] = [RoleKind::FinanceAuthorities, RoleKind::FinanceExpenditures, RoleKind::EServices];
+    pub const ALL: [RoleKind; 5] =
+        [RoleKind::FinanceAuthorities, RoleKind::FinanceExpenditures, RoleKind::EServices, RoleKind::Targets, RoleKind::Projects];
 
     /// The name written in `dataset.toml`.
     pub fn name(self) -> &'static str {
@@ -110,6 +142,8 @@ impl RoleKind {
             RoleKind::FinanceAuthorities => "finance-authorities",
             RoleKind::FinanceExpenditures => "finance-expenditures",
             RoleKind::EServices => "e-services",
+            RoleKind::Targets => "targets",
+            RoleKind::Projects => "projects",
         }
     }
 
@@ -118,6 +152,8 @@ impl RoleKind {
         match self {
             RoleKind::FinanceAuthorities | RoleKind::FinanceExpenditures => FINANCE,
             RoleKind::EServices => E_SERVICES,
+            RoleKind::Targets => TARGETS,
+            RoleKind::Projects => PROJECTS,
         }
     }
 }

@@ -4,7 +4,8 @@
 //! 25 % for each of online survey, online application, online payment and end-to-end
 //! transaction; Stage 4 50 % for each of automatic inter-agency exchange and one-stop service.
 //! A group's stage completion is the mean over its services (as the survey pools its points);
-//! the index is the mean of the four completions weighted 7, 24, 30, 39.
+//! the index is the mean of the four completions weighted 7, 24, 30, 39. Each assessment year is
+//! scored on its own; the pages show the latest and the trend.
 
 use crate::lang::Text;
 use crate::load::role::{CRITERIA, RoleMeta};
@@ -22,17 +23,66 @@ pub fn weighted_index(stages: [f64; 4]) -> f64 {
     stages.iter().zip(WEIGHTS).map(|(s, w)| s * w).sum::<f64>() / 100.0
 }
 
-/// The maturity scores of the portal.
+/// The maturity scores of the portal: those of the latest assessment, and every assessment's.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Maturity {
-    /// Every assessed service, sorted by id.
+    /// Every service of the latest assessment, sorted by id.
     pub services: Vec<ServiceScore>,
-    /// Per agency code (only agencies with services).
+    /// Per agency code (only agencies with services), latest assessment.
     pub agencies: BTreeMap<String, Score>,
-    /// Per ministry code, over the services of the ministry and its agencies.
+    /// Per ministry code, over the services of the ministry and its agencies, latest assessment.
     pub ministries: BTreeMap<String, Score>,
-    /// Over every service of the portal; None when no dataset has the e-services role.
+    /// Over every service of the portal, latest assessment; None when no dataset has the e-services role.
     pub portal: Option<Score>,
+    /// Every assessment, oldest first (rows without an assessment year make one assessment, first).
+    pub history: Vec<Assessment>,
+}
+
+/// The scores of one assessment (one fiscal year).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assessment {
+    /// The fiscal year (B.E.); None for rows that do not say.
+    pub year: Option<i64>,
+    /// Per agency code.
+    pub agencies: BTreeMap<String, Score>,
+    /// Per ministry code.
+    pub ministries: BTreeMap<String, Score>,
+    /// Over the portal.
+    pub portal: Option<Score>,
+}
+
+/// Whose scores: the portal's, a ministry's or an agency's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit<'a> {
+    /// The whole portal.
+    Portal,
+    /// A ministry (with its agencies), by code.
+    Ministry(&'a str),
+    /// One agency, by code.
+    Agency(&'a str),
+}
+
+impl Assessment {
+    /// The score of `unit` in this assessment.
+    pub fn of(&self, unit: Unit) -> Option<&Score> {
+        match unit {
+            Unit::Portal => self.portal.as_ref(),
+            Unit::Ministry(c) => self.ministries.get(c),
+            Unit::Agency(c) => self.agencies.get(c),
+        }
+    }
+}
+
+impl Maturity {
+    /// The scores of `unit` in every assessment that has it, oldest first.
+    pub fn trend(&self, unit: Unit) -> Vec<(Option<i64>, Score)> {
+        self.history.iter().filter_map(|a| a.of(unit).map(|s| (a.year, *s))).collect()
+    }
+
+    /// The latest assessment's fiscal year.
+    pub fn latest_year(&self) -> Option<i64> {
+        self.history.last().and_then(|a| a.year)
+    }
 }
 
 /// The stage completions of a group of services.
@@ -115,6 +165,18 @@ pub fn canonical(frame: &DataFrame, role: &RoleMeta) -> Option<LazyFrame> {
         // A missing assessment is not a met criterion.
         columns.push(c(key)?.cast(DataType::Boolean).fill_null(lit(false)).alias(key));
     }
+    // The assessment's fiscal year: given, or from its date (Thai fiscal years start on 1 October).
+    let year = match (c("assessment_year"), c("assessment_date")) {
+        (Some(y), _) => y.cast(DataType::Int64),
+        (None, Some(d)) => {
+            let d = d.cast(DataType::Date);
+            d.clone().dt().year().cast(DataType::Int64)
+                + lit(543i64)
+                + when(d.dt().month().cast(DataType::Int64).gt_eq(lit(10i64))).then(lit(1i64)).otherwise(lit(0i64))
+        }
+        (None, None) => lit(NULL).cast(DataType::Int64),
+    };
+    columns.push(year.alias("assessment_year"));
     Some(frame.clone().lazy().select(columns).filter(col("service_id").is_not_null().and(col("agency").is_not_null())))
 }
 
@@ -124,7 +186,26 @@ pub fn build(services: Vec<LazyFrame>, registry: &BTreeMap<String, String>) -> P
     if services.is_empty() {
         return Ok(Maturity::default());
     }
-    let all = concat(services, UnionArgs::default())?;
+    let all = concat(services, UnionArgs::default())?.collect()?;
+    let years = all.column("assessment_year")?.i64()?.clone();
+    let mut distinct: Vec<Option<i64>> = years.iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    distinct.sort();
+    let mut history = Vec::new();
+    let mut latest = Maturity::default();
+    for year in distinct {
+        let rows = match year {
+            Some(y) => all.clone().lazy().filter(col("assessment_year").eq(lit(y))),
+            None => all.clone().lazy().filter(col("assessment_year").is_null()),
+        };
+        latest = build_one(rows, registry)?;
+        history.push(Assessment { year, agencies: latest.agencies.clone(), ministries: latest.ministries.clone(), portal: latest.portal });
+    }
+    latest.history = history;
+    Ok(latest)
+}
+
+/// The scores of one assessment's services.
+fn build_one(all: LazyFrame, registry: &BTreeMap<String, String>) -> PolarsResult<Maturity> {
     let codes: Vec<&str> = registry.keys().map(String::as_str).collect();
     let ministries: Vec<&str> = registry.values().map(String::as_str).collect();
     let profiles = df!("agency" => codes, "ministry" => ministries, "profile" => vec![true; registry.len()])?;
@@ -150,7 +231,7 @@ pub fn build(services: Vec<LazyFrame>, registry: &BTreeMap<String, String>) -> P
     let portal_frame = scored.clone().select(means()).collect()?;
     let portal = score_rows(&portal_frame)?.into_iter().next();
     let services = service_rows(&scored.sort(["service_id"], SortMultipleOptions::default()).collect()?)?;
-    Ok(Maturity { services, agencies, ministries: by_ministry, portal })
+    Ok(Maturity { services, agencies, ministries: by_ministry, portal, history: Vec::new() })
 }
 
 fn score_rows(df: &DataFrame) -> PolarsResult<Vec<Score>> {
@@ -221,6 +302,7 @@ mod tests {
             "end_to_end" => [false, false, false],
             "data_exchange" => [true, false, false],
             "one_stop" => [false, false, false],
+            "assessment_year" => [None::<i64>, None, None],
         )
         .unwrap();
         let registry = BTreeMap::from([("A".to_string(), "M".to_string()), ("M".to_string(), "M".to_string())]);

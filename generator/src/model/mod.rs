@@ -6,6 +6,9 @@ pub mod finance;
 pub mod format;
 pub mod personal;
 pub mod place;
+pub mod projects;
+pub mod targets;
+pub mod quality;
 pub mod maturity;
 pub mod search;
 pub mod value;
@@ -47,6 +50,14 @@ pub struct Site {
     pub finance: finance::Finance,
     /// E-service maturity scores from the datasets with the e-services role.
     pub maturity: maturity::Maturity,
+    /// Targets and the progress toward them, from the datasets with the targets role.
+    pub targets: Vec<targets::Progress>,
+    /// Project deliverables, from the datasets with the projects role.
+    pub projects: projects::Projects,
+    /// Each dataset's metadata quality and freshness, by dataset id.
+    pub quality: BTreeMap<String, (quality::Quality, quality::Freshness)>,
+    /// The build's date: what freshness and project states are judged against ([`crate::clock`]).
+    pub today: chrono::NaiveDate,
 }
 
 /// A published dataset.
@@ -131,7 +142,7 @@ pub struct Page {
 }
 
 /// Builds the site; call only when validation found no errors.
-pub fn build(source: Source, validated: Validated) -> Result<Site, crate::error::Error> {
+pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> Result<Site, crate::error::Error> {
     let Validated { mut tables, .. } = validated;
     let salt = personal::build_salt();
     let datasets = source
@@ -165,21 +176,63 @@ pub fn build(source: Source, validated: Validated) -> Result<Site, crate::error:
     let urls = Urls::new(&source.config.base_url, source.config.default_language);
     let languages = source.config.languages_in_order();
     let policies = source.policies;
-    let (finance, maturity) = computed(&datasets, &agencies)?;
-    Ok(Site { config: source.config, urls, languages, datasets, agencies, pages, policies, theme: source.theme, finance, maturity })
+    let Computed { finance, maturity, targets, projects } = computed(&datasets, &agencies, today)?;
+    let quality = datasets
+        .iter()
+        .map(|d| {
+            let schemas: Vec<&Schema> = d.resources.iter().map(|r| &r.schema).collect();
+            let temporal = crate::render::catalog::period_covered(d).is_some();
+            (d.id.clone(), (quality::score(&d.meta, &schemas, temporal), quality::freshness(&d.meta, today)))
+        })
+        .collect();
+    Ok(Site {
+        config: source.config,
+        urls,
+        languages,
+        datasets,
+        agencies,
+        pages,
+        policies,
+        theme: source.theme,
+        finance,
+        maturity,
+        targets,
+        projects,
+        quality,
+        today,
+    })
 }
 
-/// The finance figures and maturity scores, from every dataset that declares a role.
-fn computed(datasets: &[Dataset], agencies: &[Agency]) -> Result<(finance::Finance, maturity::Maturity)> {
+/// What Sala computes from the datasets with a role.
+struct Computed {
+    finance: finance::Finance,
+    maturity: maturity::Maturity,
+    targets: Vec<targets::Progress>,
+    projects: projects::Projects,
+}
+
+/// The finance figures, maturity scores, targets and projects, from every dataset that declares a role.
+fn computed(datasets: &[Dataset], agencies: &[Agency], today: chrono::NaiveDate) -> Result<Computed> {
     let mut frames: BTreeMap<RoleKind, Vec<LazyFrame>> = BTreeMap::new();
+    let mut target_list = Vec::new();
+    let mut deliverables = Vec::new();
     for d in datasets {
         let Some(role) = &d.meta.role else { continue };
         let names: Vec<String> = d.resources.iter().map(|r| r.name.clone()).collect();
         let Some(resource) = role.resource_in(&names) else { continue };
         let Some(r) = d.resources.iter().find(|r| r.name == resource) else { continue };
+        let in_dataset = |e: polars::error::PolarsError| Error::Data { path: d.meta_file_hint(), message: e.to_string() };
         let frame = match role.kind {
             RoleKind::FinanceAuthorities | RoleKind::FinanceExpenditures => finance::canonical(&r.frame, role),
             RoleKind::EServices => maturity::canonical(&r.frame, role),
+            RoleKind::Targets => {
+                target_list.extend(targets::read(&r.frame, role).map_err(in_dataset)?);
+                None
+            }
+            RoleKind::Projects => {
+                deliverables.extend(projects::read(&r.frame, role).map_err(in_dataset)?);
+                None
+            }
         };
         frames.entry(role.kind).or_default().extend(frame);
     }
@@ -192,7 +245,17 @@ fn computed(datasets: &[Dataset], agencies: &[Agency]) -> Result<(finance::Finan
     let finance = finance::build(authorities, expenditures, &units).map_err(data_error)?;
     let registry = agencies.iter().map(|a| (a.code.clone(), a.parent.clone().unwrap_or_else(|| a.code.clone()))).collect();
     let maturity = maturity::build(take(RoleKind::EServices), &registry).map_err(data_error)?;
-    Ok((finance, maturity))
+    let is_ministry = |code: &str| agencies.iter().any(|a| a.code == code && a.is_ministry());
+    let targets = targets::build(target_list, &maturity, is_ministry);
+    let projects = projects::build(deliverables, today, &units);
+    Ok(Computed { finance, maturity, targets, projects })
+}
+
+impl Dataset {
+    /// The dataset's `dataset.toml`, relative to the portal folder, for messages.
+    pub fn meta_file_hint(&self) -> std::path::PathBuf {
+        std::path::Path::new("datasets").join(&self.id).join("dataset.toml")
+    }
 }
 
 /// The agencies whose rows an agency's figures add up: itself, and for a ministry its agencies too.

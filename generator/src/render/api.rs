@@ -118,6 +118,7 @@ fn dataset_full(site: &Site, d: &Dataset) -> Value {
         })
         .collect();
     out.insert("resources".into(), Value::Array(resources));
+    out.insert("quality".into(), super::dashboard::dataset_quality_json(site, d));
     Value::Object(out)
 }
 
@@ -422,6 +423,13 @@ fn openapi(site: &Site) -> Value {
     if site.maturity.portal.is_some() {
         for (name, what) in [("scores", "E-service maturity per agency, ministry and the portal"), ("services", "Every e-service's stage scores"), ("next-stage", "The ten services closest to their next stage")] {
             for (path, item) in table(&|ext| urls.api_maturity(name, ext), what, &[]) {
+                add(path, item);
+            }
+        }
+    }
+    for (group, name, what) in super::dashboard::API_TABLES {
+        if super::dashboard::has_table(site, group) {
+            for (path, item) in table(&|ext| urls.api_table(group, name, ext), what, &[]) {
                 add(path, item);
             }
         }

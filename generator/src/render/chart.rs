@@ -122,6 +122,55 @@ impl BarChart {
     }
 }
 
+/// A small line chart of one series over time (a dashboard tile's trend): points joined by a
+/// line, each with a dot, the last one labelled. Same text alternative as [`BarChart`].
+#[derive(Debug, Clone)]
+pub struct LineChart {
+    /// Unique on its page: prefixes the ids of the title and description.
+    pub id: String,
+    /// The title, with the unit.
+    pub title: String,
+    /// Per point: its label (e.g. a fiscal year), value and text, oldest first.
+    pub points: Vec<(String, f64, String)>,
+    /// The value at the top of the drawing (e.g. 100 for percentages).
+    pub max: f64,
+}
+
+const LINE_WIDTH: f64 = 200.0;
+const LINE_HEIGHT: f64 = 56.0;
+
+impl LineChart {
+    /// The text alternative: every point with its value.
+    pub fn description(&self) -> String {
+        self.points.iter().map(|(l, _, t)| format!("{l}: {t}")).collect::<Vec<_>>().join("; ")
+    }
+
+    /// The chart as an `<svg>` element.
+    pub fn svg(&self) -> String {
+        let n = self.points.len();
+        let max = if self.max > 0.0 { self.max } else { 1.0 };
+        let x = |i: usize| if n > 1 { 6.0 + (LINE_WIDTH - 60.0) * i as f64 / (n - 1) as f64 } else { 6.0 };
+        let y = |v: f64| (((LINE_HEIGHT - 6.0) - v.clamp(0.0, max) / max * (LINE_HEIGHT - 12.0)) * 10.0).round() / 10.0;
+        let line: Vec<String> = self.points.iter().enumerate().map(|(i, (_, v, _))| format!("{},{}", x(i), y(*v))).collect();
+        let mut body = format!(r#"<line class="axis" x1="0" y1="{b}" x2="{w}" y2="{b}"/>"#, b = LINE_HEIGHT - 6.0, w = LINE_WIDTH - 54.0);
+        if n > 1 {
+            body.push_str(&format!(r#"<polyline class="trend" points="{}"/>"#, line.join(" ")));
+        }
+        for (i, (label, v, text)) in self.points.iter().enumerate() {
+            body.push_str(&format!(r#"<circle class="dot" cx="{}" cy="{}" r="3"><title>{}</title></circle>"#, x(i), y(*v), esc(&format!("{label}: {text}"))));
+        }
+        if let Some((_, v, text)) = self.points.last() {
+            body.push_str(&format!(r#"<text class="value" x="{}" y="{}">{}</text>"#, x(n - 1) + 6.0, y(*v) + 4.0, esc(text)));
+        }
+        format!(
+            r#"<svg class="chart spark" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LINE_WIDTH} {LINE_HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg>"#,
+            esc(&self.title),
+            esc(&self.description()),
+            id = esc(&self.id),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +201,20 @@ mod tests {
         assert!(svg.contains(r#"width="276""#), "largest bar: {svg}");
         assert!(svg.contains(r#"width="207""#), "150 of 200: {svg}");
         assert!(svg.contains(r#"width="138""#), "100 of 200: {svg}");
+    }
+
+    #[test]
+    fn a_trend_line_states_every_point_and_scales_to_its_maximum() {
+        let c = LineChart {
+            id: "t".into(),
+            title: "Index (%)".into(),
+            points: vec![("2566".into(), 0.0, "0.00%".into()), ("2568".into(), 100.0, "100.00%".into())],
+            max: 100.0,
+        };
+        assert_eq!(c.description(), "2566: 0.00%; 2568: 100.00%");
+        let svg = c.svg();
+        assert!(svg.contains(r#"points="6,50 146,6""#), "{svg}");
+        assert!(svg.contains(">100.00%</text>"), "{svg}");
     }
 
     #[test]

@@ -21,24 +21,24 @@ pub const CLOSEST: usize = 10;
 /// How many lines a breakdown chart draws; the table beneath has them all.
 pub const MAX_BARS: usize = 15;
 /// Shown in a table cell that has no figure.
-const NONE: &str = "—";
+pub(super) const NONE: &str = "—";
 
-fn or_none(v: Option<String>) -> String {
+pub(super) fn or_none(v: Option<String>) -> String {
     v.unwrap_or_else(|| NONE.to_string())
 }
 
 /// A table cell holding a number (right-aligned, tabular digits).
-fn cell(text: impl Into<String>) -> Value {
+pub(super) fn cell(text: impl Into<String>) -> Value {
     json!({"text": text.into(), "class": "num"})
 }
 
 /// A table cell holding words.
-fn text_cell(text: impl Into<String>) -> Value {
+pub(super) fn text_cell(text: impl Into<String>) -> Value {
     json!({"text": text.into(), "class": ""})
 }
 
 /// A table: caption, column headers (the first heads the row headers), rows of a header and cells.
-fn table(caption: &str, head: Vec<String>, rows: Vec<(String, Vec<Value>)>) -> Value {
+pub(super) fn table(caption: &str, head: Vec<String>, rows: Vec<(String, Vec<Value>)>) -> Value {
     json!({
         "caption": caption,
         "head": head,
@@ -47,7 +47,7 @@ fn table(caption: &str, head: Vec<String>, rows: Vec<(String, Vec<Value>)>) -> V
 }
 
 /// Links to the CSV and JSON files of a figure.
-fn downloads(site: &Site, path: impl Fn(&str) -> String) -> Value {
+pub(super) fn downloads(site: &Site, path: impl Fn(&str) -> String) -> Value {
     json!([
         {"format": "CSV", "url": site.urls.link(&path("csv"))},
         {"format": "JSON", "url": site.urls.link(&path("json"))},
@@ -55,13 +55,13 @@ fn downloads(site: &Site, path: impl Fn(&str) -> String) -> Value {
 }
 
 /// A table with links to the files that hold its figures.
-fn with_downloads(mut table: Value, downloads: Value) -> Value {
+pub(super) fn with_downloads(mut table: Value, downloads: Value) -> Value {
     table["downloads"] = downloads;
     table
 }
 
 /// A chart with its table twin and downloads.
-fn figure(chart: &BarChart, table: Value, downloads: Value) -> Value {
+pub(super) fn figure(chart: &BarChart, table: Value, downloads: Value) -> Value {
     json!({"id": chart.id, "title": chart.title, "svg": chart.svg(), "table": with_downloads(table, downloads)})
 }
 
@@ -71,7 +71,7 @@ fn object_name(site: &Site, lang: Lang, code: &str) -> String {
 }
 
 /// The datasets a section's figures are computed from, as links: the figures' provenance.
-fn sources(site: &Site, kinds: &[RoleKind], lang: Lang) -> Vec<Value> {
+pub(super) fn sources(site: &Site, kinds: &[RoleKind], lang: Lang) -> Vec<Value> {
     site.datasets
         .iter()
         .filter(|d| d.meta.role.as_ref().is_some_and(|r| kinds.contains(&r.kind)))
@@ -79,8 +79,8 @@ fn sources(site: &Site, kinds: &[RoleKind], lang: Lang) -> Vec<Value> {
         .collect()
 }
 
-const FINANCE_ROLES: &[RoleKind] = &[RoleKind::FinanceAuthorities, RoleKind::FinanceExpenditures];
-const MATURITY_ROLES: &[RoleKind] = &[RoleKind::EServices];
+pub(super) const FINANCE_ROLES: &[RoleKind] = &[RoleKind::FinanceAuthorities, RoleKind::FinanceExpenditures];
+pub(super) const MATURITY_ROLES: &[RoleKind] = &[RoleKind::EServices];
 
 /// The finance and maturity sections of an agency's or ministry's page (null where no data).
 pub fn agency_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
@@ -229,12 +229,12 @@ fn breakdown_figure(site: &Site, s: &Summary, latest: i64, b: &Breakdown, lang: 
     figure(&chart, table(&b.title, head, table_rows), links)
 }
 
-fn stage_names(site: &Site, lang: Lang) -> [String; 4] {
+pub(super) fn stage_names(site: &Site, lang: Lang) -> [String; 4] {
     [1, 2, 3, 4].map(|i| t(site, lang, &format!("stage_{i}")))
 }
 
 /// Stage completion of a score: chart, and a table with the weights and the overall index.
-fn stage_figure(site: &Site, id: &str, score: &Score, lang: Lang) -> Value {
+pub(super) fn stage_figure(site: &Site, id: &str, score: &Score, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
     let names = stage_names(site, lang);
     let chart = BarChart {
@@ -292,7 +292,7 @@ fn services_table(site: &Site, all: &[&ServiceScore], lang: Lang) -> Value {
 }
 
 /// The heat level (0–4) of a completion, so colour follows the number printed in the cell.
-fn heat(p: f64) -> u8 {
+pub(super) fn heat(p: f64) -> u8 {
     ((p / 20.0).floor() as i64).clamp(0, 4) as u8
 }
 
@@ -362,7 +362,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
 
 /// Authorities by ministry and fiscal year: the chart draws authorities, the table adds
 /// expenditures and the spending rate, and the portal's totals.
-fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
+pub(super) fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
     if site.finance.portal.years.is_empty() {
         return Value::Null;
     }
@@ -409,37 +409,37 @@ fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
 // The static API: the same figures, unformatted.
 
 /// A table of the API: column names and rows of JSON values, written as CSV and as JSON.
-struct ApiTable {
-    columns: &'static [&'static str],
-    rows: Vec<Vec<Value>>,
+pub(super) struct ApiTable {
+    pub(super) columns: &'static [&'static str],
+    pub(super) rows: Vec<Vec<Value>>,
 }
 
 /// A money amount or percentage rounded to two decimals; whole numbers without `.0`.
-fn num(x: f64) -> Value {
+pub(super) fn num(x: f64) -> Value {
     let r = format::round(x, 2);
     if r.fract() == 0.0 && r.abs() < 9.0e15 { json!(r as i64) } else { json!(r) }
 }
 
-fn opt(x: Option<f64>) -> Value {
+pub(super) fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Null, num)
 }
 
 impl ApiTable {
-    fn records(&self) -> Vec<Value> {
+    pub(super) fn records(&self) -> Vec<Value> {
         self.rows
             .iter()
             .map(|r| Value::Object(self.columns.iter().map(|c| c.to_string()).zip(r.iter().cloned()).collect()))
             .collect()
     }
 
-    fn json(&self) -> Vec<u8> {
+    pub(super) fn json(&self) -> Vec<u8> {
         let doc = json!({"api_version": 1, "count": self.rows.len(), "rows": self.records()});
         let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
         bytes.push(b'\n');
         bytes
     }
 
-    fn csv(&self) -> Vec<u8> {
+    pub(super) fn csv(&self) -> Vec<u8> {
         let mut out = Vec::new();
         for (i, c) in self.columns.iter().enumerate() {
             if i > 0 {
@@ -469,7 +469,7 @@ impl ApiTable {
         ApiTable { columns: self.columns, rows: self.rows.iter().filter(|r| r.first().and_then(Value::as_str) == Some(code)).cloned().collect() }
     }
 
-    fn files(&self, path: impl Fn(&str) -> String) -> [OutputFile; 2] {
+    pub(super) fn files(&self, path: impl Fn(&str) -> String) -> [OutputFile; 2] {
         [OutputFile::new(path("csv"), self.csv()), OutputFile::new(path("json"), self.json())]
     }
 }

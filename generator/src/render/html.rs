@@ -245,9 +245,23 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             paths: every_language(site, |l| urls.dashboard(l)),
             title: t(site, lang, "dashboard_title"),
             description: t(site, lang, "dashboard_intro"),
-            context: super::finance::dashboard_context(site, lang),
+            context: super::dashboard::dashboard_context(site, lang),
         },
     ];
+    for (name, template, context) in [
+        ("maturity", "dashboard-maturity.html", super::dashboard::maturity_context(site, lang)),
+        ("projects", "dashboard-projects.html", super::dashboard::projects_context(site, lang)),
+        ("budget", "dashboard-budget.html", super::dashboard::budget_context(site, lang)),
+    ] {
+        jobs.push(PageJob {
+            template,
+            lang,
+            paths: every_language(site, |l| urls.dashboard_detail(l, name)),
+            title: t(site, lang, &format!("dashboard_{name}")),
+            description: t(site, lang, &format!("dashboard_{name}_intro")),
+            context,
+        });
+    }
     // The dataset list, in pages: the facet navigation beside it is the same on each.
     let nav = super::search::facet_nav(site, lang);
     let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
@@ -460,6 +474,9 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
     if let (Value::Object(base), Value::Object(sections)) = (&mut context, super::finance::agency_sections(site, a, lang)) {
         base.extend(sections);
     }
+    if let (Value::Object(base), Value::Object(sections)) = (&mut context, super::dashboard::unit_sections(site, a, lang)) {
+        base.extend(sections);
+    }
     context
 }
 
@@ -525,6 +542,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
         "zip": urls.link(&urls.dataset_zip(&d.id)),
         "metadata_api": urls.link(&urls.api_dataset(&d.id)),
         "jsonld": super::catalog::schema_org(site, d, lang),
+        "quality": super::dashboard::dataset_quality(site, d, lang),
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod catalog;
 pub mod chart;
+pub mod dashboard;
 pub mod data;
 pub mod finance;
 pub mod hosting;
@@ -39,6 +40,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     let mut files = html::render(site)?;
     files.extend(data::render(site)?);
     files.extend(api::render(site));
+    files.extend(dashboard::api_files(site));
     files.extend(privacy::data_files(site));
     files.extend(search::render(site)?);
     for (path, bytes) in &site.theme.static_files {

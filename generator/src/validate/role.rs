@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
 use crate::lang::Text;
-use crate::load::role::RoleMeta;
+use crate::load::role::{INDICATORS, RoleMeta};
 use crate::load::schema::Schema;
 use crate::load::DatasetSource;
 use polars::prelude::DataFrame;
@@ -33,6 +33,17 @@ pub fn check_role(dataset: &DatasetSource, report: &mut Report) {
     // The schema may be missing when it failed to load; that has its own diagnostic already.
     let Some(schema) = dataset.resources.iter().find(|r| r.meta.name == resource).map(|r| &r.schema) else { return };
     check_mapping(role, resource, schema, at(), report);
+    if role.column("assessment_year").is_some() && role.column("assessment_date").is_some() {
+        report.push(
+            Diagnostic::error(
+                Code::RoleError,
+                at(),
+                Text::new("[role.columns] ระบุทั้ง assessment_year และ assessment_date", "[role.columns] maps both assessment_year and assessment_date"),
+                Text::new("ระบุอย่างใดอย่างหนึ่ง: ปีงบประมาณที่ประเมิน หรือวันที่ประเมิน", "map one of them: the assessment's fiscal year or its date"),
+            )
+            .with_rule(format!("type = \"{kind}\"")),
+        );
+    }
 }
 
 fn check_mapping(role: &RoleMeta, resource: &str, schema: &Schema, at: Location, report: &mut Report) {
@@ -127,8 +138,16 @@ pub fn check_role_data(
     let Some(resource) = role.resource_in(&names) else { return };
     let Some(frame) = tables.get(&(dataset.id.clone(), resource.to_string())) else { return };
     let file = dataset.resources.iter().find(|r| r.meta.name == resource).map(|r| r.file.clone()).unwrap_or_default();
-    if let Some(column) = role.column("fiscal_year") {
-        check_buddhist_era(frame, column, &file, role, report);
+    for meaning in ["fiscal_year", "assessment_year", "due_year"] {
+        if let Some(column) = role.column(meaning) {
+            check_buddhist_era(frame, column, &file, role, report);
+        }
+    }
+    if let Some(column) = role.column("indicator") {
+        check_indicators(frame, column, &file, report);
+    }
+    if let Some(column) = role.column("percent_complete") {
+        check_percent(frame, column, &file, report);
     }
     let Some(column) = role.column("agency") else { return };
     let Some(values) = frame.column(column).ok().and_then(|c| c.str().ok().cloned()) else { return };
@@ -175,6 +194,49 @@ fn check_buddhist_era(frame: &DataFrame, column: &str, file: &std::path::Path, r
             )
             .with_value(year.to_string())
             .with_rule(format!("role {}: fiscal_year >= {FIRST_BUDDHIST_ERA_YEAR}", role.kind.name())),
+        );
+    }
+}
+
+/// Targets name one of the indicators Sala computes.
+fn check_indicators(frame: &DataFrame, column: &str, file: &std::path::Path, report: &mut Report) {
+    let Some(values) = frame.column(column).ok().and_then(|c| c.str().ok().cloned()) else { return };
+    let unknown: BTreeSet<&str> = values.iter().flatten().filter(|v| !INDICATORS.contains(v)).collect();
+    for value in unknown {
+        report.push(
+            Diagnostic::error(
+                Code::RoleError,
+                Location { column: Some(column.to_string()), ..Location::file(file) },
+                Text::new(
+                    format!("ตัวชี้วัด \"{value}\" ในคอลัมน์ {column} ไม่ใช่ตัวชี้วัดที่ Sala คำนวณ"),
+                    format!("the indicator \"{value}\" in the column {column} is not one Sala computes"),
+                ),
+                Text::new(format!("ใช้ค่าใดค่าหนึ่ง: {}", INDICATORS.join(", ")), format!("use one of: {}", INDICATORS.join(", "))),
+            )
+            .with_value(value.to_string())
+            .with_rule("role targets: indicator".to_string()),
+        );
+    }
+}
+
+/// Percent complete runs from 0 to 100.
+fn check_percent(frame: &DataFrame, column: &str, file: &std::path::Path, report: &mut Report) {
+    let Some(values) = frame.column(column).ok().and_then(|c| c.cast(&polars::prelude::DataType::Float64).ok()) else { return };
+    let Ok(values) = values.f64().cloned() else { return };
+    for (i, v) in values.iter().enumerate() {
+        let Some(v) = v else { continue };
+        if (0.0..=100.0).contains(&v) {
+            continue;
+        }
+        report.push(
+            Diagnostic::error(
+                Code::RoleError,
+                Location { column: Some(column.to_string()), row: Some(i + 2), ..Location::file(file) },
+                Text::new(format!("ร้อยละความสำเร็จ {v} ในคอลัมน์ {column} ไม่อยู่ระหว่าง 0 ถึง 100"), format!("the percent complete {v} in the column {column} is not between 0 and 100")),
+                Text::new("เขียนร้อยละเป็นตัวเลข 0–100 เช่น 45 (ไม่ใช่ 0.45)", "write the percentage as a number from 0 to 100, e.g. 45 (not 0.45)"),
+            )
+            .with_value(v.to_string())
+            .with_rule("role projects: 0 <= percent_complete <= 100".to_string()),
         );
     }
 }
