@@ -151,7 +151,7 @@ pub fn check_role_data(
     }
     let Some(column) = role.column("agency") else { return };
     let Some(values) = frame.column(column).ok().and_then(|c| c.str().ok().cloned()) else { return };
-    let unknown: BTreeSet<&str> = values.iter().flatten().filter(|v| !agencies.contains(*v)).collect();
+    let unknown: BTreeSet<&str> = values.iter().flatten().filter(|v| !v.trim().is_empty() && !agencies.contains(*v)).collect();
     for code in unknown {
         report.push(
             Diagnostic::error(

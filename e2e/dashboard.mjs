@@ -1,0 +1,125 @@
+// Sala's browser test of the dashboards (issue 20): serves a built portal on 127.0.0.1, opens
+// it in headless Chromium (Debian's, never a downloaded one) with playwright-core, and checks
+// that the summary of /dashboard/ and /en/dashboard/ fits one 1366×768 screen without
+// scrolling and a 390 px wide phone without horizontal overflow, and that axe-core finds no
+// WCAG 2.1 A/AA violations on the dashboards, their detail pages, a ministry and an agency
+// page, in both languages, at both widths.
+// Usage: node e2e/dashboard.mjs <built site folder> [--shots DIR]. Exits 1 on a failed check.
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+
+const root = path.resolve(process.argv[2] ?? 'public');
+const shotsAt = process.argv.indexOf('--shots');
+const shots = shotsAt > 0 ? process.argv[shotsAt + 1] : null;
+const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const types = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css', '.csv': 'text/csv', '.woff2': 'font/woff2', '.svg': 'image/svg+xml' };
+
+const server = http.createServer((req, res) => {
+  let file;
+  try {
+    file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+  if (!fs.existsSync(file)) { res.writeHead(404).end(); return; }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+let failures = 0;
+async function check(name, viewport, body) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await body(page);
+    assert.deepEqual(errors, [], 'no script errors');
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}\n     ${String(e.message).split('\n').join('\n     ')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function open(page, url) {
+  const response = await page.goto(base + url);
+  assert.equal(response.status(), 200, `${url} is served`);
+  await page.evaluate(() => document.fonts.ready);
+}
+
+const desktop = { width: 1366, height: 768 };
+const phone = { width: 390, height: 844 };
+
+for (const url of ['/dashboard/', '/en/dashboard/']) {
+  await check(`${url}: the summary fits one 1366×768 screen`, desktop, async (page) => {
+    await open(page, url);
+    const box = await page.evaluate(() => {
+      const r = document.querySelector('.glance').getBoundingClientRect();
+      return { bottom: r.bottom + window.scrollY, tiles: document.querySelectorAll('.glance .tile').length };
+    });
+    assert.equal(box.tiles, 5, 'five tiles: index, targets, projects, budget, data');
+    assert.ok(box.bottom <= 768, `the summary ends at ${box.bottom} px, below the 768 px screen`);
+    if (shots) await page.screenshot({ path: path.join(shots, `desktop${url.replaceAll('/', '_')}.png`) });
+    // Every tile links to its detail, and every link leads somewhere.
+    const links = await page.$$eval('.glance .tile h3 a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.equal(links.length, 5, `each tile links to its detail: ${links}`);
+    for (const href of links) {
+      if (href.startsWith('#')) assert.ok(await page.$(href), `${href} exists on the page`);
+      else assert.equal((await page.request.get(base + href)).status(), 200, `${href} is served`);
+    }
+  });
+  await check(`${url}: the summary fits a 390 px phone without horizontal overflow`, phone, async (page) => {
+    await open(page, url);
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      glance: document.querySelector('.glance').scrollWidth,
+      widest: Math.max(...[...document.querySelectorAll('.glance *')].map((e) => e.getBoundingClientRect().right)),
+    }));
+    assert.ok(widths.page <= 390, `the page is ${widths.page} px wide`);
+    assert.ok(widths.widest <= 390, `something in the summary reaches ${widths.widest} px`);
+    if (shots) await page.screenshot({ path: path.join(shots, `phone${url.replaceAll('/', '_')}.png`), fullPage: false });
+  });
+}
+
+const pages = [
+  '/dashboard/', '/dashboard/maturity/', '/dashboard/projects/', '/dashboard/budget/', '/agencies/mof/', '/agencies/dopa/',
+  '/datasets/e-government-projects/',
+];
+for (const url of pages.flatMap((u) => [u, `/en${u}`])) {
+  for (const [label, viewport] of [['1366', desktop], ['390', phone]]) {
+    await check(`${url} at ${label} px: 0 axe violations`, viewport, async (page) => {
+      await open(page, url);
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      assert.deepEqual(found, [], 'axe violations');
+    });
+  }
+}
+
+await browser.close();
+server.close();
+if (failures > 0) {
+  console.log(`${failures} check(s) failed`);
+  process.exit(1);
+}
+console.log('all dashboard checks passed');
