@@ -191,9 +191,12 @@ fn each_agencys_files_hold_exactly_its_rows_of_the_portal_tables() {
     }
 }
 
-/// One service from services.csv: agency and its ten criteria in survey order.
+/// One service of the latest assessment year in services.csv (the scores, services and
+/// next-stage tables are the latest assessment's): agency and its ten criteria in survey order.
 fn services() -> Vec<(String, String, [bool; 10])> {
-    let df = source_csv("datasets/e-services/services.csv");
+    let all = source_csv("datasets/e-services/services.csv");
+    let latest = all.column("assessment_year").unwrap().i64().unwrap().max().unwrap();
+    let df = all.lazy().filter(col("assessment_year").eq(lit(latest))).collect().unwrap();
     let criteria = [
         "downloadable_forms", "audio_video", "multilingual", "two_way_contact", "online_survey",
         "online_application", "online_payment", "end_to_end", "data_exchange", "one_stop",

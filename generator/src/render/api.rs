@@ -249,11 +249,16 @@ fn component_schemas(site: &Site) -> Value {
         ("statistics", nullable(json!({"type": "object", "required": ["years", "disaggregation", "unit", "multiplier"],
             "properties": {"years": string, "disaggregation": reference("Text"), "unit": reference("Text"), "multiplier": nullable(json!({"type": "integer"}))}}))),
         ("resources", array_of(reference("Resource"))),
+        ("quality", json!({"type": "object", "required": ["score", "criteria", "freshness", "next_update", "overdue_from", "as_of"], "properties": {
+            "score": {"type": "number", "description": "Share of the metadata quality criteria met, in percent"},
+            "criteria": {"type": "object", "additionalProperties": {"type": "boolean"}},
+            "freshness": {"enum": ["current", "overdue", "not-scheduled", "unknown"]},
+            "next_update": nullable(string.clone()), "overdue_from": nullable(string.clone()), "as_of": string.clone()}})),
     ] {
         full_props[key] = schema;
     }
     let mut full_required: Vec<&str> = dataset_required.to_vec();
-    full_required.extend(["license_url", "frequency", "data_type", "data_category", "objective", "geo_coverage", "data_source", "language", "contact", "statistics"]);
+    full_required.extend(["license_url", "frequency", "data_type", "data_category", "objective", "geo_coverage", "data_source", "language", "contact", "statistics", "quality"]);
     let cell = json!({"type": ["string", "number", "integer", "boolean", "null"]});
     json!({
         "Text": text_schema(site),

@@ -208,6 +208,32 @@ fn dcat(site: &Site, sizes: &BTreeMap<&str, usize>) -> Graph {
     g
 }
 
+/// The dataset's metadata quality score and freshness as W3C DQV quality measurements (the
+/// place DCAT-AP gives quality information), with the two metrics they measure.
+fn quality_measurements(site: &Site, d: &Dataset, iri: &str, page: &str, g: &mut Graph) {
+    let Some((q, f)) = site.quality.get(&d.id) else { return };
+    let metrics = site.urls.absolute(&site.urls.api_table("quality", "datasets", "json"));
+    let score = format!("{metrics}#score");
+    let overdue = format!("{metrics}#overdue");
+    g.node(&score, &["dqv:Metric"])
+        .text("skos:definition", "สัดส่วนของเกณฑ์คุณภาพคำอธิบายข้อมูล 14 ข้อที่ผ่าน (ร้อยละ)", "th")
+        .text("skos:definition", "Share of the 14 metadata quality criteria met (percent)", "en")
+        .iri("dqv:expectedDataType", "http://www.w3.org/2001/XMLSchema#decimal");
+    g.node(&overdue, &["dqv:Metric"])
+        .text("skos:definition", "ชุดข้อมูลไม่ได้ปรับปรุงตามความถี่ที่ระบุ ณ วันที่สร้างเว็บไซต์", "th")
+        .text("skos:definition", "The dataset has not been updated as often as its frequency says, on the build's date", "en")
+        .iri("dqv:expectedDataType", "http://www.w3.org/2001/XMLSchema#boolean");
+    g.node(format!("{page}#quality-score"), &["dqv:QualityMeasurement"])
+        .iri("dqv:computedOn", iri)
+        .iri("dqv:isMeasurementOf", &score)
+        .typed("dqv:value", format!("{}", crate::model::format::round(q.score(), 2)), "xsd:decimal");
+    g.node(format!("{page}#quality-overdue"), &["dqv:QualityMeasurement"])
+        .iri("dqv:computedOn", iri)
+        .iri("dqv:isMeasurementOf", &overdue)
+        .typed("dqv:value", (f.state == crate::model::quality::State::Overdue).to_string(), "xsd:boolean")
+        .typed("dct:date", site.today.to_string(), "xsd:date");
+}
+
 fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut Graph) {
     let urls = &site.urls;
     let m = &d.meta;
@@ -265,7 +291,12 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
                 n.iri("dcat:distribution", format!("{page}#{}-{}", r.name, format.ext));
             }
         }
+        if site.quality.contains_key(&d.id) {
+            n.iri("dqv:hasQualityMeasurement", format!("{page}#quality-score"));
+            n.iri("dqv:hasQualityMeasurement", format!("{page}#quality-overdue"));
+        }
     }
+    quality_measurements(site, d, &iri, &page, g);
     let a = g.node(&agency, &["foaf:Agent", "foaf:Organization"]);
     match site.agency(&m.agency) {
         Some(x) => {

@@ -11,6 +11,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("dcat", "http://www.w3.org/ns/dcat#"),
     ("dcatap", "http://data.europa.eu/r5r/"),
     ("dct", "http://purl.org/dc/terms/"),
+    ("dqv", "http://www.w3.org/ns/dqv#"),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),

@@ -76,7 +76,9 @@ impl Fixture {
     /// Runs `sala <args> --root <portal>` with English messages and no colour.
     pub fn sala(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_sala"));
-        cmd.args(args).arg("--root").arg(self.root()).env("NO_COLOR", "1");
+        // A fixed build date (2026-01-01), so that freshness and project states do not change
+        // with the day the tests run.
+        cmd.args(args).arg("--root").arg(self.root()).env("NO_COLOR", "1").env("SOURCE_DATE_EPOCH", "1767225600");
         cmd.output().unwrap()
     }
 }
