@@ -129,7 +129,7 @@ fn the_demo_parquet_files_read_back_equal_to_their_csv() {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     sala::build(root, Some(&dir.path().join("public"))).unwrap();
-    assert_eq!(assert_parquet_equals_csv(&dir.path().join("public")), 9);
+    assert_eq!(assert_parquet_equals_csv(&dir.path().join("public")), 11);
 }
 
 #[test]
@@ -313,8 +313,8 @@ fn every_path_in_the_openapi_document_is_a_file_of_the_site() {
         }
     }
     // 4 API indexes + 3 dataset files + 3 Data Packages + 3 zips + 3 × 5 downloads + 3 record
-    // schemas + 3 pages + 8 catalogs (a data.json per language).
-    assert_eq!(checked, 4 + 3 + 3 + 3 + 15 + 3 + 3 + 8);
+    // schemas + 3 pages + 8 catalogs (a data.json per language) + 4 quality tables (CSV, JSON).
+    assert_eq!(checked, 4 + 3 + 3 + 3 + 15 + 3 + 3 + 8 + 4);
     assert_eq!(openapi["openapi"], "3.1.0");
 }
 
@@ -438,8 +438,9 @@ fn the_demo_states_fiscal_year_coverage_from_statistics_or_a_fiscal_year_column(
     assert_eq!(temporal("provinces"), Value::Null);
     let pages = files_under(&public).into_iter().filter(|p| p.contains("datasets/") && p.ends_with("index.html") && p.matches('/').count() >= 2);
     let with: Vec<String> = pages.filter(|p| std::fs::read_to_string(public.join(p)).unwrap().contains("\"temporalCoverage\"")).collect();
-    // Five datasets with a period (both budgets, complaints, data requests, contracts) × 2 languages.
-    assert_eq!(with.len(), 10, "{with:?}");
+    // Seven datasets with a period (both budgets, complaints, data requests, contracts, the
+    // e-government targets and projects) × 2 languages.
+    assert_eq!(with.len(), 14, "{with:?}");
 }
 
 #[test]
