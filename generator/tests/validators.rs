@@ -56,8 +56,8 @@ fn the_fields_validators_accept_the_demo_portal() {
     assert!(built.published.is_some());
     let report = validate(&dir.path().join("public"));
     assert!(report.contains("ok   catalog.ttl conforms to DCAT-AP 3.0.1 SHACL"), "{report}");
-    assert_eq!(report.matches("ok   frictionless validate").count(), 9, "{report}");
-    assert_eq!(report.matches("ok   JSON-LD of ").count(), 18, "{report}");
+    assert_eq!(report.matches("ok   frictionless validate").count(), 11, "{report}");
+    assert_eq!(report.matches("ok   JSON-LD of ").count(), 22, "{report}");
 }
 
 #[test]
@@ -118,21 +118,21 @@ fn pyarrow_old_and_new_duckdb_and_json_schema_read_every_file_of_the_demo() {
     }
     let public = common::demo_public();
     let report = consumers(&public, None);
-    assert!(report.contains("(9 Parquet files read)"), "{report}");
+    assert!(report.contains("(11 Parquet files read)"), "{report}");
     // Every file is read whole, with a filter on a string column, and by DuckDB.
-    assert_eq!(report.matches("ok   pyarrow reads ").count(), 18, "{report}");
-    assert_eq!(report.matches("ok   duckdb reads ").count(), 9, "{report}");
+    assert_eq!(report.matches("ok   pyarrow reads ").count(), 22, "{report}");
+    assert_eq!(report.matches("ok   duckdb reads ").count(), 11, "{report}");
     assert!(report.contains("ok   pyarrow reads datasets/complaints/complaints.parquet with a filter on "), "{report}");
-    assert_eq!(report.matches(" NDJSON lines").count(), 9, "{report}");
-    assert!(report.contains("en/data.json: 9 of 9 titles make a CKAN name"), "{report}");
-    assert_eq!(report.matches("ok   openpyxl reads ").count(), 9, "{report}");
-    assert_eq!(report.matches("has the Thai and English titles as its header").count(), 9, "{report}");
+    assert_eq!(report.matches(" NDJSON lines").count(), 11, "{report}");
+    assert!(report.contains("en/data.json: 11 of 11 titles make a CKAN name"), "{report}");
+    assert_eq!(report.matches("ok   openpyxl reads ").count(), 11, "{report}");
+    assert_eq!(report.matches("has the Thai and English titles as its header").count(), 11, "{report}");
     assert_eq!(report.matches("ok   feedparser reads ").count(), 2, "{report}");
-    assert!(report.contains("ok   CKAN reads a plain format and a media type for each of the 45 distributions in catalog.ttl: CSV, JSON, NDJSON, Parquet, XLSX"), "{report}");
-    assert!(report.contains("ok   CKAN reads a plain format and a media type for each of the 45 distributions in catalog.jsonld: "), "{report}");
+    assert!(report.contains("ok   CKAN reads a plain format and a media type for each of the 55 distributions in catalog.ttl: CSV, JSON, NDJSON, Parquet, XLSX"), "{report}");
+    assert!(report.contains("ok   CKAN reads a plain format and a media type for each of the 55 distributions in catalog.jsonld: "), "{report}");
     let old = consumers(&public, Some(&old_pyarrow()));
     assert!(old.starts_with("pyarrow 14."), "{old}");
-    assert_eq!(old.matches("ok   pyarrow reads ").count(), 18, "{old}");
+    assert_eq!(old.matches("ok   pyarrow reads ").count(), 22, "{old}");
 }
 
 #[test]
