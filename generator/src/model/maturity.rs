@@ -271,6 +271,7 @@ fn service_rows(df: &DataFrame) -> PolarsResult<Vec<ServiceScore>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn round2(x: f64) -> f64 {
         (x * 100.0).round() / 100.0
@@ -317,5 +318,32 @@ mod tests {
         assert_eq!(m.services[1].missing(), vec!["audio_video", "multilingual", "two_way_contact"]);
         let top: Vec<&str> = closest_to_next_stage(&m.services, 10).iter().map(|s| s.id.as_str()).collect();
         assert_eq!(top, vec!["A-2", "A-1", "B-1"]);
+    }
+
+    #[test]
+    fn each_assessment_year_is_scored_on_its_own_and_a_date_counts_in_its_fiscal_year() {
+        let frame = df!(
+            "id" => ["A-1", "A-1", "A-2"],
+            "agency" => ["A", "A", "A"],
+            "name" => ["a", "a", "b"],
+            // 30 Sep 2024 is in fiscal year 2567; 1 Oct 2024 starts 2568.
+            "assessed" => [NaiveDate::from_ymd_opt(2024, 9, 30), NaiveDate::from_ymd_opt(2024, 10, 1), NaiveDate::from_ymd_opt(2025, 9, 30)],
+            "f" => [false, true, true],
+        )
+        .unwrap();
+        let mut columns: BTreeMap<String, String> =
+            [("service_id", "id"), ("agency", "agency"), ("name", "name"), ("assessment_date", "assessed")].map(|(k, v)| (k.to_string(), v.to_string())).into();
+        for key in CRITERIA {
+            columns.insert(key.to_string(), "f".to_string());
+        }
+        let role = RoleMeta { kind: crate::load::role::RoleKind::EServices, resource: None, columns };
+        let registry = BTreeMap::from([("A".to_string(), "A".to_string())]);
+        let m = build(vec![canonical(&frame, &role).unwrap()], &registry).unwrap();
+        assert_eq!(m.history.iter().map(|a| a.year).collect::<Vec<_>>(), vec![Some(2567), Some(2568)]);
+        assert_eq!(m.history[0].portal.map(|p| (p.services, p.stages)), Some((1, [100.0, 0.0, 0.0, 0.0])));
+        assert_eq!(m.portal.map(|p| (p.services, p.stages)), Some((2, [100.0; 4])), "the latest year is the current score");
+        assert_eq!(m.services.len(), 2);
+        let trend: Vec<f64> = m.trend(Unit::Agency("A")).iter().map(|(_, s)| s.index()).collect();
+        assert_eq!(trend, vec![7.0, 100.0]);
     }
 }
