@@ -524,6 +524,10 @@ fn role_data_errors_name_the_column_and_the_fix() {
     f.write("datasets/projects/data.csv", "agency,project,deliverable,due,percent,status\nTEST,P,d,2026-01-01,145,\n");
     let out = text(&f.sala(&["check", "--lang", "en"]));
     assert!(out.contains("the percent complete 145 in the column percent is not between 0 and 100"), "{out}");
+    f.write("datasets/projects/data.csv", "agency,project,deliverable,due,percent,status\nTEST,P,d,2026-01-01,40,\nTEST,P,e,,40,\n");
+    let out = text(&f.sala(&["check", "--lang", "en"]));
+    assert!(out.contains("datasets/projects/data.csv:3") || out.contains("row 3"), "{out}");
+    assert!(out.contains("the column due (due_date) is empty in 1 rows, which could not be counted"), "{out}");
 }
 
 #[test]

@@ -22,6 +22,7 @@ use crate::model::quality::{self, CRITERIA};
 use crate::model::targets::{Progress, Status};
 use crate::model::{Agency, Dataset, Site, format};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 /// How many targets a summary tile lists (the strategic view lists them all).
 pub const TILE_TARGETS: usize = 3;
@@ -69,17 +70,20 @@ impl<'a> Whose<'a> {
         }
     }
 
-    /// The agency codes whose data it sums (None: all).
-    fn members(self, site: &'a Site) -> Option<Vec<&'a str>> {
+    /// Whether the data of agency `code` counts for it: the portal counts everything, an agency
+    /// itself, a ministry itself and its agencies.
+    fn includes(self, site: &Site, code: &str) -> bool {
         match self {
-            Whose::Portal => None,
-            Whose::Unit(a) => Some(crate::model::members(&site.agencies, a).collect()),
+            Whose::Portal => true,
+            Whose::Unit(a) => a.code == code || (a.is_ministry() && parent_of(site, code) == Some(a.code.as_str())),
         }
     }
+}
 
-    fn includes(self, site: &Site, code: &str) -> bool {
-        self.members(site).is_none_or(|m| m.contains(&code))
-    }
+/// The parent ministry of agency `code` (the registry is sorted by code).
+fn parent_of<'a>(site: &'a Site, code: &str) -> Option<&'a str> {
+    let i = site.agencies.binary_search_by(|x| x.code.as_str().cmp(code)).ok()?;
+    site.agencies[i].parent.as_deref()
 }
 
 fn points(x: f64) -> String {
@@ -522,6 +526,14 @@ struct UnitQuality {
 
 /// (code, level, figures) for every ministry and agency with datasets, then the portal (code "").
 fn quality_units(site: &Site) -> Vec<(String, &'static str, UnitQuality)> {
+    // One pass over the datasets, filing each under its agency and its agency's ministry.
+    let mut by_unit: BTreeMap<&str, Vec<&Dataset>> = BTreeMap::new();
+    for d in &site.datasets {
+        by_unit.entry(d.meta.agency.as_str()).or_default().push(d);
+        if let Some(parent) = parent_of(site, &d.meta.agency) {
+            by_unit.entry(parent).or_default().push(d);
+        }
+    }
     let sum = |datasets: Vec<&Dataset>| -> Option<UnitQuality> {
         let list: Vec<_> = datasets.iter().filter_map(|d| site.quality.get(&d.id)).collect();
         if list.is_empty() {
@@ -539,7 +551,7 @@ fn quality_units(site: &Site) -> Vec<(String, &'static str, UnitQuality)> {
     };
     let mut out = Vec::new();
     for a in &site.agencies {
-        if let Some(q) = sum(datasets_of(site, Whose::Unit(a))) {
+        if let Some(q) = by_unit.remove(a.code.as_str()).and_then(&sum) {
             out.push((a.code.clone(), if a.is_ministry() { "ministry" } else { "agency" }, q));
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
 use crate::lang::Text;
-use crate::load::role::{INDICATORS, RoleMeta};
+use crate::load::role::{INDICATORS, RoleKind, RoleMeta};
 use crate::load::schema::Schema;
 use crate::load::DatasetSource;
 use polars::prelude::DataFrame;
@@ -149,6 +149,14 @@ pub fn check_role_data(
     if let Some(column) = role.column("percent_complete") {
         check_percent(frame, column, &file, report);
     }
+    if matches!(role.kind, RoleKind::Targets | RoleKind::Projects) {
+        // A target or deliverable without these cannot be judged, and would silently be left out.
+        for meaning in ["indicator", "target", "due_year", "project", "deliverable", "due_date", "percent_complete"] {
+            if let Some(column) = role.column(meaning) {
+                check_filled(frame, meaning, column, &file, role, report);
+            }
+        }
+    }
     let Some(column) = role.column("agency") else { return };
     let Some(values) = frame.column(column).ok().and_then(|c| c.str().ok().cloned()) else { return };
     let unknown: BTreeSet<&str> = values.iter().flatten().filter(|v| !v.trim().is_empty() && !agencies.contains(*v)).collect();
@@ -239,4 +247,26 @@ fn check_percent(frame: &DataFrame, column: &str, file: &std::path::Path, report
             .with_rule("role projects: 0 <= percent_complete <= 100".to_string()),
         );
     }
+}
+
+/// Every row has a value in the column of `meaning`.
+fn check_filled(frame: &DataFrame, meaning: &str, column: &str, file: &std::path::Path, role: &RoleMeta, report: &mut Report) {
+    let Ok(values) = frame.column(column) else { return };
+    let empty = values.null_count();
+    if empty == 0 {
+        return;
+    }
+    let first = values.is_null().iter().position(|v| v == Some(true)).map(|i| i + 2);
+    report.push(
+        Diagnostic::error(
+            Code::RoleError,
+            Location { column: Some(column.to_string()), row: first, ..Location::file(file) },
+            Text::new(
+                format!("คอลัมน์ {column} ({meaning}) ว่าง {empty} แถว แถวเหล่านั้นจะไม่ถูกนำไปคำนวณ"),
+                format!("the column {column} ({meaning}) is empty in {empty} rows, which could not be counted"),
+            ),
+            Text::new(format!("กรอก {meaning} ให้ครบทุกแถว"), format!("fill in {meaning} on every row")),
+        )
+        .with_rule(format!("role {}: {meaning} required", role.kind.name())),
+    );
 }
