@@ -229,12 +229,12 @@ fn breakdown_figure(site: &Site, s: &Summary, latest: i64, b: &Breakdown, lang: 
     figure(&chart, table(&b.title, head, table_rows), links)
 }
 
-pub(super) fn stage_names(site: &Site, lang: Lang) -> [String; 4] {
+fn stage_names(site: &Site, lang: Lang) -> [String; 4] {
     [1, 2, 3, 4].map(|i| t(site, lang, &format!("stage_{i}")))
 }
 
 /// Stage completion of a score: chart, and a table with the weights and the overall index.
-pub(super) fn stage_figure(site: &Site, id: &str, score: &Score, lang: Lang) -> Value {
+fn stage_figure(site: &Site, id: &str, score: &Score, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
     let names = stage_names(site, lang);
     let chart = BarChart {
@@ -292,7 +292,7 @@ fn services_table(site: &Site, all: &[&ServiceScore], lang: Lang) -> Value {
 }
 
 /// The heat level (0–4) of a completion, so colour follows the number printed in the cell.
-pub(super) fn heat(p: f64) -> u8 {
+fn heat(p: f64) -> u8 {
     ((p / 20.0).floor() as i64).clamp(0, 4) as u8
 }
 
@@ -362,7 +362,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
 
 /// Authorities by ministry and fiscal year: the chart draws authorities, the table adds
 /// expenditures and the spending rate, and the portal's totals.
-pub(super) fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
+fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
     if site.finance.portal.years.is_empty() {
         return Value::Null;
     }
