@@ -30,6 +30,25 @@ pub const TILE_TARGETS: usize = 3;
 pub const LOWEST: usize = 10;
 /// How many urgent deliverables the operational view lists.
 pub const URGENT: usize = 10;
+/// How many rows a dashboard table shows at most (no page grows with the portal); the
+/// downloads beneath each table hold every row.
+pub const ROWS_SHOWN: usize = 50;
+
+/// Keeps the first [`ROWS_SHOWN`] rows, and says so in the table's note.
+fn capped<T>(mut rows: Vec<T>) -> (Vec<T>, usize) {
+    let total = rows.len();
+    rows.truncate(ROWS_SHOWN);
+    (rows, total)
+}
+
+fn note_if_cut(site: &Site, mut table: Value, shown: usize, total: usize, lang: Lang) -> Value {
+    if total > shown {
+        table["note"] = json!(t(site, lang, "table_first_rows")
+            .replace("{shown}", &format::integer(shown as i64))
+            .replace("{total}", &format::integer(total as i64)));
+    }
+    table
+}
 
 const TARGET_ROLES: &[RoleKind] = &[RoleKind::Targets];
 const PROJECT_ROLES: &[RoleKind] = &[RoleKind::Projects];
@@ -320,7 +339,8 @@ fn units_trend_table(site: &Site, units: &[&Agency], lang: Lang) -> Option<Value
     let mut head = vec![tr("org_unit")];
     head.extend(years.iter().map(|y| assessment_label(site, *y, lang)));
     head.push(tr("change_points"));
-    let rows = units
+    let (units, total) = capped(units.to_vec());
+    let rows: Vec<(String, Vec<Value>)> = units
         .iter()
         .map(|a| {
             let unit = if a.is_ministry() { Unit::Ministry(&a.code) } else { Unit::Agency(&a.code) };
@@ -332,14 +352,16 @@ fn units_trend_table(site: &Site, units: &[&Agency], lang: Lang) -> Option<Value
             (a.name.get(lang).to_string(), cells)
         })
         .collect();
-    let table = table(&tr("trend_by_unit"), head, rows);
+    let shown = rows.len();
+    let table = note_if_cut(site, table(&tr("trend_by_unit"), head, rows), shown, total, lang);
     Some(with_downloads(table, downloads(site, |ext| site.urls.api_table("maturity", "trend", ext))))
 }
 
 /// Deliverables as the seed's progress table.
 fn deliverables_table(site: &Site, list: &[&Deliverable], caption: &str, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
-    let rows = list
+    let (list, total) = capped(list.to_vec());
+    let rows: Vec<(String, Vec<Value>)> = list
         .iter()
         .map(|d| {
             let agency = site.agency(&d.agency).map_or(d.agency.clone(), |a| a.name.get(lang).to_string());
@@ -353,7 +375,9 @@ fn deliverables_table(site: &Site, list: &[&Deliverable], caption: &str, lang: L
             ])
         })
         .collect();
+    let shown = rows.len();
     let table = table(caption, vec![tr("deliverable"), tr("project"), tr("agency"), tr("due_date"), tr("percent_complete"), tr("reported_on"), tr("state")], rows);
+    let table = note_if_cut(site, table, shown, total, lang);
     with_downloads(table, downloads(site, |ext| site.urls.api_table("projects", "deliverables", ext)))
 }
 
@@ -406,7 +430,8 @@ fn rules_note(site: &Site, lang: Lang) -> String {
 /// Quality and freshness of a list of datasets, one row each.
 fn quality_table(site: &Site, datasets: &[&Dataset], caption: &str, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
-    let rows = datasets
+    let (datasets, total) = capped(datasets.iter().filter(|d| site.quality.contains_key(&d.id)).copied().collect::<Vec<_>>());
+    let rows: Vec<(String, Vec<Value>)> = datasets
         .iter()
         .filter_map(|d| {
             let (q, f) = site.quality.get(&d.id)?;
@@ -419,9 +444,11 @@ fn quality_table(site: &Site, datasets: &[&Dataset], caption: &str, lang: Lang) 
             ]))
         })
         .collect();
-    let mut table = table(caption, vec![tr("dataset"), tr("quality_score"), tr("freshness"), tr("overdue_from"), tr("quality_missing")], rows);
+    let shown = rows.len();
+    let table = table(caption, vec![tr("dataset"), tr("quality_score"), tr("freshness"), tr("overdue_from"), tr("quality_missing")], rows);
+    let mut table = note_if_cut(site, table, shown, total, lang);
     if let Some(rows) = table["rows"].as_array_mut() {
-        for (row, d) in rows.iter_mut().zip(datasets.iter().filter(|d| site.quality.contains_key(&d.id))) {
+        for (row, d) in rows.iter_mut().zip(datasets.iter()) {
             row["url"] = json!(site.urls.link(&site.urls.dataset(lang, &d.id)));
         }
     }
@@ -439,7 +466,12 @@ fn freshness_class(s: quality::State) -> &'static str {
 /// The dashboard sections of a ministry's (MOC) or agency's (DOC) page.
 pub fn unit_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
     let whose = Whose::Unit(a);
-    let datasets = datasets_of(site, whose);
+    let mut datasets = datasets_of(site, whose);
+    // Lowest score first: a long list shows what most needs work.
+    datasets.sort_by(|x, y| {
+        let s = |d: &Dataset| site.quality.get(&d.id).map_or(0.0, |(q, _)| q.score());
+        s(x).total_cmp(&s(y)).then_with(|| x.id.cmp(&y.id))
+    });
     let agencies: Vec<&Agency> = site.agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).collect();
     json!({
         "dash": summary(site, whose, lang),
@@ -499,8 +531,14 @@ fn quality_by_unit(site: &Site, lang: Lang) -> Option<Value> {
     if site.datasets.is_empty() {
         return None;
     }
-    let rows: Vec<(String, Vec<Value>)> = quality_units(site)
+    let mut units = quality_units(site);
+    // The portal's line first, then the units with the lowest mean score.
+    let portal = units.pop();
+    units.sort_by(|a, b| a.2.mean_score.total_cmp(&b.2.mean_score).then_with(|| b.2.overdue.cmp(&a.2.overdue)).then_with(|| a.0.cmp(&b.0)));
+    let (units, total) = capped(units);
+    let rows: Vec<(String, Vec<Value>)> = portal
         .into_iter()
+        .chain(units)
         .map(|(code, _, q)| {
             (unit_name(site, (!code.is_empty()).then_some(code.as_str()), lang), vec![
                 cell(format::integer(q.datasets as i64)),
@@ -510,7 +548,9 @@ fn quality_by_unit(site: &Site, lang: Lang) -> Option<Value> {
             ])
         })
         .collect();
+    let shown = rows.len() - 1;
     let table = table(&tr("quality_by_agency"), vec![tr("org_unit"), tr("datasets_count"), tr("mean_quality"), tr("freshness_overdue"), tr("freshness_current")], rows);
+    let table = note_if_cut(site, table, shown, total, lang);
     Some(with_downloads(table, downloads(site, |ext| site.urls.api_table("quality", "agencies", ext))))
 }
 
@@ -610,8 +650,10 @@ pub fn projects_context(site: &Site, lang: Lang) -> Value {
             }
         }
     }
+    let (mut rows, total) = capped(rows);
+    let shown = rows.len();
     rows.push((tr("whole_portal"), rollup_cells(&portal)));
-    let rollup = table(&chart.title, rollup_head(site, &tr("org_unit"), lang), rows);
+    let rollup = note_if_cut(site, table(&chart.title, rollup_head(site, &tr("org_unit"), lang), rows), shown, total, lang);
     let all: Vec<&Deliverable> = site.projects.deliverables.iter().collect();
     json!({
         "figure": figure(&chart, rollup, downloads(site, |ext| site.urls.api_table("projects", "rollup", ext))),
