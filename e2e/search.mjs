@@ -121,7 +121,7 @@ await check('a shared search URL restores the query and filters', async (page) =
 
 await check('facets combine and show counts', async (page) => {
   await page.goto(`${base}/search/`);
-  assert.equal((await results(page)).length, 9, 'an empty query lists every dataset');
+  assert.equal((await results(page)).length, 11, 'an empty query lists every dataset');
   await page.check('input[name=theme][value=budget]');
   assert.deepEqual(await results(page), budget);
   assert.equal(await page.locator('input[name=agency][value=BB]').locator('xpath=..').locator('[data-count]').textContent(), '1');

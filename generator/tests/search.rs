@@ -64,11 +64,12 @@ fn facet_pages_list_their_datasets_with_counts_in_both_languages() {
     assert!(theme.contains("href=/datasets/budget-appropriations/") && theme.contains("href=/datasets/budget-expenditures/"));
     let year = read("en/browse/year/2568/index.html");
     assert!(year.contains("<h1>Fiscal year: FY 2025</h1>"), "{year}");
-    // Both budget datasets (2565–2568), the complaints and data requests (2567–2568) and the contracts.
-    assert_eq!(year.matches("<li class=card>").count(), 5);
+    // Both budget datasets (2565–2568), the complaints and data requests (2567–2568), the
+    // contracts, and the e-government targets (2568–2570) and projects (2568–2569).
+    assert_eq!(year.matches("<li class=card>").count(), 7);
     assert!(year.contains("href=/en/datasets/data-requests/"), "{year}");
     let browse = read("browse/index.html");
-    for (href, count) in [("/browse/agency/dopa/", 2), ("/browse/ministry/mof/", 2), ("/browse/format/csv/", 9), ("/browse/year/2565/", 3)] {
+    for (href, count) in [("/browse/agency/dopa/", 2), ("/browse/ministry/mof/", 2), ("/browse/format/csv/", 11), ("/browse/year/2565/", 3)] {
         let link = format!("href={href}>");
         let at = browse.find(&link).unwrap_or_else(|| panic!("no link to {href}"));
         let after = &browse[at..];
