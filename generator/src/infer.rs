@@ -79,18 +79,34 @@ pub fn id_from_name(name: &str) -> String {
 
 /// Infers the schema of the CSV file at `path`.
 pub fn infer_file(path: &Path) -> Result<Inferred> {
+    infer_file_encoded(path, None)
+}
+
+/// Infers the schema of the CSV file at `path`, read in `encoding` (a WHATWG label such as
+/// `latin1`) when one is given.
+pub fn infer_file_encoded(path: &Path, encoding: Option<&str>) -> Result<Inferred> {
     let bytes: crate::load::table::SharedBytes = std::sync::Arc::new(std::fs::read(path).map_err(|e| Error::io(path, e))?);
-    infer_bytes(bytes, path, None)
+    infer_bytes(bytes, path, None, encoding)
 }
 
 /// Infers the schema of a CSV text (a file's bytes, or a sheet written as CSV); `path` is the
 /// file named in errors.
 /// `place` is where a sheet's table lies in it, so that notes name the sheet's own rows.
-fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Option<crate::load::workbook::Place>) -> Result<Inferred> {
+fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Option<crate::load::workbook::Place>, encoding: Option<&str>) -> Result<Inferred> {
     let read = |missing: &[String]| {
-        read_csv(bytes.clone(), None, None, missing, &Default::default(), path)
+        read_csv(bytes.clone(), encoding, None, missing, &Default::default(), path)
             .map(|(raw, _)| RawTable { places: crate::load::workbook::Places(place.iter().cloned().collect()), ..raw })
-            .map_err(|d| usage(path, &d))
+            .map_err(|d| {
+                // No dataset.toml yet to declare the encoding in: infer takes it as an option.
+                let mut d = d;
+                if d.code == Code::EncodingError {
+                    d.help = crate::lang::Text::new(
+                        format!("{}; หรือสั่ง sala infer --encoding <ชื่อรหัสอักขระ> {}", d.help.th, path.display()),
+                        format!("{}; or run sala infer --encoding <label> {}", d.help.en, path.display()),
+                    );
+                }
+                usage(path, &d)
+            })
     };
     let mut missing = vec![String::new()];
     let raw = read(&missing)?;
@@ -527,11 +543,8 @@ pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet
         if let Some(g) = &field.group_char {
             t.push_str(&format!("groupChar = {}\n", q(g)));
         }
-        t.push_str(&format!(
-            "title = {{ th = {}, en = {} }}   # the column's name in Thai and English / ชื่อคอลัมน์\n",
-            q(&field.title.th),
-            q(&field.title.en)
-        ));
+        // Left empty like the dataset's title, so that `check` asks for it in both languages.
+        t.push_str("title = { th = \"\", en = \"\" }   # TODO: the column's name in Thai and English / ชื่อคอลัมน์ภาษาไทยและภาษาอังกฤษ\n");
         let c = &field.constraints;
         match (c.required, c.unique) {
             (true, true) => t.push_str("constraints = { required = true, unique = true }\n"),
@@ -560,6 +573,12 @@ pub enum Added {
 /// file is added to it: as one more file of the resource with the same columns, or as new
 /// resources.
 pub fn infer(root: &Path, file: &Path, id: Option<&str>) -> Result<Written> {
+    infer_encoded(root, file, id, None)
+}
+
+/// [`infer`] for a CSV file in `encoding` (a WHATWG label such as `latin1` or `iso-8859-7`),
+/// which is then declared on the resource.
+pub fn infer_encoded(root: &Path, file: &Path, id: Option<&str>, encoding: Option<&str>) -> Result<Written> {
     crate::config::SiteConfig::load(root)?;
     let file_name = file
         .file_name()
@@ -577,7 +596,7 @@ pub fn infer(root: &Path, file: &Path, id: Option<&str>) -> Result<Written> {
             ),
         });
     }
-    let mut resources = infer_resources(file, &stem)?;
+    let mut resources = infer_resources(file, &stem, encoding)?;
     let dir = root.join("datasets").join(&id);
     let meta_file = dir.join("dataset.toml");
     let target = dir.join(&file_name);
@@ -677,13 +696,13 @@ fn unused_name(name: &str, taken: &[String]) -> String {
 
 /// The resources of `file`: one for a CSV file (named after `stem`), one per sheet that holds
 /// a table for a workbook (named after the sheet).
-fn infer_resources(file: &Path, stem: &str) -> Result<Vec<InferredResource>> {
+fn infer_resources(file: &Path, stem: &str, encoding: Option<&str>) -> Result<Vec<InferredResource>> {
     let mut resource = id_from_name(stem);
     if !crate::load::is_valid_id(&resource) {
         resource = "data".to_string();
     }
     if !crate::load::workbook::is_workbook(file) {
-        return Ok(vec![InferredResource { name: resource, sheet: None, inferred: infer_file(file)? }]);
+        return Ok(vec![InferredResource { name: resource, sheet: None, inferred: infer_file_encoded(file, encoding)? }]);
     }
     let sheets = crate::load::workbook::table_sheets(file, file).map_err(|d| usage(file, &d))?;
     if sheets.is_empty() {
@@ -701,7 +720,7 @@ fn infer_resources(file: &Path, stem: &str) -> Result<Vec<InferredResource>> {
             name = format!("sheet-{}", i + 1);
         }
         let taken: Vec<String> = resources.iter().map(|r| r.name.clone()).collect();
-        let inferred = infer_bytes(std::sync::Arc::new(sheet.csv.into_bytes()), file, Some(sheet.place))?;
+        let inferred = infer_bytes(std::sync::Arc::new(sheet.csv.into_bytes()), file, Some(sheet.place), None)?;
         resources.push(InferredResource { name: unused_name(&name, &taken), sheet: Some(sheet.sheet), inferred });
     }
     Ok(resources)
