@@ -341,3 +341,90 @@ fn misplaced_thousands_separators_are_errors_not_other_numbers() {
     assert_eq!(places(&json), [p(3, "18,250,00"), p(4, "25,"), p(5, "22,7")], "{json}");
     assert!(json["diagnostics"][0]["help"]["en"].as_str().unwrap().starts_with("the thousands separators are misplaced"), "{json}");
 }
+
+fn encoding_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encoding").join(name)
+}
+
+const PLACES_FIELDS: &str = "[[resources.schema.fields]]\nname = \"name\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"city\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"visitors\"\ntype = \"integer\"\n";
+
+#[test]
+fn a_windows_874_file_whose_bytes_start_like_utf8_is_read_as_thai() {
+    // Converted with iconv; "สันพระเนตร" and "ขะเนจื้อ" hold เน + a consonant, E0 B9 xx: bytes
+    // that are also UTF-8 Thai. They come first, as in the interior ministry's list.
+    let bytes = std::fs::read(encoding_fixture("subdistricts-874.csv")).unwrap();
+    let first_row = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    assert_eq!(&bytes[first_row + 13..first_row + 23], b"\xca\xd1\xb9\xbe\xc3\xd0\xe0\xb9\xb5\xc3", "the first row holds สันพระเนตร");
+    assert!(bytes.windows(3).filter(|w| w[0] == 0xE0 && (w[1] == 0xB8 || w[1] == 0xB9) && (0x80..=0xBF).contains(&w[2])).count() >= 2);
+    let f = Fixture::new();
+    let file = f.root().join("subdistricts.csv");
+    std::fs::copy(encoding_fixture("subdistricts-874.csv"), &file).unwrap();
+    let out = f.sala(&["infer", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("18 rows, 4 columns"), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/subdistricts/dataset.toml")).unwrap();
+    assert!(toml.contains("encoding = \"windows-874\""), "{toml}");
+    assert!(toml.contains("name = \"ชื่อตำบล\""), "{toml}");
+
+    // check reads it as Thai with a warning, and the download is UTF-8.
+    f.write("datasets/s/dataset.toml", format!("{META}\n[[resources]]\nname = \"s\"\npath = \"s.csv\"\n\n[resources.schema]\n[[resources.schema.fields]]\nname = \"รหัสตำบล\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"รหัสไปรษณีย์\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"ชื่อตำบล\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"ชื่อตำบลภาษาอังกฤษ\"\ntype = \"string\"\n"));
+    std::fs::remove_dir_all(f.root().join("datasets/subdistricts")).unwrap();
+    std::fs::copy(encoding_fixture("subdistricts-874.csv"), f.root().join("datasets/s/s.csv")).unwrap();
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(1)), "{json}");
+    assert_eq!(json["diagnostics"][0]["message"]["en"], "the file is not UTF-8; it reads as Thai in Windows-874 (TIS-620) and was converted");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/s/s.csv")).unwrap();
+    assert!(csv.starts_with("รหัสตำบล,รหัสไปรษณีย์,ชื่อตำบล,ชื่อตำบลภาษาอังกฤษ\n501210,50210,สันพระเนตร,San Phra Net\n571603,63140,ขะเนจื้อ,Khane Chue\n"), "{csv}");
+}
+
+#[test]
+fn latin1_and_greek_files_are_errors_that_ask_for_the_encoding_and_then_read() {
+    for (file, likely, declared, row, text_in_csv) in [
+        ("latin1.csv", "windows-1252", "latin1", 2, "Café de Flore,Paris,120"),
+        ("greek.csv", "windows-1253", "iso-8859-7", 1, "Γιώργος,Αθήνα,120"),
+    ] {
+        let f = Fixture::new();
+        let header = if file == "greek.csv" { "[[resources.schema.fields]]\nname = \"όνομα\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"πόλη\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"επισκέπτες\"\ntype = \"integer\"\n" } else { PLACES_FIELDS };
+        let resource = |encoding: &str| format!("{META}\n[[resources]]\nname = \"places\"\npath = \"places.csv\"\n{encoding}\n[resources.schema]\n{header}");
+        f.write("datasets/places/dataset.toml", resource(""));
+        std::fs::copy(encoding_fixture(file), f.root().join("datasets/places/places.csv")).unwrap();
+        let (code, json) = check(&f);
+        assert_eq!(code, 1, "{json}");
+        // Never converted as Thai: one error, at the first row that is not ASCII.
+        assert_eq!(places(&json), [("encoding-error".to_string(), "datasets/places/places.csv".to_string(), None, Some(row), None, None)], "{json}");
+        let d = &json["diagnostics"][0];
+        assert_eq!(
+            d["message"]["en"].as_str().unwrap(),
+            format!("the file's encoding is unknown: it was tried as UTF-8, UTF-16 and Thai (Windows-874/TIS-620), and is none of them; its bytes look most like {likely}"),
+        );
+        assert!(d["help"]["en"].as_str().unwrap().contains(&format!("encoding = \"{likely}\"")), "{d}");
+        assert!(d["help"]["th"].as_str().unwrap().contains("encoding = "), "{d}");
+        // With the encoding declared (any WHATWG label), the file reads and is published as UTF-8.
+        f.write("datasets/places/dataset.toml", resource(&format!("encoding = \"{declared}\"\n")));
+        let (code, json) = check(&f);
+        assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+        let out = f.sala(&["build"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let csv = std::fs::read_to_string(f.root().join("public/datasets/places/places.csv")).unwrap();
+        assert!(csv.contains(text_in_csv), "{csv}");
+    }
+}
+
+#[test]
+fn infer_refuses_a_latin1_file_until_told_its_encoding() {
+    let f = Fixture::new();
+    let file = f.root().join("cafes.csv");
+    std::fs::copy(encoding_fixture("latin1.csv"), &file).unwrap();
+    let out = f.sala(&["infer", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("its bytes look most like windows-1252") && err.contains(&format!("or run sala infer --encoding <label> {}", file.display())), "{err}");
+    assert!(!f.root().join("datasets/cafes").exists());
+    let out = f.sala(&["infer", "--encoding", "latin1", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/cafes/dataset.toml")).unwrap();
+    assert!(toml.contains("encoding = \"windows-1252\""), "{toml}");
+    assert!(toml.contains("name = \"visitors\"\ntype = \"integer\""), "{toml}");
+}
