@@ -428,3 +428,96 @@ fn infer_refuses_a_latin1_file_until_told_its_encoding() {
     assert!(toml.contains("encoding = \"windows-1252\""), "{toml}");
     assert!(toml.contains("name = \"visitors\"\ntype = \"integer\""), "{toml}");
 }
+
+/// `dataset.toml` as `infer` wrote it, with its TODOs filled in (each column titled by its name).
+fn filled_in(toml: &str) -> String {
+    let mut name = String::new();
+    toml.replacen("title = { th = \"\", en = \"\" }", "title = { th = \"ชุดข้อมูล\", en = \"Dataset\" }", 1)
+        .replacen("description = { th = \"\", en = \"\" }", "description = { th = \"คำอธิบาย\", en = \"Description\" }", 1)
+        .replacen("agency = \"\"", "agency = \"TEST\"", 1)
+        .replacen("license = \"\"", "license = \"CC-BY-4.0\"", 1)
+        .replacen("# modified = 2025-01-31", "modified = 2025-01-31", 1)
+        .lines()
+        .map(|line| {
+            if let Some(n) = line.strip_prefix("name = ") {
+                name = n.trim_matches('"').to_string();
+            }
+            if line.starts_with("title = { th = \"\", en = \"\" }   # TODO") { format!("title = {{ th = \"{name}\", en = \"{name}\" }}") } else { line.to_string() }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn infer_types_codes_as_text_timestamps_with_offsets_as_datetimes_and_lon_lat_as_geopoints() {
+    let f = Fixture::new();
+    let file = f.root().join("cases.csv");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/infer/cases.csv"), &file).unwrap();
+    let out = f.sala(&["infer", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let path = f.root().join("datasets/cases/dataset.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    let value: toml::Value = toml::from_str(&toml).unwrap();
+    let types: Vec<String> = value["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}:{}{}", f["name"].as_str().unwrap(), f["type"].as_str().unwrap(), f.get("calendar").map_or(String::new(), |c| format!(":{}", c.as_str().unwrap()))))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "case_no:string",      // leading zeros
+            "sub_district:string", // different six-digit numbers in order: a list keyed by code
+            "postal_code:string",  // named a code
+            "reported_at:datetime",
+            "location:geopoint",
+            "place_latlon:string", // lat,lon: kept text, with a note
+            "fiscal_year:year:buddhist",
+            "amount:integer",
+            "population:integer",
+        ]
+    );
+    assert!(text(&out).contains("note: column place_latlon holds lat,lon pairs, but Table Schema's geopoint is lon,lat"), "{}", text(&out));
+    // What infer proposes, check accepts; the downloads hold canonical values.
+    std::fs::write(&path, filled_in(&toml)).unwrap();
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/cases/cases.csv")).unwrap();
+    assert!(csv.contains("\n000123,100101,10200,2024-05-13T08:12:45.123Z,\"100.5018,13.7563\",\"13.7563,100.5018\",2016,1234500,45000\n"), "{csv}");
+    assert!(csv.contains("\n000124,100102,10200,2024-05-13T02:00:00Z,"), "{csv}");
+}
+
+#[test]
+fn codes_are_never_grouped_and_buddhist_years_are_shown_as_written_on_thai_pages() {
+    let f = Fixture::new();
+    f.dataset(
+        "grants",
+        "[[resources.schema.fields]]\nname = \"postal_code\"\ntype = \"integer\"\ntitle = { th = \"รหัสไปรษณีย์\", en = \"Postal code\" }\n\
+         [[resources.schema.fields]]\nname = \"agency\"\ntype = \"integer\"\ntitle = { th = \"รหัสหน่วยงาน\", en = \"Agency code\" }\n\
+         [[resources.schema.fields]]\nname = \"fiscal_year\"\ntype = \"year\"\ncalendar = \"buddhist\"\ntitle = { th = \"ปีงบประมาณ\", en = \"Fiscal year\" }\n\
+         [[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\ntitle = { th = \"จำนวนเงิน\", en = \"Amount\" }\n",
+        "postal_code,agency,fiscal_year,amount\n10200,3906023,2559,1234500\n",
+    );
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let th = std::fs::read_to_string(f.root().join("public/datasets/grants/index.html")).unwrap();
+    let en = std::fs::read_to_string(f.root().join("public/en/datasets/grants/index.html")).unwrap();
+    for page in [&th, &en] {
+        assert!(page.contains(">10200<") && page.contains(">3906023<") && page.contains(">1,234,500<"), "{page}");
+        assert!(!page.contains("10,200") && !page.contains("3,906,023"), "{page}");
+    }
+    // Thai pages: the year as written (B.E.), the column saying so; English pages: CE, saying so.
+    assert!(th.contains(">2559<") && !th.contains(">2016<") && th.contains("ปีงบประมาณ (พ.ศ.)"), "{th}");
+    assert!(en.contains(">2016<") && !en.contains(">2559<") && en.contains("Fiscal year (CE)"), "{en}");
+    // The downloads hold CE years and say so.
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/grants/data.csv")).unwrap();
+    assert_eq!(csv, "postal_code,agency,fiscal_year,amount\n10200,3906023,2016,1234500\n");
+    let package: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/datasets/grants/datapackage.json")).unwrap()).unwrap();
+    let year = &package["resources"][0]["schema"]["fields"][2];
+    assert!(year["descriptions"]["en"].as_str().unwrap().contains("the downloads (CSV, JSON, Parquet) write them in the Common Era (CE = B.E. − 543)"), "{year}");
+    assert!(year["descriptions"]["th"].as_str().unwrap().contains("คริสต์ศักราช"), "{year}");
+    assert!(en.contains("the downloads (CSV, JSON, Parquet) write them in the Common Era"), "the data dictionary says it too");
+}

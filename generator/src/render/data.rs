@@ -357,9 +357,15 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
         out.insert("title".into(), json!(f.title.get(lang)));
         out.insert("titles".into(), text_json(site, &f.title));
     }
-    if !f.description.is_empty() {
-        out.insert("description".into(), json!(f.description.get(lang)));
-        out.insert("descriptions".into(), text_json(site, &f.description));
+    // The downloads say which calendar their years are in (CE, where the source wrote B.E.).
+    let description = match crate::model::format::calendar_note(f) {
+        Some(note) if f.description.is_empty() => note,
+        Some(note) => Text::new(format!("{} {}", f.description.th, note.th), format!("{} {}", f.description.en, note.en)),
+        None => f.description.clone(),
+    };
+    if !description.is_empty() {
+        out.insert("description".into(), json!(description.get(lang)));
+        out.insert("descriptions".into(), text_json(site, &description));
     }
     if let Some(example) = &f.example {
         out.insert("example".into(), toml_json(example));
