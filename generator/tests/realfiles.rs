@@ -521,3 +521,35 @@ fn codes_are_never_grouped_and_buddhist_years_are_shown_as_written_on_thai_pages
     assert!(year["descriptions"]["th"].as_str().unwrap().contains("คริสต์ศักราช"), "{year}");
     assert!(en.contains("the downloads (CSV, JSON, Parquet) write them in the Common Era"), "the data dictionary says it too");
 }
+
+#[test]
+fn a_licence_must_be_known_and_an_unknown_one_names_the_closest() {
+    let f = Fixture::new();
+    let with_license = |id: &str| META.replace("license = \"CC-BY-4.0\"", &format!("license = \"{id}\""));
+    let resource = "\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\n\n[resources.schema]\n[[resources.schema.fields]]\nname = \"a\"\ntype = \"integer\"\n";
+    f.write("datasets/d/data.csv", "a\n1\n");
+    f.write("datasets/d/dataset.toml", format!("{}{resource}", with_license("CC-BY-4")));
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let d = &json["diagnostics"][0];
+    assert_eq!((d["code"].as_str(), d["message"]["en"].as_str(), d["value"].as_str()), (Some("metadata-error"), Some("unknown licence \"CC-BY-4\""), Some("CC-BY-4")), "{json}");
+    assert!(d["help"]["en"].as_str().unwrap().starts_with("use an SPDX or Open Definition id; the closest are \"CC-BY-4.0\" (Creative Commons Attribution 4.0 International)"), "{d}");
+
+    // A licence that is not open is published, with a warning.
+    f.write("datasets/d/dataset.toml", format!("{}{resource}", with_license("CC-BY-NC-4.0")));
+    let (code, json) = check(&f);
+    assert_eq!((code, json["warnings"].as_u64()), (0, Some(1)), "{json}");
+    assert!(json["diagnostics"][0]["message"]["en"].as_str().unwrap().contains("is not an open licence"), "{json}");
+
+    // data.go.th's "Open Data Common", as thai_gdc spells it, links to data.go.th's terms.
+    f.write("datasets/d/dataset.toml", format!("{}{resource}", with_license("Open Data Common")));
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let package: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/datasets/d/datapackage.json")).unwrap()).unwrap();
+    assert_eq!(
+        package["licenses"][0],
+        serde_json::json!({"name": "Open-Data-Common", "path": "https://data.go.th/pages/dga-open-government-license", "title": "Open Data Common (DGA Open Government License, data.go.th)"})
+    );
+}

@@ -312,6 +312,9 @@ fn pages(site: &Site, d: &Dataset, r: &Resource, records: &Records) -> Vec<Outpu
 /// The licence's URL: SPDX's page for its id (Sala's licences are SPDX or Open Definition ids,
 /// and SPDX lists the open ones under the same ids).
 pub fn license_url(id: &str) -> String {
+    if let Some(known) = crate::model::license::find(id) {
+        return known.url.to_string();
+    }
     // Ids are plain ASCII; anything else is percent-encoded so the URL stays one URL.
     let mut encoded = String::new();
     for b in id.trim().bytes() {
@@ -551,7 +554,9 @@ fn datapackage(site: &Site, d: &Dataset, csvs: &[CsvFile]) -> Value {
     if !keywords.is_empty() {
         out.insert("keywords".into(), json!(keywords));
     }
-    out.insert("licenses".into(), json!([{"name": m.license, "path": license_url(&m.license), "title": m.license}]));
+    // The known licence's own spelling: a Data Package licence name has no spaces.
+    let (name, title) = crate::model::license::find(&m.license).map_or((m.license.as_str(), m.license.as_str()), |l| (l.id, l.name));
+    out.insert("licenses".into(), json!([{"name": name, "path": license_url(&m.license), "title": title}]));
     out.insert("contributors".into(), Value::Array(contributors));
     if !m.data_source.is_empty() {
         out.insert("sources".into(), json!([{"title": default_text(site, &m.data_source)}]));
