@@ -160,7 +160,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             progress.clear();
             let built = built.map_err(anyhow::Error::new)?;
             let lang = lang.map_or(built.default_language, Lang::from);
-            let warnings = built.report.diagnostics.len();
+            // Every warning, listed or not: the number `check` gives for the same portal.
+            let warnings = built.report.warning_count();
             let Some(p) = built.published else {
                 eprint!("{}", diagnostic::render(&built.report, Format::Human, lang, color));
                 let e = sala::error::Error::InvalidData { errors: built.report.error_count() };

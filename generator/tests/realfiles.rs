@@ -553,3 +553,31 @@ fn a_licence_must_be_known_and_an_unknown_one_names_the_closest() {
         serde_json::json!({"name": "Open-Data-Common", "path": "https://data.go.th/pages/dga-open-government-license", "title": "Open Data Common (DGA Open Government License, data.go.th)"})
     );
 }
+
+#[test]
+fn check_and_build_count_the_same_warnings() {
+    let f = Fixture::new();
+    // Warnings of several kinds: many of one kind in one file (more than are listed), a
+    // Windows-874 file, a closed licence, a misspelt key, blank column titles, no modified date.
+    let mut rows = String::from("a,b\n");
+    for i in 0..60 {
+        rows.push_str(&format!("{i}, x{i} \n"));
+    }
+    for i in 60..90 {
+        rows.push_str(&format!("{i},กํา\n"));
+    }
+    f.dataset("many", "[[resources.schema.fields]]\nname = \"a\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"b\"\ntype = \"string\"\n", rows);
+    f.write("datasets/thai/dataset.toml", format!("{}\n[[resources]]\nname = \"s\"\npath = \"s.csv\"\n\n[resources.schema]\n[[resources.schema.fields]]\nname = \"รหัสตำบล\"\ntype = \"string\"\ntitle = {{ th = \"\", en = \"\" }}\nconstraint = {{ required = true }}\n[[resources.schema.fields]]\nname = \"รหัสไปรษณีย์\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"ชื่อตำบล\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"ชื่อตำบลภาษาอังกฤษ\"\ntype = \"string\"\n", META.replace("CC-BY-4.0", "CC-BY-NC-4.0").replace("modified = 2025-02-01\n", "")));
+    std::fs::copy(encoding_fixture("subdistricts-874.csv"), f.root().join("datasets/thai/s.csv")).unwrap();
+    let (code, json) = check(&f);
+    assert_eq!(code, 0, "{json}");
+    let warnings = json["warnings"].as_u64().unwrap();
+    let listed = json["diagnostics"].as_array().unwrap().len() as u64;
+    let codes: std::collections::BTreeSet<&str> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.len() >= 4 && warnings > listed, "several kinds, some unlisted: {codes:?} {warnings} {listed}");
+    let out = f.sala(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains(&format!(" {warnings} warnings → ")), "check counts {warnings}: {summary}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("0 error(s), {warnings} warning(s)")), "{}", text(&out));
+}
