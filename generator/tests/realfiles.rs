@@ -581,3 +581,25 @@ fn check_and_build_count_the_same_warnings() {
     assert!(summary.contains(&format!(" {warnings} warnings → ")), "check counts {warnings}: {summary}");
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("0 error(s), {warnings} warning(s)")), "{}", text(&out));
 }
+
+#[test]
+fn a_foreign_key_error_in_a_resource_of_many_files_names_its_file_and_row() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/spending/dataset.toml",
+        format!(
+            "{META}\n[[resources]]\nname = \"provinces\"\npath = \"provinces.csv\"\n\n[resources.schema]\nprimaryKey = [\"code\"]\n[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n\n\
+             [[resources]]\nname = \"spending\"\npath = [\"2565.csv\", \"2566.csv\", \"2567.csv\"]\n\n[resources.schema]\n\
+             [[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\n\
+             [[resources.schema.foreignKeys]]\nfields = [\"province\"]\nreference = {{ resource = \"provinces\", fields = [\"code\"] }}\n"
+        ),
+    );
+    f.write("datasets/spending/provinces.csv", "code\n10\n50\n");
+    f.write("datasets/spending/2565.csv", "province,amount\n10,1\n50,2\n");
+    f.write("datasets/spending/2566.csv", "province,amount\n10,3\n50,4\n99,5\n");
+    f.write("datasets/spending/2567.csv", "province,amount\n77,6\n10,7\n");
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let p = |file: &str, row, value: &str| ("foreign-key".to_string(), format!("datasets/spending/{file}"), None, Some(row), Some(1), Some(value.to_string()));
+    assert_eq!(places(&json), [p("2566.csv", 4, "99"), p("2567.csv", 2, "77")], "{json}");
+}
