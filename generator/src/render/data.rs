@@ -345,6 +345,16 @@ pub fn toml_json(value: &toml::Value) -> Value {
 
 /// A field as Table Schema describes it for the published files: no source-only settings
 /// (date patterns, group characters, true values), because the published CSV is canonical.
+/// A field's description as the downloads publish it: with the calendar its years are in
+/// (CE, where the source wrote B.E.).
+fn described(f: &Field) -> Text {
+    match crate::model::format::calendar_note(f) {
+        Some(note) if f.description.is_empty() => note,
+        Some(note) => Text::new(format!("{} {}", f.description.th, note.th), format!("{} {}", f.description.en, note.en)),
+        None => f.description.clone(),
+    }
+}
+
 fn field_descriptor(site: &Site, f: &Field) -> Value {
     let lang = site.config.default_language;
     let mut out = Map::new();
@@ -360,12 +370,7 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
         out.insert("title".into(), json!(f.title.get(lang)));
         out.insert("titles".into(), text_json(site, &f.title));
     }
-    // The downloads say which calendar their years are in (CE, where the source wrote B.E.).
-    let description = match crate::model::format::calendar_note(f) {
-        Some(note) if f.description.is_empty() => note,
-        Some(note) => Text::new(format!("{} {}", f.description.th, note.th), format!("{} {}", f.description.en, note.en)),
-        None => f.description.clone(),
-    };
+    let description = described(f);
     if !description.is_empty() {
         out.insert("description".into(), json!(description.get(lang)));
         out.insert("descriptions".into(), text_json(site, &description));
@@ -475,8 +480,9 @@ pub fn record_schema(site: &Site, d: &Dataset, r: &Resource) -> Value {
         if !f.title.is_empty() {
             p.insert("title".into(), json!(default_text(site, &f.title)));
         }
-        if !f.description.is_empty() {
-            p.insert("description".into(), json!(default_text(site, &f.description)));
+        let description = described(f);
+        if !description.is_empty() {
+            p.insert("description".into(), json!(default_text(site, &description)));
         }
         // Bounds of numbers only: text may be masked or hashed for personal data on the way
         // out, and JSON Schema cannot compare dates.
