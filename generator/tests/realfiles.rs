@@ -497,7 +497,7 @@ fn codes_are_never_grouped_and_buddhist_years_are_shown_as_written_on_thai_pages
         "grants",
         "[[resources.schema.fields]]\nname = \"postal_code\"\ntype = \"integer\"\ntitle = { th = \"รหัสไปรษณีย์\", en = \"Postal code\" }\n\
          [[resources.schema.fields]]\nname = \"agency\"\ntype = \"integer\"\ntitle = { th = \"รหัสหน่วยงาน\", en = \"Agency code\" }\n\
-         [[resources.schema.fields]]\nname = \"fiscal_year\"\ntype = \"year\"\ncalendar = \"buddhist\"\ntitle = { th = \"ปีงบประมาณ\", en = \"Fiscal year\" }\n\
+         [[resources.schema.fields]]\nname = \"fiscal_year\"\ntype = \"year\"\ncalendar = \"buddhist\"\ntitle = { th = \"ปีงบประมาณ\", en = \"Fiscal year\" }\nconstraints = { minimum = 2550, maximum = 2570 }\n\
          [[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\ntitle = { th = \"จำนวนเงิน\", en = \"Amount\" }\n",
         "postal_code,agency,fiscal_year,amount\n10200,3906023,2559,1234500\n",
     );
@@ -519,6 +519,8 @@ fn codes_are_never_grouped_and_buddhist_years_are_shown_as_written_on_thai_pages
     let year = &package["resources"][0]["schema"]["fields"][2];
     assert!(year["descriptions"]["en"].as_str().unwrap().contains("the downloads (CSV, JSON, Parquet) write them in the Common Era (CE = B.E. − 543)"), "{year}");
     assert!(year["descriptions"]["th"].as_str().unwrap().contains("คริสต์ศักราช"), "{year}");
+    // Limits written in B.E., like the values, are checked as such and published in CE.
+    assert_eq!(year["constraints"], serde_json::json!({"minimum": 2007, "maximum": 2027}), "{year}");
     assert!(en.contains("the downloads (CSV, JSON, Parquet) write them in the Common Era"), "the data dictionary says it too");
 }
 

@@ -389,9 +389,15 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     if let Some(items) = &c.enum_values {
         constraints.insert("enum".into(), Value::Array(items.iter().map(toml_json).collect()));
     }
+    // The published files hold CE years: a Buddhist-era year's limits are published in CE too.
+    let buddhist_year = f.field_type == FieldType::Year && f.calendar == Some(crate::load::schema::Calendar::Buddhist);
     for (key, v) in [("minimum", &c.minimum), ("maximum", &c.maximum), ("exclusiveMinimum", &c.exclusive_minimum), ("exclusiveMaximum", &c.exclusive_maximum)] {
         if let Some(v) = v {
-            constraints.insert(key.into(), toml_json(v));
+            let v = match v {
+                toml::Value::Integer(i) if buddhist_year => json!(i - 543),
+                other => toml_json(other),
+            };
+            constraints.insert(key.into(), v);
         }
     }
     for (key, v) in [("minLength", c.min_length), ("maxLength", c.max_length)] {
@@ -487,8 +493,13 @@ pub fn record_schema(site: &Site, d: &Dataset, r: &Resource) -> Value {
         // Bounds of numbers only: text may be masked or hashed for personal data on the way
         // out, and JSON Schema cannot compare dates.
         if json_type == "integer" || json_type == "number" {
+            let era = if f.field_type == FieldType::Year && f.calendar == Some(crate::load::schema::Calendar::Buddhist) { 543 } else { 0 };
             for (key, v) in [("minimum", &f.constraints.minimum), ("maximum", &f.constraints.maximum)] {
-                if let Some(v) = v.as_ref().map(toml_json).filter(Value::is_number) {
+                let v = match v {
+                    Some(toml::Value::Integer(i)) => Some(json!(i - era)),
+                    other => other.as_ref().map(toml_json),
+                };
+                if let Some(v) = v.filter(Value::is_number) {
                     p.insert(key.into(), v);
                 }
             }
