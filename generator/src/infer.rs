@@ -79,18 +79,34 @@ pub fn id_from_name(name: &str) -> String {
 
 /// Infers the schema of the CSV file at `path`.
 pub fn infer_file(path: &Path) -> Result<Inferred> {
+    infer_file_encoded(path, None)
+}
+
+/// Infers the schema of the CSV file at `path`, read in `encoding` (a WHATWG label such as
+/// `latin1`) when one is given.
+pub fn infer_file_encoded(path: &Path, encoding: Option<&str>) -> Result<Inferred> {
     let bytes: crate::load::table::SharedBytes = std::sync::Arc::new(std::fs::read(path).map_err(|e| Error::io(path, e))?);
-    infer_bytes(bytes, path, None)
+    infer_bytes(bytes, path, None, encoding)
 }
 
 /// Infers the schema of a CSV text (a file's bytes, or a sheet written as CSV); `path` is the
 /// file named in errors.
 /// `place` is where a sheet's table lies in it, so that notes name the sheet's own rows.
-fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Option<crate::load::workbook::Place>) -> Result<Inferred> {
+fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Option<crate::load::workbook::Place>, encoding: Option<&str>) -> Result<Inferred> {
     let read = |missing: &[String]| {
-        read_csv(bytes.clone(), None, None, missing, &Default::default(), path)
+        read_csv(bytes.clone(), encoding, None, missing, &Default::default(), path)
             .map(|(raw, _)| RawTable { places: crate::load::workbook::Places(place.iter().cloned().collect()), ..raw })
-            .map_err(|d| usage(path, &d))
+            .map_err(|d| {
+                // No dataset.toml yet to declare the encoding in: infer takes it as an option.
+                let mut d = d;
+                if d.code == Code::EncodingError {
+                    d.help = crate::lang::Text::new(
+                        format!("{}; หรือสั่ง sala infer --encoding <ชื่อรหัสอักขระ> {}", d.help.th, path.display()),
+                        format!("{}; or run sala infer --encoding <label> {}", d.help.en, path.display()),
+                    );
+                }
+                usage(path, &d)
+            })
     };
     let mut missing = vec![String::new()];
     let raw = read(&missing)?;
@@ -147,6 +163,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         let inferred = infer_column(raw, column, &name, path)?;
         if inferred.field.field_type == FieldType::String && inferred.field.format.is_none() && !is_code_name(&name) {
             notes.extend(number_blockers(raw, i, &name, path));
+            notes.extend(swapped_coordinates(raw, i, &name));
         }
         fields.push(inferred);
     }
@@ -275,8 +292,7 @@ fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path
 
 /// Whether a column's name says it holds codes (postal, sub-district, case numbers).
 fn is_code_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower == "id" || lower.ends_with("_id") || lower.contains("code") || lower == "no" || lower.ends_with("_no") || lower.contains("postal") || lower.contains("zip") || name.contains("รหัส")
+    crate::model::format::names_a_code(name)
 }
 
 /// When a few cells keep column `i` from being numbers (a `…` placeholder, `000`), names them
@@ -319,7 +335,6 @@ fn number_blockers(raw: &RawTable, i: usize, name: &str, path: &Path) -> Option<
 
 /// The most specific type every value of the column has, tried in order with the validator.
 fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Field {
-    let lower = name.to_ascii_lowercase();
     let all = |p: &dyn Fn(&str) -> bool| values.iter().all(|v| p(v));
     // Codes such as 001 or 0812345678 are text: as numbers they would lose their leading zeros.
     let leading_zero = values.iter().any(|v| v.len() > 1 && v.starts_with('0') && v.as_bytes()[1].is_ascii_digit());
@@ -327,9 +342,16 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     // as codes, stay text (as numbers they would be summed and shown as 10,100).
     let code_name = is_code_name(name);
     let unsigned = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
-    let leading_zero = leading_zero || (code_name && values.iter().all(|v| unsigned(v)));
+    // A column of different numbers, all as wide (five digits or more) and in ascending order,
+    // is a list keyed by code (sub-district 100101, 100102…), whatever its name.
+    let width = values.first().map_or(0, String::len);
+    let fixed_width_key = values.len() >= 3
+        && width >= 5
+        && values.iter().all(|v| v.len() == width && unsigned(v))
+        && values.windows(2).all(|w| w[0] < w[1]);
+    let leading_zero = leading_zero || (code_name && values.iter().all(|v| unsigned(v))) || fixed_width_key;
     let digits = |v: &str| { let v = v.strip_prefix('-').unwrap_or(v); !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) };
-    let year_hint = lower.contains("year") || lower.starts_with("yr") || lower.contains("ปี") || lower == "be" || lower == "ce";
+    let year_hint = crate::model::format::names_a_year(name);
     let mut candidates: Vec<Field> = Vec::new();
     if all(&|v| ["true", "false", "True", "False", "TRUE", "FALSE"].contains(&v)) {
         candidates.push(field(name, FieldType::Boolean));
@@ -355,6 +377,11 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
         candidates.push(Field { format: format.map(str::to_string), calendar, ..field(name, FieldType::Date) });
     }
     candidates.push(Field { calendar, ..field(name, FieldType::Datetime) });
+    // `lon,lat` pairs, Table Schema's default geopoint (`100.5018,13.7563`): after the
+    // numbers, so that a grouped number such as 1,050 stays a number.
+    if all(&|v| coordinates(v).is_some_and(|(lon, lat)| lon.abs() <= 180.0 && lat.abs() <= 90.0)) && values.iter().any(|v| v.contains('.')) {
+        candidates.push(field(name, FieldType::Geopoint));
+    }
     if all(&|v| v.len() >= 5 && v.as_bytes()[2] == b':') {
         candidates.push(field(name, FieldType::Time));
     }
@@ -376,6 +403,27 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
         .filter(plausible)
         .find(|f| accepts(raw, f, path))
         .unwrap_or_else(|| field(name, FieldType::String))
+}
+
+/// A `x,y` pair of decimal numbers, as written in a geopoint cell.
+fn coordinates(v: &str) -> Option<(f64, f64)> {
+    let (x, y) = v.split_once(',')?;
+    let number = |t: &str| t.trim().parse::<f64>().ok().filter(|f| f.is_finite());
+    Some((number(x)?, number(y)?))
+}
+
+/// When a text column holds `lat,lon` pairs (Thai agencies often write 13.7563,100.5018), says
+/// that Table Schema's geopoint is `lon,lat`, so the person swaps them or declares the format.
+fn swapped_coordinates(raw: &RawTable, i: usize, name: &str) -> Option<crate::lang::Text> {
+    let column = raw.frame.column(&RawTable::column_name(i)).ok()?.str().ok()?.clone();
+    let values: Vec<&str> = column.iter().flatten().map(str::trim).filter(|v| !v.is_empty()).collect();
+    let swapped = !values.is_empty()
+        && values.iter().all(|v| coordinates(v).is_some_and(|(lat, lon)| lat.abs() <= 90.0 && lon.abs() <= 180.0) && v.contains('.'))
+        && values.iter().any(|v| coordinates(v).is_some_and(|(_, lon)| lon.abs() > 90.0));
+    swapped.then(|| crate::lang::Text::new(
+        format!("คอลัมน์ {name} เป็นคู่พิกัด ละติจูด,ลองจิจูด แต่ geopoint ของ Table Schema เขียน ลองจิจูด,ละติจูด จึงเก็บเป็นข้อความ: สลับค่าในไฟล์ แล้วรัน infer ใหม่เพื่อให้เป็น geopoint"),
+        format!("column {name} holds lat,lon pairs, but Table Schema's geopoint is lon,lat, so it was kept as text: swap them in the file and run infer again to type it geopoint"),
+    ))
 }
 
 /// Why a column may hold personal data: its name, or values shaped like Thai national ids,
@@ -527,11 +575,8 @@ pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet
         if let Some(g) = &field.group_char {
             t.push_str(&format!("groupChar = {}\n", q(g)));
         }
-        t.push_str(&format!(
-            "title = {{ th = {}, en = {} }}   # the column's name in Thai and English / ชื่อคอลัมน์\n",
-            q(&field.title.th),
-            q(&field.title.en)
-        ));
+        // Left empty like the dataset's title, so that `check` asks for it in both languages.
+        t.push_str("title = { th = \"\", en = \"\" }   # TODO: the column's name in Thai and English / ชื่อคอลัมน์ภาษาไทยและภาษาอังกฤษ\n");
         let c = &field.constraints;
         match (c.required, c.unique) {
             (true, true) => t.push_str("constraints = { required = true, unique = true }\n"),
@@ -560,6 +605,12 @@ pub enum Added {
 /// file is added to it: as one more file of the resource with the same columns, or as new
 /// resources.
 pub fn infer(root: &Path, file: &Path, id: Option<&str>) -> Result<Written> {
+    infer_encoded(root, file, id, None)
+}
+
+/// [`infer`] for a CSV file in `encoding` (a WHATWG label such as `latin1` or `iso-8859-7`),
+/// which is then declared on the resource.
+pub fn infer_encoded(root: &Path, file: &Path, id: Option<&str>, encoding: Option<&str>) -> Result<Written> {
     crate::config::SiteConfig::load(root)?;
     let file_name = file
         .file_name()
@@ -577,7 +628,7 @@ pub fn infer(root: &Path, file: &Path, id: Option<&str>) -> Result<Written> {
             ),
         });
     }
-    let mut resources = infer_resources(file, &stem)?;
+    let mut resources = infer_resources(file, &stem, encoding)?;
     let dir = root.join("datasets").join(&id);
     let meta_file = dir.join("dataset.toml");
     let target = dir.join(&file_name);
@@ -677,13 +728,13 @@ fn unused_name(name: &str, taken: &[String]) -> String {
 
 /// The resources of `file`: one for a CSV file (named after `stem`), one per sheet that holds
 /// a table for a workbook (named after the sheet).
-fn infer_resources(file: &Path, stem: &str) -> Result<Vec<InferredResource>> {
+fn infer_resources(file: &Path, stem: &str, encoding: Option<&str>) -> Result<Vec<InferredResource>> {
     let mut resource = id_from_name(stem);
     if !crate::load::is_valid_id(&resource) {
         resource = "data".to_string();
     }
     if !crate::load::workbook::is_workbook(file) {
-        return Ok(vec![InferredResource { name: resource, sheet: None, inferred: infer_file(file)? }]);
+        return Ok(vec![InferredResource { name: resource, sheet: None, inferred: infer_file_encoded(file, encoding)? }]);
     }
     let sheets = crate::load::workbook::table_sheets(file, file).map_err(|d| usage(file, &d))?;
     if sheets.is_empty() {
@@ -701,7 +752,7 @@ fn infer_resources(file: &Path, stem: &str) -> Result<Vec<InferredResource>> {
             name = format!("sheet-{}", i + 1);
         }
         let taken: Vec<String> = resources.iter().map(|r| r.name.clone()).collect();
-        let inferred = infer_bytes(std::sync::Arc::new(sheet.csv.into_bytes()), file, Some(sheet.place))?;
+        let inferred = infer_bytes(std::sync::Arc::new(sheet.csv.into_bytes()), file, Some(sheet.place), None)?;
         resources.push(InferredResource { name: unused_name(&name, &taken), sheet: Some(sheet.sheet), inferred });
     }
     Ok(resources)

@@ -79,6 +79,9 @@ enum Command {
         /// The portal folder (the one holding site.toml).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// The CSV file's encoding when it is neither UTF-8, UTF-16 nor Thai Windows-874, as a WHATWG label (e.g. latin1, iso-8859-7); written into the resource.
+        #[arg(long)]
+        encoding: Option<String>,
     },
 }
 
@@ -148,7 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir, title_th, title_en, base_url } => init(&dir, title_th, title_en, base_url),
-        Command::Infer { file, dataset, root } => infer(&root, &file, dataset.as_deref()),
+        Command::Infer { file, dataset, root, encoding } => infer(&root, &file, dataset.as_deref(), encoding.as_deref()),
         Command::Build { root, output, lang } => {
             // Bars only on a terminal: CI logs get the closing summary alone.
             let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["ชุดข้อมูล datasets", "แถว rows", "ไฟล์ files"]);
@@ -157,7 +160,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             progress.clear();
             let built = built.map_err(anyhow::Error::new)?;
             let lang = lang.map_or(built.default_language, Lang::from);
-            let warnings = built.report.diagnostics.len();
+            // Every warning, listed or not: the number `check` gives for the same portal.
+            let warnings = built.report.warning_count();
             let Some(p) = built.published else {
                 eprint!("{}", diagnostic::render(&built.report, Format::Human, lang, color));
                 let e = sala::error::Error::InvalidData { errors: built.report.error_count() };
@@ -219,8 +223,8 @@ fn init(dir: &std::path::Path, th: Option<String>, en: Option<String>, url: Opti
     Ok(ExitCode::SUCCESS)
 }
 
-fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>) -> anyhow::Result<ExitCode> {
-    let w = sala::infer::infer(root, file, dataset).map_err(anyhow::Error::new)?;
+fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>, encoding: Option<&str>) -> anyhow::Result<ExitCode> {
+    let w = sala::infer::infer_encoded(root, file, dataset, encoding).map_err(anyhow::Error::new)?;
     let meta = w.meta_file.strip_prefix(root).unwrap_or(&w.meta_file);
     if let sala::infer::Added::ToResource(name) = &w.added {
         println!("Added as one more file of resource \"{name}\" (same columns) / เพิ่มเป็นอีกไฟล์หนึ่งของทรัพยากร \"{name}\" (คอลัมน์เดียวกัน)");

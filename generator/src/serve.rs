@@ -2,7 +2,8 @@
 //! `site.toml`, `datasets/`, `content/` and `themes/`, and rebuilds on change. A rebuild re-reads
 //! only the datasets whose files changed (see [`Cache`]); open pages reload themselves through
 //! a small script that polls `/__sala/status`. When a build fails, the last good site keeps
-//! being served and the error is shown in the terminal and over the page.
+//! being served and the error is shown in the terminal and over the page; when there is no
+//! good site yet, every address shows the problems until a build succeeds.
 //!
 //! Watching is done by polling file sizes and modification times every 200 ms rather than with
 //! OS notifications: it needs no extra crate, behaves the same on every file system (network
@@ -84,10 +85,12 @@ impl Messages {
         }
     }
 
-    fn failed(&self) -> &'static str {
-        match self.0 {
-            Lang::Th => "สร้างเว็บไซต์ไม่สำเร็จ ยังแสดงเว็บไซต์ที่สร้างสำเร็จครั้งล่าสุดอยู่",
-            Lang::En => "the build failed; the last good site is still served",
+    fn failed(&self, good_site: bool) -> &'static str {
+        match (self.0, good_site) {
+            (Lang::Th, true) => "สร้างเว็บไซต์ไม่สำเร็จ ยังแสดงเว็บไซต์ที่สร้างสำเร็จครั้งล่าสุดอยู่",
+            (Lang::En, true) => "the build failed; the last good site is still served",
+            (Lang::Th, false) => "สร้างเว็บไซต์ไม่สำเร็จ ทุกหน้าในเบราว์เซอร์แสดงปัญหาเหล่านี้จนกว่าจะสร้างสำเร็จ",
+            (Lang::En, false) => "the build failed; every address shows these problems in the browser until it succeeds",
         }
     }
 }
@@ -138,7 +141,8 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str
             Err(e) => Some(format!("error[{}]: {e}\n", e.code())),
         };
         if let Some(text) = &error {
-            eprintln!("{}\n{text}", messages.failed());
+            let good_site = status.lock().is_ok_and(|s| s.version > 0);
+            eprintln!("{}\n{text}", messages.failed(good_site));
         }
         if let Ok(mut s) = status.lock() {
             if error.is_none() {
@@ -273,7 +277,16 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
     }
     // The site's links carry base_url's path; the files do not.
     let local = url.strip_prefix(prefix.trim_end_matches('/')).filter(|r| r.starts_with('/')).unwrap_or(&url);
-    let (code, file) = match resolve(output, local) {
+    let resolved = resolve(output, local);
+    if resolved.is_none() {
+        // No build has succeeded yet (a dataset just inferred, its TODOs still empty): there is
+        // no last good site, so every address shows what to fix, and reloads once it is fixed.
+        let problems = status.lock().ok().filter(|s| s.version == 0).and_then(|s| s.error.clone());
+        if let Some(error) = problems {
+            return send(request, 503, problems_page(&error), "text/html; charset=utf-8");
+        }
+    }
+    let (code, file) = match resolved {
         Some(f) => (200, f),
         None => match resolve(output, "/404.html") {
             Some(f) => (404, f),
@@ -288,6 +301,19 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
         body = inject_reload(body);
     }
     send(request, code, body, &kind)
+}
+
+/// The page served at every address while no build has succeeded: the build's problems, in
+/// both languages' words, with the reload script (which also keeps them shown over the page).
+fn problems_page(error: &str) -> Vec<u8> {
+    let escaped = error.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"th\"><head><meta charset=\"utf-8\"><title>สร้างเว็บไซต์ไม่สำเร็จ / The site could not be built</title></head>\n<body>\n\
+         <h1>สร้างเว็บไซต์ไม่สำเร็จ / The site could not be built</h1>\n\
+         <p>แก้ปัญหาด้านล่างแล้วบันทึกไฟล์ หน้านี้จะโหลดใหม่เองเมื่อสร้างสำเร็จ / Fix the problems below and save the file: this page reloads by itself once the site builds.</p>\n\
+         <pre id=\"sala-problems\">{escaped}</pre>\n</body></html>\n"
+    );
+    inject_reload(page.into_bytes())
 }
 
 /// The page with the reload script added before `</body>` (or at the end).

@@ -341,3 +341,267 @@ fn misplaced_thousands_separators_are_errors_not_other_numbers() {
     assert_eq!(places(&json), [p(3, "18,250,00"), p(4, "25,"), p(5, "22,7")], "{json}");
     assert!(json["diagnostics"][0]["help"]["en"].as_str().unwrap().starts_with("the thousands separators are misplaced"), "{json}");
 }
+
+fn encoding_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encoding").join(name)
+}
+
+const PLACES_FIELDS: &str = "[[resources.schema.fields]]\nname = \"name\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"city\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"visitors\"\ntype = \"integer\"\n";
+
+#[test]
+fn a_windows_874_file_whose_bytes_start_like_utf8_is_read_as_thai() {
+    // Converted with iconv; "สันพระเนตร" and "ขะเนจื้อ" hold เน + a consonant, E0 B9 xx: bytes
+    // that are also UTF-8 Thai. They come first, as in the interior ministry's list.
+    let bytes = std::fs::read(encoding_fixture("subdistricts-874.csv")).unwrap();
+    let first_row = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    assert_eq!(&bytes[first_row + 13..first_row + 23], b"\xca\xd1\xb9\xbe\xc3\xd0\xe0\xb9\xb5\xc3", "the first row holds สันพระเนตร");
+    assert!(bytes.windows(3).filter(|w| w[0] == 0xE0 && (w[1] == 0xB8 || w[1] == 0xB9) && (0x80..=0xBF).contains(&w[2])).count() >= 2);
+    let f = Fixture::new();
+    let file = f.root().join("subdistricts.csv");
+    std::fs::copy(encoding_fixture("subdistricts-874.csv"), &file).unwrap();
+    let out = f.sala(&["infer", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("18 rows, 4 columns"), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/subdistricts/dataset.toml")).unwrap();
+    assert!(toml.contains("encoding = \"windows-874\""), "{toml}");
+    assert!(toml.contains("name = \"ชื่อตำบล\""), "{toml}");
+
+    // check reads it as Thai with a warning, and the download is UTF-8.
+    f.write("datasets/s/dataset.toml", format!("{META}\n[[resources]]\nname = \"s\"\npath = \"s.csv\"\n\n[resources.schema]\n[[resources.schema.fields]]\nname = \"รหัสตำบล\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"รหัสไปรษณีย์\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"ชื่อตำบล\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"ชื่อตำบลภาษาอังกฤษ\"\ntype = \"string\"\n"));
+    std::fs::remove_dir_all(f.root().join("datasets/subdistricts")).unwrap();
+    std::fs::copy(encoding_fixture("subdistricts-874.csv"), f.root().join("datasets/s/s.csv")).unwrap();
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(1)), "{json}");
+    assert_eq!(json["diagnostics"][0]["message"]["en"], "the file is not UTF-8; it reads as Thai in Windows-874 (TIS-620) and was converted");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/s/s.csv")).unwrap();
+    assert!(csv.starts_with("รหัสตำบล,รหัสไปรษณีย์,ชื่อตำบล,ชื่อตำบลภาษาอังกฤษ\n501210,50210,สันพระเนตร,San Phra Net\n571603,63140,ขะเนจื้อ,Khane Chue\n"), "{csv}");
+}
+
+#[test]
+fn latin1_and_greek_files_are_errors_that_ask_for_the_encoding_and_then_read() {
+    for (file, likely, declared, row, text_in_csv) in [
+        ("latin1.csv", "windows-1252", "latin1", 2, "Café de Flore,Paris,120"),
+        ("greek.csv", "windows-1253", "iso-8859-7", 1, "Γιώργος,Αθήνα,120"),
+    ] {
+        let f = Fixture::new();
+        let header = if file == "greek.csv" { "[[resources.schema.fields]]\nname = \"όνομα\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"πόλη\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"επισκέπτες\"\ntype = \"integer\"\n" } else { PLACES_FIELDS };
+        let resource = |encoding: &str| format!("{META}\n[[resources]]\nname = \"places\"\npath = \"places.csv\"\n{encoding}\n[resources.schema]\n{header}");
+        f.write("datasets/places/dataset.toml", resource(""));
+        std::fs::copy(encoding_fixture(file), f.root().join("datasets/places/places.csv")).unwrap();
+        let (code, json) = check(&f);
+        assert_eq!(code, 1, "{json}");
+        // Never converted as Thai: one error, at the first row that is not ASCII.
+        assert_eq!(places(&json), [("encoding-error".to_string(), "datasets/places/places.csv".to_string(), None, Some(row), None, None)], "{json}");
+        let d = &json["diagnostics"][0];
+        assert_eq!(
+            d["message"]["en"].as_str().unwrap(),
+            format!("the file's encoding is unknown: it was tried as UTF-8, UTF-16 and Thai (Windows-874/TIS-620), and is none of them; its bytes look most like {likely}"),
+        );
+        assert!(d["help"]["en"].as_str().unwrap().contains(&format!("encoding = \"{likely}\"")), "{d}");
+        assert!(d["help"]["th"].as_str().unwrap().contains("encoding = "), "{d}");
+        // With the encoding declared (any WHATWG label), the file reads and is published as UTF-8.
+        f.write("datasets/places/dataset.toml", resource(&format!("encoding = \"{declared}\"\n")));
+        let (code, json) = check(&f);
+        assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+        let out = f.sala(&["build"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let csv = std::fs::read_to_string(f.root().join("public/datasets/places/places.csv")).unwrap();
+        assert!(csv.contains(text_in_csv), "{csv}");
+    }
+}
+
+#[test]
+fn infer_refuses_a_latin1_file_until_told_its_encoding() {
+    let f = Fixture::new();
+    let file = f.root().join("cafes.csv");
+    std::fs::copy(encoding_fixture("latin1.csv"), &file).unwrap();
+    let out = f.sala(&["infer", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("its bytes look most like windows-1252") && err.contains(&format!("or run sala infer --encoding <label> {}", file.display())), "{err}");
+    assert!(!f.root().join("datasets/cafes").exists());
+    let out = f.sala(&["infer", "--encoding", "latin1", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/cafes/dataset.toml")).unwrap();
+    assert!(toml.contains("encoding = \"windows-1252\""), "{toml}");
+    assert!(toml.contains("name = \"visitors\"\ntype = \"integer\""), "{toml}");
+}
+
+/// `dataset.toml` as `infer` wrote it, with its TODOs filled in (each column titled by its name).
+fn filled_in(toml: &str) -> String {
+    let mut name = String::new();
+    toml.replacen("title = { th = \"\", en = \"\" }", "title = { th = \"ชุดข้อมูล\", en = \"Dataset\" }", 1)
+        .replacen("description = { th = \"\", en = \"\" }", "description = { th = \"คำอธิบาย\", en = \"Description\" }", 1)
+        .replacen("agency = \"\"", "agency = \"TEST\"", 1)
+        .replacen("license = \"\"", "license = \"CC-BY-4.0\"", 1)
+        .replacen("# modified = 2025-01-31", "modified = 2025-01-31", 1)
+        .lines()
+        .map(|line| {
+            if let Some(n) = line.strip_prefix("name = ") {
+                name = n.trim_matches('"').to_string();
+            }
+            if line.starts_with("title = { th = \"\", en = \"\" }   # TODO") { format!("title = {{ th = \"{name}\", en = \"{name}\" }}") } else { line.to_string() }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn infer_types_codes_as_text_timestamps_with_offsets_as_datetimes_and_lon_lat_as_geopoints() {
+    let f = Fixture::new();
+    let file = f.root().join("cases.csv");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/infer/cases.csv"), &file).unwrap();
+    let out = f.sala(&["infer", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let path = f.root().join("datasets/cases/dataset.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    let value: toml::Value = toml::from_str(&toml).unwrap();
+    let types: Vec<String> = value["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}:{}{}", f["name"].as_str().unwrap(), f["type"].as_str().unwrap(), f.get("calendar").map_or(String::new(), |c| format!(":{}", c.as_str().unwrap()))))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "case_no:string",      // leading zeros
+            "sub_district:string", // different six-digit numbers in order: a list keyed by code
+            "postal_code:string",  // named a code
+            "reported_at:datetime",
+            "location:geopoint",
+            "place_latlon:string", // lat,lon: kept text, with a note
+            "fiscal_year:year:buddhist",
+            "amount:integer",
+            "population:integer",
+        ]
+    );
+    assert!(text(&out).contains("note: column place_latlon holds lat,lon pairs, but Table Schema's geopoint is lon,lat"), "{}", text(&out));
+    // What infer proposes, check accepts; the downloads hold canonical values.
+    std::fs::write(&path, filled_in(&toml)).unwrap();
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/cases/cases.csv")).unwrap();
+    assert!(csv.contains("\n000123,100101,10200,2024-05-13T08:12:45.123Z,\"100.5018,13.7563\",\"13.7563,100.5018\",2016,1234500,45000\n"), "{csv}");
+    assert!(csv.contains("\n000124,100102,10200,2024-05-13T02:00:00Z,"), "{csv}");
+}
+
+#[test]
+fn codes_are_never_grouped_and_buddhist_years_are_shown_as_written_on_thai_pages() {
+    let f = Fixture::new();
+    f.dataset(
+        "grants",
+        "[[resources.schema.fields]]\nname = \"postal_code\"\ntype = \"integer\"\ntitle = { th = \"รหัสไปรษณีย์\", en = \"Postal code\" }\n\
+         [[resources.schema.fields]]\nname = \"agency\"\ntype = \"integer\"\ntitle = { th = \"รหัสหน่วยงาน\", en = \"Agency code\" }\n\
+         [[resources.schema.fields]]\nname = \"fiscal_year\"\ntype = \"year\"\ncalendar = \"buddhist\"\ntitle = { th = \"ปีงบประมาณ\", en = \"Fiscal year\" }\nconstraints = { minimum = 2550, maximum = 2570 }\n\
+         [[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\ntitle = { th = \"จำนวนเงิน\", en = \"Amount\" }\n",
+        "postal_code,agency,fiscal_year,amount\n10200,3906023,2559,1234500\n",
+    );
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let th = std::fs::read_to_string(f.root().join("public/datasets/grants/index.html")).unwrap();
+    let en = std::fs::read_to_string(f.root().join("public/en/datasets/grants/index.html")).unwrap();
+    for page in [&th, &en] {
+        assert!(page.contains(">10200<") && page.contains(">3906023<") && page.contains(">1,234,500<"), "{page}");
+        assert!(!page.contains("10,200") && !page.contains("3,906,023"), "{page}");
+    }
+    // Thai pages: the year as written (B.E.), the column saying so; English pages: CE, saying so.
+    assert!(th.contains(">2559<") && !th.contains(">2016<") && th.contains("ปีงบประมาณ (พ.ศ.)"), "{th}");
+    assert!(en.contains(">2016<") && !en.contains(">2559<") && en.contains("Fiscal year (CE)"), "{en}");
+    // The downloads hold CE years and say so.
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/grants/data.csv")).unwrap();
+    assert_eq!(csv, "postal_code,agency,fiscal_year,amount\n10200,3906023,2016,1234500\n");
+    let package: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/datasets/grants/datapackage.json")).unwrap()).unwrap();
+    let year = &package["resources"][0]["schema"]["fields"][2];
+    assert!(year["descriptions"]["en"].as_str().unwrap().contains("the downloads (CSV, JSON, Parquet) write them in the Common Era (CE = B.E. − 543)"), "{year}");
+    assert!(year["descriptions"]["th"].as_str().unwrap().contains("คริสต์ศักราช"), "{year}");
+    // Limits written in B.E., like the values, are checked as such and published in CE.
+    assert_eq!(year["constraints"], serde_json::json!({"minimum": 2007, "maximum": 2027}), "{year}");
+    assert!(en.contains("the downloads (CSV, JSON, Parquet) write them in the Common Era"), "the data dictionary says it too");
+}
+
+#[test]
+fn a_licence_must_be_known_and_an_unknown_one_names_the_closest() {
+    let f = Fixture::new();
+    let with_license = |id: &str| META.replace("license = \"CC-BY-4.0\"", &format!("license = \"{id}\""));
+    let resource = "\n[[resources]]\nname = \"data\"\npath = \"data.csv\"\n\n[resources.schema]\n[[resources.schema.fields]]\nname = \"a\"\ntype = \"integer\"\n";
+    f.write("datasets/d/data.csv", "a\n1\n");
+    f.write("datasets/d/dataset.toml", format!("{}{resource}", with_license("CC-BY-4")));
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let d = &json["diagnostics"][0];
+    assert_eq!((d["code"].as_str(), d["message"]["en"].as_str(), d["value"].as_str()), (Some("metadata-error"), Some("unknown licence \"CC-BY-4\""), Some("CC-BY-4")), "{json}");
+    assert!(d["help"]["en"].as_str().unwrap().starts_with("use an SPDX or Open Definition id; the closest are \"CC-BY-4.0\" (Creative Commons Attribution 4.0 International)"), "{d}");
+
+    // A licence that is not open is published, with a warning.
+    f.write("datasets/d/dataset.toml", format!("{}{resource}", with_license("CC-BY-NC-4.0")));
+    let (code, json) = check(&f);
+    assert_eq!((code, json["warnings"].as_u64()), (0, Some(1)), "{json}");
+    assert!(json["diagnostics"][0]["message"]["en"].as_str().unwrap().contains("is not an open licence"), "{json}");
+
+    // data.go.th's "Open Data Common", as thai_gdc spells it, links to data.go.th's terms.
+    f.write("datasets/d/dataset.toml", format!("{}{resource}", with_license("Open Data Common")));
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let package: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/datasets/d/datapackage.json")).unwrap()).unwrap();
+    assert_eq!(
+        package["licenses"][0],
+        serde_json::json!({"name": "Open-Data-Common", "path": "https://data.go.th/pages/dga-open-government-license", "title": "Open Data Common (DGA Open Government License, data.go.th)"})
+    );
+}
+
+#[test]
+fn check_and_build_count_the_same_warnings() {
+    let f = Fixture::new();
+    // Warnings of several kinds: many of one kind in one file (more than are listed), a
+    // Windows-874 file, a closed licence, a misspelt key, blank column titles, no modified date.
+    let mut rows = String::from("a,b\n");
+    for i in 0..60 {
+        rows.push_str(&format!("{i}, x{i} \n"));
+    }
+    for i in 60..90 {
+        rows.push_str(&format!("{i},กํา\n"));
+    }
+    f.dataset("many", "[[resources.schema.fields]]\nname = \"a\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"b\"\ntype = \"string\"\n", rows);
+    f.write("datasets/thai/dataset.toml", format!("{}\n[[resources]]\nname = \"s\"\npath = \"s.csv\"\n\n[resources.schema]\n[[resources.schema.fields]]\nname = \"รหัสตำบล\"\ntype = \"string\"\ntitle = {{ th = \"\", en = \"\" }}\nconstraint = {{ required = true }}\n[[resources.schema.fields]]\nname = \"รหัสไปรษณีย์\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"ชื่อตำบล\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"ชื่อตำบลภาษาอังกฤษ\"\ntype = \"string\"\n", META.replace("CC-BY-4.0", "CC-BY-NC-4.0").replace("modified = 2025-02-01\n", "")));
+    std::fs::copy(encoding_fixture("subdistricts-874.csv"), f.root().join("datasets/thai/s.csv")).unwrap();
+    let (code, json) = check(&f);
+    assert_eq!(code, 0, "{json}");
+    let warnings = json["warnings"].as_u64().unwrap();
+    let listed = json["diagnostics"].as_array().unwrap().len() as u64;
+    let codes: std::collections::BTreeSet<&str> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.len() >= 4 && warnings > listed, "several kinds, some unlisted: {codes:?} {warnings} {listed}");
+    let out = f.sala(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains(&format!(" {warnings} warnings → ")), "check counts {warnings}: {summary}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("0 error(s), {warnings} warning(s)")), "{}", text(&out));
+}
+
+#[test]
+fn a_foreign_key_error_in_a_resource_of_many_files_names_its_file_and_row() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/spending/dataset.toml",
+        format!(
+            "{META}\n[[resources]]\nname = \"provinces\"\npath = \"provinces.csv\"\n\n[resources.schema]\nprimaryKey = [\"code\"]\n[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n\n\
+             [[resources]]\nname = \"spending\"\npath = [\"2565.csv\", \"2566.csv\", \"2567.csv\"]\n\n[resources.schema]\n\
+             [[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\n\
+             [[resources.schema.foreignKeys]]\nfields = [\"province\"]\nreference = {{ resource = \"provinces\", fields = [\"code\"] }}\n"
+        ),
+    );
+    f.write("datasets/spending/provinces.csv", "code\n10\n50\n");
+    f.write("datasets/spending/2565.csv", "province,amount\n10,1\n50,2\n");
+    f.write("datasets/spending/2566.csv", "province,amount\n10,3\n50,4\n99,5\n");
+    f.write("datasets/spending/2567.csv", "province,amount\n77,6\n10,7\n");
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let p = |file: &str, row, value: &str| ("foreign-key".to_string(), format!("datasets/spending/{file}"), None, Some(row), Some(1), Some(value.to_string()));
+    assert_eq!(places(&json), [p("2566.csv", 4, "99"), p("2567.csv", 2, "77")], "{json}");
+}

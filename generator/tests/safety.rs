@@ -26,7 +26,7 @@ fn a_script_in_any_metadata_field_is_escaped_never_markup() {
             r#"title = {{ th = "{evil}", en = "{evil}" }}
 description = {{ th = "{evil} <img src=x onerror=alert(2)>", en = "[link](javascript:alert(3)) {evil}" }}
 agency = "TEST"
-license = "{evil}"
+license = "CC-BY-4.0"
 tags = {{ th = ["{evil}"], en = ["{evil}"] }}
 objective = "{evil}"
 [contact]
@@ -43,6 +43,14 @@ title = "{evil}"
     );
     f.write("datasets/x/data.csv", format!("id,note\n1,{evil}\n2,\"<b onclick=alert(5)>x</b>\"\n"));
     f.write("content/about.md", format!("+++\ntitle = \"{evil}\"\nweight = 1\n+++\nHello {evil} <iframe src=x></iframe>\n"));
+    // A licence must be a known id, so markup there is refused before anything is published.
+    let meta = f.root().join("datasets/x/dataset.toml");
+    let written = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, written.replace("license = \"CC-BY-4.0\"", &format!("license = \"{evil}\""))).unwrap();
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!f.root().join("public").exists());
+    std::fs::write(&meta, written).unwrap();
     let out = f.sala(&["build"]);
     assert!(out.status.success(), "{}", text(&out));
     let public = f.root().join("public");

@@ -142,6 +142,30 @@ fn a_build_error_is_shown_while_the_last_good_site_is_still_served() {
 }
 
 #[test]
+fn a_portal_that_never_built_shows_its_problems_at_every_address_until_it_builds() {
+    let f = Fixture::new();
+    // A dataset as `infer` leaves it: its title still to fill in.
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let meta = f.root().join("datasets/alpha/dataset.toml");
+    let filled = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, filled.replace("title = { th = \"ชุดข้อมูล alpha\", en = \"Dataset alpha\" }", "title = { th = \"\", en = \"\" }")).unwrap();
+    let served = Served::start(&f);
+    for path in ["/", "/en/", "/en/datasets/alpha/", "/no/such/page"] {
+        let (code, page) = served.get(path);
+        assert_eq!(code, 503, "{path}: {page}");
+        assert!(page.contains("<h1>สร้างเว็บไซต์ไม่สำเร็จ / The site could not be built</h1>"), "{page}");
+        assert!(page.contains("datasets/alpha/dataset.toml") && page.contains("the dataset has no title in English (title.en)"), "{page}");
+        assert!(page.contains("<script src=\"/__sala/reload.js\"></script></body>"), "{page}");
+    }
+    // Filled in, the site is served.
+    std::fs::write(&meta, filled).unwrap();
+    assert!(served.wait_for("/en/datasets/alpha/", "Dataset alpha", Duration::from_secs(3)).is_some());
+    assert_eq!(served.get("/en/no/such/page").0, 404);
+    let log = served.stop();
+    assert!(log.contains("the build failed; every address shows these problems in the browser until it succeeds\n"), "{log}");
+}
+
+#[test]
 fn paths_outside_the_site_are_refused_in_every_spelling() {
     let f = Fixture::new();
     f.write("secret.txt", "top secret");

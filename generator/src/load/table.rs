@@ -615,9 +615,12 @@ fn decode<'a>(
         return Ok((Cow::Borrowed(without_bom), "UTF-8"));
     }
     let bad = std::str::from_utf8(without_bom).err().map_or(0, |e| e.valid_up_to());
-    if thai_utf8_sequences(without_bom) >= 2 {
-        // Mostly UTF-8 Thai with a broken byte (a cell cut mid-character): decoding it all as
-        // Windows-874 would turn every Thai letter into mojibake.
+    let (good, broken) = utf8_evidence(without_bom);
+    if good >= 2 && good >= 4 * broken {
+        // Mostly UTF-8 with a broken byte (a cell cut mid-character): decoding it all as
+        // Windows-874 would turn every Thai letter into mojibake. A Windows-874 file can hold a
+        // few byte runs that happen to be UTF-8 (เน followed by a consonant is E0 B9 A1), but
+        // far more that are not: the count of each, not their mere presence, decides.
         return Err(encoding_error(
             file,
             row_of_offset(without_bom, bad),
@@ -631,50 +634,82 @@ fn decode<'a>(
             ),
         ));
     }
-    if let Some(at) = not_thai(without_bom) {
-        // Latin-1 or Windows-1252 bytes decode as Windows-874 too, into Thai marks standing
-        // where no Thai letter can carry them: converting would publish gibberish.
-        return Err(encoding_error(
-            file,
-            row_of_offset(without_bom, at),
-            Text::new(
-                "ไฟล์ไม่ได้เข้ารหัสเป็น UTF-8 และอ่านเป็นภาษาไทย (Windows-874/TIS-620) ไม่ได้ความ: น่าจะเป็นรหัสอักขระ 8 บิตอื่น เช่น Windows-1252 (Latin-1) ของภาษาในยุโรป",
-                "the file is not UTF-8, and read as Thai (Windows-874/TIS-620) it makes no sense: it is probably another 8-bit encoding, such as Windows-1252 (Latin-1) for European languages",
-            ),
-            Text::new(
-                "บันทึกไฟล์เป็น \"CSV UTF-8\" หรือระบุรหัสอักขระของไฟล์ใน dataset.toml เช่น encoding = \"windows-1252\"",
-                "save the file as \"CSV UTF-8\", or declare its encoding on the resource in dataset.toml, e.g. encoding = \"windows-1252\"",
-            ),
-        ));
-    }
+    // An 8-bit text: which encoding the bytes' letter statistics point to (chardetng, the
+    // detector Firefox uses, by encoding_rs's author), and whether it reads as Thai spelling.
+    let guess = guess_encoding(without_bom);
     let thai = encoding_rs::WINDOWS_874;
-    if let Some(text) = thai.decode_without_bom_handling_and_without_replacement(without_bom) {
-        warnings.push(Diagnostic::warning(
-            Code::EncodingError,
-            Location::file(file),
-            Text::new(
-                "ไฟล์ไม่ได้เข้ารหัสเป็น UTF-8 แต่อ่านได้เป็น Windows-874 (TIS-620) จึงแปลงให้แล้ว",
-                "the file is not UTF-8; it reads as Windows-874 (TIS-620) and was converted",
-            ),
-            Text::new(
-                "บันทึกไฟล์เป็น CSV UTF-8 หรือเพิ่ม encoding = \"windows-874\" ใน dataset.toml",
-                "save the file as CSV UTF-8, or add encoding = \"windows-874\" to the resource in dataset.toml",
-            ),
-        ));
-        return Ok((Cow::Owned(text.into_owned().into_bytes()), thai.name()));
+    let misspelt = not_thai(without_bom);
+    if guess == thai && misspelt.is_none() {
+        if let Some(text) = thai.decode_without_bom_handling_and_without_replacement(without_bom) {
+            warnings.push(Diagnostic::warning(
+                Code::EncodingError,
+                Location::file(file),
+                Text::new(
+                    "ไฟล์ไม่ได้เข้ารหัสเป็น UTF-8 แต่อ่านได้เป็นภาษาไทยแบบ Windows-874 (TIS-620) จึงแปลงให้แล้ว",
+                    "the file is not UTF-8; it reads as Thai in Windows-874 (TIS-620) and was converted",
+                ),
+                Text::new(
+                    "บันทึกไฟล์เป็น CSV UTF-8 หรือเพิ่ม encoding = \"windows-874\" ใน dataset.toml",
+                    "save the file as CSV UTF-8, or add encoding = \"windows-874\" to the resource in dataset.toml",
+                ),
+            ));
+            return Ok((Cow::Owned(text.into_owned().into_bytes()), thai.name()));
+        }
     }
+    // Neither UTF-8 nor convincingly Thai: never converted on a guess (Latin-1 or Greek bytes
+    // decode as Windows-874 too, into Thai gibberish). The row shown is where the bytes stop
+    // reading as Thai, or else the first that is not ASCII.
+    let at = misspelt.or_else(|| without_bom.iter().position(|b| !b.is_ascii())).unwrap_or(bad);
+    let likely = if guess == thai { encoding_rs::WINDOWS_1252 } else { guess };
+    let label = likely.name().to_ascii_lowercase();
     Err(encoding_error(
         file,
-        row_of_offset(without_bom, bad),
+        row_of_offset(without_bom, at),
         Text::new(
-            "ไฟล์ไม่ได้เข้ารหัสเป็น UTF-8 หรือ Windows-874",
-            "the file is neither UTF-8 nor Windows-874 text",
+            format!(
+                "ไม่รู้ว่าไฟล์เข้ารหัสอักขระแบบใด: ลองอ่านแล้วไม่ใช่ UTF-8 ไม่ใช่ UTF-16 และอ่านเป็นภาษาไทย (Windows-874/TIS-620) ไม่ได้ความ ลักษณะของไบต์ใกล้เคียง {} ที่สุด",
+                likely.name()
+            ),
+            format!(
+                "the file's encoding is unknown: it was tried as UTF-8, UTF-16 and Thai (Windows-874/TIS-620), and is none of them; its bytes look most like {}",
+                likely.name()
+            ),
         ),
         Text::new(
-            "เปิดไฟล์ในโปรแกรมตารางคำนวณแล้วบันทึกเป็น \"CSV UTF-8\"",
-            "open the file in a spreadsheet and save it as \"CSV UTF-8\"",
+            format!(
+                "บันทึกไฟล์เป็น \"CSV UTF-8\" หรือระบุรหัสอักขระของไฟล์ในทรัพยากรนั้นใน dataset.toml เช่น encoding = \"{label}\" (ชื่อตามมาตรฐาน WHATWG เช่น \"latin1\", \"iso-8859-7\", \"tis-620\")"
+            ),
+            format!(
+                "save the file as \"CSV UTF-8\", or declare its encoding on the resource in dataset.toml, e.g. encoding = \"{label}\" (any WHATWG label such as \"latin1\", \"iso-8859-7\", \"tis-620\")"
+            ),
         ),
     ))
+}
+
+/// How many well-formed multi-byte UTF-8 characters the bytes hold, and how many invalid
+/// sequences.
+fn utf8_evidence(bytes: &[u8]) -> (usize, usize) {
+    let (mut good, mut broken, mut rest) = (0usize, 0usize, bytes);
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => return (good + text.bytes().filter(|b| b & 0xC0 == 0xC0).count(), broken),
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                good += valid.iter().filter(|b| *b & 0xC0 == 0xC0).count();
+                broken += 1;
+                rest = &after[e.error_len().unwrap_or(after.len()).max(1).min(after.len())..];
+            }
+        }
+    }
+}
+
+/// The legacy encoding the bytes most look like (never UTF-8): chardetng weighs letter pairs
+/// for each script, so Thai, Latin and Greek bytes, which all decode as Windows-874, are told
+/// apart.
+fn guess_encoding(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    detector.guess(None, false)
 }
 
 /// Where bytes that are not UTF-8 stop looking like Thai in TIS-620/Windows-874, if they do:
@@ -750,11 +785,6 @@ fn decode_utf16<'a>(
         ));
     }
     Some(Ok((Cow::Owned(text.into_owned().into_bytes()), encoding.name())))
-}
-
-/// How many well-formed UTF-8 Thai letters (U+0E00–U+0E7F: E0 B8/B9 xx) the bytes hold.
-fn thai_utf8_sequences(bytes: &[u8]) -> usize {
-    bytes.windows(3).filter(|w| w[0] == 0xE0 && (w[1] == 0xB8 || w[1] == 0xB9) && (0x80..=0xBF).contains(&w[2])).count()
 }
 
 fn strip_bom<'a>(bytes: &'a [u8], encoding: &'static encoding_rs::Encoding) -> &'a [u8] {

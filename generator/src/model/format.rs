@@ -13,6 +13,58 @@ pub fn buddhist_year(ce: i32) -> i32 {
     ce + 543
 }
 
+/// Whether a column's name says it holds codes or identifiers (postal, sub-district, agency
+/// codes, case numbers): digits with no arithmetic meaning, never summed nor grouped as 10,100.
+pub fn names_a_code(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let word = |w: &str| words.contains(&w);
+    word("id") || word("no") || word("code") || word("zip") || word("postal") || word("postcode") || word("isbn") || word("tin")
+        || lower.ends_with("_id") || lower.ends_with("code") || lower.ends_with("_no") || lower.contains("postal") || lower.contains("zipcode")
+        // camelCase: districtId, caseNo, agencyCode.
+        || name.ends_with("Id") || name.ends_with("ID") || name.ends_with("No") || name.ends_with("Code")
+        || ["รหัส", "เลขที่", "หมายเลข", "ไปรษณีย์", "เลขประจำ"].iter().any(|w| name.contains(w))
+}
+
+/// Whether a column's name says it holds years (`year`, `fiscal_year`, `ปีงบประมาณ`, `พ.ศ.`).
+pub fn names_a_year(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("year") || lower.starts_with("yr") || lower == "be" || lower == "ce" || lower == "fy" || name.contains("ปี") || name.contains("พ.ศ")
+}
+
+/// What a field written in the Buddhist era becomes in the downloads, for its description in
+/// the data dictionary and `datapackage.json`: the published files write CE years.
+pub fn calendar_note(field: &crate::load::schema::Field) -> Option<crate::lang::Text> {
+    use crate::load::schema::{Calendar, FieldType};
+    if field.calendar != Some(Calendar::Buddhist) {
+        return None;
+    }
+    let what = match field.field_type {
+        FieldType::Year => ("ปี", "years"),
+        FieldType::Datetime => ("วันเวลา", "date-times"),
+        _ => ("วันที่", "dates"),
+    };
+    Some(crate::lang::Text::new(
+        format!("ไฟล์ต้นฉบับเขียน{}เป็นพุทธศักราช (พ.ศ.) ไฟล์ดาวน์โหลด (CSV, JSON, Parquet) เขียนเป็นคริสต์ศักราช (ค.ศ. = พ.ศ. − 543) หน้าเว็บภาษาไทยแสดงเป็น พ.ศ.", what.0),
+        format!("The source writes these {} in the Buddhist era (B.E.); the downloads (CSV, JSON, Parquet) write them in the Common Era (CE = B.E. − 543); Thai pages show B.E.", what.1),
+    ))
+}
+
+/// The era shown after the title of a year column written in the Buddhist era, where the title
+/// does not say it already: Thai pages show B.E. years, English pages CE years.
+pub fn era_suffix(field: &crate::load::schema::Field, lang: Lang) -> &'static str {
+    use crate::load::schema::{Calendar, FieldType};
+    if field.field_type != FieldType::Year || field.calendar != Some(Calendar::Buddhist) {
+        return "";
+    }
+    let title = field.title.get(lang);
+    match lang {
+        Lang::Th if !title.contains("พ.ศ") => " (พ.ศ.)",
+        Lang::En if !title.contains("CE") && !title.contains("C.E.") && !title.contains("B.E.") => " (CE)",
+        _ => "",
+    }
+}
+
 /// A whole number with thousands separators (both languages use `,`).
 pub fn integer(n: i64) -> String {
     let sign = if n < 0 { "-" } else { "" };

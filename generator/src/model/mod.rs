@@ -4,6 +4,7 @@
 
 pub mod finance;
 pub mod format;
+pub mod license;
 pub mod personal;
 pub mod place;
 pub mod projects;

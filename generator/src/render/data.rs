@@ -312,6 +312,9 @@ fn pages(site: &Site, d: &Dataset, r: &Resource, records: &Records) -> Vec<Outpu
 /// The licence's URL: SPDX's page for its id (Sala's licences are SPDX or Open Definition ids,
 /// and SPDX lists the open ones under the same ids).
 pub fn license_url(id: &str) -> String {
+    if let Some(known) = crate::model::license::find(id) {
+        return known.url.to_string();
+    }
     // Ids are plain ASCII; anything else is percent-encoded so the URL stays one URL.
     let mut encoded = String::new();
     for b in id.trim().bytes() {
@@ -342,6 +345,16 @@ pub fn toml_json(value: &toml::Value) -> Value {
 
 /// A field as Table Schema describes it for the published files: no source-only settings
 /// (date patterns, group characters, true values), because the published CSV is canonical.
+/// A field's description as the downloads publish it: with the calendar its years are in
+/// (CE, where the source wrote B.E.).
+fn described(f: &Field) -> Text {
+    match crate::model::format::calendar_note(f) {
+        Some(note) if f.description.is_empty() => note,
+        Some(note) => Text::new(format!("{} {}", f.description.th, note.th), format!("{} {}", f.description.en, note.en)),
+        None => f.description.clone(),
+    }
+}
+
 fn field_descriptor(site: &Site, f: &Field) -> Value {
     let lang = site.config.default_language;
     let mut out = Map::new();
@@ -357,9 +370,10 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
         out.insert("title".into(), json!(f.title.get(lang)));
         out.insert("titles".into(), text_json(site, &f.title));
     }
-    if !f.description.is_empty() {
-        out.insert("description".into(), json!(f.description.get(lang)));
-        out.insert("descriptions".into(), text_json(site, &f.description));
+    let description = described(f);
+    if !description.is_empty() {
+        out.insert("description".into(), json!(description.get(lang)));
+        out.insert("descriptions".into(), text_json(site, &description));
     }
     if let Some(example) = &f.example {
         out.insert("example".into(), toml_json(example));
@@ -375,9 +389,15 @@ fn field_descriptor(site: &Site, f: &Field) -> Value {
     if let Some(items) = &c.enum_values {
         constraints.insert("enum".into(), Value::Array(items.iter().map(toml_json).collect()));
     }
+    // The published files hold CE years: a Buddhist-era year's limits are published in CE too.
+    let buddhist_year = f.field_type == FieldType::Year && f.calendar == Some(crate::load::schema::Calendar::Buddhist);
     for (key, v) in [("minimum", &c.minimum), ("maximum", &c.maximum), ("exclusiveMinimum", &c.exclusive_minimum), ("exclusiveMaximum", &c.exclusive_maximum)] {
         if let Some(v) = v {
-            constraints.insert(key.into(), toml_json(v));
+            let v = match v {
+                toml::Value::Integer(i) if buddhist_year => json!(i - 543),
+                other => toml_json(other),
+            };
+            constraints.insert(key.into(), v);
         }
     }
     for (key, v) in [("minLength", c.min_length), ("maxLength", c.max_length)] {
@@ -466,14 +486,20 @@ pub fn record_schema(site: &Site, d: &Dataset, r: &Resource) -> Value {
         if !f.title.is_empty() {
             p.insert("title".into(), json!(default_text(site, &f.title)));
         }
-        if !f.description.is_empty() {
-            p.insert("description".into(), json!(default_text(site, &f.description)));
+        let description = described(f);
+        if !description.is_empty() {
+            p.insert("description".into(), json!(default_text(site, &description)));
         }
         // Bounds of numbers only: text may be masked or hashed for personal data on the way
         // out, and JSON Schema cannot compare dates.
         if json_type == "integer" || json_type == "number" {
+            let era = if f.field_type == FieldType::Year && f.calendar == Some(crate::load::schema::Calendar::Buddhist) { 543 } else { 0 };
             for (key, v) in [("minimum", &f.constraints.minimum), ("maximum", &f.constraints.maximum)] {
-                if let Some(v) = v.as_ref().map(toml_json).filter(Value::is_number) {
+                let v = match v {
+                    Some(toml::Value::Integer(i)) => Some(json!(i - era)),
+                    other => other.as_ref().map(toml_json),
+                };
+                if let Some(v) = v.filter(Value::is_number) {
                     p.insert(key.into(), v);
                 }
             }
@@ -545,7 +571,9 @@ fn datapackage(site: &Site, d: &Dataset, csvs: &[CsvFile]) -> Value {
     if !keywords.is_empty() {
         out.insert("keywords".into(), json!(keywords));
     }
-    out.insert("licenses".into(), json!([{"name": m.license, "path": license_url(&m.license), "title": m.license}]));
+    // The known licence's own spelling: a Data Package licence name has no spaces.
+    let (name, title) = crate::model::license::find(&m.license).map_or((m.license.as_str(), m.license.as_str()), |l| (l.id, l.name));
+    out.insert("licenses".into(), json!([{"name": name, "path": license_url(&m.license), "title": title}]));
     out.insert("contributors".into(), Value::Array(contributors));
     if !m.data_source.is_empty() {
         out.insert("sources".into(), json!([{"title": default_text(site, &m.data_source)}]));

@@ -571,6 +571,9 @@ fn field_row(site: &Site, f: &Field, lang: Lang) -> Value {
     if let Some(p) = &c.pattern {
         rules.push(format!("{} {p}", t(site, lang, "rule_pattern")));
     }
+    if let Some(note) = format::calendar_note(f) {
+        rules.push(note.get(lang).to_string());
+    }
     json!({
         "name": f.name,
         "title": if f.title.is_empty() { f.name.clone() } else { f.title.get(lang).to_string() },
@@ -600,7 +603,7 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
     json!({
         "columns": r.schema.fields.iter().map(|f| json!({
             "name": f.name,
-            "title": if f.title.is_empty() { f.name.clone() } else { f.title.get(lang).to_string() },
+            "title": format!("{}{}", if f.title.is_empty() { f.name.as_str() } else { f.title.get(lang) }, format::era_suffix(f, lang)),
             "numeric": matches!(f.field_type, FieldType::Integer | FieldType::Number),
         })).collect::<Vec<_>>(),
         "rows": rows,
@@ -620,8 +623,15 @@ fn display(site: &Site, field: &Field, v: &AnyValue, lang: Lang) -> String {
     match v {
         AnyValue::Null => String::new(),
         AnyValue::Boolean(b) => t(site, lang, if *b { "yes" } else { "no" }),
-        // Four-digit values are years or codes far more often than quantities: not grouped.
-        AnyValue::Int64(i) if field.field_type != FieldType::Year && i.unsigned_abs() >= 10_000 => format::integer(*i),
+        // Years written in the Buddhist era are held as CE: Thai pages show them as written.
+        AnyValue::Int64(i) if field.field_type == FieldType::Year => match (lang, field.calendar) {
+            (Lang::Th, Some(crate::load::schema::Calendar::Buddhist)) => (i + 543).to_string(),
+            _ => i.to_string(),
+        },
+        // Codes, identifiers and years are never grouped (a postal code is not 10,100); nor are
+        // four-digit values, years or codes far more often than quantities.
+        AnyValue::Int64(i) if [field.name.as_str(), &field.title.th, &field.title.en].iter().any(|n| format::names_a_code(n) || format::names_a_year(n)) => i.to_string(),
+        AnyValue::Int64(i) if i.unsigned_abs() >= 10_000 => format::integer(*i),
         AnyValue::Float64(f) if f.abs() >= 10_000.0 => format::number(*f, 6),
         AnyValue::Date(days) => value::date(*days).map(|d| format::date(d, lang)).unwrap_or_default(),
         other => value::to_text(other).unwrap_or_default(),

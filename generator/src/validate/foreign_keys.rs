@@ -152,10 +152,15 @@ fn check_one(
             )
             .with_value(value)
             .with_rule(format!("foreignKeys {} → {target_path}", fields.join(", ")));
-            match source_line(i) {
+            let mut d = match source_line(i) {
                 Some(line) => d.with_source(line),
                 None => d,
+            };
+            // A row of a table read from many files (or a sheet) is named where a person finds it.
+            if let Some(raw) = raw {
+                raw.places.relocate(&mut d.location);
             }
+            d
         })
         .collect();
     report.extend_counted(listed, total);

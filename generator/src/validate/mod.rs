@@ -225,6 +225,45 @@ fn check_registry(source: &Source, tables: &BTreeMap<(String, String), DataFrame
     }
 }
 
+/// A licence must be one Sala knows (SPDX, Open Definition, data.go.th's): an unknown id would
+/// be published as a link to a page that does not exist. A licence that is not open is allowed
+/// with a warning, since data under it is not open data.
+fn check_license(id: &str, at: Location, report: &mut Report) {
+    match crate::model::license::find(id) {
+        Some(l) if !l.open => report.push(
+            Diagnostic::warning(
+                Code::MetadataError,
+                at,
+                Text::new(
+                    format!("สัญญาอนุญาต \"{}\" ({}) ไม่ใช่สัญญาอนุญาตแบบเปิด: ข้อมูลนี้จึงไม่ใช่ข้อมูลเปิดตาม Open Definition", l.id, l.name),
+                    format!("the licence \"{}\" ({}) is not an open licence: data under it is not open data (Open Definition)", l.id, l.name),
+                ),
+                Text::new(
+                    "ถ้าเผยแพร่ได้ ให้ใช้สัญญาอนุญาตแบบเปิด เช่น license = \"CC-BY-4.0\" หรือ \"Open-Data-Common\" ของ data.go.th",
+                    "where the data may be opened, use an open licence, e.g. license = \"CC-BY-4.0\", or data.go.th's \"Open-Data-Common\"",
+                ),
+            )
+            .with_value(id.to_string()),
+        ),
+        Some(_) => {}
+        None => {
+            let near: Vec<String> = crate::model::license::closest(id, 3).iter().map(|l| format!("\"{}\" ({})", l.id, l.name)).collect();
+            report.push(
+                Diagnostic::error(
+                    Code::MetadataError,
+                    at,
+                    Text::new(format!("ไม่รู้จักสัญญาอนุญาต \"{id}\""), format!("unknown licence \"{id}\"")),
+                    Text::new(
+                        format!("ใช้รหัส SPDX หรือ Open Definition ที่ใกล้ที่สุดคือ {} (รายการทั้งหมดอยู่ใน docs/formats.md)", near.join(", ")),
+                        format!("use an SPDX or Open Definition id; the closest are {} (docs/formats.md lists them all)", near.join(", ")),
+                    ),
+                )
+                .with_value(id.to_string()),
+            );
+        }
+    }
+}
+
 fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, report: &mut Report) {
     let file = &dataset.meta_file;
     let meta = &dataset.meta;
@@ -278,6 +317,8 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
             Text::new("ไม่ได้ระบุสัญญาอนุญาต (license)", "no license is given"),
             Text::new("ระบุรหัสสัญญาอนุญาต เช่น license = \"CC-BY-4.0\"", "give a license id, e.g. license = \"CC-BY-4.0\""),
         ));
+    } else {
+        check_license(&meta.license, at(), report);
     }
     if meta.data_category != DataCategory::Public {
         report.push(Diagnostic::error(

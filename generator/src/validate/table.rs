@@ -748,11 +748,14 @@ fn text_type_pattern(field: &Field) -> Option<&'static str> {
 fn limit_literal(field: &Field, value: &toml::Value) -> Option<Expr> {
     let text = value_as_text(value);
     let text = text.trim();
+    // A Buddhist-era year's limits are written in the era its values are (2560), and the values
+    // are held in the Christian era.
+    let era = if field.field_type == FieldType::Year && field.calendar == Some(Calendar::Buddhist) { 543 } else { 0 };
     match field.field_type {
         FieldType::Integer | FieldType::Year => match value {
-            toml::Value::Integer(i) => Some(lit(*i)),
-            toml::Value::Float(f) if f.fract() == 0.0 => Some(lit(*f as i64)),
-            _ => text.parse::<i64>().ok().map(lit),
+            toml::Value::Integer(i) => Some(lit(*i - era)),
+            toml::Value::Float(f) if f.fract() == 0.0 => Some(lit(*f as i64 - era)),
+            _ => text.parse::<i64>().ok().map(|i| lit(i - era)),
         },
         FieldType::Number => match value {
             toml::Value::Integer(i) => Some(lit(*i as f64)),
