@@ -604,4 +604,6 @@ fn a_foreign_key_error_in_a_resource_of_many_files_names_its_file_and_row() {
     assert_eq!(code, 1, "{json}");
     let p = |file: &str, row, value: &str| ("foreign-key".to_string(), format!("datasets/spending/{file}"), None, Some(row), Some(1), Some(value.to_string()));
     assert_eq!(places(&json), [p("2566.csv", 4, "99"), p("2567.csv", 2, "77")], "{json}");
+    // The row shown is the file's: its cells as written.
+    assert_eq!(json["diagnostics"][0]["source"]["text"], "99,5", "{json}");
 }

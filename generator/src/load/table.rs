@@ -96,12 +96,14 @@ impl RawTable {
                 .map(|record| crate::load::scan::split_record(record, self.delimiter, quote))
                 .collect());
         }
-        // A table made in memory (as `sala init` does, column by column): its cells as text.
+        // A table made in memory (as `sala init` does, column by column) or joined from many
+        // files: its cells as text, numbers Polars typed while parsing as canonical text (5, not
+        // 5.0).
         let index = IdxCa::from_vec("".into(), rows.iter().map(|&r| r as IdxSize).collect());
         let picked = self.frame.take(&index)?;
-        let columns: Vec<Column> = picked.columns().iter().map(|c| c.cast(&DataType::String)).collect::<PolarsResult<_>>()?;
-        let texts: Vec<&StringChunked> = columns.iter().map(|c| c.str()).collect::<PolarsResult<_>>()?;
-        Ok((0..rows.len()).map(|i| texts.iter().map(|c| c.get(i).unwrap_or("").to_string()).collect()).collect())
+        Ok((0..rows.len())
+            .map(|i| picked.columns().iter().map(|c| c.get(i).ok().and_then(|v| crate::model::value::to_text(&v)).unwrap_or_default()).collect())
+            .collect())
     }
 }
 
