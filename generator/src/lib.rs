@@ -65,7 +65,7 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     // `check` fails wherever `build` would: every page is rendered (and thrown away), so a
     // theme or page that does not render stops the pull-request check, not the next publish.
     let site = model::build(source, validated)?;
-    render::pages(&site)?;
+    render::pages(&site, &render::Discard)?;
     std::thread::spawn(move || drop(site));
     Ok(checked)
 }
@@ -127,22 +127,44 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     }
     let rows = rows_read(&source);
     let site = model::build(source, validated)?;
-    let files = render::render(&site)?;
-    if let Some(p) = hooks.progress {
-        p.files.set_length(files.len() as u64);
-    }
-    write::write_site(&output, &files)?;
-    if let Some(p) = hooks.progress {
-        p.files.set_position(files.len() as u64);
-    }
+    // Files are written as they are rendered, into a folder beside the output that replaces
+    // it only once the whole site is there.
+    let staging = write::Staging::new(&output)?;
+    let written = match hooks.progress {
+        Some(p) => render::render_into(&site, &Ticking { sink: &staging, bar: &p.files })?,
+        None => render::render_into(&site, &staging)?,
+    };
+    staging.finish()?;
     let published = Published {
         output,
         datasets: site.datasets.len(),
         rows,
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        pages: written.keys().filter(|p| p.ends_with(".html")).count(),
+        files: written.len(),
+        bytes: written.values().sum(),
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(Built { report, default_language, published: Some(published) })
+}
+
+/// A sink that moves a progress bar by one for each file it passes on.
+struct Ticking<'a> {
+    sink: &'a dyn render::Sink,
+    bar: &'a indicatif::ProgressBar,
+}
+
+impl render::Sink for Ticking<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.sink.put(path, bytes)?;
+        // How many files a site has is known only once it is written: the bar's end moves too.
+        self.bar.inc_length(1);
+        self.bar.inc(1);
+        Ok(())
+    }
+
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Write + Send + '_>> {
+        self.bar.inc_length(1);
+        self.bar.inc(1);
+        self.sink.open(path)
+    }
 }

@@ -2,7 +2,7 @@
 //! the JSON Schema of its records, paged JSON rows for large resources, and each dataset's
 //! Frictionless Data Package descriptor and its zip (the CSV files with the descriptor).
 
-use super::OutputFile;
+use super::{Emitter, OutputFile};
 use crate::error::{Error, Result};
 use crate::lang::Text;
 use crate::load::schema::{Field, FieldType, Schema, value_as_text};
@@ -65,11 +65,11 @@ pub fn page_count(r: &Resource) -> usize {
     if r.rows() > ROWS_PER_PAGE { r.rows().div_ceil(ROWS_PER_PAGE) } else { 0 }
 }
 
-/// Every data file of the site.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
+/// Every data file of the site, sent to `out` dataset by dataset.
+pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     for d in &site.datasets {
         let mut csvs = Vec::with_capacity(d.resources.len());
+        let mut csv_bytes = Vec::with_capacity(d.resources.len());
         for r in &d.resources {
             let data_error = |e: polars::error::PolarsError| Error::Data {
                 path: format!("datasets/{}/{}", d.id, r.name).into(),
@@ -79,33 +79,30 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
             let urls = &site.urls;
             let csv = csv(r, &columns).map_err(data_error)?;
             csvs.push(CsvFile { name: format!("{}.csv", r.name), bytes: csv.len(), sha256: format!("{:x}", Sha256::digest(&csv)) });
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "csv"), csv));
-            files.push(OutputFile::new(urls.api_record_schema(&d.id, &r.name), pretty(&record_schema(site, d, r))));
+            out.file(&urls.resource(&d.id, &r.name, "csv"), &csv)?;
+            csv_bytes.push(csv);
+            out.file(&urls.api_record_schema(&d.id, &r.name), &pretty(&record_schema(site, d, r)))?;
             let records = Records::new(r, &columns).map_err(data_error)?;
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "json"), records_json(&records)));
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "ndjson"), ndjson(&records)));
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "parquet"), parquet(&r.frame).map_err(data_error)?));
+            out.file(&urls.resource(&d.id, &r.name, "json"), &records_json(&records))?;
+            out.file(&urls.resource(&d.id, &r.name, "ndjson"), &ndjson(&records))?;
+            out.file(&urls.resource(&d.id, &r.name, "parquet"), &parquet(&r.frame).map_err(data_error)?)?;
             let xlsx = super::xlsx::workbook(d, r).map_err(|message| Error::Data { path: format!("datasets/{}/{}", d.id, r.name).into(), message })?;
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "xlsx"), xlsx));
-            files.extend(pages(site, d, r, &records));
+            out.file(&urls.resource(&d.id, &r.name, "xlsx"), &xlsx)?;
+            out.files(pages(site, d, r, &records))?;
         }
         let package = pretty(&datapackage(site, d, &csvs));
         let zipped = {
-            let csv_paths: Vec<String> = d.resources.iter().map(|r| site.urls.resource(&d.id, &r.name, "csv")).collect();
             let mut entries: Vec<(&str, &[u8])> = Vec::with_capacity(csvs.len() + 1);
             entries.push(("datapackage.json", &package));
-            for (file, path) in csvs.iter().zip(&csv_paths) {
-                if let Some(f) = files.iter().rev().find(|f| &f.path == path) {
-                    entries.push((file.name.as_str(), &f.bytes));
-                }
+            for (file, bytes) in csvs.iter().zip(&csv_bytes) {
+                entries.push((file.name.as_str(), bytes));
             }
             zip_files(&entries).map_err(|e| Error::Data { path: format!("datasets/{}", d.id).into(), message: e.to_string() })?
         };
-        files.push(OutputFile::new(site.urls.datapackage(&d.id), package));
-        files.push(OutputFile::new(site.urls.dataset_zip(&d.id), zipped));
+        out.file(&site.urls.datapackage(&d.id), &package)?;
+        out.file(&site.urls.dataset_zip(&d.id), &zipped)?;
     }
-    files.extend(super::finance::api_files(site));
-    Ok(files)
+    out.files(super::finance::api_files(site))
 }
 
 /// A zip of `entries` (name, contents), deflated, every entry dated 1980-01-01 00:00 (zip's
