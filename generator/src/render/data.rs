@@ -65,9 +65,15 @@ pub fn page_count(r: &Resource) -> usize {
     if r.rows() > ROWS_PER_PAGE { r.rows().div_ceil(ROWS_PER_PAGE) } else { 0 }
 }
 
-/// Every data file of the site, sent to `out` dataset by dataset.
+/// Every data file of the site, sent to `out` dataset by dataset, a few datasets at once.
 pub fn render(site: &Site, out: &Emitter) -> Result<()> {
-    for d in &site.datasets {
+    crate::parallel::map(&site.datasets, |d| dataset_files(site, d, out)).into_iter().collect::<Result<()>>()?;
+    out.files(super::finance::api_files(site))
+}
+
+/// The data files of one dataset: each resource's downloads, then the Data Package and its zip.
+fn dataset_files(site: &Site, d: &Dataset, out: &Emitter) -> Result<()> {
+    {
         let mut csvs = Vec::with_capacity(d.resources.len());
         let mut csv_bytes = Vec::with_capacity(d.resources.len());
         for r in &d.resources {
@@ -102,7 +108,7 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
         out.file(&site.urls.datapackage(&d.id), &package)?;
         out.file(&site.urls.dataset_zip(&d.id), &zipped)?;
     }
-    out.files(super::finance::api_files(site))
+    Ok(())
 }
 
 /// A zip of `entries` (name, contents), deflated, every entry dated 1980-01-01 00:00 (zip's

@@ -22,6 +22,7 @@ use crate::model::Site;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Mutex;
+use std::time::Instant;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,18 +207,28 @@ impl<W: Write> Write for Counted<W> {
 /// Renders every file of the site into `sink`, and says what was sent.
 pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
     let out = Emitter::new(sink);
+    let since = Instant::now();
     html::render(site, &out)?;
+    crate::timing("pages", since);
+    let since = Instant::now();
     data::render(site, &out)?;
+    crate::timing("downloads", since);
+    let since = Instant::now();
     api::render(site, &out)?;
     out.files(privacy::data_files(site))?;
+    crate::timing("api", since);
+    let since = Instant::now();
     search::render(site, &out)?;
+    crate::timing("search", since);
     for (path, bytes) in &site.theme.static_files {
         out.file(&site.urls.static_file(path), bytes)?;
     }
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
+    let since = Instant::now();
     let written = out.written();
-    out.files(catalog::render(site, &written))?;
+    catalog::render(site, &written, &out)?;
     out.files([hosting::render(site)])?;
+    crate::timing("catalogs", since);
     Ok(out.into_written())
 }
 
