@@ -7,7 +7,7 @@ use super::rdf::Streamed;
 use super::{Emitter, OutputFile, Written};
 use crate::error::Result;
 use super::api::theme_label;
-use super::data::{FORMATS, license_url};
+use super::data::{formats_of, license_url};
 use super::rdf::Graph;
 use crate::lang::{Lang, Text};
 use crate::load::dataset::Frequency;
@@ -265,7 +265,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
             n.iri("dcat:landingPage", urls.absolute(&urls.dataset(l, &d.id)));
         }
         for r in &d.resources {
-            for format in FORMATS {
+            for format in formats_of(site, r) {
                 n.iri("dcat:distribution", format!("{page}#{}-{}", r.name, format.ext));
             }
         }
@@ -328,7 +328,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
         .text("skos:prefLabel", "stable", "en");
     g.node(&license, &["dct:LicenseDocument"]).typed("dct:identifier", &m.license, "xsd:string");
     for r in &d.resources {
-        for format in FORMATS {
+        for format in formats_of(site, r) {
             let path = urls.resource(&d.id, &r.name, format.ext);
             let n = g.node(format!("{page}#{}-{}", r.name, format.ext), &["dcat:Distribution"]);
             for &l in &langs {
@@ -465,7 +465,7 @@ fn write_data_json(site: &Site, lang: Lang, w: &mut dyn std::io::Write) -> std::
                 .resources
                 .iter()
                 .flat_map(|r| {
-                    FORMATS.iter().map(move |format| {
+                    formats_of(site, r).map(move |format| {
                         json!({
                             "@type": "dcat:Distribution",
                             "title": format!("{} ({})", r.title_in(lang), format.name),
@@ -722,7 +722,7 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
         .resources
         .iter()
         .flat_map(|r| {
-            FORMATS.iter().map(move |format| {
+            formats_of(site, r).map(move |format| {
                 json!({
                     "@type": "DataDownload",
                     "name": format!("{} ({})", r.title_in(lang), format.name),

@@ -567,7 +567,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
                 "title": r.title_in(lang),
                 "description": text(&r.description),
                 "rows": format::integer(r.rows() as i64),
-                "downloads": super::data::FORMATS.iter().map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
+                "downloads": super::data::formats_of(site, r).map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
                 "fields": r.schema.fields.iter().map(|f| field_row(site, f, lang)).collect::<Vec<_>>(),
                 "preview": preview(site, r, lang),
                 "preview_note": t(site, lang, "preview_note")

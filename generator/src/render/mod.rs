@@ -161,14 +161,15 @@ impl<'a> Emitter<'a> {
     /// Writes the file at `path` in pieces with `write`, and returns its size. An error of
     /// `write` is reported as a data error of `source` (the resource it came from).
     pub fn stream(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn Write) -> std::result::Result<(), String>) -> Result<u64> {
+        let mut file = self.create(path)?;
+        write(&mut file).map_err(|message| Error::Data { path: source.into(), message })?;
+        file.finish()
+    }
+
+    /// Opens the file at `path` to be written in pieces; it counts once [`Stream::finish`]ed.
+    pub fn create(&self, path: &str) -> Result<Stream<'_>> {
         self.claim(path)?;
-        let mut counted = Counted { inner: self.sink.open(path)?, bytes: 0 };
-        write(&mut counted).map_err(|message| Error::Data { path: source.into(), message })?;
-        counted.flush().map_err(|e| Error::io(path, e))?;
-        let size = counted.bytes;
-        drop(counted);
-        self.record(path, size);
-        Ok(size)
+        Ok(Stream { out: self, path: path.to_string(), inner: Counted { inner: self.sink.open(path)?, bytes: 0 } })
     }
 
     /// A copy of what was sent so far.
@@ -179,6 +180,42 @@ impl<'a> Emitter<'a> {
     /// What was sent.
     pub fn into_written(self) -> Written {
         self.written.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A file being written in pieces (see [`Emitter::create`]).
+pub struct Stream<'e> {
+    out: &'e Emitter<'e>,
+    path: String,
+    inner: Counted<Box<dyn Write + Send + 'e>>,
+}
+
+impl Stream<'_> {
+    /// The file's site-relative path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Completes the file and returns its size.
+    pub fn finish(mut self) -> Result<u64> {
+        self.inner.flush().map_err(|e| Error::io(&self.path, e))?;
+        let size = self.inner.bytes;
+        let (out, path) = (self.out, std::mem::take(&mut self.path));
+        drop(self);
+        out.record(&path, size);
+        Ok(size)
+    }
+}
+
+impl Write for Stream<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
