@@ -68,9 +68,32 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     // `check` fails wherever `build` would: every page is rendered (and thrown away), so a
     // theme or page that does not render stops the pull-request check, not the next publish.
     let site = model::build(source, validated, today)?;
-    render::pages(&site)?;
+    render::pages(&site, &render::Discard)?;
     std::thread::spawn(move || drop(site));
     Ok(checked)
+}
+
+/// With `SALA_TIMINGS` set, says on stderr how long a stage took and the process's peak
+/// memory so far (what `bench/portal.sh` reports as where the time goes); otherwise nothing.
+pub fn timing(stage: &str, since: Instant) {
+    if std::env::var_os("SALA_TIMINGS").is_none() {
+        return;
+    }
+    // Linux says the peak resident set in /proc; elsewhere it is left out.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
+        .unwrap_or_default();
+    // CPU seconds of all threads so far (user + system; Linux counts them in ticks of 1/100 s):
+    // on a shared machine they say more than the wall time.
+    let cpu = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let fields: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+            Some((fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?) / 100.0)
+        })
+        .unwrap_or_default();
+    eprintln!("timing {stage:<10} {:>8.2} s wall  {cpu:>8.1} s cpu so far  peak {peak}", since.elapsed().as_secs_f64());
 }
 
 fn rows_read(source: &load::Source) -> usize {
@@ -118,10 +141,13 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
 pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> Result<Built> {
     let started = Instant::now();
     let (source, mut report) = load::load_with(root, hooks)?;
+    timing("load", started);
     // Before any work: a folder that must not be replaced is refused at once, untouched.
     let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
     let output = write::output::checked_output(&source.root, &output)?;
+    let since = Instant::now();
     let validated = validate::validate_with(&source, hooks);
+    timing("validate", since);
     report.merge(validated.report.clone());
     let today = clock::today(source.config.as_of.as_ref())?;
     model::quality::check_freshness(&source.datasets, today, &mut report);
@@ -131,23 +157,47 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         return Ok(Built { report, default_language, published: None });
     }
     let rows = rows_read(&source);
+    let since = Instant::now();
     let site = model::build(source, validated, today)?;
-    let files = render::render(&site)?;
-    if let Some(p) = hooks.progress {
-        p.files.set_length(files.len() as u64);
-    }
-    write::write_site(&output, &files)?;
-    if let Some(p) = hooks.progress {
-        p.files.set_position(files.len() as u64);
-    }
+    timing("model", since);
+    // Files are written as they are rendered, into a folder beside the output that replaces
+    // it only once the whole site is there.
+    let staging = write::Staging::new(&output)?;
+    let written = match hooks.progress {
+        Some(p) => render::render_into(&site, &Ticking { sink: &staging, bar: &p.files })?,
+        None => render::render_into(&site, &staging)?,
+    };
+    staging.finish()?;
     let published = Published {
         output,
         datasets: site.datasets.len(),
         rows,
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        pages: written.keys().filter(|p| p.ends_with(".html")).count(),
+        files: written.len(),
+        bytes: written.values().sum(),
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(Built { report, default_language, published: Some(published) })
+}
+
+/// A sink that moves a progress bar by one for each file it passes on.
+struct Ticking<'a> {
+    sink: &'a dyn render::Sink,
+    bar: &'a indicatif::ProgressBar,
+}
+
+impl render::Sink for Ticking<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.sink.put(path, bytes)?;
+        // How many files a site has is known only once it is written: the bar's end moves too.
+        self.bar.inc_length(1);
+        self.bar.inc(1);
+        Ok(())
+    }
+
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Write + Send + '_>> {
+        self.bar.inc_length(1);
+        self.bar.inc(1);
+        self.sink.open(path)
+    }
 }

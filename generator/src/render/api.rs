@@ -2,8 +2,9 @@
 //! tags) and `/api/openapi.json`, the OpenAPI 3.1 document that describes every endpoint and
 //! its JSON shape. The shapes here are documented in the README and pinned by snapshot tests.
 
-use super::OutputFile;
-use super::data::{FORMATS, license_url, page_count, pretty, table_schema, text_json};
+use super::{Emitter, OutputFile};
+use crate::error::Result;
+use super::data::{FORMATS, has_json, license_url, page_count, pretty, table_schema, text_json};
 use crate::lang::Text;
 use crate::model::{Dataset, Resource, Site};
 use crate::validate::THEMES;
@@ -14,19 +15,20 @@ use std::collections::BTreeMap;
 pub const API_VERSION: u32 = 1;
 
 /// Every file of the JSON API.
-pub fn render(site: &Site) -> Vec<OutputFile> {
+pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     let urls = &site.urls;
-    let mut files = vec![
+    let files = [
         OutputFile::new(urls.api_datasets(), pretty(&dataset_index(site))),
         OutputFile::new(urls.api_agencies(), pretty(&agency_index(site))),
         OutputFile::new(urls.api_themes(), pretty(&theme_index(site))),
         OutputFile::new(urls.api_tags(), pretty(&tag_index(site))),
         OutputFile::new(urls.openapi(), pretty(&openapi(site))),
     ];
+    out.files(files)?;
     for d in &site.datasets {
-        files.push(OutputFile::new(urls.api_dataset(&d.id), pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)}))));
+        out.file(&urls.api_dataset(&d.id), &pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)})))?;
     }
-    files
+    Ok(())
 }
 
 /// A page's absolute URL in every language.
@@ -46,6 +48,10 @@ fn resource_summary(site: &Site, d: &Dataset, r: &Resource) -> Map<String, Value
     );
     for format in FORMATS {
         out.insert(format.ext.into(), json!(urls.absolute(&urls.resource(&d.id, &r.name, format.ext))));
+    }
+    if !has_json(site, r) {
+        // The one removal api_version 1 allows: no single JSON array of a very large resource.
+        out.insert("json".into(), Value::Null);
     }
     let count = page_count(r);
     // `pages` (a count here, URLs on a dataset) is kept for api_version 1; `page_count` says it plainly.
@@ -224,6 +230,8 @@ fn component_schemas(site: &Site) -> Value {
     for format in FORMATS {
         resource_props[format.ext] = url.clone();
     }
+    // Null for a resource over `json_max_cells`, which has no single JSON array.
+    resource_props["json"] = nullable(url.clone());
     let mut resource_required: Vec<&str> = vec!["name", "title", "rows", "fields", "pages", "first_page", "page_count", "json_schema"];
     resource_required.extend(FORMATS.iter().map(|f| f.ext));
     let dataset_props = json!({

@@ -3,9 +3,11 @@
 //! feeds of datasets, `/robots.txt`, and the schema.org `Dataset` JSON-LD of dataset pages.
 //! Every date comes from the metadata, never from the clock, so builds stay byte-identical.
 
-use super::OutputFile;
+use super::rdf::Streamed;
+use super::{Emitter, OutputFile, Written};
+use crate::error::Result;
 use super::api::theme_label;
-use super::data::{FORMATS, license_url, pretty};
+use super::data::{formats_of, license_url};
 use super::rdf::Graph;
 use crate::lang::{Lang, Text};
 use crate::load::dataset::Frequency;
@@ -23,21 +25,23 @@ const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 
 /// Catalogs, feeds, sitemap and robots.txt. `built` holds the files rendered so far: the sitemap
 /// lists its HTML pages and the catalogs give each download's size.
-pub fn render(site: &Site, built: &[OutputFile]) -> Vec<OutputFile> {
+/// The catalogs, which grow with the portal (tens of megabytes at 10,000 datasets), are
+/// written into `out` a dataset at a time rather than held whole.
+pub fn render(site: &Site, built: &Written, out: &Emitter) -> Result<()> {
     let urls = &site.urls;
-    let sizes: BTreeMap<&str, usize> = built.iter().map(|f| (f.path.as_str(), f.bytes.len())).collect();
-    let graph = dcat(site, &sizes);
-    let mut files = vec![
-        OutputFile::new(urls.catalog_ttl(), graph.to_turtle()),
-        OutputFile::new(urls.catalog_jsonld(), pretty(&graph.to_jsonld())),
-        OutputFile::new(urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap()))),
-    ];
-    files.extend(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES));
+    let graph = dcat(site, built);
+    let io = |e: std::io::Error| e.to_string();
+    out.stream(&urls.catalog_ttl(), "catalog.ttl", |w| graph.write_turtle(w).map_err(io))?;
+    out.stream(&urls.catalog_jsonld(), "catalog.jsonld", |w| graph.write_jsonld(w).map_err(io))?;
+    drop(graph);
+    out.file(&urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap())).as_bytes())?;
+    out.files(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES))?;
     for &lang in &site.languages {
-        files.push(OutputFile::new(urls.feed(lang), feed(site, lang)));
-        files.push(OutputFile::new(urls.data_json_in(lang), pretty(&data_json(site, lang))));
+        out.file(&urls.feed(lang), feed(site, lang).as_bytes())?;
+        let path = urls.data_json_in(lang);
+        out.stream(&path, &path, |w| write_data_json(site, lang, w).map_err(io))?;
     }
-    files
+    Ok(())
 }
 
 /// A metadata date (TOML) as `YYYY-MM-DD`.
@@ -165,7 +169,7 @@ fn agency_iri(site: &Site, code: &str) -> String {
 
 /// The DCAT-AP 3 catalog. Objects that DCAT-AP's shapes expect to have a class are typed
 /// inline (licences, media types, formats, agents, languages), so the catalog validates offline.
-fn dcat(site: &Site, sizes: &BTreeMap<&str, usize>) -> Graph {
+fn dcat(site: &Site, sizes: &Written) -> Graph {
     let urls = &site.urls;
     let langs: Vec<Lang> = site.languages.clone();
     let mut g = Graph::default();
@@ -234,7 +238,7 @@ fn quality_measurements(site: &Site, d: &Dataset, iri: &str, page: &str, g: &mut
         .typed("dct:date", site.today.to_string(), "xsd:date");
 }
 
-fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut Graph) {
+fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
     let urls = &site.urls;
     let m = &d.meta;
     let langs = site.languages.clone();
@@ -287,7 +291,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
             n.iri("dcat:landingPage", urls.absolute(&urls.dataset(l, &d.id)));
         }
         for r in &d.resources {
-            for format in FORMATS {
+            for format in formats_of(site, r) {
                 n.iri("dcat:distribution", format!("{page}#{}-{}", r.name, format.ext));
             }
         }
@@ -355,7 +359,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
         .text("skos:prefLabel", "stable", "en");
     g.node(&license, &["dct:LicenseDocument"]).typed("dct:identifier", &m.license, "xsd:string");
     for r in &d.resources {
-        for format in FORMATS {
+        for format in formats_of(site, r) {
             let path = urls.resource(&d.id, &r.name, format.ext);
             let n = g.node(format!("{page}#{}-{}", r.name, format.ext), &["dcat:Distribution"]);
             for &l in &langs {
@@ -386,14 +390,33 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut
     }
 }
 
+/// The head of `data.json`, serialised as its `json!` form would be, with the datasets
+/// serialised one at a time.
+#[derive(serde::Serialize)]
+#[serde(bound = "")]
+struct DataJson<I: Iterator<Item = Value>> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "conformsTo")]
+    conforms_to: &'static str,
+    #[serde(rename = "describedBy")]
+    described_by: &'static str,
+    dataset: Streamed<I>,
+}
+
 /// `/data.json` (default language) and `/<lang>/data.json`: DCAT-US / Project Open Data 1.1,
 /// one language a file as that schema has. US harvesters make a dataset's name from its title
 /// in ASCII, so they need the English file. Thai agencies have no US OMB bureau or program
 /// codes, which the schema requires: `000:00` and `000:000` fill them, the values the schema's
 /// patterns accept for "none".
-fn data_json(site: &Site, lang: Lang) -> Value {
+/// Written pretty-printed with a final newline, a dataset at a time.
+fn write_data_json(site: &Site, lang: Lang, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let urls = &site.urls;
-    let datasets: Vec<Value> = site
+    let datasets = site
         .datasets
         .iter()
         .map(|d| {
@@ -473,7 +496,7 @@ fn data_json(site: &Site, lang: Lang) -> Value {
                 .resources
                 .iter()
                 .flat_map(|r| {
-                    FORMATS.iter().map(move |format| {
+                    formats_of(site, r).map(move |format| {
                         json!({
                             "@type": "dcat:Distribution",
                             "title": format!("{} ({})", r.title_in(lang), format.name),
@@ -488,16 +511,17 @@ fn data_json(site: &Site, lang: Lang) -> Value {
                 .collect();
             out.insert("distribution".into(), Value::Array(distributions));
             Value::Object(out)
-        })
-        .collect();
-    json!({
-        "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
-        "@id": urls.absolute(&urls.data_json_in(lang)),
-        "@type": "dcat:Catalog",
-        "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
-        "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
-        "dataset": datasets,
-    })
+        });
+    let doc = DataJson {
+        context: "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
+        id: urls.absolute(&urls.data_json_in(lang)),
+        kind: "dcat:Catalog",
+        conforms_to: "https://project-open-data.cio.gov/v1.1/schema",
+        described_by: "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
+        dataset: Streamed::new(datasets),
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
 }
 
 /// Text escaped for XML content and attribute values.
@@ -570,11 +594,11 @@ fn sitemap_files(urls: &crate::urls::Urls, entries: &[String], max_urls: usize, 
 /// The sitemap's `<url>` entries: every HTML page that was built, each with its other-language
 /// twins as `xhtml:link` hreflang alternates (and `x-default`), dataset pages with their
 /// modified date.
-fn sitemap_entries(site: &Site, built: &[OutputFile]) -> Vec<String> {
+fn sitemap_entries(site: &Site, built: &Written) -> Vec<String> {
     let urls = &site.urls;
     let mut groups: BTreeMap<String, BTreeMap<Lang, String>> = BTreeMap::new();
-    for f in built.iter().filter(|f| f.path.ends_with("index.html")) {
-        let path = f.path.trim_end_matches("index.html");
+    for f in built.keys().filter(|f| f.ends_with("index.html")) {
+        let path = f.trim_end_matches("index.html");
         let (lang, rest) = urls.split_language(path);
         groups.entry(rest.to_string()).or_default().insert(lang, path.to_string());
     }
@@ -729,7 +753,7 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
         .resources
         .iter()
         .flat_map(|r| {
-            FORMATS.iter().map(move |format| {
+            formats_of(site, r).map(move |format| {
                 json!({
                     "@type": "DataDownload",
                     "name": format!("{} ({})", r.title_in(lang), format.name),

@@ -2,8 +2,8 @@
 //! the page's language) and renders it with the theme's Tera templates, autoescaped, then
 //! minified. Templates only lay things out.
 
-use super::OutputFile;
 use super::markdown;
+use super::{Emitter, OutputFile};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
@@ -13,9 +13,10 @@ use crate::model::value;
 use crate::model::{Agency, Dataset, Site};
 use crate::urls::{Urls, is_safe_link};
 use polars::prelude::AnyValue;
-use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How many rows a dataset page previews.
 pub const PREVIEW_ROWS: usize = 50;
@@ -35,19 +36,66 @@ pub(super) struct PageJob {
     pub(super) context: Value,
 }
 
-/// Renders every HTML page of the site.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
+/// Pages to render, handed over as they are made: a short queue that the render threads empty
+/// while it fills, so that only a few pages' contexts are held at once, whatever the portal's
+/// size.
+pub(super) struct Jobs<'a> {
+    queue: std::sync::mpsc::SyncSender<PageJob>,
+    stopped: &'a AtomicBool,
+}
+
+impl Jobs<'_> {
+    /// Queues `job` for rendering; false once rendering has failed, when making more pages is
+    /// wasted work.
+    pub(super) fn push(&self, job: PageJob) -> bool {
+        !self.stopped.load(Ordering::Relaxed) && self.queue.send(job).is_ok()
+    }
+}
+
+/// How many pages may wait to be rendered.
+const QUEUED_PAGES: usize = 64;
+
+/// Renders every HTML page of the site into `out`. One thread makes the pages' contexts while
+/// the others render them with Tera and minify them (plain threads, as in [`crate::parallel`]:
+/// making a context may call into Polars).
+pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     let tera = templates(site)?;
-    let mut jobs = Vec::new();
-    for &lang in &site.languages {
-        jobs.extend(page_jobs(site, lang));
+    let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
+    let pending = Mutex::new(pending);
+    let stopped = AtomicBool::new(false);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let threads = rayon::current_num_threads().max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let next = pending.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok(job) = next else { break };
+                    if stopped.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    if let Err(e) = render_job(site, &tera, &job).and_then(|f| out.file(&f.path, &f.bytes)) {
+                        stopped.store(true, Ordering::Relaxed);
+                        failure.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                    }
+                }
+            });
+        }
+        let jobs = Jobs { queue, stopped: &stopped };
+        for &lang in &site.languages {
+            page_jobs(site, lang, &jobs);
+        }
+        // Dropping the queue's sender tells the render threads that no more pages come.
+        drop(jobs);
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
     }
-    let rendered: Vec<Result<OutputFile>> = jobs.par_iter().map(|job| render_job(site, &tera, job)).collect();
-    let mut files = rendered.into_iter().collect::<Result<Vec<_>>>()?;
     for &lang in &site.languages {
-        files.push(not_found(site, &tera, lang)?);
+        let f = not_found(site, &tera, lang)?;
+        out.file(&f.path, &f.bytes)?;
     }
-    Ok(files)
+    Ok(())
 }
 
 fn templates(site: &Site) -> Result<tera::Tera> {
@@ -220,9 +268,9 @@ pub(super) fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTre
     site.languages.iter().map(|l| (*l, path(*l))).collect()
 }
 
-fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
+fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
     let urls = &site.urls;
-    let mut jobs = vec![
+    let firsts = [
         PageJob {
             template: "index.html",
             lang,
@@ -230,14 +278,6 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             title: site.config.title.get(lang).to_string(),
             description: site.config.description.get(lang).to_string(),
             context: home_context(site, lang),
-        },
-        PageJob {
-            template: "agencies.html",
-            lang,
-            paths: every_language(site, |l| urls.agencies(l)),
-            title: t(site, lang, "agencies"),
-            description: t(site, lang, "agencies_intro"),
-            context: json!({"ministries": ministries(site, lang)}),
         },
         PageJob {
             template: "dashboard.html",
@@ -248,26 +288,52 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: super::dashboard::dashboard_context(site, lang),
         },
     ];
+    for job in firsts {
+        if !jobs.push(job) {
+            return;
+        }
+    }
     for (name, template, context) in [
         ("maturity", "dashboard-maturity.html", super::dashboard::maturity_context(site, lang)),
         ("projects", "dashboard-projects.html", super::dashboard::projects_context(site, lang)),
         ("budget", "dashboard-budget.html", super::dashboard::budget_context(site, lang)),
     ] {
-        jobs.push(PageJob {
+        let job = PageJob {
             template,
             lang,
             paths: every_language(site, |l| urls.dashboard_detail(l, name)),
             title: t(site, lang, &format!("dashboard_{name}")),
             description: t(site, lang, &format!("dashboard_{name}_intro")),
             context,
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
+    }
+    // Every agency, grouped by ministry, in pages of a bounded number of agencies.
+    let groups = ministries(site, lang);
+    let pages = agency_pages(&groups, pager::AGENCIES_PER_PAGE);
+    let count = pages.len();
+    for (i, page) in pages.into_iter().enumerate() {
+        let n = i + 1;
+        let job = PageJob {
+            template: "agencies.html",
+            lang,
+            paths: every_language(site, |l| Urls::paged(&urls.agencies(l), n)),
+            title: pager::title(site, lang, &t(site, lang, "agencies"), n, count),
+            description: t(site, lang, "agencies_intro"),
+            context: json!({"ministries": page, "pager": pager::pager(site, lang, &urls.agencies(lang), n, count)}),
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
     // The dataset list, in pages: the facet navigation beside it is the same on each.
     let nav = super::search::facet_nav(site, lang);
     let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
     for n in 1..=pages {
         let cards: Vec<Value> = pager::page_of(&site.datasets, n, pager::DATASETS_PER_PAGE).iter().map(|d| dataset_card(site, d, lang)).collect();
-        jobs.push(PageJob {
+        let job = PageJob {
             template: "datasets.html",
             lang,
             paths: every_language(site, |l| Urls::paged(&urls.datasets(l), n)),
@@ -279,27 +345,36 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
                 "facets": nav,
                 "pager": pager::pager(site, lang, &urls.datasets(lang), n, pages),
             }),
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
     for d in &site.datasets {
-        jobs.push(PageJob {
+        let job = PageJob {
             template: "dataset.html",
             lang,
             paths: every_language(site, |l| urls.dataset(l, &d.id)),
             title: d.meta.title.get(lang).to_string(),
             description: d.meta.description.get(lang).to_string(),
             context: dataset_context(site, d, lang),
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
     for a in &site.agencies {
-        jobs.push(PageJob {
+        let job = PageJob {
             template: "agency.html",
             lang,
             paths: every_language(site, |l| urls.agency(l, &a.code)),
             title: a.name.get(lang).to_string(),
             description: a.mandate.get(lang).to_string(),
             context: agency_context(site, a, lang),
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
     for p in site.pages.iter().filter(|p| p.lang == lang) {
         let paths = site
@@ -308,18 +383,24 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             .filter(|l| site.page(&p.slug, **l).is_some())
             .map(|l| (*l, urls.page(*l, &p.slug)))
             .collect();
-        jobs.push(PageJob {
+        let job = PageJob {
             template: "page.html",
             lang,
             paths,
             title: p.front.title.clone(),
             description: p.front.description.clone(),
             context: json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html)}),
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
-    jobs.extend(super::privacy::page_jobs(site, lang));
-    jobs.extend(super::search::page_jobs(site, lang));
-    jobs
+    for job in super::privacy::page_jobs(site, lang) {
+        if !jobs.push(job) {
+            return;
+        }
+    }
+    super::search::page_jobs(site, lang, jobs);
 }
 
 /// The "page not found" page of `lang`: `404.html` at the top for the default language (static
@@ -390,8 +471,68 @@ fn home_context(site: &Site, lang: Lang) -> Value {
             "rows": format::integer(rows as i64),
         },
         "newest": newest.iter().take(6).map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
-        "ministries": ministries(site, lang),
+        "ministries": top_ministries(site, lang, pager::HOME_MINISTRIES),
     })
+}
+
+/// The `limit` ministries that publish most (their agencies' datasets included), for the home
+/// page, which links to the list of every agency: the list of every agency grew with the portal.
+fn top_ministries(site: &Site, lang: Lang, limit: usize) -> Vec<Value> {
+    let mut counted: Vec<(&Agency, usize, usize)> = site
+        .agencies
+        .iter()
+        .filter(|a| a.is_ministry())
+        .map(|m| {
+            let members: Vec<&Agency> = site.agencies.iter().filter(|a| a.parent.as_deref() == Some(m.code.as_str())).collect();
+            let datasets = site.datasets_of(&m.code).count() + members.iter().map(|a| site.datasets_of(&a.code).count()).sum::<usize>();
+            (m, members.len(), datasets)
+        })
+        .collect();
+    counted.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.code.cmp(&b.0.code)));
+    counted
+        .iter()
+        .take(limit)
+        .map(|(m, agencies, datasets)| {
+            json!({
+                "code": m.code,
+                "name": m.name.get(lang),
+                "url": site.urls.link(&site.urls.agency(lang, &m.code)),
+                "agencies": format::integer(*agencies as i64),
+                "datasets": format::integer(*datasets as i64),
+            })
+        })
+        .collect()
+}
+
+/// The ministries (with their agencies) cut into pages of at most `per_page` agencies; a
+/// ministry with more agencies than fit continues on the next page under its name again.
+fn agency_pages(groups: &[Value], per_page: usize) -> Vec<Vec<Value>> {
+    let per_page = per_page.max(1);
+    let mut pages: Vec<Vec<Value>> = vec![Vec::new()];
+    let mut room = per_page;
+    for group in groups {
+        let agencies = group["agencies"].as_array().cloned().unwrap_or_default();
+        let mut rest: &[Value] = &agencies;
+        loop {
+            if room == 0 {
+                pages.push(Vec::new());
+                room = per_page;
+            }
+            let take = rest.len().min(room);
+            let mut part = group.clone();
+            part["agencies"] = Value::Array(rest[..take].to_vec());
+            if let Some(page) = pages.last_mut() {
+                page.push(part);
+            }
+            // A ministry takes a line of its own even without agencies.
+            room -= take.max(1);
+            rest = &rest[take..];
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    pages
 }
 
 /// Ministries with their agencies and how many datasets each publishes.
@@ -442,8 +583,15 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
     };
     let mut datasets: Vec<&Dataset> = site.datasets_of(&a.code).collect();
     if a.is_ministry() {
-        // A ministry's page rolls up its agencies' datasets.
-        datasets.extend(site.datasets.iter().filter(|d| site.agency(&d.meta.agency).and_then(|x| x.parent.as_deref()) == Some(a.code.as_str())));
+        // A ministry's page rolls up its agencies' datasets, in the order of the dataset list.
+        let mut theirs: Vec<usize> = site
+            .agencies
+            .iter()
+            .filter(|x| x.parent.as_deref() == Some(a.code.as_str()))
+            .flat_map(|x| site.by_agency.get(&x.code).into_iter().flatten().copied())
+            .collect();
+        theirs.sort_unstable();
+        datasets.extend(theirs.iter().filter_map(|&i| site.datasets.get(i)));
     }
     let mut context = json!({
         "agency": {
@@ -516,7 +664,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
                 "title": r.title_in(lang),
                 "description": text(&r.description),
                 "rows": format::integer(r.rows() as i64),
-                "downloads": super::data::FORMATS.iter().map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
+                "downloads": super::data::formats_of(site, r).map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
                 "fields": r.schema.fields.iter().map(|f| field_row(site, f, lang)).collect::<Vec<_>>(),
                 "preview": preview(site, r, lang),
                 "preview_note": t(site, lang, "preview_note")
@@ -641,6 +789,27 @@ fn display(site: &Site, field: &Field, v: &AnyValue, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_agency_list_is_cut_into_pages_of_a_bounded_number_of_agencies() {
+        let group = |code: &str, n: usize| json!({"code": code, "agencies": (0..n).map(|i| json!(format!("{code}-{i}"))).collect::<Vec<_>>()});
+        let groups = [group("M1", 150), group("M2", 130), group("M3", 0), group("M4", 10)];
+        let pages = agency_pages(&groups, 200);
+        let shape: Vec<Vec<(String, usize)>> = pages
+            .iter()
+            .map(|p| p.iter().map(|g| (g["code"].as_str().unwrap().to_string(), g["agencies"].as_array().unwrap().len())).collect())
+            .collect();
+        let expected = vec![
+            vec![("M1".to_string(), 150), ("M2".to_string(), 50)],
+            vec![("M2".to_string(), 80), ("M3".to_string(), 0), ("M4".to_string(), 10)],
+        ];
+        assert_eq!(shape, expected);
+        // Every agency once, in order.
+        let all: Vec<String> = pages.iter().flatten().flat_map(|g| g["agencies"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string())).collect();
+        assert_eq!(all.len(), 290);
+        assert_eq!((all[149].as_str(), all[150].as_str(), all[199].as_str(), all[200].as_str()), ("M1-149", "M2-0", "M2-49", "M2-50"));
+        assert_eq!(agency_pages(&[], 200), vec![Vec::<Value>::new()]);
+    }
 
     #[test]
     fn meta_descriptions_keep_the_first_sentence_under_160_characters() {

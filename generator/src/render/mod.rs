@@ -1,5 +1,7 @@
 //! The render stage: turns the `Site` into output files — HTML pages per language, data files,
-//! the JSON API, catalogs and the theme's static files. Nothing is written to disk here.
+//! the JSON API, catalogs and the theme's static files. Files go to a [`Sink`] as they are
+//! rendered (the write stage's staging folder, or nowhere for `sala check`), so that a portal
+//! of 10,000 datasets is never held in memory whole; only each file's path and size is kept.
 
 pub mod api;
 pub mod catalog;
@@ -16,8 +18,12 @@ pub mod rdf;
 pub mod search;
 pub mod xlsx;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Site;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Instant;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,36 +41,277 @@ impl OutputFile {
     }
 }
 
-/// Renders every file of the site, sorted by path.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    let mut files = html::render(site)?;
-    files.extend(data::render(site)?);
-    files.extend(api::render(site));
-    files.extend(dashboard::api_files(site));
-    files.extend(privacy::data_files(site));
-    files.extend(search::render(site)?);
+/// Where rendered files go, one at a time and from several threads at once. Paths are
+/// site-relative with `/` separators; each path comes at most once ([`Emitter`] sees to it).
+pub trait Sink: Sync {
+    /// Takes one whole file.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Opens a file that is written in pieces (a download of millions of rows); what is
+    /// written is complete once the writer is flushed and dropped.
+    fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>>;
+}
+
+/// A sink that throws every file away: `sala check` renders the pages only to know they render.
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
+    fn open(&self, _path: &str) -> Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(std::io::sink()))
+    }
+}
+
+/// A sink that keeps every file in memory, for tests and small tools.
+#[derive(Debug, Default)]
+pub struct Collect {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Collect {
+    /// The files received, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.files.lock().unwrap_or_else(|p| p.into_inner()).push(OutputFile::new(path, bytes));
+        Ok(())
+    }
+    fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(CollectWriter { sink: self, file: Some(OutputFile::new(path, Vec::new())) }))
+    }
+}
+
+/// A file of a [`Collect`] written in pieces; it joins the others when dropped.
+struct CollectWriter<'a> {
+    sink: &'a Collect,
+    file: Option<OutputFile>,
+}
+
+impl Write for CollectWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(f) = &mut self.file {
+            f.bytes.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for CollectWriter<'_> {
+    fn drop(&mut self) {
+        if let Some(f) = self.file.take() {
+            self.sink.files.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+        }
+    }
+}
+
+/// What a render sent to its sink: every file's path and size in bytes, sorted by path. The
+/// catalogs read the downloads' sizes here and the sitemap the list of pages.
+pub type Written = BTreeMap<String, u64>;
+
+/// Passes rendered files on to a [`Sink`] and records their paths and sizes; a second file
+/// for the same path is an error, not a silent overwrite.
+pub struct Emitter<'a> {
+    sink: &'a dyn Sink,
+    written: Mutex<Written>,
+}
+
+impl<'a> Emitter<'a> {
+    /// An emitter into `sink` that has written nothing yet.
+    pub fn new(sink: &'a dyn Sink) -> Emitter<'a> {
+        Emitter { sink, written: Mutex::new(BTreeMap::new()) }
+    }
+
+    /// Claims `path`, so that no other file takes it.
+    fn claim(&self, path: &str) -> Result<()> {
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        if written.contains_key(path) {
+            return Err(Error::DuplicateOutput { path: path.to_string() });
+        }
+        written.insert(path.to_string(), 0);
+        Ok(())
+    }
+
+    fn record(&self, path: &str, size: u64) {
+        self.written.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_string(), size);
+    }
+
+    /// Sends one whole file.
+    pub fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.claim(path)?;
+        self.sink.put(path, bytes)?;
+        self.record(path, bytes.len() as u64);
+        Ok(())
+    }
+
+    /// Sends each of `files`.
+    pub fn files(&self, files: impl IntoIterator<Item = OutputFile>) -> Result<()> {
+        files.into_iter().try_for_each(|f| self.file(&f.path, &f.bytes))
+    }
+
+    /// Writes the file at `path` in pieces with `write`, and returns its size. An error of
+    /// `write` is reported as a data error of `source` (the resource it came from).
+    pub fn stream(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn Write) -> std::result::Result<(), String>) -> Result<u64> {
+        let mut file = self.create(path)?;
+        write(&mut file).map_err(|message| Error::Data { path: source.into(), message })?;
+        file.finish()
+    }
+
+    /// Opens the file at `path` to be written in pieces; it counts once [`Stream::finish`]ed.
+    pub fn create(&self, path: &str) -> Result<Stream<'_>> {
+        self.claim(path)?;
+        Ok(Stream { out: self, path: path.to_string(), inner: Counted { inner: self.sink.open(path)?, bytes: 0 } })
+    }
+
+    /// A copy of what was sent so far.
+    pub fn written(&self) -> Written {
+        self.written.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// What was sent.
+    pub fn into_written(self) -> Written {
+        self.written.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A file being written in pieces (see [`Emitter::create`]).
+pub struct Stream<'e> {
+    out: &'e Emitter<'e>,
+    path: String,
+    inner: Counted<Box<dyn Write + Send + 'e>>,
+}
+
+impl Stream<'_> {
+    /// The file's site-relative path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Completes the file and returns its size.
+    pub fn finish(mut self) -> Result<u64> {
+        self.inner.flush().map_err(|e| Error::io(&self.path, e))?;
+        let size = self.inner.bytes;
+        let (out, path) = (self.out, std::mem::take(&mut self.path));
+        drop(self);
+        out.record(&path, size);
+        Ok(size)
+    }
+}
+
+impl Write for Stream<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A writer that counts the bytes that pass through it.
+struct Counted<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)?;
+        self.bytes += buf.len() as u64;
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Renders every file of the site into `sink`, and says what was sent.
+pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
+    let out = Emitter::new(sink);
+    let since = Instant::now();
+    html::render(site, &out)?;
+    crate::timing("pages", since);
+    let since = Instant::now();
+    data::render(site, &out)?;
+    crate::timing("downloads", since);
+    let since = Instant::now();
+    api::render(site, &out)?;
+    out.files(dashboard::api_files(site))?;
+    out.files(privacy::data_files(site))?;
+    crate::timing("api", since);
+    let since = Instant::now();
+    search::render(site, &out)?;
+    crate::timing("search", since);
     for (path, bytes) in &site.theme.static_files {
-        files.push(OutputFile::new(site.urls.static_file(path), bytes.clone()));
+        out.file(&site.urls.static_file(path), bytes)?;
     }
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
-    let catalogs = catalog::render(site, &files);
-    files.extend(catalogs);
-    files.push(hosting::render(site));
-    sorted_unique(files)
+    let since = Instant::now();
+    let written = out.written();
+    catalog::render(site, &written, &out)?;
+    out.files([hosting::render(site)])?;
+    crate::timing("catalogs", since);
+    Ok(out.into_written())
 }
 
-/// Renders every HTML page and nothing else: what `sala check` runs so that a theme or a page
-/// that would stop `sala build` stops the pull-request check too, without the cost of the
-/// downloads.
-pub fn pages(site: &Site) -> Result<Vec<OutputFile>> {
-    sorted_unique(html::render(site)?)
+/// Renders every file of the site into memory, sorted by path (tests and small portals).
+pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
+    let sink = Collect::default();
+    render_into(site, &sink)?;
+    Ok(sink.into_files())
 }
 
-/// `files` sorted by path; an error when two would be written to the same path.
-fn sorted_unique(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
-        return Err(crate::error::Error::DuplicateOutput { path: pair[0].path.clone() });
+/// Renders every HTML page and nothing else into `sink`: what `sala check` runs (into
+/// [`Discard`]) so that a theme or a page that would stop `sala build` stops the pull-request
+/// check too, without the cost of the downloads.
+pub fn pages(site: &Site, sink: &dyn Sink) -> Result<Written> {
+    let out = Emitter::new(sink);
+    html::render(site, &out)?;
+    Ok(out.into_written())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_is_sent_once_with_its_size_recorded() {
+        let sink = Collect::default();
+        let out = Emitter::new(&sink);
+        out.file("a/index.html", b"<p>one</p>").unwrap();
+        let size = out.stream("d/x.csv", "datasets/d/x.csv", |w| w.write_all(b"a,b\n1,2\n").map_err(|e| e.to_string())).unwrap();
+        assert_eq!(size, 8);
+        let err = out.file("a/index.html", b"two").unwrap_err();
+        assert_eq!(err.code(), "duplicate-output");
+        assert!(err.to_string().contains("a/index.html"), "{err}");
+        let written = out.into_written();
+        assert_eq!(written.into_iter().collect::<Vec<_>>(), vec![("a/index.html".to_string(), 10), ("d/x.csv".to_string(), 8)]);
+        let files = sink.into_files();
+        assert_eq!(files, vec![OutputFile::new("a/index.html", "<p>one</p>"), OutputFile::new("d/x.csv", "a,b\n1,2\n")]);
     }
-    Ok(files)
+
+    #[test]
+    fn a_failed_stream_is_a_data_error_of_its_source() {
+        let out = Emitter::new(&Discard);
+        let err = out.stream("d/x.json", "datasets/d/x.csv", |_| Err("no more room".into())).unwrap_err();
+        assert_eq!(err.code(), "data-error");
+        assert!(err.to_string().contains("datasets/d/x.csv") && err.to_string().contains("no more room"), "{err}");
+    }
 }
