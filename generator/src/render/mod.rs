@@ -36,8 +36,13 @@ impl OutputFile {
 
 /// Renders every file of the site, sorted by path.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    let mut files = html::render(site)?;
-    files.extend(data::render(site)?);
+    // The downloads first: the dataset pages give their sizes.
+    let mut files = data::render(site)?;
+    let pages = {
+        let sizes: html::Sizes = files.iter().map(|f| (f.path.as_str(), f.bytes.len())).collect();
+        html::render(site, &sizes)?
+    };
+    files.extend(pages);
     files.extend(api::render(site));
     files.extend(privacy::data_files(site));
     files.extend(search::render(site)?);
@@ -55,7 +60,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
 /// that would stop `sala build` stops the pull-request check too, without the cost of the
 /// downloads.
 pub fn pages(site: &Site) -> Result<Vec<OutputFile>> {
-    sorted_unique(html::render(site)?)
+    sorted_unique(html::render(site, &html::Sizes::new())?)
 }
 
 /// `files` sorted by path; an error when two would be written to the same path.
