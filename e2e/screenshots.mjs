@@ -10,7 +10,7 @@ if (!base || !folder) {
   console.error('usage: node e2e/screenshots.mjs <base URL> <folder> [path ...]');
   process.exit(2);
 }
-const paths = rest.length ? rest : ['/', '/datasets/budget-appropriations/', '/agencies/cgd/', '/dashboard/'];
+const paths = rest.length ? rest : JSON.parse(fs.readFileSync(new URL('./pages.json', import.meta.url), 'utf8')).screenshots;
 const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
 fs.mkdirSync(folder, { recursive: true });
 const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
