@@ -45,16 +45,35 @@ mapfile -t pages < <(node -e '
   for (const p of types) { console.log(p); console.log(p === "/" ? "/en/" : "/en" + p); }' "$repo/e2e/pages.json")
 
 name() { local n="${1#/}"; n="${n%/}"; n="${n//[\/?=&]/-}"; echo "${n:-home}"; }
+# The lowest of a report's four scores (0 when it has none).
+lowest() { node -e 'try { const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(Math.min(...Object.values(r.categories).map((c) => Math.round((c.score ?? 0) * 100)))); } catch { console.log(0); }' "$1"; }
+# The report of median performance among those given (the others are removed).
+median() { node -e '
+  const fs = require("fs");
+  const runs = process.argv.slice(1).map((f) => { try { return [f, JSON.parse(fs.readFileSync(f, "utf8")).categories.performance.score ?? 0]; } catch { return [f, -1]; } });
+  runs.sort((a, b) => a[1] - b[1]);
+  const keep = runs[Math.floor(runs.length / 2)][0];
+  for (const [f] of runs) if (f !== keep) fs.rmSync(f, { force: true });
+  console.log(keep);' "$@"; }
+# One run per page and form factor; a run under 95 (performance varies with what else the
+# machine does: 2 cores shared) is repeated twice and the median run kept, as Lighthouse's
+# documentation advises for variable scores.
 for p in "${pages[@]}"; do
   for form in mobile desktop; do
     file="$out/lighthouse/$(name "$p")-$form.json"
     preset=()
     [ "$form" = desktop ] && preset=(--preset=desktop)
-    "$lighthouse" "$base$p" --quiet "${preset[@]}" \
-      --chrome-flags="--headless=new --no-sandbox --disable-gpu --no-first-run" \
-      --only-categories=performance,accessibility,best-practices,seo \
-      --output=json --output-path="$file" >/dev/null 2>&1 || echo "lighthouse failed on $p ($form)" >&2
-    echo "  $p ($form)"
+    runs=()
+    for attempt in 1 2 3; do
+      "$lighthouse" "$base$p" --quiet "${preset[@]}" \
+        --chrome-flags="--headless=new --no-sandbox --disable-gpu --no-first-run" \
+        --only-categories=performance,accessibility,best-practices,seo \
+        --output=json --output-path="$file.$attempt" >/dev/null 2>&1 || echo "lighthouse failed on $p ($form)" >&2
+      runs+=("$file.$attempt")
+      [ "$(lowest "$file.$attempt")" -ge 95 ] && [ "$attempt" = 1 ] && break
+    done
+    mv "$(median "${runs[@]}")" "$file"
+    echo "  $p ($form): ${#runs[@]} run(s), lowest score $(lowest "$file")"
   done
 done
 
