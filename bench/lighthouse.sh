@@ -4,7 +4,8 @@
 # 4G line, simulated) and as a desktop (--preset=desktop). Offline: the demo is built and
 # served on 127.0.0.1 by a static server (e2e/static-server.mjs: gzip, content types, each
 # language's 404 page), nothing is fetched from the internet but Lighthouse itself, once.
-#   bash bench/lighthouse.sh [OUT]   (OUT: a folder, default a new one under /tmp)
+#   bash bench/lighthouse.sh [OUT [PATH ...]]   (OUT: a folder, default a new one under /tmp)
+# With PATHs, only those pages are measured again into OUT (the table lists every report there).
 # Writes OUT/lighthouse/<page>-<form factor>.json, OUT/scores.md (the table for the README)
 # and full-page screenshots of the home, a dataset, an agency and the dashboard in both
 # languages at 390 and 1366 px into OUT/screenshots/ (not committed: for a reviewer to look).
@@ -15,6 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 out="${1:-$(mktemp -d "${TMPDIR:-/tmp}/sala-lighthouse.XXXXXX")}"
+shift || true
+only=("$@")
 mkdir -p "$out/lighthouse" "$out/screenshots"
 out=$(cd "$out" && pwd)
 lighthouse_version=13.5.0
@@ -35,7 +38,8 @@ cargo run --quiet --bin sala -- build --root "$repo" --output "$out/site" --lang
 node e2e/static-server.mjs "$out/site" >"$out/server.url" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do [ -s "$out/server.url" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$out/server.url" ] && break; sleep 0.1; done
+[ -s "$out/server.url" ] || { echo "the static server did not start" >&2; exit 1; }
 base=$(cat "$out/server.url")
 echo "serving it at $base"
 
@@ -50,15 +54,18 @@ lowest() { node -e 'try { const r = JSON.parse(require("fs").readFileSync(proces
 # The report of median performance among those given (the others are removed).
 median() { node -e '
   const fs = require("fs");
-  const runs = process.argv.slice(1).map((f) => { try { return [f, JSON.parse(fs.readFileSync(f, "utf8")).categories.performance.score ?? 0]; } catch { return [f, -1]; } });
+  const runs = process.argv.slice(1).filter((f) => fs.existsSync(f)).map((f) => { try { return [f, JSON.parse(fs.readFileSync(f, "utf8")).categories.performance.score ?? 0]; } catch { return [f, -1]; } });
   runs.sort((a, b) => a[1] - b[1]);
+  if (!runs.length) process.exit(0);
   const keep = runs[Math.floor(runs.length / 2)][0];
   for (const [f] of runs) if (f !== keep) fs.rmSync(f, { force: true });
   console.log(keep);' "$@"; }
+measure=("${pages[@]}")
+[ ${#only[@]} -gt 0 ] && measure=("${only[@]}")
 # One run per page and form factor; a run under 95 (performance varies with what else the
 # machine does: 2 cores shared) is repeated twice and the median run kept, as Lighthouse's
 # documentation advises for variable scores.
-for p in "${pages[@]}"; do
+for p in "${measure[@]}"; do
   for form in mobile desktop; do
     file="$out/lighthouse/$(name "$p")-$form.json"
     preset=()
@@ -72,7 +79,8 @@ for p in "${pages[@]}"; do
       runs+=("$file.$attempt")
       [ "$(lowest "$file.$attempt")" -ge 95 ] && [ "$attempt" = 1 ] && break
     done
-    mv "$(median "${runs[@]}")" "$file"
+    kept=$(median "${runs[@]}")
+    if [ -n "$kept" ]; then mv "$kept" "$file"; else rm -f "$file"; fi
     echo "  $p ($form): ${#runs[@]} run(s), lowest score $(lowest "$file")"
   done
 done

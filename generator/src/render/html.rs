@@ -321,7 +321,8 @@ fn not_found(site: &Site, tera: &tera::Tera, lang: Lang) -> Result<OutputFile> {
         lang,
         paths: BTreeMap::from([(lang, format!("{}404.html", site.urls.home(lang)))]),
         title: t(site, lang, "not_found"),
-        description: String::new(),
+        // Search engines and link previews show it, as for every other page.
+        description: t(site, lang, "not_found_text"),
         context: json!({}),
     };
     render_job(site, tera, &job)
