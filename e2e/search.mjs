@@ -58,9 +58,8 @@ async function check(name, body) {
 async function results(page) {
   await page.waitForFunction(() => {
     const s = document.getElementById('status').textContent;
-    return s && !s.includes('…');
+    return s && !s.includes('…') && document.getElementById('results').getAttribute('aria-busy') === 'false';
   });
-  await page.waitForTimeout(150);
   return page.$$eval('#results li h3 a', (as) => as.map((a) => new URL(a.href).pathname));
 }
 
@@ -68,6 +67,8 @@ async function typeQuery(page, url, query) {
   await page.goto(base + url);
   await page.waitForFunction(() => !document.getElementById('filters').hidden);
   await page.locator('#q').pressSequentially(query, { delay: 20 });
+  // The list of the whole query, not of the letters typed before it (a busy machine is slow).
+  await page.waitForFunction((q) => document.getElementById('results').dataset.query === q.trim(), query);
   return results(page);
 }
 
@@ -150,6 +151,29 @@ await check('the header search box leads to the results', async (page) => {
   await page.fill('#site-q', 'procurement');
   await Promise.all([page.waitForURL('**/en/search/?q=procurement'), page.press('#site-q', 'Enter')]);
   assert.equal((await results(page))[0], '/en/datasets/procurement-contracts/');
+});
+
+await check('the home page has its own search box', async (page) => {
+  await page.goto(`${base}/`);
+  await page.fill('#home-q', 'บริการ');
+  await Promise.all([page.waitForURL(/\/search\/\?q=/), page.press('#home-q', 'Enter')]);
+  assert.equal((await results(page))[0], '/datasets/e-services/');
+});
+
+await check('switching language keeps the query', async (page) => {
+  await page.goto(`${base}/en/search/?q=budget`);
+  await results(page);
+  assert.equal(await page.getAttribute('.langs a[hreflang=th]', 'href'), '/search/?q=budget');
+  await page.fill('#q', 'procurement');
+  await page.waitForFunction(() => document.querySelector('.langs a[hreflang=th]').getAttribute('href') === '/search/?q=procurement');
+  await Promise.all([page.waitForURL('**/search/?q=procurement'), page.click('.langs a[hreflang=th]')]);
+  assert.equal(await page.inputValue('#q'), 'procurement');
+});
+
+await check('the results are under a heading one level below the page\'s', async (page) => {
+  await typeQuery(page, '/en/search/', 'budget');
+  const levels = await page.$$eval('h1, h2, h3, h4', (hs) => hs.map((h) => Number(h.tagName[1])));
+  levels.reduce((prev, level) => { assert.ok(level <= prev + 1, `heading levels ${levels.join(' ')}`); return level; }, 0);
 });
 
 // Without JavaScript: every dataset is reachable from the dataset list, and from the facet pages.

@@ -373,6 +373,17 @@ fn the_dashboard_shows_every_ministry_the_portal_index_and_budget_in_both_langua
         }
         assert!(budget.contains("id=chart-budget-ministries"), "{lang}: budget chart");
         assert!(page.contains("class=\"num heat heat-") && maturity.contains("class=\"num heat heat-"), "{lang}: heat cells");
+        // The budget by ministry: small multiples, each ministry to its own scale, so that each
+        // one's largest bar spans its chart (on one scale three of four were slivers).
+        let budget = &budget[budget.find("id=chart-budget-ministries").unwrap()..];
+        let budget = &budget[..budget.find("<table").unwrap()];
+        let bar = regex::Regex::new(r#"<rect class=t-authorities height=18 width=([0-9.]+)%"#).unwrap();
+        let charts: Vec<&str> = budget.split("<svg").skip(1).collect();
+        assert_eq!(charts.len(), 4, "{lang}: one chart per ministry with finance data");
+        for chart in charts {
+            let longest = bar.captures_iter(chart).map(|c| c[1].parse::<f64>().unwrap()).fold(0.0, f64::max);
+            assert!(longest > 60.0, "{lang}: the largest bar of each ministry is long: {longest}");
+        }
     }
 }
 
@@ -403,17 +414,23 @@ fn charts_have_text_alternatives_and_table_twins() {
             let desc = &body[body.find(&desc_start).unwrap() + desc_start.len()..];
             let desc = &desc[..desc.find("</desc>").unwrap()];
             let after = &html[cap.get(0).unwrap().end()..];
-            let table = &after[..after.find("</table>").unwrap_or_else(|| panic!("{file}: no table after a chart"))];
-            assert!(!table.contains("<svg"), "{file}: the table comes before the next chart");
+            let table_start = after.find("<table").unwrap_or_else(|| panic!("{file}: no table after a chart"));
+            let table = &after[table_start..after.find("</table>").unwrap()];
+            // Small multiples (one chart per ministry) share the table after the last of them;
+            // any other chart has its own before the next chart.
+            let before = &after[..table_start];
+            let in_multiples = before.starts_with("</div><div><h4>") || before.starts_with("</div></div>");
+            assert!(!before.contains("<svg") || in_multiples, "{file}: the table comes before the next chart");
+            assert!(!table.contains("<svg"), "{file}: a table holds no chart");
             for n in number.find_iter(desc) {
                 assert!(table.contains(&format!(">{}<", n.as_str())), "{file}: {} read out but not in the table", n.as_str());
             }
         }
     }
     // 12 agency pages × 5 charts (finance years, objects, programmes; maturity stages and
-    // trend) + 2 on /dashboard/maturity/, 1 on /dashboard/projects/ and 1 on /dashboard/budget/,
-    // in two languages.
-    assert_eq!(charts, 2 * (12 * 5 + 4));
+    // trend) + 2 on /dashboard/maturity/, 1 on /dashboard/projects/ and on /dashboard/budget/
+    // one budget chart for each of the 4 ministries with finance data, in two languages.
+    assert_eq!(charts, 2 * (12 * 5 + 2 + 1 + 4));
 }
 
 #[test]

@@ -360,7 +360,9 @@ fn each_dataset_zip_holds_its_csv_files_and_datapackage_json_with_fixed_dates() 
     assert!(read("en/datasets/budget/index.html").contains("href=/datasets/budget/budget.zip>Download everything (every CSV file and its Data Package, zipped)</a>"));
     assert!(read("datasets/budget/index.html").contains("href=/datasets/budget/budget.zip>ดาวน์โหลดทั้งหมด"));
     // And every resource's downloads include the spreadsheet.
-    assert!(read("en/datasets/budget/index.html").contains("href=/datasets/budget/budget.xlsx>Download XLSX</a>"));
+    // (among the other formats, after the CSV, with its size and what it is)
+    let en = read("en/datasets/budget/index.html");
+    assert!(en.contains("href=/datasets/budget/budget.xlsx>XLSX</a> <span class=meta>(") && en.contains(" — An Excel workbook</li>"), "{en}");
 }
 
 #[test]

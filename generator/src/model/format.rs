@@ -126,6 +126,23 @@ pub fn fixed(n: f64, decimals: usize) -> String {
     if frac.is_empty() { format!("{sign}{}", group_digits(whole)) } else { format!("{sign}{}.{frac}", group_digits(whole)) }
 }
 
+/// A file's size as people read it: `850 bytes`-like small sizes in whole bytes, then KB and MB
+/// (of 1,024) with one decimal: `12.3 KB`, `4.1 MB`. The unit word for bytes comes from the
+/// caller (it is a word, in the page's language).
+pub fn file_size(bytes: usize, bytes_word: &str) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB {
+        format!("{} {bytes_word}", integer(bytes as i64))
+    } else if b < KB * KB {
+        format!("{} KB", fixed(b / KB, 1))
+    } else if b < KB * KB * KB {
+        format!("{} MB", fixed(b / (KB * KB), 1))
+    } else {
+        format!("{} GB", fixed(b / (KB * KB * KB), 1))
+    }
+}
+
 /// Baht as millions with two decimals, for table cells whose header names the unit (`1,234.57`).
 pub fn millions(baht: f64) -> String {
     fixed(baht / 1e6, 2)
@@ -192,6 +209,14 @@ pub fn toml_date(d: &toml::value::Datetime) -> Option<chrono::NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_as_bytes_kb_and_mb() {
+        assert_eq!(file_size(850, "bytes"), "850 bytes");
+        assert_eq!(file_size(12_600, "ไบต์"), "12.3 KB");
+        assert_eq!(file_size(4_300_000, "bytes"), "4.1 MB");
+        assert_eq!(file_size(1_500_000_000, "bytes"), "1.4 GB");
+    }
 
     #[test]
     fn thousands_are_grouped() {

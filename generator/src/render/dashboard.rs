@@ -8,7 +8,7 @@
 //! table is also published under `/api/v1/` as CSV and JSON.
 
 use super::OutputFile;
-use super::chart::{BarChart, Group, LineChart};
+use super::chart::{BarChart, Group, LineChart, Tone};
 use super::finance::{
     ApiTable, FINANCE_ROLES, MATURITY_ROLES, NONE, cell, downloads, figure, num, opt, or_none, sources, table, text_cell,
     with_downloads,
@@ -309,6 +309,7 @@ fn trend_figure(site: &Site, whose: Whose, lang: Lang) -> Option<Value> {
         title: tr("trend_index_title"),
         series: vec![tr("maturity_index")],
         groups: trend.iter().map(|(y, s)| Group { label: assessment_label(site, *y, lang), values: vec![Some((s.index(), format::percent(s.index())))] }).collect(),
+        tones: vec![Tone::Completion],
     };
     let mut head = vec![tr("assessment"), tr("services_count")];
     head.extend([1, 2, 3, 4].map(|i| tr(&format!("stage_short_{i}"))));
@@ -640,6 +641,8 @@ pub fn projects_context(site: &Site, lang: Lang) -> Value {
                 values: State::ALL.iter().map(|s| Some((r.count(*s) as f64, format::integer(r.count(*s) as i64)))).collect(),
             })
             .collect(),
+        // The states have no colour of their own among the charts': the theme's series colours.
+        tones: vec![],
     };
     let mut rows: Vec<(String, Vec<Value>)> = Vec::new();
     for (m, r) in &with {

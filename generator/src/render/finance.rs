@@ -4,7 +4,7 @@
 //! numbers and links to the files that hold them unformatted.
 
 use super::OutputFile;
-use super::chart::{BarChart, Group};
+use super::chart::{BarChart, Group, Tone};
 use super::data::csv_field;
 use super::html::{strings, t};
 use crate::lang::Lang;
@@ -38,10 +38,19 @@ pub(super) fn text_cell(text: impl Into<String>) -> Value {
 }
 
 /// A table: caption, column headers (the first heads the row headers), rows of a header and cells.
+/// A column whose every cell is a number has a right-aligned header, over its numbers.
 pub(super) fn table(caption: &str, head: Vec<String>, rows: Vec<(String, Vec<Value>)>) -> Value {
+    let numeric: Vec<bool> = (0..head.len())
+        .map(|i| {
+            i > 0
+                && !rows.is_empty()
+                && rows.iter().all(|(_, cells)| cells.get(i - 1).and_then(|c| c["class"].as_str()).is_some_and(|c| c.split(' ').any(|k| k == "num")))
+        })
+        .collect();
     json!({
         "caption": caption,
         "head": head,
+        "numeric": numeric,
         "rows": rows.into_iter().map(|(h, cells)| json!({"head": h, "cells": cells})).collect::<Vec<_>>(),
     })
 }
@@ -113,6 +122,7 @@ fn finance_section(site: &Site, a: &Agency, s: &Summary, lang: Lang) -> Value {
         id: "chart-finance-years".into(),
         title: tr("chart_years"),
         series: vec![tr("authorities"), tr("expenditures")],
+        tones: vec![Tone::Authorities, Tone::Expenditures],
         groups: s
             .years
             .iter()
@@ -180,10 +190,13 @@ fn breakdown_figure(site: &Site, s: &Summary, latest: i64, b: &Breakdown, lang: 
     let tr = |key: &str| t(site, lang, key);
     let fy = |y: i64| format::fiscal_year(y, lang);
     let mut series = Vec::new();
+    let mut tones = Vec::new();
     if let Some(p) = s.previous {
         series.push(fy(p));
+        tones.push(Tone::Earlier);
     }
     series.push(fy(latest));
+    tones.push(Tone::Expenditures);
     // A long breakdown draws its largest lines only and says so; the table lists every line.
     let title = if b.rows.len() > MAX_BARS {
         format!("{} {}", b.title, tr("chart_largest").replace("{shown}", &MAX_BARS.to_string()).replace("{total}", &format::integer(b.rows.len() as i64)))
@@ -194,6 +207,7 @@ fn breakdown_figure(site: &Site, s: &Summary, latest: i64, b: &Breakdown, lang: 
         id: b.id.to_string(),
         title,
         series,
+        tones,
         groups: b
             .rows
             .iter()
@@ -241,6 +255,7 @@ fn stage_figure(site: &Site, id: &str, score: &Score, lang: Lang) -> Value {
         id: id.to_string(),
         title: tr("chart_stages"),
         series: vec![tr("completion")],
+        tones: vec![Tone::Completion],
         groups: names.iter().zip(score.stages).map(|(n, v)| Group { label: n.clone(), values: vec![Some((v, format::percent(v)))] }).collect(),
     };
     let mut rows: Vec<(String, Vec<Value>)> =
@@ -360,8 +375,10 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
     })
 }
 
-/// Authorities by ministry and fiscal year: the chart draws authorities, the table adds
-/// expenditures and the spending rate, and the portal's totals.
+/// Authorities and expenditures by ministry and fiscal year, as small multiples: one chart per
+/// ministry, each to its own scale (on one scale the smaller ministries were slivers beside the
+/// largest), in the colours of every other finance chart; the table beneath holds every
+/// number, with the spending rate and the portal's totals.
 fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
     if site.finance.portal.years.is_empty() {
         return Value::Null;
@@ -370,21 +387,28 @@ fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
     let fy = |y: i64| format::fiscal_year(y, lang);
     let years: Vec<i64> = site.finance.portal.years.iter().map(|y| y.fiscal_year).collect();
     let with_data: Vec<(&Agency, &Summary)> = ministries.iter().filter_map(|m| site.finance.units.get(&m.code).map(|s| (*m, s))).collect();
-    let chart = BarChart {
-        id: "chart-budget-ministries".into(),
-        title: tr("budget_by_ministry"),
-        series: years.iter().map(|y| fy(*y)).collect(),
-        groups: with_data
-            .iter()
-            .map(|(m, s)| Group {
-                label: m.name.get(lang).to_string(),
-                values: years
+    let title = tr("budget_by_ministry");
+    let charts: Vec<(String, BarChart)> = with_data
+        .iter()
+        .map(|(m, s)| {
+            let name = m.name.get(lang).to_string();
+            let chart = BarChart {
+                id: format!("chart-budget-{}", m.code.to_ascii_lowercase()),
+                title: format!("{title}: {name}"),
+                series: vec![tr("authorities"), tr("expenditures")],
+                tones: vec![Tone::Authorities, Tone::Expenditures],
+                groups: years
                     .iter()
-                    .map(|y| s.years.iter().find(|x| x.fiscal_year == *y).and_then(|x| x.authorities).map(|v| (v, format::millions(v))))
+                    .filter_map(|y| s.years.iter().find(|x| x.fiscal_year == *y))
+                    .map(|y| Group {
+                        label: fy(y.fiscal_year),
+                        values: vec![y.authorities.map(|v| (v, format::millions(v))), y.expenditures.map(|v| (v, format::millions(v)))],
+                    })
                     .collect(),
-            })
-            .collect(),
-    };
+            };
+            (name, chart)
+        })
+        .collect();
     let all = tr("all_ministries");
     let mut rows = Vec::new();
     for (name, s) in with_data.iter().map(|(m, s)| (m.name.get(lang).to_string(), *s)).chain([(all, &site.finance.portal)]) {
@@ -398,11 +422,17 @@ fn budget_figure(site: &Site, ministries: &[&Agency], lang: Lang) -> Value {
         }
     }
     let table = table(
-        &chart.title,
+        &title,
         vec![tr("ministry"), tr("fiscal_year"), tr("authorities_million"), tr("expenditures_million"), tr("spending_rate")],
         rows,
     );
-    figure(&chart, table, downloads(site, |ext| site.urls.api_finance("years", ext)))
+    json!({
+        "id": "chart-budget-ministries",
+        "title": title,
+        "note": tr("budget_multiples_note"),
+        "svg": super::chart::multiples(&charts),
+        "table": with_downloads(table, downloads(site, |ext| site.urls.api_finance("years", ext))),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,10 +55,14 @@ impl Jobs<'_> {
 /// How many pages may wait to be rendered.
 const QUEUED_PAGES: usize = 64;
 
-/// Renders every HTML page of the site into `out`. One thread makes the pages' contexts while
+/// The sizes in bytes of the files already rendered (the downloads), by site-relative path.
+pub type Sizes = super::Written;
+
+/// Renders every HTML page of the site into `out`; `sizes` gives the downloads' sizes the
+/// dataset pages show (empty where the downloads are not built, as in `sala check`). One thread makes the pages' contexts while
 /// the others render them with Tera and minify them (plain threads, as in [`crate::parallel`]:
 /// making a context may call into Polars).
-pub fn render(site: &Site, out: &Emitter) -> Result<()> {
+pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
     let tera = templates(site)?;
     let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
     let pending = Mutex::new(pending);
@@ -83,7 +87,7 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
         }
         let jobs = Jobs { queue, stopped: &stopped };
         for &lang in &site.languages {
-            page_jobs(site, lang, &jobs);
+            page_jobs(site, lang, sizes, &jobs);
         }
         // Dropping the queue's sender tells the render threads that no more pages come.
         drop(jobs);
@@ -205,6 +209,7 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
             "search": urls.link(&urls.search(lang)),
             "browse": urls.link(&urls.browse(lang)),
             "css": urls.link(&urls.static_file("style.css")),
+            "static": urls.link(&urls.static_file("")),
             "favicon": urls.link(&urls.static_file(&site.config.favicon)),
             "logo": if site.config.logo.is_empty() { String::new() } else { urls.link(&urls.static_file(&site.config.logo)) },
             "logo_absolute": if site.config.logo.is_empty() { String::new() } else { urls.absolute(&urls.static_file(&site.config.logo)) },
@@ -268,7 +273,7 @@ pub(super) fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTre
     site.languages.iter().map(|l| (*l, path(*l))).collect()
 }
 
-fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
+fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
     let urls = &site.urls;
     let firsts = [
         PageJob {
@@ -357,7 +362,7 @@ fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
             paths: every_language(site, |l| urls.dataset(l, &d.id)),
             title: d.meta.title.get(lang).to_string(),
             description: d.meta.description.get(lang).to_string(),
-            context: dataset_context(site, d, lang),
+            context: dataset_context(site, d, lang, sizes),
         };
         if !jobs.push(job) {
             return;
@@ -411,7 +416,8 @@ fn not_found(site: &Site, tera: &tera::Tera, lang: Lang) -> Result<OutputFile> {
         lang,
         paths: BTreeMap::from([(lang, format!("{}404.html", site.urls.home(lang)))]),
         title: t(site, lang, "not_found"),
-        description: String::new(),
+        // Search engines and link previews show it, as for every other page.
+        description: t(site, lang, "not_found_text"),
         context: json!({}),
     };
     render_job(site, tera, &job)
@@ -628,7 +634,7 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
     context
 }
 
-fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
+fn dataset_context(site: &Site, d: &Dataset, lang: Lang, sizes: &Sizes) -> Value {
     let urls = &site.urls;
     let m = &d.meta;
     let text = |x: &Text| x.get(lang).to_string();
@@ -638,7 +644,8 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
             facts.push(json!({"label": t(site, lang, key), "value": value}));
         }
     };
-    fact("license", m.license.clone());
+    let licence = license(site, &m.license, lang);
+    fact("license", licence["name"].as_str().unwrap_or_default().to_string());
     fact("frequency", m.frequency.map(|f| t(site, lang, f.key())).unwrap_or_default());
     fact("issued", date_text(&m.issued, lang));
     fact("modified", date_text(&m.modified, lang));
@@ -664,7 +671,17 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
                 "title": r.title_in(lang),
                 "description": text(&r.description),
                 "rows": format::integer(r.rows() as i64),
-                "downloads": super::data::formats_of(site, r).map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
+                "downloads": super::data::formats_of(site, r)
+                    .map(|f| {
+                        let path = urls.resource(&d.id, &r.name, f.ext);
+                        json!({
+                            "format": f.name,
+                            "url": urls.link(&path),
+                            "size": sizes.get(path.as_str()).map(|b| format::file_size(*b as usize, &t(site, lang, "bytes_unit"))).unwrap_or_default(),
+                            "help": t(site, lang, &format!("format_help_{}", f.ext)),
+                        })
+                    })
+                    .collect::<Vec<_>>(),
                 "fields": r.schema.fields.iter().map(|f| field_row(site, f, lang)).collect::<Vec<_>>(),
                 "preview": preview(site, r, lang),
                 "preview_note": t(site, lang, "preview_note")
@@ -673,25 +690,52 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
             })
         })
         .collect();
+    let themes: Vec<String> = m.themes.iter().map(|th| t(site, lang, &format!("theme_{th}"))).collect();
+    let zip = urls.dataset_zip(&d.id);
     json!({
         "dataset": {
             "id": d.id,
+            "modified": date_text(&m.modified, lang),
+            "frequency": m.frequency.map(|f| t(site, lang, f.key())).unwrap_or_default(),
+            "license": licence,
             "title": text(&m.title),
             "description": markdown::metadata_to_html(m.description.get(lang)),
             "agency": agency_link(site, &m.agency, lang),
-            "themes": m.themes.iter().map(|th| t(site, lang, &format!("theme_{th}"))).collect::<Vec<_>>(),
-            "tags": m.tags.get(lang),
+            "themes": themes,
+            // A tag that only repeats a theme's name says nothing more: shown once, as the theme.
+            "tags": m.tags.get(lang).iter().filter(|tag| !themes.iter().any(|th| th.to_lowercase() == tag.to_lowercase())).collect::<Vec<_>>(),
             "contact_email": if m.contact.email.contains('@') && is_safe_link(&format!("mailto:{}", m.contact.email)) { m.contact.email.as_str() } else { "" },
         },
         "facts": facts,
         "personal": super::privacy::dataset_notice(site, d, lang),
         "resources": resources,
         "datapackage": urls.link(&urls.datapackage(&d.id)),
-        "zip": urls.link(&urls.dataset_zip(&d.id)),
+        "zip": urls.link(&zip),
+        "zip_size": sizes.get(zip.as_str()).map(|b| format::file_size(*b as usize, &t(site, lang, "bytes_unit"))).unwrap_or_default(),
         "metadata_api": urls.link(&urls.api_dataset(&d.id)),
         "jsonld": super::catalog::schema_org(site, d, lang),
         "quality": super::dashboard::dataset_quality(site, d, lang),
     })
+}
+
+/// A licence as a reader needs it: its name in the page's language (from the theme's
+/// `license_name_<id>` strings; the id itself for one the theme does not name) and a link to
+/// its text — Creative Commons' own deed in the reader's language for CC licences, SPDX's
+/// page for the rest.
+fn license(site: &Site, id: &str, lang: Lang) -> Value {
+    let id = id.trim();
+    let key = format!("license_name_{}", id.to_ascii_lowercase().replace(['-', '.'], "_"));
+    let name = strings(site, lang).get(&key).cloned().unwrap_or_else(|| id.to_string());
+    let lower = id.to_ascii_lowercase();
+    let cc = lower.strip_prefix("cc-").and_then(|rest| rest.rsplit_once('-')).filter(|(kind, version)| {
+        ["by", "by-sa", "by-nd", "by-nc", "by-nc-sa", "by-nc-nd"].contains(kind) && ["2.0", "2.5", "3.0", "4.0"].contains(version)
+    });
+    let url = match (cc, lower.as_str()) {
+        (Some((kind, version)), _) => format!("https://creativecommons.org/licenses/{kind}/{version}/deed.{}", lang.code()),
+        (None, "cc0-1.0") => format!("https://creativecommons.org/publicdomain/zero/1.0/deed.{}", lang.code()),
+        _ => super::data::license_url(id),
+    };
+    json!({"id": id, "name": name, "url": url})
 }
 
 fn field_row(site: &Site, f: &Field, lang: Lang) -> Value {

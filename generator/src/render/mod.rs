@@ -245,12 +245,13 @@ impl<W: Write> Write for Counted<W> {
 /// Renders every file of the site into `sink`, and says what was sent.
 pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
     let out = Emitter::new(sink);
-    let since = Instant::now();
-    html::render(site, &out)?;
-    crate::timing("pages", since);
+    // The downloads first: the dataset pages give their sizes.
     let since = Instant::now();
     data::render(site, &out)?;
     crate::timing("downloads", since);
+    let since = Instant::now();
+    html::render(site, &out, &out.written())?;
+    crate::timing("pages", since);
     let since = Instant::now();
     api::render(site, &out)?;
     out.files(dashboard::api_files(site))?;
@@ -283,7 +284,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
 /// check too, without the cost of the downloads.
 pub fn pages(site: &Site, sink: &dyn Sink) -> Result<Written> {
     let out = Emitter::new(sink);
-    html::render(site, &out)?;
+    html::render(site, &out, &Written::new())?;
     Ok(out.into_written())
 }
 

@@ -267,6 +267,18 @@
     Object.keys(chosen).sort().forEach(function (k) { chosen[k].forEach(function (v) { params.append(k, v); }); });
     var qs = params.toString();
     history.replaceState(null, '', qs ? '?' + qs : location.pathname);
+    carryQuery(query);
+  }
+
+  /* The language switcher's links keep the query, so switching language does not lose it
+     (the filters' values differ between languages and stay behind). */
+  function carryQuery(query) {
+    document.querySelectorAll('.langs a[href]').forEach(function (a) {
+      var url = new URL(a.getAttribute('href'), location.href);
+      if (query) url.searchParams.set('q', query);
+      else url.searchParams.delete('q');
+      a.setAttribute('href', url.pathname + url.search);
+    });
   }
 
   /* Shows the first `shown` results, once their documents are loaded. */
@@ -301,6 +313,10 @@
       list.appendChild(li);
     });
     more.hidden = results.length <= page.length;
+    // Which query the list shows, and that it is settled (busy from a keystroke or a filter
+    // until the list that answers it is drawn).
+    list.setAttribute('data-query', last.query);
+    list.setAttribute('aria-busy', 'false');
     if (!last.query && !last.faceted) say(data.all, results.length);
     else if (results.length) say(data.found, results.length);
     else statusEl.textContent = data.none;
@@ -313,8 +329,9 @@
   var more = document.getElementById('more');
   more.addEventListener('click', function () { shown += PAGE; show(); });
   form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
-  input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 80); });
-  filters.addEventListener('change', run);
+  function busy() { list.setAttribute('aria-busy', 'true'); }
+  input.addEventListener('input', function () { busy(); clearTimeout(timer); timer = setTimeout(run, 80); });
+  filters.addEventListener('change', function () { busy(); run(); });
   form.addEventListener('keydown', function (e) {
     var all = links(), at = all.indexOf(document.activeElement);
     if (e.key === 'ArrowDown' && (e.target === input || at >= 0) && all.length) {
