@@ -355,7 +355,7 @@ const MISSES: [(&str, &str, &str); 14] = [
     ("description", "description.en = \"This dataset has a description long enough for a reader to learn what the data is, how it was collected, what period it covers and how to reuse it.\"", "description.en = \"Too short.\""),
     ("column_titles", "title = { th = \"จำนวนเงิน\", en = \"Amount\" }", "title = { th = \"จำนวนเงิน\" }"),
     ("column_descriptions", "description = { th = \"บาท\", en = \"Baht\" }", "description = { th = \"บาท\" }"),
-    ("license", "license = \"CC-BY-4.0\"", "license = \"proprietary-terms\""),
+    ("license", "license = \"CC-BY-4.0\"", "license = \"CC-BY-NC-4.0\""),
     ("contact", "email = \"data@test.example.go.th\"", "email = \"\""),
     ("frequency", "frequency = \"annual\"\n", ""),
     ("dates", "issued = 2024-10-01\n", ""),

@@ -139,7 +139,7 @@ fn the_home_page_has_a_search_box_and_the_search_page_a_results_heading() {
 
 #[test]
 fn the_budget_by_ministry_is_small_multiples_with_a_note_on_their_scales() {
-    let dashboard = read("en/dashboard/index.html");
+    let dashboard = read("en/dashboard/budget/index.html");
     let figure = between(&dashboard, "id=chart-budget-ministries", "<table");
     assert!(figure.contains("<p class=note>Each ministry is drawn to its own scale: compare the numbers, not the lengths of the bars, between ministries.</p>"), "{figure}");
     assert_eq!(figure.matches("<div><h4>").count(), 4, "{figure}");

@@ -14,12 +14,6 @@ use chrono::{Days, Months, NaiveDate};
 /// A description shorter than this (in characters, in either language) does not meet the criterion.
 pub const DESCRIPTION_CHARS: usize = 100;
 
-/// Open licences Sala knows (SPDX and Open Definition ids), the criterion `license`.
-pub const OPEN_LICENSES: &[&str] = &[
-    "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-3.0", "CC-BY-SA-3.0", "CC-BY-2.5", "ODC-BY-1.0", "ODbL-1.0",
-    "PDDL-1.0", "OGL-UK-3.0", "OGL-Canada-2.0", "DL-DE-BY-2.0", "etalab-2.0", "NLOD-2.0", "OGDL-Taiwan-1.0",
-];
-
 /// The criteria of the metadata score, in the order they are shown and published.
 pub const CRITERIA: [&str; 14] = [
     "description", "column_titles", "column_descriptions", "license", "contact", "frequency", "dates",
@@ -59,7 +53,8 @@ pub fn score(meta: &DatasetMeta, schemas: &[&Schema], temporal: bool) -> Quality
         long(&meta.description.th) && long(&meta.description.en),
         !schemas.is_empty() && fields().all(|f| both(&f.title)),
         !schemas.is_empty() && fields().all(|f| both(&f.description)),
-        OPEN_LICENSES.iter().any(|l| l.eq_ignore_ascii_case(meta.license.trim())),
+        // The licence list `check` verifies ids against: known and open (the Open Definition's test).
+        super::license::find(meta.license.trim()).is_some_and(|l| l.open),
         !meta.contact.name.is_empty() && email,
         meta.frequency.is_some(),
         meta.issued.is_some() && meta.modified.is_some(),

@@ -224,10 +224,11 @@ impl LineChart {
     pub fn svg(&self) -> String {
         let n = self.points.len();
         let max = if self.max > 0.0 { self.max } else { 1.0 };
-        let x = |i: usize| if n > 1 { 6.0 + (LINE_WIDTH - 60.0) * i as f64 / (n - 1) as f64 } else { 6.0 };
+        // The right 70 px hold the last value's label, drawn at the page's text size.
+        let x = |i: usize| if n > 1 { 6.0 + (LINE_WIDTH - 70.0) * i as f64 / (n - 1) as f64 } else { 6.0 };
         let y = |v: f64| (((LINE_HEIGHT - 6.0) - v.clamp(0.0, max) / max * (LINE_HEIGHT - 12.0)) * 10.0).round() / 10.0;
         let line: Vec<String> = self.points.iter().enumerate().map(|(i, (_, v, _))| format!("{},{}", x(i), y(*v))).collect();
-        let mut body = format!(r#"<line class="axis" x1="0" y1="{b}" x2="{w}" y2="{b}"/>"#, b = LINE_HEIGHT - 6.0, w = LINE_WIDTH - 54.0);
+        let mut body = format!(r#"<line class="axis" x1="0" y1="{b}" x2="{w}" y2="{b}"/>"#, b = LINE_HEIGHT - 6.0, w = LINE_WIDTH - 64.0);
         if n > 1 {
             body.push_str(&format!(r#"<polyline class="trend" points="{}"/>"#, line.join(" ")));
         }
@@ -238,7 +239,7 @@ impl LineChart {
             body.push_str(&format!(r#"<text class="value" x="{}" y="{}">{}</text>"#, x(n - 1) + 6.0, y(*v) + 4.0, esc(text)));
         }
         format!(
-            r#"<svg class="chart spark" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LINE_WIDTH} {LINE_HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg>"#,
+            r#"<svg class="chart spark" xmlns="http://www.w3.org/2000/svg" width="{LINE_WIDTH}" height="{LINE_HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{body}</svg>"#,
             esc(&self.title),
             esc(&self.description()),
             id = esc(&self.id),
@@ -333,7 +334,8 @@ mod tests {
         };
         assert_eq!(c.description(), "2566: 0.00%; 2568: 100.00%");
         let svg = c.svg();
-        assert!(svg.contains(r#"points="6,50 146,6""#), "{svg}");
+        assert!(svg.contains(r#"points="6,50 136,6""#), "{svg}");
+        assert!(svg.contains(r#"width="200" height="56""#) && !svg.contains("viewBox"), "drawn in pixels: {svg}");
         assert!(svg.contains(">100.00%</text>"), "{svg}");
     }
 

@@ -33,11 +33,16 @@ pub const URGENT: usize = 10;
 /// How many rows a dashboard table shows at most (no page grows with the portal); the
 /// downloads beneath each table hold every row.
 pub const ROWS_SHOWN: usize = 50;
+/// How many rows the summaries' lists show (the portal's datasets overdue and quality per unit,
+/// an agency's datasets by quality, like its first 20 datasets):
+/// the operational view is read at a glance; the downloads and the agency pages hold the rest.
+pub const OVERVIEW_ROWS: usize = 20;
 
-/// Keeps the first [`ROWS_SHOWN`] rows, and says so in the table's note.
-fn capped<T>(mut rows: Vec<T>) -> (Vec<T>, usize) {
+/// Keeps the first `limit` rows ([`ROWS_SHOWN`] or [`OVERVIEW_ROWS`]), and the total for the
+/// table's note.
+fn capped<T>(mut rows: Vec<T>, limit: usize) -> (Vec<T>, usize) {
     let total = rows.len();
-    rows.truncate(ROWS_SHOWN);
+    rows.truncate(limit);
     (rows, total)
 }
 
@@ -340,7 +345,7 @@ fn units_trend_table(site: &Site, units: &[&Agency], lang: Lang) -> Option<Value
     let mut head = vec![tr("org_unit")];
     head.extend(years.iter().map(|y| assessment_label(site, *y, lang)));
     head.push(tr("change_points"));
-    let (units, total) = capped(units.to_vec());
+    let (units, total) = capped(units.to_vec(), ROWS_SHOWN);
     let rows: Vec<(String, Vec<Value>)> = units
         .iter()
         .map(|a| {
@@ -361,7 +366,7 @@ fn units_trend_table(site: &Site, units: &[&Agency], lang: Lang) -> Option<Value
 /// Deliverables as the seed's progress table.
 fn deliverables_table(site: &Site, list: &[&Deliverable], caption: &str, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
-    let (list, total) = capped(list.to_vec());
+    let (list, total) = capped(list.to_vec(), ROWS_SHOWN);
     let rows: Vec<(String, Vec<Value>)> = list
         .iter()
         .map(|d| {
@@ -429,9 +434,9 @@ fn rules_note(site: &Site, lang: Lang) -> String {
 }
 
 /// Quality and freshness of a list of datasets, one row each.
-fn quality_table(site: &Site, datasets: &[&Dataset], caption: &str, lang: Lang) -> Value {
+fn quality_table(site: &Site, datasets: &[&Dataset], caption: &str, limit: usize, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
-    let (datasets, total) = capped(datasets.iter().filter(|d| site.quality.contains_key(&d.id)).copied().collect::<Vec<_>>());
+    let (datasets, total) = capped(datasets.iter().filter(|d| site.quality.contains_key(&d.id)).copied().collect::<Vec<_>>(), limit);
     let rows: Vec<(String, Vec<Value>)> = datasets
         .iter()
         .filter_map(|d| {
@@ -481,7 +486,7 @@ pub fn unit_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
         "unit_targets": targets_table(site, whose, lang),
         "target_note": t(site, lang, "projection_note"),
         "projects": projects_section(site, a, lang),
-        "data_quality": (!datasets.is_empty()).then(|| quality_table(site, &datasets, &t(site, lang, "quality_title"), lang)),
+        "data_quality": (!datasets.is_empty()).then(|| quality_table(site, &datasets, &t(site, lang, "quality_title"), OVERVIEW_ROWS, lang)),
         "quality_note": t(site, lang, "quality_note"),
     })
 }
@@ -504,7 +509,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
     lowest.truncate(LOWEST);
     let urgent: Vec<&Deliverable> =
         site.projects.deliverables.iter().filter(|d| matches!(d.state, State::Late | State::AtRisk)).take(URGENT).collect();
-    let agency_quality = quality_by_unit(site, lang);
+    let agency_quality = quality_by_unit(site, OVERVIEW_ROWS, lang);
     json!({
         "dash": summary(site, Whose::Portal, lang),
         "links": [
@@ -512,8 +517,8 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
             {"title": tr("dashboard_projects"), "url": urls.link(&urls.dashboard_detail(lang, "projects"))},
             {"title": tr("dashboard_budget"), "url": urls.link(&urls.dashboard_detail(lang, "budget"))},
         ],
-        "overdue": (!overdue.is_empty()).then(|| quality_table(site, &overdue, &tr("overdue_title"), lang)),
-        "lowest": (!site.datasets.is_empty()).then(|| quality_table(site, &lowest, &tr("lowest_title"), lang)),
+        "overdue": (!overdue.is_empty()).then(|| quality_table(site, &overdue, &tr("overdue_title"), OVERVIEW_ROWS, lang)),
+        "lowest": (!site.datasets.is_empty()).then(|| quality_table(site, &lowest, &tr("lowest_title"), OVERVIEW_ROWS, lang)),
         "agency_quality": agency_quality,
         "urgent": (!urgent.is_empty()).then(|| deliverables_table(site, &urgent, &tr("urgent_title"), lang)),
         "rules": rules_note(site, lang),
@@ -527,7 +532,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
 }
 
 /// Quality and freshness per ministry and agency with datasets, and the portal.
-fn quality_by_unit(site: &Site, lang: Lang) -> Option<Value> {
+fn quality_by_unit(site: &Site, limit: usize, lang: Lang) -> Option<Value> {
     let tr = |key: &str| t(site, lang, key);
     if site.datasets.is_empty() {
         return None;
@@ -536,7 +541,7 @@ fn quality_by_unit(site: &Site, lang: Lang) -> Option<Value> {
     // The portal's line first, then the units with the lowest mean score.
     let portal = units.pop();
     units.sort_by(|a, b| a.2.mean_score.total_cmp(&b.2.mean_score).then_with(|| b.2.overdue.cmp(&a.2.overdue)).then_with(|| a.0.cmp(&b.0)));
-    let (units, total) = capped(units);
+    let (units, total) = capped(units, limit);
     let rows: Vec<(String, Vec<Value>)> = portal
         .into_iter()
         .chain(units)
@@ -653,7 +658,7 @@ pub fn projects_context(site: &Site, lang: Lang) -> Value {
             }
         }
     }
-    let (mut rows, total) = capped(rows);
+    let (mut rows, total) = capped(rows, ROWS_SHOWN);
     let shown = rows.len();
     rows.push((tr("whole_portal"), rollup_cells(&portal)));
     let rollup = note_if_cut(site, table(&chart.title, rollup_head(site, &tr("org_unit"), lang), rows), shown, total, lang);

@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn runs_are_gaps_and_lengths() {
-        assert_eq!(runs(&[3, 4, 5, 9]), vec![3, 3, 4, 1]);
+        assert_eq!(runs(&[3, 4, 5, 9]), vec![3, 3, 3, 1]);
         assert_eq!(runs(&[0, 1, 2]), vec![0, 3]);
         assert_eq!(runs(&[]), Vec::<usize>::new());
         assert_eq!(runs(&[0, 2, 4]), vec![0, 1, 1, 1, 1, 1]);
