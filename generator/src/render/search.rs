@@ -121,7 +121,7 @@ fn shards(site: &Site, lang: Lang, index: &search::SearchIndex) -> Result<Vec<Ou
 }
 
 /// Sorted document numbers as runs, each the gap from the end of the previous run (or from 0)
-/// and the run's length: `[3, 4, 5, 9]` is `[3, 3, 4, 1]`. The values offered as filters cover
+/// and the run's length: `[3, 4, 5, 9]` is `[3, 3, 3, 1]`. The values offered as filters cover
 /// most documents, often in long runs (every dataset of a year, a format).
 pub fn runs(ids: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
