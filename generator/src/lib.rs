@@ -89,6 +89,8 @@ pub struct Published {
     pub files: usize,
     /// How many bytes in all.
     pub bytes: u64,
+    /// How many files were taken unchanged from the last build (see [`load::cache`]).
+    pub reused: usize,
     /// How long the build took, in seconds.
     pub seconds: f64,
 }
@@ -127,21 +129,28 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     }
     let rows = rows_read(&source);
     let site = model::build(source, validated)?;
-    let files = render::render(&site)?;
+    let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output));
+    let rendered = render::render_with(&site, &memo)?;
+    let count = (rendered.files.len() + rendered.reused.len()) as u64;
     if let Some(p) = hooks.progress {
-        p.files.set_length(files.len() as u64);
+        p.files.set_length(count);
     }
-    write::write_site(&output, &files)?;
+    let written = write::write_site_with(&output, &rendered.files, &rendered.reused)?;
+    if let Some(c) = hooks.cache {
+        c.finish(&output, &memo, &written);
+    }
     if let Some(p) = hooks.progress {
-        p.files.set_position(files.len() as u64);
+        p.files.set_position(count);
     }
+    let html = |path: &str| path.ends_with(".html");
     let published = Published {
         output,
         datasets: site.datasets.len(),
         rows,
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        pages: rendered.files.iter().filter(|f| html(&f.path)).count() + rendered.reused.iter().filter(|r| html(&r.path)).count(),
+        files: count as usize,
+        bytes: rendered.files.iter().map(|f| f.bytes.len() as u64).chain(rendered.reused.iter().map(|r| r.size)).sum(),
+        reused: rendered.reused.len(),
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(Built { report, default_language, published: Some(published) })

@@ -118,7 +118,11 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str
             }
         });
     }
-    let cache = Cache::default();
+    // The portal's build cache, with the tables kept in memory between rebuilds: the first
+    // build takes what an earlier `sala build` or `serve` rendered into the same output... which
+    // is a new temporary folder, so it renders everything once; each rebuild after renders
+    // only what the change touched.
+    let cache = Cache::open(&root).keeping_tables();
     let status = Arc::new(Mutex::new(Status::default()));
     let rebuild = |status: &Mutex<Status>| {
         let started = Instant::now();

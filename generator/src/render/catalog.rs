@@ -23,9 +23,9 @@ const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 
 /// Catalogs, feeds, sitemap and robots.txt. `built` holds the files rendered so far: the sitemap
 /// lists its HTML pages and the catalogs give each download's size.
-pub fn render(site: &Site, built: &[OutputFile]) -> Vec<OutputFile> {
+pub fn render(site: &Site, built: &[(&str, u64)]) -> Vec<OutputFile> {
     let urls = &site.urls;
-    let sizes: BTreeMap<&str, usize> = built.iter().map(|f| (f.path.as_str(), f.bytes.len())).collect();
+    let sizes: BTreeMap<&str, usize> = built.iter().map(|(path, size)| (*path, *size as usize)).collect();
     let graph = dcat(site, &sizes);
     let mut files = vec![
         OutputFile::new(urls.catalog_ttl(), graph.to_turtle()),
@@ -539,11 +539,11 @@ fn sitemap_files(urls: &crate::urls::Urls, entries: &[String], max_urls: usize, 
 /// The sitemap's `<url>` entries: every HTML page that was built, each with its other-language
 /// twins as `xhtml:link` hreflang alternates (and `x-default`), dataset pages with their
 /// modified date.
-fn sitemap_entries(site: &Site, built: &[OutputFile]) -> Vec<String> {
+fn sitemap_entries(site: &Site, built: &[(&str, u64)]) -> Vec<String> {
     let urls = &site.urls;
     let mut groups: BTreeMap<String, BTreeMap<Lang, String>> = BTreeMap::new();
-    for f in built.iter().filter(|f| f.path.ends_with("index.html")) {
-        let path = f.path.trim_end_matches("index.html");
+    for (path, _) in built.iter().filter(|(path, _)| path.ends_with("index.html")) {
+        let path = path.trim_end_matches("index.html");
         let (lang, rest) = urls.split_language(path);
         groups.entry(rest.to_string()).or_default().insert(lang, path.to_string());
     }

@@ -3,6 +3,7 @@
 //! Frictionless Data Package descriptor and its zip (the CSV files with the descriptor).
 
 use super::OutputFile;
+use crate::load::cache::{Memo, Reused};
 use crate::error::{Error, Result};
 use crate::lang::Text;
 use crate::load::schema::{Field, FieldType, Schema, value_as_text};
@@ -67,8 +68,49 @@ pub fn page_count(r: &Resource) -> usize {
 
 /// Every data file of the site.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
+    Ok(render_with(site, &Memo::none())?.0)
+}
+
+/// The data files of the datasets whose inputs changed since the build `memo` remembers; the
+/// other datasets' files are listed as reused. A dataset's files are one group with one key:
+/// its metadata, what its tables were made from ([`Dataset::source`]) and the site settings
+/// the files show (addresses, languages, the agency registry).
+pub fn render_with(site: &Site, memo: &Memo) -> Result<(Vec<OutputFile>, Vec<Reused>)> {
     let mut files = Vec::new();
+    let mut reused = Vec::new();
+    let shared = memo.active().then(|| {
+        let mut h = memo.hasher();
+        h.add(&format!("{:?}", site.config)).add(&site.languages).add(&format!("{:?}", site.agencies));
+        h.finish()
+    });
     for d in &site.datasets {
+        let key = shared.filter(|_| d.source != 0).map(|shared| {
+            let mut h = memo.hasher();
+            h.add(&shared).add(&d.id).add(&d.source).add_json(&d.meta);
+            for r in &d.resources {
+                h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
+            }
+            h.finish()
+        });
+        if let Some(found) = key.and_then(|key| memo.reuse_group(&d.id, key)) {
+            reused.extend(found);
+            continue;
+        }
+        let first = files.len();
+        render_dataset(site, d, &mut files)?;
+        if let Some(key) = key {
+            for f in &files[first..] {
+                memo.rendered(&f.path, key, Some(&d.id));
+            }
+        }
+    }
+    files.extend(super::finance::api_files(site));
+    Ok((files, reused))
+}
+
+/// Appends one dataset's data files to `files`.
+fn render_dataset(site: &Site, d: &Dataset, files: &mut Vec<OutputFile>) -> Result<()> {
+    {
         let mut csvs = Vec::with_capacity(d.resources.len());
         for r in &d.resources {
             let data_error = |e: polars::error::PolarsError| Error::Data {
@@ -104,8 +146,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
         files.push(OutputFile::new(site.urls.datapackage(&d.id), package));
         files.push(OutputFile::new(site.urls.dataset_zip(&d.id), zipped));
     }
-    files.extend(super::finance::api_files(site));
-    Ok(files)
+    Ok(())
 }
 
 /// A zip of `entries` (name, contents), deflated, every entry dated 1980-01-01 00:00 (zip's

@@ -7,6 +7,7 @@ use super::markdown;
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
+use crate::load::cache::{Memo, Reused};
 use crate::load::schema::{Field, FieldType, value_as_text};
 use crate::model::format;
 use crate::model::value;
@@ -37,17 +38,69 @@ pub(super) struct PageJob {
 
 /// Renders every HTML page of the site.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
+    Ok(render_with(site, &Memo::none())?.0)
+}
+
+/// Renders the HTML pages whose key changed since the build `memo` remembers, and lists the
+/// others as reused. A page's key hashes everything its template is given (its own context
+/// and what every page shares) with the theme's templates: a page whose inputs are the same
+/// renders to the same bytes, so which pages a change touches needs no list of dependencies.
+pub fn render_with(site: &Site, memo: &Memo) -> Result<(Vec<OutputFile>, Vec<Reused>)> {
     let tera = templates(site)?;
     let mut jobs = Vec::new();
     for &lang in &site.languages {
         jobs.extend(page_jobs(site, lang));
     }
-    let rendered: Vec<Result<OutputFile>> = jobs.par_iter().map(|job| render_job(site, &tera, job)).collect();
-    let mut files = rendered.into_iter().collect::<Result<Vec<_>>>()?;
+    // What every page of a language shares, hashed once: the shared context depends on the
+    // page only through its paths, title and description, which each page's key adds. The
+    // paths used here hold every language, so that every site-wide value shows in the hash.
+    let shared: BTreeMap<Lang, u64> = if memo.active() {
+        let home = every_language(site, |l| site.urls.home(l));
+        site.languages
+            .iter()
+            .map(|&lang| {
+                let mut h = memo.hasher();
+                h.add(&site.theme.templates).add_json(&common_context(site, lang, &home, "", ""));
+                (lang, h.finish())
+            })
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let outcomes: Vec<Result<Result<OutputFile, Reused>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let path = Urls::output_file(&job.paths[&job.lang]);
+            let key = shared.get(&job.lang).map(|base| {
+                let mut h = memo.hasher();
+                h.add(base).add(job.template).add(&job.lang).add(&job.paths).add(&job.title).add(&job.description);
+                h.add_json(&job.context);
+                h.finish()
+            });
+            if let Some(key) = key {
+                if let Some(reused) = memo.reuse(&path, key) {
+                    return Ok(Err(reused));
+                }
+            }
+            let file = render_job(site, &tera, job)?;
+            if let Some(key) = key {
+                memo.rendered(&file.path, key, None);
+            }
+            Ok(Ok(file))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(outcomes.len());
+    let mut reused = Vec::new();
+    for outcome in outcomes {
+        match outcome? {
+            Ok(file) => files.push(file),
+            Err(r) => reused.push(r),
+        }
+    }
     for &lang in &site.languages {
         files.push(not_found(site, &tera, lang)?);
     }
-    Ok(files)
+    Ok((files, reused))
 }
 
 fn templates(site: &Site) -> Result<tera::Tera> {

@@ -16,6 +16,7 @@ pub mod search;
 pub mod xlsx;
 
 use crate::error::Result;
+use crate::load::cache::{Memo, Reused};
 use crate::model::Site;
 
 /// One file of the built site.
@@ -36,8 +37,26 @@ impl OutputFile {
 
 /// Renders every file of the site, sorted by path.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    let mut files = html::render(site)?;
-    files.extend(data::render(site)?);
+    Ok(render_with(site, &Memo::none())?.files)
+}
+
+/// What a build renders: the new files, and the files of the last output it takes unchanged
+/// (see [`crate::load::cache`]).
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The files rendered, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// The files taken from the last output, sorted by path.
+    pub reused: Vec<Reused>,
+}
+
+/// Renders every file of the site whose inputs changed since the build `memo` remembers; the
+/// others are listed as reused.
+pub fn render_with(site: &Site, memo: &Memo) -> Result<Rendered> {
+    let (mut files, mut reused) = html::render_with(site, memo)?;
+    let (data, data_reused) = data::render_with(site, memo)?;
+    files.extend(data);
+    reused.extend(data_reused);
     files.extend(api::render(site));
     files.extend(privacy::data_files(site));
     files.extend(search::render(site)?);
@@ -45,10 +64,23 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
         files.push(OutputFile::new(site.urls.static_file(path), bytes.clone()));
     }
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
-    let catalogs = catalog::render(site, &files);
+    let built: Vec<(&str, u64)> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.len() as u64))
+        .chain(reused.iter().map(|r| (r.path.as_str(), r.size)))
+        .collect();
+    let catalogs = catalog::render(site, &built);
     files.extend(catalogs);
     files.push(hosting::render(site));
-    sorted_unique(files)
+    reused.sort_by(|a, b| a.path.cmp(&b.path));
+    let files = sorted_unique(files)?;
+    // A path both rendered and reused is as wrong as one rendered twice.
+    let mut all: Vec<&str> = files.iter().map(|f| f.path.as_str()).chain(reused.iter().map(|r| r.path.as_str())).collect();
+    all.sort_unstable();
+    if let Some(pair) = all.windows(2).find(|w| w[0] == w[1]) {
+        return Err(crate::error::Error::DuplicateOutput { path: pair[0].to_string() });
+    }
+    Ok(Rendered { files, reused })
 }
 
 /// Renders every HTML page and nothing else: what `sala check` runs so that a theme or a page

@@ -6,6 +6,7 @@
 pub mod output;
 
 use crate::error::{Error, Result};
+use crate::load::cache::{Reused, WrittenFile};
 use crate::render::OutputFile;
 use std::path::{Component, Path};
 
@@ -13,6 +14,14 @@ use std::path::{Component, Path};
 /// [`output::checked_output`]. Leftovers of earlier builds of the same folder that were killed
 /// before they finished are removed first.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
+    write_site_with(output, files, &[]).map(|_| ())
+}
+
+/// [`write_site`], with files of the current output that the new one keeps unchanged
+/// (`reused`): each is hard-linked from the current output into the new one (copied where the
+/// filesystem has no hard links), so the current output stays whole until the swap. Returns
+/// every file of the new output with its size and time, for the cache's manifest.
+pub fn write_site_with(output: &Path, files: &[OutputFile], reused: &[Reused]) -> Result<Vec<WrittenFile>> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::env::current_dir().map_err(|e| Error::io(".", e))?,
@@ -27,19 +36,45 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
     // The marker first: a build killed from here on leaves a folder the next one knows as its own.
     let marker = staging.path().join(output::MARKER);
     std::fs::write(&marker, output::MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
-    for file in files {
-        let relative = Path::new(&file.path);
-        if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(Error::PathEscape { path: relative.to_path_buf(), root: output.to_path_buf() });
-        }
-        let target = staging.path().join(relative);
+    let mut written = Vec::with_capacity(files.len() + reused.len());
+    let mut made = std::collections::HashSet::new();
+    let mut make_parent = |target: &Path| -> Result<()> {
         if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            if made.insert(dir.to_path_buf()) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
         }
+        Ok(())
+    };
+    for file in files {
+        let target = staging.path().join(safe_relative(output, &file.path)?);
+        make_parent(&target)?;
         std::fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;
+        let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, e))?;
+        written.push(WrittenFile::new(&file.path, &meta));
+    }
+    for r in reused {
+        let relative = safe_relative(output, &r.path)?;
+        let (from, target) = (output.join(relative), staging.path().join(relative));
+        make_parent(&target)?;
+        if std::fs::hard_link(&from, &target).is_err() {
+            std::fs::copy(&from, &target).map_err(|e| Error::io(&from, e))?;
+        }
+        let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, e))?;
+        written.push(WrittenFile::new(&r.path, &meta));
     }
     let staged = staging.keep();
-    swap_in(&staged, output, &parent, &name)
+    swap_in(&staged, output, &parent, &name)?;
+    Ok(written)
+}
+
+/// `path` as a path inside the output; an error when it would leave it.
+fn safe_relative<'a>(output: &Path, path: &'a str) -> Result<&'a Path> {
+    let relative = Path::new(path);
+    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(Error::PathEscape { path: relative.to_path_buf(), root: output.to_path_buf() });
+    }
+    Ok(relative)
 }
 
 /// Replaces `output` with `staged`; on failure the old output is put back.
