@@ -65,7 +65,7 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     // `check` fails wherever `build` would: every page is rendered (and thrown away), so a
     // theme or page that does not render stops the pull-request check, not the next publish.
     let site = model::build(source, validated)?;
-    render::pages(&site)?;
+    render::pages(&site, &render::Discard)?;
     std::thread::spawn(move || drop(site));
     Ok(checked)
 }
@@ -113,7 +113,8 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
     build_with(root, output, session::Hooks::default())
 }
 
-/// [`build`] with a cache (`sala serve` re-reads only changed datasets) and progress bars.
+/// [`build`] with a cache (only what changed since the last build is read again and rendered
+/// again; see [`load::cache`]) and progress bars.
 pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> Result<Built> {
     let started = Instant::now();
     let (source, mut report) = load::load_with(root, hooks)?;
@@ -129,29 +130,57 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     }
     let rows = rows_read(&source);
     let site = model::build(source, validated)?;
+    // Files are written as they are rendered, into a folder beside the output that replaces
+    // it only once the whole site is there.
+    // With a cache, what did not change since the last build of this output is linked from it.
+    let staging = write::Staging::new(&output)?;
     let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output));
-    let rendered = render::render_with(&site, &memo)?;
-    let count = (rendered.files.len() + rendered.reused.len()) as u64;
-    if let Some(p) = hooks.progress {
-        p.files.set_length(count);
-    }
-    let written = write::write_site_with(&output, &rendered.files, &rendered.reused)?;
+    let (written, reused) = match hooks.progress {
+        Some(p) => render::render_with(&site, &Ticking { sink: &staging, bar: &p.files }, &memo)?,
+        None => render::render_with(&site, &staging, &memo)?,
+    };
+    staging.finish()?;
     if let Some(c) = hooks.cache {
-        c.finish(&output, &memo, &written);
+        c.finish(&output, &memo);
     }
-    if let Some(p) = hooks.progress {
-        p.files.set_position(count);
-    }
-    let html = |path: &str| path.ends_with(".html");
     let published = Published {
         output,
         datasets: site.datasets.len(),
         rows,
-        pages: rendered.files.iter().filter(|f| html(&f.path)).count() + rendered.reused.iter().filter(|r| html(&r.path)).count(),
-        files: count as usize,
-        bytes: rendered.files.iter().map(|f| f.bytes.len() as u64).chain(rendered.reused.iter().map(|r| r.size)).sum(),
-        reused: rendered.reused.len(),
+        pages: written.keys().filter(|p| p.ends_with(".html")).count(),
+        files: written.len(),
+        bytes: written.values().sum(),
+        reused,
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(Built { report, default_language, published: Some(published) })
+}
+
+/// A sink that moves a progress bar by one for each file it passes on.
+struct Ticking<'a> {
+    sink: &'a dyn render::Sink,
+    bar: &'a indicatif::ProgressBar,
+}
+
+impl render::Sink for Ticking<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.sink.put(path, bytes)?;
+        // How many files a site has is known only once it is written: the bar's end moves too.
+        self.bar.inc_length(1);
+        self.bar.inc(1);
+        Ok(())
+    }
+
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Write + Send + '_>> {
+        self.bar.inc_length(1);
+        self.bar.inc(1);
+        self.sink.open(path)
+    }
+
+    fn reuse(&self, path: &str, from: &Path) -> Result<()> {
+        self.sink.reuse(path, from)?;
+        self.bar.inc_length(1);
+        self.bar.inc(1);
+        Ok(())
+    }
 }

@@ -264,18 +264,17 @@ impl Cache {
         }
     }
 
-    /// Records the files of a build of `output` that succeeded, forgets the manifests of
-    /// output folders that no longer exist (so the state does not grow with every temporary
-    /// site `serve` used), and saves the state. A cache that cannot be saved only costs time.
-    pub fn finish(&self, output: &Path, memo: &Memo, written: &[WrittenFile]) {
-        let keys = memo.keys.lock().map(|k| k.clone()).unwrap_or_default();
+    /// Records the files of a build of `output` that succeeded (their keys, and their sizes and
+    /// times as now in `output`), forgets the manifests of output folders that no longer
+    /// exist (so the state does not grow with every temporary site `serve` used), and saves
+    /// the state. A cache that cannot be saved only costs time.
+    pub fn finish(&self, output: &Path, memo: &Memo) {
+        let keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
         let mut files = BTreeMap::new();
-        for w in written {
-            let Some((key, group)) = keys.get(&w.path) else { continue };
-            files.insert(
-                w.path.clone(),
-                OutputEntry { key: format!("{key:016x}"), size: w.size, modified: w.modified.to_string(), group: group.clone() },
-            );
+        for (path, (key, group)) in keys {
+            let Ok(meta) = std::fs::symlink_metadata(output.join(&path)) else { continue };
+            let entry = OutputEntry { key: format!("{key:016x}"), size: meta.len(), modified: modified_ns(&meta).to_string(), group };
+            files.insert(path, entry);
         }
         let Ok(mut state) = self.state.lock() else { return };
         state.sala = self.sala.clone();
@@ -318,24 +317,6 @@ fn save(dir: &Path, state: &State) -> Result<()> {
     let target = dir.join(STATE);
     tmp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
     Ok(())
-}
-
-/// A file the write stage put into the new output.
-#[derive(Debug, Clone)]
-pub struct WrittenFile {
-    /// Its path in the output.
-    pub path: String,
-    /// Its size.
-    pub size: u64,
-    /// Its modification time, ns since 1970.
-    pub modified: u128,
-}
-
-impl WrittenFile {
-    /// The file at `path` in the output, described from its metadata.
-    pub fn new(path: &str, meta: &std::fs::Metadata) -> WrittenFile {
-        WrittenFile { path: path.to_string(), size: meta.len(), modified: modified_ns(meta) }
-    }
 }
 
 /// A file of the last output that the new one takes unchanged.

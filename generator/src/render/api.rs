@@ -2,7 +2,8 @@
 //! tags) and `/api/openapi.json`, the OpenAPI 3.1 document that describes every endpoint and
 //! its JSON shape. The shapes here are documented in the README and pinned by snapshot tests.
 
-use super::OutputFile;
+use super::{Emitter, OutputFile};
+use crate::error::Result;
 use super::data::{FORMATS, license_url, page_count, pretty, table_schema, text_json};
 use crate::lang::Text;
 use crate::model::{Dataset, Resource, Site};
@@ -14,19 +15,20 @@ use std::collections::BTreeMap;
 pub const API_VERSION: u32 = 1;
 
 /// Every file of the JSON API.
-pub fn render(site: &Site) -> Vec<OutputFile> {
+pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     let urls = &site.urls;
-    let mut files = vec![
+    let files = [
         OutputFile::new(urls.api_datasets(), pretty(&dataset_index(site))),
         OutputFile::new(urls.api_agencies(), pretty(&agency_index(site))),
         OutputFile::new(urls.api_themes(), pretty(&theme_index(site))),
         OutputFile::new(urls.api_tags(), pretty(&tag_index(site))),
         OutputFile::new(urls.openapi(), pretty(&openapi(site))),
     ];
+    out.files(files)?;
     for d in &site.datasets {
-        files.push(OutputFile::new(urls.api_dataset(&d.id), pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)}))));
+        out.file(&urls.api_dataset(&d.id), &pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)})))?;
     }
-    files
+    Ok(())
 }
 
 /// A page's absolute URL in every language.

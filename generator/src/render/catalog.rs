@@ -3,7 +3,7 @@
 //! feeds of datasets, `/robots.txt`, and the schema.org `Dataset` JSON-LD of dataset pages.
 //! Every date comes from the metadata, never from the clock, so builds stay byte-identical.
 
-use super::OutputFile;
+use super::{OutputFile, Written};
 use super::api::theme_label;
 use super::data::{FORMATS, license_url, pretty};
 use super::rdf::Graph;
@@ -23,10 +23,9 @@ const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 
 /// Catalogs, feeds, sitemap and robots.txt. `built` holds the files rendered so far: the sitemap
 /// lists its HTML pages and the catalogs give each download's size.
-pub fn render(site: &Site, built: &[(&str, u64)]) -> Vec<OutputFile> {
+pub fn render(site: &Site, built: &Written) -> Vec<OutputFile> {
     let urls = &site.urls;
-    let sizes: BTreeMap<&str, usize> = built.iter().map(|(path, size)| (*path, *size as usize)).collect();
-    let graph = dcat(site, &sizes);
+    let graph = dcat(site, built);
     let mut files = vec![
         OutputFile::new(urls.catalog_ttl(), graph.to_turtle()),
         OutputFile::new(urls.catalog_jsonld(), pretty(&graph.to_jsonld())),
@@ -165,7 +164,7 @@ fn agency_iri(site: &Site, code: &str) -> String {
 
 /// The DCAT-AP 3 catalog. Objects that DCAT-AP's shapes expect to have a class are typed
 /// inline (licences, media types, formats, agents, languages), so the catalog validates offline.
-fn dcat(site: &Site, sizes: &BTreeMap<&str, usize>) -> Graph {
+fn dcat(site: &Site, sizes: &Written) -> Graph {
     let urls = &site.urls;
     let langs: Vec<Lang> = site.languages.clone();
     let mut g = Graph::default();
@@ -208,7 +207,7 @@ fn dcat(site: &Site, sizes: &BTreeMap<&str, usize>) -> Graph {
     g
 }
 
-fn dcat_dataset(site: &Site, d: &Dataset, sizes: &BTreeMap<&str, usize>, g: &mut Graph) {
+fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
     let urls = &site.urls;
     let m = &d.meta;
     let langs = site.languages.clone();
@@ -539,11 +538,11 @@ fn sitemap_files(urls: &crate::urls::Urls, entries: &[String], max_urls: usize, 
 /// The sitemap's `<url>` entries: every HTML page that was built, each with its other-language
 /// twins as `xhtml:link` hreflang alternates (and `x-default`), dataset pages with their
 /// modified date.
-fn sitemap_entries(site: &Site, built: &[(&str, u64)]) -> Vec<String> {
+fn sitemap_entries(site: &Site, built: &Written) -> Vec<String> {
     let urls = &site.urls;
     let mut groups: BTreeMap<String, BTreeMap<Lang, String>> = BTreeMap::new();
-    for (path, _) in built.iter().filter(|(path, _)| path.ends_with("index.html")) {
-        let path = path.trim_end_matches("index.html");
+    for f in built.keys().filter(|f| f.ends_with("index.html")) {
+        let path = f.trim_end_matches("index.html");
         let (lang, rest) = urls.split_language(path);
         groups.entry(rest.to_string()).or_default().insert(lang, path.to_string());
     }

@@ -2,8 +2,7 @@
 //! the JSON Schema of its records, paged JSON rows for large resources, and each dataset's
 //! Frictionless Data Package descriptor and its zip (the CSV files with the descriptor).
 
-use super::OutputFile;
-use crate::load::cache::{Memo, Reused};
+use super::{Emitter, OutputFile};
 use crate::error::{Error, Result};
 use crate::lang::Text;
 use crate::load::schema::{Field, FieldType, Schema, value_as_text};
@@ -66,18 +65,12 @@ pub fn page_count(r: &Resource) -> usize {
     if r.rows() > ROWS_PER_PAGE { r.rows().div_ceil(ROWS_PER_PAGE) } else { 0 }
 }
 
-/// Every data file of the site.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    Ok(render_with(site, &Memo::none())?.0)
-}
-
-/// The data files of the datasets whose inputs changed since the build `memo` remembers; the
-/// other datasets' files are listed as reused. A dataset's files are one group with one key:
-/// its metadata, what its tables were made from ([`Dataset::source`]) and the site settings
-/// the files show (addresses, languages, the agency registry).
-pub fn render_with(site: &Site, memo: &Memo) -> Result<(Vec<OutputFile>, Vec<Reused>)> {
-    let mut files = Vec::new();
-    let mut reused = Vec::new();
+/// Every data file of the site, sent to `out` dataset by dataset. A dataset's files are one
+/// group with one key: its metadata, what its tables were made from ([`Dataset::source`]) and
+/// the site settings the files show (addresses, languages, the agency registry); a group
+/// whose key did not change since the last build is taken from it.
+pub fn render(site: &Site, out: &Emitter) -> Result<()> {
+    let memo = out.memo();
     let shared = memo.active().then(|| {
         let mut h = memo.hasher();
         h.add(&format!("{:?}", site.config)).add(&site.languages).add(&format!("{:?}", site.agencies));
@@ -93,25 +86,29 @@ pub fn render_with(site: &Site, memo: &Memo) -> Result<(Vec<OutputFile>, Vec<Reu
             h.finish()
         });
         if let Some(found) = key.and_then(|key| memo.reuse_group(&d.id, key)) {
-            reused.extend(found);
+            for r in &found {
+                out.reused(r)?;
+            }
             continue;
         }
-        let first = files.len();
-        render_dataset(site, d, &mut files)?;
+        out.start_group();
+        let rendered = render_dataset(site, d, out);
+        let paths = out.end_group();
+        rendered?;
         if let Some(key) = key {
-            for f in &files[first..] {
-                memo.rendered(&f.path, key, Some(&d.id));
+            for path in &paths {
+                memo.rendered(path, key, Some(&d.id));
             }
         }
     }
-    files.extend(super::finance::api_files(site));
-    Ok((files, reused))
+    out.files(super::finance::api_files(site))
 }
 
-/// Appends one dataset's data files to `files`.
-fn render_dataset(site: &Site, d: &Dataset, files: &mut Vec<OutputFile>) -> Result<()> {
+/// Sends one dataset's data files to `out`.
+fn render_dataset(site: &Site, d: &Dataset, out: &Emitter) -> Result<()> {
     {
         let mut csvs = Vec::with_capacity(d.resources.len());
+        let mut csv_bytes = Vec::with_capacity(d.resources.len());
         for r in &d.resources {
             let data_error = |e: polars::error::PolarsError| Error::Data {
                 path: format!("datasets/{}/{}", d.id, r.name).into(),
@@ -121,30 +118,28 @@ fn render_dataset(site: &Site, d: &Dataset, files: &mut Vec<OutputFile>) -> Resu
             let urls = &site.urls;
             let csv = csv(r, &columns).map_err(data_error)?;
             csvs.push(CsvFile { name: format!("{}.csv", r.name), bytes: csv.len(), sha256: format!("{:x}", Sha256::digest(&csv)) });
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "csv"), csv));
-            files.push(OutputFile::new(urls.api_record_schema(&d.id, &r.name), pretty(&record_schema(site, d, r))));
+            out.file(&urls.resource(&d.id, &r.name, "csv"), &csv)?;
+            csv_bytes.push(csv);
+            out.file(&urls.api_record_schema(&d.id, &r.name), &pretty(&record_schema(site, d, r)))?;
             let records = Records::new(r, &columns).map_err(data_error)?;
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "json"), records_json(&records)));
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "ndjson"), ndjson(&records)));
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "parquet"), parquet(&r.frame).map_err(data_error)?));
+            out.file(&urls.resource(&d.id, &r.name, "json"), &records_json(&records))?;
+            out.file(&urls.resource(&d.id, &r.name, "ndjson"), &ndjson(&records))?;
+            out.file(&urls.resource(&d.id, &r.name, "parquet"), &parquet(&r.frame).map_err(data_error)?)?;
             let xlsx = super::xlsx::workbook(d, r).map_err(|message| Error::Data { path: format!("datasets/{}/{}", d.id, r.name).into(), message })?;
-            files.push(OutputFile::new(urls.resource(&d.id, &r.name, "xlsx"), xlsx));
-            files.extend(pages(site, d, r, &records));
+            out.file(&urls.resource(&d.id, &r.name, "xlsx"), &xlsx)?;
+            out.files(pages(site, d, r, &records))?;
         }
         let package = pretty(&datapackage(site, d, &csvs));
         let zipped = {
-            let csv_paths: Vec<String> = d.resources.iter().map(|r| site.urls.resource(&d.id, &r.name, "csv")).collect();
             let mut entries: Vec<(&str, &[u8])> = Vec::with_capacity(csvs.len() + 1);
             entries.push(("datapackage.json", &package));
-            for (file, path) in csvs.iter().zip(&csv_paths) {
-                if let Some(f) = files.iter().rev().find(|f| &f.path == path) {
-                    entries.push((file.name.as_str(), &f.bytes));
-                }
+            for (file, bytes) in csvs.iter().zip(&csv_bytes) {
+                entries.push((file.name.as_str(), bytes));
             }
             zip_files(&entries).map_err(|e| Error::Data { path: format!("datasets/{}", d.id).into(), message: e.to_string() })?
         };
-        files.push(OutputFile::new(site.urls.datapackage(&d.id), package));
-        files.push(OutputFile::new(site.urls.dataset_zip(&d.id), zipped));
+        out.file(&site.urls.datapackage(&d.id), &package)?;
+        out.file(&site.urls.dataset_zip(&d.id), &zipped)?;
     }
     Ok(())
 }

@@ -2,21 +2,22 @@
 //! the page's language) and renders it with the theme's Tera templates, autoescaped, then
 //! minified. Templates only lay things out.
 
-use super::OutputFile;
 use super::markdown;
+use super::{Emitter, OutputFile};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
-use crate::load::cache::{Memo, Reused};
+use crate::load::cache::Memo;
 use crate::load::schema::{Field, FieldType, value_as_text};
 use crate::model::format;
 use crate::model::value;
 use crate::model::{Agency, Dataset, Site};
 use crate::urls::{Urls, is_safe_link};
 use polars::prelude::AnyValue;
-use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How many rows a dataset page previews.
 pub const PREVIEW_ROWS: usize = 50;
@@ -36,71 +37,114 @@ pub(super) struct PageJob {
     pub(super) context: Value,
 }
 
-/// Renders every HTML page of the site.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    Ok(render_with(site, &Memo::none())?.0)
+/// Pages to render, handed over as they are made: a short queue that the render threads empty
+/// while it fills, so that only a few pages' contexts are held at once, whatever the portal's
+/// size.
+pub(super) struct Jobs<'a> {
+    queue: std::sync::mpsc::SyncSender<PageJob>,
+    stopped: &'a AtomicBool,
 }
 
-/// Renders the HTML pages whose key changed since the build `memo` remembers, and lists the
-/// others as reused. A page's key hashes everything its template is given (its own context
-/// and what every page shares) with the theme's templates: a page whose inputs are the same
-/// renders to the same bytes, so which pages a change touches needs no list of dependencies.
-pub fn render_with(site: &Site, memo: &Memo) -> Result<(Vec<OutputFile>, Vec<Reused>)> {
-    let tera = templates(site)?;
-    let mut jobs = Vec::new();
-    for &lang in &site.languages {
-        jobs.extend(page_jobs(site, lang));
+impl Jobs<'_> {
+    /// Queues `job` for rendering; false once rendering has failed, when making more pages is
+    /// wasted work.
+    pub(super) fn push(&self, job: PageJob) -> bool {
+        !self.stopped.load(Ordering::Relaxed) && self.queue.send(job).is_ok()
     }
-    // What every page of a language shares, hashed once: the shared context depends on the
-    // page only through its paths, title and description, which each page's key adds. The
-    // paths used here hold every language, so that every site-wide value shows in the hash.
-    let shared: BTreeMap<Lang, u64> = if memo.active() {
-        let home = every_language(site, |l| site.urls.home(l));
-        site.languages
-            .iter()
-            .map(|&lang| {
-                let mut h = memo.hasher();
-                h.add(&site.theme.templates).add_json(&common_context(site, lang, &home, "", ""));
-                (lang, h.finish())
-            })
-            .collect()
-    } else {
-        BTreeMap::new()
-    };
-    let outcomes: Vec<Result<Result<OutputFile, Reused>>> = jobs
-        .par_iter()
-        .map(|job| {
-            let path = Urls::output_file(&job.paths[&job.lang]);
-            let key = shared.get(&job.lang).map(|base| {
-                let mut h = memo.hasher();
-                h.add(base).add(job.template).add(&job.lang).add(&job.paths).add(&job.title).add(&job.description);
-                h.add_json(&job.context);
-                h.finish()
-            });
-            if let Some(key) = key {
-                if let Some(reused) = memo.reuse(&path, key) {
-                    return Ok(Err(reused));
+}
+
+/// How many pages may wait to be rendered.
+const QUEUED_PAGES: usize = 64;
+
+/// Renders every HTML page of the site into `out`. One thread makes the pages' contexts while
+/// the others render them with Tera and minify them (plain threads, as in [`crate::parallel`]:
+/// making a context may call into Polars).
+///
+/// A page whose key did not change since the last build is taken from it instead: the key
+/// hashes everything its template is given (its own context and what every page shares) with
+/// the theme's templates and Sala's own key. The same inputs render to the same bytes, so
+/// which pages a change touches needs no list of dependencies to keep right.
+pub fn render(site: &Site, out: &Emitter) -> Result<()> {
+    let tera = templates(site)?;
+    let shared = shared_keys(site, out.memo());
+    let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
+    let pending = Mutex::new(pending);
+    let stopped = AtomicBool::new(false);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let threads = rayon::current_num_threads().max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let next = pending.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok(job) = next else { break };
+                    if stopped.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    if let Err(e) = render_or_reuse(site, &tera, &job, out, &shared) {
+                        stopped.store(true, Ordering::Relaxed);
+                        failure.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                    }
                 }
-            }
-            let file = render_job(site, &tera, job)?;
-            if let Some(key) = key {
-                memo.rendered(&file.path, key, None);
-            }
-            Ok(Ok(file))
+            });
+        }
+        let jobs = Jobs { queue, stopped: &stopped };
+        for &lang in &site.languages {
+            page_jobs(site, lang, &jobs);
+        }
+        // Dropping the queue's sender tells the render threads that no more pages come.
+        drop(jobs);
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    for &lang in &site.languages {
+        let f = not_found(site, &tera, lang)?;
+        out.file(&f.path, &f.bytes)?;
+    }
+    Ok(())
+}
+
+/// Per language, the hash of what every page shares: the shared context depends on the page
+/// only through its paths, title and description, which each page's key adds. The paths used
+/// here hold every language, so that every site-wide value shows in the hash. Empty when the
+/// build keeps no cache.
+fn shared_keys(site: &Site, memo: &Memo) -> BTreeMap<Lang, u64> {
+    if !memo.active() {
+        return BTreeMap::new();
+    }
+    let home = every_language(site, |l| site.urls.home(l));
+    site.languages
+        .iter()
+        .map(|&lang| {
+            let mut h = memo.hasher();
+            h.add(&site.theme.templates).add_json(&common_context(site, lang, &home, "", ""));
+            (lang, h.finish())
         })
-        .collect();
-    let mut files = Vec::with_capacity(outcomes.len());
-    let mut reused = Vec::new();
-    for outcome in outcomes {
-        match outcome? {
-            Ok(file) => files.push(file),
-            Err(r) => reused.push(r),
+        .collect()
+}
+
+/// Renders `job` into `out`, or takes its page from the last build when its key is the same.
+fn render_or_reuse(site: &Site, tera: &tera::Tera, job: &PageJob, out: &Emitter, shared: &BTreeMap<Lang, u64>) -> Result<()> {
+    let memo = out.memo();
+    let key = shared.get(&job.lang).map(|base| {
+        let mut h = memo.hasher();
+        h.add(base).add(job.template).add(&job.lang).add(&job.paths).add(&job.title).add(&job.description);
+        h.add_json(&job.context);
+        h.finish()
+    });
+    let path = Urls::output_file(&job.paths[&job.lang]);
+    if let Some(key) = key {
+        if let Some(reused) = memo.reuse(&path, key) {
+            return out.reused(&reused);
         }
     }
-    for &lang in &site.languages {
-        files.push(not_found(site, &tera, lang)?);
+    let file = render_job(site, tera, job)?;
+    out.file(&file.path, &file.bytes)?;
+    if let Some(key) = key {
+        memo.rendered(&file.path, key, None);
     }
-    Ok((files, reused))
+    Ok(())
 }
 
 fn templates(site: &Site) -> Result<tera::Tera> {
@@ -273,9 +317,9 @@ pub(super) fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTre
     site.languages.iter().map(|l| (*l, path(*l))).collect()
 }
 
-fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
+fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
     let urls = &site.urls;
-    let mut jobs = vec![
+    let firsts = [
         PageJob {
             template: "index.html",
             lang,
@@ -301,12 +345,17 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: super::finance::dashboard_context(site, lang),
         },
     ];
+    for job in firsts {
+        if !jobs.push(job) {
+            return;
+        }
+    }
     // The dataset list, in pages: the facet navigation beside it is the same on each.
     let nav = super::search::facet_nav(site, lang);
     let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
     for n in 1..=pages {
         let cards: Vec<Value> = pager::page_of(&site.datasets, n, pager::DATASETS_PER_PAGE).iter().map(|d| dataset_card(site, d, lang)).collect();
-        jobs.push(PageJob {
+        let job = PageJob {
             template: "datasets.html",
             lang,
             paths: every_language(site, |l| Urls::paged(&urls.datasets(l), n)),
@@ -318,27 +367,36 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
                 "facets": nav,
                 "pager": pager::pager(site, lang, &urls.datasets(lang), n, pages),
             }),
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
     for d in &site.datasets {
-        jobs.push(PageJob {
+        let job = PageJob {
             template: "dataset.html",
             lang,
             paths: every_language(site, |l| urls.dataset(l, &d.id)),
             title: d.meta.title.get(lang).to_string(),
             description: d.meta.description.get(lang).to_string(),
             context: dataset_context(site, d, lang),
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
     for a in &site.agencies {
-        jobs.push(PageJob {
+        let job = PageJob {
             template: "agency.html",
             lang,
             paths: every_language(site, |l| urls.agency(l, &a.code)),
             title: a.name.get(lang).to_string(),
             description: a.mandate.get(lang).to_string(),
             context: agency_context(site, a, lang),
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
     for p in site.pages.iter().filter(|p| p.lang == lang) {
         let paths = site
@@ -347,18 +405,24 @@ fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             .filter(|l| site.page(&p.slug, **l).is_some())
             .map(|l| (*l, urls.page(*l, &p.slug)))
             .collect();
-        jobs.push(PageJob {
+        let job = PageJob {
             template: "page.html",
             lang,
             paths,
             title: p.front.title.clone(),
             description: p.front.description.clone(),
             context: json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html)}),
-        });
+        };
+        if !jobs.push(job) {
+            return;
+        }
     }
-    jobs.extend(super::privacy::page_jobs(site, lang));
-    jobs.extend(super::search::page_jobs(site, lang));
-    jobs
+    for job in super::privacy::page_jobs(site, lang) {
+        if !jobs.push(job) {
+            return;
+        }
+    }
+    super::search::page_jobs(site, lang, jobs);
 }
 
 /// The "page not found" page of `lang`: `404.html` at the top for the default language (static

@@ -1,5 +1,7 @@
 //! The render stage: turns the `Site` into output files — HTML pages per language, data files,
-//! the JSON API, catalogs and the theme's static files. Nothing is written to disk here.
+//! the JSON API, catalogs and the theme's static files. Files go to a [`Sink`] as they are
+//! rendered (the write stage's staging folder, or nowhere for `sala check`), so that a portal
+//! of 10,000 datasets is never held in memory whole; only each file's path and size is kept.
 
 pub mod api;
 pub mod catalog;
@@ -15,9 +17,12 @@ pub mod rdf;
 pub mod search;
 pub mod xlsx;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::load::cache::{Memo, Reused};
 use crate::model::Site;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Mutex;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,66 +40,292 @@ impl OutputFile {
     }
 }
 
-/// Renders every file of the site, sorted by path.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    Ok(render_with(site, &Memo::none())?.files)
+/// Where rendered files go, one at a time and from several threads at once. Paths are
+/// site-relative with `/` separators; each path comes at most once ([`Emitter`] sees to it).
+pub trait Sink: Sync {
+    /// Takes one whole file.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Opens a file that is written in pieces (a download of millions of rows); what is
+    /// written is complete once the writer is flushed and dropped.
+    fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>>;
+    /// Takes the file at `from` (in the last output) unchanged as `path`: what a rebuild does
+    /// with the files its change did not touch (see [`crate::load::cache`]). By default the
+    /// file is read and put.
+    fn reuse(&self, path: &str, from: &std::path::Path) -> Result<()> {
+        let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+        self.put(path, &bytes)
+    }
 }
 
-/// What a build renders: the new files, and the files of the last output it takes unchanged
-/// (see [`crate::load::cache`]).
+/// A sink that throws every file away: `sala check` renders the pages only to know they render.
 #[derive(Debug, Default)]
-pub struct Rendered {
-    /// The files rendered, sorted by path.
-    pub files: Vec<OutputFile>,
-    /// The files taken from the last output, sorted by path.
-    pub reused: Vec<Reused>,
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
+    fn open(&self, _path: &str) -> Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(std::io::sink()))
+    }
+    fn reuse(&self, _path: &str, _from: &std::path::Path) -> Result<()> {
+        Ok(())
+    }
 }
 
-/// Renders every file of the site whose inputs changed since the build `memo` remembers; the
-/// others are listed as reused.
-pub fn render_with(site: &Site, memo: &Memo) -> Result<Rendered> {
-    let (mut files, mut reused) = html::render_with(site, memo)?;
-    let (data, data_reused) = data::render_with(site, memo)?;
-    files.extend(data);
-    reused.extend(data_reused);
-    files.extend(api::render(site));
-    files.extend(privacy::data_files(site));
-    files.extend(search::render(site)?);
+/// A sink that keeps every file in memory, for tests and small tools.
+#[derive(Debug, Default)]
+pub struct Collect {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Collect {
+    /// The files received, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.files.lock().unwrap_or_else(|p| p.into_inner()).push(OutputFile::new(path, bytes));
+        Ok(())
+    }
+    fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(CollectWriter { sink: self, file: Some(OutputFile::new(path, Vec::new())) }))
+    }
+}
+
+/// A file of a [`Collect`] written in pieces; it joins the others when dropped.
+struct CollectWriter<'a> {
+    sink: &'a Collect,
+    file: Option<OutputFile>,
+}
+
+impl Write for CollectWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(f) = &mut self.file {
+            f.bytes.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for CollectWriter<'_> {
+    fn drop(&mut self) {
+        if let Some(f) = self.file.take() {
+            self.sink.files.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+        }
+    }
+}
+
+/// What a render sent to its sink: every file's path and size in bytes, sorted by path. The
+/// catalogs read the downloads' sizes here and the sitemap the list of pages.
+pub type Written = BTreeMap<String, u64>;
+
+/// Passes rendered files on to a [`Sink`] and records their paths and sizes; a second file
+/// for the same path is an error, not a silent overwrite.
+pub struct Emitter<'a> {
+    sink: &'a dyn Sink,
+    written: Mutex<Written>,
+    /// The paths in the order they were claimed, while a group is being recorded.
+    group: Mutex<Option<Vec<String>>>,
+    /// What the last build left, for the files that need not be rendered again.
+    memo: &'a Memo,
+    reused: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Emitter<'a> {
+    /// An emitter into `sink` that has written nothing yet, and reuses nothing.
+    pub fn new(sink: &'a dyn Sink) -> Emitter<'a> {
+        static NONE: std::sync::LazyLock<Memo> = std::sync::LazyLock::new(Memo::none);
+        Emitter::with_memo(sink, &NONE)
+    }
+
+    /// An emitter into `sink` that takes from the last output what `memo` finds unchanged.
+    pub fn with_memo(sink: &'a dyn Sink, memo: &'a Memo) -> Emitter<'a> {
+        Emitter { sink, written: Mutex::new(BTreeMap::new()), group: Mutex::new(None), memo, reused: Default::default() }
+    }
+
+    /// The memo of the last build.
+    pub fn memo(&self) -> &Memo {
+        self.memo
+    }
+
+    /// Claims `path`, so that no other file takes it.
+    fn claim(&self, path: &str) -> Result<()> {
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        if written.contains_key(path) {
+            return Err(Error::DuplicateOutput { path: path.to_string() });
+        }
+        written.insert(path.to_string(), 0);
+        if let Some(group) = self.group.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            group.push(path.to_string());
+        }
+        Ok(())
+    }
+
+    /// Takes a file of the last output unchanged.
+    pub fn reused(&self, r: &Reused) -> Result<()> {
+        let Some(last) = self.memo.output() else { return Err(Error::DuplicateOutput { path: r.path.clone() }) };
+        self.claim(&r.path)?;
+        self.sink.reuse(&r.path, &last.join(&r.path))?;
+        self.record(&r.path, r.size);
+        self.reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many files were taken from the last output.
+    pub fn reused_count(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Starts recording the paths claimed from now on (one thread's group of files, such as
+    /// a dataset's downloads).
+    pub fn start_group(&self) {
+        *self.group.lock().unwrap_or_else(|p| p.into_inner()) = Some(Vec::new());
+    }
+
+    /// The paths claimed since [`Emitter::start_group`].
+    pub fn end_group(&self) -> Vec<String> {
+        self.group.lock().unwrap_or_else(|p| p.into_inner()).take().unwrap_or_default()
+    }
+
+    fn record(&self, path: &str, size: u64) {
+        self.written.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_string(), size);
+    }
+
+    /// Sends one whole file.
+    pub fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.claim(path)?;
+        self.sink.put(path, bytes)?;
+        self.record(path, bytes.len() as u64);
+        Ok(())
+    }
+
+    /// Sends each of `files`.
+    pub fn files(&self, files: impl IntoIterator<Item = OutputFile>) -> Result<()> {
+        files.into_iter().try_for_each(|f| self.file(&f.path, &f.bytes))
+    }
+
+    /// Writes the file at `path` in pieces with `write`, and returns its size. An error of
+    /// `write` is reported as a data error of `source` (the resource it came from).
+    pub fn stream(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn Write) -> std::result::Result<(), String>) -> Result<u64> {
+        self.claim(path)?;
+        let mut counted = Counted { inner: self.sink.open(path)?, bytes: 0 };
+        write(&mut counted).map_err(|message| Error::Data { path: source.into(), message })?;
+        counted.flush().map_err(|e| Error::io(path, e))?;
+        let size = counted.bytes;
+        drop(counted);
+        self.record(path, size);
+        Ok(size)
+    }
+
+    /// A copy of what was sent so far.
+    pub fn written(&self) -> Written {
+        self.written.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// What was sent.
+    pub fn into_written(self) -> Written {
+        self.written.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A writer that counts the bytes that pass through it.
+struct Counted<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)?;
+        self.bytes += buf.len() as u64;
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Renders every file of the site into `sink`, and says what was sent.
+pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
+    render_with(site, sink, &Memo::none()).map(|(written, _)| written)
+}
+
+/// [`render_into`], taking from the last output the pages and downloads whose key did not
+/// change since the build `memo` remembers (see [`crate::load::cache`]); says what was sent
+/// and how many files were taken unchanged.
+pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written, usize)> {
+    let out = Emitter::with_memo(sink, memo);
+    html::render(site, &out)?;
+    data::render(site, &out)?;
+    api::render(site, &out)?;
+    out.files(privacy::data_files(site))?;
+    search::render(site, &out)?;
     for (path, bytes) in &site.theme.static_files {
-        files.push(OutputFile::new(site.urls.static_file(path), bytes.clone()));
+        out.file(&site.urls.static_file(path), bytes)?;
     }
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
-    let built: Vec<(&str, u64)> = files
-        .iter()
-        .map(|f| (f.path.as_str(), f.bytes.len() as u64))
-        .chain(reused.iter().map(|r| (r.path.as_str(), r.size)))
-        .collect();
-    let catalogs = catalog::render(site, &built);
-    files.extend(catalogs);
-    files.push(hosting::render(site));
-    reused.sort_by(|a, b| a.path.cmp(&b.path));
-    let files = sorted_unique(files)?;
-    // A path both rendered and reused is as wrong as one rendered twice.
-    let mut all: Vec<&str> = files.iter().map(|f| f.path.as_str()).chain(reused.iter().map(|r| r.path.as_str())).collect();
-    all.sort_unstable();
-    if let Some(pair) = all.windows(2).find(|w| w[0] == w[1]) {
-        return Err(crate::error::Error::DuplicateOutput { path: pair[0].to_string() });
-    }
-    Ok(Rendered { files, reused })
+    let written = out.written();
+    out.files(catalog::render(site, &written))?;
+    out.files([hosting::render(site)])?;
+    let reused = out.reused_count();
+    Ok((out.into_written(), reused))
 }
 
-/// Renders every HTML page and nothing else: what `sala check` runs so that a theme or a page
-/// that would stop `sala build` stops the pull-request check too, without the cost of the
-/// downloads.
-pub fn pages(site: &Site) -> Result<Vec<OutputFile>> {
-    sorted_unique(html::render(site)?)
+/// Renders every file of the site into memory, sorted by path (tests and small portals).
+pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
+    let sink = Collect::default();
+    render_into(site, &sink)?;
+    Ok(sink.into_files())
 }
 
-/// `files` sorted by path; an error when two would be written to the same path.
-fn sorted_unique(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
-        return Err(crate::error::Error::DuplicateOutput { path: pair[0].path.clone() });
+/// Renders every HTML page and nothing else into `sink`: what `sala check` runs (into
+/// [`Discard`]) so that a theme or a page that would stop `sala build` stops the pull-request
+/// check too, without the cost of the downloads.
+pub fn pages(site: &Site, sink: &dyn Sink) -> Result<Written> {
+    let out = Emitter::new(sink);
+    html::render(site, &out)?;
+    Ok(out.into_written())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_is_sent_once_with_its_size_recorded() {
+        let sink = Collect::default();
+        let out = Emitter::new(&sink);
+        out.file("a/index.html", b"<p>one</p>").unwrap();
+        let size = out.stream("d/x.csv", "datasets/d/x.csv", |w| w.write_all(b"a,b\n1,2\n").map_err(|e| e.to_string())).unwrap();
+        assert_eq!(size, 8);
+        let err = out.file("a/index.html", b"two").unwrap_err();
+        assert_eq!(err.code(), "duplicate-output");
+        assert!(err.to_string().contains("a/index.html"), "{err}");
+        let written = out.into_written();
+        assert_eq!(written.into_iter().collect::<Vec<_>>(), vec![("a/index.html".to_string(), 10), ("d/x.csv".to_string(), 8)]);
+        let files = sink.into_files();
+        assert_eq!(files, vec![OutputFile::new("a/index.html", "<p>one</p>"), OutputFile::new("d/x.csv", "a,b\n1,2\n")]);
     }
-    Ok(files)
+
+    #[test]
+    fn a_failed_stream_is_a_data_error_of_its_source() {
+        let out = Emitter::new(&Discard);
+        let err = out.stream("d/x.json", "datasets/d/x.csv", |_| Err("no more room".into())).unwrap_err();
+        assert_eq!(err.code(), "data-error");
+        assert!(err.to_string().contains("datasets/d/x.csv") && err.to_string().contains("no more room"), "{err}");
+    }
 }

@@ -1,8 +1,8 @@
 //! Finding data, rendered: the search index of each language (JSON), the search page, and the
 //! static facet pages (`/browse/…`) that let a reader reach every dataset without JavaScript.
 
-use super::OutputFile;
-use super::html::{PageJob, dataset_card, every_language, summary, t};
+use super::{Emitter, OutputFile};
+use super::html::{Jobs, PageJob, dataset_card, every_language, summary, t};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -22,15 +22,14 @@ pub const DOCS_PER_BLOCK: usize = 10;
 
 /// The search index of every language: the whole index (`search/index.json`, for programs),
 /// and the same index in shards for the search page (see [`shards`]).
-pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
+pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     for &lang in &site.languages {
         let index = search::index(site, lang, |text| summary(text, SUMMARY_CHARS));
         let path = site.urls.search_index(lang);
-        files.push(OutputFile::new(path.clone(), to_json(&path, &index)?));
-        files.extend(shards(site, lang, &index)?);
+        out.file(&path, &to_json(&path, &index)?)?;
+        out.files(shards(site, lang, &index)?)?;
     }
-    Ok(files)
+    Ok(())
 }
 
 fn to_json(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>> {
@@ -142,11 +141,11 @@ fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str
 }
 
 /// The search page, the facet overview and one page per facet value, in `lang`.
-pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
+pub(super) fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
     let urls = &site.urls;
     let by_lang: BTreeMap<Lang, Vec<Facet>> = site.languages.iter().map(|&l| (l, search::facets(site, l))).collect();
-    let Some(facets) = by_lang.get(&lang) else { return Vec::new() };
-    let mut jobs = vec![
+    let Some(facets) = by_lang.get(&lang) else { return };
+    let firsts = [
         PageJob {
             template: "search.html",
             lang,
@@ -170,7 +169,11 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             context: json!({"facets": facets_value(site, lang, facets, None, Some(pager::NAV_VALUES))}),
         },
     ];
-    jobs.extend(group_jobs(site, lang, facets, &by_lang));
+    for job in firsts.into_iter().chain(group_jobs(site, lang, facets, &by_lang)) {
+        if !jobs.push(job) {
+            return;
+        }
+    }
     // How many datasets each value has in each language, to link a page only to twins that
     // have as many pages (a tag exists in one language only; other values in every language).
     let sizes: BTreeMap<(Lang, &str, &str), usize> = by_lang
@@ -190,7 +193,7 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
                     .collect();
                 let cards: Vec<Value> =
                     pager::page_of(&v.datasets, n, pager::DATASETS_PER_PAGE).iter().filter_map(|&i| site.datasets.get(i)).map(|d| dataset_card(site, d, lang)).collect();
-                jobs.push(PageJob {
+                let job = PageJob {
                     template: "facet.html",
                     lang,
                     paths,
@@ -204,11 +207,13 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
                         "facets": facets_value(site, lang, facets, Some((f.key, v.slug.as_str())), Some(pager::NAV_VALUES)),
                         "pager": pager::pager(site, lang, &urls.facet(lang, f.key, &v.slug), n, pages),
                     }),
-                });
+                };
+                if !jobs.push(job) {
+                    return;
+                }
             }
         }
     }
-    jobs
 }
 
 /// The pages of every value of a facet group, for the groups with more values than the

@@ -6,75 +6,101 @@
 pub mod output;
 
 use crate::error::{Error, Result};
-use crate::load::cache::{Reused, WrittenFile};
-use crate::render::OutputFile;
-use std::path::{Component, Path};
+use crate::render::{OutputFile, Sink};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
 
 /// Writes `files` as the complete new contents of `output`, which must have passed
 /// [`output::checked_output`]. Leftovers of earlier builds of the same folder that were killed
 /// before they finished are removed first.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
-    write_site_with(output, files, &[]).map(|_| ())
+    let staging = Staging::new(output)?;
+    for file in files {
+        staging.put(&file.path, &file.bytes)?;
+    }
+    staging.finish()
 }
 
-/// [`write_site`], with files of the current output that the new one keeps unchanged
-/// (`reused`): each is hard-linked from the current output into the new one (copied where the
-/// filesystem has no hard links), so the current output stays whole until the swap. Returns
-/// every file of the new output with its size and time, for the cache's manifest.
-pub fn write_site_with(output: &Path, files: &[OutputFile], reused: &[Reused]) -> Result<Vec<WrittenFile>> {
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::env::current_dir().map_err(|e| Error::io(".", e))?,
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let name = output.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    remove_leftovers(&parent, &name);
-    let staging = tempfile::Builder::new()
-        .prefix(&leftover_prefix(&name, "new"))
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io(&parent, e))?;
-    // The marker first: a build killed from here on leaves a folder the next one knows as its own.
-    let marker = staging.path().join(output::MARKER);
-    std::fs::write(&marker, output::MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
-    let mut written = Vec::with_capacity(files.len() + reused.len());
-    let mut made = std::collections::HashSet::new();
-    let mut make_parent = |target: &Path| -> Result<()> {
+/// The new site being written: a fresh folder beside `output` that receives each file as it
+/// is rendered (a [`Sink`]) and replaces `output` whole in [`Staging::finish`]. Dropped
+/// without `finish` (a failed build), it is removed and `output` stays as it was.
+pub struct Staging {
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    folder: tempfile::TempDir,
+}
+
+impl Staging {
+    /// Starts a new site for `output`, which must have passed [`output::checked_output`].
+    /// Leftovers of earlier builds of the same folder that were killed before they finished
+    /// are removed first.
+    pub fn new(output: &Path) -> Result<Staging> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::env::current_dir().map_err(|e| Error::io(".", e))?,
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let name = output.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        remove_leftovers(&parent, &name);
+        let folder = tempfile::Builder::new()
+            .prefix(&leftover_prefix(&name, "new"))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        // The marker first: a build killed from here on leaves a folder the next one knows as its own.
+        let marker = folder.path().join(output::MARKER);
+        std::fs::write(&marker, output::MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
+        Ok(Staging { output: output.to_path_buf(), parent, name, folder })
+    }
+
+    /// The folder being written.
+    pub fn path(&self) -> &Path {
+        self.folder.path()
+    }
+
+    /// Where the site-relative `path` goes in the staging folder, its folder created; a path
+    /// that would leave the site is refused.
+    fn target(&self, path: &str) -> Result<PathBuf> {
+        let relative = Path::new(path);
+        if relative.as_os_str().is_empty() || relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(Error::PathEscape { path: relative.to_path_buf(), root: self.output.clone() });
+        }
+        let target = self.folder.path().join(relative);
         if let Some(dir) = target.parent() {
-            if made.insert(dir.to_path_buf()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        Ok(target)
+    }
+
+    /// Replaces the output with the new site; on failure the old output is put back.
+    pub fn finish(self) -> Result<()> {
+        let staged = self.folder.keep();
+        swap_in(&staged, &self.output, &self.parent, &self.name)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.target(path)?;
+        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
+    }
+
+    fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>> {
+        let target = self.target(path)?;
+        let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
+        Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+    }
+
+    /// A hard link to the last output's file: no bytes are copied, and the last output stays
+    /// whole until the swap (its files are never written to, only replaced). Copied where
+    /// the filesystem has no hard links.
+    fn reuse(&self, path: &str, from: &Path) -> Result<()> {
+        let target = self.target(path)?;
+        if std::fs::hard_link(from, &target).is_err() {
+            std::fs::copy(from, &target).map_err(|e| Error::io(from, e))?;
         }
         Ok(())
-    };
-    for file in files {
-        let target = staging.path().join(safe_relative(output, &file.path)?);
-        make_parent(&target)?;
-        std::fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;
-        let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, e))?;
-        written.push(WrittenFile::new(&file.path, &meta));
     }
-    for r in reused {
-        let relative = safe_relative(output, &r.path)?;
-        let (from, target) = (output.join(relative), staging.path().join(relative));
-        make_parent(&target)?;
-        if std::fs::hard_link(&from, &target).is_err() {
-            std::fs::copy(&from, &target).map_err(|e| Error::io(&from, e))?;
-        }
-        let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, e))?;
-        written.push(WrittenFile::new(&r.path, &meta));
-    }
-    let staged = staging.keep();
-    swap_in(&staged, output, &parent, &name)?;
-    Ok(written)
-}
-
-/// `path` as a path inside the output; an error when it would leave it.
-fn safe_relative<'a>(output: &Path, path: &'a str) -> Result<&'a Path> {
-    let relative = Path::new(path);
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return Err(Error::PathEscape { path: relative.to_path_buf(), root: output.to_path_buf() });
-    }
-    Ok(relative)
 }
 
 /// Replaces `output` with `staged`; on failure the old output is put back.
@@ -196,5 +222,39 @@ mod tests {
         assert_eq!(err.code(), "path-escape");
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "good");
         assert!(!dir.path().join("evil.html").exists());
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_unfinished_leaves_the_old_site_and_no_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("index.html", "good")]).unwrap();
+        {
+            let staging = Staging::new(&out).unwrap();
+            staging.put("index.html", b"half").unwrap();
+            let mut w = staging.open("big/data.csv").unwrap();
+            w.write_all(b"a\n1\n").unwrap();
+            // A failed render stops here: the staging folder is dropped.
+        }
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn files_written_in_pieces_are_complete_after_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        {
+            let mut w = staging.open("datasets/d/x.csv").unwrap();
+            for i in 0..1000 {
+                w.write_all(format!("{i}\n").as_bytes()).unwrap();
+            }
+        }
+        staging.finish().unwrap();
+        let text = std::fs::read_to_string(out.join("datasets/d/x.csv")).unwrap();
+        assert_eq!(text.lines().count(), 1000);
+        assert!(text.ends_with("999\n"));
     }
 }
