@@ -121,7 +121,9 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     // Before any work: a folder that must not be replaced is refused at once, untouched.
     let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
     let output = write::output::checked_output(&source.root, &output)?;
+    eprintln!("TIMING load {:.2}", started.elapsed().as_secs_f64());
     let validated = validate::validate_with(&source, hooks);
+    eprintln!("TIMING validate {:.2}", started.elapsed().as_secs_f64());
     report.merge(validated.report.clone());
     report.sort();
     let default_language = source.config.default_language;
@@ -130,18 +132,29 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     }
     let rows = rows_read(&source);
     let site = model::build(source, validated)?;
+    eprintln!("TIMING model {:.2}", started.elapsed().as_secs_f64());
     // Files are written as they are rendered, into a folder beside the output that replaces
     // it only once the whole site is there.
-    // With a cache, what did not change since the last build of this output is linked from it.
-    let staging = write::Staging::new(&output)?;
-    let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output));
-    let (written, reused) = match hooks.progress {
-        Some(p) => render::render_with(&site, &Ticking { sink: &staging, bar: &p.files }, &memo)?,
-        None => render::render_with(&site, &staging, &memo)?,
+    // With a cache, what did not change since the last build of this output is taken from it,
+    // and only the files rendered again are written (see `load::cache`, `write::patch`).
+    let recovered = match hooks.cache {
+        Some(_) => write::patch::recover(&output)?,
+        None => false,
     };
-    staging.finish()?;
+    let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered));
+    let (written, reused) = if memo.can_patch() {
+        let patch = write::patch::Patch::new(&output)?;
+        let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
+        patch.finish(&memo.gone(&rendered.0))?;
+        rendered
+    } else {
+        let staging = write::Staging::new(&output)?;
+        let rendered = render_to(&site, &staging, &memo, hooks.progress)?;
+        staging.finish()?;
+        rendered
+    };
     if let Some(c) = hooks.cache {
-        c.finish(&output, &memo);
+        c.finish(&output, &memo, &written);
     }
     let published = Published {
         output,
@@ -154,6 +167,14 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(Built { report, default_language, published: Some(published) })
+}
+
+/// Renders the site into `sink`, moving the files bar of `progress`.
+fn render_to(site: &model::Site, sink: &dyn render::Sink, memo: &load::cache::Memo, progress: Option<&session::Progress>) -> Result<(render::Written, usize)> {
+    match progress {
+        Some(p) => render::render_with(site, &Ticking { sink, bar: &p.files }, memo),
+        None => render::render_with(site, sink, memo),
+    }
 }
 
 /// A sink that moves a progress bar by one for each file it passes on.

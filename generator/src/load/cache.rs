@@ -10,9 +10,11 @@
 //! A rebuild computes each output file's key again (for an HTML page, a hash of its template
 //! and everything the template is given; for a dataset's downloads, a hash of its metadata,
 //! schemas, data bytes and the site settings they show) and takes the files whose key did not
-//! change from the last output, hard-linked into the new one, rendering only the rest. The
-//! new output is still built beside the old and swapped in whole. A deleted, corrupt or
-//! foreign cache only costs time: whatever cannot be read or does not match is rebuilt.
+//! change from the last output, rendering only the rest. The files rendered are written into a
+//! patch folder beside the output and committed into it only once everything rendered (see
+//! [`crate::write::patch`]); a first or full build still writes a whole new site beside the
+//! output and swaps it in. A deleted, corrupt or foreign cache only costs time: whatever
+//! cannot be read or does not match is rebuilt.
 
 use crate::diagnostic::{Diagnostic, Report};
 use crate::error::{Error, Result};
@@ -100,7 +102,8 @@ fn modified_ns(m: &std::fs::Metadata) -> u128 {
 /// One file of the last output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct OutputEntry {
-    /// The key of the inputs it was rendered from (hex, so that JSON keeps all 64 bits).
+    /// The key of the inputs it was rendered from (hex, so that JSON keeps all 64 bits);
+    /// empty for the files rendered every time (the catalogs, the search index).
     key: String,
     /// Its size in bytes.
     size: u64,
@@ -111,13 +114,23 @@ struct OutputEntry {
     group: Option<String>,
 }
 
+/// The last build of one output folder.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Manifest {
+    /// The time of the output's marker file ([`crate::write::output::MARKER`]), written anew by
+    /// each full build: another build of the same folder (without this cache) changes it.
+    marker: String,
+    /// Every file of the output.
+    files: BTreeMap<String, OutputEntry>,
+}
+
 /// What `state.json` holds.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct State {
     /// [`sala_key`] of the Sala that wrote it; another Sala's state is ignored.
     sala: String,
-    /// Per output folder (absolute path), the files of its last build.
-    outputs: BTreeMap<String, BTreeMap<String, OutputEntry>>,
+    /// Per output folder (absolute path), its last build.
+    outputs: BTreeMap<String, Manifest>,
 }
 
 /// The build cache of one portal. `sala build` opens it, builds and saves it; `sala serve`
@@ -240,13 +253,15 @@ impl Cache {
         &self.sala
     }
 
-    /// The memo of the last build of `output` (absolute), for the render stage.
-    pub fn memo(&self, output: &Path) -> Memo {
-        let previous = self
-            .state
-            .lock()
-            .ok()
-            .and_then(|s| s.outputs.get(&output_id(output)).cloned())
+    /// The memo of the last build of `output` (absolute), for the render stage; an empty one
+    /// when `trusted` is false (a commit of the last build had to be finished after a kill)
+    /// or the output is no longer the folder that build wrote.
+    pub fn memo(&self, output: &Path, trusted: bool) -> Memo {
+        let manifest = self.state.lock().ok().and_then(|s| s.outputs.get(&output_id(output)).cloned());
+        let marker = marker_time(output);
+        let previous = manifest
+            .filter(|m| trusted && marker.as_deref() == Some(m.marker.as_str()))
+            .map(|m| m.files)
             .unwrap_or_default();
         let mut groups: HashMap<String, Vec<String>> = HashMap::new();
         for (path, e) in &previous {
@@ -264,22 +279,32 @@ impl Cache {
         }
     }
 
-    /// Records the files of a build of `output` that succeeded (their keys, and their sizes and
-    /// times as now in `output`), forgets the manifests of output folders that no longer
-    /// exist (so the state does not grow with every temporary site `serve` used), and saves
-    /// the state. A cache that cannot be saved only costs time.
-    pub fn finish(&self, output: &Path, memo: &Memo) {
+    /// Records the files of a build of `output` that succeeded (`written`: every file, with
+    /// its key where it has one, and its size and time as now in `output`), forgets the
+    /// manifests of output folders that no longer exist (so the state does not grow with
+    /// every temporary site `serve` used), and saves the state. A cache that cannot be saved
+    /// only costs time.
+    pub fn finish(&self, output: &Path, memo: &Memo, written: &BTreeMap<String, u64>) {
         let keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
         let mut files = BTreeMap::new();
-        for (path, (key, group)) in keys {
-            let Ok(meta) = std::fs::symlink_metadata(output.join(&path)) else { continue };
-            let entry = OutputEntry { key: format!("{key:016x}"), size: meta.len(), modified: modified_ns(&meta).to_string(), group };
-            files.insert(path, entry);
+        for path in written.keys() {
+            let kept = keys.get(path);
+            // A file taken from the last build is the same file: its entry stands.
+            if let Some((_, _, true)) = kept {
+                if let Some(e) = memo.previous.get(path) {
+                    files.insert(path.clone(), e.clone());
+                    continue;
+                }
+            }
+            let Ok(meta) = std::fs::symlink_metadata(output.join(path)) else { continue };
+            let (key, group) = kept.map_or((String::new(), None), |(k, g, _)| (format!("{k:016x}"), g.clone()));
+            files.insert(path.clone(), OutputEntry { key, size: meta.len(), modified: modified_ns(&meta).to_string(), group });
         }
+        let Some(marker) = marker_time(output) else { return };
         let Ok(mut state) = self.state.lock() else { return };
         state.sala = self.sala.clone();
         state.outputs.retain(|path, _| Path::new(path).is_dir());
-        state.outputs.insert(output_id(output), files);
+        state.outputs.insert(output_id(output), Manifest { marker, files });
         if let Some(dir) = &self.dir {
             let _ = save(dir, &state);
         }
@@ -297,6 +322,12 @@ impl Cache {
         }
         self.reread.lock().map(|mut r| std::mem::take(&mut *r).into_iter().collect()).unwrap_or_default()
     }
+}
+
+/// The time of `output`'s marker file, which each full build writes anew.
+fn marker_time(output: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(output.join(crate::write::output::MARKER)).ok()?;
+    Some(modified_ns(&meta).to_string())
 }
 
 fn output_id(output: &Path) -> String {
@@ -336,7 +367,8 @@ pub struct Memo {
     sala: String,
     previous: BTreeMap<String, OutputEntry>,
     groups: HashMap<String, Vec<String>>,
-    keys: Mutex<HashMap<String, (u64, Option<String>)>>,
+    /// Per path: its key, its group, and whether it was taken from the last build.
+    keys: Mutex<HashMap<String, (u64, Option<String>, bool)>>,
 }
 
 impl Memo {
@@ -363,11 +395,11 @@ impl Memo {
         if !self.active() {
             return None;
         }
+        let found = self.previous.get(path).filter(|e| e.key == format!("{key:016x}") && self.unchanged(path, e));
         if let Ok(mut keys) = self.keys.lock() {
-            keys.insert(path.to_string(), (key, None));
+            keys.insert(path.to_string(), (key, None, found.is_some()));
         }
-        let e = self.previous.get(path)?;
-        (e.key == format!("{key:016x}") && self.unchanged(path, e)).then(|| Reused { path: path.to_string(), size: e.size })
+        found.map(|e| Reused { path: path.to_string(), size: e.size })
     }
 
     /// The files of `group` (a dataset's downloads) in the last output, when they were all
@@ -388,7 +420,7 @@ impl Memo {
         }
         if let Ok(mut keys) = self.keys.lock() {
             for r in &reused {
-                keys.insert(r.path.clone(), (key, Some(group.to_string())));
+                keys.insert(r.path.clone(), (key, Some(group.to_string()), true));
             }
         }
         Some(reused)
@@ -400,8 +432,19 @@ impl Memo {
             return;
         }
         if let Ok(mut keys) = self.keys.lock() {
-            keys.insert(path.to_string(), (key, group.map(str::to_string)));
+            keys.insert(path.to_string(), (key, group.map(str::to_string), false));
         }
+    }
+
+    /// Whether the last build of the output is known file by file, so that a rebuild may
+    /// write only what changed into it ([`crate::write::patch`]).
+    pub fn can_patch(&self) -> bool {
+        self.output.is_some() && !self.previous.is_empty()
+    }
+
+    /// The files of the last build that the new one, which wrote `written`, no longer has.
+    pub fn gone(&self, written: &BTreeMap<String, u64>) -> Vec<String> {
+        self.previous.keys().filter(|p| !written.contains_key(*p)).cloned().collect()
     }
 
     /// The last output folder, which reused files are linked from.

@@ -269,11 +269,16 @@ pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
 /// and how many files were taken unchanged.
 pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written, usize)> {
     let out = Emitter::with_memo(sink, memo);
+    let t = std::time::Instant::now();
     html::render(site, &out)?;
+    eprintln!("TIMING  html {:.2}", t.elapsed().as_secs_f64());
     data::render(site, &out)?;
+    eprintln!("TIMING  data {:.2}", t.elapsed().as_secs_f64());
     api::render(site, &out)?;
+    eprintln!("TIMING  api {:.2}", t.elapsed().as_secs_f64());
     out.files(privacy::data_files(site))?;
     search::render(site, &out)?;
+    eprintln!("TIMING  search {:.2}", t.elapsed().as_secs_f64());
     for (path, bytes) in &site.theme.static_files {
         out.file(&site.urls.static_file(path), bytes)?;
     }

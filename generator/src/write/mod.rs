@@ -4,6 +4,7 @@
 //! (see [`output`]).
 
 pub mod output;
+pub mod patch;
 
 use crate::error::{Error, Result};
 use crate::render::{OutputFile, Sink};
