@@ -5,7 +5,9 @@
 //!
 //! - `state.json`: the key of this Sala (its version and its binary), and per output folder the
 //!   manifest of the last build: each file's path, the key of the inputs it was rendered from,
-//!   and its size and modification time, which tell whether the file is still the one written.
+//!   and its size and modification time, which tell whether the file is still the one written;
+//! - `terms.json`: the search terms of the last build's texts, so that a rebuild does not cut
+//!   Thai into words again (see [`crate::model::search`]).
 //!
 //! A rebuild computes each output file's key again (for an HTML page, a hash of its template
 //! and everything the template is given; for a dataset's downloads, a hash of its metadata,
@@ -32,6 +34,16 @@ pub const DIR: &str = ".sala-cache";
 /// The file holding the cache's state.
 const STATE: &str = "state.json";
 
+/// The file holding the search terms of the last build's texts.
+const TERMS: &str = "terms.json";
+
+/// What `terms.json` holds: per text (a hash of it), its search terms.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Terms {
+    sala: String,
+    terms: BTreeMap<String, Vec<String>>,
+}
+
 /// What a person who finds the folder is told (and what backup tools read: CACHEDIR.TAG).
 const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This folder is Sala's build cache (sala build, sala serve). It is safe to delete: the next build is a full one.\n";
@@ -55,7 +67,10 @@ impl KeyHasher {
     /// Adds `value` as JSON (for the structures that are `Serialize` but not `Hash`).
     pub fn add_json(&mut self, value: &impl Serialize) -> &mut Self {
         // Written straight into the hash: a page's context is never held as text.
-        let _ = serde_json::to_writer(HashWriter(&mut self.0), value);
+        let mut buffered = std::io::BufWriter::with_capacity(8192, HashWriter(&mut self.0));
+        let _ = serde_json::to_writer(&mut buffered, value);
+        let _ = std::io::Write::flush(&mut buffered);
+        drop(buffered);
         0xffu8.hash(&mut self.0);
         self
     }
@@ -165,6 +180,14 @@ impl Cache {
             .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
             .filter(|s| s.sala == sala)
             .unwrap_or_default();
+        // The search terms of the last build's texts (see `model::search`), if this Sala cut them.
+        let terms = std::fs::read(dir.join(TERMS))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Terms>(&bytes).ok())
+            .filter(|t| t.sala == sala);
+        if let Some(t) = terms {
+            crate::model::search::import_terms(t.terms.into_iter().filter_map(|(k, v)| Some((u64::from_str_radix(&k, 16).ok()?, v))).collect());
+        }
         Cache::new(Some(dir), sala.to_string(), state)
     }
 
@@ -306,7 +329,10 @@ impl Cache {
         state.outputs.retain(|path, _| Path::new(path).is_dir());
         state.outputs.insert(output_id(output), Manifest { marker, files });
         if let Some(dir) = &self.dir {
-            let _ = save(dir, &state);
+            let _ = save(dir, STATE, &*state);
+            let terms = crate::model::search::export_terms();
+            let terms = Terms { sala: self.sala.clone(), terms: terms.into_iter().map(|(k, v)| (format!("{k:016x}"), v.to_vec())).collect() };
+            let _ = save(dir, TERMS, &terms);
         }
     }
 
@@ -336,7 +362,7 @@ fn output_id(output: &Path) -> String {
 
 /// Writes the state beside, then renames it over the old: a build killed meanwhile leaves the
 /// old state or the new, never half of one.
-fn save(dir: &Path, state: &State) -> Result<()> {
+fn save(dir: &Path, name: &str, state: &impl Serialize) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let tag = dir.join("CACHEDIR.TAG");
     if !tag.exists() {
@@ -345,7 +371,7 @@ fn save(dir: &Path, state: &State) -> Result<()> {
     let bytes = serde_json::to_vec(state).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     std::io::Write::write_all(&mut tmp, &bytes).map_err(|e| Error::io(dir, e))?;
-    let target = dir.join(STATE);
+    let target = dir.join(name);
     tmp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
     Ok(())
 }
