@@ -121,9 +121,7 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     // Before any work: a folder that must not be replaced is refused at once, untouched.
     let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
     let output = write::output::checked_output(&source.root, &output)?;
-    eprintln!("TIMING load {:.2}", started.elapsed().as_secs_f64());
     let validated = validate::validate_with(&source, hooks);
-    eprintln!("TIMING validate {:.2}", started.elapsed().as_secs_f64());
     report.merge(validated.report.clone());
     report.sort();
     let default_language = source.config.default_language;
@@ -132,7 +130,6 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     }
     let rows = rows_read(&source);
     let site = model::build(source, validated)?;
-    eprintln!("TIMING model {:.2}", started.elapsed().as_secs_f64());
     // Files are written as they are rendered, into a folder beside the output that replaces
     // it only once the whole site is there.
     // With a cache, what did not change since the last build of this output is taken from it,

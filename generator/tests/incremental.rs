@@ -128,7 +128,8 @@ fn case(change: impl FnOnce(&Path)) -> (Published, Vec<String>) {
     let after = manifest(root, &out);
     // A reused file is the same file (hard-linked), with the time of its first writing.
     let rendered: Vec<String> = after.iter().filter(|(p, e)| before.get(*p) != Some(*e)).map(|(p, _)| p.clone()).collect();
-    assert_eq!(after.len() - rendered.len(), again.reused, "the manifest lists the reused files");
+    // Reused: the keyed files not rendered again, and the files rendered again to the same bytes.
+    assert!(again.reused >= after.len() - rendered.len(), "the manifest lists the reused files");
     (again, rendered)
 }
 

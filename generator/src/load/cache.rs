@@ -127,6 +127,20 @@ struct OutputEntry {
     /// The dataset whose downloads it is one of, for files rendered as a group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     group: Option<String>,
+    /// A hash of its bytes, for the files rendered every time: one whose bytes did not change
+    /// is not written again.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    content: String,
+}
+
+/// What the current build knows of one file of its output.
+#[derive(Debug, Clone, Default)]
+struct Kept {
+    key: Option<u64>,
+    group: Option<String>,
+    content: Option<u64>,
+    /// Taken from the last build, untouched.
+    reused: bool,
 }
 
 /// The last build of one output folder.
@@ -311,17 +325,19 @@ impl Cache {
         let keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
         let mut files = BTreeMap::new();
         for path in written.keys() {
-            let kept = keys.get(path);
-            // A file taken from the last build is the same file: its entry stands.
-            if let Some((_, _, true)) = kept {
-                if let Some(e) = memo.previous.get(path) {
-                    files.insert(path.clone(), e.clone());
-                    continue;
-                }
-            }
-            let Ok(meta) = std::fs::symlink_metadata(output.join(path)) else { continue };
-            let (key, group) = kept.map_or((String::new(), None), |(k, g, _)| (format!("{k:016x}"), g.clone()));
-            files.insert(path.clone(), OutputEntry { key, size: meta.len(), modified: modified_ns(&meta).to_string(), group });
+            let kept = keys.get(path).cloned().unwrap_or_default();
+            let key = kept.key.map(|k| format!("{k:016x}")).unwrap_or_default();
+            let content = kept.content.map(|c| format!("{c:016x}")).unwrap_or_default();
+            // A file taken from the last build is the same file, with the same size and time.
+            let previous = memo.previous.get(path).filter(|_| kept.reused);
+            let (size, modified) = match previous {
+                Some(e) => (e.size, e.modified.clone()),
+                None => match std::fs::symlink_metadata(output.join(path)) {
+                    Ok(meta) => (meta.len(), modified_ns(&meta).to_string()),
+                    Err(_) => continue,
+                },
+            };
+            files.insert(path.clone(), OutputEntry { key, size, modified, group: kept.group, content });
         }
         let Some(marker) = marker_time(output) else { return };
         let Ok(mut state) = self.state.lock() else { return };
@@ -393,8 +409,8 @@ pub struct Memo {
     sala: String,
     previous: BTreeMap<String, OutputEntry>,
     groups: HashMap<String, Vec<String>>,
-    /// Per path: its key, its group, and whether it was taken from the last build.
-    keys: Mutex<HashMap<String, (u64, Option<String>, bool)>>,
+    /// What this build knows of each file it sent.
+    keys: Mutex<HashMap<String, Kept>>,
 }
 
 impl Memo {
@@ -423,7 +439,7 @@ impl Memo {
         }
         let found = self.previous.get(path).filter(|e| e.key == format!("{key:016x}") && self.unchanged(path, e));
         if let Ok(mut keys) = self.keys.lock() {
-            keys.insert(path.to_string(), (key, None, found.is_some()));
+            keys.insert(path.to_string(), Kept { key: Some(key), reused: found.is_some(), ..Kept::default() });
         }
         found.map(|e| Reused { path: path.to_string(), size: e.size })
     }
@@ -446,7 +462,7 @@ impl Memo {
         }
         if let Ok(mut keys) = self.keys.lock() {
             for r in &reused {
-                keys.insert(r.path.clone(), (key, Some(group.to_string()), true));
+                keys.insert(r.path.clone(), Kept { key: Some(key), group: Some(group.to_string()), content: None, reused: true });
             }
         }
         Some(reused)
@@ -458,8 +474,33 @@ impl Memo {
             return;
         }
         if let Ok(mut keys) = self.keys.lock() {
-            keys.insert(path.to_string(), (key, group.map(str::to_string), false));
+            let kept = keys.entry(path.to_string()).or_default();
+            kept.key = Some(key);
+            kept.group = group.map(str::to_string);
         }
+    }
+
+    /// The last output's file at `path` when it has exactly `bytes` (by hash) and is still as
+    /// written: a file rendered every time (a catalog, a search shard) need not be written
+    /// again when it came out the same.
+    pub fn same_bytes(&self, path: &str, bytes: &[u8]) -> Option<Reused> {
+        if !self.active() {
+            return None;
+        }
+        let mut h = KeyHasher::new();
+        h.add(bytes);
+        let content = h.finish();
+        let found = self
+            .previous
+            .get(path)
+            .filter(|e| e.content == format!("{content:016x}") && self.unchanged(path, e))
+            .map(|e| Reused { path: path.to_string(), size: e.size });
+        if let Ok(mut keys) = self.keys.lock() {
+            let kept = keys.entry(path.to_string()).or_default();
+            kept.content = Some(content);
+            kept.reused = found.is_some();
+        }
+        found
     }
 
     /// Whether the last build of the output is known file by file, so that a rebuild may

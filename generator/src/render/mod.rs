@@ -200,8 +200,15 @@ impl<'a> Emitter<'a> {
         self.written.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_string(), size);
     }
 
-    /// Sends one whole file.
+    /// Sends one whole file (or, when the last build wrote the same bytes there, keeps that).
     pub fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        // A group's files (a dataset's downloads) have their key: their bytes need no hash.
+        let grouped = self.group.lock().unwrap_or_else(|p| p.into_inner()).is_some();
+        if !grouped {
+            if let Some(same) = self.memo.same_bytes(path, bytes) {
+                return self.reused(&same);
+            }
+        }
         self.claim(path)?;
         self.sink.put(path, bytes)?;
         self.record(path, bytes.len() as u64);
@@ -269,16 +276,11 @@ pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
 /// and how many files were taken unchanged.
 pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written, usize)> {
     let out = Emitter::with_memo(sink, memo);
-    let t = std::time::Instant::now();
     html::render(site, &out)?;
-    eprintln!("TIMING  html {:.2}", t.elapsed().as_secs_f64());
     data::render(site, &out)?;
-    eprintln!("TIMING  data {:.2}", t.elapsed().as_secs_f64());
     api::render(site, &out)?;
-    eprintln!("TIMING  api {:.2}", t.elapsed().as_secs_f64());
     out.files(privacy::data_files(site))?;
     search::render(site, &out)?;
-    eprintln!("TIMING  search {:.2}", t.elapsed().as_secs_f64());
     for (path, bytes) in &site.theme.static_files {
         out.file(&site.urls.static_file(path), bytes)?;
     }

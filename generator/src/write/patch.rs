@@ -114,7 +114,9 @@ impl Patch {
             text.push('\n');
         }
         let mut file = std::fs::File::create(&journal).map_err(|e| Error::io(&journal, e))?;
-        file.write_all(text.as_bytes()).and_then(|_| file.sync_all()).map_err(|e| Error::io(&journal, e))?;
+        // Not synced to disk: the journal is for a build that is killed, whose writes the
+        // system still completes; syncing cost seconds on a busy disk.
+        file.write_all(text.as_bytes()).map_err(|e| Error::io(&journal, e))?;
         let folder = self.folder.keep();
         commit(&folder, &self.output)
     }
