@@ -40,6 +40,10 @@ pub struct SiteConfig {
     /// The icon browsers show in tabs: a file in the theme's `static/` (a pavilion by default).
     #[serde(default = "default_favicon")]
     pub favicon: String,
+    /// A resource of more cells (rows × columns) than this gets no single `.json` array (the
+    /// API says `"json": null`): NDJSON, the paged JSON and Parquet serve programs instead.
+    #[serde(default = "default_json_max_cells")]
+    pub json_max_cells: u64,
 }
 
 /// How citizens reach the portal's team.
@@ -68,6 +72,12 @@ fn default_theme() -> String {
 }
 fn default_favicon() -> String {
     "favicon.svg".to_string()
+}
+/// Five million cells (500,000 rows of 10 columns) make a JSON array of about 150 MB, already
+/// more than a browser or a script reads comfortably in one piece.
+pub const DEFAULT_JSON_MAX_CELLS: u64 = 5_000_000;
+fn default_json_max_cells() -> u64 {
+    DEFAULT_JSON_MAX_CELLS
 }
 fn default_output() -> String {
     "public".to_string()

@@ -70,6 +70,29 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     Ok(checked)
 }
 
+/// With `SALA_TIMINGS` set, says on stderr how long a stage took and the process's peak
+/// memory so far (what `bench/portal.sh` reports as where the time goes); otherwise nothing.
+pub fn timing(stage: &str, since: Instant) {
+    if std::env::var_os("SALA_TIMINGS").is_none() {
+        return;
+    }
+    // Linux says the peak resident set in /proc; elsewhere it is left out.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
+        .unwrap_or_default();
+    // CPU seconds of all threads so far (user + system; Linux counts them in ticks of 1/100 s):
+    // on a shared machine they say more than the wall time.
+    let cpu = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let fields: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+            Some((fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?) / 100.0)
+        })
+        .unwrap_or_default();
+    eprintln!("timing {stage:<10} {:>8.2} s wall  {cpu:>8.1} s cpu so far  peak {peak}", since.elapsed().as_secs_f64());
+}
+
 fn rows_read(source: &load::Source) -> usize {
     source.datasets.iter().flat_map(|d| &d.resources).filter_map(|r| r.table.as_ref()).map(|t| t.rows()).sum()
 }
@@ -118,10 +141,13 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
 pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> Result<Built> {
     let started = Instant::now();
     let (source, mut report) = load::load_with(root, hooks)?;
+    timing("load", started);
     // Before any work: a folder that must not be replaced is refused at once, untouched.
     let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
     let output = write::output::checked_output(&source.root, &output)?;
+    let since = Instant::now();
     let validated = validate::validate_with(&source, hooks);
+    timing("validate", since);
     report.merge(validated.report.clone());
     report.sort();
     let default_language = source.config.default_language;
@@ -129,11 +155,13 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         return Ok(Built { report, default_language, published: None });
     }
     let rows = rows_read(&source);
+    let since = Instant::now();
     let site = model::build(source, validated)?;
+    timing("model", since);
     // Files are written as they are rendered, into a folder beside the output that replaces
-    // it only once the whole site is there.
-    // With a cache, what did not change since the last build of this output is taken from it,
-    // and only the files rendered again are written (see `load::cache`, `write::patch`).
+    // it only once the whole site is there. With a cache, what did not change since the last
+    // build of this output is taken from it, and only the files rendered again are written
+    // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
     let recovered = match hooks.cache {
         Some(_) => write::patch::recover(&output)?,
         None => false,
@@ -142,7 +170,9 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     let (written, reused) = if memo.can_patch() {
         let patch = write::patch::Patch::new(&output)?;
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
+        let since = Instant::now();
         patch.finish(&memo.gone(&rendered.0))?;
+        timing("commit", since);
         rendered
     } else {
         let staging = write::Staging::new(&output)?;
@@ -151,7 +181,9 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         rendered
     };
     if let Some(c) = hooks.cache {
+        let since = Instant::now();
         c.finish(&output, &memo, &written);
+        timing("cache", since);
     }
     let published = Published {
         output,

@@ -155,3 +155,57 @@ fn a_giant_cell_is_cut_on_pages_and_whole_in_downloads() {
     assert!(csv.contains(&giant), "the download lost part of the cell");
 }
 
+
+/// see: issue 15 — a resource of ten million rows was written as a JSON array of 2.3 GB, held
+/// in memory with every other format. Above `json_max_cells` (set low here) the single array
+/// is not written and the API says `"json": null`; NDJSON, the paged JSON, Parquet, the CSV
+/// and the zip are written in pieces and hold every row.
+#[test]
+fn a_resource_over_json_max_cells_has_no_json_array_and_every_other_download_whole() {
+    let f = Fixture::new();
+    let site = std::fs::read_to_string(f.root().join("site.toml")).unwrap();
+    f.write("site.toml", site.replacen("base_url", "json_max_cells = 4000\nbase_url", 1));
+    let rows = 2_345;
+    let mut csv = String::from("id,amount\n");
+    for i in 1..=rows {
+        csv.push_str(&format!("{i},{}.5\n", i * 3));
+    }
+    let fields = "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\n";
+    f.dataset("big", fields, &csv);
+    f.dataset("small", fields, "id,amount\n1,2.5\n2,3.5\n");
+    let built = f.sala(&["build", "--lang", "en"]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let public = f.root().join("public");
+    // 2,345 rows × 2 columns = 4,690 cells, over 4,000; the small dataset is under.
+    let big = public.join("datasets/big");
+    assert!(!big.join("data.json").exists(), "a JSON array was written above json_max_cells");
+    assert!(public.join("datasets/small/data.json").is_file());
+    let api = json(&f, "api/v1/datasets/big.json");
+    let resource = &api["dataset"]["resources"][0];
+    assert_eq!(resource["json"], serde_json::Value::Null, "{resource}");
+    assert!(resource["ndjson"].as_str().unwrap().ends_with("/datasets/big/data.ndjson"));
+    let small = json(&f, "api/v1/datasets/small.json");
+    assert!(small["dataset"]["resources"][0]["json"].as_str().unwrap().ends_with("/datasets/small/data.json"));
+    // Every other download holds every row.
+    assert_eq!(std::fs::read_to_string(big.join("data.csv")).unwrap(), csv);
+    let ndjson = std::fs::read_to_string(big.join("data.ndjson")).unwrap();
+    assert_eq!(ndjson.lines().count(), rows);
+    assert_eq!(ndjson.lines().last().unwrap(), r#"{"id":2345,"amount":7035.5}"#);
+    let last: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(big.join("data/rows/3.json")).unwrap()).unwrap();
+    assert_eq!((last["page"].as_u64(), last["pages"].as_u64(), last["total"].as_u64()), (Some(3), Some(3), Some(rows as u64)));
+    assert_eq!(last["rows"].as_array().unwrap().len(), 345);
+    assert_eq!(last["rows"][344]["id"], 2345);
+    // The zip's CSV was written again from the table: the same bytes as the download.
+    let zipped = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('data.csv').decode())"])
+        .arg(big.join("big.zip"))
+        .output()
+        .unwrap();
+    assert!(zipped.status.success(), "{}", String::from_utf8_lossy(&zipped.stderr));
+    assert_eq!(String::from_utf8(zipped.stdout).unwrap(), csv);
+    // Pages and catalogs link only what exists.
+    let page = read(&f, "en/datasets/big/index.html");
+    assert!(page.contains("/datasets/big/data.ndjson") && !page.contains("/datasets/big/data.json"), "the page links a JSON array that does not exist");
+    let catalog = read(&f, "catalog.ttl");
+    assert!(catalog.contains("big/#data-ndjson") && !catalog.contains("big/#data-json"), "the catalog lists a JSON array that does not exist");
+}

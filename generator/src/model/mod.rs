@@ -47,6 +47,10 @@ pub struct Site {
     pub finance: finance::Finance,
     /// E-service maturity scores from the datasets with the e-services role.
     pub maturity: maturity::Maturity,
+    /// Each agency code's datasets, as positions in `datasets` (in order): an agency's page
+    /// and the lists of agencies look them up instead of scanning every dataset, which made
+    /// them grow with agencies × datasets.
+    pub by_agency: BTreeMap<String, Vec<usize>>,
 }
 
 /// A published dataset.
@@ -178,7 +182,11 @@ pub fn build(source: Source, validated: Validated) -> Result<Site, crate::error:
     let languages = source.config.languages_in_order();
     let policies = source.policies;
     let (finance, maturity) = computed(&datasets, &agencies)?;
-    Ok(Site { config: source.config, urls, languages, datasets, agencies, pages, policies, theme: source.theme, finance, maturity })
+    let mut by_agency: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, d) in datasets.iter().enumerate() {
+        by_agency.entry(d.meta.agency.clone()).or_default().push(i);
+    }
+    Ok(Site { config: source.config, urls, languages, datasets, agencies, pages, policies, theme: source.theme, finance, maturity, by_agency })
 }
 
 /// The finance figures and maturity scores, from every dataset that declares a role.
@@ -256,12 +264,13 @@ fn agencies(registry: Option<&DataFrame>) -> Vec<Agency> {
 impl Site {
     /// The agency with `code`.
     pub fn agency(&self, code: &str) -> Option<&Agency> {
-        self.agencies.iter().find(|a| a.code == code)
+        // The registry is sorted by code (see `agencies`), and its codes are its primary key.
+        self.agencies.binary_search_by(|a| a.code.as_str().cmp(code)).ok().and_then(|i| self.agencies.get(i))
     }
 
     /// The datasets an agency publishes.
     pub fn datasets_of(&self, code: &str) -> impl Iterator<Item = &Dataset> {
-        self.datasets.iter().filter(move |d| d.meta.agency == code)
+        self.by_agency.get(code).into_iter().flatten().filter_map(|&i| self.datasets.get(i))
     }
 
     /// The personal-data policy of the agency `code`, if it published one.

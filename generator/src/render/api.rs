@@ -4,7 +4,7 @@
 
 use super::{Emitter, OutputFile};
 use crate::error::Result;
-use super::data::{FORMATS, license_url, page_count, pretty, table_schema, text_json};
+use super::data::{FORMATS, has_json, license_url, page_count, pretty, table_schema, text_json};
 use crate::lang::Text;
 use crate::model::{Dataset, Resource, Site};
 use crate::validate::THEMES;
@@ -48,6 +48,10 @@ fn resource_summary(site: &Site, d: &Dataset, r: &Resource) -> Map<String, Value
     );
     for format in FORMATS {
         out.insert(format.ext.into(), json!(urls.absolute(&urls.resource(&d.id, &r.name, format.ext))));
+    }
+    if !has_json(site, r) {
+        // The one removal api_version 1 allows: no single JSON array of a very large resource.
+        out.insert("json".into(), Value::Null);
     }
     let count = page_count(r);
     // `pages` (a count here, URLs on a dataset) is kept for api_version 1; `page_count` says it plainly.
@@ -225,6 +229,8 @@ fn component_schemas(site: &Site) -> Value {
     for format in FORMATS {
         resource_props[format.ext] = url.clone();
     }
+    // Null for a resource over `json_max_cells`, which has no single JSON array.
+    resource_props["json"] = nullable(url.clone());
     let mut resource_required: Vec<&str> = vec!["name", "title", "rows", "fields", "pages", "first_page", "page_count", "json_schema"];
     resource_required.extend(FORMATS.iter().map(|f| f.ext));
     let dataset_props = json!({

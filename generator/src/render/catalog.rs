@@ -3,9 +3,11 @@
 //! feeds of datasets, `/robots.txt`, and the schema.org `Dataset` JSON-LD of dataset pages.
 //! Every date comes from the metadata, never from the clock, so builds stay byte-identical.
 
-use super::{OutputFile, Written};
+use super::rdf::Streamed;
+use super::{Emitter, OutputFile, Written};
+use crate::error::Result;
 use super::api::theme_label;
-use super::data::{FORMATS, license_url, pretty};
+use super::data::{formats_of, license_url};
 use super::rdf::Graph;
 use crate::lang::{Lang, Text};
 use crate::load::dataset::Frequency;
@@ -23,20 +25,23 @@ const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 
 /// Catalogs, feeds, sitemap and robots.txt. `built` holds the files rendered so far: the sitemap
 /// lists its HTML pages and the catalogs give each download's size.
-pub fn render(site: &Site, built: &Written) -> Vec<OutputFile> {
+/// The catalogs, which grow with the portal (tens of megabytes at 10,000 datasets), are
+/// written into `out` a dataset at a time rather than held whole.
+pub fn render(site: &Site, built: &Written, out: &Emitter) -> Result<()> {
     let urls = &site.urls;
     let graph = dcat(site, built);
-    let mut files = vec![
-        OutputFile::new(urls.catalog_ttl(), graph.to_turtle()),
-        OutputFile::new(urls.catalog_jsonld(), pretty(&graph.to_jsonld())),
-        OutputFile::new(urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap()))),
-    ];
-    files.extend(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES));
+    let io = |e: std::io::Error| e.to_string();
+    out.stream(&urls.catalog_ttl(), "catalog.ttl", |w| graph.write_turtle(w).map_err(io))?;
+    out.stream(&urls.catalog_jsonld(), "catalog.jsonld", |w| graph.write_jsonld(w).map_err(io))?;
+    drop(graph);
+    out.file(&urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap())).as_bytes())?;
+    out.files(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES))?;
     for &lang in &site.languages {
-        files.push(OutputFile::new(urls.feed(lang), feed(site, lang)));
-        files.push(OutputFile::new(urls.data_json_in(lang), pretty(&data_json(site, lang))));
+        out.file(&urls.feed(lang), feed(site, lang).as_bytes())?;
+        let path = urls.data_json_in(lang);
+        out.stream(&path, &path, |w| write_data_json(site, lang, w).map_err(io))?;
     }
-    files
+    Ok(())
 }
 
 /// A metadata date (TOML) as `YYYY-MM-DD`.
@@ -260,7 +265,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
             n.iri("dcat:landingPage", urls.absolute(&urls.dataset(l, &d.id)));
         }
         for r in &d.resources {
-            for format in FORMATS {
+            for format in formats_of(site, r) {
                 n.iri("dcat:distribution", format!("{page}#{}-{}", r.name, format.ext));
             }
         }
@@ -323,7 +328,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
         .text("skos:prefLabel", "stable", "en");
     g.node(&license, &["dct:LicenseDocument"]).typed("dct:identifier", &m.license, "xsd:string");
     for r in &d.resources {
-        for format in FORMATS {
+        for format in formats_of(site, r) {
             let path = urls.resource(&d.id, &r.name, format.ext);
             let n = g.node(format!("{page}#{}-{}", r.name, format.ext), &["dcat:Distribution"]);
             for &l in &langs {
@@ -354,14 +359,33 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
     }
 }
 
+/// The head of `data.json`, serialised as its `json!` form would be, with the datasets
+/// serialised one at a time.
+#[derive(serde::Serialize)]
+#[serde(bound = "")]
+struct DataJson<I: Iterator<Item = Value>> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "conformsTo")]
+    conforms_to: &'static str,
+    #[serde(rename = "describedBy")]
+    described_by: &'static str,
+    dataset: Streamed<I>,
+}
+
 /// `/data.json` (default language) and `/<lang>/data.json`: DCAT-US / Project Open Data 1.1,
 /// one language a file as that schema has. US harvesters make a dataset's name from its title
 /// in ASCII, so they need the English file. Thai agencies have no US OMB bureau or program
 /// codes, which the schema requires: `000:00` and `000:000` fill them, the values the schema's
 /// patterns accept for "none".
-fn data_json(site: &Site, lang: Lang) -> Value {
+/// Written pretty-printed with a final newline, a dataset at a time.
+fn write_data_json(site: &Site, lang: Lang, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let urls = &site.urls;
-    let datasets: Vec<Value> = site
+    let datasets = site
         .datasets
         .iter()
         .map(|d| {
@@ -441,7 +465,7 @@ fn data_json(site: &Site, lang: Lang) -> Value {
                 .resources
                 .iter()
                 .flat_map(|r| {
-                    FORMATS.iter().map(move |format| {
+                    formats_of(site, r).map(move |format| {
                         json!({
                             "@type": "dcat:Distribution",
                             "title": format!("{} ({})", r.title_in(lang), format.name),
@@ -456,16 +480,17 @@ fn data_json(site: &Site, lang: Lang) -> Value {
                 .collect();
             out.insert("distribution".into(), Value::Array(distributions));
             Value::Object(out)
-        })
-        .collect();
-    json!({
-        "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
-        "@id": urls.absolute(&urls.data_json_in(lang)),
-        "@type": "dcat:Catalog",
-        "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
-        "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
-        "dataset": datasets,
-    })
+        });
+    let doc = DataJson {
+        context: "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
+        id: urls.absolute(&urls.data_json_in(lang)),
+        kind: "dcat:Catalog",
+        conforms_to: "https://project-open-data.cio.gov/v1.1/schema",
+        described_by: "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
+        dataset: Streamed::new(datasets),
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
 }
 
 /// Text escaped for XML content and attribute values.
@@ -697,7 +722,7 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
         .resources
         .iter()
         .flat_map(|r| {
-            FORMATS.iter().map(move |format| {
+            formats_of(site, r).map(move |format| {
                 json!({
                     "@type": "DataDownload",
                     "name": format!("{} ({})", r.title_in(lang), format.name),

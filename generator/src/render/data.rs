@@ -3,6 +3,7 @@
 //! Frictionless Data Package descriptor and its zip (the CSV files with the descriptor).
 
 use super::{Emitter, OutputFile};
+use std::io::Write;
 use crate::error::{Error, Result};
 use crate::lang::Text;
 use crate::load::schema::{Field, FieldType, Schema, value_as_text};
@@ -65,10 +66,11 @@ pub fn page_count(r: &Resource) -> usize {
     if r.rows() > ROWS_PER_PAGE { r.rows().div_ceil(ROWS_PER_PAGE) } else { 0 }
 }
 
-/// Every data file of the site, sent to `out` dataset by dataset. A dataset's files are one
-/// group with one key: its metadata, what its tables were made from ([`Dataset::source`]) and
-/// the site settings the files show (addresses, languages, the agency registry); a group
-/// whose key did not change since the last build is taken from it.
+/// Every data file of the site, sent to `out` dataset by dataset, a few datasets at once. A
+/// dataset's files are one group with one key: its metadata, what its tables were made from
+/// ([`Dataset::source`]) and the site settings the files show (addresses, languages, the
+/// agency registry, `json_max_cells`); a group whose key did not change since the last build
+/// is taken from it.
 pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     let memo = out.memo();
     let shared = memo.active().then(|| {
@@ -76,7 +78,7 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
         h.add(&format!("{:?}", site.config)).add(&site.languages).add(&format!("{:?}", site.agencies));
         h.finish()
     });
-    for d in &site.datasets {
+    crate::parallel::map(&site.datasets, |d| {
         let key = shared.filter(|_| d.source != 0).map(|shared| {
             let mut h = memo.hasher();
             h.add(&shared).add(&d.id).add(&d.source).add_json(&d.meta);
@@ -86,13 +88,10 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
             h.finish()
         });
         if let Some(found) = key.and_then(|key| memo.reuse_group(&d.id, key)) {
-            for r in &found {
-                out.reused(r)?;
-            }
-            continue;
+            return found.iter().try_for_each(|r| out.reused(r));
         }
         out.start_group();
-        let rendered = render_dataset(site, d, out);
+        let rendered = dataset_files(site, d, out);
         let paths = out.end_group();
         rendered?;
         if let Some(key) = key {
@@ -100,64 +99,173 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
                 memo.rendered(path, key, Some(&d.id));
             }
         }
-    }
+        Ok(())
+    })
+    .into_iter()
+    .collect::<Result<()>>()?;
     out.files(super::finance::api_files(site))
 }
 
-/// Sends one dataset's data files to `out`.
-fn render_dataset(site: &Site, d: &Dataset, out: &Emitter) -> Result<()> {
-    {
-        let mut csvs = Vec::with_capacity(d.resources.len());
-        let mut csv_bytes = Vec::with_capacity(d.resources.len());
-        for r in &d.resources {
-            let data_error = |e: polars::error::PolarsError| Error::Data {
-                path: format!("datasets/{}/{}", d.id, r.name).into(),
-                message: e.to_string(),
-            };
-            let columns = columns(r);
-            let urls = &site.urls;
-            let csv = csv(r, &columns).map_err(data_error)?;
-            csvs.push(CsvFile { name: format!("{}.csv", r.name), bytes: csv.len(), sha256: format!("{:x}", Sha256::digest(&csv)) });
-            out.file(&urls.resource(&d.id, &r.name, "csv"), &csv)?;
-            csv_bytes.push(csv);
-            out.file(&urls.api_record_schema(&d.id, &r.name), &pretty(&record_schema(site, d, r)))?;
-            let records = Records::new(r, &columns).map_err(data_error)?;
-            out.file(&urls.resource(&d.id, &r.name, "json"), &records_json(&records))?;
-            out.file(&urls.resource(&d.id, &r.name, "ndjson"), &ndjson(&records))?;
-            out.file(&urls.resource(&d.id, &r.name, "parquet"), &parquet(&r.frame).map_err(data_error)?)?;
-            let xlsx = super::xlsx::workbook(d, r).map_err(|message| Error::Data { path: format!("datasets/{}/{}", d.id, r.name).into(), message })?;
-            out.file(&urls.resource(&d.id, &r.name, "xlsx"), &xlsx)?;
-            out.files(pages(site, d, r, &records))?;
-        }
-        let package = pretty(&datapackage(site, d, &csvs));
-        let zipped = {
-            let mut entries: Vec<(&str, &[u8])> = Vec::with_capacity(csvs.len() + 1);
-            entries.push(("datapackage.json", &package));
-            for (file, bytes) in csvs.iter().zip(&csv_bytes) {
-                entries.push((file.name.as_str(), bytes));
-            }
-            zip_files(&entries).map_err(|e| Error::Data { path: format!("datasets/{}", d.id).into(), message: e.to_string() })?
-        };
-        out.file(&site.urls.datapackage(&d.id), &package)?;
-        out.file(&site.urls.dataset_zip(&d.id), &zipped)?;
+/// The formats resource `r` is published in: every one of [`FORMATS`], except the single JSON
+/// array for a resource of more cells than `json_max_cells` in `site.toml` (a JSON array of
+/// gigabytes serves no client; NDJSON, the paged JSON and Parquet serve that need).
+pub fn formats_of<'a>(site: &Site, r: &Resource) -> impl Iterator<Item = &'static Format> + use<'a> {
+    let whole_json = has_json(site, r);
+    FORMATS.iter().filter(move |f| f.ext != "json" || whole_json)
+}
+
+/// Whether resource `r` gets the single JSON array (see [`formats_of`]).
+pub fn has_json(site: &Site, r: &Resource) -> bool {
+    (r.rows() as u64).saturating_mul(r.schema.fields.len().max(1) as u64) <= site.config.json_max_cells
+}
+
+/// CSV files up to this size (of resources small enough for a JSON array) are kept in memory
+/// between the CSV download and the dataset's zip; a larger one is written again from its
+/// table into the zip.
+const HELD_CSV_BYTES: u64 = 16 << 20;
+
+/// The data files of one dataset: each resource's downloads, then the Data Package and its zip.
+/// Every download is written in pieces as it is made, so that a resource of ten million rows
+/// is never held as CSV or JSON text.
+fn dataset_files(site: &Site, d: &Dataset, out: &Emitter) -> Result<()> {
+    let urls = &site.urls;
+    let mut csvs = Vec::with_capacity(d.resources.len());
+    let mut held = Vec::with_capacity(d.resources.len());
+    for r in &d.resources {
+        let source = format!("datasets/{}/{}", d.id, r.name);
+        let columns = columns(r);
+        let mut hashed = Hashed { sha: Sha256::new(), held: has_json(site, r).then(Vec::new) };
+        let bytes = out.stream(&urls.resource(&d.id, &r.name, "csv"), &source, |w| {
+            write_csv(r, &columns, &mut Tee { first: w, second: &mut hashed }).map_err(|e| e.to_string())
+        })?;
+        csvs.push(CsvFile { name: format!("{}.csv", r.name), bytes: bytes as usize, sha256: format!("{:x}", hashed.sha.finalize_reset()) });
+        held.push(hashed.held.take());
+        out.file(&urls.api_record_schema(&d.id, &r.name), &pretty(&record_schema(site, d, r)))?;
+        records_files(site, d, r, &columns, out)?;
+        out.stream(&urls.resource(&d.id, &r.name, "parquet"), &source, |w| parquet(&r.frame, w).map_err(|e| e.to_string()))?;
+        out.stream(&urls.resource(&d.id, &r.name, "xlsx"), &source, |w| super::xlsx::workbook(d, r, w))?;
     }
+    let package = pretty(&datapackage(site, d, &csvs));
+    out.file(&urls.datapackage(&d.id), &package)?;
+    out.stream(&urls.dataset_zip(&d.id), &format!("datasets/{}", d.id), |w| {
+        zip_dataset(d, &package, &csvs, &held, w).map_err(|e| e.to_string())
+    })?;
     Ok(())
 }
 
-/// A zip of `entries` (name, contents), deflated, every entry dated 1980-01-01 00:00 (zip's
-/// earliest date) and readable by all, so the same files always give the same bytes.
-fn zip_files(entries: &[(&str, &[u8])]) -> zip::result::ZipResult<Vec<u8>> {
-    use std::io::Write;
-    let options = zip::write::SimpleFileOptions::default()
+/// Writes to two writers at once.
+struct Tee<'a> {
+    first: &'a mut dyn Write,
+    second: &'a mut dyn Write,
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.first.write_all(buf)?;
+        self.second.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.first.flush()
+    }
+}
+
+/// The SHA-256 of what is written, and the bytes themselves while they stay under
+/// [`HELD_CSV_BYTES`].
+struct Hashed {
+    sha: Sha256,
+    held: Option<Vec<u8>>,
+}
+
+impl Write for Hashed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.sha.update(buf);
+        if let Some(held) = &mut self.held {
+            if (held.len() + buf.len()) as u64 > HELD_CSV_BYTES {
+                self.held = None;
+            } else {
+                held.extend_from_slice(buf);
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The JSON array (unless the resource is too large for one), the NDJSON and the paged JSON of
+/// resource `r`, written [`ROWS_PER_PAGE`] rows at a time: each run of rows is serialised once
+/// and shared by the three.
+fn records_files(site: &Site, d: &Dataset, r: &Resource, columns: &[Column], out: &Emitter) -> Result<()> {
+    let urls = &site.urls;
+    let data_error = |message: String| Error::Data { path: format!("datasets/{}/{}", d.id, r.name).into(), message };
+    let mut json = if has_json(site, r) { Some(out.create(&urls.resource(&d.id, &r.name, "json"))?) } else { None };
+    let mut ndjson = out.create(&urls.resource(&d.id, &r.name, "ndjson"))?;
+    let io = |path: String| move |e: std::io::Error| Error::io(path, e);
+    if let Some(w) = &mut json {
+        w.write_all(b"[").map_err(io(w.path().to_string()))?;
+    }
+    let count = page_count(r);
+    let mut start = 0;
+    let mut page = 1;
+    loop {
+        let end = (start + ROWS_PER_PAGE).min(r.rows());
+        let records = Records::new(r, columns, start..end).map_err(|e| data_error(e.to_string()))?;
+        if let Some(w) = &mut json {
+            let mut buf = Vec::with_capacity(records.bytes.len() + records.len() * 2);
+            array_items(&mut buf, records.rows(0..records.len()), "", start > 0);
+            w.write_all(&buf).map_err(io(w.path().to_string()))?;
+        }
+        let mut buf = Vec::with_capacity(records.bytes.len() + records.len());
+        for row in records.rows(0..records.len()) {
+            buf.extend_from_slice(row);
+            buf.push(b'\n');
+        }
+        ndjson.write_all(&buf).map_err(io(ndjson.path().to_string()))?;
+        if count > 0 {
+            let f = rows_page(site, d, r, &records, page, count);
+            out.file(&f.path, &f.bytes)?;
+        }
+        if end == r.rows() {
+            break;
+        }
+        start = end;
+        page += 1;
+    }
+    if let Some(mut w) = json {
+        w.write_all(b"\n]\n").map_err(io(w.path().to_string()))?;
+        w.finish()?;
+    }
+    ndjson.finish()?;
+    Ok(())
+}
+
+/// The dataset's zip: its Data Package descriptor and each resource's CSV, written again from
+/// the table where it was too large to keep (`held` is None).
+fn zip_dataset(d: &Dataset, package: &[u8], csvs: &[CsvFile], held: &[Option<Vec<u8>>], w: &mut dyn Write) -> std::io::Result<()> {
+    let options = zip_options();
+    let mut writer = zip::ZipWriter::new_stream(w);
+    writer.start_file("datapackage.json", options).map_err(std::io::Error::other)?;
+    writer.write_all(package)?;
+    for ((file, bytes), r) in csvs.iter().zip(held).zip(&d.resources) {
+        writer.start_file(file.name.as_str(), options).map_err(std::io::Error::other)?;
+        match bytes {
+            Some(b) => writer.write_all(b)?,
+            None => write_csv(r, &columns(r), &mut writer).map_err(std::io::Error::other)?,
+        }
+    }
+    writer.finish().map_err(std::io::Error::other)?;
+    Ok(())
+}
+
+/// How every zip entry is stored: deflated, dated 1980-01-01 00:00 (zip's earliest date) and
+/// readable by all, so the same files always give the same bytes.
+fn zip_options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in entries {
-        writer.start_file(*name, options)?;
-        writer.write_all(bytes)?;
-    }
-    Ok(writer.finish()?.into_inner())
+        .unix_permissions(0o644)
 }
 
 /// A JSON document as pretty-printed UTF-8 with a final newline.
@@ -186,8 +294,8 @@ pub(super) fn csv_field(out: &mut Vec<u8>, text: &str) {
 
 /// Canonical CSV: UTF-8 without BOM, `,`, LF line endings, header from the schema, values as
 /// typed (ISO dates, `.` decimals, no thousands separators), empty cells for missing values.
-fn csv(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Vec<u8>> {
-    let mut out = Vec::with_capacity(r.rows() * columns.len() * 8 + 64);
+fn write_csv(r: &Resource, columns: &[Column], w: &mut dyn Write) -> polars::error::PolarsResult<()> {
+    let mut out = Vec::with_capacity(64 * 1024);
     for (i, f) in r.schema.fields.iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -205,8 +313,14 @@ fn csv(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Vec<u8>>
             }
         }
         out.push(b'\n');
+        // Written out in pieces of about 64 KB: a CSV of a gigabyte is never held.
+        if out.len() >= 64 * 1024 {
+            w.write_all(&out)?;
+            out.clear();
+        }
     }
-    Ok(out)
+    w.write_all(&out)?;
+    Ok(())
 }
 
 /// Every row as one compact JSON object (field names as keys, values typed: numbers as numbers,
@@ -220,10 +334,11 @@ struct Records {
 }
 
 impl Records {
-    fn new(r: &Resource, columns: &[Column]) -> polars::error::PolarsResult<Records> {
+    /// The records of rows `range`.
+    fn new(r: &Resource, columns: &[Column], range: std::ops::Range<usize>) -> polars::error::PolarsResult<Records> {
         let names: Vec<&str> = r.schema.fields.iter().map(|f| f.name.as_str()).collect();
-        let mut out = Records { bytes: Vec::with_capacity(r.rows() * columns.len() * 16), ends: Vec::with_capacity(r.rows()) };
-        for row in 0..r.rows() {
+        let mut out = Records { bytes: Vec::with_capacity(range.len() * columns.len() * 16), ends: Vec::with_capacity(range.len()) };
+        for row in range {
             let mut record = Map::with_capacity(columns.len());
             for (name, c) in names.iter().zip(columns) {
                 let v: AnyValue = c.get(row)?;
@@ -246,32 +361,14 @@ impl Records {
     }
 }
 
-/// Writes `rows` as the items of a JSON array, one per line after `indent`.
-fn array_items<'a>(out: &mut Vec<u8>, rows: impl Iterator<Item = &'a [u8]>, indent: &str) {
+/// Writes `rows` as the items of a JSON array, one per line after `indent`; `continued` when
+/// items were written before them.
+fn array_items<'a>(out: &mut Vec<u8>, rows: impl Iterator<Item = &'a [u8]>, indent: &str, continued: bool) {
     for (i, row) in rows.enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(if i == 0 && !continued { b"\n" } else { b",\n" });
         out.extend_from_slice(indent.as_bytes());
         out.extend_from_slice(row);
     }
-}
-
-/// JSON: an array of records, one row per line so that diffs stay readable.
-fn records_json(records: &Records) -> Vec<u8> {
-    let mut out = Vec::with_capacity(records.bytes.len() + records.len() * 2 + 8);
-    out.push(b'[');
-    array_items(&mut out, records.rows(0..records.len()), "");
-    out.extend_from_slice(b"\n]\n");
-    out
-}
-
-/// NDJSON: one record per line, for streaming tools (`jq`, DuckDB, BigQuery loads).
-fn ndjson(records: &Records) -> Vec<u8> {
-    let mut out = Vec::with_capacity(records.bytes.len() + records.len());
-    for row in records.rows(0..records.len()) {
-        out.extend_from_slice(row);
-        out.push(b'\n');
-    }
-    out
 }
 
 /// Rows per Parquet row group (Polars' own default), so readers can skip groups by statistics.
@@ -282,7 +379,7 @@ const PARQUET_ROW_GROUP: usize = 512 * 512;
 /// large strings, not `string_view`, which pyarrow 14 cannot open and later pyarrow cannot
 /// filter on), Snappy (the codec every Parquet reader has built in, unlike ZSTD in hyparquet)
 /// and version 1 data pages.
-pub(super) fn parquet(frame: &DataFrame) -> polars::error::PolarsResult<Vec<u8>> {
+pub(super) fn parquet(frame: &DataFrame, w: &mut dyn Write) -> polars::error::PolarsResult<()> {
     let compat = CompatLevel::oldest();
     let schema = frame.schema().to_arrow(compat);
     let options = WriteOptions {
@@ -303,46 +400,41 @@ pub(super) fn parquet(frame: &DataFrame) -> polars::error::PolarsResult<Vec<u8>>
     // One batch per group: each group is a single chunk.
     let batches = groups.iter().flat_map(|g| g.iter_chunks(compat, false)).map(Ok);
     let row_groups = RowGroupIterator::try_new(batches, &schema, options, encodings)?;
-    let mut writer = FileWriter::try_new(Vec::new(), schema, options)?;
+    let mut writer = FileWriter::try_new(w, schema, options)?;
     for (group, rows) in row_groups.zip(groups.iter().map(DataFrame::height)) {
         writer.write(rows as u64, group?)?;
     }
     writer.end(None)?;
-    Ok(writer.into_inner())
+    Ok(())
 }
 
-/// Paged JSON rows of a large resource: `rows/1.json` … each with the total, the page count and
-/// absolute links to the first, previous, next and last pages, then its rows.
-fn pages(site: &Site, d: &Dataset, r: &Resource, records: &Records) -> Vec<OutputFile> {
+/// Page `page` of `count` of the paged JSON rows of a large resource (`rows/<page>.json`),
+/// holding `records`: the total, the page count and absolute links to the first, previous,
+/// next and last pages, then its rows.
+fn rows_page(site: &Site, d: &Dataset, r: &Resource, records: &Records, page: usize, count: usize) -> OutputFile {
     let urls = &site.urls;
-    let count = page_count(r);
     let link = |page: usize| -> Value {
         if (1..=count).contains(&page) { json!(urls.absolute(&urls.rows_page(&d.id, &r.name, page))) } else { Value::Null }
     };
-    (1..=count)
-        .map(|page| {
-            let start = (page - 1) * ROWS_PER_PAGE;
-            let head = json!({
-                "dataset": d.id,
-                "resource": r.name,
-                "page": page,
-                "pages": count,
-                "per_page": ROWS_PER_PAGE,
-                "total": r.rows(),
-                "first": link(1),
-                "prev": link(page - 1),
-                "next": link(page + 1),
-                "last": link(count),
-            });
-            // The head pretty-printed ends in "\n}"; the rows go in before that brace.
-            let mut out = serde_json::to_vec_pretty(&head).unwrap_or_default();
-            out.truncate(out.len().saturating_sub(2));
-            out.extend_from_slice(b",\n  \"rows\": [");
-            array_items(&mut out, records.rows(start..(start + ROWS_PER_PAGE).min(records.len())), "    ");
-            out.extend_from_slice(b"\n  ]\n}\n");
-            OutputFile::new(urls.rows_page(&d.id, &r.name, page), out)
-        })
-        .collect()
+    let head = json!({
+        "dataset": d.id,
+        "resource": r.name,
+        "page": page,
+        "pages": count,
+        "per_page": ROWS_PER_PAGE,
+        "total": r.rows(),
+        "first": link(1),
+        "prev": link(page - 1),
+        "next": link(page + 1),
+        "last": link(count),
+    });
+    // The head pretty-printed ends in "\n}"; the rows go in before that brace.
+    let mut out = serde_json::to_vec_pretty(&head).unwrap_or_default();
+    out.truncate(out.len().saturating_sub(2));
+    out.extend_from_slice(b",\n  \"rows\": [");
+    array_items(&mut out, records.rows(0..records.len()), "    ", false);
+    out.extend_from_slice(b"\n  ]\n}\n");
+    OutputFile::new(urls.rows_page(&d.id, &r.name, page), out)
 }
 
 /// The licence's URL: SPDX's page for its id (Sala's licences are SPDX or Open Definition ids,

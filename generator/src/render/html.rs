@@ -329,14 +329,6 @@ fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
             context: home_context(site, lang),
         },
         PageJob {
-            template: "agencies.html",
-            lang,
-            paths: every_language(site, |l| urls.agencies(l)),
-            title: t(site, lang, "agencies"),
-            description: t(site, lang, "agencies_intro"),
-            context: json!({"ministries": ministries(site, lang)}),
-        },
-        PageJob {
             template: "dashboard.html",
             lang,
             paths: every_language(site, |l| urls.dashboard(l)),
@@ -346,6 +338,24 @@ fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
         },
     ];
     for job in firsts {
+        if !jobs.push(job) {
+            return;
+        }
+    }
+    // Every agency, grouped by ministry, in pages of a bounded number of agencies.
+    let groups = ministries(site, lang);
+    let pages = agency_pages(&groups, pager::AGENCIES_PER_PAGE);
+    let count = pages.len();
+    for (i, page) in pages.into_iter().enumerate() {
+        let n = i + 1;
+        let job = PageJob {
+            template: "agencies.html",
+            lang,
+            paths: every_language(site, |l| Urls::paged(&urls.agencies(l), n)),
+            title: pager::title(site, lang, &t(site, lang, "agencies"), n, count),
+            description: t(site, lang, "agencies_intro"),
+            context: json!({"ministries": page, "pager": pager::pager(site, lang, &urls.agencies(lang), n, count)}),
+        };
         if !jobs.push(job) {
             return;
         }
@@ -493,8 +503,68 @@ fn home_context(site: &Site, lang: Lang) -> Value {
             "rows": format::integer(rows as i64),
         },
         "newest": newest.iter().take(6).map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
-        "ministries": ministries(site, lang),
+        "ministries": top_ministries(site, lang, pager::HOME_MINISTRIES),
     })
+}
+
+/// The `limit` ministries that publish most (their agencies' datasets included), for the home
+/// page, which links to the list of every agency: the list of every agency grew with the portal.
+fn top_ministries(site: &Site, lang: Lang, limit: usize) -> Vec<Value> {
+    let mut counted: Vec<(&Agency, usize, usize)> = site
+        .agencies
+        .iter()
+        .filter(|a| a.is_ministry())
+        .map(|m| {
+            let members: Vec<&Agency> = site.agencies.iter().filter(|a| a.parent.as_deref() == Some(m.code.as_str())).collect();
+            let datasets = site.datasets_of(&m.code).count() + members.iter().map(|a| site.datasets_of(&a.code).count()).sum::<usize>();
+            (m, members.len(), datasets)
+        })
+        .collect();
+    counted.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.code.cmp(&b.0.code)));
+    counted
+        .iter()
+        .take(limit)
+        .map(|(m, agencies, datasets)| {
+            json!({
+                "code": m.code,
+                "name": m.name.get(lang),
+                "url": site.urls.link(&site.urls.agency(lang, &m.code)),
+                "agencies": format::integer(*agencies as i64),
+                "datasets": format::integer(*datasets as i64),
+            })
+        })
+        .collect()
+}
+
+/// The ministries (with their agencies) cut into pages of at most `per_page` agencies; a
+/// ministry with more agencies than fit continues on the next page under its name again.
+fn agency_pages(groups: &[Value], per_page: usize) -> Vec<Vec<Value>> {
+    let per_page = per_page.max(1);
+    let mut pages: Vec<Vec<Value>> = vec![Vec::new()];
+    let mut room = per_page;
+    for group in groups {
+        let agencies = group["agencies"].as_array().cloned().unwrap_or_default();
+        let mut rest: &[Value] = &agencies;
+        loop {
+            if room == 0 {
+                pages.push(Vec::new());
+                room = per_page;
+            }
+            let take = rest.len().min(room);
+            let mut part = group.clone();
+            part["agencies"] = Value::Array(rest[..take].to_vec());
+            if let Some(page) = pages.last_mut() {
+                page.push(part);
+            }
+            // A ministry takes a line of its own even without agencies.
+            room -= take.max(1);
+            rest = &rest[take..];
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    pages
 }
 
 /// Ministries with their agencies and how many datasets each publishes.
@@ -545,8 +615,15 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
     };
     let mut datasets: Vec<&Dataset> = site.datasets_of(&a.code).collect();
     if a.is_ministry() {
-        // A ministry's page rolls up its agencies' datasets.
-        datasets.extend(site.datasets.iter().filter(|d| site.agency(&d.meta.agency).and_then(|x| x.parent.as_deref()) == Some(a.code.as_str())));
+        // A ministry's page rolls up its agencies' datasets, in the order of the dataset list.
+        let mut theirs: Vec<usize> = site
+            .agencies
+            .iter()
+            .filter(|x| x.parent.as_deref() == Some(a.code.as_str()))
+            .flat_map(|x| site.by_agency.get(&x.code).into_iter().flatten().copied())
+            .collect();
+        theirs.sort_unstable();
+        datasets.extend(theirs.iter().filter_map(|&i| site.datasets.get(i)));
     }
     let mut context = json!({
         "agency": {
@@ -616,7 +693,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang) -> Value {
                 "title": r.title_in(lang),
                 "description": text(&r.description),
                 "rows": format::integer(r.rows() as i64),
-                "downloads": super::data::FORMATS.iter().map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
+                "downloads": super::data::formats_of(site, r).map(|f| json!({"format": f.name, "url": urls.link(&urls.resource(&d.id, &r.name, f.ext))})).collect::<Vec<_>>(),
                 "fields": r.schema.fields.iter().map(|f| field_row(site, f, lang)).collect::<Vec<_>>(),
                 "preview": preview(site, r, lang),
                 "preview_note": t(site, lang, "preview_note")
@@ -730,6 +807,27 @@ fn display(site: &Site, field: &Field, v: &AnyValue, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_agency_list_is_cut_into_pages_of_a_bounded_number_of_agencies() {
+        let group = |code: &str, n: usize| json!({"code": code, "agencies": (0..n).map(|i| json!(format!("{code}-{i}"))).collect::<Vec<_>>()});
+        let groups = [group("M1", 150), group("M2", 130), group("M3", 0), group("M4", 10)];
+        let pages = agency_pages(&groups, 200);
+        let shape: Vec<Vec<(String, usize)>> = pages
+            .iter()
+            .map(|p| p.iter().map(|g| (g["code"].as_str().unwrap().to_string(), g["agencies"].as_array().unwrap().len())).collect())
+            .collect();
+        let expected = vec![
+            vec![("M1".to_string(), 150), ("M2".to_string(), 50)],
+            vec![("M2".to_string(), 80), ("M3".to_string(), 0), ("M4".to_string(), 10)],
+        ];
+        assert_eq!(shape, expected);
+        // Every agency once, in order.
+        let all: Vec<String> = pages.iter().flatten().flat_map(|g| g["agencies"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string())).collect();
+        assert_eq!(all.len(), 290);
+        assert_eq!((all[149].as_str(), all[150].as_str(), all[199].as_str(), all[200].as_str()), ("M1-149", "M2-0", "M2-49", "M2-50"));
+        assert_eq!(agency_pages(&[], 200), vec![Vec::<Value>::new()]);
+    }
 
     #[test]
     fn meta_descriptions_keep_the_first_sentence_under_160_characters() {

@@ -23,6 +23,7 @@ use crate::model::Site;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Mutex;
+use std::time::Instant;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,8 +134,8 @@ pub type Written = BTreeMap<String, u64>;
 pub struct Emitter<'a> {
     sink: &'a dyn Sink,
     written: Mutex<Written>,
-    /// The paths in the order they were claimed, while a group is being recorded.
-    group: Mutex<Option<Vec<String>>>,
+    /// Per thread recording a group, the paths it claimed since.
+    groups: Mutex<std::collections::HashMap<std::thread::ThreadId, Vec<String>>>,
     /// What the last build left, for the files that need not be rendered again.
     memo: &'a Memo,
     reused: std::sync::atomic::AtomicUsize,
@@ -149,7 +150,7 @@ impl<'a> Emitter<'a> {
 
     /// An emitter into `sink` that takes from the last output what `memo` finds unchanged.
     pub fn with_memo(sink: &'a dyn Sink, memo: &'a Memo) -> Emitter<'a> {
-        Emitter { sink, written: Mutex::new(BTreeMap::new()), group: Mutex::new(None), memo, reused: Default::default() }
+        Emitter { sink, written: Mutex::new(BTreeMap::new()), groups: Mutex::default(), memo, reused: Default::default() }
     }
 
     /// The memo of the last build.
@@ -164,7 +165,7 @@ impl<'a> Emitter<'a> {
             return Err(Error::DuplicateOutput { path: path.to_string() });
         }
         written.insert(path.to_string(), 0);
-        if let Some(group) = self.group.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+        if let Some(group) = self.groups.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&std::thread::current().id()) {
             group.push(path.to_string());
         }
         Ok(())
@@ -185,15 +186,20 @@ impl<'a> Emitter<'a> {
         self.reused.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Starts recording the paths claimed from now on (one thread's group of files, such as
-    /// a dataset's downloads).
+    /// Starts recording the paths this thread claims from now on (a group of files made on
+    /// one thread, such as a dataset's downloads).
     pub fn start_group(&self) {
-        *self.group.lock().unwrap_or_else(|p| p.into_inner()) = Some(Vec::new());
+        self.groups.lock().unwrap_or_else(|p| p.into_inner()).insert(std::thread::current().id(), Vec::new());
     }
 
-    /// The paths claimed since [`Emitter::start_group`].
+    /// The paths this thread claimed since [`Emitter::start_group`].
     pub fn end_group(&self) -> Vec<String> {
-        self.group.lock().unwrap_or_else(|p| p.into_inner()).take().unwrap_or_default()
+        self.groups.lock().unwrap_or_else(|p| p.into_inner()).remove(&std::thread::current().id()).unwrap_or_default()
+    }
+
+    /// Whether this thread records a group.
+    fn in_group(&self) -> bool {
+        self.groups.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&std::thread::current().id())
     }
 
     fn record(&self, path: &str, size: u64) {
@@ -203,8 +209,7 @@ impl<'a> Emitter<'a> {
     /// Sends one whole file (or, when the last build wrote the same bytes there, keeps that).
     pub fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
         // A group's files (a dataset's downloads) have their key: their bytes need no hash.
-        let grouped = self.group.lock().unwrap_or_else(|p| p.into_inner()).is_some();
-        if !grouped {
+        if !self.in_group() {
             if let Some(same) = self.memo.same_bytes(path, bytes) {
                 return self.reused(&same);
             }
@@ -223,14 +228,15 @@ impl<'a> Emitter<'a> {
     /// Writes the file at `path` in pieces with `write`, and returns its size. An error of
     /// `write` is reported as a data error of `source` (the resource it came from).
     pub fn stream(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn Write) -> std::result::Result<(), String>) -> Result<u64> {
+        let mut file = self.create(path)?;
+        write(&mut file).map_err(|message| Error::Data { path: source.into(), message })?;
+        file.finish()
+    }
+
+    /// Opens the file at `path` to be written in pieces; it counts once [`Stream::finish`]ed.
+    pub fn create(&self, path: &str) -> Result<Stream<'_>> {
         self.claim(path)?;
-        let mut counted = Counted { inner: self.sink.open(path)?, bytes: 0 };
-        write(&mut counted).map_err(|message| Error::Data { path: source.into(), message })?;
-        counted.flush().map_err(|e| Error::io(path, e))?;
-        let size = counted.bytes;
-        drop(counted);
-        self.record(path, size);
-        Ok(size)
+        Ok(Stream { out: self, path: path.to_string(), inner: Counted { inner: self.sink.open(path)?, bytes: 0 } })
     }
 
     /// A copy of what was sent so far.
@@ -241,6 +247,42 @@ impl<'a> Emitter<'a> {
     /// What was sent.
     pub fn into_written(self) -> Written {
         self.written.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A file being written in pieces (see [`Emitter::create`]).
+pub struct Stream<'e> {
+    out: &'e Emitter<'e>,
+    path: String,
+    inner: Counted<Box<dyn Write + Send + 'e>>,
+}
+
+impl Stream<'_> {
+    /// The file's site-relative path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Completes the file and returns its size.
+    pub fn finish(mut self) -> Result<u64> {
+        self.inner.flush().map_err(|e| Error::io(&self.path, e))?;
+        let size = self.inner.bytes;
+        let (out, path) = (self.out, std::mem::take(&mut self.path));
+        drop(self);
+        out.record(&path, size);
+        Ok(size)
+    }
+}
+
+impl Write for Stream<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -276,18 +318,28 @@ pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
 /// and how many files were taken unchanged.
 pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written, usize)> {
     let out = Emitter::with_memo(sink, memo);
+    let since = Instant::now();
     html::render(site, &out)?;
+    crate::timing("pages", since);
+    let since = Instant::now();
     data::render(site, &out)?;
+    crate::timing("downloads", since);
+    let since = Instant::now();
     api::render(site, &out)?;
     out.files(privacy::data_files(site))?;
+    crate::timing("api", since);
+    let since = Instant::now();
     search::render(site, &out)?;
+    crate::timing("search", since);
     for (path, bytes) in &site.theme.static_files {
         out.file(&site.urls.static_file(path), bytes)?;
     }
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
+    let since = Instant::now();
     let written = out.written();
-    out.files(catalog::render(site, &written))?;
+    catalog::render(site, &written, &out)?;
     out.files([hosting::render(site)])?;
+    crate::timing("catalogs", since);
     let reused = out.reused_count();
     Ok((out.into_written(), reused))
 }

@@ -21,6 +21,12 @@ pub const NAV_VALUES: usize = 20;
 /// How many values of each group the search page offers as filters (most datasets first).
 pub const FILTER_VALUES: usize = 50;
 
+/// How many agencies a page of the list of agencies shows (with their ministries' names).
+pub const AGENCIES_PER_PAGE: usize = 200;
+
+/// How many ministries the home page lists (those publishing most), before linking to every agency.
+pub const HOME_MINISTRIES: usize = 20;
+
 /// How many datasets an agency's page lists before linking to the full list.
 pub const AGENCY_DATASETS: usize = 20;
 

@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
+use std::io::Write;
 
 /// The prefixes the catalog uses, as (prefix, namespace IRI).
 pub const PREFIXES: &[(&str, &str)] = &[
@@ -94,13 +95,18 @@ impl Graph {
 
     /// The graph as Turtle.
     pub fn to_turtle(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = self.write_turtle(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes the graph as Turtle, node by node: the catalog of 10,000 datasets is never one string.
+    pub fn write_turtle(&self, out: &mut dyn Write) -> std::io::Result<()> {
         for (prefix, ns) in PREFIXES {
-            out.push_str(&format!("@prefix {prefix}: <{ns}> .\n"));
+            writeln!(out, "@prefix {prefix}: <{ns}> .")?;
         }
         for (iri, node) in &self.nodes {
-            out.push('\n');
-            out.push_str(&turtle_iri(iri));
             let mut statements: Vec<String> = Vec::new();
             if !node.types.is_empty() {
                 statements.push(format!("a {}", node.types.join(", ")));
@@ -109,31 +115,78 @@ impl Graph {
                 let objects: Vec<String> = objects.iter().map(|o| turtle_object(o)).collect();
                 statements.push(format!("{p} {}", objects.join(", ")));
             }
-            out.push_str(&format!("\n    {} .\n", statements.join(" ;\n    ")));
+            write!(out, "\n{}\n    {} .\n", turtle_iri(iri), statements.join(" ;\n    "))?;
         }
-        out
+        Ok(())
     }
 
     /// The graph as JSON-LD: an inline `@context` of prefixes and a flat `@graph`.
     pub fn to_jsonld(&self) -> Value {
-        let context: Map<String, Value> = PREFIXES.iter().map(|(p, ns)| (p.to_string(), json!(ns))).collect();
-        let graph: Vec<Value> = self
-            .nodes
-            .iter()
-            .map(|(iri, node)| {
-                let mut obj = Map::new();
-                obj.insert("@id".into(), json!(iri));
-                if !node.types.is_empty() {
-                    obj.insert("@type".into(), json!(node.types));
-                }
-                for (p, objects) in node.grouped() {
-                    obj.insert(p.to_string(), objects.iter().map(|o| jsonld_object(o)).collect());
-                }
-                Value::Object(obj)
-            })
-            .collect();
-        json!({"@context": context, "@graph": graph})
+        let mut doc = self.jsonld_head();
+        doc.insert("@graph".into(), self.nodes.iter().map(|(iri, node)| jsonld_node(iri, node)).collect());
+        Value::Object(doc)
     }
+
+    /// Writes [`Graph::to_jsonld`] pretty-printed with a final newline, node by node.
+    pub fn write_jsonld(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let head = self.jsonld_head();
+        let doc = JsonLd { context: &head["@context"], graph: Streamed::new(self.nodes.iter().map(|(iri, node)| jsonld_node(iri, node))) };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
+    }
+
+    fn jsonld_head(&self) -> Map<String, Value> {
+        let context: Map<String, Value> = PREFIXES.iter().map(|(p, ns)| (p.to_string(), json!(ns))).collect();
+        let mut doc = Map::new();
+        doc.insert("@context".into(), Value::Object(context));
+        doc
+    }
+}
+
+/// The JSON-LD document, serialised as [`Graph::to_jsonld`] would be.
+#[derive(serde::Serialize)]
+#[serde(bound = "")]
+struct JsonLd<'a, I: Iterator<Item = Value>> {
+    #[serde(rename = "@context")]
+    context: &'a Value,
+    #[serde(rename = "@graph")]
+    graph: Streamed<I>,
+}
+
+/// A JSON array serialised item by item as `items` makes them, so that an array of 10,000
+/// documents is never held whole. It can be serialised once.
+pub struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Streamed<I> {
+    /// The array of what `items` yields.
+    pub fn new(items: I) -> Streamed<I> {
+        Streamed(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        if let Some(items) = self.0.borrow_mut().take() {
+            for item in items {
+                seq.serialize_element(&item)?;
+            }
+        }
+        seq.end()
+    }
+}
+
+fn jsonld_node(iri: &str, node: &Node) -> Value {
+    let mut obj = Map::new();
+    obj.insert("@id".into(), json!(iri));
+    if !node.types.is_empty() {
+        obj.insert("@type".into(), json!(node.types));
+    }
+    for (p, objects) in node.grouped() {
+        obj.insert(p.to_string(), objects.iter().map(|o| jsonld_object(o)).collect());
+    }
+    Value::Object(obj)
 }
 
 /// An IRI in Turtle's `<…>`, with the characters Turtle forbids there percent-encoded.
@@ -200,6 +253,9 @@ mod tests {
         let ttl = g.to_turtle();
         assert!(ttl.contains("<https://x.example/a%20b>\n    a dcat:Dataset ;\n    dct:title \"say \\\"hi\\\"\\nnow\"@en ;\n    dct:modified \"2025-10-15\"^^xsd:date .\n"), "{ttl}");
         let ld = g.to_jsonld();
+        let mut written = Vec::new();
+        g.write_jsonld(&mut written).unwrap();
+        assert_eq!(written, crate::render::data::pretty(&ld), "written node by node, the same bytes");
         assert_eq!(ld["@graph"][0]["dct:title"][0]["@language"], "en");
         assert_eq!(ld["@context"]["dct"], "http://purl.org/dc/terms/");
     }

@@ -28,8 +28,10 @@ pub fn header(f: &Field) -> String {
     if th == en { th.to_string() } else { format!("{th} / {en}") }
 }
 
-/// The workbook of resource `r` of dataset `d`.
-pub fn workbook(d: &Dataset, r: &Resource) -> Result<Vec<u8>, String> {
+/// Writes the workbook of resource `r` of dataset `d` into `out`. The workbook is put
+/// together in a temporary file (a zip needs to go back to write its directory), then copied:
+/// a workbook of millions of rows is never held in memory.
+pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn std::io::Write) -> Result<(), String> {
     let columns: Vec<Column> = r.frame.columns().iter().map(|c| c.rechunk()).collect();
     let mut book = Workbook::new();
     // The file's creation date is the data's last change, never the clock.
@@ -69,7 +71,11 @@ pub fn workbook(d: &Dataset, r: &Resource) -> Result<Vec<u8>, String> {
             }
         }
     }
-    book.save_to_buffer().map_err(err)
+    let mut file = tempfile::tempfile().map_err(|e| e.to_string())?;
+    book.save_to_writer(&mut file).map_err(err)?;
+    std::io::Seek::rewind(&mut file).map_err(|e| e.to_string())?;
+    std::io::copy(&mut file, out).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 fn err(e: XlsxError) -> String {
