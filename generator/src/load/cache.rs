@@ -1,7 +1,7 @@
 //! The build cache: what one build leaves for the next so that a rebuild after a small change
 //! redoes only what depends on it. It lives in `.sala-cache/` in the portal folder (git ignores
-//! it: `sala init` writes the rule) and survives between runs of `sala build`, `sala check` and
-//! `sala serve`:
+//! it: `sala init` writes the rule) and survives between runs of `sala build` and `sala serve`
+//! (`sala check` neither reads nor writes it):
 //!
 //! - `state.json`: the key of this Sala (its version and its binary), and per output folder the
 //!   manifest of the last build: each file's path, the key of the inputs it was rendered from,
