@@ -1,6 +1,7 @@
 /* Sala search: queries the index that `sala build` writes beside the search page, in shards
-   (search/manifest.json, terms/<first letter>.json, docs/<n>.json, facets.json): a first visit
-   loads the manifest and the first results' block, a query the shards of its own words, so
+   (search/manifest.json, terms/<first letter>.json, docs/<n>.json, facets/<group>.json): a
+   first visit loads the manifest and the first results' block, a query the shards of its own
+   words and, for the filters' counts, which datasets have each value the filters offer, so
    what a reader downloads does not grow with the portal. No framework.
    Thai has no spaces between words: the query is cut with Intl.Segmenter('th') where the
    browser has it, then each run of Thai is re-cut against the index's own words (fewest words
@@ -21,7 +22,7 @@
   var base = data.index.replace(/[^/]*$/, '');
   // The loaded parts of the index: `terms` and `forms` hold the shards fetched so far.
   var index = null, thaiMax = 0, timer = 0, shown = 0, generation = 0;
-  var loaded = {}, blocks = {}, facets = null;
+  var loaded = {}, blocks = {}, groups = {}, counted = false;
   var PAGE = 20;
 
   function get(path) {
@@ -54,9 +55,39 @@
     }));
   }
 
-  function needFacets() {
-    if (!facets) facets = get('facets.json').then(function (f) { index.facets = f; });
-    return facets;
+  /* Sorted document numbers from runs of [gap from the previous run's end, length]. */
+  function decode(runs) {
+    var set = new Set(), at = 0;
+    for (var i = 0; i < runs.length; i += 2) {
+      at += runs[i];
+      for (var k = 0; k < runs[i + 1]; k++) set.add(at + k);
+      at += runs[i + 1];
+    }
+    return set;
+  }
+
+  function loadGroup(file, key) {
+    if (!groups[file]) groups[file] = get('facets/' + file + '.json').then(function (values) {
+      var mine = index.post[key] = index.post[key] || {};
+      Object.keys(values).forEach(function (v) { if (!mine[v]) mine[v] = decode(values[v]); });
+    });
+    return groups[file];
+  }
+
+  /* Fetches which documents have each value the filters offer, and every value of a group
+     where a value not offered (from a shared address) is chosen. */
+  function needFacets(chosen) {
+    return Promise.all(index.facets.map(function (key) {
+      return loadGroup(key, key).then(function () {
+        var missing = (chosen[key] || []).some(function (v) { return !index.post[key][v]; });
+        return missing ? loadGroup(key + '-all', key) : null;
+      });
+    })).then(function () { counted = true; });
+  }
+
+  function has(key, value, doc) {
+    var docs = index.post[key] && index.post[key][value];
+    return !!docs && docs.has(doc);
   }
 
   /* Fetches the document blocks that hold the given documents. */
@@ -156,11 +187,11 @@
     return chosen;
   }
 
-  function passes(f, chosen, skip) {
+  /* Whether document `doc` has one of the chosen values of every group but `skip`. */
+  function passes(doc, chosen, skip) {
     return Object.keys(chosen).every(function (key) {
       if (key === skip) return true;
-      var values = (f && f[key]) || [];
-      return chosen[key].some(function (v) { return values.indexOf(v) >= 0; });
+      return chosen[key].some(function (v) { return has(key, v, doc); });
     });
   }
 
@@ -187,7 +218,7 @@
     shown = PAGE;
     var needs = [needTerms(query)];
     // Without a query or a filter every dataset is listed, and the counts on the page are right.
-    if (query || Object.keys(chosen).length) needs.push(needFacets());
+    if (query || Object.keys(chosen).length) needs.push(needFacets(chosen));
     Promise.all(needs).then(function () { if (mine === generation) search(query, chosen); }).catch(failed);
   }
 
@@ -206,23 +237,22 @@
       scores = next;
     });
     var faceted = Object.keys(chosen).length > 0;
-    var f = index.facets;
     var base = [];
     if (scores !== null) base = Object.keys(scores).map(Number);
     // An empty query lists the datasets (they come first in the index).
     else for (var d = 0; d < index.datasets; d++) base.push(d);
     var results = base.filter(function (i) {
-      return !faceted || (f[i] && passes(f[i], chosen));
+      return !faceted || passes(i, chosen);
     });
     results.sort(function (a, b) { return scores ? scores[b] - scores[a] || a - b : a - b; });
     // Each count says how many results choosing that value would give, other filters kept.
-    if (f) filters.querySelectorAll('fieldset').forEach(function (group) {
+    var inBase = function (i) { return scores ? i in scores : i < index.datasets; };
+    if (counted) filters.querySelectorAll('fieldset').forEach(function (group) {
       var key = group.dataset.facet;
       group.querySelectorAll('label').forEach(function (label) {
         var box = label.querySelector('input');
-        var n = base.filter(function (i) {
-          return f[i] && (f[i][key] || []).indexOf(box.value) >= 0 && passes(f[i], chosen, key);
-        }).length;
+        var docs = (index.post[key] && index.post[key][box.value]) || new Set(), n = 0;
+        docs.forEach(function (i) { if (inBase(i) && passes(i, chosen, key)) n++; });
         label.querySelector('[data-count]').textContent = n.toLocaleString(data.lang === 'th' ? 'th-TH' : 'en');
         label.hidden = n === 0 && !box.checked;
       });
@@ -333,7 +363,7 @@
     index.terms = {};
     index.forms = {};
     index.docs = [];
-    index.facets = null;
+    index.post = {};
     run();
   }).catch(failed);
 })();
