@@ -43,6 +43,10 @@ pub(super) struct PageJob {
 pub(super) struct Jobs<'a> {
     queue: std::sync::mpsc::SyncSender<PageJob>,
     stopped: &'a AtomicBool,
+    out: &'a Emitter<'a>,
+    shared: &'a BTreeMap<Lang, u64>,
+    /// Pages keyed by their inputs rather than their context (see [`dataset_key`]): path → key.
+    keyed: &'a Mutex<BTreeMap<String, u64>>,
 }
 
 impl Jobs<'_> {
@@ -51,6 +55,24 @@ impl Jobs<'_> {
     pub(super) fn push(&self, job: PageJob) -> bool {
         !self.stopped.load(Ordering::Relaxed) && self.queue.send(job).is_ok()
     }
+}
+
+/// The key of dataset `d`'s page in `lang` from the inputs its context is made of, so that an
+/// unchanged dataset's page is taken from the last build without making its context (its
+/// preview, its JSON-LD): what every page shares (templates, strings, menu, site settings:
+/// [`shared_keys`]), the site settings, agencies and personal-data policies the context
+/// reads, and the dataset itself (metadata, published schemas, and what its tables were made
+/// from, [`Dataset::source`]). None without a cache or when the tables' source is unknown.
+fn dataset_key(site: &Site, d: &Dataset, lang: Lang, memo: &Memo, shared: &BTreeMap<Lang, u64>) -> Option<u64> {
+    let base = shared.get(&lang).filter(|_| d.source != 0)?;
+    let mut h = memo.hasher();
+    h.add(base).add("dataset.html").add(&lang).add(&format!("{:?}", site.config)).add(&site.languages);
+    h.add(&format!("{:?}", site.agencies)).add(&format!("{:?}", site.policies));
+    h.add(&d.id).add(&d.source).add_json(&d.meta);
+    for r in &d.resources {
+        h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
+    }
+    Some(h.finish())
 }
 
 /// How many pages may wait to be rendered.
@@ -67,6 +89,7 @@ const QUEUED_PAGES: usize = 64;
 pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     let tera = templates(site)?;
     let shared = shared_keys(site, out.memo());
+    let keyed: Mutex<BTreeMap<String, u64>> = Mutex::default();
     let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
     let pending = Mutex::new(pending);
     let stopped = AtomicBool::new(false);
@@ -81,14 +104,14 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
                     if stopped.load(Ordering::Relaxed) {
                         continue;
                     }
-                    if let Err(e) = render_or_reuse(site, &tera, &job, out, &shared) {
+                    if let Err(e) = render_or_reuse(site, &tera, &job, out, &shared, &keyed) {
                         stopped.store(true, Ordering::Relaxed);
                         failure.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
                     }
                 }
             });
         }
-        let jobs = Jobs { queue, stopped: &stopped };
+        let jobs = Jobs { queue, stopped: &stopped, out, shared: &shared, keyed: &keyed };
         for &lang in &site.languages {
             page_jobs(site, lang, &jobs);
         }
@@ -125,15 +148,29 @@ fn shared_keys(site: &Site, memo: &Memo) -> BTreeMap<Lang, u64> {
 }
 
 /// Renders `job` into `out`, or takes its page from the last build when its key is the same.
-fn render_or_reuse(site: &Site, tera: &tera::Tera, job: &PageJob, out: &Emitter, shared: &BTreeMap<Lang, u64>) -> Result<()> {
+fn render_or_reuse(
+    site: &Site,
+    tera: &tera::Tera,
+    job: &PageJob,
+    out: &Emitter,
+    shared: &BTreeMap<Lang, u64>,
+    keyed: &Mutex<BTreeMap<String, u64>>,
+) -> Result<()> {
     let memo = out.memo();
+    let path = Urls::output_file(&job.paths[&job.lang]);
+    // A page keyed by its inputs was found changed already: it is rendered under that key.
+    if let Some(key) = keyed.lock().unwrap_or_else(|p| p.into_inner()).remove(&path) {
+        let file = render_job(site, tera, job)?;
+        out.file(&file.path, &file.bytes)?;
+        memo.rendered(&file.path, key, None);
+        return Ok(());
+    }
     let key = shared.get(&job.lang).map(|base| {
         let mut h = memo.hasher();
         h.add(base).add(job.template).add(&job.lang).add(&job.paths).add(&job.title).add(&job.description);
         h.add_json(&job.context);
         h.finish()
     });
-    let path = Urls::output_file(&job.paths[&job.lang]);
     if let Some(key) = key {
         if let Some(reused) = memo.reuse(&path, key) {
             return out.reused(&reused);
@@ -383,10 +420,25 @@ fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
         }
     }
     for d in &site.datasets {
+        let paths = every_language(site, |l| urls.dataset(l, &d.id));
+        let key = dataset_key(site, d, lang, jobs.out.memo(), jobs.shared);
+        if let Some(key) = key {
+            let path = Urls::output_file(&paths[&lang]);
+            if let Some(reused) = jobs.out.memo().reuse(&path, key) {
+                if jobs.out.reused(&reused).is_err() {
+                    // Rendered instead: the error, if real, shows there.
+                    jobs.keyed.lock().unwrap_or_else(|p| p.into_inner()).insert(path, key);
+                } else {
+                    continue;
+                }
+            } else {
+                jobs.keyed.lock().unwrap_or_else(|p| p.into_inner()).insert(path, key);
+            }
+        }
         let job = PageJob {
             template: "dataset.html",
             lang,
-            paths: every_language(site, |l| urls.dataset(l, &d.id)),
+            paths,
             title: d.meta.title.get(lang).to_string(),
             description: d.meta.description.get(lang).to_string(),
             context: dataset_context(site, d, lang),

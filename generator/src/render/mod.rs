@@ -175,7 +175,11 @@ impl<'a> Emitter<'a> {
     pub fn reused(&self, r: &Reused) -> Result<()> {
         let Some(last) = self.memo.output() else { return Err(Error::DuplicateOutput { path: r.path.clone() }) };
         self.claim(&r.path)?;
-        self.sink.reuse(&r.path, &last.join(&r.path))?;
+        if let Err(e) = self.sink.reuse(&r.path, &last.join(&r.path)) {
+            // Unclaimed, so that the file can still be rendered.
+            self.written.lock().unwrap_or_else(|p| p.into_inner()).remove(&r.path);
+            return Err(e);
+        }
         self.record(&r.path, r.size);
         self.reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
