@@ -35,7 +35,9 @@ sync
 # Wall seconds and peak resident set (KB) of a command, from GNU time.
 measure() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }; cat "$work/time.txt"; }
 
-read -r sala_s sala_kb < <(measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
+read -r sala_s sala_kb < <(SALA_TIMINGS=1 measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
+# Where the first build's time went (wall and CPU seconds per stage, peak memory so far).
+grep '^timing' "$work/last.log" >"$work/timings.txt" || true
 pages=$(find "$work/sala-out" -name '*.html' | wc -l)
 files=$(find "$work/sala-out" -type f | wc -l)
 biggest=$(find "$work/sala-out" -name '*.html' -printf '%s %P\n' | sort -rn | sed -n 1p)
@@ -58,6 +60,10 @@ first_use() {
 }
 search_th=$(first_use "")
 search_en=$(first_use "en/")
+# What a first query adds for the filters' counts: the postings of the values offered.
+facets_of() { find "$work/sala-out/$1search/facets" -name '*.json' ! -name '*-all.json' -exec cat {} + 2>/dev/null | wc -c; }
+facets_th=$(facets_of "")
+facets_en=$(facets_of "en/")
 
 # Hugo builds as many pages, each like a dataset page: a title, a paragraph, a 50-row table.
 python3 - "$work/hugo" "$pages" <<'PY'
@@ -81,12 +87,13 @@ sync
 read -r hugo_s hugo_kb < <(measure hugo --quiet -s "$work/hugo" -d "$work/hugo-out")
 hugo_pages=$(find "$work/hugo-out" -name '*.html' | wc -l)
 
-python3 - "$n" "$pages" "$files" "$sala_s" "$sala_kb" "$again_s" "$again_kb" "$hugo_pages" "$hugo_s" "$hugo_kb" "$search_th" "$search_en" "$biggest" <<'PY'
+python3 - "$n" "$pages" "$files" "$sala_s" "$sala_kb" "$again_s" "$again_kb" "$hugo_pages" "$hugo_s" "$hugo_kb" "$search_th" "$search_en" "$biggest" "$facets_th" "$facets_en" <<'PY'
 import sys
 n, pages, files = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 sala_s, sala_kb, again_s, again_kb = float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
 hugo_pages, hugo_s, hugo_kb = int(sys.argv[8]), float(sys.argv[9]), int(sys.argv[10])
 search_th, search_en, biggest = int(sys.argv[11]), int(sys.argv[12]), sys.argv[13]
+facets_th, facets_en = int(sys.argv[14]), int(sys.argv[15])
 sala_rate, hugo_rate = pages / sala_s, hugo_pages / hugo_s
 print(f"\n{n:,} datasets: Sala wrote {pages:,} pages ({files:,} files); Hugo {hugo_pages:,} pages")
 print(f"{'':<34}{'wall s':>8}{'peak RSS':>11}{'pages/s':>10}")
@@ -95,6 +102,10 @@ print(f"{'sala build after one CSV changed':<34}{again_s:>8.1f}{again_kb / 1024:
 print(f"{'hugo (same page count)':<34}{hugo_s:>8.1f}{hugo_kb / 1024:>8.0f} MB{hugo_rate:>10,.0f}")
 print(f"\npages/s, Sala / Hugo: {sala_rate / hugo_rate:.2f}x")
 print(f"search at first use: {search_th / 1024:,.0f} KB (th), {search_en / 1024:,.0f} KB (en)")
+print(f"the first query's filter counts add: {facets_th / 1024:,.0f} KB (th), {facets_en / 1024:,.0f} KB (en)")
 size, path = biggest.split(" ", 1)
 print(f"largest page: {int(size) / 1024:,.0f} KB ({path})")
 PY
+echo "where the first build's time went:"
+sed 's/^/  /' "$work/timings.txt"
+echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -37,11 +37,11 @@ const STATE: &str = "state.json";
 /// The file holding the search terms of the last build's texts.
 const TERMS: &str = "terms.json";
 
-/// What `terms.json` holds: per text (a hash of it), its search terms.
+/// What `terms.json` holds: per text (a hash of it), its words and their search terms.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Terms {
     sala: String,
-    terms: BTreeMap<String, Vec<String>>,
+    terms: BTreeMap<String, crate::model::search::Cut>,
 }
 
 /// What a person who finds the folder is told (and what backup tools read: CACHEDIR.TAG).

@@ -14,6 +14,7 @@ use icu_segmenter::options::WordBreakInvariantOptions;
 use polars::prelude::DataType;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -174,6 +175,11 @@ pub fn facets(site: &Site, lang: Lang) -> Vec<Facet> {
 /// ICU cuts Thai compounds finely (งบ|ประมาณ), so each two adjacent Thai words
 /// are also a term (งบประมาณ): a query for the compound then matches it as one word.
 pub fn terms(text: &str, stem: Option<&Stemmer>) -> Vec<String> {
+    cut(text, stem).into_iter().map(|(_, term)| term).collect()
+}
+
+/// [`terms`] with each term's surface form (the word before stemming) beside it.
+fn cut(text: &str, stem: Option<&Stemmer>) -> Vec<(String, String)> {
     let segmenter = WordSegmenter::new_auto(WordBreakInvariantOptions::default());
     let mut out = Vec::new();
     let mut start = 0;
@@ -190,7 +196,8 @@ pub fn terms(text: &str, stem: Option<&Stemmer>) -> Vec<String> {
         }
         if thai {
             if let Some(before) = previous_thai.replace(word.to_string()) {
-                out.push(format!("{before}{word}"));
+                let pair = format!("{before}{word}");
+                out.push((pair.clone(), pair));
             }
         }
         let word = word.to_lowercase();
@@ -202,22 +209,28 @@ pub fn terms(text: &str, stem: Option<&Stemmer>) -> Vec<String> {
             continue;
         }
         match stem {
-            Some(s) if latin => out.push(s.stem(&word).into_owned()),
-            _ => out.push(word),
+            Some(s) if latin => {
+                let term = s.stem(&word).into_owned();
+                out.push((word, term));
+            }
+            _ => out.push((word.clone(), word)),
         }
     }
     out
 }
 
-/// Terms already cut, by a hash of the text and whether it was stemmed: cutting Thai runs
+/// Texts already cut, by a hash of the text and whether it was stemmed: cutting Thai runs
 /// ICU's neural segmenter, a fifth of a build's time, and a rebuild after one change cuts the
 /// same texts again. Kept for the process (`serve`) and saved in the build cache between
 /// runs ([`export_terms`], [`import_terms`]); only the texts of the last build are kept.
 #[derive(Default)]
 struct TermMemo {
-    terms: HashMap<u64, Arc<Vec<String>>>,
+    cuts: HashMap<u64, Arc<Vec<(String, String)>>>,
     used: HashSet<u64>,
 }
+
+/// A text's words and their terms, as [`cut`] makes them.
+pub type Cut = Vec<(String, String)>;
 
 static TERM_MEMO: LazyLock<Mutex<TermMemo>> = LazyLock::new(Mutex::default);
 
@@ -227,36 +240,36 @@ fn memo_key(text: &str, stemmed: bool) -> u64 {
     h.finish()
 }
 
-/// [`terms`], remembered.
-fn memo_terms(text: &str, stem: Option<&Stemmer>) -> Vec<String> {
+/// [`cut`], remembered.
+fn memo_cut(text: &str, stem: Option<&Stemmer>) -> Arc<Cut> {
     let key = memo_key(text, stem.is_some());
     if let Ok(mut memo) = TERM_MEMO.lock() {
-        if let Some(found) = memo.terms.get(&key).cloned() {
+        if let Some(found) = memo.cuts.get(&key).cloned() {
             memo.used.insert(key);
-            return found.to_vec();
+            return found;
         }
     }
-    let cut = terms(text, stem);
+    let made = Arc::new(cut(text, stem));
     if let Ok(mut memo) = TERM_MEMO.lock() {
-        memo.terms.insert(key, Arc::new(cut.clone()));
+        memo.cuts.insert(key, Arc::clone(&made));
         memo.used.insert(key);
     }
-    cut
+    made
 }
 
-/// The remembered terms of the texts used since the last call (which forgets the others).
-pub fn export_terms() -> HashMap<u64, Arc<Vec<String>>> {
+/// The remembered cuts of the texts used since the last call (which forgets the others).
+pub fn export_terms() -> HashMap<u64, Arc<Cut>> {
     let Ok(mut memo) = TERM_MEMO.lock() else { return HashMap::new() };
     let used = std::mem::take(&mut memo.used);
-    memo.terms.retain(|k, _| used.contains(k));
-    memo.terms.clone()
+    memo.cuts.retain(|k, _| used.contains(k));
+    memo.cuts.clone()
 }
 
-/// Remembers terms saved by an earlier run.
-pub fn import_terms(terms: HashMap<u64, Vec<String>>) {
+/// Remembers cuts saved by an earlier run.
+pub fn import_terms(cuts: HashMap<u64, Cut>) {
     if let Ok(mut memo) = TERM_MEMO.lock() {
-        for (k, v) in terms {
-            memo.terms.entry(k).or_insert_with(|| Arc::new(v));
+        for (k, v) in cuts {
+            memo.cuts.entry(k).or_insert_with(|| Arc::new(v));
         }
     }
 }
@@ -358,21 +371,33 @@ pub fn index(site: &Site, lang: Lang, summary: impl Fn(&str) -> String) -> Searc
     }
     let stemmer = Stemmer::create(Algorithm::English);
     let stem = (lang == Lang::En).then_some(&stemmer);
+    // Each distinct text is cut once, the texts on all cores: cutting Thai into words was a
+    // fifth of a build, and column titles, agency names and tags repeat across datasets.
+    let mut distinct: HashMap<String, usize> = HashMap::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut uses: Vec<(u32, usize, usize)> = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        for (field, list) in s.fields.iter().enumerate() {
+            for text in list {
+                let plain = if field == 4 { markdown_text(text) } else { text.to_string() };
+                let at = *distinct.entry(plain).or_insert_with_key(|plain| {
+                    texts.push(plain.clone());
+                    texts.len() - 1
+                });
+                uses.push((i as u32, field, at));
+            }
+        }
+    }
+    drop(distinct);
+    let cuts: Vec<Arc<Vec<(String, String)>>> = texts.par_iter().map(|text| memo_cut(text, stem)).collect();
     let mut weights: BTreeMap<String, BTreeMap<u32, u8>> = BTreeMap::new();
     let mut forms = BTreeMap::new();
-    for (i, s) in sources.iter().enumerate() {
-        for (field, texts) in s.fields.iter().enumerate() {
-            for text in texts {
-                let plain = if field == 4 { markdown_text(text) } else { text.to_string() };
-                let surface = memo_terms(&plain, None);
-                let stemmed = if stem.is_some() { memo_terms(&plain, stem) } else { surface.clone() };
-                for (word, term) in surface.into_iter().zip(stemmed) {
-                    if word != term {
-                        forms.insert(word, term.clone());
-                    }
-                    *weights.entry(term).or_default().entry(i as u32).or_default() |= FIELDS[field].1;
-                }
+    for (doc, field, at) in uses {
+        for (word, term) in cuts[at].iter() {
+            if word != term {
+                forms.insert(word.clone(), term.clone());
             }
+            *weights.entry(term.clone()).or_default().entry(doc).or_default() |= FIELDS[field].1;
         }
     }
     // A surface form that is itself a term keeps its own postings.

@@ -121,7 +121,7 @@ fn shards(site: &Site, lang: Lang, index: &search::SearchIndex) -> Result<Vec<Ou
 }
 
 /// Sorted document numbers as runs, each the gap from the end of the previous run (or from 0)
-/// and the run's length: `[3, 4, 5, 9]` is `[3, 3, 4, 1]`. The values offered as filters cover
+/// and the run's length: `[3, 4, 5, 9]` is `[3, 3, 3, 1]`. The values offered as filters cover
 /// most documents, often in long runs (every dataset of a year, a format).
 pub fn runs(ids: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn runs_are_gaps_and_lengths() {
-        assert_eq!(runs(&[3, 4, 5, 9]), vec![3, 3, 4, 1]);
+        assert_eq!(runs(&[3, 4, 5, 9]), vec![3, 3, 3, 1]);
         assert_eq!(runs(&[0, 1, 2]), vec![0, 3]);
         assert_eq!(runs(&[]), Vec::<usize>::new());
         assert_eq!(runs(&[0, 2, 4]), vec![0, 1, 1, 1, 1, 1]);

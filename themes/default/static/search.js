@@ -25,11 +25,13 @@
   var loaded = {}, blocks = {}, groups = {}, counted = false;
   var PAGE = 20;
 
+  var pending = 0;
   function get(path) {
+    pending++;
     return fetch(base + path).then(function (r) {
       if (!r.ok) throw new Error(path + ': ' + r.status);
       return r.json();
-    });
+    }).finally(function () { pending--; });
   }
 
   function key(word) { return word.codePointAt(0).toString(16); }
@@ -216,10 +218,34 @@
     if (!index) return;
     var query = input.value.trim(), chosen = checked(), mine = ++generation;
     shown = PAGE;
+    var faceted = Object.keys(chosen).length > 0;
     var needs = [needTerms(query)];
-    // Without a query or a filter every dataset is listed, and the counts on the page are right.
-    if (query || Object.keys(chosen).length) needs.push(needFacets(chosen));
-    Promise.all(needs).then(function () { if (mine === generation) search(query, chosen); }).catch(failed);
+    // Filters need the facets before the results; a query alone shows its results first and
+    // then the counts. Without a query or a filter the counts on the page are right.
+    if (faceted) needs.push(needFacets(chosen));
+    // Until what the query needs has come, the results shown are the last query's: say so.
+    if (pending) statusEl.textContent = data.loading;
+    Promise.all(needs).then(function () {
+      if (mine !== generation) return;
+      search(query, chosen);
+      if (query && !counted) needFacets(chosen).then(function () { if (mine === generation) count(chosen); }).catch(failed);
+    }).catch(failed);
+  }
+
+  /* Each count says how many results choosing that value would give, other filters kept. */
+  function count(chosen) {
+    var scores = last.scores;
+    var inBase = function (i) { return scores ? i in scores : i < index.datasets; };
+    filters.querySelectorAll('fieldset').forEach(function (group) {
+      var key = group.dataset.facet;
+      group.querySelectorAll('label').forEach(function (label) {
+        var box = label.querySelector('input');
+        var docs = (index.post[key] && index.post[key][box.value]) || new Set(), n = 0;
+        docs.forEach(function (i) { if (inBase(i) && passes(i, chosen, key)) n++; });
+        label.querySelector('[data-count]').textContent = n.toLocaleString(data.lang === 'th' ? 'th-TH' : 'en');
+        label.hidden = n === 0 && !box.checked;
+      });
+    });
   }
 
   var last = null;
@@ -245,21 +271,10 @@
       return !faceted || passes(i, chosen);
     });
     results.sort(function (a, b) { return scores ? scores[b] - scores[a] || a - b : a - b; });
-    // Each count says how many results choosing that value would give, other filters kept.
-    var inBase = function (i) { return scores ? i in scores : i < index.datasets; };
-    if (counted) filters.querySelectorAll('fieldset').forEach(function (group) {
-      var key = group.dataset.facet;
-      group.querySelectorAll('label').forEach(function (label) {
-        var box = label.querySelector('input');
-        var docs = (index.post[key] && index.post[key][box.value]) || new Set(), n = 0;
-        docs.forEach(function (i) { if (inBase(i) && passes(i, chosen, key)) n++; });
-        label.querySelector('[data-count]').textContent = n.toLocaleString(data.lang === 'th' ? 'th-TH' : 'en');
-        label.hidden = n === 0 && !box.checked;
-      });
-    });
     var uniq = marks.filter(function (m, i) { return m && marks.indexOf(m) === i; });
     uniq.sort(function (a, b) { return b.length - a.length; });
-    last = { query: query, faceted: faceted, results: results, re: uniq.length ? new RegExp(uniq.map(escapeRe).join('|'), 'gi') : null };
+    last = { query: query, faceted: faceted, results: results, scores: scores, re: uniq.length ? new RegExp(uniq.map(escapeRe).join('|'), 'gi') : null };
+    if (counted) count(chosen);
     show();
     // The query and filters live in the address, so a search can be shared or bookmarked.
     var params = new URLSearchParams();
