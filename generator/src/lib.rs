@@ -115,6 +115,8 @@ pub struct Published {
     pub files: usize,
     /// How many bytes in all.
     pub bytes: u64,
+    /// How many files were taken unchanged from the last build (see [`load::cache`]).
+    pub reused: usize,
     /// How long the build took, in seconds.
     pub seconds: f64,
 }
@@ -137,7 +139,8 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
     build_with(root, output, session::Hooks::default())
 }
 
-/// [`build`] with a cache (`sala serve` re-reads only changed datasets) and progress bars.
+/// [`build`] with a cache (only what changed since the last build is read again and rendered
+/// again; see [`load::cache`]) and progress bars.
 pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> Result<Built> {
     let started = Instant::now();
     let (source, mut report) = load::load_with(root, hooks)?;
@@ -161,13 +164,32 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     let site = model::build(source, validated, today)?;
     timing("model", since);
     // Files are written as they are rendered, into a folder beside the output that replaces
-    // it only once the whole site is there.
-    let staging = write::Staging::new(&output)?;
-    let written = match hooks.progress {
-        Some(p) => render::render_into(&site, &Ticking { sink: &staging, bar: &p.files })?,
-        None => render::render_into(&site, &staging)?,
+    // it only once the whole site is there. With a cache, what did not change since the last
+    // build of this output is taken from it, and only the files rendered again are written
+    // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
+    let recovered = match hooks.cache {
+        Some(_) => write::patch::recover(&output)?,
+        None => false,
     };
-    staging.finish()?;
+    let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered));
+    let (written, reused) = if memo.can_patch() {
+        let patch = write::patch::Patch::new(&output)?;
+        let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
+        let since = Instant::now();
+        patch.finish(&memo.gone(&rendered.0))?;
+        timing("commit", since);
+        rendered
+    } else {
+        let staging = write::Staging::new(&output)?;
+        let rendered = render_to(&site, &staging, &memo, hooks.progress)?;
+        staging.finish()?;
+        rendered
+    };
+    if let Some(c) = hooks.cache {
+        let since = Instant::now();
+        c.finish(&output, &memo, &written);
+        timing("cache", since);
+    }
     let published = Published {
         output,
         datasets: site.datasets.len(),
@@ -175,9 +197,18 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         pages: written.keys().filter(|p| p.ends_with(".html")).count(),
         files: written.len(),
         bytes: written.values().sum(),
+        reused,
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(Built { report, default_language, published: Some(published) })
+}
+
+/// Renders the site into `sink`, moving the files bar of `progress`.
+fn render_to(site: &model::Site, sink: &dyn render::Sink, memo: &load::cache::Memo, progress: Option<&session::Progress>) -> Result<(render::Written, usize)> {
+    match progress {
+        Some(p) => render::render_with(site, &Ticking { sink, bar: &p.files }, memo),
+        None => render::render_with(site, sink, memo),
+    }
 }
 
 /// A sink that moves a progress bar by one for each file it passes on.
@@ -199,5 +230,12 @@ impl render::Sink for Ticking<'_> {
         self.bar.inc_length(1);
         self.bar.inc(1);
         self.sink.open(path)
+    }
+
+    fn reuse(&self, path: &str, from: &Path) -> Result<()> {
+        self.sink.reuse(path, from)?;
+        self.bar.inc_length(1);
+        self.bar.inc(1);
+        Ok(())
     }
 }

@@ -30,6 +30,9 @@ enum Command {
         /// The language of messages (default: the site's default language).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Render everything again, neither using nor updating the build cache (.sala-cache/).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Checks every dataset against its schema and the portal's rules, without writing anything; exits 1 when there are errors.
     Check {
@@ -152,10 +155,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Init { dir, title_th, title_en, base_url } => init(&dir, title_th, title_en, base_url),
         Command::Infer { file, dataset, root, encoding } => infer(&root, &file, dataset.as_deref(), encoding.as_deref()),
-        Command::Build { root, output, lang } => {
+        Command::Build { root, output, lang, no_cache } => {
             // Bars only on a terminal: CI logs get the closing summary alone.
             let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["ชุดข้อมูล datasets", "แถว rows", "ไฟล์ files"]);
-            let hooks = sala::session::Hooks { cache: None, progress: Some(&progress) };
+            // A repeated build renders only what changed (see `sala::load::cache`).
+            let cache = (!no_cache).then(|| sala::load::cache::Cache::open(&root));
+            let hooks = sala::session::Hooks { cache: cache.as_ref(), progress: Some(&progress) };
             let built = sala::build_with(&root, output.as_deref(), hooks);
             progress.clear();
             let built = built.map_err(anyhow::Error::new)?;

@@ -1,6 +1,6 @@
 //! `sala serve`: builds the portal into a temporary folder, serves it on 127.0.0.1, watches
 //! `site.toml`, `datasets/`, `content/` and `themes/`, and rebuilds on change. A rebuild re-reads
-//! only the datasets whose files changed (see [`Cache`]); open pages reload themselves through
+//! only the datasets whose files changed and renders only what they touched (see [`Cache`]); open pages reload themselves through
 //! a small script that polls `/__sala/status`. When a build fails, the last good site keeps
 //! being served and the error is shown in the terminal and over the page; when there is no
 //! good site yet, every address shows the problems until a build succeeds.
@@ -121,7 +121,10 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str
             }
         });
     }
-    let cache = Cache::default();
+    // The portal's build cache, with the tables kept in memory between rebuilds. The first
+    // build writes the whole site (its folder is new); each rebuild renders and writes only
+    // what the change touched (see `load::cache`).
+    let cache = Cache::open(&root).keeping_tables();
     let status = Arc::new(Mutex::new(Status::default()));
     let rebuild = |status: &Mutex<Status>| {
         let started = Instant::now();

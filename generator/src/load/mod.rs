@@ -3,6 +3,7 @@
 //! Nothing is read from outside the portal folder. Problems in one dataset or page become
 //! diagnostics so that every problem is reported in one run.
 
+pub mod cache;
 pub mod content;
 pub mod privacy;
 pub mod dataset;
@@ -19,7 +20,8 @@ use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Diagnostic, Location, Report};
 use crate::error::{Error, Result};
 use crate::lang::Text;
-use crate::session::{self, Cache, Hooks};
+use crate::session::{self, Hooks};
+use cache::Cache;
 use content::PageSource;
 use dataset::{DatasetMeta, ResourceMeta, SchemaSource};
 use schema::Schema;
@@ -74,6 +76,16 @@ pub struct ResourceSource {
     pub table: Option<RawTable>,
     /// A hash of the file's bytes and reading options: equal means the same cells.
     pub fingerprint: u64,
+}
+
+impl ResourceSource {
+    /// A hash of what its checked table is made from: the data's fingerprint, the schema and
+    /// the file the schema is written in (which diagnostics name).
+    pub fn check_key(&self) -> u64 {
+        let mut h = cache::KeyHasher::new();
+        h.add(&self.fingerprint).add(&self.schema_file).add_json(&self.schema);
+        h.finish()
+    }
 }
 
 /// Reads a portal. Errors are fatal problems (no `site.toml`, a broken theme); everything
@@ -515,7 +527,7 @@ fn load_resource(
     let mut fingerprint = 0;
     let opened: std::io::Result<Vec<table::SharedBytes>> = paths
         .iter()
-        .map(|p| FileBytes::open(p, cache.is_none()).map(|b| -> table::SharedBytes { std::sync::Arc::new(b) }))
+        .map(|p| FileBytes::open(p, !cache.is_some_and(Cache::keeps_tables)).map(|b| -> table::SharedBytes { std::sync::Arc::new(b) }))
         .collect();
     let table = match opened {
         Err(e) => {
@@ -523,8 +535,8 @@ fn load_resource(
             None
         }
         Ok(all) => {
-            // Hashing a large file costs a tenth of checking it: only `serve`, which keeps a
-            // cache between builds, needs the fingerprint.
+            // Hashing a large file costs a tenth of checking it: only a build with a cache
+            // needs the fingerprint.
             if cache.is_some() {
                 let options = (&files, &meta.encoding, &meta.sheet, format!("{:?}", meta.dialect), &schema.missing_values);
                 let each: Vec<u64> = all.iter().map(|b| session::fingerprint((**b).as_ref(), &options)).collect();
@@ -536,7 +548,7 @@ fn load_resource(
                     let types = schema.fields.iter().filter_map(|f| Some((f.name.clone(), f.parser_type()?))).collect();
                     let read = read_files(&paths, &files, all, meta, &schema.missing_values, &types);
                     if let (Some(c), Ok(t)) = (cache, &read) {
-                        c.keep_table(id, fingerprint, t.clone());
+                        c.keep_table(id, fingerprint, t);
                     }
                     read
                 }

@@ -74,6 +74,10 @@ pub struct Dataset {
     pub meta: DatasetMeta,
     /// The data files.
     pub resources: Vec<Resource>,
+    /// A hash of what its published tables were made from: each resource's data bytes,
+    /// reading options and schema, the personal-data treatments, and the salt when a column
+    /// is hashed. 0 when the build keeps no cache (the bytes were not hashed).
+    pub source: u64,
 }
 
 /// A published data file.
@@ -155,14 +159,22 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
         .into_iter()
         .map(|d| {
             let treatments = d.meta.personal_data.as_ref().map(|p| p.columns.clone()).unwrap_or_default();
+            let mut source = crate::load::cache::KeyHasher::new();
+            source.add_json(&treatments);
+            if treatments.values().any(|t| matches!(t, crate::load::dataset::Treatment::Hash)) {
+                source.add(&salt);
+            }
+            let known = d.resources.iter().all(|r| r.fingerprint != 0);
             let mut resources = Vec::new();
             for r in d.resources {
+                source.add(&r.meta.name).add(&r.check_key());
                 let Some(frame) = tables.remove(&(d.id.clone(), r.meta.name.clone())) else { continue };
                 let (frame, schema) = personal::publishable(frame, r.schema, &treatments, &salt)
                     .map_err(|e| crate::error::Error::Data { path: r.file.clone(), message: e.to_string() })?;
                 resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, frame });
             }
-            Ok(Dataset { id: d.id, meta: d.meta, resources })
+            let source = if known { source.finish() } else { 0 };
+            Ok(Dataset { id: d.id, meta: d.meta, resources, source })
         })
         .collect::<Result<Vec<_>, crate::error::Error>>()?;
     // From the registry as published, so that a [personal_data] declaration on it holds here too.

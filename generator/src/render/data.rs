@@ -66,9 +66,43 @@ pub fn page_count(r: &Resource) -> usize {
     if r.rows() > ROWS_PER_PAGE { r.rows().div_ceil(ROWS_PER_PAGE) } else { 0 }
 }
 
-/// Every data file of the site, sent to `out` dataset by dataset, a few datasets at once.
+/// Every data file of the site, sent to `out` dataset by dataset, a few datasets at once. A
+/// dataset's files are one group with one key: its metadata, what its tables were made from
+/// ([`Dataset::source`]) and the site settings the files show (addresses, languages, the
+/// agency registry, `json_max_cells`); a group whose key did not change since the last build
+/// is taken from it.
 pub fn render(site: &Site, out: &Emitter) -> Result<()> {
-    crate::parallel::map(&site.datasets, |d| dataset_files(site, d, out)).into_iter().collect::<Result<()>>()?;
+    let memo = out.memo();
+    let shared = memo.active().then(|| {
+        let mut h = memo.hasher();
+        h.add(&format!("{:?}", site.config)).add(&site.languages).add(&format!("{:?}", site.agencies));
+        h.finish()
+    });
+    crate::parallel::map(&site.datasets, |d| {
+        let key = shared.filter(|_| d.source != 0).map(|shared| {
+            let mut h = memo.hasher();
+            h.add(&shared).add(&d.id).add(&d.source).add_json(&d.meta);
+            for r in &d.resources {
+                h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
+            }
+            h.finish()
+        });
+        if let Some(found) = key.and_then(|key| memo.reuse_group(&d.id, key)) {
+            return found.iter().try_for_each(|r| out.reused(r));
+        }
+        out.start_group();
+        let rendered = dataset_files(site, d, out);
+        let paths = out.end_group();
+        rendered?;
+        if let Some(key) = key {
+            for path in &paths {
+                memo.rendered(path, key, Some(&d.id));
+            }
+        }
+        Ok(())
+    })
+    .into_iter()
+    .collect::<Result<()>>()?;
     out.files(super::finance::api_files(site))
 }
 

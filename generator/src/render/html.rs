@@ -7,6 +7,7 @@ use super::{Emitter, OutputFile};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
+use crate::load::cache::Memo;
 use crate::load::schema::{Field, FieldType, value_as_text};
 use crate::model::format;
 use crate::model::value;
@@ -42,6 +43,10 @@ pub(super) struct PageJob {
 pub(super) struct Jobs<'a> {
     queue: std::sync::mpsc::SyncSender<PageJob>,
     stopped: &'a AtomicBool,
+    out: &'a Emitter<'a>,
+    shared: &'a BTreeMap<Lang, u64>,
+    /// Pages keyed by their inputs rather than their context (see [`dataset_key`]): path → key.
+    keyed: &'a Mutex<BTreeMap<String, u64>>,
 }
 
 impl Jobs<'_> {
@@ -52,6 +57,24 @@ impl Jobs<'_> {
     }
 }
 
+/// The key of dataset `d`'s page in `lang` from the inputs its context is made of, so that an
+/// unchanged dataset's page is taken from the last build without making its context (its
+/// preview, its JSON-LD): what every page shares (templates, strings, menu, site settings:
+/// [`shared_keys`]), the site settings, agencies and personal-data policies the context
+/// reads, and the dataset itself (metadata, published schemas, and what its tables were made
+/// from, [`Dataset::source`]). None without a cache or when the tables' source is unknown.
+fn dataset_key(site: &Site, d: &Dataset, lang: Lang, memo: &Memo, shared: &BTreeMap<Lang, u64>) -> Option<u64> {
+    let base = shared.get(&lang).filter(|_| d.source != 0)?;
+    let mut h = memo.hasher();
+    h.add(base).add("dataset.html").add(&lang).add(&format!("{:?}", site.config)).add(&site.languages);
+    h.add(&format!("{:?}", site.agencies)).add(&format!("{:?}", site.policies));
+    h.add(&d.id).add(&d.source).add_json(&d.meta);
+    for r in &d.resources {
+        h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
+    }
+    Some(h.finish())
+}
+
 /// How many pages may wait to be rendered.
 const QUEUED_PAGES: usize = 64;
 
@@ -59,11 +82,18 @@ const QUEUED_PAGES: usize = 64;
 pub type Sizes = super::Written;
 
 /// Renders every HTML page of the site into `out`; `sizes` gives the downloads' sizes the
-/// dataset pages show (empty where the downloads are not built, as in `sala check`). One thread makes the pages' contexts while
-/// the others render them with Tera and minify them (plain threads, as in [`crate::parallel`]:
+/// dataset pages show (empty where the downloads are not built, as in `sala check`). One
+/// thread makes the pages' contexts while the others render them with Tera and minify them (plain threads, as in [`crate::parallel`]:
 /// making a context may call into Polars).
+///
+/// A page whose key did not change since the last build is taken from it instead: the key
+/// hashes everything its template is given (its own context and what every page shares) with
+/// the theme's templates and Sala's own key. The same inputs render to the same bytes, so
+/// which pages a change touches needs no list of dependencies to keep right.
 pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
     let tera = templates(site)?;
+    let shared = shared_keys(site, out.memo());
+    let keyed: Mutex<BTreeMap<String, u64>> = Mutex::default();
     let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
     let pending = Mutex::new(pending);
     let stopped = AtomicBool::new(false);
@@ -78,14 +108,14 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
                     if stopped.load(Ordering::Relaxed) {
                         continue;
                     }
-                    if let Err(e) = render_job(site, &tera, &job).and_then(|f| out.file(&f.path, &f.bytes)) {
+                    if let Err(e) = render_or_reuse(site, &tera, &job, out, &shared, &keyed) {
                         stopped.store(true, Ordering::Relaxed);
                         failure.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
                     }
                 }
             });
         }
-        let jobs = Jobs { queue, stopped: &stopped };
+        let jobs = Jobs { queue, stopped: &stopped, out, shared: &shared, keyed: &keyed };
         for &lang in &site.languages {
             page_jobs(site, lang, sizes, &jobs);
         }
@@ -98,6 +128,62 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
     for &lang in &site.languages {
         let f = not_found(site, &tera, lang)?;
         out.file(&f.path, &f.bytes)?;
+    }
+    Ok(())
+}
+
+/// Per language, the hash of what every page shares: the shared context depends on the page
+/// only through its paths, title and description, which each page's key adds. The paths used
+/// here hold every language, so that every site-wide value shows in the hash. Empty when the
+/// build keeps no cache.
+fn shared_keys(site: &Site, memo: &Memo) -> BTreeMap<Lang, u64> {
+    if !memo.active() {
+        return BTreeMap::new();
+    }
+    let home = every_language(site, |l| site.urls.home(l));
+    site.languages
+        .iter()
+        .map(|&lang| {
+            let mut h = memo.hasher();
+            h.add(&site.theme.templates).add_json(&common_context(site, lang, &home, "", ""));
+            (lang, h.finish())
+        })
+        .collect()
+}
+
+/// Renders `job` into `out`, or takes its page from the last build when its key is the same.
+fn render_or_reuse(
+    site: &Site,
+    tera: &tera::Tera,
+    job: &PageJob,
+    out: &Emitter,
+    shared: &BTreeMap<Lang, u64>,
+    keyed: &Mutex<BTreeMap<String, u64>>,
+) -> Result<()> {
+    let memo = out.memo();
+    let path = Urls::output_file(&job.paths[&job.lang]);
+    // A page keyed by its inputs was found changed already: it is rendered under that key.
+    if let Some(key) = keyed.lock().unwrap_or_else(|p| p.into_inner()).remove(&path) {
+        let file = render_job(site, tera, job)?;
+        out.file(&file.path, &file.bytes)?;
+        memo.rendered(&file.path, key, None);
+        return Ok(());
+    }
+    let key = shared.get(&job.lang).map(|base| {
+        let mut h = memo.hasher();
+        h.add(base).add(job.template).add(&job.lang).add(&job.paths).add(&job.title).add(&job.description);
+        h.add_json(&job.context);
+        h.finish()
+    });
+    if let Some(key) = key {
+        if let Some(reused) = memo.reuse(&path, key) {
+            return out.reused(&reused);
+        }
+    }
+    let file = render_job(site, tera, job)?;
+    out.file(&file.path, &file.bytes)?;
+    if let Some(key) = key {
+        memo.rendered(&file.path, key, None);
     }
     Ok(())
 }
@@ -356,10 +442,25 @@ fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
         }
     }
     for d in &site.datasets {
+        let paths = every_language(site, |l| urls.dataset(l, &d.id));
+        let key = dataset_key(site, d, lang, jobs.out.memo(), jobs.shared);
+        if let Some(key) = key {
+            let path = Urls::output_file(&paths[&lang]);
+            if let Some(reused) = jobs.out.memo().reuse(&path, key) {
+                if jobs.out.reused(&reused).is_err() {
+                    // Rendered instead: the error, if real, shows there.
+                    jobs.keyed.lock().unwrap_or_else(|p| p.into_inner()).insert(path, key);
+                } else {
+                    continue;
+                }
+            } else {
+                jobs.keyed.lock().unwrap_or_else(|p| p.into_inner()).insert(path, key);
+            }
+        }
         let job = PageJob {
             template: "dataset.html",
             lang,
-            paths: every_language(site, |l| urls.dataset(l, &d.id)),
+            paths,
             title: d.meta.title.get(lang).to_string(),
             description: d.meta.description.get(lang).to_string(),
             context: dataset_context(site, d, lang, sizes),

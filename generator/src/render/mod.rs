@@ -19,6 +19,7 @@ pub mod search;
 pub mod xlsx;
 
 use crate::error::{Error, Result};
+use crate::load::cache::{Memo, Reused};
 use crate::model::Site;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -49,6 +50,13 @@ pub trait Sink: Sync {
     /// Opens a file that is written in pieces (a download of millions of rows); what is
     /// written is complete once the writer is flushed and dropped.
     fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>>;
+    /// Takes the file at `from` (in the last output) unchanged as `path`: what a rebuild does
+    /// with the files its change did not touch (see [`crate::load::cache`]). By default the
+    /// file is read and put.
+    fn reuse(&self, path: &str, from: &std::path::Path) -> Result<()> {
+        let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+        self.put(path, &bytes)
+    }
 }
 
 /// A sink that throws every file away: `sala check` renders the pages only to know they render.
@@ -61,6 +69,9 @@ impl Sink for Discard {
     }
     fn open(&self, _path: &str) -> Result<Box<dyn Write + Send + '_>> {
         Ok(Box::new(std::io::sink()))
+    }
+    fn reuse(&self, _path: &str, _from: &std::path::Path) -> Result<()> {
+        Ok(())
     }
 }
 
@@ -124,12 +135,28 @@ pub type Written = BTreeMap<String, u64>;
 pub struct Emitter<'a> {
     sink: &'a dyn Sink,
     written: Mutex<Written>,
+    /// Per thread recording a group, the paths it claimed since.
+    groups: Mutex<std::collections::HashMap<std::thread::ThreadId, Vec<String>>>,
+    /// What the last build left, for the files that need not be rendered again.
+    memo: &'a Memo,
+    reused: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Emitter<'a> {
-    /// An emitter into `sink` that has written nothing yet.
+    /// An emitter into `sink` that has written nothing yet, and reuses nothing.
     pub fn new(sink: &'a dyn Sink) -> Emitter<'a> {
-        Emitter { sink, written: Mutex::new(BTreeMap::new()) }
+        static NONE: std::sync::LazyLock<Memo> = std::sync::LazyLock::new(Memo::none);
+        Emitter::with_memo(sink, &NONE)
+    }
+
+    /// An emitter into `sink` that takes from the last output what `memo` finds unchanged.
+    pub fn with_memo(sink: &'a dyn Sink, memo: &'a Memo) -> Emitter<'a> {
+        Emitter { sink, written: Mutex::new(BTreeMap::new()), groups: Mutex::default(), memo, reused: Default::default() }
+    }
+
+    /// The memo of the last build.
+    pub fn memo(&self) -> &Memo {
+        self.memo
     }
 
     /// Claims `path`, so that no other file takes it.
@@ -139,15 +166,59 @@ impl<'a> Emitter<'a> {
             return Err(Error::DuplicateOutput { path: path.to_string() });
         }
         written.insert(path.to_string(), 0);
+        if let Some(group) = self.groups.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&std::thread::current().id()) {
+            group.push(path.to_string());
+        }
         Ok(())
+    }
+
+    /// Takes a file of the last output unchanged.
+    pub fn reused(&self, r: &Reused) -> Result<()> {
+        let Some(last) = self.memo.output() else { return Err(Error::DuplicateOutput { path: r.path.clone() }) };
+        self.claim(&r.path)?;
+        if let Err(e) = self.sink.reuse(&r.path, &last.join(&r.path)) {
+            // Unclaimed, so that the file can still be rendered.
+            self.written.lock().unwrap_or_else(|p| p.into_inner()).remove(&r.path);
+            return Err(e);
+        }
+        self.record(&r.path, r.size);
+        self.reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many files were taken from the last output.
+    pub fn reused_count(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Starts recording the paths this thread claims from now on (a group of files made on
+    /// one thread, such as a dataset's downloads).
+    pub fn start_group(&self) {
+        self.groups.lock().unwrap_or_else(|p| p.into_inner()).insert(std::thread::current().id(), Vec::new());
+    }
+
+    /// The paths this thread claimed since [`Emitter::start_group`].
+    pub fn end_group(&self) -> Vec<String> {
+        self.groups.lock().unwrap_or_else(|p| p.into_inner()).remove(&std::thread::current().id()).unwrap_or_default()
+    }
+
+    /// Whether this thread records a group.
+    fn in_group(&self) -> bool {
+        self.groups.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&std::thread::current().id())
     }
 
     fn record(&self, path: &str, size: u64) {
         self.written.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_string(), size);
     }
 
-    /// Sends one whole file.
+    /// Sends one whole file (or, when the last build wrote the same bytes there, keeps that).
     pub fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        // A group's files (a dataset's downloads) have their key: their bytes need no hash.
+        if !self.in_group() {
+            if let Some(same) = self.memo.same_bytes(path, bytes) {
+                return self.reused(&same);
+            }
+        }
         self.claim(path)?;
         self.sink.put(path, bytes)?;
         self.record(path, bytes.len() as u64);
@@ -244,7 +315,14 @@ impl<W: Write> Write for Counted<W> {
 
 /// Renders every file of the site into `sink`, and says what was sent.
 pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
-    let out = Emitter::new(sink);
+    render_with(site, sink, &Memo::none()).map(|(written, _)| written)
+}
+
+/// [`render_into`], taking from the last output the pages and downloads whose key did not
+/// change since the build `memo` remembers (see [`crate::load::cache`]); says what was sent
+/// and how many files were taken unchanged.
+pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written, usize)> {
+    let out = Emitter::with_memo(sink, memo);
     // The downloads first: the dataset pages give their sizes.
     let since = Instant::now();
     data::render(site, &out)?;
@@ -269,7 +347,8 @@ pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
     catalog::render(site, &written, &out)?;
     out.files([hosting::render(site)])?;
     crate::timing("catalogs", since);
-    Ok(out.into_written())
+    let reused = out.reused_count();
+    Ok((out.into_written(), reused))
 }
 
 /// Renders every file of the site into memory, sorted by path (tests and small portals).

@@ -56,8 +56,8 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     let checked: Vec<((String, String), table::Checked)> = crate::parallel::map(&jobs, |(d, i)| {
         let r = &d.resources[*i];
         let raw = r.table.as_ref()?;
-        let key = (r.fingerprint, format!("{}\u{0}{}", r.schema_file.display(), serde_json::to_string(&r.schema).unwrap_or_default()));
-        let cached = hooks.cache.and_then(|c| c.checked(&key));
+        let key = r.check_key();
+        let cached = hooks.cache.and_then(|c| c.checked(key));
         if let Some(p) = hooks.progress {
             p.rows.inc(raw.rows() as u64);
         }
@@ -71,8 +71,8 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
         let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &r.schema_file, &personal));
         let checked = std::panic::catch_unwind(check)
             .unwrap_or_else(|_| table::Checked::internal_error(&r.file));
-        if let Some(c) = hooks.cache {
-            c.keep_checked(key, (checked.frame.clone(), checked.report.clone()));
+        if let Some(c) = hooks.cache.filter(|c| c.keeps_tables()) {
+            c.keep_checked(key, &(checked.frame.clone(), checked.report.clone()));
         }
         Some(((d.id.clone(), r.meta.name.clone()), relocated(raw, checked)))
     })

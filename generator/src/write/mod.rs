@@ -4,6 +4,7 @@
 //! (see [`output`]).
 
 pub mod output;
+pub mod patch;
 
 use crate::error::{Error, Result};
 use crate::render::{OutputFile, Sink};
@@ -89,6 +90,17 @@ impl Sink for Staging {
         let target = self.target(path)?;
         let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
         Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+    }
+
+    /// A hard link to the last output's file: no bytes are copied, and the last output stays
+    /// whole until the swap (its files are never written to, only replaced). Copied where
+    /// the filesystem has no hard links.
+    fn reuse(&self, path: &str, from: &Path) -> Result<()> {
+        let target = self.target(path)?;
+        if std::fs::hard_link(from, &target).is_err() {
+            std::fs::copy(from, &target).map_err(|e| Error::io(from, e))?;
+        }
+        Ok(())
     }
 }
 

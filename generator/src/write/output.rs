@@ -14,8 +14,8 @@ pub const MARKER: &str = ".sala-output";
 pub const MARKER_TEXT: &str = "This folder is written by `sala build` and replaced whole by the next build: keep no files of your own here.\n\
 โฟลเดอร์นี้สร้างโดย `sala build` และจะถูกแทนที่ทั้งโฟลเดอร์เมื่อสร้างครั้งถัดไป: อย่าเก็บไฟล์อื่นไว้ที่นี่\n";
 
-/// The top-level names of a portal that are its sources, never an output.
-const SOURCES: [&str; 5] = ["site.toml", "datasets", "content", "themes", ".git"];
+/// The top-level names of a portal that are its sources (and its build cache), never an output.
+const SOURCES: [&str; 6] = ["site.toml", "datasets", "content", "themes", ".git", crate::load::cache::DIR];
 
 /// Why a folder cannot be an output.
 #[derive(Debug, Clone, PartialEq, Eq)]

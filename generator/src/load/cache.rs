@@ -1,0 +1,527 @@
+//! The build cache: what one build leaves for the next so that a rebuild after a small change
+//! redoes only what depends on it. It lives in `.sala-cache/` in the portal folder (git ignores
+//! it: `sala init` writes the rule) and survives between runs of `sala build` and `sala serve`
+//! (`sala check` neither reads nor writes it):
+//!
+//! - `state.json`: the key of this Sala (its version and its binary), and per output folder the
+//!   manifest of the last build: each file's path, the key of the inputs it was rendered from,
+//!   and its size and modification time, which tell whether the file is still the one written;
+//! - `terms.json`: the search terms of the last build's texts, so that a rebuild does not cut
+//!   Thai into words again (see [`crate::model::search`]).
+//!
+//! A rebuild computes each output file's key again (for an HTML page, a hash of its template
+//! and everything the template is given; for a dataset's downloads, a hash of its metadata,
+//! schemas, data bytes and the site settings they show) and takes the files whose key did not
+//! change from the last output, rendering only the rest. The files rendered are written into a
+//! patch folder beside the output and committed into it only once everything rendered (see
+//! [`crate::write::patch`]); a first or full build still writes a whole new site beside the
+//! output and swaps it in. A deleted, corrupt or foreign cache only costs time: whatever
+//! cannot be read or does not match is rebuilt.
+
+use crate::diagnostic::{Diagnostic, Report};
+use crate::error::{Error, Result};
+use crate::load::table::RawTable;
+use polars::prelude::DataFrame;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The cache folder's name, in the portal folder.
+pub const DIR: &str = ".sala-cache";
+
+/// The file holding the cache's state.
+const STATE: &str = "state.json";
+
+/// The file holding the search terms of the last build's texts.
+const TERMS: &str = "terms.json";
+
+/// What `terms.json` holds: per text (a hash of it), its words and their search terms.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Terms {
+    sala: String,
+    terms: BTreeMap<String, crate::model::search::Cut>,
+}
+
+/// What a person who finds the folder is told (and what backup tools read: CACHEDIR.TAG).
+const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This folder is Sala's build cache (sala build, sala serve). It is safe to delete: the next build is a full one.\n";
+
+/// A 64-bit hash with Rust's SipHash: the same in every run of the same binary, which is all
+/// the cache needs (its keys include the binary's own key).
+pub struct KeyHasher(std::collections::hash_map::DefaultHasher);
+
+impl KeyHasher {
+    /// An empty hash.
+    pub fn new() -> KeyHasher {
+        KeyHasher(std::collections::hash_map::DefaultHasher::new())
+    }
+
+    /// Adds `value`.
+    pub fn add(&mut self, value: &(impl Hash + ?Sized)) -> &mut Self {
+        value.hash(&mut self.0);
+        self
+    }
+
+    /// Adds `value` as JSON (for the structures that are `Serialize` but not `Hash`).
+    pub fn add_json(&mut self, value: &impl Serialize) -> &mut Self {
+        // Written straight into the hash: a page's context is never held as text.
+        let mut buffered = std::io::BufWriter::with_capacity(8192, HashWriter(&mut self.0));
+        let _ = serde_json::to_writer(&mut buffered, value);
+        let _ = std::io::Write::flush(&mut buffered);
+        drop(buffered);
+        0xffu8.hash(&mut self.0);
+        self
+    }
+
+    /// The hash.
+    pub fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+impl Default for KeyHasher {
+    fn default() -> Self {
+        KeyHasher::new()
+    }
+}
+
+struct HashWriter<'a>(&'a mut std::collections::hash_map::DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The key of this Sala: its version and its binary (size and modification time), so that a
+/// new build of Sala, even of the same version, never reuses what an older one rendered.
+pub fn sala_key() -> String {
+    let binary = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}-{}", m.len(), modified_ns(&m)))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("{} {binary}", env!("CARGO_PKG_VERSION"))
+}
+
+fn modified_ns(m: &std::fs::Metadata) -> u128 {
+    m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
+}
+
+/// One file of the last output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct OutputEntry {
+    /// The key of the inputs it was rendered from (hex, so that JSON keeps all 64 bits);
+    /// empty for the files rendered every time (the catalogs, the search index).
+    key: String,
+    /// Its size in bytes.
+    size: u64,
+    /// Its modification time (ns since 1970), as written.
+    modified: String,
+    /// The dataset whose downloads it is one of, for files rendered as a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    /// A hash of its bytes, for the files rendered every time: one whose bytes did not change
+    /// is not written again.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    content: String,
+}
+
+/// What the current build knows of one file of its output.
+#[derive(Debug, Clone, Default)]
+struct Kept {
+    key: Option<u64>,
+    group: Option<String>,
+    content: Option<u64>,
+    /// Taken from the last build, untouched.
+    reused: bool,
+}
+
+/// The last build of one output folder.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Manifest {
+    /// The time of the output's marker file ([`crate::write::output::MARKER`]), written anew by
+    /// each full build: another build of the same folder (without this cache) changes it.
+    marker: String,
+    /// Every file of the output.
+    files: BTreeMap<String, OutputEntry>,
+}
+
+/// What `state.json` holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    /// [`sala_key`] of the Sala that wrote it; another Sala's state is ignored.
+    sala: String,
+    /// Per output folder (absolute path), its last build.
+    outputs: BTreeMap<String, Manifest>,
+}
+
+/// The build cache of one portal. `sala build` opens it, builds and saves it; `sala serve`
+/// keeps one open across its rebuilds, with the tables it read kept in memory too.
+pub struct Cache {
+    /// Where it is saved; None keeps it in memory only.
+    dir: Option<PathBuf>,
+    /// [`sala_key`], or what a test gave.
+    sala: String,
+    state: Mutex<State>,
+    /// Whether read and checked tables are kept in memory for the next build (`serve`).
+    keep_tables: bool,
+    read: Mutex<HashMap<u64, (RawTable, Vec<Diagnostic>)>>,
+    checked: Mutex<HashMap<u64, (Option<DataFrame>, Report)>>,
+    used: Mutex<(BTreeSet<u64>, BTreeSet<u64>)>,
+    /// The datasets whose files were read again in the current build.
+    reread: Mutex<BTreeSet<String>>,
+}
+
+impl Cache {
+    /// The cache of the portal at `root`, read from its `.sala-cache/` folder; empty when the
+    /// folder is missing, unreadable, corrupt or written by another Sala.
+    pub fn open(root: &Path) -> Cache {
+        Cache::open_as(root, &sala_key())
+    }
+
+    /// [`Cache::open`] as if this Sala's key were `sala` (tests of a version change).
+    pub fn open_as(root: &Path, sala: &str) -> Cache {
+        let dir = root.join(DIR);
+        let state = std::fs::read(dir.join(STATE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
+            .filter(|s| s.sala == sala)
+            .unwrap_or_default();
+        // The search terms of the last build's texts (see `model::search`), if this Sala cut them.
+        let terms = std::fs::read(dir.join(TERMS))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Terms>(&bytes).ok())
+            .filter(|t| t.sala == sala);
+        if let Some(t) = terms {
+            crate::model::search::import_terms(t.terms.into_iter().filter_map(|(k, v)| Some((u64::from_str_radix(&k, 16).ok()?, v))).collect());
+        }
+        Cache::new(Some(dir), sala.to_string(), state)
+    }
+
+    /// A cache that is never saved.
+    pub fn in_memory() -> Cache {
+        Cache::new(None, sala_key(), State::default())
+    }
+
+    fn new(dir: Option<PathBuf>, sala: String, state: State) -> Cache {
+        Cache {
+            dir,
+            sala,
+            state: Mutex::new(state),
+            keep_tables: false,
+            read: Mutex::default(),
+            checked: Mutex::default(),
+            used: Mutex::default(),
+            reread: Mutex::default(),
+        }
+    }
+
+    /// This cache, also keeping the tables each build reads in memory for the next
+    /// (`sala serve`, which rebuilds in the same process).
+    pub fn keeping_tables(mut self) -> Cache {
+        self.keep_tables = true;
+        self
+    }
+
+    /// Whether tables are kept in memory between builds (files are then read, not mapped:
+    /// they may change while kept).
+    pub fn keeps_tables(&self) -> bool {
+        self.keep_tables
+    }
+
+    /// A table read earlier from the same bytes with the same options.
+    pub fn table(&self, key: u64) -> Option<(RawTable, Vec<Diagnostic>)> {
+        let found = self.read.lock().ok()?.get(&key).cloned();
+        if found.is_some() {
+            if let Ok(mut used) = self.used.lock() {
+                used.0.insert(key);
+            }
+        }
+        found
+    }
+
+    /// Keeps a table just read for dataset `id`, and notes that `id` was read again.
+    pub fn keep_table(&self, id: &str, key: u64, table: &(RawTable, Vec<Diagnostic>)) {
+        self.note_reread(id);
+        if !self.keep_tables {
+            return;
+        }
+        if let Ok(mut read) = self.read.lock() {
+            read.insert(key, table.clone());
+        }
+        if let Ok(mut used) = self.used.lock() {
+            used.0.insert(key);
+        }
+    }
+
+    /// A table checked earlier with the same data and schema ([`super::ResourceSource::check_key`]).
+    pub fn checked(&self, key: u64) -> Option<(Option<DataFrame>, Report)> {
+        let found = self.checked.lock().ok()?.get(&key).cloned();
+        if found.is_some() {
+            if let Ok(mut used) = self.used.lock() {
+                used.1.insert(key);
+            }
+        }
+        found
+    }
+
+    /// Keeps a check's result.
+    pub fn keep_checked(&self, key: u64, checked: &(Option<DataFrame>, Report)) {
+        if !self.keep_tables {
+            return;
+        }
+        if let Ok(mut used) = self.used.lock() {
+            used.1.insert(key);
+        }
+        if let Ok(mut map) = self.checked.lock() {
+            map.insert(key, checked.clone());
+        }
+    }
+
+    /// The key of this Sala, which every output key includes.
+    pub fn sala(&self) -> &str {
+        &self.sala
+    }
+
+    /// The memo of the last build of `output` (absolute), for the render stage; an empty one
+    /// when `trusted` is false (a commit of the last build had to be finished after a kill)
+    /// or the output is no longer the folder that build wrote.
+    pub fn memo(&self, output: &Path, trusted: bool) -> Memo {
+        let manifest = self.state.lock().ok().and_then(|s| s.outputs.get(&output_id(output)).cloned());
+        let marker = marker_time(output);
+        let previous = manifest
+            .filter(|m| trusted && marker.as_deref() == Some(m.marker.as_str()))
+            .map(|m| m.files)
+            .unwrap_or_default();
+        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+        for (path, e) in &previous {
+            if let Some(g) = &e.group {
+                groups.entry(g.clone()).or_default().push(path.clone());
+            }
+        }
+        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default() }
+    }
+
+    /// Notes that dataset `id` had to be read again (for `serve`'s message).
+    pub fn note_reread(&self, id: &str) {
+        if let Ok(mut r) = self.reread.lock() {
+            r.insert(id.to_string());
+        }
+    }
+
+    /// Records the files of a build of `output` that succeeded (`written`: every file, with
+    /// its key where it has one, and its size and time as now in `output`), forgets the
+    /// manifests of output folders that no longer exist (so the state does not grow with
+    /// every temporary site `serve` used), and saves the state. A cache that cannot be saved
+    /// only costs time.
+    pub fn finish(&self, output: &Path, memo: &Memo, written: &BTreeMap<String, u64>) {
+        let keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
+        let mut files = BTreeMap::new();
+        for path in written.keys() {
+            let kept = keys.get(path).cloned().unwrap_or_default();
+            let key = kept.key.map(|k| format!("{k:016x}")).unwrap_or_default();
+            let content = kept.content.map(|c| format!("{c:016x}")).unwrap_or_default();
+            // A file taken from the last build is the same file, with the same size and time.
+            let previous = memo.previous.get(path).filter(|_| kept.reused);
+            let (size, modified) = match previous {
+                Some(e) => (e.size, e.modified.clone()),
+                None => match std::fs::symlink_metadata(output.join(path)) {
+                    Ok(meta) => (meta.len(), modified_ns(&meta).to_string()),
+                    Err(_) => continue,
+                },
+            };
+            files.insert(path.clone(), OutputEntry { key, size, modified, group: kept.group, content });
+        }
+        let Some(marker) = marker_time(output) else { return };
+        let Ok(mut state) = self.state.lock() else { return };
+        state.sala = self.sala.clone();
+        state.outputs.retain(|path, _| Path::new(path).is_dir());
+        state.outputs.insert(output_id(output), Manifest { marker, files });
+        if let Some(dir) = &self.dir {
+            let _ = save(dir, STATE, &*state);
+            let terms = crate::model::search::export_terms();
+            let terms = Terms { sala: self.sala.clone(), terms: terms.into_iter().map(|(k, v)| (format!("{k:016x}"), v.to_vec())).collect() };
+            let _ = save(dir, TERMS, &terms);
+        }
+    }
+
+    /// Ends a build: forgets the tables it did not use (deleted or changed files) and returns
+    /// the ids of the datasets whose files were read again, sorted.
+    pub fn finish_build(&self) -> Vec<String> {
+        let (tables, checks) = self.used.lock().map(|mut u| std::mem::take(&mut *u)).unwrap_or_default();
+        if let Ok(mut read) = self.read.lock() {
+            read.retain(|k, _| tables.contains(k));
+        }
+        if let Ok(mut checked) = self.checked.lock() {
+            checked.retain(|k, _| checks.contains(k));
+        }
+        self.reread.lock().map(|mut r| std::mem::take(&mut *r).into_iter().collect()).unwrap_or_default()
+    }
+}
+
+/// The time of `output`'s marker file, which each full build writes anew.
+fn marker_time(output: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(output.join(crate::write::output::MARKER)).ok()?;
+    Some(modified_ns(&meta).to_string())
+}
+
+fn output_id(output: &Path) -> String {
+    output.to_string_lossy().into_owned()
+}
+
+/// Writes the state beside, then renames it over the old: a build killed meanwhile leaves the
+/// old state or the new, never half of one.
+fn save(dir: &Path, name: &str, state: &impl Serialize) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        std::fs::write(&tag, TAG).map_err(|e| Error::io(&tag, e))?;
+    }
+    let bytes = serde_json::to_vec(state).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    std::io::Write::write_all(&mut tmp, &bytes).map_err(|e| Error::io(dir, e))?;
+    let target = dir.join(name);
+    tmp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
+    Ok(())
+}
+
+/// A file of the last output that the new one takes unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reused {
+    /// Its path in the output.
+    pub path: String,
+    /// Its size.
+    pub size: u64,
+}
+
+/// What the render stage asks of the cache: whether a file of the last output can be reused
+/// for a key, and the keys of what it renders for the next build.
+pub struct Memo {
+    /// The last output (None: nothing is reused, as in a build without cache).
+    output: Option<PathBuf>,
+    sala: String,
+    previous: BTreeMap<String, OutputEntry>,
+    groups: HashMap<String, Vec<String>>,
+    /// What this build knows of each file it sent.
+    keys: Mutex<HashMap<String, Kept>>,
+}
+
+impl Memo {
+    /// A memo that reuses nothing and records nothing: a build without cache.
+    pub fn none() -> Memo {
+        Memo { output: None, sala: String::new(), previous: BTreeMap::new(), groups: HashMap::new(), keys: Mutex::default() }
+    }
+
+    /// Whether this memo keeps keys at all.
+    pub fn active(&self) -> bool {
+        self.output.is_some()
+    }
+
+    /// A hasher already holding this Sala's key, to compute an output key with.
+    pub fn hasher(&self) -> KeyHasher {
+        let mut h = KeyHasher::new();
+        h.add(&self.sala);
+        h
+    }
+
+    /// The last output's file at `path` if it was rendered from `key` and is still the file
+    /// written then; its size. Records `key` for `path` either way.
+    pub fn reuse(&self, path: &str, key: u64) -> Option<Reused> {
+        if !self.active() {
+            return None;
+        }
+        let found = self.previous.get(path).filter(|e| e.key == format!("{key:016x}") && self.unchanged(path, e));
+        if let Ok(mut keys) = self.keys.lock() {
+            keys.insert(path.to_string(), Kept { key: Some(key), reused: found.is_some(), ..Kept::default() });
+        }
+        found.map(|e| Reused { path: path.to_string(), size: e.size })
+    }
+
+    /// The files of `group` (a dataset's downloads) in the last output, when they were all
+    /// rendered from `key` and are all still as written.
+    pub fn reuse_group(&self, group: &str, key: u64) -> Option<Vec<Reused>> {
+        if !self.active() {
+            return None;
+        }
+        let paths = self.groups.get(group)?;
+        let hex = format!("{key:016x}");
+        let mut reused = Vec::with_capacity(paths.len());
+        for path in paths {
+            let e = self.previous.get(path)?;
+            if e.key != hex || !self.unchanged(path, e) {
+                return None;
+            }
+            reused.push(Reused { path: path.clone(), size: e.size });
+        }
+        if let Ok(mut keys) = self.keys.lock() {
+            for r in &reused {
+                keys.insert(r.path.clone(), Kept { key: Some(key), group: Some(group.to_string()), content: None, reused: true });
+            }
+        }
+        Some(reused)
+    }
+
+    /// Records that `path` was rendered from `key` (as one of `group`'s files, if given).
+    pub fn rendered(&self, path: &str, key: u64, group: Option<&str>) {
+        if !self.active() {
+            return;
+        }
+        if let Ok(mut keys) = self.keys.lock() {
+            let kept = keys.entry(path.to_string()).or_default();
+            kept.key = Some(key);
+            kept.group = group.map(str::to_string);
+        }
+    }
+
+    /// The last output's file at `path` when it has exactly `bytes` (by hash) and is still as
+    /// written: a file rendered every time (a catalog, a search shard) need not be written
+    /// again when it came out the same.
+    pub fn same_bytes(&self, path: &str, bytes: &[u8]) -> Option<Reused> {
+        if !self.active() {
+            return None;
+        }
+        let mut h = KeyHasher::new();
+        h.add(bytes);
+        let content = h.finish();
+        let found = self
+            .previous
+            .get(path)
+            .filter(|e| e.content == format!("{content:016x}") && self.unchanged(path, e))
+            .map(|e| Reused { path: path.to_string(), size: e.size });
+        if let Ok(mut keys) = self.keys.lock() {
+            let kept = keys.entry(path.to_string()).or_default();
+            kept.content = Some(content);
+            kept.reused = found.is_some();
+        }
+        found
+    }
+
+    /// Whether the last build of the output is known file by file, so that a rebuild may
+    /// write only what changed into it ([`crate::write::patch`]).
+    pub fn can_patch(&self) -> bool {
+        self.output.is_some() && !self.previous.is_empty()
+    }
+
+    /// The files of the last build that the new one, which wrote `written`, no longer has.
+    pub fn gone(&self, written: &BTreeMap<String, u64>) -> Vec<String> {
+        self.previous.keys().filter(|p| !written.contains_key(*p)).cloned().collect()
+    }
+
+    /// The last output folder, which reused files are linked from.
+    pub fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    fn unchanged(&self, path: &str, e: &OutputEntry) -> bool {
+        let Some(output) = &self.output else { return false };
+        std::fs::symlink_metadata(output.join(path))
+            .is_ok_and(|m| m.is_file() && m.len() == e.size && modified_ns(&m).to_string() == e.modified)
+    }
+}

@@ -1,0 +1,253 @@
+//! A rebuild's write: only the files the change touched. A full build writes a whole new site
+//! beside the output and swaps it in ([`super::Staging`]); at 10,000 datasets that is 150,000
+//! files linked and as many unlinked for a change to one dataset, which costs more than the
+//! change. A rebuild with the cache instead
+//!
+//! 1. writes the files it rendered into a patch folder beside the output (the output is not
+//!    touched: a build that fails here leaves it as it was, and the folder is removed);
+//! 2. once everything rendered, writes the commit journal (the files the new site no longer
+//!    has) into the patch folder, then
+//! 3. renames each new file over the old one (each file is replaced whole, never half
+//!    written), deletes the files the journal names, and removes the patch folder.
+//!
+//! A build killed in step 3 leaves a patch folder with its journal; the next build finishes
+//! the commit before anything else (and then renders everything, not trusting its manifest).
+//! Files the new site keeps are not touched at all.
+
+use super::output;
+use crate::error::{Error, Result};
+use crate::render::Sink;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+/// The journal's name in the patch folder.
+const JOURNAL: &str = ".sala-commit";
+
+/// The patch of a rebuild being written (see the module).
+pub struct Patch {
+    output: PathBuf,
+    folder: tempfile::TempDir,
+}
+
+/// The name prefix of patch folders of the output `name`: `.public.new-<pid>-patch-`. The same
+/// prefix as a staging folder's, so that a full build removes a patch a dead build left.
+fn prefix(name: &str, pid: u32) -> String {
+    format!(".{name}.new-{pid}-patch-")
+}
+
+fn name_of(output: &Path) -> String {
+    output.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned())
+}
+
+fn parent_of(output: &Path) -> Result<PathBuf> {
+    match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => Ok(p.to_path_buf()),
+        _ => std::env::current_dir().map_err(|e| Error::io(".", e)),
+    }
+}
+
+/// Finishes the commits of patches of `output` whose build was killed while committing, and
+/// removes patches killed before; true when a commit had to be finished (the cache's manifest
+/// of `output` is then not to be trusted).
+pub fn recover(output: &Path) -> Result<bool> {
+    let parent = parent_of(output)?;
+    let name = name_of(output);
+    let Ok(entries) = std::fs::read_dir(&parent) else { return Ok(false) };
+    let mut finished = false;
+    let start = format!(".{name}.new-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&start) else { continue };
+        let Some((pid, tail)) = rest.split_once('-') else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if !tail.starts_with("patch-") || super::process_runs(pid) {
+            continue;
+        }
+        let folder = entry.path();
+        if folder.join(JOURNAL).is_file() {
+            commit(&folder, output)?;
+            finished = true;
+        } else if output::written_by_sala(&folder) {
+            let _ = std::fs::remove_dir_all(&folder);
+        }
+    }
+    super::remove_leftovers(&parent, &name);
+    Ok(finished)
+}
+
+impl Patch {
+    /// Starts the patch of `output`, an existing site written by Sala.
+    pub fn new(output: &Path) -> Result<Patch> {
+        let parent = parent_of(output)?;
+        let folder = tempfile::Builder::new()
+            .prefix(&prefix(&name_of(output), std::process::id()))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        let marker = folder.path().join(output::MARKER);
+        std::fs::write(&marker, output::MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
+        Ok(Patch { output: output.to_path_buf(), folder })
+    }
+
+    fn target(&self, path: &str) -> Result<PathBuf> {
+        let relative = Path::new(path);
+        if relative.as_os_str().is_empty() || relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(Error::PathEscape { path: relative.to_path_buf(), root: self.output.clone() });
+        }
+        // The folder's own two files are never site files.
+        if path == output::MARKER || path == JOURNAL {
+            return Err(Error::DuplicateOutput { path: path.to_string() });
+        }
+        let target = self.folder.path().join(relative);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        Ok(target)
+    }
+
+    /// Commits the patch: `gone` (the files of the last site that the new one does not have)
+    /// are deleted, and the files written replace the output's.
+    pub fn finish(self, gone: &[String]) -> Result<()> {
+        let journal = self.folder.path().join(JOURNAL);
+        let mut text = String::new();
+        for path in gone {
+            text.push_str(path);
+            text.push('\n');
+        }
+        let mut file = std::fs::File::create(&journal).map_err(|e| Error::io(&journal, e))?;
+        // Not synced to disk: the journal is for a build that is killed, whose writes the
+        // system still completes; syncing cost seconds on a busy disk.
+        file.write_all(text.as_bytes()).map_err(|e| Error::io(&journal, e))?;
+        let folder = self.folder.keep();
+        commit(&folder, &self.output)
+    }
+}
+
+/// Moves every file of the patch `folder` into `output`, deletes the files its journal names,
+/// and removes the folder. Done again after a kill, it finishes what is left.
+fn commit(folder: &Path, output: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(folder).min_depth(1).follow_links(false) {
+        let entry = entry.map_err(|e| Error::io(folder, e.into()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(folder).unwrap_or(entry.path());
+        if relative == Path::new(output::MARKER) || relative == Path::new(JOURNAL) {
+            continue;
+        }
+        let target = output.join(relative);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::rename(entry.path(), &target).map_err(|e| Error::io(&target, e))?;
+    }
+    let journal = folder.join(JOURNAL);
+    let gone = std::fs::read_to_string(&journal).map_err(|e| Error::io(&journal, e))?;
+    for path in gone.lines().filter(|l| !l.is_empty()) {
+        let relative = Path::new(path);
+        if relative.components().any(|c| !matches!(c, Component::Normal(_))) || path == output::MARKER {
+            continue;
+        }
+        let target = output.join(relative);
+        match std::fs::remove_file(&target) {
+            Ok(()) => remove_empty_parents(output, &target),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&target, e)),
+        }
+    }
+    std::fs::remove_dir_all(folder).map_err(|e| Error::io(folder, e))
+}
+
+/// Removes the folders above `file` up to `output` that are left empty (a deleted dataset's).
+fn remove_empty_parents(output: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == output || !d.starts_with(output) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+impl Sink for Patch {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.target(path)?;
+        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
+    }
+
+    fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>> {
+        let target = self.target(path)?;
+        let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
+        Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+    }
+
+    /// The file stays where it is: the output already has it.
+    fn reuse(&self, path: &str, from: &Path) -> Result<()> {
+        if from != self.output.join(path) || !from.is_file() {
+            return Err(Error::io(from, std::io::Error::from(std::io::ErrorKind::NotFound)));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
+        let out = dir.join("public");
+        let staging = super::super::Staging::new(&out).unwrap();
+        for (p, b) in files {
+            staging.put(p, b.as_bytes()).unwrap();
+        }
+        staging.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn a_patch_replaces_the_files_written_and_deletes_the_files_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = site(dir.path(), &[("index.html", "old"), ("keep.html", "keep"), ("datasets/x/index.html", "x")]);
+        let patch = Patch::new(&out).unwrap();
+        patch.put("index.html", b"new").unwrap();
+        patch.put("datasets/y/index.html", b"y").unwrap();
+        patch.reuse("keep.html", &out.join("keep.html")).unwrap();
+        patch.finish(&["datasets/x/index.html".to_string()]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(out.join("keep.html")).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(out.join("datasets/y/index.html")).unwrap(), "y");
+        assert!(!out.join("datasets/x").exists(), "the deleted dataset's folder goes too");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_patch_dropped_before_its_commit_leaves_the_site_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = site(dir.path(), &[("index.html", "old")]);
+        {
+            let patch = Patch::new(&out).unwrap();
+            patch.put("index.html", b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_commit_killed_halfway_is_finished_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = site(dir.path(), &[("a.html", "old a"), ("b.html", "old b"), ("gone.html", "g")]);
+        // What a build killed while committing leaves: a dead process's patch with its
+        // journal, one file already moved.
+        let folder = dir.path().join(format!("{}x", prefix("public", 4294967295)));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(output::MARKER), output::MARKER_TEXT).unwrap();
+        std::fs::write(folder.join("b.html"), "new b").unwrap();
+        std::fs::write(folder.join(JOURNAL), "gone.html\n").unwrap();
+        std::fs::write(out.join("a.html"), "new a").unwrap();
+        assert!(recover(&out).unwrap());
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "new a");
+        assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "new b");
+        assert!(!out.join("gone.html").exists() && !folder.exists());
+        assert!(!recover(&out).unwrap(), "nothing left to finish");
+    }
+}

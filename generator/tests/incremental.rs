@@ -1,0 +1,334 @@
+//! Incremental builds (issue 15): a build with the cache of an earlier one renders only what
+//! its change touched, and its output is byte for byte a clean build's. Each case copies the
+//! demo portal, builds it, makes one kind of change, builds again with the cache (as a
+//! repeated `sala build` does), builds the same portal without cache, and compares every file.
+
+use sala::load::cache::{Cache, DIR};
+use sala::session::Hooks;
+use sala::Published;
+use std::path::{Path, PathBuf};
+
+/// The demo portal copied into a temporary folder, plus a dataset whose schema is its own
+/// `schema.json` file (the demo's schemas are inline).
+fn demo() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(repo).min_depth(1) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(repo).unwrap();
+        let top = rel.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+        if !["site.toml", "datasets", "content", "themes"].contains(&top.as_str()) {
+            continue;
+        }
+        let target = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    write(dir.path(), "datasets/offices/dataset.toml", OFFICES_TOML);
+    write(dir.path(), "datasets/offices/schema.json", OFFICES_SCHEMA);
+    write(dir.path(), "datasets/offices/offices.csv", "code,name,staff\nA1,สำนักงานเขต 1,12\nA2,สำนักงานเขต 2,30\n");
+    dir
+}
+
+const OFFICES_TOML: &str = r#"title = { th = "สำนักงานเขต", en = "District offices" }
+description = { th = "สำนักงานเขตและจำนวนเจ้าหน้าที่", en = "District offices and their staff" }
+agency = "DOPA"
+themes = ["geography"]
+tags = { th = ["สำนักงาน"], en = ["offices"] }
+license = "CC-BY-4.0"
+modified = 2025-03-01
+
+[contact]
+email = "offices@example.go.th"
+
+[[resources]]
+name = "offices"
+path = "offices.csv"
+schema = "schema.json"
+"#;
+
+const OFFICES_SCHEMA: &str = r#"{
+  "fields": [
+    {"name": "code", "type": "string", "title": {"th": "รหัส", "en": "Code"}, "constraints": {"required": true, "unique": true}},
+    {"name": "name", "type": "string", "title": {"th": "ชื่อ", "en": "Name"}},
+    {"name": "staff", "type": "integer", "title": {"th": "เจ้าหน้าที่", "en": "Staff"}}
+  ],
+  "primaryKey": "code"
+}"#;
+
+fn write(root: &Path, path: &str, contents: &str) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, contents).unwrap();
+}
+
+fn edit(root: &Path, path: &str, from: &str, to: &str) {
+    let p = root.join(path);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{path} has no {from:?}");
+    std::fs::write(p, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Builds with the portal's cache, opened afresh as each `sala build` opens it.
+fn build_cached(root: &Path, out: &Path) -> Published {
+    build_as(root, out, &sala::load::cache::sala_key())
+}
+
+fn build_as(root: &Path, out: &Path, sala_key: &str) -> Published {
+    let cache = Cache::open_as(root, sala_key);
+    let built = sala::build_with(root, Some(out), Hooks { cache: Some(&cache), progress: None }).unwrap();
+    assert!(!built.report.has_errors(), "{:?}", built.report.diagnostics);
+    built.published.unwrap()
+}
+
+fn build_clean(root: &Path, out: &Path) -> Published {
+    let built = sala::build(root, Some(out)).unwrap();
+    built.published.unwrap()
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Every file of `a` is in `b` with the same bytes, and `b` has no other.
+fn assert_identical(a: &Path, b: &Path) {
+    let (fa, fb) = (files(a), files(b));
+    let only_a: Vec<_> = fa.iter().filter(|f| !fb.contains(f)).collect();
+    let only_b: Vec<_> = fb.iter().filter(|f| !fa.contains(f)).collect();
+    assert!(only_a.is_empty() && only_b.is_empty(), "only incremental: {only_a:?}\nonly clean: {only_b:?}");
+    let differ: Vec<_> = fa.iter().filter(|f| std::fs::read(a.join(f)).unwrap() != std::fs::read(b.join(f)).unwrap()).collect();
+    assert!(differ.is_empty(), "files that differ from a clean build: {differ:?}");
+}
+
+/// Builds the demo, applies `change`, rebuilds with the cache and without, and compares; returns
+/// the incremental build and the paths of its manifest that were rendered again (those not
+/// taken from the build before).
+fn case(change: impl FnOnce(&Path)) -> (Published, Vec<String>) {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    let first = build_cached(root, &out);
+    assert_eq!(first.reused, 0, "nothing to reuse in the first build");
+    let before = manifest(root, &out);
+    change(root);
+    let again = build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    let after = manifest(root, &out);
+    // A reused file is the same file (hard-linked), with the time of its first writing.
+    let rendered: Vec<String> = after.iter().filter(|(p, e)| before.get(*p) != Some(*e)).map(|(p, _)| p.clone()).collect();
+    // Reused: the keyed files not rendered again, and the files rendered again to the same bytes.
+    assert!(again.reused >= after.len() - rendered.len(), "the manifest lists the reused files");
+    (again, rendered)
+}
+
+/// The cache's manifest of the output `out`: path → time written, for the files with a key
+/// (the others, such as the catalogs, are rendered every time).
+fn manifest(root: &Path, out: &Path) -> std::collections::BTreeMap<String, String> {
+    let state: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join(DIR).join("state.json")).unwrap()).unwrap();
+    let manifest = &state["outputs"][out.canonicalize().unwrap().to_string_lossy().as_ref()]["files"];
+    let manifest = manifest.as_object().unwrap_or_else(|| panic!("no manifest for {}: {state}", out.display()));
+    manifest
+        .iter()
+        .filter(|(_, e)| e["key"] != "")
+        .map(|(p, e)| (p.clone(), e["modified"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn an_unchanged_portal_reuses_every_page_and_download() {
+    let (again, rendered) = case(|_| {});
+    assert!(rendered.is_empty(), "rendered again without a change: {rendered:?}");
+    // Rendered every time: the aggregates computed from all datasets (API, catalogs, search
+    // index, sitemap, feeds), the theme's static files and the 404 pages.
+    assert!(again.reused > again.files / 2, "{again:?}");
+    assert!(again.reused >= again.pages - 2, "{again:?}");
+}
+
+#[test]
+fn a_row_added_to_one_csv_renders_that_dataset_and_the_pages_that_show_it() {
+    let (_, rendered) = case(|root| {
+        let p = root.join("datasets/offices/offices.csv");
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str("A3,สำนักงานเขต 3,7\n");
+        std::fs::write(p, text).unwrap();
+    });
+    // The dataset's downloads and pages, and the lists that count its rows; not the other
+    // datasets' pages.
+    assert!(rendered.contains(&"datasets/offices/offices.csv".to_string()), "{rendered:?}");
+    assert!(rendered.contains(&"datasets/offices/index.html".to_string()), "{rendered:?}");
+    assert!(rendered.contains(&"en/datasets/offices/index.html".to_string()), "{rendered:?}");
+    assert!(!rendered.iter().any(|p| p.starts_with("datasets/provinces/")), "{rendered:?}");
+    assert!(!rendered.iter().any(|p| p.starts_with("en/datasets/districts/")), "{rendered:?}");
+}
+
+#[test]
+fn a_title_changed_in_dataset_toml() {
+    let (_, rendered) = case(|root| edit(root, "datasets/provinces/dataset.toml", "Provinces of Thailand", "The provinces of Thailand"));
+    assert!(rendered.contains(&"en/datasets/provinces/index.html".to_string()), "{rendered:?}");
+    assert!(rendered.contains(&"datasets/provinces/datapackage.json".to_string()), "{rendered:?}");
+    assert!(!rendered.iter().any(|p| p.starts_with("datasets/offices/")), "{rendered:?}");
+}
+
+#[test]
+fn a_dataset_added() {
+    let (_, rendered) = case(|root| {
+        write(root, "datasets/offices-2/dataset.toml", &OFFICES_TOML.replace("District offices", "District offices 2"));
+        write(root, "datasets/offices-2/schema.json", OFFICES_SCHEMA);
+        write(root, "datasets/offices-2/offices.csv", "code,name,staff\nB1,สำนักงาน,4\n");
+    });
+    assert!(rendered.contains(&"datasets/offices-2/index.html".to_string()), "{rendered:?}");
+    assert!(!rendered.iter().any(|p| p.starts_with("datasets/provinces/")), "{rendered:?}");
+}
+
+#[test]
+fn a_dataset_deleted_leaves_no_file_and_no_cache_entry() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    std::fs::remove_dir_all(root.join("datasets/offices")).unwrap();
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    let state = std::fs::read_to_string(root.join(DIR).join("state.json")).unwrap();
+    assert!(!state.contains("offices"), "the cache still holds the deleted dataset");
+}
+
+#[test]
+fn a_schema_file_changed() {
+    let (_, rendered) = case(|root| edit(root, "datasets/offices/schema.json", "\"en\": \"Staff\"", "\"en\": \"Staff members\""));
+    assert!(rendered.contains(&"en/datasets/offices/index.html".to_string()), "{rendered:?}");
+    assert!(rendered.contains(&"datasets/offices/datapackage.json".to_string()), "{rendered:?}");
+    assert!(!rendered.iter().any(|p| p.starts_with("datasets/provinces/")), "{rendered:?}");
+}
+
+#[test]
+fn an_inline_schema_changed() {
+    let (_, rendered) = case(|root| {
+        let p = root.join("datasets/provinces/dataset.toml");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let at = text.find("[[resources.schema.fields]]").expect("an inline schema");
+        let (head, tail) = text.split_at(at);
+        let tail = tail.replacen("en = \"", "en = \"Changed ", 1);
+        std::fs::write(p, format!("{head}{tail}")).unwrap();
+    });
+    assert!(rendered.contains(&"en/datasets/provinces/index.html".to_string()), "{rendered:?}");
+}
+
+#[test]
+fn the_agency_registry_changed() {
+    // Every page names agencies (menus, cards, links): whatever shows this one is rendered again.
+    let (_, rendered) = case(|root| edit(root, "datasets/agencies/agencies.csv", "Ministry of Finance", "The Ministry of Finance"));
+    assert!(rendered.contains(&"en/agencies/index.html".to_string()), "{rendered:?}");
+    assert!(rendered.contains(&"datasets/agencies/agencies.csv".to_string()), "{rendered:?}");
+}
+
+#[test]
+fn a_theme_file_changed() {
+    let (again, rendered) = case(|root| {
+        let p = root.join("themes/default/templates/base.html");
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(p, text.replacen("</body>", "<p>changed</p></body>", 1)).unwrap();
+    });
+    // Every page is rendered again; the downloads, which no template makes, are reused.
+    assert!(rendered.iter().filter(|p| p.ends_with(".html")).count() >= again.pages - 2, "{rendered:?}");
+    assert!(!rendered.iter().any(|p| p.ends_with(".csv")), "{rendered:?}");
+}
+
+#[test]
+fn a_theme_string_changed() {
+    case(|root| edit(root, "themes/default/i18n/en.toml", "=", "= \"x\"\nunused_key_for_test ="));
+}
+
+#[test]
+fn site_toml_changed() {
+    let (_, rendered) = case(|root| {
+        let p = root.join("site.toml");
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(p, text.replacen("https://", "https://new.", 1)).unwrap();
+    });
+    // The base URL is in every page and in the downloads' descriptors.
+    assert!(rendered.contains(&"datasets/provinces/datapackage.json".to_string()), "{rendered:?}");
+}
+
+#[test]
+fn a_content_page_changed() {
+    case(|root| {
+        let p = root.join("content/about.en.md");
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(p, format!("{text}\nOne more line.\n")).unwrap();
+    });
+}
+
+#[test]
+fn another_sala_renders_everything_again() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_as(root, &out, "0.0.1 one");
+    assert!(build_as(root, &out, "0.0.1 one").reused > 0);
+    let other = build_as(root, &out, "0.0.2 two");
+    assert_eq!(other.reused, 0, "a new Sala reuses nothing");
+}
+
+#[test]
+fn a_corrupt_or_deleted_cache_only_costs_time() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let state = root.join(DIR).join("state.json");
+    let bytes = std::fs::read(&state).unwrap();
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    for broken in [bytes[..bytes.len() / 2].to_vec(), b"\x00\xffgarbage{".to_vec(), Vec::new()] {
+        std::fs::write(&state, &broken).unwrap();
+        let p = build_cached(root, &out);
+        assert_eq!(p.reused, 0);
+        assert_identical(&out, &clean.path().join("site"));
+    }
+    std::fs::remove_dir_all(root.join(DIR)).unwrap();
+    assert_eq!(build_cached(root, &out).reused, 0);
+    assert!(build_cached(root, &out).reused > 0, "the cache is written again");
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
+fn a_file_changed_in_the_output_is_not_reused() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    std::fs::write(out.join("en/datasets/provinces/index.html"), "tampered").unwrap();
+    std::fs::write(out.join("datasets/provinces/provinces.csv"), "tampered").unwrap();
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
+fn the_personal_data_policies_changed() {
+    // Dataset pages name their agency's policy: an unchanged dataset's page is taken from the
+    // last build only when its policy did not change either.
+    case(|root| {
+        for entry in std::fs::read_dir(root.join("content/privacy")).unwrap() {
+            let p = entry.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, text.replacen("en = \"", "en = \"Revised: ", 1)).unwrap();
+        }
+    });
+}
