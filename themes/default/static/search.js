@@ -287,7 +287,9 @@
   /* Shows the first `shown` results, once their documents are loaded. */
   function show() {
     var mine = generation, page = last.results.slice(0, shown);
-    needDocs(page).then(function () { if (mine === generation) draw(page); }).catch(failed);
+    var ready = needDocs(page);
+    if (pending) statusEl.textContent = data.loading;
+    ready.then(function () { if (mine === generation) draw(page); }).catch(failed);
   }
 
   function draw(page) {
@@ -328,7 +330,12 @@
   var more = document.getElementById('more');
   more.addEventListener('click', function () { shown += PAGE; show(); });
   form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
-  input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 80); });
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 80);
+    // The results shown are for the text before this change until the new ones are drawn.
+    if (index) statusEl.textContent = data.loading;
+  });
   filters.addEventListener('change', run);
   form.addEventListener('keydown', function (e) {
     var all = links(), at = all.indexOf(document.activeElement);
