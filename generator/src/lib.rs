@@ -176,7 +176,7 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         let patch = write::patch::Patch::new(&output)?;
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         let since = Instant::now();
-        patch.finish(&memo.gone(&rendered.0))?;
+        patch.finish(&write::patch::gone(&output, &rendered.0))?;
         timing("commit", since);
         rendered
     } else {

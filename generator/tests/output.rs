@@ -181,7 +181,8 @@ fn leftovers_of_a_killed_build_are_removed_by_the_next() {
     assert!(out.status.success(), "{}", text(&out));
     let mut names: Vec<String> = std::fs::read_dir(f.root()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["datasets", "public", "site.toml"]);
+    // And the build cache, which git ignores.
+    assert_eq!(names, [".sala-cache", "datasets", "public", "site.toml"]);
 }
 
 #[test]

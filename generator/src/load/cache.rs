@@ -509,11 +509,6 @@ impl Memo {
         self.output.is_some() && !self.previous.is_empty()
     }
 
-    /// The files of the last build that the new one, which wrote `written`, no longer has.
-    pub fn gone(&self, written: &BTreeMap<String, u64>) -> Vec<String> {
-        self.previous.keys().filter(|p| !written.contains_key(*p)).cloned().collect()
-    }
-
     /// The last output folder, which reused files are linked from.
     pub fn output(&self) -> Option<&Path> {
         self.output.as_deref()

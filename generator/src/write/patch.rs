@@ -75,6 +75,23 @@ pub fn recover(output: &Path) -> Result<bool> {
     Ok(finished)
 }
 
+/// The files in `output` that a site of the files `written` does not have: the last build's
+/// that are gone, and any file someone put there (the output is replaced whole, as by a full
+/// build). Read from the folder itself, not from a manifest.
+pub fn gone(output: &Path, written: &std::collections::BTreeMap<String, u64>) -> Vec<String> {
+    let mut gone = Vec::new();
+    for entry in walkdir::WalkDir::new(output).min_depth(1).follow_links(false).into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(output).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        if relative != output::MARKER && !written.contains_key(&relative) {
+            gone.push(relative);
+        }
+    }
+    gone
+}
+
 impl Patch {
     /// Starts the patch of `output`, an existing site written by Sala.
     pub fn new(output: &Path) -> Result<Patch> {

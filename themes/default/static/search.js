@@ -299,7 +299,9 @@
   /* Shows the first `shown` results, once their documents are loaded. */
   function show() {
     var mine = generation, page = last.results.slice(0, shown);
-    needDocs(page).then(function () { if (mine === generation) draw(page); }).catch(failed);
+    var ready = needDocs(page);
+    if (pending) statusEl.textContent = data.loading;
+    ready.then(function () { if (mine === generation) draw(page); }).catch(failed);
   }
 
   function draw(page) {
@@ -345,7 +347,13 @@
   more.addEventListener('click', function () { shown += PAGE; show(); });
   form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
   function busy() { list.setAttribute('aria-busy', 'true'); }
-  input.addEventListener('input', function () { busy(); clearTimeout(timer); timer = setTimeout(run, 80); });
+  input.addEventListener('input', function () {
+    busy();
+    clearTimeout(timer);
+    timer = setTimeout(run, 80);
+    // The results shown are for the text before this change until the new ones are drawn.
+    if (index) statusEl.textContent = data.loading;
+  });
   filters.addEventListener('change', function () { busy(); run(); });
   form.addEventListener('keydown', function (e) {
     var all = links(), at = all.indexOf(document.activeElement);
