@@ -6,7 +6,7 @@
 // page, in both languages, at both widths.
 // Usage: node e2e/dashboard.mjs <built site folder> [--shots DIR]. Exits 1 on a failed check.
 import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { siteServer } from './static-server.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -17,22 +17,8 @@ const shotsAt = process.argv.indexOf('--shots');
 const shots = shotsAt > 0 ? process.argv[shotsAt + 1] : null;
 const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const types = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css', '.csv': 'text/csv', '.woff2': 'font/woff2', '.svg': 'image/svg+xml' };
 
-const server = http.createServer((req, res) => {
-  let file;
-  try {
-    file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-  } catch {
-    res.writeHead(400).end();
-    return;
-  }
-  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-  if (!fs.existsSync(file)) { res.writeHead(404).end(); return; }
-  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
+const server = siteServer(root);
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const base = `http://127.0.0.1:${server.address().port}`;
 

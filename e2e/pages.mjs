@@ -6,7 +6,7 @@
 // Without paths it checks PAGES below (the demo portal's page types in both languages); a list
 // of paths checks those instead (the test passes the pager pages of a generated portal so).
 import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { siteServer } from './static-server.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -25,25 +25,8 @@ const only = process.argv.slice(3);
 const pages = only.length ? only : PAGE_TYPES.flatMap((p) => [p, p === '/' ? '/en/' : '/en' + p]);
 const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const types = {
-  '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css',
-  '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.csv': 'text/csv',
-};
 
-const server = http.createServer((req, res) => {
-  let file;
-  try {
-    file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-  } catch {
-    res.writeHead(400).end();
-    return;
-  }
-  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-  if (!fs.existsSync(file)) { res.writeHead(404).end(); return; }
-  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
+const server = siteServer(root);
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const base = `http://127.0.0.1:${server.address().port}`;
 

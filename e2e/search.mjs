@@ -3,29 +3,15 @@
 // queries, uses the keyboard and the facet filters, and walks the site with JavaScript off.
 // Usage: node e2e/search.mjs <built site folder>. Exits 1 on the first failed check.
 import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { siteServer } from './static-server.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 
 const root = path.resolve(process.argv[2] ?? 'public');
 const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
-const types = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css', '.csv': 'text/csv' };
 
-const server = http.createServer((req, res) => {
-  let file;
-  try {
-    file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-  } catch {
-    res.writeHead(400).end();
-    return;
-  }
-  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-  if (!fs.existsSync(file)) { res.writeHead(404).end(); return; }
-  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
+const server = siteServer(root);
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const base = `http://127.0.0.1:${server.address().port}`;
 

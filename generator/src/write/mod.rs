@@ -80,16 +80,24 @@ impl Staging {
     }
 }
 
+/// Writes one whole file at `target` (in a staging or patch folder).
+fn put_at(target: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(target, bytes).map_err(|e| Error::io(target, e))
+}
+
+/// Creates the file at `target` to be written in pieces, buffered.
+fn open_at(target: &Path) -> Result<Box<dyn Write + Send + 'static>> {
+    let file = std::fs::File::create(target).map_err(|e| Error::io(target, e))?;
+    Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+}
+
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let target = self.target(path)?;
-        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
+        put_at(&self.target(path)?, bytes)
     }
 
     fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>> {
-        let target = self.target(path)?;
-        let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
-        Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+        open_at(&self.target(path)?)
     }
 
     /// A hard link to the last output's file: no bytes are copied, and the last output stays

@@ -187,14 +187,11 @@ fn remove_empty_parents(output: &Path, file: &Path) {
 
 impl Sink for Patch {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let target = self.target(path)?;
-        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
+        super::put_at(&self.target(path)?, bytes)
     }
 
     fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>> {
-        let target = self.target(path)?;
-        let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
-        Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+        super::open_at(&self.target(path)?)
     }
 
     /// The file stays where it is: the output already has it.
