@@ -5,46 +5,17 @@
 // WCAG 2.1 A/AA violations on the dashboards, their detail pages, a ministry and an agency
 // page, in both languages, at both widths.
 // Usage: node e2e/dashboard.mjs <built site folder> [--shots DIR]. Exits 1 on a failed check.
-import { chromium } from 'playwright-core';
-import { siteServer } from './static-server.mjs';
-import fs from 'node:fs';
+import { startSite, launchChromium, checker, axeViolations } from './harness.mjs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 
 const root = path.resolve(process.argv[2] ?? 'public');
 const shotsAt = process.argv.indexOf('--shots');
 const shots = shotsAt > 0 ? process.argv[shotsAt + 1] : null;
-const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const server = siteServer(root);
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let failures = 0;
-async function check(name, viewport, body) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  try {
-    await body(page);
-    assert.deepEqual(errors, [], 'no script errors');
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}\n     ${String(e.message).split('\n').join('\n     ')}`);
-  } finally {
-    await context.close();
-  }
-}
+const { server, base } = await startSite(root);
+const browser = await launchChromium();
+const run = checker(browser);
+const check = (name, viewport, body) => run.check(name, { viewport }, body);
 
 async function open(page, url) {
   const response = await page.goto(base + url);
@@ -94,18 +65,15 @@ for (const url of pages.flatMap((u) => [u, `/en${u}`])) {
   for (const [label, viewport] of [['1366', desktop], ['390', phone]]) {
     await check(`${url} at ${label} px: 0 axe violations`, viewport, async (page) => {
       await open(page, url);
-      await page.addScriptTag({ content: axeSource });
-      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-      assert.deepEqual(found, [], 'axe violations');
+      assert.deepEqual(await axeViolations(page), [], 'axe violations');
     });
   }
 }
 
 await browser.close();
 server.close();
-if (failures > 0) {
-  console.log(`${failures} check(s) failed`);
+if (run.failures > 0) {
+  console.log(`${run.failures} check(s) failed`);
   process.exit(1);
 }
 console.log('all dashboard checks passed');

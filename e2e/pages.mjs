@@ -5,37 +5,23 @@
 // Usage: node e2e/pages.mjs <built site folder> [path ...]
 // Without paths it checks PAGES below (the demo portal's page types in both languages); a list
 // of paths checks those instead (the test passes the pager pages of a generated portal so).
-import { chromium } from 'playwright-core';
-import { siteServer } from './static-server.mjs';
+import { startSite, launchChromium, axeViolations } from './harness.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 
 /** One path per page type (e2e/pages.json, shared with bench/lighthouse.sh), in Thai at / and
  *  English at /en/. Add new page types there. */
 const PAGE_TYPES = JSON.parse(fs.readFileSync(new URL('./pages.json', import.meta.url), 'utf8')).page_types.map((t) => t.path);
 /** The widths checked: a small phone (overflow only), a common phone, a laptop. */
 const WIDTHS = [320, 390, 1366];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** Pages whose layout shift is measured while they load, with the largest score allowed. */
 const SHIFT = { paths: ['/search/', '/en/search/', '/search/?q=งบประมาณ', '/en/search/?q=budget'], max: 0.1 };
 
 const root = path.resolve(process.argv[2] ?? 'public');
 const only = process.argv.slice(3);
 const pages = only.length ? only : PAGE_TYPES.flatMap((p) => [p, p === '/' ? '/en/' : '/en' + p]);
-const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const server = siteServer(root);
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const { server, base } = await startSite(root);
+const browser = await launchChromium();
 const failures = [];
 let checks = 0;
 
@@ -109,12 +95,7 @@ for (const width of WIDTHS) {
       const wide = await overflow(page);
       if (wide) problems.push(`the page is ${wide.scrollWidth} px wide on a ${width} px screen: ${wide.culprits.join(', ')}`);
       if (width !== 320) {
-        await page.addScriptTag({ content: axeSource });
-        const found = await page.evaluate(async (tags) => {
-          const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-          return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-        }, AXE_TAGS);
-        problems.push(...found.map((v) => `axe ${v}`));
+        problems.push(...(await axeViolations(page)).map((v) => `axe ${v}`));
       }
       if (width !== 320) problems.push(...await layout(page));
       if (errors.length) problems.push(`script errors: ${errors.join('; ')}`);

@@ -2,43 +2,16 @@
 // Chromium (Debian's, never a downloaded one) with playwright-core, types Thai and English
 // queries, uses the keyboard and the facet filters, and walks the site with JavaScript off.
 // Usage: node e2e/search.mjs <built site folder>. Exits 1 on the first failed check.
-import { chromium } from 'playwright-core';
-import { siteServer } from './static-server.mjs';
+import { startSite, launchChromium, checker } from './harness.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 
 const root = path.resolve(process.argv[2] ?? 'public');
-const executablePath = process.env.SALA_CHROMIUM ?? '/usr/bin/chromium';
-
-const server = siteServer(root);
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-// launch() gives Chromium a fresh temporary profile (--user-data-dir) and removes it on close.
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let failures = 0;
-async function check(name, body) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  try {
-    await body(page);
-    assert.deepEqual(errors, [], 'no script errors');
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}\n     ${String(e.message).split('\n').join('\n     ')}`);
-  } finally {
-    await context.close();
-  }
-}
+const { server, base } = await startSite(root);
+const browser = await launchChromium();
+const run = checker(browser);
+const check = (name, body) => run.check(name, {}, body);
 
 /** The links of the search results, after the search has settled. */
 async function results(page) {
@@ -183,12 +156,11 @@ try {
   }
   console.log('ok   every dataset is reachable with JavaScript off');
 } catch (e) {
-  failures++;
-  console.log(`FAIL every dataset is reachable with JavaScript off\n     ${e.message}`);
+  run.fail('every dataset is reachable with JavaScript off', e);
 }
 await noScript.close();
 
 await browser.close();
 server.close();
-console.log(failures ? `${failures} browser checks failed` : 'all browser checks passed');
-process.exit(failures ? 1 : 0);
+console.log(run.failures ? `${run.failures} browser checks failed` : 'all browser checks passed');
+process.exit(run.failures ? 1 : 0);
