@@ -2,6 +2,7 @@
 //! datasets with their typed tables, the agencies from the registry, pages. Pure data: no
 //! HTML and no file system.
 
+pub mod coverage;
 pub mod finance;
 pub mod format;
 pub mod license;
@@ -198,7 +199,7 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
         .iter()
         .map(|d| {
             let schemas: Vec<&Schema> = d.resources.iter().map(|r| &r.schema).collect();
-            let temporal = crate::render::catalog::period_covered(d).is_some();
+            let temporal = coverage::period_covered(d).is_some();
             (d.id.clone(), (quality::score(&d.meta, &schemas, temporal), quality::freshness(&d.meta, today)))
         })
         .collect();
