@@ -36,6 +36,69 @@ fn a_portal_of_400_datasets_checks_and_builds_with_the_default_stack() {
     the_search_index_is_sharded(&f);
 }
 
+/// see: issue 15 — a portal of a few thousand small datasets (a ministry's portal) builds in CI
+/// time with the default stack: every dataset gets its page in both languages and its
+/// downloads, no page or search download grows with the portal (the same bounds as at 400),
+/// the sitemap lists every page, and a rebuild after one dataset's CSV changed rewrites that
+/// dataset's files and leaves the other datasets' files as they were.
+#[test]
+fn a_portal_of_3000_datasets_builds_with_bounded_pages_and_rebuilds_only_what_changed() {
+    let n = 3_000;
+    let f = generated(n);
+    let checked = f.sala(&["check", "--lang", "en"]);
+    assert!(checked.status.success(), "sala check failed ({:?}): {}", checked.status, common::text(&checked));
+    let built = f.sala(&["build", "--lang", "en"]);
+    let out = common::text(&built);
+    assert!(built.status.success(), "sala build failed ({:?}): {out}", built.status);
+    assert!(out.contains("3001 datasets"), "{out}");
+    let public = f.root().join("public");
+    for i in 0..n {
+        let id = portal::dataset_id(i);
+        for page in [format!("datasets/{id}/index.html"), format!("en/datasets/{id}/index.html"), format!("datasets/{id}/table-1.csv"), format!("datasets/{id}/{id}.zip")] {
+            assert!(public.join(&page).is_file(), "{page} is missing");
+        }
+    }
+    // 3,001 datasets at 50 a page: 60 full pages and one of a single dataset.
+    for lang in ["", "en/"] {
+        assert_eq!(read(&f, &format!("{lang}datasets/page/61/index.html")).matches("<li class=card>").count(), 1);
+        assert!(!public.join(format!("{lang}datasets/page/62")).exists());
+    }
+    // No page grows with the portal: the same bound as at 400 datasets.
+    let files = walk(&public);
+    let pages: Vec<&std::path::PathBuf> = files.iter().filter(|p| p.extension().is_some_and(|e| e == "html")).collect();
+    let largest = pages.iter().map(|p| (std::fs::metadata(p).map(|m| m.len()).unwrap_or(0), p.display().to_string())).max().unwrap();
+    assert!(largest.0 < 80_000, "{} bytes: {}", largest.0, largest.1);
+    // The sitemap lists every page but the two "not found" pages, once.
+    let sitemap = read(&f, "sitemap.xml");
+    assert_eq!(sitemap.matches("<loc>").count(), pages.len() - 2, "{} pages", pages.len());
+    // The search page's first use stays far under 200 KB per language.
+    for lang in ["", "en/"] {
+        let first_use: usize = ["manifest.json", "docs/0.json", "docs/1.json"].iter().map(|p| read(&f, &format!("{lang}search/{p}")).len()).sum();
+        assert!(first_use < 60_000, "{lang}: {first_use} bytes at first use");
+    }
+
+    // One dataset's CSV gains a row; the portal is built again.
+    let changed = portal::dataset_id(0);
+    let other = portal::dataset_id(n - 1);
+    let modified = |path: &str| std::fs::metadata(public.join(path)).and_then(|m| m.modified()).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let untouched = [format!("datasets/{other}/index.html"), format!("en/datasets/{other}/index.html"), format!("datasets/{other}/table-1.csv"), format!("datasets/{other}/{other}.zip"), format!("api/v1/datasets/{other}.json")];
+    let before: Vec<_> = untouched.iter().map(|p| modified(p)).collect();
+    let rows = |f: &Fixture| json(f, &format!("api/v1/datasets/{changed}.json"))["dataset"]["resources"][0]["rows"].as_u64().unwrap();
+    let rows_before = rows(&f);
+    let csv = f.root().join(format!("datasets/{changed}/table-1.csv"));
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("100000,กรุงเทพมหานคร,2567,other,12.5,2025-03-01,แถวใหม่\n");
+    std::fs::write(&csv, &text).unwrap();
+    let again = f.sala(&["build", "--lang", "en"]);
+    assert!(again.status.success(), "the rebuild failed: {}", common::text(&again));
+    assert!(read(&f, &format!("datasets/{changed}/table-1.csv")).ends_with("100000,กรุงเทพมหานคร,2567,other,12.5,2025-03-01,แถวใหม่\n"));
+    assert_eq!(rows(&f), rows_before + 1, "the API does not count the new row");
+    let after: Vec<_> = untouched.iter().map(|p| modified(p)).collect();
+    for ((path, b), a) in untouched.iter().zip(&before).zip(&after) {
+        assert_eq!(b, a, "{path} was written again though its dataset did not change");
+    }
+}
+
 fn json(f: &Fixture, path: &str) -> serde_json::Value {
     serde_json::from_str(&read(f, path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
