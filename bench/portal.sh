@@ -2,7 +2,8 @@
 # Benchmark of `sala build` on a generated portal of N datasets (N/10 agencies, 1-2 CSV
 # resources of 50-500 rows each, bilingual metadata), side by side with Hugo building the same
 # number of pages. Prints wall time, peak RSS, pages/s, the ratio to Hugo, the search bytes a
-# reader downloads at first use, and a second build after one dataset's CSV changed.
+# reader downloads at first use, a second build after one dataset's CSV changed, a third after
+# one dataset.toml changed, and `sala serve`'s rebuild after one CSV changed.
 #   bash bench/portal.sh [N]                 (default 1000)
 #   SALA=path/to/sala bash bench/portal.sh N  (time that binary instead of a release build)
 # Without SALA, Sala is built in release mode as `cargo install` makes it (the first run
@@ -45,7 +46,27 @@ biggest=$(find "$work/sala-out" -name '*.html' -printf '%s %P\n' | sort -rn | se
 # One dataset's CSV changes (a row added), and the portal is built again.
 csv="$work/portal/datasets/ds-000000/table-1.csv"
 tail -1 "$csv" | python3 -c "import sys; f = sys.stdin.read().split(',', 1); print(f'{int(f[0]) + 1},{f[1]}', end='')" >>"$csv"
-read -r again_s again_kb < <(measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
+read -r again_s again_kb < <(SALA_TIMINGS=1 measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
+grep '^timing' "$work/last.log" >"$work/timings-again.txt" || true
+
+# One dataset's dataset.toml changes (its English title), and the portal is built again.
+toml="$work/portal/datasets/ds-000001/dataset.toml"
+sed -i '0,/en = "/s//en = "(revised) /' "$toml"
+read -r toml_s toml_kb < <(measure "$SALA" build --root "$work/portal" --output "$work/sala-out" --lang en)
+
+# `sala serve`: its first build, then its rebuild after one dataset's CSV changed (the time it
+# reports: from noticing the change to the site being served again).
+"$SALA" serve --root "$work/portal" --port 0 --lang en 2>"$work/serve.log" >/dev/null &
+serve_pid=$!
+wait_for_builds() { for _ in $(seq 1 1800); do [ "$(grep -c '^rebuilt' "$work/serve.log")" -ge "$1" ] && return 0; kill -0 $serve_pid 2>/dev/null || return 1; sleep 0.2; done; return 1; }
+serve_s=-1
+if wait_for_builds 1; then
+  csv2="$work/portal/datasets/ds-000002/table-1.csv"
+  tail -1 "$csv2" | python3 -c "import sys; f = sys.stdin.read().split(',', 1); print(f'{int(f[0]) + 1},{f[1]}', end='')" >>"$csv2"
+  wait_for_builds 2 && serve_s=$(grep '^rebuilt' "$work/serve.log" | sed -n 2p | sed -E 's/.* in ([0-9.]+) s.*/\1/')
+fi
+kill $serve_pid 2>/dev/null || true
+wait $serve_pid 2>/dev/null || true
 
 # What the search page downloads at first use, per language, before compression: the manifest
 # of the sharded index and the two blocks of the first 20 datasets (the whole index before it
@@ -87,20 +108,26 @@ sync
 read -r hugo_s hugo_kb < <(measure hugo --quiet -s "$work/hugo" -d "$work/hugo-out")
 hugo_pages=$(find "$work/hugo-out" -name '*.html' | wc -l)
 
-python3 - "$n" "$pages" "$files" "$sala_s" "$sala_kb" "$again_s" "$again_kb" "$hugo_pages" "$hugo_s" "$hugo_kb" "$search_th" "$search_en" "$biggest" "$facets_th" "$facets_en" <<'PY'
+pages_stage=$(awk '$2 == "pages" { print $3 }' "$work/timings.txt")
+python3 - "$n" "$pages" "$files" "$sala_s" "$sala_kb" "$again_s" "$again_kb" "$hugo_pages" "$hugo_s" "$hugo_kb" "$search_th" "$search_en" "$biggest" "$facets_th" "$facets_en" "$toml_s" "$toml_kb" "$serve_s" "${pages_stage:-0}" <<'PY'
 import sys
 n, pages, files = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 sala_s, sala_kb, again_s, again_kb = float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
 hugo_pages, hugo_s, hugo_kb = int(sys.argv[8]), float(sys.argv[9]), int(sys.argv[10])
 search_th, search_en, biggest = int(sys.argv[11]), int(sys.argv[12]), sys.argv[13]
 facets_th, facets_en = int(sys.argv[14]), int(sys.argv[15])
+toml_s, toml_kb, serve_s, pages_stage = float(sys.argv[16]), int(sys.argv[17]), float(sys.argv[18]), float(sys.argv[19])
 sala_rate, hugo_rate = pages / sala_s, hugo_pages / hugo_s
 print(f"\n{n:,} datasets: Sala wrote {pages:,} pages ({files:,} files); Hugo {hugo_pages:,} pages")
 print(f"{'':<34}{'wall s':>8}{'peak RSS':>11}{'pages/s':>10}")
 print(f"{'sala build':<34}{sala_s:>8.1f}{sala_kb / 1024:>8.0f} MB{sala_rate:>10,.0f}")
 print(f"{'sala build after one CSV changed':<34}{again_s:>8.1f}{again_kb / 1024:>8.0f} MB{pages / again_s:>10,.0f}")
+print(f"{'sala build after a dataset.toml':<34}{toml_s:>8.1f}{toml_kb / 1024:>8.0f} MB")
+print(f"{'sala serve rebuild after one CSV':<34}{serve_s:>8.2f}" if serve_s >= 0 else "sala serve: no rebuild seen (see serve.log)")
 print(f"{'hugo (same page count)':<34}{hugo_s:>8.1f}{hugo_kb / 1024:>8.0f} MB{hugo_rate:>10,.0f}")
-print(f"\npages/s, Sala / Hugo: {sala_rate / hugo_rate:.2f}x")
+print(f"\npages/s, Sala / Hugo: {sala_rate / hugo_rate:.2f}x (the whole build: pages, downloads, API, catalogs)")
+if pages_stage > 0:
+    print(f"pages/s of Sala's page stage alone ({pages_stage:.1f} s): {pages / pages_stage:,.0f}, {pages / pages_stage / hugo_rate:.2f}x Hugo's")
 print(f"search at first use: {search_th / 1024:,.0f} KB (th), {search_en / 1024:,.0f} KB (en)")
 print(f"the first query's filter counts add: {facets_th / 1024:,.0f} KB (th), {facets_en / 1024:,.0f} KB (en)")
 size, path = biggest.split(" ", 1)
@@ -108,4 +135,6 @@ print(f"largest page: {int(size) / 1024:,.0f} KB ({path})")
 PY
 echo "where the first build's time went:"
 sed 's/^/  /' "$work/timings.txt"
+echo "where the rebuild after one CSV changed went:"
+sed 's/^/  /' "$work/timings-again.txt"
 echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
