@@ -14,7 +14,7 @@ pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
 /// today's UTC date.
 pub fn today(as_of: Option<&toml::value::Datetime>) -> Result<NaiveDate> {
     if let Some(d) = as_of {
-        return crate::model::format::toml_date(d).ok_or_else(|| Error::Config { message: format!("as_of = {d} ต้องเป็นวันที่ เช่น 2025-11-15 / as_of = {d} must be a date, e.g. 2025-11-15") });
+        return crate::model::format::toml_date(d).ok_or_else(|| crate::error::config_error(format!("as_of = {d} ต้องเป็นวันที่ เช่น 2025-11-15"), format!("as_of = {d} must be a date, e.g. 2025-11-15")));
     }
     match std::env::var(SOURCE_DATE_EPOCH) {
         Ok(value) => from_epoch(&value),

@@ -1,6 +1,6 @@
 //! `site.toml`: the portal's settings. This module never reads datasets or templates.
 
-use crate::error::{Error, Result, toml_error};
+use crate::error::{Error, Result, config_error, toml_error};
 use crate::lang::{Lang, Text};
 use serde::Deserialize;
 use std::path::Path;
@@ -89,32 +89,32 @@ fn default_output() -> String {
 
 /// Whether `raw` is an absolute http(s) URL with a host and a plain path, as every page's links
 /// are built from it: `https://data.example.go.th//evil.example/` would make each page load its
-/// stylesheet from another host (`//evil.example/static/…`). The reason when it is not.
-fn check_base_url(raw: &str) -> std::result::Result<(), &'static str> {
-    let parsed = url::Url::parse(raw).map_err(|_| "is not an absolute http(s) URL")?;
+/// stylesheet from another host (`//evil.example/static/…`). The reason when it is not (Thai, English).
+fn check_base_url(raw: &str) -> std::result::Result<(), (&'static str, &'static str)> {
+    let parsed = url::Url::parse(raw).map_err(|_| ("ไม่ใช่ที่อยู่เว็บแบบเต็มที่ขึ้นต้นด้วย http:// หรือ https://", "is not an absolute http(s) URL"))?;
     if !matches!(parsed.scheme(), "http" | "https") || !(raw.starts_with("https://") || raw.starts_with("http://")) {
-        return Err("is not an absolute http(s) URL");
+        return Err(("ไม่ใช่ที่อยู่เว็บแบบเต็มที่ขึ้นต้นด้วย http:// หรือ https://", "is not an absolute http(s) URL"));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err("has no host name");
+        return Err(("ไม่มีชื่อโฮสต์", "has no host name"));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err("carries a user name or password");
+        return Err(("มีชื่อผู้ใช้หรือรหัสผ่านอยู่ในที่อยู่", "carries a user name or password"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err("has a query (?) or a fragment (#)");
+        return Err(("มีส่วนค้นหา (?) หรือส่วนย่อย (#)", "has a query (?) or a fragment (#)"));
     }
     if raw.chars().any(|c| c.is_whitespace() || c.is_control() || "\\\"'<>`^{|}%".contains(c)) {
-        return Err("has spaces, quotes, backslashes, % escapes or other characters a plain address has not");
+        return Err(("มีช่องว่าง เครื่องหมายคำพูด แบ็กสแลช รหัส % หรืออักขระอื่นที่ที่อยู่เว็บทั่วไปไม่มี", "has spaces, quotes, backslashes, % escapes or other characters a plain address has not"));
     }
     let after_scheme = raw.split_once("://").map_or("", |(_, rest)| rest);
     let (authority, path) = after_scheme.find('/').map_or((after_scheme, ""), |i| after_scheme.split_at(i));
     if authority.is_empty() {
-        return Err("has no host name");
+        return Err(("ไม่มีชื่อโฮสต์", "has no host name"));
     }
     let segments: Vec<&str> = path.trim_start_matches('/').trim_end_matches('/').split('/').collect();
     if path.contains("//") || (!path.trim_matches('/').is_empty() && segments.iter().any(|s| s.is_empty() || *s == "." || *s == "..")) {
-        return Err("has a path that is not plain (`//`, `.` or `..`)");
+        return Err(("มีเส้นทางที่ไม่เรียบ (`//`, `.` หรือ `..`)", "has a path that is not plain (`//`, `.` or `..`)"));
     }
     Ok(())
 }
@@ -142,53 +142,68 @@ impl SiteConfig {
     }
 
     fn check(&self) -> Result<()> {
-        let bad = |message: String| Err(Error::Config { message });
+        let bad = |th: String, en: String| Err(config_error(th, en));
         if self.title.is_empty() {
-            return bad("title is empty: give the portal's name, e.g. title = { th = \"…\", en = \"…\" }".into());
+            return bad(
+                "title ว่างอยู่: ใส่ชื่อพอร์ทัล เช่น title = { th = \"…\", en = \"…\" }".into(),
+                "title is empty: give the portal's name, e.g. title = { th = \"…\", en = \"…\" }".into(),
+            );
         }
-        if let Err(why) = check_base_url(&self.base_url) {
-            return bad(format!(
-                "base_url = {:?} {why}: write the address the site is published at, e.g. \"https://data.example.go.th/\" or \"https://example.go.th/opendata/\"",
-                self.base_url
-            ));
+        if let Err((th, en)) = check_base_url(&self.base_url) {
+            return bad(
+                format!(
+                    "base_url = {:?} {th}: ใส่ที่อยู่ที่เว็บไซต์เผยแพร่ เช่น \"https://data.example.go.th/\" หรือ \"https://example.go.th/opendata/\"",
+                    self.base_url
+                ),
+                format!(
+                    "base_url = {:?} {en}: write the address the site is published at, e.g. \"https://data.example.go.th/\" or \"https://example.go.th/opendata/\"",
+                    self.base_url
+                ),
+            );
         }
         if !self.languages.contains(&self.default_language) {
-            return bad(format!(
-                "default_language = \"{}\" is not in languages: add it to languages",
-                self.default_language
-            ));
+            return bad(
+                format!("default_language = \"{}\" ไม่อยู่ใน languages: เพิ่มภาษานี้ลงใน languages", self.default_language),
+                format!("default_language = \"{}\" is not in languages: add it to languages", self.default_language),
+            );
         }
         let out = Path::new(&self.output_dir);
         if self.output_dir.trim().is_empty()
             || out.is_absolute()
             || out.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
         {
-            return bad(format!(
-                "output_dir = {:?} must be a folder name inside the portal, e.g. \"public\"",
-                self.output_dir
-            ));
+            return bad(
+                format!("output_dir = {:?} ต้องเป็นชื่อโฟลเดอร์ภายในพอร์ทัล เช่น \"public\"", self.output_dir),
+                format!("output_dir = {:?} must be a folder name inside the portal, e.g. \"public\"", self.output_dir),
+            );
         }
         let first = out.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
         if ["datasets", "content", "themes", "site.toml", ".git"].contains(&first.as_str()) {
-            return bad(format!(
-                "output_dir = {:?} is a source folder: the build would replace it; use another name, e.g. \"public\"",
-                self.output_dir
-            ));
+            return bad(
+                format!("output_dir = {:?} เป็นโฟลเดอร์ต้นฉบับ การสร้างเว็บไซต์จะเขียนทับ ใช้ชื่ออื่น เช่น \"public\"", self.output_dir),
+                format!("output_dir = {:?} is a source folder: the build would replace it; use another name, e.g. \"public\"", self.output_dir),
+            );
         }
         if !self.theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             || self.theme.is_empty()
         {
-            return bad(format!("theme = {:?} must be a folder name under themes/", self.theme));
+            return bad(
+                format!("theme = {:?} ต้องเป็นชื่อโฟลเดอร์ใน themes/", self.theme),
+                format!("theme = {:?} must be a folder name under themes/", self.theme),
+            );
         }
         let email = self.contact.email.trim();
         if !email.is_empty() && !(email.contains('@') && crate::urls::is_safe_link(&format!("mailto:{email}")) && !email.contains(char::is_whitespace)) {
-            return bad(format!("contact.email = {email:?} is not an e-mail address, e.g. \"opendata@example.go.th\""));
+            return bad(
+                format!("contact.email = {email:?} ไม่ใช่ที่อยู่อีเมล เช่น \"opendata@example.go.th\""),
+                format!("contact.email = {email:?} is not an e-mail address, e.g. \"opendata@example.go.th\""),
+            );
         }
         if !self.contact.feedback_url.is_empty() && !crate::urls::is_safe_link(&self.contact.feedback_url) {
-            return bad(format!(
-                "contact.feedback_url = {:?}: links must start with https://, http:// or mailto:",
-                self.contact.feedback_url
-            ));
+            return bad(
+                format!("contact.feedback_url = {:?}: ลิงก์ต้องขึ้นต้นด้วย https://, http:// หรือ mailto:", self.contact.feedback_url),
+                format!("contact.feedback_url = {:?}: links must start with https://, http:// or mailto:", self.contact.feedback_url),
+            );
         }
         Ok(())
     }
@@ -197,13 +212,11 @@ impl SiteConfig {
     pub fn check_theme_files(&self, static_files: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<()> {
         for (key, name) in [("logo", &self.logo), ("favicon", &self.favicon)] {
             if !name.is_empty() && !static_files.contains_key(name.as_str()) {
-                return Err(Error::Config {
-                    message: format!(
-                        "{key} = {name:?} is not a file in themes/{}/static/: put the image there (SVG or PNG) and give its name, e.g. {key} = \"{}\"",
-                        self.theme,
-                        if key == "logo" { "emblem.svg" } else { "favicon.svg" }
-                    ),
-                });
+                let example = if key == "logo" { "emblem.svg" } else { "favicon.svg" };
+                return Err(config_error(
+                    format!("{key} = {name:?} ไม่ใช่ไฟล์ใน themes/{}/static/: วางรูป (SVG หรือ PNG) ไว้ที่นั่นแล้วใส่ชื่อไฟล์ เช่น {key} = \"{example}\"", self.theme),
+                    format!("{key} = {name:?} is not a file in themes/{}/static/: put the image there (SVG or PNG) and give its name, e.g. {key} = \"{example}\"", self.theme),
+                ));
             }
         }
         Ok(())

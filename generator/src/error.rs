@@ -7,13 +7,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The portal folder has no `site.toml`.
-    #[error("no site.toml in {root}: run `sala build` in a portal folder (one with site.toml), pass --root DIR, or create a portal with `sala init DIR`")]
+    #[error("ไม่พบ site.toml ใน {root}: สั่ง sala ในโฟลเดอร์ของพอร์ทัล (โฟลเดอร์ที่มี site.toml) ระบุ --root DIR หรือสร้างพอร์ทัลใหม่ด้วย `sala init DIR` / no site.toml in {root}: run `sala build` in a portal folder (one with site.toml), pass --root DIR, or create a portal with `sala init DIR`")]
     MissingSiteConfig {
         /// The folder that was searched.
         root: PathBuf,
     },
     /// A TOML file does not parse or has a wrong key or value.
-    #[error("{path}:{line}:{column}: {message}")]
+    #[error("{path}:{line}:{column}: {message} (ไฟล์ TOML นี้เขียนไม่ถูกต้องที่บรรทัด {line} คอลัมน์ {column})")]
     Toml {
         /// The file.
         path: PathBuf,
@@ -39,7 +39,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A path points outside the portal folder (`..`, an absolute path or a link).
-    #[error("{path}: points outside the portal folder; keep every file inside {root}")]
+    #[error("{path}: ชี้ออกไปนอกโฟลเดอร์ของพอร์ทัล เก็บทุกไฟล์ไว้ใน {root} / points outside the portal folder; keep every file inside {root}")]
     PathEscape {
         /// The path as written.
         path: PathBuf,
@@ -55,7 +55,7 @@ pub enum Error {
         message: String,
     },
     /// The data has errors, so nothing is published.
-    #[error("{errors} error(s) in the data: nothing was published; run `sala check` to see them")]
+    #[error("ข้อมูลมีข้อผิดพลาด {errors} รายการ จึงยังไม่เผยแพร่สิ่งใด สั่ง `sala check` เพื่อดูรายการ / {errors} error(s) in the data: nothing was published; run `sala check` to see them")]
     InvalidData {
         /// How many error diagnostics there are.
         errors: usize,
@@ -138,6 +138,12 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// A `site.toml` setting Sala cannot use, said in Thai and in English (the people who keep a
+/// portal read either; Thai first, as the portal's default language).
+pub fn config_error(th: impl std::fmt::Display, en: impl std::fmt::Display) -> Error {
+    Error::Config { message: format!("{th} / {en}") }
 }
 
 /// Turns a `toml` error into [`Error::Toml`] with the line and column of the problem.

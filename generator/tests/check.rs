@@ -219,7 +219,8 @@ fn a_missing_site_toml_says_how_to_fix_it() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_sala")).args(["check", "--root"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error[missing-site-config]: no site.toml in "), "{err}");
+    assert!(err.starts_with("error[missing-site-config]: ไม่พบ site.toml ใน "), "{err}");
+    assert!(err.contains(" / no site.toml in "), "{err}");
     assert!(err.contains("sala init DIR"), "{err}");
 }
 

@@ -187,22 +187,25 @@ fn leftovers_of_a_killed_build_are_removed_by_the_next() {
 
 #[test]
 fn base_url_must_be_a_plain_absolute_address() {
-    for (url, why) in [
-        ("https://data.example.go.th//evil.example/", "has a path that is not plain"),
-        ("https://data.example.go.th/a/../b/", "has a path that is not plain"),
-        ("//evil.example/", "is not an absolute http(s) URL"),
-        ("javascript:alert(1)//", "is not an absolute http(s) URL"),
-        ("https:///path/", "has no host name"),
-        ("https://user:pw@data.example.go.th/", "carries a user name or password"),
-        ("https://data.example.go.th/?x=1", "has a query (?) or a fragment (#)"),
-        ("https://data.example.go.th\\\\evil.example/", "has spaces, quotes, backslashes"),
-        ("https://data.example.go.th/ a/", "has spaces, quotes, backslashes"),
+    // Said in Thai and in English, as every message to the people who keep a portal.
+    for (url, why, why_th) in [
+        ("https://data.example.go.th//evil.example/", "has a path that is not plain", "มีเส้นทางที่ไม่เรียบ"),
+        ("https://data.example.go.th/a/../b/", "has a path that is not plain", "มีเส้นทางที่ไม่เรียบ"),
+        ("//evil.example/", "is not an absolute http(s) URL", "ไม่ใช่ที่อยู่เว็บแบบเต็ม"),
+        ("javascript:alert(1)//", "is not an absolute http(s) URL", "ไม่ใช่ที่อยู่เว็บแบบเต็ม"),
+        ("https:///path/", "has no host name", "ไม่มีชื่อโฮสต์"),
+        ("https://user:pw@data.example.go.th/", "carries a user name or password", "มีชื่อผู้ใช้หรือรหัสผ่าน"),
+        ("https://data.example.go.th/?x=1", "has a query (?) or a fragment (#)", "มีส่วนค้นหา (?) หรือส่วนย่อย (#)"),
+        ("https://data.example.go.th\\\\evil.example/", "has spaces, quotes, backslashes", "มีช่องว่าง เครื่องหมายคำพูด แบ็กสแลช"),
+        ("https://data.example.go.th/ a/", "has spaces, quotes, backslashes", "มีช่องว่าง เครื่องหมายคำพูด แบ็กสแลช"),
     ] {
         let f = Fixture::new();
         f.write("site.toml", format!("title = {{ th = \"ท\", en = \"T\" }}\nbase_url = \"{url}\"\n"));
         let out = f.sala(&["check"]);
         assert_eq!(out.status.code(), Some(2), "{url}: {}", text(&out));
-        assert!(text(&out).contains("error[config-error]") && text(&out).contains(why), "{url}: {}", text(&out));
+        let said = text(&out);
+        assert!(said.contains("error[config-error]") && said.contains(why) && said.contains(why_th), "{url}: {said}");
+        assert!(said.contains("ใส่ที่อยู่ที่เว็บไซต์เผยแพร่") && said.contains("write the address the site is published at"), "{url}: {said}");
     }
     for url in ["https://data.example.go.th", "http://127.0.0.1:8000/", "https://example.go.th/opendata/portal/"] {
         let f = Fixture::new();

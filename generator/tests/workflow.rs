@@ -262,8 +262,8 @@ fn mistake_missing_site_toml() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!(
-            "error[missing-site-config]: no site.toml in {}: run `sala build` in a portal folder (one with site.toml), pass --root DIR, or create a portal with `sala init DIR`\n",
-            dir.path().canonicalize().unwrap().display()
+            "error[missing-site-config]: ไม่พบ site.toml ใน {dir}: สั่ง sala ในโฟลเดอร์ของพอร์ทัล (โฟลเดอร์ที่มี site.toml) ระบุ --root DIR หรือสร้างพอร์ทัลใหม่ด้วย `sala init DIR` / no site.toml in {dir}: run `sala build` in a portal folder (one with site.toml), pass --root DIR, or create a portal with `sala init DIR`\n",
+            dir = dir.path().canonicalize().unwrap().display()
         )
     );
 }

@@ -87,9 +87,10 @@ impl Theme {
                 files.insert(rel, bytes);
             }
         } else if name != "default" {
-            return Err(Error::Config {
-                message: format!("theme = \"{name}\" but themes/{name}/ does not exist: create it or use theme = \"default\""),
-            });
+            return Err(crate::error::config_error(
+                format!("theme = \"{name}\" แต่ไม่มีโฟลเดอร์ themes/{name}/: สร้างโฟลเดอร์นี้ หรือใช้ theme = \"default\""),
+                format!("theme = \"{name}\" but themes/{name}/ does not exist: create it or use theme = \"default\""),
+            ));
         }
         let mut theme = Theme::default();
         // The built-in strings first, so that a portal's i18n file only overrides keys.
