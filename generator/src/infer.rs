@@ -10,6 +10,7 @@
 
 use crate::diagnostic::{Code, Severity};
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::load::schema::{Calendar, Constraints, Field, FieldType, Schema};
 use crate::load::table::{RawTable, read_csv};
 use crate::validate::table::check_table;
@@ -140,8 +141,13 @@ fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Optio
 
 /// A diagnostic that stops `infer`, as its error (both languages).
 fn usage(path: &Path, d: &crate::diagnostic::Diagnostic) -> Error {
-    let sheet = d.location.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
-    Error::Usage { message: format!("{}{sheet}: {}; {} / {}; {}", path.display(), d.message.en, d.help.en, d.message.th, d.help.th) }
+    use crate::diagnostic::render::{position, where_in_table};
+    // Named as `check` names it (`file[sheet]:row:col`), then the row in words in each language.
+    let place = position(&crate::diagnostic::Diagnostic { location: crate::diagnostic::Location { file: path.to_path_buf(), ..d.location.clone() }, ..d.clone() });
+    let within = |lang| Some(where_in_table(d, lang)).filter(|w| !w.is_empty()).map(|w| format!("{w}: ")).unwrap_or_default();
+    Error::Usage {
+        message: format!("{place}: {}{}; {} / {}{}; {}", within(Lang::En), d.message.en, d.help.en, within(Lang::Th), d.message.th, d.help.th),
+    }
 }
 
 /// Infers the schema of a table already read.

@@ -421,6 +421,9 @@ fn infer_refuses_a_latin1_file_until_told_its_encoding() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("its bytes look most like windows-1252") && err.contains(&format!("or run sala infer --encoding <label> {}", file.display())), "{err}");
+    // The row of the first byte that is not ASCII (`Café`, row 2), as `check` would name it.
+    assert!(err.starts_with(&format!("error[usage-error]: {}:2: row 2: the file's encoding is unknown", file.display())), "{err}");
+    assert!(err.contains(" / แถว 2: ไม่รู้ว่าไฟล์เข้ารหัสอักขระแบบใด"), "{err}");
     assert!(!f.root().join("datasets/cafes").exists());
     let out = f.sala(&["infer", "--encoding", "latin1", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

@@ -1,7 +1,7 @@
 //! Problems found in a portal's files, each located precisely enough for a civil servant to fix
 //! it: file, row (1-based, header = row 1, as a spreadsheet shows it), column, value and rule.
 
-mod render;
+pub(crate) mod render;
 
 pub use render::{Format, render};
 

@@ -42,7 +42,7 @@ fn severity_word(s: Severity) -> &'static str {
 }
 
 /// `file:row:col` (row and column only where known).
-fn position(d: &Diagnostic) -> String {
+pub(crate) fn position(d: &Diagnostic) -> String {
     let mut s = d.location.file.display().to_string();
     // A workbook's sheet as spreadsheets name a place in it: `book.xlsx[Sheet1]:14:6`.
     if let Some(sheet) = &d.location.sheet {
@@ -58,7 +58,7 @@ fn position(d: &Diagnostic) -> String {
 }
 
 /// "row 14, column F (amount)" in the chosen language.
-fn where_in_table(d: &Diagnostic, lang: Lang) -> String {
+pub(crate) fn where_in_table(d: &Diagnostic, lang: Lang) -> String {
     let mut parts = Vec::new();
     if let Some(sheet) = &d.location.sheet {
         parts.push(format!("{} \"{sheet}\"", label(lang, "แผ่นงาน", "sheet")));
