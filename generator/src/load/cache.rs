@@ -330,7 +330,8 @@ impl Cache {
     /// memory or in `checked/` (then read now, for validate to take); its data rows. An entry
     /// that cannot be read, or whose table came back with other types, is as none.
     pub fn has_checked(&self, key: u64) -> Option<usize> {
-        if let Some((frame, report)) = self.checked.lock().ok()?.get(&key).cloned() {
+        let in_memory = self.checked.lock().ok()?.get(&key).cloned();
+        if let Some((frame, report)) = in_memory {
             // Kept in memory (`serve`): its rows are the frame's, or come with the entry below.
             if let Some(rows) = frame.as_ref().map(DataFrame::height) {
                 self.loaded.lock().ok()?.insert(key, (frame, report));
@@ -403,17 +404,18 @@ impl Cache {
     /// its diagnostics placed in their files and sheets.
     pub fn checked(&self, key: u64) -> Option<(Option<DataFrame>, Report)> {
         let loaded = self.loaded.lock().ok().and_then(|mut l| l.remove(&key));
+        let in_memory = || self.checked.lock().ok().and_then(|map| map.get(&key).cloned());
+        // Not looked for by load (a table read for its foreign keys): on disk, maybe.
+        let on_disk = || self.has_checked(key).and_then(|_| self.loaded.lock().ok()?.remove(&key));
         let found = match loaded {
-            Some(found) => {
-                if self.keep_tables {
-                    if let Ok(mut map) = self.checked.lock() {
-                        map.insert(key, found.clone());
-                    }
-                }
-                Some(found)
-            }
-            None => self.checked.lock().ok()?.get(&key).cloned(),
+            Some(found) => Some(found),
+            None => in_memory().or_else(|| on_disk()),
         };
+        if let (Some(found), true) = (&found, self.keep_tables) {
+            if let Ok(mut map) = self.checked.lock() {
+                map.entry(key).or_insert_with(|| found.clone());
+            }
+        }
         if found.is_some() {
             if let Ok(mut used) = self.used.lock() {
                 used.1.insert(key);
@@ -564,10 +566,8 @@ fn frame_columns(frame: &DataFrame) -> Vec<(String, String)> {
 /// Writes a checked table into `dir`: the table first, then the JSON that makes it count.
 fn save_checked(dir: &Path, key: u64, sala: &str, (frame, report): &(Option<DataFrame>, Report), rows: usize) -> Result<()> {
     use polars::prelude::{ParquetCompression, ParquetWriter};
+    // Called after no usable entry was found: one there is broken, and is replaced.
     let json = dir.join(format!("{key:016x}.json"));
-    if json.is_file() {
-        return Ok(());
-    }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     if let Some(frame) = frame {
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
