@@ -97,7 +97,7 @@ pub fn timing(stage: &str, since: Instant) {
 }
 
 fn rows_read(source: &load::Source) -> usize {
-    source.datasets.iter().flat_map(|d| &d.resources).filter_map(|r| r.table.as_ref()).map(|t| t.rows()).sum()
+    source.datasets.iter().flat_map(|d| &d.resources).filter_map(load::ResourceSource::rows).sum()
 }
 
 /// What a build published.

@@ -30,7 +30,25 @@ fn demo() -> tempfile::TempDir {
     write(dir.path(), "datasets/offices/dataset.toml", OFFICES_TOML);
     write(dir.path(), "datasets/offices/schema.json", OFFICES_SCHEMA);
     write(dir.path(), "datasets/offices/offices.csv", "code,name,staff\nA1,สำนักงานเขต 1,12\nA2,สำนักงานเขต 2,30\n");
+    // Files as an agency's are: written well before the build. (A file modified moments
+    // before a build is read again whatever the cache says: see `Cache::known_hash`.)
+    for entry in walkdir::WalkDir::new(dir.path().join("datasets")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            set_age(entry.path(), 3600);
+        }
+    }
     dir
+}
+
+/// Sets the modification time of `path` to `seconds` ago.
+fn set_age(path: &Path, seconds: u64) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(seconds)).unwrap();
+}
+
+fn modified(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
 }
 
 const OFFICES_TOML: &str = r#"title = { th = "สำนักงานเขต", en = "District offices" }
@@ -78,10 +96,15 @@ fn build_cached(root: &Path, out: &Path) -> Published {
 }
 
 fn build_as(root: &Path, out: &Path, sala_key: &str) -> Published {
+    build_reading(root, out, sala_key).0
+}
+
+/// [`build_as`], and the datasets whose files it read.
+fn build_reading(root: &Path, out: &Path, sala_key: &str) -> (Published, Vec<String>) {
     let cache = Cache::open_as(root, sala_key);
     let built = sala::build_with(root, Some(out), Hooks { cache: Some(&cache), progress: None }).unwrap();
     assert!(!built.report.has_errors(), "{:?}", built.report.diagnostics);
-    built.published.unwrap()
+    (built.published.unwrap(), cache.finish_build())
 }
 
 fn build_clean(root: &Path, out: &Path) -> Published {
@@ -331,4 +354,141 @@ fn the_personal_data_policies_changed() {
             std::fs::write(&p, text.replacen("en = \"", "en = \"Revised: ", 1)).unwrap();
         }
     });
+}
+
+/// Builds the demo with the cache, applies `change`, rebuilds with the cache and compares with
+/// a clean build; returns the datasets whose files the rebuild read.
+fn read_after(change: impl FnOnce(&Path)) -> Vec<String> {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    assert!(read.contains(&"offices".to_string()), "the first build reads every file: {read:?}");
+    change(root);
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    read
+}
+
+#[test]
+fn an_unchanged_file_is_neither_read_nor_checked_again() {
+    let read = read_after(|_| {});
+    // The datasets with foreign keys are read for the rows their diagnostics would quote.
+    assert!(!read.contains(&"offices".to_string()) && !read.contains(&"agencies".to_string()), "{read:?}");
+}
+
+#[test]
+fn only_the_changed_file_is_read_again() {
+    let read = read_after(|root| {
+        let p = root.join("datasets/offices/offices.csv");
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str("A3,สำนักงานเขต 3,7\n");
+        std::fs::write(p, text).unwrap();
+    });
+    assert!(read.contains(&"offices".to_string()), "{read:?}");
+    assert!(!read.contains(&"agencies".to_string()), "{read:?}");
+}
+
+#[test]
+fn a_file_touched_but_unchanged_is_read_and_everything_else_reused() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let before = manifest(root, &out);
+    let p = root.join("datasets/offices/offices.csv");
+    std::fs::write(&p, std::fs::read(&p).unwrap()).unwrap();
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    assert!(read.contains(&"offices".to_string()), "a touched file is read: {read:?}");
+    assert_eq!(manifest(root, &out), before, "same bytes: nothing rendered again");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
+fn a_file_changed_with_its_old_time_but_another_size_is_read_again() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let p = root.join("datasets/offices/offices.csv");
+    let old = modified(&p);
+    std::fs::write(&p, "code,name,staff\nA1,สำนักงานเขต 1,12\nA2,สำนักงานเขต 2,31\nA3,สำนักงานเขต 3,5\n").unwrap();
+    std::fs::File::options().write(true).open(&p).unwrap().set_modified(old).unwrap();
+    assert_eq!(modified(&p), old);
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    assert!(read.contains(&"offices".to_string()), "{read:?}");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    let csv = std::fs::read_to_string(out.join("datasets/offices/offices.csv")).unwrap();
+    assert!(csv.contains("A3"), "{csv}");
+}
+
+#[test]
+fn a_file_modified_just_before_the_last_build_is_read_again() {
+    // Some file systems keep times in whole seconds: a file written again within the second
+    // the last build saw it would look unchanged. Such a file is not trusted.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    set_age(&root.join("datasets/offices/offices.csv"), 0);
+    build_cached(root, &out);
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    assert!(read.contains(&"offices".to_string()), "{read:?}");
+}
+
+#[test]
+fn a_broken_checked_table_in_the_cache_only_costs_time() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let checked = root.join(DIR).join("checked");
+    let entries: Vec<PathBuf> = std::fs::read_dir(&checked).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(entries.iter().any(|p| p.extension().is_some_and(|e| e == "parquet")), "{entries:?}");
+    assert!(entries.iter().any(|p| p.extension().is_some_and(|e| e == "json")), "{entries:?}");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    // Truncated tables, then garbage diagnostics, then nothing at all.
+    for (i, p) in entries.iter().enumerate() {
+        let bytes = std::fs::read(p).unwrap();
+        match i % 3 {
+            0 => std::fs::write(p, &bytes[..bytes.len() / 2]).unwrap(),
+            1 => std::fs::write(p, b"\x00\xffgarbage{").unwrap(),
+            _ => std::fs::remove_file(p).unwrap(),
+        }
+    }
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    assert!(!read.is_empty(), "broken entries are read and checked again");
+    assert_identical(&out, &clean.path().join("site"));
+    // Written again: the next build reads nothing it need not.
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    assert!(!read.contains(&"offices".to_string()), "{read:?}");
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
+fn warnings_of_an_unread_table_are_still_reported() {
+    // The checked table's diagnostics come from the cache with it, at the same places.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    write(root, "datasets/offices/offices.csv", "code,name,staff\nA1,สำนักงานเขต 1 ,12\nA2,สำนักงานเขต 2,30\n");
+    set_age(&root.join("datasets/offices/offices.csv"), 3600);
+    let warnings = |root: &Path| {
+        let cache = Cache::open(root);
+        let built = sala::build_with(root, Some(&out), Hooks { cache: Some(&cache), progress: None }).unwrap();
+        let mine: Vec<_> = built.report.diagnostics.into_iter().filter(|d| d.location.file.ends_with("offices.csv")).collect();
+        (mine, cache.finish_build())
+    };
+    let (first, _) = warnings(root);
+    assert!(!first.is_empty(), "a value with a trailing space is a warning");
+    assert!(first.iter().all(|d| d.severity == sala::diagnostic::Severity::Warning), "{first:?}");
+    let (again, read) = warnings(root);
+    assert!(!read.contains(&"offices".to_string()), "{read:?}");
+    assert_eq!(again, first);
 }

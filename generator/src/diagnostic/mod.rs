@@ -6,11 +6,11 @@ pub(crate) mod render;
 pub use render::{Format, render};
 
 use crate::lang::Text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// How bad a problem is: errors stop publishing, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Must be fixed before the portal is published.
@@ -20,7 +20,7 @@ pub enum Severity {
 }
 
 /// The stable code of a kind of problem (Frictionless's vocabulary where it has one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     /// A cell's value is not of the column's type.
@@ -131,7 +131,7 @@ impl Code {
 }
 
 /// Where a problem is.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     /// The file, relative to the portal folder.
     pub file: PathBuf,
@@ -179,7 +179,7 @@ pub fn column_letter(mut n: usize) -> String {
 }
 
 /// One problem, with everything needed to find and fix it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// The stable code of the kind of problem.
     pub code: Code,
@@ -203,7 +203,7 @@ pub struct Diagnostic {
 }
 
 /// A row of a data file shown under a diagnostic, with the offending cell marked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceLine {
     /// The row's cells joined with the file's delimiter (shortened around the cell if long).
     pub text: String,
@@ -287,7 +287,7 @@ impl Diagnostic {
 pub const LISTED_PER_FILE_AND_CODE: usize = 50;
 
 /// All diagnostics of a run, with exact totals even where the list was cut.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Report {
     /// The listed diagnostics, sorted by file, row, column.
     pub diagnostics: Vec<Diagnostic>,
@@ -296,7 +296,7 @@ pub struct Report {
 }
 
 /// Problems of one code in one file beyond the listed ones.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unlisted {
     /// The file.
     pub file: PathBuf,

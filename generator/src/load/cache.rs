@@ -7,7 +7,13 @@
 //!   manifest of the last build: each file's path, the key of the inputs it was rendered from,
 //!   and its size and modification time, which tell whether the file is still the one written;
 //! - `terms.json`: the search terms of the last build's texts, so that a rebuild does not cut
-//!   Thai into words again (see [`crate::model::search`]).
+//!   Thai into words again (see [`crate::model::search`]);
+//! - `files.json`: per data file, its size, modification time and a hash of its bytes, so that
+//!   a rebuild does not read or hash again a file whose size and time did not change (as git,
+//!   make and cargo decide);
+//! - `checked/`: per checked table (by [`crate::load::ResourceSource::check_key`]), the typed
+//!   table (Parquet) and its diagnostics (JSON), so that a rebuild neither reads nor checks again
+//!   a table whose data and schema did not change.
 //!
 //! A rebuild computes each output file's key again (for an HTML page, a hash of its template
 //! and everything the template is given; for a dataset's downloads, a hash of its metadata,
@@ -36,6 +42,47 @@ const STATE: &str = "state.json";
 
 /// The file holding the search terms of the last build's texts.
 const TERMS: &str = "terms.json";
+
+/// The file holding the data files' sizes, times and hashes.
+const FILES: &str = "files.json";
+
+/// The folder holding the checked tables.
+const CHECKED: &str = "checked";
+
+/// What `files.json` holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stamps {
+    sala: String,
+    /// When the build that wrote it began to look at files (ns since 1970): a file modified
+    /// since may have changed again within the same tick of the clock without its time moving,
+    /// so its hash is not trusted ("racily clean", as git calls it).
+    since: String,
+    /// Per data file (absolute path), what was seen.
+    files: BTreeMap<String, Stamp>,
+}
+
+/// One data file as a build saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    size: u64,
+    /// Modification time, ns since 1970.
+    modified: String,
+    /// A hash of its bytes (hex).
+    hash: String,
+}
+
+/// What `checked/<key>.json` holds beside the table.
+#[derive(Debug, Serialize, Deserialize)]
+struct CheckedEntry {
+    sala: String,
+    /// How many data rows the file had.
+    rows: usize,
+    /// The table's columns and their types, as Polars names them (checked against the table
+    /// read back, so that a Parquet round trip that changed a type is never used).
+    columns: Option<Vec<(String, String)>>,
+    /// The check's diagnostics, placed in their files and sheets.
+    report: Report,
+}
 
 /// What `terms.json` holds: per text (a hash of it), its words and their search terms.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -174,7 +221,18 @@ pub struct Cache {
     keep_tables: bool,
     read: Mutex<HashMap<u64, (RawTable, Vec<Diagnostic>)>>,
     checked: Mutex<HashMap<u64, (Option<DataFrame>, Report)>>,
+    /// The checked tables read from `checked/` for the current build, until validate takes them.
+    loaded: Mutex<HashMap<u64, (Option<DataFrame>, Report)>>,
     used: Mutex<(BTreeSet<u64>, BTreeSet<u64>)>,
+    /// The data files as the last build saw them, and since when it looked.
+    stamps: Mutex<(HashMap<String, Stamp>, u128)>,
+    /// The data files as this build saw them (saved by [`Cache::finish`]).
+    seen: Mutex<BTreeMap<String, Stamp>>,
+    /// When this build began to look at files (ns since 1970): when the cache was opened, or
+    /// when the last build it saw ended (`serve`).
+    opened: Mutex<u128>,
+    /// The checked tables on disk the current build used or wrote (the others are deleted).
+    on_disk: Mutex<BTreeSet<u64>>,
     /// The datasets whose files were read again in the current build.
     reread: Mutex<BTreeSet<String>>,
 }
@@ -202,7 +260,14 @@ impl Cache {
         if let Some(t) = terms {
             crate::model::search::import_terms(t.terms.into_iter().filter_map(|(k, v)| Some((u64::from_str_radix(&k, 16).ok()?, v))).collect());
         }
-        Cache::new(Some(dir), sala.to_string(), state)
+        let stamps = std::fs::read(dir.join(FILES))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Stamps>(&bytes).ok())
+            .filter(|s| s.sala == sala)
+            .unwrap_or_default();
+        let mut cache = Cache::new(Some(dir), sala.to_string(), state);
+        cache.stamps = Mutex::new((stamps.files.into_iter().collect(), stamps.since.parse().unwrap_or(0)));
+        cache
     }
 
     /// A cache that is never saved.
@@ -218,9 +283,83 @@ impl Cache {
             keep_tables: false,
             read: Mutex::default(),
             checked: Mutex::default(),
+            loaded: Mutex::default(),
             used: Mutex::default(),
+            stamps: Mutex::default(),
+            seen: Mutex::default(),
+            opened: Mutex::new(now_ns()),
+            on_disk: Mutex::default(),
             reread: Mutex::default(),
         }
+    }
+
+    /// The hash of the bytes of the data file at `path` (absolute) as the last build saw it,
+    /// when its size and modification time (`meta`) are still those it saw then and it was
+    /// not modified while that build ran: the file need not be read to know it.
+    pub fn known_hash(&self, path: &Path, meta: &std::fs::Metadata) -> Option<u64> {
+        let id = path.to_string_lossy();
+        let stamp = {
+            let stamps = self.stamps.lock().ok()?;
+            let (stamp, since) = (stamps.0.get(id.as_ref())?, stamps.1);
+            let modified = modified_ns(meta);
+            // File systems that keep times in whole (or even two) seconds would show a file
+            // written again within that time unchanged: a file that recent is read again.
+            const TICK: u128 = 2_000_000_000;
+            if stamp.size != meta.len() || stamp.modified != modified.to_string() || modified == 0 || modified + TICK >= since {
+                return None;
+            }
+            stamp.clone()
+        };
+        let hash = u64::from_str_radix(&stamp.hash, 16).ok()?;
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(id.into_owned(), stamp.clone());
+        }
+        Some(hash)
+    }
+
+    /// Notes the hash of the bytes of the data file at `path` (absolute), read with size and
+    /// time `meta`, for the next build's [`Cache::known_hash`].
+    pub fn note_hash(&self, path: &Path, meta: &std::fs::Metadata, hash: u64) {
+        let stamp = Stamp { size: meta.len(), modified: modified_ns(meta).to_string(), hash: format!("{hash:016x}") };
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(path.to_string_lossy().into_owned(), stamp);
+        }
+    }
+
+    /// Whether a table checked with `key` ([`super::ResourceSource::check_key`]) is at hand, in
+    /// memory or in `checked/` (then read now, for validate to take); its data rows. An entry
+    /// that cannot be read, or whose table came back with other types, is as none.
+    pub fn has_checked(&self, key: u64) -> Option<usize> {
+        let in_memory = self.checked.lock().ok()?.get(&key).cloned();
+        if let Some((frame, report)) = in_memory {
+            // Kept in memory (`serve`): its rows are the frame's, or come with the entry below.
+            if let Some(rows) = frame.as_ref().map(DataFrame::height) {
+                self.loaded.lock().ok()?.insert(key, (frame, report));
+                return Some(rows);
+            }
+        }
+        let dir = self.dir.as_ref()?.join(CHECKED);
+        let entry: CheckedEntry = serde_json::from_slice(&std::fs::read(dir.join(format!("{key:016x}.json"))).ok()?).ok()?;
+        if entry.sala != self.sala {
+            return None;
+        }
+        let frame = match &entry.columns {
+            None => None,
+            Some(columns) => {
+                use polars::prelude::{ParallelStrategy, ParquetReader, SerReader};
+                let file = std::fs::File::open(dir.join(format!("{key:016x}.parquet"))).ok()?;
+                let frame = ParquetReader::new(file).read_parallel(ParallelStrategy::None).finish().ok()?;
+                if &frame_columns(&frame) != columns || frame.height() != entry.rows {
+                    return None;
+                }
+                Some(frame)
+            }
+        };
+        if let Ok(mut on_disk) = self.on_disk.lock() {
+            on_disk.insert(key);
+        }
+        self.loaded.lock().ok()?.insert(key, (frame, entry.report));
+        Some(entry.rows)
     }
 
     /// This cache, also keeping the tables each build reads in memory for the next
@@ -261,9 +400,22 @@ impl Cache {
         }
     }
 
-    /// A table checked earlier with the same data and schema ([`super::ResourceSource::check_key`]).
+    /// A table checked earlier with the same data and schema ([`super::ResourceSource::check_key`]),
+    /// its diagnostics placed in their files and sheets.
     pub fn checked(&self, key: u64) -> Option<(Option<DataFrame>, Report)> {
-        let found = self.checked.lock().ok()?.get(&key).cloned();
+        let loaded = self.loaded.lock().ok().and_then(|mut l| l.remove(&key));
+        let in_memory = || self.checked.lock().ok().and_then(|map| map.get(&key).cloned());
+        // Not looked for by load (a table read for its foreign keys): on disk, maybe.
+        let on_disk = || self.has_checked(key).and_then(|_| self.loaded.lock().ok()?.remove(&key));
+        let found = match loaded {
+            Some(found) => Some(found),
+            None => in_memory().or_else(|| on_disk()),
+        };
+        if let (Some(found), true) = (&found, self.keep_tables) {
+            if let Ok(mut map) = self.checked.lock() {
+                map.entry(key).or_insert_with(|| found.clone());
+            }
+        }
         if found.is_some() {
             if let Ok(mut used) = self.used.lock() {
                 used.1.insert(key);
@@ -272,8 +424,17 @@ impl Cache {
         found
     }
 
-    /// Keeps a check's result.
-    pub fn keep_checked(&self, key: u64, checked: &(Option<DataFrame>, Report)) {
+    /// Keeps a check's result (diagnostics placed in their files and sheets) of a table of
+    /// `rows` data rows: in memory for `serve`, and in `checked/` for the next build. One that
+    /// cannot be saved only costs time.
+    pub fn keep_checked(&self, key: u64, checked: &(Option<DataFrame>, Report), rows: usize) {
+        if let Some(dir) = &self.dir {
+            if save_checked(&dir.join(CHECKED), key, &self.sala, checked, rows).is_ok() {
+                if let Ok(mut on_disk) = self.on_disk.lock() {
+                    on_disk.insert(key);
+                }
+            }
+        }
         if !self.keep_tables {
             return;
         }
@@ -344,8 +505,12 @@ impl Cache {
         state.sala = self.sala.clone();
         state.outputs.retain(|path, _| Path::new(path).is_dir());
         state.outputs.insert(output_id(output), Manifest { marker, files });
+        let (files, since) = self.next_stamps();
         if let Some(dir) = &self.dir {
             let _ = save(dir, STATE, &*state);
+            let stamps = Stamps { sala: self.sala.clone(), since: since.to_string(), files: files.into_iter().collect() };
+            let _ = save(dir, FILES, &stamps);
+            self.forget_checked(dir);
             let terms = crate::model::search::export_terms();
             let terms = Terms { sala: self.sala.clone(), terms: terms.into_iter().map(|(k, v)| (format!("{k:016x}"), v.to_vec())).collect() };
             let _ = save(dir, TERMS, &terms);
@@ -364,6 +529,67 @@ impl Cache {
         }
         self.reread.lock().map(|mut r| std::mem::take(&mut *r).into_iter().collect()).unwrap_or_default()
     }
+}
+
+impl Cache {
+    /// Makes the data files this build saw the ones the next build compares with (`serve`
+    /// rebuilds with the same cache), and returns them with the time this build began.
+    fn next_stamps(&self) -> (HashMap<String, Stamp>, u128) {
+        let files: HashMap<String, Stamp> = self.seen.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default().into_iter().collect();
+        let since = self.opened.lock().map(|mut o| std::mem::replace(&mut *o, now_ns())).unwrap_or(0);
+        if let Ok(mut stamps) = self.stamps.lock() {
+            *stamps = (files.clone(), since);
+        }
+        (files, since)
+    }
+
+    /// Deletes the checked tables the current build did not use.
+    fn forget_checked(&self, dir: &Path) {
+        let keep = self.on_disk.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
+        let Ok(entries) = std::fs::read_dir(dir.join(CHECKED)) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let key = name.split('.').next().and_then(|k| u64::from_str_radix(k, 16).ok());
+            if key.is_none_or(|k| !keep.contains(&k)) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// A table's columns and their types, as Polars names them.
+fn frame_columns(frame: &DataFrame) -> Vec<(String, String)> {
+    frame.columns().iter().map(|c| (c.name().to_string(), format!("{:?}", c.dtype()))).collect()
+}
+
+/// Writes a checked table into `dir`: the table first, then the JSON that makes it count.
+fn save_checked(dir: &Path, key: u64, sala: &str, (frame, report): &(Option<DataFrame>, Report), rows: usize) -> Result<()> {
+    use polars::prelude::{ParquetCompression, ParquetWriter};
+    // Called after no usable entry was found: one there is broken, and is replaced.
+    let json = dir.join(format!("{key:016x}.json"));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    if let Some(frame) = frame {
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+        let mut copy = frame.clone();
+        ParquetWriter::new(&mut tmp)
+            .with_compression(ParquetCompression::Uncompressed)
+            .set_parallel(false)
+            .finish(&mut copy)
+            .map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
+        let target = dir.join(format!("{key:016x}.parquet"));
+        tmp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
+    }
+    let entry = CheckedEntry { sala: sala.to_string(), rows, columns: frame.as_ref().map(frame_columns), report: report.clone() };
+    let bytes = serde_json::to_vec(&entry).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    std::io::Write::write_all(&mut tmp, &bytes).map_err(|e| Error::io(dir, e))?;
+    tmp.persist(&json).map_err(|e| Error::io(&json, e.error))?;
+    Ok(())
+}
+
+fn now_ns() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
 
 /// The time of `output`'s marker file, which each full build writes anew.

@@ -72,20 +72,34 @@ pub struct ResourceSource {
     pub schema_file: PathBuf,
     /// The data file (the first, for many), relative to the portal folder.
     pub file: PathBuf,
-    /// The file's cells, when it could be read.
+    /// The file's cells, when it was read: a file that could not be, or need not be (the
+    /// cache holds its checked table, see [`ResourceSource::cached_rows`]), has none.
     pub table: Option<RawTable>,
     /// A hash of the file's bytes and reading options: equal means the same cells.
     pub fingerprint: u64,
+    /// How many data rows the file has, when it was not read because the build cache holds
+    /// its checked table (by [`ResourceSource::check_key`]).
+    pub cached_rows: Option<usize>,
 }
 
 impl ResourceSource {
     /// A hash of what its checked table is made from: the data's fingerprint, the schema and
     /// the file the schema is written in (which diagnostics name).
     pub fn check_key(&self) -> u64 {
-        let mut h = cache::KeyHasher::new();
-        h.add(&self.fingerprint).add(&self.schema_file).add_json(&self.schema);
-        h.finish()
+        check_key(self.fingerprint, &self.schema_file, &self.schema)
     }
+
+    /// How many data rows the file has, when it was read or its checked table is cached.
+    pub fn rows(&self) -> Option<usize> {
+        self.table.as_ref().map(RawTable::rows).or(self.cached_rows)
+    }
+}
+
+/// [`ResourceSource::check_key`] of its parts.
+fn check_key(fingerprint: u64, schema_file: &Path, schema: &Schema) -> u64 {
+    let mut h = cache::KeyHasher::new();
+    h.add(&fingerprint).add(&schema_file).add_json(schema);
+    h.finish()
 }
 
 /// Reads a portal. Errors are fatal problems (no `site.toml`, a broken theme); everything
@@ -525,6 +539,26 @@ fn load_resource(
     let files: Vec<PathBuf> = paths.iter().map(|p| relative(root, p)).collect();
     let file = files[0].clone();
     let mut fingerprint = 0;
+    let options = (&files, &meta.encoding, &meta.sheet, format!("{:?}", meta.dialect), &schema.missing_values);
+    // With a cache, a file whose size and time did not change since the last build is known
+    // without reading it; and when the cache also holds its table checked against this schema,
+    // the table is not read at all. A resource with foreign keys is still read: the rows its
+    // diagnostics quote come from its cells.
+    let stats: Vec<Option<std::fs::Metadata>> = match cache {
+        Some(_) => paths.iter().map(|p| std::fs::metadata(p).ok()).collect(),
+        None => Vec::new(),
+    };
+    if let Some(c) = cache {
+        let known: Option<Vec<u64>> = paths.iter().zip(&stats).map(|(p, m)| c.known_hash(p, m.as_ref()?)).collect();
+        if let Some(known) = known {
+            fingerprint = combined_fingerprint(&known, &options);
+            if schema.foreign_keys.is_empty() {
+                if let Some(rows) = c.has_checked(check_key(fingerprint, &schema_file, &schema)) {
+                    return Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, table: None, fingerprint, cached_rows: Some(rows) });
+                }
+            }
+        }
+    }
     let opened: std::io::Result<Vec<table::SharedBytes>> = paths
         .iter()
         .map(|p| FileBytes::open(p, !cache.is_some_and(Cache::keeps_tables)).map(|b| -> table::SharedBytes { std::sync::Arc::new(b) }))
@@ -537,10 +571,21 @@ fn load_resource(
         Ok(all) => {
             // Hashing a large file costs a tenth of checking it: only a build with a cache
             // needs the fingerprint.
-            if cache.is_some() {
-                let options = (&files, &meta.encoding, &meta.sheet, format!("{:?}", meta.dialect), &schema.missing_values);
-                let each: Vec<u64> = all.iter().map(|b| session::fingerprint((**b).as_ref(), &options)).collect();
-                fingerprint = session::fingerprint(&[], &each);
+            if let Some(c) = cache {
+                let each: Vec<u64> = all
+                    .iter()
+                    .zip(paths.iter().zip(&stats))
+                    .map(|(b, (path, meta))| {
+                        let hash = session::fingerprint((**b).as_ref(), &());
+                        // The time and size from before reading: a file changed meanwhile is
+                        // read again next time.
+                        if let Some(meta) = meta {
+                            c.note_hash(path, meta, hash);
+                        }
+                        hash
+                    })
+                    .collect();
+                fingerprint = combined_fingerprint(&each, &options);
             }
             let read = match cache.and_then(|c| c.table(fingerprint)) {
                 Some((table, warnings)) => Ok((table, warnings)),
@@ -567,7 +612,12 @@ fn load_resource(
             }
         }
     };
-    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, table, fingerprint })
+    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, table, fingerprint, cached_rows: None })
+}
+
+/// The fingerprint of a resource whose files' bytes hash to `each`, read with `options`.
+fn combined_fingerprint(each: &[u64], options: &impl std::hash::Hash) -> u64 {
+    session::fingerprint(&[], &(each, options))
 }
 
 /// Reads a resource's files (`paths`, shown as `files`) as one table: each a CSV file or a

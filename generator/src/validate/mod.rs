@@ -50,31 +50,33 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
         .flat_map(|d| (0..d.resources.len()).map(move |i| (d, i)))
         .collect();
     if let Some(p) = hooks.progress {
-        p.rows.set_length(jobs.iter().filter_map(|(d, i)| d.resources[*i].table.as_ref()).map(|t| t.rows() as u64).sum());
+        p.rows.set_length(jobs.iter().filter_map(|(d, i)| d.resources[*i].rows()).map(|n| n as u64).sum());
     }
     // Plain threads, not `par_iter`: see `crate::parallel` for the stack overflow this avoids.
     let checked: Vec<((String, String), table::Checked)> = crate::parallel::map(&jobs, |(d, i)| {
         let r = &d.resources[*i];
-        let raw = r.table.as_ref()?;
-        let key = r.check_key();
-        let cached = hooks.cache.and_then(|c| c.checked(key));
+        let rows = r.rows()?;
         if let Some(p) = hooks.progress {
-            p.rows.inc(raw.rows() as u64);
+            p.rows.inc(rows as u64);
         }
-        if let Some((frame, report)) = cached {
-            return Some(((d.id.clone(), r.meta.name.clone()), relocated(raw, table::Checked { frame, report })));
+        // A table checked before with the same data and schema (in memory for `serve`, or on
+        // disk, when load found it there and did not read the file): its diagnostics are
+        // already placed in their files and sheets.
+        let key = r.check_key();
+        if let Some((frame, report)) = hooks.cache.and_then(|c| c.checked(key)) {
+            return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
         }
+        let raw = r.table.as_ref()?;
         // Polars is a large dependency: should it ever panic on a file, that file gets an
         // error diagnostic and the rest of the portal is still checked.
         // The inputs are only read, so a panic cannot leave them half-changed.
         let personal = personal::declared_columns(d);
         let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &r.schema_file, &personal));
-        let checked = std::panic::catch_unwind(check)
-            .unwrap_or_else(|_| table::Checked::internal_error(&r.file));
-        if let Some(c) = hooks.cache.filter(|c| c.keeps_tables()) {
-            c.keep_checked(key, &(checked.frame.clone(), checked.report.clone()));
+        let checked = relocated(raw, std::panic::catch_unwind(check).unwrap_or_else(|_| table::Checked::internal_error(&r.file)));
+        if let Some(c) = hooks.cache {
+            c.keep_checked(key, &(checked.frame.clone(), checked.report.clone()), rows);
         }
-        Some(((d.id.clone(), r.meta.name.clone()), relocated(raw, checked)))
+        Some(((d.id.clone(), r.meta.name.clone()), checked))
     })
     .into_iter()
     .flatten()
