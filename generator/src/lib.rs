@@ -47,8 +47,8 @@ pub fn check(root: &Path) -> Result<Checked> {
 
 /// [`check`] with a cache and progress bars.
 pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
-    let (source, mut report) = load::load_with(root, hooks)?;
-    let mut validated = validate::validate_with(&source, hooks);
+    let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
+    let mut validated = validate::finish(&source, checked.into_iter().flatten().collect());
     report.merge(std::mem::take(&mut validated.report));
     let today = clock::today(source.config.as_of.as_ref())?;
     model::quality::check_freshness(&source.datasets, today, &mut report);
@@ -71,6 +71,18 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     render::pages(&site, &render::Discard)?;
     std::thread::spawn(move || drop(site));
     Ok(checked)
+}
+
+/// Checks a dataset's tables against their schemas as soon as they are read, on the thread
+/// that read them, then drops their raw cells: later stages need only the typed tables, and
+/// the raw cells of a portal's every table, or of a large one beside its typed table, need
+/// not be in memory at once (issue 15).
+fn check_read(dataset: &mut load::DatasetSource, hooks: session::Hooks) -> Vec<validate::TableChecked> {
+    let checked = validate::check_dataset(dataset, hooks);
+    for table in dataset.resources.iter_mut().filter_map(|r| r.table.as_mut()) {
+        table.release_cells();
+    }
+    checked
 }
 
 /// With `SALA_TIMINGS` set, says on stderr how long a stage took and the process's peak
@@ -143,13 +155,17 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
 /// again; see [`load::cache`]) and progress bars.
 pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> Result<Built> {
     let started = Instant::now();
-    let (source, mut report) = load::load_with(root, hooks)?;
+    // Before any work: a folder that must not be replaced is refused at once, untouched (not
+    // after minutes of reading a national portal's data).
+    let portal = root.canonicalize().map_err(|e| error::Error::io(root, e))?;
+    let config = config::SiteConfig::load(&portal)?;
+    let output = output.map_or_else(|| portal.join(&config.output_dir), Path::to_path_buf);
+    let output = write::output::checked_output(&portal, &output)?;
+    // Each dataset's tables are checked as it is read (see `check_read`): "load" includes that.
+    let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
     timing("load", started);
-    // Before any work: a folder that must not be replaced is refused at once, untouched.
-    let output = output.map_or_else(|| source.root.join(&source.config.output_dir), Path::to_path_buf);
-    let output = write::output::checked_output(&source.root, &output)?;
     let since = Instant::now();
-    let validated = validate::validate_with(&source, hooks);
+    let validated = validate::finish(&source, checked.into_iter().flatten().collect());
     timing("validate", since);
     report.merge(validated.report.clone());
     let today = clock::today(source.config.as_of.as_ref())?;

@@ -308,3 +308,34 @@ fn a_resource_over_json_max_cells_has_no_json_array_and_every_other_download_who
     let catalog = read(&f, "catalog.ttl");
     assert!(catalog.contains("big/#data-ndjson") && !catalog.contains("big/#data-json"), "the catalog lists a JSON array that does not exist");
 }
+
+/// see: issue 15 — a large file is parsed in parts whose memory is given back as they are
+/// read, and its raw cells are dropped once checked: an error in its last part still names its
+/// exact row, value and cells, read again from the file.
+#[test]
+fn an_error_in_the_last_part_of_a_large_file_names_its_exact_row() {
+    let f = generated(1);
+    let id = portal::dataset_id(0);
+    // About 4 MB: read in several parts, and mapped, not copied.
+    let rows = 80_000;
+    let mut csv = String::from("row_id,province,fiscal_year,category,amount,recorded,note\n");
+    for row in 1..=rows {
+        let recorded = if row == rows - 1 { "2025-13-40".to_string() } else { format!("2025-{:02}-{:02}", row % 12 + 1, row % 28 + 1) };
+        csv.push_str(&format!("{row},เชียงใหม่,2567,operating,{row}.50,{recorded},บันทึก {row}\n"));
+    }
+    std::fs::write(f.root().join(format!("datasets/{id}/table-1.csv")), &csv).unwrap();
+    let _ = std::fs::remove_file(f.root().join(format!("datasets/{id}/table-2.csv")));
+    let toml_path = f.root().join(format!("datasets/{id}/dataset.toml"));
+    let toml = std::fs::read_to_string(&toml_path).unwrap();
+    // One resource only.
+    let one = toml.split("\n[[resources]]").take(2).collect::<Vec<_>>().join("\n[[resources]]");
+    std::fs::write(&toml_path, one).unwrap();
+    let checked = sala::check(f.root()).unwrap();
+    let errors: Vec<_> = checked.report.diagnostics.iter().filter(|d| d.location.file.ends_with("table-1.csv")).collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let d = errors[0];
+    // The header is row 1: data row 79,999 is row 80,000 of the file.
+    assert_eq!((d.location.row, d.location.column_number, d.value.as_deref()), (Some(80_000), Some(6), Some("2025-13-40")));
+    let source = d.source.as_ref().expect("the row is shown");
+    assert!(source.text.starts_with("79999,เชียงใหม่,2567,operating,79999.50,2025-13-40,บันทึก 79999"), "{}", source.text);
+}

@@ -28,6 +28,8 @@ pub(crate) struct PartsParse<'a> {
     pub typed: Option<&'a Schema>,
     /// Whether a part with these traits may be typed by the parser.
     pub typeable: &'a (dyn Fn(&Traits) -> bool + Sync),
+    /// Gives back the memory of a part's bytes once they are parsed (a mapped file's pages).
+    pub release: &'a (dyn Fn(&[u8]) + Sync),
 }
 
 /// Rows read in parts.
@@ -67,6 +69,8 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
                 Some(frame) => (frame, true),
                 None => (parse(bytes, how.text, lines, how).ok()?, false),
             };
+            // Parsed, its bytes need not stay in memory: a 1 GB file is never all there at once.
+            (how.release)(bytes);
             // One row per line, as Polars' reader checks too.
             (frame.height() == lines).then_some(Part { bytes, scan, frame, typed })
         })
@@ -76,6 +80,7 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
         // Every part must have the same columns: those read typed are read again as text.
         parts.par_iter_mut().filter(|p| p.typed).try_for_each(|p| {
             p.frame = parse(p.bytes, how.text, p.frame.height(), how).ok()?;
+            (how.release)(p.bytes);
             Some(())
         })?;
     }

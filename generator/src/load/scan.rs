@@ -605,6 +605,11 @@ pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Sh
 /// The text of records (0-based, the header being 0; ascending) without their line ends,
 /// found by a walk that respects quotes; a record past the end is empty.
 pub(crate) fn records<'a>(text: &'a [u8], quote: Option<u8>, wanted: &[usize]) -> Vec<&'a [u8]> {
+    records_walking(text, quote, wanted, &mut |_| {})
+}
+
+/// [`records`], telling `walked` each byte offset the walk reaches (a line end or a quote).
+pub(crate) fn records_walking<'a>(text: &'a [u8], quote: Option<u8>, wanted: &[usize], walked: &mut dyn FnMut(usize)) -> Vec<&'a [u8]> {
     let line = |start: usize, end: usize| {
         let l = &text[start..end];
         l.strip_suffix(b"\r").unwrap_or(l)
@@ -617,6 +622,7 @@ pub(crate) fn records<'a>(text: &'a [u8], quote: Option<u8>, wanted: &[usize]) -
         if want.peek().is_none() {
             return out;
         }
+        walked(pos);
         if quote.is_some() && text[pos] == q {
             quoted = !quoted;
             continue;

@@ -18,7 +18,19 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// A file's bytes, shared with the table read from them (see [`RawTable::text`]).
-pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+pub type SharedBytes = Arc<dyn Bytes>;
+
+/// Bytes a table is read from. A file mapped into memory counts in the process's memory for
+/// every page read: those of a part already parsed can be given back (see [`Bytes::release`]),
+/// so that a 1 GB file does not hold 1 GB beside the table read from it (issue 15).
+pub trait Bytes: AsRef<[u8]> + Send + Sync {
+    /// Lets the system drop the pages wholly inside `range` from this process's memory; they
+    /// are read again from the file should they be used later. Bytes in the process's own
+    /// memory cannot be given back: for them this does nothing.
+    fn release(&self, _range: Range<usize>) {}
+}
+
+impl Bytes for Vec<u8> {}
 
 /// Columns that Polars may type while it parses (header label → type): numbers whose text its
 /// parser reads exactly as validation's typing would (see `Field::parser_type`).
@@ -35,7 +47,35 @@ impl SourceText {
     fn as_bytes(&self) -> &[u8] {
         &(*self.bytes).as_ref()[self.range.clone()]
     }
+
+    /// Gives back the memory of `part`, a part of this text (see [`Bytes::release`]).
+    fn release(&self, part: &[u8]) {
+        let all = (*self.bytes).as_ref();
+        let start = (part.as_ptr() as usize).wrapping_sub(all.as_ptr() as usize);
+        if start <= all.len() && part.len() <= all.len() - start {
+            self.bytes.release(start..start + part.len());
+        }
+    }
+
+    /// The records of the text (see [`records`]), giving back the pages walked past as it goes:
+    /// listing a row near the end of a 1 GB file reads the whole file again.
+    fn records(&self, quote: Option<u8>, wanted: &[usize]) -> Vec<Vec<u8>> {
+        let text = self.as_bytes();
+        let mut released = 0;
+        let found = crate::load::scan::records_walking(text, quote, wanted, &mut |pos| {
+            if pos - released >= RELEASE_BYTES {
+                self.release(&text[released..pos]);
+                released = pos;
+            }
+        });
+        let found: Vec<Vec<u8>> = found.into_iter().map(<[u8]>::to_vec).collect();
+        self.release(text);
+        found
+    }
 }
+
+/// How many bytes of a mapped file are walked past before their pages are given back.
+const RELEASE_BYTES: usize = 64 << 20;
 
 impl std::fmt::Debug for SourceText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -85,15 +125,26 @@ impl RawTable {
         self.frame.height()
     }
 
+    /// Drops the cells once the table is checked, where its rows can still be shown from the
+    /// text it was read from (see [`RawTable::row_cells`]): the typed table is all later stages
+    /// need, and a 10-million-row file's text cells take 1.6 GB beside it. Header, shapes and
+    /// row count stay. A table joined from many files, which has no one text, keeps its cells.
+    pub fn release_cells(&mut self) {
+        if self.text.is_some() {
+            self.frame = DataFrame::empty_with_height(self.frame.height());
+        }
+    }
+
     /// The cells of data rows (0-based, ascending) as the file writes them, quotes removed;
     /// a short row has fewer cells.
     pub fn row_cells(&self, rows: &[usize]) -> PolarsResult<Vec<Vec<String>>> {
         if let Some(text) = &self.text {
             let records: Vec<usize> = rows.iter().map(|r| r + 1).collect();
             let quote = self.quote;
-            return Ok(crate::load::scan::records(text.as_bytes(), quote, &records)
+            return Ok(text
+                .records(quote, &records)
                 .into_iter()
-                .map(|record| crate::load::scan::split_record(record, self.delimiter, quote))
+                .map(|record| crate::load::scan::split_record(&record, self.delimiter, quote))
                 .collect());
         }
         // A table made in memory (as `sala init` does, column by column) or joined from many
@@ -141,9 +192,12 @@ pub fn read_csv_in_parts(
         SourceText { bytes: shared.clone(), range: start..start + text.len() }
     };
     let read = |text: SourceText, encoding, warnings, verify| {
-        let parse = Parse { dialect, missing_values, types, file, part_bytes };
-        let read = parse.run(text.as_bytes(), encoding, warnings, verify)?;
-        Ok(read.map(|(table, warnings)| (RawTable { text: Some(text.clone()), ..table }, warnings)))
+        let release = |part: &[u8]| text.release(part);
+        let parse = Parse { dialect, missing_values, types, file, part_bytes, release: &release };
+        let read = parse.run(text.as_bytes(), encoding, warnings, verify);
+        // The table holds the cells now: the file's pages are read again only to show a row.
+        text.release(text.as_bytes());
+        Ok(read?.map(|(table, warnings)| (RawTable { text: Some(text.clone()), ..table }, warnings)))
     };
     // Nearly every file is UTF-8 with one kind of line end: it is parsed as it is, once its
     // bytes are checked. A file that fails (another encoding, NUL bytes, lone carriage
@@ -211,6 +265,8 @@ struct Parse<'a> {
     file: &'a Path,
     /// The size of the fast read's parts; `None` for the general read only.
     part_bytes: Option<usize>,
+    /// Gives back the memory of a part of the text once parsed (see [`Bytes::release`]).
+    release: &'a (dyn Fn(&[u8]) + Sync),
 }
 
 impl Parse<'_> {
@@ -290,6 +346,7 @@ impl Parse<'_> {
                     text: &text_schema,
                     typed: typed_schema.as_ref().filter(|_| header_typeable && typeable(&header_scan.traits)),
                     typeable: &typeable,
+                    release: self.release,
                 };
                 if let Some(read) = read_in_parts(&text[end..], &how) {
                     let scan = header_scan.or(read.scan);

@@ -41,6 +41,10 @@ pub fn validate(source: &Source) -> Validated {
     validate_with(source, Hooks::default())
 }
 
+/// One table checked against its schema, keyed by (dataset id, resource name): what
+/// [`check_dataset`] gives and [`finish`] takes.
+pub type TableChecked = ((String, String), table::Checked);
+
 /// [`validate`], reusing results from `hooks.cache` for tables whose data and schema did not
 /// change, and advancing `hooks.progress` by the rows checked.
 pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
@@ -53,34 +57,50 @@ pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
         p.rows.set_length(jobs.iter().filter_map(|(d, i)| d.resources[*i].rows()).map(|n| n as u64).sum());
     }
     // Plain threads, not `par_iter`: see `crate::parallel` for the stack overflow this avoids.
-    let checked: Vec<((String, String), table::Checked)> = crate::parallel::map(&jobs, |(d, i)| {
-        let r = &d.resources[*i];
-        let rows = r.rows()?;
-        if let Some(p) = hooks.progress {
-            p.rows.inc(rows as u64);
-        }
-        // A table checked before with the same data and schema (in memory for `serve`, or on
-        // disk, when load found it there and did not read the file): its diagnostics are
-        // already placed in their files and sheets.
-        let key = r.check_key();
-        if let Some((frame, report)) = hooks.cache.and_then(|c| c.checked(key)) {
-            return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
-        }
-        let raw = r.table.as_ref()?;
-        // Polars is a large dependency: should it ever panic on a file, that file gets an
-        // error diagnostic and the rest of the portal is still checked.
-        // The inputs are only read, so a panic cannot leave them half-changed.
-        let personal = personal::declared_columns(d);
-        let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &r.schema_file, &personal));
-        let checked = relocated(raw, std::panic::catch_unwind(check).unwrap_or_else(|_| table::Checked::internal_error(&r.file)));
-        if let Some(c) = hooks.cache {
-            c.keep_checked(key, &(checked.frame.clone(), checked.report.clone()), rows);
-        }
-        Some(((d.id.clone(), r.meta.name.clone()), checked))
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    let checked: Vec<TableChecked> = crate::parallel::map(&jobs, |(d, i)| check_resource(d, *i, hooks)).into_iter().flatten().collect();
+    finish(source, checked)
+}
+
+/// Checks every table of one dataset against its schema (the rules within one table), as soon
+/// as it is read: see [`crate::load::load_each`]. [`finish`] applies the rules across tables
+/// and datasets.
+pub fn check_dataset(dataset: &DatasetSource, hooks: Hooks) -> Vec<TableChecked> {
+    if let Some(p) = hooks.progress {
+        p.rows.inc_length(dataset.resources.iter().filter_map(|r| r.rows()).map(|n| n as u64).sum());
+    }
+    (0..dataset.resources.len()).filter_map(|i| check_resource(dataset, i, hooks)).collect()
+}
+
+/// Checks resource `i` of dataset `d`, or takes its result from the cache.
+fn check_resource(d: &DatasetSource, i: usize, hooks: Hooks) -> Option<TableChecked> {
+    let r = &d.resources[i];
+    let rows = r.rows()?;
+    if let Some(p) = hooks.progress {
+        p.rows.inc(rows as u64);
+    }
+    // A table checked before with the same data and schema (in memory for `serve`, or on
+    // disk, when load found it there and did not read the file): its diagnostics are
+    // already placed in their files and sheets.
+    let key = r.check_key();
+    if let Some((frame, report)) = hooks.cache.and_then(|c| c.checked(key)) {
+        return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
+    }
+    let raw = r.table.as_ref()?;
+    // Polars is a large dependency: should it ever panic on a file, that file gets an
+    // error diagnostic and the rest of the portal is still checked.
+    // The inputs are only read, so a panic cannot leave them half-changed.
+    let personal = personal::declared_columns(d);
+    let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &r.schema_file, &personal));
+    let checked = relocated(raw, std::panic::catch_unwind(check).unwrap_or_else(|_| table::Checked::internal_error(&r.file)));
+    if let Some(c) = hooks.cache {
+        c.keep_checked(key, &(checked.frame.clone(), checked.report.clone()), rows);
+    }
+    Some(((d.id.clone(), r.meta.name.clone()), checked))
+}
+
+/// The rules across tables and datasets (foreign keys, the agency registry, metadata), given
+/// every table's own check (from [`check_dataset`]).
+pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
     let mut validated = Validated::default();
     for (key, c) in checked {
         validated.report.merge(c.report);
