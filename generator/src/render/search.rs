@@ -152,30 +152,30 @@ pub(super) fn facet_nav(site: &Site, lang: Lang) -> Value {
     facets_value(site, lang, &search::facets(site, lang), None, Some(pager::NAV_VALUES))
 }
 
-/// The facet groups as links with counts; `current` (group, slug) marks the page's own value.
-/// With a `limit`, each group shows that many values (and the current one), then links to
-/// its page of every value: a navigation on every facet page that listed every value made the
-/// facet pages grow with the square of the number of tags.
-fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, &str)>, limit: Option<usize>) -> Value {
+/// The facet groups as links with counts; `current` (group, index of the value in the group)
+/// marks the page's own value. With a `limit`, each group shows that many values (and the
+/// current one), then links to its page of every value: a navigation on every facet page that
+/// listed every value made the facet pages grow with the square of the number of tags; only
+/// the values shown are looked at, for the same reason.
+fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, usize)>, limit: Option<usize>) -> Value {
     let urls = &site.urls;
     facets
         .iter()
         .filter(|f| !f.values.is_empty())
         .map(|f| {
             let limit = limit.unwrap_or(usize::MAX);
-            let values: Vec<Value> = f
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(i, v)| *i < limit || current == Some((f.key, v.slug.as_str())))
-                .map(|(_, v)| v)
-                .map(|v| {
+            let mine = current.filter(|(key, _)| *key == f.key).map(|(_, i)| i);
+            let shown = f.values.iter().enumerate().take(limit);
+            let extra = mine.filter(|&i| i >= limit).and_then(|i| f.values.get(i).map(|v| (i, v)));
+            let values: Vec<Value> = shown
+                .chain(extra)
+                .map(|(i, v)| {
                     json!({
                         "id": v.id,
                         "label": v.label,
                         "url": urls.link(&urls.facet(lang, f.key, &v.slug)),
                         "count": format::integer(v.datasets.len() as i64),
-                        "current": current == Some((f.key, v.slug.as_str())),
+                        "current": mine == Some(i),
                     })
                 })
                 .collect();
@@ -271,7 +271,7 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
                             "pager": pager::pager(site, lang, &site.urls.facet(lang, f.key, &v.slug), n, pages),
                         });
                         context["datasets"] = Value::Array(cards);
-                        context["facets"] = facets_value(site, lang, &facets, Some((f.key, v.slug.as_str())), Some(pager::NAV_VALUES));
+                        context["facets"] = facets_value(site, lang, &facets, Some((f.key, i)), Some(pager::NAV_VALUES));
                         context
                     }),
                     key: None,
