@@ -172,7 +172,21 @@ fn targets_of<'a>(site: &'a Site, whose: Whose) -> Vec<&'a Progress> {
 }
 
 fn datasets_of<'a>(site: &'a Site, whose: Whose) -> Vec<&'a Dataset> {
-    site.datasets.iter().filter(|d| whose.includes(site, &d.meta.agency)).collect()
+    match whose {
+        Whose::Portal => site.datasets.iter().collect(),
+        // From the index by agency, in the site's order: a scan of every dataset per agency
+        // page made each agency page's cost grow with the portal.
+        Whose::Unit(a) => {
+            let mut codes = vec![a.code.as_str()];
+            if a.is_ministry() {
+                codes.extend(site.agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).map(|x| x.code.as_str()));
+            }
+            let mut found: Vec<usize> = codes.iter().flat_map(|c| site.by_agency.get(*c).into_iter().flatten().copied()).collect();
+            found.sort_unstable();
+            found.dedup();
+            found.iter().filter_map(|&i| site.datasets.get(i)).collect()
+        }
+    }
 }
 
 fn rollup_of(site: &Site, whose: Whose) -> Option<Rollup> {

@@ -27,33 +27,66 @@ pub const PREVIEW_ROWS: usize = 50;
 pub const PREVIEW_CELL_CHARS: usize = 500;
 
 /// One page to render: its template, its path per language, and its own context.
-pub(super) struct PageJob {
+pub(super) struct PageJob<'a> {
     pub(super) template: &'static str,
     pub(super) lang: Lang,
     /// The page's path in every language it exists in (for hreflang and the switcher).
     pub(super) paths: BTreeMap<Lang, String>,
     pub(super) title: String,
     pub(super) description: String,
-    pub(super) context: Value,
+    pub(super) context: PageContext<'a>,
+    /// The page's key from the inputs its context is made of (see [`dataset_key`]), for pages
+    /// that can be taken from the last build without making their context; None for pages
+    /// keyed by their context.
+    pub(super) key: Option<InputKey<'a>>,
 }
 
-/// Pages to render, handed over as they are made: a short queue that the render threads empty
-/// while it fills, so that only a few pages' contexts are held at once, whatever the portal's
+/// Computes a page's key from its inputs, on the render thread (None without a cache).
+pub(super) type InputKey<'a> = Box<dyn FnOnce() -> Option<u64> + Send + 'a>;
+
+/// A page's own context: made at once (a few small pages), or made by the render thread that
+/// takes the page, so that the contexts of a portal's pages are made on every thread rather
+/// than on the one that lists the pages (it made half the pages' work on one of two cores).
+pub(super) enum PageContext<'a> {
+    Ready(Value),
+    Later(Box<dyn FnOnce() -> Value + Send + 'a>),
+}
+
+impl PageContext<'_> {
+    fn make(self) -> Value {
+        match self {
+            PageContext::Ready(v) => v,
+            PageContext::Later(f) => f(),
+        }
+    }
+}
+
+impl From<Value> for PageContext<'_> {
+    fn from(v: Value) -> Self {
+        PageContext::Ready(v)
+    }
+}
+
+/// A context made by the render thread that takes the page.
+pub(super) fn later<'a>(make: impl FnOnce() -> Value + Send + 'a) -> PageContext<'a> {
+    PageContext::Later(Box::new(make))
+}
+
+/// Pages to render, handed over as they are listed: a short queue that the render threads
+/// empty while it fills, so that only a few pages are held at once, whatever the portal's
 /// size.
 pub(super) struct Jobs<'a> {
-    queue: std::sync::mpsc::SyncSender<PageJob>,
+    queue: std::sync::mpsc::SyncSender<PageJob<'a>>,
     stopped: &'a AtomicBool,
     out: &'a Emitter<'a>,
     /// Per language, what every dataset page's key starts from ([`dataset_shared_keys`]).
     dataset_shared: &'a BTreeMap<Lang, u64>,
-    /// Pages keyed by their inputs rather than their context (see [`dataset_key`]): path → key.
-    keyed: &'a Mutex<BTreeMap<String, u64>>,
 }
 
-impl Jobs<'_> {
+impl<'a> Jobs<'a> {
     /// Queues `job` for rendering; false once rendering has failed, when making more pages is
     /// wasted work.
-    pub(super) fn push(&self, job: PageJob) -> bool {
+    pub(super) fn push(&self, job: PageJob<'a>) -> bool {
         !self.stopped.load(Ordering::Relaxed) && self.queue.send(job).is_ok()
     }
 }
@@ -100,9 +133,10 @@ const QUEUED_PAGES: usize = 64;
 pub type Sizes = super::Written;
 
 /// Renders every HTML page of the site into `out`; `sizes` gives the downloads' sizes the
-/// dataset pages show (empty where the downloads are not built, as in `sala check`). One
-/// thread makes the pages' contexts while the others render them with Tera and minify them (plain threads, as in [`crate::parallel`]:
-/// making a context may call into Polars).
+/// dataset pages show (empty where the downloads are not built, as in `sala check`). This
+/// thread lists the pages while the others make their contexts, render them with Tera and
+/// minify them (plain threads, as in [`crate::parallel`]: making a context may call into
+/// Polars).
 ///
 /// A page whose key did not change since the last build is taken from it instead: the key
 /// hashes everything its template is given (its own context and what every page shares) with
@@ -112,29 +146,29 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
     let tera = templates(site)?;
     let shared = shared_keys(site, out.memo());
     let dataset_shared = dataset_shared_keys(site, out.memo(), &shared);
-    let keyed: Mutex<BTreeMap<String, u64>> = Mutex::default();
-    let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
-    let pending = Mutex::new(pending);
     let stopped = AtomicBool::new(false);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
+    let pending = Mutex::new(pending);
     let threads = rayon::current_num_threads().max(1);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
+                let mut renderer = Renderer::new(site, &tera);
                 loop {
                     let next = pending.lock().unwrap_or_else(|p| p.into_inner()).recv();
                     let Ok(job) = next else { break };
                     if stopped.load(Ordering::Relaxed) {
                         continue;
                     }
-                    if let Err(e) = render_or_reuse(site, &tera, &job, out, &shared, &keyed) {
+                    if let Err(e) = render_or_reuse(&mut renderer, job, out, &shared) {
                         stopped.store(true, Ordering::Relaxed);
                         failure.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
                     }
                 }
             });
         }
-        let jobs = Jobs { queue, stopped: &stopped, out, dataset_shared: &dataset_shared, keyed: &keyed };
+        let jobs = Jobs { queue, stopped: &stopped, out, dataset_shared: &dataset_shared };
         for &lang in &site.languages {
             page_jobs(site, lang, sizes, &jobs);
         }
@@ -144,8 +178,9 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
     if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(e);
     }
+    let mut renderer = Renderer::new(site, &tera);
     for &lang in &site.languages {
-        let f = not_found(site, &tera, lang)?;
+        let f = not_found(site, &mut renderer, lang)?;
         out.file(&f.path, &f.bytes)?;
     }
     Ok(())
@@ -171,27 +206,29 @@ fn shared_keys(site: &Site, memo: &Memo) -> BTreeMap<Lang, u64> {
 }
 
 /// Renders `job` into `out`, or takes its page from the last build when its key is the same.
-fn render_or_reuse(
-    site: &Site,
-    tera: &tera::Tera,
-    job: &PageJob,
-    out: &Emitter,
-    shared: &BTreeMap<Lang, u64>,
-    keyed: &Mutex<BTreeMap<String, u64>>,
-) -> Result<()> {
+fn render_or_reuse(renderer: &mut Renderer, mut job: PageJob, out: &Emitter, shared: &BTreeMap<Lang, u64>) -> Result<()> {
     let memo = out.memo();
     let path = Urls::output_file(&job.paths[&job.lang]);
-    // A page keyed by its inputs was found changed already: it is rendered under that key.
-    if let Some(key) = keyed.lock().unwrap_or_else(|p| p.into_inner()).remove(&path) {
-        let file = render_job(site, tera, job)?;
+    // A page keyed by its inputs is taken or rendered without its context being made twice.
+    if let Some(key) = job.key.take().and_then(|key| key()) {
+        if let Some(reused) = memo.reuse(&path, key) {
+            // When the old file cannot be taken, the page is rendered: the error, if real,
+            // shows there.
+            if out.reused(&reused).is_ok() {
+                return Ok(());
+            }
+        }
+        let context = std::mem::replace(&mut job.context, PageContext::Ready(Value::Null)).make();
+        let file = renderer.render(&job, context)?;
         out.file(&file.path, &file.bytes)?;
         memo.rendered(&file.path, key, None);
         return Ok(());
     }
+    let context = std::mem::replace(&mut job.context, PageContext::Ready(Value::Null)).make();
     let key = shared.get(&job.lang).map(|base| {
         let mut h = memo.hasher();
         h.add(base).add(job.template).add(&job.lang).add(&job.paths).add(&job.title).add(&job.description);
-        h.add_json(&job.context);
+        h.add_json(&context);
         h.finish()
     });
     if let Some(key) = key {
@@ -199,12 +236,53 @@ fn render_or_reuse(
             return out.reused(&reused);
         }
     }
-    let file = render_job(site, tera, job)?;
+    let file = renderer.render(&job, context)?;
     out.file(&file.path, &file.bytes)?;
     if let Some(key) = key {
         memo.rendered(&file.path, key, None);
     }
     Ok(())
+}
+
+/// Renders pages on one thread. What every page of a language shares (strings, menu, site
+/// links: [`common_base`]) is made into a Tera context once; each page adds its own values to
+/// it for its render and takes them out after, rather than copying the shared part per page.
+struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a tera::Tera,
+    bases: BTreeMap<Lang, tera::Context>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, tera: &'a tera::Tera) -> Renderer<'a> {
+        Renderer { site, tera, bases: BTreeMap::new() }
+    }
+
+    /// The page of `job` with its own `context`, rendered and minified.
+    fn render(&mut self, job: &PageJob, context: Value) -> Result<OutputFile> {
+        let (site, template) = (self.site, job.template);
+        let err = |e: tera::Error| Error::Template { name: template.into(), message: error_chain(&e) };
+        let base = match self.bases.entry(job.lang) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => e.insert(tera::Context::from_value(common_base(site, job.lang)).map_err(err)?),
+        };
+        let mut page = page_fields(site, job.lang, &job.paths, &job.title, &job.description);
+        // The page's own values win over the shared ones of the same name.
+        if let Value::Object(own) = context {
+            page.extend(own);
+        }
+        let keys: Vec<String> = page.keys().cloned().collect();
+        let shadowed: serde_json::Map<String, Value> = keys.iter().filter_map(|k| Some((k.clone(), base.remove(k)?))).collect();
+        base.extend(tera::Context::from_value(Value::Object(page)).map_err(err)?);
+        let html = self.tera.render(template, base);
+        for k in &keys {
+            base.remove(k);
+        }
+        if !shadowed.is_empty() {
+            base.extend(tera::Context::from_value(Value::Object(shadowed)).map_err(err)?);
+        }
+        Ok(OutputFile::new(Urls::output_file(&job.paths[&job.lang]), minify(&html.map_err(err)?)))
+    }
 }
 
 fn templates(site: &Site) -> Result<tera::Tera> {
@@ -257,16 +335,6 @@ fn escape_title(mut html: Vec<u8>) -> Vec<u8> {
     html
 }
 
-fn render_job(site: &Site, tera: &tera::Tera, job: &PageJob) -> Result<OutputFile> {
-    let mut context = common_context(site, job.lang, &job.paths, &job.title, &job.description);
-    if let (Value::Object(base), Value::Object(own)) = (&mut context, &job.context) {
-        base.extend(own.clone());
-    }
-    let ctx = tera::Context::from_value(context).map_err(|e| Error::Template { name: job.template.into(), message: error_chain(&e) })?;
-    let html = tera.render(job.template, &ctx).map_err(|e| Error::Template { name: job.template.into(), message: error_chain(&e) })?;
-    Ok(OutputFile::new(Urls::output_file(&job.paths[&job.lang]), minify(&html)))
-}
-
 /// The theme's UI strings in `lang`.
 pub(super) fn strings(site: &Site, lang: Lang) -> &BTreeMap<String, String> {
     static EMPTY: BTreeMap<String, String> = BTreeMap::new();
@@ -278,28 +346,25 @@ pub(super) fn t(site: &Site, lang: Lang, key: &str) -> String {
     strings(site, lang).get(key).cloned().unwrap_or_else(|| key.to_string())
 }
 
-/// What every page shares: language, strings, site name, menu, language switcher, hreflang.
+/// What every page shares: language, strings, site name, menu, language switcher, hreflang
+/// (what a page's key hashes, see [`shared_keys`]).
 fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title: &str, description: &str) -> Value {
+    let mut context = common_base(site, lang);
+    if let Value::Object(base) = &mut context {
+        base.extend(page_fields(site, lang, paths, title, description));
+    }
+    context
+}
+
+/// What every page of `lang` shares whatever the page: language, strings, site name and links,
+/// menu.
+fn common_base(site: &Site, lang: Lang) -> Value {
     let urls = &site.urls;
     let menu: Vec<Value> = {
         let mut pages: Vec<_> = site.pages.iter().filter(|p| p.lang == lang && p.front.weight.is_some()).collect();
         pages.sort_by_key(|p| (p.front.weight, p.slug.clone()));
         pages.iter().map(|p| json!({"title": p.front.title, "url": urls.link(&urls.page(lang, &p.slug))})).collect()
     };
-    let switch: Vec<Value> = site
-        .languages
-        .iter()
-        .filter(|l| **l != lang)
-        .map(|l| {
-            let target = paths.get(l).cloned().unwrap_or_else(|| urls.home(*l));
-            json!({"code": l.code(), "label": t(site, *l, "language_name"), "url": urls.link(&target)})
-        })
-        .collect();
-    let mut alternates: Vec<Value> =
-        paths.iter().map(|(l, p)| json!({"hreflang": l.code(), "href": urls.absolute(p)})).collect();
-    if let Some(default_path) = paths.get(&site.config.default_language) {
-        alternates.push(json!({"hreflang": "x-default", "href": urls.absolute(default_path)}));
-    }
     let feedback = &site.config.contact.feedback_url;
     json!({
         "lang": lang.code(),
@@ -328,12 +393,34 @@ fn common_context(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title
             "feedback_url": if is_safe_link(feedback) { feedback.as_str() } else { "" },
         },
         "menu": menu,
-        "switch": switch,
-        "alternates": alternates,
-        "canonical": urls.absolute(&paths[&lang]),
-        "page_title": title,
-        "page_description": meta_description(description),
     })
+}
+
+/// What a page's shared parts say of the page itself: the language switcher, hreflang links,
+/// canonical address, title and description.
+fn page_fields(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title: &str, description: &str) -> serde_json::Map<String, Value> {
+    let urls = &site.urls;
+    let switch: Vec<Value> = site
+        .languages
+        .iter()
+        .filter(|l| **l != lang)
+        .map(|l| {
+            let target = paths.get(l).cloned().unwrap_or_else(|| urls.home(*l));
+            json!({"code": l.code(), "label": t(site, *l, "language_name"), "url": urls.link(&target)})
+        })
+        .collect();
+    let mut alternates: Vec<Value> =
+        paths.iter().map(|(l, p)| json!({"hreflang": l.code(), "href": urls.absolute(p)})).collect();
+    if let Some(default_path) = paths.get(&site.config.default_language) {
+        alternates.push(json!({"hreflang": "x-default", "href": urls.absolute(default_path)}));
+    }
+    let mut fields = serde_json::Map::new();
+    fields.insert("switch".into(), Value::Array(switch));
+    fields.insert("alternates".into(), Value::Array(alternates));
+    fields.insert("canonical".into(), Value::String(urls.absolute(&paths[&lang])));
+    fields.insert("page_title".into(), Value::String(title.to_string()));
+    fields.insert("page_description".into(), Value::String(meta_description(description)));
+    fields
 }
 
 /// A page's description as search engines show it: the first sentence (or the first
@@ -378,7 +465,7 @@ pub(super) fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTre
     site.languages.iter().map(|l| (*l, path(*l))).collect()
 }
 
-fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
+fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) {
     let urls = &site.urls;
     let firsts = [
         PageJob {
@@ -387,7 +474,8 @@ fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
             paths: every_language(site, |l| urls.home(l)),
             title: site.config.title.get(lang).to_string(),
             description: site.config.description.get(lang).to_string(),
-            context: home_context(site, lang),
+            context: later(move || home_context(site, lang)),
+            key: None,
         },
         PageJob {
             template: "dashboard.html",
@@ -395,7 +483,8 @@ fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
             paths: every_language(site, |l| urls.dashboard(l)),
             title: t(site, lang, "dashboard_title"),
             description: t(site, lang, "dashboard_intro"),
-            context: super::dashboard::dashboard_context(site, lang),
+            context: later(move || super::dashboard::dashboard_context(site, lang)),
+            key: None,
         },
     ];
     for job in firsts {
@@ -403,18 +492,20 @@ fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
             return;
         }
     }
-    for (name, template, context) in [
-        ("maturity", "dashboard-maturity.html", super::dashboard::maturity_context(site, lang)),
-        ("projects", "dashboard-projects.html", super::dashboard::projects_context(site, lang)),
-        ("budget", "dashboard-budget.html", super::dashboard::budget_context(site, lang)),
-    ] {
+    let details: [(&str, &'static str, fn(&Site, Lang) -> Value); 3] = [
+        ("maturity", "dashboard-maturity.html", super::dashboard::maturity_context),
+        ("projects", "dashboard-projects.html", super::dashboard::projects_context),
+        ("budget", "dashboard-budget.html", super::dashboard::budget_context),
+    ];
+    for (name, template, context) in details {
         let job = PageJob {
             template,
             lang,
             paths: every_language(site, |l| urls.dashboard_detail(l, name)),
             title: t(site, lang, &format!("dashboard_{name}")),
             description: t(site, lang, &format!("dashboard_{name}_intro")),
-            context,
+            context: later(move || context(site, lang)),
+            key: None,
         };
         if !jobs.push(job) {
             return;
@@ -432,57 +523,54 @@ fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
             paths: every_language(site, |l| Urls::paged(&urls.agencies(l), n)),
             title: pager::title(site, lang, &t(site, lang, "agencies"), n, count),
             description: t(site, lang, "agencies_intro"),
-            context: json!({"ministries": page, "pager": pager::pager(site, lang, &urls.agencies(lang), n, count)}),
+            context: json!({"ministries": page, "pager": pager::pager(site, lang, &urls.agencies(lang), n, count)}).into(),
+            key: None,
         };
         if !jobs.push(job) {
             return;
         }
     }
     // The dataset list, in pages: the facet navigation beside it is the same on each.
-    let nav = super::search::facet_nav(site, lang);
+    let nav = std::sync::Arc::new(super::search::facet_nav(site, lang));
     let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
     for n in 1..=pages {
-        let cards: Vec<Value> = pager::page_of(&site.datasets, n, pager::DATASETS_PER_PAGE).iter().map(|d| dataset_card(site, d, lang)).collect();
+        let nav = nav.clone();
         let job = PageJob {
             template: "datasets.html",
             lang,
             paths: every_language(site, |l| Urls::paged(&urls.datasets(l), n)),
             title: pager::title(site, lang, &t(site, lang, "datasets"), n, pages),
             description: t(site, lang, "datasets_intro"),
-            context: json!({
-                "datasets": cards,
-                "count": format::integer(site.datasets.len() as i64),
-                "facets": nav,
-                "pager": pager::pager(site, lang, &urls.datasets(lang), n, pages),
+            context: later(move || {
+                let cards: Vec<Value> =
+                    pager::page_of(&site.datasets, n, pager::DATASETS_PER_PAGE).iter().map(|d| dataset_card(site, d, lang)).collect();
+                // Values made here are moved in: `json!` would copy them once more.
+                let mut context = json!({
+                    "datasets": null,
+                    "count": format::integer(site.datasets.len() as i64),
+                    "facets": null,
+                    "pager": pager::pager(site, lang, &site.urls.datasets(lang), n, pages),
+                });
+                context["datasets"] = Value::Array(cards);
+                context["facets"] = (*nav).clone();
+                context
             }),
+            key: None,
         };
         if !jobs.push(job) {
             return;
         }
     }
+    let (memo, dataset_shared) = (jobs.out.memo(), jobs.dataset_shared);
     for d in &site.datasets {
-        let paths = every_language(site, |l| urls.dataset(l, &d.id));
-        let key = dataset_key(d, lang, jobs.out.memo(), jobs.dataset_shared);
-        if let Some(key) = key {
-            let path = Urls::output_file(&paths[&lang]);
-            if let Some(reused) = jobs.out.memo().reuse(&path, key) {
-                if jobs.out.reused(&reused).is_err() {
-                    // Rendered instead: the error, if real, shows there.
-                    jobs.keyed.lock().unwrap_or_else(|p| p.into_inner()).insert(path, key);
-                } else {
-                    continue;
-                }
-            } else {
-                jobs.keyed.lock().unwrap_or_else(|p| p.into_inner()).insert(path, key);
-            }
-        }
         let job = PageJob {
             template: "dataset.html",
             lang,
-            paths,
+            paths: every_language(site, |l| urls.dataset(l, &d.id)),
             title: d.meta.title.get(lang).to_string(),
             description: d.meta.description.get(lang).to_string(),
-            context: dataset_context(site, d, lang, sizes),
+            context: later(move || dataset_context(site, d, lang, sizes)),
+            key: Some(Box::new(move || dataset_key(d, lang, memo, dataset_shared))),
         };
         if !jobs.push(job) {
             return;
@@ -495,7 +583,8 @@ fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
             paths: every_language(site, |l| urls.agency(l, &a.code)),
             title: a.name.get(lang).to_string(),
             description: a.mandate.get(lang).to_string(),
-            context: agency_context(site, a, lang),
+            context: later(move || agency_context(site, a, lang)),
+            key: None,
         };
         if !jobs.push(job) {
             return;
@@ -514,7 +603,8 @@ fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
             paths,
             title: p.front.title.clone(),
             description: p.front.description.clone(),
-            context: json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html)}),
+            context: later(move || json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html)})),
+            key: None,
         };
         if !jobs.push(job) {
             return;
@@ -530,7 +620,7 @@ fn page_jobs(site: &Site, lang: Lang, sizes: &Sizes, jobs: &Jobs) {
 
 /// The "page not found" page of `lang`: `404.html` at the top for the default language (static
 /// hosts serve it for any missing address) and `<lang>/404.html` for the others.
-fn not_found(site: &Site, tera: &tera::Tera, lang: Lang) -> Result<OutputFile> {
+fn not_found(site: &Site, renderer: &mut Renderer, lang: Lang) -> Result<OutputFile> {
     let job = PageJob {
         template: "404.html",
         lang,
@@ -538,9 +628,10 @@ fn not_found(site: &Site, tera: &tera::Tera, lang: Lang) -> Result<OutputFile> {
         title: t(site, lang, "not_found"),
         // Search engines and link previews show it, as for every other page.
         description: t(site, lang, "not_found_text"),
-        context: json!({}),
+        context: json!({}).into(),
+        key: None,
     };
-    render_job(site, tera, &job)
+    renderer.render(&job, json!({}))
 }
 
 pub(super) fn date_text(d: &Option<toml::value::Datetime>, lang: Lang) -> String {
@@ -786,12 +877,21 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang, sizes: &Sizes) -> Value
         .resources
         .iter()
         .map(|r| {
-            json!({
+            // Values made here are moved in: `json!` would copy each once more (a preview of
+            // 50 rows twice over per page).
+            let mut resource = json!({
                 "name": r.name,
                 "title": r.title_in(lang),
                 "description": text(&r.description),
                 "rows": format::integer(r.rows() as i64),
-                "downloads": super::data::formats_of(site, r)
+                "downloads": null,
+                "fields": null,
+                "preview": null,
+                "preview_note": t(site, lang, "preview_note")
+                    .replace("{shown}", &format::integer(r.rows().min(PREVIEW_ROWS) as i64))
+                    .replace("{total}", &format::integer(r.rows() as i64)),
+            });
+            resource["downloads"] = super::data::formats_of(site, r)
                     .map(|f| {
                         let path = urls.resource(&d.id, &r.name, f.ext);
                         json!({
@@ -801,18 +901,16 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang, sizes: &Sizes) -> Value
                             "help": t(site, lang, &format!("format_help_{}", f.ext)),
                         })
                     })
-                    .collect::<Vec<_>>(),
-                "fields": r.schema.fields.iter().map(|f| field_row(site, f, lang)).collect::<Vec<_>>(),
-                "preview": preview(site, r, lang),
-                "preview_note": t(site, lang, "preview_note")
-                    .replace("{shown}", &format::integer(r.rows().min(PREVIEW_ROWS) as i64))
-                    .replace("{total}", &format::integer(r.rows() as i64)),
-            })
+                .collect::<Vec<_>>()
+                .into();
+            resource["fields"] = r.schema.fields.iter().map(|f| field_row(site, f, lang)).collect::<Vec<_>>().into();
+            resource["preview"] = preview(site, r, lang);
+            resource
         })
         .collect();
     let themes: Vec<String> = m.themes.iter().map(|th| t(site, lang, &format!("theme_{th}"))).collect();
     let zip = urls.dataset_zip(&d.id);
-    json!({
+    let mut context = json!({
         "dataset": {
             "id": d.id,
             "modified": date_text(&m.modified, lang),
@@ -827,15 +925,19 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang, sizes: &Sizes) -> Value
             "contact_email": if m.contact.email.contains('@') && is_safe_link(&format!("mailto:{}", m.contact.email)) { m.contact.email.as_str() } else { "" },
         },
         "facts": facts,
-        "personal": super::privacy::dataset_notice(site, d, lang),
-        "resources": resources,
+        "personal": null,
+        "resources": null,
         "datapackage": urls.link(&urls.datapackage(&d.id)),
         "zip": urls.link(&zip),
         "zip_size": sizes.get(zip.as_str()).map(|b| format::file_size(*b as usize, &t(site, lang, "bytes_unit"))).unwrap_or_default(),
         "metadata_api": urls.link(&urls.api_dataset(&d.id)),
         "jsonld": super::catalog::schema_org(site, d, lang),
-        "quality": super::dashboard::dataset_quality(site, d, lang),
-    })
+        "quality": null,
+    });
+    context["personal"] = super::privacy::dataset_notice(site, d, lang);
+    context["resources"] = Value::Array(resources);
+    context["quality"] = super::dashboard::dataset_quality(site, d, lang);
+    context
 }
 
 /// A licence as a reader needs it: its name in the page's language (from the theme's
@@ -912,14 +1014,16 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
                 .collect()
         })
         .collect();
-    json!({
+    let mut preview = json!({
         "columns": r.schema.fields.iter().map(|f| json!({
             "name": f.name,
             "title": format!("{}{}", if f.title.is_empty() { f.name.as_str() } else { f.title.get(lang) }, format::era_suffix(f, lang)),
             "numeric": matches!(f.field_type, FieldType::Integer | FieldType::Number),
         })).collect::<Vec<_>>(),
-        "rows": rows,
-    })
+        "rows": null,
+    });
+    preview["rows"] = rows.into_iter().map(Value::Array).collect::<Vec<_>>().into();
+    preview
 }
 
 /// A cell's text cut to [`PREVIEW_CELL_CHARS`] characters, marked with … where it was cut.

@@ -58,7 +58,7 @@ fn register_rows(site: &Site, lang: Lang) -> Vec<Value> {
 }
 
 /// The pages of the privacy section in `lang`.
-pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
+pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob<'static>> {
     if site.policies.is_empty() {
         return Vec::new();
     }
@@ -83,7 +83,8 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
             paths: every_language(site, |l| urls.privacy_index(l)),
             title: t(site, lang, "privacy"),
             description: t(site, lang, "privacy_intro"),
-            context: json!({"policies": policies, "register_url": urls.link(&urls.privacy_register(lang))}),
+            context: json!({"policies": policies, "register_url": urls.link(&urls.privacy_register(lang))}).into(),
+            key: None,
         },
         PageJob {
             template: "privacy-register.html",
@@ -96,7 +97,9 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
                 "json_url": urls.link(&urls.api_privacy_register("json")),
                 "csv_url": urls.link(&urls.api_privacy_register("csv")),
                 "index_url": urls.link(&urls.privacy_index(lang)),
-            }),
+            })
+            .into(),
+            key: None,
         },
     ];
     for p in &site.policies {
@@ -133,7 +136,9 @@ pub(super) fn page_jobs(site: &Site, lang: Lang) -> Vec<PageJob> {
                 },
                 "index_url": urls.link(&urls.privacy_index(lang)),
                 "register_url": urls.link(&urls.privacy_register(lang)),
-            }),
+            })
+            .into(),
+            key: None,
         });
     }
     jobs

@@ -2,7 +2,7 @@
 //! static facet pages (`/browse/…`) that let a reader reach every dataset without JavaScript.
 
 use super::{Emitter, OutputFile};
-use super::html::{Jobs, PageJob, dataset_card, every_language, summary, t};
+use super::html::{Jobs, PageJob, dataset_card, every_language, later, summary, t};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -152,30 +152,30 @@ pub(super) fn facet_nav(site: &Site, lang: Lang) -> Value {
     facets_value(site, lang, &search::facets(site, lang), None, Some(pager::NAV_VALUES))
 }
 
-/// The facet groups as links with counts; `current` (group, slug) marks the page's own value.
-/// With a `limit`, each group shows that many values (and the current one), then links to
-/// its page of every value: a navigation on every facet page that listed every value made the
-/// facet pages grow with the square of the number of tags.
-fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, &str)>, limit: Option<usize>) -> Value {
+/// The facet groups as links with counts; `current` (group, index of the value in the group)
+/// marks the page's own value. With a `limit`, each group shows that many values (and the
+/// current one), then links to its page of every value: a navigation on every facet page that
+/// listed every value made the facet pages grow with the square of the number of tags; only
+/// the values shown are looked at, for the same reason.
+fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str, usize)>, limit: Option<usize>) -> Value {
     let urls = &site.urls;
     facets
         .iter()
         .filter(|f| !f.values.is_empty())
         .map(|f| {
             let limit = limit.unwrap_or(usize::MAX);
-            let values: Vec<Value> = f
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(i, v)| *i < limit || current == Some((f.key, v.slug.as_str())))
-                .map(|(_, v)| v)
-                .map(|v| {
+            let mine = current.filter(|(key, _)| *key == f.key).map(|(_, i)| i);
+            let shown = f.values.iter().enumerate().take(limit);
+            let extra = mine.filter(|&i| i >= limit).and_then(|i| f.values.get(i).map(|v| (i, v)));
+            let values: Vec<Value> = shown
+                .chain(extra)
+                .map(|(i, v)| {
                     json!({
                         "id": v.id,
                         "label": v.label,
                         "url": urls.link(&urls.facet(lang, f.key, &v.slug)),
                         "count": format::integer(v.datasets.len() as i64),
-                        "current": current == Some((f.key, v.slug.as_str())),
+                        "current": mine == Some(i),
                     })
                 })
                 .collect();
@@ -192,7 +192,7 @@ fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str
 }
 
 /// The search page, the facet overview and one page per facet value, in `lang`.
-pub(super) fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
+pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
     let urls = &site.urls;
     let by_lang: BTreeMap<Lang, Vec<Facet>> = site.languages.iter().map(|&l| (l, search::facets(site, l))).collect();
     let Some(facets) = by_lang.get(&lang) else { return };
@@ -209,7 +209,9 @@ pub(super) fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
                 // The filters offer each group's values with most datasets; a value chosen in
                 // the address (`?tag=…`) that is not among them gets its box from the script.
                 "facets": facets_value(site, lang, facets, None, Some(pager::FILTER_VALUES)),
-            }),
+            })
+            .into(),
+            key: None,
         },
         PageJob {
             template: "browse.html",
@@ -217,7 +219,8 @@ pub(super) fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
             paths: every_language(site, |l| urls.browse(l)),
             title: t(site, lang, "browse"),
             description: t(site, lang, "browse_intro"),
-            context: json!({"facets": facets_value(site, lang, facets, None, Some(pager::NAV_VALUES))}),
+            context: json!({"facets": facets_value(site, lang, facets, None, Some(pager::NAV_VALUES))}).into(),
+            key: None,
         },
     ];
     for job in firsts.into_iter().chain(group_jobs(site, lang, facets, &by_lang)) {
@@ -231,9 +234,11 @@ pub(super) fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
         .iter()
         .flat_map(|(l, fs)| fs.iter().flat_map(move |g| g.values.iter().map(move |x| ((*l, g.key, x.slug.as_str()), x.datasets.len()))))
         .collect();
-    for f in facets {
+    // The facet pages' contexts are made on the render threads, which share the facets.
+    let facets = std::sync::Arc::new(facets.clone());
+    for (g, f) in facets.iter().enumerate() {
         let group = group_label(site, lang, f.key);
-        for v in &f.values {
+        for (i, v) in f.values.iter().enumerate() {
             let pages = pager::page_count(v.datasets.len(), pager::DATASETS_PER_PAGE);
             for n in 1..=pages {
                 let paths = site
@@ -242,22 +247,34 @@ pub(super) fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
                     .filter(|l| sizes.get(&(**l, f.key, v.slug.as_str())).is_some_and(|&len| pager::page_count(len, pager::DATASETS_PER_PAGE) >= n))
                     .map(|l| (*l, Urls::paged(&urls.facet(*l, f.key, &v.slug), n)))
                     .collect();
-                let cards: Vec<Value> =
-                    pager::page_of(&v.datasets, n, pager::DATASETS_PER_PAGE).iter().filter_map(|&i| site.datasets.get(i)).map(|d| dataset_card(site, d, lang)).collect();
+                let (facets, group) = (facets.clone(), group.clone());
                 let job = PageJob {
                     template: "facet.html",
                     lang,
                     paths,
                     title: pager::title(site, lang, &format!("{group}: {}", v.label), n, pages),
                     description: format!("{group}: {} · {} {}", v.label, format::integer(v.datasets.len() as i64), t(site, lang, "datasets_unit")),
-                    context: json!({
-                        "group": group,
-                        "value": v.label,
-                        "count": format::integer(v.datasets.len() as i64),
-                        "datasets": cards,
-                        "facets": facets_value(site, lang, facets, Some((f.key, v.slug.as_str())), Some(pager::NAV_VALUES)),
-                        "pager": pager::pager(site, lang, &urls.facet(lang, f.key, &v.slug), n, pages),
+                    context: later(move || {
+                        let (f, v) = (&facets[g], &facets[g].values[i]);
+                        let cards: Vec<Value> = pager::page_of(&v.datasets, n, pager::DATASETS_PER_PAGE)
+                            .iter()
+                            .filter_map(|&i| site.datasets.get(i))
+                            .map(|d| dataset_card(site, d, lang))
+                            .collect();
+                        // Values made here are moved in: `json!` would copy them once more.
+                        let mut context = json!({
+                            "group": group,
+                            "value": v.label,
+                            "count": format::integer(v.datasets.len() as i64),
+                            "datasets": null,
+                            "facets": null,
+                            "pager": pager::pager(site, lang, &site.urls.facet(lang, f.key, &v.slug), n, pages),
+                        });
+                        context["datasets"] = Value::Array(cards);
+                        context["facets"] = facets_value(site, lang, &facets, Some((f.key, i)), Some(pager::NAV_VALUES));
+                        context
                     }),
+                    key: None,
                 };
                 if !jobs.push(job) {
                     return;
@@ -269,7 +286,7 @@ pub(super) fn page_jobs(site: &Site, lang: Lang, jobs: &Jobs) {
 
 /// The pages of every value of a facet group, for the groups with more values than the
 /// navigation shows.
-fn group_jobs(site: &Site, lang: Lang, facets: &[Facet], by_lang: &BTreeMap<Lang, Vec<Facet>>) -> Vec<PageJob> {
+fn group_jobs(site: &Site, lang: Lang, facets: &[Facet], by_lang: &BTreeMap<Lang, Vec<Facet>>) -> Vec<PageJob<'static>> {
     let urls = &site.urls;
     let mut jobs = Vec::new();
     for f in facets.iter().filter(|f| f.values.len() > pager::NAV_VALUES) {
@@ -294,7 +311,9 @@ fn group_jobs(site: &Site, lang: Lang, facets: &[Facet], by_lang: &BTreeMap<Lang
                     "group": group,
                     "facets": facets_value(site, lang, std::slice::from_ref(&shown), None, None),
                     "pager": pager::pager(site, lang, &urls.facet_group(lang, f.key), n, pages),
-                }),
+                })
+                .into(),
+                key: None,
             });
         }
     }
