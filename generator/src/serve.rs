@@ -284,8 +284,10 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
     if resolved.is_none() {
         // No build has succeeded yet (a dataset just inferred, its TODOs still empty): there is
         // no last good site, so every address shows what to fix, and reloads once it is fixed.
+        // The site on disk says so too: the status is updated only after a build that succeeded
+        // has swapped its site in and saved its cache, and meanwhile the new site is served.
         let problems = status.lock().ok().filter(|s| s.version == 0).and_then(|s| s.error.clone());
-        if let Some(error) = problems {
+        if let Some(error) = problems.filter(|_| resolve(output, "/404.html").is_none()) {
             return send(request, 503, problems_page(&error), "text/html; charset=utf-8");
         }
     }
