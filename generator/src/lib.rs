@@ -14,6 +14,7 @@ pub mod lang;
 pub mod load;
 pub mod model;
 pub mod parallel;
+pub mod parquet;
 pub mod personal;
 pub mod render;
 pub mod serve;

@@ -575,41 +575,12 @@ fn save_checked(dir: &Path, key: u64, sala: &str, (frame, report): &(Option<Data
         let target = dir.join(format!("{key:016x}.parquet"));
         let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
         let mut w = std::io::BufWriter::new(file);
-        plain_parquet(frame, &mut w).map_err(|e| Error::io(&target, std::io::Error::other(e)))?;
+        crate::parquet::write(frame, &mut w, crate::parquet::Settings::private()).map_err(|e| Error::io(&target, std::io::Error::other(e)))?;
         std::io::Write::flush(&mut w).map_err(|e| Error::io(&target, e))?;
     }
     let entry = CheckedEntry { sala: sala.to_string(), rows, columns: frame.as_ref().map(frame_columns), report: report.clone() };
     let bytes = serde_json::to_vec(&entry).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
     std::fs::write(&json, bytes).map_err(|e| Error::io(&json, e))?;
-    Ok(())
-}
-
-/// Writes `frame` as Parquet for the cache alone: every column plainly encoded, uncompressed,
-/// without statistics. The downloads' dictionary encoding estimates each column's distinct
-/// values first (HyperLogLog), which made writing the cache cost as much as checking the
-/// tables in a first build at 10,000 datasets; only Sala reads these files back.
-fn plain_parquet(frame: &DataFrame, w: &mut impl std::io::Write) -> polars::error::PolarsResult<()> {
-    use polars::prelude::{CompatLevel, SchemaExt};
-    use polars_parquet::write::{CompressionOptions, Encoding, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions, get_dtype_encoding};
-    let compat = CompatLevel::newest();
-    let schema = frame.schema().to_arrow(compat);
-    let options = WriteOptions { statistics: StatisticsOptions::empty(), version: Version::V2, compression: CompressionOptions::Uncompressed, data_page_size: None };
-    let encodings = schema.iter_values().map(|f| get_dtype_encoding(&f.dtype).into_iter().map(|_| Encoding::Plain).collect()).collect();
-    // Groups of rows, each made one chunk only when the writer comes to it: a table read in
-    // parts is never copied whole.
-    const GROUP: usize = 256 * 1024;
-    let starts: Vec<usize> = (0..frame.height()).step_by(GROUP).collect();
-    let height = |start: &usize| GROUP.min(frame.height() - start);
-    let batches = starts.iter().flat_map(|start| {
-        let mut group = frame.slice(*start as i64, height(start));
-        group.rechunk_mut();
-        group.iter_chunks(compat, false).collect::<Vec<_>>()
-    });
-    let mut writer = FileWriter::try_new(w, schema.clone(), options)?;
-    for (group, rows) in RowGroupIterator::try_new(batches.map(Ok), &schema, options, encodings)?.zip(starts.iter().map(height)) {
-        writer.write(rows as u64, group?)?;
-    }
-    writer.end(None)?;
     Ok(())
 }
 

@@ -9,10 +9,7 @@ use crate::lang::Text;
 use crate::load::schema::{Field, FieldType, Schema, value_as_text};
 use crate::model::value::{to_json, to_text};
 use crate::model::{Dataset, Resource, Site};
-use polars::prelude::{AnyValue, Column, CompatLevel, DataFrame, SchemaExt};
-use polars_parquet::write::{
-    CompressionOptions, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions, get_dtype_encoding,
-};
+use polars::prelude::{AnyValue, Column, DataFrame};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -402,40 +399,10 @@ fn array_items<'a>(out: &mut Vec<u8>, rows: impl Iterator<Item = &'a [u8]>, inde
     }
 }
 
-/// Rows per Parquet row group (Polars' own default), so readers can skip groups by statistics.
-const PARQUET_ROW_GROUP: usize = 512 * 512;
-
-/// Parquet from the typed frame, so column types survive (Int64, Float64, Date, Boolean…).
-/// Written for every reader rather than the newest: Arrow's oldest types (strings as plain
-/// large strings, not `string_view`, which pyarrow 14 cannot open and later pyarrow cannot
-/// filter on), Snappy (the codec every Parquet reader has built in, unlike ZSTD in hyparquet)
-/// and version 1 data pages.
+/// Parquet from the typed frame, so column types survive (Int64, Float64, Date, Boolean…),
+/// written for every reader (see [`crate::parquet::Settings::published`]).
 pub(super) fn parquet(frame: &DataFrame, w: &mut dyn Write) -> polars::error::PolarsResult<()> {
-    let compat = CompatLevel::oldest();
-    let schema = frame.schema().to_arrow(compat);
-    let options = WriteOptions {
-        statistics: StatisticsOptions::default(),
-        version: Version::V1,
-        compression: CompressionOptions::Snappy,
-        data_page_size: None,
-    };
-    let encodings = schema.iter_values().map(|f| get_dtype_encoding(&f.dtype)).collect();
-    let starts: Vec<usize> = (0..frame.height()).step_by(PARQUET_ROW_GROUP).collect();
-    let height = |start: &usize| PARQUET_ROW_GROUP.min(frame.height() - start);
-    // One batch per group (each group made a single chunk), made only when the writer comes to
-    // it: a group of a multi-chunk frame is a copy, and ten million rows' copies are not held.
-    let batches = starts.iter().flat_map(|start| {
-        let mut group = frame.slice(*start as i64, height(start));
-        group.rechunk_mut();
-        group.iter_chunks(compat, false).collect::<Vec<_>>()
-    });
-    let row_groups = RowGroupIterator::try_new(batches.map(Ok), &schema, options, encodings)?;
-    let mut writer = FileWriter::try_new(w, schema, options)?;
-    for (group, rows) in row_groups.zip(starts.iter().map(height)) {
-        writer.write(rows as u64, group?)?;
-    }
-    writer.end(None)?;
-    Ok(())
+    crate::parquet::write(frame, w, crate::parquet::Settings::published())
 }
 
 /// Page `page` of `count` of the paged JSON rows of a large resource (`rows/<page>.json`),

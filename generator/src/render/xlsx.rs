@@ -70,7 +70,7 @@ pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn Write) -> Result<(), St
     copy(&mut zip, "xl/theme/theme1.xml")?;
     copy(&mut zip, "xl/styles.xml")?;
     part(&mut zip, "xl/workbook.xml", workbook_xml(&names).as_bytes())?;
-    let letters: Vec<String> = (0..r.schema.fields.len()).map(column_letters).collect();
+    let letters: Vec<String> = (0..r.schema.fields.len()).map(|i| crate::diagnostic::column_letter(i + 1)).collect();
     let mut columns: Vec<Column> = Vec::new();
     for sheet in 0..sheets {
         let start = sheet * ROWS_PER_SHEET;
@@ -239,7 +239,7 @@ fn sheet_head(buf: &mut Vec<u8>, r: &Resource, first: bool, rows: usize) {
     let fields = &r.schema.fields;
     buf.extend_from_slice(XML_DECLARATION.as_bytes());
     buf.extend_from_slice(b"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">");
-    let last = format!("{}{}", column_letters(fields.len().max(1) - 1), rows + 1);
+    let last = format!("{}{}", crate::diagnostic::column_letter(fields.len().max(1)), rows + 1);
     let dimension = if last == "A1" { last } else { format!("A1:{last}") };
     buf.extend_from_slice(format!("<dimension ref=\"{dimension}\"/>").as_bytes());
     buf.extend_from_slice(if first { b"<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\">".as_slice() } else { b"<sheetViews><sheetView workbookViewId=\"0\">".as_slice() });
@@ -266,23 +266,10 @@ fn sheet_head(buf: &mut Vec<u8>, r: &Resource, first: bool, rows: usize) {
     if !fields.is_empty() {
         buf.extend_from_slice(b"<row r=\"1\">");
         for (i, f) in fields.iter().enumerate() {
-            string_cell(buf, &column_letters(i), 1, &header(f), " s=\"1\"");
+            string_cell(buf, &crate::diagnostic::column_letter(i + 1), 1, &header(f), " s=\"1\"");
         }
         buf.extend_from_slice(b"</row>");
     }
-}
-
-/// Excel's name of column `i` (0 → `A`, 26 → `AA`).
-fn column_letters(i: usize) -> String {
-    let mut n = i + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        out.push(b'A' + rem as u8);
-        n = (n - 1) / 26;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Appends the decimal digits of `n`.
