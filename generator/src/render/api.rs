@@ -32,18 +32,7 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
         // An unchanged dataset's file is taken from the last build without making it again
         // (10,000 of them were a second of a rebuild).
         let key = settings.and_then(|s| dataset_key(site, d, memo, s));
-        if let Some(key) = key {
-            match memo.reuse(&path, key) {
-                Some(reused) => out.reused(&reused)?,
-                None => {
-                    let bytes = pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)}));
-                    out.file(&path, &bytes)?;
-                    memo.rendered(&path, key, None);
-                }
-            }
-            continue;
-        }
-        out.file(&path, &pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)})))?;
+        out.keyed(&path, key, || Ok(pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)}))))?;
     }
     Ok(())
 }

@@ -207,41 +207,23 @@ fn shared_keys(site: &Site, memo: &Memo) -> BTreeMap<Lang, u64> {
 
 /// Renders `job` into `out`, or takes its page from the last build when its key is the same.
 fn render_or_reuse(renderer: &mut Renderer, mut job: PageJob, out: &Emitter, shared: &BTreeMap<Lang, u64>) -> Result<()> {
-    let memo = out.memo();
     let path = Urls::output_file(&job.paths[&job.lang]);
-    // A page keyed by its inputs is taken or rendered without its context being made twice.
+    let take_context = |job: &mut PageJob| std::mem::replace(&mut job.context, PageContext::Ready(Value::Null)).make();
+    // A page keyed by its inputs is taken or rendered without its context being made first.
     if let Some(key) = job.key.take().and_then(|key| key()) {
-        if let Some(reused) = memo.reuse(&path, key) {
-            // When the old file cannot be taken, the page is rendered: the error, if real,
-            // shows there.
-            if out.reused(&reused).is_ok() {
-                return Ok(());
-            }
-        }
-        let context = std::mem::replace(&mut job.context, PageContext::Ready(Value::Null)).make();
-        let file = renderer.render(&job, context)?;
-        out.file(&file.path, &file.bytes)?;
-        memo.rendered(&file.path, key, None);
-        return Ok(());
+        return out.keyed(&path, Some(key), || {
+            let context = take_context(&mut job);
+            Ok(renderer.render(&job, context)?.bytes)
+        });
     }
-    let context = std::mem::replace(&mut job.context, PageContext::Ready(Value::Null)).make();
+    let context = take_context(&mut job);
     let key = shared.get(&job.lang).map(|base| {
-        let mut h = memo.hasher();
+        let mut h = out.memo().hasher();
         h.add(base).add(job.template).add(&job.lang).add(&job.paths).add(&job.title).add(&job.description);
         h.add_json(&context);
         h.finish()
     });
-    if let Some(key) = key {
-        if let Some(reused) = memo.reuse(&path, key) {
-            return out.reused(&reused);
-        }
-    }
-    let file = renderer.render(&job, context)?;
-    out.file(&file.path, &file.bytes)?;
-    if let Some(key) = key {
-        memo.rendered(&file.path, key, None);
-    }
-    Ok(())
+    out.keyed(&path, key, || Ok(renderer.render(&job, context)?.bytes))
 }
 
 /// Renders pages on one thread. What every page of a language shares (strings, menu, site

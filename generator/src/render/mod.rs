@@ -225,6 +225,23 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// Sends the file at `path` made from the inputs `key` hashes: the last build's file when it
+    /// was made from the same key and is still as written, else the bytes `make` gives, recorded
+    /// under `key` for the next build (without a key, always `make`'s). When the old file cannot
+    /// be taken, it is made again: an error, if real, shows there.
+    pub fn keyed(&self, path: &str, key: Option<u64>, make: impl FnOnce() -> Result<Vec<u8>>) -> Result<()> {
+        if let Some(reused) = key.and_then(|key| self.memo.reuse(path, key)) {
+            if self.reused(&reused).is_ok() {
+                return Ok(());
+            }
+        }
+        self.file(path, &make()?)?;
+        if let Some(key) = key {
+            self.memo.rendered(path, key, None);
+        }
+        Ok(())
+    }
+
     /// Sends each of `files`.
     pub fn files(&self, files: impl IntoIterator<Item = OutputFile>) -> Result<()> {
         files.into_iter().try_for_each(|f| self.file(&f.path, &f.bytes))
