@@ -499,15 +499,8 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
     let count = pages.len();
     for (i, page) in pages.into_iter().enumerate() {
         let n = i + 1;
-        let job = PageJob {
-            template: "agencies.html",
-            lang,
-            paths: every_language(site, |l| Urls::paged(&urls.agencies(l), n)),
-            title: pager::title(site, lang, &t(site, lang, "agencies"), n, count),
-            description: t(site, lang, "agencies_intro"),
-            context: json!({"ministries": page, "pager": pager::pager(site, lang, &urls.agencies(lang), n, count)}).into(),
-            key: None,
-        };
+        let context = json!({"ministries": page, "pager": pager::pager(site, lang, &urls.agencies(lang), n, count)});
+        let job = list_page(site, lang, "agencies.html", |l| urls.agencies(l), ("agencies", "agencies_intro"), (n, count), context.into());
         if !jobs.push(job) {
             return;
         }
@@ -517,28 +510,21 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
     let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
     for n in 1..=pages {
         let nav = nav.clone();
-        let job = PageJob {
-            template: "datasets.html",
-            lang,
-            paths: every_language(site, |l| Urls::paged(&urls.datasets(l), n)),
-            title: pager::title(site, lang, &t(site, lang, "datasets"), n, pages),
-            description: t(site, lang, "datasets_intro"),
-            context: later(move || {
-                let cards: Vec<Value> =
-                    pager::page_of(&site.datasets, n, pager::DATASETS_PER_PAGE).iter().map(|d| dataset_card(site, d, lang)).collect();
-                // Values made here are moved in: `json!` would copy them once more.
-                let mut context = json!({
-                    "datasets": null,
-                    "count": format::integer(site.datasets.len() as i64),
-                    "facets": null,
-                    "pager": pager::pager(site, lang, &site.urls.datasets(lang), n, pages),
-                });
-                context["datasets"] = Value::Array(cards);
-                context["facets"] = (*nav).clone();
-                context
-            }),
-            key: None,
-        };
+        let context = later(move || {
+            let cards: Vec<Value> =
+                pager::page_of(&site.datasets, n, pager::DATASETS_PER_PAGE).iter().map(|d| dataset_card(site, d, lang)).collect();
+            // Values made here are moved in: `json!` would copy them once more.
+            let mut context = json!({
+                "datasets": null,
+                "count": format::integer(site.datasets.len() as i64),
+                "facets": null,
+                "pager": pager::pager(site, lang, &site.urls.datasets(lang), n, pages),
+            });
+            context["datasets"] = Value::Array(cards);
+            context["facets"] = (*nav).clone();
+            context
+        });
+        let job = list_page(site, lang, "datasets.html", |l| urls.datasets(l), ("datasets", "datasets_intro"), (n, pages), context);
         if !jobs.push(job) {
             return;
         }
@@ -598,6 +584,28 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
         }
     }
     super::search::page_jobs(site, lang, jobs);
+}
+
+/// Page `n` of `count` of a list whose first page is at `first(lang)` in every language, named
+/// and described by the UI strings `(name, intro)`.
+fn list_page<'a>(
+    site: &Site,
+    lang: Lang,
+    template: &'static str,
+    first: impl Fn(Lang) -> String,
+    (name, intro): (&str, &str),
+    (n, count): (usize, usize),
+    context: PageContext<'a>,
+) -> PageJob<'a> {
+    PageJob {
+        template,
+        lang,
+        paths: every_language(site, |l| Urls::paged(&first(l), n)),
+        title: pager::title(site, lang, &t(site, lang, name), n, count),
+        description: t(site, lang, intro),
+        context,
+        key: None,
+    }
 }
 
 /// The "page not found" page of `lang`: `404.html` at the top for the default language (static
