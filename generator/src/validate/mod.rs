@@ -48,17 +48,9 @@ pub type TableChecked = ((String, String), table::Checked);
 /// [`validate`], reusing results from `hooks.cache` for tables whose data and schema did not
 /// change, and advancing `hooks.progress` by the rows checked.
 pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
-    let jobs: Vec<(&DatasetSource, usize)> = source
-        .datasets
-        .iter()
-        .flat_map(|d| (0..d.resources.len()).map(move |i| (d, i)))
-        .collect();
-    if let Some(p) = hooks.progress {
-        p.rows.set_length(jobs.iter().filter_map(|(d, i)| d.resources[*i].rows()).map(|n| n as u64).sum());
-    }
     // Plain threads, not `par_iter`: see `crate::parallel` for the stack overflow this avoids.
-    let checked: Vec<TableChecked> = crate::parallel::map(&jobs, |(d, i)| check_resource(d, *i, hooks)).into_iter().flatten().collect();
-    finish(source, checked)
+    let checked = crate::parallel::map(&source.datasets, |d| check_dataset(d, hooks));
+    finish(source, checked.into_iter().flatten().collect())
 }
 
 /// Checks every table of one dataset against its schema (the rules within one table), as soon
