@@ -191,9 +191,10 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered));
     let (written, reused) = if memo.can_patch() {
         let patch = write::patch::Patch::new(&output)?;
+        let listing = write::patch::Listing::start(&output);
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         let since = Instant::now();
-        patch.finish(&write::patch::gone(&output, &rendered.0))?;
+        patch.finish(&listing.gone(&rendered.0))?;
         timing("commit", since);
         rendered
     } else {

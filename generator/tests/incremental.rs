@@ -344,6 +344,24 @@ fn a_file_changed_in_the_output_is_not_reused() {
 }
 
 #[test]
+fn a_file_someone_put_in_the_output_is_gone_after_a_rebuild_as_after_a_clean_build() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    std::fs::create_dir_all(out.join("datasets/provinces/extra")).unwrap();
+    std::fs::write(out.join("datasets/provinces/extra/notes.txt"), "mine").unwrap();
+    std::fs::write(out.join("stray.html"), "mine").unwrap();
+    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,30", "A2,สำนักงานเขต 2,31");
+    let again = build_cached(root, &out);
+    assert!(again.reused > 0, "a rebuild, not a full build");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    assert!(!out.join("datasets/provinces/extra").exists(), "its emptied folder goes too");
+}
+
+#[test]
 fn the_personal_data_policies_changed() {
     // Dataset pages name their agency's policy: an unchanged dataset's page is taken from the
     // last build only when its policy did not change either.

@@ -75,21 +75,40 @@ pub fn recover(output: &Path) -> Result<bool> {
     Ok(finished)
 }
 
-/// The files in `output` that a site of the files `written` does not have: the last build's
-/// that are gone, and any file someone put there (the output is replaced whole, as by a full
-/// build). Read from the folder itself, not from a manifest.
-pub fn gone(output: &Path, written: &std::collections::BTreeMap<String, u64>) -> Vec<String> {
-    let mut gone = Vec::new();
+/// The files of `output` as they were before this build, listed on a thread of their own
+/// while the build renders: the output is not touched until the commit, and a walk of a
+/// national portal's 150,000 files need not wait for the rendering nor delay it.
+pub struct Listing(std::thread::JoinHandle<Vec<String>>);
+
+impl Listing {
+    /// Starts listing `output`'s files.
+    pub fn start(output: &Path) -> Listing {
+        let output = output.to_path_buf();
+        Listing(std::thread::spawn(move || files_of(&output)))
+    }
+
+    /// The files of the output that a site of the files `written` does not have: the last
+    /// build's that are gone, and any file someone put there (the output is replaced whole, as
+    /// by a full build). Read from the folder itself, not from a manifest.
+    pub fn gone(self, written: &std::collections::BTreeMap<String, u64>) -> Vec<String> {
+        let files = self.0.join().unwrap_or_default();
+        files.into_iter().filter(|f| !written.contains_key(f)).collect()
+    }
+}
+
+/// Every file under `output` (but the marker), site-relative with `/` separators.
+fn files_of(output: &Path) -> Vec<String> {
+    let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(output).min_depth(1).follow_links(false).into_iter().flatten() {
         if entry.file_type().is_dir() {
             continue;
         }
         let relative = entry.path().strip_prefix(output).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        if relative != output::MARKER && !written.contains_key(&relative) {
-            gone.push(relative);
+        if relative != output::MARKER {
+            files.push(relative);
         }
     }
-    gone
+    files
 }
 
 impl Patch {
