@@ -213,9 +213,10 @@ impl Sink for Patch {
         super::open_at(&self.target(path)?)
     }
 
-    /// The file stays where it is: the output already has it.
+    /// The file stays where it is: the output already has it. (The cache's memo saw it there,
+    /// unchanged, just before: it is not looked at again, 150,000 times in a national rebuild.)
     fn reuse(&self, path: &str, from: &Path) -> Result<()> {
-        if from != self.output.join(path) || !from.is_file() {
+        if from.strip_prefix(&self.output).ok() != Some(Path::new(path)) {
             return Err(Error::io(from, std::io::Error::from(std::io::ErrorKind::NotFound)));
         }
         Ok(())
