@@ -13,7 +13,11 @@
 //!   make and cargo decide);
 //! - `checked/`: per checked table (by [`crate::load::ResourceSource::check_key`]), the typed
 //!   table (Parquet) and its diagnostics (JSON), so that a rebuild neither reads nor checks again
-//!   a table whose data and schema did not change.
+//!   a table whose data and schema did not change. The JSON also gives the table's rows and
+//!   fiscal years: a rebuild reads the Parquet file only of the tables something needs the rows
+//!   of (outputs made again, the agency registry, role datasets, foreign keys; see
+//!   [`crate::model::Table`]), and one that does not read back then has its data file read
+//!   and checked again.
 //!
 //! A rebuild computes each output file's key again (for an HTML page, a hash of its template
 //! and everything the template is given; for a dataset's downloads, a hash of its metadata,
