@@ -70,6 +70,7 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     // theme or page that does not render stops the pull-request check, not the next publish.
     let site = model::build(source, validated, today)?;
     render::pages(&site, &render::Discard)?;
+    tables_read(&site)?;
     std::thread::spawn(move || drop(site));
     Ok(checked)
 }
@@ -193,6 +194,7 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         let patch = write::patch::Patch::new(&output)?;
         let listing = write::patch::Listing::start(&output);
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
+        tables_read(&site)?;
         let since = Instant::now();
         patch.finish(&listing.gone(&rendered.0))?;
         timing("commit", since);
@@ -200,6 +202,7 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     } else {
         let staging = write::Staging::new(&output)?;
         let rendered = render_to(&site, &staging, &memo, hooks.progress)?;
+        tables_read(&site)?;
         staging.finish()?;
         rendered
     };
@@ -219,6 +222,16 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(Built { report, default_language, published: Some(published) })
+}
+
+/// Fails when a table that rendering needed could not be read (its copy in the build cache and
+/// its data file both failed; see [`model::Table`]): what was rendered without it is not
+/// published, and the output stays as it was.
+fn tables_read(site: &model::Site) -> Result<()> {
+    match site.table_failure() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Renders the site into `sink`, moving the files bar of `progress`.

@@ -510,3 +510,101 @@ fn warnings_of_an_unread_table_are_still_reported() {
     assert!(!read.contains(&"offices".to_string()), "{read:?}");
     assert_eq!(again, first);
 }
+
+#[test]
+fn a_role_dataset_changed_while_the_others_did_not() {
+    // The finance figures and maturity scores are computed from every role dataset's rows: the
+    // unchanged ones are read from the cache for them, the changed one from its file.
+    let (_, rendered) = case(|root| {
+        edit(root, "datasets/budget-expenditures/expenditures.csv", "operating,141633108", "operating,141633109");
+        edit(root, "datasets/e-services/services.csv", "information,false,false,false,true,false", "information,true,false,false,true,false");
+    });
+    assert!(rendered.contains(&"datasets/e-services/services.csv".to_string()), "{rendered:?}");
+    assert!(!rendered.iter().any(|p| p.starts_with("datasets/offices/")), "{rendered:?}");
+}
+
+#[test]
+fn a_foreign_key_target_changed_while_its_referrer_did_not() {
+    // districts refers to provinces: its unchanged table is checked against the new one.
+    let (_, rendered) = case(|root| {
+        let p = root.join("datasets/provinces/provinces.csv");
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str("99,จังหวัดทดสอบ,Test province,ภาคกลาง,Central\n");
+        std::fs::write(p, text).unwrap();
+    });
+    assert!(rendered.contains(&"datasets/provinces/provinces.csv".to_string()), "{rendered:?}");
+    assert!(!rendered.iter().any(|p| p.starts_with("datasets/districts/")), "{rendered:?}");
+}
+
+#[test]
+fn a_foreign_key_broken_by_its_target_is_reported_as_a_clean_build_reports_it() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    edit(root, "datasets/provinces/provinces.csv", "10,กรุงเทพมหานคร,Bangkok,ภาคกลาง,Central\n", "");
+    let cache = Cache::open(root);
+    let built = sala::build_with(root, Some(&out), Hooks { cache: Some(&cache), progress: None }).unwrap();
+    let clean = sala::build(root, Some(&root.join("elsewhere"))).unwrap();
+    assert!(built.published.is_none() && clean.published.is_none(), "a broken key stops the build");
+    let keys = |report: &sala::diagnostic::Report| -> Vec<sala::diagnostic::Diagnostic> {
+        report.diagnostics.iter().filter(|d| d.code == sala::diagnostic::Code::ForeignKey).cloned().collect()
+    };
+    let found = keys(&built.report);
+    assert!(found.iter().any(|d| d.location.file.ends_with("districts.csv") && d.location.row == Some(2)), "{found:?}");
+    assert_eq!(found, keys(&clean.report));
+}
+
+/// The Parquet file of the checked table of `dataset`'s first resource in the build cache.
+fn checked_entry(root: &Path, dataset: &str) -> PathBuf {
+    let cache = Cache::open(root);
+    let (source, _) = sala::load::load_with(root, Hooks { cache: Some(&cache), progress: None }).unwrap();
+    let d = source.datasets.iter().find(|d| d.id == dataset).unwrap();
+    root.join(DIR).join("checked").join(format!("{:016x}.parquet", d.resources[0].check_key()))
+}
+
+#[test]
+fn a_rebuild_reads_only_the_checked_tables_it_needs_and_a_broken_one_is_made_again() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let (offices, agencies, budget, provinces) =
+        (checked_entry(root, "offices"), checked_entry(root, "agencies"), checked_entry(root, "budget-expenditures"), checked_entry(root, "provinces"));
+    for p in [&offices, &agencies, &budget, &provinces] {
+        assert!(p.is_file(), "{} is cached", p.display());
+    }
+    // Every cached table broken where only reading it shows: the same size, no Parquet footer.
+    for entry in std::fs::read_dir(root.join(DIR).join("checked")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "parquet") {
+            let mut bytes = std::fs::read(&p).unwrap();
+            let n = bytes.len();
+            bytes[n - 4..].copy_from_slice(b"XXXX");
+            std::fs::write(&p, bytes).unwrap();
+        }
+    }
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    // Nothing needed the unchanged offices table: it was not read. The registry (agency codes),
+    // the role datasets (finance) and foreign-key targets were: found broken, their files were
+    // read and checked again, and their entries dropped.
+    assert!(offices.is_file(), "a table nothing needed was read");
+    for p in [&agencies, &budget, &provinces] {
+        assert!(!p.exists(), "{} was needed but not read", p.display());
+    }
+    // The next build writes them again.
+    build_cached(root, &out);
+    assert!(agencies.is_file() && budget.is_file() && provinces.is_file());
+    assert_identical(&out, &clean.path().join("site"));
+    // A change that renders the offices page again needs its table (the preview): its broken
+    // copy is found then, and its file read again.
+    edit(root, "themes/default/templates/base.html", "</body>", "<p>changed</p></body>");
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    assert!(!offices.exists(), "the offices table was needed");
+}

@@ -13,7 +13,11 @@
 //!   make and cargo decide);
 //! - `checked/`: per checked table (by [`crate::load::ResourceSource::check_key`]), the typed
 //!   table (Parquet) and its diagnostics (JSON), so that a rebuild neither reads nor checks again
-//!   a table whose data and schema did not change.
+//!   a table whose data and schema did not change. The JSON also gives the table's rows and
+//!   fiscal years: a rebuild reads the Parquet file only of the tables something needs the rows
+//!   of (outputs made again, the agency registry, role datasets, foreign keys; see
+//!   [`crate::model::Table`]), and one that does not read back then has its data file read
+//!   and checked again.
 //!
 //! A rebuild computes each output file's key again (for an HTML page, a hash of its template
 //! and everything the template is given; for a dataset's downloads, a hash of its metadata,
@@ -82,6 +86,71 @@ struct CheckedEntry {
     columns: Option<Vec<(String, String)>>,
     /// The check's diagnostics, placed in their files and sheets.
     report: Report,
+    /// The size of the table's Parquet file: one cut short or gone is seen without reading it.
+    #[serde(default)]
+    size: u64,
+    /// The distinct fiscal years the table holds ([`crate::model::table::fiscal_year_values`]),
+    /// which lists and catalogs show without reading it.
+    #[serde(default)]
+    years: BTreeSet<i64>,
+}
+
+/// A checked table as the cache holds it: in memory (`serve`), or as its entry in `checked/`,
+/// read only when something needs its rows ([`crate::model::Table`]).
+#[derive(Debug, Clone)]
+pub enum Stored {
+    /// In memory.
+    Frame(DataFrame),
+    /// On disk.
+    Entry(Entry),
+}
+
+impl Stored {
+    /// How many rows the table has.
+    pub fn rows(&self) -> usize {
+        match self {
+            Stored::Frame(f) => f.height(),
+            Stored::Entry(e) => e.rows,
+        }
+    }
+}
+
+/// A checked table in `checked/`, known by what its JSON says of it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Its key ([`super::ResourceSource::check_key`]).
+    key: u64,
+    /// The `checked/` folder.
+    dir: PathBuf,
+    /// How many rows it has.
+    pub rows: usize,
+    /// Its columns and their types, as Polars names them.
+    columns: Vec<(String, String)>,
+    /// Its distinct fiscal years.
+    pub years: std::sync::Arc<BTreeSet<i64>>,
+}
+
+impl Entry {
+    /// Reads the table. One that does not read back as written (gone, cut short, other
+    /// columns or rows) is deleted, so that the next build reads its data file again.
+    pub fn read(&self) -> std::result::Result<DataFrame, String> {
+        use polars::prelude::{ParallelStrategy, ParquetReader, SerReader};
+        let path = self.dir.join(format!("{:016x}.parquet", self.key));
+        let read = std::fs::File::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|file| ParquetReader::new(file).read_parallel(ParallelStrategy::None).finish().map_err(|e| e.to_string()))
+            .and_then(|frame| {
+                if frame_columns(&frame) != self.columns || frame.height() != self.rows {
+                    return Err("its columns or rows are not those checked".to_string());
+                }
+                Ok(frame)
+            });
+        read.map_err(|e| {
+            let _ = std::fs::remove_file(self.dir.join(format!("{:016x}.json", self.key)));
+            let _ = std::fs::remove_file(&path);
+            format!("the build cache's copy of its checked table ({}) cannot be read: {e}", path.display())
+        })
+    }
 }
 
 /// What `terms.json` holds: per text (a hash of it), its words and their search terms.
@@ -220,9 +289,9 @@ pub struct Cache {
     /// Whether read and checked tables are kept in memory for the next build (`serve`).
     keep_tables: bool,
     read: Mutex<HashMap<u64, (RawTable, Vec<Diagnostic>)>>,
-    checked: Mutex<HashMap<u64, (Option<DataFrame>, Report)>>,
-    /// The checked tables read from `checked/` for the current build, until validate takes them.
-    loaded: Mutex<HashMap<u64, (Option<DataFrame>, Report)>>,
+    checked: Mutex<HashMap<u64, (Option<Stored>, Report)>>,
+    /// The checked tables found in `checked/` for the current build, until validate takes them.
+    loaded: Mutex<HashMap<u64, (Option<Stored>, Report)>>,
     used: Mutex<(BTreeSet<u64>, BTreeSet<u64>)>,
     /// The data files as the last build saw them, and since when it looked.
     stamps: Mutex<(HashMap<String, Stamp>, u128)>,
@@ -327,38 +396,36 @@ impl Cache {
     }
 
     /// Whether a table checked with `key` ([`super::ResourceSource::check_key`]) is at hand, in
-    /// memory or in `checked/` (then read now, for validate to take); its data rows. An entry
-    /// that cannot be read, or whose table came back with other types, is as none.
+    /// memory or in `checked/`, for validate to take; its data rows. The table itself is not
+    /// read here: only what needs its rows reads it ([`Entry::read`]). An entry whose JSON
+    /// cannot be read, or whose table file is gone or not of the size written, is as none.
     pub fn has_checked(&self, key: u64) -> Option<usize> {
         let in_memory = self.checked.lock().ok()?.get(&key).cloned();
-        if let Some((frame, report)) = in_memory {
-            // Kept in memory (`serve`): its rows are the frame's, or come with the entry below.
-            if let Some(rows) = frame.as_ref().map(DataFrame::height) {
-                self.loaded.lock().ok()?.insert(key, (frame, report));
-                return Some(rows);
-            }
+        if let Some((Some(stored), report)) = in_memory {
+            // Kept in memory (`serve`).
+            let rows = stored.rows();
+            self.loaded.lock().ok()?.insert(key, (Some(stored), report));
+            return Some(rows);
         }
         let dir = self.dir.as_ref()?.join(CHECKED);
         let entry: CheckedEntry = serde_json::from_slice(&std::fs::read(dir.join(format!("{key:016x}.json"))).ok()?).ok()?;
         if entry.sala != self.sala {
             return None;
         }
-        let frame = match &entry.columns {
+        let stored = match entry.columns {
             None => None,
             Some(columns) => {
-                use polars::prelude::{ParallelStrategy, ParquetReader, SerReader};
-                let file = std::fs::File::open(dir.join(format!("{key:016x}.parquet"))).ok()?;
-                let frame = ParquetReader::new(file).read_parallel(ParallelStrategy::None).finish().ok()?;
-                if &frame_columns(&frame) != columns || frame.height() != entry.rows {
+                let size = std::fs::metadata(dir.join(format!("{key:016x}.parquet"))).ok()?.len();
+                if size != entry.size {
                     return None;
                 }
-                Some(frame)
+                Some(Stored::Entry(Entry { key, dir, rows: entry.rows, columns, years: std::sync::Arc::new(entry.years) }))
             }
         };
         if let Ok(mut on_disk) = self.on_disk.lock() {
             on_disk.insert(key);
         }
-        self.loaded.lock().ok()?.insert(key, (frame, entry.report));
+        self.loaded.lock().ok()?.insert(key, (stored, entry.report));
         Some(entry.rows)
     }
 
@@ -402,7 +469,7 @@ impl Cache {
 
     /// A table checked earlier with the same data and schema ([`super::ResourceSource::check_key`]),
     /// its diagnostics placed in their files and sheets.
-    pub fn checked(&self, key: u64) -> Option<(Option<DataFrame>, Report)> {
+    pub fn checked(&self, key: u64) -> Option<(Option<Stored>, Report)> {
         let loaded = self.loaded.lock().ok().and_then(|mut l| l.remove(&key));
         let in_memory = || self.checked.lock().ok().and_then(|map| map.get(&key).cloned());
         // Not looked for by load (a table read for its foreign keys): on disk, maybe.
@@ -442,7 +509,7 @@ impl Cache {
             used.1.insert(key);
         }
         if let Ok(mut map) = self.checked.lock() {
-            map.insert(key, checked.clone());
+            map.insert(key, (checked.0.clone().map(Stored::Frame), checked.1.clone()));
         }
     }
 
@@ -571,14 +638,17 @@ fn save_checked(dir: &Path, key: u64, sala: &str, (frame, report): &(Option<Data
     // does not read back (its table's types and rows are checked on reading) and only costs time.
     let json = dir.join(format!("{key:016x}.json"));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut size = 0;
     if let Some(frame) = frame {
         let target = dir.join(format!("{key:016x}.parquet"));
         let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
         let mut w = std::io::BufWriter::new(file);
         crate::parquet::write(frame, &mut w, crate::parquet::Settings::private()).map_err(|e| Error::io(&target, std::io::Error::other(e)))?;
-        std::io::Write::flush(&mut w).map_err(|e| Error::io(&target, e))?;
+        let file = w.into_inner().map_err(|e| Error::io(&target, e.into_error()))?;
+        size = file.metadata().map_err(|e| Error::io(&target, e))?.len();
     }
-    let entry = CheckedEntry { sala: sala.to_string(), rows, columns: frame.as_ref().map(frame_columns), report: report.clone() };
+    let years = frame.as_ref().map(crate::model::table::fiscal_year_values).unwrap_or_default();
+    let entry = CheckedEntry { sala: sala.to_string(), rows, columns: frame.as_ref().map(frame_columns), report: report.clone(), size, years };
     let bytes = serde_json::to_vec(&entry).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
     std::fs::write(&json, bytes).map_err(|e| Error::io(&json, e))?;
     Ok(())

@@ -72,6 +72,10 @@ pub struct ResourceSource {
     pub schema_file: PathBuf,
     /// The data file (the first, for many), relative to the portal folder.
     pub file: PathBuf,
+    /// Every data file, relative to the portal folder.
+    pub files: Vec<PathBuf>,
+    /// Every data file, where it is (canonical).
+    pub paths: Vec<PathBuf>,
     /// The file's cells, when it was read: a file that could not be, or need not be (the
     /// cache holds its checked table, see [`ResourceSource::cached_rows`]), has none.
     pub table: Option<RawTable>,
@@ -92,6 +96,44 @@ impl ResourceSource {
     /// How many data rows the file has, when it was read or its checked table is cached.
     pub fn rows(&self) -> Option<usize> {
         self.table.as_ref().map(RawTable::rows).or(self.cached_rows)
+    }
+
+    /// What reads its files again as load read them, for a table whose checked copy in the
+    /// build cache turns out unreadable when it is needed.
+    pub fn read_again(&self) -> ReadAgain {
+        ReadAgain { paths: self.paths.clone(), files: self.files.clone(), meta: self.meta.clone(), schema: self.schema.clone(), fingerprint: self.fingerprint }
+    }
+}
+
+/// A resource's files, to be read again: see [`ResourceSource::read_again`].
+pub struct ReadAgain {
+    paths: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+    meta: ResourceMeta,
+    schema: Schema,
+    fingerprint: u64,
+}
+
+impl ReadAgain {
+    /// The files' cells, refused when their bytes are no longer those the build began with
+    /// (the table's diagnostics and every output key were made from those).
+    pub fn read(&self) -> std::result::Result<RawTable, String> {
+        let mut bytes = Vec::with_capacity(self.paths.len());
+        let mut each = Vec::with_capacity(self.paths.len());
+        for path in &self.paths {
+            let read = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            each.push(session::fingerprint(&read, &()));
+            let shared: table::SharedBytes = std::sync::Arc::new(read);
+            bytes.push(shared);
+        }
+        let options = (&self.files, &self.meta.encoding, &self.meta.sheet, format!("{:?}", self.meta.dialect), &self.schema.missing_values);
+        if combined_fingerprint(&each, &options) != self.fingerprint {
+            return Err("the file changed while Sala was building: build again".to_string());
+        }
+        let types = self.schema.fields.iter().filter_map(|f| Some((f.name.clone(), f.parser_type()?))).collect();
+        read_files(&self.paths, &self.files, bytes, &self.meta, &self.schema.missing_values, &types)
+            .map(|(table, _)| table)
+            .map_err(|d| d.message.en)
     }
 }
 
@@ -293,13 +335,28 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         }
     } else {
         let text = text.unwrap_or_default();
-        match toml::from_str(&text) {
-            Ok(m) => {
-                if let Some(w) = blank_titles(&text, &meta_file) {
+        // Parsed once (10,000 of them in every rebuild): the metadata and the blank titles are
+        // both read from the table. Only an error is parsed again, from the text, for its line.
+        let parsed = toml::from_str::<toml::Table>(&text).map(|table| (blank_titles(&table, &meta_file), table.try_into::<DatasetMeta>()));
+        match parsed {
+            Ok((blank, Ok(m))) => {
+                if let Some(w) = blank {
                     report.push(w);
                 }
                 m
             }
+            Ok((blank, Err(_))) => match toml::from_str::<DatasetMeta>(&text) {
+                Ok(m) => {
+                    if let Some(w) = blank {
+                        report.push(w);
+                    }
+                    m
+                }
+                Err(e) => {
+                    report.push(toml_error(e, &text));
+                    return (None, report);
+                }
+            },
             Err(e) => {
                 report.push(toml_error(e, &text));
                 return (None, report);
@@ -318,8 +375,7 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
 /// language (as `infer` leaves them, marked TODO), so that `check` asks for them in both
 /// languages. A schema without titles is allowed (the standard makes them optional; pages then
 /// show the column's name), but a title begun and not finished is a TODO not done.
-fn blank_titles(text: &str, meta_file: &Path) -> Option<Diagnostic> {
-    let table: toml::Table = toml::from_str(text).ok()?;
+fn blank_titles(table: &toml::Table, meta_file: &Path) -> Option<Diagnostic> {
     let (mut th, mut en) = (Vec::new(), Vec::new());
     for resource in table.get("resources")?.as_array()? {
         let name = resource.get("name").and_then(toml::Value::as_str).unwrap_or_default();
@@ -590,7 +646,7 @@ fn load_resource(
             fingerprint = combined_fingerprint(&known, &options);
             if schema.foreign_keys.is_empty() {
                 if let Some(rows) = c.has_checked(check_key(fingerprint, &schema_file, &schema)) {
-                    return Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, table: None, fingerprint, cached_rows: Some(rows) });
+                    return Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table: None, fingerprint, cached_rows: Some(rows) });
                 }
             }
         }
@@ -648,7 +704,7 @@ fn load_resource(
             }
         }
     };
-    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, table, fingerprint, cached_rows: None })
+    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table, fingerprint, cached_rows: None })
 }
 
 /// The fingerprint of a resource whose files' bytes hash to `each`, read with `options`.

@@ -10,6 +10,7 @@ pub mod personal;
 pub mod place;
 pub mod projects;
 pub mod targets;
+pub mod table;
 pub mod quality;
 pub mod maturity;
 pub mod search;
@@ -27,6 +28,7 @@ use crate::load::Source;
 use crate::urls::Urls;
 use crate::validate::{AGENCY_REGISTRY, Validated};
 use polars::prelude::{DataFrame, LazyFrame};
+pub use table::Table;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A portal ready to render.
@@ -92,14 +94,20 @@ pub struct Resource {
     pub description: Text,
     /// The schema.
     pub schema: Schema,
-    /// The data, typed per the schema.
-    pub frame: DataFrame,
+    /// The data, typed per the schema: in memory, or read when first needed (see [`Table`]).
+    pub table: Table,
 }
 
 impl Resource {
-    /// How many rows it has.
+    /// How many rows it has (known without reading the table).
     pub fn rows(&self) -> usize {
-        self.frame.height()
+        self.table.rows()
+    }
+
+    /// The data, typed per the schema; read now when it was not yet (a rebuild reads only the
+    /// tables whose outputs are made again).
+    pub fn frame(&self) -> Result<&DataFrame> {
+        self.table.frame()
     }
 
     /// Its title in `lang`, or its name when it has no title.
@@ -169,10 +177,18 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
             let mut resources = Vec::new();
             for r in d.resources {
                 source.add(&r.meta.name).add(&r.check_key());
-                let Some(frame) = tables.remove(&(d.id.clone(), r.meta.name.clone())) else { continue };
-                let (frame, schema) = personal::publishable(frame, r.schema, &treatments, &salt)
-                    .map_err(|e| crate::error::Error::Data { path: r.file.clone(), message: e.to_string() })?;
-                resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, frame });
+                let Some(table) = tables.remove(&(d.id.clone(), r.meta.name.clone())) else { continue };
+                // Applied when the table is read: an unchanged table of a rebuild is not.
+                let table = if treatments.is_empty() {
+                    table
+                } else {
+                    let (schema, treatments, salt) = (r.schema.clone(), treatments.clone(), salt.clone());
+                    table
+                        .map(move |frame| personal::published_frame(frame, &schema, &treatments, &salt).map_err(|e| e.to_string()))
+                        .map_err(|message| crate::error::Error::Data { path: r.file.clone(), message })?
+                };
+                let schema = personal::published_schema(r.schema, &treatments);
+                resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, table });
             }
             let source = if known { source.finish() } else { 0 };
             Ok(Dataset { id: d.id, meta: d.meta, resources, source })
@@ -183,7 +199,8 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
         .iter()
         .find(|d| d.id == AGENCY_REGISTRY.0)
         .and_then(|d| d.resources.iter().find(|r| r.name == AGENCY_REGISTRY.1))
-        .map(|r| &r.frame);
+        .map(Resource::frame)
+        .transpose()?;
     let agencies = agencies(registry);
     let pages = source
         .pages
@@ -245,15 +262,16 @@ fn computed(datasets: &[Dataset], agencies: &[Agency], today: chrono::NaiveDate)
         let Some(resource) = role.resource_in(&names) else { continue };
         let Some(r) = d.resources.iter().find(|r| r.name == resource) else { continue };
         let in_dataset = |e: polars::error::PolarsError| Error::Data { path: d.meta_file_hint(), message: e.to_string() };
+        let frame = r.frame()?;
         let frame = match role.kind {
-            RoleKind::FinanceAuthorities | RoleKind::FinanceExpenditures => finance::canonical(&r.frame, role),
-            RoleKind::EServices => maturity::canonical(&r.frame, role),
+            RoleKind::FinanceAuthorities | RoleKind::FinanceExpenditures => finance::canonical(frame, role),
+            RoleKind::EServices => maturity::canonical(frame, role),
             RoleKind::Targets => {
-                target_list.extend(targets::read(&r.frame, role).map_err(in_dataset)?);
+                target_list.extend(targets::read(frame, role).map_err(in_dataset)?);
                 None
             }
             RoleKind::Projects => {
-                deliverables.extend(projects::read(&r.frame, role).map_err(in_dataset)?);
+                deliverables.extend(projects::read(frame, role).map_err(in_dataset)?);
                 None
             }
         };
@@ -328,6 +346,12 @@ fn agencies(registry: Option<&DataFrame>) -> Vec<Agency> {
 }
 
 impl Site {
+    /// The first table that was needed but could not be read (see [`Table`]): a build that
+    /// met one fails instead of publishing what was made without it.
+    pub fn table_failure(&self) -> Option<Error> {
+        self.datasets.iter().flat_map(|d| &d.resources).find_map(|r| r.table.failure())
+    }
+
     /// The agency with `code`.
     pub fn agency(&self, code: &str) -> Option<&Agency> {
         // The registry is sorted by code (see `agencies`), and its codes are its primary key.

@@ -27,13 +27,46 @@ pub fn build_salt() -> Vec<u8> {
 }
 
 /// The frame and schema as they may be published under `treatments` (column → treatment).
-pub fn publishable(frame: DataFrame, mut schema: Schema, treatments: &BTreeMap<String, Treatment>, salt: &[u8]) -> PolarsResult<(DataFrame, Schema)> {
+pub fn publishable(frame: DataFrame, schema: Schema, treatments: &BTreeMap<String, Treatment>, salt: &[u8]) -> PolarsResult<(DataFrame, Schema)> {
+    let frame = published_frame(frame, &schema, treatments, salt)?;
+    Ok((frame, published_schema(schema, treatments)))
+}
+
+/// The schema as it may be published under `treatments`: dropped fields gone, treated ones
+/// text without the source's rules. Known without the table (its columns are the schema's
+/// fields, in order: see [`crate::validate::table::Checked`]).
+pub fn published_schema(mut schema: Schema, treatments: &BTreeMap<String, Treatment>) -> Schema {
     if treatments.is_empty() {
-        return Ok((frame, schema));
+        return schema;
+    }
+    let mut fields = Vec::with_capacity(schema.fields.len());
+    for field in schema.fields.drain(..) {
+        match treatments.get(&field.name).copied() {
+            Some(Treatment::Drop) => continue,
+            Some(Treatment::Mask | Treatment::Redact | Treatment::Hash) => {
+                // The published values are text now, and no longer follow the source's rules.
+                let mut published = field;
+                published.field_type = FieldType::String;
+                published.format = None;
+                published.constraints = Constraints::default();
+                fields.push(published);
+            }
+            Some(Treatment::Public) | None => fields.push(field),
+        }
+    }
+    schema.fields = fields;
+    schema.primary_key = schema.primary_key.filter(|pk| pk.names().iter().all(|n| schema.fields.iter().any(|f| &f.name == n)));
+    schema.foreign_keys.retain(|fk| fk.fields.names().iter().all(|n| schema.fields.iter().any(|f| &f.name == n)));
+    schema
+}
+
+/// The frame (typed per `schema`, the source's) as it may be published under `treatments`.
+pub fn published_frame(frame: DataFrame, schema: &Schema, treatments: &BTreeMap<String, Treatment>, salt: &[u8]) -> PolarsResult<DataFrame> {
+    if treatments.is_empty() {
+        return Ok(frame);
     }
     let mut columns = Vec::with_capacity(frame.width());
-    let mut fields = Vec::with_capacity(schema.fields.len());
-    for (field, column) in schema.fields.drain(..).zip(frame.columns().iter()) {
+    for (field, column) in schema.fields.iter().zip(frame.columns().iter()) {
         let treatment = treatments.get(&field.name).copied();
         let transform: Option<Box<dyn Fn(&str) -> String>> = match treatment {
             Some(Treatment::Drop) => continue,
@@ -43,10 +76,7 @@ pub fn publishable(frame: DataFrame, mut schema: Schema, treatments: &BTreeMap<S
             Some(Treatment::Public) | None => None,
         };
         match transform {
-            None => {
-                columns.push(column.clone());
-                fields.push(field);
-            }
+            None => columns.push(column.clone()),
             Some(f) => {
                 let out: StringChunked = if treatment == Some(Treatment::Redact) {
                     // Values as published (a number as its plain digits), so that a national ID
@@ -57,19 +87,12 @@ pub fn publishable(frame: DataFrame, mut schema: Schema, treatments: &BTreeMap<S
                     text.str()?.iter().map(|v| v.map(|s| f(s))).collect()
                 };
                 columns.push(out.with_name(column.name().clone()).into_column());
-                // The published values are text now, and no longer follow the source's rules.
-                let mut published = field;
-                published.field_type = FieldType::String;
-                published.format = None;
-                published.constraints = Constraints::default();
-                fields.push(published);
             }
         }
     }
-    schema.fields = fields;
-    schema.primary_key = schema.primary_key.filter(|pk| pk.names().iter().all(|n| schema.fields.iter().any(|f| &f.name == n)));
-    schema.foreign_keys.retain(|fk| fk.fields.names().iter().all(|n| schema.fields.iter().any(|f| &f.name == n)));
-    Ok((DataFrame::new_infer_height(columns)?, schema))
+    // As many rows as the source, even with every column dropped: the row count is known
+    // (and shown) without reading the table.
+    DataFrame::new(frame.height(), columns)
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ use crate::load::schema::FieldType;
 use crate::model::{Dataset, Site};
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::options::WordBreakInvariantOptions;
-use polars::prelude::DataType;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use rayon::prelude::*;
@@ -24,8 +23,7 @@ pub const FACET_KEYS: [&str; 6] = ["agency", "ministry", "theme", "tag", "format
 /// The formats every resource is published in (see `render::data`).
 pub const FORMATS: [&str; 2] = ["csv", "json"];
 
-/// The name of a column that holds Thai fiscal years (Buddhist era).
-const FISCAL_YEAR_COLUMN: &str = "fiscal_year";
+use super::table::FISCAL_YEAR_COLUMN;
 
 /// The fields of a document, most important first. A match in a field adds its weight, and
 /// each weight is larger than all the weights after it together, so a title match always
@@ -100,12 +98,9 @@ pub fn fiscal_years(d: &Dataset) -> BTreeSet<i64> {
         let is_year = r.schema.fields.iter().any(|f| {
             f.name == FISCAL_YEAR_COLUMN && matches!(f.field_type, FieldType::Integer | FieldType::Year)
         });
-        let column = r.frame.column(FISCAL_YEAR_COLUMN).ok().filter(|_| is_year);
-        // Distinct values first: a million rows hold a handful of years.
-        if let Some(values) = column.and_then(|c| c.cast(&DataType::Int64).ok()).and_then(|c| c.unique().ok()) {
-            if let Ok(ints) = values.i64() {
-                years.extend(ints.iter().flatten().filter(|y| (2400..=2700).contains(y)));
-            }
+        // Known without reading the table when it came from the build cache.
+        if is_year {
+            years.extend(r.table.fiscal_years().iter().copied());
         }
     }
     years

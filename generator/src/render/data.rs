@@ -138,7 +138,7 @@ fn dataset_files(site: &Site, d: &Dataset, out: &Emitter) -> Result<()> {
         held.push(hashed.held.take());
         out.file(&urls.api_record_schema(&d.id, &r.name), &pretty(&record_schema(site, d, r)))?;
         records_files(site, d, r, out)?;
-        out.stream(&urls.resource(&d.id, &r.name, "parquet"), &source, |w| parquet(&r.frame, w).map_err(|e| e.to_string()))?;
+        out.stream(&urls.resource(&d.id, &r.name, "parquet"), &source, |w| parquet(r.frame().map_err(|e| e.to_string())?, w).map_err(|e| e.to_string()))?;
         out.stream(&urls.resource(&d.id, &r.name, "xlsx"), &source, |w| super::xlsx::workbook(d, r, w))?;
     }
     let package = pretty(&datapackage(site, d, &csvs));
@@ -207,7 +207,7 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
     let mut page = 1;
     loop {
         let end = (start + ROWS_PER_PAGE).min(r.rows());
-        let records = Records::new(r, &window(&r.frame, start..end), end - start).map_err(|e| data_error(e.to_string()))?;
+        let records = Records::new(r, &window(r.frame()?, start..end), end - start).map_err(|e| data_error(e.to_string()))?;
         if let Some(w) = &mut json {
             let mut buf = Vec::with_capacity(records.bytes.len() + records.len() * 2);
             array_items(&mut buf, records.rows(0..records.len()), "", start > 0);
@@ -304,6 +304,7 @@ pub(super) fn csv_field(out: &mut Vec<u8>, text: &str) {
 /// Canonical CSV: UTF-8 without BOM, `,`, LF line endings, header from the schema, values as
 /// typed (ISO dates, `.` decimals, no thousands separators), empty cells for missing values.
 fn write_csv(r: &Resource, w: &mut dyn Write) -> polars::error::PolarsResult<()> {
+    let frame = r.frame().map_err(|e| polars::prelude::polars_err!(ComputeError: "{e}"))?;
     let mut out = Vec::with_capacity(64 * 1024);
     for (i, f) in r.schema.fields.iter().enumerate() {
         if i > 0 {
@@ -314,7 +315,7 @@ fn write_csv(r: &Resource, w: &mut dyn Write) -> polars::error::PolarsResult<()>
     out.push(b'\n');
     for start in (0..r.rows()).step_by(WINDOW_ROWS) {
         let end = (start + WINDOW_ROWS).min(r.rows());
-        let columns = window(&r.frame, start..end);
+        let columns = window(frame, start..end);
         for row in 0..end - start {
             for (i, c) in columns.iter().enumerate() {
                 if i > 0 {
@@ -590,7 +591,10 @@ struct CsvFile {
 pub fn record_schema(site: &Site, d: &Dataset, r: &Resource) -> Value {
     let urls = &site.urls;
     let mut properties = Map::new();
-    for (f, column) in r.schema.fields.iter().zip(r.frame.columns()) {
+    // A table that cannot be read fails the build (`Site::table_failure`) and is met first by
+    // the downloads made before this.
+    let columns = r.frame().map(|f| f.columns()).unwrap_or_default();
+    for (f, column) in r.schema.fields.iter().zip(columns) {
         let dtype = column.dtype();
         let json_type = if dtype.is_integer() {
             "integer"

@@ -990,7 +990,9 @@ fn field_row(site: &Site, f: &Field, lang: Lang) -> Value {
 /// The first rows of a resource as display text, formatted for `lang`.
 fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
     let n = r.rows().min(PREVIEW_ROWS);
-    let head = r.frame.head(Some(n));
+    // A table that cannot be read fails the build (`Site::table_failure`).
+    let Ok(frame) = r.frame() else { return Value::Null };
+    let head = frame.head(Some(n));
     let columns: Vec<(&Field, &polars::prelude::Column)> = r.schema.fields.iter().zip(head.columns()).collect();
     let rows: Vec<Vec<Value>> = (0..n)
         .map(|i| {

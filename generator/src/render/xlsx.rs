@@ -47,6 +47,7 @@ pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn Write) -> Result<(), St
         Some(x) => format!("{:04}-{:02}-{:02}T00:00:00Z", x.year().clamp(1900, 9999), x.month(), x.day()),
         None => "1980-01-01T00:00:00Z".to_string(),
     };
+    let frame = r.frame().map_err(|e| e.to_string())?;
     let sheets = r.rows().div_ceil(ROWS_PER_SHEET).max(1);
     // Sheet names: at most 31 characters; resource names are `[a-z0-9_-]`.
     let base: String = r.name.chars().take(24).collect();
@@ -82,7 +83,7 @@ pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn Write) -> Result<(), St
         sheet_head(&mut buf, r, sheet == 0, end - start);
         for row in start..end {
             if (row - start) % WINDOW_ROWS == 0 {
-                columns = window(&r.frame, row..(row + WINDOW_ROWS).min(end));
+                columns = window(frame, row..(row + WINDOW_ROWS).min(end));
             }
             let in_window = (row - start) % WINDOW_ROWS;
             // The first data row is the worksheet's second row.

@@ -7,9 +7,8 @@ use crate::lang::{Lang, Text};
 use crate::load::schema::ForeignKey;
 use crate::load::{DatasetSource, ResourceSource, Source};
 use polars::prelude::*;
-use std::collections::BTreeMap;
 
-type Tables = BTreeMap<(String, String), DataFrame>;
+use super::Tables;
 
 /// Checks every declared foreign key of every resource.
 pub fn check(source: &Source, tables: &Tables, report: &mut Report) {
@@ -87,6 +86,8 @@ fn check_one(
     ) else {
         return Ok(());
     };
+    // Tables from the build cache are read here: a key's check needs both sides' rows.
+    let (Some(local), Some(remote)) = (super::rows_of(local, report), super::rows_of(remote, report)) else { return Ok(()) };
     let run = || -> PolarsResult<(usize, DataFrame)> {
         let keys = remote.clone().lazy().select([key_expr(&target_fields).alias("k")]).drop_nulls(None).collect()?;
         let keys = keys.column("k")?.as_materialized_series().clone();

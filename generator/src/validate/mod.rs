@@ -11,7 +11,9 @@ use crate::diagnostic::{Code, Diagnostic, Location, Report};
 use crate::lang::Text;
 use crate::session::Hooks;
 use crate::load::dataset::DataCategory;
+use crate::load::cache::Stored;
 use crate::load::{DatasetSource, Source};
+use crate::model::Table;
 use polars::prelude::DataFrame;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,8 +32,9 @@ pub const THEMES: &[&str] = &[
 /// Typed tables, keyed by (dataset id, resource name), and everything found wrong.
 #[derive(Debug, Default)]
 pub struct Validated {
-    /// Each resource's data, typed per its schema (absent where columns are missing).
-    pub tables: BTreeMap<(String, String), DataFrame>,
+    /// Each resource's data, typed per its schema (absent where columns are missing); a table
+    /// the build cache holds is read only where a rule needs its rows.
+    pub tables: Tables,
     /// The problems found.
     pub report: Report,
 }
@@ -41,9 +44,13 @@ pub fn validate(source: &Source) -> Validated {
     validate_with(source, Hooks::default())
 }
 
-/// One table checked against its schema, keyed by (dataset id, resource name): what
-/// [`check_dataset`] gives and [`finish`] takes.
-pub type TableChecked = ((String, String), table::Checked);
+/// Typed tables, keyed by (dataset id, resource name).
+pub type Tables = BTreeMap<(String, String), Table>;
+
+/// One table checked against its schema, keyed by (dataset id, resource name): its typed
+/// table (none where columns are missing) and its diagnostics. What [`check_dataset`] gives
+/// and [`finish`] takes.
+pub type TableChecked = ((String, String), Option<Table>, Report);
 
 /// [`validate`], reusing results from `hooks.cache` for tables whose data and schema did not
 /// change, and advancing `hooks.progress` by the rows checked.
@@ -74,8 +81,32 @@ fn check_resource(d: &DatasetSource, i: usize, hooks: Hooks) -> Option<TableChec
     // disk, when load found it there and did not read the file): its diagnostics are
     // already placed in their files and sheets.
     let key = r.check_key();
-    if let Some((frame, report)) = hooks.cache.and_then(|c| c.checked(key)) {
-        return Some(((d.id.clone(), r.meta.name.clone()), table::Checked { frame, report }));
+    if let Some((stored, report)) = hooks.cache.and_then(|c| c.checked(key)) {
+        let table = stored.map(|stored| match stored {
+            Stored::Frame(frame) => Table::ready(r.file.clone(), frame),
+            Stored::Entry(entry) => {
+                // Read when a rule or an output needs its rows; should the cache's copy not
+                // read back, the data file is read and checked again.
+                let (again, personal) = (r.read_again(), personal::declared_columns(d));
+                let (schema, file, schema_file) = (r.schema.clone(), r.file.clone(), r.schema_file.clone());
+                Table::lazy(
+                    r.file.clone(),
+                    entry.rows,
+                    entry.years.clone(),
+                    Box::new(move || {
+                        entry.read().or_else(|cached| {
+                            let checked = again.read().map(|raw| table::check_table(&schema, &raw, &file, &schema_file, &personal));
+                            match checked {
+                                Ok(table::Checked { frame: Some(frame), .. }) => Ok(frame),
+                                Ok(_) => Err(format!("{cached}; checked again, its columns are no longer complete: build again")),
+                                Err(again) => Err(format!("{cached}; reading it again failed: {again}")),
+                            }
+                        })
+                    }),
+                )
+            }
+        });
+        return Some(((d.id.clone(), r.meta.name.clone()), table, report));
     }
     let raw = r.table.as_ref()?;
     // Polars is a large dependency: should it ever panic on a file, that file gets an
@@ -87,17 +118,18 @@ fn check_resource(d: &DatasetSource, i: usize, hooks: Hooks) -> Option<TableChec
     if let Some(c) = hooks.cache {
         c.keep_checked(key, &(checked.frame.clone(), checked.report.clone()), rows);
     }
-    Some(((d.id.clone(), r.meta.name.clone()), checked))
+    let table = checked.frame.map(|frame| Table::ready(r.file.clone(), frame));
+    Some(((d.id.clone(), r.meta.name.clone()), table, checked.report))
 }
 
 /// The rules across tables and datasets (foreign keys, the agency registry, metadata), given
 /// every table's own check (from [`check_dataset`]).
 pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
     let mut validated = Validated::default();
-    for (key, c) in checked {
-        validated.report.merge(c.report);
-        if let Some(frame) = c.frame {
-            validated.tables.insert(key, frame);
+    for (key, table, report) in checked {
+        validated.report.merge(report);
+        if let Some(table) = table {
+            validated.tables.insert(key, table);
         }
     }
     foreign_keys::check(source, &validated.tables, &mut validated.report);
@@ -138,6 +170,36 @@ pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
     validated
 }
 
+/// The rows of `table`, read now if they were not yet; when they cannot be (its copy in the
+/// build cache and its data file both failed), an error diagnostic says so and None.
+pub(crate) fn rows_of<'a>(table: &'a Table, report: &mut Report) -> Option<&'a DataFrame> {
+    match table.frame() {
+        Ok(frame) => Some(frame),
+        Err(e) => {
+            // Each rule that needs the table asks again: it is said once.
+            let file = table.file().to_path_buf();
+            if !report.diagnostics.iter().any(|d| d.code == Code::SourceError && d.location.file == file && d.rule.as_deref() == Some(UNREADABLE)) {
+                report.push(
+                    Diagnostic::error(
+                        Code::SourceError,
+                        Location::file(file),
+                        Text::new(format!("อ่านตารางนี้ไม่ได้: {e}"), format!("the table cannot be read: {e}")),
+                        Text::new(
+                            "สร้างเว็บไซต์อีกครั้ง (ครั้งต่อไปจะอ่านไฟล์ข้อมูลใหม่) หากยังเกิดซ้ำ ให้ลบโฟลเดอร์ .sala-cache",
+                            "build again (the next build reads the data file again); should it repeat, delete the .sala-cache folder",
+                        ),
+                    )
+                    .with_rule(UNREADABLE.to_string()),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// The rule named by the diagnostic of a table that cannot be read.
+const UNREADABLE: &str = "read";
+
 /// `checked` with its positions moved to the sheet, or the one of many files, that holds them.
 fn relocated(raw: &crate::load::table::RawTable, mut checked: table::Checked) -> table::Checked {
     for d in &mut checked.report.diagnostics {
@@ -169,7 +231,8 @@ fn agency_codes(source: &Source, validated: &Validated) -> Option<BTreeSet<Strin
     if !source.datasets.iter().any(|ds| ds.id == d) {
         return None;
     }
-    let frame = validated.tables.get(&(d.to_string(), r.to_string()))?;
+    // One that cannot be read is reported by `check_registry`.
+    let frame = validated.tables.get(&(d.to_string(), r.to_string()))?.frame().ok()?;
     let codes = frame.column("code").ok()?.str().ok()?.clone();
     Some(codes.iter().flatten().map(str::to_string).collect())
 }
@@ -179,9 +242,9 @@ pub const FORMS: &[&str] = &["ministry", "department", "office", "public-organiz
 
 /// Checks the agency registry's own rows: codes usable in web addresses and unique ignoring
 /// case (they become `/agencies/<code>/`), known institutional forms, parents that exist.
-fn check_registry(source: &Source, tables: &BTreeMap<(String, String), DataFrame>, report: &mut Report) {
+fn check_registry(source: &Source, tables: &Tables, report: &mut Report) {
     let (d, r) = AGENCY_REGISTRY;
-    let Some(frame) = tables.get(&(d.to_string(), r.to_string())) else { return };
+    let Some(frame) = tables.get(&(d.to_string(), r.to_string())).and_then(|t| rows_of(t, report)) else { return };
     let Some(file) = source.datasets.iter().find(|ds| ds.id == d).and_then(|ds| ds.resources.iter().find(|x| x.meta.name == r)).map(|x| x.file.clone()) else { return };
     let text = |name: &str| -> Vec<String> {
         frame.column(name).ok().and_then(|c| c.str().ok().cloned()).map(|c| c.iter().map(|v| v.unwrap_or("").to_string()).collect()).unwrap_or_default()

@@ -264,7 +264,12 @@ pub fn scan_metadata(source: &Source, report: &mut Report) {
     }
     // Phone numbers and addresses given as contact information anywhere (the portal's, a
     // dataset's, an agency's DPO) may be repeated on any page.
-    let found: Vec<Vec<(std::ops::Range<usize>, Kind)>> = texts.iter().map(|t| personal::find(t.text)).collect();
+    // On every core: 10,000 datasets' metadata is some 400,000 texts, scanned in every rebuild.
+    // (Plain Rust, no Polars: Rayon's pool is safe here, see `crate::parallel`.)
+    let found: Vec<Vec<(std::ops::Range<usize>, Kind)>> = {
+        use rayon::prelude::*;
+        texts.par_iter().map(|t| personal::find(t.text)).collect()
+    };
     let declared: BTreeSet<String> = texts
         .iter()
         .zip(&found)

@@ -8,7 +8,7 @@ use crate::load::role::{INDICATORS, RoleKind, RoleMeta};
 use crate::load::schema::Schema;
 use crate::load::DatasetSource;
 use polars::prelude::DataFrame;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Checks the `[role]` of `dataset`, if it has one, against the resource's schema.
 pub fn check_role(dataset: &DatasetSource, report: &mut Report) {
@@ -129,14 +129,14 @@ fn check_mapping(role: &RoleMeta, resource: &str, schema: &Schema, at: Location,
 /// under an agency with no page), and fiscal years written in the Christian era (B.E. is CE + 543).
 pub fn check_role_data(
     dataset: &DatasetSource,
-    tables: &BTreeMap<(String, String), DataFrame>,
+    tables: &super::Tables,
     agencies: &BTreeSet<String>,
     report: &mut Report,
 ) {
     let Some(role) = &dataset.meta.role else { return };
     let names: Vec<String> = dataset.meta.resources.iter().map(|r| r.name.clone()).collect();
     let Some(resource) = role.resource_in(&names) else { return };
-    let Some(frame) = tables.get(&(dataset.id.clone(), resource.to_string())) else { return };
+    let Some(frame) = tables.get(&(dataset.id.clone(), resource.to_string())).and_then(|t| super::rows_of(t, report)) else { return };
     let file = dataset.resources.iter().find(|r| r.meta.name == resource).map(|r| r.file.clone()).unwrap_or_default();
     for meaning in ["fiscal_year", "assessment_year", "due_year"] {
         if let Some(column) = role.column(meaning) {
