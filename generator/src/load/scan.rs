@@ -560,8 +560,24 @@ pub(crate) struct Shapes {
 /// parse every cell, which Polars then does again). Blank lines are not counted as short:
 /// they are blank rows.
 pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Shapes {
-    let mut shapes = Shapes::default();
-    let mut record = 0usize;
+    walk_shapes(text, delimiter, quote, None).0
+}
+
+/// The shapes of the records of `part`, a part of a text's rows that starts where a record
+/// starts (the header not in it), against a header of `header_cells` cells; rows are 0-based
+/// within the part. Also returns how many records the part has, blank ones included (one per
+/// row Polars reads from it). Parts of a text read apart (see `parts`) are walked on every core.
+pub(crate) fn part_shapes(part: &[u8], delimiter: u8, quote: Option<u8>, header_cells: usize) -> (Shapes, usize) {
+    walk_shapes(part, delimiter, quote, Some(header_cells))
+}
+
+/// [`record_shapes`] of a whole text (`header_cells` is `None`: its first record is the header)
+/// or of a part after it ([`part_shapes`]), with the number of records walked (the header's too).
+fn walk_shapes(text: &[u8], delimiter: u8, quote: Option<u8>, header_cells: Option<usize>) -> (Shapes, usize) {
+    let mut shapes = Shapes { header_cells: header_cells.unwrap_or_default(), ..Shapes::default() };
+    // In a part, the first record is data row 0, as record 1 is in a whole text.
+    let first = usize::from(header_cells.is_some());
+    let mut record = first;
     let mut cells = 1usize;
     let mut start = 0usize;
     let mut quoted = false;
@@ -597,9 +613,10 @@ pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Sh
     }
     if start < text.len() {
         finish(record, cells, &text[start..], &mut shapes);
+        record += 1;
     }
     shapes.unclosed_quote = quoted.then_some(opened);
-    shapes
+    (shapes, record - first)
 }
 
 /// The text of records (0-based, the header being 0; ascending) without their line ends,

@@ -332,11 +332,11 @@ impl Parse<'_> {
         let header_typeable = empty_is_missing && simdutf8::basic::from_utf8(header_record).is_ok();
         let typeable = |traits: &Traits| !traits.edge_whitespace && !traits.nbsp && !traits.thai_digits && !traits.personal_candidates;
 
-        // The fast read, for a text with no quote character (see `parts`).
-        let header_end = memchr::memchr(b'\n', text).map(|nl| nl + 1);
+        // The fast read, in parts (see `parts`): the rows start after the header's line end.
+        let header_end = record_end(text, header_record);
         if let (Some(part_bytes), Some(end)) = (self.part_bytes, header_end) {
             let header_scan = ByteScan::of_part(&text[..end], delimiter, quote);
-            if !header_scan.quotes && !header_scan.stray_controls && simdutf8::basic::from_utf8(&text[..end]).is_ok() {
+            if !header_scan.stray_controls && simdutf8::basic::from_utf8(&text[..end]).is_ok() {
                 let null_values = null_values.map(|n| n.compile(&Schema::default())).transpose().map_err(|e| source_error(file, &e.to_string()))?;
                 let text_schema: Schema = (0..header.len()).map(|i| Field::new(RawTable::column_name(i).into(), DataType::String)).collect();
                 let how = PartsParse {
@@ -347,12 +347,12 @@ impl Parse<'_> {
                     typed: typed_schema.as_ref().filter(|_| header_typeable && typeable(&header_scan.traits)),
                     typeable: &typeable,
                     release: self.release,
+                    header_cells: header.len(),
+                    decode: None,
                 };
                 if let Some(read) = read_in_parts(&text[end..], &how) {
                     let scan = header_scan.or(read.scan);
-                    // Polars refused any row longer than the header: only short ones can be.
-                    let shapes = shapes(scan.uniform_cells(text, delimiter), text, delimiter, quote);
-                    return table(header, read.frame, shapes, scan.traits, (encoding, delimiter, quote, empty_is_missing), warnings, file).map(Some);
+                    return table(header, read.frame, read.shapes, scan.traits, (encoding, delimiter, quote, empty_is_missing), warnings, file).map(Some);
                 }
             }
         }
@@ -416,6 +416,20 @@ impl Parse<'_> {
                 .map(|(i, t)| Field::new(RawTable::column_name(i).into(), (*t).cloned().unwrap_or(DataType::String)))
                 .collect()
         })
+    }
+}
+
+/// Where the rows start after `record`, a record of `text` (as [`records`] gives it): after its
+/// line end; `None` when no line end follows (a text of one record).
+fn record_end(text: &[u8], record: &[u8]) -> Option<usize> {
+    let end = (record.as_ptr() as usize).checked_sub(text.as_ptr() as usize)? + record.len();
+    let rest = text.get(end..)?;
+    if rest.starts_with(b"\r\n") {
+        Some(end + 2)
+    } else if rest.starts_with(b"\n") {
+        Some(end + 1)
+    } else {
+        None
     }
 }
 
@@ -897,7 +911,7 @@ mod tests {
 
     #[test]
     fn the_fast_read_gives_what_the_general_read_gives() {
-        let texts: [&[u8]; 28] = [
+        let texts: [&[u8]; 36] = [
             b"n,x,s\n1,2.5,a\n3,4,b\n",
             b"n,x,s\n1,2.5,a\n3,4,b",
             b"n,x,s\r\n1,2.5,a\r\n3,4,b\r\n",
@@ -926,6 +940,15 @@ mod tests {
             b"n,x,s\n1,\"a\"\"\n2\",b\n4,5,c\n",
             b"x^2,y\n1,2\n",
             b"x\x01a,b\n1,2\n",
+            // Every field quoted (as some exports write them), with CRLF line ends.
+            b"\"n\",\"x\",\"s\"\r\n\"1\",\"2.5\",\"a\"\r\n\"3\",\"4\",\"b\"\r\n",
+            b"\"n\",\"x\",\"s\"\n\"1\",\"2.5\",\"a, b\"\n\"3\",\"\",\"c\"\"d\"\n",
+            b"\"n\",\"x\",\"s\"\r\n\"1\",\"2.5\",\"two\r\nlines\"\r\n\"3\",\"4\"\r\n\"5\",\"6\",\"c\",\"extra\"\r\n",
+            b"n,x,s\n1,\"21,905,000\",a\n3,\" 4\",b\n",
+            b"n,x,s\n1,2.5,a\"b\n3,4,\"c\"\n",
+            b"n,x,s\n1,2.5,\"a\n\n\nb\"\n3,4,\"c\"\n",
+            b"n,x,s\r\n1,2.5,a\r\n3,4\r\n\r\n5,6,c\r\n",
+            b"n,x,s\n\"1\",2.5,a\n3,4,b,",
         ];
         let types = ParserTypes::from([("n".to_string(), DataType::Int64), ("x".to_string(), DataType::Float64)]);
         for text in texts {
@@ -953,6 +976,29 @@ mod tests {
         assert_eq!(t.frame.column("c0").unwrap().dtype(), &DataType::Int64);
         assert_eq!(t.frame.column("c1").unwrap().f64().unwrap().get(999), Some(999.5));
         assert_eq!(t.frame.column("c2").unwrap().str().unwrap().get(500), Some("a500"));
+    }
+
+    #[test]
+    fn a_quoted_crlf_file_is_read_in_parts_and_rows_are_shown_as_written() {
+        // Every field quoted, CRLF line ends, a line break inside a quoted cell now and then:
+        // still read part by part, with the same table as the general read.
+        let mut text = String::from("\"n\",\"x\",\"s\"\r\n");
+        for i in 0..1000 {
+            let s = if i % 97 == 0 { format!("two\r\nlines {i}") } else { format!("a{i}") };
+            text.push_str(&format!("\"{i}\",\"{i}.5\",\"{s}\"\r\n"));
+        }
+        // Row 500 is short.
+        let text = text.replace("\"500\",\"500.5\",\"a500\"", "\"500\",\"500.5\"");
+        let types = ParserTypes::from([("n".to_string(), DataType::Int64), ("x".to_string(), DataType::Float64)]);
+        let read = |parts| read_csv_in_parts(Arc::new(text.clone().into_bytes()), None, None, &[String::new()], &types, Path::new("t.csv"), parts);
+        let (t, w) = read(Some(1000)).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert!(t.frame.column("c0").unwrap().n_chunks() > 10, "read in parts");
+        assert!(same_read(&read(None), &read(Some(1000))));
+        assert_eq!((t.frame.height(), t.short_rows.clone(), t.long_rows.clone()), (1000, vec![(500, 2)], vec![]));
+        assert_eq!(t.frame.column("c0").unwrap().dtype(), &DataType::Int64);
+        assert_eq!(t.frame.column("c2").unwrap().str().unwrap().get(194), Some("two\r\nlines 194"));
+        assert_eq!(t.row_cells(&[194, 500, 999]).unwrap(), [vec!["194", "194.5", "two\r\nlines 194"], vec!["500", "500.5"], vec!["999", "999.5", "a999"]]);
     }
 
     #[test]
