@@ -41,6 +41,9 @@ pub type ParserTypes = BTreeMap<String, DataType>;
 pub struct SourceText {
     bytes: SharedBytes,
     range: Range<usize>,
+    /// The 8-bit encoding the bytes are in, when they were decoded part by part as they were
+    /// parsed (see `parts`) rather than kept decoded: the rows shown are decoded one by one.
+    encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl SourceText {
@@ -68,7 +71,14 @@ impl SourceText {
                 released = pos;
             }
         });
-        let found: Vec<Vec<u8>> = found.into_iter().map(<[u8]>::to_vec).collect();
+        let found: Vec<Vec<u8>> = found
+            .into_iter()
+            .map(|record| match self.encoding {
+                // Bytes below 0x80 are ASCII in such an encoding: the record was found as it is.
+                Some(e) => e.decode_without_bom_handling(record).0.into_owned().into_bytes(),
+                None => record.to_vec(),
+            })
+            .collect();
         self.release(text);
         found
     }
@@ -189,11 +199,11 @@ pub fn read_csv_in_parts(
     // The text: a part of the shared bytes, or bytes of its own once decoded or repaired.
     let part_of_file = |text: &[u8]| {
         let start = text.as_ptr() as usize - bytes.as_ptr() as usize;
-        SourceText { bytes: shared.clone(), range: start..start + text.len() }
+        SourceText { bytes: shared.clone(), range: start..start + text.len(), encoding: None }
     };
     let read = |text: SourceText, encoding, warnings, verify| {
         let release = |part: &[u8]| text.release(part);
-        let parse = Parse { dialect, missing_values, types, file, part_bytes, release: &release };
+        let parse = Parse { dialect, missing_values, types, file, part_bytes, release: &release, decode: text.encoding };
         let read = parse.run(text.as_bytes(), encoding, warnings, verify);
         // The table holds the cells now: the file's pages are read again only to show a row.
         text.release(text.as_bytes());
@@ -210,11 +220,27 @@ pub fn read_csv_in_parts(
         }
     }
     let mut warnings = Vec::new();
-    let (text, encoding) = decode(bytes, declared_encoding, file, &mut warnings)?;
+    let (text, encoding) = match decode(bytes, declared_encoding, file, &mut warnings, part_bytes.is_some())? {
+        Decoded::Text(text, encoding) => (text, encoding),
+        Decoded::Deferred(raw, encoding) => {
+            // An 8-bit text (Windows-874) is decoded part by part as it is parsed, so that
+            // neither the file nor its decoded text is ever all in memory (issue 15); a text
+            // that read cannot take is decoded whole, as any other.
+            let text = SourceText { encoding: Some(encoding), ..part_of_file(raw) };
+            if let Some(read) = read(text, encoding.name(), warnings.clone(), false)? {
+                return Ok(read);
+            }
+            warnings.clear();
+            match decode(bytes, declared_encoding, file, &mut warnings, false)? {
+                Decoded::Text(text, encoding) => (text, encoding),
+                Decoded::Deferred(..) => return Err(source_error(file, "the text could not be decoded")),
+            }
+        }
+    };
     let (text, mixed) = normalise_line_endings(text);
     let text = match text {
         Cow::Borrowed(part) => part_of_file(part),
-        Cow::Owned(own) => SourceText { range: 0..own.len(), bytes: Arc::new(own) },
+        Cow::Owned(own) => SourceText { range: 0..own.len(), bytes: Arc::new(own), encoding: None },
     };
     if mixed {
         warnings.push(Diagnostic::warning(
@@ -267,6 +293,9 @@ struct Parse<'a> {
     part_bytes: Option<usize>,
     /// Gives back the memory of a part of the text once parsed (see [`Bytes::release`]).
     release: &'a (dyn Fn(&[u8]) + Sync),
+    /// The 8-bit encoding of a text given undecoded: only the fast read, which decodes it part
+    /// by part, may read it (see [`Decoded::Deferred`]).
+    decode: Option<&'static encoding_rs::Encoding>,
 }
 
 impl Parse<'_> {
@@ -327,16 +356,18 @@ impl Parse<'_> {
         // Polars skips the header row of a typed read, so its text is checked here (a header in
         // another encoding means the text must be decoded).
         let header_record = records(text, quote, &[0]).first().copied().unwrap_or_default();
-        let header = split_record(header_record, delimiter, quote);
+        let Some(header_text) = in_utf8(header_record, self.decode) else { return Ok(None) };
+        let header = split_record(&header_text, delimiter, quote);
         let typed_schema = self.typed_schema(&header);
-        let header_typeable = empty_is_missing && simdutf8::basic::from_utf8(header_record).is_ok();
+        let header_typeable = empty_is_missing && simdutf8::basic::from_utf8(&header_text).is_ok();
         let typeable = |traits: &Traits| !traits.edge_whitespace && !traits.nbsp && !traits.thai_digits && !traits.personal_candidates;
 
         // The fast read, in parts (see `parts`): the rows start after the header's line end.
         let header_end = record_end(text, header_record);
-        if let (Some(part_bytes), Some(end)) = (self.part_bytes, header_end) {
-            let header_scan = ByteScan::of_part(&text[..end], delimiter, quote);
-            if !header_scan.stray_controls && simdutf8::basic::from_utf8(&text[..end]).is_ok() {
+        let head = header_end.and_then(|end| in_utf8(&text[..end], self.decode));
+        if let (Some(part_bytes), Some(end), Some(head)) = (self.part_bytes, header_end, head) {
+            let header_scan = ByteScan::of_part(&head, delimiter, quote);
+            if !header_scan.stray_controls && simdutf8::basic::from_utf8(&head).is_ok() {
                 let null_values = null_values.map(|n| n.compile(&Schema::default())).transpose().map_err(|e| source_error(file, &e.to_string()))?;
                 let text_schema: Schema = (0..header.len()).map(|i| Field::new(RawTable::column_name(i).into(), DataType::String)).collect();
                 let how = PartsParse {
@@ -348,7 +379,7 @@ impl Parse<'_> {
                     typeable: &typeable,
                     release: self.release,
                     header_cells: header.len(),
-                    decode: None,
+                    decode: self.decode,
                 };
                 if let Some(read) = read_in_parts(&text[end..], &how) {
                     let scan = header_scan.or(read.scan);
@@ -357,7 +388,11 @@ impl Parse<'_> {
             }
         }
 
-        // The general read: the whole text scanned, then parsed by Polars' reader.
+        // The general read: the whole text scanned, then parsed by Polars' reader. A text not
+        // yet decoded must be decoded whole first.
+        if self.decode.is_some() {
+            return Ok(None);
+        }
         let scan = ByteScan::of(text, delimiter, quote);
         if verify && scan.stray_controls {
             return Ok(None);
@@ -416,6 +451,14 @@ impl Parse<'_> {
                 .map(|(i, t)| Field::new(RawTable::column_name(i).into(), (*t).cloned().unwrap_or(DataType::String)))
                 .collect()
         })
+    }
+}
+
+/// `bytes` as UTF-8: as they are, or decoded from `encoding`; `None` when they are not valid in it.
+fn in_utf8<'a>(bytes: &'a [u8], encoding: Option<&'static encoding_rs::Encoding>) -> Option<Cow<'a, [u8]>> {
+    match encoding {
+        None => Some(Cow::Borrowed(bytes)),
+        Some(e) => Some(Cow::Owned(e.decode_without_bom_handling_and_without_replacement(bytes)?.into_owned().into_bytes())),
     }
 }
 
@@ -624,19 +667,29 @@ pub(crate) fn source_error(file: &Path, polars_message: &str) -> Diagnostic {
     )
 }
 
+/// A text as [`decode`] finds it.
+enum Decoded<'a> {
+    /// UTF-8 text (valid), with the name of the encoding it was in.
+    Text(Cow<'a, [u8]>, &'static str),
+    /// Bytes (BOM removed) known to be valid in an 8-bit encoding, left to be decoded part by
+    /// part as they are parsed.
+    Deferred(&'a [u8], &'static encoding_rs::Encoding),
+}
+
 /// Decodes the bytes to UTF-8 text (returned as its bytes, known to be valid UTF-8): a declared
 /// encoding, else UTF-8 (BOM or not), else Windows-874 (a superset of TIS-620) with a warning
-/// that says so.
+/// that says so. With `defer`, a text in an 8-bit encoding is only checked, not decoded.
 fn decode<'a>(
     bytes: &'a [u8],
     declared: Option<&str>,
     file: &Path,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(Cow<'a, [u8]>, &'static str), Diagnostic> {
+    defer: bool,
+) -> Result<Decoded<'a>, Diagnostic> {
     // Excel's "Unicode Text" is UTF-16 with a byte-order mark (and its NUL bytes): read, with a
     // warning, unless another encoding is declared.
     if let Some(read) = decode_utf16(bytes, declared, file, warnings) {
-        return read;
+        return read.map(|(text, name)| Decoded::Text(text, name));
     }
     if let Some(pos) = memchr::memchr(0, &bytes) {
         return Err(encoding_error(
@@ -665,8 +718,15 @@ fn decode<'a>(
             ));
         };
         let without_bom = strip_bom(bytes, encoding);
+        // Declared UTF-8 is the text as it is, once checked: no copy.
+        if encoding == encoding_rs::UTF_8 && simdutf8::basic::from_utf8(without_bom).is_ok() {
+            return Ok(Decoded::Text(Cow::Borrowed(without_bom), encoding.name()));
+        }
+        if defer && encoding.is_single_byte() && single_byte_valid(without_bom, encoding) {
+            return Ok(Decoded::Deferred(without_bom, encoding));
+        }
         return match encoding.decode_without_bom_handling_and_without_replacement(without_bom) {
-            Some(text) => Ok((Cow::Owned(text.into_owned().into_bytes()), encoding.name())),
+            Some(text) => Ok(Decoded::Text(Cow::Owned(text.into_owned().into_bytes()), encoding.name())),
             None => Err(encoding_error(
                 file,
                 first_invalid_row(without_bom, encoding),
@@ -685,7 +745,7 @@ fn decode<'a>(
     // for Polars) validates several times faster than the standard library on Thai text.
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if simdutf8::basic::from_utf8(without_bom).is_ok() {
-        return Ok((Cow::Borrowed(without_bom), "UTF-8"));
+        return Ok(Decoded::Text(Cow::Borrowed(without_bom), "UTF-8"));
     }
     let bad = std::str::from_utf8(without_bom).err().map_or(0, |e| e.valid_up_to());
     let (good, broken) = utf8_evidence(without_bom);
@@ -713,7 +773,12 @@ fn decode<'a>(
     let thai = encoding_rs::WINDOWS_874;
     let misspelt = not_thai(without_bom);
     if guess == thai && misspelt.is_none() {
-        if let Some(text) = thai.decode_without_bom_handling_and_without_replacement(without_bom) {
+        let text = if defer {
+            single_byte_valid(without_bom, thai).then_some(None)
+        } else {
+            thai.decode_without_bom_handling_and_without_replacement(without_bom).map(Some)
+        };
+        if let Some(text) = text {
             warnings.push(Diagnostic::warning(
                 Code::EncodingError,
                 Location::file(file),
@@ -726,7 +791,10 @@ fn decode<'a>(
                     "save the file as CSV UTF-8, or add encoding = \"windows-874\" to the resource in dataset.toml",
                 ),
             ));
-            return Ok((Cow::Owned(text.into_owned().into_bytes()), thai.name()));
+            return Ok(match text {
+                Some(text) => Decoded::Text(Cow::Owned(text.into_owned().into_bytes()), thai.name()),
+                None => Decoded::Deferred(without_bom, thai),
+            });
         }
     }
     // Neither UTF-8 nor convincingly Thai: never converted on a guess (Latin-1 or Greek bytes
@@ -757,6 +825,17 @@ fn decode<'a>(
             ),
         ),
     ))
+}
+
+/// Whether every byte of `bytes` is a character of `encoding`, an 8-bit encoding (where each
+/// byte is one character or none): checked against a table of its 256 bytes, without decoding.
+fn single_byte_valid(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> bool {
+    let mut valid = [false; 256];
+    for (b, v) in valid.iter_mut().enumerate() {
+        *v = encoding.decode_without_bom_handling_and_without_replacement(&[b as u8]).is_some();
+    }
+    use rayon::prelude::*;
+    bytes.par_chunks(1 << 20).all(|chunk| chunk.iter().all(|&b| valid[b as usize]))
 }
 
 /// How many well-formed multi-byte UTF-8 characters the bytes hold, and how many invalid
@@ -999,6 +1078,36 @@ mod tests {
         assert_eq!(t.frame.column("c0").unwrap().dtype(), &DataType::Int64);
         assert_eq!(t.frame.column("c2").unwrap().str().unwrap().get(194), Some("two\r\nlines 194"));
         assert_eq!(t.row_cells(&[194, 500, 999]).unwrap(), [vec!["194", "194.5", "two\r\nlines 194"], vec!["500", "500.5"], vec!["999", "999.5", "a999"]]);
+    }
+
+    #[test]
+    fn a_windows_874_file_is_decoded_part_by_part_with_the_same_table() {
+        // A Thai Excel export: Windows-874, CRLF, every field quoted.
+        let mut text = String::from("\"รหัส\",\"ชื่อ\",\"จำนวน\"\r\n");
+        for i in 0..1000 {
+            text.push_str(&format!("\"{i}\",\"สำนักงานสถิติแห่งชาติ {i}\",\"{i}.5\"\r\n"));
+        }
+        let bytes = encoding_rs::WINDOWS_874.encode(&text).0.into_owned();
+        let types = ParserTypes::from([("จำนวน".to_string(), DataType::Float64)]);
+        for declared in [None, Some("windows-874"), Some("tis-620")] {
+            let read = |parts| read_csv_in_parts(Arc::new(bytes.clone()), declared, None, &[String::new()], &types, Path::new("t.csv"), parts);
+            let (t, w) = read(Some(1000)).unwrap();
+            assert!(t.frame.column("c0").unwrap().n_chunks() > 10, "read in parts");
+            assert!(same_read(&read(None), &read(Some(1000))), "{declared:?}");
+            assert_eq!((t.encoding, t.header[1].as_str(), t.frame.height(), w.len()), ("windows-874", "ชื่อ", 1000, usize::from(declared.is_none())));
+            assert_eq!(t.frame.column("c1").unwrap().str().unwrap().get(700), Some("สำนักงานสถิติแห่งชาติ 700"));
+            assert_eq!(t.frame.column("c2").unwrap().dtype(), &DataType::Float64);
+            assert_eq!(t.row_cells(&[0, 999]).unwrap(), [["0", "สำนักงานสถิติแห่งชาติ 0", "0.5"], ["999", "สำนักงานสถิติแห่งชาติ 999", "999.5"]]);
+        }
+        // A byte Windows-874 has no character for (0xFF) in data row 700: the same error, at its
+        // row, whichever way the file is read.
+        let mut broken = bytes.clone();
+        let at = broken.windows(4).position(|w| w == b"\"700").unwrap() + 2;
+        broken[at] = 0xFF;
+        let read = |parts| read_csv_in_parts(Arc::new(broken.clone()), Some("windows-874"), None, &[String::new()], &types, Path::new("t.csv"), parts);
+        let err = read(Some(1000)).unwrap_err();
+        assert_eq!((err.code, err.location.row), (Code::EncodingError, Some(702)));
+        assert_eq!(read(None).unwrap_err(), err);
     }
 
     #[test]
