@@ -87,6 +87,7 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
                 Some(frame) => (frame, true),
                 None => (parse(&text, how.text, records, how).ok()?, false),
             };
+            let frame = share_repeated_text(frame);
             // Parsed, its bytes need not stay in memory: a 1 GB file is never all there at once.
             (how.release)(bytes);
             // One row per record, as Polars' reader checks too.
@@ -98,7 +99,7 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
         // Every part must have the same columns: those read typed are read again as text.
         parts.par_iter_mut().filter(|p| p.typed).try_for_each(|p| {
             let text = decoded(p.bytes, how.decode)?;
-            p.frame = parse(&text, how.text, p.frame.height(), how).ok()?;
+            p.frame = share_repeated_text(parse(&text, how.text, p.frame.height(), how).ok()?);
             (how.release)(p.bytes);
             Some(())
         })?;
@@ -171,6 +172,50 @@ fn record_parts<'a>(rows: &'a [u8], count: usize, quote: Option<u8>, release: &(
         }
     }
     (!open).then_some(parts)
+}
+
+/// `frame` with the text of each column stored once per distinct value, where values longer
+/// than Polars keeps inside a cell's 16 bytes repeat: a program's or an agency's name in Thai
+/// (50 bytes or more) on each of 10 million rows takes 550 MB, and as long as the table lives
+/// (issue 15). The values stay the same; only their bytes are shared (Polars' gather copies a
+/// cell's 16 bytes and shares the text they point to).
+pub(crate) fn share_repeated_text(frame: DataFrame) -> DataFrame {
+    let height = frame.height();
+    let columns: Vec<Column> = frame
+        .columns()
+        .iter()
+        .map(|c| match c.str().ok().and_then(shared_repeats) {
+            Some(shared) => shared.into_column(),
+            None => c.clone(),
+        })
+        .collect();
+    DataFrame::new(height, columns).unwrap_or(frame)
+}
+
+/// A text column's values with each distinct one stored once, or `None` when that saves little:
+/// few bytes outside the cells, or values that mostly differ.
+fn shared_repeats(ca: &StringChunked) -> Option<StringChunked> {
+    let stored: usize = ca.downcast_iter().map(|a| a.total_buffer_len()).sum();
+    // Under 8 bytes a row stored outside the cells: not worth a hash of every value.
+    if stored < ca.len() * 8 {
+        return None;
+    }
+    let mut index: PlHashMap<&str, IdxSize> = PlHashMap::new();
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut rows: Vec<Option<IdxSize>> = Vec::with_capacity(ca.len());
+    for value in ca.iter() {
+        rows.push(value.map(|v| {
+            *index.entry(v).or_insert_with(|| {
+                distinct.push(v);
+                (distinct.len() - 1) as IdxSize
+            })
+        }));
+        if rows.len() >= 256 && distinct.len() * 2 > rows.len() {
+            return None;
+        }
+    }
+    let values = StringChunked::from_iter_values(ca.name().clone(), distinct.into_iter());
+    values.take(&IdxCa::from_iter_options("".into(), rows.into_iter())).ok()
 }
 
 /// One part parsed by Polars' chunk parser (what its reader runs on each chunk).
