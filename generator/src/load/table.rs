@@ -36,17 +36,51 @@ impl Bytes for Vec<u8> {}
 /// parser reads exactly as validation's typing would (see `Field::parser_type`).
 pub type ParserTypes = BTreeMap<String, DataType>;
 
-/// The text a table was read from, kept so that diagnostics show rows as the file has them.
+/// The text a table was read from, kept so that diagnostics show rows as the files have them:
+/// one file's, or those of the files a resource is split into, one after another.
 #[derive(Clone)]
 pub struct SourceText {
+    files: Vec<FileText>,
+}
+
+impl SourceText {
+    /// The text of `above`'s rows followed by `below`'s, which start at row `offset`.
+    pub fn followed_by(mut self, below: SourceText, offset: usize) -> SourceText {
+        self.files.extend(below.files.into_iter().map(|f| FileText { first_row: f.first_row + offset, ..f }));
+        self
+    }
+
+    /// The cells of data rows (0-based, ascending) as their files write them, quotes removed.
+    fn row_cells(&self, rows: &[usize]) -> Vec<Vec<String>> {
+        let mut cells = Vec::with_capacity(rows.len());
+        for (i, file) in self.files.iter().enumerate() {
+            let end = self.files.get(i + 1).map_or(usize::MAX, |next| next.first_row);
+            let records: Vec<usize> = rows.iter().filter(|&&r| r >= file.first_row && r < end).map(|r| r - file.first_row + 1).collect();
+            if records.is_empty() {
+                continue;
+            }
+            cells.extend(file.records(&records).into_iter().map(|record| crate::load::scan::split_record(&record, file.delimiter, file.quote)));
+        }
+        cells
+    }
+}
+
+/// The text of one file a table was read from.
+#[derive(Clone)]
+struct FileText {
     bytes: SharedBytes,
     range: Range<usize>,
     /// The 8-bit encoding the bytes are in, when they were decoded part by part as they were
     /// parsed (see `parts`) rather than kept decoded: the rows shown are decoded one by one.
     encoding: Option<&'static encoding_rs::Encoding>,
+    /// The table's row its first data row is.
+    first_row: usize,
+    /// Its delimiter and quote character.
+    delimiter: u8,
+    quote: Option<u8>,
 }
 
-impl SourceText {
+impl FileText {
     fn as_bytes(&self) -> &[u8] {
         &(*self.bytes).as_ref()[self.range.clone()]
     }
@@ -62,10 +96,10 @@ impl SourceText {
 
     /// The records of the text (see [`records`]), giving back the pages walked past as it goes:
     /// listing a row near the end of a 1 GB file reads the whole file again.
-    fn records(&self, quote: Option<u8>, wanted: &[usize]) -> Vec<Vec<u8>> {
+    fn records(&self, wanted: &[usize]) -> Vec<Vec<u8>> {
         let text = self.as_bytes();
         let mut released = 0;
-        let found = crate::load::scan::records_walking(text, quote, wanted, &mut |pos| {
+        let found = crate::load::scan::records_walking(text, self.quote, wanted, &mut |pos| {
             if pos - released >= RELEASE_BYTES {
                 self.release(&text[released..pos]);
                 released = pos;
@@ -89,7 +123,8 @@ const RELEASE_BYTES: usize = 64 << 20;
 
 impl std::fmt::Debug for SourceText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SourceText({} bytes)", self.range.len())
+        let bytes: Vec<usize> = self.files.iter().map(|t| t.range.len()).collect();
+        write!(f, "SourceText({bytes:?} bytes)")
     }
 }
 
@@ -138,7 +173,7 @@ impl RawTable {
     /// Drops the cells once the table is checked, where its rows can still be shown from the
     /// text it was read from (see [`RawTable::row_cells`]): the typed table is all later stages
     /// need, and a 10-million-row file's text cells take 1.6 GB beside it. Header, shapes and
-    /// row count stay. A table joined from many files, which has no one text, keeps its cells.
+    /// row count stay. A table made in memory, which has no text, keeps its cells.
     pub fn release_cells(&mut self) {
         if self.text.is_some() {
             self.frame = DataFrame::empty_with_height(self.frame.height());
@@ -149,16 +184,9 @@ impl RawTable {
     /// a short row has fewer cells.
     pub fn row_cells(&self, rows: &[usize]) -> PolarsResult<Vec<Vec<String>>> {
         if let Some(text) = &self.text {
-            let records: Vec<usize> = rows.iter().map(|r| r + 1).collect();
-            let quote = self.quote;
-            return Ok(text
-                .records(quote, &records)
-                .into_iter()
-                .map(|record| crate::load::scan::split_record(&record, self.delimiter, quote))
-                .collect());
+            return Ok(text.row_cells(rows));
         }
-        // A table made in memory (as `sala init` does, column by column) or joined from many
-        // files: its cells as text, numbers Polars typed while parsing as canonical text (5, not
+        // A table made in memory (as `sala init` does, column by column): its cells as text, numbers Polars typed while parsing as canonical text (5, not
         // 5.0).
         let index = IdxCa::from_vec("".into(), rows.iter().map(|&r| r as IdxSize).collect());
         let picked = self.frame.take(&index)?;
@@ -199,15 +227,18 @@ pub fn read_csv_in_parts(
     // The text: a part of the shared bytes, or bytes of its own once decoded or repaired.
     let part_of_file = |text: &[u8]| {
         let start = text.as_ptr() as usize - bytes.as_ptr() as usize;
-        SourceText { bytes: shared.clone(), range: start..start + text.len(), encoding: None }
+        FileText { bytes: shared.clone(), range: start..start + text.len(), encoding: None, first_row: 0, delimiter: b',', quote: None }
     };
-    let read = |text: SourceText, encoding, warnings, verify| {
+    let read = |text: FileText, encoding, warnings, verify| {
         let release = |part: &[u8]| text.release(part);
         let parse = Parse { dialect, missing_values, types, file, part_bytes, release: &release, decode: text.encoding };
         let read = parse.run(text.as_bytes(), encoding, warnings, verify);
         // The table holds the cells now: the file's pages are read again only to show a row.
         text.release(text.as_bytes());
-        Ok(read?.map(|(table, warnings)| (RawTable { text: Some(text.clone()), ..table }, warnings)))
+        Ok(read?.map(|(table, warnings)| {
+            let file = FileText { delimiter: table.delimiter, quote: table.quote, ..text.clone() };
+            (RawTable { text: Some(SourceText { files: vec![file] }), ..table }, warnings)
+        }))
     };
     // Nearly every file is UTF-8 with one kind of line end: it is parsed as it is, once its
     // bytes are checked. A file that fails (another encoding, NUL bytes, lone carriage
@@ -226,7 +257,7 @@ pub fn read_csv_in_parts(
             // An 8-bit text (Windows-874) is decoded part by part as it is parsed, so that
             // neither the file nor its decoded text is ever all in memory (issue 15); a text
             // that read cannot take is decoded whole, as any other.
-            let text = SourceText { encoding: Some(encoding), ..part_of_file(raw) };
+            let text = FileText { encoding: Some(encoding), ..part_of_file(raw) };
             // Telling the encoding read every byte: the pages go back until parsed.
             text.release(raw);
             if let Some(read) = read(text, encoding.name(), warnings.clone(), false)? {
@@ -242,7 +273,7 @@ pub fn read_csv_in_parts(
     let (text, mixed) = normalise_line_endings(text);
     let text = match text {
         Cow::Borrowed(part) => part_of_file(part),
-        Cow::Owned(own) => SourceText { range: 0..own.len(), bytes: Arc::new(own), encoding: None },
+        Cow::Owned(own) => FileText { range: 0..own.len(), bytes: Arc::new(own), encoding: None, first_row: 0, delimiter: b',', quote: None },
     };
     if mixed {
         warnings.push(Diagnostic::warning(
