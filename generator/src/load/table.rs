@@ -1162,6 +1162,24 @@ mod tests {
     }
 
     #[test]
+    fn a_long_value_repeated_on_every_row_is_stored_once_per_part() {
+        let programs = ["แผนงานบุคลากรภาครัฐ", "แผนงานยุทธศาสตร์พัฒนาระบบราชการ"];
+        let text = format!("id,program,note\n{}", (0..1000).map(|i| format!("{i},{},note number {i:05}\n", programs[i % 2])).collect::<String>());
+        let read = |parts| read_csv_in_parts(Arc::new(text.clone().into_bytes()), None, None, &[String::new()], &ParserTypes::new(), Path::new("t.csv"), parts);
+        let (t, _) = read(Some(4000)).unwrap();
+        assert!(same_read(&read(None), &read(Some(4000))));
+        let stored = |name: &str| t.frame.column(name).unwrap().str().unwrap().downcast_iter().map(|a| a.total_buffer_len()).sum::<usize>();
+        let program = t.frame.column("c1").unwrap().str().unwrap();
+        assert_eq!((program.get(0), program.get(999)), (Some(programs[0]), Some(programs[1])));
+        // Two values of 57 and 93 bytes, once in each of the 25 parts (3,750 bytes), not on
+        // each of 1000 rows (75,000).
+        assert_eq!(stored("c1"), 25 * (57 + 93));
+        // Values that all differ are left as they are.
+        assert_eq!(t.frame.column("c2").unwrap().str().unwrap().get(7), Some("note number 00007"));
+        assert_eq!(stored("c2"), 1000 * "note number 00000".len());
+    }
+
+    #[test]
     fn reads_header_and_rows_as_text_keeping_leading_zeros() {
         let (t, w) = read(b"code,name\n001,\xe0\xb8\x81\n002,b\n").unwrap();
         assert!(w.is_empty());
