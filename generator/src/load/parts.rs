@@ -12,11 +12,11 @@
 //! Polars' `_csv_read_internal`, not a stable API (Cargo.toml holds Polars to one minor
 //! version), so a test and the fuzz target check that both reads agree.
 
-use crate::load::scan::{ByteScan, Shapes, Traits, line_parts, part_shapes};
-use std::borrow::Cow;
+use crate::load::scan::{ByteScan, Shapes, Traits, line_parts, part_shapes, quotes_well_placed};
 use polars::io::csv::read::_csv_read_internal::{NullValuesCompiled, read_chunk};
 use polars::prelude::*;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// How to parse the rows.
 pub(crate) struct PartsParse<'a> {
@@ -75,6 +75,10 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
             let text = decoded(bytes, how.decode)?;
             let scan = ByteScan::of_part(&text, delimiter, quote);
             if scan.stray_controls || (how.decode.is_none() && simdutf8::basic::from_utf8(&text).is_err()) {
+                return None;
+            }
+            // A quote Polars reads as text would make the count of quotes cut rows wrongly.
+            if quote.is_some_and(|q| scan.quotes && !quotes_well_placed(&text, delimiter, q)) {
                 return None;
             }
             let (shapes, records) = shapes_of(&text, &scan, how);

@@ -619,6 +619,31 @@ fn walk_shapes(text: &[u8], delimiter: u8, quote: Option<u8>, header_cells: Opti
     (shapes, record - first)
 }
 
+/// Whether every quote in `part` (which starts outside any quoted cell) stands where Polars
+/// reads it as one: opening a cell (at a line's start, after a delimiter, or doubled) or closing
+/// it (before a delimiter, a line end or its double). Then counting quotes tells records apart
+/// as Polars does; a quote inside an unquoted cell (`5"` or `a"b`) is text to Polars, and a
+/// part that has one is left to the general read (see `parts`).
+pub(crate) fn quotes_well_placed(part: &[u8], delimiter: u8, quote: u8) -> bool {
+    let (mut open, mut last_close) = (false, None);
+    for pos in memchr::memchr_iter(quote, part) {
+        if open {
+            let next = part.get(pos + 1).copied();
+            if !next.is_none_or(|b| b == delimiter || b == b'\n' || b == b'\r' || b == quote) {
+                return false;
+            }
+            last_close = Some(pos);
+        } else {
+            let prev = pos.checked_sub(1).map(|i| part[i]);
+            if !prev.is_none_or(|b| b == delimiter || b == b'\n' || last_close == Some(pos - 1)) {
+                return false;
+            }
+        }
+        open = !open;
+    }
+    true
+}
+
 /// The text of records (0-based, the header being 0; ascending) without their line ends,
 /// found by a walk that respects quotes; a record past the end is empty.
 pub(crate) fn records<'a>(text: &'a [u8], quote: Option<u8>, wanted: &[usize]) -> Vec<&'a [u8]> {
@@ -705,6 +730,17 @@ mod tests {
         assert_eq!(split_record(b"3,", b',', Some(b'"')), ["3", ""]);
         assert_eq!(split_record(b"", b',', Some(b'"')), [""]);
         assert_eq!(split_record(b"\"a;b\";c", b';', None), ["\"a", "b\"", "c"]);
+    }
+
+    #[test]
+    fn quotes_are_well_placed_only_where_polars_reads_them_as_quotes() {
+        let placed = |t: &[u8]| quotes_well_placed(t, b',', b'"');
+        for good in [&b"1,\"a\",\"b\"\r\n"[..], b"\"a\"\"b\",\"\"\n", b"\"two\nlines\",x\n", b"plain,cells\n", b"\"a\""] {
+            assert!(placed(good), "{:?}", String::from_utf8_lossy(good));
+        }
+        for bad in [&b"1,a\"b\n"[..], b"1,5\",x\n", b"1, \"a\"\n", b"\"a\"x,1\n"] {
+            assert!(!placed(bad), "{:?}", String::from_utf8_lossy(bad));
+        }
     }
 
     #[test]

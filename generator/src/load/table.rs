@@ -1041,7 +1041,7 @@ mod tests {
 
     #[test]
     fn the_fast_read_gives_what_the_general_read_gives() {
-        let texts: [&[u8]; 36] = [
+        let texts: [&[u8]; 39] = [
             b"n,x,s\n1,2.5,a\n3,4,b\n",
             b"n,x,s\n1,2.5,a\n3,4,b",
             b"n,x,s\r\n1,2.5,a\r\n3,4,b\r\n",
@@ -1079,6 +1079,11 @@ mod tests {
             b"n,x,s\n1,2.5,\"a\n\n\nb\"\n3,4,\"c\"\n",
             b"n,x,s\r\n1,2.5,a\r\n3,4\r\n\r\n5,6,c\r\n",
             b"n,x,s\n\"1\",2.5,a\n3,4,b,",
+            // A quote inside an unquoted cell, then a quoted cell across lines: counting quotes
+            // would cut the rows where Polars does not.
+            b"n,x,s\n1,a\"b,\"c\nd\"x\"\n2,3,4\n",
+            b"n,x,s\n1,5\",\"c\nd\"\n2,3,4\n",
+            b"n,x,s\n1,\"a\"\"\n\"\"b\",c\n2, \"3\",4\n",
         ];
         let types = ParserTypes::from([("n".to_string(), DataType::Int64), ("x".to_string(), DataType::Float64)]);
         for text in texts {
