@@ -72,7 +72,7 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
     let parts: Option<Vec<Part>> = parts
         .into_par_iter()
         .map(|bytes| {
-            let text = decoded(bytes, how.decode)?;
+            let text = in_utf8(bytes, how.decode)?;
             let scan = ByteScan::of_part(&text, delimiter, quote);
             if scan.stray_controls || (how.decode.is_none() && simdutf8::basic::from_utf8(&text).is_err()) {
                 return None;
@@ -102,7 +102,7 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
     if how.typed.is_some() && !parts.iter().all(|p| p.typed) {
         // Every part must have the same columns: those read typed are read again as text.
         parts.par_iter_mut().filter(|p| p.typed).try_for_each(|p| {
-            let text = decoded(p.bytes, how.decode)?;
+            let text = in_utf8(p.bytes, how.decode)?;
             p.frame = share_repeated_text(parse(&text, how.text, p.frame.height(), how).ok()?);
             (how.release)(p.bytes);
             Some(())
@@ -126,9 +126,9 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
     Some(PartsRead { frame, scan, shapes })
 }
 
-/// A part's bytes as UTF-8: as they are, or decoded from `encoding` (`None` when they are not
-/// valid in it: the general read words the error).
-fn decoded<'a>(bytes: &'a [u8], encoding: Option<&'static encoding_rs::Encoding>) -> Option<Cow<'a, [u8]>> {
+/// Bytes as UTF-8: as they are, or decoded from `encoding` (`None` when they are not valid in
+/// it: the general read words the error).
+pub(crate) fn in_utf8<'a>(bytes: &'a [u8], encoding: Option<&'static encoding_rs::Encoding>) -> Option<Cow<'a, [u8]>> {
     match encoding {
         None => Some(Cow::Borrowed(bytes)),
         Some(e) => Some(Cow::Owned(e.decode_without_bom_handling_and_without_replacement(bytes)?.into_owned().into_bytes())),

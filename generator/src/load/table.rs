@@ -7,7 +7,7 @@
 use crate::diagnostic::{Code, Diagnostic, Location, column_letter};
 use crate::lang::Text;
 use crate::load::dataset::DialectMeta;
-use crate::load::parts::{PartsParse, read_in_parts};
+use crate::load::parts::{PartsParse, in_utf8, read_in_parts};
 use crate::load::scan::{ByteScan, Shapes, Traits, record_shapes, records, split_record};
 use std::borrow::Cow;
 use polars::prelude::*;
@@ -73,7 +73,7 @@ struct FileText {
     /// The 8-bit encoding the bytes are in, when they were decoded part by part as they were
     /// parsed (see `parts`) rather than kept decoded: the rows shown are decoded one by one.
     encoding: Option<&'static encoding_rs::Encoding>,
-    /// The table's row its first data row is.
+    /// The table's row (0-based) that is this file's first data row.
     first_row: usize,
     /// Its delimiter and quote character.
     delimiter: u8,
@@ -186,8 +186,8 @@ impl RawTable {
         if let Some(text) = &self.text {
             return Ok(text.row_cells(rows));
         }
-        // A table made in memory (as `sala init` does, column by column): its cells as text, numbers Polars typed while parsing as canonical text (5, not
-        // 5.0).
+        // A table made in memory (as `sala init` does, column by column): its cells as text,
+        // numbers Polars typed while parsing as canonical text (5, not 5.0).
         let index = IdxCa::from_vec("".into(), rows.iter().map(|&r| r as IdxSize).collect());
         let picked = self.frame.take(&index)?;
         Ok((0..rows.len())
@@ -485,14 +485,6 @@ impl Parse<'_> {
                 .map(|(i, t)| Field::new(RawTable::column_name(i).into(), (*t).cloned().unwrap_or(DataType::String)))
                 .collect()
         })
-    }
-}
-
-/// `bytes` as UTF-8: as they are, or decoded from `encoding`; `None` when they are not valid in it.
-fn in_utf8<'a>(bytes: &'a [u8], encoding: Option<&'static encoding_rs::Encoding>) -> Option<Cow<'a, [u8]>> {
-    match encoding {
-        None => Some(Cow::Borrowed(bytes)),
-        Some(e) => Some(Cow::Owned(e.decode_without_bom_handling_and_without_replacement(bytes)?.into_owned().into_bytes())),
     }
 }
 
