@@ -588,6 +588,33 @@ fn check_and_build_count_the_same_warnings() {
 }
 
 #[test]
+fn a_resource_of_a_utf8_file_and_a_quoted_crlf_windows_874_file_shows_each_row_as_its_file_has_it() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/spending/dataset.toml",
+        format!(
+            "{META}\n[[resources]]\nname = \"spending\"\npath = [\"2566.csv\", \"2567.csv\"]\n\n[resources.schema]\n\
+             [[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\nconstraints = {{ enum = [\"กรุงเทพมหานคร\", \"เชียงใหม่\"] }}\n\
+             [[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\n"
+        ),
+    );
+    f.write("datasets/spending/2566.csv", "province,amount\nกรุงเทพมหานคร,1\nเชียงใหม่,2x\n");
+    // A Thai Excel export: Windows-874, CRLF, every field quoted.
+    let thai = encoding_rs::WINDOWS_874.encode("\"province\",\"amount\"\r\n\"เชียงใหม่\",\"3\"\r\n\"ขอนแก่น\",\"4\"\r\n").0.into_owned();
+    f.write("datasets/spending/2567.csv", thai);
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let found: Vec<_> = places(&json).into_iter().filter(|p| p.0 != "encoding-error").collect();
+    let p = |code: &str, file: &str, row, column, value: &str| (code.to_string(), format!("datasets/spending/{file}"), None, Some(row), Some(column), Some(value.to_string()));
+    assert_eq!(found, [p("type-error", "2566.csv", 3, 2, "2x"), p("constraint-error", "2567.csv", 3, 1, "ขอนแก่น")], "{json}");
+    // The rows shown come from each file's own text (the cells are dropped once checked),
+    // decoded and without their quotes.
+    let source = |code: &str| json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code).map(|d| d["source"]["text"].clone());
+    assert_eq!(source("type-error"), Some(Value::from("เชียงใหม่,2x")), "{json}");
+    assert_eq!(source("constraint-error"), Some(Value::from("ขอนแก่น,4")), "{json}");
+}
+
+#[test]
 fn a_foreign_key_error_in_a_resource_of_many_files_names_its_file_and_row() {
     let f = Fixture::new();
     f.write(

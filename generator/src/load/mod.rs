@@ -784,9 +784,14 @@ fn join_tables(above: RawTable, below: RawTable, offset: usize, files: &[PathBuf
     let mut frame = top;
     frame.vstack_mut_owned(bottom).map_err(failed)?;
     let shift = |rows: Vec<(usize, usize)>| rows.into_iter().map(|(r, n)| (r + offset, n));
+    // Each file's text still shows its rows: the cells need not stay once checked (issue 15).
+    let text = match (above.text, below.text) {
+        (Some(above), Some(below)) => Some(above.followed_by(below, offset)),
+        _ => None,
+    };
     Ok(RawTable {
         frame,
-        text: None,
+        text,
         empty_is_null: above.empty_is_null && below.empty_is_null,
         short_rows: above.short_rows.into_iter().chain(shift(below.short_rows)).collect(),
         long_rows: above.long_rows.into_iter().chain(shift(below.long_rows)).collect(),

@@ -560,8 +560,24 @@ pub(crate) struct Shapes {
 /// parse every cell, which Polars then does again). Blank lines are not counted as short:
 /// they are blank rows.
 pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Shapes {
-    let mut shapes = Shapes::default();
-    let mut record = 0usize;
+    walk_shapes(text, delimiter, quote, None).0
+}
+
+/// The shapes of the records of `part`, a part of a text's rows that starts where a record
+/// starts (the header not in it), against a header of `header_cells` cells; rows are 0-based
+/// within the part. Also returns how many records the part has, blank ones included (one per
+/// row Polars reads from it). Parts of a text read apart (see `parts`) are walked on every core.
+pub(crate) fn part_shapes(part: &[u8], delimiter: u8, quote: Option<u8>, header_cells: usize) -> (Shapes, usize) {
+    walk_shapes(part, delimiter, quote, Some(header_cells))
+}
+
+/// [`record_shapes`] of a whole text (`header_cells` is `None`: its first record is the header)
+/// or of a part after it ([`part_shapes`]), with the number of records walked (the header's too).
+fn walk_shapes(text: &[u8], delimiter: u8, quote: Option<u8>, header_cells: Option<usize>) -> (Shapes, usize) {
+    let mut shapes = Shapes { header_cells: header_cells.unwrap_or_default(), ..Shapes::default() };
+    // In a part, the first record is data row 0, as record 1 is in a whole text.
+    let first = usize::from(header_cells.is_some());
+    let mut record = first;
     let mut cells = 1usize;
     let mut start = 0usize;
     let mut quoted = false;
@@ -597,9 +613,35 @@ pub(crate) fn record_shapes(text: &[u8], delimiter: u8, quote: Option<u8>) -> Sh
     }
     if start < text.len() {
         finish(record, cells, &text[start..], &mut shapes);
+        record += 1;
     }
     shapes.unclosed_quote = quoted.then_some(opened);
-    shapes
+    (shapes, record - first)
+}
+
+/// Whether every quote in `part` (which starts outside any quoted cell) stands where Polars
+/// reads it as one: opening a cell (at a line's start, after a delimiter, or doubled) or closing
+/// it (before a delimiter, a line end or its double). Then counting quotes tells records apart
+/// as Polars does; a quote inside an unquoted cell (`5"` or `a"b`) is text to Polars, and a
+/// part that has one is left to the general read (see `parts`).
+pub(crate) fn quotes_well_placed(part: &[u8], delimiter: u8, quote: u8) -> bool {
+    let (mut open, mut last_close) = (false, None);
+    for pos in memchr::memchr_iter(quote, part) {
+        if open {
+            let next = part.get(pos + 1).copied();
+            if !next.is_none_or(|b| b == delimiter || b == b'\n' || b == b'\r' || b == quote) {
+                return false;
+            }
+            last_close = Some(pos);
+        } else {
+            let prev = pos.checked_sub(1).map(|i| part[i]);
+            if !prev.is_none_or(|b| b == delimiter || b == b'\n' || last_close == Some(pos - 1)) {
+                return false;
+            }
+        }
+        open = !open;
+    }
+    true
 }
 
 /// The text of records (0-based, the header being 0; ascending) without their line ends,
@@ -688,6 +730,17 @@ mod tests {
         assert_eq!(split_record(b"3,", b',', Some(b'"')), ["3", ""]);
         assert_eq!(split_record(b"", b',', Some(b'"')), [""]);
         assert_eq!(split_record(b"\"a;b\";c", b';', None), ["\"a", "b\"", "c"]);
+    }
+
+    #[test]
+    fn quotes_are_well_placed_only_where_polars_reads_them_as_quotes() {
+        let placed = |t: &[u8]| quotes_well_placed(t, b',', b'"');
+        for good in [&b"1,\"a\",\"b\"\r\n"[..], b"\"a\"\"b\",\"\"\n", b"\"two\nlines\",x\n", b"plain,cells\n", b"\"a\""] {
+            assert!(placed(good), "{:?}", String::from_utf8_lossy(good));
+        }
+        for bad in [&b"1,a\"b\n"[..], b"1,5\",x\n", b"1, \"a\"\n", b"\"a\"x,1\n"] {
+            assert!(!placed(bad), "{:?}", String::from_utf8_lossy(bad));
+        }
     }
 
     #[test]
