@@ -467,7 +467,7 @@ impl Cache {
                 groups.entry(g.clone()).or_default().push(path.clone());
             }
         }
-        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default() }
+        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default(), dir: self.dir.clone() }
     }
 
     /// Notes that dataset `id` had to be read again (for `serve`'s message).
@@ -633,12 +633,19 @@ pub struct Memo {
     groups: HashMap<String, Vec<String>>,
     /// What this build knows of each file it sent.
     keys: Mutex<HashMap<String, Kept>>,
+    /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
+    dir: Option<PathBuf>,
 }
 
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, sala: String::new(), previous: BTreeMap::new(), groups: HashMap::new(), keys: Mutex::default() }
+        Memo { output: None, sala: String::new(), previous: BTreeMap::new(), groups: HashMap::new(), keys: Mutex::default(), dir: None }
+    }
+
+    /// The cache folder, when the build keeps one on disk.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
     /// Whether this memo keeps keys at all.
@@ -723,6 +730,19 @@ impl Memo {
             kept.reused = found.is_some();
         }
         found
+    }
+
+    /// The last output's file at `path`, when it was rendered from `key` and is still as
+    /// written: a file a rebuild may read pieces of back (the catalogs).
+    pub fn last_file(&self, path: &str, key: u64) -> Option<PathBuf> {
+        let output = self.output.as_ref()?;
+        let e = self.previous.get(path)?;
+        (e.key == format!("{key:016x}") && self.unchanged(path, e)).then(|| output.join(path))
+    }
+
+    /// The key the last output's file at `path` was rendered from, if it had one.
+    pub fn last_key(&self, path: &str) -> Option<u64> {
+        self.previous.get(path).and_then(|e| u64::from_str_radix(&e.key, 16).ok())
     }
 
     /// Whether the last build of the output is known file by file, so that a rebuild may
