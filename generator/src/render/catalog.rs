@@ -83,12 +83,12 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
         remake(site, built, &mut pieces, part, old.as_ref());
         let texts = texts(&site.datasets, &pieces, part, old.as_ref());
         let mut placed = Vec::with_capacity(texts.len());
-        let items = texts.iter().flat_map(|t| t.iter().copied());
+        let items = texts.iter().flat_map(|t| t.iter().map(|s| s.bytes()));
         out.stream(&path, &path, |w| {
-            let mut at = |offset: u64| placed.push(offset);
+            let mut at = |offset: u64, len: u64| placed.push(vec![(offset, len)]);
             super::rdf::write_array_placed(w, &data_json_head(site, lang), items, &mut at).map_err(|e| e.to_string())
         })?;
-        let layout = Layout::of(&site.datasets, &pieces, part, &texts, &placed);
+        let layout = Layout::of(&site.datasets, &pieces, part, placed);
         record(store, memo, &path, key, layout);
     }
     Ok(())
@@ -151,16 +151,20 @@ struct Layout {
 }
 
 impl Layout {
-    /// The layout of a file just written: `texts` per dataset, `placed` the offset of each text
-    /// in order (for the DCAT files, only the datasets' own nodes are placed here).
-    fn of(datasets: &[Dataset], pieces: &[Piece], part: Part, texts: &[Vec<&[u8]>], placed: &[u64]) -> Option<Layout> {
+    /// The layout of a file just written: per dataset, the offset and length of each of its
+    /// texts (for the DCAT files, its own nodes).
+    fn of(datasets: &[Dataset], pieces: &[Piece], part: Part, placed: Vec<Vec<(u64, u64)>>) -> Option<Layout> {
+        if placed.len() != datasets.len() {
+            return None;
+        }
         let mut layout = Layout::default();
-        let mut at = placed.iter();
-        for ((d, p), t) in datasets.iter().zip(pieces).zip(texts) {
-            let ranges: Vec<(u64, u64)> = t.iter().map(|text| Some((*at.next()?, text.len() as u64))).collect::<Option<_>>()?;
+        for ((d, p), ranges) in datasets.iter().zip(pieces).zip(placed) {
+            if ranges.len() != p.count(part) || ranges.iter().any(|r| r.0 == u64::MAX) {
+                return None;
+            }
             layout.datasets.insert(d.id.clone(), (p.hash(part), ranges));
         }
-        at.next().is_none().then_some(layout)
+        Some(layout)
     }
 
     fn encode(&self) -> Vec<u8> {
@@ -218,10 +222,40 @@ fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: 
     }
 }
 
+/// Where a text of a catalog comes from.
+enum Src<'a> {
+    /// The last build's file.
+    Old(&'a [u8]),
+    /// A text made in this build.
+    Made(&'a str),
+    /// A node of a piece made in this build, to write as Turtle or JSON-LD.
+    Node(&'a str, &'a super::rdf::Node, Part),
+}
+
+impl Src<'_> {
+    /// The text's bytes (a node's made now).
+    fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        use std::borrow::Cow;
+        match self {
+            Src::Old(b) => Cow::Borrowed(b),
+            Src::Made(t) => Cow::Borrowed(t.as_bytes()),
+            Src::Node(iri, n, Part::Turtle) => Cow::Owned(super::rdf::turtle_node(iri, n).into_bytes()),
+            Src::Node(iri, n, _) => Cow::Owned(super::rdf::jsonld_node_text(iri, n).into_bytes()),
+        }
+    }
+}
+
 /// Each dataset's texts of `part`, from its piece made in this build or from the last build's
 /// file ([`remake`] first sees that one of them is at hand).
-fn texts<'a>(datasets: &[Dataset], pieces: &'a [Piece], part: Part, last: Option<&'a (Layout, Vec<u8>)>) -> Vec<Vec<&'a [u8]>> {
-    datasets.iter().zip(pieces).map(|(d, p)| p.made_texts(part).or_else(|| from_last(d, p, part, last)).unwrap_or_default()).collect()
+fn texts<'a>(datasets: &[Dataset], pieces: &'a [Piece], part: Part, last: Option<&'a (Layout, Vec<u8>)>) -> Vec<Vec<Src<'a>>> {
+    datasets
+        .iter()
+        .zip(pieces)
+        .map(|(d, p)| match p.made_texts(part) {
+            Some(t) => t,
+            None => from_last(d, p, part, last).unwrap_or_default().into_iter().map(Src::Old).collect(),
+        })
+        .collect()
 }
 
 /// The catalog's head nodes and every dataset's shared nodes, merged in the datasets' order.
@@ -252,49 +286,59 @@ fn write_dcat(
     last: Option<&(Layout, Vec<u8>)>,
 ) -> Result<Option<Layout>> {
     let io = |e: std::io::Error| e.to_string();
-    let write = |w: &mut dyn std::io::Write, items: &mut dyn Iterator<Item = &[u8]>, at: &mut dyn FnMut(u64)| match part {
+    let write = |w: &mut dyn std::io::Write, items: &mut dyn Iterator<Item = std::borrow::Cow<'_, [u8]>>, at: &mut dyn FnMut(u64, u64)| match part {
         Part::Turtle => super::rdf::write_turtle_placed(w, items, at),
         _ => super::rdf::write_jsonld_placed(w, items, at),
     };
     let node_text = |iri: &str, n: &super::rdf::Node| if part == Part::Turtle { super::rdf::turtle_node(iri, n) } else { super::rdf::jsonld_node_text(iri, n) };
     let texts = texts(&site.datasets, pieces, part, last);
     // The datasets' own nodes, sorted by IRI, each with its dataset and place among its nodes.
-    let mut own: Vec<(&str, &[u8], usize, usize)> = Vec::new();
+    let mut own: Vec<(&str, &Src, usize, usize)> = Vec::new();
     for (i, (p, t)) in pieces.iter().zip(&texts).enumerate() {
-        own.extend(p.own.iter().zip(t).enumerate().map(|(k, (iri, text))| (iri.as_str(), *text, i, k)));
+        own.extend(p.own.iter().zip(t).enumerate().map(|(k, (iri, text))| (iri.as_str(), text, i, k)));
     }
     own.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let clash = own.windows(2).any(|w| w[0].0 == w[1].0) || own.iter().any(|(iri, _, _, _)| shared.contains(iri));
     if clash {
         let whole = dcat(site, built);
-        let nodes: Vec<String> = whole.nodes().map(|(iri, n)| node_text(iri, n)).collect();
-        out.stream(path, path, |w| write(w, &mut nodes.iter().map(|s| s.as_bytes()), &mut |_| {}).map_err(io))?;
+        out.stream(path, path, |w| write(w, &mut whole.nodes().map(|(iri, n)| node_text(iri, n).into_bytes().into()), &mut |_, _| {}).map_err(io))?;
         return Ok(None);
     }
-    let shared_texts: Vec<(&str, String)> = shared.nodes().map(|(iri, n)| (iri.as_str(), node_text(iri, n))).collect();
-    // Two sorted lists merged; each own node's place noted for the layout.
-    let mut items: Vec<(&[u8], Option<(usize, usize)>)> = Vec::with_capacity(own.len() + shared_texts.len());
+    // Two sorted lists merged: the shared nodes' texts are made as they are written, as are
+    // the own nodes of pieces made in this build. Each own node's place is noted for the layout.
+    let mut items: Vec<(Item, Option<(usize, usize)>)> = Vec::with_capacity(own.len() + 4096);
     let mut mine = own.iter().peekable();
-    for (iri, text) in &shared_texts {
-        while let Some((_, t, i, k)) = mine.next_if(|(o, _, _, _)| o < iri) {
-            items.push((t, Some((*i, *k))));
+    for (iri, node) in shared.nodes() {
+        while let Some((_, t, i, k)) = mine.next_if(|(o, _, _, _)| *o < iri.as_str()) {
+            items.push((Item::Own(t), Some((*i, *k))));
         }
-        items.push((text.as_bytes(), None));
+        items.push((Item::Shared(iri, node), None));
     }
-    items.extend(mine.map(|(_, t, i, k)| (*t, Some((*i, *k)))));
-    let mut at_of: Vec<Vec<u64>> = texts.iter().map(|t| vec![u64::MAX; t.len()]).collect();
+    items.extend(mine.map(|(_, t, i, k)| (Item::Own(t), Some((*i, *k)))));
+    let mut placed: Vec<Vec<(u64, u64)>> = texts.iter().map(|t| vec![(u64::MAX, 0); t.len()]).collect();
     let mut n = 0;
     out.stream(path, path, |w| {
-        let mut at = |offset: u64| {
+        let mut at = |offset: u64, len: u64| {
             if let Some((_, Some((i, k)))) = items.get(n) {
-                at_of[*i][*k] = offset;
+                placed[*i][*k] = (offset, len);
             }
             n += 1;
         };
-        write(w, &mut items.iter().map(|(t, _)| *t), &mut at).map_err(io)
+        let mut bytes = items.iter().map(|(item, _)| match item {
+            Item::Own(src) => src.bytes(),
+            Item::Shared(iri, node) => std::borrow::Cow::Owned(node_text(iri, node).into_bytes()),
+        });
+        write(w, &mut bytes, &mut at).map_err(io)
     })?;
-    let placed: Vec<u64> = at_of.into_iter().flatten().collect();
-    Ok(Layout::of(&site.datasets, pieces, part, &texts, &placed))
+    Ok(Layout::of(&site.datasets, pieces, part, placed))
+}
+
+/// A node of the DCAT file being written.
+enum Item<'a> {
+    /// A dataset's own node.
+    Own(&'a Src<'a>),
+    /// A shared node, its text made as it is written.
+    Shared(&'a str, &'a super::rdf::Node),
 }
 
 /// What every dataset's piece of the catalogs depends on besides the dataset: this Sala, the
@@ -329,8 +373,6 @@ fn piece_key(site: &Site, d: &Dataset, sizes: &Written, shared: u64) -> Option<u
     Some(h.finish())
 }
 
-/// A node of the catalog as Turtle and as JSON-LD text.
-type Text2 = (String, String);
 
 /// One dataset's part of the catalogs, made once per change of what it is made from.
 pub struct Piece {
@@ -347,10 +389,11 @@ pub struct Piece {
     made: Option<Made>,
 }
 
-/// The texts of a piece made in this build.
+/// What a piece made in this build has besides: its own nodes (written as Turtle and JSON-LD
+/// as the catalogs are written, not held as text) and its data.json entries.
 struct Made {
-    /// Each own node as Turtle and as JSON-LD.
-    own: Vec<Text2>,
+    /// Its own nodes.
+    own: Graph,
     /// Its entry of each language's data.json.
     data_json: Vec<String>,
 }
@@ -360,19 +403,16 @@ impl Piece {
     fn make(site: &Site, d: &Dataset, sizes: &Written) -> Piece {
         let mut t = Target { own: Graph::default(), shared: Graph::default(), split: true };
         dcat_dataset(site, d, sizes, &mut t);
-        let texts: Vec<Text2> = t.own.nodes().map(|(iri, n)| (super::rdf::turtle_node(iri, n), super::rdf::jsonld_node_text(iri, n))).collect();
         let own: Vec<String> = t.own.nodes().map(|(iri, _)| iri.clone()).collect();
         let data_json: Vec<String> = site.languages.iter().map(|&lang| super::rdf::nested_json(&data_json_entry(site, d, lang))).collect();
         let data_hashes = data_json.iter().map(|text| super::fragments::hash_bytes(text.as_bytes())).collect();
         let mut piece = Piece { own, shared: t.shared, dcat_hash: 0, data_hashes, made: None };
+        // The own nodes hashed as data: their texts follow from them (and this Sala).
         let mut bytes = Vec::new();
         piece.encode_dcat(&mut bytes);
-        for (ttl, ld) in &texts {
-            super::fragments::put_str(&mut bytes, ttl);
-            super::fragments::put_str(&mut bytes, ld);
-        }
+        encode_graph(&mut bytes, &t.own);
         piece.dcat_hash = super::fragments::hash_bytes(&bytes);
-        piece.made = Some(Made { own: texts, data_json });
+        piece.made = Some(Made { own: t.own, data_json });
         piece
     }
 
@@ -393,12 +433,11 @@ impl Piece {
     }
 
     /// Its texts in `part`, when made in this build.
-    fn made_texts(&self, part: Part) -> Option<Vec<&[u8]>> {
+    fn made_texts(&self, part: Part) -> Option<Vec<Src<'_>>> {
         let made = self.made.as_ref()?;
         Some(match part {
-            Part::Turtle => made.own.iter().map(|(t, _)| t.as_bytes()).collect(),
-            Part::JsonLd => made.own.iter().map(|(_, j)| j.as_bytes()).collect(),
-            Part::DataJson(i) => vec![made.data_json.get(i)?.as_bytes()],
+            Part::Turtle | Part::JsonLd => made.own.nodes().map(|(iri, n)| Src::Node(iri, n, part)).collect(),
+            Part::DataJson(i) => vec![Src::Made(made.data_json.get(i)?)],
         })
     }
 
@@ -408,27 +447,7 @@ impl Piece {
         for iri in &self.own {
             put_str(out, iri);
         }
-        let nodes: Vec<(&String, &super::rdf::Node)> = self.shared.nodes().collect();
-        put_u64(out, nodes.len() as u64);
-        for (iri, n) in nodes {
-            put_str(out, iri);
-            put_u64(out, n.types().len() as u64);
-            for t in n.types() {
-                put_str(out, t);
-            }
-            put_u64(out, n.properties().len() as u64);
-            for (p, o) in n.properties() {
-                put_str(out, p);
-                let (kind, value, tag) = match o {
-                    Object::Iri(v) => (0, v, ""),
-                    Object::Text(v, l) => (1, v, *l),
-                    Object::Typed(v, t) => (2, v, *t),
-                };
-                put_u64(out, kind);
-                put_str(out, value);
-                put_str(out, tag);
-            }
-        }
+        encode_graph(out, &self.shared);
     }
 
     /// The piece as bytes for the build cache (without its texts).
@@ -478,6 +497,32 @@ impl Piece {
             data_hashes.push(r.u64()?);
         }
         r.is_empty().then_some(Piece { own, shared, dcat_hash, data_hashes, made: None })
+    }
+}
+
+/// Appends a graph's nodes (IRI, types, properties) to `out`.
+fn encode_graph(out: &mut Vec<u8>, g: &Graph) {
+    use super::fragments::{put_str, put_u64};
+    let nodes: Vec<(&String, &super::rdf::Node)> = g.nodes().collect();
+    put_u64(out, nodes.len() as u64);
+    for (iri, n) in nodes {
+        put_str(out, iri);
+        put_u64(out, n.types().len() as u64);
+        for t in n.types() {
+            put_str(out, t);
+        }
+        put_u64(out, n.properties().len() as u64);
+        for (p, o) in n.properties() {
+            put_str(out, p);
+            let (kind, value, tag) = match o {
+                Object::Iri(v) => (0, v, ""),
+                Object::Text(v, l) => (1, v, *l),
+                Object::Typed(v, t) => (2, v, *t),
+            };
+            put_u64(out, kind);
+            put_str(out, value);
+            put_str(out, tag);
+        }
     }
 }
 

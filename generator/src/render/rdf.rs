@@ -191,11 +191,11 @@ pub fn turtle_node(iri: &str, node: &Node) -> String {
 
 /// The Turtle document of nodes made by [`turtle_node`], given in IRI order.
 pub fn write_turtle_nodes<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>) -> std::io::Result<()> {
-    write_turtle_placed(out, nodes, &mut |_| {})
+    write_turtle_placed(out, nodes, &mut |_, _| {})
 }
 
-/// [`write_turtle_nodes`], calling `at` with the offset in the file of each node as it is written.
-pub fn write_turtle_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>, at: &mut dyn FnMut(u64)) -> std::io::Result<()> {
+/// [`write_turtle_nodes`], calling `at` with the offset and length in the file of each node as it is written.
+pub fn write_turtle_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
     let mut head = String::new();
     for (prefix, ns) in PREFIXES {
         head.push_str(&format!("@prefix {prefix}: <{ns}> .\n"));
@@ -203,7 +203,7 @@ pub fn write_turtle_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iter
     out.write_all(head.as_bytes())?;
     let mut offset = head.len() as u64;
     for node in nodes {
-        at(offset);
+        at(offset, node.as_ref().len() as u64);
         out.write_all(node.as_ref())?;
         offset += node.as_ref().len() as u64;
     }
@@ -225,11 +225,11 @@ pub fn nested_json(value: &impl serde::Serialize) -> String {
 
 /// The JSON-LD document of nodes made by [`jsonld_node_text`], given in IRI order.
 pub fn write_jsonld_nodes<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>) -> std::io::Result<()> {
-    write_jsonld_placed(out, nodes, &mut |_| {})
+    write_jsonld_placed(out, nodes, &mut |_, _| {})
 }
 
-/// [`write_jsonld_nodes`], calling `at` with the offset in the file of each node as it is written.
-pub fn write_jsonld_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>, at: &mut dyn FnMut(u64)) -> std::io::Result<()> {
+/// [`write_jsonld_nodes`], calling `at` with the offset and length in the file of each node as it is written.
+pub fn write_jsonld_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
     let context: Map<String, Value> = PREFIXES.iter().map(|(p, ns)| (p.to_string(), json!(ns))).collect();
     let mut head = Map::new();
     head.insert("@context".into(), Value::Object(context));
@@ -241,12 +241,12 @@ pub fn write_jsonld_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iter
 /// with that array holding `items` (each as [`nested_json`] makes it): the bytes
 /// `serde_json::to_writer_pretty` writes for the whole document, one item at a time.
 pub fn write_pretty_with_array<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, items: impl Iterator<Item = S>) -> std::io::Result<()> {
-    write_array_placed(out, doc, items, &mut |_| {})
+    write_array_placed(out, doc, items, &mut |_, _| {})
 }
 
-/// [`write_pretty_with_array`], calling `at` with the offset in the file of each item as it is
-/// written.
-pub fn write_array_placed<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, items: impl Iterator<Item = S>, at: &mut dyn FnMut(u64)) -> std::io::Result<()> {
+/// [`write_pretty_with_array`], calling `at` with the offset and length in the file of each item
+/// as it is written.
+pub fn write_array_placed<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, items: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(doc).map_err(std::io::Error::other)?;
     let head = text.strip_suffix("[]\n}").ok_or_else(|| std::io::Error::other("the document does not end with an empty array"))?;
     out.write_all(head.as_bytes())?;
@@ -257,7 +257,7 @@ pub fn write_array_placed<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, item
         let separator: &[u8] = if any { b",\n    " } else { b"\n    " };
         out.write_all(separator)?;
         offset += separator.len() as u64;
-        at(offset);
+        at(offset, item.as_ref().len() as u64);
         out.write_all(item.as_ref())?;
         offset += item.as_ref().len() as u64;
         any = true;
