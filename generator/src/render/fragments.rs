@@ -78,6 +78,17 @@ impl Store {
         made
     }
 
+    /// The piece kept under `key` by the last build and the hash of its bytes as recorded,
+    /// without reading the bytes through (see [`Store::get_or_make`] for that): enough to know
+    /// whether what is made from it changed. It is kept for the next build.
+    pub fn peek(&self, key: u64) -> Option<(&[u8], u64)> {
+        let &(start, end, hash) = self.old.get(&key)?;
+        if let Ok(mut used) = self.used.lock() {
+            used.entry(key).or_insert(None);
+        }
+        Some((&self.bytes[start..end], hash))
+    }
+
     /// The bytes kept under `key` by the last build (whole records such as a file's layout,
     /// not pieces made from inputs), if intact.
     pub fn raw(&self, key: u64) -> Option<&[u8]> {

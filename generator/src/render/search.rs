@@ -38,48 +38,60 @@ pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
     });
     let brief = |text: &str| summary(text, SUMMARY_CHARS);
     for &lang in &site.languages {
-        let mut docs: Vec<(search::DocTerms, u64)> = crate::parallel::map(&site.datasets, |d| {
-            let key = shared.filter(|_| d.source != 0).map(|k| {
+        let key_of = |d: &crate::model::Dataset| {
+            shared.filter(|_| d.source != 0).map(|k| {
                 let mut h = crate::load::cache::KeyHasher::new();
                 h.add(&k).add(&lang).add(&d.id).add(&d.source).add_json(&d.meta);
                 for r in &d.resources {
                     h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
                 }
                 h.finish()
-            });
-            store.get_or_make(key, decode_doc, |(doc, _)| encode_doc(doc), || {
+            })
+        };
+        let keys: Vec<Option<u64>> = crate::parallel::map(&site.datasets, key_of);
+        let pages = search::page_docs(site, lang, brief);
+        let facets = search::facets(site, lang);
+        let offered = offered(&facets);
+        // The language's files are one group, made from the documents and the filters offered.
+        // Whether it changed is known from the hashes of the documents kept, without reading them.
+        let group = format!("search {}", lang.code());
+        let kept: Option<Vec<u64>> = keys.iter().map(|k| store.peek((*k)?).map(|(_, hash)| hash)).collect();
+        let group_key = |hashes: &mut dyn Iterator<Item = u64>| {
+            shared.map(|k| {
+                let mut h = memo.hasher();
+                h.add(&k).add(&lang).add(&offered);
+                for hash in hashes {
+                    h.add(&hash);
+                }
+                for doc in &pages {
+                    h.add(&fragments::hash_bytes(&encode_doc(doc)));
+                }
+                h.finish()
+            })
+        };
+        let mut taken = std::collections::HashSet::new();
+        if let Some(hashes) = &kept {
+            let key = group_key(&mut hashes.iter().copied());
+            if let Some(found) = key.and_then(|k| memo.reuse_group(&group, k)) {
+                for r in &found {
+                    if out.reused(r).is_ok() {
+                        taken.insert(r.path.clone());
+                    }
+                }
+                if taken.len() == found.len() {
+                    continue;
+                }
+            }
+        }
+        let mut docs: Vec<(search::DocTerms, u64)> = crate::parallel::map(&site.datasets.iter().zip(&keys).collect::<Vec<_>>(), |(d, key)| {
+            store.get_or_make(**key, decode_doc, |(doc, _)| encode_doc(doc), || {
                 let doc = search::dataset_doc(site, d, lang, brief);
                 let hash = fragments::hash_bytes(&encode_doc(&doc));
                 (doc, hash)
             })
         });
-        docs.extend(search::page_docs(site, lang, brief).into_iter().map(|doc| {
-            let hash = fragments::hash_bytes(&encode_doc(&doc));
-            (doc, hash)
-        }));
-        let facets = search::facets(site, lang);
-        let offered = offered(&facets);
-        // The language's files are one group, made from the documents and the filters offered.
-        let group = format!("search {}", lang.code());
-        let key = shared.map(|k| {
-            let mut h = memo.hasher();
-            h.add(&k).add(&lang).add(&offered);
-            for (_, hash) in &docs {
-                h.add(hash);
-            }
-            h.finish()
-        });
-        let mut taken = std::collections::HashSet::new();
-        if let Some(found) = key.and_then(|k| memo.reuse_group(&group, k)) {
-            for r in &found {
-                if out.reused(r).is_ok() {
-                    taken.insert(r.path.clone());
-                }
-            }
-            if taken.len() == found.len() {
-                continue;
-            }
-        }
+        let key = group_key(&mut docs.iter().map(|(_, hash)| *hash));
+        docs.extend(pages.into_iter().map(|doc| (doc, 0)));
         let index = search::assemble(lang, docs.into_iter().map(|(doc, _)| doc).collect());
         let path = site.urls.search_index(lang);
         let mut files = vec![OutputFile::new(path.clone(), to_json(&path, &index)?)];
