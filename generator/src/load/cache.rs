@@ -8,6 +8,8 @@
 //!   and its size and modification time, which tell whether the file is still the one written;
 //! - `terms.json`: the search terms of the last build's texts, so that a rebuild does not cut
 //!   Thai into words again (see [`crate::model::search`]);
+//! - `fragments.bin`: each dataset's pieces of the catalogs and the search index (see
+//!   `render::fragments`);
 //! - `files.json`: per data file, its size, modification time and a hash of its bytes, so that
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);
@@ -738,11 +740,6 @@ impl Memo {
         let output = self.output.as_ref()?;
         let e = self.previous.get(path)?;
         (e.key == format!("{key:016x}") && self.unchanged(path, e)).then(|| output.join(path))
-    }
-
-    /// The key the last output's file at `path` was rendered from, if it had one.
-    pub fn last_key(&self, path: &str) -> Option<u64> {
-        self.previous.get(path).and_then(|e| u64::from_str_radix(&e.key, 16).ok())
     }
 
     /// Whether the last build of the output is known file by file, so that a rebuild may

@@ -374,4 +374,24 @@ mod tests {
         assert_eq!(ld["@graph"][0]["dct:title"][0]["@language"], "en");
         assert_eq!(ld["@context"]["dct"], "http://purl.org/dc/terms/");
     }
+
+    #[test]
+    fn nodes_written_one_at_a_time_are_the_whole_document_serialised() {
+        for n in [0, 1, 3] {
+            let mut g = Graph::default();
+            for i in 0..n {
+                g.node(format!("https://x.example/{i}"), &["dcat:Dataset"]).text("dct:title", &format!("t{i}"), "en").iri("dct:publisher", "https://x.example/p");
+            }
+            let mut written = Vec::new();
+            g.write_jsonld(&mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(crate::render::data::pretty(&g.to_jsonld())).unwrap(), "{n} nodes");
+            let mut placed = Vec::new();
+            let texts: Vec<String> = g.nodes().map(|(iri, node)| jsonld_node_text(iri, node)).collect();
+            let mut at = Vec::new();
+            write_jsonld_placed(&mut placed, texts.iter(), &mut |offset, len| at.push((offset as usize, len as usize))).unwrap();
+            for ((offset, len), text) in at.iter().zip(&texts) {
+                assert_eq!(&placed[*offset..offset + len], text.as_bytes(), "each node is where the layout says");
+            }
+        }
+    }
 }
