@@ -608,3 +608,91 @@ fn a_rebuild_reads_only_the_checked_tables_it_needs_and_a_broken_one_is_made_aga
     assert_identical(&out, &clean.path().join("site"));
     assert!(!offices.exists(), "the offices table was needed");
 }
+
+/// The catalogs and the search index of both languages (the files made from every dataset).
+const INDEXES: [&str; 6] = ["catalog.ttl", "catalog.jsonld", "data.json", "en/data.json", "search/index.json", "en/search/index.json"];
+
+#[test]
+fn a_title_change_alters_the_catalogs_and_the_search_shards_as_a_clean_build_would() {
+    let (_, rendered) = case(|root| edit(root, "datasets/provinces/dataset.toml", "Provinces of Thailand", "Provinces of the Kingdom"));
+    // Made again: the catalogs and the English index that hold the title, and the shard of
+    // the new word's first letter; not the Thai index, whose documents did not change.
+    for path in ["catalog.ttl", "catalog.jsonld", "en/data.json", "en/search/index.json", "en/search/terms/6b.json"] {
+        assert!(rendered.contains(&path.to_string()), "{path} not made again: {rendered:?}");
+    }
+    assert!(!rendered.iter().any(|p| p.starts_with("search/")), "{rendered:?}");
+}
+
+#[test]
+fn a_row_added_takes_the_indexes_that_do_not_show_it_from_the_last_build() {
+    let (_, rendered) = case(|root| {
+        let p = root.join("datasets/offices/offices.csv");
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str("A3,สำนักงานเขต 3,7\n");
+        std::fs::write(p, text).unwrap();
+    });
+    // The DCAT catalog gives each download's size; data.json and the search index do not
+    // depend on the rows.
+    assert!(rendered.contains(&"catalog.ttl".to_string()), "{rendered:?}");
+    for path in ["data.json", "en/data.json", "search/index.json", "en/search/index.json"] {
+        assert!(!rendered.contains(&path.to_string()), "{path} made again: {rendered:?}");
+    }
+}
+
+#[test]
+fn a_dataset_removed_disappears_from_the_catalogs_and_the_search_index() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    for path in INDEXES {
+        // Its address (the word "offices" is in a content page too).
+        assert!(std::fs::read_to_string(out.join(path)).unwrap().contains("datasets/offices/"), "{path}");
+    }
+    std::fs::remove_dir_all(root.join("datasets/offices")).unwrap();
+    build_cached(root, &out);
+    for path in INDEXES {
+        assert!(!std::fs::read_to_string(out.join(path)).unwrap().contains("datasets/offices/"), "{path} still lists the dataset");
+    }
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
+fn a_corrupt_fragment_cache_or_a_changed_catalog_only_costs_time() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let fragments = root.join(DIR).join("fragments.bin");
+    let bytes = std::fs::read(&fragments).unwrap();
+    assert!(bytes.len() > 1000, "the pieces are kept");
+    let mut flipped = bytes.clone();
+    for i in (bytes.len() / 3..bytes.len()).step_by(97) {
+        flipped[i] ^= 0x20;
+    }
+    let broken: [Vec<u8>; 4] = [bytes[..bytes.len() / 2].to_vec(), flipped, b"\x00\xffgarbage".to_vec(), Vec::new()];
+    let mut title = "Provinces of".to_string();
+    for (n, broken) in broken.into_iter().enumerate() {
+        std::fs::write(&fragments, &broken).unwrap();
+        // A change with it, so that the catalogs are made again from what the cache holds.
+        let next = format!("Provinces ({n}) of");
+        edit(root, "datasets/provinces/dataset.toml", &title, &next);
+        title = next;
+        build_cached(root, &out);
+        let clean = tempfile::tempdir().unwrap();
+        build_clean(root, &clean.path().join("site"));
+        assert_identical(&out, &clean.path().join("site"));
+    }
+    // A catalog changed in the output: its text is not copied from it.
+    build_cached(root, &out);
+    let ttl = out.join("catalog.ttl");
+    let text = std::fs::read_to_string(&ttl).unwrap();
+    std::fs::write(&ttl, text.replace("District offices", "District offices!")).unwrap();
+    edit(root, "datasets/provinces/dataset.toml", &title, "Provinces of");
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}

@@ -8,6 +8,8 @@
 //!   and its size and modification time, which tell whether the file is still the one written;
 //! - `terms.json`: the search terms of the last build's texts, so that a rebuild does not cut
 //!   Thai into words again (see [`crate::model::search`]);
+//! - `fragments.bin`: each dataset's pieces of the catalogs and the search index (see
+//!   `render::fragments`);
 //! - `files.json`: per data file, its size, modification time and a hash of its bytes, so that
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);
@@ -534,7 +536,7 @@ impl Cache {
                 groups.entry(g.clone()).or_default().push(path.clone());
             }
         }
-        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default() }
+        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default(), dir: self.dir.clone() }
     }
 
     /// Notes that dataset `id` had to be read again (for `serve`'s message).
@@ -703,12 +705,19 @@ pub struct Memo {
     groups: HashMap<String, Vec<String>>,
     /// What this build knows of each file it sent.
     keys: Mutex<HashMap<String, Kept>>,
+    /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
+    dir: Option<PathBuf>,
 }
 
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, sala: String::new(), previous: BTreeMap::new(), groups: HashMap::new(), keys: Mutex::default() }
+        Memo { output: None, sala: String::new(), previous: BTreeMap::new(), groups: HashMap::new(), keys: Mutex::default(), dir: None }
+    }
+
+    /// The cache folder, when the build keeps one on disk.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
     /// Whether this memo keeps keys at all.
@@ -793,6 +802,14 @@ impl Memo {
             kept.reused = found.is_some();
         }
         found
+    }
+
+    /// The last output's file at `path`, when it was rendered from `key` and is still as
+    /// written: a file a rebuild may read pieces of back (the catalogs).
+    pub fn last_file(&self, path: &str, key: u64) -> Option<PathBuf> {
+        let output = self.output.as_ref()?;
+        let e = self.previous.get(path)?;
+        (e.key == format!("{key:016x}") && self.unchanged(path, e)).then(|| output.join(path))
     }
 
     /// Whether the last build of the output is known file by file, so that a rebuild may

@@ -270,7 +270,7 @@ pub fn import_terms(cuts: HashMap<u64, Cut>) {
 }
 
 /// One searchable page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Doc {
     /// The page's link.
     #[serde(rename = "u")]
@@ -309,104 +309,142 @@ pub struct SearchIndex {
     pub forms: BTreeMap<String, String>,
 }
 
-/// A document's text per field, before it is cut into terms.
-struct Source<'a> {
-    doc: Doc,
-    fields: [Vec<&'a str>; 5],
+/// One document's part of the index: the document, its terms (sorted, each with the weights of
+/// the fields it is found in, OR-ed) and the surface forms of its English words that stem to
+/// another term (sorted). The index is these parts assembled ([`assemble`]); a build keeps each
+/// dataset's between builds (see `render::fragments`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocTerms {
+    /// The document.
+    pub doc: Doc,
+    /// Its terms and their field weights.
+    pub terms: Vec<(String, u8)>,
+    /// Its surface forms and their terms.
+    pub forms: Vec<(String, String)>,
 }
 
-/// Builds the search index of `lang` over datasets and content pages.
-pub fn index(site: &Site, lang: Lang, summary: impl Fn(&str) -> String) -> SearchIndex {
-    let urls = &site.urls;
-    let mut sources: Vec<Source> = Vec::new();
-    for d in &site.datasets {
-        let m = &d.meta;
-        let agency = site.agency(&m.agency);
-        let ministry = agency.and_then(|a| a.parent.as_deref()).and_then(|p| site.agency(p));
-        let mut agency_text: Vec<&str> = vec![m.agency.as_str()];
-        agency_text.extend(agency.map(|a| a.name.get(lang)));
-        agency_text.extend(ministry.map(|a| a.name.get(lang)));
-        let mut columns: Vec<&str> = Vec::new();
-        let mut description: Vec<&str> = vec![m.description.get(lang), m.objective.get(lang)];
-        for r in &d.resources {
-            columns.push(r.title.get(lang));
-            description.push(r.description.get(lang));
-            for f in &r.schema.fields {
-                columns.push(f.title.get(lang));
-                columns.push(&f.name);
+/// Cuts a document's texts per field (in [`FIELDS`] order) into its [`DocTerms`].
+fn doc_terms(doc: Doc, fields: [Vec<&str>; 5], stem: Option<&Stemmer>) -> DocTerms {
+    let mut weights: BTreeMap<String, u8> = BTreeMap::new();
+    let mut forms: BTreeMap<String, String> = BTreeMap::new();
+    for (field, list) in fields.iter().enumerate() {
+        for text in list {
+            // The description is markdown: its words, not its syntax.
+            let cut = if field == 4 { memo_cut(&markdown_text(text), stem) } else { memo_cut(text, stem) };
+            for (word, term) in cut.iter() {
+                if word != term {
+                    forms.insert(word.clone(), term.clone());
+                }
+                match weights.get_mut(term) {
+                    Some(w) => *w |= FIELDS[field].1,
+                    None => {
+                        weights.insert(term.clone(), FIELDS[field].1);
+                    }
+                }
             }
         }
-        let facets = dataset_facets(site, d, lang)
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k, v.into_iter().map(|(id, _)| id).collect()))
-            .collect();
-        sources.push(Source {
-            doc: Doc {
-                url: urls.link(&urls.dataset(lang, &d.id)),
-                title: m.title.get(lang).to_string(),
-                summary: summary(m.description.get(lang)),
-                agency: agency.map(|a| a.name.get(lang).to_string()).unwrap_or_default(),
-                facets,
-            },
-            fields: [vec![m.title.get(lang)], m.tags.get(lang).iter().map(String::as_str).collect(), agency_text, columns, description],
-        });
     }
-    for p in site.pages.iter().filter(|p| p.lang == lang) {
-        sources.push(Source {
-            doc: Doc {
+    DocTerms { doc, terms: weights.into_iter().collect(), forms: forms.into_iter().collect() }
+}
+
+fn stemmer(lang: Lang) -> Option<Stemmer> {
+    (lang == Lang::En).then(|| Stemmer::create(Algorithm::English))
+}
+
+/// The search document of dataset `d` in `lang`, cut into terms.
+pub fn dataset_doc(site: &Site, d: &Dataset, lang: Lang, summary: impl Fn(&str) -> String) -> DocTerms {
+    let urls = &site.urls;
+    let m = &d.meta;
+    let agency = site.agency(&m.agency);
+    let ministry = agency.and_then(|a| a.parent.as_deref()).and_then(|p| site.agency(p));
+    let mut agency_text: Vec<&str> = vec![m.agency.as_str()];
+    agency_text.extend(agency.map(|a| a.name.get(lang)));
+    agency_text.extend(ministry.map(|a| a.name.get(lang)));
+    let mut columns: Vec<&str> = Vec::new();
+    let mut description: Vec<&str> = vec![m.description.get(lang), m.objective.get(lang)];
+    for r in &d.resources {
+        columns.push(r.title.get(lang));
+        description.push(r.description.get(lang));
+        for f in &r.schema.fields {
+            columns.push(f.title.get(lang));
+            columns.push(&f.name);
+        }
+    }
+    let facets = dataset_facets(site, d, lang)
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.into_iter().map(|(id, _)| id).collect()))
+        .collect();
+    let doc = Doc {
+        url: urls.link(&urls.dataset(lang, &d.id)),
+        title: m.title.get(lang).to_string(),
+        summary: summary(m.description.get(lang)),
+        agency: agency.map(|a| a.name.get(lang).to_string()).unwrap_or_default(),
+        facets,
+    };
+    let fields = [vec![m.title.get(lang)], m.tags.get(lang).iter().map(String::as_str).collect(), agency_text, columns, description];
+    doc_terms(doc, fields, stemmer(lang).as_ref())
+}
+
+/// The search documents of the content pages in `lang`, cut into terms.
+pub fn page_docs(site: &Site, lang: Lang, summary: impl Fn(&str) -> String) -> Vec<DocTerms> {
+    let urls = &site.urls;
+    let stem = stemmer(lang);
+    site.pages
+        .iter()
+        .filter(|p| p.lang == lang)
+        .map(|p| {
+            let doc = Doc {
                 url: urls.link(&urls.page(lang, &p.slug)),
                 title: p.front.title.clone(),
                 summary: summary(&p.front.description),
                 agency: String::new(),
                 facets: BTreeMap::new(),
-            },
-            fields: [vec![&p.front.title], Vec::new(), Vec::new(), Vec::new(), vec![&p.front.description, &p.body]],
-        });
-    }
-    let stemmer = Stemmer::create(Algorithm::English);
-    let stem = (lang == Lang::En).then_some(&stemmer);
-    // Each distinct text is cut once, the texts on all cores: cutting Thai into words was a
-    // fifth of a build, and column titles, agency names and tags repeat across datasets.
-    let mut distinct: HashMap<String, usize> = HashMap::new();
-    let mut texts: Vec<String> = Vec::new();
-    let mut uses: Vec<(u32, usize, usize)> = Vec::new();
-    for (i, s) in sources.iter().enumerate() {
-        for (field, list) in s.fields.iter().enumerate() {
-            for text in list {
-                let plain = if field == 4 { markdown_text(text) } else { text.to_string() };
-                let at = *distinct.entry(plain).or_insert_with_key(|plain| {
-                    texts.push(plain.clone());
-                    texts.len() - 1
-                });
-                uses.push((i as u32, field, at));
-            }
+            };
+            doc_terms(doc, [vec![&p.front.title], Vec::new(), Vec::new(), Vec::new(), vec![&p.front.description, &p.body]], stem.as_ref())
+        })
+        .collect()
+}
+
+/// Builds the search index of `lang` over datasets and content pages.
+pub fn index(site: &Site, lang: Lang, summary: impl Fn(&str) -> String + Sync) -> SearchIndex {
+    let mut docs: Vec<DocTerms> = site.datasets.par_iter().map(|d| dataset_doc(site, d, lang, &summary)).collect();
+    docs.extend(page_docs(site, lang, &summary));
+    assemble(lang, docs)
+}
+
+/// The index of `lang` over `docs` (datasets first, in the site's order, then pages): each
+/// term's postings are the documents that have it, in order, each with its field weights.
+pub fn assemble(lang: Lang, docs: Vec<DocTerms>) -> SearchIndex {
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut postings: Vec<(&str, Vec<u32>)> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        for (term, w) in &d.terms {
+            let n = *at.entry(term.as_str()).or_insert_with(|| {
+                postings.push((term.as_str(), Vec::new()));
+                postings.len() - 1
+            });
+            postings[n].1.extend([i as u32, u32::from(*w)]);
         }
     }
-    drop(distinct);
-    let cuts: Vec<Arc<Vec<(String, String)>>> = texts.par_iter().map(|text| memo_cut(text, stem)).collect();
-    let mut weights: BTreeMap<String, BTreeMap<u32, u8>> = BTreeMap::new();
+    drop(at);
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let terms: BTreeMap<String, Vec<u32>> = postings.into_iter().map(|(t, p)| (t.to_string(), p)).collect();
+    // A surface form that is itself a term keeps its own postings.
     let mut forms = BTreeMap::new();
-    for (doc, field, at) in uses {
-        for (word, term) in cuts[at].iter() {
-            if word != term {
+    for d in &docs {
+        for (word, term) in &d.forms {
+            if !terms.contains_key(word) && !forms.contains_key(word) {
                 forms.insert(word.clone(), term.clone());
             }
-            *weights.entry(term.clone()).or_default().entry(doc).or_default() |= FIELDS[field].1;
         }
     }
-    // A surface form that is itself a term keeps its own postings.
-    forms.retain(|word, _| !weights.contains_key(word));
-    let terms = weights
-        .into_iter()
-        .map(|(term, docs)| (term, docs.into_iter().flat_map(|(d, w)| [d, u32::from(w)]).collect()))
-        .collect();
     SearchIndex {
         version: 1,
         lang,
         fields: FIELDS.to_vec(),
         stop: STOP_WORDS.to_vec(),
-        docs: sources.into_iter().map(|s| s.doc).collect(),
+        docs: docs.into_iter().map(|d| d.doc).collect(),
         terms,
         forms,
     }

@@ -3,12 +3,12 @@
 //! feeds of datasets, `/robots.txt`, and the schema.org `Dataset` JSON-LD of dataset pages.
 //! Every date comes from the metadata, never from the clock, so builds stay byte-identical.
 
-use super::rdf::Streamed;
 use super::{Emitter, OutputFile, Written};
 use crate::error::Result;
 use super::api::theme_label;
 use super::data::{formats_of, license_url};
-use super::rdf::Graph;
+use super::rdf::{Graph, Object};
+use super::fragments::Store;
 use crate::lang::{Lang, Text};
 use crate::load::dataset::Frequency;
 use crate::model::format::toml_date;
@@ -26,24 +26,519 @@ const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 
 /// Catalogs, feeds, sitemap and robots.txt. `built` holds the files rendered so far: the sitemap
 /// lists its HTML pages and the catalogs give each download's size.
-/// The catalogs, which grow with the portal (tens of megabytes at 10,000 datasets), are
-/// written into `out` a dataset at a time rather than held whole.
-pub fn render(site: &Site, built: &Written, out: &Emitter) -> Result<()> {
+///
+/// The catalogs grow with the portal (at 10,000 datasets: catalog.jsonld 184 MB, catalog.ttl
+/// 104 MB, each data.json about 50 MB) and are written a node at a time, never held whole.
+/// Each dataset's part is a [`Piece`], kept between builds in `store` and made again only for a
+/// dataset whose inputs changed. A piece keeps the dataset's shared nodes (agencies, themes…),
+/// a hash of its text and where its text lies in the last build's file (the file's layout):
+/// a rebuild copies an unchanged dataset's text from there, and a catalog whose pieces all are
+/// as the last build's is taken from it unchanged.
+pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Result<()> {
     let urls = &site.urls;
-    let graph = dcat(site, built);
-    let io = |e: std::io::Error| e.to_string();
-    out.stream(&urls.catalog_ttl(), "catalog.ttl", |w| graph.write_turtle(w).map_err(io))?;
-    out.stream(&urls.catalog_jsonld(), "catalog.jsonld", |w| graph.write_jsonld(w).map_err(io))?;
-    drop(graph);
+    let memo = out.memo();
+    let shared = memo.active().then(|| shared_key(site, memo));
+    let mut pieces: Vec<Piece> = crate::parallel::map(&site.datasets, |d| {
+        store.get_or_make(shared.and_then(|k| piece_key(site, d, built, k)), Piece::decode, Piece::encode, || Piece::make(site, d, built))
+    });
+    let dcat_key = shared.map(|k| {
+        let mut h = memo.hasher();
+        h.add(&k).add("dcat");
+        for (d, p) in site.datasets.iter().zip(&pieces) {
+            h.add(&d.id).add(&p.dcat_hash);
+        }
+        h.finish()
+    });
+    let mut head: Option<Graph> = None;
+    for part in [Part::Turtle, Part::JsonLd] {
+        let path = if part == Part::Turtle { urls.catalog_ttl() } else { urls.catalog_jsonld() };
+        if taken(out, store, &path, dcat_key) {
+            continue;
+        }
+        let old = last_layout(store, memo, &path);
+        remake(site, built, &mut pieces, part, old.as_ref());
+        let g = head.get_or_insert_with(|| merged(site, &pieces));
+        let placed = write_dcat(site, built, out, &path, &pieces, g, part, old.as_ref())?;
+        record(store, memo, &path, dcat_key, placed);
+    }
+    drop(head);
     out.file(&urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap())).as_bytes())?;
     out.files(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES))?;
-    for &lang in &site.languages {
+    for (i, &lang) in site.languages.iter().enumerate() {
         out.file(&urls.feed(lang), feed(site, lang).as_bytes())?;
         let path = urls.data_json_in(lang);
-        out.stream(&path, &path, |w| write_data_json(site, lang, w).map_err(io))?;
+        let key = shared.map(|k| {
+            let mut h = memo.hasher();
+            h.add(&k).add("data.json").add(&lang);
+            for (d, p) in site.datasets.iter().zip(&pieces) {
+                h.add(&d.id).add(&p.data_hashes.get(i));
+            }
+            h.finish()
+        });
+        if taken(out, store, &path, key) {
+            continue;
+        }
+        let part = Part::DataJson(i);
+        let old = last_layout(store, memo, &path);
+        remake(site, built, &mut pieces, part, old.as_ref());
+        let texts = texts(&site.datasets, &pieces, part, old.as_ref());
+        let mut placed = Vec::with_capacity(texts.len());
+        let items = texts.iter().flat_map(|t| t.iter().map(|s| s.bytes()));
+        out.stream(&path, &path, |w| {
+            let mut at = |offset: u64, len: u64| placed.push(vec![(offset, len)]);
+            super::rdf::write_array_placed(w, &data_json_head(site, lang), items, &mut at).map_err(|e| e.to_string())
+        })?;
+        let layout = Layout::of(&site.datasets, &pieces, part, placed);
+        record(store, memo, &path, key, layout);
     }
     Ok(())
 }
+
+/// Takes the file at `path` from the last build when it was made from `key`, keeping its
+/// layout for the next build; whether it was.
+fn taken(out: &Emitter, store: &Store, path: &str, key: Option<u64>) -> bool {
+    let memo = out.memo();
+    let Some(found) = key.and_then(|k| memo.reuse(path, k)) else { return false };
+    if out.reused(&found).is_err() {
+        return false;
+    }
+    store.keep_raw(layout_key(path));
+    true
+}
+
+/// Records that the file at `path` was made from `key`, and keeps its layout.
+fn record(store: &Store, memo: &crate::load::cache::Memo, path: &str, key: Option<u64>, layout: Option<Layout>) {
+    let Some(key) = key else { return };
+    memo.rendered(path, key, None);
+    if let Some(mut layout) = layout {
+        layout.key = key;
+        store.put_raw(layout_key(path), layout.encode());
+    }
+}
+
+/// The key under which the layout of the catalog at `path` is kept.
+fn layout_key(path: &str) -> u64 {
+    let mut h = crate::load::cache::KeyHasher::new();
+    h.add("catalog layout").add(path);
+    h.finish()
+}
+
+/// The layout of the last build's file at `path` and the file's bytes, when the file is still
+/// the one that layout describes.
+fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<(Layout, Vec<u8>)> {
+    let layout = Layout::decode(store.raw(layout_key(path))?)?;
+    let file = memo.last_file(path, layout.key)?;
+    let bytes = std::fs::read(file).ok()?;
+    Some((layout, bytes))
+}
+
+/// One of the catalogs a piece has text in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Turtle,
+    JsonLd,
+    /// data.json in the site's `n`-th language.
+    DataJson(usize),
+}
+
+/// Where each dataset's texts lie in one catalog file: per dataset id, the hash of its part
+/// and the offset and length of each of its texts.
+#[derive(Debug, Default)]
+struct Layout {
+    /// The key the file was made from.
+    key: u64,
+    datasets: std::collections::HashMap<String, (u64, Vec<(u64, u64)>)>,
+}
+
+impl Layout {
+    /// The layout of a file just written: per dataset, the offset and length of each of its
+    /// texts (for the DCAT files, its own nodes).
+    fn of(datasets: &[Dataset], pieces: &[Piece], part: Part, placed: Vec<Vec<(u64, u64)>>) -> Option<Layout> {
+        if placed.len() != datasets.len() {
+            return None;
+        }
+        let mut layout = Layout::default();
+        for ((d, p), ranges) in datasets.iter().zip(pieces).zip(placed) {
+            if ranges.len() != p.count(part) || ranges.iter().any(|r| r.0 == u64::MAX) {
+                return None;
+            }
+            layout.datasets.insert(d.id.clone(), (p.hash(part), ranges));
+        }
+        Some(layout)
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        use super::fragments::{put_str, put_u64};
+        let mut out = Vec::new();
+        put_u64(&mut out, self.key);
+        put_u64(&mut out, self.datasets.len() as u64);
+        for (id, (hash, ranges)) in &self.datasets {
+            put_str(&mut out, id);
+            put_u64(&mut out, *hash);
+            put_u64(&mut out, ranges.len() as u64);
+            for (offset, len) in ranges {
+                put_u64(&mut out, *offset);
+                put_u64(&mut out, *len);
+            }
+        }
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Layout> {
+        let mut r = super::fragments::Reader::new(bytes);
+        let key = r.u64()?;
+        let mut datasets = std::collections::HashMap::new();
+        for _ in 0..r.len()? {
+            let (id, hash) = (r.string()?, r.u64()?);
+            let mut ranges = Vec::new();
+            for _ in 0..r.len()? {
+                ranges.push((r.u64()?, r.u64()?));
+            }
+            datasets.insert(id, (hash, ranges));
+        }
+        r.is_empty().then_some(Layout { key, datasets })
+    }
+}
+
+/// A dataset's texts of `part` in the last build's file, when its piece is as it was then.
+fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, Vec<u8>)>) -> Option<Vec<&'a [u8]>> {
+    let (layout, bytes) = last?;
+    let (hash, ranges) = layout.datasets.get(&d.id)?;
+    if *hash != p.hash(part) || ranges.len() != p.count(part) {
+        return None;
+    }
+    ranges.iter().map(|&(offset, len)| bytes.get(usize::try_from(offset).ok()?..usize::try_from(offset + len).ok()?)).collect()
+}
+
+/// Makes again the pieces whose texts of `part` are neither made in this build nor in the last
+/// build's file (a file changed or deleted since, a cache lost in part).
+fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: Option<&(Layout, Vec<u8>)>) {
+    let missing: Vec<usize> = (0..pieces.len())
+        .filter(|&i| pieces[i].made.is_none() && from_last(&site.datasets[i], &pieces[i], part, last).is_none())
+        .collect();
+    let made = crate::parallel::map(&missing, |&i| Piece::make(site, &site.datasets[i], built));
+    for (i, p) in missing.into_iter().zip(made) {
+        pieces[i] = p;
+    }
+}
+
+/// Where a text of a catalog comes from.
+enum Src<'a> {
+    /// The last build's file.
+    Old(&'a [u8]),
+    /// A text made in this build.
+    Made(&'a str),
+    /// A node of a piece made in this build, to write as Turtle or JSON-LD.
+    Node(&'a str, &'a super::rdf::Node, Part),
+}
+
+impl Src<'_> {
+    /// The text's bytes (a node's made now).
+    fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        use std::borrow::Cow;
+        match self {
+            Src::Old(b) => Cow::Borrowed(b),
+            Src::Made(t) => Cow::Borrowed(t.as_bytes()),
+            Src::Node(iri, n, Part::Turtle) => Cow::Owned(super::rdf::turtle_node(iri, n).into_bytes()),
+            Src::Node(iri, n, _) => Cow::Owned(super::rdf::jsonld_node_text(iri, n).into_bytes()),
+        }
+    }
+}
+
+/// Each dataset's texts of `part`, from its piece made in this build or from the last build's
+/// file ([`remake`] first sees that one of them is at hand).
+fn texts<'a>(datasets: &[Dataset], pieces: &'a [Piece], part: Part, last: Option<&'a (Layout, Vec<u8>)>) -> Vec<Vec<Src<'a>>> {
+    datasets
+        .iter()
+        .zip(pieces)
+        .map(|(d, p)| match p.made_texts(part) {
+            Some(t) => t,
+            None => from_last(d, p, part, last).unwrap_or_default().into_iter().map(Src::Old).collect(),
+        })
+        .collect()
+}
+
+/// The catalog's head nodes and every dataset's shared nodes, merged in the datasets' order.
+fn merged(site: &Site, pieces: &[Piece]) -> Graph {
+    let mut g = dcat_head(site);
+    for p in pieces {
+        for (iri, node) in p.shared.nodes() {
+            g.merge_node(iri, node);
+        }
+    }
+    g
+}
+
+/// Writes the DCAT catalog at `path` as `part` (Turtle or JSON-LD): every node in IRI order,
+/// the datasets' own nodes from their texts, the shared ones from `shared`. Should two
+/// datasets' own nodes share an IRI (or one be a shared node's, such as a licence written as
+/// the URL of a dataset page), the graph is made whole as it always was. Returns the file's
+/// layout.
+#[allow(clippy::too_many_arguments)]
+fn write_dcat(
+    site: &Site,
+    built: &Written,
+    out: &Emitter,
+    path: &str,
+    pieces: &[Piece],
+    shared: &Graph,
+    part: Part,
+    last: Option<&(Layout, Vec<u8>)>,
+) -> Result<Option<Layout>> {
+    let io = |e: std::io::Error| e.to_string();
+    let write = |w: &mut dyn std::io::Write, items: &mut dyn Iterator<Item = std::borrow::Cow<'_, [u8]>>, at: &mut dyn FnMut(u64, u64)| match part {
+        Part::Turtle => super::rdf::write_turtle_placed(w, items, at),
+        _ => super::rdf::write_jsonld_placed(w, items, at),
+    };
+    let node_text = |iri: &str, n: &super::rdf::Node| if part == Part::Turtle { super::rdf::turtle_node(iri, n) } else { super::rdf::jsonld_node_text(iri, n) };
+    let texts = texts(&site.datasets, pieces, part, last);
+    // The datasets' own nodes, sorted by IRI, each with its dataset and place among its nodes.
+    let mut own: Vec<(&str, &Src, usize, usize)> = Vec::new();
+    for (i, (p, t)) in pieces.iter().zip(&texts).enumerate() {
+        own.extend(p.own.iter().zip(t).enumerate().map(|(k, (iri, text))| (iri.as_str(), text, i, k)));
+    }
+    own.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let clash = own.windows(2).any(|w| w[0].0 == w[1].0) || own.iter().any(|(iri, _, _, _)| shared.contains(iri));
+    if clash {
+        let whole = dcat(site, built);
+        out.stream(path, path, |w| write(w, &mut whole.nodes().map(|(iri, n)| node_text(iri, n).into_bytes().into()), &mut |_, _| {}).map_err(io))?;
+        return Ok(None);
+    }
+    // Two sorted lists merged: the shared nodes' texts are made as they are written, as are
+    // the own nodes of pieces made in this build. Each own node's place is noted for the layout.
+    let mut items: Vec<(Item, Option<(usize, usize)>)> = Vec::with_capacity(own.len() + 4096);
+    let mut mine = own.iter().peekable();
+    for (iri, node) in shared.nodes() {
+        while let Some((_, t, i, k)) = mine.next_if(|(o, _, _, _)| *o < iri.as_str()) {
+            items.push((Item::Own(t), Some((*i, *k))));
+        }
+        items.push((Item::Shared(iri, node), None));
+    }
+    items.extend(mine.map(|(_, t, i, k)| (Item::Own(t), Some((*i, *k)))));
+    let mut placed: Vec<Vec<(u64, u64)>> = texts.iter().map(|t| vec![(u64::MAX, 0); t.len()]).collect();
+    let mut n = 0;
+    out.stream(path, path, |w| {
+        let mut at = |offset: u64, len: u64| {
+            if let Some((_, Some((i, k)))) = items.get(n) {
+                placed[*i][*k] = (offset, len);
+            }
+            n += 1;
+        };
+        let mut bytes = items.iter().map(|(item, _)| match item {
+            Item::Own(src) => src.bytes(),
+            Item::Shared(iri, node) => std::borrow::Cow::Owned(node_text(iri, node).into_bytes()),
+        });
+        write(w, &mut bytes, &mut at).map_err(io)
+    })?;
+    Ok(Layout::of(&site.datasets, pieces, part, placed))
+}
+
+/// A node of the DCAT file being written.
+enum Item<'a> {
+    /// A dataset's own node.
+    Own(&'a Src<'a>),
+    /// A shared node, its text made as it is written.
+    Shared(&'a str, &'a super::rdf::Node),
+}
+
+/// What every dataset's piece of the catalogs depends on besides the dataset: this Sala, the
+/// site's settings, languages, agency registry, theme strings and the build's date.
+fn shared_key(site: &Site, memo: &crate::load::cache::Memo) -> u64 {
+    let mut h = memo.hasher();
+    h.add("catalog piece")
+        .add(&format!("{:?}", site.config))
+        .add(&site.languages)
+        .add(&format!("{:?}", site.agencies))
+        .add(&format!("{:?}", site.theme.strings))
+        .add(&site.today.to_string());
+    h.finish()
+}
+
+/// The key of a dataset's [`Piece`]: what it is made from (its metadata, what its tables were
+/// made from, its quality, the sizes of its downloads, and `shared`); None when the build did
+/// not hash its tables.
+fn piece_key(site: &Site, d: &Dataset, sizes: &Written, shared: u64) -> Option<u64> {
+    if d.source == 0 {
+        return None;
+    }
+    let mut h = crate::load::cache::KeyHasher::new();
+    h.add(&shared).add(&d.id).add(&d.source).add_json(&d.meta);
+    for r in &d.resources {
+        h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
+        for f in super::data::FORMATS {
+            h.add(&sizes.get(&site.urls.resource(&d.id, &r.name, f.ext)));
+        }
+    }
+    h.add(&format!("{:?}", site.quality.get(&d.id)));
+    Some(h.finish())
+}
+
+
+/// One dataset's part of the catalogs, made once per change of what it is made from.
+pub struct Piece {
+    /// The IRIs of its own nodes of the DCAT graph (no other dataset has them), sorted.
+    own: Vec<String>,
+    /// The nodes it shares with other datasets (agencies, themes, licences…), to merge.
+    shared: Graph,
+    /// A hash of its DCAT nodes, texts included.
+    dcat_hash: u64,
+    /// A hash of its entry of each language's data.json (the site languages' order).
+    data_hashes: Vec<u64>,
+    /// Its texts, when the piece was made in this build (a piece from the cache has its texts
+    /// in the last build's files).
+    made: Option<Made>,
+}
+
+/// What a piece made in this build has besides: its own nodes (written as Turtle and JSON-LD
+/// as the catalogs are written, not held as text) and its data.json entries.
+struct Made {
+    /// Its own nodes.
+    own: Graph,
+    /// Its entry of each language's data.json.
+    data_json: Vec<String>,
+}
+
+impl Piece {
+    /// Makes the piece of dataset `d`.
+    fn make(site: &Site, d: &Dataset, sizes: &Written) -> Piece {
+        let mut t = Target { own: Graph::default(), shared: Graph::default(), split: true };
+        dcat_dataset(site, d, sizes, &mut t);
+        let own: Vec<String> = t.own.nodes().map(|(iri, _)| iri.clone()).collect();
+        let data_json: Vec<String> = site.languages.iter().map(|&lang| super::rdf::nested_json(&data_json_entry(site, d, lang))).collect();
+        let data_hashes = data_json.iter().map(|text| super::fragments::hash_bytes(text.as_bytes())).collect();
+        let mut piece = Piece { own, shared: t.shared, dcat_hash: 0, data_hashes, made: None };
+        // The own nodes hashed as data: their texts follow from them (and this Sala).
+        let mut bytes = Vec::new();
+        piece.encode_dcat(&mut bytes);
+        encode_graph(&mut bytes, &t.own);
+        piece.dcat_hash = super::fragments::hash_bytes(&bytes);
+        piece.made = Some(Made { own: t.own, data_json });
+        piece
+    }
+
+    /// The hash of its text in `part`.
+    fn hash(&self, part: Part) -> u64 {
+        match part {
+            Part::Turtle | Part::JsonLd => self.dcat_hash,
+            Part::DataJson(i) => self.data_hashes.get(i).copied().unwrap_or_default(),
+        }
+    }
+
+    /// How many texts it has in `part`.
+    fn count(&self, part: Part) -> usize {
+        match part {
+            Part::Turtle | Part::JsonLd => self.own.len(),
+            Part::DataJson(_) => 1,
+        }
+    }
+
+    /// Its texts in `part`, when made in this build.
+    fn made_texts(&self, part: Part) -> Option<Vec<Src<'_>>> {
+        let made = self.made.as_ref()?;
+        Some(match part {
+            Part::Turtle | Part::JsonLd => made.own.nodes().map(|(iri, n)| Src::Node(iri, n, part)).collect(),
+            Part::DataJson(i) => vec![Src::Made(made.data_json.get(i)?)],
+        })
+    }
+
+    fn encode_dcat(&self, out: &mut Vec<u8>) {
+        use super::fragments::{put_str, put_u64};
+        put_u64(out, self.own.len() as u64);
+        for iri in &self.own {
+            put_str(out, iri);
+        }
+        encode_graph(out, &self.shared);
+    }
+
+    /// The piece as bytes for the build cache (without its texts).
+    fn encode(&self) -> Vec<u8> {
+        use super::fragments::put_u64;
+        let mut out = Vec::new();
+        self.encode_dcat(&mut out);
+        put_u64(&mut out, self.dcat_hash);
+        put_u64(&mut out, self.data_hashes.len() as u64);
+        for hash in &self.data_hashes {
+            put_u64(&mut out, *hash);
+        }
+        out
+    }
+
+    /// The piece read back from [`Piece::encode`]'s bytes; None if they are not a piece.
+    fn decode(bytes: &[u8]) -> Option<Piece> {
+        let mut r = super::fragments::Reader::new(bytes);
+        let mut own = Vec::new();
+        for _ in 0..r.len()? {
+            own.push(r.string()?);
+        }
+        let mut shared = Graph::default();
+        for _ in 0..r.len()? {
+            let iri = r.string()?;
+            let mut types = Vec::new();
+            for _ in 0..r.len()? {
+                types.push(name(r.str()?)?);
+            }
+            let mut properties = Vec::new();
+            for _ in 0..r.len()? {
+                let p = name(r.str()?)?;
+                let (kind, value, tag) = (r.u64()?, r.string()?, r.str()?);
+                let o = match kind {
+                    0 => Object::Iri(value),
+                    1 => Object::Text(value, name(tag)?),
+                    2 => Object::Typed(value, name(tag)?),
+                    _ => return None,
+                };
+                properties.push((p, o));
+            }
+            shared.merge_node(&iri, &super::rdf::Node::from_parts(types, properties));
+        }
+        let dcat_hash = r.u64()?;
+        let mut data_hashes = Vec::new();
+        for _ in 0..r.len()? {
+            data_hashes.push(r.u64()?);
+        }
+        r.is_empty().then_some(Piece { own, shared, dcat_hash, data_hashes, made: None })
+    }
+}
+
+/// Appends a graph's nodes (IRI, types, properties) to `out`.
+fn encode_graph(out: &mut Vec<u8>, g: &Graph) {
+    use super::fragments::{put_str, put_u64};
+    let nodes: Vec<(&String, &super::rdf::Node)> = g.nodes().collect();
+    put_u64(out, nodes.len() as u64);
+    for (iri, n) in nodes {
+        put_str(out, iri);
+        put_u64(out, n.types().len() as u64);
+        for t in n.types() {
+            put_str(out, t);
+        }
+        put_u64(out, n.properties().len() as u64);
+        for (p, o) in n.properties() {
+            put_str(out, p);
+            let (kind, value, tag) = match o {
+                Object::Iri(v) => (0, v, ""),
+                Object::Text(v, l) => (1, v, *l),
+                Object::Typed(v, t) => (2, v, *t),
+            };
+            put_u64(out, kind);
+            put_str(out, value);
+            put_str(out, tag);
+        }
+    }
+}
+
+/// The names a catalog's shared nodes use (types, predicates, datatypes, language codes), as
+/// the `'static` names the graph holds; None for a name the catalogs never write.
+fn name(text: &str) -> Option<&'static str> {
+    NAMES.iter().copied().find(|n| *n == text)
+}
+
+/// Every type, predicate, datatype and language tag of [`dcat_dataset`]'s shared nodes.
+const NAMES: &[&str] = &[
+    "foaf:Agent", "foaf:Organization", "foaf:name", "skos:Concept", "skos:prefLabel", "skos:inScheme", "skos:notation",
+    "skos:definition", "dqv:Metric", "dqv:expectedDataType", "dct:Frequency", "dct:LinguisticSystem", "dct:Location",
+    "dct:LicenseDocument", "dct:identifier", "dct:MediaType", "dct:IMT", "dct:MediaTypeOrExtent", "rdfs:label", "rdf:value",
+    "xsd:string", "xsd:date", "xsd:decimal", "xsd:boolean", "xsd:nonNegativeInteger", "th", "en",
+];
 
 /// A metadata date (TOML) as `YYYY-MM-DD`.
 fn iso_date(d: &Option<toml::value::Datetime>) -> Option<String> {
@@ -142,6 +637,17 @@ fn agency_iri(site: &Site, code: &str) -> String {
 /// The DCAT-AP 3 catalog. Objects that DCAT-AP's shapes expect to have a class are typed
 /// inline (licences, media types, formats, agents, languages), so the catalog validates offline.
 fn dcat(site: &Site, sizes: &Written) -> Graph {
+    let g = dcat_head(site);
+    let mut t = Target { own: Graph::default(), shared: g, split: false };
+    for d in &site.datasets {
+        dcat_dataset(site, d, sizes, &mut t);
+    }
+    t.shared
+}
+
+/// The catalog's own nodes: the catalog (with its list of datasets), its publisher, home page,
+/// languages and theme scheme.
+fn dcat_head(site: &Site) -> Graph {
     let urls = &site.urls;
     let langs: Vec<Lang> = site.languages.clone();
     let mut g = Graph::default();
@@ -163,8 +669,9 @@ fn dcat(site: &Site, sizes: &Written) -> Graph {
         if let Some(newest) = newest {
             c.typed("dct:modified", newest, "xsd:date");
         }
+        // Each dataset once (ids are unique): not looked for among thousands.
         for d in &site.datasets {
-            c.iri("dcat:dataset", dataset_iri(site, d));
+            c.push("dcat:dataset", Object::Iri(dataset_iri(site, d)));
         }
     }
     let team = if site.config.contact.name.is_empty() { &site.config.title } else { &site.config.contact.name };
@@ -178,39 +685,60 @@ fn dcat(site: &Site, sizes: &Written) -> Graph {
     }
     let s = g.node(&scheme, &["skos:ConceptScheme"]);
     s.text("dct:title", "หมวดหมู่ชุดข้อมูล", "th").text("dct:title", "Dataset themes", "en");
-    for d in &site.datasets {
-        dcat_dataset(site, d, sizes, &mut g);
-    }
     g
+}
+
+/// Where a dataset's nodes of the DCAT graph go: split into the nodes only it has and those
+/// it shares with other datasets (a dataset's piece of the catalog, see [`Piece`]), or all
+/// into one graph.
+struct Target {
+    own: Graph,
+    shared: Graph,
+    split: bool,
+}
+
+impl Target {
+    /// The graph of the dataset's own nodes.
+    fn own(&mut self) -> &mut Graph {
+        if self.split { &mut self.own } else { &mut self.shared }
+    }
+
+    /// The graph of the nodes shared with other datasets.
+    fn shared(&mut self) -> &mut Graph {
+        &mut self.shared
+    }
 }
 
 /// The dataset's metadata quality score and freshness as W3C DQV quality measurements (the
 /// place DCAT-AP gives quality information), with the two metrics they measure.
-fn quality_measurements(site: &Site, d: &Dataset, iri: &str, page: &str, g: &mut Graph) {
+fn quality_measurements(site: &Site, d: &Dataset, iri: &str, page: &str, t: &mut Target) {
     let Some((q, f)) = site.quality.get(&d.id) else { return };
     let metrics = site.urls.absolute(&site.urls.api_table("quality", "datasets", "json"));
     let score = format!("{metrics}#score");
     let overdue = format!("{metrics}#overdue");
-    g.node(&score, &["dqv:Metric"])
+    t.shared().node(&score, &["dqv:Metric"])
         .text("skos:definition", "สัดส่วนของเกณฑ์คุณภาพคำอธิบายข้อมูล 14 ข้อที่ผ่าน (ร้อยละ)", "th")
         .text("skos:definition", "Share of the 14 metadata quality criteria met (percent)", "en")
         .iri("dqv:expectedDataType", "http://www.w3.org/2001/XMLSchema#decimal");
-    g.node(&overdue, &["dqv:Metric"])
+    t.shared().node(&overdue, &["dqv:Metric"])
         .text("skos:definition", "ชุดข้อมูลไม่ได้ปรับปรุงตามความถี่ที่ระบุ ณ วันที่สร้างเว็บไซต์", "th")
         .text("skos:definition", "The dataset has not been updated as often as its frequency says, on the build's date", "en")
         .iri("dqv:expectedDataType", "http://www.w3.org/2001/XMLSchema#boolean");
-    g.node(format!("{page}#quality-score"), &["dqv:QualityMeasurement"])
+    t.own().node(format!("{page}#quality-score"), &["dqv:QualityMeasurement"])
         .iri("dqv:computedOn", iri)
         .iri("dqv:isMeasurementOf", &score)
         .typed("dqv:value", format!("{}", crate::model::format::round(q.score(), 2)), "xsd:decimal");
-    g.node(format!("{page}#quality-overdue"), &["dqv:QualityMeasurement"])
+    t.own().node(format!("{page}#quality-overdue"), &["dqv:QualityMeasurement"])
         .iri("dqv:computedOn", iri)
         .iri("dqv:isMeasurementOf", &overdue)
         .typed("dqv:value", (f.state == crate::model::quality::State::Overdue).to_string(), "xsd:boolean")
         .typed("dct:date", site.today.to_string(), "xsd:date");
 }
 
-fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
+/// The dataset's nodes of the DCAT graph: into `t`'s own graph those only it has (its IRI, its pages,
+/// distributions, contact, period, provinces, quality measurements), into its shared graph those it shares
+/// with other datasets (agencies, themes, licences, formats…).
+fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, t: &mut Target) {
     let urls = &site.urls;
     let m = &d.meta;
     let langs = site.languages.clone();
@@ -219,7 +747,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
     let agency = agency_iri(site, &m.agency);
     let license = license_url(&m.license);
     {
-        let n = g.node(&iri, &["dcat:Dataset"]);
+        let n = t.own().node(&iri, &["dcat:Dataset"]);
         for &l in &langs {
             n.text("dct:title", m.title.get(l), l.code());
             n.text("dct:description", if m.description.is_empty() { m.title.get(l) } else { m.description.get(l) }, l.code());
@@ -272,8 +800,8 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
             n.iri("dqv:hasQualityMeasurement", format!("{page}#quality-overdue"));
         }
     }
-    quality_measurements(site, d, &iri, &page, g);
-    let a = g.node(&agency, &["foaf:Agent", "foaf:Organization"]);
+    quality_measurements(site, d, &iri, &page, t);
+    let a = t.shared().node(&agency, &["foaf:Agent", "foaf:Organization"]);
     match site.agency(&m.agency) {
         Some(x) => {
             for &l in &langs {
@@ -285,7 +813,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
         }
     }
     if !m.contact.name.is_empty() || plain_email(&m.contact.email) {
-        let c = g.node(format!("{page}#contact"), &["vcard:Kind", "vcard:Organization"]);
+        let c = t.own().node(format!("{page}#contact"), &["vcard:Kind", "vcard:Organization"]);
         let name = if m.contact.name.is_empty() { site.agency(&m.agency).map_or(Text::new(&m.agency, &m.agency), |a| a.name.clone()) } else { m.contact.name.clone() };
         for &l in &langs {
             c.text("vcard:fn", name.get(l), l.code());
@@ -296,25 +824,27 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
     }
     for theme in &m.themes {
         let label = theme_label(site, theme);
-        let t = g.node(urls.theme_concept(theme), &["skos:Concept"]);
-        t.text("skos:prefLabel", &label.th, "th").text("skos:prefLabel", &label.en, "en");
-        t.iri("skos:inScheme", urls.absolute(&urls.api_themes()));
+        let concept = t.shared().node(urls.theme_concept(theme), &["skos:Concept"]);
+        concept.text("skos:prefLabel", &label.th, "th").text("skos:prefLabel", &label.en, "en");
+        concept.iri("skos:inScheme", urls.absolute(&urls.api_themes()));
         let (code, label) = eu_theme(theme);
-        let eu = g.node(format!("{EU_AUTHORITY}data-theme/{code}"), &["skos:Concept"]);
+        let eu = t.shared().node(format!("{EU_AUTHORITY}data-theme/{code}"), &["skos:Concept"]);
         eu.text("skos:prefLabel", &label.th, "th").text("skos:prefLabel", &label.en, "en");
     }
     if let Some(f) = m.frequency {
-        g.node(format!("{EU_AUTHORITY}frequency/{}", eu_frequency(f)), &["dct:Frequency"]);
+        t.shared().node(format!("{EU_AUTHORITY}frequency/{}", eu_frequency(f)), &["dct:Frequency"]);
     }
     for l in m.language.iter().filter_map(|c| Lang::from_code(c)) {
-        g.node(format!("{EU_AUTHORITY}language/{}", eu_language(l)), &["dct:LinguisticSystem"]);
+        t.shared().node(format!("{EU_AUTHORITY}language/{}", eu_language(l)), &["dct:LinguisticSystem"]);
     }
     if let Some((start, end)) = period_covered(d) {
-        g.node(format!("{page}#temporal"), &["dct:PeriodOfTime"]).typed("dcat:startDate", start, "xsd:date").typed("dcat:endDate", end, "xsd:date");
+        t.own().node(format!("{page}#temporal"), &["dct:PeriodOfTime"]).typed("dcat:startDate", start, "xsd:date").typed("dcat:endDate", end, "xsd:date");
     }
     for place in places_covered(d, &page) {
         for iri in std::iter::once(place.iri.as_str()).chain(place.same_as.iter().copied()) {
-            let node = g.node(iri, &["dct:Location"]);
+            // A province is the dataset page's `#place-…`; Thailand is every dataset's.
+            let graph = if place.code.is_some() && iri == place.iri { t.own() } else { t.shared() };
+            let node = graph.node(iri, &["dct:Location"]);
             for &l in &langs {
                 node.text("skos:prefLabel", place.name.get(l), l.code());
             }
@@ -324,16 +854,16 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
         }
     }
     for &l in &langs {
-        g.node(urls.absolute(&urls.dataset(l, &d.id)), &["foaf:Document"]);
+        t.own().node(urls.absolute(&urls.dataset(l, &d.id)), &["foaf:Document"]);
     }
-    g.node(format!("{EU_AUTHORITY}planned-availability/STABLE"), &["skos:Concept"])
+    t.shared().node(format!("{EU_AUTHORITY}planned-availability/STABLE"), &["skos:Concept"])
         .text("skos:prefLabel", "คงที่", "th")
         .text("skos:prefLabel", "stable", "en");
-    g.node(&license, &["dct:LicenseDocument"]).typed("dct:identifier", &m.license, "xsd:string");
+    t.shared().node(&license, &["dct:LicenseDocument"]).typed("dct:identifier", &m.license, "xsd:string");
     for r in &d.resources {
         for format in formats_of(site, r) {
             let path = urls.resource(&d.id, &r.name, format.ext);
-            let n = g.node(format!("{page}#{}-{}", r.name, format.ext), &["dcat:Distribution"]);
+            let n = t.own().node(format!("{page}#{}-{}", r.name, format.ext), &["dcat:Distribution"]);
             for &l in &langs {
                 n.text("dct:title", &format!("{} ({})", r.title_in(l), format.name), l.code());
             }
@@ -351,149 +881,127 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, g: &mut Graph) {
                 n.typed("dcat:byteSize", size.to_string(), "xsd:nonNegativeInteger");
             }
             n.iri("dcat:mediaType", format.media_type_iri()).iri("dct:format", format.format_iri);
-            g.node(format.media_type_iri(), &["dct:MediaType"]);
+            t.shared().node(format.media_type_iri(), &["dct:MediaType"]);
             // CKAN's DCAT profiles show a format IRI as it is unless it is a `dct:IMT` (typed
             // first), whose rdfs:label is then the plain format ("CSV") and rdf:value its media
             // type. A literal dct:format would break DCAT-AP's range (dct:MediaTypeOrExtent).
-            g.node(format.format_iri, &["dct:IMT", "dct:MediaTypeOrExtent"])
+            t.shared().node(format.format_iri, &["dct:IMT", "dct:MediaTypeOrExtent"])
                 .typed("rdfs:label", format.name, "xsd:string")
                 .typed("rdf:value", format.media_type, "xsd:string");
         }
     }
 }
 
-/// The head of `data.json`, serialised as its `json!` form would be, with the datasets
-/// serialised one at a time.
-#[derive(serde::Serialize)]
-#[serde(bound = "")]
-struct DataJson<I: Iterator<Item = Value>> {
-    #[serde(rename = "@context")]
-    context: &'static str,
-    #[serde(rename = "@id")]
-    id: String,
-    #[serde(rename = "@type")]
-    kind: &'static str,
-    #[serde(rename = "conformsTo")]
-    conforms_to: &'static str,
-    #[serde(rename = "describedBy")]
-    described_by: &'static str,
-    dataset: Streamed<I>,
+/// The head of `/data.json` in `lang`, with its (empty) array of datasets last.
+fn data_json_head(site: &Site, lang: Lang) -> Value {
+    json!({
+        "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
+        "@id": site.urls.absolute(&site.urls.data_json_in(lang)),
+        "@type": "dcat:Catalog",
+        "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
+        "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
+        "dataset": [],
+    })
 }
 
 /// `/data.json` (default language) and `/<lang>/data.json`: DCAT-US / Project Open Data 1.1,
 /// one language a file as that schema has. US harvesters make a dataset's name from its title
 /// in ASCII, so they need the English file. Thai agencies have no US OMB bureau or program
 /// codes, which the schema requires: `000:00` and `000:000` fill them, the values the schema's
-/// patterns accept for "none".
-/// Written pretty-printed with a final newline, a dataset at a time.
-fn write_data_json(site: &Site, lang: Lang, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// patterns accept for "none". This is one dataset's entry.
+fn data_json_entry(site: &Site, d: &Dataset, lang: Lang) -> Value {
     let urls = &site.urls;
-    let datasets = site
-        .datasets
+    let m = &d.meta;
+    let agency = site.agency(&m.agency);
+    let mut publisher = json!({"@type": "org:Organization", "name": agency.map_or(m.agency.as_str(), |a| a.name.get(lang))});
+    if let Some(parent) = agency.and_then(|a| a.parent.as_deref()).and_then(|p| site.agency(p)) {
+        publisher["subOrganizationOf"] = json!({"@type": "org:Organization", "name": parent.name.get(lang)});
+    }
+    let email = if plain_email(&m.contact.email) { m.contact.email.as_str() } else { site.config.contact.email.as_str() };
+    let contact_name = if m.contact.name.is_empty() { publisher["name"].as_str().unwrap_or_default().to_string() } else { m.contact.name.get(lang).to_string() };
+    let mut keywords: Vec<String> = m.tags.get(lang).to_vec();
+    if keywords.is_empty() {
+        // The schema needs at least one keyword: the themes say what the data is about.
+        keywords = m.themes.iter().map(|t| theme_label(site, t).get(lang).to_string()).collect();
+    }
+    if keywords.is_empty() {
+        keywords.push(d.id.clone());
+    }
+    let mut out = Map::new();
+    out.insert("@type".into(), json!("dcat:Dataset"));
+    out.insert("identifier".into(), json!(dataset_iri(site, d)));
+    out.insert("title".into(), json!(m.title.get(lang)));
+    out.insert("description".into(), json!(if m.description.is_empty() { m.title.get(lang) } else { m.description.get(lang) }));
+    out.insert("keyword".into(), json!(keywords));
+    if let Some(modified) = iso_date(&m.modified).or_else(|| iso_date(&m.issued)) {
+        out.insert("modified".into(), json!(modified));
+    }
+    if let Some(issued) = iso_date(&m.issued) {
+        out.insert("issued".into(), json!(issued));
+    }
+    out.insert("publisher".into(), publisher.clone());
+    out.insert("contactPoint".into(), json!({"@type": "vcard:Contact", "fn": contact_name, "hasEmail": format!("mailto:{email}")}));
+    out.insert("accessLevel".into(), json!("public"));
+    out.insert("bureauCode".into(), json!(["000:00"]));
+    out.insert("programCode".into(), json!(["000:000"]));
+    out.insert("license".into(), json!(license_url(&m.license)));
+    let places = places_covered(d, "");
+    if !places.is_empty() {
+        let mut names: Vec<&str> = places.iter().map(|p| p.name.get(lang)).collect();
+        // A province is named with its country, as a gazetteer would find it.
+        if places.iter().any(|p| p.code.is_some()) {
+            names.push(THAILAND.get(lang));
+        }
+        out.insert("spatial".into(), json!(names.join(", ")));
+    }
+    if let Some((start, end)) = period_covered(d) {
+        out.insert("temporal".into(), json!(format!("{start}/{end}")));
+    }
+    if let Some(f) = m.frequency {
+        let iso = match f {
+            Frequency::Daily => Some("R/P1D"),
+            Frequency::Weekly => Some("R/P1W"),
+            Frequency::Monthly => Some("R/P1M"),
+            Frequency::Quarterly => Some("R/P3M"),
+            Frequency::Semiannual => Some("R/P6M"),
+            Frequency::Annual => Some("R/P1Y"),
+            Frequency::Irregular => Some("irregular"),
+            // Never updated: POD has no value for that, so the key is left out.
+            Frequency::Static => None,
+        };
+        if let Some(iso) = iso {
+            out.insert("accrualPeriodicity".into(), json!(iso));
+        }
+    }
+    let languages: Vec<&str> = m.language.iter().filter_map(|c| Lang::from_code(c)).map(Lang::code).collect();
+    if !languages.is_empty() {
+        out.insert("language".into(), json!(languages));
+    }
+    if !m.themes.is_empty() {
+        out.insert("theme".into(), json!(m.themes.iter().map(|t| theme_label(site, t).get(lang).to_string()).collect::<Vec<_>>()));
+    }
+    out.insert("landingPage".into(), json!(urls.absolute(&urls.dataset(lang, &d.id))));
+    out.insert("describedBy".into(), json!(urls.absolute(&urls.datapackage(&d.id))));
+    out.insert("describedByType".into(), json!("application/json"));
+    let distributions: Vec<Value> = d
+        .resources
         .iter()
-        .map(|d| {
-            let m = &d.meta;
-            let agency = site.agency(&m.agency);
-            let mut publisher = json!({"@type": "org:Organization", "name": agency.map_or(m.agency.as_str(), |a| a.name.get(lang))});
-            if let Some(parent) = agency.and_then(|a| a.parent.as_deref()).and_then(|p| site.agency(p)) {
-                publisher["subOrganizationOf"] = json!({"@type": "org:Organization", "name": parent.name.get(lang)});
-            }
-            let email = if plain_email(&m.contact.email) { m.contact.email.as_str() } else { site.config.contact.email.as_str() };
-            let contact_name = if m.contact.name.is_empty() { publisher["name"].as_str().unwrap_or_default().to_string() } else { m.contact.name.get(lang).to_string() };
-            let mut keywords: Vec<String> = m.tags.get(lang).to_vec();
-            if keywords.is_empty() {
-                // The schema needs at least one keyword: the themes say what the data is about.
-                keywords = m.themes.iter().map(|t| theme_label(site, t).get(lang).to_string()).collect();
-            }
-            if keywords.is_empty() {
-                keywords.push(d.id.clone());
-            }
-            let mut out = Map::new();
-            out.insert("@type".into(), json!("dcat:Dataset"));
-            out.insert("identifier".into(), json!(dataset_iri(site, d)));
-            out.insert("title".into(), json!(m.title.get(lang)));
-            out.insert("description".into(), json!(if m.description.is_empty() { m.title.get(lang) } else { m.description.get(lang) }));
-            out.insert("keyword".into(), json!(keywords));
-            if let Some(modified) = iso_date(&m.modified).or_else(|| iso_date(&m.issued)) {
-                out.insert("modified".into(), json!(modified));
-            }
-            if let Some(issued) = iso_date(&m.issued) {
-                out.insert("issued".into(), json!(issued));
-            }
-            out.insert("publisher".into(), publisher.clone());
-            out.insert("contactPoint".into(), json!({"@type": "vcard:Contact", "fn": contact_name, "hasEmail": format!("mailto:{email}")}));
-            out.insert("accessLevel".into(), json!("public"));
-            out.insert("bureauCode".into(), json!(["000:00"]));
-            out.insert("programCode".into(), json!(["000:000"]));
-            out.insert("license".into(), json!(license_url(&m.license)));
-            let places = places_covered(d, "");
-            if !places.is_empty() {
-                let mut names: Vec<&str> = places.iter().map(|p| p.name.get(lang)).collect();
-                // A province is named with its country, as a gazetteer would find it.
-                if places.iter().any(|p| p.code.is_some()) {
-                    names.push(THAILAND.get(lang));
-                }
-                out.insert("spatial".into(), json!(names.join(", ")));
-            }
-            if let Some((start, end)) = period_covered(d) {
-                out.insert("temporal".into(), json!(format!("{start}/{end}")));
-            }
-            if let Some(f) = m.frequency {
-                let iso = match f {
-                    Frequency::Daily => Some("R/P1D"),
-                    Frequency::Weekly => Some("R/P1W"),
-                    Frequency::Monthly => Some("R/P1M"),
-                    Frequency::Quarterly => Some("R/P3M"),
-                    Frequency::Semiannual => Some("R/P6M"),
-                    Frequency::Annual => Some("R/P1Y"),
-                    Frequency::Irregular => Some("irregular"),
-                    // Never updated: POD has no value for that, so the key is left out.
-                    Frequency::Static => None,
-                };
-                if let Some(iso) = iso {
-                    out.insert("accrualPeriodicity".into(), json!(iso));
-                }
-            }
-            let languages: Vec<&str> = m.language.iter().filter_map(|c| Lang::from_code(c)).map(Lang::code).collect();
-            if !languages.is_empty() {
-                out.insert("language".into(), json!(languages));
-            }
-            if !m.themes.is_empty() {
-                out.insert("theme".into(), json!(m.themes.iter().map(|t| theme_label(site, t).get(lang).to_string()).collect::<Vec<_>>()));
-            }
-            out.insert("landingPage".into(), json!(urls.absolute(&urls.dataset(lang, &d.id))));
-            out.insert("describedBy".into(), json!(urls.absolute(&urls.datapackage(&d.id))));
-            out.insert("describedByType".into(), json!("application/json"));
-            let distributions: Vec<Value> = d
-                .resources
-                .iter()
-                .flat_map(|r| {
-                    formats_of(site, r).map(move |format| {
-                        json!({
-                            "@type": "dcat:Distribution",
-                            "title": format!("{} ({})", r.title_in(lang), format.name),
-                            "downloadURL": urls.absolute(&urls.resource(&d.id, &r.name, format.ext)),
-                            "mediaType": format.media_type,
-                            "format": format.name,
-                            "describedBy": urls.absolute(&urls.datapackage(&d.id)),
-                            "describedByType": "application/json",
-                        })
-                    })
+        .flat_map(|r| {
+            formats_of(site, r).map(move |format| {
+                json!({
+                    "@type": "dcat:Distribution",
+                    "title": format!("{} ({})", r.title_in(lang), format.name),
+                    "downloadURL": urls.absolute(&urls.resource(&d.id, &r.name, format.ext)),
+                    "mediaType": format.media_type,
+                    "format": format.name,
+                    "describedBy": urls.absolute(&urls.datapackage(&d.id)),
+                    "describedByType": "application/json",
                 })
-                .collect();
-            out.insert("distribution".into(), Value::Array(distributions));
-            Value::Object(out)
-        });
-    let doc = DataJson {
-        context: "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
-        id: urls.absolute(&urls.data_json_in(lang)),
-        kind: "dcat:Catalog",
-        conforms_to: "https://project-open-data.cio.gov/v1.1/schema",
-        described_by: "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
-        dataset: Streamed::new(datasets),
-    };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    w.write_all(b"\n")
+            })
+        })
+        .collect();
+    out.insert("distribution".into(), Value::Array(distributions));
+    Value::Object(out)
 }
 
 /// Text escaped for XML content and attribute values.

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod data;
 pub mod finance;
+pub mod fragments;
 pub mod hosting;
 pub mod html;
 pub mod markdown;
@@ -352,8 +353,13 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     out.files(dashboard::api_files(site))?;
     out.files(privacy::data_files(site))?;
     crate::timing("api", since);
+    // The catalogs' and search index's per-dataset pieces of the last build (see `fragments`).
+    let store = match memo.dir() {
+        Some(dir) => fragments::Store::open(dir, &format!("{:016x}", memo.hasher().finish())),
+        None => fragments::Store::none(),
+    };
     let since = Instant::now();
-    search::render(site, &out)?;
+    search::render(site, &out, &store)?;
     crate::timing("search", since);
     for (path, bytes) in &site.theme.static_files {
         out.file(&site.urls.static_file(path), bytes)?;
@@ -361,8 +367,9 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
     let since = Instant::now();
     let written = out.written();
-    catalog::render(site, &written, &out)?;
+    catalog::render(site, &written, &out, &store)?;
     out.files([hosting::render(site)])?;
+    store.save(&format!("{:016x}", memo.hasher().finish()));
     crate::timing("catalogs", since);
     let reused = out.reused_count();
     Ok((out.into_written(), reused))

@@ -47,6 +47,28 @@ impl Node {
         }
         self
     }
+    /// Adds a property known to be new to the node (the catalog's thousands of datasets):
+    /// not looked for among those it has.
+    pub fn push(&mut self, predicate: &'static str, object: Object) -> &mut Node {
+        self.properties.push((predicate, object));
+        self
+    }
+
+    /// The node's types, in the order added.
+    pub fn types(&self) -> &[&'static str] {
+        &self.types
+    }
+
+    /// The node's properties, in the order added.
+    pub fn properties(&self) -> &[(&'static str, Object)] {
+        &self.properties
+    }
+
+    /// A node of these types and properties (read back from the build cache).
+    pub fn from_parts(types: Vec<&'static str>, properties: Vec<(&'static str, Object)>) -> Node {
+        Node { types, properties }
+    }
+
     /// Adds a link to another resource.
     pub fn iri(&mut self, predicate: &'static str, iri: impl Into<String>) -> &mut Node {
         self.add(predicate, Object::Iri(iri.into()))
@@ -104,21 +126,7 @@ impl Graph {
 
     /// Writes the graph as Turtle, node by node: the catalog of 10,000 datasets is never one string.
     pub fn write_turtle(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        for (prefix, ns) in PREFIXES {
-            writeln!(out, "@prefix {prefix}: <{ns}> .")?;
-        }
-        for (iri, node) in &self.nodes {
-            let mut statements: Vec<String> = Vec::new();
-            if !node.types.is_empty() {
-                statements.push(format!("a {}", node.types.join(", ")));
-            }
-            for (p, objects) in node.grouped() {
-                let objects: Vec<String> = objects.iter().map(|o| turtle_object(o)).collect();
-                statements.push(format!("{p} {}", objects.join(", ")));
-            }
-            write!(out, "\n{}\n    {} .\n", turtle_iri(iri), statements.join(" ;\n    "))?;
-        }
-        Ok(())
+        write_turtle_nodes(out, self.nodes.iter().map(|(iri, node)| turtle_node(iri, node)))
     }
 
     /// The graph as JSON-LD: an inline `@context` of prefixes and a flat `@graph`.
@@ -130,10 +138,34 @@ impl Graph {
 
     /// Writes [`Graph::to_jsonld`] pretty-printed with a final newline, node by node.
     pub fn write_jsonld(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let head = self.jsonld_head();
-        let doc = JsonLd { context: &head["@context"], graph: Streamed::new(self.nodes.iter().map(|(iri, node)| jsonld_node(iri, node))) };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        out.write_all(b"\n")
+        write_jsonld_nodes(out, self.nodes.iter().map(|(iri, node)| jsonld_node_text(iri, node)))
+    }
+
+    /// Whether the graph has a node `iri`.
+    pub fn contains(&self, iri: &str) -> bool {
+        self.nodes.contains_key(iri)
+    }
+
+    /// The nodes, sorted by IRI.
+    pub fn nodes(&self) -> impl Iterator<Item = (&String, &Node)> {
+        self.nodes.iter()
+    }
+
+    /// Adds `node`'s types and properties to the node of the same IRI, as if each had been
+    /// added here in its order.
+    pub fn merge_node(&mut self, iri: &str, node: &Node) {
+        let n = match self.nodes.get_mut(iri) {
+            Some(n) => n,
+            None => self.nodes.entry(iri.to_string()).or_default(),
+        };
+        for t in &node.types {
+            if !n.types.contains(t) {
+                n.types.push(t);
+            }
+        }
+        for (p, o) in &node.properties {
+            n.add(p, o.clone());
+        }
     }
 
     fn jsonld_head(&self) -> Map<String, Value> {
@@ -144,14 +176,96 @@ impl Graph {
     }
 }
 
-/// The JSON-LD document, serialised as [`Graph::to_jsonld`] would be.
-#[derive(serde::Serialize)]
-#[serde(bound = "")]
-struct JsonLd<'a, I: Iterator<Item = Value>> {
-    #[serde(rename = "@context")]
-    context: &'a Value,
-    #[serde(rename = "@graph")]
-    graph: Streamed<I>,
+/// One node as Turtle, as [`Graph::write_turtle`] writes it (a blank line first).
+pub fn turtle_node(iri: &str, node: &Node) -> String {
+    let mut statements: Vec<String> = Vec::new();
+    if !node.types.is_empty() {
+        statements.push(format!("a {}", node.types.join(", ")));
+    }
+    for (p, objects) in node.grouped() {
+        let objects: Vec<String> = objects.iter().map(|o| turtle_object(o)).collect();
+        statements.push(format!("{p} {}", objects.join(", ")));
+    }
+    format!("\n{}\n    {} .\n", turtle_iri(iri), statements.join(" ;\n    "))
+}
+
+/// The Turtle document of nodes made by [`turtle_node`], given in IRI order.
+pub fn write_turtle_nodes<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>) -> std::io::Result<()> {
+    write_turtle_placed(out, nodes, &mut |_, _| {})
+}
+
+/// [`write_turtle_nodes`], calling `at` with the offset and length in the file of each node as it is written.
+pub fn write_turtle_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
+    let mut head = String::new();
+    for (prefix, ns) in PREFIXES {
+        head.push_str(&format!("@prefix {prefix}: <{ns}> .\n"));
+    }
+    out.write_all(head.as_bytes())?;
+    let mut offset = head.len() as u64;
+    for node in nodes {
+        at(offset, node.as_ref().len() as u64);
+        out.write_all(node.as_ref())?;
+        offset += node.as_ref().len() as u64;
+    }
+    Ok(())
+}
+
+/// One node as the JSON-LD document holds it in its `@graph`: pretty-printed at that depth.
+pub fn jsonld_node_text(iri: &str, node: &Node) -> String {
+    nested_json(&jsonld_node(iri, node))
+}
+
+/// `value` pretty-printed as an item of an array that is the value of a top-level key (two
+/// levels deep): every line after the first indented by four spaces. JSON text never holds a
+/// raw line break inside a string, so the lines are the printer's.
+pub fn nested_json(value: &impl serde::Serialize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.replace('\n', "\n    ")
+}
+
+/// The JSON-LD document of nodes made by [`jsonld_node_text`], given in IRI order.
+pub fn write_jsonld_nodes<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>) -> std::io::Result<()> {
+    write_jsonld_placed(out, nodes, &mut |_, _| {})
+}
+
+/// [`write_jsonld_nodes`], calling `at` with the offset and length in the file of each node as it is written.
+pub fn write_jsonld_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
+    let context: Map<String, Value> = PREFIXES.iter().map(|(p, ns)| (p.to_string(), json!(ns))).collect();
+    let mut head = Map::new();
+    head.insert("@context".into(), Value::Object(context));
+    head.insert("@graph".into(), json!([]));
+    write_array_placed(out, &Value::Object(head), nodes, at)
+}
+
+/// Writes `doc`, pretty-printed with a final newline, whose last key's value is an empty array,
+/// with that array holding `items` (each as [`nested_json`] makes it): the bytes
+/// `serde_json::to_writer_pretty` writes for the whole document, one item at a time.
+pub fn write_pretty_with_array<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, items: impl Iterator<Item = S>) -> std::io::Result<()> {
+    write_array_placed(out, doc, items, &mut |_, _| {})
+}
+
+/// [`write_pretty_with_array`], calling `at` with the offset and length in the file of each item
+/// as it is written.
+pub fn write_array_placed<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, items: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(doc).map_err(std::io::Error::other)?;
+    let head = text.strip_suffix("[]\n}").ok_or_else(|| std::io::Error::other("the document does not end with an empty array"))?;
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"[")?;
+    let mut offset = head.len() as u64 + 1;
+    let mut any = false;
+    for item in items {
+        let separator: &[u8] = if any { b",\n    " } else { b"\n    " };
+        out.write_all(separator)?;
+        offset += separator.len() as u64;
+        at(offset, item.as_ref().len() as u64);
+        out.write_all(item.as_ref())?;
+        offset += item.as_ref().len() as u64;
+        any = true;
+    }
+    if any {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"]\n}\n")
 }
 
 /// A JSON array serialised item by item as `items` makes them, so that an array of 10,000
@@ -259,5 +373,25 @@ mod tests {
         assert_eq!(written, crate::render::data::pretty(&ld), "written node by node, the same bytes");
         assert_eq!(ld["@graph"][0]["dct:title"][0]["@language"], "en");
         assert_eq!(ld["@context"]["dct"], "http://purl.org/dc/terms/");
+    }
+
+    #[test]
+    fn nodes_written_one_at_a_time_are_the_whole_document_serialised() {
+        for n in [0, 1, 3] {
+            let mut g = Graph::default();
+            for i in 0..n {
+                g.node(format!("https://x.example/{i}"), &["dcat:Dataset"]).text("dct:title", &format!("t{i}"), "en").iri("dct:publisher", "https://x.example/p");
+            }
+            let mut written = Vec::new();
+            g.write_jsonld(&mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(crate::render::data::pretty(&g.to_jsonld())).unwrap(), "{n} nodes");
+            let mut placed = Vec::new();
+            let texts: Vec<String> = g.nodes().map(|(iri, node)| jsonld_node_text(iri, node)).collect();
+            let mut at = Vec::new();
+            write_jsonld_placed(&mut placed, texts.iter(), &mut |offset, len| at.push((offset as usize, len as usize))).unwrap();
+            for ((offset, len), text) in at.iter().zip(&texts) {
+                assert_eq!(&placed[*offset..offset + len], text.as_bytes(), "each node is where the layout says");
+            }
+        }
     }
 }

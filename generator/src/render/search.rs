@@ -2,6 +2,7 @@
 //! static facet pages (`/browse/…`) that let a reader reach every dataset without JavaScript.
 
 use super::{Emitter, OutputFile};
+use super::fragments::{self, Store};
 use super::html::{Jobs, PageJob, dataset_card, every_language, later, summary, t};
 use super::pager;
 use crate::error::{Error, Result};
@@ -21,15 +22,151 @@ const SUMMARY_CHARS: usize = 160;
 pub const DOCS_PER_BLOCK: usize = 10;
 
 /// The search index of every language: the whole index (`search/index.json`, for programs),
-/// and the same index in shards for the search page (see [`shards`]).
-pub fn render(site: &Site, out: &Emitter) -> Result<()> {
+/// and the same index in shards for the search page (see [`shards`]). Each dataset's document
+/// and terms are kept between builds in `store` (made again only for a dataset that changed);
+/// when every document of a language is as in the last build, its files are taken from it.
+pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
+    let memo = out.memo();
+    let shared = memo.active().then(|| {
+        let mut h = memo.hasher();
+        h.add("search piece")
+            .add(&format!("{:?}", site.config))
+            .add(&site.languages)
+            .add(&format!("{:?}", site.agencies))
+            .add(&format!("{:?}", site.theme.strings));
+        h.finish()
+    });
+    let brief = |text: &str| summary(text, SUMMARY_CHARS);
     for &lang in &site.languages {
-        let index = search::index(site, lang, |text| summary(text, SUMMARY_CHARS));
+        let key_of = |d: &crate::model::Dataset| {
+            shared.filter(|_| d.source != 0).map(|k| {
+                let mut h = crate::load::cache::KeyHasher::new();
+                h.add(&k).add(&lang).add(&d.id).add(&d.source).add_json(&d.meta);
+                for r in &d.resources {
+                    h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
+                }
+                h.finish()
+            })
+        };
+        let keys: Vec<Option<u64>> = crate::parallel::map(&site.datasets, key_of);
+        let pages = search::page_docs(site, lang, brief);
+        let facets = search::facets(site, lang);
+        let offered = offered(&facets);
+        // The language's files are one group, made from the documents and the filters offered.
+        // Whether it changed is known from the hashes of the documents kept, without reading them.
+        let group = format!("search {}", lang.code());
+        let kept: Option<Vec<u64>> = keys.iter().map(|k| store.peek((*k)?).map(|(_, hash)| hash)).collect();
+        let group_key = |hashes: &mut dyn Iterator<Item = u64>| {
+            shared.map(|k| {
+                let mut h = memo.hasher();
+                h.add(&k).add(&lang).add(&offered);
+                for hash in hashes {
+                    h.add(&hash);
+                }
+                for doc in &pages {
+                    h.add(&fragments::hash_bytes(&encode_doc(doc)));
+                }
+                h.finish()
+            })
+        };
+        let mut taken = std::collections::HashSet::new();
+        if let Some(hashes) = &kept {
+            let key = group_key(&mut hashes.iter().copied());
+            if let Some(found) = key.and_then(|k| memo.reuse_group(&group, k)) {
+                for r in &found {
+                    if out.reused(r).is_ok() {
+                        taken.insert(r.path.clone());
+                    }
+                }
+                if taken.len() == found.len() {
+                    continue;
+                }
+            }
+        }
+        let mut docs: Vec<(search::DocTerms, u64)> = crate::parallel::map(&site.datasets.iter().zip(&keys).collect::<Vec<_>>(), |(d, key)| {
+            store.get_or_make(**key, decode_doc, |(doc, _)| encode_doc(doc), || {
+                let doc = search::dataset_doc(site, d, lang, brief);
+                let hash = fragments::hash_bytes(&encode_doc(&doc));
+                (doc, hash)
+            })
+        });
+        let key = group_key(&mut docs.iter().map(|(_, hash)| *hash));
+        docs.extend(pages.into_iter().map(|doc| (doc, 0)));
+        let index = search::assemble(lang, docs.into_iter().map(|(doc, _)| doc).collect());
         let path = site.urls.search_index(lang);
-        out.file(&path, &to_json(&path, &index)?)?;
-        out.files(shards(site, lang, &index)?)?;
+        let mut files = vec![OutputFile::new(path.clone(), to_json(&path, &index)?)];
+        files.extend(shards(site, lang, &index, &offered)?);
+        for f in files {
+            // A file taken from the last build before another could not be: the same key, the same bytes.
+            if taken.contains(&f.path) {
+                continue;
+            }
+            out.file(&f.path, &f.bytes)?;
+            if let Some(k) = key {
+                memo.rendered(&f.path, k, Some(&group));
+            }
+        }
     }
     Ok(())
+}
+
+/// A document and its terms as bytes for the build cache.
+fn encode_doc(d: &search::DocTerms) -> Vec<u8> {
+    use fragments::{put_str, put_u64};
+    let mut out = Vec::new();
+    for text in [&d.doc.url, &d.doc.title, &d.doc.summary, &d.doc.agency] {
+        put_str(&mut out, text);
+    }
+    put_u64(&mut out, d.doc.facets.len() as u64);
+    for (key, values) in &d.doc.facets {
+        put_str(&mut out, key);
+        put_u64(&mut out, values.len() as u64);
+        for v in values {
+            put_str(&mut out, v);
+        }
+    }
+    put_u64(&mut out, d.terms.len() as u64);
+    for (term, w) in &d.terms {
+        put_str(&mut out, term);
+        put_u64(&mut out, u64::from(*w));
+    }
+    put_u64(&mut out, d.forms.len() as u64);
+    for (word, term) in &d.forms {
+        put_str(&mut out, word);
+        put_str(&mut out, term);
+    }
+    out
+}
+
+/// [`encode_doc`]'s bytes read back, with their hash; None if they are not a document.
+fn decode_doc(bytes: &[u8]) -> Option<(search::DocTerms, u64)> {
+    let mut r = fragments::Reader::new(bytes);
+    let (url, title, summary, agency) = (r.string()?, r.string()?, r.string()?, r.string()?);
+    let mut facets = BTreeMap::new();
+    for _ in 0..r.len()? {
+        let name = r.str()?;
+        let key = search::FACET_KEYS.iter().copied().find(|k| *k == name)?;
+        let mut values = Vec::new();
+        for _ in 0..r.len()? {
+            values.push(r.string()?);
+        }
+        facets.insert(key, values);
+    }
+    let mut terms = Vec::new();
+    for _ in 0..r.len()? {
+        terms.push((r.string()?, u8::try_from(r.u64()?).ok()?));
+    }
+    let mut forms = Vec::new();
+    for _ in 0..r.len()? {
+        forms.push((r.string()?, r.string()?));
+    }
+    let doc = search::DocTerms { doc: search::Doc { url, title, summary, agency, facets }, terms, forms };
+    r.is_empty().then(|| (doc, fragments::hash_bytes(bytes)))
+}
+
+/// Per facet group, the values the search page offers as filters (its commonest).
+fn offered(facets: &[Facet]) -> BTreeMap<&'static str, Vec<String>> {
+    facets.iter().map(|f| (f.key, f.values.iter().take(pager::FILTER_VALUES).map(|v| v.id.clone()).collect())).collect()
 }
 
 fn to_json(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>> {
@@ -54,7 +191,7 @@ pub fn shard_key(term: &str) -> String {
 /// - `facets/<group>.json`: for the values the page offers as filters, the documents that have
 ///   them ([`runs`]), loaded when a query or a filter needs counts; `facets/<group>-all.json`
 ///   the same for every value, loaded for a filter chosen in the address that is not offered.
-fn shards(site: &Site, lang: Lang, index: &search::SearchIndex) -> Result<Vec<OutputFile>> {
+fn shards(site: &Site, lang: Lang, index: &search::SearchIndex, offered: &BTreeMap<&str, Vec<String>>) -> Result<Vec<OutputFile>> {
     let urls = &site.urls;
     let dir = urls.search_shards(lang);
     let mut by_key: BTreeMap<String, (BTreeMap<&str, &Vec<u32>>, BTreeMap<&str, &str>)> = BTreeMap::new();
@@ -90,13 +227,10 @@ fn shards(site: &Site, lang: Lang, index: &search::SearchIndex) -> Result<Vec<Ou
             }
         }
     }
-    let facets = search::facets(site, lang);
-    let offered: BTreeMap<&str, Vec<&str>> =
-        facets.iter().map(|f| (f.key, f.values.iter().take(pager::FILTER_VALUES).map(|v| v.id.as_str()).collect())).collect();
     let mut groups = Vec::new();
     for (key, values) in &postings {
         let encoded = |v: &&str| values.get(v).map(|ids| runs(ids));
-        let top: BTreeMap<&str, Vec<usize>> = offered.get(key).into_iter().flatten().filter_map(|v| Some((*v, encoded(v)?))).collect();
+        let top: BTreeMap<&str, Vec<usize>> = offered.get(key).into_iter().flatten().filter_map(|v| Some((v.as_str(), encoded(&v.as_str())?))).collect();
         let all: BTreeMap<&str, Vec<usize>> = values.keys().filter_map(|v| Some((*v, encoded(v)?))).collect();
         let path = format!("{dir}facets/{key}.json");
         files.push(OutputFile::new(path.clone(), to_json(&path, &top)?));

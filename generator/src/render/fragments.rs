@@ -1,0 +1,299 @@
+//! Per-dataset pieces of the site-wide files (the catalogs and the search index), kept between
+//! builds in `.sala-cache/fragments.bin` under a key of what each piece is made from. A rebuild
+//! after one dataset changed makes only that dataset's pieces again and assembles the catalogs
+//! and the search shards from the others as they were: serialising 10,000 datasets' entries
+//! was most of those stages' time. A piece is kept only as long as a build uses it.
+//!
+//! The file is one blob: a header (format, Sala's key), then per piece its key, a hash of its
+//! bytes and the bytes. A file that is missing, cut short, written by another Sala or with a
+//! piece whose bytes do not match its hash only costs time: those pieces are made again.
+
+use crate::load::cache::KeyHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// The file's name in the cache folder.
+const FILE: &str = "fragments.bin";
+
+/// The first bytes of the file (its format's version).
+const MAGIC: &[u8] = b"sala-fragments 1\n";
+
+/// The pieces of the last build, and those of this one.
+pub struct Store {
+    /// Where they are saved; None keeps nothing (a build without cache).
+    file: Option<PathBuf>,
+    /// The last build's file, whole.
+    bytes: Vec<u8>,
+    /// Per key, where its piece lies in `bytes` and the hash of its bytes.
+    old: HashMap<u64, (usize, usize, u64)>,
+    /// The pieces this build used (taken from `old` or made), by key.
+    used: Mutex<BTreeMap<u64, Option<Vec<u8>>>>,
+}
+
+impl Store {
+    /// A store that keeps nothing: every piece is made.
+    pub fn none() -> Store {
+        Store { file: None, bytes: Vec::new(), old: HashMap::new(), used: Mutex::default() }
+    }
+
+    /// The pieces saved in the cache folder `dir` by this Sala (`sala`), if any.
+    pub fn open(dir: &std::path::Path, sala: &str) -> Store {
+        let file = dir.join(FILE);
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let old = index(&bytes, sala).unwrap_or_default();
+        Store { file: Some(file), bytes, old, used: Mutex::default() }
+    }
+
+    /// Whether pieces are kept between builds.
+    pub fn active(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// The piece made from `key` (None: not kept), decoded with `decode`; else the one `make`
+    /// gives, kept for the next build with `encode`.
+    pub fn get_or_make<T>(
+        &self,
+        key: Option<u64>,
+        decode: impl FnOnce(&[u8]) -> Option<T>,
+        encode: impl FnOnce(&T) -> Vec<u8>,
+        make: impl FnOnce() -> T,
+    ) -> T {
+        let Some(key) = key.filter(|_| self.active()) else { return make() };
+        if let Some(&(start, end, hash)) = self.old.get(&key) {
+            let bytes = &self.bytes[start..end];
+            if hash_bytes(bytes) == hash {
+                if let Some(found) = decode(bytes) {
+                    if let Ok(mut used) = self.used.lock() {
+                        used.insert(key, None);
+                    }
+                    return found;
+                }
+            }
+        }
+        let made = make();
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key, Some(encode(&made)));
+        }
+        made
+    }
+
+    /// The piece kept under `key` by the last build and the hash of its bytes as recorded,
+    /// without reading the bytes through (see [`Store::get_or_make`] for that): enough to know
+    /// whether what is made from it changed. It is kept for the next build.
+    pub fn peek(&self, key: u64) -> Option<(&[u8], u64)> {
+        let &(start, end, hash) = self.old.get(&key)?;
+        if let Ok(mut used) = self.used.lock() {
+            used.entry(key).or_insert(None);
+        }
+        Some((&self.bytes[start..end], hash))
+    }
+
+    /// The bytes kept under `key` by the last build (whole records such as a file's layout,
+    /// not pieces made from inputs), if intact.
+    pub fn raw(&self, key: u64) -> Option<&[u8]> {
+        let &(start, end, hash) = self.old.get(&key)?;
+        let bytes = &self.bytes[start..end];
+        (hash_bytes(bytes) == hash).then_some(bytes)
+    }
+
+    /// Keeps the last build's bytes under `key` for the next build too; whether there were any.
+    pub fn keep_raw(&self, key: u64) -> bool {
+        if self.raw(key).is_none() {
+            return false;
+        }
+        if let Ok(mut used) = self.used.lock() {
+            used.entry(key).or_insert(None);
+        }
+        true
+    }
+
+    /// Keeps `bytes` under `key` for the next build.
+    pub fn put_raw(&self, key: u64, bytes: Vec<u8>) {
+        if !self.active() {
+            return;
+        }
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key, Some(bytes));
+        }
+    }
+
+    /// Saves the pieces this build used (and only those) when they differ from the last
+    /// build's. One that cannot be saved only costs time.
+    pub fn save(self, sala: &str) {
+        let Some(file) = &self.file else { return };
+        let used = self.used.into_inner().unwrap_or_else(|p| p.into_inner());
+        if used.values().all(Option::is_none) && used.len() == self.old.len() {
+            return;
+        }
+        let mut out = Vec::with_capacity(self.bytes.len());
+        out.extend_from_slice(MAGIC);
+        put_bytes(&mut out, sala.as_bytes());
+        for (key, made) in &used {
+            let bytes = match made {
+                Some(b) => b.as_slice(),
+                None => match self.old.get(key) {
+                    Some(&(start, end, _)) => &self.bytes[start..end],
+                    None => continue,
+                },
+            };
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&hash_bytes(bytes).to_le_bytes());
+            put_bytes(&mut out, bytes);
+        }
+        let Some(dir) = file.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        // Written beside and renamed over: a build killed meanwhile leaves the old file or the new.
+        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
+            if std::io::Write::write_all(&mut tmp, &out).is_ok() {
+                let _ = tmp.persist(file);
+            }
+        }
+    }
+}
+
+/// Where each piece of a fragments file lies; None when the file is not this Sala's.
+fn index(bytes: &[u8], sala: &str) -> Option<HashMap<u64, (usize, usize, u64)>> {
+    let mut r = Reader::new(bytes.strip_prefix(MAGIC)?);
+    if r.bytes()? != sala.as_bytes() {
+        return None;
+    }
+    let base = MAGIC.len();
+    let mut out = HashMap::new();
+    // A file cut short keeps the pieces before the cut.
+    while !r.is_empty() {
+        let (Some(key), Some(hash)) = (r.u64(), r.u64()) else { break };
+        let Some(piece) = r.bytes() else { break };
+        let end = base + r.at;
+        out.insert(key, (end - piece.len(), end, hash));
+    }
+    Some(out)
+}
+
+/// A hash of a piece's bytes, to find one that changed on disk.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = KeyHasher::new();
+    h.add(bytes);
+    h.finish()
+}
+
+/// Appends `bytes` with their length before them.
+pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Appends a text with its length before it.
+pub fn put_str(out: &mut Vec<u8>, text: &str) {
+    put_bytes(out, text.as_bytes());
+}
+
+/// Appends a number.
+pub fn put_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+/// Reads what the `put_*` functions wrote; every read is None past the end.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, at: 0 }
+    }
+
+    /// Whether everything was read.
+    pub fn is_empty(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+
+    /// A number.
+    pub fn u64(&mut self) -> Option<u64> {
+        let end = self.at.checked_add(8)?;
+        let b: [u8; 8] = self.bytes.get(self.at..end)?.try_into().ok()?;
+        self.at = end;
+        Some(u64::from_le_bytes(b))
+    }
+
+    /// A count, bounded by what is left to read (a corrupt count allocates nothing).
+    pub fn len(&mut self) -> Option<usize> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        (n <= self.bytes.len() - self.at).then_some(n)
+    }
+
+    /// Bytes written with [`put_bytes`].
+    pub fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.len()?;
+        let out = self.bytes.get(self.at..self.at + n)?;
+        self.at += n;
+        Some(out)
+    }
+
+    /// A text written with [`put_str`].
+    pub fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+
+    /// A text, owned.
+    pub fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(s: &String) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_str(&mut out, s);
+        out
+    }
+
+    fn decode(b: &[u8]) -> Option<String> {
+        Reader::new(b).string()
+    }
+
+    #[test]
+    fn pieces_are_kept_between_builds_and_a_corrupt_file_only_costs_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), "sala 1");
+        assert_eq!(store.get_or_make(Some(1), decode, encode, || "one".to_string()), "one");
+        assert_eq!(store.get_or_make(Some(2), decode, encode, || "two".to_string()), "two");
+        store.save("sala 1");
+
+        let store = Store::open(dir.path(), "sala 1");
+        assert_eq!(store.get_or_make(Some(1), decode, encode, || panic!("kept")), "one");
+        store.save("sala 1");
+        // Only what the last build used is kept.
+        let store = Store::open(dir.path(), "sala 1");
+        assert_eq!(store.get_or_make(Some(2), decode, encode, || "made".to_string()), "made");
+        assert_eq!(store.get_or_make(Some(1), decode, encode, || "made".to_string()), "one");
+        store.save("sala 1");
+
+        // Another Sala's pieces are not used.
+        let store = Store::open(dir.path(), "sala 2");
+        assert_eq!(store.get_or_make(Some(1), decode, encode, || "new".to_string()), "new");
+
+        // A changed byte, or a file cut short: made again.
+        let file = dir.path().join(FILE);
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at = bytes.len() - 2;
+        bytes[at] ^= 1;
+        std::fs::write(&file, &bytes).unwrap();
+        let store = Store::open(dir.path(), "sala 1");
+        assert_eq!(store.get_or_make(Some(1), decode, encode, || panic!("intact")), "one");
+        assert_eq!(store.get_or_make(Some(2), decode, encode, || "again".to_string()), "again");
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        let store = Store::open(dir.path(), "sala 1");
+        assert_eq!(store.get_or_make(Some(2), decode, encode, || "again".to_string()), "again");
+        std::fs::write(&file, b"\x00garbage").unwrap();
+        let store = Store::open(dir.path(), "sala 1");
+        assert_eq!(store.get_or_make(Some(1), decode, encode, || "again".to_string()), "again");
+    }
+}
