@@ -196,7 +196,9 @@ impl Sink for Patch {
 
     /// The file stays where it is: the output already has it.
     fn reuse(&self, path: &str, from: &Path) -> Result<()> {
-        if from != self.output.join(path) || !from.is_file() {
+        // The memo found the file there as written a moment ago ([`crate::load::cache::Memo`]):
+        // a second look (150,000 of them at 10,000 datasets) would tell nothing more.
+        if from != self.output.join(path) {
             return Err(Error::io(from, std::io::Error::from(std::io::ErrorKind::NotFound)));
         }
         Ok(())
