@@ -137,7 +137,34 @@ fn assert_identical(a: &Path, b: &Path) {
 /// the incremental build and the paths of its manifest that were rendered again (those not
 /// taken from the build before).
 fn case(change: impl FnOnce(&Path)) -> (Published, Vec<String>) {
+    case_in(demo(), change)
+}
+
+/// The demo with [`MANY`] more datasets of one agency (`many-00` …), so that the dataset list,
+/// that agency's and its ministry's facet pages and the tag pages have more than one page.
+fn many() -> tempfile::TempDir {
     let dir = demo();
+    for i in 0..MANY {
+        let id = format!("many-{i:02}");
+        let toml = OFFICES_TOML
+            .replace("District offices", &format!("Office list {i:02}"))
+            .replace("สำนักงานเขต\"", &format!("รายชื่อสำนักงาน {i:02}\""))
+            .replace("[\"offices\"]", "[\"office lists\"]");
+        write(dir.path(), &format!("datasets/{id}/dataset.toml"), &toml);
+        write(dir.path(), &format!("datasets/{id}/schema.json"), OFFICES_SCHEMA);
+        write(dir.path(), &format!("datasets/{id}/offices.csv"), &format!("code,name,staff\nM{i},สำนักงาน {i},{i}\n"));
+        for file in ["dataset.toml", "schema.json", "offices.csv"] {
+            set_age(&dir.path().join(format!("datasets/{id}/{file}")), 3600);
+        }
+    }
+    dir
+}
+
+/// How many datasets [`many`] adds: with the demo's, more than two pages of the dataset list.
+const MANY: usize = 110;
+
+/// [`case`] on the portal in `dir`.
+fn case_in(dir: tempfile::TempDir, change: impl FnOnce(&Path)) -> (Published, Vec<String>) {
     let root = dir.path();
     let out = root.join("public");
     let first = build_cached(root, &out);
@@ -192,6 +219,9 @@ fn a_row_added_to_one_csv_renders_that_dataset_and_the_pages_that_show_it() {
     assert!(rendered.contains(&"datasets/offices/offices.csv".to_string()), "{rendered:?}");
     assert!(rendered.contains(&"datasets/offices/index.html".to_string()), "{rendered:?}");
     assert!(rendered.contains(&"en/datasets/offices/index.html".to_string()), "{rendered:?}");
+    // Its card on the dataset list and on its agency's page counts rows.
+    assert!(rendered.contains(&"en/datasets/index.html".to_string()), "{rendered:?}");
+    assert!(rendered.contains(&"en/browse/agency/dopa/index.html".to_string()), "{rendered:?}");
     assert!(!rendered.iter().any(|p| p.starts_with("datasets/provinces/")), "{rendered:?}");
     assert!(!rendered.iter().any(|p| p.starts_with("en/datasets/districts/")), "{rendered:?}");
 }
@@ -202,6 +232,55 @@ fn a_title_changed_in_dataset_toml() {
     assert!(rendered.contains(&"en/datasets/provinces/index.html".to_string()), "{rendered:?}");
     assert!(rendered.contains(&"datasets/provinces/datapackage.json".to_string()), "{rendered:?}");
     assert!(!rendered.iter().any(|p| p.starts_with("datasets/offices/")), "{rendered:?}");
+}
+
+#[test]
+fn a_title_changed_renders_the_lists_that_show_it_and_no_other() {
+    // Sorted by id (`many-10`, `many-100` … `many-109`, `many-11` …), `many-60` is on the second
+    // page of the dataset list, of its agency's datasets and of its tag's.
+    let (_, rendered) = case_in(many(), |root| edit(root, "datasets/many-60/dataset.toml", "Office list 60", "Office list sixty"));
+    for page in ["en/datasets/page/2/index.html", "en/browse/agency/dopa/page/2/index.html", "en/browse/tag/office-lists/page/2/index.html"] {
+        assert!(rendered.contains(&page.to_string()), "{page} not rendered again: {rendered:?}");
+    }
+    for page in ["en/datasets/index.html", "en/datasets/page/3/index.html", "en/browse/agency/dopa/index.html", "en/datasets/many-59/index.html"] {
+        assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
+    }
+}
+
+#[test]
+fn a_dataset_added_moves_the_others_between_list_pages() {
+    // `aaa` sorts first: every dataset after it moves one place, some onto the next page.
+    let (_, rendered) = case_in(many(), |root| {
+        write(root, "datasets/aaa/dataset.toml", &OFFICES_TOML.replace("District offices", "First of all"));
+        write(root, "datasets/aaa/schema.json", OFFICES_SCHEMA);
+        write(root, "datasets/aaa/offices.csv", "code,name,staff\nZ1,สำนักงาน,1\n");
+    });
+    for page in ["en/datasets/index.html", "en/datasets/page/2/index.html", "en/datasets/page/3/index.html", "en/index.html", "en/browse/agency/dopa/page/3/index.html"] {
+        assert!(rendered.contains(&page.to_string()), "{page} not rendered again: {rendered:?}");
+    }
+}
+
+#[test]
+fn a_dataset_deleted_moves_the_others_back() {
+    let (_, rendered) = case_in(many(), |root| std::fs::remove_dir_all(root.join("datasets/many-00")).unwrap());
+    assert!(rendered.contains(&"en/datasets/page/2/index.html".to_string()), "{rendered:?}");
+}
+
+#[test]
+fn a_tag_added_and_a_tag_removed() {
+    // A new tag has its pages, and the counts and order of the tags in every facet navigation change.
+    let (_, rendered) = case_in(many(), |root| edit(root, "datasets/many-05/dataset.toml", "[\"office lists\"]", "[\"office lists\", \"new tag\"]"));
+    assert!(rendered.contains(&"en/browse/tag/new-tag/index.html".to_string()), "{rendered:?}");
+    let (_, rendered) = case_in(many(), |root| edit(root, "datasets/provinces/dataset.toml", "\"regions\", ", ""));
+    assert!(rendered.contains(&"en/datasets/provinces/index.html".to_string()), "{rendered:?}");
+}
+
+#[test]
+fn an_agency_renamed_renders_every_list_that_names_it() {
+    let (_, rendered) = case_in(many(), |root| edit(root, "datasets/agencies/agencies.csv", "Department of Provincial Administration", "The Department of Provincial Administration"));
+    for page in ["en/datasets/index.html", "en/datasets/page/3/index.html", "en/browse/agency/dopa/page/2/index.html", "en/agencies/dopa/index.html", "en/agencies/index.html"] {
+        assert!(rendered.contains(&page.to_string()), "{page} not rendered again: {rendered:?}");
+    }
 }
 
 #[test]

@@ -267,8 +267,18 @@ struct Manifest {
     /// The time of the output's marker file ([`crate::write::output::MARKER`]), written anew by
     /// each full build: another build of the same folder (without this cache) changes it.
     marker: String,
-    /// Every file of the output.
-    files: BTreeMap<String, OutputEntry>,
+    /// Every file of the output (shared with the memo of the build that reads it: copied, it
+    /// was 150,000 entries made again at 10,000 datasets).
+    #[serde(serialize_with = "shared_files", deserialize_with = "share_files")]
+    files: std::sync::Arc<BTreeMap<String, OutputEntry>>,
+}
+
+fn shared_files<S: serde::Serializer>(files: &std::sync::Arc<BTreeMap<String, OutputEntry>>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    files.as_ref().serialize(s)
+}
+
+fn share_files<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<std::sync::Arc<BTreeMap<String, OutputEntry>>, D::Error> {
+    BTreeMap::deserialize(d).map(std::sync::Arc::new)
 }
 
 /// What `state.json` holds.
@@ -306,6 +316,9 @@ pub struct Cache {
     on_disk: Mutex<BTreeSet<u64>>,
     /// The datasets whose files were read again in the current build.
     reread: Mutex<BTreeSet<String>>,
+    /// The texts whose search terms `terms.json` holds as saved (or as read): the same texts
+    /// have the same terms, so the file (35 MB at 10,000 datasets) is written only when they change.
+    terms_saved: Mutex<Option<BTreeSet<u64>>>,
 }
 
 impl Cache {
@@ -328,8 +341,11 @@ impl Cache {
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Terms>(&bytes).ok())
             .filter(|t| t.sala == sala);
+        let terms: Option<HashMap<u64, crate::model::search::Cut>> =
+            terms.map(|t| t.terms.into_iter().filter_map(|(k, v)| Some((u64::from_str_radix(&k, 16).ok()?, v))).collect());
+        let terms_saved = terms.as_ref().map(|t| t.keys().copied().collect());
         if let Some(t) = terms {
-            crate::model::search::import_terms(t.terms.into_iter().filter_map(|(k, v)| Some((u64::from_str_radix(&k, 16).ok()?, v))).collect());
+            crate::model::search::import_terms(t);
         }
         let stamps = std::fs::read(dir.join(FILES))
             .ok()
@@ -338,6 +354,7 @@ impl Cache {
             .unwrap_or_default();
         let mut cache = Cache::new(Some(dir), sala.to_string(), state);
         cache.stamps = Mutex::new((stamps.files.into_iter().collect(), stamps.since.parse().unwrap_or(0)));
+        cache.terms_saved = Mutex::new(terms_saved);
         cache
     }
 
@@ -361,6 +378,7 @@ impl Cache {
             opened: Mutex::new(now_ns()),
             on_disk: Mutex::default(),
             reread: Mutex::default(),
+            terms_saved: Mutex::default(),
         }
     }
 
@@ -531,7 +549,7 @@ impl Cache {
             .map(|m| m.files)
             .unwrap_or_default();
         let mut groups: HashMap<String, Vec<String>> = HashMap::new();
-        for (path, e) in &previous {
+        for (path, e) in previous.iter() {
             if let Some(g) = &e.group {
                 groups.entry(g.clone()).or_default().push(path.clone());
             }
@@ -573,7 +591,7 @@ impl Cache {
         let Ok(mut state) = self.state.lock() else { return };
         state.sala = self.sala.clone();
         state.outputs.retain(|path, _| Path::new(path).is_dir());
-        state.outputs.insert(output_id(output), Manifest { marker, files });
+        state.outputs.insert(output_id(output), Manifest { marker, files: std::sync::Arc::new(files) });
         let (files, since) = self.next_stamps();
         if let Some(dir) = &self.dir {
             let _ = save(dir, STATE, &*state);
@@ -581,8 +599,12 @@ impl Cache {
             let _ = save(dir, FILES, &stamps);
             self.forget_checked(dir);
             let terms = crate::model::search::export_terms();
-            let terms = Terms { sala: self.sala.clone(), terms: terms.into_iter().map(|(k, v)| (format!("{k:016x}"), v.to_vec())).collect() };
-            let _ = save(dir, TERMS, &terms);
+            let keys: BTreeSet<u64> = terms.keys().copied().collect();
+            let mut saved = self.terms_saved.lock().unwrap_or_else(|p| p.into_inner());
+            if saved.as_ref() != Some(&keys) || !dir.join(TERMS).is_file() {
+                let terms = Terms { sala: self.sala.clone(), terms: terms.into_iter().map(|(k, v)| (format!("{k:016x}"), v.to_vec())).collect() };
+                *saved = save(dir, TERMS, &terms).is_ok().then_some(keys);
+            }
         }
     }
 
@@ -701,7 +723,7 @@ pub struct Memo {
     /// The last output (None: nothing is reused, as in a build without cache).
     output: Option<PathBuf>,
     sala: String,
-    previous: BTreeMap<String, OutputEntry>,
+    previous: std::sync::Arc<BTreeMap<String, OutputEntry>>,
     groups: HashMap<String, Vec<String>>,
     /// What this build knows of each file it sent.
     keys: Mutex<HashMap<String, Kept>>,
@@ -712,7 +734,7 @@ pub struct Memo {
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, sala: String::new(), previous: BTreeMap::new(), groups: HashMap::new(), keys: Mutex::default(), dir: None }
+        Memo { output: None, sala: String::new(), previous: Default::default(), groups: HashMap::new(), keys: Mutex::default(), dir: None }
     }
 
     /// The cache folder, when the build keeps one on disk.

@@ -2,7 +2,8 @@
 //! tags) and `/api/openapi.json`, the OpenAPI 3.1 document that describes every endpoint and
 //! its JSON shape. The shapes here are documented in the README and pinned by snapshot tests.
 
-use super::{Emitter, OutputFile};
+use super::Emitter;
+use super::keys::Keys;
 use crate::error::Result;
 use super::data::{FORMATS, has_json, license_url, page_count, pretty, table_schema, text_json};
 use crate::lang::Text;
@@ -17,30 +18,47 @@ pub const API_VERSION: u32 = 1;
 /// Every file of the JSON API.
 pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     let urls = &site.urls;
-    let files = [
-        OutputFile::new(urls.api_datasets(), pretty(&dataset_index(site))),
-        OutputFile::new(urls.api_agencies(), pretty(&agency_index(site))),
-        OutputFile::new(urls.api_themes(), pretty(&theme_index(site))),
-        OutputFile::new(urls.api_tags(), pretty(&tag_index(site))),
-        OutputFile::new(urls.openapi(), pretty(&openapi(site))),
-    ];
-    out.files(files)?;
     let memo = out.memo();
-    let settings = memo.active().then(|| settings_key(site, memo));
+    let keys = out.keys(site);
+    // The lists show of each dataset only what its summary key holds (metadata, resources'
+    // names, titles, schemas and rows), with the site's settings, agency registry and theme
+    // names: keyed by those, a rebuild that changed none of them makes none of these files
+    // (making and hashing datasets.json alone was a tenth of a second at 10,000 datasets).
+    let lists = keys.map(|keys| {
+        let mut h = memo.hasher();
+        h.add(&keys.settings()).add_json(&site.theme.strings).add(keys.summaries());
+        h.finish()
+    });
+    let list_key = |path: &str| {
+        lists.map(|lists| {
+            let mut h = memo.hasher();
+            h.add(path).add(&lists);
+            h.finish()
+        })
+    };
+    let lists: [(String, fn(&Site) -> Value); 4] =
+        [(urls.api_datasets(), dataset_index), (urls.api_agencies(), agency_index), (urls.api_themes(), theme_index), (urls.api_tags(), tag_index)];
+    for (path, make) in lists {
+        out.keyed(&path, list_key(&path), || Ok(pretty(&make(site))))?;
+    }
+    // The OpenAPI document also names the finance, maturity and dashboard tables, which depend
+    // on the tables' data: it is made every time and written when its bytes changed.
+    out.file(&urls.openapi(), &pretty(&openapi(site)))?;
+    let settings = keys.map(|keys| settings_key(site, memo, keys));
     for d in &site.datasets {
         let path = urls.api_dataset(&d.id);
         // An unchanged dataset's file is taken from the last build without making it again
         // (10,000 of them were a second of a rebuild).
-        let key = settings.and_then(|s| dataset_key(site, d, memo, s));
+        let key = settings.zip(keys).and_then(|(s, keys)| dataset_key(site, d, memo, keys, s));
         out.keyed(&path, key, || Ok(pretty(&json!({"api_version": API_VERSION, "dataset": dataset_full(site, d)}))))?;
     }
     Ok(())
 }
 
 /// What every dataset's API file reads of the site (its settings and agencies), hashed once.
-fn settings_key(site: &Site, memo: &crate::load::cache::Memo) -> u64 {
+fn settings_key(site: &Site, memo: &crate::load::cache::Memo, keys: &Keys) -> u64 {
     let mut h = memo.hasher();
-    h.add("api/v1/datasets/<id>.json").add(&format!("{:?}", site.config)).add(&site.languages).add(&format!("{:?}", site.agencies));
+    h.add("api/v1/datasets/<id>.json").add(&keys.settings());
     h.add(&site.today.to_string());
     h.finish()
 }
@@ -48,15 +66,12 @@ fn settings_key(site: &Site, memo: &crate::load::cache::Memo) -> u64 {
 /// The key of dataset `d`'s API file from what [`dataset_full`] reads: the site's settings
 /// ([`settings_key`]), the dataset's metadata, published schemas and what its tables were made
 /// from ([`Dataset::source`]), and its quality measures. None when the tables' source is unknown.
-fn dataset_key(site: &Site, d: &Dataset, memo: &crate::load::cache::Memo, settings: u64) -> Option<u64> {
+fn dataset_key(site: &Site, d: &Dataset, memo: &crate::load::cache::Memo, keys: &Keys, settings: u64) -> Option<u64> {
     if d.source == 0 {
         return None;
     }
     let mut h = memo.hasher();
-    h.add(&settings).add(&d.id).add(&d.source).add_json(&d.meta);
-    for r in &d.resources {
-        h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema).add(&r.rows());
-    }
+    h.add(&settings).add(&d.id).add(&d.source).add(&keys.summary(d));
     h.add_json(&super::dashboard::dataset_quality_json(site, d));
     Some(h.finish())
 }

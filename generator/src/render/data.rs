@@ -70,18 +70,11 @@ pub fn page_count(r: &Resource) -> usize {
 /// is taken from it.
 pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     let memo = out.memo();
-    let shared = memo.active().then(|| {
-        let mut h = memo.hasher();
-        h.add(&format!("{:?}", site.config)).add(&site.languages).add(&format!("{:?}", site.agencies));
-        h.finish()
-    });
+    let keys = out.keys(site);
     crate::parallel::map(&site.datasets, |d| {
-        let key = shared.filter(|_| d.source != 0).map(|shared| {
+        let key = keys.filter(|_| d.source != 0).map(|keys| {
             let mut h = memo.hasher();
-            h.add(&shared).add(&d.id).add(&d.source).add_json(&d.meta);
-            for r in &d.resources {
-                h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
-            }
+            h.add("downloads").add(&keys.settings()).add(&d.id).add(&d.source).add(&keys.summary(d));
             h.finish()
         });
         if let Some(found) = key.and_then(|key| memo.reuse_group(&d.id, key)) {

@@ -2,12 +2,13 @@
 //! the page's language) and renders it with the theme's Tera templates, autoescaped, then
 //! minified. Templates only lay things out.
 
+use super::keys::{self, Keys};
 use super::markdown;
 use super::{Emitter, OutputFile};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
-use crate::load::cache::Memo;
+use crate::load::cache::{KeyHasher, Memo};
 use crate::load::schema::{Field, FieldType, value_as_text};
 use crate::model::format;
 use crate::model::value;
@@ -79,8 +80,15 @@ pub(super) struct Jobs<'a> {
     queue: std::sync::mpsc::SyncSender<PageJob<'a>>,
     stopped: &'a AtomicBool,
     out: &'a Emitter<'a>,
+    /// The keys of the build's inputs (None without a cache).
+    keys: Option<&'a Keys>,
+    /// Per language, what every page's key starts from ([`shared_keys`]).
+    shared: &'a BTreeMap<Lang, u64>,
     /// Per language, what every dataset page's key starts from ([`dataset_shared_keys`]).
     dataset_shared: &'a BTreeMap<Lang, u64>,
+    /// Per language, the facet groups and their values, made once for the lists, the
+    /// navigation beside them and the facet pages.
+    pub(super) facets: &'a BTreeMap<Lang, Vec<crate::model::search::Facet>>,
 }
 
 impl<'a> Jobs<'a> {
@@ -89,6 +97,34 @@ impl<'a> Jobs<'a> {
     pub(super) fn push(&self, job: PageJob<'a>) -> bool {
         !self.stopped.load(Ordering::Relaxed) && self.queue.send(job).is_ok()
     }
+
+    /// Keys `job` (a page that lists datasets or agencies) by its inputs rather than by its
+    /// context: its template, paths, title and description, what every page shares
+    /// ([`shared_keys`]), the site's settings and agency registry ([`Keys::settings`]), and what
+    /// `add` adds on the render thread — every other value the page shows (its counts, its
+    /// place among the pages, the summary keys of the datasets it lists, in order). Without a
+    /// cache the job keeps no key.
+    pub(super) fn key_by_inputs(&self, job: &mut PageJob<'a>, add: impl FnOnce(&mut KeyHasher, &'a Keys) + Send + 'a) {
+        let (Some(keys), Some(base)) = (self.keys, self.shared.get(&job.lang)) else { return };
+        let mut h = self.out.memo().hasher();
+        h.add(base).add(&keys.settings()).add(job.template).add(&job.lang).add(&job.paths).add(&job.title).add(&job.description);
+        job.key = Some(Box::new(move || {
+            add(&mut h, keys);
+            Some(h.finish())
+        }));
+    }
+
+    /// Whether pages are keyed by their inputs (the build keeps a cache).
+    pub(super) fn keyed(&self) -> bool {
+        self.keys.is_some()
+    }
+}
+
+/// The hash of a value a page shows as JSON (a navigation made once for many pages).
+pub(super) fn json_key(value: &Value) -> u64 {
+    let mut h = KeyHasher::new();
+    h.add_json(value);
+    h.finish()
 }
 
 /// The key of dataset `d`'s page in `lang` from the inputs its context is made of, so that an
@@ -97,13 +133,10 @@ impl<'a> Jobs<'a> {
 /// [`shared_keys`]), the site settings, agencies and personal-data policies the context
 /// reads, and the dataset itself (metadata, published schemas, and what its tables were made
 /// from, [`Dataset::source`]). None without a cache or when the tables' source is unknown.
-fn dataset_key(d: &Dataset, lang: Lang, memo: &Memo, dataset_shared: &BTreeMap<Lang, u64>) -> Option<u64> {
+fn dataset_key(d: &Dataset, lang: Lang, memo: &Memo, keys: Option<&Keys>, dataset_shared: &BTreeMap<Lang, u64>) -> Option<u64> {
     let base = dataset_shared.get(&lang).filter(|_| d.source != 0)?;
     let mut h = memo.hasher();
-    h.add(base).add(&d.id).add(&d.source).add_json(&d.meta);
-    for r in &d.resources {
-        h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
-    }
+    h.add(base).add(&d.id).add(&d.source).add(&keys?.summary(d));
     Some(h.finish())
 }
 
@@ -111,10 +144,10 @@ fn dataset_key(d: &Dataset, lang: Lang, memo: &Memo, dataset_shared: &BTreeMap<L
 /// page shares, the template, and the site settings, agencies and personal-data policies a
 /// dataset page reads. Hashed once per build: hashed per page, the agencies alone cost as much
 /// as all the rest of the pages at 10,000 datasets over 1,000 agencies.
-fn dataset_shared_keys(site: &Site, memo: &Memo, shared: &BTreeMap<Lang, u64>) -> BTreeMap<Lang, u64> {
+fn dataset_shared_keys(site: &Site, memo: &Memo, keys: Option<&Keys>, shared: &BTreeMap<Lang, u64>) -> BTreeMap<Lang, u64> {
+    let Some(keys) = keys else { return BTreeMap::new() };
     let mut h = memo.hasher();
-    h.add(&format!("{:?}", site.config)).add(&site.languages);
-    h.add(&format!("{:?}", site.agencies)).add(&format!("{:?}", site.policies));
+    h.add(&keys.settings()).add(&format!("{:?}", site.policies));
     let settings = h.finish();
     shared
         .iter()
@@ -145,7 +178,9 @@ pub type Sizes = super::Written;
 pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
     let tera = templates(site)?;
     let shared = shared_keys(site, out.memo());
-    let dataset_shared = dataset_shared_keys(site, out.memo(), &shared);
+    let keys = out.keys(site);
+    let dataset_shared = dataset_shared_keys(site, out.memo(), keys, &shared);
+    let facets: BTreeMap<Lang, Vec<crate::model::search::Facet>> = site.languages.iter().map(|&l| (l, crate::model::search::facets(site, l))).collect();
     let stopped = AtomicBool::new(false);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
     let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
@@ -168,7 +203,7 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
                 }
             });
         }
-        let jobs = Jobs { queue, stopped: &stopped, out, dataset_shared: &dataset_shared };
+        let jobs = Jobs { queue, stopped: &stopped, out, keys, shared: &shared, dataset_shared: &dataset_shared, facets: &facets };
         for &lang in &site.languages {
             page_jobs(site, lang, sizes, &jobs);
         }
@@ -506,7 +541,8 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
         }
     }
     // The dataset list, in pages: the facet navigation beside it is the same on each.
-    let nav = std::sync::Arc::new(super::search::facet_nav(site, lang));
+    let nav = std::sync::Arc::new(super::search::facet_nav(site, lang, jobs.facets.get(&lang).map_or(&[], Vec::as_slice)));
+    let nav_key = jobs.keyed().then(|| json_key(&nav));
     let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
     for n in 1..=pages {
         let nav = nav.clone();
@@ -524,12 +560,18 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             context["facets"] = (*nav).clone();
             context
         });
-        let job = list_page(site, lang, "datasets.html", |l| urls.datasets(l), ("datasets", "datasets_intro"), (n, pages), context);
+        let mut job = list_page(site, lang, "datasets.html", |l| urls.datasets(l), ("datasets", "datasets_intro"), (n, pages), context);
+        jobs.key_by_inputs(&mut job, move |h, keys| {
+            h.add(&site.datasets.len()).add(&nav_key).add(&n).add(&pages);
+            let start = (n - 1) * pager::DATASETS_PER_PAGE;
+            let shown: Vec<usize> = (start..site.datasets.len().min(start + pager::DATASETS_PER_PAGE)).collect();
+            keys::add_datasets(h, keys, &shown);
+        });
         if !jobs.push(job) {
             return;
         }
     }
-    let (memo, dataset_shared) = (jobs.out.memo(), jobs.dataset_shared);
+    let (memo, keys, dataset_shared) = (jobs.out.memo(), jobs.keys, jobs.dataset_shared);
     for d in &site.datasets {
         let job = PageJob {
             template: "dataset.html",
@@ -538,14 +580,14 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             title: d.meta.title.get(lang).to_string(),
             description: d.meta.description.get(lang).to_string(),
             context: later(move || dataset_context(site, d, lang, sizes)),
-            key: Some(Box::new(move || dataset_key(d, lang, memo, dataset_shared))),
+            key: Some(Box::new(move || dataset_key(d, lang, memo, keys, dataset_shared))),
         };
         if !jobs.push(job) {
             return;
         }
     }
     for a in &site.agencies {
-        let job = PageJob {
+        let mut job = PageJob {
             template: "agency.html",
             lang,
             paths: every_language(site, |l| urls.agency(l, &a.code)),
@@ -554,6 +596,15 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             context: later(move || agency_context(site, a, lang)),
             key: None,
         };
+        // Keyed by the agency (its registry entry is in the site's settings), the datasets it
+        // lists and how many it has, and its finance, maturity and dashboard sections, which
+        // are hashed as made: they read tables (budgets, e-services, quality), not summaries.
+        jobs.key_by_inputs(&mut job, move |h, keys| {
+            let datasets = agency_datasets(site, a);
+            h.add(&a.code).add(&datasets.len());
+            keys::add_datasets(h, keys, datasets.iter().take(pager::AGENCY_DATASETS));
+            h.add_json(&super::finance::agency_sections(site, a, lang)).add_json(&super::dashboard::unit_sections(site, a, lang));
+        });
         if !jobs.push(job) {
             return;
         }
@@ -776,6 +827,25 @@ fn ministries(site: &Site, lang: Lang) -> Vec<Value> {
     out
 }
 
+/// The datasets agency `a`'s page lists (indexes in `site.datasets`): its own, and for a
+/// ministry then its agencies', in the order of the dataset list.
+fn agency_datasets(site: &Site, a: &Agency) -> Vec<usize> {
+    let mut datasets: Vec<usize> = site.by_agency.get(&a.code).cloned().unwrap_or_default();
+    datasets.retain(|&i| i < site.datasets.len());
+    if a.is_ministry() {
+        let mut theirs: Vec<usize> = site
+            .agencies
+            .iter()
+            .filter(|x| x.parent.as_deref() == Some(a.code.as_str()))
+            .flat_map(|x| site.by_agency.get(&x.code).into_iter().flatten().copied())
+            .filter(|&i| i < site.datasets.len())
+            .collect();
+        theirs.sort_unstable();
+        datasets.extend(theirs);
+    }
+    datasets
+}
+
 fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
     let urls = &site.urls;
     let parent = a.parent.as_deref().map(|p| agency_link(site, p, lang));
@@ -788,18 +858,7 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
             .collect(),
         None => site.agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).map(|x| agency_link(site, &x.code, lang)).collect(),
     };
-    let mut datasets: Vec<&Dataset> = site.datasets_of(&a.code).collect();
-    if a.is_ministry() {
-        // A ministry's page rolls up its agencies' datasets, in the order of the dataset list.
-        let mut theirs: Vec<usize> = site
-            .agencies
-            .iter()
-            .filter(|x| x.parent.as_deref() == Some(a.code.as_str()))
-            .flat_map(|x| site.by_agency.get(&x.code).into_iter().flatten().copied())
-            .collect();
-        theirs.sort_unstable();
-        datasets.extend(theirs.iter().filter_map(|&i| site.datasets.get(i)));
-    }
+    let datasets: Vec<&Dataset> = agency_datasets(site, a).into_iter().filter_map(|i| site.datasets.get(i)).collect();
     let mut context = json!({
         "agency": {
             "code": a.code,

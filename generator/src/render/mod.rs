@@ -12,6 +12,7 @@ pub mod finance;
 pub mod fragments;
 pub mod hosting;
 pub mod html;
+pub mod keys;
 pub mod markdown;
 pub mod pager;
 pub mod privacy;
@@ -141,6 +142,8 @@ pub struct Emitter<'a> {
     /// What the last build left, for the files that need not be rendered again.
     memo: &'a Memo,
     reused: std::sync::atomic::AtomicUsize,
+    /// The inputs' keys of this build, made once when first asked for (see [`keys`]).
+    keys: std::sync::OnceLock<Option<keys::Keys>>,
 }
 
 impl<'a> Emitter<'a> {
@@ -152,12 +155,18 @@ impl<'a> Emitter<'a> {
 
     /// An emitter into `sink` that takes from the last output what `memo` finds unchanged.
     pub fn with_memo(sink: &'a dyn Sink, memo: &'a Memo) -> Emitter<'a> {
-        Emitter { sink, written: Mutex::new(BTreeMap::new()), groups: Mutex::default(), memo, reused: Default::default() }
+        Emitter { sink, written: Mutex::new(BTreeMap::new()), groups: Mutex::default(), memo, reused: Default::default(), keys: Default::default() }
     }
 
     /// The memo of the last build.
     pub fn memo(&self) -> &Memo {
         self.memo
+    }
+
+    /// The keys of `site`'s inputs, to take files from the last build by; None when the build
+    /// keeps no cache. Made by the first stage that asks, once per build.
+    pub fn keys(&self, site: &Site) -> Option<&keys::Keys> {
+        self.keys.get_or_init(|| self.memo.active().then(|| keys::Keys::new(site, self.memo))).as_ref()
     }
 
     /// Claims `path`, so that no other file takes it.

@@ -3,7 +3,7 @@
 
 use super::{Emitter, OutputFile};
 use super::fragments::{self, Store};
-use super::html::{Jobs, PageJob, dataset_card, every_language, later, summary, t};
+use super::html::{Jobs, PageJob, dataset_card, every_language, json_key, later, summary, t};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -282,8 +282,8 @@ fn group_label(site: &Site, lang: Lang, key: &str) -> String {
 
 /// The facet groups as links with counts, for the dataset list: the [`pager::NAV_VALUES`]
 /// values with most datasets of each group, and a link to all of them.
-pub(super) fn facet_nav(site: &Site, lang: Lang) -> Value {
-    facets_value(site, lang, &search::facets(site, lang), None, Some(pager::NAV_VALUES))
+pub(super) fn facet_nav(site: &Site, lang: Lang, facets: &[Facet]) -> Value {
+    facets_value(site, lang, facets, None, Some(pager::NAV_VALUES))
 }
 
 /// The facet groups as links with counts; `current` (group, index of the value in the group)
@@ -328,8 +328,11 @@ fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str
 /// The search page, the facet overview and one page per facet value, in `lang`.
 pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
     let urls = &site.urls;
-    let by_lang: BTreeMap<Lang, Vec<Facet>> = site.languages.iter().map(|&l| (l, search::facets(site, l))).collect();
+    let by_lang = jobs.facets;
     let Some(facets) = by_lang.get(&lang) else { return };
+    // The navigation every facet page shows beside its list (with its own value marked).
+    let nav = facets_value(site, lang, facets, None, Some(pager::NAV_VALUES));
+    let nav_key = jobs.keyed().then(|| json_key(&nav));
     let firsts = [
         PageJob {
             template: "search.html",
@@ -353,11 +356,11 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
             paths: every_language(site, |l| urls.browse(l)),
             title: t(site, lang, "browse"),
             description: t(site, lang, "browse_intro"),
-            context: json!({"facets": facets_value(site, lang, facets, None, Some(pager::NAV_VALUES))}).into(),
+            context: json!({"facets": nav}).into(),
             key: None,
         },
     ];
-    for job in firsts.into_iter().chain(group_jobs(site, lang, facets, &by_lang)) {
+    for job in firsts.into_iter().chain(group_jobs(site, lang, facets, by_lang)) {
         if !jobs.push(job) {
             return;
         }
@@ -368,8 +371,6 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
         .iter()
         .flat_map(|(l, fs)| fs.iter().flat_map(move |g| g.values.iter().map(move |x| ((*l, g.key, x.slug.as_str()), x.datasets.len()))))
         .collect();
-    // The facet pages' contexts are made on the render threads, which share the facets.
-    let facets = std::sync::Arc::new(facets.clone());
     for (g, f) in facets.iter().enumerate() {
         let group = group_label(site, lang, f.key);
         for (i, v) in f.values.iter().enumerate() {
@@ -381,8 +382,9 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
                     .filter(|l| sizes.get(&(**l, f.key, v.slug.as_str())).is_some_and(|&len| pager::page_count(len, pager::DATASETS_PER_PAGE) >= n))
                     .map(|l| (*l, Urls::paged(&urls.facet(*l, f.key, &v.slug), n)))
                     .collect();
-                let (facets, group) = (facets.clone(), group.clone());
-                let job = PageJob {
+                let group = group.clone();
+                let (key, label) = (f.key, group.clone());
+                let mut job = PageJob {
                     template: "facet.html",
                     lang,
                     paths,
@@ -405,11 +407,20 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
                             "pager": pager::pager(site, lang, &site.urls.facet(lang, f.key, &v.slug), n, pages),
                         });
                         context["datasets"] = Value::Array(cards);
-                        context["facets"] = facets_value(site, lang, &facets, Some((f.key, i)), Some(pager::NAV_VALUES));
+                        context["facets"] = facets_value(site, lang, facets, Some((f.key, i)), Some(pager::NAV_VALUES));
                         context
                     }),
                     key: None,
                 };
+                // The page shows the navigation (the same on every facet page but for its own
+                // value, marked, and shown when the navigation leaves it out), its value and
+                // count, its place among the value's pages, and its datasets.
+                jobs.key_by_inputs(&mut job, move |h, keys| {
+                    let v = &facets[g].values[i];
+                    h.add(&label).add(&nav_key).add(key).add(&i).add(&v.id).add(&v.label).add(&v.slug).add(&v.datasets.len());
+                    h.add(&n).add(&pages);
+                    super::keys::add_datasets(h, keys, pager::page_of(&v.datasets, n, pager::DATASETS_PER_PAGE));
+                });
                 if !jobs.push(job) {
                     return;
                 }
