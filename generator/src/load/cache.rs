@@ -8,8 +8,8 @@
 //!   and its size and modification time, which tell whether the file is still the one written;
 //! - `terms.json`: the search terms of the last build's texts, so that a rebuild does not cut
 //!   Thai into words again (see [`crate::model::search`]);
-//! - `fragments.bin`: each dataset's pieces of the catalogs and the search index (see
-//!   `render::fragments`);
+//! - `fragments.bin`, `fragments-search.bin`: each dataset's pieces of the catalogs and of the
+//!   search index (see `render::fragments`);
 //! - `files.json`: per data file, its size, modification time and a hash of its bytes, so that
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);

@@ -81,7 +81,8 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
         let part = Part::DataJson(i);
         let old = last_layout(store, memo, &path);
         remake(site, built, &mut pieces, part, old.as_ref());
-        let texts = texts(&site.datasets, &pieces, part, old.as_ref());
+        let made = made_texts(site, built, &pieces, part);
+        let texts = texts(&site.datasets, &pieces, part, old.as_ref(), &made);
         let mut placed = Vec::with_capacity(texts.len());
         let items = texts.iter().flat_map(|t| t.iter().map(|s| s.bytes()));
         out.stream(&path, &path, |w| {
@@ -214,7 +215,7 @@ fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, V
 /// build's file (a file changed or deleted since, a cache lost in part).
 fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: Option<&(Layout, Vec<u8>)>) {
     let missing: Vec<usize> = (0..pieces.len())
-        .filter(|&i| pieces[i].made.is_none() && from_last(&site.datasets[i], &pieces[i], part, last).is_none())
+        .filter(|&i| !pieces[i].made && from_last(&site.datasets[i], &pieces[i], part, last).is_none())
         .collect();
     let made = crate::parallel::map(&missing, |&i| Piece::make(site, &site.datasets[i], built));
     for (i, p) in missing.into_iter().zip(made) {
@@ -228,31 +229,36 @@ enum Src<'a> {
     Old(&'a [u8]),
     /// A text made in this build.
     Made(&'a str),
-    /// A node of a piece made in this build, to write as Turtle or JSON-LD.
-    Node(&'a str, &'a super::rdf::Node, Part),
 }
 
 impl Src<'_> {
-    /// The text's bytes (a node's made now).
+    /// The text's bytes.
     fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
         use std::borrow::Cow;
         match self {
             Src::Old(b) => Cow::Borrowed(b),
             Src::Made(t) => Cow::Borrowed(t.as_bytes()),
-            Src::Node(iri, n, Part::Turtle) => Cow::Owned(super::rdf::turtle_node(iri, n).into_bytes()),
-            Src::Node(iri, n, _) => Cow::Owned(super::rdf::jsonld_node_text(iri, n).into_bytes()),
         }
     }
 }
 
-/// Each dataset's texts of `part`, from its piece made in this build or from the last build's
-/// file ([`remake`] first sees that one of them is at hand).
-fn texts<'a>(datasets: &[Dataset], pieces: &'a [Piece], part: Part, last: Option<&'a (Layout, Vec<u8>)>) -> Vec<Vec<Src<'a>>> {
+/// The texts of `part` of the pieces made in this build (None for the others), made on every
+/// core now, for the one file being written: a piece keeps no texts, which at 10,000 datasets
+/// were half a gigabyte held through the whole catalogs stage of a full build.
+fn made_texts(site: &Site, built: &Written, pieces: &[Piece], part: Part) -> Vec<Option<Vec<String>>> {
+    let at: Vec<usize> = (0..pieces.len()).collect();
+    crate::parallel::map(&at, |&i| pieces[i].made.then(|| Piece::texts(site, &site.datasets[i], built, part)))
+}
+
+/// Each dataset's texts of `part`, from `made` ([`made_texts`]) or from the last build's file
+/// ([`remake`] first sees that one of them is at hand).
+fn texts<'a>(datasets: &[Dataset], pieces: &[Piece], part: Part, last: Option<&'a (Layout, Vec<u8>)>, made: &'a [Option<Vec<String>>]) -> Vec<Vec<Src<'a>>> {
     datasets
         .iter()
         .zip(pieces)
-        .map(|(d, p)| match p.made_texts(part) {
-            Some(t) => t,
+        .zip(made)
+        .map(|((d, p), m)| match m {
+            Some(t) => t.iter().map(|t| Src::Made(t)).collect(),
             None => from_last(d, p, part, last).unwrap_or_default().into_iter().map(Src::Old).collect(),
         })
         .collect()
@@ -291,7 +297,8 @@ fn write_dcat(
         _ => super::rdf::write_jsonld_placed(w, items, at),
     };
     let node_text = |iri: &str, n: &super::rdf::Node| if part == Part::Turtle { super::rdf::turtle_node(iri, n) } else { super::rdf::jsonld_node_text(iri, n) };
-    let texts = texts(&site.datasets, pieces, part, last);
+    let made = made_texts(site, built, pieces, part);
+    let texts = texts(&site.datasets, pieces, part, last, &made);
     // The datasets' own nodes, sorted by IRI, each with its dataset and place among its nodes.
     let mut own: Vec<(&str, &Src, usize, usize)> = Vec::new();
     for (i, (p, t)) in pieces.iter().zip(&texts).enumerate() {
@@ -384,18 +391,9 @@ pub struct Piece {
     dcat_hash: u64,
     /// A hash of its entry of each language's data.json (the site languages' order).
     data_hashes: Vec<u64>,
-    /// Its texts, when the piece was made in this build (a piece from the cache has its texts
-    /// in the last build's files).
-    made: Option<Made>,
-}
-
-/// What a piece made in this build has besides: its own nodes (written as Turtle and JSON-LD
-/// as the catalogs are written, not held as text) and its data.json entries.
-struct Made {
-    /// Its own nodes.
-    own: Graph,
-    /// Its entry of each language's data.json.
-    data_json: Vec<String>,
+    /// Whether the piece was made in this build: its texts are made again as each catalog is
+    /// written ([`made_texts`]); a piece from the cache has its texts in the last build's files.
+    made: bool,
 }
 
 impl Piece {
@@ -406,14 +404,27 @@ impl Piece {
         let own: Vec<String> = t.own.nodes().map(|(iri, _)| iri.clone()).collect();
         let data_json: Vec<String> = site.languages.iter().map(|&lang| super::rdf::nested_json(&data_json_entry(site, d, lang))).collect();
         let data_hashes = data_json.iter().map(|text| super::fragments::hash_bytes(text.as_bytes())).collect();
-        let mut piece = Piece { own, shared: t.shared, dcat_hash: 0, data_hashes, made: None };
+        let mut piece = Piece { own, shared: t.shared, dcat_hash: 0, data_hashes, made: true };
         // The own nodes hashed as data: their texts follow from them (and this Sala).
         let mut bytes = Vec::new();
         piece.encode_dcat(&mut bytes);
         encode_graph(&mut bytes, &t.own);
         piece.dcat_hash = super::fragments::hash_bytes(&bytes);
-        piece.made = Some(Made { own: t.own, data_json });
         piece
+    }
+
+    /// The texts of dataset `d` in `part`: its own nodes as Turtle or JSON-LD (in IRI order, as
+    /// [`Piece::own`] lists them), or its data.json entry.
+    fn texts(site: &Site, d: &Dataset, sizes: &Written, part: Part) -> Vec<String> {
+        match part {
+            Part::DataJson(i) => site.languages.get(i).map(|&lang| super::rdf::nested_json(&data_json_entry(site, d, lang))).into_iter().collect(),
+            Part::Turtle | Part::JsonLd => {
+                let mut t = Target { own: Graph::default(), shared: Graph::default(), split: true };
+                dcat_dataset(site, d, sizes, &mut t);
+                let text = if part == Part::Turtle { super::rdf::turtle_node } else { super::rdf::jsonld_node_text };
+                t.own.nodes().map(|(iri, n)| text(iri, n)).collect()
+            }
+        }
     }
 
     /// The hash of its text in `part`.
@@ -430,15 +441,6 @@ impl Piece {
             Part::Turtle | Part::JsonLd => self.own.len(),
             Part::DataJson(_) => 1,
         }
-    }
-
-    /// Its texts in `part`, when made in this build.
-    fn made_texts(&self, part: Part) -> Option<Vec<Src<'_>>> {
-        let made = self.made.as_ref()?;
-        Some(match part {
-            Part::Turtle | Part::JsonLd => made.own.nodes().map(|(iri, n)| Src::Node(iri, n, part)).collect(),
-            Part::DataJson(i) => vec![Src::Made(made.data_json.get(i)?)],
-        })
     }
 
     fn encode_dcat(&self, out: &mut Vec<u8>) {
@@ -496,7 +498,7 @@ impl Piece {
         for _ in 0..r.len()? {
             data_hashes.push(r.u64()?);
         }
-        r.is_empty().then_some(Piece { own, shared, dcat_hash, data_hashes, made: None })
+        r.is_empty().then_some(Piece { own, shared, dcat_hash, data_hashes, made: false })
     }
 }
 

@@ -362,13 +362,17 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     out.files(dashboard::api_files(site))?;
     out.files(privacy::data_files(site))?;
     crate::timing("api", since);
-    // The catalogs' and search index's per-dataset pieces of the last build (see `fragments`).
-    let store = match memo.dir() {
-        Some(dir) => fragments::Store::open(dir, &format!("{:016x}", memo.hasher().finish())),
+    // The search index's and the catalogs' per-dataset pieces of the last build (see
+    // `fragments`), each kept in its own file.
+    let sala = format!("{:016x}", memo.hasher().finish());
+    let store = |name: &str| match memo.dir() {
+        Some(dir) => fragments::Store::open(dir, name, &sala),
         None => fragments::Store::none(),
     };
     let since = Instant::now();
-    search::render(site, &out, &store)?;
+    let pieces = store(fragments::SEARCH);
+    search::render(site, &out, &pieces)?;
+    pieces.save(&sala);
     crate::timing("search", since);
     for (path, bytes) in &site.theme.static_files {
         out.file(&site.urls.static_file(path), bytes)?;
@@ -376,9 +380,10 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
     let since = Instant::now();
     let written = out.written();
-    catalog::render(site, &written, &out, &store)?;
+    let pieces = store(fragments::CATALOGS);
+    catalog::render(site, &written, &out, &pieces)?;
     out.files([hosting::render(site)])?;
-    store.save(&format!("{:016x}", memo.hasher().finish()));
+    pieces.save(&sala);
     crate::timing("catalogs", since);
     let reused = out.reused_count();
     Ok((out.into_written(), reused))
