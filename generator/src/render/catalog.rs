@@ -57,7 +57,15 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
         }
         let old = last_layout(store, memo, &path);
         remake(site, built, &mut pieces, part, old.as_ref());
-        let g = head.get_or_insert_with(|| merged(site, &pieces));
+        if head.is_none() {
+            head = Some(merged(site, &pieces));
+            // Every shared node is in the head now: the pieces' copies of them (the same agency,
+            // theme, licence and format nodes once per dataset) need not be held beside it.
+            for p in &mut pieces {
+                p.shared = Graph::default();
+            }
+        }
+        let Some(g) = head.as_ref() else { continue };
         let placed = write_dcat(site, built, out, &path, &pieces, g, part, old.as_ref())?;
         record(store, memo, &path, dcat_key, placed);
     }
