@@ -153,10 +153,11 @@ impl Store {
                     None => continue,
                 },
             };
+            // What `put_bytes` would append after the key and hash, without copying the bytes.
             let mut record = Vec::with_capacity(24);
-            record.extend_from_slice(&key.to_le_bytes());
-            record.extend_from_slice(&hash_bytes(bytes).to_le_bytes());
-            record.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            put_u64(&mut record, key);
+            put_u64(&mut record, hash_bytes(bytes));
+            put_u64(&mut record, bytes.len() as u64);
             written = std::io::Write::write_all(&mut w, &record).and_then(|()| std::io::Write::write_all(&mut w, bytes));
         }
         if written.is_ok() {

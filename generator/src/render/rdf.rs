@@ -131,7 +131,7 @@ impl Graph {
 
     /// The graph as JSON-LD: an inline `@context` of prefixes and a flat `@graph`.
     pub fn to_jsonld(&self) -> Value {
-        let mut doc = self.jsonld_head();
+        let mut doc = jsonld_head();
         doc.insert("@graph".into(), self.nodes.iter().map(|(iri, node)| jsonld_node(iri, node)).collect());
         Value::Object(doc)
     }
@@ -167,13 +167,14 @@ impl Graph {
             n.add(p, o.clone());
         }
     }
+}
 
-    fn jsonld_head(&self) -> Map<String, Value> {
-        let context: Map<String, Value> = PREFIXES.iter().map(|(p, ns)| (p.to_string(), json!(ns))).collect();
-        let mut doc = Map::new();
-        doc.insert("@context".into(), Value::Object(context));
-        doc
-    }
+/// The head of a JSON-LD document: an inline `@context` of the prefixes.
+fn jsonld_head() -> Map<String, Value> {
+    let context: Map<String, Value> = PREFIXES.iter().map(|(p, ns)| (p.to_string(), json!(ns))).collect();
+    let mut doc = Map::new();
+    doc.insert("@context".into(), Value::Object(context));
+    doc
 }
 
 /// One node as Turtle, as [`Graph::write_turtle`] writes it (a blank line first).
@@ -230,22 +231,15 @@ pub fn write_jsonld_nodes<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Itera
 
 /// [`write_jsonld_nodes`], calling `at` with the offset and length in the file of each node as it is written.
 pub fn write_jsonld_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
-    let context: Map<String, Value> = PREFIXES.iter().map(|(p, ns)| (p.to_string(), json!(ns))).collect();
-    let mut head = Map::new();
-    head.insert("@context".into(), Value::Object(context));
+    let mut head = jsonld_head();
     head.insert("@graph".into(), json!([]));
     write_array_placed(out, &Value::Object(head), nodes, at)
 }
 
 /// Writes `doc`, pretty-printed with a final newline, whose last key's value is an empty array,
 /// with that array holding `items` (each as [`nested_json`] makes it): the bytes
-/// `serde_json::to_writer_pretty` writes for the whole document, one item at a time.
-pub fn write_pretty_with_array<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, items: impl Iterator<Item = S>) -> std::io::Result<()> {
-    write_array_placed(out, doc, items, &mut |_, _| {})
-}
-
-/// [`write_pretty_with_array`], calling `at` with the offset and length in the file of each item
-/// as it is written.
+/// `serde_json::to_writer_pretty` writes for the whole document, one item at a time. Calls
+/// `at` with the offset and length in the file of each item as it is written.
 pub fn write_array_placed<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, items: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(doc).map_err(std::io::Error::other)?;
     let head = text.strip_suffix("[]\n}").ok_or_else(|| std::io::Error::other("the document does not end with an empty array"))?;
@@ -266,30 +260,6 @@ pub fn write_array_placed<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, item
         out.write_all(b"\n  ")?;
     }
     out.write_all(b"]\n}\n")
-}
-
-/// A JSON array serialised item by item as `items` makes them, so that an array of 10,000
-/// documents is never held whole. It can be serialised once.
-pub struct Streamed<I>(std::cell::RefCell<Option<I>>);
-
-impl<I> Streamed<I> {
-    /// The array of what `items` yields.
-    pub fn new(items: I) -> Streamed<I> {
-        Streamed(std::cell::RefCell::new(Some(items)))
-    }
-}
-
-impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for Streamed<I> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(None)?;
-        if let Some(items) = self.0.borrow_mut().take() {
-            for item in items {
-                seq.serialize_element(&item)?;
-            }
-        }
-        seq.end()
-    }
 }
 
 fn jsonld_node(iri: &str, node: &Node) -> Value {
