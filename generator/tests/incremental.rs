@@ -185,15 +185,10 @@ fn case_in(dir: tempfile::TempDir, change: impl FnOnce(&Path)) -> (Published, Ve
 
 /// The cache's manifest of the output `out`: path → time written, for the files with a key
 /// (the others, such as the catalogs, are rendered every time).
-fn manifest(root: &Path, out: &Path) -> std::collections::BTreeMap<String, String> {
-    let state: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join(DIR).join("state.json")).unwrap()).unwrap();
-    let manifest = &state["outputs"][out.canonicalize().unwrap().to_string_lossy().as_ref()]["files"];
-    let manifest = manifest.as_object().unwrap_or_else(|| panic!("no manifest for {}: {state}", out.display()));
-    manifest
-        .iter()
-        .filter(|(_, e)| e["key"] != "")
-        .map(|(p, e)| (p.clone(), e["modified"].as_str().unwrap().to_string()))
-        .collect()
+fn manifest(root: &Path, out: &Path) -> std::collections::BTreeMap<String, u64> {
+    let manifest = Cache::open(root).manifest(&out.canonicalize().unwrap());
+    let manifest = manifest.unwrap_or_else(|| panic!("no manifest for {}", out.display()));
+    manifest.into_iter().filter(|(_, (key, _))| key.is_some()).map(|(p, (_, modified))| (p, modified)).collect()
 }
 
 #[test]
@@ -305,7 +300,8 @@ fn a_dataset_deleted_leaves_no_file_and_no_cache_entry() {
     let clean = tempfile::tempdir().unwrap();
     build_clean(root, &clean.path().join("site"));
     assert_identical(&out, &clean.path().join("site"));
-    let state = std::fs::read_to_string(root.join(DIR).join("state.json")).unwrap();
+    let state = String::from_utf8_lossy(&std::fs::read(root.join(DIR).join("state.bin")).unwrap()).into_owned();
+    assert!(state.contains("provinces"), "the cache holds the datasets built");
     assert!(!state.contains("offices"), "the cache still holds the deleted dataset");
 }
 
@@ -392,7 +388,7 @@ fn a_corrupt_or_deleted_cache_only_costs_time() {
     let root = dir.path();
     let out = root.join("public");
     build_cached(root, &out);
-    let state = root.join(DIR).join("state.json");
+    let state = root.join(DIR).join("state.bin");
     let bytes = std::fs::read(&state).unwrap();
     let clean = tempfile::tempdir().unwrap();
     build_clean(root, &clean.path().join("site"));

@@ -3,14 +3,14 @@
 //! it: `sala init` writes the rule) and survives between runs of `sala build` and `sala serve`
 //! (`sala check` neither reads nor writes it):
 //!
-//! - `state.json`: the key of this Sala (its version and its binary), and per output folder the
+//! - `state.bin`: the key of this Sala (its version and its binary), and per output folder the
 //!   manifest of the last build: each file's path, the key of the inputs it was rendered from,
 //!   and its size and modification time, which tell whether the file is still the one written;
-//! - `terms.json`: the search terms of the last build's texts, so that a rebuild does not cut
+//! - `terms.bin`: the search terms of the last build's texts, so that a rebuild does not cut
 //!   Thai into words again (see [`crate::model::search`]);
 //! - `fragments.bin`, `fragments-search.bin`: each dataset's pieces of the catalogs and of the
 //!   search index (see `render::fragments`);
-//! - `files.json`: per data file, its size, modification time and a hash of its bytes, so that
+//! - `files.bin`: per data file, its size, modification time and a hash of its bytes, so that
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);
 //! - `checked/`: per checked table (by [`crate::load::ResourceSource::check_key`]), the typed
@@ -32,6 +32,7 @@
 
 use crate::diagnostic::{Diagnostic, Report};
 use crate::error::{Error, Result};
+use crate::load::binary::{Reader, Writer};
 use crate::load::table::RawTable;
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
@@ -44,37 +45,70 @@ use std::sync::Mutex;
 pub const DIR: &str = ".sala-cache";
 
 /// The file holding the cache's state.
-const STATE: &str = "state.json";
+const STATE: &str = "state.bin";
 
 /// The file holding the search terms of the last build's texts.
-const TERMS: &str = "terms.json";
+const TERMS: &str = "terms.bin";
 
 /// The file holding the data files' sizes, times and hashes.
-const FILES: &str = "files.json";
+const FILES: &str = "files.bin";
+
+/// The files older Sala versions kept, in JSON: deleted when the cache is saved.
+const OLD_FILES: &[&str] = &["state.json", "terms.json", "files.json"];
 
 /// The folder holding the checked tables.
 const CHECKED: &str = "checked";
 
-/// What `files.json` holds.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// What `files.bin` holds: the key of the Sala that wrote it; when the build that wrote it
+/// began to look at files (ns since 1970: a file modified since may have changed again within
+/// the same tick of the clock without its time moving, so its hash is not trusted, "racily
+/// clean" as git calls it); and per data file (absolute path), what was seen.
 struct Stamps {
-    sala: String,
-    /// When the build that wrote it began to look at files (ns since 1970): a file modified
-    /// since may have changed again within the same tick of the clock without its time moving,
-    /// so its hash is not trusted ("racily clean", as git calls it).
-    since: String,
-    /// Per data file (absolute path), what was seen.
-    files: BTreeMap<String, Stamp>,
+    since: u128,
+    files: HashMap<String, Stamp>,
+}
+
+const STAMPS_MAGIC: &[u8] = b"sala files 1\n";
+
+impl Stamps {
+    fn encode(sala: &str, since: u128, files: &HashMap<String, Stamp>) -> Vec<u8> {
+        let mut w = Writer::new(STAMPS_MAGIC);
+        w.str(sala);
+        w.u64(u64::try_from(since).unwrap_or(u64::MAX));
+        w.len(files.len());
+        for (path, s) in files {
+            w.str(path);
+            w.u64(s.size);
+            w.u64(s.modified);
+            w.u64(s.hash);
+        }
+        w.bytes
+    }
+
+    fn decode(bytes: &[u8], sala: &str) -> Option<Stamps> {
+        let mut r = Reader::new(bytes, STAMPS_MAGIC)?;
+        if r.str()? != sala {
+            return None;
+        }
+        let since = u128::from(r.u64()?);
+        let n = r.len()?;
+        let mut files = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let path = r.string()?;
+            files.insert(path, Stamp { size: r.u64()?, modified: r.u64()?, hash: r.u64()? });
+        }
+        r.at_end().then_some(Stamps { since, files })
+    }
 }
 
 /// One data file as a build saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Stamp {
     size: u64,
     /// Modification time, ns since 1970.
-    modified: String,
-    /// A hash of its bytes (hex).
-    hash: String,
+    modified: u64,
+    /// A hash of its bytes.
+    hash: u64,
 }
 
 /// What `checked/<key>.json` holds beside the table.
@@ -155,11 +189,42 @@ impl Entry {
     }
 }
 
-/// What `terms.json` holds: per text (a hash of it), its words and their search terms.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Terms {
-    sala: String,
-    terms: BTreeMap<String, crate::model::search::Cut>,
+/// `terms.bin`: the key of the Sala that wrote it, then per text (a hash of it), its words and
+/// their search terms.
+const TERMS_MAGIC: &[u8] = b"sala terms 1\n";
+
+fn encode_terms(sala: &str, terms: &HashMap<u64, std::sync::Arc<crate::model::search::Cut>>) -> Vec<u8> {
+    let mut w = Writer::new(TERMS_MAGIC);
+    w.str(sala);
+    w.len(terms.len());
+    for (key, cut) in terms {
+        w.u64(*key);
+        w.len(cut.len());
+        for (word, term) in cut.iter() {
+            w.str(word);
+            w.str(term);
+        }
+    }
+    w.bytes
+}
+
+fn decode_terms(bytes: &[u8], sala: &str) -> Option<HashMap<u64, crate::model::search::Cut>> {
+    let mut r = Reader::new(bytes, TERMS_MAGIC)?;
+    if r.str()? != sala {
+        return None;
+    }
+    let n = r.len()?;
+    let mut terms = HashMap::with_capacity(n);
+    for _ in 0..n {
+        let key = r.u64()?;
+        let words = r.len()?;
+        let mut cut = Vec::with_capacity(words);
+        for _ in 0..words {
+            cut.push((r.string()?, r.string()?));
+        }
+        terms.insert(key, cut);
+    }
+    r.at_end().then_some(terms)
 }
 
 /// What a person who finds the folder is told (and what backup tools read: CACHEDIR.TAG).
@@ -232,23 +297,26 @@ fn modified_ns(m: &std::fs::Metadata) -> u128 {
     m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
 }
 
+/// [`modified_ns`] as the cache's files keep it (64 bits of nanoseconds reach the year 2554).
+fn modified_u64(m: &std::fs::Metadata) -> u64 {
+    u64::try_from(modified_ns(m)).unwrap_or(u64::MAX)
+}
+
 /// One file of the last output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct OutputEntry {
-    /// The key of the inputs it was rendered from (hex, so that JSON keeps all 64 bits);
-    /// empty for the files rendered every time (the catalogs, the search index).
-    key: String,
+    /// The key of the inputs it was rendered from; None for the files rendered every time
+    /// (the catalogs, the search index).
+    key: Option<u64>,
     /// Its size in bytes.
     size: u64,
     /// Its modification time (ns since 1970), as written.
-    modified: String,
+    modified: u64,
     /// The dataset whose downloads it is one of, for files rendered as a group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     group: Option<String>,
     /// A hash of its bytes, for the files rendered every time: one whose bytes did not change
     /// is not written again.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    content: String,
+    content: Option<u64>,
 }
 
 /// What the current build knows of one file of its output.
@@ -262,32 +330,79 @@ struct Kept {
 }
 
 /// The last build of one output folder.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 struct Manifest {
     /// The time of the output's marker file ([`crate::write::output::MARKER`]), written anew by
     /// each full build: another build of the same folder (without this cache) changes it.
     marker: String,
     /// Every file of the output (shared with the memo of the build that reads it: copied, it
     /// was 150,000 entries made again at 10,000 datasets).
-    #[serde(serialize_with = "shared_files", deserialize_with = "share_files")]
     files: std::sync::Arc<BTreeMap<String, OutputEntry>>,
 }
 
-fn shared_files<S: serde::Serializer>(files: &std::sync::Arc<BTreeMap<String, OutputEntry>>, s: S) -> std::result::Result<S::Ok, S::Error> {
-    files.as_ref().serialize(s)
-}
-
-fn share_files<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<std::sync::Arc<BTreeMap<String, OutputEntry>>, D::Error> {
-    BTreeMap::deserialize(d).map(std::sync::Arc::new)
-}
-
-/// What `state.json` holds.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// What `state.bin` holds.
+#[derive(Debug, Default)]
 struct State {
     /// [`sala_key`] of the Sala that wrote it; another Sala's state is ignored.
     sala: String,
     /// Per output folder (absolute path), its last build.
     outputs: BTreeMap<String, Manifest>,
+}
+
+const STATE_MAGIC: &[u8] = b"sala state 1\n";
+
+impl State {
+    fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new(STATE_MAGIC);
+        w.str(&self.sala);
+        w.len(self.outputs.len());
+        for (output, m) in &self.outputs {
+            w.str(output);
+            w.str(&m.marker);
+            w.len(m.files.len());
+            for (path, e) in m.files.iter() {
+                w.str(path);
+                w.u8(u8::from(e.key.is_some()) | u8::from(e.content.is_some()) << 1 | u8::from(e.group.is_some()) << 2);
+                w.u64(e.size);
+                w.u64(e.modified);
+                if let Some(k) = e.key {
+                    w.u64(k);
+                }
+                if let Some(c) = e.content {
+                    w.u64(c);
+                }
+                if let Some(g) = &e.group {
+                    w.str(g);
+                }
+            }
+        }
+        w.bytes
+    }
+
+    fn decode(bytes: &[u8], sala: &str) -> Option<State> {
+        let mut r = Reader::new(bytes, STATE_MAGIC)?;
+        if r.str()? != sala {
+            return None;
+        }
+        let mut outputs = BTreeMap::new();
+        for _ in 0..r.len()? {
+            let output = r.string()?;
+            let marker = r.string()?;
+            let n = r.len()?;
+            let mut files = Vec::with_capacity(n);
+            for _ in 0..n {
+                let path = r.string()?;
+                let flags = r.u8()?;
+                let (size, modified) = (r.u64()?, r.u64()?);
+                let key = if flags & 1 != 0 { Some(r.u64()?) } else { None };
+                let content = if flags & 2 != 0 { Some(r.u64()?) } else { None };
+                let group = if flags & 4 != 0 { Some(r.string()?) } else { None };
+                files.push((path, OutputEntry { key, size, modified, group, content }));
+            }
+            outputs.insert(output, Manifest { marker, files: std::sync::Arc::new(files.into_iter().collect()) });
+        }
+        r.at_end().then_some(State { sala: sala.to_string(), outputs })
+    }
 }
 
 /// The build cache of one portal. `sala build` opens it, builds and saves it; `sala serve`
@@ -316,7 +431,7 @@ pub struct Cache {
     on_disk: Mutex<BTreeSet<u64>>,
     /// The datasets whose files were read again in the current build.
     reread: Mutex<BTreeSet<String>>,
-    /// The texts whose search terms `terms.json` holds as saved (or as read): the same texts
+    /// The texts whose search terms `terms.bin` holds as saved (or as read): the same texts
     /// have the same terms, so the file (35 MB at 10,000 datasets) is written only when they change.
     terms_saved: Mutex<Option<BTreeSet<u64>>>,
 }
@@ -330,31 +445,20 @@ impl Cache {
 
     /// [`Cache::open`] as if this Sala's key were `sala` (tests of a version change).
     pub fn open_as(root: &Path, sala: &str) -> Cache {
+        let t0 = std::time::Instant::now(); //XT
         let dir = root.join(DIR);
-        let state = std::fs::read(dir.join(STATE))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
-            .filter(|s| s.sala == sala)
-            .unwrap_or_default();
+        let state = std::fs::read(dir.join(STATE)).ok().and_then(|bytes| State::decode(&bytes, sala)).unwrap_or_default();
         // The search terms of the last build's texts (see `model::search`), if this Sala cut them.
-        let terms = std::fs::read(dir.join(TERMS))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Terms>(&bytes).ok())
-            .filter(|t| t.sala == sala);
-        let terms: Option<HashMap<u64, crate::model::search::Cut>> =
-            terms.map(|t| t.terms.into_iter().filter_map(|(k, v)| Some((u64::from_str_radix(&k, 16).ok()?, v))).collect());
+        let terms = std::fs::read(dir.join(TERMS)).ok().and_then(|bytes| decode_terms(&bytes, sala));
         let terms_saved = terms.as_ref().map(|t| t.keys().copied().collect());
         if let Some(t) = terms {
             crate::model::search::import_terms(t);
         }
-        let stamps = std::fs::read(dir.join(FILES))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Stamps>(&bytes).ok())
-            .filter(|s| s.sala == sala)
-            .unwrap_or_default();
+        let stamps = std::fs::read(dir.join(FILES)).ok().and_then(|bytes| Stamps::decode(&bytes, sala));
         let mut cache = Cache::new(Some(dir), sala.to_string(), state);
-        cache.stamps = Mutex::new((stamps.files.into_iter().collect(), stamps.since.parse().unwrap_or(0)));
+        cache.stamps = Mutex::new(stamps.map(|s| (s.files, s.since)).unwrap_or_default());
         cache.terms_saved = Mutex::new(terms_saved);
+        crate::timing("x-open", t0); //XT
         cache
     }
 
@@ -390,16 +494,16 @@ impl Cache {
         let stamp = {
             let stamps = self.stamps.lock().ok()?;
             let (stamp, since) = (stamps.0.get(id.as_ref())?, stamps.1);
-            let modified = modified_ns(meta);
+            let modified = modified_u64(meta);
             // File systems that keep times in whole (or even two) seconds would show a file
             // written again within that time unchanged: a file that recent is read again.
             const TICK: u128 = 2_000_000_000;
-            if stamp.size != meta.len() || stamp.modified != modified.to_string() || modified == 0 || modified + TICK >= since {
+            if stamp.size != meta.len() || stamp.modified != modified || modified == 0 || u128::from(modified) + TICK >= since {
                 return None;
             }
             stamp.clone()
         };
-        let hash = u64::from_str_radix(&stamp.hash, 16).ok()?;
+        let hash = stamp.hash;
         if let Ok(mut seen) = self.seen.lock() {
             seen.insert(id.into_owned(), stamp.clone());
         }
@@ -409,7 +513,7 @@ impl Cache {
     /// Notes the hash of the bytes of the data file at `path` (absolute), read with size and
     /// time `meta`, for the next build's [`Cache::known_hash`].
     pub fn note_hash(&self, path: &Path, meta: &std::fs::Metadata, hash: u64) {
-        let stamp = Stamp { size: meta.len(), modified: modified_ns(meta).to_string(), hash: format!("{hash:016x}") };
+        let stamp = Stamp { size: meta.len(), modified: modified_u64(meta), hash };
         if let Ok(mut seen) = self.seen.lock() {
             seen.insert(path.to_string_lossy().into_owned(), stamp);
         }
@@ -557,6 +661,14 @@ impl Cache {
         Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default(), dir: self.dir.clone() }
     }
 
+    /// The files of the last build of `output` (absolute) as the cache knows them: per path,
+    /// the key it was rendered from (None: rendered every time) and its modification time (ns).
+    pub fn manifest(&self, output: &Path) -> Option<BTreeMap<String, (Option<u64>, u64)>> {
+        let state = self.state.lock().ok()?;
+        let m = state.outputs.get(&output_id(output))?;
+        Some(m.files.iter().map(|(p, e)| (p.clone(), (e.key, e.modified))).collect())
+    }
+
     /// Notes that dataset `id` had to be read again (for `serve`'s message).
     pub fn note_reread(&self, id: &str) {
         if let Ok(mut r) = self.reread.lock() {
@@ -571,39 +683,41 @@ impl Cache {
     /// only costs time.
     pub fn finish(&self, output: &Path, memo: &Memo, written: &BTreeMap<String, u64>) {
         let keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
-        let mut files = BTreeMap::new();
+        // In `written`'s order, which is the map's: collected into one without sorting again.
+        let mut files = Vec::with_capacity(written.len());
         for path in written.keys() {
             let kept = keys.get(path).cloned().unwrap_or_default();
-            let key = kept.key.map(|k| format!("{k:016x}")).unwrap_or_default();
-            let content = kept.content.map(|c| format!("{c:016x}")).unwrap_or_default();
+            let (key, content) = (kept.key, kept.content);
             // A file taken from the last build is the same file, with the same size and time.
             let previous = memo.previous.get(path).filter(|_| kept.reused);
             let (size, modified) = match previous {
-                Some(e) => (e.size, e.modified.clone()),
+                Some(e) => (e.size, e.modified),
                 None => match std::fs::symlink_metadata(output.join(path)) {
-                    Ok(meta) => (meta.len(), modified_ns(&meta).to_string()),
+                    Ok(meta) => (meta.len(), modified_u64(&meta)),
                     Err(_) => continue,
                 },
             };
-            files.insert(path.clone(), OutputEntry { key, size, modified, group: kept.group, content });
+            files.push((path.clone(), OutputEntry { key, size, modified, group: kept.group, content }));
         }
         let Some(marker) = marker_time(output) else { return };
         let Ok(mut state) = self.state.lock() else { return };
         state.sala = self.sala.clone();
         state.outputs.retain(|path, _| Path::new(path).is_dir());
-        state.outputs.insert(output_id(output), Manifest { marker, files: std::sync::Arc::new(files) });
+        state.outputs.insert(output_id(output), Manifest { marker, files: std::sync::Arc::new(files.into_iter().collect()) });
         let (files, since) = self.next_stamps();
         if let Some(dir) = &self.dir {
-            let _ = save(dir, STATE, &*state);
-            let stamps = Stamps { sala: self.sala.clone(), since: since.to_string(), files: files.into_iter().collect() };
-            let _ = save(dir, FILES, &stamps);
+            let _ = save(dir, STATE, &state.encode());
+            let _ = save(dir, FILES, &Stamps::encode(&self.sala, since, &files));
+            // What an older Sala kept in JSON is of no use to this one.
+            for old in OLD_FILES {
+                let _ = std::fs::remove_file(dir.join(old));
+            }
             self.forget_checked(dir);
             let terms = crate::model::search::export_terms();
             let keys: BTreeSet<u64> = terms.keys().copied().collect();
             let mut saved = self.terms_saved.lock().unwrap_or_else(|p| p.into_inner());
             if saved.as_ref() != Some(&keys) || !dir.join(TERMS).is_file() {
-                let terms = Terms { sala: self.sala.clone(), terms: terms.into_iter().map(|(k, v)| (format!("{k:016x}"), v.to_vec())).collect() };
-                *saved = save(dir, TERMS, &terms).is_ok().then_some(keys);
+                *saved = save(dir, TERMS, &encode_terms(&self.sala, &terms)).is_ok().then_some(keys);
             }
         }
     }
@@ -692,17 +806,16 @@ fn output_id(output: &Path) -> String {
     output.to_string_lossy().into_owned()
 }
 
-/// Writes the state beside, then renames it over the old: a build killed meanwhile leaves the
-/// old state or the new, never half of one.
-fn save(dir: &Path, name: &str, state: &impl Serialize) -> Result<()> {
+/// Writes a file of the cache beside, then renames it over the old: a build killed meanwhile
+/// leaves the old file or the new, never half of one.
+fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let tag = dir.join("CACHEDIR.TAG");
     if !tag.exists() {
         std::fs::write(&tag, TAG).map_err(|e| Error::io(&tag, e))?;
     }
-    let bytes = serde_json::to_vec(state).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    std::io::Write::write_all(&mut tmp, &bytes).map_err(|e| Error::io(dir, e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(dir, e))?;
     let target = dir.join(name);
     tmp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
     Ok(())
@@ -760,7 +873,7 @@ impl Memo {
         if !self.active() {
             return None;
         }
-        let found = self.previous.get(path).filter(|e| e.key == format!("{key:016x}") && self.unchanged(path, e));
+        let found = self.previous.get(path).filter(|e| e.key == Some(key) && self.unchanged(path, e));
         if let Ok(mut keys) = self.keys.lock() {
             keys.insert(path.to_string(), Kept { key: Some(key), reused: found.is_some(), ..Kept::default() });
         }
@@ -774,11 +887,10 @@ impl Memo {
             return None;
         }
         let paths = self.groups.get(group)?;
-        let hex = format!("{key:016x}");
         let mut reused = Vec::with_capacity(paths.len());
         for path in paths {
             let e = self.previous.get(path)?;
-            if e.key != hex || !self.unchanged(path, e) {
+            if e.key != Some(key) || !self.unchanged(path, e) {
                 return None;
             }
             reused.push(Reused { path: path.clone(), size: e.size });
@@ -816,7 +928,7 @@ impl Memo {
         let found = self
             .previous
             .get(path)
-            .filter(|e| e.content == format!("{content:016x}") && self.unchanged(path, e))
+            .filter(|e| e.content == Some(content) && self.unchanged(path, e))
             .map(|e| Reused { path: path.to_string(), size: e.size });
         if let Ok(mut keys) = self.keys.lock() {
             let kept = keys.entry(path.to_string()).or_default();
@@ -831,7 +943,7 @@ impl Memo {
     pub fn last_file(&self, path: &str, key: u64) -> Option<PathBuf> {
         let output = self.output.as_ref()?;
         let e = self.previous.get(path)?;
-        (e.key == format!("{key:016x}") && self.unchanged(path, e)).then(|| output.join(path))
+        (e.key == Some(key) && self.unchanged(path, e)).then(|| output.join(path))
     }
 
     /// Whether the last build of the output is known file by file, so that a rebuild may
@@ -848,6 +960,6 @@ impl Memo {
     fn unchanged(&self, path: &str, e: &OutputEntry) -> bool {
         let Some(output) = &self.output else { return false };
         std::fs::symlink_metadata(output.join(path))
-            .is_ok_and(|m| m.is_file() && m.len() == e.size && modified_ns(&m).to_string() == e.modified)
+            .is_ok_and(|m| m.is_file() && m.len() == e.size && modified_u64(&m) == e.modified)
     }
 }

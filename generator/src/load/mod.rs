@@ -3,6 +3,7 @@
 //! Nothing is read from outside the portal folder. Problems in one dataset or page become
 //! diagnostics so that every problem is reported in one run.
 
+pub mod binary;
 pub mod cache;
 pub mod content;
 pub mod privacy;
@@ -166,7 +167,9 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
     config.check_theme_files(&theme.static_files)?;
     let mut report = Report::default();
 
+    let t0 = std::time::Instant::now(); //XT
     let dataset_dirs = list_dataset_dirs(&root)?;
+    crate::timing("x-list", t0); //XT
     if let Some(p) = hooks.progress {
         p.datasets.set_length(dataset_dirs.len() as u64);
     }
@@ -182,6 +185,7 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
         });
         (done, report)
     });
+    crate::timing("x-datasets", t0); //XT
     let mut datasets = Vec::new();
     let mut done = Vec::new();
     for (dataset, r) in loaded {
@@ -194,6 +198,7 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
 
     let pages = load_pages(&root, &config, &mut report)?;
     let policies = load_policies(&root, &mut report)?;
+    crate::timing("x-pages", t0); //XT
     Ok((Source { root, config, datasets, pages, policies, theme }, report, done))
 }
 

@@ -132,7 +132,9 @@ pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
             validated.tables.insert(key, table);
         }
     }
+    let t0 = std::time::Instant::now(); //XT
     foreign_keys::check(source, &validated.tables, &mut validated.report);
+    crate::timing("x-fk", t0); //XT
     let agencies = agency_codes(source, &validated);
     check_registry(source, &validated.tables, &mut validated.report);
     for dataset in &source.datasets {
@@ -143,9 +145,12 @@ pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
             role::check_role_data(dataset, &validated.tables, codes, &mut validated.report);
         }
     }
+    crate::timing("x-meta", t0); //XT
     personal::check_declarations(source, &mut validated.report);
     personal::check_policies(source, agencies.as_ref(), &mut validated.report);
+    crate::timing("x-pol", t0); //XT
     personal::scan_metadata(source, &mut validated.report);
+    crate::timing("x-scan", t0); //XT
     // Whatever rule reported it, no value leaves Sala with personal data readable in it (nor
     // a file's name or a column's label).
     for d in &mut validated.report.diagnostics {
@@ -166,7 +171,9 @@ pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
             src.text = crate::personal::mask_text(&src.text);
         }
     }
+    crate::timing("x-mask", t0); //XT
     validated.report.sort();
+    crate::timing("x-sort", t0); //XT
     validated
 }
 
