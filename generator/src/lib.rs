@@ -169,12 +169,10 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     let since = Instant::now();
     let validated = validate::finish(&source, checked.into_iter().flatten().collect());
     timing("validate", since);
-    let t0 = Instant::now(); //XT
     report.merge(validated.report.clone());
     let today = clock::today(source.config.as_of.as_ref())?;
     model::quality::check_freshness(&source.datasets, today, &mut report);
     report.sort();
-    timing("x-fresh", t0); //XT
     let default_language = source.config.default_language;
     if report.has_errors() {
         return Ok(Built { report, default_language, published: None });

@@ -771,3 +771,114 @@ fn a_corrupt_fragment_cache_or_a_changed_catalog_only_costs_time() {
     build_clean(root, &clean.path().join("site"));
     assert_identical(&out, &clean.path().join("site"));
 }
+
+/// Rewrites `path` with `from` replaced by `to` (of the same length), keeping its modification
+/// time: a change that neither its size nor its time shows.
+fn edit_unseen(root: &Path, path: &str, from: &str, to: &str) {
+    assert_eq!(from.len(), to.len());
+    let p = root.join(path);
+    let time = modified(&p);
+    edit(root, path, from, to);
+    std::fs::File::options().write(true).open(&p).unwrap().set_modified(time).unwrap();
+    assert_eq!(modified(&p), time);
+}
+
+#[test]
+fn a_dataset_toml_changed_just_after_a_build_with_the_same_size_and_time_is_parsed_again() {
+    // The parse of dataset.toml is taken from the cache when its size and time did not change
+    // and it was written well before the last build; one written moments before may have been
+    // written again within the same tick of the clock, and is read and compared by its bytes.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    set_age(&root.join("datasets/offices/dataset.toml"), 0);
+    build_cached(root, &out);
+    edit_unseen(root, "datasets/offices/dataset.toml", "District offices\"", "District bureaux\"");
+    build_cached(root, &out);
+    let page = std::fs::read_to_string(out.join("en/datasets/offices/index.html")).unwrap();
+    assert!(page.contains("District bureaux"), "the new title is shown");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
+fn a_schema_file_changed_just_after_a_build_with_the_same_size_and_time_is_parsed_again() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    set_age(&root.join("datasets/offices/schema.json"), 0);
+    build_cached(root, &out);
+    edit_unseen(root, "datasets/offices/schema.json", "\"en\": \"Staff\"", "\"en\": \"Stuff\"");
+    build_cached(root, &out);
+    let page = std::fs::read_to_string(out.join("en/datasets/offices/index.html")).unwrap();
+    assert!(page.contains("Stuff"), "the new column title is shown");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
+fn a_dataset_toml_edited_long_after_a_build_is_parsed_again() {
+    // The usual edit: a new size or time, whatever the last build's start.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    edit(root, "datasets/offices/dataset.toml", "District offices\"", "District offices of Bangkok\"");
+    set_age(&root.join("datasets/offices/dataset.toml"), 1800);
+    build_cached(root, &out);
+    let page = std::fs::read_to_string(out.join("en/datasets/offices/index.html")).unwrap();
+    assert!(page.contains("District offices of Bangkok"), "the new title is shown");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
+fn a_corrupt_metadata_cache_only_costs_time() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let parsed = root.join(DIR).join("parsed.bin");
+    let bytes = std::fs::read(&parsed).unwrap();
+    assert!(bytes.len() > 1000, "the parsed metadata is cached");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    // Cut short, garbage, empty, and a parse's bytes overwritten in the middle.
+    let mut scrambled = bytes.clone();
+    let middle = scrambled.len() / 2;
+    scrambled[middle..middle + 64].fill(0xc1);
+    for broken in [bytes[..bytes.len() / 2].to_vec(), b"\x00\xffgarbage{".to_vec(), Vec::new(), scrambled] {
+        std::fs::write(&parsed, &broken).unwrap();
+        let p = build_cached(root, &out);
+        assert!(p.reused > 0, "the rest of the cache still serves");
+        assert_identical(&out, &clean.path().join("site"));
+    }
+}
+
+#[test]
+fn declaring_a_column_personal_data_checks_its_table_again() {
+    // The personal-data scan of a table leaves out the columns its dataset declares: a new
+    // declaration in dataset.toml, with the schema and data unchanged, changes the table's check.
+    let dir = demo();
+    let root = dir.path();
+    write(root, "datasets/offices/offices.csv", "code,name,staff\nA1,โทร 081-234-5678,12\nA2,สำนักงานเขต 2,30\n");
+    set_age(&root.join("datasets/offices/offices.csv"), 3600);
+    let report = |root: &Path| {
+        let cache = Cache::open(root);
+        let built = sala::build_with(root, Some(&root.join("public")), Hooks { cache: Some(&cache), progress: None }).unwrap();
+        built.report.diagnostics
+    };
+    let first = report(root);
+    assert!(first.iter().any(|d| d.code == sala::diagnostic::Code::PersonalData && d.location.file.ends_with("offices.csv")), "{first:?}");
+    let toml = std::fs::read_to_string(root.join("datasets/offices/dataset.toml")).unwrap();
+    let declared = format!("{toml}\n[personal_data]\nlegal_basis = {{ th = \"มาตรา 24\", en = \"Section 24\" }}\ncolumns = {{ name = \"redact\" }}\n");
+    write(root, "datasets/offices/dataset.toml", &declared);
+    set_age(&root.join("datasets/offices/dataset.toml"), 3600);
+    let again = report(root);
+    let clean = sala::build(root, Some(&tempfile::tempdir().unwrap().path().join("site"))).unwrap().report.diagnostics;
+    assert_eq!(again, clean);
+    assert!(!again.iter().any(|d| d.code == sala::diagnostic::Code::PersonalData && d.location.file.ends_with("offices.csv")), "{again:?}");
+}

@@ -59,6 +59,178 @@ const OLD_FILES: &[&str] = &["state.json", "terms.json", "files.json"];
 /// The folder holding the checked tables.
 const CHECKED: &str = "checked";
 
+/// The file holding the parsed metadata and schema files.
+const PARSED: &str = "parsed.bin";
+
+/// A dataset's metadata files as parsed: what the cache keeps so that a rebuild parses again
+/// only the `dataset.toml` (or `datapackage.json`) files that changed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ParsedMeta {
+    /// The metadata; None when it cannot be used.
+    pub meta: Option<crate::load::dataset::DatasetMeta>,
+    /// The problems found in it.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Per resource, the hash of its inline schema as JSON (0 for a schema in a file).
+    pub schema_keys: Vec<u64>,
+}
+
+/// A `schema.json` as parsed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ParsedSchema {
+    /// The schema; None when it cannot be used.
+    pub schema: Option<crate::load::schema::Schema>,
+    /// Why it cannot be.
+    pub diagnostic: Option<Diagnostic>,
+    /// Its hash as JSON.
+    pub key: u64,
+}
+
+/// The parses of one kind of file the last builds made, by the file's path: kept encoded
+/// (MessagePack) as read from `parsed.bin`, decoded when first used (`serve` then keeps the
+/// decoded parse in memory for its next rebuilds).
+struct Parses<T> {
+    entries: HashMap<String, Parse<T>>,
+    /// The paths this build asked for (the others belong to files gone, and are dropped).
+    used: BTreeSet<String>,
+    /// Whether an entry was added or changed since the file was read or saved.
+    dirty: bool,
+}
+
+impl<T> Default for Parses<T> {
+    fn default() -> Self {
+        Parses { entries: HashMap::new(), used: BTreeSet::new(), dirty: false }
+    }
+}
+
+struct Parse<T> {
+    /// Per file parsed, its size and modification time (ns) when it was read.
+    stamps: Vec<(u64, u64)>,
+    /// A hash of the files' bytes.
+    hash: u64,
+    /// The parse, encoded.
+    bytes: std::sync::Arc<[u8]>,
+    /// The parse, once decoded.
+    value: std::sync::Arc<std::sync::OnceLock<Option<T>>>,
+}
+
+impl<T> Clone for Parse<T> {
+    fn clone(&self) -> Self {
+        Parse { stamps: self.stamps.clone(), hash: self.hash, bytes: self.bytes.clone(), value: self.value.clone() }
+    }
+}
+
+impl<T: Clone + Serialize + serde::de::DeserializeOwned> Parse<T> {
+    /// The parse; kept decoded for the next build when `keep` (`serve`), else decoded anew
+    /// (a build uses each once: keeping it would only add a copy).
+    fn get(&self, keep: bool) -> Option<T> {
+        match self.value.get() {
+            Some(value) => value.clone(),
+            None if keep => self.value.get_or_init(|| rmp_serde::from_slice(&self.bytes).ok()).clone(),
+            None => rmp_serde::from_slice(&self.bytes).ok(),
+        }
+    }
+
+    /// `value` encoded, when it decodes to the same value (as its JSON shows it): a type the
+    /// encoding would change is never cached, only parsed each time.
+    fn encode(value: &T) -> Option<Vec<u8>> {
+        let bytes = rmp_serde::to_vec_named(value).ok()?;
+        let back: T = rmp_serde::from_slice(&bytes).ok()?;
+        (serde_json::to_vec(&back).ok()? == serde_json::to_vec(value).ok()?).then_some(bytes)
+    }
+}
+
+/// The parse of the files at `key` (their `stamps` now), from `store` when the files did not
+/// change: by their sizes and times when those are older than the last build's start
+/// (`since`), else by a hash of their bytes (`read`). Otherwise `parse`d and kept.
+fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
+    store: &Mutex<Parses<T>>,
+    (since, keep): (u128, bool),
+    key: &Path,
+    stamps: &[(u64, u64)],
+    read: impl FnOnce() -> Option<Vec<Vec<u8>>>,
+    parse: impl FnOnce(Option<&[Vec<u8>]>) -> T,
+) -> T {
+    let id = key.to_string_lossy();
+    let known = store.lock().ok().and_then(|mut s| {
+        s.used.insert(id.to_string());
+        s.entries.get(id.as_ref()).cloned()
+    });
+    // As for data files (see `Cache::known_hash`): a file written within two seconds of the
+    // last build's start may have changed again without its time moving.
+    const TICK: u128 = 2_000_000_000;
+    // (A file that is not there has (0, 0).)
+    let settled = stamps.iter().all(|&(size, modified)| (size, modified) == (0, 0) || (modified != 0 && u128::from(modified) + TICK < since));
+    if let Some(known) = known.as_ref().filter(|k| settled && k.stamps == stamps) {
+        if let Some(value) = known.get(keep) {
+            return value;
+        }
+    }
+    let Some(texts) = read() else { return parse(None) };
+    let mut h = KeyHasher::new();
+    h.add(&texts);
+    let hash = h.finish();
+    if let Some(known) = known.filter(|k| k.hash == hash) {
+        if let Some(value) = known.get(keep) {
+            if let Ok(mut s) = store.lock() {
+                s.entries.insert(id.to_string(), Parse { stamps: stamps.to_vec(), ..known });
+                s.dirty = true;
+            }
+            return value;
+        }
+    }
+    let value = parse(Some(&texts));
+    if let Some(bytes) = Parse::encode(&value) {
+        let decoded = if keep { std::sync::OnceLock::from(Some(value.clone())) } else { std::sync::OnceLock::new() };
+        let entry = Parse { stamps: stamps.to_vec(), hash, bytes: bytes.into(), value: std::sync::Arc::new(decoded) };
+        if let Ok(mut s) = store.lock() {
+            s.entries.insert(id.to_string(), entry);
+            s.dirty = true;
+        }
+    }
+    value
+}
+
+const PARSED_MAGIC: &[u8] = b"sala parsed 1\n";
+
+impl<T> Parses<T> {
+    fn write(&self, w: &mut Writer) {
+        w.len(self.entries.len());
+        for (path, e) in &self.entries {
+            w.str(path);
+            w.len(e.stamps.len());
+            for &(size, modified) in &e.stamps {
+                w.u64(size);
+                w.u64(modified);
+            }
+            w.u64(e.hash);
+            w.raw(&e.bytes);
+        }
+    }
+
+    fn read(r: &mut Reader) -> Option<Parses<T>> {
+        let n = r.len()?;
+        let mut entries = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let path = r.string()?;
+            let stamps = (0..r.len()?).map(|_| Some((r.u64()?, r.u64()?))).collect::<Option<Vec<_>>>()?;
+            let hash = r.u64()?;
+            let bytes: std::sync::Arc<[u8]> = r.raw()?.into();
+            entries.insert(path, Parse { stamps, hash, bytes, value: std::sync::Arc::default() });
+        }
+        Some(Parses { entries, used: BTreeSet::new(), dirty: false })
+    }
+
+    /// Drops the entries this build did not ask for; whether any was dropped or changed.
+    fn forget_unused(&mut self) -> bool {
+        let used = std::mem::take(&mut self.used);
+        let before = self.entries.len();
+        self.entries.retain(|k, _| used.contains(k));
+        let changed = self.dirty || self.entries.len() != before;
+        self.dirty = false;
+        changed
+    }
+}
+
 /// What `files.bin` holds: the key of the Sala that wrote it; when the build that wrote it
 /// began to look at files (ns since 1970: a file modified since may have changed again within
 /// the same tick of the clock without its time moving, so its hash is not trusted, "racily
@@ -298,7 +470,7 @@ fn modified_ns(m: &std::fs::Metadata) -> u128 {
 }
 
 /// [`modified_ns`] as the cache's files keep it (64 bits of nanoseconds reach the year 2554).
-fn modified_u64(m: &std::fs::Metadata) -> u64 {
+pub fn modified_u64(m: &std::fs::Metadata) -> u64 {
     u64::try_from(modified_ns(m)).unwrap_or(u64::MAX)
 }
 
@@ -431,6 +603,10 @@ pub struct Cache {
     on_disk: Mutex<BTreeSet<u64>>,
     /// The datasets whose files were read again in the current build.
     reread: Mutex<BTreeSet<String>>,
+    /// The metadata files parsed ([`ParsedMeta`], by `dataset.toml`'s path).
+    metas: Mutex<Parses<ParsedMeta>>,
+    /// The schema files parsed, by path.
+    schemas: Mutex<Parses<ParsedSchema>>,
     /// The texts whose search terms `terms.bin` holds as saved (or as read): the same texts
     /// have the same terms, so the file (35 MB at 10,000 datasets) is written only when they change.
     terms_saved: Mutex<Option<BTreeSet<u64>>>,
@@ -445,7 +621,6 @@ impl Cache {
 
     /// [`Cache::open`] as if this Sala's key were `sala` (tests of a version change).
     pub fn open_as(root: &Path, sala: &str) -> Cache {
-        let t0 = std::time::Instant::now(); //XT
         let dir = root.join(DIR);
         let state = std::fs::read(dir.join(STATE)).ok().and_then(|bytes| State::decode(&bytes, sala)).unwrap_or_default();
         // The search terms of the last build's texts (see `model::search`), if this Sala cut them.
@@ -455,10 +630,18 @@ impl Cache {
             crate::model::search::import_terms(t);
         }
         let stamps = std::fs::read(dir.join(FILES)).ok().and_then(|bytes| Stamps::decode(&bytes, sala));
-        let mut cache = Cache::new(Some(dir), sala.to_string(), state);
+        let mut cache = Cache::new(Some(dir.clone()), sala.to_string(), state);
         cache.stamps = Mutex::new(stamps.map(|s| (s.files, s.since)).unwrap_or_default());
         cache.terms_saved = Mutex::new(terms_saved);
-        crate::timing("x-open", t0); //XT
+        if let Some((metas, schemas)) = std::fs::read(dir.join(PARSED)).ok().and_then(|bytes| {
+            let mut r = Reader::new(&bytes, PARSED_MAGIC)?;
+            (r.str()? == sala).then_some(())?;
+            let parses = (Parses::read(&mut r)?, Parses::read(&mut r)?);
+            r.at_end().then_some(parses)
+        }) {
+            cache.metas = Mutex::new(metas);
+            cache.schemas = Mutex::new(schemas);
+        }
         cache
     }
 
@@ -483,6 +666,8 @@ impl Cache {
             on_disk: Mutex::default(),
             reread: Mutex::default(),
             terms_saved: Mutex::default(),
+            metas: Mutex::default(),
+            schemas: Mutex::default(),
         }
     }
 
@@ -508,6 +693,22 @@ impl Cache {
             seen.insert(id.into_owned(), stamp.clone());
         }
         Some(hash)
+    }
+
+    /// A dataset's metadata files (`dataset.toml` at `path`, and `datapackage.json` beside it,
+    /// whose sizes and times are `stamps`) as parsed: see [`parsed`].
+    pub fn parsed_meta(&self, path: &Path, stamps: &[(u64, u64)], read: impl FnOnce() -> Option<Vec<Vec<u8>>>, parse: impl FnOnce(Option<&[Vec<u8>]>) -> ParsedMeta) -> ParsedMeta {
+        parsed(&self.metas, (self.since(), self.keep_tables), path, stamps, read, parse)
+    }
+
+    /// A schema file (at `path`, of size and time `stamps`) as parsed: see [`parsed`].
+    pub fn parsed_schema(&self, path: &Path, stamps: &[(u64, u64)], read: impl FnOnce() -> Option<Vec<Vec<u8>>>, parse: impl FnOnce(Option<&[Vec<u8>]>) -> ParsedSchema) -> ParsedSchema {
+        parsed(&self.schemas, (self.since(), self.keep_tables), path, stamps, read, parse)
+    }
+
+    /// When the last build began to look at files (ns since 1970); 0 when unknown.
+    fn since(&self) -> u128 {
+        self.stamps.lock().map_or(0, |s| s.1)
     }
 
     /// Notes the hash of the bytes of the data file at `path` (absolute), read with size and
@@ -713,6 +914,7 @@ impl Cache {
                 let _ = std::fs::remove_file(dir.join(old));
             }
             self.forget_checked(dir);
+            self.save_parsed(dir);
             let terms = crate::model::search::export_terms();
             let keys: BTreeSet<u64> = terms.keys().copied().collect();
             let mut saved = self.terms_saved.lock().unwrap_or_else(|p| p.into_inner());
@@ -746,6 +948,22 @@ impl Cache {
             *stamps = (files.clone(), since);
         }
         (files, since)
+    }
+
+    /// Saves the parses of metadata and schema files, when they changed.
+    fn save_parsed(&self, dir: &Path) {
+        let (Ok(mut metas), Ok(mut schemas)) = (self.metas.lock(), self.schemas.lock()) else { return };
+        let changed = metas.forget_unused() | schemas.forget_unused();
+        if changed || !dir.join(PARSED).is_file() {
+            let mut w = Writer::new(PARSED_MAGIC);
+            w.str(&self.sala);
+            metas.write(&mut w);
+            schemas.write(&mut w);
+            if save(dir, PARSED, &w.bytes).is_err() {
+                // Written again next time.
+                metas.dirty = true;
+            }
+        }
     }
 
     /// Deletes the checked tables the current build did not use.

@@ -85,13 +85,17 @@ pub struct ResourceSource {
     /// How many data rows the file has, when it was not read because the build cache holds
     /// its checked table (by [`ResourceSource::check_key`]).
     pub cached_rows: Option<usize>,
+    /// A hash of what the table's check takes from the metadata: the schema (as JSON) and the
+    /// columns the dataset declares personal data.
+    pub schema_key: u64,
 }
 
 impl ResourceSource {
-    /// A hash of what its checked table is made from: the data's fingerprint, the schema and
-    /// the file the schema is written in (which diagnostics name).
+    /// A hash of what its checked table is made from: the data's fingerprint, the schema, the
+    /// declared personal-data columns and the file the schema is written in (which
+    /// diagnostics name).
     pub fn check_key(&self) -> u64 {
-        check_key(self.fingerprint, &self.schema_file, &self.schema)
+        check_key(self.fingerprint, &self.schema_file, self.schema_key)
     }
 
     /// How many data rows the file has, when it was read or its checked table is cached.
@@ -116,6 +120,11 @@ pub struct ReadAgain {
 }
 
 impl ReadAgain {
+    /// The schema the files are read with.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
     /// The files' cells, refused when their bytes are no longer those the build began with
     /// (the table's diagnostics and every output key were made from those).
     pub fn read(&self) -> std::result::Result<RawTable, String> {
@@ -139,9 +148,25 @@ impl ReadAgain {
 }
 
 /// [`ResourceSource::check_key`] of its parts.
-fn check_key(fingerprint: u64, schema_file: &Path, schema: &Schema) -> u64 {
+fn check_key(fingerprint: u64, schema_file: &Path, schema_key: u64) -> u64 {
     let mut h = cache::KeyHasher::new();
-    h.add(&fingerprint).add(&schema_file).add_json(schema);
+    h.add(&fingerprint).add(&schema_file).add(&schema_key);
+    h.finish()
+}
+
+/// A hash of a schema as JSON: computed when it is parsed, kept with its parse in the build
+/// cache (a rebuild of 10,000 datasets spent a tenth of a second writing schemas as JSON to
+/// hash them).
+fn schema_json_key(schema: &Schema) -> u64 {
+    let mut h = cache::KeyHasher::new();
+    h.add_json(schema);
+    h.finish()
+}
+
+/// [`ResourceSource::schema_key`]: a schema's [`schema_json_key`] and the declared columns.
+fn schema_key(json_key: u64, declared: &[&String]) -> u64 {
+    let mut h = cache::KeyHasher::new();
+    h.add(&json_key).add(declared);
     h.finish()
 }
 
@@ -167,9 +192,7 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
     config.check_theme_files(&theme.static_files)?;
     let mut report = Report::default();
 
-    let t0 = std::time::Instant::now(); //XT
     let dataset_dirs = list_dataset_dirs(&root)?;
-    crate::timing("x-list", t0); //XT
     if let Some(p) = hooks.progress {
         p.datasets.set_length(dataset_dirs.len() as u64);
     }
@@ -185,7 +208,6 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
         });
         (done, report)
     });
-    crate::timing("x-datasets", t0); //XT
     let mut datasets = Vec::new();
     let mut done = Vec::new();
     for (dataset, r) in loaded {
@@ -198,7 +220,6 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
 
     let pages = load_pages(&root, &config, &mut report)?;
     let policies = load_policies(&root, &mut report)?;
-    crate::timing("x-pages", t0); //XT
     Ok((Source { root, config, datasets, pages, policies, theme }, report, done))
 }
 
@@ -263,7 +284,10 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         return (None, report);
     }
     let package_path = dir.join(package::FILE_NAME);
-    let (has_toml, has_package) = (meta_path.is_file(), package_path.is_file());
+    // One look at each file gives whether it is there and its size and time, which tell the
+    // build cache whether its parse from the last build still holds.
+    let stats = [&meta_path, &package_path].map(|p| std::fs::metadata(p).ok().filter(std::fs::Metadata::is_file));
+    let (has_toml, has_package) = (stats[0].is_some(), stats[1].is_some());
     if !has_toml && !has_package {
         report.push(Diagnostic::error(
             Code::MissingFile,
@@ -279,9 +303,11 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
     let package_file = relative(root, &package_path);
     // Without dataset.toml, diagnostics about the metadata point at the package.
     let meta_file = if has_toml { meta_file } else { package_file.clone() };
-    // A metadata file that is a link to a file outside the portal is refused like any path.
-    for (path, shown) in [(&meta_path, "dataset.toml"), (&package_path, package::FILE_NAME)] {
-        if path.is_file() && path.canonicalize().map_or(true, |p| !p.starts_with(root)) {
+    // A metadata file that is a link to a file outside the portal is refused like any path
+    // (the dataset's folder itself is no link: see `list_dataset_dirs`).
+    for ((path, shown), stat) in [(&meta_path, "dataset.toml"), (&package_path, package::FILE_NAME)].into_iter().zip(&stats) {
+        let link = stat.is_some() && std::fs::symlink_metadata(path).map_or(true, |m| m.file_type().is_symlink());
+        if link && path.canonicalize().map_or(true, |p| !p.starts_with(root)) {
             report.push(Diagnostic::error(
                 Code::PathEscape,
                 Location::file(relative(root, path)),
@@ -291,8 +317,58 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
             return (None, report);
         }
     }
+    let stamps: Vec<(u64, u64)> = stats.iter().map(|m| m.as_ref().map_or((0, 0), |m| (m.len(), cache::modified_u64(m)))).collect();
+    let read = || -> Option<Vec<Vec<u8>>> {
+        [(&meta_path, has_toml), (&package_path, has_package)].into_iter().map(|(p, has)| if has { std::fs::read(p).ok() } else { Some(Vec::new()) }).collect()
+    };
+    let parse = |texts: Option<&[Vec<u8>]>| {
+        let read = |path: &Path, file: &Path| -> Result<String, Diagnostic> {
+            match texts {
+                Some([toml, package]) => utf8(if path == meta_path { toml.clone() } else { package.clone() }, file),
+                _ => read_utf8(path, file),
+            }
+        };
+        let (meta, report) = parse_meta((&meta_path, &meta_file, has_toml), (&package_path, &package_file, has_package), &read);
+        let schema_keys = meta
+            .iter()
+            .flat_map(|m| &m.resources)
+            .map(|r| match &r.schema {
+                SchemaSource::Inline(s) => schema_json_key(s),
+                SchemaSource::File(_) => 0,
+            })
+            .collect();
+        cache::ParsedMeta { meta, diagnostics: report.diagnostics, schema_keys }
+    };
+    let parsed = match cache {
+        Some(c) => c.parsed_meta(&meta_path, &stamps, read, parse),
+        None => parse(None),
+    };
+    report.diagnostics.extend(parsed.diagnostics);
+    let Some(meta) = parsed.meta else { return (None, report) };
+    let schema_keys = parsed.schema_keys;
+    // What the check of each table depends on besides its schema: the columns declared personal
+    // data (the personal-data scan leaves them out).
+    let declared = meta.personal_data.as_ref().map(|p| p.columns.keys().collect::<Vec<_>>()).unwrap_or_default();
+    let resources: Vec<ResourceSource> = meta
+        .resources
+        .iter()
+        .zip(schema_keys)
+        .filter_map(|(r, schema_key)| load_resource(root, dir, &meta_file, r, &mut report, (id, cache), (schema_key, &declared)))
+        .collect();
+    (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources }), report)
+}
+
+/// Parses a dataset's metadata from its files, read with `read`: `dataset.toml`, or
+/// `datapackage.json` with an optional `dataset.toml` beside it. The metadata (None when it
+/// cannot be used) and the problems found in it.
+fn parse_meta(
+    (meta_path, meta_file, has_toml): (&Path, &Path, bool),
+    (package_path, package_file, has_package): (&Path, &Path, bool),
+    read: &dyn Fn(&Path, &Path) -> Result<String, Diagnostic>,
+) -> (Option<DatasetMeta>, Report) {
+    let mut report = Report::default();
     let text = if has_toml {
-        match read_utf8(&meta_path, &meta_file) {
+        match read(meta_path, meta_file) {
             Ok(t) => Some(t),
             Err(d) => {
                 report.push(d);
@@ -306,7 +382,7 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         let (line, col) = e.span().map_or((1, 1), |s| crate::error::line_col(text, s.start));
         Diagnostic::error(
             Code::MetadataError,
-            Location::line(&meta_file, line, col),
+            Location::line(meta_file, line, col),
             Text::new(format!("dataset.toml ผิดรูปแบบ: {}", e.message().trim()), format!("dataset.toml is not valid: {}", e.message().trim())),
             Text::new(
                 "แก้บรรทัดที่ระบุตามรูปแบบใน docs/formats.md (ชื่อคีย์สะกดถูก ข้อความอยู่ในเครื่องหมายคำพูด)",
@@ -315,7 +391,7 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         )
     };
     let meta: DatasetMeta = if has_package {
-        let read = read_utf8(&package_path, &package_file).and_then(|t| package::Package::parse(&t, &package_file));
+        let read = read(package_path, package_file).and_then(|t| package::Package::parse(&t, package_file));
         let small = match &text {
             Some(t) => match toml::from_str::<toml::Table>(t) {
                 Ok(table) => Some(table),
@@ -326,10 +402,10 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
             },
             None => None,
         };
-        match read.and_then(|p| p.meta(small, &meta_file)) {
+        match read.and_then(|p| p.meta(small, meta_file)) {
             Ok((meta, missing)) => {
                 if !missing.is_empty() {
-                    report.push(package::missing_warning(&package_file, &missing));
+                    report.push(package::missing_warning(package_file, &missing));
                 }
                 meta
             }
@@ -342,7 +418,7 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         let text = text.unwrap_or_default();
         // Parsed once (10,000 of them in every rebuild): the metadata and the blank titles are
         // both read from the table. Only an error is parsed again, from the text, for its line.
-        let parsed = toml::from_str::<toml::Table>(&text).map(|table| (blank_titles(&table, &meta_file), table.try_into::<DatasetMeta>()));
+        let parsed = toml::from_str::<toml::Table>(&text).map(|table| (blank_titles(&table, meta_file), table.try_into::<DatasetMeta>()));
         match parsed {
             Ok((blank, Ok(m))) => {
                 if let Some(w) = blank {
@@ -368,12 +444,7 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
             }
         }
     };
-    let resources: Vec<ResourceSource> = meta
-        .resources
-        .iter()
-        .filter_map(|r| load_resource(root, dir, &meta_file, r, &mut report, (id, cache)))
-        .collect();
-    (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources }), report)
+    (Some(meta), report)
 }
 
 /// A warning naming the columns whose `title` is written in `dataset.toml` but left blank in a
@@ -422,6 +493,11 @@ fn blank_titles(table: &toml::Table, meta_file: &Path) -> Option<Diagnostic> {
 /// A metadata file's text, or the diagnostic saying it is not UTF-8 or cannot be read.
 fn read_utf8(path: &Path, file: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_diagnostic(file, &e))?;
+    utf8(bytes, file)
+}
+
+/// A metadata file's bytes as text, or the diagnostic saying it is not UTF-8.
+fn utf8(bytes: Vec<u8>, file: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|_| {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         Diagnostic::error(
@@ -563,6 +639,7 @@ fn load_resource(
     meta: &ResourceMeta,
     report: &mut Report,
     (id, cache): (&str, Option<&Cache>),
+    (json_key, declared): (u64, &[&String]),
 ) -> Option<ResourceSource> {
     if !is_valid_id(&meta.name) {
         report.push(Diagnostic::error(
@@ -580,8 +657,8 @@ fn load_resource(
         return None;
     }
     let mut schema_file = meta_file.to_path_buf();
-    let schema = match &meta.schema {
-        SchemaSource::Inline(s) => s.clone(),
+    let (schema, json_key) = match &meta.schema {
+        SchemaSource::Inline(s) => (s.clone(), json_key),
         SchemaSource::File(name) => {
             let path = match resolve_inside(root, dir, meta_file, name) {
                 Ok(p) => p,
@@ -591,30 +668,39 @@ fn load_resource(
                 }
             };
             schema_file = relative(root, &path);
-            let text = match std::fs::read_to_string(&path) {
-                Ok(t) => t,
-                Err(e) => {
-                    report.push(io_diagnostic(&schema_file, &e));
-                    return None;
+            let parse = |text: Option<&[Vec<u8>]>| {
+                let text = match text {
+                    Some([bytes]) => String::from_utf8(bytes.clone()).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+                    _ => std::fs::read_to_string(&path),
+                };
+                let parsed = match text {
+                    Ok(t) => parse_schema(&t, &schema_file),
+                    Err(e) => Err(io_diagnostic(&schema_file, &e)),
+                };
+                match parsed {
+                    Ok(schema) => cache::ParsedSchema { key: schema_json_key(&schema), schema: Some(schema), diagnostic: None },
+                    Err(d) => cache::ParsedSchema { key: 0, schema: None, diagnostic: Some(d) },
                 }
             };
-            match serde_json::from_str::<Schema>(&text) {
-                Ok(s) => s,
-                Err(e) => {
-                    report.push(Diagnostic::error(
-                        Code::SchemaError,
-                        Location::line(&schema_file, e.line(), e.column()),
-                        Text::new(format!("schema ผิดรูปแบบ: {e}"), format!("the schema is not valid: {e}")),
-                        Text::new(
-                            "แก้ตามรูปแบบ Frictionless Table Schema (fields แต่ละช่องมี name และ type)",
-                            "follow the Frictionless Table Schema format (each of fields has a name and a type)",
-                        ),
-                    ));
+            let parsed = match (cache, std::fs::metadata(&path)) {
+                (Some(c), Ok(stat)) => {
+                    let stamps = [(stat.len(), cache::modified_u64(&stat))];
+                    c.parsed_schema(&path, &stamps, || std::fs::read(&path).ok().map(|b| vec![b]), parse)
+                }
+                _ => parse(None),
+            };
+            match parsed {
+                cache::ParsedSchema { schema: Some(schema), key, .. } => (schema, key),
+                cache::ParsedSchema { diagnostic, .. } => {
+                    if let Some(d) = diagnostic {
+                        report.push(d);
+                    }
                     return None;
                 }
             }
         }
     };
+    let schema_key = schema_key(json_key, declared);
     let mut paths = Vec::new();
     for name in meta.path.files() {
         match resolve_inside(root, dir, meta_file, name) {
@@ -650,8 +736,8 @@ fn load_resource(
         if let Some(known) = known {
             fingerprint = combined_fingerprint(&known, &options);
             if schema.foreign_keys.is_empty() {
-                if let Some(rows) = c.has_checked(check_key(fingerprint, &schema_file, &schema)) {
-                    return Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table: None, fingerprint, cached_rows: Some(rows) });
+                if let Some(rows) = c.has_checked(check_key(fingerprint, &schema_file, schema_key)) {
+                    return Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table: None, fingerprint, cached_rows: Some(rows), schema_key });
                 }
             }
         }
@@ -709,7 +795,22 @@ fn load_resource(
             }
         }
     };
-    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table, fingerprint, cached_rows: None })
+    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table, fingerprint, cached_rows: None, schema_key })
+}
+
+/// A `schema.json`'s schema, or the diagnostic saying where it is not valid.
+fn parse_schema(text: &str, schema_file: &Path) -> Result<Schema, Diagnostic> {
+    serde_json::from_str::<Schema>(text).map_err(|e| {
+        Diagnostic::error(
+            Code::SchemaError,
+            Location::line(schema_file, e.line(), e.column()),
+            Text::new(format!("schema ผิดรูปแบบ: {e}"), format!("the schema is not valid: {e}")),
+            Text::new(
+                "แก้ตามรูปแบบ Frictionless Table Schema (fields แต่ละช่องมี name และ type)",
+                "follow the Frictionless Table Schema format (each of fields has a name and a type)",
+            ),
+        )
+    })
 }
 
 /// The fingerprint of a resource whose files' bytes hash to `each`, read with `options`.

@@ -88,14 +88,14 @@ fn check_resource(d: &DatasetSource, i: usize, hooks: Hooks) -> Option<TableChec
                 // Read when a rule or an output needs its rows; should the cache's copy not
                 // read back, the data file is read and checked again.
                 let (again, personal) = (r.read_again(), personal::declared_columns(d));
-                let (schema, file, schema_file) = (r.schema.clone(), r.file.clone(), r.schema_file.clone());
+                let (file, schema_file) = (r.file.clone(), r.schema_file.clone());
                 Table::lazy(
                     r.file.clone(),
                     entry.rows,
                     entry.years.clone(),
                     Box::new(move || {
                         entry.read().or_else(|cached| {
-                            let checked = again.read().map(|raw| table::check_table(&schema, &raw, &file, &schema_file, &personal));
+                            let checked = again.read().map(|raw| table::check_table(again.schema(), &raw, &file, &schema_file, &personal));
                             match checked {
                                 Ok(table::Checked { frame: Some(frame), .. }) => Ok(frame),
                                 Ok(_) => Err(format!("{cached}; checked again, its columns are no longer complete: build again")),
@@ -132,9 +132,7 @@ pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
             validated.tables.insert(key, table);
         }
     }
-    let t0 = std::time::Instant::now(); //XT
     foreign_keys::check(source, &validated.tables, &mut validated.report);
-    crate::timing("x-fk", t0); //XT
     let agencies = agency_codes(source, &validated);
     check_registry(source, &validated.tables, &mut validated.report);
     for dataset in &source.datasets {
@@ -145,12 +143,9 @@ pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
             role::check_role_data(dataset, &validated.tables, codes, &mut validated.report);
         }
     }
-    crate::timing("x-meta", t0); //XT
     personal::check_declarations(source, &mut validated.report);
     personal::check_policies(source, agencies.as_ref(), &mut validated.report);
-    crate::timing("x-pol", t0); //XT
     personal::scan_metadata(source, &mut validated.report);
-    crate::timing("x-scan", t0); //XT
     // Whatever rule reported it, no value leaves Sala with personal data readable in it (nor
     // a file's name or a column's label).
     for d in &mut validated.report.diagnostics {
@@ -171,9 +166,7 @@ pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
             src.text = crate::personal::mask_text(&src.text);
         }
     }
-    crate::timing("x-mask", t0); //XT
     validated.report.sort();
-    crate::timing("x-sort", t0); //XT
     validated
 }
 
