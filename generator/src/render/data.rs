@@ -908,3 +908,44 @@ fn datapackage(site: &Site, d: &Dataset, csvs: &[CsvFile]) -> Value {
     out.insert("resources".into(), Value::Array(resources));
     Value::Object(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{DataType, NamedFrom, Series};
+
+    /// Every cell written from its type is the text and JSON the shared formatting gives.
+    #[test]
+    fn typed_cells_are_written_as_the_shared_formatting_writes_them() {
+        let floats = [0.0, -0.0, 1.5, -2.25, 21_905_000.0, 9.5e15, 1.0e21, 1.5e-7, f64::NAN, f64::INFINITY, 0.1 + 0.2];
+        let ints = [0i64, -1, 42, i64::MIN, i64::MAX, 999_999_999_999_999];
+        // Days from before year 0 to after 9999, 1900's edges and today.
+        let days = [-800_000, -719_528, -25_509, -25_508, 0, 19_997, 2_932_896, 3_000_000];
+        let columns = vec![
+            Column::new("f".into(), Series::new("f".into(), floats.iter().map(|f| Some(*f)).chain([None]).collect::<Vec<_>>())),
+            Column::new("i".into(), Series::new("i".into(), ints.iter().map(|i| Some(*i)).chain([None]).collect::<Vec<_>>())),
+            Column::new("d".into(), Series::new("d".into(), days.to_vec()).cast(&DataType::Date).unwrap()),
+            Column::new("s".into(), Series::new("s".into(), vec![Some("a,b"), Some(" x"), Some("\"q\""), Some("ไทย\n"), None])),
+            Column::new("b".into(), Series::new("b".into(), vec![Some(true), Some(false), None])),
+            Column::new("n".into(), Series::new("n".into(), vec![Some(7i32), Some(-3), None])),
+            Column::new("g".into(), Series::new("g".into(), vec![Some(1.5f32), Some(2.0), None])),
+        ];
+        for c in &columns {
+            let typed = Typed::of(c);
+            assert!(!matches!(typed, Typed::Other(_)), "{} read untyped", c.name());
+            for row in 0..c.len() {
+                let value = c.get(row).unwrap();
+                let (mut csv, mut json) = (Vec::new(), Vec::new());
+                let cell = typed.get(row).unwrap();
+                csv_cell(&mut csv, &cell);
+                json_cell(&mut json, &cell);
+                let mut want = Vec::new();
+                if let Some(text) = to_text(&value) {
+                    csv_field(&mut want, &text);
+                }
+                assert_eq!(String::from_utf8(csv).unwrap(), String::from_utf8(want).unwrap(), "{value:?}");
+                assert_eq!(String::from_utf8(json).unwrap(), serde_json::to_string(&to_json(&value)).unwrap(), "{value:?}");
+            }
+        }
+    }
+}
