@@ -283,9 +283,189 @@ pub(super) fn window(frame: &DataFrame, range: std::ops::Range<usize>) -> Vec<Co
     frame.slice(range.start as i64, range.len()).columns().iter().map(|c| c.rechunk()).collect()
 }
 
+/// One cell of a [`Typed`] column: the common types as plain values, read without an
+/// `AnyValue` or a `String` per cell; anything else as the `AnyValue` the shared formatting
+/// (`model::value`) takes.
+pub(super) enum Cell<'a> {
+    Null,
+    Bool(bool),
+    /// Int64, Int32 and UInt32 (their text, JSON and workbook cells are the same as an Int64's).
+    Int(i64),
+    /// Float64 and Float32 (widened, as `model::value` does).
+    Float(f64),
+    Str(&'a str),
+    /// Days since 1970-01-01.
+    Date(i32),
+    Any(AnyValue<'a>),
+}
+
+/// A column of a [`window`] downcast once to its type, so the row-by-row writers read typed
+/// values rather than going through `Column::get` for every cell.
+pub(super) enum Typed<'a> {
+    Bool(&'a polars::prelude::BooleanChunked),
+    I64(&'a polars::prelude::Int64Chunked),
+    I32(&'a polars::prelude::Int32Chunked),
+    U32(&'a polars::prelude::UInt32Chunked),
+    F64(&'a polars::prelude::Float64Chunked),
+    F32(&'a polars::prelude::Float32Chunked),
+    Str(&'a polars::prelude::StringChunked),
+    Date(&'a polars::prelude::Int32Chunked),
+    Other(&'a Column),
+}
+
+impl<'a> Typed<'a> {
+    /// The typed view of `c`.
+    pub(super) fn of(c: &'a Column) -> Typed<'a> {
+        use polars::prelude::DataType as D;
+        let s = c.as_materialized_series();
+        let typed = match s.dtype() {
+            D::Boolean => s.bool().ok().map(Typed::Bool),
+            D::Int64 => s.i64().ok().map(Typed::I64),
+            D::Int32 => s.i32().ok().map(Typed::I32),
+            D::UInt32 => s.u32().ok().map(Typed::U32),
+            D::Float64 => s.f64().ok().map(Typed::F64),
+            D::Float32 => s.f32().ok().map(Typed::F32),
+            D::String => s.str().ok().map(Typed::Str),
+            D::Date => s.date().ok().map(|d| Typed::Date(d.physical())),
+            _ => None,
+        };
+        typed.unwrap_or(Typed::Other(c))
+    }
+
+    /// The cell at `row`.
+    pub(super) fn get(&self, row: usize) -> polars::error::PolarsResult<Cell<'a>> {
+        let cell = |v: Option<Cell<'a>>| v.unwrap_or(Cell::Null);
+        Ok(match self {
+            Typed::Bool(a) => cell(a.get(row).map(Cell::Bool)),
+            Typed::I64(a) => cell(a.get(row).map(Cell::Int)),
+            Typed::I32(a) => cell(a.get(row).map(|v| Cell::Int(i64::from(v)))),
+            Typed::U32(a) => cell(a.get(row).map(|v| Cell::Int(i64::from(v)))),
+            Typed::F64(a) => cell(a.get(row).map(Cell::Float)),
+            Typed::F32(a) => cell(a.get(row).map(|v| Cell::Float(f64::from(v)))),
+            Typed::Str(a) => cell(a.get(row).map(Cell::Str)),
+            Typed::Date(a) => cell(a.get(row).map(Cell::Date)),
+            Typed::Other(c) => match c.get(row)? {
+                AnyValue::Null => Cell::Null,
+                v => Cell::Any(v),
+            },
+        })
+    }
+}
+
+/// Writes `cell` as a CSV field: the text of [`to_text`], quoted when it must be.
+fn csv_cell(out: &mut Vec<u8>, cell: &Cell) {
+    match cell {
+        Cell::Null => {}
+        Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Cell::Int(i) => push_int(out, *i),
+        Cell::Float(f) => push_float_text(out, *f),
+        Cell::Str(s) => csv_field(out, s),
+        Cell::Date(days) => {
+            if !push_date(out, *days) {
+                if let Some(text) = to_text(&AnyValue::Date(*days)) {
+                    csv_field(out, &text);
+                }
+            }
+        }
+        Cell::Any(v) => {
+            if let Some(text) = to_text(v) {
+                csv_field(out, &text);
+            }
+        }
+    }
+}
+
+/// Writes `cell` as a JSON value, as [`to_json`] makes it.
+fn json_cell(out: &mut Vec<u8>, cell: &Cell) {
+    // Serialising into memory cannot fail.
+    match cell {
+        Cell::Null => out.extend_from_slice(b"null"),
+        Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Cell::Int(i) => push_int(out, *i),
+        Cell::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                push_int(out, *f as i64);
+            } else {
+                // serde_json writes a finite float as `Number::from_f64` would, else null.
+                let _ = serde_json::to_writer(&mut *out, f);
+            }
+        }
+        Cell::Str(s) => {
+            let _ = serde_json::to_writer(&mut *out, s);
+        }
+        Cell::Date(days) => {
+            out.push(b'"');
+            if push_date(out, *days) {
+                out.push(b'"');
+            } else {
+                out.pop();
+                let _ = serde_json::to_writer(&mut *out, &to_json(&AnyValue::Date(*days)));
+            }
+        }
+        Cell::Any(v) => {
+            let _ = serde_json::to_writer(&mut *out, &to_json(v));
+        }
+    }
+}
+
+/// Appends the decimal digits of `i`.
+pub(super) fn push_int(out: &mut Vec<u8>, i: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Appends a float as `model::value::to_text` writes it: whole amounts without a fraction,
+/// else Rust's shortest round-trip form.
+fn push_float_text(out: &mut Vec<u8>, f: f64) {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        push_int(out, f as i64);
+    } else {
+        let _ = write!(out, "{f}");
+    }
+}
+
+/// Appends a Polars date as `YYYY-MM-DD` (chrono's `%Y-%m-%d`) where its year has four digits;
+/// false (and nothing appended) for any other, which chrono writes with a sign.
+fn push_date(out: &mut Vec<u8>, days: i32) -> bool {
+    use chrono::Datelike;
+    let Some(d) = crate::model::value::date(days) else { return false };
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return false;
+    }
+    let y = y as u32;
+    out.extend_from_slice(&[
+        b'0' + (y / 1000) as u8,
+        b'0' + (y / 100 % 10) as u8,
+        b'0' + (y / 10 % 10) as u8,
+        b'0' + (y % 10) as u8,
+        b'-',
+        b'0' + (m / 10) as u8,
+        b'0' + (m % 10) as u8,
+        b'-',
+        b'0' + (day / 10) as u8,
+        b'0' + (day % 10) as u8,
+    ]);
+    true
+}
+
 /// Writes one CSV field, quoted when it must be.
 pub(super) fn csv_field(out: &mut Vec<u8>, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
+    // The four characters are ASCII, so looking for their bytes finds exactly them.
+    if text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) || text.starts_with(' ') || text.ends_with(' ') {
         out.push(b'"');
         out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
         out.push(b'"');
@@ -309,14 +489,13 @@ fn write_csv(r: &Resource, w: &mut dyn Write) -> polars::error::PolarsResult<()>
     for start in (0..r.rows()).step_by(WINDOW_ROWS) {
         let end = (start + WINDOW_ROWS).min(r.rows());
         let columns = window(frame, start..end);
+        let typed: Vec<Typed> = columns.iter().map(Typed::of).collect();
         for row in 0..end - start {
-            for (i, c) in columns.iter().enumerate() {
+            for (i, c) in typed.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                if let Some(text) = to_text(&c.get(row)?) {
-                    csv_field(&mut out, &text);
-                }
+                csv_cell(&mut out, &c.get(row)?);
             }
             out.push(b'\n');
             // Written out in pieces of about 64 KB: a CSV of a gigabyte is never held.
@@ -356,16 +535,15 @@ impl Records {
             })
             .collect();
         let mut out = Records { bytes: Vec::with_capacity(rows * columns.len() * 16), ends: Vec::with_capacity(rows) };
+        let typed: Vec<Typed> = columns.iter().map(Typed::of).collect();
         for row in 0..rows {
             out.bytes.push(b'{');
-            for (i, (key, c)) in keys.iter().zip(columns).enumerate() {
+            for (i, (key, c)) in keys.iter().zip(&typed).enumerate() {
                 if i > 0 {
                     out.bytes.push(b',');
                 }
                 out.bytes.extend_from_slice(key);
-                let v: AnyValue = c.get(row)?;
-                // Serialising a JSON value into memory cannot fail.
-                let _ = serde_json::to_writer(&mut out.bytes, &to_json(&v));
+                json_cell(&mut out.bytes, &c.get(row)?);
             }
             out.bytes.push(b'}');
             out.ends.push(out.bytes.len());
@@ -729,4 +907,45 @@ fn datapackage(site: &Site, d: &Dataset, csvs: &[CsvFile]) -> Value {
         .collect();
     out.insert("resources".into(), Value::Array(resources));
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{DataType, NamedFrom, Series};
+
+    /// Every cell written from its type is the text and JSON the shared formatting gives.
+    #[test]
+    fn typed_cells_are_written_as_the_shared_formatting_writes_them() {
+        let floats = [0.0, -0.0, 1.5, -2.25, 21_905_000.0, 9.5e15, 1.0e21, 1.5e-7, f64::NAN, f64::INFINITY, 0.1 + 0.2];
+        let ints = [0i64, -1, 42, i64::MIN, i64::MAX, 999_999_999_999_999];
+        // Days from before year 0 to after 9999, 1900's edges and today.
+        let days = [-800_000, -719_528, -25_509, -25_508, 0, 19_997, 2_932_896, 3_000_000];
+        let columns = vec![
+            Column::new("f".into(), Series::new("f".into(), floats.iter().map(|f| Some(*f)).chain([None]).collect::<Vec<_>>())),
+            Column::new("i".into(), Series::new("i".into(), ints.iter().map(|i| Some(*i)).chain([None]).collect::<Vec<_>>())),
+            Column::new("d".into(), Series::new("d".into(), days.to_vec()).cast(&DataType::Date).unwrap()),
+            Column::new("s".into(), Series::new("s".into(), vec![Some("a,b"), Some(" x"), Some("\"q\""), Some("ไทย\n"), None])),
+            Column::new("b".into(), Series::new("b".into(), vec![Some(true), Some(false), None])),
+            Column::new("n".into(), Series::new("n".into(), vec![Some(7i32), Some(-3), None])),
+            Column::new("g".into(), Series::new("g".into(), vec![Some(1.5f32), Some(2.0), None])),
+        ];
+        for c in &columns {
+            let typed = Typed::of(c);
+            assert!(!matches!(typed, Typed::Other(_)), "{} read untyped", c.name());
+            for row in 0..c.len() {
+                let value = c.get(row).unwrap();
+                let (mut csv, mut json) = (Vec::new(), Vec::new());
+                let cell = typed.get(row).unwrap();
+                csv_cell(&mut csv, &cell);
+                json_cell(&mut json, &cell);
+                let mut want = Vec::new();
+                if let Some(text) = to_text(&value) {
+                    csv_field(&mut want, &text);
+                }
+                assert_eq!(String::from_utf8(csv).unwrap(), String::from_utf8(want).unwrap(), "{value:?}");
+                assert_eq!(String::from_utf8(json).unwrap(), serde_json::to_string(&to_json(&value)).unwrap(), "{value:?}");
+            }
+        }
+    }
 }

@@ -18,7 +18,7 @@ use chrono::Datelike;
 use crate::model::{Dataset, Resource};
 use polars::prelude::{AnyValue, Column};
 use rust_xlsxwriter::ExcelDateTime;
-use super::data::{WINDOW_ROWS, window};
+use super::data::{Cell, Typed, WINDOW_ROWS, window};
 use std::io::Write;
 
 /// Data rows a worksheet holds: Excel's 1,048,576 rows less the header. A larger resource
@@ -72,7 +72,6 @@ pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn Write) -> Result<(), St
     copy(&mut zip, "xl/styles.xml")?;
     part(&mut zip, "xl/workbook.xml", workbook_xml(&names).as_bytes())?;
     let letters: Vec<String> = (0..r.schema.fields.len()).map(|i| crate::diagnostic::column_letter(i + 1)).collect();
-    let mut columns: Vec<Column> = Vec::new();
     for sheet in 0..sheets {
         let start = sheet * ROWS_PER_SHEET;
         let end = (start + ROWS_PER_SHEET).min(r.rows());
@@ -81,32 +80,40 @@ pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn Write) -> Result<(), St
         zip.start_file(format!("xl/worksheets/sheet{}.xml", sheet + 1), options.large_file(large)).map_err(zip_err)?;
         let mut buf = Vec::with_capacity(64 * 1024);
         sheet_head(&mut buf, r, sheet == 0, end - start);
-        for row in start..end {
-            if (row - start) % WINDOW_ROWS == 0 {
-                columns = window(frame, row..(row + WINDOW_ROWS).min(end));
-            }
-            let in_window = (row - start) % WINDOW_ROWS;
-            // The first data row is the worksheet's second row.
-            let at = row - start + 2;
-            let mark = buf.len();
-            buf.extend_from_slice(b"<row r=\"");
-            push_number(&mut buf, at);
-            buf.extend_from_slice(b"\">");
-            let empty = buf.len();
-            for (c, letters) in columns.iter().zip(&letters) {
-                let value = c.get(in_window).map_err(|e| e.to_string())?;
-                cell(&mut buf, letters, at, &value);
-            }
-            if buf.len() == empty {
-                // A row of missing values only is left out, as Excel does.
-                buf.truncate(mark);
-            } else {
-                buf.extend_from_slice(b"</row>");
-            }
-            // Written out in pieces of about 64 KB: a sheet of a million rows is never held.
-            if buf.len() >= 64 * 1024 {
-                zip.write_all(&buf).map_err(io)?;
-                buf.clear();
+        for from in (start..end).step_by(WINDOW_ROWS) {
+            let to = (from + WINDOW_ROWS).min(end);
+            let columns: Vec<Column> = window(frame, from..to);
+            let typed: Vec<Typed> = columns.iter().map(Typed::of).collect();
+            for row in from..to {
+                // The first data row is the worksheet's second row.
+                let at = row - start + 2;
+                let mark = buf.len();
+                buf.extend_from_slice(b"<row r=\"");
+                push_number(&mut buf, at);
+                buf.extend_from_slice(b"\">");
+                let empty = buf.len();
+                for (c, letters) in typed.iter().zip(&letters) {
+                    match c.get(row - from).map_err(|e| e.to_string())? {
+                        Cell::Null => {}
+                        Cell::Str(text) => text_cell(&mut buf, letters, at, text),
+                        Cell::Bool(b) => cell(&mut buf, letters, at, &AnyValue::Boolean(b)),
+                        Cell::Int(i) => cell(&mut buf, letters, at, &AnyValue::Int64(i)),
+                        Cell::Float(f) => cell(&mut buf, letters, at, &AnyValue::Float64(f)),
+                        Cell::Date(days) => cell(&mut buf, letters, at, &AnyValue::Date(days)),
+                        Cell::Any(value) => cell(&mut buf, letters, at, &value),
+                    }
+                }
+                if buf.len() == empty {
+                    // A row of missing values only is left out, as Excel does.
+                    buf.truncate(mark);
+                } else {
+                    buf.extend_from_slice(b"</row>");
+                }
+                // Written out in pieces of about 64 KB: a sheet of a million rows is never held.
+                if buf.len() >= 64 * 1024 {
+                    zip.write_all(&buf).map_err(io)?;
+                    buf.clear();
+                }
             }
         }
         buf.extend_from_slice(SHEET_TAIL.as_bytes());
@@ -301,8 +308,13 @@ fn number_cell(buf: &mut Vec<u8>, letters: &str, row: usize, number: f64, style:
     cell_start(buf, letters, row);
     buf.extend_from_slice(style.as_bytes());
     buf.extend_from_slice(b"><v>");
-    // Rust's shortest round-trip form, never an exponent: what Excel reads back exactly.
-    let _ = write!(buf, "{number}");
+    // Rust's shortest round-trip form, never an exponent: what Excel reads back exactly. A
+    // whole number (but -0, written "-0") is its digits, written without the float formatter.
+    if number.fract() == 0.0 && number.abs() < 1.0e15 && !(number == 0.0 && number.is_sign_negative()) {
+        super::data::push_int(buf, number as i64);
+    } else {
+        let _ = write!(buf, "{number}");
+    }
     buf.extend_from_slice(b"</v></c>");
 }
 
@@ -393,13 +405,21 @@ fn cell(buf: &mut Vec<u8>, letters: &str, row: usize, value: &AnyValue) {
             }
         }
         other => {
-            if let Some(mut text) = to_text(other) {
-                // Excel refuses longer text; the cell ends in "…" and the CSV has it whole.
-                if text.chars().count() > MAX_CELL_TEXT {
-                    text = text.chars().take(MAX_CELL_TEXT - 1).chain(['…']).collect();
-                }
-                string_cell(buf, letters, row, &text, "");
+            if let Some(text) = to_text(other) {
+                text_cell(buf, letters, row, &text);
             }
         }
+    }
+}
+
+/// Writes a text cell; text longer than Excel allows is cut, ending in "…" (the CSV has it
+/// whole).
+fn text_cell(buf: &mut Vec<u8>, letters: &str, row: usize, text: &str) {
+    // Fewer bytes than the limit are fewer characters too: only long text is counted.
+    if text.len() > MAX_CELL_TEXT && text.chars().count() > MAX_CELL_TEXT {
+        let cut: String = text.chars().take(MAX_CELL_TEXT - 1).chain(['…']).collect();
+        string_cell(buf, letters, row, &cut, "");
+    } else {
+        string_cell(buf, letters, row, text, "");
     }
 }
