@@ -882,3 +882,24 @@ fn declaring_a_column_personal_data_checks_its_table_again() {
     assert_eq!(again, clean);
     assert!(!again.iter().any(|d| d.code == sala::diagnostic::Code::PersonalData && d.location.file.ends_with("offices.csv")), "{again:?}");
 }
+
+#[test]
+fn a_fiscal_year_gone_from_the_data_changes_the_search_facets_as_a_clean_build_would() {
+    // The year facet of a search document comes from the data (this dataset states no years):
+    // the contracts of 2565 moved to 2566 change the index though no metadata changed.
+    let (_, rendered) = case(|root| {
+        let p = root.join("datasets/procurement-contracts/contracts.csv");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let moved: Vec<String> = text
+            .lines()
+            .map(|line| match line.split_once(',') {
+                Some((id, rest)) if rest.starts_with("2565,") => format!("{id},2566,{}", &rest[5..]),
+                _ => line.to_string(),
+            })
+            .collect();
+        std::fs::write(p, moved.join("\n") + "\n").unwrap();
+    });
+    for path in ["search/index.json", "en/search/index.json", "search/facets/year-all.json"] {
+        assert!(rendered.contains(&path.to_string()), "{path} not made again: {rendered:?}");
+    }
+}

@@ -6,8 +6,6 @@
 //! - `state.bin`: the key of this Sala (its version and its binary), and per output folder the
 //!   manifest of the last build: each file's path, the key of the inputs it was rendered from,
 //!   and its size and modification time, which tell whether the file is still the one written;
-//! - `terms.bin`: the search terms of the last build's texts, so that a rebuild does not cut
-//!   Thai into words again (see [`crate::model::search`]);
 //! - `fragments.bin`, `fragments-search.bin`: each dataset's pieces of the catalogs and of the
 //!   search index (see `render::fragments`);
 //! - `files.bin`: per data file, its size, modification time and a hash of its bytes, so that
@@ -47,14 +45,12 @@ pub const DIR: &str = ".sala-cache";
 /// The file holding the cache's state.
 const STATE: &str = "state.bin";
 
-/// The file holding the search terms of the last build's texts.
-const TERMS: &str = "terms.bin";
-
 /// The file holding the data files' sizes, times and hashes.
 const FILES: &str = "files.bin";
 
-/// The files older Sala versions kept, in JSON: deleted when the cache is saved.
-const OLD_FILES: &[&str] = &["state.json", "terms.json", "files.json"];
+/// The files older Sala versions kept (in JSON, and the search terms, which cutting Thai with
+/// the dictionary no longer needs kept): deleted when the cache is saved.
+const OLD_FILES: &[&str] = &["state.json", "terms.json", "files.json", "terms.bin"];
 
 /// The folder holding the checked tables.
 const CHECKED: &str = "checked";
@@ -361,44 +357,6 @@ impl Entry {
     }
 }
 
-/// `terms.bin`: the key of the Sala that wrote it, then per text (a hash of it), its words and
-/// their search terms.
-const TERMS_MAGIC: &[u8] = b"sala terms 1\n";
-
-fn encode_terms(sala: &str, terms: &HashMap<u64, std::sync::Arc<crate::model::search::Cut>>) -> Vec<u8> {
-    let mut w = Writer::new(TERMS_MAGIC);
-    w.str(sala);
-    w.len(terms.len());
-    for (key, cut) in terms {
-        w.u64(*key);
-        w.len(cut.len());
-        for (word, term) in cut.iter() {
-            w.str(word);
-            w.str(term);
-        }
-    }
-    w.bytes
-}
-
-fn decode_terms(bytes: &[u8], sala: &str) -> Option<HashMap<u64, crate::model::search::Cut>> {
-    let mut r = Reader::new(bytes, TERMS_MAGIC)?;
-    if r.str()? != sala {
-        return None;
-    }
-    let n = r.len()?;
-    let mut terms = HashMap::with_capacity(n);
-    for _ in 0..n {
-        let key = r.u64()?;
-        let words = r.len()?;
-        let mut cut = Vec::with_capacity(words);
-        for _ in 0..words {
-            cut.push((r.string()?, r.string()?));
-        }
-        terms.insert(key, cut);
-    }
-    r.at_end().then_some(terms)
-}
-
 /// What a person who finds the folder is told (and what backup tools read: CACHEDIR.TAG).
 const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This folder is Sala's build cache (sala build, sala serve). It is safe to delete: the next build is a full one.\n";
@@ -607,9 +565,6 @@ pub struct Cache {
     metas: Mutex<Parses<ParsedMeta>>,
     /// The schema files parsed, by path.
     schemas: Mutex<Parses<ParsedSchema>>,
-    /// The texts whose search terms `terms.bin` holds as saved (or as read): the same texts
-    /// have the same terms, so the file (35 MB at 10,000 datasets) is written only when they change.
-    terms_saved: Mutex<Option<BTreeSet<u64>>>,
 }
 
 impl Cache {
@@ -623,16 +578,9 @@ impl Cache {
     pub fn open_as(root: &Path, sala: &str) -> Cache {
         let dir = root.join(DIR);
         let state = std::fs::read(dir.join(STATE)).ok().and_then(|bytes| State::decode(&bytes, sala)).unwrap_or_default();
-        // The search terms of the last build's texts (see `model::search`), if this Sala cut them.
-        let terms = std::fs::read(dir.join(TERMS)).ok().and_then(|bytes| decode_terms(&bytes, sala));
-        let terms_saved = terms.as_ref().map(|t| t.keys().copied().collect());
-        if let Some(t) = terms {
-            crate::model::search::import_terms(t);
-        }
         let stamps = std::fs::read(dir.join(FILES)).ok().and_then(|bytes| Stamps::decode(&bytes, sala));
         let mut cache = Cache::new(Some(dir.clone()), sala.to_string(), state);
         cache.stamps = Mutex::new(stamps.map(|s| (s.files, s.since)).unwrap_or_default());
-        cache.terms_saved = Mutex::new(terms_saved);
         if let Some((metas, schemas)) = std::fs::read(dir.join(PARSED)).ok().and_then(|bytes| {
             let mut r = Reader::new(&bytes, PARSED_MAGIC)?;
             (r.str()? == sala).then_some(())?;
@@ -665,7 +613,6 @@ impl Cache {
             opened: Mutex::new(now_ns()),
             on_disk: Mutex::default(),
             reread: Mutex::default(),
-            terms_saved: Mutex::default(),
             metas: Mutex::default(),
             schemas: Mutex::default(),
         }
@@ -915,12 +862,7 @@ impl Cache {
             }
             self.forget_checked(dir);
             self.save_parsed(dir);
-            let terms = crate::model::search::export_terms();
-            let keys: BTreeSet<u64> = terms.keys().copied().collect();
-            let mut saved = self.terms_saved.lock().unwrap_or_else(|p| p.into_inner());
-            if saved.as_ref() != Some(&keys) || !dir.join(TERMS).is_file() {
-                *saved = save(dir, TERMS, &encode_terms(&self.sala, &terms)).is_ok().then_some(keys);
-            }
+            crate::model::search::forget_unused_cuts();
         }
     }
 

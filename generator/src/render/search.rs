@@ -37,25 +37,53 @@ pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
         h.finish()
     });
     let brief = |text: &str| summary(text, SUMMARY_CHARS);
+    let summaries = out.keys(site);
+    // What a dataset's document is made from besides the site-wide values: what its summary key
+    // covers (metadata, resources' titles, descriptions and schemas), and the fiscal years of its
+    // data (a facet). Its other data does not count: a row added changes no document.
+    let years: Vec<u64> = match (shared, summaries) {
+        (Some(_), Some(_)) => crate::parallel::map(&site.datasets, |d| {
+            let mut h = crate::load::cache::KeyHasher::new();
+            h.add(&search::fiscal_years(d).into_iter().collect::<Vec<_>>());
+            h.finish()
+        }),
+        _ => Vec::new(),
+    };
     for &lang in &site.languages {
-        let key_of = |d: &crate::model::Dataset| {
-            shared.filter(|_| d.source != 0).map(|k| {
+        let keys: Vec<Option<u64>> = (0..site.datasets.len())
+            .map(|i| {
+                let (k, summaries) = (shared?, summaries?);
                 let mut h = crate::load::cache::KeyHasher::new();
-                h.add(&k).add(&lang).add(&d.id).add(&d.source).add_json(&d.meta);
-                for r in &d.resources {
-                    h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
-                }
-                h.finish()
+                h.add(&k).add(&lang).add(&summaries.summary_at(i)).add(years.get(i)?);
+                Some(h.finish())
             })
-        };
-        let keys: Vec<Option<u64>> = crate::parallel::map(&site.datasets, key_of);
+            .collect();
         let pages = search::page_docs(site, lang, brief);
         let facets = search::facets(site, lang);
         let offered = offered(&facets);
         // The language's files are one group, made from the documents and the filters offered.
-        // Whether it changed is known from the hashes of the documents kept, without reading them.
+        // Whether it changed is known from the hashes of the documents: those kept are not read;
+        // those not kept (a dataset that changed) are made now, and when their bytes are as
+        // before (a row added to a table) the files are the last build's.
         let group = format!("search {}", lang.code());
-        let kept: Option<Vec<u64>> = keys.iter().map(|k| store.peek((*k)?).map(|(_, hash)| hash)).collect();
+        let make = |i: usize| {
+            let key = keys[i];
+            store.get_or_make(key, decode_doc, |(doc, _)| encode_doc(doc), || {
+                let doc = search::dataset_doc(site, &site.datasets[i], lang, brief);
+                let hash = fragments::hash_bytes(&encode_doc(&doc));
+                (doc, hash)
+            })
+        };
+        let indexes: Vec<usize> = (0..site.datasets.len()).collect();
+        // Per dataset, the hash of its document, and the document when it had to be made.
+        let first: Vec<(u64, std::sync::Mutex<Option<(search::DocTerms, u64)>>)> =
+            crate::parallel::map(&indexes, |&i| match keys[i].and_then(|k| store.peek(k)) {
+                Some((_, hash)) => (hash, std::sync::Mutex::new(None)),
+                None => {
+                    let made = make(i);
+                    (made.1, std::sync::Mutex::new(Some(made)))
+                }
+            });
         let group_key = |hashes: &mut dyn Iterator<Item = u64>| {
             shared.map(|k| {
                 let mut h = memo.hasher();
@@ -70,26 +98,21 @@ pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
             })
         };
         let mut taken = std::collections::HashSet::new();
-        if let Some(hashes) = &kept {
-            let key = group_key(&mut hashes.iter().copied());
-            if let Some(found) = key.and_then(|k| memo.reuse_group(&group, k)) {
-                for r in &found {
-                    if out.reused(r).is_ok() {
-                        taken.insert(r.path.clone());
-                    }
-                }
-                if taken.len() == found.len() {
-                    continue;
+        let key = group_key(&mut first.iter().map(|(hash, _)| *hash));
+        if let Some(found) = key.and_then(|k| memo.reuse_group(&group, k)) {
+            for r in &found {
+                if out.reused(r).is_ok() {
+                    taken.insert(r.path.clone());
                 }
             }
+            if taken.len() == found.len() {
+                continue;
+            }
         }
-        let mut docs: Vec<(search::DocTerms, u64)> = crate::parallel::map(&site.datasets.iter().zip(&keys).collect::<Vec<_>>(), |(d, key)| {
-            store.get_or_make(**key, decode_doc, |(doc, _)| encode_doc(doc), || {
-                let doc = search::dataset_doc(site, d, lang, brief);
-                let hash = fragments::hash_bytes(&encode_doc(&doc));
-                (doc, hash)
-            })
-        });
+        let mut docs: Vec<(search::DocTerms, u64)> =
+            crate::parallel::map(&indexes, |&i| first[i].1.lock().ok().and_then(|mut m| m.take()).unwrap_or_else(|| make(i)));
+        drop(first);
+        // From the documents as read: a kept piece found corrupt was made again.
         let key = group_key(&mut docs.iter().map(|(_, hash)| *hash));
         docs.extend(pages.into_iter().map(|doc| (doc, 0)));
         let index = search::assemble(lang, docs.into_iter().map(|(doc, _)| doc).collect());
@@ -191,7 +214,7 @@ pub fn shard_key(term: &str) -> String {
 /// - `facets/<group>.json`: for the values the page offers as filters, the documents that have
 ///   them ([`runs`]), loaded when a query or a filter needs counts; `facets/<group>-all.json`
 ///   the same for every value, loaded for a filter chosen in the address that is not offered.
-fn shards(site: &Site, lang: Lang, index: &search::SearchIndex, offered: &BTreeMap<&str, Vec<String>>) -> Result<Vec<OutputFile>> {
+fn shards<'a>(site: &Site, lang: Lang, index: &'a search::SearchIndex, offered: &BTreeMap<&str, Vec<String>>) -> Result<Vec<OutputFile>> {
     let urls = &site.urls;
     let dir = urls.search_shards(lang);
     let mut by_key: BTreeMap<String, (BTreeMap<&str, &Vec<u32>>, BTreeMap<&str, &str>)> = BTreeMap::new();
@@ -204,9 +227,9 @@ fn shards(site: &Site, lang: Lang, index: &search::SearchIndex, offered: &BTreeM
     let mut files = Vec::new();
     for (key, (terms, forms)) in &by_key {
         let path = format!("{dir}terms/{key}.json");
-        files.push(OutputFile::new(path.clone(), to_json(&path, &json!({"terms": terms, "forms": forms}))?));
+        files.push(OutputFile::new(path.clone(), to_json(&path, &Shard { terms, forms })?));
     }
-    let card = |d: &search::Doc| json!({"u": d.url, "t": d.title, "s": d.summary, "a": d.agency});
+    let card = |d: &'a search::Doc| Card { u: &d.url, t: &d.title, s: &d.summary, a: &d.agency };
     for (n, block) in index.docs.chunks(DOCS_PER_BLOCK).enumerate() {
         let path = format!("{dir}docs/{n}.json");
         files.push(OutputFile::new(path.clone(), to_json(&path, &block.iter().map(card).collect::<Vec<_>>())?));
@@ -252,6 +275,23 @@ fn shards(site: &Site, lang: Lang, index: &search::SearchIndex, offered: &BTreeM
     let path = urls.search_manifest(lang);
     files.push(OutputFile::new(path.clone(), to_json(&path, &manifest)?));
     Ok(files)
+}
+
+/// One shard of the terms: the same bytes as `json!({"terms": …, "forms": …})` without copying
+/// every posting into a `Value` first.
+#[derive(serde::Serialize)]
+struct Shard<'a> {
+    terms: &'a BTreeMap<&'a str, &'a Vec<u32>>,
+    forms: &'a BTreeMap<&'a str, &'a str>,
+}
+
+/// A document as the search page shows it (`docs/<n>.json`).
+#[derive(serde::Serialize)]
+struct Card<'a> {
+    u: &'a str,
+    t: &'a str,
+    s: &'a str,
+    a: &'a str,
 }
 
 /// Sorted document numbers as runs, each the gap from the end of the previous run (or from 0)
