@@ -38,8 +38,10 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
     let urls = &site.urls;
     let memo = out.memo();
     let shared = memo.active().then(|| shared_key(site, memo));
+    let keys = out.keys(site);
     let mut pieces: Vec<Piece> = crate::parallel::map(&site.datasets, |d| {
-        store.get_or_make(shared.and_then(|k| piece_key(site, d, built, k)), Piece::decode, Piece::encode, || Piece::make(site, d, built))
+        let key = shared.zip(keys).and_then(|(k, keys)| piece_key(site, d, keys, built, k));
+        store.get_or_make(key, Piece::decode, Piece::encode, || Piece::make(site, d, built))
     });
     let dcat_key = shared.map(|k| {
         let mut h = memo.hasher();
@@ -369,17 +371,18 @@ fn shared_key(site: &Site, memo: &crate::load::cache::Memo) -> u64 {
     h.finish()
 }
 
-/// The key of a dataset's [`Piece`]: what it is made from (its metadata, what its tables were
-/// made from, its quality, the sizes of its downloads, and `shared`); None when the build did
-/// not hash its tables.
-fn piece_key(site: &Site, d: &Dataset, sizes: &Written, shared: u64) -> Option<u64> {
+/// The key of a dataset's [`Piece`]: what it is made from (its summary key — metadata and
+/// resources' names, titles, descriptions and schemas, hashed once per build for every stage —,
+/// what its tables were made from, its quality, the sizes of its downloads, and `shared`);
+/// None when the build did not hash its tables.
+fn piece_key(site: &Site, d: &Dataset, keys: &super::keys::Keys, sizes: &Written, shared: u64) -> Option<u64> {
     if d.source == 0 {
         return None;
     }
     let mut h = crate::load::cache::KeyHasher::new();
-    h.add(&shared).add(&d.id).add(&d.source).add_json(&d.meta);
+    h.add(&shared).add(&d.id).add(&d.source).add(&keys.summary(d));
     for r in &d.resources {
-        h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
+        h.add(&r.name);
         for f in super::data::FORMATS {
             h.add(&sizes.get(&site.urls.resource(&d.id, &r.name, f.ext)));
         }
