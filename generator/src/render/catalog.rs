@@ -135,10 +135,10 @@ fn layout_key(path: &str) -> u64 {
 
 /// The layout of the last build's file at `path` and the file's bytes, when the file is still
 /// the one that layout describes.
-fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<(Layout, Vec<u8>)> {
+fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<(Layout, super::fragments::FileBytes)> {
     let layout = Layout::decode(store.raw(layout_key(path))?)?;
     let file = memo.last_file(path, layout.key)?;
-    let bytes = std::fs::read(file).ok()?;
+    let bytes = super::fragments::FileBytes::open(&file).ok()?;
     Some((layout, bytes))
 }
 
@@ -211,7 +211,7 @@ impl Layout {
 }
 
 /// A dataset's texts of `part` in the last build's file, when its piece is as it was then.
-fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, Vec<u8>)>) -> Option<Vec<&'a [u8]>> {
+fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, super::fragments::FileBytes)>) -> Option<Vec<&'a [u8]>> {
     let (layout, bytes) = last?;
     let (hash, ranges) = layout.datasets.get(&d.id)?;
     if *hash != p.hash(part) || ranges.len() != p.count(part) {
@@ -222,7 +222,7 @@ fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, V
 
 /// Makes again the pieces whose texts of `part` are neither made in this build nor in the last
 /// build's file (a file changed or deleted since, a cache lost in part).
-fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: Option<&(Layout, Vec<u8>)>) {
+fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: Option<&(Layout, super::fragments::FileBytes)>) {
     let missing: Vec<usize> = (0..pieces.len())
         .filter(|&i| !pieces[i].made && from_last(&site.datasets[i], &pieces[i], part, last).is_none())
         .collect();
@@ -257,7 +257,7 @@ struct Texts<'a> {
 impl<'a> Texts<'a> {
     /// The texts of `part` for a file that asks for them dataset by dataset in `needs` order
     /// (a dataset's index may come more than once).
-    fn new(site: &'a Site, built: &'a Written, pieces: &[Piece], part: Part, last: Option<&'a (Layout, Vec<u8>)>, needs: impl Iterator<Item = usize>) -> Texts<'a> {
+    fn new(site: &'a Site, built: &'a Written, pieces: &[Piece], part: Part, last: Option<&'a (Layout, super::fragments::FileBytes)>, needs: impl Iterator<Item = usize>) -> Texts<'a> {
         let old: Vec<Option<Vec<&'a [u8]>>> =
             site.datasets.iter().zip(pieces).map(|(d, p)| if p.made { None } else { from_last(d, p, part, last) }).collect();
         let mut seen = vec![false; old.len()];
@@ -316,7 +316,7 @@ fn write_dcat(
     pieces: &[Piece],
     shared: &Graph,
     part: Part,
-    last: Option<&(Layout, Vec<u8>)>,
+    last: Option<&(Layout, super::fragments::FileBytes)>,
 ) -> Result<Option<Layout>> {
     let io = |e: std::io::Error| e.to_string();
     let write = |w: &mut dyn std::io::Write, items: &mut dyn Iterator<Item = std::borrow::Cow<'_, [u8]>>, at: &mut dyn FnMut(u64, u64)| match part {

@@ -28,7 +28,7 @@ pub struct Store {
     /// Where they are saved; None keeps nothing (a build without cache).
     file: Option<PathBuf>,
     /// The last build's file, whole.
-    bytes: Vec<u8>,
+    bytes: FileBytes,
     /// Per key, where its piece lies in `bytes` and the hash of its bytes.
     old: HashMap<u64, (usize, usize, u64)>,
     /// The pieces this build used (taken from `old` or made), by key.
@@ -38,13 +38,13 @@ pub struct Store {
 impl Store {
     /// A store that keeps nothing: every piece is made.
     pub fn none() -> Store {
-        Store { file: None, bytes: Vec::new(), old: HashMap::new(), used: Mutex::default() }
+        Store { file: None, bytes: FileBytes::Read(Vec::new()), old: HashMap::new(), used: Mutex::default() }
     }
 
     /// The pieces saved in the file `name` of the cache folder `dir` by this Sala (`sala`), if any.
     pub fn open(dir: &std::path::Path, name: &str, sala: &str) -> Store {
         let file = dir.join(name);
-        let bytes = std::fs::read(&file).unwrap_or_default();
+        let bytes = FileBytes::open(&file).unwrap_or(FileBytes::Read(Vec::new()));
         let old = index(&bytes, sala).unwrap_or_default();
         Store { file: Some(file), bytes, old, used: Mutex::default() }
     }
@@ -164,6 +164,45 @@ impl Store {
             if let Ok(tmp) = w.into_inner() {
                 let _ = tmp.persist(file);
             }
+        }
+    }
+}
+
+/// The bytes of a file of the last build (a fragments file, a catalog), mapped into memory:
+/// a rebuild copies most of them into the files it writes, and reading them first (350 MB at
+/// 10,000 datasets) cost a copy into fresh memory that the kernel had to clear.
+pub enum FileBytes {
+    /// Mapped.
+    Mapped(memmap2::Mmap),
+    /// Read (an empty file, or one that could not be mapped).
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    /// The file at `path`'s bytes.
+    pub fn open(path: &std::path::Path) -> std::io::Result<FileBytes> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len > 0 {
+            // SAFETY: the map is only read. Sala replaces these files by renaming new ones over
+            // them, which leaves a mapped file as it was; only another program truncating one
+            // while a build runs would make reading it fault, as with the data files Polars maps.
+            if let Ok(mapped) = unsafe { memmap2::Mmap::map(&file) } {
+                return Ok(FileBytes::Mapped(mapped));
+            }
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+        Ok(FileBytes::Read(bytes))
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(b) => b,
         }
     }
 }
