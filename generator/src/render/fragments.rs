@@ -101,6 +101,15 @@ impl Store {
         (hash_bytes(bytes) == hash).then_some(bytes)
     }
 
+    /// The bytes kept under `key` by the last build, if intact, kept for the next build too.
+    pub fn take_raw(&self, key: u64) -> Option<&[u8]> {
+        let bytes = self.raw(key)?;
+        if let Ok(mut used) = self.used.lock() {
+            used.entry(key).or_insert(None);
+        }
+        Some(bytes)
+    }
+
     /// Keeps the last build's bytes under `key` for the next build too; whether there were any.
     pub fn keep_raw(&self, key: u64) -> bool {
         if self.raw(key).is_none() {
