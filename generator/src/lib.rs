@@ -190,27 +190,29 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         None => false,
     };
     let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered));
-    let (written, reused) = if memo.can_patch() {
+    let ((written, reused), cleanup) = if memo.can_patch() {
         let patch = write::patch::Patch::new(&output)?;
         let listing = write::patch::Listing::start(&output);
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         tables_read(&site)?;
         let since = Instant::now();
-        patch.finish(&listing.gone(&rendered.0))?;
+        // The replaced files' space is freed meanwhile, until the build is done.
+        let cleanup = patch.finish(&listing.gone(&rendered.0))?;
         timing("commit", since);
-        rendered
+        (rendered, Some(cleanup))
     } else {
         let staging = write::Staging::new(&output)?;
         let rendered = render_to(&site, &staging, &memo, hooks.progress)?;
         tables_read(&site)?;
         staging.finish()?;
-        rendered
+        (rendered, None)
     };
     if let Some(c) = hooks.cache {
         let since = Instant::now();
         c.finish(&output, &memo, &written);
         timing("cache", since);
     }
+    drop(cleanup);
     let published = Published {
         output,
         datasets: site.datasets.len(),

@@ -38,8 +38,10 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
     let urls = &site.urls;
     let memo = out.memo();
     let shared = memo.active().then(|| shared_key(site, memo));
+    let keys = out.keys(site);
     let mut pieces: Vec<Piece> = crate::parallel::map(&site.datasets, |d| {
-        store.get_or_make(shared.and_then(|k| piece_key(site, d, built, k)), Piece::decode, Piece::encode, || Piece::make(site, d, built))
+        let key = shared.zip(keys).and_then(|(k, keys)| piece_key(site, d, keys, built, k));
+        store.get_or_make(key, Piece::decode, Piece::encode, || Piece::make(site, d, built))
     });
     let dcat_key = shared.map(|k| {
         let mut h = memo.hasher();
@@ -89,10 +91,9 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
         let part = Part::DataJson(i);
         let old = last_layout(store, memo, &path);
         remake(site, built, &mut pieces, part, old.as_ref());
-        let made = made_texts(site, built, &pieces, part);
-        let texts = texts(&site.datasets, &pieces, part, old.as_ref(), &made);
-        let mut placed = Vec::with_capacity(texts.len());
-        let items = texts.iter().flat_map(|t| t.iter().map(|s| s.bytes()));
+        let mut texts = Texts::new(site, built, &pieces, part, old.as_ref(), 0..pieces.len());
+        let mut placed = Vec::with_capacity(pieces.len());
+        let items = (0..pieces.len()).map(|i| texts.take(i, 0));
         out.stream(&path, &path, |w| {
             let mut at = |offset: u64, len: u64| placed.push(vec![(offset, len)]);
             super::rdf::write_array_placed(w, &data_json_head(site, lang), items, &mut at).map_err(|e| e.to_string())
@@ -134,10 +135,10 @@ fn layout_key(path: &str) -> u64 {
 
 /// The layout of the last build's file at `path` and the file's bytes, when the file is still
 /// the one that layout describes.
-fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<(Layout, Vec<u8>)> {
+fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<(Layout, super::fragments::FileBytes)> {
     let layout = Layout::decode(store.raw(layout_key(path))?)?;
     let file = memo.last_file(path, layout.key)?;
-    let bytes = std::fs::read(file).ok()?;
+    let bytes = super::fragments::FileBytes::open(&file).ok()?;
     Some((layout, bytes))
 }
 
@@ -210,7 +211,7 @@ impl Layout {
 }
 
 /// A dataset's texts of `part` in the last build's file, when its piece is as it was then.
-fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, Vec<u8>)>) -> Option<Vec<&'a [u8]>> {
+fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, super::fragments::FileBytes)>) -> Option<Vec<&'a [u8]>> {
     let (layout, bytes) = last?;
     let (hash, ranges) = layout.datasets.get(&d.id)?;
     if *hash != p.hash(part) || ranges.len() != p.count(part) {
@@ -221,7 +222,7 @@ fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, V
 
 /// Makes again the pieces whose texts of `part` are neither made in this build nor in the last
 /// build's file (a file changed or deleted since, a cache lost in part).
-fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: Option<&(Layout, Vec<u8>)>) {
+fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: Option<&(Layout, super::fragments::FileBytes)>) {
     let missing: Vec<usize> = (0..pieces.len())
         .filter(|&i| !pieces[i].made && from_last(&site.datasets[i], &pieces[i], part, last).is_none())
         .collect();
@@ -231,45 +232,63 @@ fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: 
     }
 }
 
-/// Where a text of a catalog comes from.
-enum Src<'a> {
-    /// The last build's file.
-    Old(&'a [u8]),
-    /// A text made in this build.
-    Made(&'a str),
+/// How many datasets' texts are made at once (on every core) while a catalog is written.
+const CHUNK: usize = 256;
+
+/// Each dataset's texts of one catalog (`part`) as the file being written asks for them: a
+/// piece from the cache has them in the last build's file (checked by [`remake`]); the others
+/// are made on every core a chunk of datasets at a time, in the order the file needs them,
+/// and each is dropped once written. Made for the whole file at once, they were 184 MB
+/// (catalog.jsonld at 10,000 datasets) at the full build's peak of memory.
+struct Texts<'a> {
+    site: &'a Site,
+    built: &'a Written,
+    part: Part,
+    /// Per dataset, its texts in the last build's file, if taken from there.
+    old: Vec<Option<Vec<&'a [u8]>>>,
+    /// Per dataset, its texts made in this build (each taken once written).
+    made: Vec<Option<Vec<Option<String>>>>,
+    /// The datasets whose texts are made, in the order the file first needs them.
+    order: Vec<usize>,
+    /// How many of `order` were made.
+    next: usize,
 }
 
-impl Src<'_> {
-    /// The text's bytes.
-    fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
-        use std::borrow::Cow;
-        match self {
-            Src::Old(b) => Cow::Borrowed(b),
-            Src::Made(t) => Cow::Borrowed(t.as_bytes()),
+impl<'a> Texts<'a> {
+    /// The texts of `part` for a file that asks for them dataset by dataset in `needs` order
+    /// (a dataset's index may come more than once).
+    fn new(site: &'a Site, built: &'a Written, pieces: &[Piece], part: Part, last: Option<&'a (Layout, super::fragments::FileBytes)>, needs: impl Iterator<Item = usize>) -> Texts<'a> {
+        let old: Vec<Option<Vec<&'a [u8]>>> =
+            site.datasets.iter().zip(pieces).map(|(d, p)| if p.made { None } else { from_last(d, p, part, last) }).collect();
+        let mut seen = vec![false; old.len()];
+        let mut order = Vec::new();
+        for i in needs {
+            if old.get(i).is_some_and(Option::is_none) && !std::mem::replace(&mut seen[i], true) {
+                order.push(i);
+            }
         }
+        let made = (0..old.len()).map(|_| None).collect();
+        Texts { site, built, part, old, made, order, next: 0 }
     }
-}
 
-/// The texts of `part` of the pieces made in this build (None for the others), made on every
-/// core now, for the one file being written: a piece keeps no texts, which at 10,000 datasets
-/// were half a gigabyte held through the whole catalogs stage of a full build.
-fn made_texts(site: &Site, built: &Written, pieces: &[Piece], part: Part) -> Vec<Option<Vec<String>>> {
-    let at: Vec<usize> = (0..pieces.len()).collect();
-    crate::parallel::map(&at, |&i| pieces[i].made.then(|| Piece::texts(site, &site.datasets[i], built, part)))
-}
-
-/// Each dataset's texts of `part`, from `made` ([`made_texts`]) or from the last build's file
-/// ([`remake`] first sees that one of them is at hand).
-fn texts<'a>(datasets: &[Dataset], pieces: &[Piece], part: Part, last: Option<&'a (Layout, Vec<u8>)>, made: &'a [Option<Vec<String>>]) -> Vec<Vec<Src<'a>>> {
-    datasets
-        .iter()
-        .zip(pieces)
-        .zip(made)
-        .map(|((d, p), m)| match m {
-            Some(t) => t.iter().map(|t| Src::Made(t)).collect(),
-            None => from_last(d, p, part, last).unwrap_or_default().into_iter().map(Src::Old).collect(),
-        })
-        .collect()
+    /// The `k`-th text of dataset `i` (empty if it has none).
+    fn take(&mut self, i: usize, k: usize) -> std::borrow::Cow<'a, [u8]> {
+        use std::borrow::Cow;
+        if let Some(Some(old)) = self.old.get(i) {
+            return Cow::Borrowed(old.get(k).copied().unwrap_or_default());
+        }
+        while self.made.get(i).is_some_and(Option::is_none) && self.next < self.order.len() {
+            let chunk = &self.order[self.next..(self.next + CHUNK).min(self.order.len())];
+            let (site, built, part) = (self.site, self.built, self.part);
+            let texts = crate::parallel::map(chunk, |&j| Piece::texts(site, &site.datasets[j], built, part));
+            for (&j, t) in chunk.iter().zip(texts) {
+                self.made[j] = Some(t.into_iter().map(Some).collect());
+            }
+            self.next += chunk.len();
+        }
+        let text = self.made.get_mut(i).and_then(Option::as_mut).and_then(|t| t.get_mut(k)).and_then(Option::take);
+        text.map_or(Cow::Borrowed(&[][..]), |t| Cow::Owned(t.into_bytes()))
+    }
 }
 
 /// The catalog's head nodes and every dataset's shared nodes, merged in the datasets' order.
@@ -297,7 +316,7 @@ fn write_dcat(
     pieces: &[Piece],
     shared: &Graph,
     part: Part,
-    last: Option<&(Layout, Vec<u8>)>,
+    last: Option<&(Layout, super::fragments::FileBytes)>,
 ) -> Result<Option<Layout>> {
     let io = |e: std::io::Error| e.to_string();
     let write = |w: &mut dyn std::io::Write, items: &mut dyn Iterator<Item = std::borrow::Cow<'_, [u8]>>, at: &mut dyn FnMut(u64, u64)| match part {
@@ -305,15 +324,13 @@ fn write_dcat(
         _ => super::rdf::write_jsonld_placed(w, items, at),
     };
     let node_text = |iri: &str, n: &super::rdf::Node| if part == Part::Turtle { super::rdf::turtle_node(iri, n) } else { super::rdf::jsonld_node_text(iri, n) };
-    let made = made_texts(site, built, pieces, part);
-    let texts = texts(&site.datasets, pieces, part, last, &made);
     // The datasets' own nodes, sorted by IRI, each with its dataset and place among its nodes.
-    let mut own: Vec<(&str, &Src, usize, usize)> = Vec::new();
-    for (i, (p, t)) in pieces.iter().zip(&texts).enumerate() {
-        own.extend(p.own.iter().zip(t).enumerate().map(|(k, (iri, text))| (iri.as_str(), text, i, k)));
+    let mut own: Vec<(&str, usize, usize)> = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        own.extend(p.own.iter().enumerate().map(|(k, iri)| (iri.as_str(), i, k)));
     }
     own.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let clash = own.windows(2).any(|w| w[0].0 == w[1].0) || own.iter().any(|(iri, _, _, _)| shared.contains(iri));
+    let clash = own.windows(2).any(|w| w[0].0 == w[1].0) || own.iter().any(|(iri, _, _)| shared.contains(iri));
     if clash {
         let whole = dcat(site, built);
         out.stream(path, path, |w| write(w, &mut whole.nodes().map(|(iri, n)| node_text(iri, n).into_bytes().into()), &mut |_, _| {}).map_err(io))?;
@@ -321,26 +338,34 @@ fn write_dcat(
     }
     // Two sorted lists merged: the shared nodes' texts are made as they are written, as are
     // the own nodes of pieces made in this build. Each own node's place is noted for the layout.
-    let mut items: Vec<(Item, Option<(usize, usize)>)> = Vec::with_capacity(own.len() + 4096);
+    let mut items: Vec<Item> = Vec::with_capacity(own.len() + 4096);
     let mut mine = own.iter().peekable();
     for (iri, node) in shared.nodes() {
-        while let Some((_, t, i, k)) = mine.next_if(|(o, _, _, _)| *o < iri.as_str()) {
-            items.push((Item::Own(t), Some((*i, *k))));
+        while let Some((_, i, k)) = mine.next_if(|(o, _, _)| *o < iri.as_str()) {
+            items.push(Item::Own(*i, *k));
         }
-        items.push((Item::Shared(iri, node), None));
+        items.push(Item::Shared(iri, node));
     }
-    items.extend(mine.map(|(_, t, i, k)| (Item::Own(t), Some((*i, *k)))));
-    let mut placed: Vec<Vec<(u64, u64)>> = texts.iter().map(|t| vec![(u64::MAX, 0); t.len()]).collect();
+    items.extend(mine.map(|(_, i, k)| Item::Own(*i, *k)));
+    drop(own);
+    let needs = items.iter().filter_map(|item| match item {
+        Item::Own(i, _) => Some(*i),
+        Item::Shared(..) => None,
+    });
+    let mut texts = Texts::new(site, built, pieces, part, last, needs);
+    let mut placed: Vec<Vec<(u64, u64)>> = pieces.iter().map(|p| vec![(u64::MAX, 0); p.count(part)]).collect();
     let mut n = 0;
     out.stream(path, path, |w| {
         let mut at = |offset: u64, len: u64| {
-            if let Some((_, Some((i, k)))) = items.get(n) {
-                placed[*i][*k] = (offset, len);
+            if let Some(Item::Own(i, k)) = items.get(n) {
+                if let Some(place) = placed.get_mut(*i).and_then(|p| p.get_mut(*k)) {
+                    *place = (offset, len);
+                }
             }
             n += 1;
         };
-        let mut bytes = items.iter().map(|(item, _)| match item {
-            Item::Own(src) => src.bytes(),
+        let mut bytes = items.iter().map(|item| match item {
+            Item::Own(i, k) => texts.take(*i, *k),
             Item::Shared(iri, node) => std::borrow::Cow::Owned(node_text(iri, node).into_bytes()),
         });
         write(w, &mut bytes, &mut at).map_err(io)
@@ -350,8 +375,8 @@ fn write_dcat(
 
 /// A node of the DCAT file being written.
 enum Item<'a> {
-    /// A dataset's own node.
-    Own(&'a Src<'a>),
+    /// A dataset's own node: the dataset's index and the node's place among its nodes.
+    Own(usize, usize),
     /// A shared node, its text made as it is written.
     Shared(&'a str, &'a super::rdf::Node),
 }
@@ -369,17 +394,18 @@ fn shared_key(site: &Site, memo: &crate::load::cache::Memo) -> u64 {
     h.finish()
 }
 
-/// The key of a dataset's [`Piece`]: what it is made from (its metadata, what its tables were
-/// made from, its quality, the sizes of its downloads, and `shared`); None when the build did
-/// not hash its tables.
-fn piece_key(site: &Site, d: &Dataset, sizes: &Written, shared: u64) -> Option<u64> {
+/// The key of a dataset's [`Piece`]: what it is made from (its summary key — metadata and
+/// resources' names, titles, descriptions and schemas, hashed once per build for every stage —,
+/// what its tables were made from, its quality, the sizes of its downloads, and `shared`);
+/// None when the build did not hash its tables.
+fn piece_key(site: &Site, d: &Dataset, keys: &super::keys::Keys, sizes: &Written, shared: u64) -> Option<u64> {
     if d.source == 0 {
         return None;
     }
     let mut h = crate::load::cache::KeyHasher::new();
-    h.add(&shared).add(&d.id).add(&d.source).add_json(&d.meta);
+    h.add(&shared).add(&d.id).add(&d.source).add(&keys.summary(d));
     for r in &d.resources {
-        h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema);
+        h.add(&r.name);
         for f in super::data::FORMATS {
             h.add(&sizes.get(&site.urls.resource(&d.id, &r.name, f.ext)));
         }
@@ -400,7 +426,7 @@ pub struct Piece {
     /// A hash of its entry of each language's data.json (the site languages' order).
     data_hashes: Vec<u64>,
     /// Whether the piece was made in this build: its texts are made again as each catalog is
-    /// written ([`made_texts`]); a piece from the cache has its texts in the last build's files.
+    /// written ([`Texts`]); a piece from the cache has its texts in the last build's files.
     made: bool,
 }
 

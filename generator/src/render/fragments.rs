@@ -28,7 +28,7 @@ pub struct Store {
     /// Where they are saved; None keeps nothing (a build without cache).
     file: Option<PathBuf>,
     /// The last build's file, whole.
-    bytes: Vec<u8>,
+    bytes: FileBytes,
     /// Per key, where its piece lies in `bytes` and the hash of its bytes.
     old: HashMap<u64, (usize, usize, u64)>,
     /// Whether `bytes` are this Sala's pieces and nothing else, to the end: pieces may then be
@@ -41,13 +41,13 @@ pub struct Store {
 impl Store {
     /// A store that keeps nothing: every piece is made.
     pub fn none() -> Store {
-        Store { file: None, bytes: Vec::new(), old: HashMap::new(), whole: false, used: Mutex::default() }
+        Store { file: None, bytes: FileBytes::Read(Vec::new()), old: HashMap::new(), whole: false, used: Mutex::default() }
     }
 
     /// The pieces saved in the file `name` of the cache folder `dir` by this Sala (`sala`), if any.
     pub fn open(dir: &std::path::Path, name: &str, sala: &str) -> Store {
         let file = dir.join(name);
-        let bytes = std::fs::read(&file).unwrap_or_default();
+        let bytes = FileBytes::open(&file).unwrap_or(FileBytes::Read(Vec::new()));
         let (old, whole) = index(&bytes, sala).unwrap_or_default();
         Store { file: Some(file), bytes, old, whole, used: Mutex::default() }
     }
@@ -102,6 +102,15 @@ impl Store {
         let &(start, end, hash) = self.old.get(&key)?;
         let bytes = &self.bytes[start..end];
         (hash_bytes(bytes) == hash).then_some(bytes)
+    }
+
+    /// The bytes kept under `key` by the last build, if intact, kept for the next build too.
+    pub fn take_raw(&self, key: u64) -> Option<&[u8]> {
+        let bytes = self.raw(key)?;
+        if let Ok(mut used) = self.used.lock() {
+            used.entry(key).or_insert(None);
+        }
+        Some(bytes)
     }
 
     /// Keeps the last build's bytes under `key` for the next build too; whether there were any.
@@ -204,6 +213,45 @@ fn append(file: &std::path::Path, len: usize, used: &BTreeMap<u64, Option<Vec<u8
         std::io::Write::write_all(&mut w, bytes)?;
     }
     std::io::Write::flush(&mut w)
+}
+
+/// The bytes of a file of the last build (a fragments file, a catalog), mapped into memory:
+/// a rebuild copies most of them into the files it writes, and reading them first (350 MB at
+/// 10,000 datasets) cost a copy into fresh memory that the kernel had to clear.
+pub enum FileBytes {
+    /// Mapped.
+    Mapped(memmap2::Mmap),
+    /// Read (an empty file, or one that could not be mapped).
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    /// The file at `path`'s bytes.
+    pub fn open(path: &std::path::Path) -> std::io::Result<FileBytes> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len > 0 {
+            // SAFETY: the map is only read. Sala replaces these files by renaming new ones over
+            // them, which leaves a mapped file as it was; only another program truncating one
+            // while a build runs would make reading it fault, as with the data files Polars maps.
+            if let Ok(mapped) = unsafe { memmap2::Mmap::map(&file) } {
+                return Ok(FileBytes::Mapped(mapped));
+            }
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+        Ok(FileBytes::Read(bytes))
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(b) => b,
+        }
+    }
 }
 
 /// Where each piece of a fragments file lies; None when the file is not this Sala's.

@@ -357,18 +357,20 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     let since = Instant::now();
     html::render(site, &out, &out.written())?;
     crate::timing("pages", since);
-    let since = Instant::now();
-    api::render(site, &out)?;
-    out.files(dashboard::api_files(site))?;
-    out.files(privacy::data_files(site))?;
-    crate::timing("api", since);
-    // The search index's and the catalogs' per-dataset pieces of the last build (see
-    // `fragments`), each kept in its own file.
+    // The API's, the search index's and the catalogs' per-dataset pieces of the last build
+    // (see `fragments`), each kept in its own file.
     let sala = format!("{:016x}", memo.hasher().finish());
     let store = |name: &str| match memo.dir() {
         Some(dir) => fragments::Store::open(dir, name, &sala),
         None => fragments::Store::none(),
     };
+    let since = Instant::now();
+    let pieces = store(api::FRAGMENTS);
+    api::render(site, &out, &pieces)?;
+    pieces.save(&sala);
+    out.files(dashboard::api_files(site))?;
+    out.files(privacy::data_files(site))?;
+    crate::timing("api", since);
     let since = Instant::now();
     let pieces = store(fragments::SEARCH);
     search::render(site, &out, &pieces)?;
