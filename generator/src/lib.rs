@@ -163,6 +163,14 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     let config = config::SiteConfig::load(&portal)?;
     let output = output.map_or_else(|| portal.join(&config.output_dir), Path::to_path_buf);
     let output = write::output::checked_output(&portal, &output)?;
+    // With a cache: a commit a killed build left is finished first, then the output's files
+    // are listed with their sizes and times while the portal is read (a rebuild reuses the
+    // files that are still as the last build wrote them, and removes those it no longer makes).
+    let recovered = match hooks.cache {
+        Some(_) => write::patch::recover(&output)?,
+        None => false,
+    };
+    let listing = hooks.cache.map(|_| write::patch::Listing::start(&output));
     // Each dataset's tables are checked as it is read (see `check_read`): "load" includes that.
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
     timing("load", started);
@@ -185,19 +193,19 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     // it only once the whole site is there. With a cache, what did not change since the last
     // build of this output is taken from it, and only the files rendered again are written
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
-    let recovered = match hooks.cache {
-        Some(_) => write::patch::recover(&output)?,
-        None => false,
-    };
-    let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered));
+    let listed = listing.map(|l| std::sync::Arc::new(l.files()));
+    let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered, listed.clone()));
     let ((written, reused), cleanup) = if memo.can_patch() {
         let patch = write::patch::Patch::new(&output)?;
-        let listing = write::patch::Listing::start(&output);
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         tables_read(&site)?;
         let since = Instant::now();
+        let gone = match &listed {
+            Some(listed) => write::patch::gone(listed, &rendered.0),
+            None => write::patch::gone(&write::patch::Listing::start(&output).files(), &rendered.0),
+        };
         // The replaced files' space is freed meanwhile, until the build is done.
-        let cleanup = patch.finish(&listing.gone(&rendered.0))?;
+        let cleanup = patch.finish(&gone)?;
         timing("commit", since);
         (rendered, Some(cleanup))
     } else {

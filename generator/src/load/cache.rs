@@ -792,8 +792,10 @@ impl Cache {
 
     /// The memo of the last build of `output` (absolute), for the render stage; an empty one
     /// when `trusted` is false (a commit of the last build had to be finished after a kill)
-    /// or the output is no longer the folder that build wrote.
-    pub fn memo(&self, output: &Path, trusted: bool) -> Memo {
+    /// or the output is no longer the folder that build wrote. `listed` gives the output's
+    /// files with their sizes and times as listed at the start of this build (see
+    /// `write::patch::Listing`); without it, each file is looked at when asked about.
+    pub fn memo(&self, output: &Path, trusted: bool, listed: Option<std::sync::Arc<Listed>>) -> Memo {
         let manifest = self.state.lock().ok().and_then(|s| s.outputs.get(&output_id(output)).cloned());
         let marker = marker_time(output);
         let previous = manifest
@@ -806,7 +808,7 @@ impl Cache {
                 groups.entry(g.clone()).or_default().push(path.clone());
             }
         }
-        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default(), dir: self.dir.clone() }
+        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default(), dir: self.dir.clone(), listed }
     }
 
     /// The files of the last build of `output` (absolute) as the cache knows them: per path,
@@ -990,6 +992,11 @@ pub struct Reused {
     pub size: u64,
 }
 
+/// The files of an output folder as listed (but the marker), site-relative with `/`
+/// separators: per file, its size and modification time (ns), None when it is not a regular
+/// file (a link). Made by `write::patch::Listing`.
+pub type Listed = HashMap<String, Option<(u64, u64)>>;
+
 /// What the render stage asks of the cache: whether a file of the last output can be reused
 /// for a key, and the keys of what it renders for the next build.
 pub struct Memo {
@@ -1002,12 +1009,14 @@ pub struct Memo {
     keys: Mutex<HashMap<String, Kept>>,
     /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
     dir: Option<PathBuf>,
+    /// The output's files as listed at the start of the build, if they were.
+    listed: Option<std::sync::Arc<Listed>>,
 }
 
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, sala: String::new(), previous: Default::default(), groups: HashMap::new(), keys: Mutex::default(), dir: None }
+        Memo { output: None, sala: String::new(), previous: Default::default(), groups: HashMap::new(), keys: Mutex::default(), dir: None, listed: None }
     }
 
     /// The cache folder, when the build keeps one on disk.
@@ -1119,6 +1128,9 @@ impl Memo {
 
     fn unchanged(&self, path: &str, e: &OutputEntry) -> bool {
         let Some(output) = &self.output else { return false };
+        if let Some(listed) = &self.listed {
+            return listed.get(path) == Some(&Some((e.size, e.modified)));
+        }
         std::fs::symlink_metadata(output.join(path))
             .is_ok_and(|m| m.is_file() && m.len() == e.size && modified_u64(&m) == e.modified)
     }

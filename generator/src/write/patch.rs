@@ -77,9 +77,14 @@ pub fn recover(output: &Path) -> Result<bool> {
 }
 
 /// The files of `output` as they were before this build, listed on a thread of their own
-/// while the build renders: the output is not touched until the commit, and a walk of a
-/// national portal's 150,000 files need not wait for the rendering nor delay it.
-pub struct Listing(std::thread::JoinHandle<Vec<String>>);
+/// from the start of the build: the output is not touched until the commit, and a walk of a
+/// national portal's 150,000 files need not wait for the reading and rendering nor delay them.
+/// Each file's size and time are taken as it is listed (relative to its folder, which the
+/// kernel finds once per folder), so that the render stage tells whether a file of the last
+/// build is still the one written from this list instead of looking up each path again.
+pub struct Listing(std::thread::JoinHandle<Listed>);
+
+use crate::load::cache::Listed;
 
 impl Listing {
     /// Starts listing `output`'s files.
@@ -88,28 +93,40 @@ impl Listing {
         Listing(std::thread::spawn(move || files_of(&output)))
     }
 
-    /// The files of the output that a site of the files `written` does not have: the last
-    /// build's that are gone, and any file someone put there (the output is replaced whole, as
-    /// by a full build). Read from the folder itself, not from a manifest.
-    pub fn gone(self, written: &std::collections::BTreeMap<String, u64>) -> Vec<String> {
-        let files = self.0.join().unwrap_or_default();
-        files.into_iter().filter(|f| !written.contains_key(f)).collect()
+    /// The files listed, once the walk is done.
+    pub fn files(self) -> Listed {
+        self.0.join().unwrap_or_default()
     }
 }
 
-/// Every file under `output` (but the marker), site-relative with `/` separators.
-fn files_of(output: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(output).min_depth(1).follow_links(false).into_iter().flatten() {
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(output).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        if relative != output::MARKER {
-            files.push(relative);
+/// The files of the output (`listed`) that a site of the files `written` does not have: the
+/// last build's that are gone, and any file someone put there (the output is replaced whole,
+/// as by a full build). Read from the folder itself, not from a manifest.
+pub fn gone(listed: &Listed, written: &std::collections::BTreeMap<String, u64>) -> Vec<String> {
+    listed.keys().filter(|f| !written.contains_key(*f)).cloned().collect()
+}
+
+/// Every file under `output` (see [`Listed`]).
+fn files_of(output: &Path) -> Listed {
+    let mut files = Listed::new();
+    list(output, "", &mut files);
+    files
+}
+
+fn list(dir: &Path, prefix: &str, files: &mut Listed) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+        // The entry's type comes with the listing; a link is a file here, never followed.
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            list(&entry.path(), &relative, files);
+        } else if relative != output::MARKER {
+            let stamp = entry.metadata().ok().filter(|m| kind.is_file() && m.is_file()).map(|m| (m.len(), crate::load::cache::modified_u64(&m)));
+            files.insert(relative, stamp);
         }
     }
-    files
 }
 
 impl Patch {
@@ -333,7 +350,7 @@ mod tests {
         assert_eq!(was, old);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")], "the patch folder and the old file are gone");
-        let mut files = files_of(&out);
+        let mut files: Vec<String> = files_of(&out).into_keys().collect();
         files.sort();
         assert_eq!(files, ["catalog.jsonld", "index.html"]);
     }
