@@ -49,7 +49,7 @@ pub fn check(root: &Path) -> Result<Checked> {
 /// [`check`] with a cache and progress bars.
 pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
-    let mut validated = validate::finish(&source, checked.into_iter().flatten().collect());
+    let mut validated = validate::finish_with(&source, checked.into_iter().flatten().collect(), hooks.cache);
     report.merge(std::mem::take(&mut validated.report));
     let today = clock::today(source.config.as_of.as_ref())?;
     model::quality::check_freshness(&source.datasets, today, &mut report);
@@ -175,7 +175,7 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
     timing("load", started);
     let since = Instant::now();
-    let validated = validate::finish(&source, checked.into_iter().flatten().collect());
+    let validated = validate::finish_with(&source, checked.into_iter().flatten().collect(), hooks.cache);
     timing("validate", since);
     report.merge(validated.report.clone());
     let today = clock::today(source.config.as_of.as_ref())?;

@@ -42,7 +42,7 @@ pub const CANDIDATE: &str = concat!(
 );
 
 /// A kind of personal data Sala recognises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// A Thai national ID number (13 digits, valid check digit).
     NationalId,

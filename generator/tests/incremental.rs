@@ -903,3 +903,114 @@ fn a_fiscal_year_gone_from_the_data_changes_the_search_facets_as_a_clean_build_w
         assert!(rendered.contains(&path.to_string()), "{path} not made again: {rendered:?}");
     }
 }
+
+/// The diagnostics of a build of `root` with its cache (into `out`), and whether it published.
+fn diagnostics_cached(root: &Path, out: &Path) -> (Vec<sala::diagnostic::Diagnostic>, bool) {
+    let cache = Cache::open(root);
+    let built = sala::build_with(root, Some(out), Hooks { cache: Some(&cache), progress: None }).unwrap();
+    cache.finish_build();
+    (built.report.diagnostics, built.published.is_some())
+}
+
+/// The diagnostics of a clean build of `root` (into a folder of its own), and whether it published.
+fn diagnostics_clean(root: &Path) -> (Vec<sala::diagnostic::Diagnostic>, bool) {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let built = sala::build(root, Some(&elsewhere.path().join("site"))).unwrap();
+    (built.report.diagnostics, built.published.is_some())
+}
+
+/// The personal-data findings of `diagnostics` in `file`.
+fn personal_in(diagnostics: &[sala::diagnostic::Diagnostic], file: &str) -> Vec<sala::diagnostic::Diagnostic> {
+    diagnostics.iter().filter(|d| d.code == sala::diagnostic::Code::PersonalData && d.location.file == Path::new(file)).cloned().collect()
+}
+
+#[test]
+fn a_phone_number_added_to_a_description_is_found_by_a_rebuild_and_removing_it_clears_it() {
+    // The scan of each dataset's metadata is kept in the cache: the changed dataset's is made
+    // again, the others' are taken from it, and the report is a clean build's.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    let (first, published) = diagnostics_cached(root, &out);
+    assert!(published, "{first:?}");
+    assert!(personal_in(&first, "datasets/offices/dataset.toml").is_empty(), "{first:?}");
+    edit(root, "datasets/offices/dataset.toml", "en = \"District offices and their staff\"", "en = \"District offices and their staff; call 081-234-5678\"");
+    let (again, published) = diagnostics_cached(root, &out);
+    assert!(!published, "personal data in a description stops the build");
+    let found = personal_in(&again, "datasets/offices/dataset.toml");
+    assert_eq!(found.len(), 1, "{again:?}");
+    assert_eq!(found[0].location.row, Some(2), "{found:?}");
+    assert!(found[0].message.en.contains("description.en"), "{found:?}");
+    assert_eq!((again, published), diagnostics_clean(root));
+    // Removed: the rebuild reports nothing, as a clean build does.
+    edit(root, "datasets/offices/dataset.toml", "; call 081-234-5678", "");
+    let (cleared, published) = diagnostics_cached(root, &out);
+    assert!(published, "{cleared:?}");
+    assert!(personal_in(&cleared, "datasets/offices/dataset.toml").is_empty(), "{cleared:?}");
+    assert_eq!(cleared, first);
+    assert_eq!((cleared, published), diagnostics_clean(root));
+}
+
+#[test]
+fn a_contact_repeated_elsewhere_is_reported_once_its_own_dataset_no_longer_gives_it() {
+    // Whether a phone number or address outside contact fields is allowed depends on every
+    // dataset's contacts: an unchanged dataset's finding is decided again in each rebuild.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    write(root, "datasets/many-00/dataset.toml", &OFFICES_TOML.replace("District offices\"", "Office list\"").replace("offices@example.go.th", "lists@example.go.th"));
+    write(root, "datasets/many-00/schema.json", OFFICES_SCHEMA);
+    write(root, "datasets/many-00/offices.csv", "code,name,staff\nM1,สำนักงาน 1,1\n");
+    edit(root, "datasets/offices/dataset.toml", "en = \"District offices and their staff\"", "en = \"District offices and their staff; write to lists@example.go.th\"");
+    for file in ["many-00/dataset.toml", "many-00/schema.json", "many-00/offices.csv", "offices/dataset.toml"] {
+        set_age(&root.join("datasets").join(file), 3600);
+    }
+    let (first, published) = diagnostics_cached(root, &out);
+    assert!(published, "a contact address given by another dataset may be repeated: {first:?}");
+    edit(root, "datasets/many-00/dataset.toml", "lists@example.go.th", "office-lists@example.go.th");
+    let (again, published) = diagnostics_cached(root, &out);
+    assert!(!published);
+    let found = personal_in(&again, "datasets/offices/dataset.toml");
+    assert_eq!(found.len(), 1, "{again:?}");
+    assert_eq!((again, published), diagnostics_clean(root));
+    edit(root, "datasets/many-00/dataset.toml", "office-lists@example.go.th", "lists@example.go.th");
+    let (back, published) = diagnostics_cached(root, &out);
+    assert!(published, "{back:?}");
+    assert_eq!(back, first);
+    assert_eq!((back, published), diagnostics_clean(root));
+}
+
+#[test]
+fn a_schema_field_title_changed_is_scanned_again() {
+    // The scan reads the schemas: a schema file changed while its dataset.toml did not.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    let (first, _) = diagnostics_cached(root, &out);
+    edit(root, "datasets/offices/schema.json", "\"en\": \"Staff\"", "\"en\": \"Staff (ask 02-123-4567)\"");
+    let (again, published) = diagnostics_cached(root, &out);
+    assert!(!published);
+    let found = personal_in(&again, "datasets/offices/dataset.toml");
+    assert_eq!(found.len(), 1, "{again:?}");
+    assert!(found[0].message.en.contains("schema.fields.\"staff\".title.en"), "{found:?}");
+    assert_eq!((again, published), diagnostics_clean(root));
+    edit(root, "datasets/offices/schema.json", " (ask 02-123-4567)", "");
+    let (back, _) = diagnostics_cached(root, &out);
+    assert_eq!(back, first);
+}
+
+#[test]
+fn a_resource_left_out_for_a_missing_file_is_not_scanned_as_a_clean_build_does_not() {
+    // A resource whose data file is gone is left out of the dataset: its schema's texts are no
+    // longer published, and a rebuild reports what a clean build reports.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    edit(root, "datasets/offices/schema.json", "\"en\": \"Staff\"", "\"en\": \"Staff (ask 02-123-4567)\"");
+    set_age(&root.join("datasets/offices/schema.json"), 3600);
+    let (first, _) = diagnostics_cached(root, &out);
+    assert_eq!(personal_in(&first, "datasets/offices/dataset.toml").len(), 1, "{first:?}");
+    std::fs::remove_file(root.join("datasets/offices/offices.csv")).unwrap();
+    let (again, published) = diagnostics_cached(root, &out);
+    assert_eq!((again, published), diagnostics_clean(root));
+}

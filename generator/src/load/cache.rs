@@ -137,7 +137,8 @@ impl<T: Clone + Serialize + serde::de::DeserializeOwned> Parse<T> {
 
 /// The parse of the files at `key` (their `stamps` now), from `store` when the files did not
 /// change: by their sizes and times when those are older than the last build's start
-/// (`since`), else by a hash of their bytes (`read`). Otherwise `parse`d and kept.
+/// (`since`), else by a hash of their bytes (`read`). Otherwise `parse`d and kept. With it,
+/// the hash of the files' bytes (None when they could not be read).
 fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
     store: &Mutex<Parses<T>>,
     (since, keep): (u128, bool),
@@ -145,7 +146,7 @@ fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
     stamps: &[(u64, u64)],
     read: impl FnOnce() -> Option<Vec<Vec<u8>>>,
     parse: impl FnOnce(Option<&[Vec<u8>]>) -> T,
-) -> T {
+) -> (T, Option<u64>) {
     let id = key.to_string_lossy();
     let known = store.lock().ok().and_then(|mut s| {
         s.used.insert(id.to_string());
@@ -158,10 +159,10 @@ fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
     let settled = stamps.iter().all(|&(size, modified)| (size, modified) == (0, 0) || (modified != 0 && u128::from(modified) + TICK < since));
     if let Some(known) = known.as_ref().filter(|k| settled && k.stamps == stamps) {
         if let Some(value) = known.get(keep) {
-            return value;
+            return (value, Some(known.hash));
         }
     }
-    let Some(texts) = read() else { return parse(None) };
+    let Some(texts) = read() else { return (parse(None), None) };
     let mut h = KeyHasher::new();
     h.add(&texts);
     let hash = h.finish();
@@ -171,7 +172,7 @@ fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
                 s.entries.insert(id.to_string(), Parse { stamps: stamps.to_vec(), ..known });
                 s.dirty = true;
             }
-            return value;
+            return (value, Some(hash));
         }
     }
     let value = parse(Some(&texts));
@@ -183,10 +184,10 @@ fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
             s.dirty = true;
         }
     }
-    value
+    (value, Some(hash))
 }
 
-const PARSED_MAGIC: &[u8] = b"sala parsed 1\n";
+const PARSED_MAGIC: &[u8] = b"sala parsed 2\n";
 
 impl<T> Parses<T> {
     fn write(&self, w: &mut Writer) {
@@ -565,6 +566,9 @@ pub struct Cache {
     metas: Mutex<Parses<ParsedMeta>>,
     /// The schema files parsed, by path.
     schemas: Mutex<Parses<ParsedSchema>>,
+    /// Each dataset's metadata texts scanned for personal data, by dataset id (the entry's
+    /// hash is [`Cache::scanned`]'s key).
+    scans: Mutex<Parses<crate::validate::personal::Scanned>>,
 }
 
 impl Cache {
@@ -581,14 +585,15 @@ impl Cache {
         let stamps = std::fs::read(dir.join(FILES)).ok().and_then(|bytes| Stamps::decode(&bytes, sala));
         let mut cache = Cache::new(Some(dir.clone()), sala.to_string(), state);
         cache.stamps = Mutex::new(stamps.map(|s| (s.files, s.since)).unwrap_or_default());
-        if let Some((metas, schemas)) = std::fs::read(dir.join(PARSED)).ok().and_then(|bytes| {
+        if let Some(metas) = std::fs::read(dir.join(PARSED)).ok().and_then(|bytes| {
             let mut r = Reader::new(&bytes, PARSED_MAGIC)?;
             (r.str()? == sala).then_some(())?;
-            let parses = (Parses::read(&mut r)?, Parses::read(&mut r)?);
+            let parses = (Parses::read(&mut r)?, Parses::read(&mut r)?, Parses::read(&mut r)?);
             r.at_end().then_some(parses)
         }) {
-            cache.metas = Mutex::new(metas);
-            cache.schemas = Mutex::new(schemas);
+            cache.metas = Mutex::new(metas.0);
+            cache.schemas = Mutex::new(metas.1);
+            cache.scans = Mutex::new(metas.2);
         }
         cache
     }
@@ -615,6 +620,7 @@ impl Cache {
             reread: Mutex::default(),
             metas: Mutex::default(),
             schemas: Mutex::default(),
+            scans: Mutex::default(),
         }
     }
 
@@ -644,13 +650,38 @@ impl Cache {
 
     /// A dataset's metadata files (`dataset.toml` at `path`, and `datapackage.json` beside it,
     /// whose sizes and times are `stamps`) as parsed: see [`parsed`].
-    pub fn parsed_meta(&self, path: &Path, stamps: &[(u64, u64)], read: impl FnOnce() -> Option<Vec<Vec<u8>>>, parse: impl FnOnce(Option<&[Vec<u8>]>) -> ParsedMeta) -> ParsedMeta {
+    /// With it, a hash of the files' bytes (None when they could not be read).
+    pub fn parsed_meta(&self, path: &Path, stamps: &[(u64, u64)], read: impl FnOnce() -> Option<Vec<Vec<u8>>>, parse: impl FnOnce(Option<&[Vec<u8>]>) -> ParsedMeta) -> (ParsedMeta, Option<u64>) {
         parsed(&self.metas, (self.since(), self.keep_tables), path, stamps, read, parse)
     }
 
     /// A schema file (at `path`, of size and time `stamps`) as parsed: see [`parsed`].
     pub fn parsed_schema(&self, path: &Path, stamps: &[(u64, u64)], read: impl FnOnce() -> Option<Vec<Vec<u8>>>, parse: impl FnOnce(Option<&[Vec<u8>]>) -> ParsedSchema) -> ParsedSchema {
-        parsed(&self.schemas, (self.since(), self.keep_tables), path, stamps, read, parse)
+        parsed(&self.schemas, (self.since(), self.keep_tables), path, stamps, read, parse).0
+    }
+
+    /// The personal-data scan of dataset `id`'s metadata texts: the last build's when it was
+    /// made with the same `key` (a hash of everything the scan reads: see
+    /// [`crate::validate::personal::scan_metadata_with`]), else `scan`ned now and kept. A
+    /// rebuild of 10,000 datasets otherwise scans some 400,000 texts again.
+    pub fn scanned(&self, id: &str, key: u64, scan: impl FnOnce() -> crate::validate::personal::Scanned) -> crate::validate::personal::Scanned {
+        let known = self.scans.lock().ok().and_then(|mut s| {
+            s.used.insert(id.to_string());
+            s.entries.get(id).cloned()
+        });
+        if let Some(value) = known.filter(|k| k.hash == key).and_then(|k| k.get(self.keep_tables)) {
+            return value;
+        }
+        let value = scan();
+        if let Some(bytes) = Parse::encode(&value) {
+            let decoded = if self.keep_tables { std::sync::OnceLock::from(Some(value.clone())) } else { std::sync::OnceLock::new() };
+            let entry = Parse { stamps: Vec::new(), hash: key, bytes: bytes.into(), value: std::sync::Arc::new(decoded) };
+            if let Ok(mut s) = self.scans.lock() {
+                s.entries.insert(id.to_string(), entry);
+                s.dirty = true;
+            }
+        }
+        value
     }
 
     /// When the last build began to look at files (ns since 1970); 0 when unknown.
@@ -896,16 +927,18 @@ impl Cache {
 
     /// Saves the parses of metadata and schema files, when they changed.
     fn save_parsed(&self, dir: &Path) {
-        let (Ok(mut metas), Ok(mut schemas)) = (self.metas.lock(), self.schemas.lock()) else { return };
-        let changed = metas.forget_unused() | schemas.forget_unused();
+        let (Ok(mut metas), Ok(mut schemas), Ok(mut scans)) = (self.metas.lock(), self.schemas.lock(), self.scans.lock()) else { return };
+        let changed = metas.forget_unused() | schemas.forget_unused() | scans.forget_unused();
         if changed || !dir.join(PARSED).is_file() {
             let mut w = Writer::new(PARSED_MAGIC);
             w.str(&self.sala);
             metas.write(&mut w);
             schemas.write(&mut w);
+            scans.write(&mut w);
             if save(dir, PARSED, &w.bytes).is_err() {
                 // Written again next time.
                 metas.dirty = true;
+                scans.dirty = true;
             }
         }
     }

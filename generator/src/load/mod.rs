@@ -59,6 +59,9 @@ pub struct DatasetSource {
     pub meta: DatasetMeta,
     /// The resources whose schema could be read.
     pub resources: Vec<ResourceSource>,
+    /// A hash of the metadata files' bytes, when the build cache read them (what the cache
+    /// keys this dataset's personal-data scan with, see [`cache::Cache::scanned`]).
+    pub meta_key: Option<u64>,
 }
 
 /// One data file with its schema.
@@ -339,9 +342,9 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
             .collect();
         cache::ParsedMeta { meta, diagnostics: report.diagnostics, schema_keys }
     };
-    let parsed = match cache {
+    let (parsed, meta_key) = match cache {
         Some(c) => c.parsed_meta(&meta_path, &stamps, read, parse),
-        None => parse(None),
+        None => (parse(None), None),
     };
     report.diagnostics.extend(parsed.diagnostics);
     let Some(meta) = parsed.meta else { return (None, report) };
@@ -355,7 +358,7 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         .zip(schema_keys)
         .filter_map(|(r, schema_key)| load_resource(root, dir, &meta_file, r, &mut report, (id, cache), (schema_key, &declared)))
         .collect();
-    (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources }), report)
+    (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources, meta_key }), report)
 }
 
 /// Parses a dataset's metadata from its files, read with `read`: `dataset.toml`, or

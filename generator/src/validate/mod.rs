@@ -57,7 +57,7 @@ pub type TableChecked = ((String, String), Option<Table>, Report);
 pub fn validate_with(source: &Source, hooks: Hooks) -> Validated {
     // Plain threads, not `par_iter`: see `crate::parallel` for the stack overflow this avoids.
     let checked = crate::parallel::map(&source.datasets, |d| check_dataset(d, hooks));
-    finish(source, checked.into_iter().flatten().collect())
+    finish_with(source, checked.into_iter().flatten().collect(), hooks.cache)
 }
 
 /// Checks every table of one dataset against its schema (the rules within one table), as soon
@@ -125,6 +125,12 @@ fn check_resource(d: &DatasetSource, i: usize, hooks: Hooks) -> Option<TableChec
 /// The rules across tables and datasets (foreign keys, the agency registry, metadata), given
 /// every table's own check (from [`check_dataset`]).
 pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
+    finish_with(source, checked, None)
+}
+
+/// [`finish`], taking from `cache` the personal-data scan of each dataset whose metadata and
+/// schemas did not change since the last build (see [`personal::scan_metadata_with`]).
+pub fn finish_with(source: &Source, checked: Vec<TableChecked>, cache: Option<&crate::load::cache::Cache>) -> Validated {
     let mut validated = Validated::default();
     for (key, table, report) in checked {
         validated.report.merge(report);
@@ -145,7 +151,7 @@ pub fn finish(source: &Source, checked: Vec<TableChecked>) -> Validated {
     }
     personal::check_declarations(source, &mut validated.report);
     personal::check_policies(source, agencies.as_ref(), &mut validated.report);
-    personal::scan_metadata(source, &mut validated.report);
+    personal::scan_metadata_with(source, cache, &mut validated.report);
     // Whatever rule reported it, no value leaves Sala with personal data readable in it (nor
     // a file's name or a column's label).
     for d in &mut validated.report.diagnostics {

@@ -165,128 +165,188 @@ struct Published<'a> {
 /// numbers are errors everywhere; phone numbers and e-mail addresses are errors outside
 /// contact information, unless they are given as contact information somewhere. Files are read again to find the line of each finding.
 pub fn scan_metadata(source: &Source, report: &mut Report) {
-    let mut texts: Vec<Published> = Vec::new();
+    scan_metadata_with(source, None, report)
+}
+
+/// [`scan_metadata`], taking from `cache` the scan of each dataset whose metadata files and
+/// schemas did not change (keyed by [`dataset_key`]); whether a finding is reported (a contact
+/// given elsewhere) is decided anew in every build, from every dataset's findings.
+pub fn scan_metadata_with(source: &Source, cache: Option<&crate::load::cache::Cache>, report: &mut Report) {
+    let mut head: Vec<Published> = Vec::new();
     let site = Path::new("site.toml");
     let c = &source.config;
-    push_text(&mut texts, site, "title", &c.title, false);
-    push_text(&mut texts, site, "description", &c.description, false);
-    push_text(&mut texts, site, "contact.name", &c.contact.name, true);
-    texts.push(Published { file: site, place: "contact.email".into(), text: &c.contact.email, contact: true });
-    texts.push(Published { file: site, place: "contact.feedback_url".into(), text: &c.contact.feedback_url, contact: true });
-    for d in &source.datasets {
-        let f = d.meta_file.as_path();
-        let m = &d.meta;
-        let folder = f.parent().unwrap_or(f);
-        push_name(&mut texts, folder, "folder name", &d.id);
-        for (place, text) in [("title", &m.title), ("description", &m.description), ("objective", &m.objective), ("geo_coverage", &m.geo_coverage), ("data_source", &m.data_source)] {
-            push_text(&mut texts, f, place, text, false);
-        }
-        for (lang, tags) in [("th", &m.tags.th), ("en", &m.tags.en)] {
-            for (i, tag) in tags.iter().enumerate() {
-                texts.push(Published { file: f, place: format!("tags.{lang}[{i}]"), text: tag, contact: false });
-            }
-        }
-        for (place, text) in [("license", &m.license), ("agency", &m.agency)] {
-            texts.push(Published { file: f, place: place.into(), text, contact: false });
-        }
-        push_text(&mut texts, f, "contact.name", &m.contact.name, true);
-        texts.push(Published { file: f, place: "contact.email".into(), text: &m.contact.email, contact: true });
-        if let Some(st) = &m.statistics {
-            texts.push(Published { file: f, place: "statistics.years".into(), text: &st.years, contact: false });
-            push_text(&mut texts, f, "statistics.disaggregation", &st.disaggregation, false);
-            push_text(&mut texts, f, "statistics.unit", &st.unit, false);
-        }
-        if let Some(p) = &m.personal_data {
-            push_text(&mut texts, f, "personal_data.legal_basis", &p.legal_basis, false);
-        }
-        for r in &m.resources {
-            let at = format!("resources.\"{}\"", r.name);
-            push_name(&mut texts, f, &format!("{at}.name"), &r.name);
-            for path in r.path.files() {
-                push_name(&mut texts, f, &format!("{at}.path"), path);
-            }
-            push_text(&mut texts, f, &format!("{at}.title"), &r.title, false);
-            push_text(&mut texts, f, &format!("{at}.description"), &r.description, false);
-        }
-        for r in &d.resources {
-            let at = format!("resources.\"{}\".schema.fields", r.meta.name);
-            for field in &r.schema.fields {
-                let at = format!("{at}.\"{}\"", field.name);
-                push_text(&mut texts, f, &format!("{at}.title"), &field.title, false);
-                push_text(&mut texts, f, &format!("{at}.description"), &field.description, false);
-            }
-        }
-    }
-    // Values written in TOML that are not strings (enumerations, examples) as text.
-    let values: Vec<(&Path, String, String)> = source
-        .datasets
-        .iter()
-        .flat_map(|d| d.resources.iter().map(move |r| (d, r)))
-        .flat_map(|(d, r)| {
-            r.schema.fields.iter().flat_map(move |field| {
-                let at = format!("resources.\"{}\".schema.fields.\"{}\"", r.meta.name, field.name);
-                let enums = field.constraints.enum_values.iter().flatten().enumerate().map({
-                    let at = at.clone();
-                    move |(i, v)| (d.meta_file.as_path(), format!("{at}.constraints.enum[{i}]"), toml_text(v))
-                });
-                enums.chain(field.example.iter().map(move |v| (d.meta_file.as_path(), format!("{at}.example"), toml_text(v))))
-            })
-        })
-        .collect();
-    texts.extend(values.iter().map(|(file, place, text)| Published { file, place: place.clone(), text, contact: false }));
+    push_text(&mut head, site, "title", &c.title, false);
+    push_text(&mut head, site, "description", &c.description, false);
+    push_text(&mut head, site, "contact.name", &c.contact.name, true);
+    head.push(Published { file: site, place: "contact.email".into(), text: &c.contact.email, contact: true });
+    head.push(Published { file: site, place: "contact.feedback_url".into(), text: &c.contact.feedback_url, contact: true });
+    let mut tail: Vec<Published> = Vec::new();
     for page in &source.pages {
         let f = page.file.as_path();
         let contact = page.front.contact;
-        push_name(&mut texts, f, "file name", &page.slug);
-        texts.push(Published { file: f, place: "title".into(), text: &page.front.title, contact });
-        texts.push(Published { file: f, place: "description".into(), text: &page.front.description, contact });
-        texts.push(Published { file: f, place: "body".into(), text: &page.body, contact });
+        push_name(&mut tail, f, "file name", &page.slug);
+        tail.push(Published { file: f, place: "title".into(), text: &page.front.title, contact });
+        tail.push(Published { file: f, place: "description".into(), text: &page.front.description, contact });
+        tail.push(Published { file: f, place: "body".into(), text: &page.body, contact });
     }
     for p in &source.policies {
         let f = p.file.as_path();
         let policy = &p.policy;
-        push_text(&mut texts, f, "title", &policy.title, false);
+        push_text(&mut tail, f, "title", &policy.title, false);
         if let Some(v) = &policy.version {
-            texts.push(Published { file: f, place: "version".into(), text: v, contact: false });
+            tail.push(Published { file: f, place: "version".into(), text: v, contact: false });
         }
         for (section, items) in [("topics", &policy.topics), ("practice", &policy.practice), ("notice", &policy.notice)] {
             for (key, text) in items {
                 // The agency's (and its DPO's) office address, phone and e-mail belong here.
                 let contact = CONTACT_ITEMS.contains(&(section, key.as_str()));
-                push_text(&mut texts, f, &format!("{section}.{key}"), text, contact);
+                push_text(&mut tail, f, &format!("{section}.{key}"), text, contact);
             }
         }
         for (i, x) in policy.exchanges.iter().enumerate() {
             for (place, text) in [("data", &x.data), ("purpose", &x.purpose), ("legal_basis", &x.legal_basis)] {
-                push_text(&mut texts, f, &format!("exchanges[{i}].{place}"), text, false);
+                push_text(&mut tail, f, &format!("exchanges[{i}].{place}"), text, false);
             }
         }
     }
+    // On every core: 10,000 datasets' metadata is some 400,000 texts; a rebuild scans only
+    // the datasets whose metadata or schemas changed.
+    // (Plain Rust, no Polars: Rayon's pool is safe here, see `crate::parallel`.)
+    let (head, tail, datasets) = {
+        use rayon::prelude::*;
+        let found = |texts: &[Published]| -> Vec<Found> { texts.par_iter().flat_map_iter(found_in).collect() };
+        let datasets: Vec<Scanned> = source
+            .datasets
+            .par_iter()
+            .map(|d| match (cache, d.meta_key) {
+                (Some(c), Some(meta_key)) => c.scanned(&d.id, dataset_key(d, meta_key), || scan_dataset(d)),
+                _ => scan_dataset(d),
+            })
+            .collect();
+        (found(&head), found(&tail), datasets)
+    };
+    // The order a clean build has always reported them in: the site, each dataset's texts,
+    // each dataset's enumerations and examples, pages, policies.
+    let all: Vec<&Found> = head.iter().chain(datasets.iter().flat_map(|d| &d.texts)).chain(datasets.iter().flat_map(|d| &d.values)).chain(&tail).collect();
     // Phone numbers and addresses given as contact information anywhere (the portal's, a
     // dataset's, an agency's DPO) may be repeated on any page.
-    // On every core: 10,000 datasets' metadata is some 400,000 texts, scanned in every rebuild.
-    // (Plain Rust, no Polars: Rayon's pool is safe here, see `crate::parallel`.)
-    let found: Vec<Vec<(std::ops::Range<usize>, Kind)>> = {
-        use rayon::prelude::*;
-        texts.par_iter().map(|t| personal::find(t.text)).collect()
-    };
-    let declared: BTreeSet<String> = texts
-        .iter()
-        .zip(&found)
-        .filter(|(t, _)| t.contact)
-        .flat_map(|(t, f)| f.iter().filter(|(_, k)| k.is_contact()).map(|(r, k)| personal::contact_key(&t.text[r.clone()], *k)))
-        .collect();
+    let declared: BTreeSet<String> = all.iter().filter(|f| f.contact && f.kind.is_contact()).map(|f| personal::contact_key(&f.written, f.kind)).collect();
     let mut files: BTreeMap<&Path, Option<String>> = BTreeMap::new();
-    for (t, found) in texts.iter().zip(found) {
-        for (range, kind) in found {
-            if kind.is_contact() && (t.contact || declared.contains(&personal::contact_key(&t.text[range.clone()], kind))) {
-                continue;
-            }
-            let written = &t.text[range];
-            let content = files.entry(t.file).or_insert_with(|| std::fs::read_to_string(source.root.join(t.file)).ok());
-            report.push(metadata_finding(t, kind, written, content.as_deref()));
+    for f in all {
+        if f.kind.is_contact() && (f.contact || declared.contains(&personal::contact_key(&f.written, f.kind))) {
+            continue;
+        }
+        let content = files.entry(f.file.as_path()).or_insert_with(|| std::fs::read_to_string(source.root.join(&f.file)).ok());
+        report.push(metadata_finding(f, content.as_deref()));
+    }
+}
+
+/// One piece of personal data found in a published text (before deciding whether it is a
+/// contact given elsewhere): what the build cache keeps of a dataset's scan.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Found {
+    /// The file it is written in (or, for a name, the file or folder named).
+    file: std::path::PathBuf,
+    /// Which field.
+    place: String,
+    /// What is written.
+    written: String,
+    /// What it is.
+    kind: Kind,
+    /// Whether it is in contact information.
+    contact: bool,
+}
+
+/// The findings in one dataset's published texts: its metadata and schema texts, then its
+/// schemas' enumerations and examples (reported after every dataset's texts).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Scanned {
+    /// In the metadata, names, and schema titles and descriptions.
+    texts: Vec<Found>,
+    /// In the schemas' enumerations and examples.
+    values: Vec<Found>,
+}
+
+/// Everything a dataset's scan reads besides its metadata files' bytes (`meta_key`): its
+/// folder and file, the resources whose schema could be read (a resource left out for a
+/// missing file is not scanned), and their schemas (with the columns declared personal).
+fn dataset_key(d: &DatasetSource, meta_key: u64) -> u64 {
+    let mut h = crate::load::cache::KeyHasher::new();
+    h.add(&meta_key).add(&d.id).add(&d.meta_file);
+    for r in &d.resources {
+        h.add(&r.meta.name).add(&r.schema_key);
+    }
+    h.finish()
+}
+
+/// The findings in `t`, in the order found.
+fn found_in(t: &Published) -> Vec<Found> {
+    personal::find(t.text)
+        .into_iter()
+        .map(|(range, kind)| Found { file: t.file.to_path_buf(), place: t.place.clone(), written: t.text[range].to_string(), kind, contact: t.contact })
+        .collect()
+}
+
+/// Scans the published texts of one dataset.
+fn scan_dataset(d: &DatasetSource) -> Scanned {
+    let mut texts: Vec<Published> = Vec::new();
+    let f = d.meta_file.as_path();
+    let m = &d.meta;
+    let folder = f.parent().unwrap_or(f);
+    push_name(&mut texts, folder, "folder name", &d.id);
+    for (place, text) in [("title", &m.title), ("description", &m.description), ("objective", &m.objective), ("geo_coverage", &m.geo_coverage), ("data_source", &m.data_source)] {
+        push_text(&mut texts, f, place, text, false);
+    }
+    for (lang, tags) in [("th", &m.tags.th), ("en", &m.tags.en)] {
+        for (i, tag) in tags.iter().enumerate() {
+            texts.push(Published { file: f, place: format!("tags.{lang}[{i}]"), text: tag, contact: false });
         }
     }
+    for (place, text) in [("license", &m.license), ("agency", &m.agency)] {
+        texts.push(Published { file: f, place: place.into(), text, contact: false });
+    }
+    push_text(&mut texts, f, "contact.name", &m.contact.name, true);
+    texts.push(Published { file: f, place: "contact.email".into(), text: &m.contact.email, contact: true });
+    if let Some(st) = &m.statistics {
+        texts.push(Published { file: f, place: "statistics.years".into(), text: &st.years, contact: false });
+        push_text(&mut texts, f, "statistics.disaggregation", &st.disaggregation, false);
+        push_text(&mut texts, f, "statistics.unit", &st.unit, false);
+    }
+    if let Some(p) = &m.personal_data {
+        push_text(&mut texts, f, "personal_data.legal_basis", &p.legal_basis, false);
+    }
+    for r in &m.resources {
+        let at = format!("resources.\"{}\"", r.name);
+        push_name(&mut texts, f, &format!("{at}.name"), &r.name);
+        for path in r.path.files() {
+            push_name(&mut texts, f, &format!("{at}.path"), path);
+        }
+        push_text(&mut texts, f, &format!("{at}.title"), &r.title, false);
+        push_text(&mut texts, f, &format!("{at}.description"), &r.description, false);
+    }
+    for r in &d.resources {
+        let at = format!("resources.\"{}\".schema.fields", r.meta.name);
+        for field in &r.schema.fields {
+            let at = format!("{at}.\"{}\"", field.name);
+            push_text(&mut texts, f, &format!("{at}.title"), &field.title, false);
+            push_text(&mut texts, f, &format!("{at}.description"), &field.description, false);
+        }
+    }
+    // Values written in TOML that are not strings (enumerations, examples) as text.
+    let mut values: Vec<(String, String)> = Vec::new();
+    for r in &d.resources {
+        for field in &r.schema.fields {
+            let at = format!("resources.\"{}\".schema.fields.\"{}\"", r.meta.name, field.name);
+            for (i, v) in field.constraints.enum_values.iter().flatten().enumerate() {
+                values.push((format!("{at}.constraints.enum[{i}]"), toml_text(v)));
+            }
+            if let Some(v) = &field.example {
+                values.push((format!("{at}.example"), toml_text(v)));
+            }
+        }
+    }
+    let values: Vec<Published> = values.iter().map(|(place, text)| Published { file: f, place: place.clone(), text, contact: false }).collect();
+    Scanned { texts: texts.iter().flat_map(found_in).collect(), values: values.iter().flat_map(found_in).collect() }
 }
 
 /// The items of a policy that are contact information: the office, online contact, and the
@@ -319,14 +379,15 @@ fn toml_text(v: &toml::Value) -> String {
     }
 }
 
-fn metadata_finding(t: &Published, kind: Kind, written: &str, content: Option<&str>) -> Diagnostic {
+fn metadata_finding(t: &Found, content: Option<&str>) -> Diagnostic {
+    let (kind, written) = (t.kind, t.written.as_str());
     let (th, en) = kind.name();
     let masked = personal::mask_value(written);
     // The line where it is written, when the file holds it as it was read (not escaped).
     let location = content
         .and_then(|c| c.find(written).map(|at| &c[..at]))
-        .map(|before| Location::line(t.file, before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1))
-        .unwrap_or_else(|| Location::file(t.file));
+        .map(|before| Location::line(&t.file, before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1))
+        .unwrap_or_else(|| Location::file(&t.file));
     let place = &t.place;
     let help = if kind.is_contact() {
         Text::new(
