@@ -169,18 +169,17 @@ pub type Sizes = super::Written;
 /// dataset pages show (empty where the downloads are not built, as in `sala check`). This
 /// thread lists the pages while the others make their contexts, render them with Tera and
 /// minify them (plain threads, as in [`crate::parallel`]: making a context may call into
-/// Polars).
+/// Polars). `facets` are the facet groups of each language (shared with the search index).
 ///
 /// A page whose key did not change since the last build is taken from it instead: the key
 /// hashes everything its template is given (its own context and what every page shares) with
 /// the theme's templates and Sala's own key. The same inputs render to the same bytes, so
 /// which pages a change touches needs no list of dependencies to keep right.
-pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
+pub fn render(site: &Site, out: &Emitter, sizes: &Sizes, facets: &BTreeMap<Lang, Vec<crate::model::search::Facet>>) -> Result<()> {
     let tera = templates(site)?;
     let shared = shared_keys(site, out.memo());
     let keys = out.keys(site);
     let dataset_shared = dataset_shared_keys(site, out.memo(), keys, &shared);
-    let facets: BTreeMap<Lang, Vec<crate::model::search::Facet>> = site.languages.iter().map(|&l| (l, crate::model::search::facets(site, l))).collect();
     let stopped = AtomicBool::new(false);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
     let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
@@ -203,7 +202,7 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes) -> Result<()> {
                 }
             });
         }
-        let jobs = Jobs { queue, stopped: &stopped, out, keys, shared: &shared, dataset_shared: &dataset_shared, facets: &facets };
+        let jobs = Jobs { queue, stopped: &stopped, out, keys, shared: &shared, dataset_shared: &dataset_shared, facets };
         for &lang in &site.languages {
             page_jobs(site, lang, sizes, &jobs);
         }

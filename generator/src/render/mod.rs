@@ -355,7 +355,8 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     data::render(site, &out)?;
     crate::timing("downloads", since);
     let since = Instant::now();
-    html::render(site, &out, &out.written())?;
+    let facets = facets(site);
+    html::render(site, &out, &out.written(), &facets)?;
     crate::timing("pages", since);
     // The API's, the search index's and the catalogs' per-dataset pieces of the last build
     // (see `fragments`), each kept in its own file.
@@ -373,7 +374,7 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     crate::timing("api", since);
     let since = Instant::now();
     let pieces = store(fragments::SEARCH);
-    search::render(site, &out, &pieces)?;
+    search::render(site, &out, &pieces, &facets)?;
     pieces.save(&sala);
     crate::timing("search", since);
     for (path, bytes) in &site.theme.static_files {
@@ -391,6 +392,13 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     Ok((out.into_written(), reused))
 }
 
+/// Per language, the facet groups and their values: made once, one language per thread, for the
+/// pages (lists, navigation, facet pages) and the search index's filters, which show the same.
+fn facets(site: &Site) -> BTreeMap<crate::lang::Lang, Vec<crate::model::search::Facet>> {
+    let made = crate::parallel::map(&site.languages, |&lang| crate::model::search::facets(site, lang));
+    site.languages.iter().copied().zip(made).collect()
+}
+
 /// Renders every file of the site into memory, sorted by path (tests and small portals).
 pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
     let sink = Collect::default();
@@ -403,7 +411,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>> {
 /// check too, without the cost of the downloads.
 pub fn pages(site: &Site, sink: &dyn Sink) -> Result<Written> {
     let out = Emitter::new(sink);
-    html::render(site, &out, &Written::new())?;
+    html::render(site, &out, &Written::new(), &facets(site))?;
     Ok(out.into_written())
 }
 

@@ -25,7 +25,8 @@ pub const DOCS_PER_BLOCK: usize = 10;
 /// and the same index in shards for the search page (see [`shards`]). Each dataset's document
 /// and terms are kept between builds in `store` (made again only for a dataset that changed);
 /// when every document of a language is as in the last build, its files are taken from it.
-pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
+/// `facets` are each language's facet groups, made once for the pages and this index.
+pub fn render(site: &Site, out: &Emitter, store: &Store, facets: &BTreeMap<Lang, Vec<Facet>>) -> Result<()> {
     let memo = out.memo();
     let shared = memo.active().then(|| {
         let mut h = memo.hasher();
@@ -59,8 +60,7 @@ pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
             })
             .collect();
         let pages = search::page_docs(site, lang, brief);
-        let facets = search::facets(site, lang);
-        let offered = offered(&facets);
+        let offered = offered(facets.get(&lang).map_or(&[], Vec::as_slice));
         // The language's files are one group, made from the documents and the filters offered.
         // Whether it changed is known from the hashes of the documents: those kept are not read;
         // those not kept (a dataset that changed) are made now, and when their bytes are as
