@@ -30,8 +30,12 @@ rm -rf "$work"
 mkdir -p "$work"
 "$target/debug/examples/gen_portal" "$work/portal" "$n"
 # The files were just written: flushed first, so that writing them back does not compete with
-# the builds timed below.
+# the builds timed below. Then two seconds pass: a build trusts a file's size and time only
+# when it was written at least two seconds before the last build began (some file systems
+# keep whole seconds), and files committed to a portal's repository are older than that; files
+# written in the instant before the first build would be read again by the first rebuild.
 sync
+sleep 2
 
 # Wall seconds and peak resident set (KB) of a command, from GNU time.
 measure() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }; cat "$work/time.txt"; }
