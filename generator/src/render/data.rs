@@ -408,23 +408,10 @@ fn json_cell(out: &mut Vec<u8>, cell: &Cell) {
     }
 }
 
-/// Appends the decimal digits of `i`.
-pub(super) fn push_int(out: &mut Vec<u8>, i: i64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = i.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if i < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&digits[at..]);
+/// Appends the decimal digits of `i` (itoa: the integer writer serde_json uses, without the
+/// formatting machinery of `write!`).
+pub(super) fn push_int(out: &mut Vec<u8>, i: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
 }
 
 /// Appends a float as `model::value::to_text` writes it: whole amounts without a fraction,

@@ -89,7 +89,7 @@ pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn Write) -> Result<(), St
                 let at = row - start + 2;
                 let mark = buf.len();
                 buf.extend_from_slice(b"<row r=\"");
-                push_number(&mut buf, at);
+                super::data::push_int(&mut buf, at);
                 buf.extend_from_slice(b"\">");
                 let empty = buf.len();
                 for (c, letters) in typed.iter().zip(&letters) {
@@ -280,27 +280,11 @@ fn sheet_head(buf: &mut Vec<u8>, r: &Resource, first: bool, rows: usize) {
     }
 }
 
-/// Appends the decimal digits of `n`.
-fn push_number(buf: &mut Vec<u8>, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.extend_from_slice(&digits[i..]);
-}
-
 /// Appends `<c r="B7"`.
 fn cell_start(buf: &mut Vec<u8>, letters: &str, row: usize) {
     buf.extend_from_slice(b"<c r=\"");
     buf.extend_from_slice(letters.as_bytes());
-    push_number(buf, row);
+    super::data::push_int(buf, row);
     buf.push(b'"');
 }
 
