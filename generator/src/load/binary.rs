@@ -4,6 +4,22 @@
 //! them; these read and write at the speed of copying. A file that is cut short, foreign or
 //! of another format version reads as None: the cache then only costs time.
 
+/// Appends a 64-bit number.
+pub fn put_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+/// Appends `bytes` with their length before them.
+pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_u64(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+/// Appends a text with its length before it.
+pub fn put_str(out: &mut Vec<u8>, text: &str) {
+    put_bytes(out, text.as_bytes());
+}
+
 /// Builds a file's bytes.
 #[derive(Default)]
 pub struct Writer {
@@ -26,7 +42,7 @@ impl Writer {
 
     /// Writes a 64-bit number.
     pub fn u64(&mut self, v: u64) {
-        self.bytes.extend_from_slice(&v.to_le_bytes());
+        put_u64(&mut self.bytes, v);
     }
 
     /// Writes a length or count.
@@ -36,8 +52,7 @@ impl Writer {
 
     /// Writes a byte string.
     pub fn raw(&mut self, v: &[u8]) {
-        self.len(v.len());
-        self.bytes.extend_from_slice(v);
+        put_bytes(&mut self.bytes, v);
     }
 
     /// Writes a text.
@@ -46,7 +61,8 @@ impl Writer {
     }
 }
 
-/// Reads a file's bytes back; every read is None once the bytes do not hold what is asked.
+/// Reads what [`Writer`] and the `put_*` functions wrote; every read is None once the bytes
+/// do not hold what is asked.
 pub struct Reader<'a> {
     bytes: &'a [u8],
 }
@@ -55,6 +71,11 @@ impl<'a> Reader<'a> {
     /// A reader of `bytes`, when they begin with `magic`.
     pub fn new(bytes: &'a [u8], magic: &[u8]) -> Option<Reader<'a>> {
         bytes.strip_prefix(magic).map(|bytes| Reader { bytes })
+    }
+
+    /// A reader of `bytes` that begin with no magic (a record inside a file).
+    pub fn plain(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes }
     }
 
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
@@ -97,6 +118,11 @@ impl<'a> Reader<'a> {
     /// Reads a text, owned.
     pub fn string(&mut self) -> Option<String> {
         self.str().map(str::to_string)
+    }
+
+    /// How many bytes are left to read.
+    pub fn left(&self) -> usize {
+        self.bytes.len()
     }
 
     /// Whether every byte was read.

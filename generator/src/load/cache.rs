@@ -152,11 +152,8 @@ fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
         s.used.insert(id.to_string());
         s.entries.get(id.as_ref()).cloned()
     });
-    // As for data files (see `Cache::known_hash`): a file written within two seconds of the
-    // last build's start may have changed again without its time moving.
-    const TICK: u128 = 2_000_000_000;
     // (A file that is not there has (0, 0).)
-    let settled = stamps.iter().all(|&(size, modified)| (size, modified) == (0, 0) || (modified != 0 && u128::from(modified) + TICK < since));
+    let settled = stamps.iter().all(|&(size, modified)| (size, modified) == (0, 0) || settled(modified, since));
     if let Some(known) = known.as_ref().filter(|k| settled && k.stamps == stamps) {
         if let Some(value) = known.get(keep) {
             return (value, Some(known.hash));
@@ -176,15 +173,20 @@ fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
         }
     }
     let value = parse(Some(&texts));
-    if let Some(bytes) = Parse::encode(&value) {
-        let decoded = if keep { std::sync::OnceLock::from(Some(value.clone())) } else { std::sync::OnceLock::new() };
-        let entry = Parse { stamps: stamps.to_vec(), hash, bytes: bytes.into(), value: std::sync::Arc::new(decoded) };
-        if let Ok(mut s) = store.lock() {
-            s.entries.insert(id.to_string(), entry);
-            s.dirty = true;
-        }
-    }
+    keep_parse(store, &id, stamps.to_vec(), hash, &value, keep);
     (value, Some(hash))
+}
+
+/// Keeps `value` in `store` under `id` (with the files' `stamps` and `hash`) for the next
+/// builds, decoded too when `keep` (`serve`); a value the encoding would change is not kept.
+fn keep_parse<T: Clone + Serialize + serde::de::DeserializeOwned>(store: &Mutex<Parses<T>>, id: &str, stamps: Vec<(u64, u64)>, hash: u64, value: &T, keep: bool) {
+    let Some(bytes) = Parse::encode(value) else { return };
+    let decoded = if keep { std::sync::OnceLock::from(Some(value.clone())) } else { std::sync::OnceLock::new() };
+    let entry = Parse { stamps, hash, bytes: bytes.into(), value: std::sync::Arc::new(decoded) };
+    if let Ok(mut s) = store.lock() {
+        s.entries.insert(id.to_string(), entry);
+        s.dirty = true;
+    }
 }
 
 const PARSED_MAGIC: &[u8] = b"sala parsed 2\n";
@@ -428,6 +430,16 @@ fn modified_ns(m: &std::fs::Metadata) -> u128 {
     m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
 }
 
+/// Whether a file's modification time (ns) shows that it did not change since it was last
+/// looked at, when its size and time are those seen then: it must have been written at least
+/// two seconds before the build that saw it began (`since`). File systems that keep times in
+/// whole (or even two) seconds would show a file written again within that time unchanged
+/// ("racily clean", as git calls it); a time of 0 is no time at all.
+fn settled(modified: u64, since: u128) -> bool {
+    const TICK: u128 = 2_000_000_000;
+    modified != 0 && u128::from(modified) + TICK < since
+}
+
 /// [`modified_ns`] as the cache's files keep it (64 bits of nanoseconds reach the year 2554).
 pub fn modified_u64(m: &std::fs::Metadata) -> u64 {
     u64::try_from(modified_ns(m)).unwrap_or(u64::MAX)
@@ -633,10 +645,7 @@ impl Cache {
             let stamps = self.stamps.lock().ok()?;
             let (stamp, since) = (stamps.0.get(id.as_ref())?, stamps.1);
             let modified = modified_u64(meta);
-            // File systems that keep times in whole (or even two) seconds would show a file
-            // written again within that time unchanged: a file that recent is read again.
-            const TICK: u128 = 2_000_000_000;
-            if stamp.size != meta.len() || stamp.modified != modified || modified == 0 || u128::from(modified) + TICK >= since {
+            if stamp.size != meta.len() || stamp.modified != modified || !settled(modified, since) {
                 return None;
             }
             stamp.clone()
@@ -673,14 +682,7 @@ impl Cache {
             return value;
         }
         let value = scan();
-        if let Some(bytes) = Parse::encode(&value) {
-            let decoded = if self.keep_tables { std::sync::OnceLock::from(Some(value.clone())) } else { std::sync::OnceLock::new() };
-            let entry = Parse { stamps: Vec::new(), hash: key, bytes: bytes.into(), value: std::sync::Arc::new(decoded) };
-            if let Ok(mut s) = self.scans.lock() {
-                s.entries.insert(id.to_string(), entry);
-                s.dirty = true;
-            }
-        }
+        keep_parse(&self.scans, id, Vec::new(), key, &value, self.keep_tables);
         value
     }
 

@@ -178,7 +178,7 @@ impl Layout {
     }
 
     fn encode(&self) -> Vec<u8> {
-        use super::fragments::{put_str, put_u64};
+        use crate::load::binary::{put_str, put_u64};
         let mut out = Vec::new();
         put_u64(&mut out, self.key);
         put_u64(&mut out, self.datasets.len() as u64);
@@ -195,7 +195,7 @@ impl Layout {
     }
 
     fn decode(bytes: &[u8]) -> Option<Layout> {
-        let mut r = super::fragments::Reader::new(bytes);
+        let mut r = crate::load::binary::Reader::plain(bytes);
         let key = r.u64()?;
         let mut datasets = std::collections::HashMap::new();
         for _ in 0..r.len()? {
@@ -206,7 +206,7 @@ impl Layout {
             }
             datasets.insert(id, (hash, ranges));
         }
-        r.is_empty().then_some(Layout { key, datasets })
+        r.at_end().then_some(Layout { key, datasets })
     }
 }
 
@@ -478,7 +478,7 @@ impl Piece {
     }
 
     fn encode_dcat(&self, out: &mut Vec<u8>) {
-        use super::fragments::{put_str, put_u64};
+        use crate::load::binary::{put_str, put_u64};
         put_u64(out, self.own.len() as u64);
         for iri in &self.own {
             put_str(out, iri);
@@ -488,7 +488,7 @@ impl Piece {
 
     /// The piece as bytes for the build cache (without its texts).
     fn encode(&self) -> Vec<u8> {
-        use super::fragments::put_u64;
+        use crate::load::binary::put_u64;
         let mut out = Vec::new();
         self.encode_dcat(&mut out);
         put_u64(&mut out, self.dcat_hash);
@@ -501,7 +501,7 @@ impl Piece {
 
     /// The piece read back from [`Piece::encode`]'s bytes; None if they are not a piece.
     fn decode(bytes: &[u8]) -> Option<Piece> {
-        let mut r = super::fragments::Reader::new(bytes);
+        let mut r = crate::load::binary::Reader::plain(bytes);
         let mut own = Vec::new();
         for _ in 0..r.len()? {
             own.push(r.string()?);
@@ -532,13 +532,13 @@ impl Piece {
         for _ in 0..r.len()? {
             data_hashes.push(r.u64()?);
         }
-        r.is_empty().then_some(Piece { own, shared, dcat_hash, data_hashes, made: false })
+        r.at_end().then_some(Piece { own, shared, dcat_hash, data_hashes, made: false })
     }
 }
 
 /// Appends a graph's nodes (IRI, types, properties) to `out`.
 fn encode_graph(out: &mut Vec<u8>, g: &Graph) {
-    use super::fragments::{put_str, put_u64};
+    use crate::load::binary::{put_str, put_u64};
     let nodes: Vec<(&String, &super::rdf::Node)> = g.nodes().collect();
     put_u64(out, nodes.len() as u64);
     for (iri, n) in nodes {

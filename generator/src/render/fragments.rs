@@ -8,6 +8,7 @@
 //! bytes and the bytes. A file that is missing, cut short, written by another Sala or with a
 //! piece whose bytes do not match its hash only costs time: those pieces are made again.
 
+use crate::load::binary::{put_bytes, put_u64, Reader};
 use crate::load::cache::KeyHasher;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -258,20 +259,19 @@ impl std::ops::Deref for FileBytes {
 /// Also says whether the file held nothing else (no cut, no garbage at the end). A piece found
 /// twice (added again at the end, see [`Store::save`]) is the later one.
 fn index(bytes: &[u8], sala: &str) -> Option<(HashMap<u64, (usize, usize, u64)>, bool)> {
-    let mut r = Reader::new(bytes.strip_prefix(MAGIC)?);
-    if r.bytes()? != sala.as_bytes() {
+    let mut r = Reader::new(bytes, MAGIC)?;
+    if r.raw()? != sala.as_bytes() {
         return None;
     }
-    let base = MAGIC.len();
     let mut out = HashMap::new();
     // A file cut short keeps the pieces before the cut.
-    while !r.is_empty() {
+    while !r.at_end() {
         let (Some(key), Some(hash)) = (r.u64(), r.u64()) else { break };
-        let Some(piece) = r.bytes() else { break };
-        let end = base + r.at;
+        let Some(piece) = r.raw() else { break };
+        let end = bytes.len() - r.left();
         out.insert(key, (end - piece.len(), end, hash));
     }
-    Some((out, r.is_empty()))
+    Some((out, r.at_end()))
 }
 
 /// A hash of a piece's bytes, to find one that changed on disk.
@@ -281,75 +281,10 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-/// Appends `bytes` with their length before them.
-pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    out.extend_from_slice(bytes);
-}
-
-/// Appends a text with its length before it.
-pub fn put_str(out: &mut Vec<u8>, text: &str) {
-    put_bytes(out, text.as_bytes());
-}
-
-/// Appends a number.
-pub fn put_u64(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(&n.to_le_bytes());
-}
-
-/// Reads what the `put_*` functions wrote; every read is None past the end.
-pub struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    /// A reader at the start of `bytes`.
-    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { bytes, at: 0 }
-    }
-
-    /// Whether everything was read.
-    pub fn is_empty(&self) -> bool {
-        self.at >= self.bytes.len()
-    }
-
-    /// A number.
-    pub fn u64(&mut self) -> Option<u64> {
-        let end = self.at.checked_add(8)?;
-        let b: [u8; 8] = self.bytes.get(self.at..end)?.try_into().ok()?;
-        self.at = end;
-        Some(u64::from_le_bytes(b))
-    }
-
-    /// A count, bounded by what is left to read (a corrupt count allocates nothing).
-    pub fn len(&mut self) -> Option<usize> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        (n <= self.bytes.len() - self.at).then_some(n)
-    }
-
-    /// Bytes written with [`put_bytes`].
-    pub fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = self.len()?;
-        let out = self.bytes.get(self.at..self.at + n)?;
-        self.at += n;
-        Some(out)
-    }
-
-    /// A text written with [`put_str`].
-    pub fn str(&mut self) -> Option<&'a str> {
-        std::str::from_utf8(self.bytes()?).ok()
-    }
-
-    /// A text, owned.
-    pub fn string(&mut self) -> Option<String> {
-        self.str().map(str::to_string)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::binary::put_str;
 
     fn encode(s: &String) -> Vec<u8> {
         let mut out = Vec::new();
@@ -358,7 +293,7 @@ mod tests {
     }
 
     fn decode(b: &[u8]) -> Option<String> {
-        Reader::new(b).string()
+        Reader::plain(b).string()
     }
 
     #[test]

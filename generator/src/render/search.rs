@@ -135,7 +135,7 @@ pub fn render(site: &Site, out: &Emitter, store: &Store, facets: &BTreeMap<Lang,
 
 /// A document and its terms as bytes for the build cache.
 fn encode_doc(d: &search::DocTerms) -> Vec<u8> {
-    use fragments::{put_str, put_u64};
+    use crate::load::binary::{put_str, put_u64};
     let mut out = Vec::new();
     for text in [&d.doc.url, &d.doc.title, &d.doc.summary, &d.doc.agency] {
         put_str(&mut out, text);
@@ -163,7 +163,7 @@ fn encode_doc(d: &search::DocTerms) -> Vec<u8> {
 
 /// [`encode_doc`]'s bytes read back, with their hash; None if they are not a document.
 fn decode_doc(bytes: &[u8]) -> Option<(search::DocTerms, u64)> {
-    let mut r = fragments::Reader::new(bytes);
+    let mut r = crate::load::binary::Reader::plain(bytes);
     let (url, title, summary, agency) = (r.string()?, r.string()?, r.string()?, r.string()?);
     let mut facets = BTreeMap::new();
     for _ in 0..r.len()? {
@@ -184,7 +184,7 @@ fn decode_doc(bytes: &[u8]) -> Option<(search::DocTerms, u64)> {
         forms.push((r.string()?, r.string()?));
     }
     let doc = search::DocTerms { doc: search::Doc { url, title, summary, agency, facets }, terms, forms };
-    r.is_empty().then(|| (doc, fragments::hash_bytes(bytes)))
+    r.at_end().then(|| (doc, fragments::hash_bytes(bytes)))
 }
 
 /// Per facet group, the values the search page offers as filters (its commonest).
