@@ -156,6 +156,17 @@ pub fn build(root: &Path, output: Option<&Path>) -> Result<Built> {
 /// [`build`] with a cache (only what changed since the last build is read again and rendered
 /// again; see [`load::cache`]) and progress bars.
 pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> Result<Built> {
+    build_into(root, output, hooks, false)
+}
+
+/// [`build_with`] into a folder that only this process writes (`serve`'s temporary site) and
+/// whose last build with `hooks.cache` succeeded (`known`): its files are taken from the
+/// cache's manifest instead of being listed again (150,000 files at 10,000 datasets).
+pub fn build_owned(root: &Path, output: &Path, hooks: session::Hooks, known: bool) -> Result<Built> {
+    build_into(root, Some(output), hooks, known)
+}
+
+fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: bool) -> Result<Built> {
     let started = Instant::now();
     // Before any work: a folder that must not be replaced is refused at once, untouched (not
     // after minutes of reading a national portal's data).
@@ -170,7 +181,8 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
         Some(_) => write::patch::recover(&output)?,
         None => false,
     };
-    let listing = hooks.cache.map(|_| write::patch::Listing::start(&output));
+    let known = hooks.cache.filter(|_| known && !recovered).and_then(|c| c.listed(&output));
+    let listing = hooks.cache.filter(|_| known.is_none()).map(|_| write::patch::Listing::start(&output));
     // Each dataset's tables are checked as it is read (see `check_read`): "load" includes that.
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
     timing("load", started);
@@ -193,7 +205,7 @@ pub fn build_with(root: &Path, output: Option<&Path>, hooks: session::Hooks) -> 
     // it only once the whole site is there. With a cache, what did not change since the last
     // build of this output is taken from it, and only the files rendered again are written
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
-    let listed = listing.map(|l| std::sync::Arc::new(l.files()));
+    let listed = listing.map(|l| l.files()).or(known).map(std::sync::Arc::new);
     let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered, listed.clone()));
     let ((written, reused), cleanup) = if memo.can_patch() {
         let patch = write::patch::Patch::new(&output)?;

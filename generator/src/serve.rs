@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::session::{Cache, Hooks};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -54,21 +54,36 @@ struct Status {
 }
 
 /// Size and modification time of every watched file.
-type Snapshot = BTreeMap<PathBuf, (u64, Option<SystemTime>)>;
+type Snapshot = HashMap<std::ffi::OsString, (u64, Option<SystemTime>)>;
 
+/// The watched files (links are not followed). Each file is looked at relative to its open
+/// folder and kept by its path's bytes in a hash map (a path hashes and compares component by
+/// component): taken every 200 ms, it is 16 ms for 9,000 files.
 fn snapshot(root: &Path) -> Snapshot {
     let mut files = Snapshot::new();
-    let site = root.join("site.toml");
-    for path in [site.clone(), root.join("datasets"), root.join("content"), root.join("themes")] {
-        for entry in walkdir::WalkDir::new(&path).follow_links(false).into_iter().filter_map(|e| e.ok()) {
+    if let Ok(meta) = std::fs::symlink_metadata(root.join("site.toml")) {
+        if meta.is_file() {
+            files.insert(root.join("site.toml").into_os_string(), (meta.len(), meta.modified().ok()));
+        }
+    }
+    for dir in ["datasets", "content", "themes"] {
+        watch(&root.join(dir), &mut files);
+    }
+    files
+}
+
+fn watch(dir: &Path, files: &mut Snapshot) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            watch(&entry.path(), files);
+        } else if kind.is_file() {
             if let Ok(meta) = entry.metadata() {
-                if meta.is_file() {
-                    files.insert(entry.into_path(), (meta.len(), meta.modified().ok()));
-                }
+                files.insert(entry.path().into_os_string(), (meta.len(), meta.modified().ok()));
             }
         }
     }
-    files
 }
 
 /// Messages for the terminal, in the portal's language.
@@ -126,9 +141,14 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str
     // what the change touched (see `load::cache`).
     let cache = Cache::open(&root).keeping_tables();
     let status = Arc::new(Mutex::new(Status::default()));
+    // Whether the temporary site is as the cache's manifest says: only this process writes it,
+    // so after a build that succeeded (or stopped before writing) a rebuild need not list its
+    // files again; after one that failed while writing, it does.
+    let known = std::cell::Cell::new(false);
     let rebuild = |status: &Mutex<Status>| {
         let started = Instant::now();
-        let result = crate::build_with(&root, Some(&output), Hooks { cache: Some(&cache), progress: None });
+        let result = crate::build_owned(&root, &output, Hooks { cache: Some(&cache), progress: None }, known.get());
+        known.set(result.is_ok());
         let reread = cache.finish_build();
         let error = match result {
             Ok(built) => match built.published {
@@ -175,8 +195,12 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, ready: impl FnOnce(&str
     ready(&format!("http://{addr}/"));
     loop {
         std::thread::sleep(Duration::from_millis(200));
+        let polled = Instant::now();
         let now = snapshot(&root);
         if now != seen {
+            // With SALA_TIMINGS: how long the look that noticed the change took, and the CPU
+            // seconds before the rebuild (the rebuild's own stages follow).
+            crate::timing("watch", polled);
             seen = now;
             rebuild(&status);
         }

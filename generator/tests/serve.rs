@@ -257,3 +257,52 @@ fn the_temporary_site_is_removed_on_sigterm_and_stale_ones_of_killed_runs_too() 
     assert!(!status.success());
     assert_eq!(names(), ["someone-elses"]);
 }
+
+/// The checked tables the build cache holds (`.sala-cache/checked/*.json`).
+fn checked_tables(f: &Fixture) -> usize {
+    std::fs::read_dir(f.root().join(".sala-cache/checked")).map_or(0, |d| d.flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".json")).count())
+}
+
+#[test]
+fn the_site_served_after_rebuilds_is_a_clean_builds_and_the_cache_keeps_the_tables_in_use() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n2\n");
+    f.dataset("beta", SIMPLE, "id\n3\n");
+    f.dataset("gamma", SIMPLE, "id\n4\n");
+    let temp = tempfile::tempdir().unwrap();
+    // The clean build below runs with the same fixed date.
+    let served = Served::start_with(&f, &[("TMPDIR", temp.path()), ("SOURCE_DATE_EPOCH", Path::new("1767225600"))]);
+    let tables = checked_tables(&f);
+    assert_eq!(tables, 4, "the agency registry and three datasets");
+    // One change at a time, each served before the next: a CSV, a title, a dataset added, one
+    // removed, the same CSV again.
+    let alpha = f.root().join("datasets/alpha/dataset.toml");
+    let changes: Vec<Box<dyn Fn()>> = vec![
+        Box::new(|| drop(f.write("datasets/beta/data.csv", "id\n3\n4\n5\n"))),
+        Box::new(|| std::fs::write(&alpha, std::fs::read_to_string(&alpha).unwrap().replace("en = \"Dataset alpha\"", "en = \"Renamed alpha\"")).unwrap()),
+        Box::new(|| f.dataset("delta", SIMPLE, "id\n6\n")),
+        Box::new(|| std::fs::remove_dir_all(f.root().join("datasets/gamma")).unwrap()),
+        Box::new(|| drop(f.write("datasets/beta/data.csv", "id\n3\n4\n5\n7\n"))),
+    ];
+    for (i, change) in changes.iter().enumerate() {
+        change();
+        let version = format!("{{\"version\":{},\"error\":null}}", i + 2);
+        assert!(served.wait_for("/__sala/status", &version, Duration::from_secs(20)).is_some(), "change {i} was not built");
+    }
+    // Serve's rebuilds deleted every table they found in memory, not on disk: the next build
+    // read and checked every table again. Now the cache holds the tables of the site served.
+    assert_eq!(checked_tables(&f), tables, "alpha, beta as changed, delta and the registry");
+
+    let site = std::fs::read_dir(temp.path()).unwrap().flatten().find(|e| e.file_name().to_string_lossy().starts_with("sala-serve-")).unwrap().path().join("site");
+    let clean = tempfile::tempdir().unwrap();
+    let out = f.sala(&["build", "--no-cache", "--output", clean.path().join("site").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    let files = common::files_under(&site);
+    assert_eq!(files, common::files_under(&clean.path().join("site")));
+    assert!(files.iter().any(|p| p == "en/datasets/delta/index.html") && !files.iter().any(|p| p.contains("datasets/gamma/")), "{files:?}");
+    for path in &files {
+        assert!(std::fs::read(site.join(path)).unwrap() == std::fs::read(clean.path().join("site").join(path)).unwrap(), "{path} differs from a clean build's");
+    }
+    let log = served.stop();
+    assert!(log.lines().filter(|l| l.starts_with("rebuilt ")).count() == 6, "{log}");
+}

@@ -852,6 +852,15 @@ impl Cache {
         Some(m.files.iter().map(|(p, e)| (p.clone(), (e.key, e.modified))).collect())
     }
 
+    /// The files of `output` (absolute) as the last build of it with this cache left them,
+    /// as a listing of the folder would give them: for a folder no one else writes (`serve`'s
+    /// temporary site), a rebuild need not walk it. None when no build of it is known.
+    pub fn listed(&self, output: &Path) -> Option<Listed> {
+        let state = self.state.lock().ok()?;
+        let m = state.outputs.get(&output_id(output))?;
+        (marker_time(output).as_deref() == Some(m.marker.as_str())).then(|| m.files.iter().map(|(p, e)| (p.clone(), Some((e.size, e.modified)))).collect())
+    }
+
     /// Notes that dataset `id` had to be read again (for `serve`'s message).
     pub fn note_reread(&self, id: &str) {
         if let Ok(mut r) = self.reread.lock() {
@@ -945,9 +954,14 @@ impl Cache {
         }
     }
 
-    /// Deletes the checked tables the current build did not use.
+    /// Deletes the checked tables the current build did not use. `serve` finds most of them
+    /// in memory, not on disk: those it used are kept too (they were all deleted by its first
+    /// rebuild, 30,000 files at 10,000 datasets, and the next `sala build` read every table).
     fn forget_checked(&self, dir: &Path) {
-        let keep = self.on_disk.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
+        let mut keep = self.on_disk.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
+        if let Ok(used) = self.used.lock() {
+            keep.extend(&used.1);
+        }
         let Ok(entries) = std::fs::read_dir(dir.join(CHECKED)) else { return };
         for entry in entries.flatten() {
             let name = entry.file_name();
