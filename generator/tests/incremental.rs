@@ -1014,3 +1014,116 @@ fn a_resource_left_out_for_a_missing_file_is_not_scanned_as_a_clean_build_does_n
     let (again, published) = diagnostics_cached(root, &out);
     assert_eq!((again, published), diagnostics_clean(root));
 }
+
+/// Whether `page` (an output path) is among the `rendered` ones, in both languages.
+fn rendered_in_both(rendered: &[String], page: &str) -> bool {
+    rendered.contains(&page.to_string()) && rendered.contains(&format!("en/{page}"))
+}
+
+#[test]
+fn one_agencys_finance_rows_changed_render_its_page_and_its_ministrys_and_no_other_agencys() {
+    // Agency pages are keyed by the rows they show, not by their sections made and hashed:
+    // DOPA's expenditure changes DOPA's and its ministry's (MOI) pages, and the budget
+    // dashboard; not the pages of DLA (the same ministry) or RD (another).
+    let (_, rendered) = case(|root| {
+        edit(root, "datasets/budget-expenditures/expenditures.csv", "2567,DOPA,แผนงานบุคลากรภาครัฐ,Government Personnel Programme,personnel,14309076904", "2567,DOPA,แผนงานบุคลากรภาครัฐ,Government Personnel Programme,personnel,4309076904");
+    });
+    for page in ["agencies/dopa/index.html", "agencies/moi/index.html", "dashboard/budget/index.html"] {
+        assert!(rendered_in_both(&rendered, page), "{page} not rendered again: {rendered:?}");
+    }
+    for page in ["en/agencies/dla/index.html", "en/agencies/rd/index.html", "en/agencies/mof/index.html", "en/datasets/offices/index.html"] {
+        assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
+    }
+}
+
+#[test]
+fn one_agencys_e_service_changed_renders_its_page_and_its_ministrys() {
+    // The latest assessment of DLA-001 meets one criterion fewer: DLA's maturity section and
+    // services table change, and MOI's, which sums its agencies'.
+    let (_, rendered) = case(|root| {
+        let p = root.join("datasets/e-services/services.csv");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let last = text.lines().filter(|l| l.starts_with("DLA-001,")).last().unwrap().to_string();
+        let changed = last.replacen(",tax,true,", ",tax,false,", 1);
+        assert_ne!(changed, last);
+        let at = text.rfind(&last).unwrap();
+        std::fs::write(&p, format!("{}{}{}", &text[..at], changed, &text[at + last.len()..])).unwrap();
+    });
+    for page in ["agencies/dla/index.html", "agencies/moi/index.html"] {
+        assert!(rendered_in_both(&rendered, page), "{page} not rendered again: {rendered:?}");
+    }
+    for page in ["en/agencies/dopa/index.html", "en/agencies/bb/index.html", "en/agencies/opm/index.html"] {
+        assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
+    }
+}
+
+#[test]
+fn one_agencys_deliverable_changed_renders_its_page_its_ministrys_and_the_projects_dashboard() {
+    let (_, rendered) = case(|root| {
+        edit(root, "datasets/e-government-projects/deliverables.csv", "Online building permits,2026-05-31,25,", "Online building permits,2026-05-31,65,");
+    });
+    for page in ["agencies/dla/index.html", "agencies/moi/index.html", "dashboard/projects/index.html"] {
+        assert!(rendered_in_both(&rendered, page), "{page} not rendered again: {rendered:?}");
+    }
+    for page in ["en/agencies/dopa/index.html", "en/agencies/dga/index.html"] {
+        assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
+    }
+}
+
+#[test]
+fn deliverables_of_a_ministrys_agencies_reordered_build_as_a_clean_build() {
+    // A ministry's page shows its agencies' rows with its own (the model sorts them): each
+    // row is keyed with its place in the list, so rows moved between two agencies of one
+    // ministry, each agency keeping the same rows, still give a clean build's pages.
+    case(|root| {
+        let p = root.join("datasets/e-government-projects/deliverables.csv");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let dla: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("DLA,")).collect();
+        lines.retain(|l| !l.starts_with("DLA,"));
+        let first_dopa = lines.iter().position(|l| l.starts_with("DOPA,")).unwrap();
+        for (i, l) in dla.into_iter().enumerate() {
+            lines.insert(first_dopa + i, l);
+        }
+        std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    });
+}
+
+#[test]
+fn one_ministrys_target_changed_renders_its_page_and_not_another_ministrys() {
+    let (_, rendered) = case(|root| edit(root, "datasets/e-government-targets/targets.csv", "T05,MOF,maturity_index,65,", "T05,MOF,maturity_index,75,"));
+    assert!(rendered_in_both(&rendered, "agencies/mof/index.html"), "{rendered:?}");
+    for page in ["en/agencies/moi/index.html", "en/agencies/dopa/index.html"] {
+        assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
+    }
+}
+
+#[test]
+fn a_row_added_to_an_ordinary_csv_leaves_the_dashboards_and_renders_its_agencys_page() {
+    // The dashboards show the datasets' metadata, quality and freshness, not their rows; the
+    // agency's page lists the dataset with its row count.
+    let (_, rendered) = case(|root| {
+        let p = root.join("datasets/offices/offices.csv");
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str("A3,สำนักงานเขต 3,7\n");
+        std::fs::write(p, text).unwrap();
+    });
+    assert!(rendered_in_both(&rendered, "agencies/dopa/index.html"), "{rendered:?}");
+    for page in ["dashboard/index.html", "dashboard/maturity/index.html", "dashboard/projects/index.html", "dashboard/budget/index.html"] {
+        assert!(!rendered.contains(&page.to_string()) && !rendered.contains(&format!("en/{page}")), "{page} rendered again: {rendered:?}");
+    }
+    assert!(!rendered.contains(&"en/agencies/rd/index.html".to_string()), "{rendered:?}");
+}
+
+#[test]
+fn a_dataset_metadata_change_renders_the_dashboards_and_its_agencys_page() {
+    // An objective raises the dataset's metadata quality: the dashboard's quality per agency
+    // (DOPA, MOI, the portal) and the agency pages' quality tables change.
+    let (_, rendered) = case(|root| {
+        edit(root, "datasets/offices/dataset.toml", "license = \"CC-BY-4.0\"", "license = \"CC-BY-4.0\"\nobjective = { th = \"จัดสรรเจ้าหน้าที่\", en = \"Staffing\" }");
+    });
+    for page in ["dashboard/index.html", "agencies/dopa/index.html", "agencies/moi/index.html"] {
+        assert!(rendered_in_both(&rendered, page), "{page} not rendered again: {rendered:?}");
+    }
+    assert!(!rendered.contains(&"en/agencies/rd/index.html".to_string()), "{rendered:?}");
+}

@@ -483,30 +483,35 @@ pub(super) fn every_language(site: &Site, path: impl Fn(Lang) -> String) -> BTre
 
 fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) {
     let urls = &site.urls;
-    let firsts = [
-        PageJob {
-            template: "index.html",
-            lang,
-            paths: every_language(site, |l| urls.home(l)),
-            title: site.config.title.get(lang).to_string(),
-            description: site.config.description.get(lang).to_string(),
-            context: later(move || home_context(site, lang)),
-            key: None,
-        },
-        PageJob {
-            template: "dashboard.html",
-            lang,
-            paths: every_language(site, |l| urls.dashboard(l)),
-            title: t(site, lang, "dashboard_title"),
-            description: t(site, lang, "dashboard_intro"),
-            context: later(move || super::dashboard::dashboard_context(site, lang)),
-            key: None,
-        },
-    ];
-    for job in firsts {
-        if !jobs.push(job) {
-            return;
-        }
+    let home = PageJob {
+        template: "index.html",
+        lang,
+        paths: every_language(site, |l| urls.home(l)),
+        title: site.config.title.get(lang).to_string(),
+        description: site.config.description.get(lang).to_string(),
+        context: later(move || home_context(site, lang)),
+        key: None,
+    };
+    if !jobs.push(home) {
+        return;
+    }
+    let mut dashboard = PageJob {
+        template: "dashboard.html",
+        lang,
+        paths: every_language(site, |l| urls.dashboard(l)),
+        title: t(site, lang, "dashboard_title"),
+        description: t(site, lang, "dashboard_intro"),
+        context: later(move || super::dashboard::dashboard_context(site, lang)),
+        key: None,
+    };
+    // The dashboards are keyed by the figures, the datasets' metadata, quality and freshness
+    // and the build's date ([`Keys::dashboards`]) rather than by their contexts, which read
+    // every dataset and were made on every rebuild only to be hashed.
+    jobs.key_by_inputs(&mut dashboard, |h, keys| {
+        h.add(&keys.dashboards());
+    });
+    if !jobs.push(dashboard) {
+        return;
     }
     let details: [(&str, &'static str, fn(&Site, Lang) -> Value); 3] = [
         ("maturity", "dashboard-maturity.html", super::dashboard::maturity_context),
@@ -514,7 +519,7 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
         ("budget", "dashboard-budget.html", super::dashboard::budget_context),
     ];
     for (name, template, context) in details {
-        let job = PageJob {
+        let mut job = PageJob {
             template,
             lang,
             paths: every_language(site, |l| urls.dashboard_detail(l, name)),
@@ -523,6 +528,9 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             context: later(move || context(site, lang)),
             key: None,
         };
+        jobs.key_by_inputs(&mut job, |h, keys| {
+            h.add(&keys.dashboards());
+        });
         if !jobs.push(job) {
             return;
         }
@@ -595,14 +603,12 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             context: later(move || agency_context(site, a, lang)),
             key: None,
         };
-        // Keyed by the agency (its registry entry is in the site's settings), the datasets it
-        // lists and how many it has, and its finance, maturity and dashboard sections, which
-        // are hashed as made: they read tables (budgets, e-services, quality), not summaries.
+        // Keyed by the agency (its registry entry is in the site's settings) and the rows its
+        // page shows, its agencies' with its own for a ministry: its datasets' summary keys
+        // (the list and the quality table), finance, maturity, e-services, targets and
+        // projects ([`Keys::agency`], hashed once per build, not made into sections per page).
         jobs.key_by_inputs(&mut job, move |h, keys| {
-            let datasets = agency_datasets(site, a);
-            h.add(&a.code).add(&datasets.len());
-            keys::add_datasets(h, keys, datasets.iter().take(pager::AGENCY_DATASETS));
-            h.add_json(&super::finance::agency_sections(site, a, lang)).add_json(&super::dashboard::unit_sections(site, a, lang));
+            h.add(&a.code).add(&keys.agency(&a.code));
         });
         if !jobs.push(job) {
             return;

@@ -11,8 +11,10 @@
 //! bytes, so a file whose key did not change is the file the last build wrote.
 
 use crate::load::cache::{KeyHasher, Memo};
-use crate::model::{Dataset, Site};
+use crate::model::quality::{Freshness, Quality};
+use crate::model::{Agency, Dataset, Site};
 use std::collections::HashMap;
+use std::fmt::Debug;
 
 /// The keys of one build (only made when the build keeps a cache).
 pub struct Keys {
@@ -22,16 +24,33 @@ pub struct Keys {
     index: HashMap<String, usize>,
     /// The site's settings, languages and agency registry (names shown beside every dataset).
     settings: u64,
+    /// The keys of the figures agency pages and dashboards show.
+    figures: Figures,
 }
 
 impl Keys {
     /// The keys of `site`'s datasets, hashed on every thread.
     pub fn new(site: &Site, memo: &Memo) -> Keys {
-        let summaries = crate::parallel::map(&site.datasets, |d| summary(d, memo));
+        let (metas, summaries): (Vec<u64>, Vec<u64>) = crate::parallel::map(&site.datasets, |d| summary(d, memo)).into_iter().unzip();
         let index = site.datasets.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
         let mut h = memo.hasher();
-        h.add(&format!("{:?}", site.config)).add(&site.languages).add(&format!("{:?}", site.agencies));
-        Keys { summaries, index, settings: h.finish() }
+        h.add(&format!("{:?}", site.config)).add(&site.languages).add(&site.agencies.len());
+        for a in &site.agencies {
+            add_agency(&mut h, a);
+        }
+        let figures = figures(site, &summaries, &metas);
+        Keys { summaries, index, settings: h.finish(), figures }
+    }
+
+    /// The key of what agency `code`'s page shows beyond the registry and the datasets it
+    /// lists first ([`Figures::agencies`]); 0 for a code the registry does not have.
+    pub fn agency(&self, code: &str) -> u64 {
+        self.figures.agencies.get(code).copied().unwrap_or_default()
+    }
+
+    /// The key of what the portal's dashboards show beyond the registry ([`Figures::portal`]).
+    pub fn dashboards(&self) -> u64 {
+        self.figures.portal
     }
 
     /// The summary key of the dataset at `i` in `site.datasets`.
@@ -55,15 +74,18 @@ impl Keys {
     }
 }
 
-/// What every list, card and API summary can show of `d`: its id, metadata, and its resources
-/// without their data (names, titles, descriptions, schemas, row counts).
-fn summary(d: &Dataset, memo: &Memo) -> u64 {
+/// The key of `d`'s id and metadata, and its summary key: what every list, card and API
+/// summary can show of `d`: its id, metadata, and its resources without their data (names,
+/// titles, descriptions, schemas, row counts).
+fn summary(d: &Dataset, memo: &Memo) -> (u64, u64) {
     let mut h = memo.hasher();
-    h.add(&d.id).add_json(&d.meta).add(&d.resources.len());
+    h.add(&d.id).add_json(&d.meta);
+    let meta = h.finish();
+    h.add(&d.resources.len());
     for r in &d.resources {
         h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema).add(&r.rows());
     }
-    h.finish()
+    (meta, h.finish())
 }
 
 /// Adds the summary keys of the datasets at `indexes` (in `site.datasets`) to `h`, in order.
@@ -74,4 +96,169 @@ pub fn add_datasets<'a>(h: &mut KeyHasher, keys: &Keys, indexes: impl IntoIterat
         n += 1;
     }
     h.add(&n);
+}
+
+/// The keys of the figures pages show: per agency of the registry, everything its page shows
+/// that is not in the registry or the site's settings, and the same for the portal's dashboards.
+struct Figures {
+    /// Per agency code, the rows about it and, for a ministry, about its agencies (finance
+    /// summary, maturity scores now and in every assessment, e-services, targets, deliverables
+    /// and their roll-up, its datasets with their summary keys, quality and freshness), with
+    /// what every agency page shows alike (the build's date, the assessments' years, the
+    /// datasets the figures are computed from).
+    agencies: HashMap<String, u64>,
+    /// Every row of the figures, the portal's own, and each dataset's metadata, quality and
+    /// freshness, with what every page shows alike: what the dashboards show. Not the datasets'
+    /// resources: a row added to a CSV changes no dashboard.
+    portal: u64,
+}
+
+/// The [`Figures`] of `site`, made once per build in one pass over the rows, so that an agency's
+/// page or a dashboard is keyed without making its sections (which made every agency page's
+/// charts and tables on every rebuild only to hash them). `summaries` and `metas` are each
+/// dataset's summary key and the key of its id and metadata alone.
+///
+/// A row in a list (a service, a target, a deliverable) is hashed with its place in the list:
+/// a ministry's page shows its own rows and its agencies' interleaved in the list's order.
+fn figures(site: &Site, summaries: &[u64], metas: &[u64]) -> Figures {
+    let mut rows = Rows::default();
+    let mut row = |code, tag, place, value: &dyn Debug| rows.add(code, tag, place, value);
+    for (code, s) in &site.finance.units {
+        row(Some(code), "finance", 0, s);
+    }
+    row(None, "finance-portal", 0, &site.finance.portal);
+    for (code, s) in &site.maturity.agencies {
+        row(Some(code), "maturity-agency", 0, s);
+    }
+    for (code, s) in &site.maturity.ministries {
+        row(Some(code), "maturity-ministry", 0, s);
+    }
+    row(None, "maturity-portal", 0, &site.maturity.portal);
+    for (i, a) in site.maturity.history.iter().enumerate() {
+        for (code, s) in &a.agencies {
+            row(Some(code), "assessed-agency", i, s);
+        }
+        for (code, s) in &a.ministries {
+            row(Some(code), "assessed-ministry", i, s);
+        }
+        row(None, "assessed-portal", i, &(a.year, a.portal));
+    }
+    for (i, s) in site.maturity.services.iter().enumerate() {
+        row(Some(&s.agency), "service", i, s);
+    }
+    for (i, p) in site.targets.iter().enumerate() {
+        row(p.target.scope.as_deref(), "target", i, p);
+    }
+    for (i, d) in site.projects.deliverables.iter().enumerate() {
+        row(Some(&d.agency), "deliverable", i, d);
+    }
+    for (code, r) in &site.projects.units {
+        row(Some(code), "rollup", 0, r);
+    }
+    row(None, "rollup-portal", 0, &site.projects.portal);
+    let Rows { by_code: mut rows, mut all } = rows;
+    for (code, indexes) in &site.by_agency {
+        let h = rows.entry(code.as_str()).or_default();
+        for &i in indexes {
+            let Some(d) = site.datasets.get(i) else { continue };
+            h.add("dataset").add(&i).add(&summaries.get(i));
+            add_quality(h, site.quality.get(&d.id));
+        }
+    }
+    for (i, d) in site.datasets.iter().enumerate() {
+        all.add("dataset").add(&i).add(&metas.get(i));
+        add_quality(&mut all, site.quality.get(&d.id));
+    }
+    // What every agency page and dashboard shows alike.
+    let mut common = KeyHasher::new();
+    common.add(&site.today);
+    common.add(&site.maturity.history.iter().map(|a| a.year).collect::<Vec<_>>());
+    for d in &site.datasets {
+        if let Some(role) = &d.meta.role {
+            common.add(&d.id).add_json(&d.meta.title).add(&format!("{:?}", role.kind));
+        }
+    }
+    let common = common.finish();
+    let own: HashMap<&str, u64> = rows.iter().map(|(code, h)| (*code, h.finish())).collect();
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for a in &site.agencies {
+        if let Some(parent) = &a.parent {
+            children.entry(parent.as_str()).or_default().push(a.code.as_str());
+        }
+    }
+    let agencies = site
+        .agencies
+        .iter()
+        .map(|a| {
+            let mut h = KeyHasher::new();
+            h.add(&common).add(&a.code).add(&own.get(a.code.as_str()));
+            for child in children.get(a.code.as_str()).into_iter().flatten() {
+                h.add(child).add(&own.get(child));
+            }
+            (a.code.clone(), h.finish())
+        })
+        .collect();
+    all.add(&common);
+    Figures { agencies, portal: all.finish() }
+}
+
+/// The rows of the figures being hashed: per agency code, and all of them.
+#[derive(Default)]
+struct Rows<'s> {
+    by_code: HashMap<&'s str, KeyHasher>,
+    all: KeyHasher,
+}
+
+impl<'s> Rows<'s> {
+    /// Adds a row about agency `code` (None: about the portal), hashed once, to its agency's
+    /// key and to the whole's.
+    fn add(&mut self, code: Option<&'s str>, tag: &str, place: usize, value: &dyn Debug) {
+        let mut h = KeyHasher::new();
+        h.add(tag).add(&place);
+        add_debug(&mut h, value);
+        let key = h.finish();
+        self.all.add(&key);
+        if let Some(code) = code {
+            self.by_code.entry(code).or_default().add(&key);
+        }
+    }
+}
+
+/// Adds every field of registry entry `a` (destructured, so that a field added to [`Agency`]
+/// cannot be left out): its debug form, with every Thai character escaped, was a third of the
+/// keys' time.
+fn add_agency(h: &mut KeyHasher, a: &Agency) {
+    let Agency { code, name, legal_title, parent, form, website, minister, mandate, enabling_act } = a;
+    h.add(code).add(parent).add(form).add(website);
+    for text in [name, legal_title, minister, mandate, enabling_act] {
+        h.add(&text.th).add(&text.en);
+    }
+}
+
+/// Adds a dataset's quality and freshness (None when it has none).
+fn add_quality(h: &mut KeyHasher, quality: Option<&(Quality, Freshness)>) {
+    match quality {
+        None => {
+            h.add(&0u8);
+        }
+        Some((Quality { met }, Freshness { state, next_update, overdue_from })) => {
+            h.add(&1u8).add(met).add(state.name()).add(next_update).add(overdue_from);
+        }
+    }
+}
+
+/// Adds `value`'s debug form to `h`: the model's figures (floats among them) are neither `Hash`
+/// nor `Serialize`, and their debug form shows every field (a float as the shortest text that
+/// reads back as the same float).
+fn add_debug(h: &mut KeyHasher, value: &dyn Debug) {
+    use std::fmt::Write;
+    struct Feed<'a>(&'a mut KeyHasher);
+    impl std::fmt::Write for Feed<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.add(s.as_bytes());
+            Ok(())
+        }
+    }
+    let _ = write!(Feed(h), "{value:?}");
+    h.add(&0xffu8);
 }
