@@ -103,6 +103,14 @@ impl Listing {
 /// last build's that are gone, and any file someone put there (the output is replaced whole,
 /// as by a full build). Read from the folder itself, not from a manifest.
 pub fn gone(listed: &Listed, written: &std::collections::BTreeMap<String, u64>) -> Vec<String> {
+    // Most rebuilds delete nothing: when every file listed is among those written (counted by
+    // a hash lookup of each written path in the listing), none is gone. Looking each listed
+    // path up in the written tree instead (16 comparisons of long, alike paths apiece) was
+    // two thirds of the commit's CPU at 3,000 datasets.
+    let kept = written.keys().filter(|p| listed.contains_key(p.as_str())).count();
+    if kept == listed.len() {
+        return Vec::new();
+    }
     listed.keys().filter(|f| !written.contains_key(*f)).cloned().collect()
 }
 
@@ -385,6 +393,18 @@ mod tests {
         let mut files: Vec<String> = files_of(&out).into_keys().collect();
         files.sort();
         assert_eq!(files, ["catalog.jsonld", "index.html"]);
+    }
+
+    #[test]
+    fn the_files_gone_are_the_listed_ones_not_written() {
+        let listed: Listed = [("a.html", Some((1, 1))), ("b.html", None), ("c/d.json", Some((2, 2)))].into_iter().map(|(p, s)| (p.to_string(), s)).collect();
+        let written = |paths: &[&str]| paths.iter().map(|p| (p.to_string(), 0u64)).collect::<std::collections::BTreeMap<_, _>>();
+        assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json"])).is_empty());
+        assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json", "new.html"])).is_empty());
+        let mut g = gone(&listed, &written(&["a.html", "new.html", "other.html"]));
+        g.sort();
+        assert_eq!(g, ["b.html", "c/d.json"]);
+        assert_eq!(gone(&listed, &written(&[])).len(), 3);
     }
 
     #[test]
