@@ -78,7 +78,7 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
             h.finish()
         });
         if let Some(found) = key.and_then(|key| memo.reuse_group(&d.id, key)) {
-            return found.iter().try_for_each(|r| out.reused(r));
+            return out.reused_all(&found);
         }
         out.start_group();
         let rendered = dataset_files(site, d, out);

@@ -196,6 +196,43 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// Takes the files of a group of the last output unchanged (a dataset's downloads), as
+    /// [`Emitter::reused`] takes one, with the list of files sent locked once for them all: an
+    /// unchanged portal's downloads are most of its files, and each took three locks.
+    pub fn reused_all(&self, found: &[Reused]) -> Result<()> {
+        let Some(last) = self.memo.output() else {
+            return match found.first() {
+                Some(r) => Err(Error::DuplicateOutput { path: r.path.clone() }),
+                None => Ok(()),
+            };
+        };
+        {
+            let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(r) = found.iter().find(|r| written.contains_key(&r.path)) {
+                return Err(Error::DuplicateOutput { path: r.path.clone() });
+            }
+            for r in found {
+                written.insert(r.path.clone(), r.size);
+            }
+        }
+        if let Some(group) = self.groups.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&std::thread::current().id()) {
+            group.extend(found.iter().map(|r| r.path.clone()));
+        }
+        for (i, r) in found.iter().enumerate() {
+            if let Err(e) = self.sink.reuse(&r.path, &last.join(&r.path)) {
+                // The files not taken are unclaimed, so that they can still be rendered.
+                let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+                for r in &found[i..] {
+                    written.remove(&r.path);
+                }
+                self.reused.fetch_add(i, std::sync::atomic::Ordering::Relaxed);
+                return Err(e);
+            }
+        }
+        self.reused.fetch_add(found.len(), std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
     /// How many files were taken from the last output.
     pub fn reused_count(&self) -> usize {
         self.reused.load(std::sync::atomic::Ordering::Relaxed)
