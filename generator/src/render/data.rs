@@ -206,12 +206,8 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
             array_items(&mut buf, records.rows(0..records.len()), "", start > 0);
             w.write_all(&buf).map_err(io(w.path().to_string()))?;
         }
-        let mut buf = Vec::with_capacity(records.bytes.len() + records.len());
-        for row in records.rows(0..records.len()) {
-            buf.extend_from_slice(row);
-            buf.push(b'\n');
-        }
-        ndjson.write_all(&buf).map_err(io(ndjson.path().to_string()))?;
+        // The records are NDJSON lines already.
+        ndjson.write_all(&records.bytes).map_err(io(ndjson.path().to_string()))?;
         if count > 0 {
             let f = rows_page(site, d, r, &records, page, count);
             out.file(&f.path, &f.bytes)?;
@@ -233,6 +229,24 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
 /// The dataset's zip: its Data Package descriptor and each resource's CSV, written again from
 /// the table where it was too large to keep (`held` is None).
 fn zip_dataset(d: &Dataset, package: &[u8], csvs: &[CsvFile], held: &[Option<Vec<u8>>], w: &mut dyn Write) -> std::io::Result<()> {
+    // Deflate never grows data by more than a few bytes in 16 KB: far below 4 GB in all, the
+    // package needs no Zip64 and is written by `zipped`.
+    let bound = (package.len() + csvs.iter().map(|c| c.bytes).sum::<usize>()) as u64;
+    if bound < super::zipped::ZIP32_LIMIT / 2 {
+        let mut zip = super::zipped::Zip::new(w);
+        zip.entry("datapackage.json", package)?;
+        for ((file, bytes), r) in csvs.iter().zip(held).zip(&d.resources) {
+            match bytes {
+                Some(b) => zip.entry(&file.name, b)?,
+                None => {
+                    zip.start(&file.name)?;
+                    write_csv(r, &mut zip).map_err(std::io::Error::other)?;
+                    zip.end()?;
+                }
+            }
+        }
+        return zip.finish();
+    }
     let options = zip_options();
     let mut writer = zip::ZipWriter::new_stream(w);
     writer.start_file("datapackage.json", options).map_err(std::io::Error::other)?;
@@ -500,9 +514,10 @@ fn write_csv(r: &Resource, w: &mut dyn Write) -> polars::error::PolarsResult<()>
 /// booleans as booleans, dates as ISO strings, null if missing), serialised once and shared by
 /// the JSON, NDJSON and paged files so that a large resource is never held as JSON values.
 struct Records {
-    /// The objects, one after another.
+    /// The objects, each followed by a line feed: the NDJSON lines (JSON text escapes every
+    /// line feed inside a string).
     bytes: Vec<u8>,
-    /// Where each object ends in `bytes`.
+    /// Where each object ends in `bytes` (before its line feed).
     ends: Vec<usize>,
 }
 
@@ -521,7 +536,7 @@ impl Records {
                 key
             })
             .collect();
-        let mut out = Records { bytes: Vec::with_capacity(rows * columns.len() * 16), ends: Vec::with_capacity(rows) };
+        let mut out = Records { bytes: Vec::with_capacity(rows * (columns.len() * 16 + 1)), ends: Vec::with_capacity(rows) };
         let typed: Vec<Typed> = columns.iter().map(Typed::of).collect();
         for row in 0..rows {
             out.bytes.push(b'{');
@@ -534,13 +549,14 @@ impl Records {
             }
             out.bytes.push(b'}');
             out.ends.push(out.bytes.len());
+            out.bytes.push(b'\n');
         }
         Ok(out)
     }
 
     /// The objects of rows `range`, as byte slices.
     fn rows(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &[u8]> {
-        range.map(|i| &self.bytes[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]])
+        range.map(|i| &self.bytes[if i == 0 { 0 } else { self.ends[i - 1] + 1 }..self.ends[i]])
     }
 
     fn len(&self) -> usize {

@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod rdf;
 pub mod search;
 pub mod xlsx;
+mod zipped;
 
 use crate::error::{Error, Result};
 use crate::load::cache::{Memo, Reused};

@@ -39,8 +39,6 @@ pub fn header(f: &Field) -> String {
 /// Writes the workbook of resource `r` of dataset `d` into `out`, in pieces as it is made: a
 /// workbook of millions of rows is never held in memory.
 pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn Write) -> Result<(), String> {
-    let io = |e: std::io::Error| e.to_string();
-    let zip_err = |e: zip::result::ZipError| e.to_string();
     // The file's creation date is the data's last change, never the clock.
     let date = d.meta.modified.as_ref().or(d.meta.issued.as_ref()).and_then(toml_date);
     let created = match date {
@@ -55,74 +53,198 @@ pub fn workbook(d: &Dataset, r: &Resource, out: &mut dyn Write) -> Result<(), St
     for i in 0..r.schema.fields.len() {
         col(i)?;
     }
-    let options = super::data::zip_options();
-    let mut zip = zip::ZipWriter::new_stream(out);
-    let part = |zip: &mut zip::ZipWriter<_>, name: &str, xml: &[u8]| -> Result<(), String> {
-        zip.start_file(name, options).map_err(zip_err)?;
-        zip.write_all(xml).map_err(io)
-    };
-    part(&mut zip, "[Content_Types].xml", content_types(sheets).as_bytes())?;
-    // The parts every workbook has the same are deflated once, and copied.
-    let fixed = FIXED_PARTS.as_ref().map_err(|e| e.to_string())?;
-    let mut fixed = zip::ZipArchive::new(std::io::Cursor::new(fixed.as_slice())).map_err(zip_err)?;
-    let mut copy = |zip: &mut zip::ZipWriter<_>, name: &str| -> Result<(), String> { zip.raw_copy_file(fixed.by_name(name).map_err(zip_err)?).map_err(zip_err) };
-    copy(&mut zip, "_rels/.rels")?;
-    part(&mut zip, "xl/_rels/workbook.xml.rels", workbook_rels(sheets).as_bytes())?;
-    copy(&mut zip, "xl/theme/theme1.xml")?;
-    copy(&mut zip, "xl/styles.xml")?;
-    part(&mut zip, "xl/workbook.xml", workbook_xml(&names).as_bytes())?;
     let letters: Vec<String> = (0..r.schema.fields.len()).map(|i| crate::diagnostic::column_letter(i + 1)).collect();
-    for sheet in 0..sheets {
-        let start = sheet * ROWS_PER_SHEET;
-        let end = (start + ROWS_PER_SHEET).min(r.rows());
-        // A sheet of more than 4 GB of XML needs Zip64; a cell is rarely more than 64 bytes.
-        let large = ((end - start) as u64 + 1) * (r.schema.fields.len() as u64) * 64 >= u64::from(u32::MAX);
-        zip.start_file(format!("xl/worksheets/sheet{}.xml", sheet + 1), options.large_file(large)).map_err(zip_err)?;
-        let mut buf = Vec::with_capacity(64 * 1024);
-        sheet_head(&mut buf, r, sheet == 0, end - start);
-        for from in (start..end).step_by(WINDOW_ROWS) {
-            let to = (from + WINDOW_ROWS).min(end);
-            let columns: Vec<Column> = window(frame, from..to);
-            let typed: Vec<Typed> = columns.iter().map(Typed::of).collect();
-            for row in from..to {
-                // The first data row is the worksheet's second row.
-                let at = row - start + 2;
-                let mark = buf.len();
-                buf.extend_from_slice(b"<row r=\"");
-                super::data::push_int(&mut buf, at);
-                buf.extend_from_slice(b"\">");
-                let empty = buf.len();
-                for (c, letters) in typed.iter().zip(&letters) {
-                    match c.get(row - from).map_err(|e| e.to_string())? {
-                        Cell::Null => {}
-                        Cell::Str(text) => text_cell(&mut buf, letters, at, text),
-                        Cell::Bool(b) => cell(&mut buf, letters, at, &AnyValue::Boolean(b)),
-                        Cell::Int(i) => cell(&mut buf, letters, at, &AnyValue::Int64(i)),
-                        Cell::Float(f) => cell(&mut buf, letters, at, &AnyValue::Float64(f)),
-                        Cell::Date(days) => cell(&mut buf, letters, at, &AnyValue::Date(days)),
-                        Cell::Any(value) => cell(&mut buf, letters, at, &value),
+    // A sheet of more than 4 GB of XML needs Zip64; a cell is rarely more than 64 bytes.
+    let large = |sheet: usize| {
+        let rows = (ROWS_PER_SHEET.min(r.rows() - (sheet * ROWS_PER_SHEET).min(r.rows())) as u64) + 1;
+        rows * (r.schema.fields.len() as u64) * 64 >= u64::from(u32::MAX)
+    };
+    let parts = Parts { r, frame, sheets, names: &names, letters: &letters, created: &created };
+    if sheets == 1 && !large(0) {
+        let mut zip = super::zipped::Zip::new(out);
+        parts.write(&mut zip, &large)?;
+        return zip.finish().map_err(|e| e.to_string());
+    }
+    let mut zip = Crate { zip: zip::ZipWriter::new_stream(out) };
+    parts.write(&mut zip, &large)?;
+    zip.zip.finish().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// What a workbook is made of (see [`workbook`]).
+struct Parts<'a> {
+    r: &'a Resource,
+    frame: &'a polars::prelude::DataFrame,
+    sheets: usize,
+    names: &'a [String],
+    letters: &'a [String],
+    created: &'a str,
+}
+
+/// A zip package being written: the zip crate's (any size) or [`super::zipped::Zip`] (one
+/// that needs no Zip64).
+trait Package {
+    /// Adds a whole part.
+    fn part(&mut self, name: &str, xml: &[u8]) -> Result<(), String>;
+    /// Adds a part of [`FIXED_PARTS`].
+    fn fixed(&mut self, name: &str) -> Result<(), String>;
+    /// Starts a part written in pieces (`large`: it may pass 4 GB).
+    fn start(&mut self, name: &str, large: bool) -> Result<(), String>;
+    /// A piece of the part started last.
+    fn piece(&mut self, bytes: &[u8]) -> Result<(), String>;
+    /// Adds the workbook's own part `name`, one of those every workbook of a resource of the
+    /// same name has alike (its sheet names).
+    fn named(&mut self, name: &str, xml: &[u8], _key: &str) -> Result<(), String> {
+        self.part(name, xml)
+    }
+}
+
+/// The zip crate's streaming writer.
+struct Crate<W: Write> {
+    zip: zip::ZipWriter<zip::write::StreamWriter<W>>,
+}
+
+impl<W: Write> Package for Crate<W> {
+    fn part(&mut self, name: &str, xml: &[u8]) -> Result<(), String> {
+        self.zip.start_file(name, super::data::zip_options()).map_err(|e| e.to_string())?;
+        self.zip.write_all(xml).map_err(|e| e.to_string())
+    }
+    fn fixed(&mut self, name: &str) -> Result<(), String> {
+        let fixed = FIXED_PARTS.as_ref().map_err(|e| e.to_string())?;
+        let mut fixed = zip::ZipArchive::new(std::io::Cursor::new(fixed.as_slice())).map_err(|e| e.to_string())?;
+        self.zip.raw_copy_file(fixed.by_name(name).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    }
+    fn start(&mut self, name: &str, large: bool) -> Result<(), String> {
+        self.zip.start_file(name, super::data::zip_options().large_file(large)).map_err(|e| e.to_string())
+    }
+    fn piece(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.zip.write_all(bytes).map_err(|e| e.to_string())
+    }
+}
+
+/// The parts every workbook has the same, deflated once: by name, and the parts that depend
+/// only on the number of sheets, of a one-sheet workbook.
+static DEFLATED: std::sync::LazyLock<Vec<(&'static str, super::zipped::Deflated)>> = std::sync::LazyLock::new(|| {
+    vec![
+        ("_rels/.rels", super::zipped::Deflated::new(ROOT_RELS.as_bytes())),
+        ("xl/theme/theme1.xml", super::zipped::Deflated::new(THEME.as_bytes())),
+        ("xl/styles.xml", super::zipped::Deflated::new(STYLES.as_bytes())),
+        ("[Content_Types].xml", super::zipped::Deflated::new(content_types(1).as_bytes())),
+        ("xl/_rels/workbook.xml.rels", super::zipped::Deflated::new(workbook_rels(1).as_bytes())),
+    ]
+});
+
+fn deflated(name: &str) -> Result<&'static super::zipped::Deflated, String> {
+    DEFLATED.iter().find(|(n, _)| *n == name).map(|(_, d)| d).ok_or_else(|| format!("no shared workbook part {name}"))
+}
+
+thread_local! {
+    /// The parts that depend on the resource's name only, deflated once per name (a portal's
+    /// resources often share names: `data`, `budget`), per thread.
+    static NAMED: std::cell::RefCell<std::collections::HashMap<(String, String), super::zipped::Deflated>> = Default::default();
+}
+
+/// Names kept per thread in [`NAMED`] before it starts afresh.
+const NAMED_KEPT: usize = 1024;
+
+impl Package for super::zipped::Zip<'_> {
+    fn part(&mut self, name: &str, xml: &[u8]) -> Result<(), String> {
+        // One-sheet workbooks (all but those of a million rows) share these two.
+        let shared = match name {
+            "[Content_Types].xml" if xml == content_types(1).as_bytes() => Some(deflated(name)?),
+            "xl/_rels/workbook.xml.rels" if xml == workbook_rels(1).as_bytes() => Some(deflated(name)?),
+            _ => None,
+        };
+        match shared {
+            Some(d) => self.entry_deflated(name, d),
+            None => self.entry(name, xml),
+        }
+        .map_err(|e| e.to_string())
+    }
+    fn fixed(&mut self, name: &str) -> Result<(), String> {
+        self.copy(name, deflated(name)?).map_err(|e| e.to_string())
+    }
+    fn start(&mut self, name: &str, _large: bool) -> Result<(), String> {
+        super::zipped::Zip::start(self, name).map_err(|e| e.to_string())
+    }
+    fn piece(&mut self, bytes: &[u8]) -> Result<(), String> {
+        super::zipped::Zip::piece(self, bytes).map_err(|e| e.to_string())
+    }
+    fn named(&mut self, name: &str, xml: &[u8], key: &str) -> Result<(), String> {
+        NAMED.with(|named| {
+            let mut named = named.borrow_mut();
+            if named.len() >= NAMED_KEPT {
+                named.clear();
+            }
+            let d = named.entry((name.to_string(), key.to_string())).or_insert_with(|| super::zipped::Deflated::new(xml));
+            // The key says what the part was made of; the bytes are checked all the same.
+            if d.is_of(xml) { self.entry_deflated(name, d) } else { self.entry(name, xml) }
+        })
+        .map_err(|e| e.to_string())
+    }
+}
+
+impl Parts<'_> {
+    /// Writes every part of the workbook into `zip`.
+    fn write(&self, zip: &mut impl Package, large: &dyn Fn(usize) -> bool) -> Result<(), String> {
+        let Parts { r, frame, sheets, names, letters, created } = *self;
+        let key = names.join("/");
+        zip.part("[Content_Types].xml", content_types(sheets).as_bytes())?;
+        // The parts every workbook has the same are deflated once, and copied.
+        zip.fixed("_rels/.rels")?;
+        zip.part("xl/_rels/workbook.xml.rels", workbook_rels(sheets).as_bytes())?;
+        zip.fixed("xl/theme/theme1.xml")?;
+        zip.fixed("xl/styles.xml")?;
+        zip.named("xl/workbook.xml", workbook_xml(names).as_bytes(), &key)?;
+        for sheet in 0..sheets {
+            let start = sheet * ROWS_PER_SHEET;
+            let end = (start + ROWS_PER_SHEET).min(r.rows());
+            zip.start(&format!("xl/worksheets/sheet{}.xml", sheet + 1), large(sheet))?;
+            let mut buf = Vec::with_capacity(64 * 1024);
+            sheet_head(&mut buf, r, sheet == 0, end - start);
+            for from in (start..end).step_by(WINDOW_ROWS) {
+                let to = (from + WINDOW_ROWS).min(end);
+                let columns: Vec<Column> = window(frame, from..to);
+                let typed: Vec<Typed> = columns.iter().map(Typed::of).collect();
+                for row in from..to {
+                    // The first data row is the worksheet's second row.
+                    let at = row - start + 2;
+                    let mark = buf.len();
+                    buf.extend_from_slice(b"<row r=\"");
+                    super::data::push_int(&mut buf, at);
+                    buf.extend_from_slice(b"\">");
+                    let empty = buf.len();
+                    for (c, letters) in typed.iter().zip(letters) {
+                        match c.get(row - from).map_err(|e| e.to_string())? {
+                            Cell::Null => {}
+                            Cell::Str(text) => text_cell(&mut buf, letters, at, text),
+                            Cell::Bool(b) => cell(&mut buf, letters, at, &AnyValue::Boolean(b)),
+                            Cell::Int(i) => cell(&mut buf, letters, at, &AnyValue::Int64(i)),
+                            Cell::Float(f) => cell(&mut buf, letters, at, &AnyValue::Float64(f)),
+                            Cell::Date(days) => cell(&mut buf, letters, at, &AnyValue::Date(days)),
+                            Cell::Any(value) => cell(&mut buf, letters, at, &value),
+                        }
+                    }
+                    if buf.len() == empty {
+                        // A row of missing values only is left out, as Excel does.
+                        buf.truncate(mark);
+                    } else {
+                        buf.extend_from_slice(b"</row>");
+                    }
+                    // Written out in pieces of about 64 KB: a sheet of a million rows is never held.
+                    if buf.len() >= 64 * 1024 {
+                        zip.piece(&buf)?;
+                        buf.clear();
                     }
                 }
-                if buf.len() == empty {
-                    // A row of missing values only is left out, as Excel does.
-                    buf.truncate(mark);
-                } else {
-                    buf.extend_from_slice(b"</row>");
-                }
-                // Written out in pieces of about 64 KB: a sheet of a million rows is never held.
-                if buf.len() >= 64 * 1024 {
-                    zip.write_all(&buf).map_err(io)?;
-                    buf.clear();
-                }
             }
+            buf.extend_from_slice(SHEET_TAIL.as_bytes());
+            zip.piece(&buf)?;
         }
-        buf.extend_from_slice(SHEET_TAIL.as_bytes());
-        zip.write_all(&buf).map_err(io)?;
+        zip.part("docProps/core.xml", core_xml(&r.title_in(Lang::En), created).as_bytes())?;
+        zip.named("docProps/app.xml", app_xml(names).as_bytes(), &key)?;
+        Ok(())
     }
-    part(&mut zip, "docProps/core.xml", core_xml(&r.title_in(Lang::En), &created).as_bytes())?;
-    part(&mut zip, "docProps/app.xml", app_xml(&names).as_bytes())?;
-    zip.finish().map_err(zip_err)?;
-    Ok(())
 }
 
 /// The parts that are the same in every workbook (root relationships, theme, styles), zipped

@@ -30,6 +30,8 @@ pub struct Staging {
     parent: PathBuf,
     name: String,
     folder: tempfile::TempDir,
+    /// The folders made so far (see [`Folders`]).
+    folders: Folders,
 }
 
 impl Staging {
@@ -51,7 +53,8 @@ impl Staging {
         // The marker first: a build killed from here on leaves a folder the next one knows as its own.
         let marker = folder.path().join(output::MARKER);
         std::fs::write(&marker, output::MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
-        Ok(Staging { output: output.to_path_buf(), parent, name, folder })
+        let folders = Folders::new(folder.path());
+        Ok(Staging { output: output.to_path_buf(), parent, name, folder, folders })
     }
 
     /// The folder being written.
@@ -68,7 +71,7 @@ impl Staging {
         }
         let target = self.folder.path().join(relative);
         if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            self.folders.make(dir)?;
         }
         Ok(target)
     }
@@ -80,6 +83,41 @@ impl Staging {
     }
 }
 
+/// The folders under a root that exist: each is made once, with one `mkdir`, rather than asked
+/// for again before each of its files (at 3,000 datasets, 38,000 of 51,000 `mkdir` calls found
+/// the folder there, and each then cost a `stat` too).
+pub(crate) struct Folders {
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+impl Folders {
+    /// Knows only `root`, which exists.
+    pub(crate) fn new(root: &Path) -> Folders {
+        Folders { made: std::sync::Mutex::new(std::collections::HashSet::from([root.to_path_buf()])) }
+    }
+
+    /// Makes `dir` and the folders above it that were not made yet, up to a known one (`dir`
+    /// is under the root).
+    pub(crate) fn make(&self, dir: &Path) -> Result<()> {
+        let known = |d: &Path| self.made.lock().unwrap_or_else(|p| p.into_inner()).contains(d);
+        if known(dir) {
+            return Ok(());
+        }
+        // The folders to make, nearest the root last.
+        let missing: Vec<&Path> = dir.ancestors().take_while(|d| !known(d)).collect();
+        for d in missing.into_iter().rev() {
+            match std::fs::create_dir(d) {
+                Ok(()) => {}
+                // Made meanwhile by another thread; a file there fails the file's own open.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(Error::io(d, e)),
+            }
+            self.made.lock().unwrap_or_else(|p| p.into_inner()).insert(d.to_path_buf());
+        }
+        Ok(())
+    }
+}
+
 /// Writes one whole file at `target` (in a staging or patch folder).
 fn put_at(target: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(target, bytes).map_err(|e| Error::io(target, e))
@@ -88,7 +126,65 @@ fn put_at(target: &Path, bytes: &[u8]) -> Result<()> {
 /// Creates the file at `target` to be written in pieces, buffered.
 fn open_at(target: &Path) -> Result<Box<dyn Write + Send + 'static>> {
     let file = std::fs::File::create(target).map_err(|e| Error::io(target, e))?;
-    Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+    Ok(Box::new(Gathered { file, buf: Vec::new() }))
+}
+
+/// Pieces written to a [`Gathered`] file are gathered up to this many bytes before they go
+/// out in one `write`.
+const GATHER: usize = 256 << 10;
+
+/// A file written in pieces: small pieces are gathered into one `write` of up to [`GATHER`]
+/// bytes, a large one goes straight to the file. Unlike a `BufWriter` of a fixed size, the
+/// buffer grows only as far as the file needs: most downloads are a few kilobytes, written once,
+/// and a megabyte's buffer for each of 30,000 of them was allocated (and its pages faulted in)
+/// for nothing.
+struct Gathered {
+    file: std::fs::File,
+    buf: Vec<u8>,
+}
+
+impl Gathered {
+    fn write_out(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            self.file.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+impl Write for Gathered {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_all(data)?;
+        Ok(data.len())
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        if self.buf.len() + data.len() > GATHER {
+            self.write_out()?;
+            if data.len() >= GATHER {
+                return self.file.write_all(data);
+            }
+        }
+        if self.buf.capacity() == 0 {
+            self.buf.reserve(data.len().max(16 << 10));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(())
+    }
+
+    /// Writes out what was gathered (the file is not synced: a build that dies is rebuilt).
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.write_out()
+    }
+}
+
+impl Drop for Gathered {
+    fn drop(&mut self) {
+        // As a `BufWriter` does: what was not flushed is written now, an error lost (a file
+        // that counts is flushed by `Stream::finish`, which reports one).
+        let _ = self.write_out();
+    }
 }
 
 impl Sink for Staging {

@@ -1,0 +1,403 @@
+//! The zip packages of the downloads (each dataset's zip, each resource's `.xlsx`), written
+//! here rather than by the zip crate for every package that needs no Zip64: the same bytes as
+//! the zip crate's streaming writer with [`super::data::zip_options`], but deflated by one
+//! compressor per thread that is reset between entries. The zip crate makes a new compressor
+//! for every entry: 40,000 entries at 3,000 datasets, each allocating and zeroing about 300 KB
+//! of tables, most of them for a part of a few hundred bytes. Parts that many packages share
+//! are deflated once (see [`Deflated`]).
+//!
+//! A package whose entries or offsets could pass 4 GB is written by the zip crate, which knows
+//! Zip64 (see the callers); `tests` hold this writer's bytes to the zip crate's.
+
+use flate2::{Compress, Compression, FlushCompress, Status};
+use std::cell::RefCell;
+use std::io::Write;
+
+/// Sizes and offsets at or above this need Zip64, which only the zip crate writes.
+pub(super) const ZIP32_LIMIT: u64 = u32::MAX as u64;
+
+/// The MS-DOS date of 1980-01-01 (zip's earliest; every entry's date, see `zip_options`).
+const DOS_DATE: u16 = 0x21;
+/// Made by Unix, zip specification 2.0.
+const MADE_BY: u16 = (3 << 8) | 20;
+const NEEDED: u16 = 20;
+/// Sizes and CRC follow the data, in a data descriptor (a streaming writer's entries).
+const FLAGS: u16 = 0x08;
+const DEFLATED: u16 = 8;
+/// A regular file readable by all (0o100644), in the high half.
+const EXTERNAL: u32 = 0o100_644 << 16;
+
+/// An entry's data deflated once, to be put into many packages.
+pub(super) struct Deflated {
+    crc: u32,
+    size: u64,
+    bytes: Vec<u8>,
+}
+
+impl Deflated {
+    /// `data` deflated as an entry's would be.
+    pub(super) fn new(data: &[u8]) -> Deflated {
+        let mut bytes = Vec::with_capacity(data.len() / 2 + 64);
+        // A compressor of its own: this may run while an entry of a package is being written.
+        with_compressor(&SHARED, |c| {
+            c.0.reset();
+            feed(c, data, &mut |out| {
+                bytes.extend_from_slice(out);
+                Ok(())
+            })?;
+            finish(c, &mut |out| {
+                bytes.extend_from_slice(out);
+                Ok(())
+            })
+        })
+        .unwrap_or_default();
+        Deflated { crc: crc32fast::hash(data), size: data.len() as u64, bytes }
+    }
+}
+
+impl Deflated {
+    /// Whether this is `data` deflated (by its size and CRC).
+    pub(super) fn is_of(&self, data: &[u8]) -> bool {
+        self.size == data.len() as u64 && self.crc == crc32fast::hash(data)
+    }
+}
+
+/// One entry of the central directory.
+struct Entry {
+    name: String,
+    crc: u32,
+    compressed: u64,
+    size: u64,
+    offset: u64,
+}
+
+/// A zip package written in pieces into `out` (see the module).
+pub(super) struct Zip<'w> {
+    out: &'w mut dyn Write,
+    /// Bytes written so far.
+    at: u64,
+    entries: Vec<Entry>,
+    /// The entry being written: its CRC and uncompressed size so far.
+    open: Option<(crc32fast::Hasher, u64, u64)>,
+}
+
+impl<'w> Zip<'w> {
+    /// An empty package written into `out`.
+    pub(super) fn new(out: &'w mut dyn Write) -> Zip<'w> {
+        Zip { out, at: 0, entries: Vec::new(), open: None }
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.at += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// The local header of entry `name`; `crc` is the zip crate's: known for a copied entry,
+    /// 0 for one written (the data descriptor carries it).
+    fn local_header(&mut self, name: &str, crc: u32) -> std::io::Result<()> {
+        if !name.is_ascii() || name.len() > usize::from(u16::MAX) {
+            return Err(std::io::Error::other(format!("zip entry name {name:?} needs the zip crate")));
+        }
+        let mut h = Vec::with_capacity(30 + name.len());
+        h.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        h.extend_from_slice(&NEEDED.to_le_bytes());
+        h.extend_from_slice(&FLAGS.to_le_bytes());
+        h.extend_from_slice(&DEFLATED.to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes());
+        h.extend_from_slice(&DOS_DATE.to_le_bytes());
+        h.extend_from_slice(&crc.to_le_bytes());
+        h.extend_from_slice(&[0; 8]);
+        h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes());
+        h.extend_from_slice(name.as_bytes());
+        self.put(&h)
+    }
+
+    /// Ends an entry with its data descriptor, and lists it for the central directory.
+    fn descriptor(&mut self, name: &str, offset: u64, crc: u32, compressed: u64, size: u64) -> std::io::Result<()> {
+        let mut d = [0u8; 16];
+        d[..4].copy_from_slice(&0x0807_4b50u32.to_le_bytes());
+        d[4..8].copy_from_slice(&crc.to_le_bytes());
+        d[8..12].copy_from_slice(&(compressed as u32).to_le_bytes());
+        d[12..].copy_from_slice(&(size as u32).to_le_bytes());
+        self.put(&d)?;
+        self.listed(name, offset, crc, compressed, size)
+    }
+
+    /// Lists an entry for the central directory.
+    fn listed(&mut self, name: &str, offset: u64, crc: u32, compressed: u64, size: u64) -> std::io::Result<()> {
+        if compressed >= ZIP32_LIMIT || size >= ZIP32_LIMIT || offset >= ZIP32_LIMIT {
+            return Err(std::io::Error::other(format!("zip entry {name} passes 4 GB: the package needs Zip64")));
+        }
+        self.entries.push(Entry { name: name.to_string(), crc, compressed, size, offset });
+        Ok(())
+    }
+
+    /// Adds entry `name` holding `data`, deflated.
+    pub(super) fn entry(&mut self, name: &str, data: &[u8]) -> std::io::Result<()> {
+        self.start(name)?;
+        self.piece(data)?;
+        self.end()
+    }
+
+    /// Adds entry `name` holding the data `deflated` was made of, written as if deflated here.
+    pub(super) fn entry_deflated(&mut self, name: &str, deflated: &Deflated) -> std::io::Result<()> {
+        self.end_open()?;
+        let offset = self.at;
+        self.local_header(name, 0)?;
+        let start = self.at;
+        self.put(&deflated.bytes)?;
+        self.descriptor(name, offset, deflated.crc, self.at - start, deflated.size)
+    }
+
+    /// Adds entry `name` holding the data `deflated` was made of, as the zip crate's
+    /// `raw_copy_file` copies an entry of another package: its CRC in the local header, and
+    /// no data descriptor after the data.
+    pub(super) fn copy(&mut self, name: &str, deflated: &Deflated) -> std::io::Result<()> {
+        self.end_open()?;
+        let offset = self.at;
+        self.local_header(name, deflated.crc)?;
+        self.put(&deflated.bytes)?;
+        self.listed(name, offset, deflated.crc, deflated.bytes.len() as u64, deflated.size)
+    }
+
+    /// Starts entry `name`, whose data is given to [`Zip::piece`] (or written) in pieces and
+    /// ended by [`Zip::end`].
+    pub(super) fn start(&mut self, name: &str) -> std::io::Result<()> {
+        self.end_open()?;
+        let offset = self.at;
+        self.local_header(name, 0)?;
+        self.entries.push(Entry { name: name.to_string(), crc: 0, compressed: 0, size: 0, offset });
+        self.open = Some((crc32fast::Hasher::new(), 0, self.at));
+        with_compressor(&COMPRESSOR, |c| {
+            c.0.reset();
+            Ok(())
+        })
+    }
+
+    /// A piece of the entry started last.
+    pub(super) fn piece(&mut self, data: &[u8]) -> std::io::Result<()> {
+        let Some((crc, size, _)) = &mut self.open else { return Err(std::io::Error::other("no zip entry started")) };
+        crc.update(data);
+        *size += data.len() as u64;
+        let (out, at) = (&mut *self.out, &mut self.at);
+        with_compressor(&COMPRESSOR, |c| {
+            feed(c, data, &mut |bytes| {
+                out.write_all(bytes)?;
+                *at += bytes.len() as u64;
+                Ok(())
+            })
+        })
+    }
+
+    /// Ends the entry started last if it is still open, as the zip crate does when the next
+    /// one starts.
+    fn end_open(&mut self) -> std::io::Result<()> {
+        if self.open.is_some() { self.end() } else { Ok(()) }
+    }
+
+    /// Ends the entry started last.
+    pub(super) fn end(&mut self) -> std::io::Result<()> {
+        let Some((crc, size, start)) = self.open.take() else { return Err(std::io::Error::other("no zip entry started")) };
+        let (out, at) = (&mut *self.out, &mut self.at);
+        with_compressor(&COMPRESSOR, |c| {
+            finish(c, &mut |bytes| {
+                out.write_all(bytes)?;
+                *at += bytes.len() as u64;
+                Ok(())
+            })
+        })?;
+        let Some(entry) = self.entries.pop() else { return Err(std::io::Error::other("no zip entry started")) };
+        self.descriptor(&entry.name, entry.offset, crc.finalize(), self.at - start, size)
+    }
+
+    /// Writes the central directory and its end.
+    pub(super) fn finish(mut self) -> std::io::Result<()> {
+        self.end_open()?;
+        let start = self.at;
+        let mut central = Vec::with_capacity(self.entries.iter().map(|e| 46 + e.name.len()).sum::<usize>() + 22);
+        for e in &self.entries {
+            central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+            central.extend_from_slice(&MADE_BY.to_le_bytes());
+            central.extend_from_slice(&NEEDED.to_le_bytes());
+            central.extend_from_slice(&FLAGS.to_le_bytes());
+            central.extend_from_slice(&DEFLATED.to_le_bytes());
+            central.extend_from_slice(&0u16.to_le_bytes());
+            central.extend_from_slice(&DOS_DATE.to_le_bytes());
+            central.extend_from_slice(&e.crc.to_le_bytes());
+            central.extend_from_slice(&(e.compressed as u32).to_le_bytes());
+            central.extend_from_slice(&(e.size as u32).to_le_bytes());
+            central.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+            // Extra field, comment, disk number, internal attributes.
+            central.extend_from_slice(&[0; 8]);
+            central.extend_from_slice(&EXTERNAL.to_le_bytes());
+            central.extend_from_slice(&(e.offset as u32).to_le_bytes());
+            central.extend_from_slice(e.name.as_bytes());
+        }
+        let size = central.len() as u64;
+        if self.entries.len() >= usize::from(u16::MAX) || start + size >= ZIP32_LIMIT {
+            return Err(std::io::Error::other("the zip package passes 4 GB or 65,535 entries: it needs Zip64"));
+        }
+        let count = (self.entries.len() as u16).to_le_bytes();
+        central.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        central.extend_from_slice(&[0; 4]);
+        central.extend_from_slice(&count);
+        central.extend_from_slice(&count);
+        central.extend_from_slice(&(size as u32).to_le_bytes());
+        central.extend_from_slice(&(start as u32).to_le_bytes());
+        central.extend_from_slice(&0u16.to_le_bytes());
+        self.put(&central)
+    }
+}
+
+/// Writing to a package writes to its entry started last.
+impl Write for Zip<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.piece(data)?;
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Bytes of deflated output handed on at a time.
+const OUT_PIECE: usize = 32 * 1024;
+
+thread_local! {
+    /// This thread's compressor (at [`super::data::DEFLATE_LEVEL`], raw deflate as in zip) and
+    /// its output buffer.
+    static COMPRESSOR: RefCell<Option<(Compress, Vec<u8>)>> = const { RefCell::new(None) };
+    /// This thread's compressor for [`Deflated`] parts.
+    static SHARED: RefCell<Option<(Compress, Vec<u8>)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's compressor and output buffer.
+fn with_compressor<T>(
+    which: &'static std::thread::LocalKey<RefCell<Option<(Compress, Vec<u8>)>>>,
+    f: impl FnOnce(&mut (Compress, Vec<u8>)) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    which.with(|cell| {
+        let mut slot = cell.try_borrow_mut().map_err(std::io::Error::other)?;
+        let c = slot.get_or_insert_with(|| {
+            (Compress::new(Compression::new(super::data::DEFLATE_LEVEL as u32), false), Vec::with_capacity(OUT_PIECE))
+        });
+        f(c)
+    })
+}
+
+/// Deflates `data` (more of the entry, no flush), handing the output on to `out`.
+fn feed(c: &mut (Compress, Vec<u8>), mut data: &[u8], out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+    let (compress, buf) = c;
+    while !data.is_empty() {
+        buf.clear();
+        let before = compress.total_in();
+        compress.compress_vec(data, buf, FlushCompress::None).map_err(std::io::Error::other)?;
+        data = &data[(compress.total_in() - before) as usize..];
+        if !buf.is_empty() {
+            out(buf)?;
+        }
+    }
+    Ok(())
+}
+
+/// Ends the entry's deflate stream, handing the rest of the output on to `out`.
+fn finish(c: &mut (Compress, Vec<u8>), out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+    let (compress, buf) = c;
+    loop {
+        buf.clear();
+        let status = compress.compress_vec(&[], buf, FlushCompress::Finish).map_err(std::io::Error::other)?;
+        if !buf.is_empty() {
+            out(buf)?;
+        }
+        if status == Status::StreamEnd {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the zip crate writes for the same entries (`copied` as `raw_copy_file` copies an
+    /// entry of a package the zip crate wrote).
+    fn by_zip_crate(entries: &[(&str, Vec<u8>, bool)]) -> Vec<u8> {
+        let options = crate::render::data::zip_options();
+        let mut out = Vec::new();
+        let mut zip = zip::ZipWriter::new_stream(&mut out);
+        for (name, data, copied) in entries {
+            if *copied {
+                let mut source = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+                source.start_file(*name, options).unwrap();
+                source.write_all(data).unwrap();
+                let bytes = source.finish().unwrap().into_inner();
+                let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+                zip.raw_copy_file(archive.by_name(name).unwrap()).unwrap();
+            } else {
+                zip.start_file(*name, options).unwrap();
+                // In pieces of odd sizes, as the writers give them.
+                for piece in data.chunks(7_777) {
+                    zip.write_all(piece).unwrap();
+                }
+            }
+        }
+        zip.finish().unwrap();
+        out
+    }
+
+    /// `shared`: whole entries deflated on their own; else written in pieces and left open for
+    /// the next entry (or the end of the package) to end.
+    fn by_this(entries: &[(&str, Vec<u8>, bool)], shared: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut zip = Zip::new(&mut out);
+        for (name, data, copied) in entries {
+            if *copied {
+                zip.copy(name, &Deflated::new(data)).unwrap();
+            } else if shared {
+                zip.entry_deflated(name, &Deflated::new(data)).unwrap();
+            } else {
+                zip.start(name).unwrap();
+                for piece in data.chunks(65_536) {
+                    zip.piece(piece).unwrap();
+                }
+            }
+        }
+        zip.finish().unwrap();
+        out
+    }
+
+    /// Text that deflates like the downloads: repetitive, with Thai and varying numbers.
+    fn sample(rows: usize, seed: u64) -> Vec<u8> {
+        let mut text = String::new();
+        let mut x = seed;
+        for i in 0..rows {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            text.push_str(&format!("<row r=\"{i}\"><c r=\"A{i}\"><v>{}</v></c><c r=\"B{i}\" t=\"inlineStr\"><is><t>กรม{}</t></is></c></row>", x >> 40, x % 97));
+        }
+        text.into_bytes()
+    }
+
+    #[test]
+    fn packages_are_the_zip_crates_bytes() {
+        let cases: Vec<Vec<(&str, Vec<u8>, bool)>> = vec![
+            vec![],
+            vec![("empty.csv", Vec::new(), false)],
+            vec![("a.xml", sample(3, 1), false), ("_rels/.rels", sample(2, 9), true), ("b/sheet1.xml", sample(20_000, 2), false), ("c.xml", b"x".to_vec(), false)],
+            vec![("datapackage.json", b"{\"name\": \"x\"}\n".to_vec(), false), ("big.csv", sample(100_000, 3), false), ("small.csv", sample(1, 4), false)],
+        ];
+        for entries in &cases {
+            let want = by_zip_crate(entries);
+            assert_eq!(by_this(entries, false), want, "{:?}", entries.iter().map(|e| e.0).collect::<Vec<_>>());
+            assert_eq!(by_this(entries, true), want);
+        }
+    }
+
+    #[test]
+    fn a_name_outside_ascii_is_refused_not_written_differently() {
+        let mut out = Vec::new();
+        let mut zip = Zip::new(&mut out);
+        assert!(zip.entry("ข้อมูล.csv", b"a").is_err());
+    }
+}
