@@ -120,10 +120,10 @@ pub(super) fn minify_templates(templates: &std::collections::BTreeMap<String, St
     let mut filters = Vec::new();
     let mut out = Vec::new();
     for (name, source) in templates {
-        // Only HTML templates are minified as HTML (Tera autoescapes the same ones).
+        // Only HTML is minified, and the escaping of minified templates is for HTML's
+        // double-quoted attributes: a theme with other templates (XML) is left as written.
         if !(name.ends_with(".html") || name.ends_with(".htm")) {
-            out.push((name.clone(), source.clone()));
-            continue;
+            return None;
         }
         out.push((name.clone(), minify_template(source, &mut filters)?));
     }
@@ -807,8 +807,10 @@ fn restore(minified: &str, slots: &[Slot], filters: &mut Vec<AttrFilter>) -> Opt
             }
             // A chunk holds whole statements, so it may move among its tag's attributes.
             Slot::Chunk { text, name } => {
-                let kept = out.len().checked_sub(name.len()).filter(|&k| out[k..] == *name)?;
-                out.truncate(kept);
+                if !out.ends_with(name.as_str()) {
+                    return None;
+                }
+                out.truncate(out.len() - name.len());
                 let (text, glue) = chunk_text(text, tail, filters);
                 if glue && out.ends_with(' ') {
                     out.pop();
@@ -990,6 +992,9 @@ mod tests {
         assert!(min("{% raw %}{{{% endraw %}").is_none());
         assert!(min("<a data-{{ k }}=\"1\">").is_none());
         assert!(min("<input {% if a %}checked{% endif %}>").is_some());
+        // A theme with a template that is not HTML keeps every template as written.
+        let theme = std::collections::BTreeMap::from([("a.html".to_string(), "<p>{{ x }}</p>".to_string()), ("feed.xml".to_string(), "<a t='{{ x }}'/>".to_string())]);
+        assert!(minify_templates(&theme).is_none());
     }
 
     #[test]
