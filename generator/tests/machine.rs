@@ -219,7 +219,7 @@ fn the_feeds_list_datasets_newest_modified_first_in_each_language() {
     assert!(th.contains("<title>งบประมาณทดสอบ</title>") && en.contains("<title>Test budget</title>"));
     assert!(en.contains("<category term=\"budget\" label=\"Budget\"/>"), "{en}");
     // Every page announces its language's feed.
-    let link = "<link title=\"Recently updated datasets (Atom feed)\" href=https://data.example.go.th/en/feed.xml rel=alternate type=application/atom+xml>";
+    let link = "<link href=https://data.example.go.th/en/feed.xml rel=alternate title=\"Recently updated datasets (Atom feed)\" type=application/atom+xml>";
     assert!(read("en/datasets/index.html").contains(link), "{}", read("en/datasets/index.html"));
 }
 

@@ -1,6 +1,7 @@
 //! HTML pages: builds each page's context in Rust (every number and date already formatted for
-//! the page's language) and renders it with the theme's Tera templates, autoescaped, then
-//! minified. Templates only lay things out.
+//! the page's language) and renders it with the theme's Tera templates, autoescaped and
+//! minified (the templates once when loaded, see [`super::templates`]). Templates only lay
+//! things out.
 
 use super::keys::{self, Keys};
 use super::markdown;
@@ -176,7 +177,7 @@ pub type Sizes = super::Written;
 /// the theme's templates and Sala's own key. The same inputs render to the same bytes, so
 /// which pages a change touches needs no list of dependencies to keep right.
 pub fn render(site: &Site, out: &Emitter, sizes: &Sizes, facets: &BTreeMap<Lang, Vec<crate::model::search::Facet>>) -> Result<()> {
-    let tera = templates(site)?;
+    let tera = Templates::load(site)?;
     let shared = shared_keys(site, out.memo());
     let keys = out.keys(site);
     let dataset_shared = dataset_shared_keys(site, out.memo(), keys, &shared);
@@ -265,12 +266,12 @@ fn render_or_reuse(renderer: &mut Renderer, mut job: PageJob, out: &Emitter, sha
 /// it for its render and takes them out after, rather than copying the shared part per page.
 struct Renderer<'a> {
     site: &'a Site,
-    tera: &'a tera::Tera,
+    tera: &'a Templates,
     bases: BTreeMap<Lang, tera::Context>,
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, tera: &'a tera::Tera) -> Renderer<'a> {
+    fn new(site: &'a Site, tera: &'a Templates) -> Renderer<'a> {
         Renderer { site, tera, bases: BTreeMap::new() }
     }
 
@@ -290,27 +291,61 @@ impl<'a> Renderer<'a> {
         let keys: Vec<String> = page.keys().cloned().collect();
         let shadowed: serde_json::Map<String, Value> = keys.iter().filter_map(|k| Some((k.clone(), base.remove(k)?))).collect();
         base.extend(tera::Context::from_value(Value::Object(page)).map_err(err)?);
-        let html = self.tera.render(template, base);
+        let html = self.tera.tera.render(template, base);
         for k in &keys {
             base.remove(k);
         }
         if !shadowed.is_empty() {
             base.extend(tera::Context::from_value(Value::Object(shadowed)).map_err(err)?);
         }
-        Ok(OutputFile::new(Urls::output_file(&job.paths[&job.lang]), minify(&html.map_err(err)?)))
+        let html = html.map_err(err)?;
+        let bytes = if self.tera.minified { html.into_bytes() } else { minify(&html) };
+        Ok(OutputFile::new(Urls::output_file(&job.paths[&job.lang]), bytes))
     }
 }
 
-fn templates(site: &Site) -> Result<tera::Tera> {
-    let mut tera = tera::Tera::default();
-    // Templates come from portal authors: they must not read the build machine's environment.
-    tera.register_function("get_env", |_: &std::collections::HashMap<String, Value>| -> tera::Result<Value> {
-        Err("get_env is disabled in Sala themes".into())
-    });
-    let sources: Vec<(&str, &str)> = site.theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-    tera.add_raw_templates(sources).map_err(|e| Error::Template { name: "theme".into(), message: error_chain(&e) })?;
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    Ok(tera)
+/// The theme's templates, ready to render.
+struct Templates {
+    tera: tera::Tera,
+    /// The templates were minified when loaded, so pages need no minifying of their own.
+    minified: bool,
+}
+
+/// Pages minified one by one as before, whatever the theme: for tests that compare the two ways.
+#[doc(hidden)]
+pub static MINIFY_EACH_PAGE: AtomicBool = AtomicBool::new(false);
+
+impl Templates {
+    /// The theme's templates minified once ([`super::templates`]), or as written when one of
+    /// them cannot be (each page is then minified after it is rendered).
+    fn load(site: &Site) -> Result<Templates> {
+        let base = || {
+            let mut tera = tera::Tera::default();
+            // Templates come from portal authors: they must not read the build machine's environment.
+            tera.register_function("get_env", |_: &std::collections::HashMap<String, Value>| -> tera::Result<Value> {
+                Err("get_env is disabled in Sala themes".into())
+            });
+            tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+            tera
+        };
+        let minified = (!MINIFY_EACH_PAGE.load(Ordering::Relaxed)).then(|| super::templates::minify_templates(&site.theme.templates)).flatten();
+        if let Some(minified) = minified {
+            let mut tera = base();
+            for filter in minified.filters {
+                tera.register_filter(&filter.name.clone(), filter);
+            }
+            tera.register_filter("sala_html", super::templates::HtmlFilter);
+            tera.set_escape_fn(super::templates::escape_minified);
+            // A template that Tera reads as written but not minified is rendered as written.
+            if tera.add_raw_templates(minified.templates.iter().map(|(n, t)| (n.as_str(), t.as_str()))).is_ok() {
+                return Ok(Templates { tera, minified: true });
+            }
+        }
+        let mut tera = base();
+        let sources: Vec<(&str, &str)> = site.theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        tera.add_raw_templates(sources).map_err(|e| Error::Template { name: "theme".into(), message: error_chain(&e) })?;
+        Ok(Templates { tera, minified: false })
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -325,14 +360,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 fn minify(html: &str) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        minify_css: true,
-        minify_js: false,
-        ..minify_html::Cfg::default()
-    };
-    escape_title(minify_html::minify(html.as_bytes(), &cfg))
+    escape_title(minify_html::minify(html.as_bytes(), &super::templates::cfg()))
 }
 
 /// minify-html turns `&lt;` back into `<` inside `<title>` (valid there: browsers read it as

@@ -18,6 +18,7 @@ pub mod pager;
 pub mod privacy;
 pub mod rdf;
 pub mod search;
+mod templates;
 pub mod xlsx;
 mod zipped;
 
