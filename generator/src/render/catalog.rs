@@ -94,9 +94,10 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
         let mut texts = Texts::new(site, built, &pieces, part, old.as_ref(), 0..pieces.len());
         let mut placed = Vec::with_capacity(pieces.len());
         let items = (0..pieces.len()).map(|i| texts.take(i, 0));
-        out.stream(&path, &path, |w| {
+        out.stream_ranged(&path, &path, |w| {
             let mut at = |offset: u64, len: u64| placed.push(vec![(offset, len)]);
-            super::rdf::write_array_placed(w, &data_json_head(site, lang), items, &mut at).map_err(|e| e.to_string())
+            let mut w = Ranges::new(w, old.as_ref());
+            super::rdf::write_array_placed(&mut w, &data_json_head(site, lang), items, &mut at).and_then(|()| w.finish()).map_err(|e| e.to_string())
         })?;
         let layout = Layout::of(&site.datasets, &pieces, part, placed);
         record(store, memo, &path, key, layout);
@@ -135,11 +136,93 @@ fn layout_key(path: &str) -> u64 {
 
 /// The layout of the last build's file at `path` and the file's bytes, when the file is still
 /// the one that layout describes.
-fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<(Layout, super::fragments::FileBytes)> {
+fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<Last> {
     let layout = Layout::decode(store.raw(layout_key(path))?)?;
-    let file = memo.last_file(path, layout.key)?;
-    let bytes = super::fragments::FileBytes::open(&file).ok()?;
-    Some((layout, bytes))
+    let path = memo.last_file(path, layout.key)?;
+    let file = std::fs::File::open(path).ok()?;
+    let bytes = super::fragments::FileBytes::of(&file).ok()?;
+    Some(Last { layout, bytes, file })
+}
+
+/// The last build's file of a catalog: its layout, its bytes (mapped) and the open file,
+/// which unchanged ranges are copied from.
+struct Last {
+    layout: Layout,
+    bytes: super::fragments::FileBytes,
+    file: std::fs::File,
+}
+
+/// The writer of a catalog that a rebuild makes mostly of the last build's bytes: a text
+/// borrowed from the last build's file (its map), and any bytes equal to those that follow the
+/// last such text there (separators, shared nodes made again the same), are not written but
+/// joined into one range of that file, which the sink copies in the kernel. Writing 90 MB of
+/// catalogs at 3,000 datasets through Sala's memory (mapped pages copied into a buffer, then
+/// into the file) was most of the catalogs' rebuild time for a change to one dataset.
+struct Ranges<'a, 'w> {
+    out: &'w mut dyn super::RangeWrite,
+    last: Option<&'a Last>,
+    /// The range of the last build's file the bytes given since the last copy are.
+    pending: Option<(usize, usize)>,
+}
+
+impl<'a, 'w> Ranges<'a, 'w> {
+    fn new(out: &'w mut dyn super::RangeWrite, last: Option<&'a Last>) -> Self {
+        // The file starts as the last one did, until a byte differs.
+        Ranges { out, last, pending: Some((0, 0)) }
+    }
+
+    /// Copies the pending range.
+    fn copy_pending(&mut self) -> std::io::Result<()> {
+        if let (Some((start, end)), Some(last)) = (self.pending.take(), self.last) {
+            if end > start {
+                self.out.copy_range(&last.file, start as u64, (end - start) as u64)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Copies what is pending; the file is complete once the sink's writer is flushed.
+    fn finish(mut self) -> std::io::Result<()> {
+        self.copy_pending()
+    }
+}
+
+impl std::io::Write for Ranges<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let Some(last) = self.last else { return self.out.write(buf) };
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let old: &[u8] = &last.bytes;
+        let (base, at) = (old.as_ptr() as usize, buf.as_ptr() as usize);
+        // A text borrowed from the last file's map: its place there is its address.
+        if at >= base && at + buf.len() <= base + old.len() {
+            let start = at - base;
+            match self.pending {
+                Some((from, end)) if end == start => self.pending = Some((from, end + buf.len())),
+                _ => {
+                    self.copy_pending()?;
+                    self.pending = Some((start, start + buf.len()));
+                }
+            }
+            return Ok(buf.len());
+        }
+        // Bytes made now that are those following the pending range.
+        if let Some((from, end)) = self.pending {
+            if old.get(end..end + buf.len()) == Some(buf) {
+                self.pending = Some((from, end + buf.len()));
+                return Ok(buf.len());
+            }
+        }
+        self.copy_pending()?;
+        self.out.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.copy_pending()?;
+        self.out.flush()
+    }
 }
 
 /// One of the catalogs a piece has text in.
@@ -211,8 +294,8 @@ impl Layout {
 }
 
 /// A dataset's texts of `part` in the last build's file, when its piece is as it was then.
-fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, super::fragments::FileBytes)>) -> Option<Vec<&'a [u8]>> {
-    let (layout, bytes) = last?;
+fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a Last>) -> Option<Vec<&'a [u8]>> {
+    let Last { layout, bytes, .. } = last?;
     let (hash, ranges) = layout.datasets.get(&d.id)?;
     if *hash != p.hash(part) || ranges.len() != p.count(part) {
         return None;
@@ -222,7 +305,7 @@ fn from_last<'a>(d: &Dataset, p: &Piece, part: Part, last: Option<&'a (Layout, s
 
 /// Makes again the pieces whose texts of `part` are neither made in this build nor in the last
 /// build's file (a file changed or deleted since, a cache lost in part).
-fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: Option<&(Layout, super::fragments::FileBytes)>) {
+fn remake(site: &Site, built: &Written, pieces: &mut [Piece], part: Part, last: Option<&Last>) {
     let missing: Vec<usize> = (0..pieces.len())
         .filter(|&i| !pieces[i].made && from_last(&site.datasets[i], &pieces[i], part, last).is_none())
         .collect();
@@ -257,7 +340,7 @@ struct Texts<'a> {
 impl<'a> Texts<'a> {
     /// The texts of `part` for a file that asks for them dataset by dataset in `needs` order
     /// (a dataset's index may come more than once).
-    fn new(site: &'a Site, built: &'a Written, pieces: &[Piece], part: Part, last: Option<&'a (Layout, super::fragments::FileBytes)>, needs: impl Iterator<Item = usize>) -> Texts<'a> {
+    fn new(site: &'a Site, built: &'a Written, pieces: &[Piece], part: Part, last: Option<&'a Last>, needs: impl Iterator<Item = usize>) -> Texts<'a> {
         let old: Vec<Option<Vec<&'a [u8]>>> =
             site.datasets.iter().zip(pieces).map(|(d, p)| if p.made { None } else { from_last(d, p, part, last) }).collect();
         let mut seen = vec![false; old.len()];
@@ -316,7 +399,7 @@ fn write_dcat(
     pieces: &[Piece],
     shared: &Graph,
     part: Part,
-    last: Option<&(Layout, super::fragments::FileBytes)>,
+    last: Option<&Last>,
 ) -> Result<Option<Layout>> {
     let io = |e: std::io::Error| e.to_string();
     let write = |w: &mut dyn std::io::Write, items: &mut dyn Iterator<Item = std::borrow::Cow<'_, [u8]>>, at: &mut dyn FnMut(u64, u64)| match part {
@@ -355,7 +438,8 @@ fn write_dcat(
     let mut texts = Texts::new(site, built, pieces, part, last, needs);
     let mut placed: Vec<Vec<(u64, u64)>> = pieces.iter().map(|p| vec![(u64::MAX, 0); p.count(part)]).collect();
     let mut n = 0;
-    out.stream(path, path, |w| {
+    out.stream_ranged(path, path, |w| {
+        let mut w = Ranges::new(w, last);
         let mut at = |offset: u64, len: u64| {
             if let Some(Item::Own(i, k)) = items.get(n) {
                 if let Some(place) = placed.get_mut(*i).and_then(|p| p.get_mut(*k)) {
@@ -368,7 +452,7 @@ fn write_dcat(
             Item::Own(i, k) => texts.take(*i, *k),
             Item::Shared(iri, node) => std::borrow::Cow::Owned(node_text(iri, node).into_bytes()),
         });
-        write(w, &mut bytes, &mut at).map_err(io)
+        write(&mut w, &mut bytes, &mut at).and_then(|()| w.finish()).map_err(io)
     })?;
     Ok(Layout::of(&site.datasets, pieces, part, placed))
 }
@@ -1331,6 +1415,57 @@ mod tests {
         let parts = sitemap_files(&urls, &entries, SITEMAP_MAX_URLS, limit);
         assert_eq!(parts.len(), 5, "4 parts of 2, 2, 2 and 1 entries, and the index");
         assert!(parts[..4].iter().all(|f| f.bytes.len() <= limit));
+    }
+
+    /// A file being written in memory that notes the ranges it is given.
+    struct Noted(Vec<u8>, Vec<(u64, u64)>);
+
+    impl std::io::Write for Noted {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl crate::render::RangeWrite for Noted {
+        fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+            use std::os::unix::fs::FileExt;
+            let mut bytes = vec![0; len as usize];
+            from.read_exact_at(&mut bytes, offset)?;
+            self.0.extend_from_slice(&bytes);
+            self.1.push((offset, len));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_catalog_written_again_copies_the_runs_of_the_last_file_it_keeps() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.ttl");
+        std::fs::write(&path, "head|one|two|three|four|").unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let bytes = super::super::fragments::FileBytes::of(&file).unwrap();
+        let last = Last { layout: Layout::default(), bytes, file };
+        let old: &[u8] = &last.bytes;
+        let mut out = Noted(Vec::new(), Vec::new());
+        let mut w = Ranges::new(&mut out, Some(&last));
+        // The head made again the same, two texts from the old file with a separator made
+        // again, a changed text, then the rest from the old file.
+        w.write_all(b"head|").unwrap();
+        w.write_all(&old[5..8]).unwrap();
+        w.write_all(b"|").unwrap();
+        w.write_all(&old[9..12]).unwrap();
+        w.write_all(b"|TWO|").unwrap();
+        w.write_all(&old[13..19]).unwrap();
+        w.write_all(b"four|").unwrap();
+        w.write_all(b"five|").unwrap();
+        w.finish().unwrap();
+        assert_eq!(String::from_utf8(out.0).unwrap(), "head|one|two|TWO|three|four|five|");
+        assert_eq!(out.1, [(0, 12), (13, 11)], "two copies: up to the change, and from after it to the end");
     }
 
     #[test]

@@ -229,18 +229,22 @@ pub enum FileBytes {
 impl FileBytes {
     /// The file at `path`'s bytes.
     pub fn open(path: &std::path::Path) -> std::io::Result<FileBytes> {
-        let file = std::fs::File::open(path)?;
+        FileBytes::of(&std::fs::File::open(path)?)
+    }
+
+    /// The open `file`'s bytes.
+    pub fn of(file: &std::fs::File) -> std::io::Result<FileBytes> {
         let len = file.metadata()?.len();
         if len > 0 {
             // SAFETY: the map is only read. Sala replaces these files by renaming new ones over
             // them, which leaves a mapped file as it was; only another program truncating one
             // while a build runs would make reading it fault, as with the data files Polars maps.
-            if let Ok(mapped) = unsafe { memmap2::Mmap::map(&file) } {
+            if let Ok(mapped) = unsafe { memmap2::Mmap::map(file) } {
                 return Ok(FileBytes::Mapped(mapped));
             }
         }
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+        std::io::Read::read_to_end(&mut &*file, &mut bytes)?;
         Ok(FileBytes::Read(bytes))
     }
 }

@@ -61,6 +61,47 @@ pub trait Sink: Sync {
         let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
         self.put(path, &bytes)
     }
+    /// [`Sink::open`], for a file that may also take ranges of another file's bytes (a
+    /// rebuild's catalog, most of it as the last build wrote it). By default the ranges are
+    /// read and written.
+    fn open_ranged(&self, path: &str) -> Result<Box<dyn RangeWrite + '_>> {
+        Ok(Box::new(ReadRanges(self.open(path)?)))
+    }
+}
+
+/// A file being written in pieces that can also take a range of another file's bytes: where
+/// the sink writes real files, the kernel copies them (`copy_file_range`), never through Sala.
+pub trait RangeWrite: Write + Send {
+    /// Appends the `len` bytes of `from` that start at `offset`.
+    fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()>;
+}
+
+/// A writer of [`Sink::open`] taking ranges by reading them.
+struct ReadRanges<W>(W);
+
+impl<W: Write + Send> Write for ReadRanges<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl<W: Write + Send> RangeWrite for ReadRanges<W> {
+    fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        use std::io::{Read, Seek};
+        let mut from = from;
+        from.seek(std::io::SeekFrom::Start(offset))?;
+        let copied = std::io::copy(&mut from.take(len), &mut self.0)?;
+        if copied != len {
+            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+        }
+        Ok(())
+    }
 }
 
 /// A sink that throws every file away: `sala check` renders the pages only to know they render.
@@ -304,6 +345,18 @@ impl<'a> Emitter<'a> {
         file.finish()
     }
 
+    /// [`Emitter::stream`] with a writer that may also take ranges of another file's bytes
+    /// (see [`RangeWrite`]).
+    pub fn stream_ranged(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn RangeWrite) -> std::result::Result<(), String>) -> Result<u64> {
+        self.claim(path)?;
+        let mut file = CountedRanges { inner: self.sink.open_ranged(path)?, bytes: 0 };
+        write(&mut file).map_err(|message| Error::Data { path: source.into(), message })?;
+        file.flush().map_err(|e| Error::io(path, e))?;
+        drop(file.inner);
+        self.record(path, file.bytes);
+        Ok(file.bytes)
+    }
+
     /// Opens the file at `path` to be written in pieces; it counts once [`Stream::finish`]ed.
     pub fn create(&self, path: &str) -> Result<Stream<'_>> {
         self.claim(path)?;
@@ -354,6 +407,36 @@ impl Write for Stream<'_> {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+/// A [`RangeWrite`] that counts the bytes written and copied into it.
+struct CountedRanges<'a> {
+    inner: Box<dyn RangeWrite + 'a>,
+    bytes: u64,
+}
+
+impl Write for CountedRanges<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)?;
+        self.bytes += buf.len() as u64;
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl RangeWrite for CountedRanges<'_> {
+    fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        self.inner.copy_range(from, offset, len)?;
+        self.bytes += len;
+        Ok(())
     }
 }
 

@@ -187,6 +187,43 @@ impl Drop for Gathered {
     }
 }
 
+/// [`open_at`] for a file that may take ranges of another file, which the kernel copies.
+fn open_ranged_at(target: &Path) -> Result<Box<dyn crate::render::RangeWrite + 'static>> {
+    let file = std::fs::File::create(target).map_err(|e| Error::io(target, e))?;
+    Ok(Box::new(KernelCopy(std::io::BufWriter::with_capacity(1 << 20, file))))
+}
+
+/// A file written through a buffer, taking ranges of other files with `copy_file_range`
+/// (which `std::io::copy` uses between files on Linux; elsewhere it reads and writes).
+struct KernelCopy(std::io::BufWriter<std::fs::File>);
+
+impl Write for KernelCopy {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl crate::render::RangeWrite for KernelCopy {
+    fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        use std::io::{Read, Seek};
+        // What is buffered goes first, then the range straight from file to file.
+        self.0.flush()?;
+        let mut from = from;
+        from.seek(std::io::SeekFrom::Start(offset))?;
+        let copied = std::io::copy(&mut from.take(len), self.0.get_mut())?;
+        if copied != len {
+            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+        }
+        Ok(())
+    }
+}
+
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
         put_at(&self.target(path)?, bytes)
@@ -194,6 +231,10 @@ impl Sink for Staging {
 
     fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>> {
         open_at(&self.target(path)?)
+    }
+
+    fn open_ranged(&self, path: &str) -> Result<Box<dyn crate::render::RangeWrite + '_>> {
+        open_ranged_at(&self.target(path)?)
     }
 
     /// A hard link to the last output's file: no bytes are copied, and the last output stays

@@ -321,6 +321,10 @@ impl Sink for Patch {
         super::open_at(&self.target(path)?)
     }
 
+    fn open_ranged(&self, path: &str) -> Result<Box<dyn crate::render::RangeWrite + '_>> {
+        super::open_ranged_at(&self.target(path)?)
+    }
+
     /// The file stays where it is: the output already has it. (The cache's memo saw it there,
     /// unchanged, just before: it is not looked at again, 150,000 times in a national rebuild.)
     fn reuse(&self, path: &str, from: &Path) -> Result<()> {
