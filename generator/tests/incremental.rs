@@ -541,12 +541,14 @@ fn a_broken_checked_table_in_the_cache_only_costs_time() {
     let out = root.join("public");
     build_cached(root, &out);
     let checked = root.join(DIR).join("checked");
+    let index = root.join(DIR).join("checked.bin");
     let entries: Vec<PathBuf> = std::fs::read_dir(&checked).unwrap().map(|e| e.unwrap().path()).collect();
-    assert!(entries.iter().any(|p| p.extension().is_some_and(|e| e == "parquet")), "{entries:?}");
-    assert!(entries.iter().any(|p| p.extension().is_some_and(|e| e == "json")), "{entries:?}");
+    assert!(entries.iter().all(|p| p.extension().is_some_and(|e| e == "parquet")), "{entries:?}");
+    assert!(entries.len() > 3 && index.is_file(), "{entries:?}");
     let clean = tempfile::tempdir().unwrap();
     build_clean(root, &clean.path().join("site"));
-    // Truncated tables, then garbage diagnostics, then nothing at all.
+    // Truncated tables, then garbage, then nothing at all, the index still naming them: found
+    // when a table's rows are needed, and read from its data file instead.
     for (i, p) in entries.iter().enumerate() {
         let bytes = std::fs::read(p).unwrap();
         match i % 3 {
@@ -555,12 +557,35 @@ fn a_broken_checked_table_in_the_cache_only_costs_time() {
             _ => std::fs::remove_file(p).unwrap(),
         }
     }
-    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
-    assert!(!read.is_empty(), "broken entries are read and checked again");
+    build_cached(root, &out);
     assert_identical(&out, &clean.path().join("site"));
-    // Written again: the next build reads nothing it need not.
+    // The index cut short, then garbage, then gone: every table is read and checked again.
+    for broken in [None, Some(&b"\x00\xffgarbage{"[..]), Some(&b""[..])] {
+        match broken {
+            None => {
+                let bytes = std::fs::read(&index).unwrap();
+                std::fs::write(&index, &bytes[..bytes.len() / 2]).unwrap();
+            }
+            Some(b) if b.is_empty() => std::fs::remove_file(&index).unwrap(),
+            Some(b) => std::fs::write(&index, b).unwrap(),
+        }
+        let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+        assert!(read.contains(&"offices".to_string()), "{read:?}");
+        assert_identical(&out, &clean.path().join("site"));
+    }
+    // Written again: the next build reads nothing it need not, and the folder holds only the
+    // tables the index names.
     let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
     assert!(!read.contains(&"offices".to_string()), "{read:?}");
+    assert_identical(&out, &clean.path().join("site"));
+    let files = std::fs::read_dir(&checked).unwrap().count();
+    assert_eq!(files, entries.len(), "one Parquet file per table, no strays");
+    // Files another program (or a build killed before saving its index) left in the folder
+    // are deleted by the next build.
+    std::fs::write(checked.join("0123456789abcdef.parquet"), b"stray").unwrap();
+    std::fs::write(checked.join("0123456789abcdef.json"), b"{}").unwrap();
+    build_cached(root, &out);
+    assert_eq!(std::fs::read_dir(&checked).unwrap().count(), entries.len());
     assert_identical(&out, &clean.path().join("site"));
 }
 

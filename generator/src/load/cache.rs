@@ -11,11 +11,11 @@
 //! - `files.bin`: per data file, its size, modification time and a hash of its bytes, so that
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);
-//! - `checked/`: per checked table (by [`crate::load::ResourceSource::check_key`]), the typed
-//!   table (Parquet) and its diagnostics (JSON), so that a rebuild neither reads nor checks again
-//!   a table whose data and schema did not change. The JSON also gives the table's rows and
-//!   fiscal years: a rebuild reads the Parquet file only of the tables something needs the rows
-//!   of (outputs made again, the agency registry, role datasets, foreign keys; see
+//! - `checked/` and `checked.bin`: per checked table (by
+//!   [`crate::load::ResourceSource::check_key`]), the typed table (Parquet, in `checked/`) and,
+//!   in the one index file, its diagnostics, rows and fiscal years, so that a rebuild neither
+//!   reads nor checks again a table whose data and schema did not change: a rebuild reads
+//!   the Parquet file only of the tables something needs the rows of (outputs made again, the agency registry, role datasets, foreign keys; see
 //!   [`crate::model::Table`]), and one that does not read back then has its data file read
 //!   and checked again.
 //!
@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use rustc_hash::FxHashMap;
 use std::sync::Mutex;
 
 /// The cache folder's name, in the portal folder.
@@ -54,6 +55,9 @@ const OLD_FILES: &[&str] = &["state.json", "terms.json", "files.json", "terms.bi
 
 /// The folder holding the checked tables.
 const CHECKED: &str = "checked";
+
+/// The file indexing the checked tables.
+const CHECKED_INDEX: &str = "checked.bin";
 
 /// The file holding the parsed metadata and schema files.
 const PARSED: &str = "parsed.bin";
@@ -85,7 +89,7 @@ pub struct ParsedSchema {
 /// (MessagePack) as read from `parsed.bin`, decoded when first used (`serve` then keeps the
 /// decoded parse in memory for its next rebuilds).
 struct Parses<T> {
-    entries: HashMap<String, Parse<T>>,
+    entries: FxHashMap<String, Parse<T>>,
     /// The paths this build asked for (the others belong to files gone, and are dropped).
     used: BTreeSet<String>,
     /// Whether an entry was added or changed since the file was read or saved.
@@ -94,7 +98,7 @@ struct Parses<T> {
 
 impl<T> Default for Parses<T> {
     fn default() -> Self {
-        Parses { entries: HashMap::new(), used: BTreeSet::new(), dirty: false }
+        Parses { entries: FxHashMap::default(), used: BTreeSet::new(), dirty: false }
     }
 }
 
@@ -208,7 +212,7 @@ impl<T> Parses<T> {
 
     fn read(r: &mut Reader) -> Option<Parses<T>> {
         let n = r.len()?;
-        let mut entries = HashMap::with_capacity(n);
+        let mut entries = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let path = r.string()?;
             let stamps = (0..r.len()?).map(|_| Some((r.u64()?, r.u64()?))).collect::<Option<Vec<_>>>()?;
@@ -236,13 +240,13 @@ impl<T> Parses<T> {
 /// clean" as git calls it); and per data file (absolute path), what was seen.
 struct Stamps {
     since: u128,
-    files: HashMap<String, Stamp>,
+    files: FxHashMap<String, Stamp>,
 }
 
 const STAMPS_MAGIC: &[u8] = b"sala files 1\n";
 
 impl Stamps {
-    fn encode(sala: &str, since: u128, files: &HashMap<String, Stamp>) -> Vec<u8> {
+    fn encode(sala: &str, since: u128, files: &FxHashMap<String, Stamp>) -> Vec<u8> {
         let mut w = Writer::new(STAMPS_MAGIC);
         w.str(sala);
         w.u64(u64::try_from(since).unwrap_or(u64::MAX));
@@ -263,7 +267,7 @@ impl Stamps {
         }
         let since = u128::from(r.u64()?);
         let n = r.len()?;
-        let mut files = HashMap::with_capacity(n);
+        let mut files = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let path = r.string()?;
             files.insert(path, Stamp { size: r.u64()?, modified: r.u64()?, hash: r.u64()? });
@@ -282,24 +286,117 @@ struct Stamp {
     hash: u64,
 }
 
-/// What `checked/<key>.json` holds beside the table.
-#[derive(Debug, Serialize, Deserialize)]
+/// What the index of checked tables (`checked.bin`) holds of one table besides its Parquet file
+/// in `checked/`: read once per build, not one file per table (15,000 files at 10,000 datasets).
+#[derive(Debug)]
 struct CheckedEntry {
-    sala: String,
     /// How many data rows the file had.
     rows: usize,
     /// The table's columns and their types, as Polars names them (checked against the table
-    /// read back, so that a Parquet round trip that changed a type is never used).
+    /// read back, so that a Parquet round trip that changed a type is never used); None when
+    /// the check kept no table.
     columns: Option<Vec<(String, String)>>,
     /// The check's diagnostics, placed in their files and sheets.
     report: Report,
-    /// The size of the table's Parquet file: one cut short or gone is seen without reading it.
-    #[serde(default)]
-    size: u64,
     /// The distinct fiscal years the table holds ([`crate::model::table::fiscal_year_values`]),
     /// which lists and catalogs show without reading it.
-    #[serde(default)]
     years: BTreeSet<i64>,
+}
+
+impl CheckedEntry {
+    /// The entry as the index keeps it (the report as JSON, which its types are made for).
+    fn encode(&self) -> Option<Vec<u8>> {
+        let mut w = Writer::default();
+        w.u64(self.rows as u64);
+        match &self.columns {
+            None => w.u8(0),
+            Some(columns) => {
+                w.u8(1);
+                w.len(columns.len());
+                for (name, kind) in columns {
+                    w.str(name);
+                    w.str(kind);
+                }
+            }
+        }
+        w.len(self.years.len());
+        for &y in &self.years {
+            w.u64(y as u64);
+        }
+        w.raw(&serde_json::to_vec(&self.report).ok()?);
+        Some(w.bytes)
+    }
+
+    fn decode(bytes: &[u8]) -> Option<CheckedEntry> {
+        let mut r = Reader::plain(bytes);
+        let rows = usize::try_from(r.u64()?).ok()?;
+        let columns = match r.u8()? {
+            0 => None,
+            1 => Some((0..r.len()?).map(|_| Some((r.string()?, r.string()?))).collect::<Option<Vec<_>>>()?),
+            _ => return None,
+        };
+        let years = (0..r.len()?).map(|_| r.u64().map(|y| y as i64)).collect::<Option<BTreeSet<_>>>()?;
+        let report = serde_json::from_slice(r.raw()?).ok()?;
+        r.at_end().then_some(CheckedEntry { rows, columns, report, years })
+    }
+}
+
+/// The index of the checked tables in `checked/`: per key ([`super::ResourceSource::check_key`]),
+/// its [`CheckedEntry`] encoded.
+#[derive(Default)]
+struct CheckedIndex {
+    entries: FxHashMap<u64, Box<[u8]>>,
+    /// Whether it was read from the cache folder (else `checked/` may hold tables no index
+    /// names, which the end of the build deletes).
+    loaded: bool,
+    /// Whether `checked/` was changed by anything but the builds that saved this index (a
+    /// build killed after writing tables): its strays are then looked for and deleted.
+    foreign: bool,
+    /// Whether an entry was added since it was read or saved.
+    dirty: bool,
+}
+
+const CHECKED_MAGIC: &[u8] = b"sala checked 1\n";
+
+impl CheckedIndex {
+    /// The index saved in `dir` by this Sala (`sala`), and whether `checked/` is still as
+    /// that build left it (by its modification time).
+    fn open(dir: &Path, sala: &str) -> CheckedIndex {
+        let read = || -> Option<(u64, FxHashMap<u64, Box<[u8]>>)> {
+            let bytes = std::fs::read(dir.join(CHECKED_INDEX)).ok()?;
+            let mut r = Reader::new(&bytes, CHECKED_MAGIC)?;
+            (r.str()? == sala).then_some(())?;
+            let modified = r.u64()?;
+            let n = r.len()?;
+            let mut entries = FxHashMap::with_capacity_and_hasher(n, Default::default());
+            for _ in 0..n {
+                entries.insert(r.u64()?, r.raw()?.into());
+            }
+            r.at_end().then_some((modified, entries))
+        };
+        match read() {
+            Some((modified, entries)) => {
+                let now = std::fs::metadata(dir.join(CHECKED)).map_or(0, |m| modified_u64(&m));
+                CheckedIndex { entries, loaded: true, foreign: now != modified, dirty: false }
+            }
+            None => CheckedIndex::default(),
+        }
+    }
+
+    fn encode(&self, sala: &str, modified: u64) -> Vec<u8> {
+        let mut w = Writer::new(CHECKED_MAGIC);
+        w.str(sala);
+        w.u64(modified);
+        w.len(self.entries.len());
+        // In the keys' order: the same entries make the same file.
+        let mut keys: Vec<&u64> = self.entries.keys().collect();
+        keys.sort_unstable();
+        for key in keys {
+            w.u64(*key);
+            w.raw(&self.entries[key]);
+        }
+        w.bytes
+    }
 }
 
 /// A checked table as the cache holds it: in memory (`serve`), or as its entry in `checked/`,
@@ -335,6 +432,8 @@ pub struct Entry {
     columns: Vec<(String, String)>,
     /// Its distinct fiscal years.
     pub years: std::sync::Arc<BTreeSet<i64>>,
+    /// The keys of the tables found unreadable in this build (dropped from the index).
+    gone: std::sync::Arc<Mutex<BTreeSet<u64>>>,
 }
 
 impl Entry {
@@ -353,7 +452,9 @@ impl Entry {
                 Ok(frame)
             });
         read.map_err(|e| {
-            let _ = std::fs::remove_file(self.dir.join(format!("{:016x}.json", self.key)));
+            if let Ok(mut gone) = self.gone.lock() {
+                gone.insert(self.key);
+            }
             let _ = std::fs::remove_file(&path);
             format!("the build cache's copy of its checked table ({}) cannot be read: {e}", path.display())
         })
@@ -497,6 +598,9 @@ const STATE_MAGIC: &[u8] = b"sala state 1\n";
 impl State {
     fn encode(&self) -> Vec<u8> {
         let mut w = Writer::new(STATE_MAGIC);
+        // About what each file takes: its path, flags, size, time, key and content hash.
+        let paths: usize = self.outputs.values().flat_map(|m| m.files.keys()).map(|p| p.len() + 41).sum();
+        w.bytes.reserve(paths);
         w.str(&self.sala);
         w.len(self.outputs.len());
         for (output, m) in &self.outputs {
@@ -558,20 +662,24 @@ pub struct Cache {
     state: Mutex<State>,
     /// Whether read and checked tables are kept in memory for the next build (`serve`).
     keep_tables: bool,
-    read: Mutex<HashMap<u64, (RawTable, Vec<Diagnostic>)>>,
-    checked: Mutex<HashMap<u64, (Option<Stored>, Report)>>,
+    read: Mutex<FxHashMap<u64, (RawTable, Vec<Diagnostic>)>>,
+    checked: Mutex<FxHashMap<u64, (Option<Stored>, Report)>>,
     /// The checked tables found in `checked/` for the current build, until validate takes them.
-    loaded: Mutex<HashMap<u64, (Option<Stored>, Report)>>,
+    loaded: Mutex<FxHashMap<u64, (Option<Stored>, Report)>>,
     used: Mutex<(BTreeSet<u64>, BTreeSet<u64>)>,
     /// The data files as the last build saw them, and since when it looked.
-    stamps: Mutex<(HashMap<String, Stamp>, u128)>,
+    stamps: Mutex<(FxHashMap<String, Stamp>, u128)>,
     /// The data files as this build saw them (saved by [`Cache::finish`]).
-    seen: Mutex<BTreeMap<String, Stamp>>,
+    seen: Mutex<FxHashMap<String, Stamp>>,
     /// When this build began to look at files (ns since 1970): when the cache was opened, or
     /// when the last build it saw ended (`serve`).
     opened: Mutex<u128>,
     /// The checked tables on disk the current build used or wrote (the others are deleted).
     on_disk: Mutex<BTreeSet<u64>>,
+    /// The index of the checked tables on disk.
+    index: Mutex<CheckedIndex>,
+    /// The checked tables found unreadable in the current build.
+    gone: std::sync::Arc<Mutex<BTreeSet<u64>>>,
     /// The datasets whose files were read again in the current build.
     reread: Mutex<BTreeSet<String>>,
     /// The metadata files parsed ([`ParsedMeta`], by `dataset.toml`'s path).
@@ -596,6 +704,7 @@ impl Cache {
         let state = std::fs::read(dir.join(STATE)).ok().and_then(|bytes| State::decode(&bytes, sala)).unwrap_or_default();
         let stamps = std::fs::read(dir.join(FILES)).ok().and_then(|bytes| Stamps::decode(&bytes, sala));
         let mut cache = Cache::new(Some(dir.clone()), sala.to_string(), state);
+        cache.index = Mutex::new(CheckedIndex::open(&dir, sala));
         cache.stamps = Mutex::new(stamps.map(|s| (s.files, s.since)).unwrap_or_default());
         if let Some(metas) = std::fs::read(dir.join(PARSED)).ok().and_then(|bytes| {
             let mut r = Reader::new(&bytes, PARSED_MAGIC)?;
@@ -629,6 +738,8 @@ impl Cache {
             seen: Mutex::default(),
             opened: Mutex::new(now_ns()),
             on_disk: Mutex::default(),
+            index: Mutex::default(),
+            gone: std::sync::Arc::default(),
             reread: Mutex::default(),
             metas: Mutex::default(),
             schemas: Mutex::default(),
@@ -701,32 +812,28 @@ impl Cache {
     }
 
     /// Whether a table checked with `key` ([`super::ResourceSource::check_key`]) is at hand, in
-    /// memory or in `checked/`, for validate to take; its data rows. The table itself is not
-    /// read here: only what needs its rows reads it ([`Entry::read`]). An entry whose JSON
-    /// cannot be read, or whose table file is gone or not of the size written, is as none.
+    /// memory or in the index of `checked/`, for validate to take; its data rows. The table
+    /// itself is not read here: only what needs its rows reads it ([`Entry::read`]), and one
+    /// that does not read back then is read from its data file and checked again.
     pub fn has_checked(&self, key: u64) -> Option<usize> {
         let in_memory = self.checked.lock().ok()?.get(&key).cloned();
         if let Some((Some(stored), report)) = in_memory {
-            // Kept in memory (`serve`).
+            // Kept in memory (`serve`); its copy on disk, if any, is kept too.
             let rows = stored.rows();
             self.loaded.lock().ok()?.insert(key, (Some(stored), report));
+            if let Ok(mut on_disk) = self.on_disk.lock() {
+                on_disk.insert(key);
+            }
             return Some(rows);
         }
         let dir = self.dir.as_ref()?.join(CHECKED);
-        let entry: CheckedEntry = serde_json::from_slice(&std::fs::read(dir.join(format!("{key:016x}.json"))).ok()?).ok()?;
-        if entry.sala != self.sala {
-            return None;
-        }
-        let stored = match entry.columns {
-            None => None,
-            Some(columns) => {
-                let size = std::fs::metadata(dir.join(format!("{key:016x}.parquet"))).ok()?.len();
-                if size != entry.size {
-                    return None;
-                }
-                Some(Stored::Entry(Entry { key, dir, rows: entry.rows, columns, years: std::sync::Arc::new(entry.years) }))
-            }
+        let entry = {
+            let index = self.index.lock().ok()?;
+            CheckedEntry::decode(index.entries.get(&key)?)?
         };
+        let stored = entry.columns.map(|columns| {
+            Stored::Entry(Entry { key, dir, rows: entry.rows, columns, years: std::sync::Arc::new(entry.years), gone: self.gone.clone() })
+        });
         if let Ok(mut on_disk) = self.on_disk.lock() {
             on_disk.insert(key);
         }
@@ -801,7 +908,11 @@ impl Cache {
     /// cannot be saved only costs time.
     pub fn keep_checked(&self, key: u64, checked: &(Option<DataFrame>, Report), rows: usize) {
         if let Some(dir) = &self.dir {
-            if save_checked(&dir.join(CHECKED), key, &self.sala, checked, rows).is_ok() {
+            if let Ok(entry) = save_checked(&dir.join(CHECKED), key, checked, rows) {
+                if let Ok(mut index) = self.index.lock() {
+                    index.entries.insert(key, entry.into());
+                    index.dirty = true;
+                }
                 if let Ok(mut on_disk) = self.on_disk.lock() {
                     on_disk.insert(key);
                 }
@@ -835,7 +946,7 @@ impl Cache {
             .filter(|m| trusted && marker.as_deref() == Some(m.marker.as_str()))
             .map(|m| m.files)
             .unwrap_or_default();
-        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+        let mut groups: FxHashMap<String, Vec<String>> = FxHashMap::default();
         for (path, e) in previous.iter() {
             if let Some(g) = &e.group {
                 groups.entry(g.clone()).or_default().push(path.clone());
@@ -874,39 +985,54 @@ impl Cache {
     /// every temporary site `serve` used), and saves the state. A cache that cannot be saved
     /// only costs time.
     pub fn finish(&self, output: &Path, memo: &Memo, written: &BTreeMap<String, u64>) {
-        let keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
+        // The data files' stamps, the checked tables and the parses are saved beside the
+        // output's manifest, which takes longest.
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let (files, since) = self.next_stamps();
+                if let Some(dir) = &self.dir {
+                    let _ = save(dir, FILES, &Stamps::encode(&self.sala, since, &files));
+                    // What an older Sala kept in JSON is of no use to this one.
+                    for old in OLD_FILES {
+                        let _ = std::fs::remove_file(dir.join(old));
+                    }
+                    self.forget_checked(dir);
+                    self.save_parsed(dir);
+                    crate::model::search::forget_unused_cuts();
+                }
+            });
+            self.save_manifest(output, memo, written);
+        });
+    }
+
+    /// Records and saves the manifest of `output` (see [`Cache::finish`]).
+    fn save_manifest(&self, output: &Path, memo: &Memo, written: &BTreeMap<String, u64>) {
+        let mut keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
         // In `written`'s order, which is the map's: collected into one without sorting again.
         let mut files = Vec::with_capacity(written.len());
         for path in written.keys() {
-            let kept = keys.get(path).cloned().unwrap_or_default();
+            // The path as the render stage gave it, not copied again.
+            let (path, kept) = keys.remove_entry(path.as_str()).unwrap_or_else(|| (path.clone(), Kept::default()));
             let (key, content) = (kept.key, kept.content);
             // A file taken from the last build is the same file, with the same size and time.
-            let previous = memo.previous.get(path).filter(|_| kept.reused);
+            let previous = if kept.reused { memo.previous.get(&path) } else { None };
             let (size, modified) = match previous {
                 Some(e) => (e.size, e.modified),
-                None => match std::fs::symlink_metadata(output.join(path)) {
+                None => match std::fs::symlink_metadata(output.join(&path)) {
                     Ok(meta) => (meta.len(), modified_u64(&meta)),
                     Err(_) => continue,
                 },
             };
-            files.push((path.clone(), OutputEntry { key, size, modified, group: kept.group, content }));
+            files.push((path, OutputEntry { key, size, modified, group: kept.group, content }));
         }
+        drop(keys);
         let Some(marker) = marker_time(output) else { return };
         let Ok(mut state) = self.state.lock() else { return };
         state.sala = self.sala.clone();
         state.outputs.retain(|path, _| Path::new(path).is_dir());
         state.outputs.insert(output_id(output), Manifest { marker, files: std::sync::Arc::new(files.into_iter().collect()) });
-        let (files, since) = self.next_stamps();
         if let Some(dir) = &self.dir {
             let _ = save(dir, STATE, &state.encode());
-            let _ = save(dir, FILES, &Stamps::encode(&self.sala, since, &files));
-            // What an older Sala kept in JSON is of no use to this one.
-            for old in OLD_FILES {
-                let _ = std::fs::remove_file(dir.join(old));
-            }
-            self.forget_checked(dir);
-            self.save_parsed(dir);
-            crate::model::search::forget_unused_cuts();
         }
     }
 
@@ -927,8 +1053,8 @@ impl Cache {
 impl Cache {
     /// Makes the data files this build saw the ones the next build compares with (`serve`
     /// rebuilds with the same cache), and returns them with the time this build began.
-    fn next_stamps(&self) -> (HashMap<String, Stamp>, u128) {
-        let files: HashMap<String, Stamp> = self.seen.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default().into_iter().collect();
+    fn next_stamps(&self) -> (FxHashMap<String, Stamp>, u128) {
+        let files = self.seen.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default();
         let since = self.opened.lock().map(|mut o| std::mem::replace(&mut *o, now_ns())).unwrap_or(0);
         if let Ok(mut stamps) = self.stamps.lock() {
             *stamps = (files.clone(), since);
@@ -954,21 +1080,47 @@ impl Cache {
         }
     }
 
-    /// Deletes the checked tables the current build did not use. `serve` finds most of them
-    /// in memory, not on disk: those it used are kept too (they were all deleted by its first
-    /// rebuild, 30,000 files at 10,000 datasets, and the next `sala build` read every table).
+    /// Drops from the index the checked tables the current build did not use or found
+    /// unreadable, deletes their files, and saves the index when it changed. `checked/` is
+    /// listed only when something else may have left files there (no index was read, or the
+    /// folder changed since the last index was saved): every file no entry names is deleted.
+    /// `serve` finds most tables in memory, not on disk: those it used are kept too (its first
+    /// rebuild deleted them all, 30,000 files at 10,000 datasets, and the next `sala build` read
+    /// every table again).
     fn forget_checked(&self, dir: &Path) {
         let mut keep = self.on_disk.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
         if let Ok(used) = self.used.lock() {
             keep.extend(&used.1);
         }
-        let Ok(entries) = std::fs::read_dir(dir.join(CHECKED)) else { return };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let key = name.split('.').next().and_then(|k| u64::from_str_radix(k, 16).ok());
-            if key.is_none_or(|k| !keep.contains(&k)) {
-                let _ = std::fs::remove_file(entry.path());
+        let gone = self.gone.lock().map(|mut g| std::mem::take(&mut *g)).unwrap_or_default();
+        let Ok(mut index) = self.index.lock() else { return };
+        let folder = dir.join(CHECKED);
+        let before = index.entries.len();
+        index.entries.retain(|key, _| {
+            let kept = keep.contains(key) && !gone.contains(key);
+            if !kept {
+                let _ = std::fs::remove_file(folder.join(format!("{key:016x}.parquet")));
+            }
+            kept
+        });
+        let changed = index.dirty || index.entries.len() != before;
+        if !index.loaded || index.foreign {
+            if let Ok(files) = std::fs::read_dir(&folder) {
+                for file in files.flatten() {
+                    let name = file.file_name();
+                    let key = name.to_str().and_then(|n| n.strip_suffix(".parquet")).and_then(|k| u64::from_str_radix(k, 16).ok());
+                    if key.is_none_or(|k| !index.entries.contains_key(&k)) {
+                        let _ = std::fs::remove_file(file.path());
+                    }
+                }
+            }
+        }
+        if changed || !index.loaded || index.foreign {
+            let modified = std::fs::metadata(&folder).map_or(0, |m| modified_u64(&m));
+            if save(dir, CHECKED_INDEX, &index.encode(&self.sala, modified)).is_ok() {
+                index.dirty = false;
+                index.loaded = true;
+                index.foreign = false;
             }
         }
     }
@@ -979,28 +1131,24 @@ fn frame_columns(frame: &DataFrame) -> Vec<(String, String)> {
     frame.columns().iter().map(|c| (c.name().to_string(), format!("{:?}", c.dtype()))).collect()
 }
 
-/// Writes a checked table into `dir`: the table first, then the JSON that makes it count.
-fn save_checked(dir: &Path, key: u64, sala: &str, (frame, report): &(Option<DataFrame>, Report), rows: usize) -> Result<()> {
+/// Writes a checked table into `dir`, and returns its entry for the index.
+fn save_checked(dir: &Path, key: u64, (frame, report): &(Option<DataFrame>, Report), rows: usize) -> Result<Vec<u8>> {
     // Called after no usable entry was found: one there is broken, and is replaced. Written in
-    // place, not beside and renamed (30,000 more files made at 10,000 datasets): the key is a
-    // hash of the content, so an entry is either this one or one cut short by a kill, which
-    // does not read back (its table's types and rows are checked on reading) and only costs time.
-    let json = dir.join(format!("{key:016x}.json"));
+    // place, not beside and renamed (15,000 more files made at 10,000 datasets): the key is a
+    // hash of the content, so a file is either this one or one cut short by a kill, which the
+    // index does not name (it is saved at the end of the build) or which does not read back
+    // (its table's types and rows are checked on reading), and only costs time.
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut size = 0;
     if let Some(frame) = frame {
         let target = dir.join(format!("{key:016x}.parquet"));
         let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
         let mut w = std::io::BufWriter::new(file);
         crate::parquet::write(frame, &mut w, crate::parquet::Settings::private()).map_err(|e| Error::io(&target, std::io::Error::other(e)))?;
-        let file = w.into_inner().map_err(|e| Error::io(&target, e.into_error()))?;
-        size = file.metadata().map_err(|e| Error::io(&target, e))?.len();
+        w.into_inner().map_err(|e| Error::io(&target, e.into_error()))?;
     }
     let years = frame.as_ref().map(crate::model::table::fiscal_year_values).unwrap_or_default();
-    let entry = CheckedEntry { sala: sala.to_string(), rows, columns: frame.as_ref().map(frame_columns), report: report.clone(), size, years };
-    let bytes = serde_json::to_vec(&entry).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
-    std::fs::write(&json, bytes).map_err(|e| Error::io(&json, e))?;
-    Ok(())
+    let entry = CheckedEntry { rows, columns: frame.as_ref().map(frame_columns), report: report.clone(), years };
+    entry.encode().ok_or_else(|| Error::io(dir, std::io::Error::other("the check's diagnostics cannot be written")))
 }
 
 fn now_ns() -> u128 {
@@ -1053,9 +1201,9 @@ pub struct Memo {
     output: Option<PathBuf>,
     sala: String,
     previous: std::sync::Arc<BTreeMap<String, OutputEntry>>,
-    groups: HashMap<String, Vec<String>>,
+    groups: FxHashMap<String, Vec<String>>,
     /// What this build knows of each file it sent.
-    keys: Mutex<HashMap<String, Kept>>,
+    keys: Mutex<FxHashMap<String, Kept>>,
     /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
     dir: Option<PathBuf>,
     /// The output's files as listed at the start of the build, if they were.
@@ -1065,7 +1213,7 @@ pub struct Memo {
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, sala: String::new(), previous: Default::default(), groups: HashMap::new(), keys: Mutex::default(), dir: None, listed: None }
+        Memo { output: None, sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: Mutex::default(), dir: None, listed: None }
     }
 
     /// The cache folder, when the build keeps one on disk.

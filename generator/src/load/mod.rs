@@ -69,8 +69,8 @@ pub struct DatasetSource {
 pub struct ResourceSource {
     /// The metadata from `dataset.toml`.
     pub meta: ResourceMeta,
-    /// The Table Schema.
-    pub schema: Schema,
+    /// The Table Schema (shared with the metadata's, when written in it).
+    pub schema: std::sync::Arc<Schema>,
     /// The file the schema is written in (`schema.json`, or `dataset.toml` when inline), as
     /// schema diagnostics name it.
     pub schema_file: PathBuf,
@@ -109,7 +109,10 @@ impl ResourceSource {
     /// What reads its files again as load read them, for a table whose checked copy in the
     /// build cache turns out unreadable when it is needed.
     pub fn read_again(&self) -> ReadAgain {
-        ReadAgain { paths: self.paths.clone(), files: self.files.clone(), meta: self.meta.clone(), schema: self.schema.clone(), fingerprint: self.fingerprint }
+        // Not the whole metadata: its inline schema is a copy of `schema` (a rebuild makes one of
+        // these per table).
+        let options = Reading::of(&self.meta);
+        ReadAgain { paths: self.paths.clone(), files: self.files.clone(), options, schema: self.schema.clone(), fingerprint: self.fingerprint }
     }
 }
 
@@ -117,9 +120,22 @@ impl ResourceSource {
 pub struct ReadAgain {
     paths: Vec<PathBuf>,
     files: Vec<PathBuf>,
-    meta: ResourceMeta,
-    schema: Schema,
+    options: Reading,
+    schema: std::sync::Arc<Schema>,
     fingerprint: u64,
+}
+
+/// How a resource's files are read, as its metadata says.
+struct Reading {
+    encoding: Option<String>,
+    sheet: Option<String>,
+    dialect: Option<dataset::DialectMeta>,
+}
+
+impl Reading {
+    fn of(meta: &ResourceMeta) -> Reading {
+        Reading { encoding: meta.encoding.clone(), sheet: meta.sheet.clone(), dialect: meta.dialect.clone() }
+    }
 }
 
 impl ReadAgain {
@@ -139,12 +155,12 @@ impl ReadAgain {
             let shared: table::SharedBytes = std::sync::Arc::new(read);
             bytes.push(shared);
         }
-        let options = (&self.files, &self.meta.encoding, &self.meta.sheet, format!("{:?}", self.meta.dialect), &self.schema.missing_values);
+        let options = (&self.files, &self.options.encoding, &self.options.sheet, format!("{:?}", self.options.dialect), &self.schema.missing_values);
         if combined_fingerprint(&each, &options) != self.fingerprint {
             return Err("the file changed while Sala was building: build again".to_string());
         }
         let types = self.schema.fields.iter().filter_map(|f| Some((f.name.clone(), f.parser_type()?))).collect();
-        read_files(&self.paths, &self.files, bytes, &self.meta, &self.schema.missing_values, &types)
+        read_files(&self.paths, &self.files, bytes, &self.options, &self.schema.missing_values, &types)
             .map(|(table, _)| table)
             .map_err(|d| d.message.en)
     }
@@ -195,13 +211,13 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
     config.check_theme_files(&theme.static_files)?;
     let mut report = Report::default();
 
-    let dataset_dirs = list_dataset_dirs(&root)?;
+    let (dataset_dirs, real) = list_dataset_dirs(&root)?;
     if let Some(p) = hooks.progress {
         p.datasets.set_length(dataset_dirs.len() as u64);
     }
     // Plain threads, not `par_iter`: reading calls into Polars' pool (see `crate::parallel`).
     let loaded: Vec<(Option<(DatasetSource, T)>, Report)> = crate::parallel::map(&dataset_dirs, |(id, dir)| {
-        let (dataset, report) = load_dataset(&root, id, dir, hooks.cache);
+        let (dataset, report) = load_dataset(&root, (id, dir, real), hooks.cache);
         if let Some(p) = hooks.progress {
             p.datasets.inc(1);
         }
@@ -235,12 +251,15 @@ fn inside(root: &Path, dir: PathBuf) -> Result<PathBuf> {
     }
 }
 
-fn list_dataset_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
+/// The dataset folders (links are not followed), by name; with whether the `datasets` folder
+/// is its own real path (no link on the way), so that their paths are real paths too.
+fn list_dataset_dirs(root: &Path) -> Result<(Vec<(String, PathBuf)>, bool)> {
     let dir = root.join("datasets");
     if !dir.is_dir() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
     let dir = inside(root, dir)?;
+    let real = dir.canonicalize().is_ok_and(|c| c == dir);
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
@@ -252,7 +271,7 @@ fn list_dataset_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
             dirs.push((id, entry.into_path()));
         }
     }
-    Ok(dirs)
+    Ok((dirs, real))
 }
 
 /// True for ids and resource names Sala puts in URLs: lowercase ASCII, digits, `-`, `_`.
@@ -267,7 +286,8 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Option<DatasetSource>, Report) {
+/// Loads the dataset `id` in folder `dir` (a real path when `real`: see [`list_dataset_dirs`]).
+fn load_dataset(root: &Path, (id, dir, real): (&str, &Path, bool), cache: Option<&Cache>) -> (Option<DatasetSource>, Report) {
     let mut report = Report::default();
     let meta_path = dir.join("dataset.toml");
     let meta_file = relative(root, &meta_path);
@@ -287,9 +307,18 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         return (None, report);
     }
     let package_path = dir.join(package::FILE_NAME);
-    // One look at each file gives whether it is there and its size and time, which tell the
-    // build cache whether its parse from the last build still holds.
-    let stats = [&meta_path, &package_path].map(|p| std::fs::metadata(p).ok().filter(std::fs::Metadata::is_file));
+    // One look at each file gives whether it is there, whether it is a link, and its size and
+    // time, which tell the build cache whether its parse from the last build still holds.
+    let looks = [&meta_path, &package_path].map(|p| std::fs::symlink_metadata(p).ok());
+    let stats: Vec<Option<std::fs::Metadata>> = [&meta_path, &package_path]
+        .iter()
+        .zip(&looks)
+        .map(|(p, look)| match look {
+            Some(m) if m.file_type().is_symlink() => std::fs::metadata(p).ok().filter(std::fs::Metadata::is_file),
+            Some(m) => Some(m.clone()).filter(std::fs::Metadata::is_file),
+            None => None,
+        })
+        .collect();
     let (has_toml, has_package) = (stats[0].is_some(), stats[1].is_some());
     if !has_toml && !has_package {
         report.push(Diagnostic::error(
@@ -308,8 +337,8 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
     let meta_file = if has_toml { meta_file } else { package_file.clone() };
     // A metadata file that is a link to a file outside the portal is refused like any path
     // (the dataset's folder itself is no link: see `list_dataset_dirs`).
-    for ((path, shown), stat) in [(&meta_path, "dataset.toml"), (&package_path, package::FILE_NAME)].into_iter().zip(&stats) {
-        let link = stat.is_some() && std::fs::symlink_metadata(path).map_or(true, |m| m.file_type().is_symlink());
+    for (((path, shown), stat), look) in [(&meta_path, "dataset.toml"), (&package_path, package::FILE_NAME)].into_iter().zip(&stats).zip(&looks) {
+        let link = stat.is_some() && look.as_ref().is_none_or(|m| m.file_type().is_symlink());
         if link && path.canonicalize().map_or(true, |p| !p.starts_with(root)) {
             report.push(Diagnostic::error(
                 Code::PathEscape,
@@ -356,7 +385,7 @@ fn load_dataset(root: &Path, id: &str, dir: &Path, cache: Option<&Cache>) -> (Op
         .resources
         .iter()
         .zip(schema_keys)
-        .filter_map(|(r, schema_key)| load_resource(root, dir, &meta_file, r, &mut report, (id, cache), (schema_key, &declared)))
+        .filter_map(|(r, schema_key)| load_resource(root, (dir, real), &meta_file, r, &mut report, (id, cache), (schema_key, &declared)))
         .collect();
     (Some(DatasetSource { id: id.to_string(), meta_file, meta, resources, meta_key }), report)
 }
@@ -578,8 +607,11 @@ fn io_diagnostic(file: &Path, e: &std::io::Error) -> Diagnostic {
 }
 
 /// Resolves `name` (as written in dataset.toml) inside the dataset folder, refusing anything
-/// that leaves the portal folder (`..`, absolute paths, links pointing out).
-fn resolve_inside(root: &Path, dir: &Path, meta_file: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
+/// that leaves the portal folder (`..`, absolute paths, links pointing out). With its real
+/// path, the file's size and time when they came with it: a plain file named directly in a
+/// folder that is its own real path (`real`) is known with one look, where the real path of
+/// another is resolved component by component.
+fn resolve_inside(root: &Path, (dir, real): (&Path, bool), meta_file: &Path, name: &str) -> Result<(PathBuf, Option<std::fs::Metadata>), Diagnostic> {
     let escape = || {
         Diagnostic::error(
             Code::PathEscape,
@@ -599,6 +631,13 @@ fn resolve_inside(root: &Path, dir: &Path, meta_file: &Path, name: &str) -> Resu
         return Err(escape());
     }
     let joined = dir.join(p);
+    if real && p.components().count() == 1 {
+        if let Ok(meta) = std::fs::symlink_metadata(&joined) {
+            if meta.file_type().is_file() {
+                return Ok((joined, Some(meta)));
+            }
+        }
+    }
     if !joined.exists() {
         return Err(Diagnostic::error(
             Code::MissingFile,
@@ -632,12 +671,12 @@ fn resolve_inside(root: &Path, dir: &Path, meta_file: &Path, name: &str) -> Resu
             ),
         ));
     }
-    Ok(canonical)
+    Ok((canonical, None))
 }
 
 fn load_resource(
     root: &Path,
-    dir: &Path,
+    (dir, real): (&Path, bool),
     meta_file: &Path,
     meta: &ResourceMeta,
     report: &mut Report,
@@ -663,8 +702,8 @@ fn load_resource(
     let (schema, json_key) = match &meta.schema {
         SchemaSource::Inline(s) => (s.clone(), json_key),
         SchemaSource::File(name) => {
-            let path = match resolve_inside(root, dir, meta_file, name) {
-                Ok(p) => p,
+            let (path, stat) = match resolve_inside(root, (dir, real), meta_file, name) {
+                Ok(found) => found,
                 Err(d) => {
                     report.push(d);
                     return None;
@@ -685,7 +724,7 @@ fn load_resource(
                     Err(d) => cache::ParsedSchema { key: 0, schema: None, diagnostic: Some(d) },
                 }
             };
-            let parsed = match (cache, std::fs::metadata(&path)) {
+            let parsed = match (cache, stat.map_or_else(|| std::fs::metadata(&path), Ok)) {
                 (Some(c), Ok(stat)) => {
                     let stamps = [(stat.len(), cache::modified_u64(&stat))];
                     c.parsed_schema(&path, &stamps, || std::fs::read(&path).ok().map(|b| vec![b]), parse)
@@ -693,7 +732,7 @@ fn load_resource(
                 _ => parse(None),
             };
             match parsed {
-                cache::ParsedSchema { schema: Some(schema), key, .. } => (schema, key),
+                cache::ParsedSchema { schema: Some(schema), key, .. } => (std::sync::Arc::new(schema), key),
                 cache::ParsedSchema { diagnostic, .. } => {
                     if let Some(d) = diagnostic {
                         report.push(d);
@@ -705,9 +744,13 @@ fn load_resource(
     };
     let schema_key = schema_key(json_key, declared);
     let mut paths = Vec::new();
+    let mut looked = Vec::new();
     for name in meta.path.files() {
-        match resolve_inside(root, dir, meta_file, name) {
-            Ok(p) => paths.push(p),
+        match resolve_inside(root, (dir, real), meta_file, name) {
+            Ok((p, stat)) => {
+                paths.push(p);
+                looked.push(stat);
+            }
             Err(d) => report.push(d),
         }
     }
@@ -731,7 +774,7 @@ fn load_resource(
     // the table is not read at all. A resource with foreign keys is still read: the rows its
     // diagnostics quote come from its cells.
     let stats: Vec<Option<std::fs::Metadata>> = match cache {
-        Some(_) => paths.iter().map(|p| std::fs::metadata(p).ok()).collect(),
+        Some(_) => paths.iter().zip(looked).map(|(p, stat)| stat.or_else(|| std::fs::metadata(p).ok())).collect(),
         None => Vec::new(),
     };
     if let Some(c) = cache {
@@ -777,7 +820,7 @@ fn load_resource(
                 Some((table, warnings)) => Ok((table, warnings)),
                 None => {
                     let types = schema.fields.iter().filter_map(|f| Some((f.name.clone(), f.parser_type()?))).collect();
-                    let read = read_files(&paths, &files, all, meta, &schema.missing_values, &types);
+                    let read = read_files(&paths, &files, all, &Reading::of(meta), &schema.missing_values, &types);
                     if let (Some(c), Ok(t)) = (cache, &read) {
                         c.keep_table(id, fingerprint, t);
                     }
@@ -827,7 +870,7 @@ fn read_files(
     paths: &[PathBuf],
     files: &[PathBuf],
     bytes: Vec<table::SharedBytes>,
-    meta: &ResourceMeta,
+    meta: &Reading,
     missing_values: &[String],
     types: &table::ParserTypes,
 ) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {

@@ -187,7 +187,7 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
                         .map(move |frame| personal::published_frame(frame, &schema, &treatments, &salt).map_err(|e| e.to_string()))
                         .map_err(|message| crate::error::Error::Data { path: r.file.clone(), message })?
                 };
-                let schema = personal::published_schema(r.schema, &treatments);
+                let schema = personal::published_schema(std::sync::Arc::unwrap_or_clone(r.schema), &treatments);
                 resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, table });
             }
             let source = if known { source.finish() } else { 0 };
