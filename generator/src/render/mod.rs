@@ -349,7 +349,7 @@ impl<'a> Emitter<'a> {
     /// (see [`RangeWrite`]).
     pub fn stream_ranged(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn RangeWrite) -> std::result::Result<(), String>) -> Result<u64> {
         self.claim(path)?;
-        let mut file = CountedRanges { inner: self.sink.open_ranged(path)?, bytes: 0 };
+        let mut file = Counted { inner: self.sink.open_ranged(path)?, bytes: 0 };
         write(&mut file).map_err(|message| Error::Data { path: source.into(), message })?;
         file.flush().map_err(|e| Error::io(path, e))?;
         drop(file.inner);
@@ -410,40 +410,19 @@ impl Write for Stream<'_> {
     }
 }
 
-/// A [`RangeWrite`] that counts the bytes written and copied into it.
-struct CountedRanges<'a> {
-    inner: Box<dyn RangeWrite + 'a>,
+/// A writer that counts the bytes that pass through it.
+struct Counted<W> {
+    inner: W,
     bytes: u64,
 }
 
-impl Write for CountedRanges<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.inner.write_all(buf)?;
-        self.bytes += buf.len() as u64;
-        Ok(())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-impl RangeWrite for CountedRanges<'_> {
+/// Copied ranges count as written bytes.
+impl RangeWrite for Counted<Box<dyn RangeWrite + '_>> {
     fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
         self.inner.copy_range(from, offset, len)?;
         self.bytes += len;
         Ok(())
     }
-}
-
-/// A writer that counts the bytes that pass through it.
-struct Counted<W> {
-    inner: W,
-    bytes: u64,
 }
 
 impl<W: Write> Write for Counted<W> {
