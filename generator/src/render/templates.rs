@@ -289,6 +289,14 @@ impl Masker {
         !sensitive && self.stack.last().is_none_or(|e| LAYOUT.contains(&e.as_str()))
     }
 
+    /// At `</` of an end tag: its name comes next.
+    fn start_end_tag(&mut self) {
+        self.state = State::TagName;
+        self.end_tag = true;
+        self.tag_name.clear();
+        self.out.push_str("</");
+    }
+
     fn end_of_tag(&mut self) {
         let name = std::mem::take(&mut self.tag_name).to_ascii_lowercase();
         if self.end_tag {
@@ -525,11 +533,7 @@ impl Masker {
                             self.self_closing = false;
                             self.tag_name.clear();
                         } else if after.starts_with('/') && after[1..].starts_with(|d: char| d.is_ascii_alphabetic()) {
-                            self.state = State::TagName;
-                            self.end_tag = true;
-                            self.tag_name.clear();
-                            self.out.push(c);
-                            self.out.push('/');
+                            self.start_end_tag();
                             chars.next();
                             continue;
                         }
@@ -538,11 +542,7 @@ impl Masker {
                 }
                 State::Raw(name) => {
                     if c == '<' && rest[1..].starts_with('/') && rest.get(2..2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(&name)) {
-                        self.state = State::TagName;
-                        self.end_tag = true;
-                        self.tag_name.clear();
-                        self.out.push(c);
-                        self.out.push('/');
+                        self.start_end_tag();
                         chars.next();
                         continue;
                     }
