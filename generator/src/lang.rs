@@ -77,14 +77,11 @@ impl Text {
     }
 }
 
+// Dispatched on the value's shape, not `#[serde(untagged)]`: that buffers every value before
+// trying each variant (most of the time a rebuild spent taking each dataset.toml's parse from
+// the build cache), and hides a misspelt language behind "did not match any variant".
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(String),
-            Both(Both),
-        }
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Both {
@@ -93,10 +90,21 @@ impl<'de> Deserialize<'de> for Text {
             #[serde(default)]
             en: String,
         }
-        match Raw::deserialize(deserializer)? {
-            Raw::One(s) => Ok(Text { th: s.clone(), en: s }),
-            Raw::Both(b) => Ok(Text { th: b.th, en: b.en }),
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text, or a table with th and en")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text { th: v.to_string(), en: v.to_string() })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+                let b = Both::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Text { th: b.th, en: b.en })
+            }
         }
+        deserializer.deserialize_any(Visitor)
     }
 }
 
