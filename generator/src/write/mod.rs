@@ -65,15 +65,7 @@ impl Staging {
     /// Where the site-relative `path` goes in the staging folder, its folder created; a path
     /// that would leave the site is refused.
     fn target(&self, path: &str) -> Result<PathBuf> {
-        let relative = Path::new(path);
-        if relative.as_os_str().is_empty() || relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(Error::PathEscape { path: relative.to_path_buf(), root: self.output.clone() });
-        }
-        let target = self.folder.path().join(relative);
-        if let Some(dir) = target.parent() {
-            self.folders.make(dir)?;
-        }
-        Ok(target)
+        place(&self.output, self.folder.path(), &self.folders, path)
     }
 
     /// Replaces the output with the new site; on failure the old output is put back.
@@ -81,6 +73,20 @@ impl Staging {
         let staged = self.folder.keep();
         swap_in(&staged, &self.output, &self.parent, &self.name)
     }
+}
+
+/// Where the site-relative `path` goes in `folder` (a staging or patch folder of `output`), its
+/// folders made; a path that would leave the site is refused.
+fn place(output: &Path, folder: &Path, folders: &Folders, path: &str) -> Result<PathBuf> {
+    let relative = Path::new(path);
+    if relative.as_os_str().is_empty() || relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(Error::PathEscape { path: relative.to_path_buf(), root: output.to_path_buf() });
+    }
+    let target = folder.join(relative);
+    if let Some(dir) = target.parent() {
+        folders.make(dir)?;
+    }
+    Ok(target)
 }
 
 /// The folders under a root that exist: each is made once, with one `mkdir`, rather than asked
@@ -179,6 +185,22 @@ impl Write for Gathered {
     }
 }
 
+/// Ranges of other files are copied by the kernel (`copy_file_range`, which `std::io::copy`
+/// uses between files on Linux; elsewhere it reads and writes), after what was gathered.
+impl crate::render::RangeWrite for Gathered {
+    fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        use std::io::{Read, Seek};
+        self.write_out()?;
+        let mut from = from;
+        from.seek(std::io::SeekFrom::Start(offset))?;
+        let copied = std::io::copy(&mut from.take(len), &mut self.file)?;
+        if copied != len {
+            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+        }
+        Ok(())
+    }
+}
+
 impl Drop for Gathered {
     fn drop(&mut self) {
         // As a `BufWriter` does: what was not flushed is written now, an error lost (a file
@@ -190,38 +212,7 @@ impl Drop for Gathered {
 /// [`open_at`] for a file that may take ranges of another file, which the kernel copies.
 fn open_ranged_at(target: &Path) -> Result<Box<dyn crate::render::RangeWrite + 'static>> {
     let file = std::fs::File::create(target).map_err(|e| Error::io(target, e))?;
-    Ok(Box::new(KernelCopy(std::io::BufWriter::with_capacity(1 << 20, file))))
-}
-
-/// A file written through a buffer, taking ranges of other files with `copy_file_range`
-/// (which `std::io::copy` uses between files on Linux; elsewhere it reads and writes).
-struct KernelCopy(std::io::BufWriter<std::fs::File>);
-
-impl Write for KernelCopy {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf)
-    }
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.0.write_all(buf)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
-}
-
-impl crate::render::RangeWrite for KernelCopy {
-    fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
-        use std::io::{Read, Seek};
-        // What is buffered goes first, then the range straight from file to file.
-        self.0.flush()?;
-        let mut from = from;
-        from.seek(std::io::SeekFrom::Start(offset))?;
-        let copied = std::io::copy(&mut from.take(len), self.0.get_mut())?;
-        if copied != len {
-            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
-        }
-        Ok(())
-    }
+    Ok(Box::new(Gathered { file, buf: Vec::new() }))
 }
 
 impl Sink for Staging {

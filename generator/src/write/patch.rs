@@ -27,6 +27,8 @@ const JOURNAL: &str = ".sala-commit";
 pub struct Patch {
     output: PathBuf,
     folder: tempfile::TempDir,
+    /// The folders made so far in `folder`.
+    folders: super::Folders,
 }
 
 /// The name prefix of patch folders of the output `name`: `.public.new-<pid>-patch-`. The same
@@ -147,23 +149,16 @@ impl Patch {
             .map_err(|e| Error::io(&parent, e))?;
         let marker = folder.path().join(output::MARKER);
         std::fs::write(&marker, output::MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
-        Ok(Patch { output: output.to_path_buf(), folder })
+        let folders = super::Folders::new(folder.path());
+        Ok(Patch { output: output.to_path_buf(), folder, folders })
     }
 
     fn target(&self, path: &str) -> Result<PathBuf> {
-        let relative = Path::new(path);
-        if relative.as_os_str().is_empty() || relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(Error::PathEscape { path: relative.to_path_buf(), root: self.output.clone() });
-        }
         // The folder's own two files are never site files.
         if path == output::MARKER || path == JOURNAL {
             return Err(Error::DuplicateOutput { path: path.to_string() });
         }
-        let target = self.folder.path().join(relative);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-        Ok(target)
+        super::place(&self.output, self.folder.path(), &self.folders, path)
     }
 
     /// Commits the patch: `gone` (the files of the last site that the new one does not have)
