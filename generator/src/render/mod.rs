@@ -76,6 +76,21 @@ pub trait RangeWrite: Write + Send {
     fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()>;
 }
 
+/// Writes the `len` bytes of `from` that start at `offset` to `to`, with `std::io::copy`: from
+/// file to file on Linux that is `copy_file_range`, done by the kernel; otherwise read and
+/// written. A file shorter than the range is an error.
+// Generic, not `dyn Write`: std::io::copy finds `copy_file_range` only when it sees a File.
+pub(crate) fn copy_range_to<W: Write + ?Sized>(from: &std::fs::File, offset: u64, len: u64, to: &mut W) -> std::io::Result<()> {
+    use std::io::{Read, Seek};
+    let mut from = from;
+    from.seek(std::io::SeekFrom::Start(offset))?;
+    let copied = std::io::copy(&mut from.take(len), to)?;
+    if copied != len {
+        return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+    }
+    Ok(())
+}
+
 /// A writer of [`Sink::open`] taking ranges by reading them.
 struct ReadRanges<W>(W);
 
@@ -93,14 +108,7 @@ impl<W: Write + Send> Write for ReadRanges<W> {
 
 impl<W: Write + Send> RangeWrite for ReadRanges<W> {
     fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
-        use std::io::{Read, Seek};
-        let mut from = from;
-        from.seek(std::io::SeekFrom::Start(offset))?;
-        let copied = std::io::copy(&mut from.take(len), &mut self.0)?;
-        if copied != len {
-            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
-        }
-        Ok(())
+        copy_range_to(from, offset, len, &mut self.0)
     }
 }
 
@@ -227,21 +235,13 @@ impl<'a> Emitter<'a> {
 
     /// Takes a file of the last output unchanged.
     pub fn reused(&self, r: &Reused) -> Result<()> {
-        let Some(last) = self.memo.output() else { return Err(Error::DuplicateOutput { path: r.path.clone() }) };
-        self.claim(&r.path)?;
-        if let Err(e) = self.sink.reuse(&r.path, &last.join(&r.path)) {
-            // Unclaimed, so that the file can still be rendered.
-            self.written.lock().unwrap_or_else(|p| p.into_inner()).remove(&r.path);
-            return Err(e);
-        }
-        self.record(&r.path, r.size);
-        self.reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
+        self.reused_all(std::slice::from_ref(r))
     }
 
-    /// Takes the files of a group of the last output unchanged (a dataset's downloads), as
-    /// [`Emitter::reused`] takes one, with the list of files sent locked once for them all: an
-    /// unchanged portal's downloads are most of its files, and each took three locks.
+    /// Takes files of the last output unchanged (a group's: a dataset's downloads), with the
+    /// list of files sent locked once for them all: an unchanged portal's downloads are most of
+    /// its files, and each took three locks. A file the sink fails to take is unclaimed, so
+    /// that it can still be rendered.
     pub fn reused_all(&self, found: &[Reused]) -> Result<()> {
         let Some(last) = self.memo.output() else {
             return match found.first() {

@@ -189,15 +189,8 @@ impl Write for Gathered {
 /// uses between files on Linux; elsewhere it reads and writes), after what was gathered.
 impl crate::render::RangeWrite for Gathered {
     fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
-        use std::io::{Read, Seek};
         self.write_out()?;
-        let mut from = from;
-        from.seek(std::io::SeekFrom::Start(offset))?;
-        let copied = std::io::copy(&mut from.take(len), &mut self.file)?;
-        if copied != len {
-            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
-        }
-        Ok(())
+        crate::render::copy_range_to(from, offset, len, &mut self.file)
     }
 }
 
