@@ -262,15 +262,17 @@ fn zip_dataset(d: &Dataset, package: &[u8], csvs: &[CsvFile], held: &[Option<Vec
     Ok(())
 }
 
-/// The deflate level of the dataset zips and the workbooks. zlib-rs at level 2 (its fast
-/// strategy) took a third of the CPU time of level 6 (lazy matching) on 10,000 datasets, for
-/// files about 12 % larger (the zips of 1,000 generated datasets: 10.6 → 11.9 MB, their
-/// workbooks 27.9 → 31.5 MB); level 1 (static codes only) was 48 % larger for little more speed.
+/// The zlib-rs deflate level of the zip entries too large to be held whole (see
+/// `render::zipped`, which deflates the others with libdeflate) and of the packages the zip
+/// crate writes (those that need Zip64). zlib-rs at level 2 (its fast strategy) took a third of
+/// the CPU time of level 6 (lazy matching) on 10,000 datasets, for files about 12 % larger (the
+/// zips of 1,000 generated datasets: 10.6 → 11.9 MB, their workbooks 27.9 → 31.5 MB); level 1
+/// (static codes only) was 48 % larger for little more speed.
 pub const DEFLATE_LEVEL: i64 = 2;
 
-/// How every zip entry (of the dataset zips and the workbooks) is stored: deflated at
-/// [`DEFLATE_LEVEL`], dated 1980-01-01 00:00 (zip's earliest date) and readable by all, so the
-/// same files always give the same bytes.
+/// How every zip entry (of the dataset zips and the workbooks) is stored: deflated (by the zip
+/// crate at [`DEFLATE_LEVEL`]), dated 1980-01-01 00:00 (zip's earliest date) and readable by
+/// all, so the same files always give the same bytes.
 pub(super) fn zip_options() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

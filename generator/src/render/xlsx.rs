@@ -6,9 +6,9 @@
 //!
 //! The package is written here, part by part, straight into the output: the same XML that
 //! rust_xlsxwriter writes in its constant-memory mode (inline strings, one row at a time), but
-//! without its two temporary files per workbook and with a fast deflate level (see
-//! [`super::data::DEFLATE_LEVEL`]), which rust_xlsxwriter cannot be given. At 10,000 datasets
-//! the workbooks were half the downloads' time, most of it deflating at level 6.
+//! without its two temporary files per workbook and with a fast deflate (see
+//! [`super::zipped`]), which rust_xlsxwriter cannot be given. At 10,000 datasets the workbooks
+//! were half the downloads' time, most of it deflating at level 6.
 
 use crate::lang::Lang;
 use crate::load::schema::Field;
