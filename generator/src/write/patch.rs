@@ -330,9 +330,11 @@ const REPLACED: &str = ".sala-replaced";
 /// Sala's journal is the paths deleted, one a line.)
 const JOURNAL_HEAD: &str = "sala-commit 2";
 
-/// The files of the patch `folder` (site paths), with their inode numbers.
+/// The files of the patch `folder` (site paths), with their inode numbers (as `stat` gives
+/// them, which a recovery compares with: on some file systems, overlayfs among them, the
+/// number in a folder's listing can differ).
 fn patch_files(folder: &Path) -> Result<Vec<(String, u64)>> {
-    use walkdir::DirEntryExt;
+    use std::os::unix::fs::MetadataExt;
     let aside = folder.join(REPLACED);
     let mut files = Vec::new();
     let walk = walkdir::WalkDir::new(folder).min_depth(1).follow_links(false).into_iter();
@@ -346,7 +348,8 @@ fn patch_files(folder: &Path) -> Result<Vec<(String, u64)>> {
             continue;
         }
         let path: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        files.push((path.join("/"), entry.ino()));
+        let ino = entry.metadata().map_err(|e| Error::io(entry.path(), e.into()))?.ino();
+        files.push((path.join("/"), ino));
     }
     Ok(files)
 }
