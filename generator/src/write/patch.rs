@@ -147,47 +147,50 @@ const LIST_BUFFER: usize = 32 << 10;
 #[cfg(target_os = "linux")]
 fn list_at(dir: &rustix::fd::OwnedFd, prefix: &mut String, buf: &mut Vec<u8>, files: &mut Listed) {
     use rustix::fs::{statx, AtFlags, FileType, RawDir, StatxFlags};
-    let mut folders: Vec<String> = Vec::new();
-    let mut entries = RawDir::new(dir, buf.spare_capacity_mut());
-    while let Some(Ok(entry)) = entries.next() {
-        let raw = entry.file_name().to_bytes();
-        if raw == b"." || raw == b".." || (prefix.is_empty() && raw == output::MARKER.as_bytes()) {
-            continue;
-        }
-        let name = String::from_utf8_lossy(raw);
-        // The entry's type comes with the listing (a link is a file here, never followed);
-        // where the file system does not say, the file is asked.
-        let mut kind = entry.file_type();
-        let mut stat = None;
-        if kind != FileType::Directory {
-            stat = statx(dir, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW, StatxFlags::TYPE | StatxFlags::SIZE | StatxFlags::MTIME).ok();
-            if kind == FileType::Unknown {
-                kind = stat.as_ref().map_or(FileType::Unknown, |s| FileType::from_raw_mode(s.stx_mode.into()));
+    // Each subfolder by its name on disk and in the site.
+    let mut folders: Vec<(std::ffi::CString, String)> = Vec::new();
+    // The folder is read whole before its subfolders, which reuse `buf`.
+    {
+        let mut entries = RawDir::new(dir, buf.spare_capacity_mut());
+        while let Some(Ok(entry)) = entries.next() {
+            let raw = entry.file_name().to_bytes();
+            if raw == b"." || raw == b".." || (prefix.is_empty() && raw == output::MARKER.as_bytes()) {
+                continue;
             }
+            let name = String::from_utf8_lossy(raw);
+            // The entry's type comes with the listing (a link is a file here, never followed);
+            // where the file system does not say, the file is asked.
+            let mut kind = entry.file_type();
+            let mut stat = None;
+            if kind != FileType::Directory {
+                stat = statx(dir, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW, StatxFlags::TYPE | StatxFlags::SIZE | StatxFlags::MTIME).ok();
+                if kind == FileType::Unknown {
+                    kind = stat.as_ref().map_or(FileType::Unknown, |s| FileType::from_raw_mode(s.stx_mode.into()));
+                }
+            }
+            if kind == FileType::Directory {
+                folders.push((entry.file_name().to_owned(), name.into_owned()));
+                continue;
+            }
+            let mut relative = String::with_capacity(prefix.len() + 1 + name.len());
+            if !prefix.is_empty() {
+                relative.push_str(prefix);
+                relative.push('/');
+            }
+            relative.push_str(&name);
+            let stamp = stat.filter(|s| kind == FileType::RegularFile && FileType::from_raw_mode(s.stx_mode.into()) == FileType::RegularFile).map(|s| {
+                let t = s.stx_mtime;
+                // As `load::cache::modified_u64` reads a time: none before 1970.
+                let ns = u64::try_from(t.tv_sec).map_or(0, |sec| u128::from(sec) * 1_000_000_000 + u128::from(t.tv_nsec));
+                (s.stx_size, u64::try_from(ns).unwrap_or(u64::MAX))
+            });
+            files.insert(relative, stamp);
         }
-        if kind == FileType::Directory {
-            folders.push(name.into_owned());
-            continue;
-        }
-        let mut relative = String::with_capacity(prefix.len() + 1 + name.len());
-        if !prefix.is_empty() {
-            relative.push_str(prefix);
-            relative.push('/');
-        }
-        relative.push_str(&name);
-        let stamp = stat.filter(|s| kind == FileType::RegularFile && FileType::from_raw_mode(s.stx_mode.into()) == FileType::RegularFile).map(|s| {
-            let t = s.stx_mtime;
-            // As `load::cache::modified_u64` reads a time: none before 1970.
-            let ns = u64::try_from(t.tv_sec).map_or(0, |sec| u128::from(sec) * 1_000_000_000 + u128::from(t.tv_nsec));
-            (s.stx_size, u64::try_from(ns).unwrap_or(u64::MAX))
-        });
-        files.insert(relative, stamp);
     }
-    drop(entries);
-    for name in folders {
+    for (raw, name) in folders {
         use rustix::fs::{openat, Mode, OFlags};
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
-        let Ok(sub) = openat(dir, name.as_str(), flags, Mode::empty()) else { continue };
+        let Ok(sub) = openat(dir, raw.as_c_str(), flags, Mode::empty()) else { continue };
         let len = prefix.len();
         if !prefix.is_empty() {
             prefix.push('/');
