@@ -34,7 +34,7 @@ use crate::load::binary::{Reader, Writer};
 use crate::load::table::RawTable;
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
@@ -1192,7 +1192,7 @@ pub struct Reused {
 /// The files of an output folder as listed (but the marker), site-relative with `/`
 /// separators: per file, its size and modification time (ns), None when it is not a regular
 /// file (a link). Made by `write::patch::Listing`.
-pub type Listed = HashMap<String, Option<(u64, u64)>>;
+pub type Listed = FxHashMap<String, Option<(u64, u64)>>;
 
 /// What the render stage asks of the cache: whether a file of the last output can be reused
 /// for a key, and the keys of what it renders for the next build.
