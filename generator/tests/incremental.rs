@@ -1152,3 +1152,58 @@ fn a_dataset_metadata_change_renders_the_dashboards_and_its_agencys_page() {
     }
     assert!(!rendered.contains(&"en/agencies/rd/index.html".to_string()), "{rendered:?}");
 }
+
+/// A build with the cache, then a clean build of the same portal, compared; returns the paths
+/// of the manifest's files rendered again (not taken from the build before).
+fn rebuilt_as_clean(root: &Path, out: &Path) -> Vec<String> {
+    let before = manifest(root, out);
+    build_cached(root, out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(out, &clean.path().join("site"));
+    manifest(root, out).into_iter().filter(|(p, e)| before.get(p) != Some(e)).map(|(p, _)| p).collect()
+}
+
+/// datasets.json and the catalogs copy the unchanged datasets' text from the last build's
+/// files and keep the merged shared nodes (agencies, licences…) of the last build: a change to
+/// the first, a middle or the last dataset, a licence (a shared node) changed, a dataset added
+/// and one removed, one after another, each builds as a clean build does.
+#[test]
+fn changes_anywhere_in_the_list_build_datasets_json_and_the_catalogs_as_a_clean_build() {
+    let dir = many();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let lists = ["api/v1/datasets.json", "catalog.ttl", "catalog.jsonld", "en/data.json"];
+    let changes: [(&str, Box<dyn Fn(&Path)>); 6] = [
+        ("first", Box::new(|root| edit(root, "datasets/budget-appropriations/dataset.toml", "by agency, programme", "by agency and programme"))),
+        ("middle", Box::new(|root| edit(root, "datasets/many-55/dataset.toml", "Office list 55", "Office list fifty-five"))),
+        ("last", Box::new(|root| edit(root, "datasets/provinces/dataset.toml", "Provinces of Thailand", "Provinces of the Kingdom"))),
+        ("licence", Box::new(|root| edit(root, "datasets/many-30/dataset.toml", "license = \"CC-BY-4.0\"", "license = \"CC0-1.0\""))),
+        ("added", Box::new(|root| {
+            write(root, "datasets/many-55b/dataset.toml", &OFFICES_TOML.replace("District offices", "Office list 55b"));
+            write(root, "datasets/many-55b/schema.json", OFFICES_SCHEMA);
+            write(root, "datasets/many-55b/offices.csv", "code,name,staff\nB1,สำนักงาน,4\n");
+        })),
+        ("removed", Box::new(|root| std::fs::remove_dir_all(root.join("datasets/many-20")).unwrap())),
+    ];
+    for (what, change) in changes {
+        change(root);
+        let rendered = rebuilt_as_clean(root, &out);
+        for path in lists {
+            assert!(rendered.contains(&path.to_string()), "{what}: {path} not made again: {rendered:?}");
+        }
+    }
+    let list = std::fs::read_to_string(out.join("api/v1/datasets.json")).unwrap();
+    assert!(list.contains("Office list fifty-five") && list.contains("Office list 55b") && !list.contains("\"many-20\""), "{list}");
+    let ttl = std::fs::read_to_string(out.join("catalog.ttl")).unwrap();
+    assert!(ttl.contains("publicdomain/zero/1.0") || ttl.contains("CC0-1.0"), "the new licence's node is in the catalog");
+    // An unchanged rebuild takes them all, and a changed datasets.json in the output is not
+    // copied from.
+    assert!(rebuilt_as_clean(root, &out).iter().all(|p| !lists.contains(&p.as_str())));
+    let path = out.join("api/v1/datasets.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Office list 54", "Office list 54!")).unwrap();
+    edit(root, "datasets/many-56/dataset.toml", "Office list 56", "Office list fifty-six");
+    rebuilt_as_clean(root, &out);
+}
