@@ -955,6 +955,16 @@ mod tests {
     }
 
     #[test]
+    fn values_escape_ampersands_angle_brackets_and_double_quotes_only() {
+        assert_eq!(escape_minified("plain ไทย text > it's"), "plain ไทย text > it's");
+        assert_eq!(escape_minified("&a<b\"c&&"), "&amp;a&lt;b&#34;c&amp;&amp;");
+        assert_eq!(escape_minified("<"), "&lt;");
+        assert_eq!(escape_minified(""), "");
+        let long = format!("{}&{}\"", "ก".repeat(100), "x".repeat(70));
+        assert_eq!(escape_minified(&long), format!("{}&amp;{}&#34;", "ก".repeat(100), "x".repeat(70)));
+    }
+
+    #[test]
     fn layout_whitespace_around_statements_goes_and_text_keeps_its_spaces() {
         let (t, _) = min("<ul>\n  {% for x in xs %}\n  <li>{{ x }}</li>\n  {% endfor %}\n</ul>\n<p>{% for th in ths %}<span class=\"tag\">{{ th }}</span> {% endfor %}</p>").unwrap();
         assert_eq!(t, "<ul>{% for x in xs %}<li>{{ x }}</li>{% endfor %}</ul><p>{% for th in ths %}<span class=tag>{{ th }}</span> {% endfor %}</p>");
