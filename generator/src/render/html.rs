@@ -268,11 +268,14 @@ struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Templates,
     bases: BTreeMap<Lang, tera::Context>,
+    /// The size of the last page rendered with each template: the next one's buffer starts
+    /// that large rather than growing (and being copied) from Tera's 2,000 bytes.
+    sizes: std::collections::HashMap<&'static str, usize>,
 }
 
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, tera: &'a Templates) -> Renderer<'a> {
-        Renderer { site, tera, bases: BTreeMap::new() }
+        Renderer { site, tera, bases: BTreeMap::new(), sizes: std::collections::HashMap::new() }
     }
 
     /// The page of `job` with its own `context`, rendered and minified.
@@ -291,15 +294,19 @@ impl<'a> Renderer<'a> {
         let keys: Vec<String> = page.keys().cloned().collect();
         let shadowed: serde_json::Map<String, Value> = keys.iter().filter_map(|k| Some((k.clone(), base.remove(k)?))).collect();
         base.extend(tera::Context::from_value(Value::Object(page)).map_err(err)?);
-        let html = self.tera.tera.render(template, base);
+        // Rendered as bytes, which the page is written as: Tera's `render` would check the
+        // whole page is UTF-8 to make a String of it.
+        let mut html = Vec::with_capacity(self.sizes.get(template).map_or(16 * 1024, |n| n + n / 8));
+        let rendered = self.tera.tera.render_to(template, base, &mut html);
         for k in &keys {
             base.remove(k);
         }
         if !shadowed.is_empty() {
             base.extend(tera::Context::from_value(Value::Object(shadowed)).map_err(err)?);
         }
-        let html = html.map_err(err)?;
-        let bytes = if self.tera.minified { html.into_bytes() } else { minify(&html) };
+        rendered.map_err(err)?;
+        self.sizes.insert(template, html.len());
+        let bytes = if self.tera.minified { html } else { minify(&html) };
         Ok(OutputFile::new(Urls::output_file(&job.paths[&job.lang]), bytes))
     }
 }
@@ -359,8 +366,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     message
 }
 
-fn minify(html: &str) -> Vec<u8> {
-    escape_title(minify_html::minify(html.as_bytes(), &super::templates::cfg()))
+fn minify(html: &[u8]) -> Vec<u8> {
+    escape_title(minify_html::minify(html, &super::templates::cfg()))
 }
 
 /// minify-html turns `&lt;` back into `<` inside `<title>` (valid there: browsers read it as
@@ -1085,17 +1092,22 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
     // A table that cannot be read fails the build (`Site::table_failure`).
     let Ok(frame) = r.frame() else { return Value::Null };
     let head = frame.head(Some(n));
-    let columns: Vec<(&Field, &polars::prelude::Column)> = r.schema.fields.iter().zip(head.columns()).collect();
-    let rows: Vec<Vec<Value>> = (0..n)
+    let words = Words { yes: t(site, lang, "yes"), no: t(site, lang, "no") };
+    // What a cell's text depends on besides its value is decided once per column, not per
+    // cell (a preview has a few hundred cells on each of the portal's pages).
+    let columns: Vec<(Shown, &polars::prelude::Column)> =
+        r.schema.fields.iter().zip(head.columns()).map(|(f, c)| (Shown::of(f), c)).collect();
+    let rows: Vec<Value> = (0..n)
         .map(|i| {
-            columns
-                .iter()
-                .map(|(f, c)| {
-                    let v = c.get(i).unwrap_or(AnyValue::Null);
-                    let numeric = matches!(f.field_type, FieldType::Integer | FieldType::Number);
-                    json!({"text": cut_cell(display(site, f, &v, lang)), "numeric": numeric})
-                })
-                .collect()
+            let cells = columns.iter().map(|(column, c)| {
+                let v = c.get(i).unwrap_or(AnyValue::Null);
+                // Values made here are moved in: `json!` would copy the text once more.
+                let mut cell = serde_json::Map::with_capacity(2);
+                cell.insert("text".into(), Value::String(cut_cell(display(column, &words, &v, lang))));
+                cell.insert("numeric".into(), Value::Bool(column.numeric));
+                Value::Object(cell)
+            });
+            Value::Array(cells.collect())
         })
         .collect();
     let mut preview = json!({
@@ -1106,12 +1118,43 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
         })).collect::<Vec<_>>(),
         "rows": null,
     });
-    preview["rows"] = rows.into_iter().map(Value::Array).collect::<Vec<_>>().into();
+    preview["rows"] = Value::Array(rows);
     preview
+}
+
+/// What the cells of one previewed column are shown with, besides their values.
+struct Shown {
+    /// The column holds numbers (set right in the table).
+    numeric: bool,
+    /// A year written in the Buddhist era (shown as written on Thai pages).
+    buddhist_year: bool,
+    /// Its integers are codes, identifiers or years, never grouped ([`display`]).
+    plain_integers: bool,
+}
+
+impl Shown {
+    fn of(f: &Field) -> Shown {
+        Shown {
+            numeric: matches!(f.field_type, FieldType::Integer | FieldType::Number),
+            buddhist_year: f.field_type == FieldType::Year && f.calendar == Some(crate::load::schema::Calendar::Buddhist),
+            plain_integers: f.field_type == FieldType::Year
+                || [f.name.as_str(), &f.title.th, &f.title.en].iter().any(|n| format::names_a_code(n) || format::names_a_year(n)),
+        }
+    }
+}
+
+/// The theme's words for true and false in the page's language.
+struct Words {
+    yes: String,
+    no: String,
 }
 
 /// A cell's text cut to [`PREVIEW_CELL_CHARS`] characters, marked with … where it was cut.
 fn cut_cell(text: String) -> String {
+    // No more bytes than the limit in characters: nothing to count.
+    if text.len() <= PREVIEW_CELL_CHARS {
+        return text;
+    }
     match text.char_indices().nth(PREVIEW_CELL_CHARS) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,
@@ -1119,18 +1162,15 @@ fn cut_cell(text: String) -> String {
 }
 
 /// A typed cell as readers of `lang` expect it (grouped digits, local dates, yes/no).
-fn display(site: &Site, field: &Field, v: &AnyValue, lang: Lang) -> String {
+fn display(column: &Shown, words: &Words, v: &AnyValue, lang: Lang) -> String {
     match v {
         AnyValue::Null => String::new(),
-        AnyValue::Boolean(b) => t(site, lang, if *b { "yes" } else { "no" }),
+        AnyValue::Boolean(b) => if *b { &words.yes } else { &words.no }.clone(),
         // Years written in the Buddhist era are held as CE: Thai pages show them as written.
-        AnyValue::Int64(i) if field.field_type == FieldType::Year => match (lang, field.calendar) {
-            (Lang::Th, Some(crate::load::schema::Calendar::Buddhist)) => (i + 543).to_string(),
-            _ => i.to_string(),
-        },
+        AnyValue::Int64(i) if column.buddhist_year && lang == Lang::Th => (i + 543).to_string(),
         // Codes, identifiers and years are never grouped (a postal code is not 10,100); nor are
         // four-digit values, years or codes far more often than quantities.
-        AnyValue::Int64(i) if [field.name.as_str(), &field.title.th, &field.title.en].iter().any(|n| format::names_a_code(n) || format::names_a_year(n)) => i.to_string(),
+        AnyValue::Int64(i) if column.plain_integers => i.to_string(),
         AnyValue::Int64(i) if i.unsigned_abs() >= 10_000 => format::integer(*i),
         AnyValue::Float64(f) if f.abs() >= 10_000.0 => format::number(*f, 6),
         AnyValue::Date(days) => value::date(*days).map(|d| format::date(d, lang)).unwrap_or_default(),

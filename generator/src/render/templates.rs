@@ -97,14 +97,16 @@ fn needs_quotes(c: char) -> bool {
 /// Escapes a value for minified templates: `&`, `<` and `"` are all that text and the
 /// double-quoted attribute values they write need (minify-html writes `'` and `>` as they are).
 pub(super) fn escape_minified(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 16);
+    let bytes = input.as_bytes();
+    // Most values need no escape at all: found with one vectorised scan, copied at once.
+    let Some(first) = memchr::memchr3(b'&', b'<', b'"', bytes) else { return input.to_string() };
+    let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
     let mut last = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
+    for i in std::iter::once(first).chain(memchr::memchr3_iter(b'&', b'<', b'"', &bytes[first + 1..]).map(|i| i + first + 1)) {
+        let entity = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
-            b'"' => "&#34;",
-            _ => continue,
+            _ => "&#34;",
         };
         out.push_str(&input[last..i]);
         out.push_str(entity);
@@ -950,6 +952,16 @@ mod tests {
     fn min(source: &str) -> Option<(String, Vec<AttrFilter>)> {
         let mut filters = Vec::new();
         minify_template(source, &mut filters).map(|t| (t, filters))
+    }
+
+    #[test]
+    fn values_escape_ampersands_angle_brackets_and_double_quotes_only() {
+        assert_eq!(escape_minified("plain ไทย text > it's"), "plain ไทย text > it's");
+        assert_eq!(escape_minified("&a<b\"c&&"), "&amp;a&lt;b&#34;c&amp;&amp;");
+        assert_eq!(escape_minified("<"), "&lt;");
+        assert_eq!(escape_minified(""), "");
+        let long = format!("{}&{}\"", "ก".repeat(100), "x".repeat(70));
+        assert_eq!(escape_minified(&long), format!("{}&amp;{}&#34;", "ก".repeat(100), "x".repeat(70)));
     }
 
     #[test]
