@@ -66,9 +66,11 @@ pub fn render(site: &Site, out: &Emitter, store: &Store, facets: &BTreeMap<Lang,
         // those not kept (a dataset that changed) are made now, and when their bytes are as
         // before (a row added to a table) the files are the last build's.
         let group = format!("search {}", lang.code());
-        let make = |i: usize| {
+        // `known`: the hash the store recorded for the dataset's piece ([`Store::peek`]), which
+        // `get_or_make` checks the bytes against before decoding them: not hashed a second time.
+        let make = |i: usize, known: Option<u64>| {
             let key = keys[i];
-            store.get_or_make(key, decode_doc, |(doc, _)| encode_doc(doc), || {
+            store.get_or_make(key, |bytes| decode_doc(bytes, known), |(doc, _)| encode_doc(doc), || {
                 let doc = search::dataset_doc(site, &site.datasets[i], lang, brief);
                 let hash = fragments::hash_bytes(&encode_doc(&doc));
                 (doc, hash)
@@ -80,7 +82,7 @@ pub fn render(site: &Site, out: &Emitter, store: &Store, facets: &BTreeMap<Lang,
             crate::parallel::map(&indexes, |&i| match keys[i].and_then(|k| store.peek(k)) {
                 Some((_, hash)) => (hash, std::sync::Mutex::new(None)),
                 None => {
-                    let made = make(i);
+                    let made = make(i, None);
                     (made.1, std::sync::Mutex::new(Some(made)))
                 }
             });
@@ -110,7 +112,7 @@ pub fn render(site: &Site, out: &Emitter, store: &Store, facets: &BTreeMap<Lang,
             }
         }
         let mut docs: Vec<(search::DocTerms, u64)> =
-            crate::parallel::map(&indexes, |&i| first[i].1.lock().ok().and_then(|mut m| m.take()).unwrap_or_else(|| make(i)));
+            crate::parallel::map(&indexes, |&i| first[i].1.lock().ok().and_then(|mut m| m.take()).unwrap_or_else(|| make(i, Some(first[i].0))));
         drop(first);
         // From the documents as read: a kept piece found corrupt was made again.
         let key = group_key(&mut docs.iter().map(|(_, hash)| *hash));
@@ -161,8 +163,10 @@ fn encode_doc(d: &search::DocTerms) -> Vec<u8> {
     out
 }
 
-/// [`encode_doc`]'s bytes read back, with their hash; None if they are not a document.
-fn decode_doc(bytes: &[u8]) -> Option<(search::DocTerms, u64)> {
+/// [`encode_doc`]'s bytes read back, with their hash: `known` when the caller has it already
+/// (the store checked the bytes against it), so that a language's pieces, all decoded again when
+/// one document changed, are not hashed twice; None if they are not a document.
+fn decode_doc(bytes: &[u8], known: Option<u64>) -> Option<(search::DocTerms, u64)> {
     let mut r = crate::load::binary::Reader::plain(bytes);
     let (url, title, summary, agency) = (r.string()?, r.string()?, r.string()?, r.string()?);
     let mut facets = BTreeMap::new();
@@ -184,7 +188,7 @@ fn decode_doc(bytes: &[u8]) -> Option<(search::DocTerms, u64)> {
         forms.push((r.string()?, r.string()?));
     }
     let doc = search::DocTerms { doc: search::Doc { url, title, summary, agency, facets }, terms, forms };
-    r.at_end().then(|| (doc, fragments::hash_bytes(bytes)))
+    r.at_end().then(|| (doc, known.unwrap_or_else(|| fragments::hash_bytes(bytes))))
 }
 
 /// Per facet group, the values the search page offers as filters (its commonest).
