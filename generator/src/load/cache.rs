@@ -8,6 +8,7 @@
 //!   and its size and modification time, which tell whether the file is still the one written;
 //! - `fragments.bin`, `fragments-search.bin`: each dataset's pieces of the catalogs and of the
 //!   search index (see `render::fragments`);
+//! - `summaries.bin`: each dataset's summary key, by a key of its inputs (see `render::keys`);
 //! - `files.bin`: per data file, its size, modification time and a hash of its bytes, so that
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);
