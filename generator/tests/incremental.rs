@@ -884,6 +884,32 @@ fn a_corrupt_metadata_cache_only_costs_time() {
 }
 
 #[test]
+fn broken_carried_summary_keys_only_cost_time() {
+    // Each dataset's summary key is carried to the next build in `summaries.bin`, by a key of
+    // its inputs: one that is cut short, garbage or empty is made again, and a title changed
+    // meanwhile still renders the pages that show it.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let carried = root.join(DIR).join("summaries.bin");
+    let bytes = std::fs::read(&carried).unwrap();
+    assert!(bytes.len() > 100, "the summary keys are carried");
+    for (i, broken) in [bytes[..bytes.len() / 2].to_vec(), b"\x00\xffgarbage{".to_vec(), Vec::new()].into_iter().enumerate() {
+        std::fs::write(&carried, &broken).unwrap();
+        let title = format!("Provinces of Thailand ({i})");
+        edit(root, "datasets/provinces/dataset.toml", "Provinces of Thailand", &title);
+        let p = build_cached(root, &out);
+        assert!(p.reused > 0, "the rest of the cache still serves");
+        let list = std::fs::read_to_string(out.join("en/datasets/index.html")).unwrap();
+        assert!(list.contains(&title), "the dataset list shows the new title");
+        let clean = tempfile::tempdir().unwrap();
+        build_clean(root, &clean.path().join("site"));
+        assert_identical(&out, &clean.path().join("site"));
+    }
+}
+
+#[test]
 fn declaring_a_column_personal_data_checks_its_table_again() {
     // The personal-data scan of a table leaves out the columns its dataset declares: a new
     // declaration in dataset.toml, with the schema and data unchanged, changes the table's check.

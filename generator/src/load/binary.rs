@@ -65,17 +65,19 @@ impl Writer {
 /// do not hold what is asked.
 pub struct Reader<'a> {
     bytes: &'a [u8],
+    /// How far into the bytes given it is (the magic included).
+    at: usize,
 }
 
 impl<'a> Reader<'a> {
     /// A reader of `bytes`, when they begin with `magic`.
     pub fn new(bytes: &'a [u8], magic: &[u8]) -> Option<Reader<'a>> {
-        bytes.strip_prefix(magic).map(|bytes| Reader { bytes })
+        bytes.strip_prefix(magic).map(|bytes| Reader { bytes, at: magic.len() })
     }
 
     /// A reader of `bytes` that begin with no magic (a record inside a file).
     pub fn plain(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { bytes }
+        Reader { bytes, at: 0 }
     }
 
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
@@ -84,6 +86,7 @@ impl<'a> Reader<'a> {
         }
         let (head, rest) = self.bytes.split_at(n);
         self.bytes = rest;
+        self.at += n;
         Some(head)
     }
 
@@ -110,6 +113,15 @@ impl<'a> Reader<'a> {
         self.take(n)
     }
 
+    /// Reads a byte string, as where it is in the bytes the reader was given (to be shared
+    /// rather than copied).
+    pub fn raw_range(&mut self) -> Option<std::ops::Range<usize>> {
+        let n = self.len()?;
+        let start = self.at;
+        self.take(n)?;
+        Some(start..start + n)
+    }
+
     /// Reads a text.
     pub fn str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.raw()?).ok()
@@ -118,6 +130,11 @@ impl<'a> Reader<'a> {
     /// Reads a text, owned.
     pub fn string(&mut self) -> Option<String> {
         self.str().map(str::to_string)
+    }
+
+    /// How far into the bytes given it the reader is (the magic included).
+    pub fn position(&self) -> usize {
+        self.at
     }
 
     /// How many bytes are left to read.
@@ -149,6 +166,11 @@ mod tests {
         assert_eq!(r.u8(), Some(7));
         assert_eq!(r.raw(), Some(&[1u8, 2, 3][..]));
         assert!(r.at_end());
+        let mut again = Reader::new(&bytes, b"test 1\n").unwrap();
+        again.str();
+        again.u64();
+        again.u8();
+        assert_eq!(again.raw_range().map(|range| &bytes[range]), Some(&[1u8, 2, 3][..]));
         assert!(Reader::new(&bytes, b"test 2\n").is_none());
         let mut cut = Reader::new(&bytes[..bytes.len() - 2], b"test 1\n").unwrap();
         assert_eq!(cut.str(), Some("ศาลา"));

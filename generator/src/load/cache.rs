@@ -8,6 +8,7 @@
 //!   and its size and modification time, which tell whether the file is still the one written;
 //! - `fragments.bin`, `fragments-search.bin`: each dataset's pieces of the catalogs and of the
 //!   search index (see `render::fragments`);
+//! - `summaries.bin`: each dataset's summary key, by a key of its inputs (see `render::keys`);
 //! - `files.bin`: per data file, its size, modification time and a hash of its bytes, so that
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);
@@ -108,7 +109,7 @@ struct Parse<T> {
     /// A hash of the files' bytes.
     hash: u64,
     /// The parse, encoded.
-    bytes: std::sync::Arc<[u8]>,
+    bytes: Encoded,
     /// The parse, once decoded.
     value: std::sync::Arc<std::sync::OnceLock<Option<T>>>,
 }
@@ -125,8 +126,8 @@ impl<T: Clone + Serialize + serde::de::DeserializeOwned> Parse<T> {
     fn get(&self, keep: bool) -> Option<T> {
         match self.value.get() {
             Some(value) => value.clone(),
-            None if keep => self.value.get_or_init(|| rmp_serde::from_slice(&self.bytes).ok()).clone(),
-            None => rmp_serde::from_slice(&self.bytes).ok(),
+            None if keep => self.value.get_or_init(|| rmp_serde::from_slice(self.bytes.get()).ok()).clone(),
+            None => rmp_serde::from_slice(self.bytes.get()).ok(),
         }
     }
 
@@ -186,7 +187,7 @@ fn parsed<T: Clone + Serialize + serde::de::DeserializeOwned>(
 fn keep_parse<T: Clone + Serialize + serde::de::DeserializeOwned>(store: &Mutex<Parses<T>>, id: &str, stamps: Vec<(u64, u64)>, hash: u64, value: &T, keep: bool) {
     let Some(bytes) = Parse::encode(value) else { return };
     let decoded = if keep { std::sync::OnceLock::from(Some(value.clone())) } else { std::sync::OnceLock::new() };
-    let entry = Parse { stamps, hash, bytes: bytes.into(), value: std::sync::Arc::new(decoded) };
+    let entry = Parse { stamps, hash, bytes: Encoded::whole(bytes), value: std::sync::Arc::new(decoded) };
     if let Ok(mut s) = store.lock() {
         s.entries.insert(id.to_string(), entry);
         s.dirty = true;
@@ -194,6 +195,24 @@ fn keep_parse<T: Clone + Serialize + serde::de::DeserializeOwned>(store: &Mutex<
 }
 
 const PARSED_MAGIC: &[u8] = b"sala parsed 2\n";
+
+/// A parse as encoded: a part of the `parsed.bin` read (not copied out of it: 29 MB at
+/// 10,000 datasets, copied into 10,000 allocations in every rebuild), or its own bytes.
+#[derive(Clone)]
+struct Encoded {
+    file: std::sync::Arc<FileBytes>,
+    range: std::ops::Range<usize>,
+}
+
+impl Encoded {
+    fn whole(bytes: Vec<u8>) -> Encoded {
+        Encoded { range: 0..bytes.len(), file: std::sync::Arc::new(FileBytes::Read(bytes)) }
+    }
+
+    fn get(&self) -> &[u8] {
+        self.file.get(self.range.clone()).unwrap_or_default()
+    }
+}
 
 impl<T> Parses<T> {
     fn write(&self, w: &mut Writer) {
@@ -206,18 +225,19 @@ impl<T> Parses<T> {
                 w.u64(modified);
             }
             w.u64(e.hash);
-            w.raw(&e.bytes);
+            w.raw(e.bytes.get());
         }
     }
 
-    fn read(r: &mut Reader) -> Option<Parses<T>> {
+    /// The parses `r` reads from `file` (the whole file, which the entries share).
+    fn read(r: &mut Reader, file: &std::sync::Arc<FileBytes>) -> Option<Parses<T>> {
         let n = r.len()?;
         let mut entries = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let path = r.string()?;
             let stamps = (0..r.len()?).map(|_| Some((r.u64()?, r.u64()?))).collect::<Option<Vec<_>>>()?;
             let hash = r.u64()?;
-            let bytes: std::sync::Arc<[u8]> = r.raw()?.into();
+            let bytes = Encoded { file: file.clone(), range: r.raw_range()? };
             entries.insert(path, Parse { stamps, hash, bytes, value: std::sync::Arc::default() });
         }
         Some(Parses { entries, used: BTreeSet::new(), dirty: false })
@@ -295,7 +315,7 @@ struct CheckedEntry {
     /// The table's columns and their types, as Polars names them (checked against the table
     /// read back, so that a Parquet round trip that changed a type is never used); None when
     /// the check kept no table.
-    columns: Option<Vec<(String, String)>>,
+    columns: Option<Columns>,
     /// The check's diagnostics, placed in their files and sheets.
     report: Report,
     /// The distinct fiscal years the table holds ([`crate::model::table::fiscal_year_values`]),
@@ -312,11 +332,7 @@ impl CheckedEntry {
             None => w.u8(0),
             Some(columns) => {
                 w.u8(1);
-                w.len(columns.len());
-                for (name, kind) in columns {
-                    w.str(name);
-                    w.str(kind);
-                }
+                w.bytes.extend_from_slice(&columns.0);
             }
         }
         w.len(self.years.len());
@@ -332,12 +348,43 @@ impl CheckedEntry {
         let rows = usize::try_from(r.u64()?).ok()?;
         let columns = match r.u8()? {
             0 => None,
-            1 => Some((0..r.len()?).map(|_| Some((r.string()?, r.string()?))).collect::<Option<Vec<_>>>()?),
+            1 => {
+                let start = r.position();
+                for _ in 0..r.len()? {
+                    r.raw()?;
+                    r.raw()?;
+                }
+                Some(Columns(bytes.get(start..r.position())?.into()))
+            }
             _ => return None,
         };
         let years = (0..r.len()?).map(|_| r.u64().map(|y| y as i64)).collect::<Option<BTreeSet<_>>>()?;
         let report = serde_json::from_slice(r.raw()?).ok()?;
         r.at_end().then_some(CheckedEntry { rows, columns, report, years })
+    }
+}
+
+/// A checked table's columns and their types as the index keeps them (their count, then each
+/// name and type), decoded only when the table is read: a rebuild of 10,000 datasets otherwise
+/// made some 200,000 texts of them that nothing looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Columns(Box<[u8]>);
+
+impl Columns {
+    fn of(columns: &[(String, String)]) -> Columns {
+        let mut w = Writer::default();
+        w.len(columns.len());
+        for (name, kind) in columns {
+            w.str(name);
+            w.str(kind);
+        }
+        Columns(w.bytes.into())
+    }
+
+    /// Whether they are `columns`.
+    fn are(&self, columns: &[(String, String)]) -> bool {
+        let mut r = Reader::plain(&self.0);
+        r.len() == Some(columns.len()) && columns.iter().all(|(name, kind)| r.str() == Some(name.as_str()) && r.str() == Some(kind.as_str())) && r.at_end()
     }
 }
 
@@ -363,7 +410,7 @@ impl CheckedIndex {
     /// that build left it (by its modification time).
     fn open(dir: &Path, sala: &str) -> CheckedIndex {
         let read = || -> Option<(u64, FxHashMap<u64, Box<[u8]>>)> {
-            let bytes = std::fs::read(dir.join(CHECKED_INDEX)).ok()?;
+            let bytes = read_file(&dir.join(CHECKED_INDEX))?;
             let mut r = Reader::new(&bytes, CHECKED_MAGIC)?;
             (r.str()? == sala).then_some(())?;
             let modified = r.u64()?;
@@ -429,7 +476,7 @@ pub struct Entry {
     /// How many rows it has.
     pub rows: usize,
     /// Its columns and their types, as Polars names them.
-    columns: Vec<(String, String)>,
+    columns: Columns,
     /// Its distinct fiscal years.
     pub years: std::sync::Arc<BTreeSet<i64>>,
     /// The keys of the tables found unreadable in this build (dropped from the index).
@@ -446,7 +493,7 @@ impl Entry {
             .map_err(|e| e.to_string())
             .and_then(|file| ParquetReader::new(file).read_parallel(ParallelStrategy::None).finish().map_err(|e| e.to_string()))
             .and_then(|frame| {
-                if frame_columns(&frame) != self.columns || frame.height() != self.rows {
+                if !self.columns.are(&frame_columns(&frame)) || frame.height() != self.rows {
                     return Err("its columns or rows are not those checked".to_string());
                 }
                 Ok(frame)
@@ -569,8 +616,9 @@ struct Kept {
     key: Option<u64>,
     group: Option<String>,
     content: Option<u64>,
-    /// Taken from the last build, untouched.
-    reused: bool,
+    /// Taken from the last build, untouched: its size and modification time then (which the
+    /// manifest keeps without looking the file up again among 150,000).
+    reused: Option<(u64, u64)>,
 }
 
 /// The last build of one output folder.
@@ -701,15 +749,16 @@ impl Cache {
     /// [`Cache::open`] as if this Sala's key were `sala` (tests of a version change).
     pub fn open_as(root: &Path, sala: &str) -> Cache {
         let dir = root.join(DIR);
-        let state = std::fs::read(dir.join(STATE)).ok().and_then(|bytes| State::decode(&bytes, sala)).unwrap_or_default();
-        let stamps = std::fs::read(dir.join(FILES)).ok().and_then(|bytes| Stamps::decode(&bytes, sala));
+        let state = read_file(&dir.join(STATE)).and_then(|bytes| State::decode(&bytes, sala)).unwrap_or_default();
+        let stamps = read_file(&dir.join(FILES)).and_then(|bytes| Stamps::decode(&bytes, sala));
         let mut cache = Cache::new(Some(dir.clone()), sala.to_string(), state);
         cache.index = Mutex::new(CheckedIndex::open(&dir, sala));
         cache.stamps = Mutex::new(stamps.map(|s| (s.files, s.since)).unwrap_or_default());
-        if let Some(metas) = std::fs::read(dir.join(PARSED)).ok().and_then(|bytes| {
+        if let Some(metas) = read_file(&dir.join(PARSED)).and_then(|bytes| {
+            let bytes = std::sync::Arc::new(bytes);
             let mut r = Reader::new(&bytes, PARSED_MAGIC)?;
             (r.str()? == sala).then_some(())?;
-            let parses = (Parses::read(&mut r)?, Parses::read(&mut r)?, Parses::read(&mut r)?);
+            let parses = (Parses::read(&mut r, &bytes)?, Parses::read(&mut r, &bytes)?, Parses::read(&mut r, &bytes)?);
             r.at_end().then_some(parses)
         }) {
             cache.metas = Mutex::new(metas.0);
@@ -1015,9 +1064,8 @@ impl Cache {
             let (path, kept) = keys.remove_entry(path.as_str()).unwrap_or_else(|| (path.clone(), Kept::default()));
             let (key, content) = (kept.key, kept.content);
             // A file taken from the last build is the same file, with the same size and time.
-            let previous = if kept.reused { memo.previous.get(&path) } else { None };
-            let (size, modified) = match previous {
-                Some(e) => (e.size, e.modified),
+            let (size, modified) = match kept.reused {
+                Some(previous) => previous,
                 None => match std::fs::symlink_metadata(output.join(&path)) {
                     Ok(meta) => (meta.len(), modified_u64(&meta)),
                     Err(_) => continue,
@@ -1147,7 +1195,7 @@ fn save_checked(dir: &Path, key: u64, (frame, report): &(Option<DataFrame>, Repo
         w.into_inner().map_err(|e| Error::io(&target, e.into_error()))?;
     }
     let years = frame.as_ref().map(crate::model::table::fiscal_year_values).unwrap_or_default();
-    let entry = CheckedEntry { rows, columns: frame.as_ref().map(frame_columns), report: report.clone(), years };
+    let entry = CheckedEntry { rows, columns: frame.as_ref().map(|f| Columns::of(&frame_columns(f))), report: report.clone(), years };
     entry.encode().ok_or_else(|| Error::io(dir, std::io::Error::other("the check's diagnostics cannot be written")))
 }
 
@@ -1165,9 +1213,46 @@ fn output_id(output: &Path) -> String {
     output.to_string_lossy().into_owned()
 }
 
+/// A file of the cache, as [`read_file`] read it.
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
+}
+
+/// The bytes of the cache's file at `path`; None when it cannot be read. Mapped, not read:
+/// reading 40 MB of them into fresh memory at 10,000 datasets made the kernel zero as many
+/// pages first, only to copy the file over them. The cache's files are never written in
+/// place ([`save`] writes a new file and renames it over the old), so a mapped file's bytes
+/// do not change while they are used.
+fn read_file(path: &Path) -> Option<FileBytes> {
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: the map is only read; Sala replaces the cache's files, never changes them (see
+    // above). Another program truncating one while it is mapped would make reading it fault,
+    // as with any mapped file.
+    match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(map) => Some(FileBytes::Mapped(map)),
+        Err(_) => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut &file, &mut bytes).ok()?;
+            Some(FileBytes::Read(bytes))
+        }
+    }
+}
+
 /// Writes a file of the cache beside, then renames it over the old: a build killed meanwhile
 /// leaves the old file or the new, never half of one.
-fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let tag = dir.join("CACHEDIR.TAG");
     if !tag.exists() {
@@ -1241,7 +1326,7 @@ impl Memo {
         }
         let found = self.previous.get(path).filter(|e| e.key == Some(key) && self.unchanged(path, e));
         if let Ok(mut keys) = self.keys.lock() {
-            keys.insert(path.to_string(), Kept { key: Some(key), reused: found.is_some(), ..Kept::default() });
+            keys.insert(path.to_string(), Kept { key: Some(key), reused: found.map(|e| (e.size, e.modified)), ..Kept::default() });
         }
         found.map(|e| Reused { path: path.to_string(), size: e.size })
     }
@@ -1253,20 +1338,21 @@ impl Memo {
             return None;
         }
         let paths = self.groups.get(group)?;
-        let mut reused = Vec::with_capacity(paths.len());
+        let mut found = Vec::with_capacity(paths.len());
         for path in paths {
             let e = self.previous.get(path)?;
             if e.key != Some(key) || !self.unchanged(path, e) {
                 return None;
             }
-            reused.push(Reused { path: path.clone(), size: e.size });
+            found.push((path, e));
         }
         if let Ok(mut keys) = self.keys.lock() {
-            for r in &reused {
-                keys.insert(r.path.clone(), Kept { key: Some(key), group: Some(group.to_string()), content: None, reused: true });
+            for (path, e) in &found {
+                let kept = Kept { key: Some(key), group: Some(group.to_string()), content: None, reused: Some((e.size, e.modified)) };
+                keys.insert(path.to_string(), kept);
             }
         }
-        Some(reused)
+        Some(found.into_iter().map(|(path, e)| Reused { path: path.clone(), size: e.size }).collect())
     }
 
     /// Records that `path` was rendered from `key` (as one of `group`'s files, if given).
@@ -1291,17 +1377,13 @@ impl Memo {
         let mut h = KeyHasher::new();
         h.add(bytes);
         let content = h.finish();
-        let found = self
-            .previous
-            .get(path)
-            .filter(|e| e.content == Some(content) && self.unchanged(path, e))
-            .map(|e| Reused { path: path.to_string(), size: e.size });
+        let found = self.previous.get(path).filter(|e| e.content == Some(content) && self.unchanged(path, e));
         if let Ok(mut keys) = self.keys.lock() {
             let kept = keys.entry(path.to_string()).or_default();
             kept.content = Some(content);
-            kept.reused = found.is_some();
+            kept.reused = found.map(|e| (e.size, e.modified));
         }
-        found
+        found.map(|e| Reused { path: path.to_string(), size: e.size })
     }
 
     /// The last output's file at `path`, when it was rendered from `key` and is still as

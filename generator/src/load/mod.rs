@@ -59,8 +59,9 @@ pub struct DatasetSource {
     pub meta: DatasetMeta,
     /// The resources whose schema could be read.
     pub resources: Vec<ResourceSource>,
-    /// A hash of the metadata files' bytes, when the build cache read them (what the cache
-    /// keys this dataset's personal-data scan with, see [`cache::Cache::scanned`]).
+    /// A hash of the metadata files' bytes and of which of them there are, when the build
+    /// cache read them (what the cache keys this dataset's personal-data scan with, see
+    /// [`cache::Cache::scanned`], and its summary keys are carried by, see `render::keys`).
     pub meta_key: Option<u64>,
 }
 
@@ -375,6 +376,13 @@ fn load_dataset(root: &Path, (id, dir, real): (&str, &Path, bool), cache: Option
         Some(c) => c.parsed_meta(&meta_path, &stamps, read, parse),
         None => (parse(None), None),
     };
+    // Which of the two files there are, too: an empty dataset.toml beside a datapackage.json
+    // is not the same metadata as none.
+    let meta_key = meta_key.map(|k| {
+        let mut h = cache::KeyHasher::new();
+        h.add(&k).add(&(has_toml, has_package));
+        h.finish()
+    });
     report.diagnostics.extend(parsed.diagnostics);
     let Some(meta) = parsed.meta else { return (None, report) };
     let schema_keys = parsed.schema_keys;

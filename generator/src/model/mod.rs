@@ -81,6 +81,10 @@ pub struct Dataset {
     /// reading options and schema, the personal-data treatments, and the salt when a column
     /// is hashed. 0 when the build keeps no cache (the bytes were not hashed).
     pub source: u64,
+    /// A hash of its metadata files' bytes, when the build cache read them
+    /// ([`crate::load::DatasetSource::meta_key`]): with `source`, what tells a rebuild that its
+    /// summary keys are the last build's (see `render::keys`).
+    pub meta_key: Option<u64>,
 }
 
 /// A published data file.
@@ -191,7 +195,7 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
                 resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, table });
             }
             let source = if known { source.finish() } else { 0 };
-            Ok(Dataset { id: d.id, meta: d.meta, resources, source })
+            Ok(Dataset { id: d.id, meta: d.meta, resources, source, meta_key: d.meta_key })
         })
         .collect::<Result<Vec<_>, crate::error::Error>>()?;
     // From the registry as published, so that a [personal_data] declaration on it holds here too.
