@@ -48,14 +48,14 @@ pub fn scan(raw: &RawTable, file: &Path, declared: &BTreeSet<usize>) -> PolarsRe
         let text_columns = raw.frame.columns().iter().enumerate().filter(|(_, c)| c.dtype() == &DataType::String).map(|(i, _)| i);
         for ci in text_columns.filter(|c| !declared.contains(c)) {
             let name = RawTable::column_name(ci);
-            let candidates = raw
+            let plan = raw
                 .frame
                 .clone()
                 .lazy()
                 .with_row_index("__row", None)
                 .filter(col(name.as_str()).str().contains(lit(personal::CANDIDATE), true))
-                .select([col("__row"), col(name.as_str())])
-                .collect()?;
+                .select([col("__row"), col(name.as_str())]);
+            let candidates = crate::validate::table::collect(plan, raw.frame.height())?;
             let rows = candidates.column("__row")?.cast(&DataType::UInt64)?;
             let texts = candidates.column(name.as_str())?.str()?.clone();
             for (row, text) in rows.u64()?.iter().zip(texts.iter()) {
@@ -90,13 +90,8 @@ pub fn scan_published(frame: &DataFrame, schema: &Schema, positions: &BTreeMap<u
         let whole = value.clone().cast(DataType::Int64);
         let thirteen_digits = value.clone().gt_eq(lit(1_000_000_000_000i64)).and(value.clone().lt(lit(9_000_000_000_000i64)));
         let is_whole = whole.clone().cast(DataType::Float64).eq(value.clone().cast(DataType::Float64));
-        let candidates = frame
-            .select([name])?
-            .lazy()
-            .with_row_index("__row", None)
-            .filter(thirteen_digits.and(is_whole))
-            .select([col("__row"), whole.alias("__whole")])
-            .collect()?;
+        let plan = frame.select([name])?.lazy().with_row_index("__row", None).filter(thirteen_digits.and(is_whole)).select([col("__row"), whole.alias("__whole")]);
+        let candidates = crate::validate::table::collect(plan, frame.height())?;
         let rows = candidates.column("__row")?.cast(&DataType::UInt64)?;
         let numbers = candidates.column("__whole")?.i64()?.clone();
         for (row, n) in rows.u64()?.iter().zip(numbers.iter()) {
