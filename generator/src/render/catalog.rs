@@ -174,7 +174,7 @@ pub(super) fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: 
     let layout = Layout::decode(store.raw(layout_key(path))?)?;
     let path = memo.last_file(path, layout.key)?;
     let file = std::fs::File::open(path).ok()?;
-    let bytes = super::fragments::FileBytes::of(&file).ok()?;
+    let bytes = crate::load::cache::FileBytes::of(&file).ok()?;
     Some(Last { layout, bytes, file })
 }
 
@@ -182,7 +182,7 @@ pub(super) fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: 
 /// which unchanged ranges are copied from.
 pub(super) struct Last {
     layout: Layout,
-    bytes: super::fragments::FileBytes,
+    bytes: crate::load::cache::FileBytes,
     file: std::fs::File,
 }
 
@@ -1569,7 +1569,7 @@ mod tests {
         let path = dir.path().join("catalog.ttl");
         std::fs::write(&path, "head|one|two|three|four|").unwrap();
         let file = std::fs::File::open(&path).unwrap();
-        let bytes = super::super::fragments::FileBytes::of(&file).unwrap();
+        let bytes = crate::load::cache::FileBytes::of(&file).unwrap();
         let last = Last { layout: Layout::default(), bytes, file };
         let old: &[u8] = &last.bytes;
         let mut out = Noted(Vec::new(), Vec::new());

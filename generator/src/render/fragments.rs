@@ -9,7 +9,7 @@
 //! piece whose bytes do not match its hash only costs time: those pieces are made again.
 
 use crate::load::binary::{put_bytes, put_u64, Reader};
-use crate::load::cache::KeyHasher;
+use crate::load::cache::{FileBytes, KeyHasher};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -216,48 +216,6 @@ fn append(file: &std::path::Path, len: usize, used: &BTreeMap<u64, Option<Vec<u8
     std::io::Write::flush(&mut w)
 }
 
-/// The bytes of a file of the last build (a fragments file, a catalog), mapped into memory:
-/// a rebuild copies most of them into the files it writes, and reading them first (350 MB at
-/// 10,000 datasets) cost a copy into fresh memory that the kernel had to clear.
-pub enum FileBytes {
-    /// Mapped.
-    Mapped(memmap2::Mmap),
-    /// Read (an empty file, or one that could not be mapped).
-    Read(Vec<u8>),
-}
-
-impl FileBytes {
-    /// The file at `path`'s bytes.
-    pub fn open(path: &std::path::Path) -> std::io::Result<FileBytes> {
-        FileBytes::of(&std::fs::File::open(path)?)
-    }
-
-    /// The open `file`'s bytes.
-    pub fn of(file: &std::fs::File) -> std::io::Result<FileBytes> {
-        let len = file.metadata()?.len();
-        if len > 0 {
-            // SAFETY: the map is only read. Sala replaces these files by renaming new ones over
-            // them, which leaves a mapped file as it was; only another program truncating one
-            // while a build runs would make reading it fault, as with the data files Polars maps.
-            if let Ok(mapped) = unsafe { memmap2::Mmap::map(file) } {
-                return Ok(FileBytes::Mapped(mapped));
-            }
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        std::io::Read::read_to_end(&mut &*file, &mut bytes)?;
-        Ok(FileBytes::Read(bytes))
-    }
-}
-
-impl std::ops::Deref for FileBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            FileBytes::Mapped(m) => m,
-            FileBytes::Read(b) => b,
-        }
-    }
-}
 
 /// Where each piece of a fragments file lies; None when the file is not this Sala's.
 /// Also says whether the file held nothing else (no cut, no garbage at the end). A piece found
