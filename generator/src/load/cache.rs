@@ -450,8 +450,9 @@ impl CheckedIndex {
 /// read only when something needs its rows ([`crate::model::Table`]).
 #[derive(Debug, Clone)]
 pub enum Stored {
-    /// In memory.
-    Frame(DataFrame),
+    /// In memory, with its distinct fiscal years (known once checked: a rebuild of `serve`
+    /// need not look through 15,000 kept tables again for them).
+    Frame(DataFrame, std::sync::Arc<BTreeSet<i64>>),
     /// On disk.
     Entry(Entry),
 }
@@ -460,7 +461,7 @@ impl Stored {
     /// How many rows the table has.
     pub fn rows(&self) -> usize {
         match self {
-            Stored::Frame(f) => f.height(),
+            Stored::Frame(f, _) => f.height(),
             Stored::Entry(e) => e.rows,
         }
     }
@@ -956,8 +957,9 @@ impl Cache {
     /// `rows` data rows: in memory for `serve`, and in `checked/` for the next build. One that
     /// cannot be saved only costs time.
     pub fn keep_checked(&self, key: u64, checked: &(Option<DataFrame>, Report), rows: usize) {
+        let years = std::sync::Arc::new(checked.0.as_ref().map(crate::model::table::fiscal_year_values).unwrap_or_default());
         if let Some(dir) = &self.dir {
-            if let Ok(entry) = save_checked(&dir.join(CHECKED), key, checked, rows) {
+            if let Ok(entry) = save_checked(&dir.join(CHECKED), key, checked, rows, &years) {
                 if let Ok(mut index) = self.index.lock() {
                     index.entries.insert(key, entry.into());
                     index.dirty = true;
@@ -974,7 +976,7 @@ impl Cache {
             used.1.insert(key);
         }
         if let Ok(mut map) = self.checked.lock() {
-            map.insert(key, (checked.0.clone().map(Stored::Frame), checked.1.clone()));
+            map.insert(key, (checked.0.clone().map(|frame| Stored::Frame(frame, years)), checked.1.clone()));
         }
     }
 
@@ -1180,7 +1182,7 @@ fn frame_columns(frame: &DataFrame) -> Vec<(String, String)> {
 }
 
 /// Writes a checked table into `dir`, and returns its entry for the index.
-fn save_checked(dir: &Path, key: u64, (frame, report): &(Option<DataFrame>, Report), rows: usize) -> Result<Vec<u8>> {
+fn save_checked(dir: &Path, key: u64, (frame, report): &(Option<DataFrame>, Report), rows: usize, years: &BTreeSet<i64>) -> Result<Vec<u8>> {
     // Called after no usable entry was found: one there is broken, and is replaced. Written in
     // place, not beside and renamed (15,000 more files made at 10,000 datasets): the key is a
     // hash of the content, so a file is either this one or one cut short by a kill, which the
@@ -1194,8 +1196,7 @@ fn save_checked(dir: &Path, key: u64, (frame, report): &(Option<DataFrame>, Repo
         crate::parquet::write(frame, &mut w, crate::parquet::Settings::private()).map_err(|e| Error::io(&target, std::io::Error::other(e)))?;
         w.into_inner().map_err(|e| Error::io(&target, e.into_error()))?;
     }
-    let years = frame.as_ref().map(crate::model::table::fiscal_year_values).unwrap_or_default();
-    let entry = CheckedEntry { rows, columns: frame.as_ref().map(|f| Columns::of(&frame_columns(f))), report: report.clone(), years };
+    let entry = CheckedEntry { rows, columns: frame.as_ref().map(|f| Columns::of(&frame_columns(f))), report: report.clone(), years: years.clone() };
     entry.encode().ok_or_else(|| Error::io(dir, std::io::Error::other("the check's diagnostics cannot be written")))
 }
 

@@ -37,6 +37,12 @@ impl Table {
         Table { file, rows, years: OnceLock::new(), frame: OnceLock::from(Ok(frame)), load: std::sync::Mutex::new(None) }
     }
 
+    /// A table already in memory whose fiscal years are known (`serve` keeps both).
+    pub fn kept(file: PathBuf, frame: DataFrame, years: Arc<BTreeSet<i64>>) -> Table {
+        let rows = frame.height();
+        Table { file, rows, years: OnceLock::from(years), frame: OnceLock::from(Ok(frame)), load: std::sync::Mutex::new(None) }
+    }
+
     /// A table of `rows` rows, whose fiscal years are `years`, read by `load` on first use.
     pub fn lazy(file: PathBuf, rows: usize, years: Arc<BTreeSet<i64>>, load: Loader) -> Table {
         Table { file, rows, years: OnceLock::from(years), frame: OnceLock::new(), load: std::sync::Mutex::new(Some(load)) }

@@ -83,7 +83,7 @@ fn check_resource(d: &DatasetSource, i: usize, hooks: Hooks) -> Option<TableChec
     let key = r.check_key();
     if let Some((stored, report)) = hooks.cache.and_then(|c| c.checked(key)) {
         let table = stored.map(|stored| match stored {
-            Stored::Frame(frame) => Table::ready(r.file.clone(), frame),
+            Stored::Frame(frame, years) => Table::kept(r.file.clone(), frame, years),
             Stored::Entry(entry) => {
                 // Read when a rule or an output needs its rows; should the cache's copy not
                 // read back, the data file is read and checked again.
