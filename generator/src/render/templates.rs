@@ -507,6 +507,13 @@ impl Masker {
                 return None;
             }
             let rest = &text[i..];
+            // A `>` ends the tag wherever its name or its attributes (outside a quoted value)
+            // are being read.
+            if c == '>' && matches!(self.state, State::TagName | State::InTag | State::AttrName | State::AfterName | State::BeforeValue | State::Unquoted) {
+                self.out.push(c);
+                self.end_of_tag();
+                continue;
+            }
             match self.state.clone() {
                 State::Data => {
                     if let Some(ws) = self.pending.as_mut() {
@@ -553,10 +560,6 @@ impl Masker {
                 State::TagName => {
                     if c.is_ascii_whitespace() {
                         self.state = State::InTag;
-                    } else if c == '>' {
-                        self.out.push(c);
-                        self.end_of_tag();
-                        continue;
                     } else if c == '/' {
                         self.state = State::InTag;
                         self.self_closing = true;
@@ -566,11 +569,6 @@ impl Masker {
                     self.out.push(c);
                 }
                 State::InTag | State::AfterName | State::AttrName => {
-                    if c == '>' {
-                        self.out.push(c);
-                        self.end_of_tag();
-                        continue;
-                    }
                     self.self_closing = c == '/';
                     self.state = match (&self.state, c) {
                         (State::AttrName, c) if c.is_ascii_whitespace() => State::AfterName,
@@ -587,10 +585,6 @@ impl Masker {
                         self.state = State::Quoted(c);
                         self.value_static = vec![String::new()];
                         self.value_slots.clear();
-                    } else if c == '>' {
-                        self.out.push(c);
-                        self.end_of_tag();
-                        continue;
                     } else if !c.is_ascii_whitespace() {
                         self.state = State::Unquoted;
                     }
@@ -608,10 +602,6 @@ impl Masker {
                 State::Unquoted => {
                     if c.is_ascii_whitespace() {
                         self.state = State::InTag;
-                    } else if c == '>' {
-                        self.out.push(c);
-                        self.end_of_tag();
-                        continue;
                     }
                     self.out.push(c);
                 }
