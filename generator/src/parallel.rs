@@ -12,7 +12,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `items.iter().map(f)`, in order, run on as many plain threads as Rayon's pool has threads.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = rayon::current_num_threads().min(items.len());
+    map_on(rayon::current_num_threads(), items, f)
+}
+
+/// [`map`] on at most `threads` threads.
+pub fn map_on<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = threads.min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }

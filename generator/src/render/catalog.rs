@@ -99,22 +99,8 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
         },
         Part::DataJson(i) => write_data_json(site, built, out, path, &pieces, *i, old.as_ref()),
     };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: std::sync::Mutex<Vec<(usize, Result<Option<Layout>>)>> = std::sync::Mutex::default();
-    let threads = rayon::current_num_threads().clamp(1, 2).min(jobs.len());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(n) else { break };
-                let placed = write(job);
-                done.lock().unwrap_or_else(|p| p.into_inner()).push((n, placed));
-            });
-        }
-    });
-    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
-    done.sort_unstable_by_key(|(n, _)| *n);
-    for ((_, path, key, _), (_, placed)) in jobs.iter().zip(done) {
+    let done = crate::parallel::map_on(rayon::current_num_threads().min(2), &jobs, write);
+    for ((_, path, key, _), placed) in jobs.iter().zip(done) {
         record(store, memo, path, *key, placed?);
     }
     drop(head);
