@@ -391,10 +391,7 @@ fn commit(folder: &Path, output: &Path) -> Result<()> {
 /// already (which the output then has, by inode) and is finished.
 fn apply(folder: &Path, output: &Path, moved: &[(String, Option<u64>)], gone: &[String], again: bool) -> Result<()> {
     for (path, ino) in moved {
-        let relative = Path::new(path);
-        if relative.components().any(|c| !matches!(c, Component::Normal(_))) || path == output::MARKER {
-            continue;
-        }
+        let Some(relative) = site_file(path) else { continue };
         let (source, target) = (folder.join(relative), output.join(relative));
         if again {
             use std::os::unix::fs::MetadataExt;
@@ -406,10 +403,7 @@ fn apply(folder: &Path, output: &Path, moved: &[(String, Option<u64>)], gone: &[
         replace(&source, &target)?;
     }
     for path in gone {
-        let relative = Path::new(path);
-        if relative.components().any(|c| !matches!(c, Component::Normal(_))) || path == output::MARKER {
-            continue;
-        }
+        let Some(relative) = site_file(path) else { continue };
         let target = output.join(relative);
         match std::fs::remove_file(&target) {
             Ok(()) => remove_empty_parents(output, &target),
@@ -420,6 +414,14 @@ fn apply(folder: &Path, output: &Path, moved: &[(String, Option<u64>)], gone: &[
         }
     }
     Ok(())
+}
+
+/// A journal's site path as a path in the output; None for one that would leave the output
+/// (a journal is a file anyone could edit) or names its marker, which a commit never touches.
+fn site_file(path: &str) -> Option<&Path> {
+    let relative = Path::new(path);
+    let inside = relative.components().all(|c| matches!(c, Component::Normal(_)));
+    (inside && path != output::MARKER).then_some(relative)
 }
 
 /// Puts the file `source` (in a patch folder) at `target` in the output, whole: swapped with
