@@ -47,27 +47,18 @@ impl Deflated {
     /// `data` deflated as an entry's would be.
     pub(super) fn new(data: &[u8]) -> Deflated {
         let mut bytes = Vec::with_capacity(data.len() / 2 + 64);
+        let mut keep = |out: &[u8]| bytes.write_all(out);
         // A compressor of its own: this may run while an entry of a package is being written.
-        if data.len() <= WHOLE_ENTRY {
-            whole(data, &mut |out| {
-                bytes.extend_from_slice(out);
-                Ok(())
-            })
-            .unwrap_or_default();
+        let deflated = if data.len() <= WHOLE_ENTRY {
+            whole(data, &mut keep)
         } else {
             with_compressor(&SHARED, |c| {
                 c.0.reset();
-                feed(c, data, &mut |out| {
-                    bytes.extend_from_slice(out);
-                    Ok(())
-                })?;
-                finish(c, &mut |out| {
-                    bytes.extend_from_slice(out);
-                    Ok(())
-                })
+                feed(c, data, &mut keep)?;
+                finish(c, &mut keep)
             })
-            .unwrap_or_default();
-        }
+        };
+        deflated.unwrap_or_default();
         Deflated { crc: crc32fast::hash(data), size: data.len() as u64, bytes }
     }
 }
@@ -111,9 +102,7 @@ impl<'w> Zip<'w> {
     }
 
     fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(bytes)?;
-        self.at += bytes.len() as u64;
-        Ok(())
+        counted(&mut *self.out, &mut self.at)(bytes)
     }
 
     /// The local header of entry `name`; `crc` is the zip crate's: known for a copied entry,
@@ -169,12 +158,7 @@ impl<'w> Zip<'w> {
         let offset = self.at;
         self.local_header(name, 0)?;
         let start = self.at;
-        let (out, at) = (&mut *self.out, &mut self.at);
-        whole(data, &mut |bytes| {
-            out.write_all(bytes)?;
-            *at += bytes.len() as u64;
-            Ok(())
-        })?;
+        whole(data, &mut counted(&mut *self.out, &mut self.at))?;
         self.descriptor(name, offset, crc32fast::hash(data), self.at - start, data.len() as u64)
     }
 
@@ -222,12 +206,7 @@ impl<'w> Zip<'w> {
             self.held.extend_from_slice(data);
             return Ok(());
         }
-        let (out, at) = (&mut *self.out, &mut self.at);
-        let mut put = |bytes: &[u8]| {
-            out.write_all(bytes)?;
-            *at += bytes.len() as u64;
-            Ok(())
-        };
+        let mut put = counted(&mut *self.out, &mut self.at);
         with_compressor(&COMPRESSOR, |c| {
             if !self.streaming {
                 self.streaming = true;
@@ -248,12 +227,7 @@ impl<'w> Zip<'w> {
     /// Ends the entry started last.
     pub(super) fn end(&mut self) -> std::io::Result<()> {
         let Some((crc, size, start)) = self.open.take() else { return Err(std::io::Error::other("no zip entry started")) };
-        let (out, at) = (&mut *self.out, &mut self.at);
-        let mut put = |bytes: &[u8]| {
-            out.write_all(bytes)?;
-            *at += bytes.len() as u64;
-            Ok(())
-        };
+        let mut put = counted(&mut *self.out, &mut self.at);
         if self.streaming {
             self.streaming = false;
             with_compressor(&COMPRESSOR, |c| finish(c, &mut put))?;
@@ -261,6 +235,7 @@ impl<'w> Zip<'w> {
             whole(&self.held, &mut put)?;
             self.held.clear();
         }
+        drop(put);
         let Some(entry) = self.entries.pop() else { return Err(std::io::Error::other("no zip entry started")) };
         self.descriptor(&entry.name, entry.offset, crc.finalize(), self.at - start, size)
     }
@@ -323,6 +298,15 @@ impl Write for Zip<'_> {
         Ok(data.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes each piece given to `out`, counting its bytes in `at` (the package's length so far).
+fn counted<'a, W: Write + ?Sized>(out: &'a mut W, at: &'a mut u64) -> impl FnMut(&[u8]) -> std::io::Result<()> + 'a {
+    move |bytes| {
+        out.write_all(bytes)?;
+        *at += bytes.len() as u64;
         Ok(())
     }
 }
