@@ -740,6 +740,33 @@ fn a_row_added_takes_the_indexes_that_do_not_show_it_from_the_last_build() {
 }
 
 #[test]
+fn a_rebuild_that_fails_while_its_catalogs_are_written_beside_leaves_the_output_as_it_was() {
+    // A rebuild writes the catalogs on a thread of their own while the pages render: a page
+    // that fails must stop the build with its error once that thread is done, publish none of
+    // the catalogs it wrote, and leave no patch folder beside the output.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let before: Vec<(PathBuf, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap())).collect();
+    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,30", "A2,สำนักงานเขต 2,31");
+    edit(root, "themes/default/templates/dataset.html", "</", "{{ a_value_no_page_has.field }}</");
+    let cache = Cache::open(root);
+    let failed = sala::build_with(root, Some(&out), Hooks { cache: Some(&cache), progress: None });
+    assert!(failed.is_err(), "the broken template fails the build");
+    drop(cache);
+    let after: Vec<(PathBuf, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap())).collect();
+    assert!(before == after, "the output changed although the build failed");
+    let beside: Vec<String> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".public")).collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
+    edit(root, "themes/default/templates/dataset.html", "{{ a_value_no_page_has.field }}</", "</");
+    assert!(build_cached(root, &out).reused > 0, "a rebuild, not a full build");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
 fn a_dataset_removed_disappears_from_the_catalogs_and_the_search_index() {
     let dir = demo();
     let root = dir.path();

@@ -35,6 +35,15 @@ const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 /// a rebuild copies an unchanged dataset's text from there, and a catalog whose pieces all are
 /// as the last build's is taken from it unchanged.
 pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Result<()> {
+    render_catalogs(site, built, out, store)?;
+    render_sitemap(site, built, out)
+}
+
+/// The DCAT catalogs, the data.json files and the feeds (see [`render`]): made from the
+/// metadata and the downloads' sizes only (`sizes`: the files written by the downloads stage
+/// or later), so that a rebuild writes them beside the pages, the API and the search index.
+pub fn render_catalogs(site: &Site, sizes: &Written, out: &Emitter, store: &Store) -> Result<()> {
+    let built = sizes;
     let urls = &site.urls;
     let memo = out.memo();
     let shared = memo.active().then(|| shared_key(site, memo));
@@ -105,6 +114,12 @@ pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Res
     }
     drop(head);
     drop(jobs);
+    Ok(())
+}
+
+/// robots.txt and the sitemap, which lists every HTML page in `built` (the pages are written).
+pub fn render_sitemap(site: &Site, built: &Written, out: &Emitter) -> Result<()> {
+    let urls = &site.urls;
     out.file(&urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap())).as_bytes())?;
     out.files(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES))?;
     Ok(())
