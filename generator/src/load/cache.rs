@@ -1452,3 +1452,31 @@ impl Memo {
             .is_ok_and(|m| m.is_file() && m.len() == e.size && modified_u64(&m) == e.modified)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{Column, DataFrame};
+
+    /// A small checked table is kept in Sala's own form and a large one as Parquet: both read
+    /// back as they were checked, and a broken one is refused (and deleted) whatever its form.
+    #[test]
+    fn checked_tables_small_and_large_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        for rows in [300usize, 100_001] {
+            let text: Vec<Option<String>> = (0..rows).map(|i| (i % 3 != 0).then(|| format!("ค่า {i}"))).collect();
+            let frame = DataFrame::new_infer_height(vec![Column::new("i".into(), (0..rows as i64).collect::<Vec<_>>()), Column::new("t".into(), text)]).unwrap();
+            let key = rows as u64;
+            let entry = save_checked(dir.path(), key, &(Some(frame.clone()), Report::default()), rows, &BTreeSet::new()).unwrap();
+            let columns = CheckedEntry::decode(&entry).unwrap().columns.unwrap();
+            let path = dir.path().join(table_file_name(key));
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(crate::load::table_file::is_table_file(&bytes), rows == 300, "{rows} rows");
+            let stored = Entry { key, dir: dir.path().to_path_buf(), rows, columns, years: Default::default(), gone: Default::default() };
+            assert!(stored.read().unwrap().equals_missing(&frame), "{rows} rows");
+            std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+            assert!(stored.read().is_err(), "{rows} rows");
+            assert!(!path.exists() && stored.gone.lock().unwrap().contains(&key));
+        }
+    }
+}
