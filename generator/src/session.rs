@@ -16,8 +16,11 @@ pub struct Hooks<'a> {
 
 /// A hash of everything that decides how a file is read: its bytes and the reading options.
 pub fn fingerprint(bytes: &[u8], options: &impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
+    // XXH3, the bytes in one call: SipHash (Rust's default) read a data file at a fifth of the
+    // speed, and XXH3 fed through `Hasher` at half.
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    h.write_u64(xxhash_rust::xxh3::xxh3_64(bytes));
+    h.write_usize(bytes.len());
     options.hash(&mut h);
     h.finish()
 }

@@ -543,7 +543,7 @@ fn a_broken_checked_table_in_the_cache_only_costs_time() {
     let checked = root.join(DIR).join("checked");
     let index = root.join(DIR).join("checked.bin");
     let entries: Vec<PathBuf> = std::fs::read_dir(&checked).unwrap().map(|e| e.unwrap().path()).collect();
-    assert!(entries.iter().all(|p| p.extension().is_some_and(|e| e == "parquet")), "{entries:?}");
+    assert!(entries.iter().all(|p| p.extension().is_some_and(|e| e == "table")), "{entries:?}");
     assert!(entries.len() > 3 && index.is_file(), "{entries:?}");
     let clean = tempfile::tempdir().unwrap();
     build_clean(root, &clean.path().join("site"));
@@ -579,10 +579,11 @@ fn a_broken_checked_table_in_the_cache_only_costs_time() {
     assert!(!read.contains(&"offices".to_string()), "{read:?}");
     assert_identical(&out, &clean.path().join("site"));
     let files = std::fs::read_dir(&checked).unwrap().count();
-    assert_eq!(files, entries.len(), "one Parquet file per table, no strays");
+    assert_eq!(files, entries.len(), "one file per table, no strays");
     // Files another program (or a build killed before saving its index) left in the folder
     // are deleted by the next build.
-    std::fs::write(checked.join("0123456789abcdef.parquet"), b"stray").unwrap();
+    std::fs::write(checked.join("0123456789abcdef.table"), b"stray").unwrap();
+    std::fs::write(checked.join("0123456789abcdee.parquet"), b"stray").unwrap();
     std::fs::write(checked.join("0123456789abcdef.json"), b"{}").unwrap();
     build_cached(root, &out);
     assert_eq!(std::fs::read_dir(&checked).unwrap().count(), entries.len());
@@ -655,12 +656,12 @@ fn a_foreign_key_broken_by_its_target_is_reported_as_a_clean_build_reports_it() 
     assert_eq!(found, keys(&clean.report));
 }
 
-/// The Parquet file of the checked table of `dataset`'s first resource in the build cache.
+/// The file of the checked table of `dataset`'s first resource in the build cache.
 fn checked_entry(root: &Path, dataset: &str) -> PathBuf {
     let cache = Cache::open(root);
     let (source, _) = sala::load::load_with(root, Hooks { cache: Some(&cache), progress: None }).unwrap();
     let d = source.datasets.iter().find(|d| d.id == dataset).unwrap();
-    root.join(DIR).join("checked").join(format!("{:016x}.parquet", d.resources[0].check_key()))
+    root.join(DIR).join("checked").join(format!("{:016x}.table", d.resources[0].check_key()))
 }
 
 #[test]
@@ -674,10 +675,10 @@ fn a_rebuild_reads_only_the_checked_tables_it_needs_and_a_broken_one_is_made_aga
     for p in [&offices, &agencies, &budget, &provinces] {
         assert!(p.is_file(), "{} is cached", p.display());
     }
-    // Every cached table broken where only reading it shows: the same size, no Parquet footer.
+    // Every cached table broken where only reading it shows: the same size, its end changed.
     for entry in std::fs::read_dir(root.join(DIR).join("checked")).unwrap() {
         let p = entry.unwrap().path();
-        if p.extension().is_some_and(|e| e == "parquet") {
+        if p.extension().is_some_and(|e| e == "table") {
             let mut bytes = std::fs::read(&p).unwrap();
             let n = bytes.len();
             bytes[n - 4..].copy_from_slice(b"XXXX");

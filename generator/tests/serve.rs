@@ -258,9 +258,9 @@ fn the_temporary_site_is_removed_on_sigterm_and_stale_ones_of_killed_runs_too() 
     assert_eq!(names(), ["someone-elses"]);
 }
 
-/// The checked tables the build cache holds (`.sala-cache/checked/*.parquet`).
+/// The checked tables the build cache holds (`.sala-cache/checked/*.table`).
 fn checked_tables(f: &Fixture) -> usize {
-    std::fs::read_dir(f.root().join(".sala-cache/checked")).map_or(0, |d| d.flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".parquet")).count())
+    std::fs::read_dir(f.root().join(".sala-cache/checked")).map_or(0, |d| d.flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".table")).count())
 }
 
 #[test]

@@ -13,10 +13,10 @@
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);
 //! - `checked/` and `checked.bin`: per checked table (by
-//!   [`crate::load::ResourceSource::check_key`]), the typed table (Parquet, in `checked/`) and,
+//!   [`crate::load::ResourceSource::check_key`]), the typed table (in `checked/`, see [`crate::load::table_file`]) and,
 //!   in the one index file, its diagnostics, rows and fiscal years, so that a rebuild neither
 //!   reads nor checks again a table whose data and schema did not change: a rebuild reads
-//!   the Parquet file only of the tables something needs the rows of (outputs made again, the agency registry, role datasets, foreign keys; see
+//!   the file only of the tables something needs the rows of (outputs made again, the agency registry, role datasets, foreign keys; see
 //!   [`crate::model::Table`]), and one that does not read back then has its data file read
 //!   and checked again.
 //!
@@ -131,12 +131,14 @@ impl<T: Clone + Serialize + serde::de::DeserializeOwned> Parse<T> {
         }
     }
 
-    /// `value` encoded, when it decodes to the same value (as its JSON shows it): a type the
-    /// encoding would change is never cached, only parsed each time.
+    /// `value` encoded, when it decodes to the same value (as encoding it again shows: the
+    /// encoding writes every field, so a value that came back changed encodes differently): a
+    /// type the encoding would change is never cached, only parsed each time. (Comparing the
+    /// two as JSON was a tenth of a full build's metadata parsing.)
     fn encode(value: &T) -> Option<Vec<u8>> {
         let bytes = rmp_serde::to_vec_named(value).ok()?;
         let back: T = rmp_serde::from_slice(&bytes).ok()?;
-        (serde_json::to_vec(&back).ok()? == serde_json::to_vec(value).ok()?).then_some(bytes)
+        (rmp_serde::to_vec_named(&back).ok()? == bytes).then_some(bytes)
     }
 }
 
@@ -306,14 +308,14 @@ struct Stamp {
     hash: u64,
 }
 
-/// What the index of checked tables (`checked.bin`) holds of one table besides its Parquet file
+/// What the index of checked tables (`checked.bin`) holds of one table besides its file
 /// in `checked/`: read once per build, not one file per table (15,000 files at 10,000 datasets).
 #[derive(Debug)]
 struct CheckedEntry {
     /// How many data rows the file had.
     rows: usize,
     /// The table's columns and their types, as Polars names them (checked against the table
-    /// read back, so that a Parquet round trip that changed a type is never used); None when
+    /// read back, so that a round trip that changed a type is never used); None when
     /// the check kept no table.
     columns: Option<Columns>,
     /// The check's diagnostics, placed in their files and sheets.
@@ -489,10 +491,15 @@ impl Entry {
     /// columns or rows) is deleted, so that the next build reads its data file again.
     pub fn read(&self) -> std::result::Result<DataFrame, String> {
         use polars::prelude::{ParallelStrategy, ParquetReader, SerReader};
-        let path = self.dir.join(format!("{:016x}.parquet", self.key));
-        let read = std::fs::File::open(&path)
+        let path = self.dir.join(table_file_name(self.key));
+        let read = std::fs::read(&path)
             .map_err(|e| e.to_string())
-            .and_then(|file| ParquetReader::new(file).read_parallel(ParallelStrategy::None).finish().map_err(|e| e.to_string()))
+            .and_then(|bytes| {
+                if crate::load::table_file::is_table_file(&bytes) {
+                    return crate::load::table_file::decode(&bytes).ok_or_else(|| "it is cut short or changed".to_string());
+                }
+                ParquetReader::new(std::io::Cursor::new(bytes)).read_parallel(ParallelStrategy::None).finish().map_err(|e| e.to_string())
+            })
             .and_then(|frame| {
                 if !self.columns.are(&frame_columns(&frame)) || frame.height() != self.rows {
                     return Err("its columns or rows are not those checked".to_string());
@@ -513,14 +520,16 @@ impl Entry {
 const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This folder is Sala's build cache (sala build, sala serve). It is safe to delete: the next build is a full one.\n";
 
-/// A 64-bit hash with Rust's SipHash: the same in every run of the same binary, which is all
-/// the cache needs (its keys include the binary's own key).
-pub struct KeyHasher(std::collections::hash_map::DefaultHasher);
+/// A 64-bit hash with XXH3: the same in every run of the same binary, which is all the cache
+/// needs (its keys include the binary's own key). (SipHash, Rust's default, was some 2% of a
+/// full build's CPU time at 3,000 datasets.)
+#[derive(Clone)]
+pub struct KeyHasher(xxhash_rust::xxh3::Xxh3Default);
 
 impl KeyHasher {
     /// An empty hash.
     pub fn new() -> KeyHasher {
-        KeyHasher(std::collections::hash_map::DefaultHasher::new())
+        KeyHasher(xxhash_rust::xxh3::Xxh3Default::new())
     }
 
     /// Adds `value`.
@@ -552,7 +561,7 @@ impl Default for KeyHasher {
     }
 }
 
-struct HashWriter<'a>(&'a mut std::collections::hash_map::DefaultHasher);
+struct HashWriter<'a>(&'a mut xxhash_rust::xxh3::Xxh3Default);
 
 impl std::io::Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -1149,7 +1158,7 @@ impl Cache {
         index.entries.retain(|key, _| {
             let kept = keep.contains(key) && !gone.contains(key);
             if !kept {
-                let _ = std::fs::remove_file(folder.join(format!("{key:016x}.parquet")));
+                let _ = std::fs::remove_file(folder.join(table_file_name(*key)));
             }
             kept
         });
@@ -1158,7 +1167,7 @@ impl Cache {
             if let Ok(files) = std::fs::read_dir(&folder) {
                 for file in files.flatten() {
                     let name = file.file_name();
-                    let key = name.to_str().and_then(|n| n.strip_suffix(".parquet")).and_then(|k| u64::from_str_radix(k, 16).ok());
+                    let key = name.to_str().and_then(|n| n.strip_suffix(TABLE_SUFFIX)).and_then(|k| u64::from_str_radix(k, 16).ok());
                     if key.is_none_or(|k| !index.entries.contains_key(&k)) {
                         let _ = std::fs::remove_file(file.path());
                     }
@@ -1181,6 +1190,15 @@ fn frame_columns(frame: &DataFrame) -> Vec<(String, String)> {
     frame.columns().iter().map(|c| (c.name().to_string(), format!("{:?}", c.dtype()))).collect()
 }
 
+/// How the files of the checked tables in `checked/` end.
+const TABLE_SUFFIX: &str = ".table";
+
+/// The name of the file of the checked table `key` in `checked/`: the table as
+/// [`crate::load::table_file`] writes it, or as Parquet when it is large.
+fn table_file_name(key: u64) -> String {
+    format!("{key:016x}{TABLE_SUFFIX}")
+}
+
 /// Writes a checked table into `dir`, and returns its entry for the index.
 fn save_checked(dir: &Path, key: u64, (frame, report): &(Option<DataFrame>, Report), rows: usize, years: &BTreeSet<i64>) -> Result<Vec<u8>> {
     // Called after no usable entry was found: one there is broken, and is replaced. Written in
@@ -1190,11 +1208,16 @@ fn save_checked(dir: &Path, key: u64, (frame, report): &(Option<DataFrame>, Repo
     // (its table's types and rows are checked on reading), and only costs time.
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     if let Some(frame) = frame {
-        let target = dir.join(format!("{key:016x}.parquet"));
-        let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
-        let mut w = std::io::BufWriter::new(file);
-        crate::parquet::write(frame, &mut w, crate::parquet::Settings::private()).map_err(|e| Error::io(&target, std::io::Error::other(e)))?;
-        w.into_inner().map_err(|e| Error::io(&target, e.into_error()))?;
+        let target = dir.join(table_file_name(key));
+        match crate::load::table_file::encode(frame) {
+            Some(bytes) => std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?,
+            None => {
+                let file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
+                let mut w = std::io::BufWriter::new(file);
+                crate::parquet::write(frame, &mut w, crate::parquet::Settings::private()).map_err(|e| Error::io(&target, std::io::Error::other(e)))?;
+                w.into_inner().map_err(|e| Error::io(&target, e.into_error()))?;
+            }
+        }
     }
     let entry = CheckedEntry { rows, columns: frame.as_ref().map(|f| Columns::of(&frame_columns(f))), report: report.clone(), years: years.clone() };
     entry.encode().ok_or_else(|| Error::io(dir, std::io::Error::other("the check's diagnostics cannot be written")))
@@ -1427,5 +1450,33 @@ impl Memo {
         }
         std::fs::symlink_metadata(output.join(path))
             .is_ok_and(|m| m.is_file() && m.len() == e.size && modified_u64(&m) == e.modified)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{Column, DataFrame};
+
+    /// A small checked table is kept in Sala's own form and a large one as Parquet: both read
+    /// back as they were checked, and a broken one is refused (and deleted) whatever its form.
+    #[test]
+    fn checked_tables_small_and_large_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        for rows in [300usize, 100_001] {
+            let text: Vec<Option<String>> = (0..rows).map(|i| (i % 3 != 0).then(|| format!("ค่า {i}"))).collect();
+            let frame = DataFrame::new_infer_height(vec![Column::new("i".into(), (0..rows as i64).collect::<Vec<_>>()), Column::new("t".into(), text)]).unwrap();
+            let key = rows as u64;
+            let entry = save_checked(dir.path(), key, &(Some(frame.clone()), Report::default()), rows, &BTreeSet::new()).unwrap();
+            let columns = CheckedEntry::decode(&entry).unwrap().columns.unwrap();
+            let path = dir.path().join(table_file_name(key));
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(crate::load::table_file::is_table_file(&bytes), rows == 300, "{rows} rows");
+            let stored = Entry { key, dir: dir.path().to_path_buf(), rows, columns, years: Default::default(), gone: Default::default() };
+            assert!(stored.read().unwrap().equals_missing(&frame), "{rows} rows");
+            std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+            assert!(stored.read().is_err(), "{rows} rows");
+            assert!(!path.exists() && stored.gone.lock().unwrap().contains(&key));
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod package;
 pub mod scan;
 pub mod schema;
 pub mod table;
+pub mod table_file;
 pub mod theme;
 pub mod workbook;
 
