@@ -243,6 +243,38 @@ fn a_title_changed_renders_the_lists_that_show_it_and_no_other() {
 }
 
 #[test]
+fn a_title_changed_patches_only_the_search_files_that_hold_its_words() {
+    let dir = many();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    // A word no other document has, of a letter no other term starts with: its shard is made,
+    // then gone again once the word is.
+    let steps = [("Office list 60", "Office list 60 of xylophones"), ("Office list 60 of xylophones", "Office list 60")];
+    for (n, (from, to)) in steps.into_iter().enumerate() {
+        let before = manifest(root, &out);
+        edit(root, "datasets/many-60/dataset.toml", from, to);
+        build_cached(root, &out);
+        let site = clean.path().join(format!("site-{n}"));
+        build_clean(root, &site);
+        assert_identical(&out, &site);
+        let after = manifest(root, &out);
+        let search: Vec<&str> = after.iter().filter(|(p, e)| p.contains("search/") && before.get(*p) != Some(*e)).map(|(p, _)| p.as_str()).collect();
+        // The English index, the block of ten documents that holds the dataset's and, when the
+        // word is added, its shard: no Thai file, no other shard or block.
+        let blocks = search.iter().filter(|p| p.starts_with("en/search/docs/")).count();
+        assert_eq!(blocks, 1, "{search:?}");
+        let shards: Vec<&&str> = search.iter().filter(|p| p.contains("/terms/")).collect();
+        let expected: Vec<&&str> = if n == 0 { vec![&"en/search/terms/78.json"] } else { vec![] };
+        assert_eq!(shards, expected, "{search:?}");
+        assert!(search.contains(&"en/search/index.json"), "{search:?}");
+        assert_eq!(search.len(), 2 + shards.len(), "{search:?}");
+        assert_eq!(after.contains_key("en/search/terms/78.json"), n == 0);
+    }
+}
+
+#[test]
 fn a_dataset_added_moves_the_others_between_list_pages() {
     // `aaa` sorts first: every dataset after it moves one place, some onto the next page.
     let (_, rendered) = case_in(many(), |root| {
