@@ -237,9 +237,35 @@ fn a_title_changed_renders_the_lists_that_show_it_and_no_other() {
     for page in ["en/datasets/page/2/index.html", "en/browse/agency/dopa/page/2/index.html", "en/browse/tag/office-lists/page/2/index.html"] {
         assert!(rendered.contains(&page.to_string()), "{page} not rendered again: {rendered:?}");
     }
-    for page in ["en/datasets/index.html", "en/datasets/page/3/index.html", "en/browse/agency/dopa/index.html", "en/datasets/many-59/index.html"] {
+    // Nor the dashboards, which list only the most overdue and lowest scored datasets, nor the
+    // API's lists of agencies, themes and tags, which show only its id.
+    for page in ["en/datasets/index.html", "en/datasets/page/3/index.html", "en/browse/agency/dopa/index.html", "en/datasets/many-59/index.html", "en/dashboard/index.html", "dashboard/index.html", "en/dashboard/maturity/index.html", "api/v1/tags.json", "api/v1/agencies.json", "api/v1/themes.json"] {
         assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
     }
+}
+
+#[test]
+fn a_title_changed_renders_the_dashboard_that_lists_it() {
+    let dir = many();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    // The first dataset the English dashboard's quality tables link to.
+    let html = std::fs::read_to_string(out.join("en/dashboard/index.html")).unwrap();
+    let id = html
+        .split("/en/datasets/")
+        .skip(1)
+        .map(|rest| rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>())
+        .find(|id| !id.is_empty() && root.join(format!("datasets/{id}/dataset.toml")).is_file())
+        .expect("the dashboard lists a dataset");
+    let before = manifest(root, &out);
+    edit(root, &format!("datasets/{id}/dataset.toml"), "en = \"", "en = \"Renamed ");
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    let after = manifest(root, &out);
+    assert_ne!(before.get("en/dashboard/index.html"), after.get("en/dashboard/index.html"), "{id}'s title is on the dashboard");
 }
 
 #[test]
