@@ -237,8 +237,66 @@ fn a_title_changed_renders_the_lists_that_show_it_and_no_other() {
     for page in ["en/datasets/page/2/index.html", "en/browse/agency/dopa/page/2/index.html", "en/browse/tag/office-lists/page/2/index.html"] {
         assert!(rendered.contains(&page.to_string()), "{page} not rendered again: {rendered:?}");
     }
-    for page in ["en/datasets/index.html", "en/datasets/page/3/index.html", "en/browse/agency/dopa/index.html", "en/datasets/many-59/index.html"] {
+    // Nor the dashboards, which list only the most overdue and lowest scored datasets, nor the
+    // API's lists of agencies, themes and tags, which show only its id.
+    for page in ["en/datasets/index.html", "en/datasets/page/3/index.html", "en/browse/agency/dopa/index.html", "en/datasets/many-59/index.html", "en/dashboard/index.html", "dashboard/index.html", "en/dashboard/maturity/index.html", "api/v1/tags.json", "api/v1/agencies.json", "api/v1/themes.json"] {
         assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
+    }
+}
+
+#[test]
+fn a_title_changed_renders_the_dashboard_that_lists_it() {
+    let dir = many();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    // The first dataset the English dashboard's quality tables link to.
+    let html = std::fs::read_to_string(out.join("en/dashboard/index.html")).unwrap();
+    let id = html
+        .split("/en/datasets/")
+        .skip(1)
+        .map(|rest| rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>())
+        .find(|id| !id.is_empty() && root.join(format!("datasets/{id}/dataset.toml")).is_file())
+        .expect("the dashboard lists a dataset");
+    let before = manifest(root, &out);
+    edit(root, &format!("datasets/{id}/dataset.toml"), "en = \"", "en = \"Renamed ");
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    let after = manifest(root, &out);
+    assert_ne!(before.get("en/dashboard/index.html"), after.get("en/dashboard/index.html"), "{id}'s title is on the dashboard");
+}
+
+#[test]
+fn a_title_changed_patches_only_the_search_files_that_hold_its_words() {
+    let dir = many();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    // A word no other document has, of a letter no other term starts with: its shard is made,
+    // then gone again once the word is.
+    let steps = [("Office list 60", "Office list 60 of xylophones"), ("Office list 60 of xylophones", "Office list 60")];
+    for (n, (from, to)) in steps.into_iter().enumerate() {
+        let before = manifest(root, &out);
+        edit(root, "datasets/many-60/dataset.toml", from, to);
+        build_cached(root, &out);
+        let site = clean.path().join(format!("site-{n}"));
+        build_clean(root, &site);
+        assert_identical(&out, &site);
+        let after = manifest(root, &out);
+        let search: Vec<&str> = after.iter().filter(|(p, e)| p.contains("search/") && before.get(*p) != Some(*e)).map(|(p, _)| p.as_str()).collect();
+        // The English index, the block of ten documents that holds the dataset's and, when the
+        // word is added, its shard: no Thai file, no other shard or block.
+        let blocks = search.iter().filter(|p| p.starts_with("en/search/docs/")).count();
+        assert_eq!(blocks, 1, "{search:?}");
+        let shards: Vec<&&str> = search.iter().filter(|p| p.contains("/terms/")).collect();
+        let expected: Vec<&&str> = if n == 0 { vec![&"en/search/terms/78.json"] } else { vec![] };
+        assert_eq!(shards, expected, "{search:?}");
+        assert!(search.contains(&"en/search/index.json"), "{search:?}");
+        assert_eq!(search.len(), 2 + shards.len(), "{search:?}");
+        assert_eq!(after.contains_key("en/search/terms/78.json"), n == 0);
     }
 }
 

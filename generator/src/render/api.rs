@@ -63,9 +63,32 @@ pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
         });
         super::catalog::record(store, memo, &path, key, layout);
     }
-    let lists: [(String, fn(&Site) -> Value); 3] = [(urls.api_agencies(), agency_index), (urls.api_themes(), theme_index), (urls.api_tags(), tag_index)];
-    for (path, make) in lists {
-        out.keyed(&path, list_key(&path), || Ok(pretty(&make(site))))?;
+    // The agencies', themes' and tags' lists show of each dataset only its id under its agency,
+    // themes or tags: keyed by those (with the site's settings, agency registry and theme
+    // strings), not by the summary keys, so that a changed title or description makes none of
+    // them again.
+    let lists: [(String, fn(&Site) -> Value, fn(&mut crate::load::cache::KeyHasher, &Dataset)); 3] = [
+        (urls.api_agencies(), agency_index, |h, d| {
+            h.add(&d.meta.agency);
+        }),
+        (urls.api_themes(), theme_index, |h, d| {
+            h.add(&d.meta.themes);
+        }),
+        (urls.api_tags(), tag_index, |h, d| {
+            h.add(&d.meta.tags.th).add(&d.meta.tags.en);
+        }),
+    ];
+    for (path, make, shown) in lists {
+        let key = keys.map(|keys| {
+            let mut h = memo.hasher();
+            h.add(&path).add(&keys.settings()).add_json(&site.theme.strings).add(&site.datasets.len());
+            for d in &site.datasets {
+                h.add(&d.id);
+                shown(&mut h, d);
+            }
+            h.finish()
+        });
+        out.keyed(&path, key, || Ok(pretty(&make(site))))?;
     }
     // The OpenAPI document also names the finance, maturity and dashboard tables, which depend
     // on the tables' data: it is made every time and written when its bytes changed.

@@ -187,6 +187,21 @@ pub(super) struct Last {
     file: std::fs::File,
 }
 
+impl Last {
+    /// The last build's file at `path` with no layout: for a writer that borrows the ranges it
+    /// keeps from [`Last::bytes`] (the search index, see `render::search`).
+    pub(super) fn of_file(path: &std::path::Path) -> Option<Last> {
+        let file = std::fs::File::open(path).ok()?;
+        let bytes = crate::load::cache::FileBytes::of(&file).ok()?;
+        Some(Last { layout: Layout::default(), bytes, file })
+    }
+
+    /// The file's bytes (mapped).
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// The writer of a catalog that a rebuild makes mostly of the last build's bytes: a text
 /// borrowed from the last build's file (its map), and any bytes equal to those that follow the
 /// last such text there (separators, shared nodes made again the same), are not written but

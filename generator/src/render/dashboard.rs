@@ -505,6 +505,36 @@ pub fn unit_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
     })
 }
 
+/// The overdue datasets, longest overdue first: the dashboard lists the first of them.
+fn overdue_datasets(site: &Site) -> Vec<&Dataset> {
+    let mut overdue: Vec<&Dataset> =
+        site.datasets.iter().filter(|d| site.quality.get(&d.id).is_some_and(|(_, f)| f.state == quality::State::Overdue)).collect();
+    overdue.sort_by_key(|d| site.quality.get(&d.id).and_then(|(_, f)| f.overdue_from));
+    overdue
+}
+
+/// The [`LOWEST`] datasets of lowest quality score.
+fn lowest_datasets(site: &Site) -> Vec<&Dataset> {
+    let mut lowest: Vec<&Dataset> = site.datasets.iter().collect();
+    lowest.sort_by(|a, b| {
+        let s = |d: &Dataset| site.quality.get(&d.id).map_or(0.0, |(q, _)| q.score());
+        s(a).total_cmp(&s(b)).then_with(|| a.id.cmp(&b.id))
+    });
+    lowest.truncate(LOWEST);
+    lowest
+}
+
+/// The datasets whose rows the dashboard's quality tables show (the first overdue and the
+/// lowest scored): the only datasets whose titles the dashboards show, beside the role
+/// datasets named as sources.
+pub(super) fn shown_datasets(site: &Site) -> Vec<&Dataset> {
+    let mut all = Vec::new();
+    for list in [overdue_datasets(site), lowest_datasets(site)] {
+        all.extend(list.into_iter().filter(|d| site.quality.contains_key(&d.id)).take(OVERVIEW_ROWS));
+    }
+    all
+}
+
 /// The context of `/dashboard/`.
 pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
@@ -512,15 +542,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
     let base = super::finance::dashboard_context(site, lang);
     let ministries: Vec<&Agency> = site.agencies.iter().filter(|a| a.is_ministry()).collect();
     // Operational: what is happening now.
-    let mut overdue: Vec<&Dataset> =
-        site.datasets.iter().filter(|d| site.quality.get(&d.id).is_some_and(|(_, f)| f.state == quality::State::Overdue)).collect();
-    overdue.sort_by_key(|d| site.quality.get(&d.id).and_then(|(_, f)| f.overdue_from));
-    let mut lowest: Vec<&Dataset> = site.datasets.iter().collect();
-    lowest.sort_by(|a, b| {
-        let s = |d: &Dataset| site.quality.get(&d.id).map_or(0.0, |(q, _)| q.score());
-        s(a).total_cmp(&s(b)).then_with(|| a.id.cmp(&b.id))
-    });
-    lowest.truncate(LOWEST);
+    let (overdue, lowest) = (overdue_datasets(site), lowest_datasets(site));
     let urgent: Vec<&Deliverable> =
         site.projects.deliverables.iter().filter(|d| matches!(d.state, State::Late | State::AtRisk)).take(URGENT).collect();
     let agency_quality = quality_by_unit(site, OVERVIEW_ROWS, lang);

@@ -31,14 +31,14 @@ pub struct Keys {
 impl Keys {
     /// The keys of `site`'s datasets, hashed on every thread.
     pub fn new(site: &Site, memo: &Memo) -> Keys {
-        let (metas, summaries) = summaries(site, memo);
+        let (_, summaries) = summaries(site, memo);
         let index = site.datasets.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
         let mut h = memo.hasher();
         h.add(&format!("{:?}", site.config)).add(&site.languages).add(&site.agencies.len());
         for a in &site.agencies {
             add_agency(&mut h, a);
         }
-        let figures = figures(site, &summaries, &metas);
+        let figures = figures(site, &summaries);
         Keys { summaries, index, settings: h.finish(), figures }
     }
 
@@ -179,20 +179,21 @@ struct Figures {
     /// what every agency page shows alike (the build's date, the assessments' years, the
     /// datasets the figures are computed from).
     agencies: HashMap<String, u64>,
-    /// Every row of the figures, the portal's own, and each dataset's metadata, quality and
-    /// freshness, with what every page shows alike: what the dashboards show. Not the datasets'
-    /// resources: a row added to a CSV changes no dashboard.
+    /// Every row of the figures, the portal's own, and each dataset's id, agency, quality and
+    /// freshness, the titles of the datasets the dashboards' tables list, with what every page
+    /// shows alike: what the dashboards show. Not the datasets' resources or other metadata: a
+    /// row added to a CSV, or a title changed, changes no dashboard that does not list it.
     portal: u64,
 }
 
 /// The [`Figures`] of `site`, made once per build in one pass over the rows, so that an agency's
 /// page or a dashboard is keyed without making its sections (which made every agency page's
-/// charts and tables on every rebuild only to hash them). `summaries` and `metas` are each
-/// dataset's summary key and the key of its id and metadata alone.
+/// charts and tables on every rebuild only to hash them). `summaries` are each dataset's
+/// summary key.
 ///
 /// A row in a list (a service, a target, a deliverable) is hashed with its place in the list:
 /// a ministry's page shows its own rows and its agencies' interleaved in the list's order.
-fn figures(site: &Site, summaries: &[u64], metas: &[u64]) -> Figures {
+fn figures(site: &Site, summaries: &[u64]) -> Figures {
     let mut rows = Rows::default();
     let mut row = |code, tag, place, value: &dyn Debug| rows.add(code, tag, place, value);
     for (code, s) in &site.finance.units {
@@ -237,9 +238,15 @@ fn figures(site: &Site, summaries: &[u64], metas: &[u64]) -> Figures {
             add_quality(h, site.quality.get(&d.id));
         }
     }
+    // Of each dataset the dashboards show its quality and freshness, counted by its agency (and
+    // that agency's ministry), and the titles of the few their tables list: not its other
+    // metadata, so that a title or tag changed renders no dashboard unless it lists the dataset.
     for (i, d) in site.datasets.iter().enumerate() {
-        all.add("dataset").add(&i).add(&metas.get(i));
+        all.add("dataset").add(&i).add(&d.id).add(&d.meta.agency);
         add_quality(&mut all, site.quality.get(&d.id));
+    }
+    for d in super::dashboard::shown_datasets(site) {
+        all.add("shown").add(&d.id).add(&d.meta.title.th).add(&d.meta.title.en);
     }
     // What every agency page and dashboard shows alike.
     let mut common = KeyHasher::new();
