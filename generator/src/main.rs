@@ -123,6 +123,7 @@ impl From<FormatArg> for Format {
 }
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -274,6 +275,20 @@ fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>, 
     println!("Next: fill in every line marked TODO in {}, then run `sala check`.", meta.display());
     println!("ขั้นต่อไป: กรอกทุกบรรทัดที่มี TODO ใน {} แล้วรัน `sala check`", meta.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Turns the kernel's transparent huge pages off for this process. mimalloc asks for them on
+/// its arenas (`madvise(MADV_HUGEPAGE)`), and once a build has filled the machine's memory with
+/// the page cache of the files it wrote, the kernel compacted memory to find each 2 MB page the
+/// allocator touched: 4-5 % of a whole build's CPU at 1,000 and 3,000 datasets, against under
+/// 1 % for faulting the same memory in 4 KB pages (perf, `__alloc_pages_direct_compact`).
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and touches no memory of ours;
+    // a kernel without it fails the call, which is ignored.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 /// Polars allocates and frees column buffers by the hundred megabytes; mimalloc (the allocator

@@ -8,6 +8,8 @@ pub mod patch;
 
 use crate::error::{Error, Result};
 use crate::render::{OutputFile, Sink};
+use rustix::fd::OwnedFd;
+use rustix::fs::{Mode, OFlags};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -19,7 +21,7 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
     for file in files {
         staging.put(&file.path, &file.bytes)?;
     }
-    staging.finish()
+    staging.finish_and_wait()
 }
 
 /// The new site being written: a fresh folder beside `output` that receives each file as it
@@ -28,9 +30,9 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
 pub struct Staging {
     output: PathBuf,
     parent: PathBuf,
-    name: String,
     folder: tempfile::TempDir,
-    /// The folders made so far (see [`Folders`]).
+    /// The folders made so far (see [`Folders`]), and the folder's descriptor that every file
+    /// is created relative to.
     folders: Folders,
 }
 
@@ -50,11 +52,11 @@ impl Staging {
             .prefix(&leftover_prefix(&name, "new"))
             .tempdir_in(&parent)
             .map_err(|e| Error::io(&parent, e))?;
-        // The marker first: a build killed from here on leaves a folder the next one knows as its own.
-        let marker = folder.path().join(output::MARKER);
-        std::fs::write(&marker, output::MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
         let folders = Folders::new(folder.path());
-        Ok(Staging { output: output.to_path_buf(), parent, name, folder, folders })
+        let staging = Staging { output: output.to_path_buf(), parent, folder, folders };
+        // The marker first: a build killed from here on leaves a folder the next one knows as its own.
+        staging.put(output::MARKER, output::MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// The folder being written.
@@ -62,63 +64,118 @@ impl Staging {
         self.folder.path()
     }
 
-    /// Where the site-relative `path` goes in the staging folder, its folder created; a path
-    /// that would leave the site is refused.
-    fn target(&self, path: &str) -> Result<PathBuf> {
-        place(&self.output, self.folder.path(), &self.folders, path)
+    /// Creates the new file at the site-relative `path`, its folders made, relative to the
+    /// staging folder's descriptor: one `openat` that looks up the site path only, not the
+    /// staging folder's own path again for each of 150,000 files. A path that would leave the
+    /// site is refused, and so is a file that exists (each path comes once).
+    fn create(&self, path: &str) -> Result<std::fs::File> {
+        site_path(&self.output, path)?;
+        if let Some((dir, _)) = path.rsplit_once('/') {
+            self.folders.make_relative(dir)?;
+        }
+        let fd = rustix::fs::openat(self.folders.fd()?, path, OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC, Mode::from_raw_mode(0o666))
+            .map_err(|e| Error::io(self.path().join(path), e.into()))?;
+        Ok(std::fs::File::from(fd))
     }
 
-    /// Replaces the output with the new site; on failure the old output is put back.
+    /// Replaces the output with the new site in one step; on failure the old output stays.
+    /// The old site is removed by a process of its own, which the build does not wait for
+    /// (see [`remove_detached`]).
     pub fn finish(self) -> Result<()> {
-        let staged = self.folder.keep();
-        swap_in(&staged, &self.output, &self.parent, &self.name)
+        if let Some(old) = self.swap()? {
+            remove_detached(&old);
+        }
+        Ok(())
     }
+
+    /// [`Staging::finish`], the old site removed before it returns.
+    pub fn finish_and_wait(self) -> Result<()> {
+        if let Some(old) = self.swap()? {
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        Ok(())
+    }
+
+    /// Puts the new site in the output's place; returns where the old site now is, if there
+    /// was one.
+    fn swap(self) -> Result<Option<PathBuf>> {
+        let Staging { output, parent, folder, folders } = self;
+        drop(folders);
+        let staged = folder.keep();
+        swap_in(&staged, &output, &parent)
+    }
+}
+
+/// Refuses a site-relative `path` that is empty or would leave the site (`..`, an absolute
+/// path, `.`), naming `output`.
+fn site_path<'a>(output: &Path, path: &'a str) -> Result<&'a Path> {
+    let relative = Path::new(path);
+    if relative.as_os_str().is_empty() || relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(Error::PathEscape { path: relative.to_path_buf(), root: output.to_path_buf() });
+    }
+    Ok(relative)
 }
 
 /// Where the site-relative `path` goes in `folder` (a staging or patch folder of `output`), its
 /// folders made; a path that would leave the site is refused.
 fn place(output: &Path, folder: &Path, folders: &Folders, path: &str) -> Result<PathBuf> {
-    let relative = Path::new(path);
-    if relative.as_os_str().is_empty() || relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return Err(Error::PathEscape { path: relative.to_path_buf(), root: output.to_path_buf() });
+    site_path(output, path)?;
+    if let Some((dir, _)) = path.rsplit_once('/') {
+        folders.make_relative(dir)?;
     }
-    let target = folder.join(relative);
-    if let Some(dir) = target.parent() {
-        folders.make(dir)?;
-    }
-    Ok(target)
+    Ok(folder.join(path))
 }
 
-/// The folders under a root that exist: each is made once, with one `mkdir`, rather than asked
-/// for again before each of its files (at 3,000 datasets, 38,000 of 51,000 `mkdir` calls found
-/// the folder there, and each then cost a `stat` too).
+/// The folders under a root that exist: each is made once, with one `mkdirat` relative to the
+/// root's descriptor, rather than asked for again before each of its files (at 3,000 datasets,
+/// 38,000 of 51,000 `mkdir` calls found the folder there, and each then cost a `stat` too) or
+/// looked up from the current folder down (the root's own path, again for each).
 pub(crate) struct Folders {
-    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    root: PathBuf,
+    /// The root, opened once; an error is reported by the first folder or file made in it.
+    fd: std::io::Result<OwnedFd>,
+    /// The folders made, relative to the root (`a/b`).
+    made: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
 }
 
 impl Folders {
     /// Knows only `root`, which exists.
     pub(crate) fn new(root: &Path) -> Folders {
-        Folders { made: std::sync::Mutex::new(std::collections::HashSet::from([root.to_path_buf()])) }
+        let fd = rustix::fs::openat(rustix::fs::CWD, root, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()).map_err(std::io::Error::from);
+        Folders { root: root.to_path_buf(), fd, made: Default::default() }
     }
 
-    /// Makes `dir` and the folders above it that were not made yet, up to a known one (`dir`
-    /// is under the root).
-    pub(crate) fn make(&self, dir: &Path) -> Result<()> {
-        let known = |d: &Path| self.made.lock().unwrap_or_else(|p| p.into_inner()).contains(d);
-        if known(dir) {
+    /// The root's descriptor.
+    fn fd(&self) -> Result<&OwnedFd> {
+        self.fd.as_ref().map_err(|e| Error::io(&self.root, std::io::Error::from(e.kind())))
+    }
+
+    /// Makes the folder `dir` (relative to the root, `/`-separated) and those above it that
+    /// were not made yet. The lock is held while they are made, so that two threads never
+    /// make the same folder (the second would fail and look again).
+    pub(crate) fn make_relative(&self, dir: &str) -> Result<()> {
+        let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        if made.contains(dir) {
             return Ok(());
         }
         // The folders to make, nearest the root last.
-        let missing: Vec<&Path> = dir.ancestors().take_while(|d| !known(d)).collect();
-        for d in missing.into_iter().rev() {
-            match std::fs::create_dir(d) {
-                Ok(()) => {}
-                // Made meanwhile by another thread; a file there fails the file's own open.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(Error::io(d, e)),
+        let mut missing = vec![dir];
+        let mut above = dir;
+        while let Some((up, _)) = above.rsplit_once('/') {
+            if made.contains(up) {
+                break;
             }
-            self.made.lock().unwrap_or_else(|p| p.into_inner()).insert(d.to_path_buf());
+            missing.push(up);
+            above = up;
+        }
+        let fd = self.fd()?;
+        for d in missing.into_iter().rev() {
+            match rustix::fs::mkdirat(fd, d, Mode::from_raw_mode(0o777)) {
+                // Already there: a path written as `a//b`, or a folder someone made.
+                Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+                Err(e) => return Err(Error::io(self.root.join(d), e.into())),
+            }
+            made.insert(d.to_string());
         }
         Ok(())
     }
@@ -209,37 +266,61 @@ fn open_ranged_at(target: &Path) -> Result<Box<dyn crate::render::RangeWrite + '
 }
 
 impl Sink for Staging {
+    /// One `openat`, one `write` of the whole file (none when empty), one `close`.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        put_at(&self.target(path)?, bytes)
+        let mut file = self.create(path)?;
+        file.write_all(bytes).map_err(|e| Error::io(self.path().join(path), e))
     }
 
     fn open(&self, path: &str) -> Result<Box<dyn Write + Send + '_>> {
-        open_at(&self.target(path)?)
+        Ok(Box::new(Gathered { file: self.create(path)?, buf: Vec::new() }))
     }
 
     fn open_ranged(&self, path: &str) -> Result<Box<dyn crate::render::RangeWrite + '_>> {
-        open_ranged_at(&self.target(path)?)
+        Ok(Box::new(Gathered { file: self.create(path)?, buf: Vec::new() }))
     }
 
     /// A hard link to the last output's file: no bytes are copied, and the last output stays
     /// whole until the swap (its files are never written to, only replaced). Copied where
     /// the filesystem has no hard links.
     fn reuse(&self, path: &str, from: &Path) -> Result<()> {
-        let target = self.target(path)?;
-        if std::fs::hard_link(from, &target).is_err() {
-            std::fs::copy(from, &target).map_err(|e| Error::io(from, e))?;
+        site_path(&self.output, path)?;
+        if let Some((dir, _)) = path.rsplit_once('/') {
+            self.folders.make_relative(dir)?;
+        }
+        if rustix::fs::linkat(rustix::fs::CWD, from, self.folders.fd()?, path, rustix::fs::AtFlags::empty()).is_err() {
+            std::fs::copy(from, self.path().join(path)).map_err(|e| Error::io(from, e))?;
         }
         Ok(())
     }
 }
 
-/// Replaces `output` with `staged`; on failure the old output is put back.
-fn swap_in(staged: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> {
-    if !output.exists() {
-        return std::fs::rename(staged, output).map_err(|e| Error::io(output, e));
+/// Puts `staged` in the place of `output`: swapped with the old output in one
+/// `renameat2(RENAME_EXCHANGE)`, so that the output is never missing, not even for an
+/// instant; the old site is then at `staged`'s name (a folder of this process's staging,
+/// which a later build removes should this one be killed before it does). Returns where the
+/// old site is, None when there was no output. Where the file system cannot swap, the old
+/// output is renamed aside first and put back if the new one cannot take its place.
+fn swap_in(staged: &Path, output: &Path, parent: &Path) -> Result<Option<PathBuf>> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, staged, CWD, output, RenameFlags::EXCHANGE) {
+        Ok(()) => return Ok(Some(staged.to_path_buf())),
+        // No output yet: the new site takes the name.
+        Err(rustix::io::Errno::NOENT) => {
+            return match std::fs::rename(staged, output) {
+                Ok(()) => Ok(None),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(staged);
+                    Err(Error::io(output, e))
+                }
+            };
+        }
+        // A file system (or system) that cannot swap: two renames.
+        Err(_) => {}
     }
+    let name = output.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned());
     let old = tempfile::Builder::new()
-        .prefix(&leftover_prefix(name, "old"))
+        .prefix(&leftover_prefix(&name, "old"))
         .tempdir_in(parent)
         .map_err(|e| Error::io(parent, e))?
         .keep();
@@ -251,7 +332,34 @@ fn swap_in(staged: &Path, output: &Path, parent: &Path, name: &str) -> Result<()
         let _ = std::fs::remove_dir_all(staged);
         return Err(Error::io(output, e));
     }
-    std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))
+    Ok(Some(old))
+}
+
+/// Removes the replaced site `old` without making the build wait: by an `rm -rf` process of
+/// its own, which outlives this one. Deleting a national portal's 150,000 files costs the
+/// kernel seconds (on a disk mounted with `discard`, minutes), and the new site is complete
+/// already. Should it be killed, the next build removes what is left (see
+/// [`remove_leftovers`]: the folder is named as this process's staging or replaced folder).
+/// Where no process can be started, the folder is removed here.
+fn remove_detached(old: &Path) {
+    let started = std::process::Command::new("rm")
+        .arg("-rf")
+        .arg("--")
+        .arg(old)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match started {
+        // Waited for on a thread of its own, so that a long-running process (`sala serve`)
+        // leaves no finished child behind; a process that ends first does not wait.
+        Ok(mut child) => {
+            let _ = std::thread::Builder::new().name("sala-remove".into()).spawn(move || child.wait());
+        }
+        Err(_) => {
+            let _ = std::fs::remove_dir_all(old);
+        }
+    }
 }
 
 /// The name prefix of this process's staging (`new`) or replaced (`old`) folder for the output
@@ -369,6 +477,53 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "good");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn finish_swaps_the_new_site_in_and_the_old_one_is_removed_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("a/b/old.html", "old")]).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.put("a/b/new.html", b"new").unwrap();
+        staging.finish().unwrap();
+        // The new site is in place at once, whole; the old one is gone from it.
+        assert_eq!(std::fs::read_to_string(out.join("a/b/new.html")).unwrap(), "new");
+        assert!(!out.join("a/b/old.html").exists());
+        assert!(out.join(output::MARKER).is_file());
+        // The old site, beside it meanwhile, is removed by a process of its own.
+        let others = || std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name() != "public").count();
+        for _ in 0..500 {
+            if others() == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(others(), 0, "the replaced site was not removed");
+    }
+
+    #[test]
+    fn folders_are_made_once_by_threads_writing_into_the_same_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let staging = &staging;
+                scope.spawn(move || {
+                    for i in 0..50 {
+                        staging.put(&format!("datasets/d{}/t{t}/{i}.html", i % 7), format!("{t} {i}").as_bytes()).unwrap();
+                    }
+                });
+            }
+        });
+        // A second file at the same path is refused, never written over.
+        assert!(staging.put("datasets/d0/t0/0.html", b"again").is_err());
+        assert_eq!(staging.put("../x", b"").unwrap_err().code(), "path-escape");
+        staging.finish_and_wait().unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("datasets/d6/t3/48.html")).unwrap(), "3 48");
+        let files = walkdir::WalkDir::new(&out).into_iter().flatten().filter(|e| e.file_type().is_file()).count();
+        assert_eq!(files, 4 * 50 + 1, "every file and the marker");
     }
 
     #[test]
