@@ -192,9 +192,6 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
     let mut json = if has_json(site, r) { Some(out.create(&urls.resource(&d.id, &r.name, "json"))?) } else { None };
     let mut ndjson = out.create(&urls.resource(&d.id, &r.name, "ndjson"))?;
     let io = |path: String| move |e: std::io::Error| Error::io(path, e);
-    if let Some(w) = &mut json {
-        w.write_all(b"[").map_err(io(w.path().to_string()))?;
-    }
     let count = page_count(r);
     let mut start = 0;
     let mut page = 1;
@@ -202,8 +199,16 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
         let end = (start + ROWS_PER_PAGE).min(r.rows());
         let records = Records::new(r, &window(r.frame()?, start..end), end - start).map_err(|e| data_error(e.to_string()))?;
         if let Some(w) = &mut json {
-            let mut buf = Vec::with_capacity(records.bytes.len() + records.len() * 2);
+            // The array's brackets go in the same piece as its first and last rows: a resource
+            // of one run of rows is one write, straight into the file (see write::Gathered).
+            let mut buf = Vec::with_capacity(records.bytes.len() + records.len() * 2 + 4);
+            if start == 0 {
+                buf.push(b'[');
+            }
             array_items(&mut buf, records.rows(0..records.len()), "", start > 0);
+            if end == r.rows() {
+                buf.extend_from_slice(b"\n]\n");
+            }
             w.write_all(&buf).map_err(io(w.path().to_string()))?;
         }
         // The records are NDJSON lines already.
@@ -218,8 +223,7 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
         start = end;
         page += 1;
     }
-    if let Some(mut w) = json {
-        w.write_all(b"\n]\n").map_err(io(w.path().to_string()))?;
+    if let Some(w) = json {
         w.finish()?;
     }
     ndjson.finish()?;

@@ -25,6 +25,9 @@ use std::io::Write;
 /// continues on further worksheets, each with the header.
 pub const ROWS_PER_SHEET: usize = 1_048_575;
 
+/// Bytes of worksheet XML made before they are handed to the package.
+const SHEET_PIECE: usize = 1 << 20;
+
 /// Excel's longest text in one cell.
 const MAX_CELL_TEXT: usize = 32_767;
 
@@ -92,6 +95,12 @@ trait Package {
     fn start(&mut self, name: &str, large: bool) -> Result<(), String>;
     /// A piece of the part started last.
     fn piece(&mut self, bytes: &[u8]) -> Result<(), String>;
+    /// A piece of the part started last, in a buffer that is left empty.
+    fn piece_from(&mut self, buf: &mut Vec<u8>) -> Result<(), String> {
+        self.piece(buf)?;
+        buf.clear();
+        Ok(())
+    }
     /// Adds the workbook's own part `name`, one of those every workbook of a resource of the
     /// same name has alike (its sheet names).
     fn named(&mut self, name: &str, xml: &[u8], _key: &str) -> Result<(), String> {
@@ -170,6 +179,9 @@ impl Package for super::zipped::Zip<'_> {
     fn piece(&mut self, bytes: &[u8]) -> Result<(), String> {
         super::zipped::Zip::piece(self, bytes).map_err(|e| e.to_string())
     }
+    fn piece_from(&mut self, buf: &mut Vec<u8>) -> Result<(), String> {
+        super::zipped::Zip::piece_from(self, buf).map_err(|e| e.to_string())
+    }
     fn named(&mut self, name: &str, xml: &[u8], key: &str) -> Result<(), String> {
         NAMED.with(|named| {
             let mut named = named.borrow_mut();
@@ -233,15 +245,15 @@ impl Parts<'_> {
                     } else {
                         buf.extend_from_slice(b"</row>");
                     }
-                    // Written out in pieces of about 64 KB: a sheet of a million rows is never held.
-                    if buf.len() >= 64 * 1024 {
-                        zip.piece(&buf)?;
-                        buf.clear();
+                    // Written out in pieces of about 1 MB: a sheet of a million rows is never
+                    // held, and most sheets are one piece, taken by the package without a copy.
+                    if buf.len() >= SHEET_PIECE {
+                        zip.piece_from(&mut buf)?;
                     }
                 }
             }
             buf.extend_from_slice(SHEET_TAIL.as_bytes());
-            zip.piece(&buf)?;
+            zip.piece_from(&mut buf)?;
         }
         zip.part("docProps/core.xml", core_xml(&r.title_in(Lang::En), created).as_bytes())?;
         zip.named("docProps/app.xml", app_xml(names).as_bytes(), &key)?;
