@@ -192,9 +192,6 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
     let mut json = if has_json(site, r) { Some(out.create(&urls.resource(&d.id, &r.name, "json"))?) } else { None };
     let mut ndjson = out.create(&urls.resource(&d.id, &r.name, "ndjson"))?;
     let io = |path: String| move |e: std::io::Error| Error::io(path, e);
-    if let Some(w) = &mut json {
-        w.write_all(b"[").map_err(io(w.path().to_string()))?;
-    }
     let count = page_count(r);
     let mut start = 0;
     let mut page = 1;
@@ -202,8 +199,16 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
         let end = (start + ROWS_PER_PAGE).min(r.rows());
         let records = Records::new(r, &window(r.frame()?, start..end), end - start).map_err(|e| data_error(e.to_string()))?;
         if let Some(w) = &mut json {
-            let mut buf = Vec::with_capacity(records.bytes.len() + records.len() * 2);
+            // The array's brackets go in the same piece as its first and last rows: a resource
+            // of one run of rows is one write, straight into the file (see write::Gathered).
+            let mut buf = Vec::with_capacity(records.bytes.len() + records.len() * 2 + 4);
+            if start == 0 {
+                buf.push(b'[');
+            }
             array_items(&mut buf, records.rows(0..records.len()), "", start > 0);
+            if end == r.rows() {
+                buf.extend_from_slice(b"\n]\n");
+            }
             w.write_all(&buf).map_err(io(w.path().to_string()))?;
         }
         // The records are NDJSON lines already.
@@ -218,8 +223,7 @@ fn records_files(site: &Site, d: &Dataset, r: &Resource, out: &Emitter) -> Resul
         start = end;
         page += 1;
     }
-    if let Some(mut w) = json {
-        w.write_all(b"\n]\n").map_err(io(w.path().to_string()))?;
+    if let Some(w) = json {
         w.finish()?;
     }
     ndjson.finish()?;
@@ -315,18 +319,50 @@ pub(super) enum Cell<'a> {
     Any(AnyValue<'a>),
 }
 
-/// A column of a [`window`] downcast once to its type, so the row-by-row writers read typed
-/// values rather than going through `Column::get` for every cell.
+/// A column of a [`window`] downcast once to its type and to its one Arrow array, so the
+/// row-by-row writers read each cell straight from the array's values and validity rather than
+/// through `ChunkedArray::get` (which looks for the cell's chunk each time) or `Column::get`.
 pub(super) enum Typed<'a> {
-    Bool(&'a polars::prelude::BooleanChunked),
-    I64(&'a polars::prelude::Int64Chunked),
-    I32(&'a polars::prelude::Int32Chunked),
-    U32(&'a polars::prelude::UInt32Chunked),
-    F64(&'a polars::prelude::Float64Chunked),
-    F32(&'a polars::prelude::Float32Chunked),
-    Str(&'a polars::prelude::StringChunked),
-    Date(&'a polars::prelude::Int32Chunked),
+    Bool(&'a polars_arrow::array::BooleanArray),
+    I64(Values<'a, i64>),
+    I32(Values<'a, i32>),
+    U32(Values<'a, u32>),
+    F64(Values<'a, f64>),
+    F32(Values<'a, f32>),
+    Str(&'a polars_arrow::array::Utf8ViewArray),
+    /// Days since 1970-01-01.
+    Date(Values<'a, i32>),
     Other(&'a Column),
+}
+
+/// The values of a primitive Arrow array and which of them are present.
+pub(super) struct Values<'a, T> {
+    values: &'a [T],
+    validity: Option<&'a polars_arrow::bitmap::Bitmap>,
+}
+
+impl<T: Copy> Values<'_, T> {
+    /// The value at `row`, None where it is missing.
+    #[inline]
+    fn get(&self, row: usize) -> Option<T> {
+        match self.validity {
+            Some(v) if !v.get(row)? => None,
+            _ => self.values.get(row).copied(),
+        }
+    }
+}
+
+/// The only chunk of `ca`, None when it has several (a [`window`]'s columns have one).
+fn one_chunk<T: polars::prelude::PolarsDataType>(ca: &polars::prelude::ChunkedArray<T>) -> Option<&T::Array> {
+    let mut chunks = ca.downcast_iter();
+    let first = chunks.next()?;
+    chunks.next().is_none().then_some(first)
+}
+
+/// The values of the one chunk of a numeric column.
+fn values<T: polars::prelude::PolarsNumericType>(ca: &polars::prelude::ChunkedArray<T>) -> Option<Values<'_, T::Native>> {
+    let a = one_chunk(ca)?;
+    Some(Values { values: a.values().as_slice(), validity: a.validity() })
 }
 
 impl<'a> Typed<'a> {
@@ -335,30 +371,32 @@ impl<'a> Typed<'a> {
         use polars::prelude::DataType as D;
         let s = c.as_materialized_series();
         let typed = match s.dtype() {
-            D::Boolean => s.bool().ok().map(Typed::Bool),
-            D::Int64 => s.i64().ok().map(Typed::I64),
-            D::Int32 => s.i32().ok().map(Typed::I32),
-            D::UInt32 => s.u32().ok().map(Typed::U32),
-            D::Float64 => s.f64().ok().map(Typed::F64),
-            D::Float32 => s.f32().ok().map(Typed::F32),
-            D::String => s.str().ok().map(Typed::Str),
-            D::Date => s.date().ok().map(|d| Typed::Date(d.physical())),
+            D::Boolean => s.bool().ok().and_then(one_chunk).map(Typed::Bool),
+            D::Int64 => s.i64().ok().and_then(values).map(Typed::I64),
+            D::Int32 => s.i32().ok().and_then(values).map(Typed::I32),
+            D::UInt32 => s.u32().ok().and_then(values).map(Typed::U32),
+            D::Float64 => s.f64().ok().and_then(values).map(Typed::F64),
+            D::Float32 => s.f32().ok().and_then(values).map(Typed::F32),
+            D::String => s.str().ok().and_then(one_chunk).map(Typed::Str),
+            D::Date => s.date().ok().and_then(|d| values(d.physical())).map(Typed::Date),
             _ => None,
         };
         typed.unwrap_or(Typed::Other(c))
     }
 
     /// The cell at `row`.
+    #[inline]
     pub(super) fn get(&self, row: usize) -> polars::error::PolarsResult<Cell<'a>> {
+        use polars_arrow::array::Array;
         let cell = |v: Option<Cell<'a>>| v.unwrap_or(Cell::Null);
         Ok(match self {
-            Typed::Bool(a) => cell(a.get(row).map(Cell::Bool)),
+            Typed::Bool(a) => cell((row < a.len() && a.is_valid(row)).then(|| Cell::Bool(a.value(row)))),
             Typed::I64(a) => cell(a.get(row).map(Cell::Int)),
             Typed::I32(a) => cell(a.get(row).map(|v| Cell::Int(i64::from(v)))),
             Typed::U32(a) => cell(a.get(row).map(|v| Cell::Int(i64::from(v)))),
             Typed::F64(a) => cell(a.get(row).map(Cell::Float)),
             Typed::F32(a) => cell(a.get(row).map(|v| Cell::Float(f64::from(v)))),
-            Typed::Str(a) => cell(a.get(row).map(Cell::Str)),
+            Typed::Str(a) => cell((row < a.len() && a.is_valid(row)).then(|| Cell::Str(a.value(row)))),
             Typed::Date(a) => cell(a.get(row).map(Cell::Date)),
             Typed::Other(c) => match c.get(row)? {
                 AnyValue::Null => Cell::Null,
@@ -436,8 +474,37 @@ fn push_float_text(out: &mut Vec<u8>, f: f64) {
     if f.fract() == 0.0 && f.abs() < 9.0e15 {
         push_int(out, f as i64);
     } else {
-        let _ = write!(out, "{f}");
+        push_float_display(out, f);
     }
+}
+
+/// Appends `f` as Rust's `{}` writes it (the shortest digits that read back as `f`, never an
+/// exponent). An amount of at most two decimals (most of a budget table's cells) is written
+/// from its whole hundredths: below 10^13 a float's spacing is under 0.002, so no decimal of
+/// fewer digits reads back as the same float, and these digits are the shortest. Any other
+/// value goes to Rust's formatter.
+pub(super) fn push_float_display(out: &mut Vec<u8>, f: f64) {
+    if f.abs() < 1.0e13 {
+        let hundredths = (f * 100.0).round();
+        // Division is correctly rounded: equal means `f` is the float nearest n/100.
+        if hundredths / 100.0 == f {
+            if f.is_sign_negative() {
+                out.push(b'-');
+            }
+            let n = (hundredths as i64).unsigned_abs();
+            push_int(out, n / 100);
+            let cents = (n % 100) as u8;
+            if cents != 0 {
+                out.push(b'.');
+                out.push(b'0' + cents / 10);
+                if cents % 10 != 0 {
+                    out.push(b'0' + cents % 10);
+                }
+            }
+            return;
+        }
+    }
+    let _ = write!(out, "{f}");
 }
 
 /// Appends a Polars date as `YYYY-MM-DD` (chrono's `%Y-%m-%d`) where its year has four digits;
@@ -918,6 +985,33 @@ fn datapackage(site: &Site, d: &Dataset, csvs: &[CsvFile]) -> Value {
 mod tests {
     use super::*;
     use polars::prelude::{DataType, NamedFrom, Series};
+
+    /// Floats are written as Rust's `{}` writes them, for values of every magnitude and for
+    /// random bit patterns.
+    #[test]
+    fn floats_are_written_as_display_writes_them() {
+        let mut samples = vec![0.0, -0.0, 1.0, -1.5, 0.05, -0.05, -0.5, 9_999_999_999_999.99, 10_000_000_000_000.01, 0.1, 0.1 + 0.2, 1e-7, 1.5e-7, 123.456, 1e15, 9e15, 1e16, 1e21, 1e22, 1.7976931348623157e308, 5e-324, 2.2250738585072014e-308, f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..400_000u64 {
+            // xorshift: random bits, and random amounts of two decimals.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            samples.push(f64::from_bits(x));
+            samples.push((x % 10_000_000_000) as f64 / 100.0 * if i % 2 == 0 { 1.0 } else { -1.0 });
+            // Amounts of up to two decimals on both sides of 10^13, and of three decimals.
+            samples.push((x % 4_000_000_000_000_000) as f64 / 100.0 * if i % 2 == 0 { 1.0 } else { -1.0 });
+            samples.push((x % 1_000_000_000) as f64 / 1000.0);
+            samples.push((x % 1_000_000) as f64 * 10f64.powi((i % 40) as i32 - 20));
+            // Values half-way between two shortest candidates, of 14 to 17 digits.
+            samples.push((x % (1 << 53)) as f64 / f64::from(1u32 << (i % 12)));
+        }
+        for f in samples {
+            let mut ours = Vec::new();
+            push_float_display(&mut ours, f);
+            assert_eq!(String::from_utf8(ours).unwrap(), format!("{f}"), "{:?}", f.to_bits());
+        }
+    }
 
     /// Every cell written from its type is the text and JSON the shared formatting gives.
     #[test]

@@ -25,6 +25,9 @@ use std::io::Write;
 /// continues on further worksheets, each with the header.
 pub const ROWS_PER_SHEET: usize = 1_048_575;
 
+/// Bytes of worksheet XML made before they are handed to the package.
+const SHEET_PIECE: usize = 1 << 20;
+
 /// Excel's longest text in one cell.
 const MAX_CELL_TEXT: usize = 32_767;
 
@@ -92,6 +95,12 @@ trait Package {
     fn start(&mut self, name: &str, large: bool) -> Result<(), String>;
     /// A piece of the part started last.
     fn piece(&mut self, bytes: &[u8]) -> Result<(), String>;
+    /// A piece of the part started last, in a buffer that is left empty.
+    fn piece_from(&mut self, buf: &mut Vec<u8>) -> Result<(), String> {
+        self.piece(buf)?;
+        buf.clear();
+        Ok(())
+    }
     /// Adds the workbook's own part `name`, one of those every workbook of a resource of the
     /// same name has alike (its sheet names).
     fn named(&mut self, name: &str, xml: &[u8], _key: &str) -> Result<(), String> {
@@ -170,6 +179,9 @@ impl Package for super::zipped::Zip<'_> {
     fn piece(&mut self, bytes: &[u8]) -> Result<(), String> {
         super::zipped::Zip::piece(self, bytes).map_err(|e| e.to_string())
     }
+    fn piece_from(&mut self, buf: &mut Vec<u8>) -> Result<(), String> {
+        super::zipped::Zip::piece_from(self, buf).map_err(|e| e.to_string())
+    }
     fn named(&mut self, name: &str, xml: &[u8], key: &str) -> Result<(), String> {
         NAMED.with(|named| {
             let mut named = named.borrow_mut();
@@ -208,10 +220,12 @@ impl Parts<'_> {
                 let typed: Vec<Typed> = columns.iter().map(Typed::of).collect();
                 for row in from..to {
                     // The first data row is the worksheet's second row.
-                    let at = row - start + 2;
+                    let mut number = itoa::Buffer::new();
+                    // The row's number, written once here and in each of its cells' references.
+                    let at = number.format(row - start + 2).as_bytes();
                     let mark = buf.len();
                     buf.extend_from_slice(b"<row r=\"");
-                    super::data::push_int(&mut buf, at);
+                    buf.extend_from_slice(at);
                     buf.extend_from_slice(b"\">");
                     let empty = buf.len();
                     for (c, letters) in typed.iter().zip(letters) {
@@ -231,15 +245,15 @@ impl Parts<'_> {
                     } else {
                         buf.extend_from_slice(b"</row>");
                     }
-                    // Written out in pieces of about 64 KB: a sheet of a million rows is never held.
-                    if buf.len() >= 64 * 1024 {
-                        zip.piece(&buf)?;
-                        buf.clear();
+                    // Written out in pieces of about 1 MB: a sheet of a million rows is never
+                    // held, and most sheets are one piece, taken by the package without a copy.
+                    if buf.len() >= SHEET_PIECE {
+                        zip.piece_from(&mut buf)?;
                     }
                 }
             }
             buf.extend_from_slice(SHEET_TAIL.as_bytes());
-            zip.piece(&buf)?;
+            zip.piece_from(&mut buf)?;
         }
         zip.part("docProps/core.xml", core_xml(&r.title_in(Lang::En), created).as_bytes())?;
         zip.named("docProps/app.xml", app_xml(names).as_bytes(), &key)?;
@@ -396,21 +410,21 @@ fn sheet_head(buf: &mut Vec<u8>, r: &Resource, first: bool, rows: usize) {
     if !fields.is_empty() {
         buf.extend_from_slice(b"<row r=\"1\">");
         for (i, f) in fields.iter().enumerate() {
-            string_cell(buf, &crate::diagnostic::column_letter(i + 1), 1, &header(f), " s=\"1\"");
+            string_cell(buf, &crate::diagnostic::column_letter(i + 1), b"1", &header(f), " s=\"1\"");
         }
         buf.extend_from_slice(b"</row>");
     }
 }
 
 /// Appends `<c r="B7"`.
-fn cell_start(buf: &mut Vec<u8>, letters: &str, row: usize) {
+fn cell_start(buf: &mut Vec<u8>, letters: &str, row: &[u8]) {
     buf.extend_from_slice(b"<c r=\"");
     buf.extend_from_slice(letters.as_bytes());
-    super::data::push_int(buf, row);
+    buf.extend_from_slice(row);
     buf.push(b'"');
 }
 
-fn number_cell(buf: &mut Vec<u8>, letters: &str, row: usize, number: f64, style: &str) {
+fn number_cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], number: f64, style: &str) {
     cell_start(buf, letters, row);
     buf.extend_from_slice(style.as_bytes());
     buf.extend_from_slice(b"><v>");
@@ -419,12 +433,12 @@ fn number_cell(buf: &mut Vec<u8>, letters: &str, row: usize, number: f64, style:
     if number.fract() == 0.0 && number.abs() < 1.0e15 && !(number == 0.0 && number.is_sign_negative()) {
         super::data::push_int(buf, number as i64);
     } else {
-        let _ = write!(buf, "{number}");
+        super::data::push_float_display(buf, number);
     }
     buf.extend_from_slice(b"</v></c>");
 }
 
-fn string_cell(buf: &mut Vec<u8>, letters: &str, row: usize, text: &str, style: &str) {
+fn string_cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], text: &str, style: &str) {
     cell_start(buf, letters, row);
     buf.extend_from_slice(style.as_bytes());
     buf.extend_from_slice(b" t=\"inlineStr\"><is><t");
@@ -441,26 +455,50 @@ fn string_cell(buf: &mut Vec<u8>, letters: &str, row: usize, text: &str, style: 
 /// control characters (which XML cannot hold) and U+FFFE/U+FFFF as `_xHHHH_`, and a literal
 /// `_xHHHH_` in the text with its underscore escaped (`_x005F_`) so it is not read as one.
 fn escape_text(buf: &mut Vec<u8>, text: &str) {
+    // Read byte by byte: every character escaped is ASCII but U+FFFE and U+FFFF (EF BF BE and
+    // EF BF BF), and in UTF-8 an ASCII byte is always that character, so the Thai text of most
+    // cells is copied in runs without being decoded.
     let bytes = text.as_bytes();
     let mut from = 0;
-    for (i, ch) in text.char_indices() {
-        let escaped: Option<std::borrow::Cow<'static, str>> = match ch {
-            '&' => Some("&amp;".into()),
-            '<' => Some("&lt;".into()),
-            '>' => Some("&gt;".into()),
-            '\t' | '\n' => None,
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => Some(format!("_x{:04X}_", ch as u32).into()),
-            '_' if is_escape_at(bytes, i) => Some("_x005F_".into()),
-            _ => None,
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (escaped, len): (&[u8], usize) = match b {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            b'\t' | b'\n' => (b"", 0),
+            0..=0x1f => (&CONTROL[usize::from(b)], 1),
+            b'_' if is_escape_at(bytes, i) => (b"_x005F_", 1),
+            0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => {
+                (if bytes[i + 2] == 0xBE { b"_xFFFE_" } else { b"_xFFFF_" }, 3)
+            }
+            _ => (b"", 0),
         };
-        if let Some(e) = escaped {
-            buf.extend_from_slice(&bytes[from..i]);
-            buf.extend_from_slice(e.as_bytes());
-            from = i + ch.len_utf8();
+        if len == 0 {
+            i += 1;
+            continue;
         }
+        buf.extend_from_slice(&bytes[from..i]);
+        buf.extend_from_slice(escaped);
+        i += len;
+        from = i;
     }
     buf.extend_from_slice(&bytes[from..]);
 }
+
+/// `_x0000_` to `_x001F_`: the escapes of the control characters.
+const CONTROL: [[u8; 7]; 32] = {
+    let mut all = [*b"_x0000_"; 32];
+    let hex = b"0123456789ABCDEF";
+    let mut c = 0;
+    while c < 32 {
+        all[c][4] = hex[c >> 4];
+        all[c][5] = hex[c & 15];
+        c += 1;
+    }
+    all
+};
 
 /// Whether `_xHHHH_` (four hex digits) starts at byte `i`.
 fn is_escape_at(bytes: &[u8], i: usize) -> bool {
@@ -483,7 +521,7 @@ const MARCH_1900: i32 = -25_508;
 /// Writes one cell as its type: numbers as numbers (whole numbers beyond Excel's 15 digits as
 /// text, so no digit is lost), booleans, dates and date-times as Excel dates, the rest as text;
 /// a missing value as no cell.
-fn cell(buf: &mut Vec<u8>, letters: &str, row: usize, value: &AnyValue) {
+fn cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], value: &AnyValue) {
     const EXACT: i64 = 999_999_999_999_999;
     match value {
         AnyValue::Null => {}
@@ -520,12 +558,62 @@ fn cell(buf: &mut Vec<u8>, letters: &str, row: usize, value: &AnyValue) {
 
 /// Writes a text cell; text longer than Excel allows is cut, ending in "…" (the CSV has it
 /// whole).
-fn text_cell(buf: &mut Vec<u8>, letters: &str, row: usize, text: &str) {
+fn text_cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], text: &str) {
     // Fewer bytes than the limit are fewer characters too: only long text is counted.
     if text.len() > MAX_CELL_TEXT && text.chars().count() > MAX_CELL_TEXT {
         let cut: String = text.chars().take(MAX_CELL_TEXT - 1).chain(['…']).collect();
         string_cell(buf, letters, row, &cut, "");
     } else {
         string_cell(buf, letters, row, text, "");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The escaping as it was written first, character by character: the reference.
+    fn escape_by_char(text: &str) -> Vec<u8> {
+        let mut buf = Vec::new();
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        for (i, ch) in text.char_indices() {
+            let escaped: Option<String> = match ch {
+                '&' => Some("&amp;".into()),
+                '<' => Some("&lt;".into()),
+                '>' => Some("&gt;".into()),
+                '\t' | '\n' => None,
+                '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => Some(format!("_x{:04X}_", ch as u32)),
+                '_' if is_escape_at(bytes, i) => Some("_x005F_".into()),
+                _ => None,
+            };
+            if let Some(e) = escaped {
+                buf.extend_from_slice(&bytes[from..i]);
+                buf.extend_from_slice(e.as_bytes());
+                from = i + ch.len_utf8();
+            }
+        }
+        buf.extend_from_slice(&bytes[from..]);
+        buf
+    }
+
+    /// Text escaped byte by byte is what escaping it character by character gave: entities,
+    /// every control character, U+FFFE/U+FFFF beside their neighbours U+FFFD and U+EFBF, and
+    /// literal `_xHHHH_` sequences, among Thai text.
+    #[test]
+    fn text_is_escaped_as_by_character() {
+        let mut samples: Vec<String> = vec![
+            String::new(),
+            "ไทย & <b> \"q\" 'a'".into(),
+            "_x0041_ _x00G1_ _x004 __x0041__ _".into(),
+            "\u{fffd}\u{fffe}\u{ffff}\u{efbf}\u{10000}ก".into(),
+            "tab\there\nline\r\u{7f}\u{85}".into(),
+        ];
+        samples.extend((0u32..0x20).map(|c| format!("a{}ข", char::from_u32(c).unwrap())));
+        for text in &samples {
+            let mut ours = Vec::new();
+            escape_text(&mut ours, text);
+            assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(escape_by_char(text)).unwrap(), "{text:?}");
+        }
     }
 }

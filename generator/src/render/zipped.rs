@@ -218,6 +218,22 @@ impl<'w> Zip<'w> {
         })
     }
 
+    /// [`Zip::piece`] for a piece in a buffer of the caller's, which is left empty: the
+    /// entry's first piece becomes its held data without a copy (a worksheet of a few hundred
+    /// rows is one piece).
+    pub(super) fn piece_from(&mut self, data: &mut Vec<u8>) -> std::io::Result<()> {
+        match &mut self.open {
+            Some((crc, size, _)) if !self.streaming && self.held.is_empty() && data.len() <= WHOLE_ENTRY => {
+                crc.update(data);
+                *size += data.len() as u64;
+                std::mem::swap(&mut self.held, data);
+            }
+            _ => self.piece(data)?,
+        }
+        data.clear();
+        Ok(())
+    }
+
     /// Ends the entry started last if it is still open, as the zip crate does when the next
     /// one starts.
     fn end_open(&mut self) -> std::io::Result<()> {

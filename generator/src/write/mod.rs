@@ -196,6 +196,9 @@ fn open_at(target: &Path) -> Result<Box<dyn Write + Send + 'static>> {
 /// out in one `write`.
 const GATHER: usize = 256 << 10;
 
+/// A piece of at least this many bytes, with nothing gathered before it, is written at once.
+const DIRECT: usize = 16 << 10;
+
 /// A file written in pieces: small pieces are gathered into one `write` of up to [`GATHER`]
 /// bytes, a large one goes straight to the file. Unlike a `BufWriter` of a fixed size, the
 /// buffer grows only as far as the file needs: most downloads are a few kilobytes, written once,
@@ -223,6 +226,11 @@ impl Write for Gathered {
     }
 
     fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        // A large first piece (a whole CSV, NDJSON or JSON download of a small resource) is
+        // written as it is: copying it into the buffer first would only add a copy.
+        if self.buf.is_empty() && data.len() >= DIRECT {
+            return self.file.write_all(data);
+        }
         if self.buf.len() + data.len() > GATHER {
             self.write_out()?;
             if data.len() >= GATHER {
