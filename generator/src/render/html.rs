@@ -90,6 +90,32 @@ pub(super) struct Jobs<'a> {
     /// Per language, the facet groups and their values, made once for the lists, the
     /// navigation beside them and the facet pages.
     pub(super) facets: &'a BTreeMap<Lang, Vec<crate::model::search::Facet>>,
+    /// The datasets' cards, made once for all the lists that show them.
+    pub(super) cards: &'a Cards,
+}
+
+/// Each dataset's card in each language (what the dataset list, the agency pages, the facet
+/// pages show of it), made once and copied into every list that shows it: a dataset is on
+/// some ten lists in each language, and a copy costs a fraction of making the card again.
+/// Freed with the pages' render: at 10,000 datasets, some 40 MB.
+pub(super) struct Cards {
+    made: BTreeMap<Lang, Vec<std::sync::OnceLock<Value>>>,
+}
+
+impl Cards {
+    fn new(site: &Site) -> Cards {
+        let made = site.languages.iter().map(|&lang| (lang, site.datasets.iter().map(|_| std::sync::OnceLock::new()).collect())).collect();
+        Cards { made }
+    }
+
+    /// The card ([`dataset_card`]) of dataset `i` of the site, in `lang`; None for no such dataset.
+    pub(super) fn card(&self, site: &Site, i: usize, lang: Lang) -> Option<Value> {
+        let d = site.datasets.get(i)?;
+        Some(match self.made.get(&lang).and_then(|cards| cards.get(i)) {
+            Some(card) => card.get_or_init(|| dataset_card(site, d, lang)).clone(),
+            None => dataset_card(site, d, lang),
+        })
+    }
 }
 
 impl<'a> Jobs<'a> {
@@ -183,6 +209,8 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes, facets: &BTreeMap<Lang,
     let dataset_shared = dataset_shared_keys(site, out.memo(), keys, &shared);
     let stopped = AtomicBool::new(false);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
+    // Before the queue: the jobs it holds borrow the cards.
+    let cards = Cards::new(site);
     let (queue, pending) = std::sync::mpsc::sync_channel::<PageJob>(QUEUED_PAGES);
     let pending = Mutex::new(pending);
     let threads = rayon::current_num_threads().max(1);
@@ -203,7 +231,7 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes, facets: &BTreeMap<Lang,
                 }
             });
         }
-        let jobs = Jobs { queue, stopped: &stopped, out, keys, shared: &shared, dataset_shared: &dataset_shared, facets };
+        let jobs = Jobs { queue, stopped: &stopped, out, keys, shared: &shared, dataset_shared: &dataset_shared, facets, cards: &cards };
         for &lang in &site.languages {
             page_jobs(site, lang, sizes, &jobs);
         }
@@ -343,6 +371,7 @@ impl Templates {
             }
             tera.register_filter("sala_html", super::templates::HtmlFilter);
             tera.set_escape_fn(super::templates::escape_minified);
+            tera.set_escape_into_fn(super::templates::escape_minified_into);
             // A template that Tera reads as written but not minified is rendered as written.
             if tera.add_raw_templates(minified.templates.iter().map(|(n, t)| (n.as_str(), t.as_str()))).is_ok() {
                 return Ok(Templates { tera, minified: true });
@@ -587,10 +616,11 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
     let nav_key = jobs.keyed().then(|| json_key(&nav));
     let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
     for n in 1..=pages {
-        let nav = nav.clone();
+        let (nav, cards) = (nav.clone(), jobs.cards);
         let context = later(move || {
+            let start = (n - 1) * pager::DATASETS_PER_PAGE;
             let cards: Vec<Value> =
-                pager::page_of(&site.datasets, n, pager::DATASETS_PER_PAGE).iter().map(|d| dataset_card(site, d, lang)).collect();
+                (start..site.datasets.len().min(start + pager::DATASETS_PER_PAGE)).filter_map(|i| cards.card(site, i, lang)).collect();
             // Values made here are moved in: `json!` would copy them once more.
             let mut context = json!({
                 "datasets": null,
@@ -628,6 +658,7 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             return;
         }
     }
+    let cards = jobs.cards;
     for a in &site.agencies {
         let mut job = PageJob {
             template: "agency.html",
@@ -635,7 +666,7 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             paths: every_language(site, |l| urls.agency(l, &a.code)),
             title: a.name.get(lang).to_string(),
             description: a.mandate.get(lang).to_string(),
-            context: later(move || agency_context(site, a, lang)),
+            context: later(move || agency_context(site, a, lang, cards)),
             key: None,
         };
         // Keyed by the agency (its registry entry is in the site's settings) and the rows its
@@ -886,7 +917,7 @@ fn agency_datasets(site: &Site, a: &Agency) -> Vec<usize> {
     datasets
 }
 
-fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
+fn agency_context(site: &Site, a: &Agency, lang: Lang, cards: &Cards) -> Value {
     let urls = &site.urls;
     let parent = a.parent.as_deref().map(|p| agency_link(site, p, lang));
     let siblings: Vec<Value> = match &a.parent {
@@ -898,7 +929,7 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
             .collect(),
         None => site.agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).map(|x| agency_link(site, &x.code, lang)).collect(),
     };
-    let datasets: Vec<&Dataset> = agency_datasets(site, a).into_iter().filter_map(|i| site.datasets.get(i)).collect();
+    let datasets = agency_datasets(site, a);
     let mut context = json!({
         "agency": {
             "code": a.code,
@@ -915,7 +946,7 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
         "related": siblings,
         // An agency with hundreds of datasets lists the first few and links to all of
         // them on its facet page, which is cut into pages.
-        "datasets": datasets.iter().take(pager::AGENCY_DATASETS).map(|d| dataset_card(site, d, lang)).collect::<Vec<_>>(),
+        "datasets": Value::Null,
         "datasets_count": format::integer(datasets.len() as i64),
         "all_datasets_url": if datasets.len() > pager::AGENCY_DATASETS {
             let key = if a.is_ministry() { "ministry" } else { "agency" };
@@ -925,6 +956,8 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang) -> Value {
         },
         "agencies_url": urls.link(&urls.agencies(lang)),
     });
+    // Moved in: `json!` would copy the cards once more.
+    context["datasets"] = datasets.iter().take(pager::AGENCY_DATASETS).filter_map(|&i| cards.card(site, i, lang)).collect::<Vec<_>>().into();
     if let (Value::Object(base), Value::Object(sections)) = (&mut context, super::finance::agency_sections(site, a, lang)) {
         base.extend(sections);
     }
@@ -1097,15 +1130,12 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
     // cell (a preview has a few hundred cells on each of the portal's pages).
     let columns: Vec<(Shown, &polars::prelude::Column)> =
         r.schema.fields.iter().zip(head.columns()).map(|(f, c)| (Shown::of(f), c)).collect();
+    let cell = Shape::new(&["text", "numeric"]);
     let rows: Vec<Value> = (0..n)
         .map(|i| {
             let cells = columns.iter().map(|(column, c)| {
                 let v = c.get(i).unwrap_or(AnyValue::Null);
-                // Values made here are moved in: `json!` would copy the text once more.
-                let mut cell = serde_json::Map::with_capacity(2);
-                cell.insert("text".into(), Value::String(cut_cell(display(column, &words, &v, lang))));
-                cell.insert("numeric".into(), Value::Bool(column.numeric));
-                Value::Object(cell)
+                cell.with([Value::String(cut_cell(display(column, &words, &v, lang))), Value::Bool(column.numeric)])
             });
             Value::Array(cells.collect())
         })
@@ -1120,6 +1150,29 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
     });
     preview["rows"] = Value::Array(rows);
     preview
+}
+
+/// Objects of one shape (the same keys in the same order), each made as a copy of one made
+/// once: the copy keeps its key table, where inserting the keys hashed each of them again
+/// (serde_json's ordered map hashes with SipHash: two keys for each cell of a preview, some
+/// 750 cells on a dataset's page).
+pub(super) struct Shape(serde_json::Map<String, Value>);
+
+impl Shape {
+    /// The shape of objects with `keys`, in this order.
+    pub(super) fn new(keys: &[&str]) -> Shape {
+        Shape(keys.iter().map(|k| (k.to_string(), Value::Null)).collect())
+    }
+
+    /// An object of this shape holding `values`, one for each key in the keys' order.
+    pub(super) fn with<const N: usize>(&self, values: [Value; N]) -> Value {
+        debug_assert_eq!(N, self.0.len(), "one value for each key");
+        let mut object = self.0.clone();
+        for (slot, value) in object.values_mut().zip(values) {
+            *slot = value;
+        }
+        Value::Object(object)
+    }
 }
 
 /// What the cells of one previewed column are shown with, besides their values.

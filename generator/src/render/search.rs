@@ -3,7 +3,7 @@
 
 use super::Emitter;
 use super::fragments::{self, Store};
-use super::html::{Jobs, PageJob, dataset_card, every_language, json_key, later, summary, t};
+use super::html::{Jobs, PageJob, every_language, json_key, later, summary, t};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -980,13 +980,39 @@ fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str
         .collect()
 }
 
+/// What [`facets_value`] makes with value `i` of group `key` current, from `nav`, which it made
+/// with the same facets and `limit` and no value current: each facet page's navigation is a
+/// copy of one made once, its own value marked (or added after the group's first `limit`
+/// values, where the navigation leaves it out), rather than made again with every link.
+fn with_current(site: &Site, lang: Lang, nav: &Value, facets: &[Facet], (key, i): (&str, usize), limit: usize) -> Value {
+    let mut nav = nav.clone();
+    let group = nav.as_array_mut().and_then(|groups| groups.iter_mut().find(|g| g["key"] == key));
+    let (Some(group), Some(f)) = (group, facets.iter().find(|f| f.key == key)) else { return nav };
+    let Some(values) = group.get_mut("values").and_then(Value::as_array_mut) else { return nav };
+    if i < limit {
+        if let Some(Value::Object(value)) = values.get_mut(i) {
+            value.insert("current".into(), Value::Bool(true));
+        }
+    } else if let Some(v) = f.values.get(i) {
+        let urls = &site.urls;
+        values.push(json!({
+            "id": v.id,
+            "label": v.label,
+            "url": urls.link(&urls.facet(lang, f.key, &v.slug)),
+            "count": format::integer(v.datasets.len() as i64),
+            "current": true,
+        }));
+    }
+    nav
+}
+
 /// The search page, the facet overview and one page per facet value, in `lang`.
 pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
     let urls = &site.urls;
     let by_lang = jobs.facets;
     let Some(facets) = by_lang.get(&lang) else { return };
     // The navigation every facet page shows beside its list (with its own value marked).
-    let nav = facets_value(site, lang, facets, None, Some(pager::NAV_VALUES));
+    let nav = std::sync::Arc::new(facets_value(site, lang, facets, None, Some(pager::NAV_VALUES)));
     let nav_key = jobs.keyed().then(|| json_key(&nav));
     let firsts = [
         PageJob {
@@ -1011,7 +1037,7 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
             paths: every_language(site, |l| urls.browse(l)),
             title: t(site, lang, "browse"),
             description: t(site, lang, "browse_intro"),
-            context: json!({"facets": nav}).into(),
+            context: json!({"facets": *nav}).into(),
             key: None,
         },
     ];
@@ -1039,6 +1065,7 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
                     .collect();
                 let group = group.clone();
                 let (key, label) = (f.key, group.clone());
+                let (nav, cards) = (nav.clone(), jobs.cards);
                 let mut job = PageJob {
                     template: "facet.html",
                     lang,
@@ -1047,11 +1074,8 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
                     description: format!("{group}: {} · {} {}", v.label, format::integer(v.datasets.len() as i64), t(site, lang, "datasets_unit")),
                     context: later(move || {
                         let (f, v) = (&facets[g], &facets[g].values[i]);
-                        let cards: Vec<Value> = pager::page_of(&v.datasets, n, pager::DATASETS_PER_PAGE)
-                            .iter()
-                            .filter_map(|&i| site.datasets.get(i))
-                            .map(|d| dataset_card(site, d, lang))
-                            .collect();
+                        let cards: Vec<Value> =
+                            pager::page_of(&v.datasets, n, pager::DATASETS_PER_PAGE).iter().filter_map(|&i| cards.card(site, i, lang)).collect();
                         // Values made here are moved in: `json!` would copy them once more.
                         let mut context = json!({
                             "group": group,
@@ -1062,7 +1086,7 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
                             "pager": pager::pager(site, lang, &site.urls.facet(lang, f.key, &v.slug), n, pages),
                         });
                         context["datasets"] = Value::Array(cards);
-                        context["facets"] = facets_value(site, lang, facets, Some((f.key, i)), Some(pager::NAV_VALUES));
+                        context["facets"] = with_current(site, lang, &nav, facets, (f.key, i), pager::NAV_VALUES);
                         context
                     }),
                     key: None,

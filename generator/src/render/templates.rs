@@ -63,7 +63,8 @@ impl tera::Filter for AttrFilter {
             Value::Bool(b) => b.to_string().into(),
             other => other.to_string().into(),
         };
-        let escaped = if self.raw { text } else { escape_minified(&text).into() };
+        // Most values have nothing to escape: borrowed as they are rather than copied.
+        let escaped = if self.raw || memchr::memchr3(b'&', b'<', b'"', text.as_bytes()).is_none() { text } else { escape_minified(&text).into() };
         let mut out = String::with_capacity(self.pre.len() + escaped.len() + self.post.len() + 2);
         let bare = !(self.pre.is_empty() && escaped.is_empty() && self.post.is_empty())
             && !escaped.chars().any(needs_quotes);
@@ -114,6 +115,24 @@ pub(super) fn escape_minified(input: &str) -> String {
     }
     out.push_str(&input[last..]);
     out
+}
+
+/// [`escape_minified`] written straight into a page: the same bytes, without a string of
+/// their own for each value a page prints.
+pub(super) fn escape_minified_into(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut last = 0;
+    for i in memchr::memchr3_iter(b'&', b'<', b'"', bytes) {
+        let entity: &[u8] = match bytes[i] {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            _ => b"&#34;",
+        };
+        out.write_all(&bytes[last..i])?;
+        out.write_all(entity)?;
+        last = i + 1;
+    }
+    out.write_all(&bytes[last..])
 }
 
 /// Minifies every template of a theme (see the module's doc); None when one of them cannot
@@ -952,6 +971,12 @@ mod tests {
         assert_eq!(escape_minified(""), "");
         let long = format!("{}&{}\"", "ก".repeat(100), "x".repeat(70));
         assert_eq!(escape_minified(&long), format!("{}&amp;{}&#34;", "ก".repeat(100), "x".repeat(70)));
+        // Written into a page, the same bytes.
+        for input in ["plain ไทย text > it's", "&a<b\"c&&", "<", "", "x&", long.as_str()] {
+            let mut page = Vec::new();
+            escape_minified_into(input, &mut page).unwrap();
+            assert_eq!(String::from_utf8(page).unwrap(), escape_minified(input), "{input}");
+        }
     }
 
     #[test]

@@ -22,6 +22,10 @@ const ONE_OFF_TEMPLATE_NAME: &str = "__tera_one_off";
 /// The escape function type definition
 pub type EscapeFn = fn(&str) -> String;
 
+/// Sala: an escape function that writes the escaped text into the page, as [`EscapeFn`] would
+/// return it, without a `String` of its own per value.
+pub type EscapeIntoFn = fn(&str, &mut dyn std::io::Write) -> std::io::Result<()>;
+
 /// Main point of interaction in this library.
 ///
 /// The [`Tera`] struct is the primary interface for working with the Tera template engine. It contains parsed templates, registered filters (which can filter
@@ -76,6 +80,9 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    /// Sala: writes what `escape_fn` returns straight into the output, when set.
+    #[doc(hidden)]
+    escape_into: Option<EscapeIntoFn>,
 }
 
 impl Tera {
@@ -95,6 +102,7 @@ impl Tera {
             testers: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_into: None,
         };
 
         tera.load_from_glob()?;
@@ -820,11 +828,26 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        self.escape_into = None;
+    }
+
+    /// Sala: the escape function set by [`Tera::set_escape_fn`] in a form that writes into the
+    /// output: `function` must write exactly the bytes `escape_fn` returns for the same input.
+    /// A value printed by `{{ }}` is then escaped into the page rather than into a new string.
+    pub fn set_escape_into_fn(&mut self, function: EscapeIntoFn) {
+        self.escape_into = Some(function);
+    }
+
+    #[doc(hidden)]
+    #[inline]
+    pub fn get_escape_into_fn(&self) -> Option<EscapeIntoFn> {
+        self.escape_into
     }
 
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_into = None;
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -899,6 +922,7 @@ impl Default for Tera {
             functions: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_into: None,
         };
 
         tera.register_tera_filters();

@@ -6,7 +6,7 @@ use serde_json::{to_value, Value};
 use crate::context::dotted_pointer;
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
-use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
+use crate::renderer::stack_frame::{FrameContext, FrameType, Path, StackFrame, Val};
 use crate::template::Template;
 use crate::Context;
 
@@ -104,8 +104,10 @@ impl<'a> CallStack<'a> {
     }
 
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
+        // Sala: the path is split at its first dot once, not twice in every frame.
+        let path = Path::new(key);
         for stack_frame in self.stack.iter().rev() {
-            let found = stack_frame.find_value(key);
+            let found = stack_frame.find_value_at(&path);
             if found.is_some() {
                 return found;
             }
@@ -118,7 +120,11 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
+        if let Some(tail) = path.tail {
+            // Sala: a head without `~` escapes is the key itself.
+            if !path.head.contains('~') {
+                return self.context.find_value(path.head).and_then(|v| dotted_pointer(v, tail)).map(Cow::Borrowed);
+            }
             return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));

@@ -72,7 +72,8 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
-    if !path.contains('[') {
+    // Sala: a byte search (paths are short; `str::contains` set up a searcher for each).
+    if !path.as_bytes().contains(&b'[') {
         match call_stack.lookup(path) {
             Some(v) => Ok(v),
             None => Err(Error::msg(format!(
@@ -337,6 +338,19 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if escape {
+            return Ok(Cow::Owned(
+                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
+            ));
+        }
+        Ok(res)
+    }
+
+    /// Sala: the value of `expr` and whether it is a string that must still be escaped (what
+    /// `eval_expression` returns escaped), so that a printed value can be escaped into the
+    /// output instead of into a string of its own.
+    fn eval_expression_unescaped(&mut self, expr: &'a Expr) -> Result<(Val<'a>, bool)> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -404,7 +418,7 @@ impl<'a> Processor<'a> {
                                 return Err(e);
                             }
                             // A negative undefined ident is !false so truthy
-                            return Ok(Cow::Owned(Value::Bool(true)));
+                            return Ok((Cow::Owned(Value::Bool(true)), false));
                         }
                     }
                 }
@@ -437,17 +451,12 @@ impl<'a> Processor<'a> {
 
         // Lastly, we need to check if the expression is negated, thus turning it into a bool
         if expr.negated {
-            return Ok(Cow::Owned(Value::Bool(!res.is_truthy())));
+            return Ok((Cow::Owned(Value::Bool(!res.is_truthy())), false));
         }
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
-        if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            res = Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
-            );
-        }
-
-        Ok(res)
+        let escape = self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe();
+        Ok((res, escape))
     }
 
     /// Render an expression and never escape its result
@@ -630,8 +639,11 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::Ident(_) => {
+                // Sala: a string is tested as it is, not escaped first into a copy that is
+                // only looked at (escaping never empties a string nor fills an empty one).
                 let mut res = self
-                    .eval_expression(bool_expr)
+                    .eval_expression_unescaped(bool_expr)
+                    .map(|(value, _)| value)
                     .unwrap_or(Cow::Owned(Value::Bool(false)))
                     .is_truthy();
                 if bool_expr.negated {
@@ -959,7 +971,15 @@ impl<'a> Processor<'a> {
             Node::Comment(_, _) => (),
             // Sala: text is copied as it is, not through the formatting machinery.
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            // Sala: a value to escape is escaped straight into the output.
+            Node::VariableBlock(_, ref expr) => match self.tera.get_escape_into_fn() {
+                Some(escape_into) => match self.eval_expression_unescaped(expr)? {
+                    (Cow::Borrowed(Value::String(s)), true) => escape_into(s, write)?,
+                    (Cow::Owned(Value::String(ref s)), true) => escape_into(s, write)?,
+                    (value, _) => value.render(write)?,
+                },
+                None => self.eval_expression(expr)?.render(write)?,
+            },
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(

@@ -19,6 +19,28 @@ pub fn value_by_pointer<'a>(pointer: &str, val: &Val<'a>) -> Option<Val<'a>> {
     }
 }
 
+/// Sala: a variable's path split at its first dot, as every frame of a lookup reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Path<'k> {
+    /// The whole path (`cell.text`).
+    pub key: &'k str,
+    /// What comes before the first dot (`cell`), the whole path without one.
+    pub head: &'k str,
+    /// What comes after the first dot (`text`), None without one.
+    pub tail: Option<&'k str>,
+}
+
+impl<'k> Path<'k> {
+    /// `key` split at its first dot (a byte search: keys are short and a dot is ASCII).
+    #[inline]
+    pub fn new(key: &'k str) -> Self {
+        match key.as_bytes().iter().position(|&b| b == b'.') {
+            Some(dot) => Path { key, head: &key[..dot], tail: Some(&key[dot + 1..]) },
+            None => Path { key, head: key, tail: None },
+        }
+    }
+}
+
 /// Enumerates the types of stack frames
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FrameType {
@@ -105,74 +127,46 @@ impl<'a> StackFrame<'a> {
 
     /// Finds a value in the stack frame.
     /// Looks first in `frame_context`, then compares to for_loop key_name and value_name.
-    pub fn find_value(&self, key: &str) -> Option<Val<'a>> {
-        self.find_value_in_frame(key).or_else(|| self.find_value_in_for_loop(key))
+    /// Sala: the path comes split at its first dot, once for every frame of a lookup (it was
+    /// searched for twice in each frame the lookup went through).
+    pub fn find_value_at(&self, path: &Path) -> Option<Val<'a>> {
+        self.find_value_in_frame_at(path).or_else(|| self.find_value_in_for_loop_at(path))
     }
 
-    /// Finds a value in `frame_context`.
-    pub fn find_value_in_frame(&self, key: &str) -> Option<Val<'a>> {
-        if let Some(dot) = key.find('.') {
-            if dot < key.len() + 1 {
-                if let Some(found_value) =
-                    self.context.get(&key[0..dot]).map(|v| value_by_pointer(&key[dot + 1..], v))
-                {
-                    return found_value;
-                }
-            }
-        } else if let Some(found) = self.context.get(key) {
-            return Some(found.clone());
+    fn find_value_in_frame_at(&self, path: &Path) -> Option<Val<'a>> {
+        if self.context.is_empty() {
+            return None;
         }
-
-        None
+        match path.tail {
+            Some(tail) => self.context.get(path.head).and_then(|v| value_by_pointer(tail, v)),
+            None => self.context.get(path.key).cloned(),
+        }
     }
-    /// Finds a value in the `for_loop` if there is one
-    pub fn find_value_in_for_loop(&self, key: &str) -> Option<Val<'a>> {
-        if let Some(ref for_loop) = self.for_loop {
-            // 1st case: the variable is the key of a KeyValue for loop
-            if for_loop.is_key(key) {
-                return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
-            }
 
-            let (real_key, tail) = if let Some(tail_pos) = key.find('.') {
-                (&key[..tail_pos], &key[tail_pos + 1..])
-            } else {
-                (key, "")
+    fn find_value_in_for_loop_at(&self, path: &Path) -> Option<Val<'a>> {
+        let for_loop = self.for_loop.as_ref()?;
+        // 1st case: the variable is the key of a KeyValue for loop
+        if for_loop.is_key(path.key) {
+            return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
+        }
+        let (real_key, tail) = (path.head, path.tail.unwrap_or(""));
+        // 2nd case: one of Tera loop built-in variable
+        if real_key == "loop" {
+            return match tail {
+                "index" => Some(Cow::Owned(Value::Number((for_loop.current + 1).into()))),
+                "index0" => Some(Cow::Owned(Value::Number(for_loop.current.into()))),
+                "first" => Some(Cow::Owned(Value::Bool(for_loop.current == 0))),
+                "last" => Some(Cow::Owned(Value::Bool(for_loop.current == for_loop.len() - 1))),
+                _ => None,
             };
-
-            // 2nd case: one of Tera loop built-in variable
-            if real_key == "loop" {
-                match tail {
-                    "index" => {
-                        return Some(Cow::Owned(Value::Number((for_loop.current + 1).into())));
-                    }
-                    "index0" => {
-                        return Some(Cow::Owned(Value::Number(for_loop.current.into())));
-                    }
-                    "first" => {
-                        return Some(Cow::Owned(Value::Bool(for_loop.current == 0)));
-                    }
-                    "last" => {
-                        return Some(Cow::Owned(Value::Bool(
-                            for_loop.current == for_loop.len() - 1,
-                        )));
-                    }
-                    _ => return None,
-                };
-            }
-
-            // Last case: the variable is/starts with the value name of the for loop
-            // The `set` case will have been taken into account before
-
-            // Exact match to the loop value and no tail
-            if key == for_loop.value_name {
-                return Some(for_loop.get_current_value());
-            }
-
-            if real_key == for_loop.value_name && !tail.is_empty() {
-                return value_by_pointer(tail, &for_loop.get_current_value());
-            }
         }
-
+        // Last case: the variable is/starts with the value name of the for loop
+        if path.key == for_loop.value_name {
+            return Some(for_loop.get_current_value());
+        }
+        if real_key == for_loop.value_name && !tail.is_empty() {
+            return value_by_pointer(tail, &for_loop.get_current_value());
+        }
         None
     }
 
