@@ -69,10 +69,7 @@ impl Staging {
     /// staging folder's own path again for each of 150,000 files. A path that would leave the
     /// site is refused, and so is a file that exists (each path comes once).
     fn create(&self, path: &str) -> Result<std::fs::File> {
-        site_path(&self.output, path)?;
-        if let Some((dir, _)) = path.rsplit_once('/') {
-            self.folders.make_relative(dir)?;
-        }
+        self.folders.make_for(&self.output, path)?;
         let fd = rustix::fs::openat(self.folders.fd()?, path, OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC, Mode::from_raw_mode(0o666))
             .map_err(|e| Error::io(self.path().join(path), e.into()))?;
         Ok(std::fs::File::from(fd))
@@ -119,10 +116,7 @@ fn site_path<'a>(output: &Path, path: &'a str) -> Result<&'a Path> {
 /// Where the site-relative `path` goes in `folder` (a staging or patch folder of `output`), its
 /// folders made; a path that would leave the site is refused.
 fn place(output: &Path, folder: &Path, folders: &Folders, path: &str) -> Result<PathBuf> {
-    site_path(output, path)?;
-    if let Some((dir, _)) = path.rsplit_once('/') {
-        folders.make_relative(dir)?;
-    }
+    folders.make_for(output, path)?;
     Ok(folder.join(path))
 }
 
@@ -148,6 +142,16 @@ impl Folders {
     /// The root's descriptor.
     fn fd(&self) -> Result<&OwnedFd> {
         self.fd.as_ref().map_err(|e| Error::io(&self.root, std::io::Error::from(e.kind())))
+    }
+
+    /// Refuses the site-relative `path` of a file of `output` that would leave the site, and
+    /// makes the folders it goes in.
+    fn make_for(&self, output: &Path, path: &str) -> Result<()> {
+        site_path(output, path)?;
+        match path.rsplit_once('/') {
+            Some((dir, _)) => self.make_relative(dir),
+            None => Ok(()),
+        }
     }
 
     /// Makes the folder `dir` (relative to the root, `/`-separated) and those above it that
@@ -292,10 +296,7 @@ impl Sink for Staging {
     /// whole until the swap (its files are never written to, only replaced). Copied where
     /// the filesystem has no hard links.
     fn reuse(&self, path: &str, from: &Path) -> Result<()> {
-        site_path(&self.output, path)?;
-        if let Some((dir, _)) = path.rsplit_once('/') {
-            self.folders.make_relative(dir)?;
-        }
+        self.folders.make_for(&self.output, path)?;
         if rustix::fs::linkat(rustix::fs::CWD, from, self.folders.fd()?, path, rustix::fs::AtFlags::empty()).is_err() {
             std::fs::copy(from, self.path().join(path)).map_err(|e| Error::io(from, e))?;
         }
