@@ -87,7 +87,7 @@ pub fn recover(output: &Path) -> Result<bool> {
 /// Each file's size and time are taken as it is listed (relative to its folder, which the
 /// kernel finds once per folder), so that the render stage tells whether a file of the last
 /// build is still the one written from this list instead of looking up each path again.
-pub struct Listing(std::thread::JoinHandle<(Listed, std::time::Duration)>);
+pub struct Listing(std::thread::JoinHandle<Listed>);
 
 use crate::load::cache::Listed;
 
@@ -98,19 +98,17 @@ impl Listing {
         Listing(std::thread::spawn(move || {
             let since = std::time::Instant::now();
             let files = files_of(&output);
-            (files, since.elapsed())
+            crate::timing("listing", since);
+            files
         }))
     }
 
     /// The files listed, once the walk is done.
     pub fn files(self) -> Listed {
         let waited = std::time::Instant::now();
-        let (files, took) = self.0.join().unwrap_or_default();
-        // With SALA_TIMINGS: how long the walk took on its thread, and how long the build
-        // waited for it here.
-        if std::env::var_os("SALA_TIMINGS").is_some() {
-            eprintln!("timing listing   {:>8.2} s wall  (waited {:.2} s)", took.as_secs_f64(), waited.elapsed().as_secs_f64());
-        }
+        let files = self.0.join().unwrap_or_default();
+        // How long the build waited here for the walk (which says on its thread how long it took).
+        crate::timing("listwait", waited);
         files
     }
 }
