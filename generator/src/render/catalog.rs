@@ -24,8 +24,10 @@ pub const FEED_ENTRIES: usize = 50;
 /// The namespace of the EU's controlled vocabularies that DCAT-AP asks for.
 const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 
-/// Catalogs, feeds, sitemap and robots.txt. `built` holds the files rendered so far: the sitemap
-/// lists its HTML pages and the catalogs give each download's size.
+/// The DCAT catalogs, the data.json files and the feeds, made from the metadata and the
+/// downloads' sizes only (`built`: the files written by the downloads stage or later), so that
+/// a rebuild writes them beside the pages, the API and the search index; robots.txt and the
+/// sitemap follow the pages ([`render_sitemap`]).
 ///
 /// The catalogs grow with the portal (at 10,000 datasets: catalog.jsonld 184 MB, catalog.ttl
 /// 104 MB, each data.json about 50 MB) and are written a node at a time, never held whole.
@@ -34,16 +36,7 @@ const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 /// a hash of its text and where its text lies in the last build's file (the file's layout):
 /// a rebuild copies an unchanged dataset's text from there, and a catalog whose pieces all are
 /// as the last build's is taken from it unchanged.
-pub fn render(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Result<()> {
-    render_catalogs(site, built, out, store)?;
-    render_sitemap(site, built, out)
-}
-
-/// The DCAT catalogs, the data.json files and the feeds (see [`render`]): made from the
-/// metadata and the downloads' sizes only (`sizes`: the files written by the downloads stage
-/// or later), so that a rebuild writes them beside the pages, the API and the search index.
-pub fn render_catalogs(site: &Site, sizes: &Written, out: &Emitter, store: &Store) -> Result<()> {
-    let built = sizes;
+pub fn render_catalogs(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Result<()> {
     let urls = &site.urls;
     let memo = out.memo();
     let shared = memo.active().then(|| shared_key(site, memo));
@@ -173,10 +166,8 @@ fn layout_key(path: &str) -> u64 {
 /// the one that layout describes.
 pub(super) fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<Last> {
     let layout = Layout::decode(store.raw(layout_key(path))?)?;
-    let path = memo.last_file(path, layout.key)?;
-    let file = std::fs::File::open(path).ok()?;
-    let bytes = crate::load::cache::FileBytes::of(&file).ok()?;
-    Some(Last { layout, bytes, file })
+    let last = Last::of_file(&memo.last_file(path, layout.key)?)?;
+    Some(Last { layout, ..last })
 }
 
 /// The last build's file of a catalog: its layout, its bytes (mapped) and the open file,
