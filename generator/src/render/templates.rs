@@ -98,23 +98,14 @@ fn needs_quotes(c: char) -> bool {
 /// Escapes a value for minified templates: `&`, `<` and `"` are all that text and the
 /// double-quoted attribute values they write need (minify-html writes `'` and `>` as they are).
 pub(super) fn escape_minified(input: &str) -> String {
-    let bytes = input.as_bytes();
     // Most values need no escape at all: found with one vectorised scan, copied at once.
-    let Some(first) = memchr::memchr3(b'&', b'<', b'"', bytes) else { return input.to_string() };
-    let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
-    let mut last = 0;
-    for i in std::iter::once(first).chain(memchr::memchr3_iter(b'&', b'<', b'"', &bytes[first + 1..]).map(|i| i + first + 1)) {
-        let entity = match bytes[i] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            _ => "&#34;",
-        };
-        out.push_str(&input[last..i]);
-        out.push_str(entity);
-        last = i + 1;
+    if memchr::memchr3(b'&', b'<', b'"', input.as_bytes()).is_none() {
+        return input.to_string();
     }
-    out.push_str(&input[last..]);
-    out
+    let mut out = Vec::with_capacity(input.len() + input.len() / 16 + 8);
+    // Writing into a Vec cannot fail, and entities are ASCII put between whole characters.
+    let _ = escape_minified_into(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// [`escape_minified`] written straight into a page: the same bytes, without a string of
