@@ -492,13 +492,17 @@ impl Entry {
     pub fn read(&self) -> std::result::Result<DataFrame, String> {
         use polars::prelude::{ParallelStrategy, ParquetReader, SerReader};
         let path = self.dir.join(table_file_name(self.key));
-        let read = std::fs::read(&path)
+        let read = std::fs::File::open(&path)
             .map_err(|e| e.to_string())
-            .and_then(|bytes| {
+            .and_then(|file| {
+                // Mapped, not read into memory: a large table is Parquet (a 10-million-row one,
+                // gigabytes), which Polars reads from the file itself.
+                let bytes = FileBytes::of(&file).map_err(|e| e.to_string())?;
                 if crate::load::table_file::is_table_file(&bytes) {
                     return crate::load::table_file::decode(&bytes).ok_or_else(|| "it is cut short or changed".to_string());
                 }
-                ParquetReader::new(std::io::Cursor::new(bytes)).read_parallel(ParallelStrategy::None).finish().map_err(|e| e.to_string())
+                drop(bytes);
+                ParquetReader::new(file).read_parallel(ParallelStrategy::None).finish().map_err(|e| e.to_string())
             })
             .and_then(|frame| {
                 if !self.columns.are(&frame_columns(&frame)) || frame.height() != self.rows {
