@@ -448,9 +448,9 @@ fn rules_note(site: &Site, lang: Lang) -> String {
 }
 
 /// Quality and freshness of a list of datasets, one row each.
-fn quality_table(site: &Site, datasets: &[&Dataset], caption: &str, limit: usize, lang: Lang) -> Value {
+fn quality_table(site: &Site, datasets: &[&Dataset], caption: &str, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
-    let (datasets, total) = capped(datasets.iter().filter(|d| site.quality.contains_key(&d.id)).copied().collect::<Vec<_>>(), limit);
+    let (datasets, total) = quality_rows(site, datasets);
     let rows: Vec<(String, Vec<Value>)> = datasets
         .iter()
         .filter_map(|d| {
@@ -500,7 +500,7 @@ pub fn unit_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
         "unit_targets": targets_table(site, whose, lang),
         "target_note": t(site, lang, "projection_note"),
         "projects": projects_section(site, a, lang),
-        "data_quality": (!datasets.is_empty()).then(|| quality_table(site, &datasets, &t(site, lang, "quality_title"), OVERVIEW_ROWS, lang)),
+        "data_quality": (!datasets.is_empty()).then(|| quality_table(site, &datasets, &t(site, lang, "quality_title"), lang)),
         "quality_note": t(site, lang, "quality_note"),
     })
 }
@@ -528,11 +528,14 @@ fn lowest_datasets(site: &Site) -> Vec<&Dataset> {
 /// lowest scored): the only datasets whose titles the dashboards show, beside the role
 /// datasets named as sources.
 pub(super) fn shown_datasets(site: &Site) -> Vec<&Dataset> {
-    let mut all = Vec::new();
-    for list in [overdue_datasets(site), lowest_datasets(site)] {
-        all.extend(list.into_iter().filter(|d| site.quality.contains_key(&d.id)).take(OVERVIEW_ROWS));
-    }
-    all
+    [overdue_datasets(site), lowest_datasets(site)].iter().flat_map(|list| quality_rows(site, list).0).collect()
+}
+
+/// The datasets of `datasets` that a quality table lists (those with a quality, the first
+/// [`OVERVIEW_ROWS`]), and how many it would list uncut: the one place that chooses them, so
+/// that the dashboards' key ([`shown_datasets`]) covers what the tables show.
+fn quality_rows<'s>(site: &Site, datasets: &[&'s Dataset]) -> (Vec<&'s Dataset>, usize) {
+    capped(datasets.iter().filter(|d| site.quality.contains_key(&d.id)).copied().collect(), OVERVIEW_ROWS)
 }
 
 /// The context of `/dashboard/`.
@@ -553,8 +556,8 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
             {"title": tr("dashboard_projects"), "url": urls.link(&urls.dashboard_detail(lang, "projects"))},
             {"title": tr("dashboard_budget"), "url": urls.link(&urls.dashboard_detail(lang, "budget"))},
         ],
-        "overdue": (!overdue.is_empty()).then(|| quality_table(site, &overdue, &tr("overdue_title"), OVERVIEW_ROWS, lang)),
-        "lowest": (!site.datasets.is_empty()).then(|| quality_table(site, &lowest, &tr("lowest_title"), OVERVIEW_ROWS, lang)),
+        "overdue": (!overdue.is_empty()).then(|| quality_table(site, &overdue, &tr("overdue_title"), lang)),
+        "lowest": (!site.datasets.is_empty()).then(|| quality_table(site, &lowest, &tr("lowest_title"), lang)),
         "agency_quality": agency_quality,
         "urgent": (!urgent.is_empty()).then(|| deliverables_table(site, &urgent, &tr("urgent_title"), lang)),
         "rules": rules_note(site, lang),
