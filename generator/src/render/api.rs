@@ -75,7 +75,7 @@ pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
             h.add(&d.meta.themes);
         }),
         (urls.api_tags(), tag_index, |h, d| {
-            h.add(&d.meta.tags.th).add(&d.meta.tags.en);
+            h.add_json(&d.meta.tags);
         }),
     ];
     for (path, make, shown) in lists {

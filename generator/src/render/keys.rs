@@ -31,7 +31,7 @@ pub struct Keys {
 impl Keys {
     /// The keys of `site`'s datasets, hashed on every thread.
     pub fn new(site: &Site, memo: &Memo) -> Keys {
-        let (_, summaries) = summaries(site, memo);
+        let summaries = summaries(site, memo);
         let index = site.datasets.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
         let mut h = memo.hasher();
         h.add(&format!("{:?}", site.config)).add(&site.languages).add(&site.agencies.len());
@@ -77,51 +77,47 @@ impl Keys {
 /// The file in the cache folder that carries each dataset's keys to the next build.
 const CARRIED: &str = "summaries.bin";
 
-const CARRIED_MAGIC: &[u8] = b"sala summaries 1\n";
+const CARRIED_MAGIC: &[u8] = b"sala summaries 2\n";
 
-/// Each dataset's key of its id and metadata and its summary key (see [`summary`]), taken
-/// from the last build for a dataset whose inputs did not change (by [`inputs`]): writing
+/// Each dataset's summary key (see [`summary`]), taken from the last build for a dataset whose inputs did not change (by [`inputs`]): writing
 /// 10,000 datasets' metadata and schemas as JSON to hash them was a twenty-fifth of a rebuild's
 /// time. Saved for the next build when any changed.
-fn summaries(site: &Site, memo: &Memo) -> (Vec<u64>, Vec<u64>) {
+fn summaries(site: &Site, memo: &Memo) -> Vec<u64> {
     let last = memo.dir().map(|dir| read_carried(&dir.join(CARRIED))).unwrap_or_default();
-    let made: Vec<(Option<u64>, (u64, u64))> = crate::parallel::map(&site.datasets, |d| {
+    let made: Vec<(Option<u64>, u64)> = crate::parallel::map(&site.datasets, |d| {
         let inputs = inputs(d, memo);
         match (inputs, last.get(d.id.as_str())) {
-            (Some(inputs), Some(&(known, meta, summary))) if known == inputs => (Some(inputs), (meta, summary)),
+            (Some(inputs), Some(&(known, summary))) if known == inputs => (Some(inputs), summary),
             _ => (inputs, summary(d, memo)),
         }
     });
     let same = made.len() == last.len()
-        && site.datasets.iter().zip(&made).all(|(d, (inputs, (meta, summary)))| {
-            inputs.is_some_and(|i| last.get(d.id.as_str()) == Some(&(i, *meta, *summary)))
-        });
+        && site.datasets.iter().zip(&made).all(|(d, (inputs, summary))| inputs.is_some_and(|i| last.get(d.id.as_str()) == Some(&(i, *summary))));
     if let (Some(dir), false) = (memo.dir(), same) {
         let mut w = crate::load::binary::Writer::new(CARRIED_MAGIC);
-        let carried: Vec<_> = site.datasets.iter().zip(&made).filter_map(|(d, (inputs, keys))| Some((d, (*inputs)?, keys))).collect();
+        let carried: Vec<_> = site.datasets.iter().zip(&made).filter_map(|(d, (inputs, summary))| Some((d, (*inputs)?, summary))).collect();
         w.len(carried.len());
-        for (d, inputs, &(meta, summary)) in carried {
+        for (d, inputs, &summary) in carried {
             w.str(&d.id);
             w.u64(inputs);
-            w.u64(meta);
             w.u64(summary);
         }
         // One that cannot be saved only costs the next build time.
         let _ = crate::load::cache::save(dir, CARRIED, &w.bytes);
     }
-    made.into_iter().map(|(_, keys)| keys).unzip()
+    made.into_iter().map(|(_, summary)| summary).collect()
 }
 
-/// The keys [`summaries`] saved: per dataset id, the key of its inputs, of its metadata, and
-/// its summary key; empty when the file is missing or not whole.
-fn read_carried(path: &std::path::Path) -> HashMap<String, (u64, u64, u64)> {
-    let read = || -> Option<HashMap<String, (u64, u64, u64)>> {
+/// The keys [`summaries`] saved: per dataset id, the key of its inputs and its summary key;
+/// empty when the file is missing or not whole.
+fn read_carried(path: &std::path::Path) -> HashMap<String, (u64, u64)> {
+    let read = || -> Option<HashMap<String, (u64, u64)>> {
         let bytes = std::fs::read(path).ok()?;
         let mut r = crate::load::binary::Reader::new(&bytes, CARRIED_MAGIC)?;
         let n = r.len()?;
         let mut carried = HashMap::with_capacity(n);
         for _ in 0..n {
-            carried.insert(r.string()?, (r.u64()?, r.u64()?, r.u64()?));
+            carried.insert(r.string()?, (r.u64()?, r.u64()?));
         }
         r.at_end().then_some(carried)
     };
@@ -146,18 +142,16 @@ fn inputs(d: &Dataset, memo: &Memo) -> Option<u64> {
     Some(h.finish())
 }
 
-/// The key of `d`'s id and metadata, and its summary key: what every list, card and API
-/// summary can show of `d`: its id, metadata, and its resources without their data (names,
-/// titles, descriptions, schemas, row counts).
-fn summary(d: &Dataset, memo: &Memo) -> (u64, u64) {
+/// `d`'s summary key: of what every list, card and API summary can show of `d`: its id,
+/// metadata, and its resources without their data (names, titles, descriptions, schemas, row
+/// counts).
+fn summary(d: &Dataset, memo: &Memo) -> u64 {
     let mut h = memo.hasher();
-    h.add(&d.id).add_json(&d.meta);
-    let meta = h.finish();
-    h.add(&d.resources.len());
+    h.add(&d.id).add_json(&d.meta).add(&d.resources.len());
     for r in &d.resources {
         h.add(&r.name).add_json(&r.title).add_json(&r.description).add_json(&r.schema).add(&r.rows());
     }
-    (meta, h.finish())
+    h.finish()
 }
 
 /// Adds the summary keys of the datasets at `indexes` (in `site.datasets`) to `h`, in order.
@@ -246,7 +240,7 @@ fn figures(site: &Site, summaries: &[u64]) -> Figures {
         add_quality(&mut all, site.quality.get(&d.id));
     }
     for d in super::dashboard::shown_datasets(site) {
-        all.add("shown").add(&d.id).add(&d.meta.title.th).add(&d.meta.title.en);
+        all.add("shown").add(&d.id).add_json(&d.meta.title);
     }
     // What every agency page and dashboard shows alike.
     let mut common = KeyHasher::new();
