@@ -249,11 +249,11 @@ impl Language<'_> {
 }
 
 /// Patches the language's files of the last build (`last`) where the documents at `changed`
-/// changed (`doc_at` gives each dataset's document as it is now): the terms of their old
-/// documents are taken out of the shards that hold them and those of their new ones put in,
-/// the blocks that hold them are made again, and `index.json` is written with its unchanged
-/// documents and shards copied from the last build's file. Every other file is taken
-/// unchanged. False, having sent nothing but the files in `taken`, when that cannot be done
+/// (in ascending order) changed (`doc_at` gives each dataset's document as it is now): the
+/// terms of their old documents are taken out of the shards that hold them and those of their
+/// new ones put in, the blocks that hold them are made again, and `index.json` is written with
+/// its unchanged documents and shards copied from the last build's file. Every other file is
+/// taken unchanged. False, having sent nothing but the files in `taken`, when that cannot be done
 /// (a page changed, a facet value of a document changed, a piece of the last build cannot be
 /// read): the files are then made from every document. `hashes` gets the hashes of the
 /// documents made now.
@@ -350,7 +350,7 @@ fn patch(
     let range = |(at, len): (u64, u64)| old_bytes.get(at as usize..(at + len) as usize);
     let mut doc_texts: Vec<std::borrow::Cow<[u8]>> = Vec::with_capacity(hashes.len());
     for i in 0..hashes.len() {
-        match changed.iter().position(|&c| c == i) {
+        match changed.binary_search(&i).ok() {
             Some(at) => doc_texts.push(to_json(&index_path, &new[at].0.doc)?.into()),
             None => match last.placed.get(i).copied().and_then(range) {
                 Some(text) => doc_texts.push(text.into()),
@@ -369,7 +369,9 @@ fn patch(
             }
         }
     }
-    // Every other file must be the last build's, still as written.
+    // Every other file must be the last build's, still as written. (`memo.reuse` records the
+    // key it is asked for; should the patch stop below, the files are made from every document
+    // under the same paths and keys, so that what it recorded still holds.)
     let mut reused = Vec::new();
     let blocks = hashes.len().div_ceil(DOCS_PER_BLOCK);
     let made_blocks: BTreeSet<usize> = changed.iter().map(|i| i / DOCS_PER_BLOCK).collect();
@@ -410,6 +412,9 @@ fn patch(
             }
             Some(_) => {}
             None => {
+                // Kept for the next build as it is: `peek`, not `keep_raw`, which would hash the
+                // record (a whole shard's postings) when the next build checks it against the
+                // hash `state` carries anyway.
                 store.peek(shard_record_key(lang.lang, s.first));
             }
         }
@@ -417,7 +422,7 @@ fn patch(
     for b in made_blocks {
         let mut docs = Vec::with_capacity(DOCS_PER_BLOCK);
         for i in (b * DOCS_PER_BLOCK..hashes.len()).take(DOCS_PER_BLOCK) {
-            let doc = match changed.iter().position(|&c| c == i) {
+            let doc = match changed.binary_search(&i).ok() {
                 Some(at) => new[at].0.doc.clone(),
                 None if i < n => doc_at(i).0.doc,
                 None => pages[i - n].doc.clone(),
@@ -430,8 +435,8 @@ fn patch(
     }
     // Taken whole when no document or shard changed (a change to the other language's).
     let index_key = lang.index_key(hashes, &state.shards);
-    let same = memo.reuse(&index_path, index_key).filter(|_| state.shards.len() == last.shards.len());
-    match same {
+    // (The same key means the same shards as the last build's, in the same order.)
+    match memo.reuse(&index_path, index_key) {
         Some(r) if out.reused(&r).is_ok() => {
             state.placed.clone_from(&last.placed);
             for (s, o) in state.shards.iter_mut().zip(&last.shards) {
@@ -956,18 +961,7 @@ fn facets_value(site: &Site, lang: Lang, facets: &[Facet], current: Option<(&str
             let mine = current.filter(|(key, _)| *key == f.key).map(|(_, i)| i);
             let shown = f.values.iter().enumerate().take(limit);
             let extra = mine.filter(|&i| i >= limit).and_then(|i| f.values.get(i).map(|v| (i, v)));
-            let values: Vec<Value> = shown
-                .chain(extra)
-                .map(|(i, v)| {
-                    json!({
-                        "id": v.id,
-                        "label": v.label,
-                        "url": urls.link(&urls.facet(lang, f.key, &v.slug)),
-                        "count": format::integer(v.datasets.len() as i64),
-                        "current": mine == Some(i),
-                    })
-                })
-                .collect();
+            let values: Vec<Value> = shown.chain(extra).map(|(i, v)| value_json(site, lang, f.key, v, mine == Some(i))).collect();
             let more = if f.values.len() > limit { urls.link(&urls.facet_group(lang, f.key)) } else { String::new() };
             json!({
                 "key": f.key,
@@ -994,16 +988,21 @@ fn with_current(site: &Site, lang: Lang, nav: &Value, facets: &[Facet], (key, i)
             value.insert("current".into(), Value::Bool(true));
         }
     } else if let Some(v) = f.values.get(i) {
-        let urls = &site.urls;
-        values.push(json!({
-            "id": v.id,
-            "label": v.label,
-            "url": urls.link(&urls.facet(lang, f.key, &v.slug)),
-            "count": format::integer(v.datasets.len() as i64),
-            "current": true,
-        }));
+        values.push(value_json(site, lang, f.key, v, true));
     }
     nav
+}
+
+/// One value of facet group `key` as a link with its count, marked when `current`.
+fn value_json(site: &Site, lang: Lang, key: &str, v: &crate::model::search::FacetValue, current: bool) -> Value {
+    let urls = &site.urls;
+    json!({
+        "id": v.id,
+        "label": v.label,
+        "url": urls.link(&urls.facet(lang, key, &v.slug)),
+        "count": format::integer(v.datasets.len() as i64),
+        "current": current,
+    })
 }
 
 /// The search page, the facet overview and one page per facet value, in `lang`.
@@ -1012,7 +1011,7 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
     let by_lang = jobs.facets;
     let Some(facets) = by_lang.get(&lang) else { return };
     // The navigation every facet page shows beside its list (with its own value marked).
-    let nav = std::sync::Arc::new(facets_value(site, lang, facets, None, Some(pager::NAV_VALUES)));
+    let nav = std::sync::Arc::new(facet_nav(site, lang, facets));
     let nav_key = jobs.keyed().then(|| json_key(&nav));
     let firsts = [
         PageJob {
