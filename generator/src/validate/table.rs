@@ -1258,9 +1258,22 @@ fn type_name_th(t: FieldType) -> &'static str {
     }
 }
 
+/// Whether `value` is a number but for an O or l typed for a 0 or 1 (`2O67`, `1,l00`): digits
+/// with at least one such letter and nothing else but signs, spaces and the field's separators.
+/// A value with other letters (a name, markup) is not a mistyped number.
+fn letters_for_digits(field: &Field, value: &str) -> bool {
+    let separator = |c: char| {
+        matches!(c, '+' | '-' | '.' | ',' | ' ')
+            || [&field.group_char, &field.decimal_char].iter().any(|s| s.as_deref().is_some_and(|s| s.contains(c)))
+    };
+    value.chars().any(|c| matches!(c, 'O' | 'o' | 'l' | 'I'))
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value.chars().all(|c| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'l' | 'I') || separator(c))
+}
+
 fn type_help(field: &Field, value: &str) -> Text {
     let numeric = matches!(field.field_type, FieldType::Integer | FieldType::Year | FieldType::Number);
-    if numeric && value.chars().any(|c| matches!(c, 'O' | 'o' | 'l' | 'I')) && value.chars().any(|c| c.is_ascii_digit()) {
+    if numeric && letters_for_digits(field, value) {
         return Text::new(
             "ค่ามีตัวอักษร O หรือ l ที่น่าจะพิมพ์แทนเลข 0 หรือ 1: แก้เป็นตัวเลข",
             "the value has the letter O or l where the digit 0 or 1 was probably meant: type the digits",
@@ -1503,6 +1516,17 @@ mod tests {
         assert_eq!(utc("2024-01-01T24:00:00").as_deref(), Some("2024-01-02 00:00:00"));
         for wrong in ["9:00:00", "09:00", "25:00:00", "09:00:00 ", "23:59:60", "09:00:0๐", "๐9:00:00+07:00"] {
             assert_eq!(iso_time_text(wrong), None, "{wrong}");
+        }
+    }
+
+    #[test]
+    fn only_a_number_with_o_or_l_for_a_digit_is_called_a_slip() {
+        let field: Field = toml::from_str("name = \"amount\"\ntype = \"number\"\ngroupChar = \"'\"").unwrap();
+        for slip in ["2O67", "12,5OO", "l00", "-1.O5", "1'OOO", "2 5OO"] {
+            assert!(letters_for_digits(&field, slip), "{slip}");
+        }
+        for other in ["<img src=x onerror=alert(1)>", "Room 101", "2567 ok", "OOO", "1O0 บาท", "12500"] {
+            assert!(!letters_for_digits(&field, other), "{other}");
         }
     }
 
