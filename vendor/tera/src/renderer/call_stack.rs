@@ -27,10 +27,12 @@ impl<'a> UserContext<'a> {
         self.inner.get(key)
     }
 
-    pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let root = crate::context::unescape_segment(pointer.split('.').next().unwrap());
-        let rest = &pointer[root.len() + 1..];
-        self.inner.get(root.as_ref()).and_then(|val| dotted_pointer(val, rest))
+    /// Sala: the value at `tail` within the context's value `head` (a path split at its first
+    /// dot by [`Path`]); `head`'s escapes are undone only when it has any. (Upstream split the
+    /// path again and cut `tail` at the unescaped head's length.)
+    pub fn find_value_by_dotted_pointer(&self, head: &str, tail: &str) -> Option<&'a Value> {
+        let root = crate::context::unescape_segment(head);
+        self.inner.get(root.as_ref()).and_then(|val| dotted_pointer(val, tail))
     }
 }
 
@@ -121,11 +123,7 @@ impl<'a> CallStack<'a> {
 
         // Not in stack frame, look in user supplied context
         if let Some(tail) = path.tail {
-            // Sala: a head without `~` escapes is the key itself.
-            if !path.head.contains('~') {
-                return self.context.find_value(path.head).and_then(|v| dotted_pointer(v, tail)).map(Cow::Borrowed);
-            }
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
+            return self.context.find_value_by_dotted_pointer(path.head, tail).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
         }

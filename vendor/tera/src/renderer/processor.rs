@@ -973,11 +973,13 @@ impl<'a> Processor<'a> {
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
             // Sala: a value to escape is escaped straight into the output.
             Node::VariableBlock(_, ref expr) => match self.tera.get_escape_into_fn() {
-                Some(escape_into) => match self.eval_expression_unescaped(expr)? {
-                    (Cow::Borrowed(Value::String(s)), true) => escape_into(s, write)?,
-                    (Cow::Owned(Value::String(ref s)), true) => escape_into(s, write)?,
-                    (value, _) => value.render(write)?,
-                },
+                Some(escape_into) => {
+                    let (value, escape) = self.eval_expression_unescaped(expr)?;
+                    match (&*value, escape) {
+                        (Value::String(s), true) => escape_into(s, write)?,
+                        (value, _) => value.render(write)?,
+                    }
+                }
                 None => self.eval_expression(expr)?.render(write)?,
             },
             Node::Set(_, ref set) => self.eval_set(set)?,
