@@ -643,7 +643,7 @@ struct Manifest {
     marker: String,
     /// Every file of the output (shared with the memo of the build that reads it: copied, it
     /// was 150,000 entries made again at 10,000 datasets).
-    files: std::sync::Arc<BTreeMap<String, OutputEntry>>,
+    files: std::sync::Arc<FxHashMap<String, OutputEntry>>,
 }
 
 /// What `state.bin` holds.
@@ -1016,6 +1016,10 @@ impl Cache {
                 groups.entry(g.clone()).or_default().push(path.clone());
             }
         }
+        // In path order, as the group's files were made.
+        for paths in groups.values_mut() {
+            paths.sort_unstable();
+        }
         Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default(), dir: self.dir.clone(), listed }
     }
 
@@ -1048,7 +1052,7 @@ impl Cache {
     /// manifests of output folders that no longer exist (so the state does not grow with
     /// every temporary site `serve` used), and saves the state. A cache that cannot be saved
     /// only costs time.
-    pub fn finish(&self, output: &Path, memo: &Memo, written: &BTreeMap<String, u64>) {
+    pub fn finish(&self, output: &Path, memo: &Memo, written: &crate::render::Written) {
         // The data files' stamps, the checked tables and the parses are saved beside the
         // output's manifest, which takes longest.
         std::thread::scope(|scope| {
@@ -1070,9 +1074,8 @@ impl Cache {
     }
 
     /// Records and saves the manifest of `output` (see [`Cache::finish`]).
-    fn save_manifest(&self, output: &Path, memo: &Memo, written: &BTreeMap<String, u64>) {
+    fn save_manifest(&self, output: &Path, memo: &Memo, written: &crate::render::Written) {
         let mut keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
-        // In `written`'s order, which is the map's: collected into one without sorting again.
         let mut files = Vec::with_capacity(written.len());
         for path in written.keys() {
             // The path as the render stage gave it, not copied again.
@@ -1327,7 +1330,7 @@ pub struct Memo {
     /// The last output (None: nothing is reused, as in a build without cache).
     output: Option<PathBuf>,
     sala: String,
-    previous: std::sync::Arc<BTreeMap<String, OutputEntry>>,
+    previous: std::sync::Arc<FxHashMap<String, OutputEntry>>,
     groups: FxHashMap<String, Vec<String>>,
     /// What this build knows of each file it sent.
     keys: Mutex<FxHashMap<String, Kept>>,

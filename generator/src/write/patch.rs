@@ -116,7 +116,7 @@ impl Listing {
 /// The files of the output (`listed`) that a site of the files `written` does not have: the
 /// last build's that are gone, and any file someone put there (the output is replaced whole,
 /// as by a full build). Read from the folder itself, not from a manifest.
-pub fn gone(listed: &Listed, written: &std::collections::BTreeMap<String, u64>) -> Vec<String> {
+pub fn gone(listed: &Listed, written: &crate::render::Written) -> Vec<String> {
     // Most rebuilds delete nothing: when every file listed is among those written (counted by
     // a hash lookup of each written path in the listing), none is gone. Looking each listed
     // path up in the written tree instead (16 comparisons of long, alike paths apiece) was
@@ -568,7 +568,7 @@ mod tests {
     #[test]
     fn the_files_gone_are_the_listed_ones_not_written() {
         let listed: Listed = [("a.html", Some((1, 1))), ("b.html", None), ("c/d.json", Some((2, 2)))].into_iter().map(|(p, s)| (p.to_string(), s)).collect();
-        let written = |paths: &[&str]| paths.iter().map(|p| (p.to_string(), 0u64)).collect::<std::collections::BTreeMap<_, _>>();
+        let written = |paths: &[&str]| paths.iter().map(|p| (p.to_string(), 0u64)).collect::<crate::render::Written>();
         assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json"])).is_empty());
         assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json", "new.html"])).is_empty());
         let mut g = gone(&listed, &written(&["a.html", "new.html", "other.html"]));
