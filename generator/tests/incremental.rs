@@ -1168,6 +1168,10 @@ fn one_agencys_finance_rows_changed_render_its_page_and_its_ministrys_and_no_oth
     for page in ["agencies/dopa/index.html", "agencies/moi/index.html", "dashboard/budget/index.html"] {
         assert!(rendered_in_both(&rendered, page), "{page} not rendered again: {rendered:?}");
     }
+    // The API's finance tables are made again (and, as the whole output, equal a clean build's).
+    for file in ["api/v1/finance/years.csv", "api/v1/finance/years.json", "api/v1/finance/agencies/dopa.json"] {
+        assert!(rendered.contains(&file.to_string()), "{file} not rendered again: {rendered:?}");
+    }
     for page in ["en/agencies/dla/index.html", "en/agencies/rd/index.html", "en/agencies/mof/index.html", "en/datasets/offices/index.html"] {
         assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
     }
@@ -1201,6 +1205,9 @@ fn one_agencys_deliverable_changed_renders_its_page_its_ministrys_and_the_projec
     });
     for page in ["agencies/dla/index.html", "agencies/moi/index.html", "dashboard/projects/index.html"] {
         assert!(rendered_in_both(&rendered, page), "{page} not rendered again: {rendered:?}");
+    }
+    for file in ["api/v1/projects/deliverables.csv", "api/v1/projects/rollup.json"] {
+        assert!(rendered.contains(&file.to_string()), "{file} not rendered again: {rendered:?}");
     }
     for page in ["en/agencies/dopa/index.html", "en/agencies/dga/index.html"] {
         assert!(!rendered.contains(&page.to_string()), "{page} rendered again: {rendered:?}");
@@ -1249,7 +1256,24 @@ fn a_row_added_to_an_ordinary_csv_leaves_the_dashboards_and_renders_its_agencys_
     for page in ["dashboard/index.html", "dashboard/maturity/index.html", "dashboard/projects/index.html", "dashboard/budget/index.html"] {
         assert!(!rendered.contains(&page.to_string()) && !rendered.contains(&format!("en/{page}")), "{page} rendered again: {rendered:?}");
     }
+    // Nor the API's dashboard and finance tables, which are keyed like the dashboards.
+    assert!(!rendered.iter().any(|f| ["api/v1/quality/", "api/v1/projects/", "api/v1/finance/", "api/v1/maturity/"].iter().any(|dir| f.starts_with(dir))), "{rendered:?}");
     assert!(!rendered.contains(&"en/agencies/rd/index.html".to_string()), "{rendered:?}");
+}
+
+#[test]
+fn a_dataset_modified_date_changed_renders_the_api_quality_table_as_a_clean_build() {
+    // The quality table of the API shows each dataset's date modified, which the dashboards'
+    // pages do not: its key has it, and the table is made again (and equals a clean build's).
+    let (_, rendered) = case(|root| {
+        let p = root.join("datasets/offices/dataset.toml");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let line = text.lines().find(|l| l.starts_with("modified")).expect("offices has a date modified").to_string();
+        std::fs::write(&p, text.replace(&line, "modified = 2024-12-30")).unwrap();
+    });
+    for file in ["api/v1/quality/datasets.csv", "api/v1/quality/datasets.json"] {
+        assert!(rendered.contains(&file.to_string()), "{file} not rendered again: {rendered:?}");
+    }
 }
 
 #[test]

@@ -924,6 +924,27 @@ fn quality_api(site: &Site) -> [ApiTable; 2] {
     [ApiTable { columns: QUALITY_COLUMNS, rows: datasets }, ApiTable { columns: QUALITY_UNIT_COLUMNS, rows: units }]
 }
 
+/// Sends every dashboard table of the API ([`api_files`]), taken from the last build when what
+/// they show did not change: the figures and each dataset's quality and freshness (the
+/// dashboards' key, [`super::keys::Keys::dashboards`]), the registry and settings, and each
+/// dataset's update frequency and date modified (columns of the quality table). Making the
+/// tables to compare their bytes cost a tenth of a rebuild's time at 10,000 datasets.
+pub fn render_api(site: &Site, out: &super::Emitter) -> crate::error::Result<()> {
+    let key = out.keys(site).map(|keys| {
+        let mut h = out.memo().hasher();
+        h.add("api dashboards").add(&keys.settings()).add(&keys.dashboards());
+        for d in &site.datasets {
+            h.add_json(&(&d.meta.frequency, &d.meta.modified));
+        }
+        h.finish()
+    });
+    out.keyed_group(API_GROUP, key, || api_files(site))
+}
+
+/// The group name the API's dashboard tables are kept under ([`super::Emitter::keyed_group`]):
+/// a colon, which no dataset id has.
+const API_GROUP: &str = "api:dashboards";
+
 /// Every dashboard table of the API, as CSV and JSON.
 pub fn api_files(site: &Site) -> Vec<OutputFile> {
     let urls = &site.urls;

@@ -93,7 +93,7 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     })
     .into_iter()
     .collect::<Result<()>>()?;
-    out.files(super::finance::api_files(site))
+    super::finance::render_api(site, out)
 }
 
 /// The formats resource `r` is published in: every one of [`FORMATS`], except the single JSON

@@ -604,6 +604,18 @@ fn maturity_tables(site: &Site) -> [ApiTable; 3] {
     [scores, services, closest]
 }
 
+/// Sends every finance and maturity file of the API ([`api_files`]), taken from the last build
+/// when the figures they are made from (with the registry's names and the settings) did not
+/// change: [`super::keys::Keys::dashboards`] covers every finance and maturity row.
+pub fn render_api(site: &Site, out: &super::Emitter) -> crate::error::Result<()> {
+    let key = out.keys(site).map(|keys| {
+        let mut h = out.memo().hasher();
+        h.add("api finance").add(&keys.settings()).add(&keys.dashboards());
+        h.finish()
+    });
+    out.keyed_group("api:finance", key, || api_files(site))
+}
+
 /// Every finance and maturity file of the API.
 pub fn api_files(site: &Site) -> Vec<OutputFile> {
     let urls = &site.urls;
