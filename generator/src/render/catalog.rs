@@ -110,12 +110,22 @@ pub fn render_catalogs(site: &Site, built: &Written, out: &Emitter, store: &Stor
     Ok(())
 }
 
-/// robots.txt and the sitemap, which lists every HTML page in `built` (the pages are written).
-pub fn render_sitemap(site: &Site, built: &Written, out: &Emitter) -> Result<()> {
+/// robots.txt and the sitemap, which lists every page of `pages` (the paths of the HTML pages
+/// written, sorted). The sitemap is taken from the last build when the pages, the dates of
+/// the datasets and the settings are the same: making its 30,000 entries at 10,000 datasets
+/// to find the same bytes was a fifth of a rebuild's last, single-threaded stage.
+pub fn render_sitemap(site: &Site, pages: &[String], out: &Emitter) -> Result<()> {
     let urls = &site.urls;
     out.file(&urls.robots(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute(&urls.sitemap())).as_bytes())?;
-    out.files(sitemap_files(urls, &sitemap_entries(site, built), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES))?;
-    Ok(())
+    let key = out.keys(site).map(|keys| {
+        let mut h = out.memo().hasher();
+        h.add("sitemap").add(&keys.settings()).add(pages);
+        for d in &site.datasets {
+            h.add(&d.id).add(&iso_date(&d.meta.modified)).add(&iso_date(&d.meta.issued));
+        }
+        h.finish()
+    });
+    out.keyed_group("site:sitemap", key, || sitemap_files(urls, &sitemap_entries(site, pages), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES))
 }
 
 /// Writes data.json in the site's `lang`-th language at `path`; returns its layout.
@@ -1322,10 +1332,10 @@ fn sitemap_files(urls: &crate::urls::Urls, entries: &[String], max_urls: usize, 
 /// The sitemap's `<url>` entries: every HTML page that was built, each with its other-language
 /// twins as `xhtml:link` hreflang alternates (and `x-default`), dataset pages with their
 /// modified date.
-fn sitemap_entries(site: &Site, built: &Written) -> Vec<String> {
+fn sitemap_entries(site: &Site, pages: &[String]) -> Vec<String> {
     let urls = &site.urls;
     let mut groups: BTreeMap<String, BTreeMap<Lang, String>> = BTreeMap::new();
-    for f in built.keys().filter(|f| f.ends_with("index.html")) {
+    for f in pages.iter().filter(|f| f.ends_with("index.html")) {
         let path = f.trim_end_matches("index.html");
         let (lang, rest) = urls.split_language(path);
         groups.entry(rest.to_string()).or_default().insert(lang, path.to_string());

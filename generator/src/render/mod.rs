@@ -387,6 +387,13 @@ impl<'a> Emitter<'a> {
         Ok(Stream { out: self, path: path.to_string(), inner: Counted { inner: self.sink.open(path)?, bytes: 0 } })
     }
 
+    /// The paths of the HTML pages sent so far, sorted.
+    pub fn pages(&self) -> Vec<String> {
+        let mut pages: Vec<String> = self.written.lock().unwrap_or_else(|p| p.into_inner()).keys().filter(|p| p.ends_with(".html")).cloned().collect();
+        pages.sort_unstable();
+        pages
+    }
+
     /// A copy of what was sent so far.
     pub fn written(&self) -> Written {
         self.written.lock().unwrap_or_else(|p| p.into_inner()).clone()
@@ -515,11 +522,10 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     drop(sizes);
     // Last: the sitemap lists the pages and the catalogs give the downloads' sizes.
     let since = Instant::now();
-    let written = out.written();
     if !beside {
-        catalog::render_catalogs(site, &written, &out, &catalogs)?;
+        catalog::render_catalogs(site, &out.written(), &out, &catalogs)?;
     }
-    catalog::render_sitemap(site, &written, &out)?;
+    catalog::render_sitemap(site, &out.pages(), &out)?;
     out.files([hosting::render(site)])?;
     catalogs.save(&sala);
     crate::timing("catalogs", since);
