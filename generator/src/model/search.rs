@@ -61,24 +61,35 @@ pub struct Facet {
 }
 
 /// The facet values of one dataset, per group, in [`FACET_KEYS`] order.
-pub fn dataset_facets(site: &Site, d: &Dataset, lang: Lang) -> Vec<(&'static str, Vec<(String, String)>)> {
-    let agency = site.agency(&d.meta.agency);
+///
+/// `each` is called with each value's group, its id and a maker of its label in `lang`: the
+/// label is made only for a value not seen before (the facets are made on every build, and
+/// most of 10,000 datasets' values were seen before).
+pub fn each_facet_value(site: &Site, d: &Dataset, lang: Lang, mut each: impl FnMut(&'static str, &str, &dyn Fn() -> String)) {
     let label = |code: &str| site.agency(code).map_or_else(|| code.to_string(), |a| a.name.get(lang).to_string());
-    let ministry = agency.map(|a| a.parent.clone().unwrap_or_else(|| a.code.clone()));
     let theme_label = |id: &str| {
         site.theme.strings.get(&lang).and_then(|s| s.get(&format!("theme_{id}"))).cloned().unwrap_or_else(|| id.to_string())
     };
-    let formats: Vec<(String, String)> =
-        if d.resources.is_empty() { Vec::new() } else { FORMATS.iter().map(|f| (f.to_string(), f.to_ascii_uppercase())).collect() };
-    vec![
-        ("agency", vec![(d.meta.agency.clone(), label(&d.meta.agency))]),
-        ("ministry", ministry.iter().map(|m| (m.clone(), label(m))).collect()),
-        ("theme", d.meta.themes.iter().map(|t| (t.clone(), theme_label(t))).collect()),
-        // Tags are free text: two spellings of one tag (`Open data`, `open data`) are one value.
-        ("tag", d.meta.tags.get(lang).iter().map(|t| (slug(t), t.clone())).collect()),
-        ("format", formats),
-        ("year", fiscal_years(d).into_iter().map(|y| (y.to_string(), year_label(y, lang))).collect()),
-    ]
+    each("agency", &d.meta.agency, &|| label(&d.meta.agency));
+    if let Some(a) = site.agency(&d.meta.agency) {
+        let ministry = a.parent.as_deref().unwrap_or(&a.code);
+        each("ministry", ministry, &|| label(ministry));
+    }
+    for t in &d.meta.themes {
+        each("theme", t, &|| theme_label(t));
+    }
+    // Tags are free text: two spellings of one tag (`Open data`, `open data`) are one value.
+    for t in d.meta.tags.get(lang) {
+        each("tag", &slug(t), &|| t.clone());
+    }
+    if !d.resources.is_empty() {
+        for f in FORMATS {
+            each("format", f, &|| f.to_ascii_uppercase());
+        }
+    }
+    for y in fiscal_years(d) {
+        each("year", &y.to_string(), &|| year_label(y, lang));
+    }
 }
 
 /// The fiscal years (Buddhist era) a dataset covers: its `statistics.years` range, and the
@@ -150,34 +161,33 @@ fn is_thai_mark(c: char) -> bool {
 
 /// Every facet group of the site in `lang`, with counts.
 pub fn facets(site: &Site, lang: Lang) -> Vec<Facet> {
-    let mut groups: BTreeMap<&'static str, BTreeMap<String, FacetValue>> = BTreeMap::new();
+    let mut groups: BTreeMap<&'static str, rustc_hash::FxHashMap<String, FacetValue>> = BTreeMap::new();
     for (i, d) in site.datasets.iter().enumerate() {
-        for (key, values) in dataset_facets(site, d, lang) {
+        each_facet_value(site, d, lang, |key, id, label| {
             let group = groups.entry(key).or_default();
-            for (id, label) in values {
-                // Most values were seen before: look them up without cloning the id.
-                match group.get_mut(&id) {
-                    Some(entry) => {
-                        if entry.datasets.last() != Some(&i) {
-                            entry.datasets.push(i);
-                        }
-                    }
-                    None => {
-                        group.insert(id.clone(), FacetValue { slug: slug(&id), id, label, datasets: vec![i] });
+            // Most values were seen before: looked up without copying the id or making the label.
+            match group.get_mut(id) {
+                Some(entry) => {
+                    if entry.datasets.last() != Some(&i) {
+                        entry.datasets.push(i);
                     }
                 }
+                None => {
+                    group.insert(id.to_string(), FacetValue { slug: slug(id), id: id.to_string(), label: label(), datasets: vec![i] });
+                }
             }
-        }
+        });
     }
     FACET_KEYS
         .iter()
         .map(|key| {
             let mut values: Vec<FacetValue> =
                 groups.remove(key).unwrap_or_default().into_values().filter(|v| !v.slug.is_empty()).collect();
+            // (Ties by id, as the values came in id order when they were kept in a tree.)
             if *key == "year" {
                 values.sort_by(|a, b| b.id.cmp(&a.id));
             } else {
-                values.sort_by(|a, b| b.datasets.len().cmp(&a.datasets.len()).then_with(|| a.label.cmp(&b.label)));
+                values.sort_by(|a, b| b.datasets.len().cmp(&a.datasets.len()).then_with(|| a.label.cmp(&b.label)).then_with(|| a.id.cmp(&b.id)));
             }
             Facet { key, values }
         })
@@ -528,11 +538,13 @@ pub fn dataset_doc(site: &Site, d: &Dataset, lang: Lang, summary: impl Fn(&str) 
             columns.push(&f.name);
         }
     }
-    let facets = dataset_facets(site, d, lang)
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k, v.into_iter().map(|(id, _)| id).collect()))
-        .collect();
+    // Per group with values, in FACET_KEYS order (which `each_facet_value` keeps), their ids.
+    let mut facets: Vec<(&'static str, Vec<String>)> = Vec::new();
+    each_facet_value(site, d, lang, |key, id, _| match facets.last_mut() {
+        Some((k, ids)) if *k == key => ids.push(id.to_string()),
+        _ => facets.push((key, vec![id.to_string()])),
+    });
+    let facets = facets.into_iter().collect();
     let doc = Doc {
         url: urls.link(&urls.dataset(lang, &d.id)),
         title: m.title.get(lang).to_string(),
