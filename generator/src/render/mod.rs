@@ -338,8 +338,8 @@ impl<'a> Emitter<'a> {
     /// made from the inputs `key` hashes: the last build's files of the group when they were all
     /// made from the same key and are still as written, else `make`'s, recorded under `key` for
     /// the next build (without a key, always `make`'s). For files made together from site-wide
-    /// figures (the API's dashboard and finance tables), which a rebuild made again only to
-    /// find them the same.
+    /// values (the API's dashboard and finance tables, the sitemap), which a rebuild made again
+    /// only to find them the same.
     pub fn keyed_group(&self, group: &str, key: Option<u64>, make: impl FnOnce() -> Vec<OutputFile>) -> Result<()> {
         if let Some(found) = key.and_then(|key| self.memo.reuse_group(group, key)) {
             return self.reused_all(&found);
