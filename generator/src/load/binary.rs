@@ -80,7 +80,8 @@ impl<'a> Reader<'a> {
         Reader { bytes, at: 0 }
     }
 
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    /// Reads the next `n` bytes as they are (a run of values whose length the caller knows).
+    pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if n > self.bytes.len() {
             return None;
         }

@@ -8,6 +8,7 @@
 //! short, changed or of another version fails its checksum and reads as None: the table is then
 //! read from its data file again, which only costs time.
 
+use crate::load::binary::{put_bytes, put_u64, Reader};
 use polars::prelude::*;
 
 /// What such a file begins with (its format and version).
@@ -107,13 +108,13 @@ pub fn decode(bytes: &[u8]) -> Option<DataFrame> {
     if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
         return None;
     }
-    let mut r = Read(body);
+    let mut r = Reader::plain(body);
     let rows = usize::try_from(r.u64()?).ok()?;
     let width = usize::try_from(r.u64()?).ok()?;
     let mut columns = Vec::with_capacity(width.min(4096));
     for _ in 0..width {
-        let name: PlSmallStr = std::str::from_utf8(r.bytes()?).ok()?.into();
-        let kind = r.take(1)?[0];
+        let name: PlSmallStr = r.str()?.into();
+        let kind = r.u8()?;
         let series = match kind {
             k if k == Kind::Int64 as u8 => numbers::<Int64Type, 8>(&mut r, rows, name, i64::from_le_bytes)?.into_series(),
             k if k == Kind::Float64 as u8 => numbers::<Float64Type, 8>(&mut r, rows, name, |b| f64::from_bits(u64::from_le_bytes(b)))?.into_series(),
@@ -132,19 +133,19 @@ pub fn decode(bytes: &[u8]) -> Option<DataFrame> {
                     1 => Some(TimeZone::UTC),
                     _ => return None,
                 };
-                if r.take(1)?[0] != Kind::Datetime as u8 {
+                if r.u8()? != Kind::Datetime as u8 {
                     return None;
                 }
                 numbers::<Int64Type, 8>(&mut r, rows, name, i64::from_le_bytes)?.into_datetime(unit, zone).into_series()
             }
             k if k == Kind::Boolean as u8 => {
-                let valid = r.validity(rows)?;
+                let valid = validity(&mut r, rows)?;
                 let values = r.take(rows)?;
                 let each = values.iter().enumerate().map(|(i, &v)| valid.is_none_or(|valid| valid[i] != 0).then_some(v != 0));
                 BooleanChunked::from_iter_options(name, each).into_series()
             }
             k if k == Kind::String as u8 => {
-                let valid = r.validity(rows)?;
+                let valid = validity(&mut r, rows)?;
                 let total = usize::try_from(r.u64()?).ok()?;
                 let lengths = r.take(rows.checked_mul(8)?)?;
                 let text = std::str::from_utf8(r.take(total)?).ok()?;
@@ -166,19 +167,10 @@ pub fn decode(bytes: &[u8]) -> Option<DataFrame> {
         };
         columns.push(series.into_column());
     }
-    if !r.0.is_empty() {
+    if !r.at_end() {
         return None;
     }
     DataFrame::new(rows, columns).ok()
-}
-
-fn put_u64(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(&n.to_le_bytes());
-}
-
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    put_u64(out, bytes.len() as u64);
-    out.extend_from_slice(bytes);
 }
 
 /// Which values are there (a byte per row), written only when some are not.
@@ -201,8 +193,8 @@ fn put_numbers<T: PolarsNumericType, const N: usize>(out: &mut Vec<u8>, kind: Ki
 }
 
 /// The numbers [`put_numbers`] wrote (after their kind).
-fn numbers<T: PolarsNumericType, const N: usize>(r: &mut Read, rows: usize, name: PlSmallStr, value: impl Fn([u8; N]) -> T::Native) -> Option<ChunkedArray<T>> {
-    let valid = r.validity(rows)?;
+fn numbers<T: PolarsNumericType, const N: usize>(r: &mut Reader, rows: usize, name: PlSmallStr, value: impl Fn([u8; N]) -> T::Native) -> Option<ChunkedArray<T>> {
+    let valid = validity(r, rows)?;
     let bytes = r.take(rows.checked_mul(N)?)?;
     let values = bytes.chunks_exact(N).map(|b| b.try_into().map(&value));
     Some(match valid {
@@ -214,32 +206,13 @@ fn numbers<T: PolarsNumericType, const N: usize>(r: &mut Read, rows: usize, name
     })
 }
 
-/// Reads what the `put_*` functions wrote.
-struct Read<'a>(&'a [u8]);
-
-impl<'a> Read<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        self.take(8)?.try_into().ok().map(u64::from_le_bytes)
-    }
-
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        self.take(n)
-    }
-
-    /// A byte per row, 1 where the value is there; None inside when all are.
-    fn validity(&mut self, rows: usize) -> Option<Option<&'a [u8]>> {
-        match self.take(1)?[0] {
-            0 => Some(None),
-            1 => Some(Some(self.take(rows)?)),
-            _ => None,
-        }
+/// What [`put_validity`] wrote: a byte per row, 1 where the value is there; None inside when
+/// all are.
+fn validity<'a>(r: &mut Reader<'a>, rows: usize) -> Option<Option<&'a [u8]>> {
+    match r.u8()? {
+        0 => Some(None),
+        1 => Some(Some(r.take(rows)?)),
+        _ => None,
     }
 }
 
