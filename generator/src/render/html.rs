@@ -616,10 +616,10 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
     let nav_key = jobs.keyed().then(|| json_key(&nav));
     let pages = pager::page_count(site.datasets.len(), pager::DATASETS_PER_PAGE);
     for n in 1..=pages {
-        let (nav, cards) = (nav.clone(), jobs.cards);
+        let nav = nav.clone();
         let context = later(move || {
             let start = (n - 1) * pager::DATASETS_PER_PAGE;
-            let cards: Vec<Value> =
+            let shown: Vec<Value> =
                 (start..site.datasets.len().min(start + pager::DATASETS_PER_PAGE)).filter_map(|i| cards.card(site, i, lang)).collect();
             // Values made here are moved in: `json!` would copy them once more.
             let mut context = json!({
@@ -628,7 +628,7 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
                 "facets": null,
                 "pager": pager::pager(site, lang, &site.urls.datasets(lang), n, pages),
             });
-            context["datasets"] = Value::Array(cards);
+            context["datasets"] = Value::Array(shown);
             context["facets"] = (*nav).clone();
             context
         });
@@ -658,7 +658,6 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             return;
         }
     }
-    let cards = jobs.cards;
     for a in &site.agencies {
         let mut job = PageJob {
             template: "agency.html",
