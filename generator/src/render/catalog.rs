@@ -125,7 +125,7 @@ pub fn render_sitemap(site: &Site, pages: &[String], out: &Emitter) -> Result<()
         }
         h.finish()
     });
-    out.keyed_group("site:sitemap", key, || sitemap_files(urls, &sitemap_entries(site, pages), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES))
+    out.keyed_group("sitemap", key, || sitemap_files(urls, &sitemap_entries(site, pages), SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES))
 }
 
 /// Writes data.json in the site's `lang`-th language at `path`; returns its layout.

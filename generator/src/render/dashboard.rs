@@ -938,12 +938,8 @@ pub fn render_api(site: &Site, out: &super::Emitter) -> crate::error::Result<()>
         }
         h.finish()
     });
-    out.keyed_group(API_GROUP, key, || api_files(site))
+    out.keyed_group("api-dashboards", key, || api_files(site))
 }
-
-/// The group name the API's dashboard tables are kept under ([`super::Emitter::keyed_group`]):
-/// a colon, which no dataset id has.
-const API_GROUP: &str = "api:dashboards";
 
 /// Every dashboard table of the API, as CSV and JSON.
 pub fn api_files(site: &Site) -> Vec<OutputFile> {

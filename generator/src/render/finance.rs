@@ -613,7 +613,7 @@ pub fn render_api(site: &Site, out: &super::Emitter) -> crate::error::Result<()>
         h.add("api finance").add(&keys.settings()).add(&keys.dashboards());
         h.finish()
     });
-    out.keyed_group("api:finance", key, || api_files(site))
+    out.keyed_group("api-finance", key, || api_files(site))
 }
 
 /// Every finance and maturity file of the API.

@@ -334,13 +334,16 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    /// Sends the files `make` gives as one group named `group` (a name no dataset id takes),
-    /// made from the inputs `key` hashes: the last build's files of the group when they were all
-    /// made from the same key and are still as written, else `make`'s, recorded under `key` for
-    /// the next build (without a key, always `make`'s). For files made together from site-wide
-    /// values (the API's dashboard and finance tables, the sitemap), which a rebuild made again
-    /// only to find them the same.
-    pub fn keyed_group(&self, group: &str, key: Option<u64>, make: impl FnOnce() -> Vec<OutputFile>) -> Result<()> {
+    /// Sends the files `make` gives as one group named `name`, made from the inputs `key`
+    /// hashes: the last build's files of the group when they were all made from the same key
+    /// and are still as written, else `make`'s, recorded under `key` for the next build (without
+    /// a key, always `make`'s). For files made together from site-wide values (the API's
+    /// dashboard and finance tables, the sitemap), which a rebuild made again only to find them
+    /// the same. The group is kept as `site:<name>`: a dataset's downloads are a group named by
+    /// its id, which has no colon.
+    pub fn keyed_group(&self, name: &str, key: Option<u64>, make: impl FnOnce() -> Vec<OutputFile>) -> Result<()> {
+        let group = format!("site:{name}");
+        let group = group.as_str();
         if let Some(found) = key.and_then(|key| self.memo.reuse_group(group, key)) {
             return self.reused_all(&found);
         }
