@@ -232,7 +232,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         c.finish(&output, &memo, &written);
         timing("cache", since);
     }
-    let published = Published {
+    let mut published = Published {
         output,
         datasets: site.datasets.len(),
         rows,
@@ -240,6 +240,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         files: written.len(),
         bytes: written.values().sum(),
         reused,
+        // Set last, once the rest is handed over to be freed.
         seconds: 0.0,
     };
     // The site, the memo and the lists of files (150,000 paths each at 10,000 datasets) are
@@ -248,7 +249,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // (Should no thread start, they are freed here when the closure is dropped.)
     let _ = std::thread::Builder::new().name("sala-free".into()).spawn(move || drop(heavy));
     drop(cleanup);
-    let published = Published { seconds: started.elapsed().as_secs_f64(), ..published };
+    published.seconds = started.elapsed().as_secs_f64();
     Ok(Built { report, default_language, published: Some(published) })
 }
 
