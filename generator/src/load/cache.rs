@@ -13,10 +13,11 @@
 //!   a rebuild does not read or hash again a file whose size and time did not change (as git,
 //!   make and cargo decide);
 //! - `checked/` and `checked.bin`: per checked table (by
-//!   [`crate::load::ResourceSource::check_key`]), the typed table (in `checked/`, see [`crate::load::table_file`]) and,
-//!   in the one index file, its diagnostics, rows and fiscal years, so that a rebuild neither
-//!   reads nor checks again a table whose data and schema did not change: a rebuild reads
-//!   the file only of the tables something needs the rows of (outputs made again, the agency registry, role datasets, foreign keys; see
+//!   [`crate::load::ResourceSource::check_key`]), the typed table (in `checked/`, see
+//!   [`crate::load::table_file`]) and, in the one index file, its diagnostics, rows and fiscal
+//!   years, so that a rebuild neither reads nor checks again a table whose data and schema did
+//!   not change: a rebuild reads the file only of the tables something needs the rows of
+//!   (outputs made again, the agency registry, role datasets, foreign keys; see
 //!   [`crate::model::Table`]), and one that does not read back then has its data file read
 //!   and checked again.
 //!

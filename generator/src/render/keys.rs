@@ -79,9 +79,10 @@ const CARRIED: &str = "summaries.bin";
 
 const CARRIED_MAGIC: &[u8] = b"sala summaries 2\n";
 
-/// Each dataset's summary key (see [`summary`]), taken from the last build for a dataset whose inputs did not change (by [`inputs`]): writing
-/// 10,000 datasets' metadata and schemas as JSON to hash them was a twenty-fifth of a rebuild's
-/// time. Saved for the next build when any changed.
+/// Each dataset's summary key (see [`summary`]), taken from the last build for a dataset
+/// whose inputs did not change (by [`inputs`]): writing 10,000 datasets' metadata and schemas
+/// as JSON to hash them was a twenty-fifth of a rebuild's time. Saved for the next build when
+/// any changed.
 fn summaries(site: &Site, memo: &Memo) -> Vec<u64> {
     let last = memo.dir().map(|dir| read_carried(&dir.join(CARRIED))).unwrap_or_default();
     let made: Vec<(Option<u64>, u64)> = crate::parallel::map(&site.datasets, |d| {
