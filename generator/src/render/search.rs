@@ -197,7 +197,7 @@ impl Language<'_> {
     /// the next build.
     fn finish(&self, mut state: State, hashes: &[u64]) -> Result<()> {
         let (site, lang) = (self.site, self.lang);
-        let mut shard_keys: Vec<String> = state.shards.iter().filter(|s| s.terms.1 > 0 || s.forms.1 > 0).map(|s| s.first.map_or_else(String::new, shard_key_of)).collect();
+        let mut shard_keys: Vec<String> = state.shards.iter().filter(|s| s.terms.1 > 0 || s.forms.1 > 0).map(|s| shard_key_of(s.first)).collect();
         shard_keys.sort();
         let manifest = json!({
             "version": 3,
@@ -586,7 +586,7 @@ fn to_json(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>> {
 /// The shard of a term or surface form: the hexadecimal code point of its first character
 /// (what the browser computes with `codePointAt(0).toString(16)`).
 pub fn shard_key(term: &str) -> String {
-    term.chars().next().map_or_else(String::new, |c| format!("{:x}", u32::from(c)))
+    shard_key_of(term.chars().next())
 }
 
 /// The index cut so that the search page downloads only what a query needs: the whole index
@@ -607,12 +607,12 @@ pub fn shard_key(term: &str) -> String {
 ///
 /// This function: the file of the shard of terms whose first character is `first` under `dir`.
 fn shard_path(dir: &str, first: Option<char>) -> String {
-    format!("{dir}terms/{}.json", first.map_or_else(String::new, shard_key_of))
+    format!("{dir}terms/{}.json", shard_key_of(first))
 }
 
-/// [`shard_key`] of a character.
-fn shard_key_of(c: char) -> String {
-    format!("{:x}", u32::from(c))
+/// [`shard_key`] of a term whose first character is `first` (empty for the empty term).
+fn shard_key_of(first: Option<char>) -> String {
+    first.map_or_else(String::new, |c| format!("{:x}", u32::from(c)))
 }
 
 /// A shard's file from the JSON of its terms and of its forms: the same bytes as
@@ -1185,7 +1185,7 @@ mod tests {
         assert_eq!(json, String::from_utf8(to_json("x", &index).unwrap()).unwrap());
         // Each shard's file holds the index's terms and forms of its first character.
         for (first, file) in &files {
-            let key = first.map(shard_key_of).unwrap_or_default();
+            let key = shard_key_of(*first);
             let terms: BTreeMap<&String, &Vec<u32>> = index.terms.iter().filter(|(t, _)| shard_key(t) == key).collect();
             let forms: BTreeMap<&String, &String> = index.forms.iter().filter(|(w, _)| shard_key(w) == key).collect();
             assert_eq!(file, &json!({"terms": terms, "forms": forms}).to_string());
