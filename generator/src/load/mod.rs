@@ -263,17 +263,31 @@ fn list_dataset_dirs(root: &Path) -> Result<(Vec<(String, PathBuf)>, bool)> {
     let dir = inside(root, dir)?;
     let real = dir.canonicalize().is_ok_and(|c| c == dir);
     let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).follow_links(false).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
-        if entry.file_type().is_dir() {
-            let id = entry.file_name().to_string_lossy().into_owned();
+    for (name, path, kind) in entries_by_name(&dir)? {
+        if kind.is_dir() {
+            let id = name.to_string_lossy().into_owned();
             if id.starts_with('.') {
                 continue;
             }
-            dirs.push((id, entry.into_path()));
+            dirs.push((id, path));
         }
     }
     Ok((dirs, real))
+}
+
+/// The entries of the folder `dir` sorted by name, each with its type as the listing gives it
+/// (a link is a link, never followed). One read of the folder: `WalkDir` with `max_depth(1)`
+/// also opened and read every subfolder, 10,000 of them at 10,000 datasets (60 ms of each
+/// rebuild's time).
+fn entries_by_name(dir: &Path) -> Result<Vec<(std::ffi::OsString, PathBuf, std::fs::FileType)>> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let kind = entry.file_type().map_err(|e| Error::io(&entry.path(), e))?;
+        entries.push((entry.file_name(), entry.path(), kind));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
 }
 
 /// True for ids and resource names Sala puts in URLs: lowercase ASCII, digits, `-`, `_`.
@@ -1008,10 +1022,9 @@ fn load_policies(root: &Path, report: &mut Report) -> Result<Vec<privacy::Policy
         return Ok(policies);
     }
     let dir = inside(root, dir)?;
-    for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).follow_links(false).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
-        let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "toml") {
+    for (_, path, kind) in entries_by_name(&dir)? {
+        let path = path.as_path();
+        if !kind.is_file() || path.extension().is_none_or(|e| e != "toml") {
             continue;
         }
         let file = relative(root, path);
