@@ -96,8 +96,8 @@ pub struct Resource {
     pub title: Text,
     /// What it holds.
     pub description: Text,
-    /// The schema.
-    pub schema: Schema,
+    /// The schema (as published: see [`personal::published_schema`]).
+    pub schema: std::sync::Arc<Schema>,
     /// The data, typed per the schema: in memory, or read when first needed (see [`Table`]).
     pub table: Table,
 }
@@ -191,7 +191,7 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
                         .map(move |frame| personal::published_frame(frame, &schema, &treatments, &salt).map_err(|e| e.to_string()))
                         .map_err(|message| crate::error::Error::Data { path: r.file.clone(), message })?
                 };
-                let schema = personal::published_schema(std::sync::Arc::unwrap_or_clone(r.schema), &treatments);
+                let schema = personal::published_schema(r.schema, &treatments);
                 resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, table });
             }
             let source = if known { source.finish() } else { 0 };
@@ -219,7 +219,7 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
     let quality = datasets
         .iter()
         .map(|d| {
-            let schemas: Vec<&Schema> = d.resources.iter().map(|r| &r.schema).collect();
+            let schemas: Vec<&Schema> = d.resources.iter().map(|r| &*r.schema).collect();
             let temporal = coverage::period_covered(d).is_some();
             (d.id.clone(), (quality::score(&d.meta, &schemas, temporal), quality::freshness(&d.meta, today)))
         })
