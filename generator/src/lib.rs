@@ -145,6 +145,37 @@ pub struct Built {
     pub default_language: lang::Lang,
     /// What was written; None when the data had errors and nothing was touched.
     pub published: Option<Published>,
+    /// What the build leaves to free.
+    pub leftovers: Leftovers,
+}
+
+/// What a build leaves to free: the site, the memo and the lists of files (150,000 paths each
+/// at 10,000 datasets). Dropped, they are freed on a thread of their own (a rebuild's result
+/// need not wait the ~50 ms that takes); a process that ends next leaves them to its end.
+#[derive(Default)]
+pub struct Leftovers(Option<Box<dyn std::any::Any + Send>>);
+
+impl Leftovers {
+    /// Leaves them to the end of the process, which gives its memory back at once: `sala
+    /// build` ends after its summary, and freeing them took a core for 75 ms meanwhile.
+    pub fn keep_to_exit(mut self) {
+        std::mem::forget(self.0.take());
+    }
+}
+
+impl std::fmt::Debug for Leftovers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Leftovers(..)" } else { "Leftovers(none)" })
+    }
+}
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        if let Some(heavy) = self.0.take() {
+            // (Should no thread start, they are freed here when the closure is dropped.)
+            let _ = std::thread::Builder::new().name("sala-free".into()).spawn(move || drop(heavy));
+        }
+    }
 }
 
 /// Builds the portal at `root` into `output` (default: the site's `output_dir`). The output
@@ -182,7 +213,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         None => false,
     };
     let known = hooks.cache.filter(|_| known && !recovered).and_then(|c| c.listed(&output));
-    let listing = hooks.cache.filter(|_| known.is_none()).map(|_| write::patch::Listing::start(&output));
+    let listing = hooks.cache.filter(|_| known.is_none()).map(|c| write::patch::Listing::start(&output, c.last_tree(&output).filter(|_| !recovered)));
     // Each dataset's tables are checked as it is read (see `check_read`): "load" includes that.
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
     timing("load", started);
@@ -195,7 +226,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     report.sort();
     let default_language = source.config.default_language;
     if report.has_errors() {
-        return Ok(Built { report, default_language, published: None });
+        return Ok(Built { report, default_language, published: None, leftovers: Leftovers::default() });
     }
     let rows = rows_read(&source);
     let since = Instant::now();
@@ -207,29 +238,29 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
     let listed = listing.map(|l| l.files()).or(known).map(std::sync::Arc::new);
     let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered, listed.clone()));
-    let ((written, reused), cleanup) = if memo.can_patch() {
+    let ((written, reused), cleanup, gone) = if memo.can_patch() {
         let patch = write::patch::Patch::new(&output)?;
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         tables_read(&site)?;
         let since = Instant::now();
         let gone = match &listed {
             Some(listed) => write::patch::gone(listed, &rendered.0),
-            None => write::patch::gone(&write::patch::Listing::start(&output).files(), &rendered.0),
+            None => write::patch::gone(&write::patch::Listing::start(&output, None).files(), &rendered.0),
         };
         // The replaced files' space is freed meanwhile, until the build is done.
         let cleanup = patch.finish(&gone)?;
         timing("commit", since);
-        (rendered, Some(cleanup))
+        (rendered, Some(cleanup), gone)
     } else {
         let staging = write::Staging::new(&output)?;
         let rendered = render_to(&site, &staging, &memo, hooks.progress)?;
         tables_read(&site)?;
         staging.finish()?;
-        (rendered, None)
+        (rendered, None, Vec::new())
     };
     if let Some(c) = hooks.cache {
         let since = Instant::now();
-        c.finish(&output, &memo, &written);
+        c.finish(&output, &memo, &written, &gone);
         timing("cache", since);
     }
     let mut published = Published {
@@ -243,14 +274,10 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         // Set last, once the rest is handed over to be freed.
         seconds: 0.0,
     };
-    // The site, the memo and the lists of files (150,000 paths each at 10,000 datasets) are
-    // freed beside: a rebuild's result need not wait the ~50 ms that takes.
-    let heavy = (site, memo, written, listed);
-    // (Should no thread start, they are freed here when the closure is dropped.)
-    let _ = std::thread::Builder::new().name("sala-free".into()).spawn(move || drop(heavy));
+    let leftovers = Leftovers(Some(Box::new((site, memo, written, listed))));
     drop(cleanup);
     published.seconds = started.elapsed().as_secs_f64();
-    Ok(Built { report, default_language, published: Some(published) })
+    Ok(Built { report, default_language, published: Some(published), leftovers })
 }
 
 /// Fails when a table that rendering needed could not be read (its copy in the build cache and

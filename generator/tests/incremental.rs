@@ -476,6 +476,43 @@ fn a_file_changed_in_the_output_is_not_reused() {
     assert_identical(&out, &clean.path().join("site"));
 }
 
+/// Sets the time of every folder of the output `out` to an hour ago, as it is for a site
+/// built a while back: a rebuild then reads again only the folders whose time changed since.
+fn age_folders(out: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(out).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_dir()) {
+        std::fs::File::open(entry.path()).unwrap().set_modified(hour_ago).unwrap();
+    }
+}
+
+#[test]
+fn an_output_changed_after_a_build_a_while_back_is_set_right_by_a_rebuild() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    // The second build reads every folder (all changed within two seconds of the first) and
+    // keeps their times; the third reads only those changed since.
+    age_folders(&out);
+    build_cached(root, &out);
+    std::fs::write(out.join("en/datasets/provinces/index.html"), "changed in place").unwrap();
+    std::fs::write(out.join("datasets/provinces/stray.txt"), "mine").unwrap();
+    std::fs::create_dir_all(out.join("en/extra/deeper")).unwrap();
+    std::fs::write(out.join("en/extra/deeper/page.html"), "mine").unwrap();
+    std::fs::remove_file(out.join("datasets/provinces/provinces.csv")).unwrap();
+    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,30", "A2,สำนักงานเขต 2,31");
+    let again = build_cached(root, &out);
+    assert!(again.reused > 0, "a rebuild, not a full build");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    // Right after a rebuild, into a folder it wrote (a deploy script's `touch .nojekyll`).
+    std::fs::write(out.join(".nojekyll"), "").unwrap();
+    std::fs::write(out.join("datasets/offices/stray.txt"), "mine").unwrap();
+    build_cached(root, &out);
+    assert_identical(&out, &clean.path().join("site"));
+}
+
 #[test]
 fn a_file_someone_put_in_the_output_is_gone_after_a_rebuild_as_after_a_clean_build() {
     let dir = demo();

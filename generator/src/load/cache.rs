@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Mutex;
 
 /// The cache folder's name, in the portal folder.
@@ -598,7 +598,7 @@ fn modified_ns(m: &std::fs::Metadata) -> u128 {
 /// two seconds before the build that saw it began (`since`). File systems that keep times in
 /// whole (or even two) seconds would show a file written again within that time unchanged
 /// ("racily clean", as git calls it); a time of 0 is no time at all.
-fn settled(modified: u64, since: u128) -> bool {
+pub(crate) fn settled(modified: u64, since: u128) -> bool {
     const TICK: u128 = 2_000_000_000;
     modified != 0 && u128::from(modified) + TICK < since
 }
@@ -645,6 +645,10 @@ struct Manifest {
     /// Every file of the output (shared with the memo of the build that reads it: copied, it
     /// was 150,000 entries made again at 10,000 datasets).
     files: std::sync::Arc<FxHashMap<String, OutputEntry>>,
+    /// Every folder of the output ("" for the output itself) and its modification time (ns)
+    /// once the build was done: a folder whose time did not change since had no file added,
+    /// removed or renamed in it, so a rebuild need not read it again (see [`LastTree`]).
+    folders: std::sync::Arc<FxHashMap<String, u64>>,
 }
 
 /// What `state.bin` holds.
@@ -656,7 +660,7 @@ struct State {
     outputs: BTreeMap<String, Manifest>,
 }
 
-const STATE_MAGIC: &[u8] = b"sala state 1\n";
+const STATE_MAGIC: &[u8] = b"sala state 2\n";
 
 impl State {
     fn encode(&self) -> Vec<u8> {
@@ -685,6 +689,11 @@ impl State {
                     w.str(g);
                 }
             }
+            w.len(m.folders.len());
+            for (folder, modified) in m.folders.iter() {
+                w.str(folder);
+                w.u64(*modified);
+            }
         }
         w.bytes
     }
@@ -709,7 +718,14 @@ impl State {
                 let group = if flags & 4 != 0 { Some(r.string()?) } else { None };
                 files.push((path, OutputEntry { key, size, modified, group, content }));
             }
-            outputs.insert(output, Manifest { marker, files: std::sync::Arc::new(files.into_iter().collect()) });
+            let n = r.len()?;
+            let mut folders = FxHashMap::with_capacity_and_hasher(n, Default::default());
+            for _ in 0..n {
+                let folder = r.string()?;
+                folders.insert(folder, r.u64()?);
+            }
+            let (files, folders) = (std::sync::Arc::new(files.into_iter().collect()), std::sync::Arc::new(folders));
+            outputs.insert(output, Manifest { marker, files, folders });
         }
         r.at_end().then_some(State { sala: sala.to_string(), outputs })
     }
@@ -1038,7 +1054,20 @@ impl Cache {
     pub fn listed(&self, output: &Path) -> Option<Listed> {
         let state = self.state.lock().ok()?;
         let m = state.outputs.get(&output_id(output))?;
-        (marker_time(output).as_deref() == Some(m.marker.as_str())).then(|| m.files.iter().map(|(p, e)| (p.clone(), Some((e.size, e.modified)))).collect())
+        (marker_time(output).as_deref() == Some(m.marker.as_str())).then(|| Listed {
+            files: m.files.iter().map(|(p, e)| (p.clone(), Some((e.size, e.modified)))).collect(),
+            folders: m.folders.clone(),
+        })
+    }
+
+    /// The files and folders of `output` (absolute) as the last build of it with this cache
+    /// left them, when that build wrote the folder last and recorded its folders: what a
+    /// listing need look at again (see [`LastTree`]).
+    pub fn last_tree(&self, output: &Path) -> Option<LastTree> {
+        let state = self.state.lock().ok()?;
+        let m = state.outputs.get(&output_id(output))?;
+        let known = marker_time(output).as_deref() == Some(m.marker.as_str()) && m.folders.contains_key("");
+        known.then(|| LastTree { files: m.files.clone(), folders: m.folders.clone() })
     }
 
     /// Notes that dataset `id` had to be read again (for `serve`'s message).
@@ -1053,7 +1082,7 @@ impl Cache {
     /// manifests of output folders that no longer exist (so the state does not grow with
     /// every temporary site `serve` used), and saves the state. A cache that cannot be saved
     /// only costs time.
-    pub fn finish(&self, output: &Path, memo: &Memo, written: &crate::render::Written) {
+    pub fn finish(&self, output: &Path, memo: &Memo, written: &crate::render::Written, gone: &[String]) {
         // The data files' stamps, the checked tables and the parses are saved beside the
         // output's manifest, which takes longest.
         std::thread::scope(|scope| {
@@ -1070,13 +1099,20 @@ impl Cache {
                     crate::model::search::forget_unused_cuts();
                 }
             });
-            self.save_manifest(output, memo, written);
+            self.save_manifest(output, memo, written, gone);
         });
     }
 
     /// Records and saves the manifest of `output` (see [`Cache::finish`]).
-    fn save_manifest(&self, output: &Path, memo: &Memo, written: &crate::render::Written) {
+    fn save_manifest(&self, output: &Path, memo: &Memo, written: &crate::render::Written, gone: &[String]) {
         let mut keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
+        // The folders the commit wrote into or removed from: those of the files not taken
+        // from the last build, and of the files gone.
+        let mut touched: FxHashSet<&str> = FxHashSet::default();
+        for path in written.keys().filter(|p| keys.get(p.as_str()).is_none_or(|k| k.reused.is_none())).chain(gone) {
+            add_folders(path, &mut touched);
+        }
+        let folders = folder_times(output, written, &touched, memo.listed.as_ref().map(|l| &*l.folders));
         let mut files = Vec::with_capacity(written.len());
         for path in written.keys() {
             // The path as the render stage gave it, not copied again.
@@ -1097,7 +1133,8 @@ impl Cache {
         let Ok(mut state) = self.state.lock() else { return };
         state.sala = self.sala.clone();
         state.outputs.retain(|path, _| Path::new(path).is_dir());
-        state.outputs.insert(output_id(output), Manifest { marker, files: std::sync::Arc::new(files.into_iter().collect()) });
+        let (files, folders) = (std::sync::Arc::new(files.into_iter().collect()), std::sync::Arc::new(folders));
+        state.outputs.insert(output_id(output), Manifest { marker, files, folders });
         if let Some(dir) = &self.dir {
             let _ = save(dir, STATE, &state.encode());
         }
@@ -1231,7 +1268,7 @@ fn save_checked(dir: &Path, key: u64, (frame, report): &(Option<DataFrame>, Repo
     entry.encode().ok_or_else(|| Error::io(dir, std::io::Error::other("the check's diagnostics cannot be written")))
 }
 
-fn now_ns() -> u128 {
+pub(crate) fn now_ns() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
 
@@ -1239,6 +1276,60 @@ fn now_ns() -> u128 {
 fn marker_time(output: &Path) -> Option<String> {
     let meta = std::fs::symlink_metadata(output.join(crate::write::output::MARKER)).ok()?;
     Some(modified_ns(&meta).to_string())
+}
+
+/// The time of a folder to keep for the next listing, seen at `modified` by a look that began
+/// at `since`: an entry added in the same tick of the file system's clock as the last change
+/// the look saw would leave the folder's time as it was, so a time not [`settled`] is kept as
+/// [`UNSETTLED`] and the folder is read again next time (the few folders a rebuild wrote
+/// into, or a deploy script's `touch public/.nojekyll` right after the build).
+pub fn folder_time(modified: u64, since: u128) -> u64 {
+    if settled(modified, since) {
+        modified
+    } else {
+        UNSETTLED
+    }
+}
+
+/// The time kept for a folder that must be read again: no folder has it.
+pub const UNSETTLED: u64 = u64::MAX;
+
+/// Adds the folders above the site path `path` to `folders`, up to "" (the output itself).
+fn add_folders<'a>(path: &'a str, folders: &mut FxHashSet<&'a str>) {
+    let mut path = path;
+    while let Some((parent, _)) = path.rsplit_once('/') {
+        if !folders.insert(parent) {
+            return;
+        }
+        path = parent;
+    }
+    folders.insert("");
+}
+
+/// Every folder of the site `written` and its modification time now (see [`folder_time`]): the
+/// folders `before` gives (the listing at the build's start) but those the commit `touched`,
+/// which are looked at again (added, changed or gone). Without `before` (a full build), every
+/// folder of the site is looked at.
+fn folder_times(output: &Path, written: &crate::render::Written, touched: &FxHashSet<&str>, before: Option<&FxHashMap<String, u64>>) -> FxHashMap<String, u64> {
+    let since = now_ns();
+    let time_of = |folder: &str| std::fs::symlink_metadata(output.join(folder)).ok().filter(std::fs::Metadata::is_dir).map(|m| folder_time(modified_u64(&m), since));
+    let (mut folders, look) = match before {
+        Some(before) => (before.clone(), touched.clone()),
+        None => {
+            let mut all = FxHashSet::default();
+            for path in written.keys() {
+                add_folders(path, &mut all);
+            }
+            (FxHashMap::with_capacity_and_hasher(all.len(), Default::default()), all)
+        }
+    };
+    for folder in look {
+        match time_of(folder) {
+            Some(t) => folders.insert(folder.to_string(), t),
+            None => folders.remove(folder),
+        };
+    }
+    folders
 }
 
 fn output_id(output: &Path) -> String {
@@ -1321,9 +1412,46 @@ pub struct Reused {
 }
 
 /// The files of an output folder as listed (but the marker), site-relative with `/`
-/// separators: per file, its size and modification time (ns), None when it is not a regular
-/// file (a link). Made by `write::patch::Listing`.
-pub type Listed = FxHashMap<String, Option<(u64, u64)>>;
+/// separators, and its folders. Made by `write::patch::Listing`.
+#[derive(Debug, Default, Clone)]
+pub struct Listed {
+    /// Per file, its size and modification time (ns); None when it is not a regular file (a
+    /// link).
+    pub files: FxHashMap<String, Option<(u64, u64)>>,
+    /// Per folder ("" for the output itself), its modification time (ns).
+    pub folders: std::sync::Arc<FxHashMap<String, u64>>,
+}
+
+/// The files and folders of an output as its last build left them (see
+/// [`Cache::last_tree`]). A folder has an entry added, removed or renamed in it only with its
+/// modification time changed: a listing reads again only the folders whose time changed, and
+/// looks at each file of the others by its path (a file changed in place changes its own size
+/// or time). Reading 42,000 folders at 10,000 datasets took a third of the listing's time.
+#[derive(Debug, Clone)]
+pub struct LastTree {
+    files: std::sync::Arc<FxHashMap<String, OutputEntry>>,
+    folders: std::sync::Arc<FxHashMap<String, u64>>,
+}
+
+impl LastTree {
+    /// Every folder and its modification time (ns) as the last build left it.
+    pub fn folders(&self) -> &FxHashMap<String, u64> {
+        &self.folders
+    }
+
+    /// Every file the last build left.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The tree a listing gave (tests of the listing).
+    #[cfg(test)]
+    pub(crate) fn of(listed: &Listed) -> LastTree {
+        let entry = |&(size, modified): &(u64, u64)| OutputEntry { key: None, size, modified, group: None, content: None };
+        let files = listed.files.iter().filter_map(|(p, s)| Some((p.clone(), entry(s.as_ref()?)))).collect();
+        LastTree { files: std::sync::Arc::new(files), folders: listed.folders.clone() }
+    }
+}
 
 /// What the render stage asks of the cache: whether a file of the last output can be reused
 /// for a key, and the keys of what it renders for the next build.
@@ -1454,7 +1582,7 @@ impl Memo {
     fn unchanged(&self, path: &str, e: &OutputEntry) -> bool {
         let Some(output) = &self.output else { return false };
         if let Some(listed) = &self.listed {
-            return listed.get(path) == Some(&Some((e.size, e.modified)));
+            return listed.files.get(path) == Some(&Some((e.size, e.modified)));
         }
         std::fs::symlink_metadata(output.join(path))
             .is_ok_and(|m| m.is_file() && m.len() == e.size && modified_u64(&m) == e.modified)

@@ -89,15 +89,16 @@ pub fn recover(output: &Path) -> Result<bool> {
 /// build is still the one written from this list instead of looking up each path again.
 pub struct Listing(std::thread::JoinHandle<Listed>);
 
-use crate::load::cache::Listed;
+use crate::load::cache::{LastTree, Listed};
 
 impl Listing {
-    /// Starts listing `output`'s files.
-    pub fn start(output: &Path) -> Listing {
+    /// Starts listing `output`'s files; with `last` (the output as the last build left it),
+    /// only the folders changed since are read (see [`LastTree`]).
+    pub fn start(output: &Path, last: Option<LastTree>) -> Listing {
         let output = output.to_path_buf();
         Listing(std::thread::spawn(move || {
             let since = std::time::Instant::now();
-            let files = files_of(&output);
+            let files = last.and_then(|last| files_since(&output, &last)).unwrap_or_else(|| files_of(&output));
             crate::timing("listing", since);
             files
         }))
@@ -121,26 +122,119 @@ pub fn gone(listed: &Listed, written: &crate::render::Written) -> Vec<String> {
     // a hash lookup of each written path in the listing), none is gone. Looking each listed
     // path up in the written tree instead (16 comparisons of long, alike paths apiece) was
     // two thirds of the commit's CPU at 3,000 datasets.
-    let kept = written.keys().filter(|p| listed.contains_key(p.as_str())).count();
-    if kept == listed.len() {
+    let kept = written.keys().filter(|p| listed.files.contains_key(p.as_str())).count();
+    if kept == listed.files.len() {
         return Vec::new();
     }
-    listed.keys().filter(|f| !written.contains_key(*f)).cloned().collect()
+    listed.files.keys().filter(|f| !written.contains_key(*f)).cloned().collect()
 }
 
 /// Every file under `output` (see [`Listed`]).
 fn files_of(output: &Path) -> Listed {
-    let mut files = Listed::default();
+    let mut listed = Listed::default();
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{openat, Mode, OFlags, CWD};
+        let (mut folders, since) = (rustc_hash::FxHashMap::default(), crate::load::cache::now_ns());
         if let Ok(root) = openat(CWD, output, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
-            list_at(&root, &mut String::new(), &mut Vec::with_capacity(LIST_BUFFER), &mut files);
+            list_at(&root, &mut String::new(), &mut Vec::with_capacity(LIST_BUFFER), (&mut listed.files, &mut folders), &|_| false);
         }
+        folders.values_mut().for_each(|t| *t = crate::load::cache::folder_time(*t, since));
+        listed.folders = std::sync::Arc::new(folders);
     }
     #[cfg(not(target_os = "linux"))]
-    list(output, "", &mut files);
-    files
+    list(output, "", &mut listed.files);
+    listed
+}
+
+/// [`files_of`] for an output whose folders and files as the last build left them are `last`:
+/// the walk goes down the folders `last` names, each opened relative to its parent without
+/// being read (`O_PATH`); a folder whose time did not change has each of its files looked at
+/// by name, and only a folder whose time changed (someone put a file there or took one away)
+/// is read. None when the output's own folder cannot be opened.
+#[cfg(target_os = "linux")]
+fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
+    use rustc_hash::FxHashMap;
+    use rustix::fs::{openat, Mode, OFlags, CWD};
+    let since = crate::load::cache::now_ns();
+    let root = openat(CWD, output, OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    // Per folder, the files the last build left in it (by site path) and its subfolders.
+    let mut files: FxHashMap<&str, Vec<&str>> = FxHashMap::with_capacity_and_hasher(last.folders().len(), Default::default());
+    for path in last.files() {
+        files.entry(path.rsplit_once('/').map_or("", |(folder, _)| folder)).or_default().push(path);
+    }
+    let mut subfolders: FxHashMap<&str, Vec<&str>> = FxHashMap::with_capacity_and_hasher(last.folders().len(), Default::default());
+    for folder in last.folders().keys().filter(|f| !f.is_empty()) {
+        subfolders.entry(folder.rsplit_once('/').map_or("", |(parent, _)| parent)).or_default().push(folder);
+    }
+    let mut walk = Since { last, files, subfolders, since, listed: Listed::default(), folders: FxHashMap::default(), buf: Vec::with_capacity(LIST_BUFFER) };
+    walk.visit(&root, "");
+    walk.listed.folders = std::sync::Arc::new(walk.folders);
+    Some(walk.listed)
+}
+
+/// The walk of [`files_since`].
+#[cfg(target_os = "linux")]
+struct Since<'a> {
+    last: &'a LastTree,
+    files: rustc_hash::FxHashMap<&'a str, Vec<&'a str>>,
+    subfolders: rustc_hash::FxHashMap<&'a str, Vec<&'a str>>,
+    /// When the walk began (see [`crate::load::cache::folder_time`]).
+    since: u128,
+    listed: Listed,
+    folders: rustc_hash::FxHashMap<String, u64>,
+    buf: Vec<u8>,
+}
+
+#[cfg(target_os = "linux")]
+impl Since<'_> {
+    /// Looks at the folder `folder` (site path), open as `dir`, then at its subfolders.
+    fn visit(&mut self, dir: &rustix::fd::OwnedFd, folder: &str) {
+        use crate::load::cache::folder_time;
+        use rustix::fs::{openat, statx, AtFlags, FileType, Mode, OFlags, StatxFlags};
+        let Ok(s) = statx(dir, "", AtFlags::EMPTY_PATH, StatxFlags::MTIME) else { return };
+        let now = stamp_of(&s).1;
+        self.folders.insert(folder.to_string(), folder_time(now, self.since));
+        if self.last.folders().get(folder) == Some(&now) {
+            for &path in self.files.get(folder).map_or(&[][..], Vec::as_slice) {
+                let name = path.rsplit_once('/').map_or(path, |(_, name)| name);
+                if let Ok(s) = statx(dir, name, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::TYPE | StatxFlags::SIZE | StatxFlags::MTIME) {
+                    let file = FileType::from_raw_mode(s.stx_mode.into()) == FileType::RegularFile;
+                    self.listed.files.insert(path.to_string(), file.then(|| stamp_of(&s)));
+                }
+            }
+        } else if let Ok(read) = openat(dir, ".", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
+            // Read whole, but for the subfolders the last build left, visited below.
+            let mut found = rustc_hash::FxHashMap::default();
+            let last = self.last;
+            list_at(&read, &mut folder.to_string(), &mut self.buf, (&mut self.listed.files, &mut found), &|sub| last.folders().contains_key(sub));
+            found.remove(folder);
+            self.folders.extend(found.into_iter().map(|(f, t)| (f, folder_time(t, self.since))));
+        }
+        for sub in self.subfolders.remove(folder).unwrap_or_default() {
+            let name = sub.rsplit_once('/').map_or(sub, |(_, name)| name);
+            // A subfolder gone, or made a file or a link, is seen by the read of this folder,
+            // whose time changed.
+            if let Ok(sub_dir) = openat(dir, name, OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty()) {
+                self.visit(&sub_dir, sub);
+            }
+        }
+    }
+}
+
+/// [`files_since`] where there are no folder descriptors to look relative to: every folder is read.
+#[cfg(not(target_os = "linux"))]
+fn files_since(_output: &Path, _last: &LastTree) -> Option<Listed> {
+    None
+}
+
+/// A file's size and modification time (ns) as the kernel gave them.
+#[cfg(target_os = "linux")]
+fn stamp_of(s: &rustix::fs::Statx) -> (u64, u64) {
+    let t = s.stx_mtime;
+    // As `load::cache::modified_u64` reads a time: none before 1970.
+    let ns = u64::try_from(t.tv_sec).map_or(0, |sec| u128::from(sec) * 1_000_000_000 + u128::from(t.tv_nsec));
+    (s.stx_size, u64::try_from(ns).unwrap_or(u64::MAX))
 }
 
 /// The bytes of folder entries read by one `getdents` (a folder of 10,000 datasets' folders
@@ -153,11 +247,22 @@ const LIST_BUFFER: usize = 32 << 10;
 /// relative to its folder's, so that the kernel looks up one name for each, not the whole path
 /// again (the cache of names is shared by everything on the machine and its lookups were most
 /// of the listing's time); `buf` is the one buffer of folder entries the walk reuses.
+/// Each folder's time goes into `folders`; the subfolders `skip` names (by site path) are not
+/// read.
 #[cfg(target_os = "linux")]
-fn list_at(dir: &rustix::fd::OwnedFd, prefix: &mut String, buf: &mut Vec<u8>, files: &mut Listed) {
+fn list_at(
+    dir: &rustix::fd::OwnedFd,
+    prefix: &mut String,
+    buf: &mut Vec<u8>,
+    (files, folders): (&mut rustc_hash::FxHashMap<String, Option<(u64, u64)>>, &mut rustc_hash::FxHashMap<String, u64>),
+    skip: &dyn Fn(&str) -> bool,
+) {
     use rustix::fs::{statx, AtFlags, FileType, RawDir, StatxFlags};
+    if let Ok(s) = statx(dir, "", AtFlags::EMPTY_PATH, StatxFlags::MTIME) {
+        folders.insert(prefix.clone(), stamp_of(&s).1);
+    }
     // Each subfolder by its name on disk and in the site.
-    let mut folders: Vec<(std::ffi::CString, String)> = Vec::new();
+    let mut subfolders: Vec<(std::ffi::CString, String)> = Vec::new();
     // The folder is read whole before its subfolders, which reuse `buf`.
     {
         let mut entries = RawDir::new(dir, buf.spare_capacity_mut());
@@ -178,7 +283,7 @@ fn list_at(dir: &rustix::fd::OwnedFd, prefix: &mut String, buf: &mut Vec<u8>, fi
                 }
             }
             if kind == FileType::Directory {
-                folders.push((entry.file_name().to_owned(), name.into_owned()));
+                subfolders.push((entry.file_name().to_owned(), name.into_owned()));
                 continue;
             }
             let mut relative = String::with_capacity(prefix.len() + 1 + name.len());
@@ -187,32 +292,30 @@ fn list_at(dir: &rustix::fd::OwnedFd, prefix: &mut String, buf: &mut Vec<u8>, fi
                 relative.push('/');
             }
             relative.push_str(&name);
-            let stamp = stat.filter(|s| kind == FileType::RegularFile && FileType::from_raw_mode(s.stx_mode.into()) == FileType::RegularFile).map(|s| {
-                let t = s.stx_mtime;
-                // As `load::cache::modified_u64` reads a time: none before 1970.
-                let ns = u64::try_from(t.tv_sec).map_or(0, |sec| u128::from(sec) * 1_000_000_000 + u128::from(t.tv_nsec));
-                (s.stx_size, u64::try_from(ns).unwrap_or(u64::MAX))
-            });
+            let stamp = stat.filter(|s| kind == FileType::RegularFile && FileType::from_raw_mode(s.stx_mode.into()) == FileType::RegularFile).map(|s| stamp_of(&s));
             files.insert(relative, stamp);
         }
     }
-    for (raw, name) in folders {
+    for (raw, name) in subfolders {
         use rustix::fs::{openat, Mode, OFlags};
-        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
-        let Ok(sub) = openat(dir, raw.as_c_str(), flags, Mode::empty()) else { continue };
         let len = prefix.len();
         if !prefix.is_empty() {
             prefix.push('/');
         }
         prefix.push_str(&name);
-        list_at(&sub, prefix, buf, files);
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+        if !skip(prefix) {
+            if let Ok(sub) = openat(dir, raw.as_c_str(), flags, Mode::empty()) {
+                list_at(&sub, prefix, buf, (&mut *files, &mut *folders), skip);
+            }
+        }
         prefix.truncate(len);
     }
 }
 
 /// [`list_at`] where there are no folder descriptors to list relative to.
 #[cfg(not(target_os = "linux"))]
-fn list(dir: &Path, prefix: &str, files: &mut Listed) {
+fn list(dir: &Path, prefix: &str, files: &mut rustc_hash::FxHashMap<String, Option<(u64, u64)>>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -560,14 +663,15 @@ mod tests {
         assert_eq!(was, "old");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")], "the patch folder and the old file are gone");
-        let mut files: Vec<String> = files_of(&out).into_keys().collect();
+        let mut files: Vec<String> = files_of(&out).files.into_keys().collect();
         files.sort();
         assert_eq!(files, ["catalog.jsonld", "index.html"]);
     }
 
     #[test]
     fn the_files_gone_are_the_listed_ones_not_written() {
-        let listed: Listed = [("a.html", Some((1, 1))), ("b.html", None), ("c/d.json", Some((2, 2)))].into_iter().map(|(p, s)| (p.to_string(), s)).collect();
+        let listed: rustc_hash::FxHashMap<String, Option<(u64, u64)>> = [("a.html", Some((1, 1))), ("b.html", None), ("c/d.json", Some((2, 2)))].into_iter().map(|(p, s)| (p.to_string(), s)).collect();
+        let listed = Listed { files: listed, ..Listed::default() };
         let written = |paths: &[&str]| paths.iter().map(|p| (p.to_string(), 0u64)).collect::<crate::render::Written>();
         assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json"])).is_empty());
         assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json", "new.html"])).is_empty());
@@ -649,10 +753,49 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("deep/new/folder/page.html")).unwrap(), "deep");
         assert_eq!(std::fs::read_to_string(out.join("x")).unwrap(), "a file now");
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        let mut files: Vec<String> = files_of(&out).into_keys().collect();
+        let mut files: Vec<String> = files_of(&out).files.into_keys().collect();
         files.sort();
         assert_eq!(files, ["deep/new/folder/page.html", "index.html", "x"]);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no patch folder left");
+    }
+
+    /// Sets the time of every folder under `out` (and its own) to an hour before `now`.
+    fn age_folders(out: &Path, now: std::time::SystemTime) {
+        for entry in walkdir::WalkDir::new(out).into_iter().flatten().filter(|e| e.file_type().is_dir()) {
+            std::fs::File::open(entry.path()).unwrap().set_modified(now - std::time::Duration::from_secs(3600)).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_listing_since_the_last_build_reads_only_the_folders_whose_time_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = site(dir.path(), &[("index.html", "home"), ("a/b/c.json", "{}"), ("a/d.txt", "dd"), ("e/f.html", "f"), ("g/h.html", "h")]);
+        let now = std::time::SystemTime::now();
+        age_folders(&out, now);
+        let last = LastTree::of(&files_of(&out));
+        assert!(!last.folders().values().any(|&t| t == crate::load::cache::UNSETTLED));
+        // Changed in place (its folder's time stays), put there, taken away, a new folder.
+        std::fs::write(out.join("a/d.txt"), "changed").unwrap();
+        std::fs::write(out.join("a/b/stray.txt"), "mine").unwrap();
+        std::fs::remove_file(out.join("e/f.html")).unwrap();
+        std::fs::create_dir_all(out.join("a/b/new/deeper")).unwrap();
+        std::fs::write(out.join("a/b/new/deeper/x.html"), "x").unwrap();
+        std::fs::remove_dir_all(out.join("g")).unwrap();
+        let since = files_since(&out, &last).expect("the output is the one the tree describes");
+        let all = files_of(&out);
+        assert_eq!(since.files, all.files);
+        let mut folders: Vec<&String> = since.folders.keys().collect();
+        folders.sort();
+        assert_eq!(folders, ["", "a", "a/b", "a/b/new", "a/b/new/deeper", "e"]);
+        // A folder whose time did not change is not read: a file slipped in with the folder's
+        // time set back is not seen (the files the tree names are each looked at).
+        age_folders(&out, now);
+        let last = LastTree::of(&files_of(&out));
+        std::fs::write(out.join("a/sneaked.txt"), "s").unwrap();
+        age_folders(&out, now);
+        let since = files_since(&out, &last).unwrap();
+        assert!(!since.files.contains_key("a/sneaked.txt") && files_of(&out).files.contains_key("a/sneaked.txt"));
+        assert_eq!(since.files.len(), 5);
     }
 
     #[test]
@@ -660,11 +803,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = site(dir.path(), &[("index.html", "home"), ("a/b/c.json", "{}"), ("a/d.txt", "dd")]);
         std::os::unix::fs::symlink(out.join("index.html"), out.join("a/link.html")).unwrap();
-        let files = files_of(&out);
+        let listed = files_of(&out);
+        let files = &listed.files;
         let meta = std::fs::metadata(out.join("a/b/c.json")).unwrap();
         assert_eq!(files["a/b/c.json"], Some((2, crate::load::cache::modified_u64(&meta))));
         assert_eq!(files["index.html"].map(|s| s.0), Some(4));
         assert_eq!(files["a/link.html"], None, "a link is listed, never followed");
         assert_eq!(files.len(), 4, "the marker is not a site file: {files:?}");
+        let mut folders: Vec<&str> = listed.folders.keys().map(String::as_str).collect();
+        folders.sort();
+        assert_eq!(folders, ["", "a", "a/b"], "every folder with its time");
+        assert_eq!(listed.folders["a/b"], crate::load::cache::UNSETTLED, "a folder changed within two seconds is read again next time");
+        // A folder last changed an hour ago keeps its time.
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::open(out.join("a/b")).unwrap().set_modified(hour_ago).unwrap();
+        let time = crate::load::cache::modified_u64(&std::fs::metadata(out.join("a/b")).unwrap());
+        assert_eq!(files_of(&out).folders["a/b"], time);
     }
 }
