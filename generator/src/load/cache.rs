@@ -1037,7 +1037,10 @@ impl Cache {
         for paths in groups.values_mut() {
             paths.sort_unstable();
         }
-        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys: Mutex::default(), dir: self.dir.clone(), listed }
+        // A rebuild records a key for about every file of the last build: room for them all
+        // at once, not grown (and every key hashed again) eighteen times on the way.
+        let keys = Mutex::new(FxHashMap::with_capacity_and_hasher(previous.len(), Default::default()));
+        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys, dir: self.dir.clone(), listed }
     }
 
     /// The files of the last build of `output` (absolute) as the cache knows them: per path,
@@ -1109,26 +1112,29 @@ impl Cache {
         // The folders the commit wrote into or removed from: those of the files not taken
         // from the last build, and of the files gone.
         let mut touched: FxHashSet<&str> = FxHashSet::default();
-        for path in written.keys().filter(|p| keys.get(p.as_str()).is_none_or(|k| k.reused.is_none())).chain(gone) {
+        for path in gone {
             add_folders(path, &mut touched);
         }
-        let folders = folder_times(output, written, &touched, memo.listed.as_ref().map(|l| &*l.folders));
         let mut files = Vec::with_capacity(written.len());
-        for path in written.keys() {
+        for written_path in written.keys() {
             // The path as the render stage gave it, not copied again.
-            let (path, kept) = keys.remove_entry(path.as_str()).unwrap_or_else(|| (path.clone(), Kept::default()));
+            let (path, kept) = keys.remove_entry(written_path.as_str()).unwrap_or_else(|| (written_path.clone(), Kept::default()));
             let (key, content) = (kept.key, kept.content);
             // A file taken from the last build is the same file, with the same size and time.
             let (size, modified) = match kept.reused {
                 Some(previous) => previous,
-                None => match std::fs::symlink_metadata(output.join(&path)) {
-                    Ok(meta) => (meta.len(), modified_u64(&meta)),
-                    Err(_) => continue,
-                },
+                None => {
+                    add_folders(written_path, &mut touched);
+                    match std::fs::symlink_metadata(output.join(&path)) {
+                        Ok(meta) => (meta.len(), modified_u64(&meta)),
+                        Err(_) => continue,
+                    }
+                }
             };
             files.push((path, OutputEntry { key, size, modified, group: kept.group, content }));
         }
         drop(keys);
+        let folders = folder_times(output, written, &touched, memo.listed.as_ref().map(|l| &*l.folders));
         let Some(marker) = marker_time(output) else { return };
         let Ok(mut state) = self.state.lock() else { return };
         state.sala = self.sala.clone();
@@ -1440,7 +1446,7 @@ impl LastTree {
     }
 
     /// Every file the last build left.
-    pub fn files(&self) -> impl Iterator<Item = &str> {
+    pub fn files(&self) -> impl ExactSizeIterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
 

@@ -167,7 +167,9 @@ fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
     for folder in last.folders().keys().filter(|f| !f.is_empty()) {
         subfolders.entry(folder.rsplit_once('/').map_or("", |(parent, _)| parent)).or_default().push(folder);
     }
-    let mut walk = Since { last, files, subfolders, since, listed: Listed::default(), folders: FxHashMap::default(), buf: Vec::with_capacity(LIST_BUFFER) };
+    let listed = Listed { files: FxHashMap::with_capacity_and_hasher(last.files().len(), Default::default()), ..Listed::default() };
+    let folders = FxHashMap::with_capacity_and_hasher(last.folders().len(), Default::default());
+    let mut walk = Since { last, files, subfolders, since, listed, folders, buf: Vec::with_capacity(LIST_BUFFER) };
     walk.visit(&root, "");
     walk.listed.folders = std::sync::Arc::new(walk.folders);
     Some(walk.listed)
