@@ -476,6 +476,18 @@ fn a_file_changed_in_the_output_is_not_reused() {
     assert_identical(&out, &clean.path().join("site"));
 }
 
+/// Changes one dataset's CSV, rebuilds `out` with the cache (a rebuild, not a full build) and
+/// checks it against a clean build, which it returns (in `site` of the folder).
+fn rebuilt_after_a_csv_change_as_clean(root: &Path, out: &Path) -> tempfile::TempDir {
+    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,30", "A2,สำนักงานเขต 2,31");
+    let again = build_cached(root, out);
+    assert!(again.reused > 0, "a rebuild, not a full build");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(out, &clean.path().join("site"));
+    clean
+}
+
 /// Sets the time of every folder of the output `out` to an hour ago, as it is for a site
 /// built a while back: a rebuild then reads again only the folders whose time changed since.
 fn age_folders(out: &Path) {
@@ -500,12 +512,7 @@ fn an_output_changed_after_a_build_a_while_back_is_set_right_by_a_rebuild() {
     std::fs::create_dir_all(out.join("en/extra/deeper")).unwrap();
     std::fs::write(out.join("en/extra/deeper/page.html"), "mine").unwrap();
     std::fs::remove_file(out.join("datasets/provinces/provinces.csv")).unwrap();
-    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,30", "A2,สำนักงานเขต 2,31");
-    let again = build_cached(root, &out);
-    assert!(again.reused > 0, "a rebuild, not a full build");
-    let clean = tempfile::tempdir().unwrap();
-    build_clean(root, &clean.path().join("site"));
-    assert_identical(&out, &clean.path().join("site"));
+    let clean = rebuilt_after_a_csv_change_as_clean(root, &out);
     // Right after a rebuild, into a folder it wrote (a deploy script's `touch .nojekyll`).
     std::fs::write(out.join(".nojekyll"), "").unwrap();
     std::fs::write(out.join("datasets/offices/stray.txt"), "mine").unwrap();
@@ -522,12 +529,7 @@ fn a_file_someone_put_in_the_output_is_gone_after_a_rebuild_as_after_a_clean_bui
     std::fs::create_dir_all(out.join("datasets/provinces/extra")).unwrap();
     std::fs::write(out.join("datasets/provinces/extra/notes.txt"), "mine").unwrap();
     std::fs::write(out.join("stray.html"), "mine").unwrap();
-    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,30", "A2,สำนักงานเขต 2,31");
-    let again = build_cached(root, &out);
-    assert!(again.reused > 0, "a rebuild, not a full build");
-    let clean = tempfile::tempdir().unwrap();
-    build_clean(root, &clean.path().join("site"));
-    assert_identical(&out, &clean.path().join("site"));
+    rebuilt_after_a_csv_change_as_clean(root, &out);
     assert!(!out.join("datasets/provinces/extra").exists(), "its emptied folder goes too");
 }
 

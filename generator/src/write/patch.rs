@@ -249,8 +249,8 @@ const LIST_BUFFER: usize = 32 << 10;
 /// relative to its folder's, so that the kernel looks up one name for each, not the whole path
 /// again (the cache of names is shared by everything on the machine and its lookups were most
 /// of the listing's time); `buf` is the one buffer of folder entries the walk reuses.
-/// Each folder's time goes into `folders`; the subfolders `skip` names (by site path) are not
-/// read.
+/// Each folder's time goes into `folders` as the kernel gives it (the callers keep it through
+/// `load::cache::folder_time`); the subfolders `skip` names (by site path) are not read.
 #[cfg(target_os = "linux")]
 fn list_at(
     dir: &rustix::fd::OwnedFd,
