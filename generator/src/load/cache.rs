@@ -1021,12 +1021,7 @@ impl Cache {
     /// files with their sizes and times as listed at the start of this build (see
     /// `write::patch::Listing`); without it, each file is looked at when asked about.
     pub fn memo(&self, output: &Path, trusted: bool, listed: Option<std::sync::Arc<Listed>>) -> Memo {
-        let manifest = self.state.lock().ok().and_then(|s| s.outputs.get(&output_id(output)).cloned());
-        let marker = marker_time(output);
-        let previous = manifest
-            .filter(|m| trusted && marker.as_deref() == Some(m.marker.as_str()))
-            .map(|m| m.files)
-            .unwrap_or_default();
+        let previous = self.current(output).filter(|_| trusted).map(|m| m.files).unwrap_or_default();
         let mut groups: FxHashMap<String, Vec<String>> = FxHashMap::default();
         for (path, e) in previous.iter() {
             if let Some(g) = &e.group {
@@ -1055,22 +1050,24 @@ impl Cache {
     /// as a listing of the folder would give them: for a folder no one else writes (`serve`'s
     /// temporary site), a rebuild need not walk it. None when no build of it is known.
     pub fn listed(&self, output: &Path) -> Option<Listed> {
-        let state = self.state.lock().ok()?;
-        let m = state.outputs.get(&output_id(output))?;
-        (marker_time(output).as_deref() == Some(m.marker.as_str())).then(|| Listed {
-            files: m.files.iter().map(|(p, e)| (p.clone(), Some((e.size, e.modified)))).collect(),
-            folders: m.folders.clone(),
-        })
+        let m = self.current(output)?;
+        Some(Listed { files: m.files.iter().map(|(p, e)| (p.clone(), Some((e.size, e.modified)))).collect(), folders: m.folders })
     }
 
     /// The files and folders of `output` (absolute) as the last build of it with this cache
     /// left them, when that build wrote the folder last and recorded its folders: what a
     /// listing need look at again (see [`LastTree`]).
     pub fn last_tree(&self, output: &Path) -> Option<LastTree> {
-        let state = self.state.lock().ok()?;
-        let m = state.outputs.get(&output_id(output))?;
-        let known = marker_time(output).as_deref() == Some(m.marker.as_str()) && m.folders.contains_key("");
-        known.then(|| LastTree { files: m.files.clone(), folders: m.folders.clone() })
+        let m = self.current(output).filter(|m| m.folders.contains_key(""))?;
+        Some(LastTree { files: m.files, folders: m.folders })
+    }
+
+    /// The manifest of the last build of `output` (absolute) with this cache, when that build
+    /// still is the folder's last (its marker's time is the one recorded: another build of the
+    /// folder writes the marker anew). Its maps are shared, not copied.
+    fn current(&self, output: &Path) -> Option<Manifest> {
+        let m = self.state.lock().ok()?.outputs.get(&output_id(output)).cloned()?;
+        (marker_time(output).as_deref() == Some(m.marker.as_str())).then_some(m)
     }
 
     /// Notes that dataset `id` had to be read again (for `serve`'s message).
@@ -1319,17 +1316,17 @@ fn add_folders<'a>(path: &'a str, folders: &mut FxHashSet<&'a str>) {
 fn folder_times(output: &Path, written: &crate::render::Written, touched: &FxHashSet<&str>, before: Option<&FxHashMap<String, u64>>) -> FxHashMap<String, u64> {
     let since = now_ns();
     let time_of = |folder: &str| std::fs::symlink_metadata(output.join(folder)).ok().filter(std::fs::Metadata::is_dir).map(|m| folder_time(modified_u64(&m), since));
+    let mut all = FxHashSet::default();
     let (mut folders, look) = match before {
-        Some(before) => (before.clone(), touched.clone()),
+        Some(before) => (before.clone(), touched),
         None => {
-            let mut all = FxHashSet::default();
             for path in written.keys() {
                 add_folders(path, &mut all);
             }
-            (FxHashMap::with_capacity_and_hasher(all.len(), Default::default()), all)
+            (FxHashMap::with_capacity_and_hasher(all.len(), Default::default()), &all)
         }
     };
-    for folder in look {
+    for &folder in look {
         match time_of(folder) {
             Some(t) => folders.insert(folder.to_string(), t),
             None => folders.remove(folder),
