@@ -91,12 +91,14 @@ pub fn render_catalogs(site: &Site, built: &Written, out: &Emitter, store: &Stor
         remake(site, built, &mut pieces, part, old.as_ref());
         jobs.push((part, path, key, old));
     }
+    // The datasets' own nodes in the order both DCAT files write them, sorted once for both.
+    let own = head.as_ref().map(|g| own_nodes(&pieces, g));
     // The files are written at once, two at a time, largest first (catalog.jsonld, then
     // catalog.ttl, then the data.json files): a rebuild's catalogs are mostly ranges of the
     // last build's files that the kernel copies (290 MB at 10,000 datasets), one core each.
     let write = |(part, path, _, old): &(Part, String, Option<u64>, Option<Last>)| match part {
         Part::Turtle | Part::JsonLd => match head.as_ref() {
-            Some(g) => write_dcat(site, built, out, path, &pieces, g, *part, old.as_ref()),
+            Some(g) => write_dcat(site, built, out, path, (&pieces, own.as_ref().and_then(Option::as_deref)), g, *part, old.as_ref()),
             None => Ok(None),
         },
         Part::DataJson(i) => write_data_json(site, built, out, path, &pieces, *i, old.as_ref()),
@@ -105,9 +107,23 @@ pub fn render_catalogs(site: &Site, built: &Written, out: &Emitter, store: &Stor
     for ((_, path, key, _), placed) in jobs.iter().zip(done) {
         record(store, memo, path, *key, placed?);
     }
+    drop(own);
     drop(head);
     drop(jobs);
     Ok(())
+}
+
+/// The datasets' own nodes of `pieces`, sorted by IRI, each with its dataset and place among
+/// its nodes; None when two share an IRI or one has a shared node's (`shared`): the DCAT
+/// files are then made whole.
+fn own_nodes<'p>(pieces: &'p [Piece], shared: &Graph) -> Option<Vec<(&'p str, usize, usize)>> {
+    let mut own: Vec<(&str, usize, usize)> = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        own.extend(p.own.iter().enumerate().map(|(k, iri)| (iri.as_str(), i, k)));
+    }
+    own.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let clash = own.windows(2).any(|w| w[0].0 == w[1].0) || own.iter().any(|(iri, _, _)| shared.contains(iri));
+    (!clash).then_some(own)
 }
 
 /// robots.txt and the sitemap, which lists every page of `pages` (the paths of the HTML pages
@@ -500,7 +516,7 @@ fn write_dcat(
     built: &Written,
     out: &Emitter,
     path: &str,
-    pieces: &[Piece],
+    (pieces, own): (&[Piece], Option<&[(&str, usize, usize)]>),
     shared: &Graph,
     part: Part,
     last: Option<&Last>,
@@ -511,18 +527,11 @@ fn write_dcat(
         _ => super::rdf::write_jsonld_placed(w, items, at),
     };
     let node_text = |iri: &str, n: &super::rdf::Node| if part == Part::Turtle { super::rdf::turtle_node(iri, n) } else { super::rdf::jsonld_node_text(iri, n) };
-    // The datasets' own nodes, sorted by IRI, each with its dataset and place among its nodes.
-    let mut own: Vec<(&str, usize, usize)> = Vec::new();
-    for (i, p) in pieces.iter().enumerate() {
-        own.extend(p.own.iter().enumerate().map(|(k, iri)| (iri.as_str(), i, k)));
-    }
-    own.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let clash = own.windows(2).any(|w| w[0].0 == w[1].0) || own.iter().any(|(iri, _, _)| shared.contains(iri));
-    if clash {
+    let Some(own) = own else {
         let whole = dcat(site, built);
         out.stream(path, path, |w| write(w, &mut whole.nodes().map(|(iri, n)| node_text(iri, n).into_bytes().into()), &mut |_, _| {}).map_err(io))?;
         return Ok(None);
-    }
+    };
     // Two sorted lists merged: the shared nodes' texts are made as they are written, as are
     // the own nodes of pieces made in this build. Each own node's place is noted for the layout.
     let mut items: Vec<Item> = Vec::with_capacity(own.len() + 4096);
@@ -534,7 +543,6 @@ fn write_dcat(
         items.push(Item::Shared(iri, node));
     }
     items.extend(mine.map(|(_, i, k)| Item::Own(*i, *k)));
-    drop(own);
     let needs = items.iter().filter_map(|item| match item {
         Item::Own(i, _) => Some(*i),
         Item::Shared(..) => None,
