@@ -636,6 +636,40 @@ struct Kept {
     reused: Option<(u64, u64)>,
 }
 
+/// What a build knows of each file it sent, in shards by path: the render stage's threads
+/// record about every file of the site, and one lock for them all kept them waiting on each
+/// other (a fifth of a rebuild's reuse of downloads was that wait).
+struct KeptShards(Vec<Mutex<FxHashMap<String, Kept>>>);
+
+impl KeptShards {
+    const SHARDS: usize = 16;
+
+    /// Shards with room for `files` in all.
+    fn with_capacity(files: usize) -> KeptShards {
+        let each = files.div_ceil(Self::SHARDS) * 5 / 4;
+        KeptShards((0..Self::SHARDS).map(|_| Mutex::new(FxHashMap::with_capacity_and_hasher(each, Default::default()))).collect())
+    }
+
+    /// The shard `path` is kept in (by bits of its hash that the shard's own table does not
+    /// place entries by).
+    fn shard_of(path: &str) -> usize {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = rustc_hash::FxBuildHasher.build_hasher();
+        path.hash(&mut h);
+        (h.finish() >> 40) as usize % Self::SHARDS
+    }
+
+    /// The shard of `path`, locked.
+    fn of(&self, path: &str) -> std::sync::MutexGuard<'_, FxHashMap<String, Kept>> {
+        self.0[Self::shard_of(path)].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Every shard's entries, taken out (indexed by [`KeptShards::shard_of`]).
+    fn take(&self) -> Vec<FxHashMap<String, Kept>> {
+        self.0.iter().map(|m| std::mem::take(&mut *m.lock().unwrap_or_else(|p| p.into_inner()))).collect()
+    }
+}
+
 /// The last build of one output folder.
 #[derive(Debug, Clone, Default)]
 struct Manifest {
@@ -1034,7 +1068,7 @@ impl Cache {
         }
         // A rebuild records a key for about every file of the last build: room for them all
         // at once, not grown (and every key hashed again) eighteen times on the way.
-        let keys = Mutex::new(FxHashMap::with_capacity_and_hasher(previous.len(), Default::default()));
+        let keys = KeptShards::with_capacity(previous.len());
         Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys, dir: self.dir.clone(), listed }
     }
 
@@ -1051,7 +1085,8 @@ impl Cache {
     /// temporary site), a rebuild need not walk it. None when no build of it is known.
     pub fn listed(&self, output: &Path) -> Option<Listed> {
         let m = self.current(output)?;
-        Some(Listed { files: m.files.iter().map(|(p, e)| (p.clone(), Some((e.size, e.modified)))).collect(), folders: m.folders })
+        let len = m.files.len();
+        Some(Listed { base: Some(m.files), differ: FxHashMap::default(), len, folders: m.folders })
     }
 
     /// The files and folders of `output` (absolute) as the last build of it with this cache
@@ -1105,7 +1140,7 @@ impl Cache {
 
     /// Records and saves the manifest of `output` (see [`Cache::finish`]).
     fn save_manifest(&self, output: &Path, memo: &Memo, written: &crate::render::Written, gone: &[String]) {
-        let mut keys = memo.keys.lock().map(|mut k| std::mem::take(&mut *k)).unwrap_or_default();
+        let mut keys = memo.keys.take();
         // The folders the commit wrote into or removed from: those of the files not taken
         // from the last build, and of the files gone.
         let mut touched: FxHashSet<&str> = FxHashSet::default();
@@ -1115,7 +1150,7 @@ impl Cache {
         let mut files = Vec::with_capacity(written.len());
         for written_path in written.keys() {
             // The path as the render stage gave it, not copied again.
-            let (path, kept) = keys.remove_entry(written_path.as_str()).unwrap_or_else(|| (written_path.clone(), Kept::default()));
+            let (path, kept) = keys[KeptShards::shard_of(written_path)].remove_entry(written_path.as_str()).unwrap_or_else(|| (written_path.clone(), Kept::default()));
             let (key, content) = (kept.key, kept.content);
             // A file taken from the last build is the same file, with the same size and time.
             let (size, modified) = match kept.reused {
@@ -1414,15 +1449,96 @@ pub struct Reused {
     pub size: u64,
 }
 
+/// A file as a listing found it: its size and modification time (ns), or None when it is not
+/// a regular file (a link).
+pub type FileStamp = Option<(u64, u64)>;
+
 /// The files of an output folder as listed (but the marker), site-relative with `/`
-/// separators, and its folders. Made by `write::patch::Listing`.
+/// separators, and its folders. Made by `write::patch::Listing`. A listing since the last
+/// build is kept as the last build's manifest (shared, not copied) and the files found
+/// otherwise: a rebuild at 10,000 datasets found 150,000 files as their manifest says, and
+/// made each a new entry of a new map, to be looked up again by every reuse.
 #[derive(Debug, Default, Clone)]
 pub struct Listed {
-    /// Per file, its size and modification time (ns); None when it is not a regular file (a
-    /// link).
-    pub files: FxHashMap<String, Option<(u64, u64)>>,
+    /// The last build's files, each listed with the size and time the manifest has for it
+    /// unless `differ` says otherwise.
+    base: Option<std::sync::Arc<FxHashMap<String, OutputEntry>>>,
+    /// The files whose listing is not the base's (found with another stamp, or not in the
+    /// base), and the base's files not found (None).
+    differ: FxHashMap<String, Option<FileStamp>>,
+    /// How many files are listed.
+    len: usize,
     /// Per folder ("" for the output itself), its modification time (ns).
     pub folders: std::sync::Arc<FxHashMap<String, u64>>,
+}
+
+impl Listed {
+    /// A listing of every file, read from the folder.
+    pub fn of_files(files: FxHashMap<String, FileStamp>, folders: FxHashMap<String, u64>) -> Listed {
+        let len = files.len();
+        Listed { base: None, differ: files.into_iter().map(|(p, s)| (p, Some(s))).collect(), len, folders: std::sync::Arc::new(folders) }
+    }
+
+    /// A listing that found the files of `last` as it left them but those of `differ` (see
+    /// [`Listed::differ`]).
+    pub fn since(last: &LastTree, differ: FxHashMap<String, Option<FileStamp>>, folders: FxHashMap<String, u64>) -> Listed {
+        let base = &last.files;
+        let mut len = base.len();
+        for (path, found) in &differ {
+            match (found.is_some(), base.contains_key(path)) {
+                (true, false) => len += 1,
+                (false, true) => len -= 1,
+                _ => {}
+            }
+        }
+        Listed { base: Some(base.clone()), differ, len, folders: std::sync::Arc::new(folders) }
+    }
+
+    /// The file at `path` as listed; None when it was not found.
+    pub fn stamp(&self, path: &str) -> Option<FileStamp> {
+        match self.differ.get(path) {
+            Some(found) => *found,
+            None => self.base.as_ref()?.get(path).map(|e| Some((e.size, e.modified))),
+        }
+    }
+
+    /// Whether a file is listed at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.stamp(path).is_some()
+    }
+
+    /// How many files are listed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no file is listed.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The paths of the files listed, in no order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        let base = self.base.iter().flat_map(|b| b.keys()).filter(|p| !matches!(self.differ.get(p.as_str()), Some(None)));
+        let added = self.differ.iter().filter(|(p, found)| found.is_some() && !self.base.as_ref().is_some_and(|b| b.contains_key(p.as_str())));
+        base.map(String::as_str).chain(added.map(|(p, _)| p.as_str()))
+    }
+
+    /// Every file listed with its stamp (tests).
+    #[cfg(test)]
+    pub(crate) fn to_map(&self) -> BTreeMap<String, FileStamp> {
+        self.paths().map(|p| (p.to_string(), self.stamp(p).flatten())).collect()
+    }
+
+    /// Whether the file the manifest `base` has at `path` as `e` is listed as it was then,
+    /// answered without looking it up when this listing is of `base` itself.
+    fn has_as(&self, base: &std::sync::Arc<FxHashMap<String, OutputEntry>>, path: &str, e: &OutputEntry) -> bool {
+        match self.differ.get(path) {
+            Some(found) => *found == Some(Some((e.size, e.modified))),
+            None if self.base.as_ref().is_some_and(|b| std::sync::Arc::ptr_eq(b, base)) => true,
+            None => self.stamp(path) == Some(Some((e.size, e.modified))),
+        }
+    }
 }
 
 /// The files and folders of an output as its last build left them (see
@@ -1442,16 +1558,21 @@ impl LastTree {
         &self.folders
     }
 
-    /// Every file the last build left.
-    pub fn files(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.files.keys().map(String::as_str)
+    /// The size and time (ns) the last build left the file at `path` with.
+    pub fn stamp(&self, path: &str) -> Option<(u64, u64)> {
+        self.files.get(path).map(|e| (e.size, e.modified))
+    }
+
+    /// Every file the last build left, with its size and time (ns).
+    pub fn stamps(&self) -> impl ExactSizeIterator<Item = (&str, (u64, u64))> {
+        self.files.iter().map(|(p, e)| (p.as_str(), (e.size, e.modified)))
     }
 
     /// The tree a listing gave (tests of the listing).
     #[cfg(test)]
     pub(crate) fn of(listed: &Listed) -> LastTree {
         let entry = |&(size, modified): &(u64, u64)| OutputEntry { key: None, size, modified, group: None, content: None };
-        let files = listed.files.iter().filter_map(|(p, s)| Some((p.clone(), entry(s.as_ref()?)))).collect();
+        let files = listed.to_map().into_iter().filter_map(|(p, s)| Some((p, entry(s.as_ref()?)))).collect();
         LastTree { files: std::sync::Arc::new(files), folders: listed.folders.clone() }
     }
 }
@@ -1465,7 +1586,7 @@ pub struct Memo {
     previous: std::sync::Arc<FxHashMap<String, OutputEntry>>,
     groups: FxHashMap<String, Vec<String>>,
     /// What this build knows of each file it sent.
-    keys: Mutex<FxHashMap<String, Kept>>,
+    keys: KeptShards,
     /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
     dir: Option<PathBuf>,
     /// The output's files as listed at the start of the build, if they were.
@@ -1475,7 +1596,7 @@ pub struct Memo {
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: Mutex::default(), dir: None, listed: None }
+        Memo { output: None, sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: KeptShards::with_capacity(0), dir: None, listed: None }
     }
 
     /// The cache folder, when the build keeps one on disk.
@@ -1502,9 +1623,7 @@ impl Memo {
             return None;
         }
         let found = self.previous.get(path).filter(|e| e.key == Some(key) && self.unchanged(path, e));
-        if let Ok(mut keys) = self.keys.lock() {
-            keys.insert(path.to_string(), Kept { key: Some(key), reused: found.map(|e| (e.size, e.modified)), ..Kept::default() });
-        }
+        self.keys.of(path).insert(path.to_string(), Kept { key: Some(key), reused: found.map(|e| (e.size, e.modified)), ..Kept::default() });
         found.map(|e| Reused { path: path.to_string(), size: e.size })
     }
 
@@ -1523,11 +1642,9 @@ impl Memo {
             }
             found.push((path, e));
         }
-        if let Ok(mut keys) = self.keys.lock() {
-            for (path, e) in &found {
-                let kept = Kept { key: Some(key), group: Some(group.to_string()), content: None, reused: Some((e.size, e.modified)) };
-                keys.insert(path.to_string(), kept);
-            }
+        for (path, e) in &found {
+            let kept = Kept { key: Some(key), group: Some(group.to_string()), content: None, reused: Some((e.size, e.modified)) };
+            self.keys.of(path).insert(path.to_string(), kept);
         }
         Some(found.into_iter().map(|(path, e)| Reused { path: path.clone(), size: e.size }).collect())
     }
@@ -1537,11 +1654,10 @@ impl Memo {
         if !self.active() {
             return;
         }
-        if let Ok(mut keys) = self.keys.lock() {
-            let kept = keys.entry(path.to_string()).or_default();
-            kept.key = Some(key);
-            kept.group = group.map(str::to_string);
-        }
+        let mut keys = self.keys.of(path);
+        let kept = keys.entry(path.to_string()).or_default();
+        kept.key = Some(key);
+        kept.group = group.map(str::to_string);
     }
 
     /// The last output's file at `path` when it has exactly `bytes` (by hash) and is still as
@@ -1555,11 +1671,10 @@ impl Memo {
         h.add(bytes);
         let content = h.finish();
         let found = self.previous.get(path).filter(|e| e.content == Some(content) && self.unchanged(path, e));
-        if let Ok(mut keys) = self.keys.lock() {
-            let kept = keys.entry(path.to_string()).or_default();
-            kept.content = Some(content);
-            kept.reused = found.map(|e| (e.size, e.modified));
-        }
+        let mut keys = self.keys.of(path);
+        let kept = keys.entry(path.to_string()).or_default();
+        kept.content = Some(content);
+        kept.reused = found.map(|e| (e.size, e.modified));
         found.map(|e| Reused { path: path.to_string(), size: e.size })
     }
 
@@ -1585,7 +1700,7 @@ impl Memo {
     fn unchanged(&self, path: &str, e: &OutputEntry) -> bool {
         let Some(output) = &self.output else { return false };
         if let Some(listed) = &self.listed {
-            return listed.files.get(path) == Some(&Some((e.size, e.modified)));
+            return listed.has_as(&self.previous, path, e);
         }
         std::fs::symlink_metadata(output.join(path))
             .is_ok_and(|m| m.is_file() && m.len() == e.size && modified_u64(&m) == e.modified)

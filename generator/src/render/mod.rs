@@ -192,6 +192,9 @@ pub struct Emitter<'a> {
     written: Mutex<Written>,
     /// Per thread recording a group, the paths it claimed since.
     groups: Mutex<std::collections::HashMap<std::thread::ThreadId, Vec<String>>>,
+    /// How many threads record a group: while none does (the pages), a file sent does not
+    /// lock `groups` to find out.
+    grouping: std::sync::atomic::AtomicUsize,
     /// What the last build left, for the files that need not be rendered again.
     memo: &'a Memo,
     reused: std::sync::atomic::AtomicUsize,
@@ -208,7 +211,7 @@ impl<'a> Emitter<'a> {
 
     /// An emitter into `sink` that takes from the last output what `memo` finds unchanged.
     pub fn with_memo(sink: &'a dyn Sink, memo: &'a Memo) -> Emitter<'a> {
-        Emitter { sink, written: Mutex::default(), groups: Mutex::default(), memo, reused: Default::default(), keys: Default::default() }
+        Emitter { sink, written: Mutex::default(), groups: Mutex::default(), grouping: Default::default(), memo, reused: Default::default(), keys: Default::default() }
     }
 
     /// The memo of the last build.
@@ -229,7 +232,8 @@ impl<'a> Emitter<'a> {
             return Err(Error::DuplicateOutput { path: path.to_string() });
         }
         written.insert(path.to_string(), 0);
-        if let Some(group) = self.groups.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&std::thread::current().id()) {
+        drop(written);
+        if let Some(group) = self.group_of_thread().as_mut().and_then(|g| g.get_mut(&std::thread::current().id())) {
             group.push(path.to_string());
         }
         Ok(())
@@ -260,7 +264,7 @@ impl<'a> Emitter<'a> {
                 written.insert(r.path.clone(), r.size);
             }
         }
-        if let Some(group) = self.groups.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&std::thread::current().id()) {
+        if let Some(group) = self.group_of_thread().as_mut().and_then(|g| g.get_mut(&std::thread::current().id())) {
             group.extend(found.iter().map(|r| r.path.clone()));
         }
         for (i, r) in found.iter().enumerate() {
@@ -286,17 +290,31 @@ impl<'a> Emitter<'a> {
     /// Starts recording the paths this thread claims from now on (a group of files made on
     /// one thread, such as a dataset's downloads).
     pub fn start_group(&self) {
-        self.groups.lock().unwrap_or_else(|p| p.into_inner()).insert(std::thread::current().id(), Vec::new());
+        let mut groups = self.groups.lock().unwrap_or_else(|p| p.into_inner());
+        if groups.insert(std::thread::current().id(), Vec::new()).is_none() {
+            self.grouping.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     /// The paths this thread claimed since [`Emitter::start_group`].
     pub fn end_group(&self) -> Vec<String> {
-        self.groups.lock().unwrap_or_else(|p| p.into_inner()).remove(&std::thread::current().id()).unwrap_or_default()
+        let mut groups = self.groups.lock().unwrap_or_else(|p| p.into_inner());
+        let paths = groups.remove(&std::thread::current().id());
+        if paths.is_some() {
+            self.grouping.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        paths.unwrap_or_default()
+    }
+
+    /// The groups being recorded, locked; None when no thread records one. A thread that
+    /// records one has counted it before it sends a file, so it never reads none here.
+    fn group_of_thread(&self) -> Option<std::sync::MutexGuard<'_, std::collections::HashMap<std::thread::ThreadId, Vec<String>>>> {
+        (self.grouping.load(std::sync::atomic::Ordering::SeqCst) > 0).then(|| self.groups.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Whether this thread records a group.
     fn in_group(&self) -> bool {
-        self.groups.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&std::thread::current().id())
+        self.group_of_thread().is_some_and(|g| g.contains_key(&std::thread::current().id()))
     }
 
     fn record(&self, path: &str, size: u64) {
