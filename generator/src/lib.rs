@@ -218,7 +218,12 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
     timing("load", started);
     let since = Instant::now();
-    let validated = validate::finish_with(&source, checked.into_iter().flatten().collect(), hooks.cache);
+    // The memo (the last build's files, by group) is made on a thread of its own meanwhile.
+    let (validated, memo) = std::thread::scope(|scope| {
+        let memo = scope.spawn(|| hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered)));
+        let validated = validate::finish_with(&source, checked.into_iter().flatten().collect(), hooks.cache);
+        (validated, memo.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
     timing("validate", since);
     report.merge(validated.report.clone());
     let today = clock::today(source.config.as_of.as_ref())?;
@@ -237,7 +242,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // build of this output is taken from it, and only the files rendered again are written
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
     let listed = listing.map(|l| l.files()).or(known).map(std::sync::Arc::new);
-    let memo = hooks.cache.map_or_else(load::cache::Memo::none, |c| c.memo(&output, !recovered, listed.clone()));
+    let memo = memo.with_listing(listed.clone());
     let ((written, reused), cleanup, gone) = if memo.can_patch() {
         let patch = write::patch::Patch::new(&output)?;
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;

@@ -211,7 +211,10 @@ impl<'a> Emitter<'a> {
 
     /// An emitter into `sink` that takes from the last output what `memo` finds unchanged.
     pub fn with_memo(sink: &'a dyn Sink, memo: &'a Memo) -> Emitter<'a> {
-        Emitter { sink, written: Mutex::default(), groups: Mutex::default(), grouping: Default::default(), memo, reused: Default::default(), keys: Default::default() }
+        // Room for about every file of the last build at once, not grown (and every path hashed
+        // again) eighteen times on the way.
+        let written = Mutex::new(Written::with_capacity_and_hasher(memo.files_before(), Default::default()));
+        Emitter { sink, written, groups: Mutex::default(), grouping: Default::default(), memo, reused: Default::default(), keys: Default::default() }
     }
 
     /// The memo of the last build.
