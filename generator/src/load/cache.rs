@@ -1068,15 +1068,15 @@ impl Cache {
     /// `write::patch::Listing`), it asks that listing; without, it looks at each file asked about.
     pub fn memo(&self, output: &Path, trusted: bool) -> Memo {
         let previous = self.current(output).filter(|_| trusted).map(|m| m.files).unwrap_or_default();
-        let mut groups: FxHashMap<String, Vec<String>> = FxHashMap::default();
+        let mut groups: FxHashMap<String, Vec<(String, OutputEntry)>> = FxHashMap::default();
         for (path, e) in previous.iter() {
             if let Some(g) = &e.group {
-                groups.entry(g.clone()).or_default().push(path.clone());
+                groups.entry(g.clone()).or_default().push((path.clone(), e.clone()));
             }
         }
         // In path order, as the group's files were made.
-        for paths in groups.values_mut() {
-            paths.sort_unstable();
+        for files in groups.values_mut() {
+            files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         }
         // A rebuild records a key for about every file of the last build: room for them all
         // at once, not grown (and every key hashed again) eighteen times on the way.
@@ -1453,10 +1453,11 @@ pub(crate) fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 }
 
 /// A file of the last output that the new one takes unchanged.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reused {
-    /// Its path in the output.
-    pub path: String,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reused<'m> {
+    /// Its path in the output (the memo's copy: a rebuild takes 100,000 files unchanged, and
+    /// each was copied three times on the way).
+    pub path: &'m str,
     /// Its size.
     pub size: u64,
 }
@@ -1596,7 +1597,9 @@ pub struct Memo {
     output: Option<PathBuf>,
     sala: String,
     previous: std::sync::Arc<FxHashMap<String, OutputEntry>>,
-    groups: FxHashMap<String, Vec<String>>,
+    /// Per group, its files in the last build (copied from `previous` when the memo is made,
+    /// beside the build's other work, so that taking a group looks none of them up).
+    groups: FxHashMap<String, Vec<(String, OutputEntry)>>,
     /// What this build knows of each file it sent.
     keys: KeptShards,
     /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
@@ -1642,35 +1645,30 @@ impl Memo {
 
     /// The last output's file at `path` if it was rendered from `key` and is still the file
     /// written then; its size. Records `key` for `path` either way.
-    pub fn reuse(&self, path: &str, key: u64) -> Option<Reused> {
+    pub fn reuse(&self, path: &str, key: u64) -> Option<Reused<'_>> {
         if !self.active() {
             return None;
         }
-        let found = self.previous.get(path).filter(|e| e.key == Some(key) && self.unchanged(path, e));
-        self.keys.of(path).insert(path.to_string(), Kept { key: Some(key), reused: found.map(|e| (e.size, e.modified)), ..Kept::default() });
-        found.map(|e| Reused { path: path.to_string(), size: e.size })
+        let found = self.previous.get_key_value(path).filter(|(_, e)| e.key == Some(key) && self.unchanged(path, e));
+        self.keys.of(path).insert(path.to_string(), Kept { key: Some(key), reused: found.map(|(_, e)| (e.size, e.modified)), ..Kept::default() });
+        found.map(|(path, e)| Reused { path, size: e.size })
     }
 
     /// The files of `group` (a dataset's downloads) in the last output, when they were all
     /// rendered from `key` and are all still as written.
-    pub fn reuse_group(&self, group: &str, key: u64) -> Option<Vec<Reused>> {
+    pub fn reuse_group(&self, group: &str, key: u64) -> Option<Vec<Reused<'_>>> {
         if !self.active() {
             return None;
         }
-        let paths = self.groups.get(group)?;
-        let mut found = Vec::with_capacity(paths.len());
-        for path in paths {
-            let e = self.previous.get(path)?;
-            if e.key != Some(key) || !self.unchanged(path, e) {
-                return None;
-            }
-            found.push((path, e));
+        let files = self.groups.get(group)?;
+        if files.iter().any(|(path, e)| e.key != Some(key) || !self.unchanged(path, e)) {
+            return None;
         }
-        for (path, e) in &found {
-            let kept = Kept { key: Some(key), group: Some(group.to_string()), content: None, reused: Some((e.size, e.modified)) };
-            self.keys.of(path).insert(path.to_string(), kept);
+        for (path, e) in files {
+            let kept = Kept { key: Some(key), group: e.group.clone(), content: None, reused: Some((e.size, e.modified)) };
+            self.keys.of(path).insert(path.clone(), kept);
         }
-        Some(found.into_iter().map(|(path, e)| Reused { path: path.clone(), size: e.size }).collect())
+        Some(files.iter().map(|(path, e)| Reused { path, size: e.size }).collect())
     }
 
     /// Records that `path` was rendered from `key` (as one of `group`'s files, if given).
@@ -1687,19 +1685,19 @@ impl Memo {
     /// The last output's file at `path` when it has exactly `bytes` (by hash) and is still as
     /// written: a file rendered every time (a catalog, a search shard) need not be written
     /// again when it came out the same.
-    pub fn same_bytes(&self, path: &str, bytes: &[u8]) -> Option<Reused> {
+    pub fn same_bytes(&self, path: &str, bytes: &[u8]) -> Option<Reused<'_>> {
         if !self.active() {
             return None;
         }
         let mut h = KeyHasher::new();
         h.add(bytes);
         let content = h.finish();
-        let found = self.previous.get(path).filter(|e| e.content == Some(content) && self.unchanged(path, e));
+        let found = self.previous.get_key_value(path).filter(|(_, e)| e.content == Some(content) && self.unchanged(path, e));
         let mut keys = self.keys.of(path);
         let kept = keys.entry(path.to_string()).or_default();
         kept.content = Some(content);
-        kept.reused = found.map(|e| (e.size, e.modified));
-        found.map(|e| Reused { path: path.to_string(), size: e.size })
+        kept.reused = found.map(|(_, e)| (e.size, e.modified));
+        found.map(|(path, e)| Reused { path, size: e.size })
     }
 
     /// The last output's file at `path`, when it was rendered from `key` and is still as

@@ -61,12 +61,25 @@ pub trait Sink: Sync {
         let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
         self.put(path, &bytes)
     }
+    /// [`Sink::reuse`] for each of `found`, from the last output `last`; on an error, how many
+    /// were taken before it.
+    fn reuse_all(&self, found: &[Reused], last: &std::path::Path) -> std::result::Result<(), (usize, Error)> {
+        reuse_each(self, found, last)
+    }
     /// [`Sink::open`], for a file that may also take ranges of another file's bytes (a
     /// rebuild's catalog, most of it as the last build wrote it). By default the ranges are
     /// read and written.
     fn open_ranged(&self, path: &str) -> Result<Box<dyn RangeWrite + '_>> {
         Ok(Box::new(ReadRanges(self.open(path)?)))
     }
+}
+
+/// [`Sink::reuse`] for each of `found` in turn (see [`Sink::reuse_all`]).
+pub fn reuse_each<S: Sink + ?Sized>(sink: &S, found: &[Reused], last: &std::path::Path) -> std::result::Result<(), (usize, Error)> {
+    for (i, r) in found.iter().enumerate() {
+        sink.reuse(r.path, &last.join(r.path)).map_err(|e| (i, e))?;
+    }
+    Ok(())
 }
 
 /// A file being written in pieces that can also take a range of another file's bytes: where
@@ -254,32 +267,35 @@ impl<'a> Emitter<'a> {
     pub fn reused_all(&self, found: &[Reused]) -> Result<()> {
         let Some(last) = self.memo.output() else {
             return match found.first() {
-                Some(r) => Err(Error::DuplicateOutput { path: r.path.clone() }),
+                Some(r) => Err(Error::DuplicateOutput { path: r.path.to_string() }),
                 None => Ok(()),
             };
         };
         {
+            // Claimed with one look at each path; a path claimed already is given back its
+            // size, and the group's paths claimed before it are unclaimed.
             let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(r) = found.iter().find(|r| written.contains_key(&r.path)) {
-                return Err(Error::DuplicateOutput { path: r.path.clone() });
-            }
-            for r in found {
-                written.insert(r.path.clone(), r.size);
+            for (i, r) in found.iter().enumerate() {
+                if let Some(before) = written.insert(r.path.to_string(), r.size) {
+                    written.insert(r.path.to_string(), before);
+                    for r in &found[..i] {
+                        written.remove(r.path);
+                    }
+                    return Err(Error::DuplicateOutput { path: r.path.to_string() });
+                }
             }
         }
         if let Some(group) = self.group_of_thread().as_mut().and_then(|g| g.get_mut(&std::thread::current().id())) {
-            group.extend(found.iter().map(|r| r.path.clone()));
+            group.extend(found.iter().map(|r| r.path.to_string()));
         }
-        for (i, r) in found.iter().enumerate() {
-            if let Err(e) = self.sink.reuse(&r.path, &last.join(&r.path)) {
-                // The files not taken are unclaimed, so that they can still be rendered.
-                let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
-                for r in &found[i..] {
-                    written.remove(&r.path);
-                }
-                self.reused.fetch_add(i, std::sync::atomic::Ordering::Relaxed);
-                return Err(e);
+        if let Err((taken, e)) = self.sink.reuse_all(found, last) {
+            // The files not taken are unclaimed, so that they can still be rendered.
+            let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+            for r in &found[taken..] {
+                written.remove(r.path);
             }
+            self.reused.fetch_add(taken, std::sync::atomic::Ordering::Relaxed);
+            return Err(e);
         }
         self.reused.fetch_add(found.len(), std::sync::atomic::Ordering::Relaxed);
         Ok(())

@@ -401,7 +401,7 @@ fn patch(
         if out.reused(r).is_err() {
             return Ok(false);
         }
-        taken.insert(r.path.clone());
+        taken.insert(r.path.to_string());
     }
     // Sent from here on: the files made again.
     for (s, made) in state.shards.iter().zip(&made) {

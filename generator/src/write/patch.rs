@@ -650,6 +650,14 @@ impl Sink for Patch {
 
     /// The file stays where it is: the output already has it. (The cache's memo saw it there,
     /// unchanged, just before: it is not looked at again, 150,000 times in a national rebuild.)
+    // Files of the output itself stay where they are: nothing to do, nor any path to join.
+    fn reuse_all(&self, found: &[crate::load::cache::Reused], last: &Path) -> std::result::Result<(), (usize, Error)> {
+        if last == self.output {
+            return Ok(());
+        }
+        crate::render::reuse_each(self, found, last)
+    }
+
     fn reuse(&self, path: &str, from: &Path) -> Result<()> {
         // `from` is the output joined with `path` (compared as bytes: 150,000 times, a
         // comparison component by component showed in a rebuild's profile).
