@@ -509,19 +509,23 @@ pub fn unit_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
 fn overdue_datasets(site: &Site) -> Vec<&Dataset> {
     let mut overdue: Vec<&Dataset> =
         site.datasets.iter().filter(|d| site.quality.get(&d.id).is_some_and(|(_, f)| f.state == quality::State::Overdue)).collect();
-    overdue.sort_by_key(|d| site.quality.get(&d.id).and_then(|(_, f)| f.overdue_from));
+    // Each dataset's date looked up once, not at each comparison (a tenth of a rebuild's
+    // serial time at 10,000 datasets); equal dates keep the datasets' order.
+    overdue.sort_by_cached_key(|d| site.quality.get(&d.id).and_then(|(_, f)| f.overdue_from));
     overdue
 }
 
 /// The [`LOWEST`] datasets of lowest quality score.
 fn lowest_datasets(site: &Site) -> Vec<&Dataset> {
-    let mut lowest: Vec<&Dataset> = site.datasets.iter().collect();
-    lowest.sort_by(|a, b| {
-        let s = |d: &Dataset| site.quality.get(&d.id).map_or(0.0, |(q, _)| q.score());
-        s(a).total_cmp(&s(b)).then_with(|| a.id.cmp(&b.id))
-    });
-    lowest.truncate(LOWEST);
-    lowest
+    // Each score looked up once; only the lowest are sorted (the order is total: ids differ).
+    let mut scored: Vec<(f64, &Dataset)> = site.datasets.iter().map(|d| (site.quality.get(&d.id).map_or(0.0, |(q, _)| q.score()), d)).collect();
+    let order = |a: &(f64, &Dataset), b: &(f64, &Dataset)| a.0.total_cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id));
+    if scored.len() > LOWEST {
+        scored.select_nth_unstable_by(LOWEST, order);
+        scored.truncate(LOWEST);
+    }
+    scored.sort_unstable_by(order);
+    scored.into_iter().map(|(_, d)| d).collect()
 }
 
 /// The datasets whose rows the dashboard's quality tables show (the first overdue and the
