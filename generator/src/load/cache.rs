@@ -1081,7 +1081,7 @@ impl Cache {
         // A rebuild records a key for about every file of the last build: room for them all
         // at once, not grown (and every key hashed again) eighteen times on the way.
         let keys = KeptShards::with_capacity(previous.len());
-        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys, dir: self.dir.clone(), listed: None }
+        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys, reused_groups: Mutex::default(), dir: self.dir.clone(), listed: None }
     }
 
     /// The files of the last build of `output` (absolute) as the cache knows them: per path,
@@ -1153,6 +1153,7 @@ impl Cache {
     /// Records and saves the manifest of `output` (see [`Cache::finish`]).
     fn save_manifest(&self, output: &Path, memo: &Memo, written: &crate::render::Written, gone: &[String]) {
         let mut keys = memo.keys.take();
+        let groups = std::mem::take(&mut *memo.reused_groups.lock().unwrap_or_else(|p| p.into_inner()));
         // The folders the commit wrote into or removed from: those of the files not taken
         // from the last build, and of the files gone.
         let mut touched: FxHashSet<&str> = FxHashSet::default();
@@ -1162,7 +1163,19 @@ impl Cache {
         let mut files = Vec::with_capacity(written.len());
         for written_path in written.keys() {
             // The path as the render stage gave it, not copied again.
-            let (path, kept) = keys[KeptShards::shard_of(written_path)].remove_entry(written_path.as_str()).unwrap_or_else(|| (written_path.clone(), Kept::default()));
+            let Some((path, kept)) = keys[KeptShards::shard_of(written_path)].remove_entry(written_path.as_str()) else {
+                // A file of a group taken whole is the last build's file, as its entry says.
+                match memo.previous.get(written_path.as_str()).filter(|e| e.group.as_ref().is_some_and(|g| groups.contains(g.as_str()))) {
+                    Some(e) => files.push((written_path.clone(), e.clone())),
+                    None => {
+                        add_folders(written_path, &mut touched);
+                        if let Ok(meta) = std::fs::symlink_metadata(output.join(written_path)) {
+                            files.push((written_path.clone(), OutputEntry { key: None, size: meta.len(), modified: modified_u64(&meta), group: None, content: None }));
+                        }
+                    }
+                }
+                continue;
+            };
             let (key, content) = (kept.key, kept.content);
             // A file taken from the last build is the same file, with the same size and time.
             let (size, modified) = match kept.reused {
@@ -1600,8 +1613,11 @@ pub struct Memo {
     /// Per group, its files in the last build (copied from `previous` when the memo is made,
     /// beside the build's other work, so that taking a group looks none of them up).
     groups: FxHashMap<String, Vec<(String, OutputEntry)>>,
-    /// What this build knows of each file it sent.
+    /// What this build knows of each file it sent, but those of the groups it took whole.
     keys: KeptShards,
+    /// The groups this build took whole from the last (their files' entries stay as they were:
+    /// recording each of 100,000 files again was most of taking them).
+    reused_groups: Mutex<FxHashSet<String>>,
     /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
     dir: Option<PathBuf>,
     /// The output's files as listed at the start of the build, if they were.
@@ -1611,7 +1627,7 @@ pub struct Memo {
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: KeptShards::with_capacity(0), dir: None, listed: None }
+        Memo { output: None, sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: KeptShards::with_capacity(0), reused_groups: Mutex::default(), dir: None, listed: None }
     }
 
     /// The cache folder, when the build keeps one on disk.
@@ -1664,10 +1680,7 @@ impl Memo {
         if files.iter().any(|(path, e)| e.key != Some(key) || !self.unchanged(path, e)) {
             return None;
         }
-        for (path, e) in files {
-            let kept = Kept { key: Some(key), group: e.group.clone(), content: None, reused: Some((e.size, e.modified)) };
-            self.keys.of(path).insert(path.clone(), kept);
-        }
+        self.reused_groups.lock().unwrap_or_else(|p| p.into_inner()).insert(group.to_string());
         Some(files.iter().map(|(path, e)| Reused { path, size: e.size }).collect())
     }
 
