@@ -131,6 +131,9 @@ pub struct Published {
     pub bytes: u64,
     /// How many files were taken unchanged from the last build (see [`load::cache`]).
     pub reused: usize,
+    /// How many bytes of the files written again were copied from the last build's (the
+    /// catalogs' texts of the datasets that did not change).
+    pub copied: u64,
     /// How long the build took, in seconds.
     pub seconds: f64,
 }
@@ -243,14 +246,14 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
     let listed = listing.map(|l| l.files()).or(known).map(std::sync::Arc::new);
     let memo = memo.with_listing(listed.clone());
-    let ((written, reused), cleanup, gone) = if memo.can_patch() {
+    let (render::Rendered { written, reused, copied }, cleanup, gone) = if memo.can_patch() {
         let patch = write::patch::Patch::new(&output)?;
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         tables_read(&site)?;
         let since = Instant::now();
         let gone = match &listed {
-            Some(listed) => write::patch::gone(listed, &rendered.0),
-            None => write::patch::gone(&write::patch::Listing::start(&output, None).files(), &rendered.0),
+            Some(listed) => write::patch::gone(listed, &rendered.written),
+            None => write::patch::gone(&write::patch::Listing::start(&output, None).files(), &rendered.written),
         };
         // The replaced files' space is freed meanwhile, until the build is done.
         let cleanup = patch.finish(&gone)?;
@@ -276,6 +279,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         files: written.len(),
         bytes: written.values().sum(),
         reused,
+        copied,
         // Set last, once the rest is handed over to be freed.
         seconds: 0.0,
     };
@@ -296,7 +300,7 @@ fn tables_read(site: &model::Site) -> Result<()> {
 }
 
 /// Renders the site into `sink`, moving the files bar of `progress`.
-fn render_to(site: &model::Site, sink: &dyn render::Sink, memo: &load::cache::Memo, progress: Option<&session::Progress>) -> Result<(render::Written, usize)> {
+fn render_to(site: &model::Site, sink: &dyn render::Sink, memo: &load::cache::Memo, progress: Option<&session::Progress>) -> Result<render::Rendered> {
     match progress {
         Some(p) => render::render_with(site, &Ticking { sink, bar: &p.files }, memo),
         None => render::render_with(site, sink, memo),

@@ -221,6 +221,36 @@ fn a_row_added_to_one_csv_renders_that_dataset_and_the_pages_that_show_it() {
     assert!(!rendered.iter().any(|p| p.starts_with("en/datasets/districts/")), "{rendered:?}");
 }
 
+/// A build of the same portal into another folder with the same cache (what `sala serve` does,
+/// into a temporary site) leaves the catalogs' layouts of `public/` in place: `public/`'s next
+/// rebuild copies the unchanged datasets' catalog texts from its own files, as it would have
+/// without the other build, instead of writing its catalogs whole.
+#[test]
+fn a_build_into_another_folder_leaves_the_catalogs_of_the_first_to_be_copied() {
+    let add_row = |root: &Path, row: &str| {
+        let p = root.join("datasets/offices/offices.csv");
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str(row);
+        std::fs::write(p, text).unwrap();
+    };
+    let dir = demo();
+    let root = dir.path();
+    let (out, other) = (root.join("public"), root.join("preview"));
+    build_cached(root, &out);
+    add_row(root, "A3,สำนักงานเขต 3,7\n");
+    let alone = build_cached(root, &out);
+    assert!(alone.copied > 0, "a rebuild copies the catalogs' unchanged texts: {alone:?}");
+    build_cached(root, &other);
+    add_row(root, "A4,สำนักงานเขต 4,8\n");
+    build_cached(root, &other);
+    add_row(root, "A5,สำนักงานเขต 5,9\n");
+    let again = build_cached(root, &out);
+    assert!(again.copied * 10 >= alone.copied * 9, "copied {} bytes, {} without the other folder's builds", again.copied, alone.copied);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
 #[test]
 fn a_title_changed_in_dataset_toml() {
     let (_, rendered) = case(|root| edit(root, "datasets/provinces/dataset.toml", "Provinces of Thailand", "The provinces of Thailand"));

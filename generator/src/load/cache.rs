@@ -658,10 +658,8 @@ impl KeptShards {
     /// The shard `path` is kept in (by bits of its hash that the shard's own table does not
     /// place entries by).
     fn shard_of(path: &str) -> usize {
-        use std::hash::{BuildHasher, Hash, Hasher};
-        let mut h = rustc_hash::FxBuildHasher.build_hasher();
-        path.hash(&mut h);
-        (h.finish() >> 40) as usize % Self::SHARDS
+        use std::hash::BuildHasher;
+        (rustc_hash::FxBuildHasher.hash_one(path) >> 40) as usize % Self::SHARDS
     }
 
     /// The shard of `path`, locked.
@@ -1081,7 +1079,8 @@ impl Cache {
         // A rebuild records a key for about every file of the last build: room for them all
         // at once, not grown (and every key hashed again) eighteen times on the way.
         let keys = KeptShards::with_capacity(previous.len());
-        Memo { output: Some(output.to_path_buf()), sala: self.sala.clone(), previous, groups, keys, reused_groups: Mutex::default(), dir: self.dir.clone(), listed: None }
+        let others = self.state.lock().map(|st| st.outputs.keys().filter(|o| **o != output_id(output)).cloned().collect()).unwrap_or_default();
+        Memo { output: Some(output.to_path_buf()), others, sala: self.sala.clone(), previous, groups, keys, reused_groups: Mutex::default(), dir: self.dir.clone(), listed: None }
     }
 
     /// The files of the last build of `output` (absolute) as the cache knows them: per path,
@@ -1608,6 +1607,9 @@ impl LastTree {
 pub struct Memo {
     /// The last output (None: nothing is reused, as in a build without cache).
     output: Option<PathBuf>,
+    /// The other output folders this cache knows a build of (`serve`'s temporary site beside
+    /// `public/`), whose pieces kept per output a build of this one keeps too.
+    others: Vec<String>,
     sala: String,
     previous: std::sync::Arc<FxHashMap<String, OutputEntry>>,
     /// Per group, its files in the last build (copied from `previous` when the memo is made,
@@ -1627,7 +1629,7 @@ pub struct Memo {
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: KeptShards::with_capacity(0), reused_groups: Mutex::default(), dir: None, listed: None }
+        Memo { output: None, others: Vec::new(), sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: KeptShards::with_capacity(0), reused_groups: Mutex::default(), dir: None, listed: None }
     }
 
     /// The cache folder, when the build keeps one on disk.
@@ -1640,6 +1642,11 @@ impl Memo {
     pub fn with_listing(mut self, listed: Option<std::sync::Arc<Listed>>) -> Memo {
         self.listed = listed;
         self
+    }
+
+    /// The other output folders this cache knows a build of (absolute paths).
+    pub fn other_outputs(&self) -> &[String] {
+        &self.others
     }
 
     /// How many files the last build left.

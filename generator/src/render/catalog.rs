@@ -163,11 +163,15 @@ fn write_data_json(site: &Site, built: &Written, out: &Emitter, path: &str, piec
 /// layout for the next build; whether it was.
 pub(super) fn taken(out: &Emitter, store: &Store, path: &str, key: Option<u64>) -> bool {
     let memo = out.memo();
+    // The layouts of this file in the other outputs stay for their next builds.
+    for other in memo.other_outputs() {
+        store.keep_raw(layout_key(other, path));
+    }
     let Some(found) = key.and_then(|k| memo.reuse(path, k)) else { return false };
     if out.reused(&found).is_err() {
         return false;
     }
-    store.keep_raw(layout_key(path));
+    store.keep_raw(layout_key(&output_of(memo), path));
     true
 }
 
@@ -177,21 +181,28 @@ pub(super) fn record(store: &Store, memo: &crate::load::cache::Memo, path: &str,
     memo.rendered(path, key, None);
     if let Some(mut layout) = layout {
         layout.key = key;
-        store.put_raw(layout_key(path), layout.encode());
+        store.put_raw(layout_key(&output_of(memo), path), layout.encode());
     }
 }
 
-/// The key under which the layout of the catalog at `path` is kept.
-fn layout_key(path: &str) -> u64 {
+/// The key under which the layout of the catalog at `path` in the output folder `output` is
+/// kept: per output, since a layout tells where texts lie in that folder's file, and `serve`'s
+/// builds into a folder of their own made the next `sala build` write its catalogs whole.
+fn layout_key(output: &str, path: &str) -> u64 {
     let mut h = crate::load::cache::KeyHasher::new();
-    h.add("catalog layout").add(path);
+    h.add("catalog layout").add(output).add(path);
     h.finish()
+}
+
+/// The output folder `memo` is of, as the cache names it.
+fn output_of(memo: &crate::load::cache::Memo) -> String {
+    memo.output().map(|o| o.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// The layout of the last build's file at `path` and the file's bytes, when the file is still
 /// the one that layout describes.
 pub(super) fn last_layout(store: &Store, memo: &crate::load::cache::Memo, path: &str) -> Option<Last> {
-    let layout = Layout::decode(store.raw(layout_key(path))?)?;
+    let layout = Layout::decode(store.raw(layout_key(&output_of(memo), path))?)?;
     let last = Last::of_file(&memo.last_file(path, layout.key)?)?;
     Some(Last { layout, ..last })
 }

@@ -211,6 +211,8 @@ pub struct Emitter<'a> {
     /// What the last build left, for the files that need not be rendered again.
     memo: &'a Memo,
     reused: std::sync::atomic::AtomicUsize,
+    /// The bytes copied from the last output's files into files written in pieces.
+    copied: std::sync::atomic::AtomicU64,
     /// The inputs' keys of this build, made once when first asked for (see [`keys`]).
     keys: std::sync::OnceLock<Option<keys::Keys>>,
 }
@@ -227,7 +229,7 @@ impl<'a> Emitter<'a> {
         // Room for about every file of the last build at once, not grown (and every path hashed
         // again) eighteen times on the way.
         let written = Mutex::new(Written::with_capacity_and_hasher(memo.files_before(), Default::default()));
-        Emitter { sink, written, groups: Mutex::default(), grouping: Default::default(), memo, reused: Default::default(), keys: Default::default() }
+        Emitter { sink, written, copied: Default::default(), groups: Mutex::default(), grouping: Default::default(), memo, reused: Default::default(), keys: Default::default() }
     }
 
     /// The memo of the last build.
@@ -413,10 +415,11 @@ impl<'a> Emitter<'a> {
     /// (see [`RangeWrite`]).
     pub fn stream_ranged(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn RangeWrite) -> std::result::Result<(), String>) -> Result<u64> {
         self.claim(path)?;
-        let mut file = Counted { inner: self.sink.open_ranged(path)?, bytes: 0 };
+        let mut file = Counted { inner: self.sink.open_ranged(path)?, bytes: 0, copied: 0 };
         write(&mut file).map_err(|message| Error::Data { path: source.into(), message })?;
         file.flush().map_err(|e| Error::io(path, e))?;
         drop(file.inner);
+        self.copied.fetch_add(file.copied, std::sync::atomic::Ordering::Relaxed);
         self.record(path, file.bytes);
         Ok(file.bytes)
     }
@@ -424,7 +427,7 @@ impl<'a> Emitter<'a> {
     /// Opens the file at `path` to be written in pieces; it counts once [`Stream::finish`]ed.
     pub fn create(&self, path: &str) -> Result<Stream<'_>> {
         self.claim(path)?;
-        Ok(Stream { out: self, path: path.to_string(), inner: Counted { inner: self.sink.open(path)?, bytes: 0 } })
+        Ok(Stream { out: self, path: path.to_string(), inner: Counted { inner: self.sink.open(path)?, bytes: 0, copied: 0 } })
     }
 
     /// The paths of the HTML pages sent so far, sorted.
@@ -485,6 +488,8 @@ impl Write for Stream<'_> {
 struct Counted<W> {
     inner: W,
     bytes: u64,
+    /// Of `bytes`, those copied from another file.
+    copied: u64,
 }
 
 /// Copied ranges count as written bytes.
@@ -492,6 +497,7 @@ impl RangeWrite for Counted<Box<dyn RangeWrite + '_>> {
     fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
         self.inner.copy_range(from, offset, len)?;
         self.bytes += len;
+        self.copied += len;
         Ok(())
     }
 }
@@ -514,13 +520,13 @@ impl<W: Write> Write for Counted<W> {
 
 /// Renders every file of the site into `sink`, and says what was sent.
 pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<Written> {
-    render_with(site, sink, &Memo::none()).map(|(written, _)| written)
+    render_with(site, sink, &Memo::none()).map(|r| r.written)
 }
 
 /// [`render_into`], taking from the last output the pages and downloads whose key did not
 /// change since the build `memo` remembers (see [`crate::load::cache`]); says what was sent
 /// and how many files were taken unchanged.
-pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written, usize)> {
+pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<Rendered> {
     let out = Emitter::with_memo(sink, memo);
     // The downloads first: the dataset pages and the catalogs give their sizes.
     let since = Instant::now();
@@ -569,8 +575,20 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<(Written
     out.files([hosting::render(site)])?;
     catalogs.save(&sala);
     crate::timing("catalogs", since);
-    let reused = out.reused_count();
-    Ok((out.into_written(), reused))
+    let (reused, copied) = (out.reused_count(), out.copied.load(std::sync::atomic::Ordering::Relaxed));
+    Ok(Rendered { written: out.into_written(), reused, copied })
+}
+
+/// What a render sent (see [`render_with`]).
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Every file's path and size.
+    pub written: Written,
+    /// How many files were taken from the last output unchanged.
+    pub reused: usize,
+    /// How many bytes of the files written were copied from the last output's (the catalogs'
+    /// unchanged ranges).
+    pub copied: u64,
 }
 
 /// The pages, the API, the search index and the theme's static files, after the downloads
