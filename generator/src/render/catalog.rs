@@ -113,11 +113,15 @@ pub fn render_catalogs(site: &Site, built: &Written, out: &Emitter, store: &Stor
     Ok(())
 }
 
+/// A dataset's own node of the DCAT graph: its IRI, the dataset's index and the node's place
+/// among the dataset's nodes.
+type OwnNode<'p> = (&'p str, usize, usize);
+
 /// The datasets' own nodes of `pieces`, sorted by IRI, each with its dataset and place among
 /// its nodes; None when two share an IRI or one has a shared node's (`shared`): the DCAT
 /// files are then made whole.
-fn own_nodes<'p>(pieces: &'p [Piece], shared: &Graph) -> Option<Vec<(&'p str, usize, usize)>> {
-    let mut own: Vec<(&str, usize, usize)> = Vec::new();
+fn own_nodes<'p>(pieces: &'p [Piece], shared: &Graph) -> Option<Vec<OwnNode<'p>>> {
+    let mut own: Vec<OwnNode> = Vec::new();
     for (i, p) in pieces.iter().enumerate() {
         own.extend(p.own.iter().enumerate().map(|(k, iri)| (iri.as_str(), i, k)));
     }
@@ -527,7 +531,7 @@ fn write_dcat(
     built: &Written,
     out: &Emitter,
     path: &str,
-    (pieces, own): (&[Piece], Option<&[(&str, usize, usize)]>),
+    (pieces, own): (&[Piece], Option<&[OwnNode]>),
     shared: &Graph,
     part: Part,
     last: Option<&Last>,

@@ -158,7 +158,7 @@ fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
     let since = crate::load::cache::now_ns();
     let root = openat(CWD, output, OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     // Per folder, the files the last build left in it (by site path) and its subfolders.
-    let mut files: FxHashMap<&str, Vec<(&str, (u64, u64))>> = FxHashMap::with_capacity_and_hasher(last.folders().len(), Default::default());
+    let mut files: FolderFiles = FxHashMap::with_capacity_and_hasher(last.folders().len(), Default::default());
     for (path, stamp) in last.stamps() {
         files.entry(path.rsplit_once('/').map_or("", |(folder, _)| folder)).or_default().push((path, stamp));
     }
@@ -176,12 +176,16 @@ fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
     Some(Listed::since(last, walk.differ, walk.folders))
 }
 
+/// Per folder (site path), the files the last build left in it, with their sizes and times.
+#[cfg(target_os = "linux")]
+type FolderFiles<'a> = rustc_hash::FxHashMap<&'a str, Vec<(&'a str, (u64, u64))>>;
+
 /// The walk of [`files_since`].
 #[cfg(target_os = "linux")]
 struct Since<'a> {
     last: &'a LastTree,
     /// Per folder, the files the last build left in it with their sizes and times.
-    files: rustc_hash::FxHashMap<&'a str, Vec<(&'a str, (u64, u64))>>,
+    files: FolderFiles<'a>,
     subfolders: rustc_hash::FxHashMap<&'a str, Vec<&'a str>>,
     /// When the walk began (see [`crate::load::cache::folder_time`]).
     since: u128,
