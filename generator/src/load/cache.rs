@@ -1079,7 +1079,8 @@ impl Cache {
         // A rebuild records a key for about every file of the last build: room for them all
         // at once, not grown (and every key hashed again) eighteen times on the way.
         let keys = KeptShards::with_capacity(previous.len());
-        let others = self.state.lock().map(|st| st.outputs.keys().filter(|o| **o != output_id(output)).cloned().collect()).unwrap_or_default();
+        let id = output_id(output);
+        let others = self.state.lock().map(|st| st.outputs.keys().filter(|o| **o != id).cloned().collect()).unwrap_or_default();
         Memo { output: Some(output.to_path_buf()), others, sala: self.sala.clone(), previous, groups, keys, reused_groups: Mutex::default(), dir: self.dir.clone(), listed: None }
     }
 
@@ -1162,18 +1163,16 @@ impl Cache {
         let mut files = Vec::with_capacity(written.len());
         for written_path in written.keys() {
             // The path as the render stage gave it, not copied again.
-            let Some((path, kept)) = keys[KeptShards::shard_of(written_path)].remove_entry(written_path.as_str()) else {
-                // A file of a group taken whole is the last build's file, as its entry says.
-                match memo.previous.get(written_path.as_str()).filter(|e| e.group.as_ref().is_some_and(|g| groups.contains(g.as_str()))) {
-                    Some(e) => files.push((written_path.clone(), e.clone())),
-                    None => {
-                        add_folders(written_path, &mut touched);
-                        if let Ok(meta) = std::fs::symlink_metadata(output.join(written_path)) {
-                            files.push((written_path.clone(), OutputEntry { key: None, size: meta.len(), modified: modified_u64(&meta), group: None, content: None }));
-                        }
+            let (path, kept) = match keys[KeptShards::shard_of(written_path)].remove_entry(written_path.as_str()) {
+                Some(found) => found,
+                None => {
+                    // A file of a group taken whole is the last build's file, as its entry says.
+                    if let Some(e) = memo.previous.get(written_path.as_str()).filter(|e| e.group.as_ref().is_some_and(|g| groups.contains(g.as_str()))) {
+                        files.push((written_path.clone(), e.clone()));
+                        continue;
                     }
+                    (written_path.clone(), Kept::default())
                 }
-                continue;
             };
             let (key, content) = (kept.key, kept.content);
             // A file taken from the last build is the same file, with the same size and time.
@@ -1394,7 +1393,8 @@ fn folder_times(output: &Path, written: &crate::render::Written, touched: &FxHas
     folders
 }
 
-fn output_id(output: &Path) -> String {
+/// The name the cache knows the output folder `output` (absolute) by.
+pub(crate) fn output_id(output: &Path) -> String {
     output.to_string_lossy().into_owned()
 }
 

@@ -198,9 +198,10 @@ fn layout_key(output: &str, path: &str) -> u64 {
     h.finish()
 }
 
-/// The output folder `memo` is of, as the cache names it.
+/// The output folder `memo` is of, by the name the cache gives it (and the other outputs of
+/// [`crate::load::cache::Memo::other_outputs`]).
 fn output_of(memo: &crate::load::cache::Memo) -> String {
-    memo.output().map(|o| o.to_string_lossy().into_owned()).unwrap_or_default()
+    memo.output().map(crate::load::cache::output_id).unwrap_or_default()
 }
 
 /// The layout of the last build's file at `path` and the file's bytes, when the file is still

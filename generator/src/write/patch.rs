@@ -218,9 +218,7 @@ impl Since<'_> {
                 self.differ.insert(path.to_string(), None);
             }
             for (path, stamp) in files {
-                if stamp.is_none() || stamp != last.stamp(&path) {
-                    self.differ.insert(path, Some(stamp));
-                }
+                self.found(&path, stamp, last.stamp(&path));
             }
         } else {
             // Not readable: its files are not listed, as a full listing would not list them.
@@ -251,6 +249,15 @@ impl Since<'_> {
         }
     }
 
+    /// Notes the file found at `path` (site path) with `stamp`, where the last build left it
+    /// with `before` (None: it left none there): one that is not a regular file, or whose size
+    /// or time differs, goes into `differ`.
+    fn found(&mut self, path: &str, stamp: FileStamp, before: Option<(u64, u64)>) {
+        if stamp.is_none() || stamp != before {
+            self.differ.insert(path.to_string(), Some(stamp));
+        }
+    }
+
     /// Looks at each of the files `known` (site paths) of a folder whose time did not change:
     /// the folder `dir`, or its subfolder `sub`. A file changed in place has another size or
     /// time; one found otherwise than `last` has it goes into `differ`.
@@ -272,10 +279,7 @@ impl Since<'_> {
             match statx(dir, name, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::TYPE | StatxFlags::SIZE | StatxFlags::MTIME) {
                 Ok(s) => {
                     let file = FileType::from_raw_mode(s.stx_mode.into()) == FileType::RegularFile;
-                    let stamp = file.then(|| stamp_of(&s));
-                    if stamp != Some(last) {
-                        self.differ.insert(path.to_string(), Some(stamp));
-                    }
+                    self.found(path, file.then(|| stamp_of(&s)), Some(last));
                 }
                 Err(_) => {
                     self.differ.insert(path.to_string(), None);
@@ -317,7 +321,7 @@ fn list_at(
     dir: &rustix::fd::OwnedFd,
     prefix: &mut String,
     buf: &mut Vec<u8>,
-    (files, folders): (&mut rustc_hash::FxHashMap<String, Option<(u64, u64)>>, &mut rustc_hash::FxHashMap<String, u64>),
+    (files, folders): (&mut rustc_hash::FxHashMap<String, FileStamp>, &mut rustc_hash::FxHashMap<String, u64>),
     skip: &dyn Fn(&str) -> bool,
 ) {
     use rustix::fs::{statx, AtFlags, FileType, RawDir, StatxFlags};
@@ -378,7 +382,7 @@ fn list_at(
 
 /// [`list_at`] where there are no folder descriptors to list relative to.
 #[cfg(not(target_os = "linux"))]
-fn list(dir: &Path, prefix: &str, files: &mut rustc_hash::FxHashMap<String, Option<(u64, u64)>>) {
+fn list(dir: &Path, prefix: &str, files: &mut rustc_hash::FxHashMap<String, FileStamp>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
