@@ -57,6 +57,9 @@ enum Command {
         /// The language of messages (default: the site's default language).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Look at every file's size and time every 200 ms instead of being told of changes by the system: for network shares and container mounts, where the system's notices do not arrive.
+        #[arg(long)]
+        poll: bool,
     },
     /// Creates a new portal in DIR: site.toml, the default theme, an About page, an agency registry with one example agency, a README and a CI workflow.
     Init {
@@ -147,8 +150,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", diagnostic::render(&checked.report, format.into(), lang, color));
             Ok(if checked.report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Serve { root, port, lang } => {
-            sala::serve::serve(&root, port, lang.map(Lang::from), |url| {
+        Command::Serve { root, port, lang, poll } => {
+            sala::serve::serve(&root, port, lang.map(Lang::from), poll, |url| {
                 println!("Serving / เปิดให้ดูที่ {url} (Ctrl+C to stop / กด Ctrl+C เพื่อหยุด)");
             })
             .map_err(anyhow::Error::new)?;

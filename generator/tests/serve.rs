@@ -24,8 +24,15 @@ impl Served {
 
     /// `sala serve` with more environment variables; returns once it listens.
     fn start_with(f: &Fixture, env: &[(&str, &Path)]) -> Served {
+        Served::start_args(f, env, &[])
+    }
+
+    /// `sala serve` with more environment variables and arguments; returns once it listens.
+    fn start_args(f: &Fixture, env: &[(&str, &Path)], args: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sala"))
-            .args(["serve", "--port", "0", "--lang", "en", "--root"])
+            .args(["serve", "--port", "0", "--lang", "en"])
+            .args(args)
+            .arg("--root")
             .arg(f.root())
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
@@ -115,6 +122,39 @@ fn a_changed_csv_is_read_again_alone() {
     assert!(served.wait_for("/__sala/status", "\"version\":2", Duration::from_secs(1)).is_some());
     let log = served.stop();
     assert!(log.lines().nth(1).is_some_and(|l| l.ends_with("datasets read again: beta")), "{log}");
+}
+
+#[test]
+fn with_poll_a_changed_csv_is_seen_by_looking_at_the_files() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let served = Served::start_args(&f, &[], &["--poll"]);
+    f.write("datasets/alpha/data.csv", "id\n1\n42\n");
+    assert!(served.wait_for("/datasets/alpha/data.csv", "42", Duration::from_secs(2)).is_some());
+    assert!(served.wait_for("/__sala/status", "\"version\":2", Duration::from_secs(1)).is_some());
+    let log = served.stop();
+    assert!(log.lines().nth(1).is_some_and(|l| l.ends_with("datasets read again: alpha")), "{log}");
+}
+
+#[test]
+fn a_watched_folder_made_after_the_start_is_watched_and_other_files_are_not() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    assert!(!f.root().join("content").exists());
+    let served = Served::start(&f);
+    // Files beside the watched ones (notes, a build's output) start no rebuild.
+    f.write("notes.txt", "to do");
+    f.write("public/index.html", "<p>built by hand</p>");
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(served.get("/__sala/status").1, "{\"version\":1,\"error\":null}");
+    // content/ did not exist when serve started: its first page is built, and so is a change
+    // to it afterwards (the new folder is watched).
+    f.write("content/notes.md", "+++\ntitle = \"บันทึก\"\n+++\nฉบับแรก\n");
+    assert!(served.wait_for("/notes/", "ฉบับแรก", Duration::from_secs(2)).is_some(), "{}", served.get("/notes/").1);
+    f.write("content/notes.md", "+++\ntitle = \"บันทึก\"\n+++\nฉบับที่สอง\n");
+    assert!(served.wait_for("/notes/", "ฉบับที่สอง", Duration::from_secs(2)).is_some());
+    let log = served.stop();
+    assert_eq!(log.lines().filter(|l| l.starts_with("rebuilt ")).count(), 3, "{log}");
 }
 
 #[test]

@@ -1201,6 +1201,12 @@ impl Cache {
         }
     }
 
+    /// The ids of the datasets whose files were read again in this build, sorted: what
+    /// [`Cache::finish_build`] will return, known before.
+    pub fn reread(&self) -> Vec<String> {
+        self.reread.lock().map(|r| r.iter().cloned().collect()).unwrap_or_default()
+    }
+
     /// Ends a build: forgets the tables it did not use (deleted or changed files) and returns
     /// the ids of the datasets whose files were read again, sorted.
     pub fn finish_build(&self) -> Vec<String> {
