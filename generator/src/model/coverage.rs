@@ -24,7 +24,7 @@ fn years_covered(d: &Dataset) -> Option<(i32, i32)> {
 /// C.E. Y − 544 and ends on 30 September of C.E. Y − 543.
 pub fn period_covered(d: &Dataset) -> Option<(String, String)> {
     let from_data = || {
-        let years = super::search::fiscal_years(d);
+        let years = &d.fiscal_years;
         let ce = |y: &i64| i32::try_from(*y - 543).ok();
         Some((ce(years.first()?)?, ce(years.last()?)?))
     };

@@ -85,6 +85,9 @@ pub struct Dataset {
     /// ([`crate::load::DatasetSource::meta_key`]): with `source`, what tells a rebuild that its
     /// summary keys are the last build's (see `render::keys`).
     pub meta_key: Option<u64>,
+    /// The fiscal years (Buddhist era) it covers ([`search::fiscal_years`]), worked out once:
+    /// the facets of each language, the search index and the catalogs ask for them.
+    pub fiscal_years: std::collections::BTreeSet<i64>,
 }
 
 /// A published data file.
@@ -195,7 +198,9 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
                 resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, table });
             }
             let source = if known { source.finish() } else { 0 };
-            Ok(Dataset { id: d.id, meta: d.meta, resources, source, meta_key: d.meta_key })
+            let mut dataset = Dataset { id: d.id, meta: d.meta, resources, source, meta_key: d.meta_key, fiscal_years: Default::default() };
+            dataset.fiscal_years = search::fiscal_years(&dataset);
+            Ok(dataset)
         })
         .collect::<Result<Vec<_>, crate::error::Error>>()?;
     // From the registry as published, so that a [personal_data] declaration on it holds here too.

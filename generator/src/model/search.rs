@@ -87,13 +87,13 @@ pub fn each_facet_value(site: &Site, d: &Dataset, lang: Lang, mut each: impl FnM
             each("format", f, &|| f.to_ascii_uppercase());
         }
     }
-    for y in fiscal_years(d) {
+    for &y in &d.fiscal_years {
         each("year", &y.to_string(), &|| year_label(y, lang));
     }
 }
 
 /// The fiscal years (Buddhist era) a dataset covers: its `statistics.years` range, and the
-/// values of any `fiscal_year` column.
+/// values of any `fiscal_year` column (kept as [`Dataset::fiscal_years`] when the model is made).
 pub fn fiscal_years(d: &Dataset) -> BTreeSet<i64> {
     let mut years = BTreeSet::new();
     if let Some(stats) = &d.meta.statistics {

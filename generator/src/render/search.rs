@@ -51,7 +51,7 @@ pub fn render(site: &Site, out: &Emitter, store: &Store, facets: &BTreeMap<Lang,
     let years: Vec<u64> = match (shared, summaries) {
         (Some(_), Some(_)) => crate::parallel::map(&site.datasets, |d| {
             let mut h = crate::load::cache::KeyHasher::new();
-            h.add(&search::fiscal_years(d).into_iter().collect::<Vec<_>>());
+            h.add(&d.fiscal_years.iter().copied().collect::<Vec<_>>());
             h.finish()
         }),
         _ => Vec::new(),
