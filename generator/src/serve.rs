@@ -81,14 +81,14 @@ enum Watch {
 impl Watch {
     /// Starts watching `root`: told by the system unless `poll`. When the system cannot
     /// watch, the files are polled and the reason is returned with the watch.
-    fn start(root: &Path, poll: bool) -> (Watch, Option<String>) {
+    fn start(root: &Path, poll: bool) -> (Watch, Option<notify::Error>) {
         let polled = || Watch::Polled { root: root.to_path_buf(), seen: snapshot(root) };
         if poll {
             return (polled(), None);
         }
         match Watch::told(root) {
             Ok(watch) => (watch, None),
-            Err(e) => (polled(), Some(e.to_string())),
+            Err(e) => (polled(), Some(e)),
         }
     }
 
@@ -234,10 +234,19 @@ impl Messages {
         }
     }
 
-    fn polling(&self, reason: &str) -> String {
-        match self.0 {
-            Lang::Th => format!("ระบบไม่แจ้งเมื่อไฟล์เปลี่ยน ({reason}) จึงตรวจขนาดและเวลาของทุกไฟล์ทุก 200 มิลลิวินาทีแทน"),
-            Lang::En => format!("the system cannot say when files change ({reason}): every file's size and time is looked at every 200 ms instead"),
+    fn polling(&self, reason: &notify::Error) -> String {
+        // The one cause a maintainer can fix: Linux allows each user a number of watched
+        // folders (8,192 on older kernels), and a national portal has more.
+        let limit = matches!(reason.kind, notify::ErrorKind::MaxFilesWatch);
+        match (self.0, limit) {
+            (Lang::Th, false) => format!("ระบบไม่แจ้งเมื่อไฟล์เปลี่ยน ({reason}) จึงตรวจขนาดและเวลาของทุกไฟล์ทุก 200 มิลลิวินาทีแทน"),
+            (Lang::Th, true) => format!(
+                "ระบบไม่แจ้งเมื่อไฟล์เปลี่ยน ({reason}) จึงตรวจขนาดและเวลาของทุกไฟล์ทุก 200 มิลลิวินาทีแทน; เพิ่มจำนวนโฟลเดอร์ที่เฝ้าดูได้ด้วย sudo sysctl fs.inotify.max_user_watches=524288"
+            ),
+            (Lang::En, false) => format!("the system cannot say when files change ({reason}): every file's size and time is looked at every 200 ms instead"),
+            (Lang::En, true) => format!(
+                "the system cannot say when files change ({reason}): every file's size and time is looked at every 200 ms instead; let it watch more folders with sudo sysctl fs.inotify.max_user_watches=524288"
+            ),
         }
     }
 
@@ -509,6 +518,15 @@ fn inject_reload(body: Vec<u8>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_watch_limit_comes_with_its_fix() {
+        let limit = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let en = Messages(Lang::En).polling(&limit);
+        assert!(en.starts_with("the system cannot say when files change (") && en.ends_with("sudo sysctl fs.inotify.max_user_watches=524288"), "{en}");
+        let other = Messages(Lang::Th).polling(&notify::Error::generic("no inotify"));
+        assert_eq!(other, "ระบบไม่แจ้งเมื่อไฟล์เปลี่ยน (no inotify) จึงตรวจขนาดและเวลาของทุกไฟล์ทุก 200 มิลลิวินาทีแทน");
+    }
 
     #[test]
     fn a_rebuild_names_at_most_twenty_datasets_read_again() {
