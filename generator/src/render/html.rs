@@ -645,6 +645,13 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
     }
     let (memo, keys, dataset_shared) = (jobs.out.memo(), jobs.keys, jobs.dataset_shared);
     for d in &site.datasets {
+        let key = dataset_key(d, lang, memo, keys, dataset_shared);
+        // An unchanged dataset's page (two thirds of a national portal's pages) is taken here,
+        // without a job: making the job (its paths, title and description) and passing it to a
+        // render thread cost more than taking the page.
+        if key.is_some_and(|key| jobs.out.take_unchanged(&Urls::output_file(&urls.dataset(lang, &d.id)), key)) {
+            continue;
+        }
         let job = PageJob {
             template: "dataset.html",
             lang,
@@ -652,7 +659,7 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             title: d.meta.title.get(lang).to_string(),
             description: d.meta.description.get(lang).to_string(),
             context: later(move || dataset_context(site, d, lang, sizes)),
-            key: Some(Box::new(move || dataset_key(d, lang, memo, keys, dataset_shared))),
+            key: Some(Box::new(move || key)),
         };
         if !jobs.push(job) {
             return;

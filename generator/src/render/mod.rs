@@ -361,16 +361,20 @@ impl<'a> Emitter<'a> {
     /// under `key` for the next build (without a key, always `make`'s). When the old file cannot
     /// be taken, it is made again: an error, if real, shows there.
     pub fn keyed(&self, path: &str, key: Option<u64>, make: impl FnOnce() -> Result<Vec<u8>>) -> Result<()> {
-        if let Some(reused) = key.and_then(|key| self.memo.reuse(path, key)) {
-            if self.reused(&reused).is_ok() {
-                return Ok(());
-            }
+        if key.is_some_and(|key| self.take_unchanged(path, key)) {
+            return Ok(());
         }
         self.file(path, &make()?)?;
         if let Some(key) = key {
             self.memo.rendered(path, key, None);
         }
         Ok(())
+    }
+
+    /// Takes the last build's file at `path` when it was made from `key` and is still as
+    /// written; false when it is to be made (see [`Emitter::keyed`]).
+    pub fn take_unchanged(&self, path: &str, key: u64) -> bool {
+        self.memo.reuse(path, key).is_some_and(|reused| self.reused(&reused).is_ok())
     }
 
     /// Sends the files `make` gives as one group named `name`, made from the inputs `key`
