@@ -110,8 +110,11 @@ impl Watch {
     }
 
     /// Waits for a change to the watched files and for the files to be left alone after it;
-    /// returns when the change was first seen.
-    fn next(&mut self) -> Instant {
+    /// returns when the change was first seen. When the system stops being able to watch
+    /// every folder (a folder made later, past Linux's limit of watched folders), the files
+    /// are polled from then on, and the reason is returned with a change: what the system did
+    /// not watch may have changed.
+    fn next(&mut self) -> (Instant, Option<notify::Error>) {
         loop {
             match self {
                 Watch::Polled { root, seen } => {
@@ -120,7 +123,7 @@ impl Watch {
                     let now = snapshot(root);
                     if now != *seen {
                         *seen = now;
-                        return polled;
+                        return (polled, None);
                     }
                 }
                 Watch::Told { watcher, events, root } => {
@@ -129,20 +132,27 @@ impl Watch {
                         *self = Watch::Polled { root: root.clone(), seen: snapshot(root) };
                         continue;
                     };
-                    if !changes(watcher, root, event) {
-                        continue;
-                    }
                     let seen = Instant::now();
+                    let mut cannot = match changes(watcher, root, event) {
+                        Ok(false) => continue,
+                        Ok(true) => None,
+                        Err(e) => Some(e),
+                    };
                     // Whatever else comes before the files are left alone joins this change.
                     while seen.elapsed() < QUIET_AT_MOST {
                         match events.recv_timeout(QUIET) {
                             Ok(event) => {
-                                changes(watcher, root, event);
+                                if let Err(e) = changes(watcher, root, event) {
+                                    cannot.get_or_insert(e);
+                                }
                             }
                             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
                         }
                     }
-                    return seen;
+                    if cannot.is_some() {
+                        *self = Watch::Polled { root: root.clone(), seen: snapshot(root) };
+                    }
+                    return (seen, cannot);
                 }
             }
         }
@@ -152,10 +162,16 @@ impl Watch {
 /// Whether the system's notice `event` is a change to the portal's watched files; a watched
 /// folder made (again) is watched from now on. A notice that files may have been missed (the
 /// system's queue overflowed) or an error counts as a change: a rebuild looks at everything.
-fn changes(watcher: &mut notify::RecommendedWatcher, root: &Path, event: notify::Result<notify::Event>) -> bool {
-    let Ok(event) = event else { return true };
+/// An error when a folder made later cannot be watched (the system's limit of watched
+/// folders) is returned: the files must be polled from then on, or changes in it are missed.
+fn changes(watcher: &mut notify::RecommendedWatcher, root: &Path, event: notify::Result<notify::Event>) -> notify::Result<bool> {
+    let event = match event {
+        Ok(event) => event,
+        Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => return Err(e),
+        Err(_) => return Ok(true),
+    };
     if event.need_rescan() {
-        return true;
+        return Ok(true);
     }
     let mut watched = false;
     for path in &event.paths {
@@ -167,13 +183,17 @@ fn changes(watcher: &mut notify::RecommendedWatcher, root: &Path, event: notify:
                 watched = true;
                 let made = matches!(event.kind, notify::EventKind::Create(_) | notify::EventKind::Modify(notify::event::ModifyKind::Name(_)));
                 if rest.is_none() && made && path.is_dir() {
-                    let _ = watcher.watch(path, RecursiveMode::Recursive);
+                    // (A folder gone again before it could be watched needs no watch.)
+                    match watcher.watch(path, RecursiveMode::Recursive) {
+                        Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => return Err(e),
+                        _ => {}
+                    }
                 }
             }
             _ => {}
         }
     }
-    watched
+    Ok(watched)
 }
 
 /// Size and modification time of every watched file.
@@ -358,7 +378,10 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, poll: bool, ready: impl
     }
     ready(&format!("http://{addr}/"));
     loop {
-        let noticed = watch.next();
+        let (noticed, cannot_watch) = watch.next();
+        if let Some(reason) = cannot_watch {
+            eprintln!("{}", messages.polling(&reason));
+        }
         // With SALA_TIMINGS: from the change seen to the rebuild's start (the files left alone,
         // or the look that saw it), and the CPU seconds before the rebuild.
         crate::timing("watch", noticed);
@@ -518,6 +541,36 @@ fn inject_reload(body: Vec<u8>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_watched_files_are_changes_and_the_watch_limit_ends_the_watch() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let (sender, _events) = std::sync::mpsc::channel();
+        let mut watcher = notify::RecommendedWatcher::new(sender, notify::Config::default()).unwrap();
+        let modified = |path: &str| Ok(notify::Event::new(notify::EventKind::Modify(notify::event::ModifyKind::Any)).add_path(root.join(path)));
+        for (path, watched) in [
+            ("site.toml", true),
+            ("datasets/alpha/data.csv", true),
+            ("content/about.md", true),
+            ("themes/default/templates/base.html", true),
+            ("README.md", false),
+            ("public/index.html", false),
+            (".sala-cache/state.bin", false),
+            ("datasets", true),
+        ] {
+            assert_eq!(changes(&mut watcher, root, modified(path)).unwrap(), watched, "{path}");
+        }
+        // Outside the portal (a path the system spelled otherwise): not a change.
+        let outside = Ok(notify::Event::new(notify::EventKind::Any).add_path(PathBuf::from("/elsewhere/site.toml")));
+        assert!(!changes(&mut watcher, root, outside).unwrap());
+        // A notice that files were missed, or an error, is a change; the watch limit ends the watch.
+        let rescan = Ok(notify::Event::new(notify::EventKind::Other).set_flag(notify::event::Flag::Rescan));
+        assert!(changes(&mut watcher, root, rescan).unwrap());
+        assert!(changes(&mut watcher, root, Err(notify::Error::generic("queue"))).unwrap());
+        let limit = changes(&mut watcher, root, Err(notify::Error::new(notify::ErrorKind::MaxFilesWatch))).unwrap_err();
+        assert!(matches!(limit.kind, notify::ErrorKind::MaxFilesWatch));
+    }
 
     #[test]
     fn the_watch_limit_comes_with_its_fix() {
