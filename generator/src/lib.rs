@@ -165,19 +165,24 @@ pub struct Unrecorded {
     written: render::Written,
     gone: Vec<String>,
     /// The rest of what the build leaves to free, freed with these.
-    leftovers: Leftovers,
+    rest: Box<dyn std::any::Any + Send>,
 }
 
 impl Unrecorded {
     /// Makes the record in `cache` (the cache the build was given); what was kept for it is
     /// then freed on a thread of its own.
     pub fn record(self, cache: &load::cache::Cache) {
-        let since = Instant::now();
-        cache.finish(&self.output, &self.memo, &self.written, &self.gone);
-        timing("cache", since);
-        let Unrecorded { memo, written, leftovers, .. } = self;
-        drop(Leftovers(Some(Box::new((memo, written, leftovers)))));
+        record(cache, &self.output, &self.memo, &self.written, &self.gone);
+        let Unrecorded { memo, written, rest, .. } = self;
+        drop(Leftovers(Some(Box::new((memo, written, rest)))));
     }
+}
+
+/// Makes the cache's record of a build of `output` (see [`load::cache::Cache::finish`]).
+fn record(cache: &load::cache::Cache, output: &Path, memo: &load::cache::Memo, written: &render::Written, gone: &[String]) {
+    let since = Instant::now();
+    cache.finish(output, memo, written, gone);
+    timing("cache", since);
 }
 
 impl std::fmt::Debug for Unrecorded {
@@ -302,11 +307,6 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         staging.finish()?;
         (rendered, None, Vec::new())
     };
-    if let Some(c) = hooks.cache.filter(|_| !defer_record) {
-        let since = Instant::now();
-        c.finish(&output, &memo, &written, &gone);
-        timing("cache", since);
-    }
     let mut published = Published {
         output: output.clone(),
         datasets: site.datasets.len(),
@@ -319,13 +319,16 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         // Set last, once the rest is handed over to be freed.
         seconds: 0.0,
     };
-    let (leftovers, unrecorded) = match hooks.cache.filter(|_| defer_record) {
-        Some(_) => {
+    let (leftovers, unrecorded) = match hooks.cache {
+        Some(_) if defer_record => {
             // The replaced files' removal goes on meanwhile.
-            let leftovers = Leftovers(Some(Box::new((site, listed, cleanup))));
-            (Leftovers::default(), Some(Unrecorded { output, memo, written, gone, leftovers }))
+            let rest = Box::new((site, listed, cleanup));
+            (Leftovers::default(), Some(Unrecorded { output, memo, written, gone, rest }))
         }
-        None => {
+        cache => {
+            if let Some(c) = cache {
+                record(c, &output, &memo, &written, &gone);
+            }
             drop(cleanup);
             (Leftovers(Some(Box::new((site, memo, written, listed)))), None)
         }

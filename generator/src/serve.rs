@@ -82,14 +82,18 @@ impl Watch {
     /// Starts watching `root`: told by the system unless `poll`. When the system cannot
     /// watch, the files are polled and the reason is returned with the watch.
     fn start(root: &Path, poll: bool) -> (Watch, Option<notify::Error>) {
-        let polled = || Watch::Polled { root: root.to_path_buf(), seen: snapshot(root) };
         if poll {
-            return (polled(), None);
+            return (Watch::polled(root), None);
         }
         match Watch::told(root) {
             Ok(watch) => (watch, None),
-            Err(e) => (polled(), Some(e)),
+            Err(e) => (Watch::polled(root), Some(e)),
         }
+    }
+
+    /// Polls `root`'s files, as they are now.
+    fn polled(root: &Path) -> Watch {
+        Watch::Polled { root: root.to_path_buf(), seen: snapshot(root) }
     }
 
     fn told(root: &Path) -> notify::Result<Watch> {
@@ -129,7 +133,7 @@ impl Watch {
                 Watch::Told { watcher, events, root } => {
                     let Ok(event) = events.recv() else {
                         // The system's watch ended: the files are polled from now on.
-                        *self = Watch::Polled { root: root.clone(), seen: snapshot(root) };
+                        *self = Watch::polled(root);
                         continue;
                     };
                     let seen = Instant::now();
@@ -150,7 +154,7 @@ impl Watch {
                         }
                     }
                     if cannot.is_some() {
-                        *self = Watch::Polled { root: root.clone(), seen: snapshot(root) };
+                        *self = Watch::polled(root);
                     }
                     return (seen, cannot);
                 }
@@ -257,17 +261,17 @@ impl Messages {
     fn polling(&self, reason: &notify::Error) -> String {
         // The one cause a maintainer can fix: Linux allows each user a number of watched
         // folders (8,192 on older kernels), and a national portal has more.
-        let limit = matches!(reason.kind, notify::ErrorKind::MaxFilesWatch);
-        match (self.0, limit) {
-            (Lang::Th, false) => format!("ระบบไม่แจ้งเมื่อไฟล์เปลี่ยน ({reason}) จึงตรวจขนาดและเวลาของทุกไฟล์ทุก 200 มิลลิวินาทีแทน"),
-            (Lang::Th, true) => format!(
-                "ระบบไม่แจ้งเมื่อไฟล์เปลี่ยน ({reason}) จึงตรวจขนาดและเวลาของทุกไฟล์ทุก 200 มิลลิวินาทีแทน; เพิ่มจำนวนโฟลเดอร์ที่เฝ้าดูได้ด้วย sudo sysctl fs.inotify.max_user_watches=524288"
-            ),
-            (Lang::En, false) => format!("the system cannot say when files change ({reason}): every file's size and time is looked at every 200 ms instead"),
-            (Lang::En, true) => format!(
-                "the system cannot say when files change ({reason}): every file's size and time is looked at every 200 ms instead; let it watch more folders with sudo sysctl fs.inotify.max_user_watches=524288"
-            ),
+        let mut text = match self.0 {
+            Lang::Th => format!("ระบบไม่แจ้งเมื่อไฟล์เปลี่ยน ({reason}) จึงตรวจขนาดและเวลาของทุกไฟล์ทุก 200 มิลลิวินาทีแทน"),
+            Lang::En => format!("the system cannot say when files change ({reason}): every file's size and time is looked at every 200 ms instead"),
+        };
+        if matches!(reason.kind, notify::ErrorKind::MaxFilesWatch) {
+            text.push_str(match self.0 {
+                Lang::Th => "; เพิ่มจำนวนโฟลเดอร์ที่เฝ้าดูได้ด้วย sudo sysctl fs.inotify.max_user_watches=524288",
+                Lang::En => "; let it watch more folders with sudo sysctl fs.inotify.max_user_watches=524288",
+            });
         }
+        text
     }
 
     fn failed(&self, good_site: bool) -> &'static str {

@@ -381,8 +381,8 @@ fn remove_detached(old: &Path) {
 /// `exec`, so that a process started next holds the lock until it ends; None when the folder
 /// cannot be opened or locked (its removal then goes on unlocked).
 fn lock_for_child(path: &Path) -> Option<OwnedFd> {
-    let fd = rustix::fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()).ok()?;
-    rustix::fs::flock(&fd, rustix::fs::FlockOperation::NonBlockingLockExclusive).ok()?;
+    let fd = open_folder(path)?;
+    lock(&fd).ok()?;
     rustix::io::fcntl_setfd(&fd, rustix::io::FdFlags::empty()).ok()?;
     Some(fd)
 }
@@ -390,9 +390,18 @@ fn lock_for_child(path: &Path) -> Option<OwnedFd> {
 /// Whether another process holds the lock of the folder at `path` (a removal under way, see
 /// [`remove_detached`]).
 fn locked_by_another(path: &Path) -> bool {
-    let Ok(fd) = rustix::fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) else { return false };
     // Taken and given back at once (closing the folder lets it go).
-    rustix::fs::flock(&fd, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_err()
+    open_folder(path).is_some_and(|fd| lock(&fd).is_err())
+}
+
+/// The folder at `path`, opened to be locked.
+fn open_folder(path: &Path) -> Option<OwnedFd> {
+    rustix::fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()).ok()
+}
+
+/// Locks the open folder `fd` for this open of it, without waiting.
+fn lock(fd: &OwnedFd) -> rustix::io::Result<()> {
+    rustix::fs::flock(fd, rustix::fs::FlockOperation::NonBlockingLockExclusive)
 }
 
 /// The name prefix of this process's staging (`new`) or replaced (`old`) folder for the output
