@@ -39,8 +39,8 @@ const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 pub fn render_catalogs(site: &Site, built: &Written, out: &Emitter, store: &Store) -> Result<()> {
     let urls = &site.urls;
     let memo = out.memo();
-    let shared = memo.active().then(|| shared_key(site, memo));
     let keys = out.keys(site);
+    let shared = keys.map(|keys| shared_key(site, memo, keys));
     let mut pieces: Vec<Piece> = crate::parallel::map(&site.datasets, |d| {
         let key = shared.zip(keys).and_then(|(k, keys)| piece_key(site, d, keys, built, k));
         let mut piece = store.get_or_make(key, Piece::decode, Piece::encode, || Piece::make(site, d, built));
@@ -594,15 +594,11 @@ enum Item<'a> {
 }
 
 /// What every dataset's piece of the catalogs depends on besides the dataset: this Sala, the
-/// site's settings, languages, agency registry, theme strings and the build's date.
-fn shared_key(site: &Site, memo: &crate::load::cache::Memo) -> u64 {
+/// site's settings, languages, agency registry, theme strings ([`super::keys::Keys::worded`])
+/// and the build's date.
+fn shared_key(site: &Site, memo: &crate::load::cache::Memo, keys: &super::keys::Keys) -> u64 {
     let mut h = memo.hasher();
-    h.add("catalog piece")
-        .add(&format!("{:?}", site.config))
-        .add(&site.languages)
-        .add(&format!("{:?}", site.agencies))
-        .add(&format!("{:?}", site.theme.strings))
-        .add(&site.today.to_string());
+    h.add("catalog piece").add(&keys.worded()).add(&site.today.to_string());
     h.finish()
 }
 
@@ -622,7 +618,7 @@ fn piece_key(site: &Site, d: &Dataset, keys: &super::keys::Keys, sizes: &Written
             h.add(&sizes.get(&site.urls.resource(&d.id, &r.name, f.ext)));
         }
     }
-    h.add(&format!("{:?}", site.quality.get(&d.id)));
+    super::keys::add_quality(&mut h, site.quality.get(&d.id));
     Some(h.finish())
 }
 

@@ -35,16 +35,12 @@ const PATCH_DOCS: usize = 64;
 /// groups, made once for the pages and this index.
 pub fn render(site: &Site, out: &Emitter, store: &Store, facets: &BTreeMap<Lang, Vec<Facet>>) -> Result<()> {
     let memo = out.memo();
-    let shared = memo.active().then(|| {
+    let summaries = out.keys(site);
+    let shared = summaries.map(|keys| {
         let mut h = memo.hasher();
-        h.add("search piece")
-            .add(&format!("{:?}", site.config))
-            .add(&site.languages)
-            .add(&format!("{:?}", site.agencies))
-            .add(&format!("{:?}", site.theme.strings));
+        h.add("search piece").add(&keys.worded());
         h.finish()
     });
-    let summaries = out.keys(site);
     // What a dataset's document is made from besides the site-wide values: what its summary key
     // covers (metadata, resources' titles, descriptions and schemas), and the fiscal years of its
     // data (a facet). Its other data does not count: a row added changes no document.

@@ -116,13 +116,19 @@ impl Listing {
 
 /// The files of the output (`listed`) that a site of the files `written` does not have: the
 /// last build's that are gone, and any file someone put there (the output is replaced whole,
-/// as by a full build). Read from the folder itself, not from a manifest.
-pub fn gone(listed: &Listed, written: &crate::render::Written) -> Vec<String> {
-    // Most rebuilds delete nothing: when every file listed is among those written (counted by
-    // a hash lookup of each written path in the listing), none is gone. Looking each listed
-    // path up in the written tree instead (16 comparisons of long, alike paths apiece) was
-    // two thirds of the commit's CPU at 3,000 datasets.
-    let kept = written.keys().filter(|p| listed.contains(p)).count();
+/// as by a full build). Read from the folder itself, not from a manifest. `sent`, when given,
+/// are the files written that were not taken from `listed` by their keys (see
+/// [`crate::load::cache::Memo::sent`]): every other file written is one of `listed`.
+pub fn gone(listed: &Listed, written: &crate::render::Written, sent: Option<&[String]>) -> Vec<String> {
+    // Most rebuilds delete nothing: when every file listed is among those written, none is
+    // gone. Counted from the few files sent (the others were taken from the listing), or
+    // else by a hash lookup of each written path in the listing; looking each listed path up
+    // in the written tree instead (16 comparisons of long, alike paths apiece) was two thirds
+    // of the commit's CPU at 3,000 datasets.
+    let kept = match sent {
+        Some(sent) => written.len() - sent.len() + sent.iter().filter(|p| listed.contains(p)).count(),
+        None => written.keys().filter(|p| listed.contains(p)).count(),
+    };
     if kept == listed.len() {
         return Vec::new();
     }
@@ -160,7 +166,10 @@ fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
     // Per folder, the files the last build left in it (by site path) and its subfolders.
     let mut files: FolderFiles = FxHashMap::with_capacity_and_hasher(last.folders().len(), Default::default());
     for (path, stamp) in last.stamps() {
-        files.entry(path.rsplit_once('/').map_or("", |(folder, _)| folder)).or_default().push((path, stamp));
+        // Split once here: found again for each file where it is looked at, the name was a
+        // fortieth of a rebuild's CPU.
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        files.entry(folder).or_default().push((path, name, stamp));
     }
     let mut subfolders: FxHashMap<&str, Vec<&str>> = FxHashMap::with_capacity_and_hasher(last.folders().len(), Default::default());
     for folder in last.folders().keys().filter(|f| !f.is_empty()) {
@@ -170,15 +179,16 @@ fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
     let mut walk = Since { last, files, subfolders, since, differ: FxHashMap::default(), folders, buf: Vec::with_capacity(LIST_BUFFER) };
     walk.visit(&root, "");
     // The files of folders not looked at (gone, or no longer folders) are not there.
-    for (path, _) in walk.files.into_values().flatten() {
+    for (path, _, _) in walk.files.into_values().flatten() {
         walk.differ.insert(path.to_string(), None);
     }
     Some(Listed::since(last, walk.differ, walk.folders))
 }
 
-/// Per folder (site path), the files the last build left in it, with their sizes and times.
+/// Per folder (site path), the files the last build left in it (site path and name), with
+/// their sizes and times.
 #[cfg(target_os = "linux")]
-type FolderFiles<'a> = rustc_hash::FxHashMap<&'a str, Vec<(&'a str, (u64, u64))>>;
+type FolderFiles<'a> = rustc_hash::FxHashMap<&'a str, Vec<(&'a str, &'a str, (u64, u64))>>;
 
 /// The walk of [`files_since`].
 #[cfg(target_os = "linux")]
@@ -214,7 +224,7 @@ impl Since<'_> {
             list_at(&read, &mut folder.to_string(), &mut self.buf, (&mut files, &mut found), &|sub| last.folders().contains_key(sub));
             found.remove(folder);
             self.folders.extend(found.into_iter().map(|(f, t)| (f, folder_time(t, self.since))));
-            for (path, _) in known.into_iter().filter(|(p, _)| !files.contains_key(*p)) {
+            for (path, _, _) in known.into_iter().filter(|(p, _, _)| !files.contains_key(*p)) {
                 self.differ.insert(path.to_string(), None);
             }
             for (path, stamp) in files {
@@ -222,7 +232,7 @@ impl Since<'_> {
             }
         } else {
             // Not readable: its files are not listed, as a full listing would not list them.
-            for (path, _) in known {
+            for (path, _, _) in known {
                 self.differ.insert(path.to_string(), None);
             }
         }
@@ -261,11 +271,10 @@ impl Since<'_> {
     /// Looks at each of the files `known` (site paths) of a folder whose time did not change:
     /// the folder `dir`, or its subfolder `sub`. A file changed in place has another size or
     /// time; one found otherwise than `last` has it goes into `differ`.
-    fn look_at(&mut self, dir: &rustix::fd::OwnedFd, sub: Option<&str>, known: Vec<(&str, (u64, u64))>) {
+    fn look_at(&mut self, dir: &rustix::fd::OwnedFd, sub: Option<&str>, known: Vec<(&str, &str, (u64, u64))>) {
         use rustix::fs::{statx, AtFlags, FileType, StatxFlags};
         let mut relative = String::new();
-        for (path, last) in known {
-            let name = path.rsplit_once('/').map_or(path, |(_, name)| name);
+        for (path, name, last) in known {
             let name = match sub {
                 Some(sub) => {
                     relative.clear();
@@ -748,12 +757,18 @@ mod tests {
         let listed: rustc_hash::FxHashMap<String, Option<(u64, u64)>> = [("a.html", Some((1, 1))), ("b.html", None), ("c/d.json", Some((2, 2)))].into_iter().map(|(p, s)| (p.to_string(), s)).collect();
         let listed = Listed::of_files(listed, Default::default());
         let written = |paths: &[&str]| paths.iter().map(|p| (p.to_string(), 0u64)).collect::<crate::render::Written>();
-        assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json"])).is_empty());
-        assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json", "new.html"])).is_empty());
-        let mut g = gone(&listed, &written(&["a.html", "new.html", "other.html"]));
+        assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json"]), None).is_empty());
+        assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json", "new.html"]), None).is_empty());
+        let mut g = gone(&listed, &written(&["a.html", "new.html", "other.html"]), None);
         g.sort();
         assert_eq!(g, ["b.html", "c/d.json"]);
-        assert_eq!(gone(&listed, &written(&[])).len(), 3);
+        assert_eq!(gone(&listed, &written(&[]), None).len(), 3);
+        // Counted from the files sent, the others taken from the listing.
+        let sent = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        assert!(gone(&listed, &written(&["a.html", "b.html", "c/d.json", "new.html"]), Some(&sent(&["b.html", "new.html"]))).is_empty());
+        let mut g = gone(&listed, &written(&["a.html", "new.html", "other.html"]), Some(&sent(&["new.html", "other.html"])));
+        g.sort();
+        assert_eq!(g, ["b.html", "c/d.json"]);
     }
 
     #[test]
