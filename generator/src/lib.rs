@@ -292,10 +292,12 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         tables_read(&site)?;
         let since = Instant::now();
+        let sent = memo.sent_paths();
         let gone = match &listed {
-            Some(listed) => write::patch::gone(listed, &rendered.written),
-            None => write::patch::gone(&write::patch::Listing::start(&output, None).files(), &rendered.written),
+            Some(listed) => write::patch::gone(listed, &rendered.written, sent.as_deref().map(Vec::as_slice)),
+            None => write::patch::gone(&write::patch::Listing::start(&output, None).files(), &rendered.written, None),
         };
+        drop(sent);
         // The replaced files' space is freed meanwhile, until the build is done.
         let cleanup = patch.finish(&gone)?;
         timing("commit", since);

@@ -388,9 +388,10 @@ fn a_dataset_deleted_leaves_no_file_and_no_cache_entry() {
     let clean = tempfile::tempdir().unwrap();
     build_clean(root, &clean.path().join("site"));
     assert_identical(&out, &clean.path().join("site"));
-    let state = String::from_utf8_lossy(&std::fs::read(root.join(DIR).join("state.bin")).unwrap()).into_owned();
-    assert!(state.contains("provinces"), "the cache holds the datasets built");
-    assert!(!state.contains("offices"), "the cache still holds the deleted dataset");
+    // The manifest as the next build reads it (state.bin and the rebuild's record in state.log).
+    let files = Cache::open(root).manifest(&out.canonicalize().unwrap()).unwrap();
+    assert!(files.keys().any(|p| p.contains("provinces")), "the cache holds the datasets built");
+    assert!(!files.keys().any(|p| p.contains("offices")), "the cache still holds the deleted dataset");
 }
 
 #[test]
@@ -1411,4 +1412,37 @@ fn changes_anywhere_in_the_list_build_datasets_json_and_the_catalogs_as_a_clean_
     std::fs::write(&path, text.replace("Office list 54", "Office list 54!")).unwrap();
     edit(root, "datasets/many-56/dataset.toml", "Office list 56", "Office list fifty-six");
     rebuilt_as_clean(root, &out);
+}
+
+/// Rebuilds one after another append their changes to the output's manifest to the cache's
+/// `state.log` instead of writing the whole state again; each builds as a clean build does,
+/// reusing what the one before left (so the log was read back), and a log cut short only
+/// costs time: that rebuild saves the whole state again.
+#[test]
+fn rebuilds_in_a_row_log_their_manifests_and_each_builds_as_clean() {
+    let dir = demo();
+    let (root, out) = (dir.path(), dir.path().join("public"));
+    build_cached(root, &out);
+    let log = root.join(".sala-cache/state.log");
+    assert!(!log.exists(), "a first build saves the whole state");
+    let csv = "datasets/offices/offices.csv";
+    for staff in 31..34 {
+        edit(root, csv, &format!("A2,สำนักงานเขต 2,{}", staff - 1), &format!("A2,สำนักงานเขต 2,{staff}"));
+        let again = build_cached(root, &out);
+        assert!(again.reused > again.files / 2, "the manifest the last rebuild logged was read back: {again:?}");
+        let clean = tempfile::tempdir().unwrap();
+        build_clean(root, &clean.path().join("site"));
+        assert_identical(&out, &clean.path().join("site"));
+        assert!(log.exists(), "rebuild {staff}: the change is logged");
+        assert!(manifest(root, &out).contains_key("datasets/offices/index.html"));
+    }
+    let bytes = std::fs::read(&log).unwrap();
+    std::fs::write(&log, &bytes[..bytes.len() - 5]).unwrap();
+    edit(root, csv, "A2,สำนักงานเขต 2,33", "A2,สำนักงานเขต 2,34");
+    let again = build_cached(root, &out);
+    assert!(again.reused > 0, "{again:?}");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    assert!(!log.exists(), "a log cut short takes no record: the whole state is saved, and the log goes");
 }

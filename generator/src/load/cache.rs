@@ -48,6 +48,10 @@ pub const DIR: &str = ".sala-cache";
 /// The file holding the cache's state.
 const STATE: &str = "state.bin";
 
+/// The changes rebuilds made to the manifests of `state.bin` since it was written (see
+/// [`StateLog`]).
+const STATE_LOG: &str = "state.log";
+
 /// The file holding the data files' sizes, times and hashes.
 const FILES: &str = "files.bin";
 
@@ -693,11 +697,52 @@ struct Manifest {
 struct State {
     /// [`sala_key`] of the Sala that wrote it; another Sala's state is ignored.
     sala: String,
+    /// Which writing of `state.bin` this is: the records of `state.log` name the one they
+    /// change (a log left beside a newer state is not applied to it).
+    base: u64,
+    /// The bytes of `state.log` applied (the log is folded into a new `state.bin` once it
+    /// passes a share of the state's size).
+    logged: u64,
+    /// The bytes of `state.bin`.
+    size: u64,
+    /// The state was changed on disk by a record of `state.log` and not in memory: it is read
+    /// again before it is used.
+    stale: bool,
     /// Per output folder (absolute path), its last build.
     outputs: BTreeMap<String, Manifest>,
 }
 
-const STATE_MAGIC: &[u8] = b"sala state 2\n";
+const STATE_MAGIC: &[u8] = b"sala state 3\n";
+
+const STATE_LOG_MAGIC: &[u8] = b"sala state log 1\n";
+
+/// Writes one file's entry of a manifest.
+fn put_entry(w: &mut Writer, path: &str, e: &OutputEntry) {
+    w.str(path);
+    w.u8(u8::from(e.key.is_some()) | u8::from(e.content.is_some()) << 1 | u8::from(e.group.is_some()) << 2);
+    w.u64(e.size);
+    w.u64(e.modified);
+    if let Some(k) = e.key {
+        w.u64(k);
+    }
+    if let Some(c) = e.content {
+        w.u64(c);
+    }
+    if let Some(g) = &e.group {
+        w.str(g);
+    }
+}
+
+/// Reads one file's entry of a manifest ([`put_entry`]).
+fn read_entry(r: &mut Reader<'_>) -> Option<(String, OutputEntry)> {
+    let path = r.string()?;
+    let flags = r.u8()?;
+    let (size, modified) = (r.u64()?, r.u64()?);
+    let key = if flags & 1 != 0 { Some(r.u64()?) } else { None };
+    let content = if flags & 2 != 0 { Some(r.u64()?) } else { None };
+    let group = if flags & 4 != 0 { Some(r.string()?) } else { None };
+    Some((path, OutputEntry { key, size, modified, group, content }))
+}
 
 impl State {
     fn encode(&self) -> Vec<u8> {
@@ -706,25 +751,14 @@ impl State {
         let paths: usize = self.outputs.values().flat_map(|m| m.files.keys()).map(|p| p.len() + 41).sum();
         w.bytes.reserve(paths);
         w.str(&self.sala);
+        w.u64(self.base);
         w.len(self.outputs.len());
         for (output, m) in &self.outputs {
             w.str(output);
             w.str(&m.marker);
             w.len(m.files.len());
             for (path, e) in m.files.iter() {
-                w.str(path);
-                w.u8(u8::from(e.key.is_some()) | u8::from(e.content.is_some()) << 1 | u8::from(e.group.is_some()) << 2);
-                w.u64(e.size);
-                w.u64(e.modified);
-                if let Some(k) = e.key {
-                    w.u64(k);
-                }
-                if let Some(c) = e.content {
-                    w.u64(c);
-                }
-                if let Some(g) = &e.group {
-                    w.str(g);
-                }
+                put_entry(&mut w, path, e);
             }
             w.len(m.folders.len());
             for (folder, modified) in m.folders.iter() {
@@ -740,6 +774,7 @@ impl State {
         if r.str()? != sala {
             return None;
         }
+        let base = r.u64()?;
         let mut outputs = BTreeMap::new();
         for _ in 0..r.len()? {
             let output = r.string()?;
@@ -747,13 +782,7 @@ impl State {
             let n = r.len()?;
             let mut files = Vec::with_capacity(n);
             for _ in 0..n {
-                let path = r.string()?;
-                let flags = r.u8()?;
-                let (size, modified) = (r.u64()?, r.u64()?);
-                let key = if flags & 1 != 0 { Some(r.u64()?) } else { None };
-                let content = if flags & 2 != 0 { Some(r.u64()?) } else { None };
-                let group = if flags & 4 != 0 { Some(r.string()?) } else { None };
-                files.push((path, OutputEntry { key, size, modified, group, content }));
+                files.push(read_entry(&mut r)?);
             }
             let n = r.len()?;
             let mut folders = FxHashMap::with_capacity_and_hasher(n, Default::default());
@@ -764,7 +793,141 @@ impl State {
             let (files, folders) = (std::sync::Arc::new(files.into_iter().collect()), std::sync::Arc::new(folders));
             outputs.insert(output, Manifest { marker, files, folders });
         }
-        r.at_end().then_some(State { sala: sala.to_string(), outputs })
+        r.at_end().then_some(State { sala: sala.to_string(), base, logged: 0, size: bytes.len() as u64, stale: false, outputs })
+    }
+
+    /// The state saved in the cache folder `dir` (`state.bin` with the records of `state.log`
+    /// that follow it); empty when there is none, or it is another Sala's or not whole.
+    fn read(dir: &Path, sala: &str) -> State {
+        let Some(mut state) = read_file(&dir.join(STATE)).and_then(|bytes| State::decode(&bytes, sala)) else { return State::default() };
+        if let Some(log) = read_file(&dir.join(STATE_LOG)) {
+            state.logged = StateLog::apply(&log, &mut state);
+        }
+        state
+    }
+}
+
+/// The change one rebuild made to the manifest of its output, appended to `state.log` instead
+/// of `state.bin` being written again: at 10,000 datasets the manifest is 150,000 files and 10
+/// MB, made and written at the end of every rebuild (a tenth of a second, after everything
+/// else) for the few dozen files a change to one dataset writes. A record that is cut short
+/// (a build killed while appending it) ends the log; a log whose records name another
+/// `state.bin` is not applied. Either only costs time: a file whose entry is missing or old is
+/// not as the manifest says (its size or time differs), and is rendered again.
+struct StateLog {
+    /// The output folder (as [`output_id`]).
+    output: String,
+    /// Its marker's time.
+    marker: String,
+    /// The files written or changed, with their new entries.
+    files: Vec<(String, OutputEntry)>,
+    /// The files the output no longer has.
+    gone: Vec<String>,
+    /// The folders whose time changed or that are new, with their times.
+    folders: Vec<(String, u64)>,
+    /// The folders the output no longer has.
+    gone_folders: Vec<String>,
+}
+
+impl StateLog {
+    /// The record's bytes as appended to the log: its length and hash, then the state it
+    /// changes, the output, and the changes.
+    fn encode(&self, base: u64) -> Vec<u8> {
+        let mut w = Writer::new(b"");
+        w.u64(base);
+        w.str(&self.output);
+        w.str(&self.marker);
+        w.len(self.files.len());
+        for (path, e) in &self.files {
+            put_entry(&mut w, path, e);
+        }
+        w.len(self.gone.len());
+        for path in &self.gone {
+            w.str(path);
+        }
+        w.len(self.folders.len());
+        for (folder, t) in &self.folders {
+            w.str(folder);
+            w.u64(*t);
+        }
+        w.len(self.gone_folders.len());
+        for folder in &self.gone_folders {
+            w.str(folder);
+        }
+        let mut record = Vec::with_capacity(w.bytes.len() + 16);
+        crate::load::binary::put_u64(&mut record, w.bytes.len() as u64);
+        crate::load::binary::put_u64(&mut record, xxhash_rust::xxh3::xxh3_64(&w.bytes));
+        record.extend_from_slice(&w.bytes);
+        record
+    }
+
+    /// Applies the whole records of `log` that change `state` to it, in order; how many bytes
+    /// of the log (its magic and whole records) were read.
+    fn apply(log: &[u8], state: &mut State) -> u64 {
+        let Some(mut r) = Reader::new(log, STATE_LOG_MAGIC) else { return 0 };
+        let mut whole = r.position();
+        while !r.at_end() {
+            let Some((base, record)) = (|| {
+                let (len, hash) = (r.u64()?, r.u64()?);
+                let payload = r.take(usize::try_from(len).ok()?)?;
+                (xxhash_rust::xxh3::xxh3_64(payload) == hash).then_some(())?;
+                StateLog::decode(payload)
+            })() else {
+                break;
+            };
+            if base == state.base {
+                let m = state.outputs.entry(record.output.clone()).or_default();
+                record.apply_to(m);
+            }
+            whole = r.position();
+        }
+        whole as u64
+    }
+
+    /// A record's payload: the state it changes and the record.
+    fn decode(payload: &[u8]) -> Option<(u64, StateLog)> {
+        let mut r = Reader::plain(payload);
+        let base = r.u64()?;
+        let (output, marker) = (r.string()?, r.string()?);
+        let files = (0..r.len()?).map(|_| read_entry(&mut r)).collect::<Option<Vec<_>>>()?;
+        let gone = (0..r.len()?).map(|_| r.string()).collect::<Option<Vec<_>>>()?;
+        let folders = (0..r.len()?).map(|_| Some((r.string()?, r.u64()?))).collect::<Option<Vec<_>>>()?;
+        let gone_folders = (0..r.len()?).map(|_| r.string()).collect::<Option<Vec<_>>>()?;
+        r.at_end().then_some((base, StateLog { output, marker, files, gone, folders, gone_folders }))
+    }
+
+    /// Makes `m` the manifest this record says it became.
+    fn apply_to(self, m: &mut Manifest) {
+        m.marker = self.marker;
+        let files = std::sync::Arc::make_mut(&mut m.files);
+        files.extend(self.files);
+        for path in &self.gone {
+            files.remove(path);
+        }
+        let folders = std::sync::Arc::make_mut(&mut m.folders);
+        folders.extend(self.folders);
+        for folder in &self.gone_folders {
+            folders.remove(folder);
+        }
+    }
+
+    /// Appends the record to the log in `dir` (begun when missing), when the log is `logged`
+    /// bytes long as the state read it: a log cut short after its last whole record, or
+    /// written meanwhile by another build, would hide the record. The log's length after.
+    fn append(&self, dir: &Path, base: u64, logged: u64) -> Option<u64> {
+        use std::io::Write;
+        let path = dir.join(STATE_LOG);
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
+        let mut bytes = Vec::new();
+        let len = file.metadata().ok()?.len();
+        if len == 0 {
+            bytes.extend_from_slice(STATE_LOG_MAGIC);
+        } else if len != logged {
+            return None;
+        }
+        bytes.extend_from_slice(&self.encode(base));
+        file.write_all(&bytes).ok()?;
+        Some(len + bytes.len() as u64)
     }
 }
 
@@ -820,7 +983,7 @@ impl Cache {
         // The four files are read at once: the build waits for them all before anything else,
         // and one after the other they were a twentieth of a rebuild at 10,000 datasets.
         let (state, stamps, index, parsed) = std::thread::scope(|scope| {
-            let state = scope.spawn(|| read_file(&dir.join(STATE)).and_then(|bytes| State::decode(&bytes, sala)).unwrap_or_default());
+            let state = scope.spawn(|| State::read(&dir, sala));
             let stamps = scope.spawn(|| read_file(&dir.join(FILES)).and_then(|bytes| Stamps::decode(&bytes, sala)));
             let index = scope.spawn(|| CheckedIndex::open(&dir, sala));
             let parsed = read_file(&dir.join(PARSED)).and_then(|bytes| {
@@ -1080,14 +1243,14 @@ impl Cache {
         // at once, not grown (and every key hashed again) eighteen times on the way.
         let keys = KeptShards::with_capacity(previous.len());
         let id = output_id(output);
-        let others = self.state.lock().map(|st| st.outputs.keys().filter(|o| **o != id).cloned().collect()).unwrap_or_default();
-        Memo { output: Some(output.to_path_buf()), others, sala: self.sala.clone(), previous, groups, keys, reused_groups: Mutex::default(), dir: self.dir.clone(), listed: None }
+        let others = self.state().map(|st| st.outputs.keys().filter(|o| **o != id).cloned().collect()).unwrap_or_default();
+        Memo { output: Some(output.to_path_buf()), others, sala: self.sala.clone(), previous, groups, keys, reused_groups: Mutex::default(), sent: Mutex::default(), dir: self.dir.clone(), listed: None }
     }
 
     /// The files of the last build of `output` (absolute) as the cache knows them: per path,
     /// the key it was rendered from (None: rendered every time) and its modification time (ns).
     pub fn manifest(&self, output: &Path) -> Option<BTreeMap<String, (Option<u64>, u64)>> {
-        let state = self.state.lock().ok()?;
+        let state = self.state()?;
         let m = state.outputs.get(&output_id(output))?;
         Some(m.files.iter().map(|(p, e)| (p.clone(), (e.key, e.modified))).collect())
     }
@@ -1113,7 +1276,7 @@ impl Cache {
     /// still is the folder's last (its marker's time is the one recorded: another build of the
     /// folder writes the marker anew). Its maps are shared, not copied.
     fn current(&self, output: &Path) -> Option<Manifest> {
-        let m = self.state.lock().ok()?.outputs.get(&output_id(output)).cloned()?;
+        let m = self.state()?.outputs.get(&output_id(output)).cloned()?;
         (marker_time(output).as_deref() == Some(m.marker.as_str())).then_some(m)
     }
 
@@ -1150,8 +1313,28 @@ impl Cache {
         });
     }
 
-    /// Records and saves the manifest of `output` (see [`Cache::finish`]).
+    /// Records and saves the manifest of `output` (see [`Cache::finish`]): as a record of what
+    /// changed appended to `state.log` ([`StateLog`]) when this build's memo was the saved
+    /// manifest and `sala build` ends next; else (`serve`, which keeps the state in memory for
+    /// its next rebuild, a first build, a log grown past a share of the state) whole, in a new
+    /// `state.bin`.
     fn save_manifest(&self, output: &Path, memo: &Memo, written: &crate::render::Written, gone: &[String]) {
+        let id = output_id(output);
+        // The manifest the memo was made from, when the change to it can be logged.
+        let logged = (!self.keep_tables && self.dir.is_some())
+            .then(|| self.state())
+            .flatten()
+            .and_then(|st| {
+                let m = st.outputs.get(&id)?;
+                let room = (st.size / 8).max(1 << 20);
+                (st.base != 0 && st.logged < room && std::sync::Arc::ptr_eq(&m.files, &memo.previous)).then(|| m.folders.clone())
+            })
+            .zip(memo.listed.as_ref().map(|l| l.folders.clone()));
+        // The files a rebuild sent other than by their keys (the others are as the last
+        // manifest has them): only these are looked at when the change is logged.
+        let sent = memo.sent_paths();
+        let logged = logged.filter(|_| sent.is_some());
+        let all = logged.is_none();
         let mut keys = memo.keys.take();
         let groups = std::mem::take(&mut *memo.reused_groups.lock().unwrap_or_else(|p| p.into_inner()));
         // The folders the commit wrote into or removed from: those of the files not taken
@@ -1160,15 +1343,27 @@ impl Cache {
         for path in gone {
             add_folders(path, &mut touched);
         }
-        let mut files = Vec::with_capacity(written.len());
-        for written_path in written.keys() {
+        let previous = &memo.previous;
+        // Every file's entry (`all`), or those that differ from the last manifest's.
+        let mut files = Vec::with_capacity(if all { written.len() } else { 256 });
+        // How many of the files looked at are new to the manifest.
+        let mut new = 0usize;
+        // The files written that cannot be looked at now (they are left out).
+        let mut unseen: Vec<&str> = Vec::new();
+        let looked_at: Box<dyn Iterator<Item = &String>> = match &sent {
+            Some(sent) if !all => Box::new(sent.iter()),
+            _ => Box::new(written.keys()),
+        };
+        for written_path in looked_at {
             // The path as the render stage gave it, not copied again.
             let (path, kept) = match keys[KeptShards::shard_of(written_path)].remove_entry(written_path.as_str()) {
                 Some(found) => found,
                 None => {
                     // A file of a group taken whole is the last build's file, as its entry says.
-                    if let Some(e) = memo.previous.get(written_path.as_str()).filter(|e| e.group.as_ref().is_some_and(|g| groups.contains(g.as_str()))) {
-                        files.push((written_path.clone(), e.clone()));
+                    if let Some(e) = previous.get(written_path.as_str()).filter(|e| e.group.as_ref().is_some_and(|g| groups.contains(g.as_str()))) {
+                        if all {
+                            files.push((written_path.clone(), e.clone()));
+                        }
                         continue;
                     }
                     (written_path.clone(), Kept::default())
@@ -1182,23 +1377,90 @@ impl Cache {
                     add_folders(written_path, &mut touched);
                     match std::fs::symlink_metadata(output.join(&path)) {
                         Ok(meta) => (meta.len(), modified_u64(&meta)),
-                        Err(_) => continue,
+                        Err(_) => {
+                            unseen.push(written_path);
+                            continue;
+                        }
                     }
                 }
             };
-            files.push((path, OutputEntry { key, size, modified, group: kept.group, content }));
+            let entry = OutputEntry { key, size, modified, group: kept.group, content };
+            if !all {
+                match previous.get(path.as_str()) {
+                    Some(e) if *e == entry => continue,
+                    Some(_) => {}
+                    None => new += 1,
+                }
+            }
+            files.push((path, entry));
         }
+        // The files of the new manifest: every file written but those that could not be looked at.
+        let present = written.len() - unseen.len();
         drop(keys);
-        let folders = folder_times(output, written, &touched, memo.listed.as_ref().map(|l| &*l.folders));
         let Some(marker) = marker_time(output) else { return };
+        if let Some((before, listed)) = logged {
+            // The last manifest's files the new one lacks (a deleted dataset's).
+            let mut gone: Vec<String> = Vec::new();
+            if previous.len() + new > present {
+                gone.extend(previous.keys().filter(|p| !written.contains_key(p.as_str())).cloned());
+                gone.extend(unseen.iter().filter(|p| previous.contains_key(**p)).map(|p| p.to_string()));
+            }
+            let (folders, gone_folders) = folder_changes(output, &touched, &listed, &before);
+            let record = StateLog { output: id, marker, files, gone, folders, gone_folders };
+            if let (Some(dir), Ok(mut state)) = (&self.dir, self.state.lock()) {
+                if let Some(len) = record.append(dir, state.base, state.logged) {
+                    state.logged = len;
+                    // The manifest in memory is the last one: read again should it be asked for.
+                    state.stale = true;
+                    return;
+                }
+            }
+            // The log could not take it (cut short, or written by another build meanwhile):
+            // the whole manifest is saved.
+            let mut m = Manifest { marker: String::new(), files: previous.clone(), folders: before };
+            let id = record.output.clone();
+            record.apply_to(&mut m);
+            return self.replace_manifest(id, m);
+        }
+        let folders = folder_times(output, written, &touched, memo.listed.as_ref().map(|l| &*l.folders));
+        self.replace_manifest(id, Manifest { marker, files: std::sync::Arc::new(files.into_iter().collect()), folders: std::sync::Arc::new(folders) });
+    }
+
+    /// Makes `m` the manifest of the output `id` and saves the whole state as a new
+    /// `state.bin` (the log's records, of the state before, are deleted with it).
+    fn replace_manifest(&self, id: String, m: Manifest) {
         let Ok(mut state) = self.state.lock() else { return };
         state.sala = self.sala.clone();
         state.outputs.retain(|path, _| Path::new(path).is_dir());
-        let (files, folders) = (std::sync::Arc::new(files.into_iter().collect()), std::sync::Arc::new(folders));
-        state.outputs.insert(output_id(output), Manifest { marker, files, folders });
-        if let Some(dir) = &self.dir {
-            let _ = save(dir, STATE, &state.encode());
+        state.outputs.insert(id, m);
+        state.stale = false;
+        let Some(dir) = &self.dir else { return };
+        // Another number than the last state's (0 is none), so that its log is not applied.
+        let base = u64::try_from(now_ns() % u128::from(u64::MAX)).unwrap_or(1).max(1);
+        let last = std::mem::replace(&mut state.base, base);
+        let bytes = state.encode();
+        if save(dir, STATE, &bytes).is_ok() {
+            let _ = std::fs::remove_file(dir.join(STATE_LOG));
+            (state.logged, state.size) = (0, bytes.len() as u64);
+        } else {
+            state.base = last;
         }
+    }
+
+    /// Reads the state from the cache folder again (after a record was logged, the state in
+    /// memory is the one before it).
+    fn reload(&self) {
+        if let (Some(dir), Ok(mut state)) = (&self.dir, self.state.lock()) {
+            *state = State::read(dir, &self.sala);
+        }
+    }
+
+    /// The state, read again first when it is [`State::stale`].
+    fn state(&self) -> Option<std::sync::MutexGuard<'_, State>> {
+        if self.state.lock().ok()?.stale {
+            self.reload();
+        }
+        self.state.lock().ok()
     }
 
     /// The ids of the datasets whose files were read again in this build, sorted: what
@@ -1379,7 +1641,7 @@ fn add_folders<'a>(path: &'a str, folders: &mut FxHashSet<&'a str>) {
 /// folder of the site is looked at.
 fn folder_times(output: &Path, written: &crate::render::Written, touched: &FxHashSet<&str>, before: Option<&FxHashMap<String, u64>>) -> FxHashMap<String, u64> {
     let since = now_ns();
-    let time_of = |folder: &str| std::fs::symlink_metadata(output.join(folder)).ok().filter(std::fs::Metadata::is_dir).map(|m| folder_time(modified_u64(&m), since));
+    let time_of = |folder: &str| folder_time_now(output, folder, since);
     let mut all = FxHashSet::default();
     let (mut folders, look) = match before {
         Some(before) => (before.clone(), touched),
@@ -1397,6 +1659,35 @@ fn folder_times(output: &Path, written: &crate::render::Written, touched: &FxHas
         };
     }
     folders
+}
+
+/// The time to keep of `output`'s folder `folder` (see [`folder_time`]), looked at by a look
+/// that began at `since`; None when it is not a folder.
+fn folder_time_now(output: &Path, folder: &str, since: u128) -> Option<u64> {
+    std::fs::symlink_metadata(output.join(folder)).ok().filter(std::fs::Metadata::is_dir).map(|m| folder_time(modified_u64(&m), since))
+}
+
+/// What [`folder_times`] with `listed` as `before` would make of the folders, as changes to the
+/// last manifest's folders `last`: the folders whose time is new or another (with it), and
+/// those gone.
+fn folder_changes(output: &Path, touched: &FxHashSet<&str>, listed: &FxHashMap<String, u64>, last: &FxHashMap<String, u64>) -> (Vec<(String, u64)>, Vec<String>) {
+    let since = now_ns();
+    let (mut changed, mut gone) = (Vec::new(), Vec::new());
+    for (folder, &t) in listed {
+        if !touched.contains(folder.as_str()) && last.get(folder) != Some(&t) {
+            changed.push((folder.clone(), t));
+        }
+    }
+    for &folder in touched {
+        match folder_time_now(output, folder, since) {
+            Some(t) if last.get(folder) != Some(&t) => changed.push((folder.to_string(), t)),
+            Some(_) => {}
+            None if last.contains_key(folder) => gone.push(folder.to_string()),
+            None => {}
+        }
+    }
+    gone.extend(last.keys().filter(|f| !listed.contains_key(*f) && !touched.contains(f.as_str())).cloned());
+    (changed, gone)
 }
 
 /// The name the cache knows the output folder `output` (absolute) by.
@@ -1626,6 +1917,9 @@ pub struct Memo {
     /// The groups this build took whole from the last (their files' entries stay as they were:
     /// recording each of 100,000 files again was most of taking them).
     reused_groups: Mutex<FxHashSet<String>>,
+    /// The files a rebuild sent that it did not take from the last build by their keys (see
+    /// [`Memo::sent`]); None but in a rebuild.
+    sent: Mutex<Vec<String>>,
     /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
     dir: Option<PathBuf>,
     /// The output's files as listed at the start of the build, if they were.
@@ -1635,7 +1929,7 @@ pub struct Memo {
 impl Memo {
     /// A memo that reuses nothing and records nothing: a build without cache.
     pub fn none() -> Memo {
-        Memo { output: None, others: Vec::new(), sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: KeptShards::with_capacity(0), reused_groups: Mutex::default(), dir: None, listed: None }
+        Memo { output: None, others: Vec::new(), sala: String::new(), previous: Default::default(), groups: FxHashMap::default(), keys: KeptShards::with_capacity(0), reused_groups: Mutex::default(), sent: Mutex::default(), dir: None, listed: None }
     }
 
     /// The cache folder, when the build keeps one on disk.
@@ -1658,6 +1952,22 @@ impl Memo {
     /// How many files the last build left.
     pub fn files_before(&self) -> usize {
         self.previous.len()
+    }
+
+    /// Notes that the file at `path` was written, or taken from the last build for its bytes
+    /// ([`Memo::same_bytes`]), not for its key: the files whose entries in the manifest may
+    /// change. Every other file of a rebuild was taken by its key, as the last build left it,
+    /// so the record of a rebuild ([`Cache::finish`]) and the files it deletes
+    /// ([`crate::write::patch::gone`]) need look at these only, not at 150,000 files.
+    pub fn sent(&self, path: &str) {
+        if self.can_patch() {
+            self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(path.to_string());
+        }
+    }
+
+    /// The files noted by [`Memo::sent`]; None when the build was not a rebuild.
+    pub fn sent_paths(&self) -> Option<std::sync::MutexGuard<'_, Vec<String>>> {
+        self.can_patch().then(|| self.sent.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Whether this memo keeps keys at all.
@@ -1759,6 +2069,63 @@ impl Memo {
 mod tests {
     use super::*;
     use polars::prelude::{Column, DataFrame};
+
+    fn entry(size: u64) -> OutputEntry {
+        OutputEntry { key: Some(size * 10), size, modified: size * 100, group: (size % 2 == 0).then(|| "ds".to_string()), content: None }
+    }
+
+    fn state_with(base: u64, files: &[(&str, u64)], folders: &[(&str, u64)]) -> State {
+        let files = files.iter().map(|(p, n)| (p.to_string(), entry(*n))).collect();
+        let folders = folders.iter().map(|(f, t)| (f.to_string(), *t)).collect();
+        let m = Manifest { marker: "1".into(), files: std::sync::Arc::new(files), folders: std::sync::Arc::new(folders) };
+        State { sala: "s".into(), base, outputs: [("/out".to_string(), m)].into(), ..State::default() }
+    }
+
+    fn files_of(state: &State) -> Vec<(String, u64)> {
+        let mut files: Vec<(String, u64)> = state.outputs["/out"].files.iter().map(|(p, e)| (p.clone(), e.size)).collect();
+        files.sort();
+        files
+    }
+
+    /// A rebuild's change to the manifest is appended to `state.log` and read back with
+    /// `state.bin`; a record of another `state.bin` is not applied, and a record cut short
+    /// ends the log, which then takes no more records (the next build saves the whole state).
+    #[test]
+    fn a_rebuilds_manifest_is_logged_and_read_back_with_the_state() {
+        let dir = tempfile::tempdir().unwrap();
+        save(dir.path(), STATE, &state_with(7, &[("a", 1), ("b/c", 2), ("b/d", 3)], &[("", 5), ("b", 6)]).encode()).unwrap();
+        let record = |files: &[(&str, u64)], gone: &[&str]| StateLog {
+            output: "/out".into(),
+            marker: "2".into(),
+            files: files.iter().map(|(p, n)| (p.to_string(), entry(*n))).collect(),
+            gone: gone.iter().map(|p| p.to_string()).collect(),
+            folders: vec![("e".into(), 9)],
+            gone_folders: vec!["b".into()],
+        };
+        let len = record(&[("a", 4), ("e/f", 5)], &["b/c", "b/d"]).append(dir.path(), 7, 0).unwrap();
+        let state = State::read(dir.path(), "s");
+        assert_eq!(files_of(&state), [("a".to_string(), 4), ("e/f".to_string(), 5)]);
+        let m = &state.outputs["/out"];
+        assert_eq!((m.marker.as_str(), m.files["a"].clone()), ("2", entry(4)));
+        let mut folders: Vec<_> = m.folders.iter().map(|(f, t)| (f.as_str(), *t)).collect();
+        folders.sort();
+        assert_eq!(folders, [("", 5), ("e", 9)]);
+        assert_eq!(state.logged, len);
+        assert_eq!(State::read(dir.path(), "another Sala").outputs.len(), 0);
+        // A record of another state.bin (a log left beside a newer state) changes nothing.
+        let len = record(&[("z", 1)], &[]).append(dir.path(), 8, len).unwrap();
+        let state = State::read(dir.path(), "s");
+        assert!(!state.outputs["/out"].files.contains_key("z"));
+        assert_eq!(state.logged, len);
+        // Cut short: the records before it stand, and the log takes no record after it.
+        let whole = std::fs::read(dir.path().join(STATE_LOG)).unwrap();
+        let more = record(&[("y", 1)], &[]).encode(7);
+        std::fs::write(dir.path().join(STATE_LOG), [whole.as_slice(), &more[..more.len() - 3]].concat()).unwrap();
+        let state = State::read(dir.path(), "s");
+        assert_eq!(files_of(&state), [("a".to_string(), 4), ("e/f".to_string(), 5)]);
+        assert_eq!(state.logged, len);
+        assert!(record(&[("x", 1)], &[]).append(dir.path(), 7, state.logged).is_none());
+    }
 
     /// A small checked table is kept in Sala's own form and a large one as Parquet: both read
     /// back as they were checked, and a broken one is refused (and deleted) whatever its form.

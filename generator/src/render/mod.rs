@@ -340,6 +340,7 @@ impl<'a> Emitter<'a> {
 
     fn record(&self, path: &str, size: u64) {
         self.written.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_string(), size);
+        self.memo.sent(path);
     }
 
     /// Sends one whole file (or, when the last build wrote the same bytes there, keeps that).
@@ -347,7 +348,9 @@ impl<'a> Emitter<'a> {
         // A group's files (a dataset's downloads) have their key: their bytes need no hash.
         if !self.in_group() {
             if let Some(same) = self.memo.same_bytes(path, bytes) {
-                return self.reused(&same);
+                self.reused(&same)?;
+                self.memo.sent(path);
+                return Ok(());
             }
         }
         self.claim(path)?;
