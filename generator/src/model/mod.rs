@@ -173,7 +173,7 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
     // Each dataset with its tables, taken out of `tables` here; then each made into the
     // model's on every core (10,000 of them in a national portal, one after the other a
     // twentieth of a rebuild).
-    let each: Vec<std::sync::Mutex<Option<(crate::load::DatasetSource, Vec<Option<Table>>)>>> = source
+    let each: Vec<ToMake> = source
         .datasets
         .into_iter()
         .map(|d| {
@@ -236,6 +236,9 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
         by_agency,
     })
 }
+
+/// A dataset read and its tables (see [`dataset`]), until a thread takes it to make.
+type ToMake = std::sync::Mutex<Option<(crate::load::DatasetSource, Vec<Option<Table>>)>>;
 
 /// Makes the model's dataset of `d`, whose tables (by resource, in order; None where it has
 /// none) are `found`: its personal-data treatments applied to its tables and schemas, and the
