@@ -43,6 +43,13 @@ pub fn map_on<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// [`map`] of items taken by value: each item is moved into the thread that runs `f` on it.
+pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    // Each slot is taken once, by the one thread that is given its index.
+    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|item| Mutex::new(Some(item))).collect();
+    map(&slots, |slot| slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take().map(&f)).into_iter().flatten().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +60,8 @@ mod tests {
         assert_eq!(map(&items, |i| i * 2), items.iter().map(|i| i * 2).collect::<Vec<_>>());
         assert_eq!(map(&[] as &[usize], |i| *i), Vec::<usize>::new());
         assert_eq!(map(&[7], |i| i + 1), vec![8]);
+        let owned: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+        assert_eq!(map_owned(owned.clone(), |s| s + "!"), owned.iter().map(|s| format!("{s}!")).collect::<Vec<_>>());
     }
 
     #[test]

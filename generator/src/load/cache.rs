@@ -808,7 +808,7 @@ impl State {
 }
 
 /// The change one rebuild made to the manifest of its output, appended to `state.log` instead
-/// of `state.bin` being written again: at 10,000 datasets the manifest is 150,000 files and 10
+/// of `state.bin` being written again: at 10,000 datasets the manifest is 150,000 files and 14
 /// MB, made and written at the end of every rebuild (a tenth of a second, after everything
 /// else) for the few dozen files a change to one dataset writes. A record that is cut short
 /// (a build killed while appending it) ends the log; a log whose records name another
@@ -1927,7 +1927,7 @@ pub struct Memo {
     /// recording each of 100,000 files again was most of taking them).
     reused_groups: Mutex<FxHashSet<String>>,
     /// The files a rebuild sent that it did not take from the last build by their keys (see
-    /// [`Memo::sent`]); None but in a rebuild.
+    /// [`Memo::sent`]); empty but in a rebuild.
     sent: Mutex<Vec<String>>,
     /// The cache folder, where the render stage keeps its own pieces (see `render::fragments`).
     dir: Option<PathBuf>,

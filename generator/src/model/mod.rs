@@ -173,21 +173,15 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
     // Each dataset with its tables, taken out of `tables` here; then each made into the
     // model's on every core (10,000 of them in a national portal, one after the other a
     // twentieth of a rebuild).
-    let each: Vec<ToMake> = source
+    let each: Vec<(crate::load::DatasetSource, Vec<Option<Table>>)> = source
         .datasets
         .into_iter()
         .map(|d| {
             let found = d.resources.iter().map(|r| tables.remove(&(d.id.clone(), r.meta.name.clone()))).collect();
-            std::sync::Mutex::new(Some((d, found)))
+            (d, found)
         })
         .collect();
-    let datasets = crate::parallel::map(&each, |d| {
-        let taken = d.lock().unwrap_or_else(|p| p.into_inner()).take();
-        taken.map_or(Err(None), |(d, found)| dataset(d, found, &salt).map_err(Some))
-    })
-    .into_iter()
-    .collect::<std::result::Result<Vec<_>, Option<crate::error::Error>>>()
-    .map_err(|e| e.unwrap_or_else(|| crate::error::Error::Data { path: std::path::PathBuf::new(), message: "a dataset was made twice".into() }))?;
+    let datasets = crate::parallel::map_owned(each, |(d, found)| dataset(d, found, &salt)).into_iter().collect::<std::result::Result<Vec<_>, crate::error::Error>>()?;
     // From the registry as published, so that a [personal_data] declaration on it holds here too.
     let registry = datasets
         .iter()
@@ -236,9 +230,6 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
         by_agency,
     })
 }
-
-/// A dataset read and its tables (see [`dataset`]), until a thread takes it to make.
-type ToMake = std::sync::Mutex<Option<(crate::load::DatasetSource, Vec<Option<Table>>)>>;
 
 /// Makes the model's dataset of `d`, whose tables (by resource, in order; None where it has
 /// none) are `found`: its personal-data treatments applied to its tables and schemas, and the
