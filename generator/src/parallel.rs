@@ -50,6 +50,18 @@ pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> 
     map(&slots, |slot| slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take().map(&f)).into_iter().flatten().collect()
 }
 
+/// `items.into_par_iter().map(f)` on Rayon's pool, in order; one item is mapped on this thread.
+/// Plain Rust only (no Polars, see the module). From a thread outside the pool even one item
+/// is handed to a worker and waited for: two context switches that cost more than reading a
+/// small file whole (most of a portal's files are one part).
+pub fn pool_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    if items.len() <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    items.into_par_iter().map(f).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +74,14 @@ mod tests {
         assert_eq!(map(&[7], |i| i + 1), vec![8]);
         let owned: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
         assert_eq!(map_owned(owned.clone(), |s| s + "!"), owned.iter().map(|s| format!("{s}!")).collect::<Vec<_>>());
+        assert_eq!(pool_map(owned.clone(), |s| s + "!"), owned.iter().map(|s| format!("{s}!")).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn one_item_is_mapped_on_the_calling_thread() {
+        let here = std::thread::current().id();
+        assert_eq!(pool_map(vec![1], |_| std::thread::current().id()), vec![here]);
+        assert_eq!(pool_map(Vec::<usize>::new(), |i| i), Vec::<usize>::new());
     }
 
     #[test]

@@ -15,7 +15,6 @@
 use crate::load::scan::{ByteScan, Shapes, Traits, line_parts, part_shapes, quotes_well_placed};
 use polars::io::csv::read::_csv_read_internal::{NullValuesCompiled, read_chunk};
 use polars::prelude::*;
-use rayon::prelude::*;
 use std::borrow::Cow;
 
 /// How to parse the rows.
@@ -69,9 +68,7 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
     }
     let (delimiter, quote) = (how.options.separator, how.options.quote_char);
     let parts = record_parts(rows, rows.len().div_ceil(how.part_bytes.max(1)), quote, how.release)?;
-    let parts: Option<Vec<Part>> = parts
-        .into_par_iter()
-        .map(|bytes| {
+    let parts: Option<Vec<Part>> = crate::parallel::pool_map(parts, |bytes| {
             let text = in_utf8(bytes, how.decode)?;
             let scan = ByteScan::of_part(&text, delimiter, quote);
             if scan.stray_controls || (how.decode.is_none() && simdutf8::basic::from_utf8(&text).is_err()) {
@@ -97,16 +94,20 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
             // One row per record, as Polars' reader checks too.
             (frame.height() == records).then_some(Part { bytes, scan, shapes, frame, typed })
         })
+        .into_iter()
         .collect();
     let mut parts = parts?;
     if how.typed.is_some() && !parts.iter().all(|p| p.typed) {
         // Every part must have the same columns: those read typed are read again as text.
-        parts.par_iter_mut().filter(|p| p.typed).try_for_each(|p| {
+        let typed: Vec<&mut Part> = parts.iter_mut().filter(|p| p.typed).collect();
+        crate::parallel::pool_map(typed, |p| {
             let text = in_utf8(p.bytes, how.decode)?;
             p.frame = share_repeated_text(parse(&text, how.text, p.frame.height(), how).ok()?);
             (how.release)(p.bytes);
             Some(())
-        })?;
+        })
+        .into_iter()
+        .collect::<Option<()>>()?;
     }
     let scan = parts.iter().fold(ByteScan::default(), |all, p| all.or(p.scan));
     // Each part's rows after the rows of the parts before it.
@@ -156,14 +157,11 @@ fn shapes_of(text: &[u8], scan: &ByteScan, how: &PartsParse) -> (Shapes, usize) 
 fn record_parts<'a>(rows: &'a [u8], count: usize, quote: Option<u8>, release: &(dyn Fn(&[u8]) + Sync)) -> Option<Vec<&'a [u8]>> {
     let lines = line_parts(rows, count);
     let Some(q) = quote else { return Some(lines) };
-    let odd: Vec<bool> = lines
-        .par_iter()
-        .map(|part| {
-            let quotes = part.iter().filter(|&&b| b == q).count();
-            release(part);
-            quotes % 2 == 1
-        })
-        .collect();
+    let odd: Vec<bool> = crate::parallel::pool_map(lines.clone(), |part| {
+        let quotes = part.iter().filter(|&&b| b == q).count();
+        release(part);
+        quotes % 2 == 1
+    });
     let mut parts = Vec::with_capacity(lines.len());
     let (mut start, mut end, mut open) = (0, 0, false);
     for (part, odd) in lines.iter().zip(odd) {

@@ -5,7 +5,6 @@
 //! elsewhere the plain byte-by-byte definitions run. The text is split at line ends so that
 //! every core takes a part. Also here: walking records to find the rows diagnostics show.
 
-use rayon::prelude::*;
 
 /// Things a file may contain that need extra work to check or read; found by scanning the
 /// bytes, far faster than testing every cell.
@@ -70,7 +69,8 @@ impl ByteScan {
     /// Scans `text` in parts, one per core or two.
     pub fn of(text: &[u8], delimiter: u8, quote: Option<u8>) -> ByteScan {
         // Every pattern lies within one line, so the parts can be scanned apart.
-        line_parts(text, scan_parts(text.len())).into_par_iter().map(|part| ByteScan::of_part(part, delimiter, quote)).reduce(ByteScan::default, ByteScan::or)
+        let parts = line_parts(text, scan_parts(text.len()));
+        crate::parallel::pool_map(parts, |part| ByteScan::of_part(part, delimiter, quote)).into_iter().fold(ByteScan::default(), ByteScan::or)
     }
 
     /// Scans `text` on this core; `text` starts at a line's start and ends at a line's end.

@@ -33,6 +33,19 @@ pub(crate) fn collect(plan: LazyFrame, rows: usize) -> PolarsResult<DataFrame> {
     plan.with_optimizations(OptFlags::TYPE_COERCION | OptFlags::TYPE_CHECK).collect()
 }
 
+/// `plan.with_columns(exprs)` over a table of `rows` rows. Below [`OPTIMISED_ROWS`] the
+/// expressions are evaluated one after another on this thread: Polars otherwise hands them to
+/// its pool and this thread waits, two context switches per plan that cost more than
+/// evaluating a few hundred rows (the check of 10,000 small datasets switched threads 400,000
+/// times).
+fn with_columns(plan: LazyFrame, exprs: Vec<Expr>, rows: usize) -> LazyFrame {
+    if rows >= OPTIMISED_ROWS {
+        plan.with_columns(exprs)
+    } else {
+        plan.with_columns_seq(exprs)
+    }
+}
+
 /// The column that holds, for a flagged repeat, the row (0-based) of its first copy.
 fn first_of(flag: &str) -> String {
     format!("{flag}_first")
@@ -967,7 +980,9 @@ fn check_rows(
     }
 
     let rows = frame.height();
-    let mut frame = collect(frame.lazy().with_row_index(ROW, None).with_columns(values).with_columns(typed).with_columns(flags), rows)?;
+    let plan = frame.lazy().with_row_index(ROW, None);
+    let plan = with_columns(with_columns(with_columns(plan, values, rows), typed, rows), flags, rows);
+    let mut frame = collect(plan, rows)?;
     flag_repeats(&mut frame, &repeats, has_blank)?;
     let mut report = Report::default();
     // A row's cells as a diagnostic shows them.
@@ -1084,7 +1099,8 @@ fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)], has_blank: bo
     if candidates.is_empty() {
         return Ok(());
     }
-    *frame = collect(frame.clone().lazy().with_columns(candidates.iter().map(|c| c.2.clone()).collect::<Vec<_>>()), frame.height())?;
+    let rows = frame.height();
+    *frame = collect(with_columns(frame.clone().lazy(), candidates.iter().map(|c| c.2.clone()).collect(), rows), rows)?;
     // Every copy was flagged; keep all but the first (as frictionless does) where there are any.
     let mut refine = Vec::new();
     for (flag, value, _) in &candidates {
@@ -1095,7 +1111,7 @@ fn flag_repeats(frame: &mut DataFrame, repeats: &[(String, Expr)], has_blank: bo
         }
     }
     if !refine.is_empty() {
-        *frame = collect(frame.clone().lazy().with_columns(refine), frame.height())?;
+        *frame = collect(with_columns(frame.clone().lazy(), refine, rows), rows)?;
     }
     Ok(())
 }
@@ -1105,13 +1121,19 @@ fn strictly_increasing(frame: &DataFrame, value: &Expr) -> PolarsResult<bool> {
     let values = collect(frame.clone().lazy().select([value.clone().alias("v")]), frame.height())?;
     let s = values.column("v")?.as_materialized_series().to_physical_repr();
     // One walk down each half of the column at once, stopping at the first value not above the
-    // one before: a fifth of the time of comparing two shifted copies.
+    // one before: a fifth of the time of comparing two shifted copies. A small table's halves
+    // are walked on this thread: handing one to the pool and waiting for it cost more.
+    let at_once = s.len() >= OPTIMISED_ROWS;
     let half = s.len() / 2;
     let (first, second) = (s.slice(0, half), s.slice(half as i64, s.len() - half));
     macro_rules! by_halves {
         ($get:ident) => {{
             let (a, b) = (first.$get()?, second.$get()?);
-            let (a, b) = rayon::join(|| ends_if_increasing(a.iter()), || ends_if_increasing(b.iter()));
+            let (a, b) = if at_once {
+                rayon::join(|| ends_if_increasing(a.iter()), || ends_if_increasing(b.iter()))
+            } else {
+                (ends_if_increasing(a.iter()), ends_if_increasing(b.iter()))
+            };
             match (a, b) {
                 (Some((_, Some(last))), Some((Some(next), _))) => matches!(PartialOrd::partial_cmp(&last, &next), Some(std::cmp::Ordering::Less)),
                 (Some(_), Some(_)) => true,
