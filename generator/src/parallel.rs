@@ -1,4 +1,5 @@
-//! Runs one job per dataset or table on a few plain threads, never on Rayon's workers.
+//! Runs one job per dataset or table on a few plain threads, never on Rayon's workers; plain
+//! Rust work inside a job (no Polars) may use Rayon's pool through [`pool_map`].
 //!
 //! Why not `par_iter`: each job calls into Polars, which runs its work on its own Rayon pool.
 //! A Rayon worker of the global pool that waits for another pool does not sleep: it runs queued

@@ -69,33 +69,33 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
     let (delimiter, quote) = (how.options.separator, how.options.quote_char);
     let parts = record_parts(rows, rows.len().div_ceil(how.part_bytes.max(1)), quote, how.release)?;
     let parts: Option<Vec<Part>> = crate::parallel::pool_map(parts, |bytes| {
-            let text = in_utf8(bytes, how.decode)?;
-            let scan = ByteScan::of_part(&text, delimiter, quote);
-            if scan.stray_controls || (how.decode.is_none() && simdutf8::basic::from_utf8(&text).is_err()) {
-                return None;
-            }
-            // A quote Polars reads as text would make the count of quotes cut rows wrongly.
-            if quote.is_some_and(|q| scan.quotes && !quotes_well_placed(&text, delimiter, q)) {
-                return None;
-            }
-            let (shapes, records) = shapes_of(&text, &scan, how);
-            // A quote never closed is worded by the general read.
-            if shapes.unclosed_quote.is_some() {
-                return None;
-            }
-            let typed = how.typed.filter(|_| (how.typeable)(&scan.traits)).and_then(|schema| parse(&text, schema, records, how).ok());
-            let (frame, typed) = match typed {
-                Some(frame) => (frame, true),
-                None => (parse(&text, how.text, records, how).ok()?, false),
-            };
-            let frame = share_repeated_text(frame);
-            // Parsed, its bytes need not stay in memory: a 1 GB file is never all there at once.
-            (how.release)(bytes);
-            // One row per record, as Polars' reader checks too.
-            (frame.height() == records).then_some(Part { bytes, scan, shapes, frame, typed })
-        })
-        .into_iter()
-        .collect();
+        let text = in_utf8(bytes, how.decode)?;
+        let scan = ByteScan::of_part(&text, delimiter, quote);
+        if scan.stray_controls || (how.decode.is_none() && simdutf8::basic::from_utf8(&text).is_err()) {
+            return None;
+        }
+        // A quote Polars reads as text would make the count of quotes cut rows wrongly.
+        if quote.is_some_and(|q| scan.quotes && !quotes_well_placed(&text, delimiter, q)) {
+            return None;
+        }
+        let (shapes, records) = shapes_of(&text, &scan, how);
+        // A quote never closed is worded by the general read.
+        if shapes.unclosed_quote.is_some() {
+            return None;
+        }
+        let typed = how.typed.filter(|_| (how.typeable)(&scan.traits)).and_then(|schema| parse(&text, schema, records, how).ok());
+        let (frame, typed) = match typed {
+            Some(frame) => (frame, true),
+            None => (parse(&text, how.text, records, how).ok()?, false),
+        };
+        let frame = share_repeated_text(frame);
+        // Parsed, its bytes need not stay in memory: a 1 GB file is never all there at once.
+        (how.release)(bytes);
+        // One row per record, as Polars' reader checks too.
+        (frame.height() == records).then_some(Part { bytes, scan, shapes, frame, typed })
+    })
+    .into_iter()
+    .collect();
     let mut parts = parts?;
     if how.typed.is_some() && !parts.iter().all(|p| p.typed) {
         // Every part must have the same columns: those read typed are read again as text.

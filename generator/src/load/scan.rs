@@ -5,7 +5,6 @@
 //! elsewhere the plain byte-by-byte definitions run. The text is split at line ends so that
 //! every core takes a part. Also here: walking records to find the rows diagnostics show.
 
-
 /// Things a file may contain that need extra work to check or read; found by scanning the
 /// bytes, far faster than testing every cell.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
