@@ -257,7 +257,12 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         None => false,
     };
     let known = hooks.cache.filter(|_| known && !recovered).and_then(|c| c.listed(&output));
-    let listing = hooks.cache.filter(|_| known.is_none()).map(|c| write::patch::Listing::start(&output, c.last_tree(&output).filter(|_| !recovered)));
+    let last_tree = hooks.cache.filter(|_| known.is_none() && !recovered).and_then(|c| c.last_tree(&output));
+    // A rebuild of a folder whose files the last build recorded renders as if every file were
+    // as that build left it, while the walk that looks at them goes on beside (on the cores
+    // the build leaves idle: see `Listing::start`); it is checked before the commit (see below).
+    let trusted = last_tree.as_ref().and(hooks.cache).and_then(|c| c.listed(&output)).map(std::sync::Arc::new);
+    let listing = hooks.cache.filter(|_| known.is_none()).map(|_| write::patch::Listing::start(&output, last_tree));
     // Each dataset's tables are checked as it is read (see `check_read`): "load" includes that.
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
     timing("load", started);
@@ -285,12 +290,32 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // it only once the whole site is there. With a cache, what did not change since the last
     // build of this output is taken from it, and only the files rendered again are written
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
-    let listed = listing.map(|l| l.files()).or(known).map(std::sync::Arc::new);
-    let memo = memo.with_listing(listed.clone());
+    let (listing, mut listed) = match (listing, &trusted) {
+        (Some(listing), Some(trusted)) => (Some(listing), Some(trusted.clone())),
+        (listing, _) => (None, listing.map(|l| l.files()).or(known).map(std::sync::Arc::new)),
+    };
+    let mut memo = memo.with_listing(listed.clone());
     let (render::Rendered { written, reused, copied }, cleanup, gone) = if memo.can_patch() {
-        let patch = write::patch::Patch::new(&output)?;
-        let rendered = render_to(&site, &patch, &memo, hooks.progress)?;
+        let mut patch = write::patch::Patch::new(&output)?;
+        let mut rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         tables_read(&site)?;
+        if let (Some(listing), Some(trusted), Some(cache)) = (listing, &trusted, hooks.cache) {
+            let found = std::sync::Arc::new(listing.files());
+            if !found.keeps(trusted) {
+                // A file of the last build was changed or removed since (by hand: a build
+                // replaces its files whole): what was rendered may have taken it as it was.
+                // Dropped unpublished, and the site rendered again from the files as found,
+                // as a build that waited for the walk does.
+                drop(patch);
+                memo = cache.memo(&output, true).with_listing(Some(found.clone()));
+                patch = write::patch::Patch::new(&output)?;
+                rendered = render_to(&site, &patch, &memo, hooks.progress)?;
+                tables_read(&site)?;
+            } else {
+                memo = memo.with_listing(Some(found.clone()));
+            }
+            listed = Some(found);
+        }
         let since = Instant::now();
         let sent = memo.sent_paths();
         let gone = match &listed {

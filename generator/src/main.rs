@@ -163,7 +163,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Bars only on a terminal: CI logs get the closing summary alone.
             let progress = sala::session::Progress::new(std::io::stderr().is_terminal(), ["ชุดข้อมูล datasets", "แถว rows", "ไฟล์ files"]);
             // A repeated build renders only what changed (see `sala::load::cache`).
+            let opened = std::time::Instant::now();
             let cache = (!no_cache).then(|| sala::load::cache::Cache::open(&root));
+            sala::timing("open", opened);
             let hooks = sala::session::Hooks { cache: cache.as_ref(), progress: Some(&progress) };
             let built = sala::build_with(&root, output.as_deref(), hooks);
             progress.clear();
@@ -178,9 +180,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("error[{}]: {e}", e.code());
                 return Ok(ExitCode::from(1));
             };
+            let reported = std::time::Instant::now();
             if !built.report.diagnostics.is_empty() {
                 eprint!("{}", diagnostic::render(&built.report, Format::Human, lang, color));
             }
+            sala::timing("report", reported);
             let output = p.output.canonicalize().with_context(|| format!("{}", p.output.display()))?;
             let summary = match lang {
                 Lang::Th => format!(

@@ -1860,6 +1860,18 @@ impl Listed {
         self.paths().map(|p| (p.to_string(), self.stamp(p).flatten())).collect()
     }
 
+    /// Whether this listing found every file of `last` (the last build's files as the cache
+    /// knows them: [`Cache::listed`]) as that build left it. Files found besides do not count:
+    /// the commit removes them.
+    pub fn keeps(&self, last: &Listed) -> bool {
+        let Some(base) = &last.base else { return true };
+        match &self.base {
+            // Only the files found otherwise than the same manifest says are looked at.
+            Some(own) if std::sync::Arc::ptr_eq(own, base) => self.differ.iter().all(|(path, found)| found.is_some() && !base.contains_key(path)),
+            _ => base.iter().all(|(path, e)| self.stamp(path) == Some(Some((e.size, e.modified)))),
+        }
+    }
+
     /// Whether the file the manifest `base` has at `path` as `e` is listed as it was then,
     /// answered without looking it up when this listing is of `base` itself.
     fn has_as(&self, base: &std::sync::Arc<FxHashMap<String, OutputEntry>>, path: &str, e: &OutputEntry) -> bool {
