@@ -200,9 +200,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // The cache (the last build's manifest, 150,000 paths at 10,000 datasets) is saved:
             // the process ends here without freeing it piece by piece.
             std::mem::forget(cache);
-            Ok(ExitCode::SUCCESS)
+            exit_now()
         }
     }
+}
+
+/// Ends a build that succeeded at once, its output written: the exit handlers only give the
+/// memory back, which the process ending does anyway (mimalloc's alone went through every
+/// page of the heap, 30 ms of a rebuild at 10,000 datasets).
+fn exit_now() -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: `_exit` ends the process; nothing after it runs, and the files were written and
+    // closed by the build.
+    unsafe { libc::_exit(0) }
 }
 
 /// Asks `question` on the terminal, or gives `default` when no terminal is attached.
