@@ -232,9 +232,15 @@ pub fn render(site: &Site, out: &Emitter, sizes: &Sizes, facets: &BTreeMap<Lang,
             });
         }
         let jobs = Jobs { queue, stopped: &stopped, out, keys, shared: &shared, dataset_shared: &dataset_shared, facets, cards: &cards };
-        for &lang in &site.languages {
-            page_jobs(site, lang, sizes, &jobs);
-        }
+        // Each language's pages are listed on a thread of their own: in a rebuild, listing a
+        // page (its key, and its file taken from the last build) is most of its cost, and one
+        // thread listing 31,770 pages at 10,000 datasets kept the render threads waiting.
+        std::thread::scope(|languages| {
+            for &lang in &site.languages {
+                let jobs = &jobs;
+                languages.spawn(move || page_jobs(site, lang, sizes, jobs));
+            }
+        });
         // Dropping the queue's sender tells the render threads that no more pages come.
         drop(jobs);
     });
