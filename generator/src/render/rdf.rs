@@ -237,20 +237,7 @@ pub fn write_jsonld_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iter
     head.insert("@graph".into(), json!([]));
     let text = serde_json::to_string(&Value::Object(head)).map_err(std::io::Error::other)?;
     let head = text.strip_suffix("[]}").ok_or_else(|| std::io::Error::other("the document does not end with an empty array"))?;
-    out.write_all(head.as_bytes())?;
-    out.write_all(b"[")?;
-    let mut offset = head.len() as u64 + 1;
-    let mut any = false;
-    for node in nodes {
-        let separator: &[u8] = if any { b",\n" } else { b"\n" };
-        out.write_all(separator)?;
-        offset += separator.len() as u64;
-        at(offset, node.as_ref().len() as u64);
-        out.write_all(node.as_ref())?;
-        offset += node.as_ref().len() as u64;
-        any = true;
-    }
-    out.write_all(if any { b"\n]}\n" } else { b"]}\n" })
+    write_items_placed(out, head, nodes, ("", ""), "]}\n", at)
 }
 
 /// Writes `doc`, pretty-printed with a final newline, whose last key's value is an empty array,
@@ -260,13 +247,28 @@ pub fn write_jsonld_placed<S: AsRef<[u8]>>(out: &mut dyn Write, nodes: impl Iter
 pub fn write_array_placed<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, items: impl Iterator<Item = S>, at: &mut dyn FnMut(u64, u64)) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(doc).map_err(std::io::Error::other)?;
     let head = text.strip_suffix("[]\n}").ok_or_else(|| std::io::Error::other("the document does not end with an empty array"))?;
+    write_items_placed(out, head, items, ("    ", "  "), "]\n}\n", at)
+}
+
+/// Writes `head` (a document up to its last array), then that array of `items`, each on a line
+/// of its own after `indent.0`, the closing bracket on its own line after `indent.1` when there
+/// are items, and then the rest of `close`; calls `at` with each item's offset and length.
+fn write_items_placed<S: AsRef<[u8]>>(
+    out: &mut dyn Write,
+    head: &str,
+    items: impl Iterator<Item = S>,
+    indent: (&str, &str),
+    close: &str,
+    at: &mut dyn FnMut(u64, u64),
+) -> std::io::Result<()> {
     out.write_all(head.as_bytes())?;
     out.write_all(b"[")?;
     let mut offset = head.len() as u64 + 1;
+    let (first, next) = (format!("\n{}", indent.0), format!(",\n{}", indent.0));
     let mut any = false;
     for item in items {
-        let separator: &[u8] = if any { b",\n    " } else { b"\n    " };
-        out.write_all(separator)?;
+        let separator = if any { &next } else { &first };
+        out.write_all(separator.as_bytes())?;
         offset += separator.len() as u64;
         at(offset, item.as_ref().len() as u64);
         out.write_all(item.as_ref())?;
@@ -274,9 +276,9 @@ pub fn write_array_placed<S: AsRef<[u8]>>(out: &mut dyn Write, doc: &Value, item
         any = true;
     }
     if any {
-        out.write_all(b"\n  ")?;
+        out.write_all(format!("\n{}", indent.1).as_bytes())?;
     }
-    out.write_all(b"]\n}\n")
+    out.write_all(close.as_bytes())
 }
 
 fn jsonld_node(iri: &str, node: &Node) -> Value {
