@@ -284,7 +284,13 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     }
     let rows = rows_read(&source);
     let since = Instant::now();
-    let site = model::build(source, validated, today)?;
+    // Every file was parsed and scanned by now: the cache keeps the parses beside the model.
+    let site = std::thread::scope(|scope| {
+        if let Some(cache) = hooks.cache {
+            scope.spawn(|| cache.save_parses());
+        }
+        model::build(source, validated, today)
+    })?;
     timing("model", since);
     // Files are written as they are rendered, into a folder beside the output that replaces
     // it only once the whole site is there. With a cache, what did not change since the last
