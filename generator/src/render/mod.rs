@@ -596,13 +596,13 @@ pub fn render_with(site: &Site, sink: &dyn Sink, memo: &Memo) -> Result<Rendered
         let dcat = beside.then(|| {
             scope.spawn(|| {
                 let since = Instant::now();
-                let done = catalog::render_catalogs(site, &sizes, &out, &catalogs);
+                let done = catalog::render_catalogs(site, sizes, &out, &catalogs);
                 crate::timing("dcat", since);
                 done
             })
         });
         // Errors are returned once the catalogs' thread is done: its files are claimed by then.
-        let rest = render_pages_api_search(site, &out, &sizes, &store, &sala);
+        let rest = render_pages_api_search(site, &out, sizes, &store, &sala);
         let dcat = match dcat.map(std::thread::ScopedJoinHandle::join) {
             Some(Ok(done)) => done,
             Some(Err(panic)) => std::panic::resume_unwind(panic),
