@@ -261,7 +261,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // A rebuild of a folder whose files the last build recorded renders as if every file were
     // as that build left it, while the walk that looks at them goes on beside (on the cores
     // the build leaves idle: see `Listing::start`); it is checked before the commit (see below).
-    let trusted = last_tree.as_ref().and(hooks.cache).and_then(|c| c.listed(&output)).map(std::sync::Arc::new);
+    let trusted = last_tree.as_ref().map(|t| std::sync::Arc::new(t.as_left()));
     let listing = hooks.cache.filter(|_| known.is_none()).map(|_| write::patch::Listing::start(&output, last_tree));
     // Each dataset's tables are checked as it is read (see `check_read`): "load" includes that.
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
@@ -296,8 +296,9 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // it only once the whole site is there. With a cache, what did not change since the last
     // build of this output is taken from it, and only the files rendered again are written
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
-    let (listing, mut listed) = match (listing, &trusted) {
-        (Some(listing), Some(trusted)) => (Some(listing), Some(trusted.clone())),
+    // The walk still to check, with the files it is to find (see below).
+    let (pending, mut listed) = match (listing, trusted) {
+        (Some(listing), Some(trusted)) => (Some((listing, trusted.clone())), Some(trusted)),
         (listing, _) => (None, listing.map(|l| l.files()).or(known).map(std::sync::Arc::new)),
     };
     let mut memo = memo.with_listing(listed.clone());
@@ -305,9 +306,9 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         let mut patch = write::patch::Patch::new(&output)?;
         let mut rendered = render_to(&site, &patch, &memo, hooks.progress)?;
         tables_read(&site)?;
-        if let (Some(listing), Some(trusted), Some(cache)) = (listing, &trusted, hooks.cache) {
+        if let (Some((listing, trusted)), Some(cache)) = (pending, hooks.cache) {
             let found = std::sync::Arc::new(listing.files());
-            if !found.keeps(trusted) {
+            if !found.keeps(&trusted) {
                 // A file of the last build was changed or removed since (by hand: a build
                 // replaces its files whole): what was rendered may have taken it as it was.
                 // Dropped unpublished, and the site rendered again from the files as found,

@@ -1271,8 +1271,7 @@ impl Cache {
     /// temporary site), a rebuild need not walk it. None when no build of it is known.
     pub fn listed(&self, output: &Path) -> Option<Listed> {
         let m = self.current(output)?;
-        let len = m.files.len();
-        Some(Listed { base: Some(m.files), differ: FxHashMap::default(), len, folders: m.folders })
+        Some(LastTree { files: m.files, folders: m.folders }.as_left())
     }
 
     /// The files and folders of `output` (absolute) as the last build of it with this cache
@@ -1878,7 +1877,7 @@ impl Listed {
     }
 
     /// Whether this listing found every file of `last` (the last build's files as the cache
-    /// knows them: [`Cache::listed`]) as that build left it. Files found besides do not count:
+    /// knows them: [`LastTree::as_left`]) as that build left it. Files found besides do not count:
     /// the commit removes them.
     pub fn keeps(&self, last: &Listed) -> bool {
         let Some(base) = &last.base else { return true };
@@ -1920,6 +1919,12 @@ impl LastTree {
     /// The size and time (ns) the last build left the file at `path` with.
     pub fn stamp(&self, path: &str) -> Option<(u64, u64)> {
         self.files.get(path).map(|e| (e.size, e.modified))
+    }
+
+    /// The listing of the output as the last build left it (its maps shared, not copied): what
+    /// a walk finds when no one changed a file since.
+    pub fn as_left(&self) -> Listed {
+        Listed { base: Some(self.files.clone()), differ: FxHashMap::default(), len: self.files.len(), folders: self.folders.clone() }
     }
 
     /// Every file the last build left, with its size and time (ns).
