@@ -257,11 +257,11 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         None => false,
     };
     let known = hooks.cache.filter(|_| known && !recovered).and_then(|c| c.listed(&output));
-    let last_tree = hooks.cache.filter(|_| known.is_none() && !recovered).and_then(|c| c.last_tree(&output));
     // A rebuild of a folder whose files the last build recorded renders as if every file were
-    // as that build left it, while the walk that looks at them goes on beside (on the cores
-    // the build leaves idle: see `Listing::start`); it is checked before the commit (see below).
-    let trusted = last_tree.as_ref().map(|t| std::sync::Arc::new(t.as_left()));
+    // as that build left it (`Listing::trusted`), while the walk that looks at them goes on
+    // beside (on the cores the build leaves idle: see `Listing::start`); it is checked before
+    // the commit (see below).
+    let last_tree = hooks.cache.filter(|_| known.is_none() && !recovered).map(|c| c.last_tree_later(&output));
     let listing = hooks.cache.filter(|_| known.is_none()).map(|_| write::patch::Listing::start(&output, last_tree));
     // Each dataset's tables are checked as it is read (see `check_read`): "load" includes that.
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
@@ -297,6 +297,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // build of this output is taken from it, and only the files rendered again are written
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
     // The walk still to check, with the files it is to find (see below).
+    let trusted = listing.as_ref().and_then(write::patch::Listing::trusted);
     let (pending, mut listed) = match (listing, trusted) {
         (Some(listing), Some(trusted)) => (Some((listing, trusted.clone())), Some(trusted)),
         (listing, _) => (None, listing.map(|l| l.files()).or(known).map(std::sync::Arc::new)),
@@ -327,7 +328,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
         let sent = memo.sent_paths();
         let gone = match &listed {
             Some(listed) => write::patch::gone(listed, &rendered.written, sent.as_deref().map(Vec::as_slice)),
-            None => write::patch::gone(&write::patch::Listing::start(&output, None).files(), &rendered.written, None),
+            None => write::patch::gone(&write::patch::Listing::everything(&output).files(), &rendered.written, None),
         };
         drop(sent);
         // The replaced files' space is freed meanwhile, until the build is done.

@@ -87,19 +87,27 @@ pub fn recover(output: &Path) -> Result<bool> {
 /// Each file's size and time are taken as it is listed (relative to its folder, which the
 /// kernel finds once per folder), so that the render stage tells whether a file of the last
 /// build is still the one written from this list instead of looking up each path again.
-pub struct Listing(std::thread::JoinHandle<Listed>);
+pub struct Listing {
+    walk: std::thread::JoinHandle<Listed>,
+    /// The output as the last build left it, as a listing (see [`Listing::trusted`]).
+    trusted: std::sync::mpsc::Receiver<Option<std::sync::Arc<Listed>>>,
+}
 
 use crate::load::cache::{FileStamp, LastTree, Listed};
 
 impl Listing {
-    /// Starts listing `output`'s files; with `last` (the output as the last build left it),
-    /// only the folders changed since are read (see [`LastTree`]), at a low priority: such a
-    /// walk is waited for only before the commit (the build renders meanwhile as if the files
-    /// were as `last` says), so it takes the time the build leaves a core idle instead of
-    /// competing with the reading of the portal (a tenth of a second at 10,000 datasets).
-    pub fn start(output: &Path, last: Option<LastTree>) -> Listing {
+    /// Starts listing `output`'s files; with the output as the last build left it (`last`
+    /// gives it, on the walk's thread: the cache's state may still be being read), only the
+    /// folders changed since are read (see [`LastTree`]), at a low priority: such a walk is
+    /// waited for only before the commit (the build renders meanwhile as if the files were as
+    /// `last` says), so it takes the time the build leaves a core idle instead of competing
+    /// with the reading of the portal (a tenth of a second at 10,000 datasets).
+    pub fn start(output: &Path, last: Option<impl FnOnce() -> Option<LastTree> + Send + 'static>) -> Listing {
         let output = output.to_path_buf();
-        Listing(std::thread::spawn(move || {
+        let (tell, trusted) = std::sync::mpsc::channel();
+        let walk = std::thread::spawn(move || {
+            let last = last.and_then(|last| last());
+            let _ = tell.send(last.as_ref().map(|t| std::sync::Arc::new(t.as_left())));
             if last.is_some() {
                 lower_priority();
             }
@@ -107,13 +115,27 @@ impl Listing {
             let files = last.and_then(|last| files_since(&output, &last)).unwrap_or_else(|| files_of(&output));
             crate::timing("listing", since);
             files
-        }))
+        });
+        Listing { walk, trusted }
+    }
+
+    /// Starts listing every file of `output` (see [`Listing::start`]).
+    pub fn everything(output: &Path) -> Listing {
+        Listing::start(output, None::<fn() -> Option<LastTree>>)
+    }
+
+    /// The files of the output as the last build left them, as a listing (their maps shared
+    /// with the last tree): what the walk finds when no one changed a file since, and what a
+    /// rebuild renders from while the walk goes on. None when the last build of the output is
+    /// not known. Asked once.
+    pub fn trusted(&self) -> Option<std::sync::Arc<Listed>> {
+        self.trusted.recv().ok().flatten()
     }
 
     /// The files listed, once the walk is done.
     pub fn files(self) -> Listed {
         let waited = std::time::Instant::now();
-        let files = self.0.join().unwrap_or_default();
+        let files = self.walk.join().unwrap_or_default();
         // How long the build waited here for the walk (which says on its thread how long it took).
         crate::timing("listwait", waited);
         files
