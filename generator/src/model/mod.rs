@@ -200,14 +200,14 @@ pub fn build(source: Source, validated: Validated, today: chrono::NaiveDate) -> 
     let languages = source.config.languages_in_order();
     let policies = source.policies;
     let Computed { finance, maturity, targets, projects } = computed(&datasets, &agencies, today)?;
-    let quality = datasets
-        .iter()
-        .map(|d| {
-            let schemas: Vec<&Schema> = d.resources.iter().map(|r| &*r.schema).collect();
-            let temporal = coverage::period_covered(d).is_some();
-            (d.id.clone(), (quality::score(&d.meta, &schemas, temporal), quality::freshness(&d.meta, today)))
-        })
-        .collect();
+    // On every core: 10,000 datasets' scores were a third of the model's time on one.
+    let quality = crate::parallel::map(&datasets, |d| {
+        let schemas: Vec<&Schema> = d.resources.iter().map(|r| &*r.schema).collect();
+        let temporal = coverage::period_covered(d).is_some();
+        (d.id.clone(), (quality::score(&d.meta, &schemas, temporal), quality::freshness(&d.meta, today)))
+    })
+    .into_iter()
+    .collect();
     let mut by_agency: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, d) in datasets.iter().enumerate() {
         by_agency.entry(d.meta.agency.clone()).or_default().push(i);
