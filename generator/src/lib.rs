@@ -305,7 +305,13 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     let mut memo = memo.with_listing(listed.clone());
     let (render::Rendered { written, reused, copied }, cleanup, gone) = if memo.can_patch() {
         let mut patch = write::patch::Patch::new(&output)?;
-        let mut rendered = render_to(&site, &patch, &memo, hooks.progress)?;
+        // Every table was read or checked by now: the cache keeps its index beside the render.
+        let mut rendered = std::thread::scope(|scope| {
+            if let Some(cache) = hooks.cache {
+                scope.spawn(|| cache.save_checked());
+            }
+            render_to(&site, &patch, &memo, hooks.progress)
+        })?;
         tables_read(&site)?;
         if let (Some((listing, trusted)), Some(cache)) = (pending, hooks.cache) {
             let found = std::sync::Arc::new(listing.files());
@@ -364,7 +370,10 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
             if let Some(c) = cache {
                 record(c, &output, &memo, &written, &gone);
             }
+            let since = Instant::now();
             drop(cleanup);
+            // How long the build waited for the replaced files to be freed.
+            timing("freed", since);
             (Leftovers(Some(Box::new((site, memo, written, listed)))), None)
         }
     };

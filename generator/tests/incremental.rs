@@ -739,6 +739,35 @@ fn a_broken_checked_table_in_the_cache_only_costs_time() {
 }
 
 #[test]
+fn a_changed_tables_old_check_is_deleted_and_its_new_one_kept_for_the_next_build() {
+    // The index of checked tables is saved while the pages render (the tables were all read
+    // by then): the old check of a changed table goes, its new one is kept, and the build
+    // after reads nothing again.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let checked = root.join(DIR).join("checked");
+    let names = || -> std::collections::BTreeSet<String> { std::fs::read_dir(&checked).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect() };
+    let before = names();
+    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,30", "A2,สำนักงานเขต 2,31");
+    // Edited a while back: a file changed in the instant before a build is read again by
+    // the next (its time alone does not tell).
+    set_age(&root.join("datasets/offices/offices.csv"), 1800);
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    assert!(read.contains(&"offices".to_string()), "{read:?}");
+    let after = names();
+    assert_eq!(after.len(), before.len(), "one check replaced by another: {before:?} {after:?}");
+    assert_eq!(before.difference(&after).count(), 1, "{before:?} {after:?}");
+    let (_, read) = build_reading(root, &out, &sala::load::cache::sala_key());
+    assert!(!read.contains(&"offices".to_string()), "its new check is used: {read:?}");
+    assert_eq!(names(), after);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+}
+
+#[test]
 fn warnings_of_an_unread_table_are_still_reported() {
     // The checked table's diagnostics come from the cache with it, at the same places.
     let dir = demo();
