@@ -217,17 +217,27 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
     if let Some(p) = hooks.progress {
         p.datasets.set_length(dataset_dirs.len() as u64);
     }
-    // Plain threads, not `par_iter`: reading calls into Polars' pool (see `crate::parallel`).
-    let loaded: Vec<(Option<(DatasetSource, T)>, Report)> = crate::parallel::map(&dataset_dirs, |(id, dir)| {
-        let (dataset, report) = load_dataset(&root, (id, dir, real), hooks.cache);
-        if let Some(p) = hooks.progress {
-            p.datasets.inc(1);
-        }
-        let done = dataset.map(|mut d| {
-            let t = each(&mut d);
-            (d, t)
+    // The content pages and the privacy policies are read on a thread of their own meanwhile.
+    let (loaded, pages_and_policies) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            let mut report = Report::default();
+            let pages = load_pages(&root, &config, &mut report);
+            let policies = load_policies(&root, &mut report);
+            (pages, policies, report)
         });
-        (done, report)
+        // Plain threads, not `par_iter`: reading calls into Polars' pool (see `crate::parallel`).
+        let loaded: Vec<(Option<(DatasetSource, T)>, Report)> = crate::parallel::map(&dataset_dirs, |(id, dir)| {
+            let (dataset, report) = load_dataset(&root, (id, dir, real), hooks.cache);
+            if let Some(p) = hooks.progress {
+                p.datasets.inc(1);
+            }
+            let done = dataset.map(|mut d| {
+                let t = each(&mut d);
+                (d, t)
+            });
+            (done, report)
+        });
+        (loaded, others.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     let mut datasets = Vec::new();
     let mut done = Vec::new();
@@ -239,8 +249,10 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
         }
     }
 
-    let pages = load_pages(&root, &config, &mut report)?;
-    let policies = load_policies(&root, &mut report)?;
+    // Their problems after the datasets', as when they were read after them.
+    let (pages, policies, others) = pages_and_policies;
+    report.merge(others);
+    let (pages, policies) = (pages?, policies?);
     Ok((Source { root, config, datasets, pages, policies, theme }, report, done))
 }
 
