@@ -138,32 +138,38 @@ pub fn freshness(meta: &DatasetMeta, today: NaiveDate) -> Freshness {
 /// Warns, for `sala check` and `sala build`, about every dataset not updated as often as its
 /// `frequency` says.
 pub fn check_freshness(datasets: &[crate::load::DatasetSource], today: NaiveDate, report: &mut Report) {
-    for d in datasets {
-        let f = freshness(&d.meta, today);
-        if f.state != State::Overdue {
-            continue;
-        }
-        let (Some(modified), Some(from), Some(frequency)) = (d.meta.modified.as_ref().and_then(toml_date), f.overdue_from, d.meta.frequency) else {
-            continue;
-        };
-        let freq = format!("{frequency:?}").to_lowercase();
-        report.push(
-            Diagnostic::warning(
-                Code::Overdue,
-                Location::file(&d.meta_file),
-                Text::new(
-                    format!("ชุดข้อมูล {} ปรับปรุงล่าสุดเมื่อ {modified} แต่ระบุความถี่ {freq} จึงเลยกำหนดปรับปรุงตั้งแต่ {from} (ณ วันที่ {today})", d.id),
-                    format!("the dataset {} was last modified on {modified} but declares frequency {freq}, so it is overdue since {from} (as of {today})", d.id),
-                ),
-                Text::new(
-                    "ปรับปรุงข้อมูลแล้วแก้ modified ใน dataset.toml เป็นวันที่ปรับปรุง หรือแก้ frequency ให้ตรงกับที่ปรับปรุงจริง",
-                    "publish the update and set modified in dataset.toml to its date, or change frequency to how often the data is really updated",
-                ),
-            )
-            .with_value(modified.to_string())
-            .with_rule(format!("frequency = \"{freq}\": overdue from modified + allowance")),
-        );
+    // On every core: a national portal's thousands of overdue datasets each get a warning.
+    for found in crate::parallel::map(datasets, |d| overdue(d, today)).into_iter().flatten() {
+        report.push(found);
     }
+}
+
+/// The warning for dataset `d` when it is overdue on `today`.
+fn overdue(d: &crate::load::DatasetSource, today: NaiveDate) -> Option<Diagnostic> {
+    let f = freshness(&d.meta, today);
+    if f.state != State::Overdue {
+        return None;
+    }
+    let (Some(modified), Some(from), Some(frequency)) = (d.meta.modified.as_ref().and_then(toml_date), f.overdue_from, d.meta.frequency) else {
+        return None;
+    };
+    let freq = format!("{frequency:?}").to_lowercase();
+    Some(
+        Diagnostic::warning(
+            Code::Overdue,
+            Location::file(&d.meta_file),
+            Text::new(
+                format!("ชุดข้อมูล {} ปรับปรุงล่าสุดเมื่อ {modified} แต่ระบุความถี่ {freq} จึงเลยกำหนดปรับปรุงตั้งแต่ {from} (ณ วันที่ {today})", d.id),
+                format!("the dataset {} was last modified on {modified} but declares frequency {freq}, so it is overdue since {from} (as of {today})", d.id),
+            ),
+            Text::new(
+                "ปรับปรุงข้อมูลแล้วแก้ modified ใน dataset.toml เป็นวันที่ปรับปรุง หรือแก้ frequency ให้ตรงกับที่ปรับปรุงจริง",
+                "publish the update and set modified in dataset.toml to its date, or change frequency to how often the data is really updated",
+            ),
+        )
+        .with_value(modified.to_string())
+        .with_rule(format!("frequency = \"{freq}\": overdue from modified + allowance")),
+    )
 }
 
 #[cfg(test)]
