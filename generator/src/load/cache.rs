@@ -232,18 +232,41 @@ impl Encoded {
     }
 }
 
+/// Writes the parse `e` of the files at `path` (as [`read_parse`] reads it).
+fn put_parse<T>(w: &mut Writer, path: &str, e: &Parse<T>) {
+    w.str(path);
+    w.len(e.stamps.len());
+    for &(size, modified) in &e.stamps {
+        w.u64(size);
+        w.u64(modified);
+    }
+    w.u64(e.hash);
+    w.raw(e.bytes.get());
+}
+
+/// Writes the `changed` parses of the `store`-th kind (see [`apply_parsed_log`]).
+fn put_changed<T>(w: &mut Writer, store: u8, changed: &[(&str, &Parse<T>)]) {
+    for (path, e) in changed {
+        w.u8(store);
+        put_parse(w, path, e);
+    }
+}
+
+/// Reads a parse [`put_parse`] wrote, its bytes left in `file`, where `r` reads from `start`.
+fn read_parse<T>(r: &mut Reader, file: &std::sync::Arc<FileBytes>, start: usize) -> Option<(String, Parse<T>)> {
+    let path = r.string()?;
+    let stamps = (0..r.len()?).map(|_| Some((r.u64()?, r.u64()?))).collect::<Option<Vec<_>>>()?;
+    let hash = r.u64()?;
+    let range = r.raw_range()?;
+    let bytes = Encoded { file: file.clone(), range: start + range.start..start + range.end };
+    Some((path, Parse { stamps, hash, bytes, value: std::sync::Arc::default() }))
+}
+
 impl<T> Parses<T> {
     fn write(&self, w: &mut Writer) {
         w.len(self.entries.len());
         for (path, e) in &self.entries {
-            w.str(path);
-            w.len(e.stamps.len());
-            for &(size, modified) in &e.stamps {
-                w.u64(size);
-                w.u64(modified);
-            }
-            w.u64(e.hash);
-            w.raw(e.bytes.get());
+            put_parse(w, path, e);
         }
     }
 
@@ -252,11 +275,8 @@ impl<T> Parses<T> {
         let n = r.len()?;
         let mut entries = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
-            let path = r.string()?;
-            let stamps = (0..r.len()?).map(|_| Some((r.u64()?, r.u64()?))).collect::<Option<Vec<_>>>()?;
-            let hash = r.u64()?;
-            let bytes = Encoded { file: file.clone(), range: r.raw_range()? };
-            entries.insert(path, Parse { stamps, hash, bytes, value: std::sync::Arc::default() });
+            let (path, parse) = read_parse(r, file, 0)?;
+            entries.insert(path, parse);
         }
         Some(Parses { entries, used: FxHashSet::default(), changed: FxHashSet::default() })
     }
@@ -268,22 +288,9 @@ impl<T> Parses<T> {
         self.changed.retain(|k| used.contains(k));
     }
 
-    /// Writes the entries changed since the last save (see [`PARSED_LOG`]), as the `store`-th
-    /// parses of the file; how many.
-    fn write_changed(&self, store: u8, w: &mut Writer) -> usize {
-        for path in &self.changed {
-            let Some(e) = self.entries.get(path) else { continue };
-            w.u8(store);
-            w.str(path);
-            w.len(e.stamps.len());
-            for &(size, modified) in &e.stamps {
-                w.u64(size);
-                w.u64(modified);
-            }
-            w.u64(e.hash);
-            w.raw(e.bytes.get());
-        }
-        self.changed.len()
+    /// The entries changed since the last save (see [`PARSED_LOG`]).
+    fn changed(&self) -> Vec<(&str, &Parse<T>)> {
+        self.changed.iter().filter_map(|path| Some((path.as_str(), self.entries.get(path)?))).collect()
     }
 }
 
@@ -330,24 +337,19 @@ fn apply_parsed_log(log: std::sync::Arc<FileBytes>, base: u64, parses: &mut AllP
             if p.u64()? != base {
                 return Some(());
             }
-            let mut entries = Vec::new();
+            // Read whole before any is applied: a record that does not read to its end adds nothing.
+            let (mut metas, mut schemas, mut scans) = (Vec::new(), Vec::new(), Vec::new());
             for _ in 0..p.len()? {
-                let store = p.u8()?;
-                let path = p.string()?;
-                let stamps = (0..p.len()?).map(|_| Some((p.u64()?, p.u64()?))).collect::<Option<Vec<_>>>()?;
-                let hash = p.u64()?;
-                let range = p.raw_range()?;
-                let bytes = Encoded { file: log.clone(), range: start + range.start..start + range.end };
-                entries.push((store, path, stamps, hash, bytes));
+                match p.u8()? {
+                    0 => metas.push(read_parse(&mut p, &log, start)?),
+                    1 => schemas.push(read_parse(&mut p, &log, start)?),
+                    _ => scans.push(read_parse(&mut p, &log, start)?),
+                }
             }
             p.at_end().then_some(())?;
-            for (store, path, stamps, hash, bytes) in entries {
-                match store {
-                    0 => parses.0.entries.insert(path, Parse { stamps, hash, bytes, value: std::sync::Arc::default() }).map(|_| ()),
-                    1 => parses.1.entries.insert(path, Parse { stamps, hash, bytes, value: std::sync::Arc::default() }).map(|_| ()),
-                    _ => parses.2.entries.insert(path, Parse { stamps, hash, bytes, value: std::sync::Arc::default() }).map(|_| ()),
-                };
-            }
+            parses.0.entries.extend(metas);
+            parses.1.entries.extend(schemas);
+            parses.2.entries.extend(scans);
             Some(())
         })();
         if applied.is_none() {
@@ -1711,10 +1713,11 @@ impl Cache {
         if on_disk.base != 0 {
             let mut w = Writer::new(b"");
             w.u64(on_disk.base);
-            w.len(changed);
-            metas.write_changed(0, &mut w);
-            schemas.write_changed(1, &mut w);
-            scans.write_changed(2, &mut w);
+            let (m, s, c) = (metas.changed(), schemas.changed(), scans.changed());
+            w.len(m.len() + s.len() + c.len());
+            put_changed(&mut w, 0, &m);
+            put_changed(&mut w, 1, &s);
+            put_changed(&mut w, 2, &c);
             let room = (on_disk.size / 8).max(1 << 20);
             if on_disk.logged + w.bytes.len() as u64 <= room {
                 saved = append_record(&dir.join(PARSED_LOG), PARSED_LOG_MAGIC, &w.bytes, on_disk.logged);
