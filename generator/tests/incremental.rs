@@ -395,6 +395,38 @@ fn a_dataset_deleted_leaves_no_file_and_no_cache_entry() {
 }
 
 #[test]
+fn the_manifest_of_an_output_deleted_since_is_dropped_by_the_next_rebuild() {
+    // `serve` builds into a temporary folder it deletes when it ends: its manifest is not
+    // carried in the state every later build reads.
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    let other = root.join("elsewhere");
+    build_cached(root, &out);
+    build_cached(root, &other);
+    let state = root.join(DIR).join("state.bin");
+    let with_both = std::fs::metadata(&state).unwrap().len();
+    // A rebuild's change is logged while both folders are there.
+    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,30", "A2,สำนักงานเขต 2,31");
+    build_cached(root, &out);
+    assert!(root.join(DIR).join("state.log").is_file(), "a rebuild's change is logged");
+    std::fs::remove_dir_all(&other).unwrap();
+    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,31", "A2,สำนักงานเขต 2,32");
+    let again = build_cached(root, &out);
+    assert!(again.reused > 0, "a rebuild");
+    assert!(!root.join(DIR).join("state.log").exists(), "the whole state saved");
+    let alone = std::fs::metadata(&state).unwrap().len();
+    assert!(alone < with_both * 2 / 3, "{alone} bytes, {with_both} with both outputs");
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("site"));
+    assert_identical(&out, &clean.path().join("site"));
+    // And the rebuild after logs its change again.
+    edit(root, "datasets/offices/offices.csv", "A2,สำนักงานเขต 2,32", "A2,สำนักงานเขต 2,33");
+    build_cached(root, &out);
+    assert!(root.join(DIR).join("state.log").is_file());
+}
+
+#[test]
 fn a_schema_file_changed() {
     let (_, rendered) = case(|root| edit(root, "datasets/offices/schema.json", "\"en\": \"Staff\"", "\"en\": \"Staff members\""));
     assert!(rendered.contains(&"en/datasets/offices/index.html".to_string()), "{rendered:?}");

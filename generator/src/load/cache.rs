@@ -1512,6 +1512,11 @@ impl Cache {
             .then(|| self.state())
             .flatten()
             .and_then(|st| {
+                // A manifest of a folder gone since (a `serve` that ended: its temporary site) is
+                // dropped by saving the whole state once, not read again by every later build.
+                if st.outputs.keys().any(|o| *o != id && !Path::new(o).is_dir()) {
+                    return None;
+                }
                 let m = st.outputs.get(&id)?;
                 let room = (st.size / 8).max(1 << 20);
                 (st.base != 0 && st.logged < room && std::sync::Arc::ptr_eq(&m.files, &memo.previous)).then(|| m.folders.clone())
