@@ -262,7 +262,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // beside (on the cores the build leaves idle: see `Listing::start`); it is checked before
     // the commit (see below).
     let last_tree = hooks.cache.filter(|_| known.is_none() && !recovered).map(|c| c.last_tree_later(&output));
-    let listing = hooks.cache.filter(|_| known.is_none()).map(|_| write::patch::Listing::start(&output, last_tree));
+    let mut listing = hooks.cache.filter(|_| known.is_none()).map(|_| write::patch::Listing::start(&output, last_tree));
     // Each dataset's tables are checked as it is read (see `check_read`): "load" includes that.
     let (source, mut report, checked) = load::load_each(root, hooks, |d| check_read(d, hooks))?;
     timing("load", started);
@@ -297,7 +297,7 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     // build of this output is taken from it, and only the files rendered again are written
     // (into a patch folder, committed once all rendered: see `load::cache`, `write::patch`).
     // The walk still to check, with the files it is to find (see below).
-    let trusted = listing.as_ref().and_then(write::patch::Listing::trusted);
+    let trusted = listing.as_mut().and_then(write::patch::Listing::trusted);
     let (pending, mut listed) = match (listing, trusted) {
         (Some(listing), Some(trusted)) => (Some((listing, trusted.clone())), Some(trusted)),
         (listing, _) => (None, listing.map(|l| l.files()).or(known).map(std::sync::Arc::new)),

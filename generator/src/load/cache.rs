@@ -1046,8 +1046,9 @@ struct StateCell {
 }
 
 impl StateCell {
-    /// The state as read or last changed, the reading waited for; not read again when stale.
-    fn lock(&self) -> Option<std::sync::MutexGuard<'_, State>> {
+    /// The state as read or last changed, the reading waited for; not read again when stale
+    /// (see [`StateCell::current`]).
+    fn as_held(&self) -> Option<std::sync::MutexGuard<'_, State>> {
         // Both held until the state read is in: another thread asking meanwhile waits for it
         // rather than finding the empty state it replaces.
         let mut reading = self.reading.lock().ok()?;
@@ -1061,7 +1062,7 @@ impl StateCell {
     /// The state, read again first when it is [`State::stale`] (after a record was logged,
     /// the state in memory is the one before it).
     fn current(&self) -> Option<std::sync::MutexGuard<'_, State>> {
-        let mut state = self.lock()?;
+        let mut state = self.as_held()?;
         if state.stale {
             if let Some(dir) = &self.dir {
                 *state = State::read(dir, &self.sala);
@@ -1146,10 +1147,7 @@ impl Cache {
             let parsed = read_parsed(&dir, sala);
             (joined(stamps), joined(index), parsed)
         });
-        let mut cache = Cache::new(Some(dir.clone()), sala.to_string(), State::default());
-        if let Some(cell) = std::sync::Arc::get_mut(&mut cache.state) {
-            cell.reading = Mutex::new(Some(reading));
-        }
+        let mut cache = Cache::new(Some(dir.clone()), sala.to_string(), State::default(), Some(reading));
         cache.index = Mutex::new(index);
         cache.stamps = Mutex::new(stamps.map(|s| (s.files, s.since)).unwrap_or_default());
         if let Some((metas, on_disk)) = parsed {
@@ -1163,11 +1161,12 @@ impl Cache {
 
     /// A cache that is never saved.
     pub fn in_memory() -> Cache {
-        Cache::new(None, sala_key(), State::default())
+        Cache::new(None, sala_key(), State::default(), None)
     }
 
-    fn new(dir: Option<PathBuf>, sala: String, state: State) -> Cache {
-        let state = std::sync::Arc::new(StateCell { state: Mutex::new(state), reading: Mutex::default(), dir: dir.clone(), sala: sala.clone() });
+    /// A cache of `state`, or of the state `reading` gives once read.
+    fn new(dir: Option<PathBuf>, sala: String, state: State, reading: Option<std::thread::JoinHandle<State>>) -> Cache {
+        let state = std::sync::Arc::new(StateCell { state: Mutex::new(state), reading: Mutex::new(reading), dir: dir.clone(), sala: sala.clone() });
         Cache {
             dir,
             sala,
@@ -1599,7 +1598,7 @@ impl Cache {
             }
             let (folders, gone_folders) = folder_changes(output, &touched, &listed, &before);
             let record = StateLog { output: id, marker, files, gone, folders, gone_folders };
-            if let (Some(dir), Some(mut state)) = (&self.dir, self.state.lock()) {
+            if let (Some(dir), Some(mut state)) = (&self.dir, self.state.as_held()) {
                 if let Some(len) = record.append(dir, state.base, state.logged) {
                     state.logged = len;
                     // The manifest in memory is the last one: read again should it be asked for.
@@ -1621,7 +1620,7 @@ impl Cache {
     /// Makes `m` the manifest of the output `id` and saves the whole state as a new
     /// `state.bin` (the log's records, of the state before, are deleted with it).
     fn replace_manifest(&self, id: String, m: Manifest) {
-        let Some(mut state) = self.state.lock() else { return };
+        let Some(mut state) = self.state.as_held() else { return };
         state.sala = self.sala.clone();
         state.outputs.retain(|path, _| Path::new(path).is_dir());
         state.outputs.insert(id, m);
@@ -1653,6 +1652,9 @@ impl Cache {
     /// Ends a build: forgets the tables it did not use (deleted or changed files) and returns
     /// the ids of the datasets whose files were read again, sorted.
     pub fn finish_build(&self) -> Vec<String> {
+        // A build that failed after saving some of the cache early saves it all next time.
+        self.parses_saved.store(false, std::sync::atomic::Ordering::Relaxed);
+        self.checked_saved.store(false, std::sync::atomic::Ordering::Relaxed);
         let (tables, checks) = self.used.lock().map(|mut u| std::mem::take(&mut *u)).unwrap_or_default();
         if let Ok(mut read) = self.read.lock() {
             read.retain(|k, _| tables.contains(k));
@@ -1711,11 +1713,13 @@ impl Cache {
         schemas.forget_unused();
         scans.forget_unused();
         let changed = metas.changed.len() + schemas.changed.len() + scans.changed.len();
-        if changed == 0 && on_disk.base != 0 {
+        // (A parsed.bin deleted since it was read, with the cache folder, is written again.)
+        let on_file = on_disk.base != 0 && dir.join(PARSED).is_file();
+        if changed == 0 && on_file {
             return;
         }
         let mut saved = None;
-        if on_disk.base != 0 {
+        if on_file {
             let mut w = Writer::new(b"");
             w.u64(on_disk.base);
             let (m, s, c) = (metas.changed(), schemas.changed(), scans.changed());

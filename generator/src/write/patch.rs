@@ -89,8 +89,9 @@ pub fn recover(output: &Path) -> Result<bool> {
 /// build is still the one written from this list instead of looking up each path again.
 pub struct Listing {
     walk: std::thread::JoinHandle<Listed>,
-    /// The output as the last build left it, as a listing (see [`Listing::trusted`]).
-    trusted: std::sync::mpsc::Receiver<Option<std::sync::Arc<Listed>>>,
+    /// The output as the last build left it, as a listing (see [`Listing::trusted`]), until
+    /// asked for.
+    trusted: Option<std::sync::mpsc::Receiver<Option<std::sync::Arc<Listed>>>>,
 }
 
 use crate::load::cache::{FileStamp, LastTree, Listed};
@@ -105,6 +106,9 @@ impl Listing {
     pub fn start(output: &Path, last: Option<impl FnOnce() -> Option<LastTree> + Send + 'static>) -> Listing {
         let output = output.to_path_buf();
         let (tell, trusted) = std::sync::mpsc::channel();
+        // Asked here, not on the walk's thread: the first ask starts Rayon's pool, whose threads
+        // would take the walk's low priority for the rest of the build.
+        let threads = rayon::current_num_threads().clamp(1, 4);
         let walk = std::thread::spawn(move || {
             let last = last.and_then(|last| last());
             let _ = tell.send(last.as_ref().map(|t| std::sync::Arc::new(t.as_left())));
@@ -112,11 +116,11 @@ impl Listing {
                 lower_priority();
             }
             let since = std::time::Instant::now();
-            let files = last.and_then(|last| files_since(&output, &last)).unwrap_or_else(|| files_of(&output));
+            let files = last.and_then(|last| files_since(&output, &last, threads)).unwrap_or_else(|| files_of(&output));
             crate::timing("listing", since);
             files
         });
-        Listing { walk, trusted }
+        Listing { walk, trusted: Some(trusted) }
     }
 
     /// Starts listing every file of `output` (see [`Listing::start`]).
@@ -127,9 +131,9 @@ impl Listing {
     /// The files of the output as the last build left them, as a listing (their maps shared
     /// with the last tree): what the walk finds when no one changed a file since, and what a
     /// rebuild renders from while the walk goes on. None when the last build of the output is
-    /// not known. Asked once.
-    pub fn trusted(&self) -> Option<std::sync::Arc<Listed>> {
-        self.trusted.recv().ok().flatten()
+    /// not known, and when asked again.
+    pub fn trusted(&mut self) -> Option<std::sync::Arc<Listed>> {
+        self.trusted.take()?.recv().ok().flatten()
     }
 
     /// The files listed, once the walk is done.
@@ -201,7 +205,7 @@ fn files_of(output: &Path) -> Listed {
 /// on one thread they took the build's idle time of one core only, so that the build ended
 /// waiting for them.
 #[cfg(target_os = "linux")]
-fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
+fn files_since(output: &Path, last: &LastTree, threads: usize) -> Option<Listed> {
     use rustc_hash::FxHashMap;
     use rustix::fs::{openat, Mode, OFlags, CWD};
     let since = crate::load::cache::now_ns();
@@ -220,7 +224,7 @@ fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
     }
     let walk = Since { last, files, subfolders, since };
     let mut found = Found::default();
-    match walk_pool() {
+    match walk_pool(threads) {
         Some(pool) => pool.install(|| walk.visit(&root, "", &mut found, true)),
         None => walk.visit(&root, "", &mut found, false),
     }
@@ -235,12 +239,12 @@ fn files_since(output: &Path, last: &LastTree) -> Option<Listed> {
     Some(Listed::since(last, differ.into_iter().collect(), folders))
 }
 
-/// The threads of a walk of the output, each at a low priority (see [`Listing::start`]), as
-/// many as the build's own (at most four); None when they cannot be started.
+/// The `threads` threads of a walk of the output, each at a low priority (see
+/// [`Listing::start`]); None when they cannot be started.
 #[cfg(target_os = "linux")]
-fn walk_pool() -> Option<rayon::ThreadPool> {
+fn walk_pool(threads: usize) -> Option<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
-        .num_threads(rayon::current_num_threads().clamp(1, 4))
+        .num_threads(threads)
         .thread_name(|i| format!("sala-walk-{i}"))
         .start_handler(|_| lower_priority())
         .build()
@@ -388,7 +392,7 @@ impl Since<'_> {
 
 /// [`files_since`] where there are no folder descriptors to look relative to: every folder is read.
 #[cfg(not(target_os = "linux"))]
-fn files_since(_output: &Path, _last: &LastTree) -> Option<Listed> {
+fn files_since(_output: &Path, _last: &LastTree, _threads: usize) -> Option<Listed> {
     None
 }
 
@@ -961,7 +965,7 @@ mod tests {
         std::fs::create_dir_all(out.join("a/b/new/deeper")).unwrap();
         std::fs::write(out.join("a/b/new/deeper/x.html"), "x").unwrap();
         std::fs::remove_dir_all(out.join("g")).unwrap();
-        let since = files_since(&out, &last).expect("the output is the one the tree describes");
+        let since = files_since(&out, &last, 2).expect("the output is the one the tree describes");
         let all = files_of(&out);
         assert_eq!(since.to_map(), all.to_map());
         assert_eq!(since.len(), all.len());
@@ -976,7 +980,7 @@ mod tests {
         std::fs::write(out.join("a/sneaked.txt"), "s").unwrap();
         std::fs::write(out.join("i/sneaked.txt"), "s").unwrap();
         age_folders(&out, now);
-        let since = files_since(&out, &last).unwrap();
+        let since = files_since(&out, &last, 2).unwrap();
         assert!(!since.contains("a/sneaked.txt") && files_of(&out).contains("a/sneaked.txt"));
         assert!(!since.contains("i/sneaked.txt") && files_of(&out).contains("i/sneaked.txt"));
         assert_eq!(since.len(), 6);
