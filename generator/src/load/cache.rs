@@ -325,39 +325,26 @@ fn read_parsed(dir: &Path, sala: &str) -> Option<(AllParses, ParsedOnDisk)> {
 /// Applies the whole records of `log` that add to the `parsed.bin` numbered `base`; how many
 /// bytes of the log (its magic and whole records) were read.
 fn apply_parsed_log(log: std::sync::Arc<FileBytes>, base: u64, parses: &mut AllParses) -> u64 {
-    let Some(mut r) = Reader::new(&log, PARSED_LOG_MAGIC) else { return 0 };
-    let mut whole = r.position();
-    while !r.at_end() {
-        let applied = (|| {
-            let (len, hash) = (r.u64()?, r.u64()?);
-            let start = r.position();
-            let payload = r.take(usize::try_from(len).ok()?)?;
-            (xxhash_rust::xxh3::xxh3_64(payload) == hash).then_some(())?;
-            let mut p = Reader::plain(payload);
-            if p.u64()? != base {
-                return Some(());
-            }
-            // Read whole before any is applied: a record that does not read to its end adds nothing.
-            let (mut metas, mut schemas, mut scans) = (Vec::new(), Vec::new(), Vec::new());
-            for _ in 0..p.len()? {
-                match p.u8()? {
-                    0 => metas.push(read_parse(&mut p, &log, start)?),
-                    1 => schemas.push(read_parse(&mut p, &log, start)?),
-                    _ => scans.push(read_parse(&mut p, &log, start)?),
-                }
-            }
-            p.at_end().then_some(())?;
-            parses.0.entries.extend(metas);
-            parses.1.entries.extend(schemas);
-            parses.2.entries.extend(scans);
-            Some(())
-        })();
-        if applied.is_none() {
-            break;
+    read_records(&log, PARSED_LOG_MAGIC, |start, payload| {
+        let mut p = Reader::plain(payload);
+        if p.u64()? != base {
+            return Some(());
         }
-        whole = r.position();
-    }
-    whole as u64
+        // Read whole before any is applied: a record that does not read to its end adds nothing.
+        let (mut metas, mut schemas, mut scans) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..p.len()? {
+            match p.u8()? {
+                0 => metas.push(read_parse(&mut p, &log, start)?),
+                1 => schemas.push(read_parse(&mut p, &log, start)?),
+                _ => scans.push(read_parse(&mut p, &log, start)?),
+            }
+        }
+        p.at_end().then_some(())?;
+        parses.0.entries.extend(metas);
+        parses.1.entries.extend(schemas);
+        parses.2.entries.extend(scans);
+        Some(())
+    })
 }
 
 /// What `files.bin` holds: the key of the Sala that wrote it; when the build that wrote it
@@ -959,24 +946,14 @@ impl StateLog {
     /// Applies the whole records of `log` that change `state` to it, in order; how many bytes
     /// of the log (its magic and whole records) were read.
     fn apply(log: &[u8], state: &mut State) -> u64 {
-        let Some(mut r) = Reader::new(log, STATE_LOG_MAGIC) else { return 0 };
-        let mut whole = r.position();
-        while !r.at_end() {
-            let Some((base, record)) = (|| {
-                let (len, hash) = (r.u64()?, r.u64()?);
-                let payload = r.take(usize::try_from(len).ok()?)?;
-                (xxhash_rust::xxh3::xxh3_64(payload) == hash).then_some(())?;
-                StateLog::decode(payload)
-            })() else {
-                break;
-            };
+        read_records(log, STATE_LOG_MAGIC, |_, payload| {
+            let (base, record) = StateLog::decode(payload)?;
             if base == state.base {
                 let m = state.outputs.entry(record.output.clone()).or_default();
                 record.apply_to(m);
             }
-            whole = r.position();
-        }
-        whole as u64
+            Some(())
+        })
     }
 
     /// A record's payload: the state it changes and the record.
@@ -1010,6 +987,41 @@ impl StateLog {
     fn append(&self, dir: &Path, base: u64, logged: u64) -> Option<u64> {
         append_record(&dir.join(STATE_LOG), STATE_LOG_MAGIC, &self.encode(base), logged)
     }
+}
+
+/// Gives `apply` each whole record of `log` (begun with `magic`; see [`append_record`]): where
+/// its payload starts in `log`, and the payload. A record cut short or damaged, or one `apply`
+/// cannot take (None), ends the log. How many bytes of the log (its magic and the records
+/// applied) were read.
+fn read_records(log: &[u8], magic: &[u8], mut apply: impl FnMut(usize, &[u8]) -> Option<()>) -> u64 {
+    let Some(mut r) = Reader::new(log, magic) else { return 0 };
+    let mut whole = r.position();
+    while !r.at_end() {
+        let applied = (|| {
+            let (len, hash) = (r.u64()?, r.u64()?);
+            let start = r.position();
+            let payload = r.take(usize::try_from(len).ok()?)?;
+            (xxhash_rust::xxh3::xxh3_64(payload) == hash).then_some(())?;
+            apply(start, payload)
+        })();
+        if applied.is_none() {
+            break;
+        }
+        whole = r.position();
+    }
+    whole as u64
+}
+
+/// How long a log (`state.log`, `parsed.log`) may grow beside the file of `size` bytes it adds
+/// to before that file is written whole again, with the log's records in it.
+fn log_room(size: u64) -> u64 {
+    (size / 8).max(1 << 20)
+}
+
+/// The number of a file a log adds to, written anew: another than the last one's (0 is
+/// none), so that the old file's log is not applied to the new one.
+fn new_log_base() -> u64 {
+    u64::try_from(now_ns() % u128::from(u64::MAX)).unwrap_or(1).max(1)
 }
 
 /// Appends `payload` as a record (its length and hash, then itself) to the log at `path`
@@ -1135,8 +1147,9 @@ impl Cache {
     /// [`Cache::open`] as if this Sala's key were `sala` (tests of a version change).
     pub fn open_as(root: &Path, sala: &str) -> Cache {
         let dir = root.join(DIR);
-        // The four files are read at once: the build waits for them all before anything else,
-        // and one after the other they were a twentieth of a rebuild at 10,000 datasets.
+        // The state is read on a thread of its own that only its first use waits for (see
+        // [`StateCell`]); the three other files at once, which the build waits for: one after
+        // the other they were a twentieth of a rebuild at 10,000 datasets.
         let reading = {
             let (dir, sala) = (dir.clone(), sala.to_string());
             std::thread::spawn(move || State::read(&dir, &sala))
@@ -1517,7 +1530,7 @@ impl Cache {
                     return None;
                 }
                 let m = st.outputs.get(&id)?;
-                let room = (st.size / 8).max(1 << 20);
+                let room = log_room(st.size);
                 (st.base != 0 && st.logged < room && std::sync::Arc::ptr_eq(&m.files, &memo.previous)).then(|| m.folders.clone())
             })
             .zip(memo.listed.as_ref().map(|l| l.folders.clone()));
@@ -1626,8 +1639,7 @@ impl Cache {
         state.outputs.insert(id, m);
         state.stale = false;
         let Some(dir) = &self.dir else { return };
-        // Another number than the last state's (0 is none), so that its log is not applied.
-        let base = u64::try_from(now_ns() % u128::from(u64::MAX)).unwrap_or(1).max(1);
+        let base = new_log_base();
         let last = std::mem::replace(&mut state.base, base);
         let bytes = state.encode();
         if save(dir, STATE, &bytes).is_ok() {
@@ -1727,7 +1739,7 @@ impl Cache {
             put_changed(&mut w, 0, &m);
             put_changed(&mut w, 1, &s);
             put_changed(&mut w, 2, &c);
-            let room = (on_disk.size / 8).max(1 << 20);
+            let room = log_room(on_disk.size);
             if on_disk.logged + w.bytes.len() as u64 <= room {
                 saved = append_record(&dir.join(PARSED_LOG), PARSED_LOG_MAGIC, &w.bytes, on_disk.logged);
             }
@@ -1735,8 +1747,7 @@ impl Cache {
         match saved {
             Some(len) => on_disk.logged = len,
             None => {
-                // A new number (0 is none), so that the last file's log is not applied to it.
-                let base = u64::try_from(now_ns() % u128::from(u64::MAX)).unwrap_or(1).max(1);
+                let base = new_log_base();
                 let mut w = Writer::new(PARSED_MAGIC);
                 w.str(&self.sala);
                 w.u64(base);

@@ -278,9 +278,14 @@ struct Found {
 
 #[cfg(target_os = "linux")]
 impl Found {
-    fn merge(mut self, other: Found) -> Found {
+    /// Adds what `other` found.
+    fn append(&mut self, other: Found) {
         self.differ.extend(other.differ);
         self.folders.extend(other.folders);
+    }
+
+    fn merge(mut self, other: Found) -> Found {
+        self.append(other);
         self
     }
 }
@@ -327,8 +332,7 @@ impl Since<'_> {
                     part
                 })
                 .reduce(Found::default, Found::merge);
-            found.differ.extend(parts.differ);
-            found.folders.extend(parts.folders);
+            found.append(parts);
         } else {
             for sub in subs {
                 self.subfolder(dir, sub, found, parallel);
