@@ -6,7 +6,9 @@ use super::Emitter;
 use super::fragments::Store;
 use super::keys::Keys;
 use crate::error::Result;
-use super::data::{FORMATS, has_json, license_url, page_count, pretty, table_schema, text_json};
+use super::data::{table_schema, text_json};
+use super::encode::pretty;
+use super::labels::{FORMATS, has_json, license_url, page_count, theme_label};
 use crate::lang::Text;
 use crate::model::{Dataset, Resource, Site};
 use crate::validate::THEMES;
@@ -49,19 +51,19 @@ pub fn render(site: &Site, out: &Emitter, store: &Store) -> Result<()> {
     // entry passes through Sala (re-serialising and then writing 51 MB was 0.15 s at 10,000).
     let path = urls.api_datasets();
     let key = list_key(&path);
-    if !super::catalog::taken(out, store, &path, key) {
-        let old = key.and_then(|_| super::catalog::last_layout(store, memo, &path));
+    if !super::ranges::taken(out, store, &path, key) {
+        let old = key.and_then(|_| super::ranges::last_layout(store, memo, &path));
         let entries = dataset_entries(site, keys, old.as_ref());
         let mut placed = Vec::with_capacity(entries.len());
         out.stream_ranged(&path, &path, |w| {
-            let mut w = super::catalog::Ranges::new(w, old.as_ref());
+            let mut w = super::ranges::Ranges::new(w, old.as_ref());
             write_dataset_index(&mut w, &entries, &mut placed).and_then(|()| w.finish()).map_err(|e| e.to_string())
         })?;
         let layout = (placed.len() == entries.len()).then(|| {
             let texts = site.datasets.iter().zip(&entries).zip(placed).map(|((d, (hash, _)), range)| (d.id.clone(), *hash, range));
-            super::catalog::Layout::of_texts(texts)
+            super::ranges::Layout::of_texts(texts)
         });
-        super::catalog::record(store, memo, &path, key, layout);
+        super::ranges::record(store, memo, &path, key, layout);
     }
     // The agencies', themes' and tags' lists show of each dataset only its id under its agency,
     // themes or tags: keyed by those (with the site's settings, agency registry and theme
@@ -127,7 +129,7 @@ fn dataset_entry(site: &Site, d: &Dataset) -> Vec<u8> {
 /// Each dataset's entry of `/api/v1/datasets.json` ([`dataset_entry`]) with its key (0 when
 /// the build keeps no cache): those whose key is unchanged as borrowed from the last build's
 /// file (`last`), the others made on every core.
-fn dataset_entries<'l>(site: &Site, keys: Option<&Keys>, last: Option<&'l super::catalog::Last>) -> Vec<(u64, std::borrow::Cow<'l, [u8]>)> {
+fn dataset_entries<'l>(site: &Site, keys: Option<&Keys>, last: Option<&'l super::ranges::Last>) -> Vec<(u64, std::borrow::Cow<'l, [u8]>)> {
     use std::borrow::Cow;
     let settings = keys.map(|keys| {
         let mut h = crate::load::cache::KeyHasher::new();
@@ -312,12 +314,6 @@ fn agency_index(site: &Site) -> Value {
         })
         .collect();
     json!({"api_version": API_VERSION, "count": agencies.len(), "agencies": agencies})
-}
-
-/// A theme's name in every language, from the theme's i18n strings.
-pub fn theme_label(site: &Site, code: &str) -> Text {
-    let get = |lang| site.theme.strings.get(&lang).and_then(|s| s.get(&format!("theme_{code}"))).cloned().unwrap_or_else(|| code.to_string());
-    Text::new(get(crate::lang::Lang::Th), get(crate::lang::Lang::En))
 }
 
 /// `/api/v1/themes.json`: every theme with its names, its IRI in the DCAT catalog and its datasets.
@@ -552,7 +548,7 @@ fn openapi(site: &Site) -> Value {
     if most_pages > 0 {
         add(
             urls.rows_page("{dataset}", "{resource}", "{page}"),
-            get(&format!("One page of {} rows of a resource with more rows than that", super::data::ROWS_PER_PAGE), "application/json", reference("RowsPage"), &[dataset, resource, page]),
+            get(&format!("One page of {} rows of a resource with more rows than that", super::labels::ROWS_PER_PAGE), "application/json", reference("RowsPage"), &[dataset, resource, page]),
         );
     }
     add(

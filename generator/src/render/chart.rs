@@ -76,7 +76,7 @@ const COLOURS: usize = 6;
 
 /// Escapes text for SVG content and attributes (SVG is XML).
 fn esc(text: &str) -> String {
-    super::catalog::xml(text)
+    super::encode::xml(text)
 }
 
 /// Thai vowel and tone marks written above or below a consonant take no width of their own.

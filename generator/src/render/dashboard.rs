@@ -13,7 +13,7 @@ use super::finance::{
     ApiTable, FINANCE_ROLES, MATURITY_ROLES, NONE, cell, downloads, figure, num, opt, or_none, sources, table, text_cell,
     with_downloads,
 };
-use super::html::t;
+use super::page::t;
 use crate::lang::Lang;
 use crate::load::role::RoleKind;
 use crate::model::maturity::{Score, Unit};

@@ -2,6 +2,10 @@
 //! the JSON Schema of its records, paged JSON rows for large resources, and each dataset's
 //! Frictionless Data Package descriptor and its zip (the CSV files with the descriptor).
 
+use super::cells::{Cell, Typed, WINDOW_ROWS, window};
+use super::encode::{csv_field, pretty, push_float_text, push_int};
+use super::labels::{ROWS_PER_PAGE, has_json, license_url, page_count};
+use super::zipped::zip_options;
 use super::{Emitter, OutputFile};
 use std::io::Write;
 use crate::error::{Error, Result};
@@ -12,56 +16,6 @@ use crate::model::{Dataset, Resource, Site};
 use polars::prelude::{AnyValue, Column, DataFrame};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
-
-/// Resources with more rows than this also get paged JSON, this many rows a page.
-pub const ROWS_PER_PAGE: usize = 1000;
-
-/// A download format of a resource: how it is named, served and described in catalogs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Format {
-    /// The name people read (`CSV`), also the plain format label CKAN shows.
-    pub name: &'static str,
-    /// The file extension (`csv`).
-    pub ext: &'static str,
-    /// The media type the file is served as.
-    pub media_type: &'static str,
-    /// The IRI of the file type (DCAT-AP `dct:format`): the EU file-type authority's where it
-    /// has one, else the format's specification.
-    pub format_iri: &'static str,
-}
-
-impl Format {
-    /// The media type as an IRI in IANA's registry (DCAT's `dcat:mediaType`). The unregistered
-    /// `application/x-ndjson` gets an IRI of the same pattern, so that every distribution has
-    /// a media type (the catalog's format node also carries it as text).
-    pub fn media_type_iri(&self) -> String {
-        format!("https://www.iana.org/assignments/media-types/{}", self.media_type)
-    }
-}
-
-/// Every download format, in the order pages and catalogs list them.
-pub const FORMATS: [Format; 5] = [
-    Format { name: "CSV", ext: "csv", media_type: "text/csv", format_iri: "http://publications.europa.eu/resource/authority/file-type/CSV" },
-    Format { name: "JSON", ext: "json", media_type: "application/json", format_iri: "http://publications.europa.eu/resource/authority/file-type/JSON" },
-    Format { name: "NDJSON", ext: "ndjson", media_type: "application/x-ndjson", format_iri: "https://github.com/ndjson/ndjson-spec" },
-    Format {
-        name: "Parquet",
-        ext: "parquet",
-        media_type: "application/vnd.apache.parquet",
-        format_iri: "http://publications.europa.eu/resource/authority/file-type/PARQUET",
-    },
-    Format {
-        name: "XLSX",
-        ext: "xlsx",
-        media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format_iri: "http://publications.europa.eu/resource/authority/file-type/XLSX",
-    },
-];
-
-/// How many pages of JSON rows a resource gets (0 when it is small enough to fetch whole).
-pub fn page_count(r: &Resource) -> usize {
-    if r.rows() > ROWS_PER_PAGE { r.rows().div_ceil(ROWS_PER_PAGE) } else { 0 }
-}
 
 /// Every data file of the site, sent to `out` dataset by dataset, a few datasets at once. A
 /// dataset's files are one group with one key: its metadata, what its tables were made from
@@ -94,19 +48,6 @@ pub fn render(site: &Site, out: &Emitter) -> Result<()> {
     .into_iter()
     .collect::<Result<()>>()?;
     super::finance::render_api(site, out)
-}
-
-/// The formats resource `r` is published in: every one of [`FORMATS`], except the single JSON
-/// array for a resource of more cells than `json_max_cells` in `site.toml` (a JSON array of
-/// gigabytes serves no client; NDJSON, the paged JSON and Parquet serve that need).
-pub fn formats_of<'a>(site: &Site, r: &Resource) -> impl Iterator<Item = &'static Format> + use<'a> {
-    let whole_json = has_json(site, r);
-    FORMATS.iter().filter(move |f| f.ext != "json" || whole_json)
-}
-
-/// Whether resource `r` gets the single JSON array (see [`formats_of`]).
-pub fn has_json(site: &Site, r: &Resource) -> bool {
-    (r.rows() as u64).saturating_mul(r.schema.fields.len().max(1) as u64) <= site.config.json_max_cells
 }
 
 /// CSV files up to this size (of resources small enough for a JSON array) are kept in memory
@@ -266,146 +207,6 @@ fn zip_dataset(d: &Dataset, package: &[u8], csvs: &[CsvFile], held: &[Option<Vec
     Ok(())
 }
 
-/// The zlib-rs deflate level of the zip entries too large to be held whole (see
-/// `render::zipped`, which deflates the others with libdeflate) and of the packages the zip
-/// crate writes (those that need Zip64). zlib-rs at level 2 (its fast strategy) took a third of
-/// the CPU time of level 6 (lazy matching) on 10,000 datasets, for files about 12 % larger (the
-/// zips of 1,000 generated datasets: 10.6 → 11.9 MB, their workbooks 27.9 → 31.5 MB); level 1
-/// (static codes only) was 48 % larger for little more speed.
-pub const DEFLATE_LEVEL: i64 = 2;
-
-/// How every zip entry (of the dataset zips and the workbooks) is stored: deflated (by the zip
-/// crate at [`DEFLATE_LEVEL`]), dated 1980-01-01 00:00 (zip's earliest date) and readable by
-/// all, so the same files always give the same bytes.
-pub(super) fn zip_options() -> zip::write::SimpleFileOptions {
-    zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(DEFLATE_LEVEL))
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644)
-}
-
-/// A JSON document as pretty-printed UTF-8 with a final newline.
-pub fn pretty(doc: &Value) -> Vec<u8> {
-    // Serialising a `Value` cannot fail: its keys are strings.
-    let mut bytes = serde_json::to_vec_pretty(doc).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
-}
-
-/// Rows the row-by-row writers (CSV, workbook) take at a time, see [`window`].
-pub(super) const WINDOW_ROWS: usize = 64 * 1024;
-
-/// The columns of rows `range` of `frame` in schema order, each one contiguous chunk for fast
-/// access by row. Only those rows are copied, and only where the frame was read in parts: the
-/// whole table made contiguous at once would be a second copy of ten million rows.
-pub(super) fn window(frame: &DataFrame, range: std::ops::Range<usize>) -> Vec<Column> {
-    frame.slice(range.start as i64, range.len()).columns().iter().map(|c| c.rechunk()).collect()
-}
-
-/// One cell of a [`Typed`] column: the common types as plain values, read without an
-/// `AnyValue` or a `String` per cell; anything else as the `AnyValue` the shared formatting
-/// (`model::value`) takes.
-pub(super) enum Cell<'a> {
-    Null,
-    Bool(bool),
-    /// Int64, Int32 and UInt32 (their text, JSON and workbook cells are the same as an Int64's).
-    Int(i64),
-    /// Float64 and Float32 (widened, as `model::value` does).
-    Float(f64),
-    Str(&'a str),
-    /// Days since 1970-01-01.
-    Date(i32),
-    Any(AnyValue<'a>),
-}
-
-/// A column of a [`window`] downcast once to its type and to its one Arrow array, so the
-/// row-by-row writers read each cell straight from the array's values and validity rather than
-/// through `ChunkedArray::get` (which looks for the cell's chunk each time) or `Column::get`.
-pub(super) enum Typed<'a> {
-    Bool(&'a polars_arrow::array::BooleanArray),
-    I64(Values<'a, i64>),
-    I32(Values<'a, i32>),
-    U32(Values<'a, u32>),
-    F64(Values<'a, f64>),
-    F32(Values<'a, f32>),
-    Str(&'a polars_arrow::array::Utf8ViewArray),
-    /// Days since 1970-01-01.
-    Date(Values<'a, i32>),
-    Other(&'a Column),
-}
-
-/// The values of a primitive Arrow array and which of them are present.
-pub(super) struct Values<'a, T> {
-    values: &'a [T],
-    validity: Option<&'a polars_arrow::bitmap::Bitmap>,
-}
-
-impl<T: Copy> Values<'_, T> {
-    /// The value at `row`, None where it is missing.
-    #[inline]
-    fn get(&self, row: usize) -> Option<T> {
-        match self.validity {
-            Some(v) if !v.get(row)? => None,
-            _ => self.values.get(row).copied(),
-        }
-    }
-}
-
-/// The only chunk of `ca`, None when it has several (a [`window`]'s columns have one).
-fn one_chunk<T: polars::prelude::PolarsDataType>(ca: &polars::prelude::ChunkedArray<T>) -> Option<&T::Array> {
-    let mut chunks = ca.downcast_iter();
-    let first = chunks.next()?;
-    chunks.next().is_none().then_some(first)
-}
-
-/// The values of the one chunk of a numeric column.
-fn values<T: polars::prelude::PolarsNumericType>(ca: &polars::prelude::ChunkedArray<T>) -> Option<Values<'_, T::Native>> {
-    let a = one_chunk(ca)?;
-    Some(Values { values: a.values().as_slice(), validity: a.validity() })
-}
-
-impl<'a> Typed<'a> {
-    /// The typed view of `c`.
-    pub(super) fn of(c: &'a Column) -> Typed<'a> {
-        use polars::prelude::DataType as D;
-        let s = c.as_materialized_series();
-        let typed = match s.dtype() {
-            D::Boolean => s.bool().ok().and_then(one_chunk).map(Typed::Bool),
-            D::Int64 => s.i64().ok().and_then(values).map(Typed::I64),
-            D::Int32 => s.i32().ok().and_then(values).map(Typed::I32),
-            D::UInt32 => s.u32().ok().and_then(values).map(Typed::U32),
-            D::Float64 => s.f64().ok().and_then(values).map(Typed::F64),
-            D::Float32 => s.f32().ok().and_then(values).map(Typed::F32),
-            D::String => s.str().ok().and_then(one_chunk).map(Typed::Str),
-            D::Date => s.date().ok().and_then(|d| values(d.physical())).map(Typed::Date),
-            _ => None,
-        };
-        typed.unwrap_or(Typed::Other(c))
-    }
-
-    /// The cell at `row`.
-    #[inline]
-    pub(super) fn get(&self, row: usize) -> polars::error::PolarsResult<Cell<'a>> {
-        use polars_arrow::array::Array;
-        let cell = |v: Option<Cell<'a>>| v.unwrap_or(Cell::Null);
-        Ok(match self {
-            Typed::Bool(a) => cell((row < a.len() && a.is_valid(row)).then(|| Cell::Bool(a.value(row)))),
-            Typed::I64(a) => cell(a.get(row).map(Cell::Int)),
-            Typed::I32(a) => cell(a.get(row).map(|v| Cell::Int(i64::from(v)))),
-            Typed::U32(a) => cell(a.get(row).map(|v| Cell::Int(i64::from(v)))),
-            Typed::F64(a) => cell(a.get(row).map(Cell::Float)),
-            Typed::F32(a) => cell(a.get(row).map(|v| Cell::Float(f64::from(v)))),
-            Typed::Str(a) => cell((row < a.len() && a.is_valid(row)).then(|| Cell::Str(a.value(row)))),
-            Typed::Date(a) => cell(a.get(row).map(Cell::Date)),
-            Typed::Other(c) => match c.get(row)? {
-                AnyValue::Null => Cell::Null,
-                v => Cell::Any(v),
-            },
-        })
-    }
-}
-
 /// Writes `cell` as a CSV field: the text of [`to_text`], quoted when it must be.
 fn csv_cell(out: &mut Vec<u8>, cell: &Cell) {
     match cell {
@@ -462,51 +263,6 @@ fn json_cell(out: &mut Vec<u8>, cell: &Cell) {
     }
 }
 
-/// Appends the decimal digits of `i` (itoa: the integer writer serde_json uses, without the
-/// formatting machinery of `write!`).
-pub(super) fn push_int(out: &mut Vec<u8>, i: impl itoa::Integer) {
-    out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
-}
-
-/// Appends a float as `model::value::to_text` writes it: whole amounts without a fraction,
-/// else Rust's shortest round-trip form.
-fn push_float_text(out: &mut Vec<u8>, f: f64) {
-    if f.fract() == 0.0 && f.abs() < 9.0e15 {
-        push_int(out, f as i64);
-    } else {
-        push_float_display(out, f);
-    }
-}
-
-/// Appends `f` as Rust's `{}` writes it (the shortest digits that read back as `f`, never an
-/// exponent). An amount of at most two decimals (most of a budget table's cells) is written
-/// from its whole hundredths: below 10^13 a float's spacing is under 0.002, so no decimal of
-/// fewer digits reads back as the same float, and these digits are the shortest. Any other
-/// value goes to Rust's formatter.
-pub(super) fn push_float_display(out: &mut Vec<u8>, f: f64) {
-    if f.abs() < 1.0e13 {
-        let hundredths = (f * 100.0).round();
-        // Division is correctly rounded: equal means `f` is the float nearest n/100.
-        if hundredths / 100.0 == f {
-            if f.is_sign_negative() {
-                out.push(b'-');
-            }
-            let n = (hundredths as i64).unsigned_abs();
-            push_int(out, n / 100);
-            let cents = (n % 100) as u8;
-            if cents != 0 {
-                out.push(b'.');
-                out.push(b'0' + cents / 10);
-                if cents % 10 != 0 {
-                    out.push(b'0' + cents % 10);
-                }
-            }
-            return;
-        }
-    }
-    let _ = write!(out, "{f}");
-}
-
 /// Appends a Polars date as `YYYY-MM-DD` (chrono's `%Y-%m-%d`) where its year has four digits;
 /// false (and nothing appended) for any other, which chrono writes with a sign.
 fn push_date(out: &mut Vec<u8>, days: i32) -> bool {
@@ -530,18 +286,6 @@ fn push_date(out: &mut Vec<u8>, days: i32) -> bool {
         b'0' + (day % 10) as u8,
     ]);
     true
-}
-
-/// Writes one CSV field, quoted when it must be.
-pub(super) fn csv_field(out: &mut Vec<u8>, text: &str) {
-    // The four characters are ASCII, so looking for their bytes finds exactly them.
-    if text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) || text.starts_with(' ') || text.ends_with(' ') {
-        out.push(b'"');
-        out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(text.as_bytes());
-    }
 }
 
 /// Canonical CSV: UTF-8 without BOM, `,`, LF line endings, header from the schema, values as
@@ -676,24 +420,6 @@ fn rows_page(site: &Site, d: &Dataset, r: &Resource, records: &Records, page: us
     array_items(&mut out, records.rows(0..records.len()), "    ", false);
     out.extend_from_slice(b"\n  ]\n}\n");
     OutputFile::new(urls.rows_page(&d.id, &r.name, page), out)
-}
-
-/// The licence's URL: SPDX's page for its id (Sala's licences are SPDX or Open Definition ids,
-/// and SPDX lists the open ones under the same ids).
-pub fn license_url(id: &str) -> String {
-    if let Some(known) = crate::model::license::find(id) {
-        return known.url.to_string();
-    }
-    // Ids are plain ASCII; anything else is percent-encoded so the URL stays one URL.
-    let mut encoded = String::new();
-    for b in id.trim().bytes() {
-        if b.is_ascii_alphanumeric() || b"-._+".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("https://spdx.org/licenses/{encoded}.html")
 }
 
 /// A bilingual text as `{ "th": …, "en": … }` in the site's languages, default first.
@@ -985,33 +711,6 @@ fn datapackage(site: &Site, d: &Dataset, csvs: &[CsvFile]) -> Value {
 mod tests {
     use super::*;
     use polars::prelude::{DataType, NamedFrom, Series};
-
-    /// Floats are written as Rust's `{}` writes them, for values of every magnitude and for
-    /// random bit patterns.
-    #[test]
-    fn floats_are_written_as_display_writes_them() {
-        let mut samples = vec![0.0, -0.0, 1.0, -1.5, 0.05, -0.05, -0.5, 9_999_999_999_999.99, 10_000_000_000_000.01, 0.1, 0.1 + 0.2, 1e-7, 1.5e-7, 123.456, 1e15, 9e15, 1e16, 1e21, 1e22, 1.7976931348623157e308, 5e-324, 2.2250738585072014e-308, f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for i in 0..400_000u64 {
-            // xorshift: random bits, and random amounts of two decimals.
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            samples.push(f64::from_bits(x));
-            samples.push((x % 10_000_000_000) as f64 / 100.0 * if i % 2 == 0 { 1.0 } else { -1.0 });
-            // Amounts of up to two decimals on both sides of 10^13, and of three decimals.
-            samples.push((x % 4_000_000_000_000_000) as f64 / 100.0 * if i % 2 == 0 { 1.0 } else { -1.0 });
-            samples.push((x % 1_000_000_000) as f64 / 1000.0);
-            samples.push((x % 1_000_000) as f64 * 10f64.powi((i % 40) as i32 - 20));
-            // Values half-way between two shortest candidates, of 14 to 17 digits.
-            samples.push((x % (1 << 53)) as f64 / f64::from(1u32 << (i % 12)));
-        }
-        for f in samples {
-            let mut ours = Vec::new();
-            push_float_display(&mut ours, f);
-            assert_eq!(String::from_utf8(ours).unwrap(), format!("{f}"), "{:?}", f.to_bits());
-        }
-    }
 
     /// Every cell written from its type is the text and JSON the shared formatting gives.
     #[test]

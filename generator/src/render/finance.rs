@@ -5,8 +5,8 @@
 
 use super::OutputFile;
 use super::chart::{BarChart, Group, Tone};
-use super::data::csv_field;
-use super::html::{strings, t};
+use super::encode::{csv_field, pretty};
+use super::page::{strings, t};
 use crate::lang::Lang;
 use crate::load::role::RoleKind;
 use crate::model::finance::{Change, Summary};
@@ -464,9 +464,7 @@ impl ApiTable {
 
     pub(super) fn json(&self) -> Vec<u8> {
         let doc = json!({"api_version": 1, "count": self.rows.len(), "rows": self.records()});
-        let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-        bytes.push(b'\n');
-        bytes
+        pretty(&doc)
     }
 
     pub(super) fn csv(&self) -> Vec<u8> {
@@ -636,9 +634,7 @@ pub fn api_files(site: &Site) -> Vec<OutputFile> {
                 summary.insert(name.into(), Value::Array(own.records()));
                 files.extend(own.files(|ext| urls.api_finance_unit(code, name, ext)));
             }
-            let mut bytes = serde_json::to_vec_pretty(&Value::Object(summary)).unwrap_or_default();
-            bytes.push(b'\n');
-            files.push(OutputFile::new(urls.api_finance_summary(code), bytes));
+            files.push(OutputFile::new(urls.api_finance_summary(code), pretty(&Value::Object(summary))));
         }
     }
     if site.maturity.portal.is_some() {

@@ -5,7 +5,7 @@
 //! on other hosts.
 
 use super::OutputFile;
-use super::data::FORMATS;
+use super::labels::FORMATS;
 use crate::model::Site;
 
 /// Content types by file extension beyond the download formats. (No `*.xml` rule: the hosts

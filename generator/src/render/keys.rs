@@ -7,7 +7,7 @@
 //! API summary shows of it, not its data. A file that shows datasets is keyed by their summary
 //! keys in the order it shows them, with the site-wide values it shows (the site's settings,
 //! languages and agency registry: [`Keys::settings`]; the theme, strings and menu: the shared key
-//! of [`super::html`]; counts and pages as the page adds them). The same inputs give the same
+//! of the pages (`html`); counts and pages as the page adds them). The same inputs give the same
 //! bytes, so a file whose key did not change is the file the last build wrote.
 
 use crate::load::cache::{KeyHasher, Memo};
@@ -31,8 +31,9 @@ pub struct Keys {
 }
 
 impl Keys {
-    /// The keys of `site`'s datasets, hashed on every thread.
-    pub fn new(site: &Site, memo: &Memo) -> Keys {
+    /// The keys of `site`'s datasets, hashed on every thread; `shown` are the datasets whose
+    /// titles the dashboards' tables show (`dashboard::shown_datasets`).
+    pub fn new(site: &Site, memo: &Memo, shown: &[&Dataset]) -> Keys {
         let summaries = summaries(site, memo);
         let index = site.datasets.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
         let mut h = memo.hasher();
@@ -41,7 +42,7 @@ impl Keys {
             add_agency(&mut h, a);
         }
         let settings = h.finish();
-        let figures = figures(site, &summaries);
+        let figures = figures(site, &summaries, shown);
         let mut h = memo.hasher();
         h.add(&settings).add(&site.theme.strings);
         Keys { summaries, index, settings, worded: h.finish(), figures }
@@ -196,11 +197,11 @@ struct Figures {
 /// The [`Figures`] of `site`, made once per build in one pass over the rows, so that an agency's
 /// page or a dashboard is keyed without making its sections (which made every agency page's
 /// charts and tables on every rebuild only to hash them). `summaries` are each dataset's
-/// summary key.
+/// summary key; `shown` the datasets the dashboards list by title.
 ///
 /// A row in a list (a service, a target, a deliverable) is hashed with its place in the list:
 /// a ministry's page shows its own rows and its agencies' interleaved in the list's order.
-fn figures(site: &Site, summaries: &[u64]) -> Figures {
+fn figures(site: &Site, summaries: &[u64], shown: &[&Dataset]) -> Figures {
     let mut rows = Rows::default();
     let mut row = |code, tag, place, value: &dyn Debug| rows.add(code, tag, place, value);
     for (code, s) in &site.finance.units {
@@ -252,7 +253,7 @@ fn figures(site: &Site, summaries: &[u64]) -> Figures {
         all.add("dataset").add(&i).add(&d.id).add(&d.meta.agency);
         add_quality(&mut all, site.quality.get(&d.id));
     }
-    for d in super::dashboard::shown_datasets(site) {
+    for d in shown {
         all.add("shown").add(&d.id).add_json(&d.meta.title);
     }
     // What every agency page and dashboard shows alike.

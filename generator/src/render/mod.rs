@@ -2,20 +2,34 @@
 //! the JSON API, catalogs and the theme's static files. Files go to a [`Sink`] as they are
 //! rendered (the write stage's staging folder, or nowhere for `sala check`), so that a portal
 //! of 10,000 datasets is never held in memory whole; only each file's path and size is kept.
+//!
+//! The modules call downward only. At the bottom, shared by every output: `encode` (XML text,
+//! pretty JSON, CSV fields, numbers), `labels` (download formats, licence links, theme names),
+//! `cells` (typed cells read from Arrow arrays), `zipped`, `rdf`, `fragments` and `ranges` (the
+//! per-dataset pieces and the last build's byte ranges a rebuild reuses), `keys` (what each file
+//! is made from), `page` (page jobs, the theme's strings, cards). Above them, one module per
+//! kind of output: `data` (downloads, with `xlsx`), `api`, `catalog`, `search`, `hosting`, and
+//! the page sections `chart`, `finance`, `dashboard`, `privacy`, `pager`; `html` renders the
+//! pages of all of them with `templates`.
 
 pub mod api;
+mod cells;
 pub mod catalog;
 pub mod chart;
 pub mod dashboard;
 pub mod data;
+pub mod encode;
 pub mod finance;
 pub mod fragments;
 pub mod hosting;
 pub mod html;
 pub mod keys;
+pub mod labels;
 pub mod markdown;
+mod page;
 pub mod pager;
 pub mod privacy;
+mod ranges;
 pub mod rdf;
 pub mod search;
 mod templates;
@@ -244,7 +258,7 @@ impl<'a> Emitter<'a> {
     /// The keys of `site`'s inputs, to take files from the last build by; None when the build
     /// keeps no cache. Made by the first stage that asks, once per build.
     pub fn keys(&self, site: &Site) -> Option<&keys::Keys> {
-        self.keys.get_or_init(|| self.memo.active().then(|| keys::Keys::new(site, self.memo))).as_ref()
+        self.keys.get_or_init(|| self.memo.active().then(|| keys::Keys::new(site, self.memo, &dashboard::shown_datasets(site)))).as_ref()
     }
 
     /// Claims `path`, so that no other file takes it.

@@ -2,7 +2,7 @@
 //! (nor the time to render it) grows with the number of datasets, agencies or tags: the dataset
 //! list, each facet value's datasets, each facet group's values.
 
-use super::html::t;
+use super::page::t;
 use crate::lang::Lang;
 use crate::model::Site;
 use crate::model::format;

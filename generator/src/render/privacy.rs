@@ -3,7 +3,7 @@
 //! dataset page saying whether it holds personal data.
 
 use super::OutputFile;
-use super::html::{PageJob, agency_link, date_text, every_language, t};
+use super::page::{PageJob, agency_link, date_text, every_language, t};
 use crate::lang::{Lang, Text};
 use crate::load::dataset::Treatment;
 use crate::load::privacy::{Direction, NOTICE, PRACTICE, PolicySource, Requirement, TOPICS};
@@ -196,8 +196,7 @@ pub fn data_files(site: &Site) -> Vec<OutputFile> {
             }));
         }
     }
-    let mut json_bytes = serde_json::to_vec_pretty(&json!({"count": entries.len(), "exchanges": entries})).unwrap_or_default();
-    json_bytes.push(b'\n');
+    let json_bytes = super::encode::pretty(&json!({"count": entries.len(), "exchanges": entries}));
     let mut csv = b"agency,with,direction,data_th,data_en,purpose_th,purpose_en,legal_basis_th,legal_basis_en\n".to_vec();
     for p in &site.policies {
         let Some(code) = &p.policy.agency else { continue };
@@ -212,7 +211,7 @@ pub fn data_files(site: &Site) -> Vec<OutputFile> {
                 if i > 0 {
                     csv.push(b',');
                 }
-                super::data::csv_field(&mut csv, cell);
+                super::encode::csv_field(&mut csv, cell);
             }
             csv.push(b'\n');
         }

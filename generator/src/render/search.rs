@@ -3,7 +3,7 @@
 
 use super::Emitter;
 use super::fragments::{self, Store};
-use super::html::{Jobs, PageJob, every_language, json_key, later, summary, t};
+use super::page::{Jobs, PageJob, every_language, json_key, later, summary, t};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -341,7 +341,7 @@ fn patch(
     }
     // index.json: the unchanged documents and shards as ranges of the last build's file.
     let index_path = site.urls.search_index(lang.lang);
-    let Some(old_index) = memo.last_file(&index_path, last.index).and_then(|p| super::catalog::Last::of_file(&p)) else { return Ok(false) };
+    let Some(old_index) = memo.last_file(&index_path, last.index).and_then(|p| super::ranges::Last::of_file(&p)) else { return Ok(false) };
     let old_bytes: &[u8] = old_index.bytes();
     let range = |(at, len): (u64, u64)| old_bytes.get(at as usize..(at + len) as usize);
     let mut doc_texts: Vec<std::borrow::Cow<[u8]>> = Vec::with_capacity(hashes.len());
@@ -442,7 +442,7 @@ fn patch(
         _ => {
             let head = index_head(lang.lang);
             out.stream_ranged(&index_path, &index_path, |w| {
-                let mut w = super::catalog::Ranges::new(w, Some(&old_index));
+                let mut w = super::ranges::Ranges::new(w, Some(&old_index));
                 write_index(&mut w, &head, doc_texts.iter().map(|t| &**t), &shard_texts, &mut state).and_then(|()| w.finish()).map_err(|e| e.to_string())
             })?;
         }

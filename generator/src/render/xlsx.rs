@@ -18,7 +18,7 @@ use chrono::Datelike;
 use crate::model::{Dataset, Resource};
 use polars::prelude::{AnyValue, Column};
 use rust_xlsxwriter::ExcelDateTime;
-use super::data::{Cell, Typed, WINDOW_ROWS, window};
+use super::cells::{Cell, Typed, WINDOW_ROWS, window};
 use std::io::Write;
 
 /// Data rows a worksheet holds: Excel's 1,048,576 rows less the header. A larger resource
@@ -115,7 +115,7 @@ struct Crate<W: Write> {
 
 impl<W: Write> Package for Crate<W> {
     fn part(&mut self, name: &str, xml: &[u8]) -> Result<(), String> {
-        self.zip.start_file(name, super::data::zip_options()).map_err(|e| e.to_string())?;
+        self.zip.start_file(name, super::zipped::zip_options()).map_err(|e| e.to_string())?;
         self.zip.write_all(xml).map_err(|e| e.to_string())
     }
     fn fixed(&mut self, name: &str) -> Result<(), String> {
@@ -124,7 +124,7 @@ impl<W: Write> Package for Crate<W> {
         self.zip.raw_copy_file(fixed.by_name(name).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
     }
     fn start(&mut self, name: &str, large: bool) -> Result<(), String> {
-        self.zip.start_file(name, super::data::zip_options().large_file(large)).map_err(|e| e.to_string())
+        self.zip.start_file(name, super::zipped::zip_options().large_file(large)).map_err(|e| e.to_string())
     }
     fn piece(&mut self, bytes: &[u8]) -> Result<(), String> {
         self.zip.write_all(bytes).map_err(|e| e.to_string())
@@ -266,7 +266,7 @@ impl Parts<'_> {
 static FIXED_PARTS: std::sync::LazyLock<zip::result::ZipResult<Vec<u8>>> = std::sync::LazyLock::new(|| {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, xml) in [("_rels/.rels", ROOT_RELS), ("xl/theme/theme1.xml", THEME), ("xl/styles.xml", STYLES)] {
-        zip.start_file(name, super::data::zip_options())?;
+        zip.start_file(name, super::zipped::zip_options())?;
         zip.write_all(xml.as_bytes())?;
     }
     Ok(zip.finish()?.into_inner())
@@ -431,9 +431,9 @@ fn number_cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], number: f64, style:
     // Rust's shortest round-trip form, never an exponent: what Excel reads back exactly. A
     // whole number (but -0, written "-0") is its digits, written without the float formatter.
     if number.fract() == 0.0 && number.abs() < 1.0e15 && !(number == 0.0 && number.is_sign_negative()) {
-        super::data::push_int(buf, number as i64);
+        super::encode::push_int(buf, number as i64);
     } else {
-        super::data::push_float_display(buf, number);
+        super::encode::push_float_display(buf, number);
     }
     buf.extend_from_slice(b"</v></c>");
 }
