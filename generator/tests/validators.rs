@@ -126,6 +126,9 @@ fn pyarrow_old_and_new_duckdb_and_json_schema_read_every_file_of_the_demo() {
     assert_eq!(report.matches(" NDJSON lines").count(), 11, "{report}");
     assert!(report.contains("en/data.json: 11 of 11 titles make a CKAN name"), "{report}");
     assert_eq!(report.matches("ok   openpyxl reads ").count(), 11, "{report}");
+    // Every workbook and every dataset's zip is read as Java's ZipInputStream (Apache POI) and
+    // `unzip` read it, entry after entry from the local headers.
+    assert_eq!(report.matches("ok   streams ").count(), 11 + 11, "{report}");
     assert_eq!(report.matches("has the Thai and English titles as its header").count(), 11, "{report}");
     assert_eq!(report.matches("ok   feedparser reads ").count(), 2, "{report}");
     assert!(report.contains("ok   CKAN reads a plain format and a media type for each of the 55 distributions in catalog.ttl: CSV, JSON, NDJSON, Parquet, XLSX"), "{report}");

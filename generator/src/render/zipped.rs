@@ -49,8 +49,11 @@ const DOS_DATE: u16 = 0x21;
 /// Made by Unix, zip specification 2.0.
 const MADE_BY: u16 = (3 << 8) | 20;
 const NEEDED: u16 = 20;
-/// Sizes and CRC follow the data, in a data descriptor (a streaming writer's entries).
-const FLAGS: u16 = 0x08;
+/// Sizes and CRC follow the data, in a data descriptor (a streaming writer's entries). An
+/// entry copied whole has them in its local header instead, and no flag: a reader that walks
+/// the local headers (Java's `ZipInputStream`, Apache POI, Info-ZIP's `unzip`) looks for a
+/// descriptor wherever the flag is set.
+const DESCRIBED: u16 = 0x08;
 const DEFLATED: u16 = 8;
 /// A regular file readable by all (0o100644), in the high half.
 const EXTERNAL: u32 = 0o100_644 << 16;
@@ -92,6 +95,8 @@ impl Deflated {
 /// One entry of the central directory.
 struct Entry {
     name: String,
+    /// [`DESCRIBED`] or none.
+    flags: u16,
     crc: u32,
     compressed: u64,
     size: u64,
@@ -124,21 +129,26 @@ impl<'w> Zip<'w> {
         counted(&mut *self.out, &mut self.at)(bytes)
     }
 
-    /// The local header of entry `name`; `crc` is the zip crate's: known for a copied entry,
-    /// 0 for one written (the data descriptor carries it).
-    fn local_header(&mut self, name: &str, crc: u32) -> std::io::Result<()> {
+    /// The local header of entry `name`: with its CRC and sizes when they are `known` (a copied
+    /// entry), else flagged for a data descriptor after the data, which carries them.
+    fn local_header(&mut self, name: &str, known: Option<(u32, u64, u64)>) -> std::io::Result<()> {
         if !name.is_ascii() || name.len() > usize::from(u16::MAX) {
             return Err(std::io::Error::other(format!("zip entry name {name:?} needs the zip crate")));
         }
         let mut h = Vec::with_capacity(30 + name.len());
         h.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
         h.extend_from_slice(&NEEDED.to_le_bytes());
-        h.extend_from_slice(&FLAGS.to_le_bytes());
+        h.extend_from_slice(&(if known.is_some() { 0 } else { DESCRIBED }).to_le_bytes());
         h.extend_from_slice(&DEFLATED.to_le_bytes());
         h.extend_from_slice(&0u16.to_le_bytes());
         h.extend_from_slice(&DOS_DATE.to_le_bytes());
+        let (crc, compressed, size) = known.unwrap_or_default();
+        if compressed >= ZIP32_LIMIT || size >= ZIP32_LIMIT {
+            return Err(std::io::Error::other(format!("zip entry {name} passes 4 GB: the package needs Zip64")));
+        }
         h.extend_from_slice(&crc.to_le_bytes());
-        h.extend_from_slice(&[0; 8]);
+        h.extend_from_slice(&(compressed as u32).to_le_bytes());
+        h.extend_from_slice(&(size as u32).to_le_bytes());
         h.extend_from_slice(&(name.len() as u16).to_le_bytes());
         h.extend_from_slice(&0u16.to_le_bytes());
         h.extend_from_slice(name.as_bytes());
@@ -153,15 +163,15 @@ impl<'w> Zip<'w> {
         d[8..12].copy_from_slice(&(compressed as u32).to_le_bytes());
         d[12..].copy_from_slice(&(size as u32).to_le_bytes());
         self.put(&d)?;
-        self.listed(name, offset, crc, compressed, size)
+        self.listed(name, DESCRIBED, offset, crc, compressed, size)
     }
 
     /// Lists an entry for the central directory.
-    fn listed(&mut self, name: &str, offset: u64, crc: u32, compressed: u64, size: u64) -> std::io::Result<()> {
+    fn listed(&mut self, name: &str, flags: u16, offset: u64, crc: u32, compressed: u64, size: u64) -> std::io::Result<()> {
         if compressed >= ZIP32_LIMIT || size >= ZIP32_LIMIT || offset >= ZIP32_LIMIT {
             return Err(std::io::Error::other(format!("zip entry {name} passes 4 GB: the package needs Zip64")));
         }
-        self.entries.push(Entry { name: name.to_string(), crc, compressed, size, offset });
+        self.entries.push(Entry { name: name.to_string(), flags, crc, compressed, size, offset });
         Ok(())
     }
 
@@ -175,7 +185,7 @@ impl<'w> Zip<'w> {
         // Deflated straight from `data`, not copied to be held first.
         self.end_open()?;
         let offset = self.at;
-        self.local_header(name, 0)?;
+        self.local_header(name, None)?;
         let start = self.at;
         whole(data, &mut counted(&mut *self.out, &mut self.at))?;
         self.descriptor(name, offset, crc32fast::hash(data), self.at - start, data.len() as u64)
@@ -185,21 +195,22 @@ impl<'w> Zip<'w> {
     pub(super) fn entry_deflated(&mut self, name: &str, deflated: &Deflated) -> std::io::Result<()> {
         self.end_open()?;
         let offset = self.at;
-        self.local_header(name, 0)?;
+        self.local_header(name, None)?;
         let start = self.at;
         self.put(&deflated.bytes)?;
         self.descriptor(name, offset, deflated.crc, self.at - start, deflated.size)
     }
 
     /// Adds entry `name` holding the data `deflated` was made of, as the zip crate's
-    /// `raw_copy_file` copies an entry of another package: its CRC in the local header, and
-    /// no data descriptor after the data.
+    /// `raw_copy_file` copies an entry of another package: its CRC and sizes in the local
+    /// header, and no data descriptor after the data.
     pub(super) fn copy(&mut self, name: &str, deflated: &Deflated) -> std::io::Result<()> {
         self.end_open()?;
         let offset = self.at;
-        self.local_header(name, deflated.crc)?;
+        let compressed = deflated.bytes.len() as u64;
+        self.local_header(name, Some((deflated.crc, compressed, deflated.size)))?;
         self.put(&deflated.bytes)?;
-        self.listed(name, offset, deflated.crc, deflated.bytes.len() as u64, deflated.size)
+        self.listed(name, 0, offset, deflated.crc, compressed, deflated.size)
     }
 
     /// Starts entry `name`, whose data is given to [`Zip::piece`] (or written) in pieces and
@@ -207,8 +218,8 @@ impl<'w> Zip<'w> {
     pub(super) fn start(&mut self, name: &str) -> std::io::Result<()> {
         self.end_open()?;
         let offset = self.at;
-        self.local_header(name, 0)?;
-        self.entries.push(Entry { name: name.to_string(), crc: 0, compressed: 0, size: 0, offset });
+        self.local_header(name, None)?;
+        self.entries.push(Entry { name: name.to_string(), flags: DESCRIBED, crc: 0, compressed: 0, size: 0, offset });
         self.open = Some((crc32fast::Hasher::new(), 0, self.at));
         self.held.clear();
         self.streaming = false;
@@ -284,7 +295,7 @@ impl<'w> Zip<'w> {
             central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
             central.extend_from_slice(&MADE_BY.to_le_bytes());
             central.extend_from_slice(&NEEDED.to_le_bytes());
-            central.extend_from_slice(&FLAGS.to_le_bytes());
+            central.extend_from_slice(&e.flags.to_le_bytes());
             central.extend_from_slice(&DEFLATED.to_le_bytes());
             central.extend_from_slice(&0u16.to_le_bytes());
             central.extend_from_slice(&DOS_DATE.to_le_bytes());
@@ -488,6 +499,45 @@ mod tests {
         out
     }
 
+    /// `package` read as a streaming reader reads it (Java's `ZipInputStream`, which Apache POI
+    /// opens workbooks with; Info-ZIP's `unzip -t` checks the same): local header after local
+    /// header, each entry's data inflated to its end, then its data descriptor where the header
+    /// is flagged for one, else the sizes in the header; each entry's CRC checked, and the
+    /// central directory right after the last entry. The entries' names and data.
+    pub(in crate::render) fn read_streaming(package: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let u16_at = |p: usize| u16::from_le_bytes([package[p], package[p + 1]]);
+        let u32_at = |p: usize| u32::from_le_bytes([package[p], package[p + 1], package[p + 2], package[p + 3]]);
+        let (mut at, mut entries) = (0, Vec::new());
+        while u32_at(at) == 0x0403_4b50 {
+            let (flags, method) = (u16_at(at + 6), u16_at(at + 8));
+            let (crc, compressed, size) = (u32_at(at + 14), u32_at(at + 18) as usize, u32_at(at + 22) as usize);
+            let (name_len, extra) = (usize::from(u16_at(at + 26)), usize::from(u16_at(at + 28)));
+            let name = String::from_utf8(package[at + 30..at + 30 + name_len].to_vec()).unwrap();
+            assert_eq!(method, DEFLATED, "{name}");
+            let start = at + 30 + name_len + extra;
+            let mut inflate = flate2::bufread::DeflateDecoder::new(&package[start..]);
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut inflate, &mut data).unwrap();
+            let used = inflate.total_in() as usize;
+            at = start + used;
+            let (crc, compressed, size) = if flags & DESCRIBED == 0 {
+                (crc, compressed, size)
+            } else {
+                assert_eq!((crc, compressed, size), (0, 0, 0), "{name}: flagged for a descriptor, sizes in the header");
+                if u32_at(at) == 0x0807_4b50 {
+                    at += 4;
+                }
+                at += 12;
+                (u32_at(at - 12), u32_at(at - 8) as usize, u32_at(at - 4) as usize)
+            };
+            assert_eq!((compressed, size, crc), (used, data.len(), crc32fast::hash(&data)), "{name}");
+            entries.push((name, data));
+        }
+        let end = if entries.is_empty() { 0x0605_4b50 } else { 0x0201_4b50 };
+        assert_eq!(u32_at(at), end, "the central directory follows the last entry");
+        entries
+    }
+
     /// Text that deflates like the downloads: repetitive, with Thai and varying numbers.
     fn sample(rows: usize, seed: u64) -> Vec<u8> {
         let mut text = String::new();
@@ -534,6 +584,8 @@ mod tests {
             }
             zip.finish().unwrap();
             assert_eq!(whole, package);
+            let streamed = read_streaming(&package);
+            assert_eq!(streamed, entries.iter().map(|(name, data, _)| (name.to_string(), data.clone())).collect::<Vec<_>>());
             let back = read_back(&package);
             assert_eq!(back.len(), entries.len());
             for ((name, data, method, mode, date), want) in back.iter().zip(entries) {

@@ -9,6 +9,10 @@ Usage: python3 consumers.py SITE_DIR
   download's items and every NDJSON line (jsonschema, with format checks);
 - the data.json harvest rule of CKAN's data.json harvester (the name it makes from a title,
   munge_title_to_name, must be at least 2 characters and unique) on /en/data.json;
+- every .xlsx and every dataset's .zip read as Java's ZipInputStream (which Apache POI opens
+  workbooks with) and Info-ZIP's `unzip` read them: local header after local header, each
+  entry inflated to its end and followed by its data descriptor where the header is flagged
+  for one, else sized by its header, its CRC checked, the central directory right after;
 - every .xlsx with openpyxl: the header row is the Thai and English titles (the name where a
   title is missing, one title where both are the same), the cells are the
   JSON download's values, typed (numbers, booleans, dates);
@@ -111,6 +115,48 @@ if not OLD:
                    for i, row in enumerate(rows) for e in validator.iter_errors(row)]
             rel = os.path.relpath(schema_path, SITE)
             check(f"{rel} accepts the {len(records)} JSON items and {len(lines)} NDJSON lines", not bad and len(records) == len(lines) > 0, "; ".join(bad[:3]))
+
+    import struct
+    import zlib
+
+
+    def stream_entries(path):
+        """The entries of the zip package at `path` read as a streaming reader reads them; an
+        error names the entry that such a reader cannot get past."""
+        data = open(path, "rb").read()
+        at, names = 0, []
+        while data[at:at + 4] == b"PK\x03\x04":
+            flags, method, _, _, crc, csize, size, nlen, elen = struct.unpack_from("<HHHHIIIHH", data, at + 6)
+            name = data[at + 30:at + 30 + nlen].decode()
+            start = at + 30 + nlen + elen
+            if method != 8:
+                raise ValueError(f"{name}: method {method}")
+            inflate = zlib.decompressobj(-15)
+            body = inflate.decompress(data[start:])
+            if not inflate.eof:
+                raise ValueError(f"{name}: the deflate stream does not end")
+            used = len(data) - start - len(inflate.unused_data)
+            at = start + used
+            if flags & 8:
+                if data[at:at + 4] == b"PK\x07\x08":
+                    at += 4
+                crc, csize, size = struct.unpack_from("<III", data, at)
+                at += 12
+            if (csize, size, crc) != (used, len(body), zlib.crc32(body)):
+                raise ValueError(f"{name}: sized {csize}/{size}, CRC {crc:08x}; read {used}/{len(body)}, CRC {zlib.crc32(body):08x}")
+            names.append(name)
+        if data[at:at + 4] not in (b"PK\x01\x02", b"PK\x05\x06"):
+            raise ValueError(f"after {names[-1] if names else 'the start'}: no local header and no central directory at byte {at}")
+        return names
+
+
+    packages = [local(d["zip"]) for d in index["datasets"]] + [local(r["xlsx"]) for d in index["datasets"] for r in d["resources"]]
+    for path in packages:
+        try:
+            names, error = stream_entries(path), ""
+        except Exception as e:
+            names, error = [], str(e)
+        check(f"streams {os.path.relpath(path, SITE)}: {len(names)} entries, each sized and checked", not error and names, error)
 
     import openpyxl
 
