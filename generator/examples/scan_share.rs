@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // The byte scan (shared with the read in a real check, timed whole here), the scan of
         // the cells it opens, and the scan of number columns as published.
         raw.traits = sala::load::scan::Traits::scan(&bytes, b',', Some(b'"'));
-        let _ = sala::validate::personal::scan(&raw, path, &BTreeSet::new());
+        let _ = sala::validate::personal::scan(&raw, path, &BTreeSet::new(), &BTreeSet::new());
         let _ = sala::validate::personal::scan_published(&frame, &schema, &positions, &raw, path, &BTreeSet::new());
         t.elapsed().as_secs_f64()
     });

@@ -262,17 +262,18 @@ fn find_numbers(c: &[char], excluded: &[Range<usize>]) -> Vec<(Range<usize>, Kin
 fn numbers_in(c: &[char], chunk: &Chunk, start: usize) -> Vec<(Range<usize>, Kind)> {
     let groups = &chunk.groups;
     let separator = |k: usize| &c[groups[k - 1].end..groups[k].start];
+    let dated = dated_groups(c, groups);
     let mut found = Vec::new();
     let mut a = 0;
     while a < groups.len() {
-        if a > 0 && !splits(separator(a)) {
+        if (a > 0 && !splits(separator(a))) || dated[a] {
             a += 1;
             continue;
         }
         let mut best = None;
         let mut digits = String::new();
         for b in a..groups.len() {
-            if b > a && digits.len() > 13 {
+            if (b > a && digits.len() > 13) || dated[b] {
                 break;
             }
             digits.extend(&c[groups[b].clone()]);
@@ -300,6 +301,29 @@ fn numbers_in(c: &[char], chunk: &Chunk, start: usize) -> Vec<(Range<usize>, Kin
         }
     }
     found
+}
+
+/// Which digit groups of a chunk are the day, month and year of a date (`06/10/2566`,
+/// `6-10-2023`, `2566-10-06`: one separator, `/`, `-` or `.`, between all three, a day and a
+/// month that can be), which no phone number or ID is made of: `06/10/2566 09:01`, a
+/// Buddhist-era date and time, is not the mobile number 061-025-6609.
+fn dated_groups(c: &[char], groups: &[Range<usize>]) -> Vec<bool> {
+    let mut dated = vec![false; groups.len()];
+    let value = |g: &Range<usize>| c[g.clone()].iter().fold(0u32, |n, d| n * 10 + d.to_digit(10).unwrap_or(0));
+    for k in 0..groups.len().saturating_sub(2) {
+        let [x, y, z] = [&groups[k], &groups[k + 1], &groups[k + 2]];
+        let (s1, s2) = (&c[x.end..y.start], &c[y.end..z.start]);
+        if s1 != s2 || !matches!(s1, ['/'] | ['-'] | ['.']) {
+            continue;
+        }
+        let day_month = |d: &Range<usize>, m: &Range<usize>| (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) && (1..=31).contains(&value(d)) && (1..=12).contains(&value(m));
+        // Day first (as Thai and most of the world write it), month first, or ISO year first.
+        let date = ((day_month(x, y) || day_month(y, x)) && matches!(z.len(), 2 | 4)) || (x.len() == 4 && day_month(z, y));
+        if date {
+            dated[k..k + 3].fill(true);
+        }
+    }
+    dated
 }
 
 /// Words that stand before a number without being a passport's two letters (`No 1234567`).
@@ -454,6 +478,19 @@ mod tests {
     /// The kinds found in `text`, with the text of each as written.
     fn found(text: &str) -> Vec<(&str, Kind)> {
         find(text).into_iter().map(|(r, k)| (&text[r], k)).collect()
+    }
+
+    /// A date's day, month and year make no phone number, with a time after them or not; a
+    /// phone number beside a date is still found, and digits in date-like groups that are no
+    /// date (no day or month 33) are still read as a number.
+    #[test]
+    fn dates_are_no_phone_numbers_but_a_phone_beside_one_is() {
+        for date in ["06/10/2566 09:01", "08/09/2566 09:59", "6-10-2023 08:15", "2566-10-06 09:01", "09.08.2566 06", "10/06/2566 0"] {
+            assert_eq!(found(date), [], "{date}");
+        }
+        assert_eq!(found("นัด 06/10/2566 โทร 081-234-5678"), [("081-234-5678", Kind::Mobile)]);
+        assert_eq!(found("06/10/2566 0812345678"), [("0812345678", Kind::Mobile)]);
+        assert_eq!(found("08/33/2566 09"), [("08/33/2566 09", Kind::Mobile)]);
     }
 
     #[test]

@@ -371,6 +371,9 @@ const LOOK_ALIKES: &[&str] = &[
     "0.0812345678",
     "2024-10-01 12:30:00",
     "15/01/2567",
+    "06/10/2566 09:01",
+    "รายงาน ณ 8/9/2566 09:15 น.",
+    "2566-10-06 09:01",
     "เวลา 10:30-11:45 น.",
     "ปี 2567-2568",
     "No 1234567",
@@ -392,6 +395,31 @@ fn look_alikes_from_real_data_pass() {
     for cell in LOOK_ALIKES {
         assert_eq!(sala::personal::find(cell), [], "{cell}");
     }
+}
+
+/// Amounts of billions of baht in number columns (real Bureau of the Budget tables hold
+/// 6,668,065,447 for one province) are published as numbers and are no phone numbers, however
+/// the cell is written: plain, with separators, negative, in Thai digits (which make the column
+/// read as text first, as a workbook's cells are). A phone number found
+/// in a column with a Thai name gets a fix whose TOML can be pasted as shown (the name quoted).
+#[test]
+fn amounts_in_number_columns_are_no_phone_numbers_and_the_fix_quotes_a_thai_name() {
+    let f = Fixture::new();
+    let csv = "case,note,amount,code\n1,ok,๖๖๖๘๐๖๕๔๔๗,6652313857\n2,ok,\"6,652,313,857\",66523138570\n3,ok,-6652313857,6668065447\n";
+    f.dataset("budget", CELLS_SCHEMA, csv);
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("personal-data"), "{}", text(&out));
+
+    let schema = "[[resources.schema.fields]]\nname = \"หมายเหตุ\"\ntype = \"string\"\n";
+    f.dataset("contacts", schema, "หมายเหตุ\nโทร 081-234-5678\n");
+    let out = f.sala(&["check", "--lang", "en"]);
+    let printed = text(&out);
+    assert!(!out.status.success(), "{printed}");
+    assert!(printed.contains("a mobile phone number (081-2xx-xxx8) is in column A, which is not declared as personal data"), "{printed}");
+    assert!(printed.contains(r#"[personal_data] columns = { "หมายเหตุ" = "redact" }"#), "{printed}");
+    let pasted: toml::Table = toml::from_str(r#"columns = { "หมายเหตุ" = "redact" }"#).unwrap();
+    assert_eq!(pasted["columns"]["หมายเหตุ"].as_str(), Some("redact"));
 }
 
 #[test]

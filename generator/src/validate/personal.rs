@@ -19,13 +19,18 @@ use std::path::Path;
 
 /// Scans the header labels and every text column of `raw` except the declared ones. Cells are
 /// looked at only in a file whose bytes may hold personal data, and then only the cells a
-/// Polars regular expression picks ([`personal::CANDIDATE`]).
-pub fn scan(raw: &RawTable, file: &Path, declared: &BTreeSet<usize>) -> PolarsResult<Report> {
+/// Polars regular expression picks ([`personal::CANDIDATE`]). In the columns the schema types
+/// as numbers (`numeric`, read as text from a workbook), a cell written as a plain number is
+/// not taken for a phone number: it is published as a number, and a budget of 6,668,065,447
+/// baht is no landline (+66 6806 5447); national IDs are still looked for there.
+pub fn scan(raw: &RawTable, file: &Path, declared: &BTreeSet<usize>, numeric: &BTreeSet<usize>) -> PolarsResult<Report> {
     let mut report = Report::default();
     let mut listed = Vec::new();
     let mut total = 0usize;
     let mut note = |row: usize, ci: usize, text: &str, published: Option<&str>| {
-        let Some((range, kind)) = personal::find(text).into_iter().next() else { return };
+        let amount = row > 1 && numeric.contains(&ci) && is_plain_number(text);
+        let found = personal::find(text).into_iter().find(|(_, kind)| !(amount && matches!(kind, Kind::Mobile | Kind::Landline)));
+        let Some((range, kind)) = found else { return };
         total += 1;
         if listed.len() < LISTED_PER_FILE_AND_CODE {
             let label = raw.header.get(ci).cloned().unwrap_or_default();
@@ -111,6 +116,26 @@ pub fn scan_published(frame: &DataFrame, schema: &Schema, positions: &BTreeMap<u
     Ok(report)
 }
 
+/// Whether `text` is a number as a number column holds it: digits (ASCII or Thai) with
+/// thousands separators and a decimal point, a leading minus, or in parentheses as accounts
+/// write a negative amount. A leading `+` is a phone's country code, not an amount's sign.
+fn is_plain_number(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix('(').and_then(|t| t.strip_suffix(')')).unwrap_or(t);
+    let t = t.strip_prefix('-').unwrap_or(t);
+    t.chars().next().is_some_and(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c)) && t.chars().all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || c == ',' || c == '.')
+}
+
+/// `label` as a key of a TOML inline table: bare when TOML allows it (ASCII letters, digits,
+/// `_` and `-`), else quoted (a Thai column name), so that the line can be pasted as shown.
+fn toml_key(label: &str) -> String {
+    if !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        label.to_string()
+    } else {
+        toml::Value::String(label.to_string()).to_string()
+    }
+}
+
 fn finding(file: &Path, row: usize, column: usize, label: &str, kind: Kind, masked: &str, published: Option<&str>) -> Diagnostic {
     let (th, en) = kind.name();
     let letter = column_letter(column + 1);
@@ -122,12 +147,13 @@ fn finding(file: &Path, row: usize, column: usize, label: &str, kind: Kind, mask
         ),
         _ => (format!("ในคอลัมน์ {letter} ที่ไม่ได้ประกาศว่าเป็นข้อมูลส่วนบุคคล"), format!("in column {letter}, which is not declared as personal data")),
     };
+    let key = toml_key(label);
     let help = if row == 1 {
         Text::new("เปลี่ยนชื่อคอลัมน์ (ทั้งใน CSV และ schema) ให้ไม่มีข้อมูลส่วนบุคคล", "rename the column (in the CSV and the schema) so that its label holds no personal data")
     } else {
         Text::new(
-            format!("ลบข้อมูลนั้นออก หรือประกาศคอลัมน์ใน dataset.toml: [personal_data] columns = {{ {label} = \"redact\" }} (หรือ mask / drop / hash; public ต้องมี legal_basis)"),
-            format!("remove it, or declare the column in dataset.toml: [personal_data] columns = {{ {label} = \"redact\" }} (or mask / drop / hash; public needs a legal_basis)"),
+            format!("ลบข้อมูลนั้นออก หรือประกาศคอลัมน์ใน dataset.toml: [personal_data] columns = {{ {key} = \"redact\" }} (หรือ mask / drop / hash; public ต้องมี legal_basis)"),
+            format!("remove it, or declare the column in dataset.toml: [personal_data] columns = {{ {key} = \"redact\" }} (or mask / drop / hash; public needs a legal_basis)"),
         )
     };
     let location = Location { file: file.to_path_buf(), row: Some(row), column_number: Some(column + 1), column: (row != 1).then(|| label.to_string()), sheet: None };

@@ -119,7 +119,12 @@ pub fn check_table(schema: &Schema, raw: &RawTable, file: &Path, meta_file: &Pat
     }
     let personal_columns: BTreeSet<usize> =
         raw.header.iter().enumerate().filter(|(_, h)| personal.contains(*h)).map(|(i, _)| i).collect();
-    match crate::validate::personal::scan(raw, file, &personal_columns) {
+    let numeric: BTreeSet<usize> = positions
+        .iter()
+        .filter(|(fi, _)| schema.fields.get(**fi).is_some_and(|f| matches!(f.field_type, FieldType::Integer | FieldType::Number)))
+        .map(|(_, ci)| *ci)
+        .collect();
+    match crate::validate::personal::scan(raw, file, &personal_columns, &numeric) {
         Ok(found) => report.merge(found),
         Err(e) => report.push(internal(file, &e.to_string())),
     }
