@@ -158,6 +158,19 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         let column = raw.frame.select([RawTable::column_name(i)]).map_err(|e| data_error(path, &e))?;
         // A blank header cell: a name is proposed (`name = ""` would be refused by check).
         let mut name = name.trim().to_string();
+        // A name an earlier column has (two exports pasted side by side, a workbook's
+        // repeated heading): a schema's names must differ, so this one gets a number.
+        let taken = |n: &str| fields.iter().any(|f: &InferredField| f.field.name == n);
+        if !name.is_empty() && taken(&name) {
+            let letter = crate::diagnostic::column_letter(i + 1);
+            let first = raw.header.iter().position(|h| h.trim() == name).map(|p| crate::diagnostic::column_letter(p + 1)).unwrap_or_default();
+            let unique = (2..).map(|k| format!("{name}_{k}")).find(|n| !taken(n) && !raw.header.iter().any(|h| h.trim() == n)).unwrap_or_default();
+            notes.push(crate::lang::Text::new(
+                format!("คอลัมน์ {letter} ชื่อ \"{name}\" ซ้ำกับคอลัมน์ {first} จึงตั้งชื่อให้ว่า {unique}: แก้ชื่อในแถวหัวตารางของไฟล์ให้ตรงกันด้วย (ชื่อคอลัมน์ต้องไม่ซ้ำกัน)"),
+                format!("column {letter} is named \"{name}\" as column {first} is, so it was named {unique}: write that name in the file's header row too (column names must differ)"),
+            ));
+            name = unique;
+        }
         if name.is_empty() {
             let letter = crate::diagnostic::column_letter(i + 1);
             name = format!("column_{}", letter.to_ascii_lowercase());
@@ -172,6 +185,14 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
             notes.extend(swapped_coordinates(raw, i, &name));
         }
         fields.push(inferred);
+    }
+    let repeated = crate::validate::table::repeated_header_rows(raw).map_err(|e| data_error(path, &e))?;
+    if !repeated.is_empty() {
+        let rows = repeated.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+        notes.push(crate::lang::Text::new(
+            format!("แถว {rows} ซ้ำกับแถวหัวตาราง (ข้อมูลสองชุดวางต่อกัน?): ลบแถวนั้นออกแล้วเรียก sala infer อีกครั้ง เพราะประเภทที่เสนอนี้นับแถวนั้นด้วย คอลัมน์ตัวเลขจึงอาจถูกเสนอเป็นข้อความ"),
+            format!("row {rows} repeats the header row (two exports pasted together?): delete it and run sala infer again, since the types proposed here count that row and a number column may be proposed as text"),
+        ));
     }
     let key_like = |n: &str| {
         let n = n.to_ascii_lowercase();

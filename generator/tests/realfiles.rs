@@ -277,6 +277,43 @@ fn infer_names_a_column_whose_header_cell_is_blank_and_says_so() {
     assert!(!toml_text.contains("name = \"\""), "{toml_text}");
 }
 
+/// Two exports pasted side by side repeat a column's name, and pasted one under the other
+/// repeat the header row: `infer` numbers the second name apart and says to write it in the
+/// file, names the repeated header row, and once both are mended in the file `check` passes;
+/// before, `check` names the repeated row (and only that row) as the header again.
+#[test]
+fn infer_numbers_a_repeated_column_name_and_names_a_repeated_header_row() {
+    let f = Fixture::new();
+    let csv = f.write("in/refs.csv", "REF_DOC,amount,REF_DOC\nA1,10,B1\nA2,20,B2\nREF_DOC,amount,REF_DOC\nA3,30,B3\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "refs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let printed = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(printed.contains("note: column C is named \"REF_DOC\" as column A is, so it was named REF_DOC_2: write that name in the file's header row too (column names must differ)"), "{printed}");
+    assert!(printed.contains("note: row 4 repeats the header row (two exports pasted together?): delete it and run sala infer again"), "{printed}");
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/refs/dataset.toml")).unwrap();
+    assert!(toml_text.contains("name = \"REF_DOC_2\"\n"), "{toml_text}");
+    f.write("datasets/refs/refs.csv", "REF_DOC,amount,REF_DOC_2\nA1,10,B1\nA2,20,B2\nREF_DOC,amount,REF_DOC_2\nA3,30,B3\n");
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    let report = text(&out);
+    let problems: Vec<&str> = report.lines().filter(|l| l.contains("refs.csv")).collect();
+    assert_eq!(problems, ["datasets/refs/refs.csv:4: error[repeated-header] the row repeats the header row (as when two exports are pasted one under the other)"], "{report}");
+    f.write("datasets/refs/refs.csv", "REF_DOC,amount,REF_DOC_2\nA1,10,B1\nA2,20,B2\nA3,30,B3\n");
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    assert!(!text(&out).contains("refs.csv"), "{}", text(&out));
+}
+
+/// A workbook of no bytes (a save or an upload that failed) is said to be empty, with what
+/// to do, in `check` and in `infer`; not as the zip reader's "Could not find EOCD".
+#[test]
+fn an_empty_workbook_is_said_to_be_empty() {
+    let f = Fixture::new();
+    let book = f.write("in/budget.xlsx", "");
+    let out = f.sala(&["infer", book.to_str().unwrap(), "--dataset", "budget"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("the workbook is empty (0 bytes); save the workbook again from the spreadsheet program"), "{}", text(&out));
+    assert!(!text(&out).contains("EOCD"), "{}", text(&out));
+}
+
 #[test]
 fn infer_keeps_codes_as_text_and_declares_unique_only_on_the_proposed_key() {
     let f = Fixture::new();

@@ -49,6 +49,8 @@ pub enum Code {
     ExtraCell,
     /// A row has no values at all.
     BlankRow,
+    /// A row repeats the header row (two exports pasted one after the other).
+    RepeatedHeader,
     /// The file's bytes are not text in the declared encoding.
     EncodingError,
     /// The file cannot be read as CSV.
@@ -85,10 +87,10 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/rules.md documents them.
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::TypeError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
         Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
-        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::EncodingError, Code::SourceError,
+        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
         Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
         Code::UnknownAgency, Code::NotPublic, Code::PageError, Code::ExtraWhitespace, Code::ThaiTextOrder,
         Code::PolicyError, Code::PersonalData, Code::RoleError, Code::Overdue,
@@ -110,6 +112,7 @@ impl Code {
             Code::MissingCell => "missing-cell",
             Code::ExtraCell => "extra-cell",
             Code::BlankRow => "blank-row",
+            Code::RepeatedHeader => "repeated-header",
             Code::EncodingError => "encoding-error",
             Code::SourceError => "source-error",
             Code::EmptyTable => "empty-table",

@@ -14,6 +14,7 @@ use std::path::Path;
 const ROW: &str = "__row";
 const CELLS: &str = "__cells";
 const BLANK: &str = "__blank";
+const HEADER_AGAIN: &str = "__header_again";
 const PK: &str = "__pk";
 const PK_EMPTY: &str = "__pk_empty";
 
@@ -104,6 +105,30 @@ impl Checked {
         ));
         Checked { frame: None, report }
     }
+}
+
+/// Whether a row of `raw` is the header row again (two exports pasted one under the other), as
+/// an expression over its raw columns; None where no row can be: in a table of fewer than two
+/// columns, or with a column Polars typed while parsing whose name is not a number (the
+/// header's text would have kept that column as text).
+fn header_again(raw: &RawTable) -> PolarsResult<Option<Expr>> {
+    let width = raw.frame.width();
+    let label = |i: usize| raw.header.get(i).map_or("", |h| h.trim());
+    let typed = |i: usize| raw.frame.columns().get(i).is_some_and(|c| c.dtype() != &DataType::String);
+    let possible = width >= 2 && raw.frame.height() > 0 && (0..width).all(|i| !typed(i) || label(i).parse::<f64>().is_ok()) && (0..width).any(|i| !label(i).is_empty());
+    if !possible {
+        return Ok(None);
+    }
+    let same = |i: usize| col(raw_col(i)).cast(DataType::String).fill_null(lit("")).str().strip_chars(lit(NULL)).eq(lit(label(i)));
+    Ok(Some(all_horizontal((0..width).map(same).collect::<Vec<_>>())?))
+}
+
+/// The rows (1-based, the header being row 1) of `raw` that repeat its header row.
+pub fn repeated_header_rows(raw: &RawTable) -> PolarsResult<Vec<usize>> {
+    let Some(again) = header_again(raw)? else { return Ok(Vec::new()) };
+    let plan = raw.frame.clone().lazy().with_row_index(ROW, None).filter(again.fill_null(lit(false))).select([col(ROW)]);
+    let rows = collect(plan, raw.frame.height())?;
+    Ok(rows.column(ROW)?.cast(&DataType::UInt64)?.u64()?.into_no_null_iter().map(|r| r as usize + 2).collect())
 }
 
 /// Checks `raw` against `schema`; `file` is the CSV and `meta_file` the schema's file, both
@@ -858,6 +883,12 @@ fn check_rows(
         };
         all_horizontal((0..raw.frame.width()).map(empty).collect::<Vec<_>>())?
     };
+    let header_again = header_again(raw)?;
+    let may_repeat_header = header_again.is_some();
+    let header_again = header_again.unwrap_or(lit(false));
+    // Rows reported once for what they are, not once per rule.
+    let no_skipped_rows = no_blank_rows && !may_repeat_header;
+    let skipped_row = blank_row.clone().or(header_again.clone());
 
     for (&fi, &ci) in positions {
         let field = &schema.fields[fi];
@@ -884,7 +915,7 @@ fn check_rows(
         let mut add = |rule: Rule, rule_text: String, flag: Option<Expr>| -> String {
             let name = format!("__f{}", checks.len());
             if let Some(flag) = flag {
-                let flag = if no_blank_rows { flag } else { flag.and(blank_row.clone().not()) };
+                let flag = if no_skipped_rows { flag } else { flag.and(skipped_row.clone().not()) };
                 flags.push(flag.fill_null(lit(false)).alias(name.clone()));
             }
             checks.push(Check { flag: name.clone(), field: fi, rule, rule_text });
@@ -975,7 +1006,7 @@ fn check_rows(
         let missing: Vec<Expr> =
             pk.iter().map(|&fi| if parsed(positions[&fi]) { col(typed_col(fi)).is_null() } else { col(value_col(fi)).is_null() }).collect();
         let empty = all_horizontal(missing)?;
-        let empty = if no_blank_rows { empty } else { empty.and(blank_row.clone().not()) };
+        let empty = if no_skipped_rows { empty } else { empty.and(skipped_row.clone().not()) };
         flags.push(empty.fill_null(lit(false)).alias(PK_EMPTY));
     }
     // Flags that cannot be true (no blank row; repeats until proven) are not computed: a
@@ -983,6 +1014,9 @@ fn check_rows(
     let has_blank = !no_blank_rows && raw.frame.width() > 0;
     if has_blank {
         flags.push(blank_row.alias(BLANK));
+    }
+    if may_repeat_header {
+        flags.push(header_again.fill_null(lit(false)).alias(HEADER_AGAIN));
     }
 
     let rows = frame.height();
@@ -1008,6 +1042,20 @@ fn check_rows(
             Text::new("ลบแถวว่างออก", "delete the blank row"),
         )
     }, &mut report)?;
+    if may_repeat_header {
+        for_each_flagged(&frame, raw, HEADER_AGAIN, &[], |row, _, cells| {
+            Diagnostic::error(
+                Code::RepeatedHeader,
+                Location { file: file.to_path_buf(), row: Some(row as usize + 2), ..Location::default() },
+                Text::new(
+                    "แถวนี้ซ้ำกับแถวหัวตาราง (มักเกิดจากการนำข้อมูลสองชุดมาวางต่อกัน)",
+                    "the row repeats the header row (as when two exports are pasted one under the other)",
+                ),
+                Text::new("ลบแถวนี้ออก แล้วตรวจว่าข้อมูลชุดที่สองมีคอลัมน์เรียงตรงกับชุดแรก", "delete the row, and check that the second part's columns are in the first part's order"),
+            )
+            .with_source(SourceLine::new(&line(cells), delimiter, 0))
+        }, &mut report)?;
+    }
     row_shape_diagnostics(raw, file, &line, &mut report)?;
 
     for check in &checks {
