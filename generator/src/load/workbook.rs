@@ -96,6 +96,19 @@ fn workbook_error(file: &Path, sheet: Option<&str>, message: Text, help: Text) -
 }
 
 fn open(path: &Path, file: &Path) -> Result<Sheets<std::io::BufReader<std::fs::File>>, Diagnostic> {
+    // A file of no bytes (an upload or a save that failed) is said as such, not as the zip
+    // reader's "Could not find EOCD".
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        return Err(Diagnostic::error(
+            Code::EmptyTable,
+            Location::file(file),
+            Text::new("ไฟล์ตารางคำนวณว่างเปล่า (0 ไบต์)", "the workbook is empty (0 bytes)"),
+            Text::new(
+                "บันทึกไฟล์จากโปรแกรมตารางคำนวณอีกครั้ง (หรือส่งออกเป็น CSV UTF-8) แล้วตรวจว่าไฟล์มีขนาดมากกว่า 0 ไบต์",
+                "save the workbook again from the spreadsheet program (or export it as CSV UTF-8) and check that the file is not 0 bytes",
+            ),
+        ));
+    }
     calamine::open_workbook_auto(path).map_err(|e| {
         workbook_error(
             file,
