@@ -1347,6 +1347,40 @@ fn letters_for_digits(field: &Field, value: &str) -> bool {
         && value.chars().all(|c| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'l' | 'I') || separator(c))
 }
 
+/// The fix for a number written as agencies' tables write amounts but Table Schema does not:
+/// a dash for none or zero, a negative in parentheses as accounts write it, a unit or currency
+/// beside the number (`78,459,000 บาท`, `฿1,200`, `12 %`). None for any other value.
+fn amount_help(value: &str) -> Option<Text> {
+    let t = value.trim();
+    let digit = |c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c);
+    let number_char = |c: char| digit(c) || matches!(c, ',' | '.' | ' ' | '-' | '+');
+    if matches!(t, "-" | "–" | "—" | "--" | "…" | "...") {
+        return Some(Text::new(
+            format!("\"{t}\" มักหมายถึงไม่มีค่าหรือศูนย์: ถ้าไม่มีค่า ให้เว้นช่องว่างไว้ (หรือเพิ่ม \"{t}\" ใน missingValues ของ schema) ถ้าเป็นศูนย์ ให้เขียน 0"),
+            format!("\"{t}\" usually means no value or zero: leave the cell empty for no value (or add \"{t}\" to the schema's missingValues), or write 0"),
+        ));
+    }
+    if let Some(inner) = t.strip_prefix('(').and_then(|t| t.strip_suffix(')')).map(str::trim) {
+        if inner.chars().any(digit) && inner.chars().all(number_char) {
+            return Some(Text::new(
+                format!("ตัวเลขในวงเล็บแบบงบการเงินคือค่าติดลบ: เขียนด้วยเครื่องหมายลบ -{inner}"),
+                format!("a number in parentheses, as accounts write it, is a negative: write it with a minus sign, -{inner}"),
+            ));
+        }
+    }
+    let unit: String = t.chars().filter(|&c| !number_char(c)).collect();
+    let is_unit = unit.chars().any(|c| matches!(c, '\u{0E01}'..='\u{0E2E}' | '฿' | '$' | '€' | '%')) || unit.chars().filter(char::is_ascii_alphabetic).count() >= 2;
+    if t.chars().any(digit) && is_unit {
+        let number: String = t.chars().filter(|&c| number_char(c)).collect::<String>().trim().to_string();
+        let unit = unit.trim();
+        return Some(Text::new(
+            format!("ค่ามีหน่วยหรือสกุลเงิน ({unit}) ติดมากับตัวเลข: เขียนเฉพาะตัวเลข เช่น {number} แล้วบอกหน่วยในชื่อหรือคำอธิบายของฟิลด์"),
+            format!("the value has a unit or currency ({unit}) with the number: write the number alone, e.g. {number}, and give the unit in the field's title or description"),
+        ));
+    }
+    None
+}
+
 fn type_help(field: &Field, value: &str) -> Text {
     let numeric = matches!(field.field_type, FieldType::Integer | FieldType::Year | FieldType::Number);
     if numeric && letters_for_digits(field, value) {
@@ -1354,6 +1388,11 @@ fn type_help(field: &Field, value: &str) -> Text {
             "ค่ามีตัวอักษร O หรือ l ที่น่าจะพิมพ์แทนเลข 0 หรือ 1: แก้เป็นตัวเลข",
             "the value has the letter O or l where the digit 0 or 1 was probably meant: type the digits",
         );
+    }
+    if numeric {
+        if let Some(help) = amount_help(value) {
+            return help;
+        }
     }
     let grouping = field.group_char.is_none() && value.contains(',');
     if numeric && field.group_char.as_deref().is_some_and(|g| !g.is_empty() && value.contains(g)) {
