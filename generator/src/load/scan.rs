@@ -15,7 +15,8 @@ pub struct Traits {
     pub nbsp: bool,
     /// A Thai digit (๐–๙) appears.
     pub thai_digits: bool,
-    /// A Thai tone mark stands before a vowel, or SARA AM is split (ํา).
+    /// A Thai tone mark stands before a vowel, or a NIKHAHIT (ํ) appears: SARA AM may be split
+    /// (ํา) or its parts swapped (าํ, from PDF extraction); [`MISORDERED_THAI`] tells which.
     pub thai_misordered: bool,
     /// Something that may be personal data: an `@`, nine or more digits in a row (single `-`
     /// or spaces between them allowed), or two letters before seven digits. (Other ways of
@@ -239,6 +240,11 @@ fn variant_at(t: &[u8], i: usize) -> bool {
     t[start..=end].iter().filter(|b| b.is_ascii_digit()).count() >= 9
 }
 
+/// Thai marks out of reading order: a tone mark (่ ้ ๊ ๋) typed before an upper vowel
+/// (ั ิ ี ึ ื ็), or SARA AM (ำ) written as NIKHAHIT + SARA AA (ํา) or, as text copied from a
+/// PDF often has it, SARA AA + NIKHAHIT (าํ: `สาํนักงาน`).
+pub const MISORDERED_THAI: &str = "[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}\u{0E32}|\u{0E32}\u{0E4D}";
+
 struct ThaiPatterns {
     digit: regex::bytes::Regex,
     misordered: regex::bytes::Regex,
@@ -248,10 +254,9 @@ fn thai_patterns() -> &'static ThaiPatterns {
     static PATTERNS: std::sync::OnceLock<ThaiPatterns> = std::sync::OnceLock::new();
     PATTERNS.get_or_init(|| ThaiPatterns {
         digit: regex::bytes::Regex::new("[๐-๙]").expect("a fixed pattern"),
-        // A tone mark (่ ้ ๊ ๋) typed before an upper vowel (ั ิ ี ึ ื ็), or NIKHAHIT + SARA AA
-        // standing for SARA AM.
-        misordered: regex::bytes::Regex::new("[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}\u{0E32}")
-            .expect("a fixed pattern"),
+        // A tone mark (่ ้ ๊ ๋) typed before an upper vowel (ั ิ ี ึ ื ็), or a NIKHAHIT (the
+        // cells are then looked at with [`MISORDERED_THAI`]).
+        misordered: regex::bytes::Regex::new("[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}").expect("a fixed pattern"),
     })
 }
 
@@ -350,8 +355,9 @@ mod avx2 {
                     let next_b8 = and(next_e0, eq(v4, b(0xB8)));
                     let next_b9 = and(next_e0, eq(v4, b(0xB9)));
                     let upper = or(and(next_b8, or(eq(v5, b(0xB1)), within(v5, 0xB4, 0xB7))), and(next_b9, eq(v5, b(0x87))));
-                    let split_am = and(nikhahit, and(next_b8, eq(v5, b(0xB2))));
-                    misordered = or(misordered, or(and(tone, upper), split_am));
+                    // Any NIKHAHIT: SARA AM split either way round (ํา, and าํ, whose NIKHAHIT
+                    // comes second) is then told by `MISORDERED_THAI`, cell by cell.
+                    misordered = or(misordered, or(and(tone, upper), nikhahit));
                 }
             }
             let odd = or(or(eq(v0, b(b'/')), eq(v0, b(b'_'))), or(eq(v0, b(b'(')), eq(v0, b(b')'))));
@@ -775,6 +781,7 @@ mod tests {
         assert!(scan("a\n1\u{a0}000\n").nbsp);
         assert!(scan("a\n๒๕๖๗\n").thai_digits);
         assert!(scan("a\nกํา\n").thai_misordered);
+        assert!(scan("a\nสาํนักงาน\n").thai_misordered);
         assert!(scan("a\nก่ิ\n").thai_misordered);
         assert!(!scan("a\nกิ่\n").thai_misordered);
         assert!(scan("a\n1-1017-00230-70-8\n").personal_candidates);

@@ -984,7 +984,7 @@ fn check_rows(
             add(
                 Rule::ThaiOrder,
                 "Thai marks in reading order".into(),
-                Some(v.clone().str().contains(lit("[\u{0E48}-\u{0E4B}][\u{0E31}\u{0E34}-\u{0E37}\u{0E47}]|\u{0E4D}\u{0E32}"), true)),
+                Some(v.clone().str().contains(lit(crate::load::scan::MISORDERED_THAI), true)),
             );
         }
     }
@@ -1587,8 +1587,8 @@ fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>,
                     format!("\"{value}\" has a Thai tone mark before its vowel or a split SARA AM (typical of text copied from PDF)"),
                 ),
                 Text::new(
-                    "พิมพ์ข้อความนั้นใหม่ หรือแทนที่ \"ํา\" ด้วย \"ำ\" และสลับวรรณยุกต์ไปไว้หลังสระ",
-                    "retype the text, or replace \"ํา\" with \"ำ\" and put each tone mark after its vowel",
+                    "พิมพ์ข้อความนั้นใหม่ หรือแทนที่ \"ํา\" และ \"าํ\" ด้วย \"ำ\" และสลับวรรณยุกต์ไปไว้หลังสระ",
+                    "retype the text, or replace \"ํา\" and \"าํ\" with \"ำ\" and put each tone mark after its vowel",
                 ),
             );
         }
