@@ -397,6 +397,10 @@ fn a_schema_error_names_its_file_and_the_rows_are_still_checked() {
     // The limit on the datetime is a rule like any other, and still checked.
     assert!(report.contains("datasets/d/data.csv:2:2: error[constraint-error] 2023-06-01T00:00:00 is less than the minimum 2024-01-01T00:00:00 (column at)"), "{report}");
     assert!(!report.contains("dataset.toml: error[schema-error]"), "{report}");
+    // In Thai (the default), the one-line format names the column in Thai too.
+    let thai = text(&f.sala(&["check", "--format", "concise"]));
+    assert!(thai.contains(" (คอลัมน์ at)\n"), "{thai}");
+    assert!(!thai.contains("(column "), "{thai}");
 }
 
 #[test]

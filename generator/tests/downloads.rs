@@ -84,6 +84,18 @@ fn the_workbook_gives_a_spreadsheet_reader_every_value_typed_and_every_text_unch
     assert!(app.contains("<vt:lpstr>data</vt:lpstr>"), "{app}");
 }
 
+/// A year is four digits in the CSV, as Table Schema writes it (frictionless refuses `1` for
+/// the year 0001 in a published file checked against its published schema).
+#[test]
+fn years_are_published_with_four_digits() {
+    let f = common::Fixture::new();
+    f.dataset("years", "[[resources.schema.fields]]\nname = \"year\"\ntype = \"year\"\n", "year\n0001\n0999\n2024\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    let csv = std::fs::read_to_string(f.root().join("public/datasets/years/data.csv")).unwrap();
+    assert_eq!(csv, "year\n0001\n0999\n2024\n");
+}
+
 #[test]
 fn the_dataset_zip_and_the_workbook_are_deflated_and_the_zip_holds_the_csv_beside_it() {
     let (_f, public) = built();

@@ -174,7 +174,7 @@ fn concise(report: &Report, lang: Lang) -> String {
     for d in &report.diagnostics {
         let mut line = format!("{}: {}[{}] {}", position(d), severity_word(d.severity), d.code.as_str(), d.message.get(lang));
         if let Some(col) = &d.location.column {
-            let _ = write!(line, " (column {col})");
+            let _ = write!(line, " ({} {col})", label(lang, "คอลัมน์", "column"));
         }
         let _ = writeln!(out, "{line}");
     }

@@ -300,6 +300,8 @@ fn write_csv(r: &Resource, w: &mut dyn Write) -> polars::error::PolarsResult<()>
         csv_field(&mut out, &f.name);
     }
     out.push(b'\n');
+    // A year is four digits in Table Schema (frictionless refuses `1` for the year 0001).
+    let years: Vec<bool> = r.schema.fields.iter().map(|f| f.field_type == FieldType::Year).collect();
     for start in (0..r.rows()).step_by(WINDOW_ROWS) {
         let end = (start + WINDOW_ROWS).min(r.rows());
         let columns = window(frame, start..end);
@@ -309,7 +311,12 @@ fn write_csv(r: &Resource, w: &mut dyn Write) -> polars::error::PolarsResult<()>
                 if i > 0 {
                     out.push(b',');
                 }
-                csv_cell(&mut out, &c.get(row)?);
+                match c.get(row)? {
+                    Cell::Int(year) if years.get(i) == Some(&true) && (0..1000).contains(&year) => {
+                        let _ = write!(out, "{year:04}");
+                    }
+                    cell => csv_cell(&mut out, &cell),
+                }
             }
             out.push(b'\n');
             // Written out in pieces of about 64 KB: a CSV of a gigabyte is never held.
