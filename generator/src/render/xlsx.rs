@@ -529,7 +529,7 @@ fn cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], value: &AnyValue) {
             cell_start(buf, letters, row);
             buf.extend_from_slice(if *b { b" t=\"b\"><v>1</v></c>" } else { b" t=\"b\"><v>0</v></c>" });
         }
-        AnyValue::Int64(i) if i.abs() <= EXACT => number_cell(buf, letters, row, *i as f64, ""),
+        AnyValue::Int64(i) if i.unsigned_abs() <= EXACT.unsigned_abs() => number_cell(buf, letters, row, *i as f64, ""),
         AnyValue::Int32(i) => number_cell(buf, letters, row, f64::from(*i), ""),
         AnyValue::UInt32(i) => number_cell(buf, letters, row, f64::from(*i), ""),
         AnyValue::Float64(f) if f.is_finite() => number_cell(buf, letters, row, *f, ""),
@@ -595,6 +595,21 @@ mod tests {
         }
         buf.extend_from_slice(&bytes[from..]);
         buf
+    }
+
+    /// Whole numbers beyond Excel's 15 digits are text cells, both sides of zero: the smallest
+    /// 64-bit integer (whose absolute value has no i64) was written as a rounded float.
+    #[test]
+    fn whole_numbers_beyond_fifteen_digits_are_text_both_sides_of_zero() {
+        let cell_of = |i: i64| {
+            let mut buf = Vec::new();
+            cell(&mut buf, "A", b"1", &AnyValue::Int64(i));
+            String::from_utf8(buf).unwrap()
+        };
+        assert_eq!(cell_of(-999_999_999_999_999), "<c r=\"A1\"><v>-999999999999999</v></c>");
+        for i in [i64::MIN, i64::MAX, -1_000_000_000_000_000, 1_000_000_000_000_000] {
+            assert!(cell_of(i).contains(&format!("t=\"inlineStr\"><is><t>{i}</t>")), "{}", cell_of(i));
+        }
     }
 
     /// Text escaped byte by byte is what escaping it character by character gave: entities,
