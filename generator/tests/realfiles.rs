@@ -302,6 +302,20 @@ fn infer_numbers_a_repeated_column_name_and_names_a_repeated_header_row() {
     assert!(!text(&out).contains("refs.csv"), "{}", text(&out));
 }
 
+/// Blank rows and a source line under the table (as reports copied into a spreadsheet have
+/// them) are named by `infer`, with what to do; they are not silently counted as data.
+#[test]
+fn infer_names_blank_rows_and_a_note_below_the_data() {
+    let f = Fixture::new();
+    let csv = f.write("in/beds.csv", "province,beds,year\nน่าน,12,2553\nแพร่,8,2553\n,,\nลำปาง,20,2553\n,,\nที่มา: กระทรวงสาธารณสุข,,\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "beds"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let printed = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(printed.contains("note: rows 4, 6 are blank: delete them and run sala infer again"), "{printed}");
+    assert!(printed.contains("note: row 7 below the data has text in one cell only (a note or a source line?): move it into the dataset's description and delete it"), "{printed}");
+    assert!(printed.contains("แถว 4, 6 ว่างทั้งแถว"), "{printed}");
+}
+
 /// A workbook of no bytes (a save or an upload that failed) is said to be empty, with what
 /// to do, in `check` and in `infer`; not as the zip reader's "Could not find EOCD".
 #[test]
