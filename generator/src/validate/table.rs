@@ -342,7 +342,25 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         sheet: None,
     };
     let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    // A blank header cell where the schema has a field the header lacks (a pandas index, a
+    // column whose name `infer` proposed): that field's column, named in one diagnostic.
+    let mut named_blanks: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, label) in raw.header.iter().enumerate() {
+        let unnamed = schema.fields.get(i).filter(|f| !f.name.trim().is_empty() && !raw.header.iter().any(|h| h == &f.name));
+        if let (true, Some(field)) = (label.trim().is_empty(), unnamed) {
+            let letter = column_letter(i + 1);
+            report.push(Diagnostic::error(
+                Code::BlankLabel,
+                header_location(i, &field.name),
+                Text::new(
+                    format!("คอลัมน์ {letter} ไม่มีชื่อในแถวหัวตาราง ส่วน schema เรียกคอลัมน์นี้ว่า \"{}\"", field.name),
+                    format!("column {letter} has no name in the header row, where the schema calls it \"{}\"", field.name),
+                ),
+                Text::new(format!("เขียน {} ลงในช่อง {letter}1 ของแถวหัวตาราง", field.name), format!("write {} in the header row's cell {letter}1", field.name)),
+            ));
+            named_blanks.insert(i, i);
+            continue;
+        }
         if label.trim().is_empty() {
             report.push(Diagnostic::error(
                 Code::BlankLabel,
@@ -385,6 +403,11 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
     }
     let mut positions = BTreeMap::new();
     for (fi, field) in schema.fields.iter().enumerate() {
+        if let Some(&ci) = named_blanks.get(&fi) {
+            // Its values are checked as that field's: the fix is only to write its name.
+            positions.insert(fi, ci);
+            continue;
+        }
         match first_seen.get(field.name.as_str()) {
             Some(&ci) => {
                 positions.insert(fi, ci);
