@@ -1,14 +1,16 @@
 // What Sala's browser tests (search.mjs, pages.mjs, dashboard.mjs) share: the built portal
 // served on 127.0.0.1, Debian's Chromium launched headless (never a downloaded one), named
-// checks counted as they pass or fail, and axe-core's WCAG 2.1 A/AA violations on a page.
+// checks counted as they pass or fail, and axe-core's WCAG 2.2 A/AA and best-practice violations
+// on a page.
 import { chromium } from 'playwright-core';
 import { siteServer } from './static-server.mjs';
 import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
-/** The WCAG 2.1 A and AA rules of axe-core. */
-export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+/** The WCAG 2.1 and 2.2 A and AA rules of axe-core (2.2 adds the 24 px target size), and its
+ *  best practices (landmarks with names of their own among them). */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Serves the built portal in `root` on a free port; resolves to the server and its base URL. */
@@ -58,7 +60,7 @@ export function checker(browser) {
   return run;
 }
 
-/** The WCAG 2.1 A/AA violations axe-core finds on `page`, one line each: rule, impact, what it
+/** The violations axe-core finds on `page` ([`AXE_TAGS`]), one line each: rule, impact, what it
  *  asks, and where (the first three places). */
 export async function axeViolations(page) {
   await page.addScriptTag({ content: axeSource });

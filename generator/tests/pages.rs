@@ -129,7 +129,9 @@ fn tables_of_records_name_each_value_for_the_phone_layout_and_numbers_have_right
 #[test]
 fn the_home_page_has_a_search_box_and_the_search_page_a_results_heading() {
     let home = read("index.html");
-    assert!(home.contains("<form action=/search/ class=home-search role=search><label for=home-q>ค้นหาข้อมูลภาครัฐ</label>"), "{home}");
+    assert!(home.contains("<form action=/search/ aria-label=ค้นหาชุดข้อมูล class=home-search role=search><label for=home-q>ค้นหาข้อมูลภาครัฐ</label>"), "{home}");
+    // Two search forms on the page, each a landmark with a name of its own.
+    assert!(home.contains("<form action=/search/ aria-label=ค้นหาในเว็บไซต์ class=site-search role=search>"), "{home}");
     let search = read("en/search/index.html");
     assert!(search.contains("<h2 class=visually-hidden>Search results</h2>"), "{search}");
     // Thai pages fetch their font with the stylesheet; English pages do not need it.
@@ -146,4 +148,99 @@ fn the_budget_by_ministry_is_small_multiples_with_a_note_on_their_scales() {
     assert!(figure.contains("<h4>Ministry of Finance</h4>"), "{figure}");
     // Appropriations blue and expenditures orange here as on every agency page.
     assert!(!figure.contains("class=s0") && figure.contains("class=t-authorities") && figure.contains("class=t-expenditures"));
+}
+
+/// Every link and asset of every demo page, in both languages, leads somewhere: an address on
+/// the portal's own host (absolute or site-relative) is a file of the build (a folder's
+/// `index.html`), and a `#fragment` is an id on the page it points to. A feedback link to a
+/// page the demo did not have, and agency tiles linking to a targets section the page did not
+/// show, were found by crawling the build.
+#[test]
+fn every_link_of_the_demo_leads_to_a_file_and_every_fragment_to_an_id() {
+    let public = demo_public();
+    let attribute = regex::Regex::new(r#"(?:href|src)=(?:"([^"]*)"|([^\s>"]+))"#).unwrap();
+    let id = regex::Regex::new(r#"\sid=(?:"([^"]*)"|([^\s>"]+))"#).unwrap();
+    let base = "https://data.example.go.th";
+    let ids_of = |file: &Path| -> std::collections::HashSet<String> {
+        let html = std::fs::read_to_string(file).unwrap_or_default();
+        id.captures_iter(&html).map(|c| c.get(1).or(c.get(2)).unwrap().as_str().to_string()).collect()
+    };
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for page in common::files_under(&public).into_iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(public.join(&page)).unwrap();
+        let here = public.join(&page);
+        for cap in attribute.captures_iter(&html) {
+            let link = cap.get(1).or(cap.get(2)).unwrap().as_str().replace("&amp;", "&");
+            let local = match link.strip_prefix(base) {
+                Some(rest) => rest.to_string(),
+                None if link.starts_with('/') && !link.starts_with("//") => link.clone(),
+                None if link.starts_with('#') => format!("/{}{link}", page),
+                None => continue,
+            };
+            let (path, fragment) = local.split_once('#').map_or((local.as_str(), None), |(p, f)| (p, Some(f)));
+            let path = path.split('?').next().unwrap_or_default();
+            let decoded = percent_decoded(path);
+            let mut file = public.join(decoded.trim_start_matches('/'));
+            if decoded.ends_with('/') || file.is_dir() {
+                file = file.join("index.html");
+            }
+            if link.starts_with('#') {
+                file = here.clone();
+            }
+            checked += 1;
+            if !file.is_file() {
+                broken.push(format!("{page}: {link}"));
+            } else if let Some(fragment) = fragment.filter(|f| !f.is_empty() && file.extension().is_some_and(|e| e == "html")) {
+                if !ids_of(&file).contains(fragment) {
+                    broken.push(format!("{page}: {link} (no id {fragment})"));
+                }
+            }
+        }
+    }
+    assert!(checked > 5_000, "{checked}");
+    assert!(broken.is_empty(), "{} broken of {checked}:\n{}", broken.len(), broken.join("\n"));
+}
+
+/// `text` with its `%XX` escapes decoded (a URL's path as a file name).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// English says one dataset, not "1 datasets"; years covered are written as each language
+/// writes years; Thai data on an English page is marked as Thai; a missing page is not indexed
+/// and names no canonical address; a description is not cut at an abbreviation.
+#[test]
+fn counts_years_languages_and_the_missing_page_read_right() {
+    let agencies = read("en/agencies/index.html");
+    assert!(agencies.contains("<span class=count>1 dataset</span>") || !agencies.contains("<span class=count>1 "), "{agencies}");
+    assert!(!agencies.contains("<span class=count>1 datasets</span>"), "{agencies}");
+    let en = read("en/datasets/budget-appropriations/index.html");
+    assert!(en.contains("Years covered</dt><dd>2022–2025 (B.E. 2565–2568)</dd>"), "{en}");
+    let th = read("datasets/budget-appropriations/index.html");
+    assert!(th.contains("<dd>พ.ศ. 2565–2568</dd>"), "{th}");
+    assert!(!th.contains("content=\"งบประมาณรายจ่ายประจำปีงบประมาณ พ.ศ.\""), "{th}");
+    let provinces = read("en/datasets/provinces/index.html");
+    assert!(provinces.contains("<td lang=th>กรุงเทพมหานคร</td><td>Bangkok</td>"), "{provinces}");
+    assert!(!read("datasets/provinces/index.html").contains("<td lang=th>"), "Thai pages need no mark");
+    for missing in ["404.html", "en/404.html"] {
+        let page = read(missing);
+        assert!(page.contains("<meta content=noindex name=robots>"), "{page}");
+        assert!(!page.contains("rel=canonical"), "{page}");
+    }
 }

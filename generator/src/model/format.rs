@@ -182,6 +182,23 @@ pub fn fiscal_year(be: i64, lang: Lang) -> String {
     }
 }
 
+/// The years a dataset covers as written in its metadata (`2565-2568`, GD-Catalog's Buddhist
+/// era), as readers of `lang` write them: Thai `พ.ศ. 2565–2568`, English `2022–2025 (B.E.
+/// 2565–2568)`. A text that is not one year or a range of Buddhist-era years is shown as written.
+pub fn years_covered(text: &str, lang: Lang) -> String {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split(['-', '–']).map(str::trim).collect();
+    let years: Option<Vec<i64>> = parts.iter().map(|p| p.parse::<i64>().ok().filter(|_| p.len() == 4)).collect();
+    let Some(years) = years.filter(|y| (1..=2).contains(&y.len()) && y.iter().all(|y| (2400..=2700).contains(y))) else {
+        return t.to_string();
+    };
+    let be = years.iter().map(i64::to_string).collect::<Vec<_>>().join("–");
+    match lang {
+        Lang::Th => format!("พ.ศ. {be}"),
+        Lang::En => format!("{} (B.E. {be})", years.iter().map(|y| (y - 543).to_string()).collect::<Vec<_>>().join("–")),
+    }
+}
+
 /// The dates a Thai fiscal year runs: 1 October of the year before to 30 September.
 pub fn fiscal_year_span(be: i64, lang: Lang) -> String {
     let ce = i32::try_from(be - 543).unwrap_or(0);
@@ -209,6 +226,15 @@ pub fn toml_date(d: &toml::value::Datetime) -> Option<chrono::NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_covered_are_written_per_language_and_other_texts_as_they_are() {
+        assert_eq!(years_covered("2565-2568", Lang::Th), "พ.ศ. 2565–2568");
+        assert_eq!(years_covered("2565-2568", Lang::En), "2022–2025 (B.E. 2565–2568)");
+        assert_eq!(years_covered(" 2567 ", Lang::En), "2024 (B.E. 2567)");
+        assert_eq!(years_covered("2020-2024", Lang::En), "2020-2024");
+        assert_eq!(years_covered("ตั้งแต่ 2560", Lang::Th), "ตั้งแต่ 2560");
+    }
 
     #[test]
     fn file_sizes_read_as_bytes_kb_and_mb() {

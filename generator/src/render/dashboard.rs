@@ -13,7 +13,7 @@ use super::finance::{
     ApiTable, FINANCE_ROLES, MATURITY_ROLES, NONE, cell, downloads, figure, num, opt, or_none, sources, table, text_cell,
     with_downloads,
 };
-use super::page::t;
+use super::page::{t, unit};
 use crate::lang::Lang;
 use crate::load::role::RoleKind;
 use crate::model::maturity::{Score, Unit};
@@ -251,6 +251,7 @@ fn summary(site: &Site, whose: Whose, lang: Lang) -> Value {
     let data = (!datasets.is_empty()).then(|| {
         json!({
             "datasets": format::integer(datasets.len() as i64),
+            "overdue_of": unit(site, lang, datasets.len(), "overdue_of").replace("{count}", &format::integer(datasets.len() as i64)),
             "overdue": format::integer(overdue as i64),
             "mean_score": or_none(mean.map(format::percent)),
             "url": data_url,
@@ -260,7 +261,8 @@ fn summary(site: &Site, whose: Whose, lang: Lang) -> Value {
         "maturity": maturity,
         "targets": targets,
         "targets_more": (total_targets > TILE_TARGETS).then(|| tr("targets_more").replace("{count}", &format::integer(total_targets as i64))),
-        "targets_url": targets_url,
+        // An agency without targets has no targets section to link to.
+        "targets_url": (!targets.is_empty() || !matches!(whose, Whose::Unit(_))).then_some(targets_url),
         "projects": projects,
         "budget": budget,
         "data": data,
@@ -350,7 +352,9 @@ fn trend_figure(site: &Site, whose: Whose, lang: Lang) -> Option<Value> {
 }
 
 /// The index of each ministry (or a ministry's agencies) per assessment year, with the change.
-fn units_trend_table(site: &Site, units: &[&Agency], lang: Lang) -> Option<Value> {
+/// `caption` is the theme string naming the table (ministries' or agencies'): two tables of one
+/// page with one name were two landmarks a screen reader could not tell apart.
+fn units_trend_table(site: &Site, units: &[&Agency], caption: &str, lang: Lang) -> Option<Value> {
     let tr = |key: &str| t(site, lang, key);
     let years: Vec<Option<i64>> = site.maturity.history.iter().map(|a| a.year).collect();
     if years.len() < 2 || units.is_empty() {
@@ -373,7 +377,7 @@ fn units_trend_table(site: &Site, units: &[&Agency], lang: Lang) -> Option<Value
         })
         .collect();
     let shown = rows.len();
-    let table = note_if_cut(site, table(&tr("trend_by_unit"), head, rows), shown, total, lang);
+    let table = note_if_cut(site, table(&tr(caption), head, rows), shown, total, lang);
     Some(with_downloads(table, downloads(site, |ext| site.urls.api_table("maturity", "trend", ext))))
 }
 
@@ -496,7 +500,7 @@ pub fn unit_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
     json!({
         "dash": summary(site, whose, lang),
         "maturity_trend": trend_figure(site, whose, lang),
-        "agencies_trend": if a.is_ministry() { units_trend_table(site, &agencies, lang) } else { None },
+        "agencies_trend": if a.is_ministry() { units_trend_table(site, &agencies, "trend_table_agencies", lang) } else { None },
         "unit_targets": targets_table(site, whose, lang),
         "target_note": t(site, lang, "projection_note"),
         "projects": projects_section(site, a, lang),
@@ -567,7 +571,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
         "rules": rules_note(site, lang),
         "quality_note": tr("quality_note"),
         "heat": if site.maturity.portal.is_some() { base["heat"].clone() } else { Value::Null },
-        "ministries_trend": units_trend_table(site, &ministries, lang),
+        "ministries_trend": units_trend_table(site, &ministries, "trend_by_unit", lang),
         "targets": targets_table(site, Whose::Portal, lang),
         "target_note": tr("projection_note"),
         "target_sources": sources(site, TARGET_ROLES, lang),
@@ -657,8 +661,8 @@ pub fn maturity_context(site: &Site, lang: Lang) -> Value {
     let agencies: Vec<&Agency> = site.agencies.iter().filter(|a| !a.is_ministry()).collect();
     json!({
         "trend": trend_figure(site, Whose::Portal, lang),
-        "ministries_trend": units_trend_table(site, &ministries, lang),
-        "agencies_trend": units_trend_table(site, &agencies, lang),
+        "ministries_trend": units_trend_table(site, &ministries, "trend_by_unit", lang),
+        "agencies_trend": units_trend_table(site, &agencies, "trend_table_agencies", lang),
         "latest": assessment_label(site, site.maturity.history.last().and_then(|a| a.year), lang),
         "portal": base["portal"],
         "heat": base["heat"],

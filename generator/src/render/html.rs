@@ -7,7 +7,7 @@ use super::keys::{self, Keys};
 use super::markdown;
 use super::{Emitter, OutputFile};
 use super::pager;
-use super::page::{Cards, Jobs, PageContext, PageJob, agency_link, date_text, every_language, json_key, later, strings, t};
+use super::page::{Cards, Jobs, PageContext, PageJob, agency_link, date_text, every_language, json_key, later, strings, t, unit};
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
 use crate::load::cache::Memo;
@@ -380,7 +380,7 @@ fn page_fields(site: &Site, lang: Lang, paths: &BTreeMap<Lang, String>, title: &
 fn meta_description(text: &str) -> String {
     const LIMIT: usize = 160;
     let text = text.split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
-    let first = match text.find(". ") {
+    let first = match sentence_end(&text) {
         Some(i) => &text[..=i],
         None => text.as_str(),
     };
@@ -404,6 +404,18 @@ fn meta_description(text: &str) -> String {
     }
     let cut: String = chars[..end].iter().collect();
     format!("{}…", cut.trim_end_matches([' ', ',', ';', ':']))
+}
+
+/// Where the first sentence of `text` ends: the first `. ` after a word that is no
+/// abbreviation. A word with a dot inside (`พ.ศ.`, `B.E.`, `e.g.`) or of one or two letters
+/// (`No.`, `Dr.`, `ม.`) does not end a sentence: descriptions that began "งบประมาณ พ.ศ. 2567"
+/// were cut to "งบประมาณ พ.ศ.".
+fn sentence_end(text: &str) -> Option<usize> {
+    text.match_indices(". ").map(|(i, _)| i).find(|&i| {
+        let word = text[..i].rsplit(' ').next().unwrap_or("");
+        let numeral = word.chars().any(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c));
+        !word.contains('.') && (numeral || word.chars().filter(|c| c.is_alphabetic()).count() > 2)
+    })
 }
 
 /// Thai vowel signs and tone marks written above or below their consonant.
@@ -615,7 +627,8 @@ fn not_found(site: &Site, renderer: &mut Renderer, lang: Lang) -> Result<OutputF
         context: json!({}).into(),
         key: None,
     };
-    renderer.render(&job, json!({}))
+    // A missing page has no address of its own for search engines (it is also noindex).
+    renderer.render(&job, json!({"canonical": ""}))
 }
 
 fn home_context(site: &Site, lang: Lang, cards: &Cards) -> Value {
@@ -663,7 +676,9 @@ fn top_ministries(site: &Site, lang: Lang, limit: usize) -> Vec<Value> {
                 "name": m.name.get(lang),
                 "url": site.urls.link(&site.urls.agency(lang, &m.code)),
                 "agencies": format::integer(*agencies as i64),
+                "agencies_unit": unit(site, lang, *agencies, "agencies_unit"),
                 "datasets": format::integer(*datasets as i64),
+                "datasets_unit": unit(site, lang, *datasets, "datasets_unit"),
             })
         })
         .collect()
@@ -709,6 +724,7 @@ fn ministries(site: &Site, lang: Lang) -> Vec<Value> {
             "url": site.urls.link(&site.urls.agency(lang, &a.code)),
             "form": t(site, lang, &format!("form_{}", a.form.replace('-', "_"))),
             "datasets": site.datasets_of(&a.code).count(),
+            "datasets_unit": unit(site, lang, site.datasets_of(&a.code).count(), "datasets_unit"),
         })
     };
     let mut out: Vec<Value> = site
@@ -824,7 +840,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang, sizes: &Sizes) -> Value
     fact("data_source", text(&m.data_source));
     fact("data_language", m.language.iter().map(|c| Lang::from_code(c).map_or(c.clone(), |l| t(site, lang, &format!("language_{}", l.code())))).collect::<Vec<_>>().join(", "));
     if let Some(s) = &m.statistics {
-        fact("years_covered", s.years.clone());
+        fact("years_covered", format::years_covered(&s.years, lang));
         fact("disaggregation", text(&s.disaggregation));
         fact("unit", text(&s.unit));
         fact("multiplier", s.multiplier.map(format::integer).unwrap_or_default());
@@ -966,12 +982,15 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
     // cell (a preview has a few hundred cells on each of the portal's pages).
     let columns: Vec<(Shown, &polars::prelude::Column)> =
         r.schema.fields.iter().zip(head.columns()).map(|(f, c)| (Shown::of(f), c)).collect();
-    let cell = Shape::new(&["text", "numeric"]);
+    let cell = Shape::new(&["text", "numeric", "thai"]);
     let rows: Vec<Value> = (0..n)
         .map(|i| {
             let cells = columns.iter().map(|(column, c)| {
                 let v = c.get(i).unwrap_or(AnyValue::Null);
-                cell.with([Value::String(cut_cell(display(column, &words, &v, lang))), Value::Bool(column.numeric)])
+                let text = cut_cell(display(column, &words, &v, lang));
+                // Thai data on an English page is marked, for screen readers' voices and fonts.
+                let thai = lang != Lang::Th && text.chars().any(|c| ('\u{0E01}'..='\u{0E5B}').contains(&c));
+                cell.with([Value::String(text), Value::Bool(column.numeric), Value::Bool(thai)])
             });
             Value::Array(cells.collect())
         })
@@ -1095,6 +1114,11 @@ mod tests {
     #[test]
     fn meta_descriptions_keep_the_first_sentence_under_160_characters() {
         assert_eq!(meta_description("Budget lines. Second sentence."), "Budget lines.");
+        // Abbreviations end no sentence.
+        assert_eq!(meta_description("งบประมาณรายจ่ายประจำปีงบประมาณ พ.ศ. 2565-2568 จำแนกตามกระทรวง"), "งบประมาณรายจ่ายประจำปีงบประมาณ พ.ศ. 2565-2568 จำแนกตามกระทรวง");
+        assert_eq!(meta_description("Budget appropriations for fiscal years B.E. 2565-2568. By ministry."), "Budget appropriations for fiscal years B.E. 2565-2568.");
+        assert_eq!(meta_description("Complaints, e.g. noise. Per district."), "Complaints, e.g. noise.");
+        assert_eq!(meta_description("Contracts No. 5 and 6 of the year. More."), "Contracts No. 5 and 6 of the year.");
         assert_eq!(meta_description("First paragraph\n\nSecond"), "First paragraph");
         let long = "word ".repeat(60);
         let d = meta_description(&long);

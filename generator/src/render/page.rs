@@ -147,6 +147,15 @@ pub(super) fn strings(site: &Site, lang: Lang) -> &BTreeMap<String, String> {
     site.theme.strings.get(&lang).unwrap_or(&EMPTY)
 }
 
+/// The unit a count of `n` takes in `lang`: the theme's `<key>_one` for one (`dataset`), else
+/// `<key>` (`datasets`); a theme without the singular gives the plural. Thai has one form.
+pub(super) fn unit(site: &Site, lang: Lang, n: usize, key: &str) -> String {
+    match strings(site, lang).get(&format!("{key}_one")) {
+        Some(one) if n == 1 => one.clone(),
+        _ => t(site, lang, key),
+    }
+}
+
 /// A UI string from the theme's i18n table (the key itself if missing, which a test forbids).
 pub(super) fn t(site: &Site, lang: Lang, key: &str) -> String {
     strings(site, lang).get(key).cloned().unwrap_or_else(|| key.to_string())

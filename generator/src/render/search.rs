@@ -3,7 +3,7 @@
 
 use super::Emitter;
 use super::fragments::{self, Store};
-use super::page::{Jobs, PageJob, every_language, json_key, later, summary, t};
+use super::page::{Jobs, PageJob, every_language, json_key, later, summary, t, unit};
 use super::pager;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -1066,7 +1066,7 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
                     lang,
                     paths,
                     title: pager::title(site, lang, &format!("{group}: {}", v.label), n, pages),
-                    description: format!("{group}: {} · {} {}", v.label, format::integer(v.datasets.len() as i64), t(site, lang, "datasets_unit")),
+                    description: format!("{group}: {} · {} {}", v.label, format::integer(v.datasets.len() as i64), unit(site, lang, v.datasets.len(), "datasets_unit")),
                     context: later(move || {
                         let (f, v) = (&facets[g], &facets[g].values[i]);
                         let cards: Vec<Value> =
@@ -1076,6 +1076,7 @@ pub(super) fn page_jobs<'a>(site: &'a Site, lang: Lang, jobs: &Jobs<'a>) {
                             "group": group,
                             "value": v.label,
                             "count": format::integer(v.datasets.len() as i64),
+                            "count_unit": unit(site, lang, v.datasets.len(), "datasets_unit"),
                             "datasets": null,
                             "facets": null,
                             "pager": pager::pager(site, lang, &site.urls.facet(lang, f.key, &v.slug), n, pages),

@@ -335,7 +335,7 @@
     list.setAttribute('data-query', last.query);
     list.setAttribute('aria-busy', 'false');
     if (!last.query && !last.faceted) say(data.all, results.length);
-    else if (results.length) say(data.found, results.length);
+    else if (results.length) say(results.length === 1 ? data.foundOne : data.found, results.length);
     else statusEl.textContent = data.none;
   }
 
