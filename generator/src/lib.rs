@@ -249,6 +249,9 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     let config = config::SiteConfig::load(&portal)?;
     let output = output.map_or_else(|| portal.join(&config.output_dir), Path::to_path_buf);
     let output = write::output::checked_output(&portal, &output)?;
+    // One build of an output at a time (`serve` writes a folder of its own): held until the
+    // new site is in place.
+    let _lock = (!defer_record).then(|| write::lock_output(&output));
     // With a cache: a commit a killed build left is finished first, then the output's files
     // are listed with their sizes and times while the portal is read (a rebuild reuses the
     // files that are still as the last build wrote them, and removes those it no longer makes).

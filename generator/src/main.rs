@@ -125,6 +125,22 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// An error with its causes, each cause the message does not already say: Sala's I/O errors
+/// name the system's reason themselves, which `{:#}` printed a second time.
+fn chain_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 fn main() -> ExitCode {
     no_huge_pages();
     let cli = Cli::parse();
@@ -132,7 +148,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let code = e.downcast_ref::<sala::error::Error>().map_or("error", |e| e.code());
-            eprintln!("error[{code}]: {e:#}");
+            eprintln!("error[{code}]: {}", chain_text(&e));
             ExitCode::from(2)
         }
     }

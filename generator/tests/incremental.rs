@@ -1527,3 +1527,42 @@ fn rebuilds_in_a_row_log_their_manifests_and_each_builds_as_clean() {
     assert_identical(&out, &clean.path().join("site"));
     assert!(!log.exists(), "a log cut short takes no record: the whole state is saved, and the log goes");
 }
+
+/// A rebuild whose commit fails part way (a folder of the output made immutable: `chattr +i`
+/// refuses even root) puts back the files it had swapped in: the output is the last site,
+/// whole, not half of each; no patch folder is left; once the folder is writable again, the
+/// next rebuild publishes the change. Skipped, loudly, on a file system without `chattr +i`.
+#[test]
+fn a_commit_that_fails_part_way_puts_the_last_site_back() {
+    let dir = demo();
+    let root = dir.path();
+    let out = root.join("public");
+    build_cached(root, &out);
+    let before = tempfile::tempdir().unwrap();
+    for f in files(&out) {
+        let to = before.path().join(&f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(out.join(&f), to).unwrap();
+    }
+    edit(root, "datasets/provinces/dataset.toml", "title = { th = \"", "title = { th = \"(แก้) ");
+    let locked = out.join("datasets/provinces");
+    let chattr = |flag: &str| std::process::Command::new("chattr").arg(flag).arg(&locked).status().is_ok_and(|s| s.success());
+    if !chattr("+i") {
+        eprintln!("\n!!! SKIPPED: chattr +i is not supported here; the rollback of a failed commit was not tested\n");
+        return;
+    }
+    let cache = Cache::open(root);
+    let failed = sala::build_with(root, Some(&out), Hooks { cache: Some(&cache), progress: None });
+    let unlocked = chattr("-i");
+    assert!(unlocked, "chattr -i");
+    let error = failed.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("datasets/provinces/"), "the build fails naming the folder: {error}");
+    assert_identical(before.path(), &out);
+    let leftovers: Vec<String> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".public.")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    drop(cache);
+    build_cached(root, &out);
+    let clean = tempfile::tempdir().unwrap();
+    build_clean(root, &clean.path().join("public"));
+    assert_identical(&clean.path().join("public"), &out);
+}

@@ -377,6 +377,26 @@ fn remove_detached(old: &Path) {
     drop(lock);
 }
 
+/// Held while a build of one output runs (see [`lock_output`]).
+pub struct OutputLock {
+    _folder: Option<OwnedFd>,
+}
+
+/// Locks the output `output` for one build, waiting (and saying so) while another build of a
+/// folder beside it holds the lock: the lock is on the output's parent folder, which no build
+/// renames. Two builds of one output at once could each swap in its site, the slower one last,
+/// made from the sources as they were before the other build read them. No lock (and no
+/// wait) where the parent cannot be opened.
+pub fn lock_output(output: &Path) -> OutputLock {
+    let Some(folder) = output.parent().and_then(open_folder) else { return OutputLock { _folder: None } };
+    if lock(&folder).is_err() {
+        let shown = output.display();
+        eprintln!("waiting for another sala build of {shown} to finish… / รอให้ sala build อีกตัวที่เขียน {shown} เสร็จก่อน…");
+        let _ = rustix::fs::flock(&folder, rustix::fs::FlockOperation::LockExclusive);
+    }
+    OutputLock { _folder: Some(folder) }
+}
+
 /// Opens the folder at `path` and locks it (`flock`), with the descriptor left open across
 /// `exec`, so that a process started next holds the lock until it ends; None when the folder
 /// cannot be opened or locked (its removal then goes on unlocked).
@@ -452,6 +472,23 @@ fn process_runs(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A second build of an output waits for the first to let go of its lock.
+    #[test]
+    fn a_second_build_of_an_output_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = lock_output(&output);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiting = std::thread::spawn(move || {
+            let _second = lock_output(&output);
+            tx.send(()).unwrap();
+        });
+        assert!(rx.recv_timeout(std::time::Duration::from_millis(300)).is_err(), "the second lock waits");
+        drop(first);
+        assert!(rx.recv_timeout(std::time::Duration::from_secs(10)).is_ok(), "and is taken once the first is let go");
+        waiting.join().unwrap();
+    }
 
     #[test]
     fn a_second_build_replaces_the_first_completely() {

@@ -35,6 +35,9 @@ pub enum Refusal {
     NotAFolder,
     /// An existing folder with files that Sala did not write.
     NotSalaOutput,
+    /// A mount point (a volume, a partition of its own): the build swaps the whole folder
+    /// for the new site, which a mount point cannot be.
+    MountPoint,
 }
 
 impl Refusal {
@@ -48,6 +51,7 @@ impl Refusal {
             Refusal::Source(name) => format!("เป็นไฟล์ต้นฉบับของพอร์ทัล ({name}) หรืออยู่ข้างในนั้น"),
             Refusal::NotAFolder => "เป็นไฟล์ ไม่ใช่โฟลเดอร์".into(),
             Refusal::NotSalaOutput => format!("มีไฟล์อื่นอยู่แล้วซึ่ง Sala ไม่ได้สร้าง (ไม่มีไฟล์ {MARKER})"),
+            Refusal::MountPoint => "เป็นจุดเมานต์ (volume หรือพาร์ทิชันของตัวเอง) ซึ่งสลับทั้งโฟลเดอร์ไม่ได้: ให้ใช้โฟลเดอร์ย่อยข้างในแทน เช่น <จุดเมานต์>/public".into(),
         }
     }
 
@@ -61,6 +65,7 @@ impl Refusal {
             Refusal::Source(name) => format!("it is one of the portal's sources ({name}) or inside one"),
             Refusal::NotAFolder => "it is a file, not a folder".into(),
             Refusal::NotSalaOutput => format!("it already holds files that Sala did not write (it has no {MARKER} file)"),
+            Refusal::MountPoint => "it is a mount point (a volume or a partition of its own), which cannot be swapped whole for the new site: use a folder inside it, such as <mount point>/public".into(),
         }
     }
 }
@@ -101,9 +106,18 @@ pub fn checked_output(root: &Path, output: &Path) -> Result<PathBuf> {
     }
     match std::fs::symlink_metadata(&resolved) {
         Ok(meta) if !meta.is_dir() => refuse(Refusal::NotAFolder),
+        Ok(meta) if is_mount_point(&resolved, &meta) => refuse(Refusal::MountPoint),
         Ok(_) if !written_by_sala(&resolved) => refuse(Refusal::NotSalaOutput),
         _ => Ok(resolved),
     }
+}
+
+/// Whether the folder at `path` (with `meta`) is a mount point: on another device than its
+/// parent, or the same folder as its parent (a bind mount of the root).
+fn is_mount_point(path: &Path, meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Some(parent) = path.parent().and_then(|p| std::fs::metadata(p).ok()) else { return false };
+    parent.dev() != meta.dev() || parent.ino() == meta.ino()
 }
 
 /// `path` made absolute and free of links, `.` and `..`: the existing part resolved by the
@@ -143,6 +157,14 @@ pub fn written_by_sala(dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mount_point_is_told_from_a_folder() {
+        let proc_meta = std::fs::metadata("/proc").unwrap();
+        assert!(is_mount_point(Path::new("/proc"), &proc_meta));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!is_mount_point(dir.path(), &std::fs::metadata(dir.path()).unwrap()));
+    }
 
     #[test]
     fn dot_dot_after_a_missing_folder_is_resolved_lexically() {

@@ -546,7 +546,11 @@ impl Patch {
         // system still completes; syncing cost seconds on a busy disk.
         file.write_all(text.as_bytes()).map_err(|e| Error::io(&journal, e))?;
         let folder = self.folder.keep();
-        apply(&folder, &self.output, &moved, gone, false)?;
+        if let Err(e) = apply(&folder, &self.output, &moved, gone, false) {
+            // The files moved were put back: the folder holds only this build's files.
+            let _ = std::fs::remove_dir_all(&folder);
+            return Err(e);
+        }
         // The journal goes first: a folder left half removed must not be committed again.
         std::fs::remove_file(&journal).map_err(|e| Error::io(&journal, e))?;
         Ok(Cleanup::start(folder))
@@ -674,6 +678,10 @@ fn commit(folder: &Path, output: &Path) -> Result<()> {
 /// to remove, holding the replaced files. `again`: a commit killed before may have moved some
 /// already (which the output then has, by inode) and is finished.
 fn apply(folder: &Path, output: &Path, moved: &[(String, Option<u64>)], gone: &[String], again: bool) -> Result<()> {
+    // The files moved so far, and whether each was swapped with an old one: should a move
+    // fail (a folder of the output made read-only, a full disk), those are put back, so that
+    // the output stays the last site whole rather than half of each.
+    let mut done: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
     for (path, ino) in moved {
         let Some(relative) = site_file(path) else { continue };
         let (source, target) = (folder.join(relative), output.join(relative));
@@ -684,7 +692,17 @@ fn apply(folder: &Path, output: &Path, moved: &[(String, Option<u64>)], gone: &[
                 continue;
             }
         }
-        replace(&source, &target)?;
+        match replace(&source, &target) {
+            Ok(swapped) => done.push((source, target, swapped)),
+            Err(e) if !again => {
+                for (source, target, swapped) in done.iter().rev() {
+                    let _ = if *swapped { exchange(source, target) } else { std::fs::rename(target, source).map_err(|e| Error::io(target, e)) };
+                }
+                let _ = std::fs::remove_file(folder.join(JOURNAL));
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        }
     }
     for path in gone {
         let Some(relative) = site_file(path) else { continue };
@@ -716,24 +734,34 @@ fn site_file(path: &str) -> Option<&Path> {
 /// rename over another (`auto_da_alloc`: 5 ms for each catalog at 3,000 datasets). A new file
 /// (nothing to swap with), or a file system that cannot swap, gets a plain rename, its folders
 /// made first where missing.
-fn replace(source: &Path, target: &Path) -> Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{renameat_with, RenameFlags, CWD};
-        // Failing, there is no file at `target` yet, or a file system that cannot swap.
-        if renameat_with(CWD, source, CWD, target, RenameFlags::EXCHANGE).is_ok() {
-            return Ok(());
-        }
+/// Whether the file was swapped with one there (true) or renamed into place (false).
+fn replace(source: &Path, target: &Path) -> Result<bool> {
+    // Failing, there is no file at `target` yet, or a file system that cannot swap.
+    if exchange(source, target).is_ok() {
+        return Ok(true);
     }
     match std::fs::rename(source, target) {
-        Ok(()) => Ok(()),
+        Ok(()) => Ok(false),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && source.exists() => {
             if let Some(dir) = target.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             }
-            std::fs::rename(source, target).map_err(|e| Error::io(target, e))
+            std::fs::rename(source, target).map(|()| false).map_err(|e| Error::io(target, e))
         }
         Err(e) => Err(Error::io(target, e)),
+    }
+}
+
+/// Swaps the files at `a` and `b` in one `renameat2(RENAME_EXCHANGE)`.
+fn exchange(a: &Path, b: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(|e| Error::io(b, e.into()))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Err(Error::io(b, std::io::Error::from(std::io::ErrorKind::Unsupported)))
     }
 }
 
