@@ -297,16 +297,26 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, poll: bool, ready: impl
     // killed outright (SIGKILL); Ctrl+C and SIGTERM remove it at once.
     let temp = std::env::temp_dir();
     remove_stale_sites(&temp);
+    // Caught from before the folder is made: a Ctrl+C at any moment after removes it.
+    let signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]);
     let tmp = tempfile::Builder::new()
         .prefix(&format!("{SERVE_PREFIX}{}-", std::process::id()))
         .tempdir_in(&temp)
         .map_err(|e| Error::io(&temp, e))?;
     let output = crate::write::output::checked_output(&root, &tmp.path().join("site"))?;
     let doomed = tmp.path().to_path_buf();
-    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+    if let Ok(mut signals) = signals {
         std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                let _ = std::fs::remove_dir_all(&doomed);
+                // A build may be writing the site (the first build, a rebuild): it makes no
+                // file from now on, and the folder is removed until nothing is left of it.
+                crate::write::stop_writing();
+                for _ in 0..200 {
+                    if std::fs::remove_dir_all(&doomed).is_ok() || !doomed.exists() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
                 std::process::exit(128 + signal);
             }
         });
@@ -363,10 +373,13 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, poll: bool, ready: impl
     if let Some(reason) = cannot_watch {
         eprintln!("{}", messages.polling(&reason));
     }
+    // The port is taken before the first build: a port in use is said at once, not after
+    // minutes of building a national portal. Requests wait until the site is there.
+    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| Error::Usage {
+        message: format!("cannot listen on 127.0.0.1:{port}: {e}; choose another port with --port / ใช้พอร์ต {port} ไม่ได้: เลือกพอร์ตอื่นด้วย --port"),
+    })?;
     rebuild(&status, Instant::now());
 
-    let server = tiny_http::Server::http(("127.0.0.1", port))
-        .map_err(|e| Error::Usage { message: format!("cannot listen on 127.0.0.1:{port}: {e}; choose another port with --port") })?;
     let addr = server.server_addr().to_ip().map_or_else(|| format!("127.0.0.1:{port}"), |a| a.to_string());
     let prefix = crate::urls::Urls::new(&config.base_url, config.default_language).link("");
     let server = Arc::new(server);
@@ -478,6 +491,19 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
         // A client that went away is not an error worth reporting.
         let _ = request.respond(response);
     };
+    // A static site answers GET and HEAD; OPTIONS says so, anything else is refused.
+    match request.method() {
+        tiny_http::Method::Get | tiny_http::Method::Head => {}
+        method => {
+            let (code, body) = if *method == tiny_http::Method::Options { (204, Vec::new()) } else { (405, b"method not allowed".to_vec()) };
+            let mut response = tiny_http::Response::from_data(body).with_status_code(code);
+            if let Some(h) = header("Allow", "GET, HEAD, OPTIONS") {
+                response = response.with_header(h);
+            }
+            let _ = request.respond(response);
+            return;
+        }
+    }
     if url == "/__sala/status" {
         let body = match status.lock() {
             Ok(s) => serde_json::json!({ "version": s.version, "error": s.error }).to_string(),

@@ -338,3 +338,58 @@ fn the_site_served_after_rebuilds_is_a_clean_builds_and_the_cache_keeps_the_tabl
     let log = served.stop();
     assert!(log.lines().filter(|l| l.starts_with("rebuilt ")).count() == 6, "{log}");
 }
+
+/// A static site answers GET and HEAD: OPTIONS says which methods (204 with Allow), others
+/// are refused (405 with Allow); every one of them answered 200 with the page before.
+#[test]
+fn methods_other_than_get_and_head_are_refused_with_what_is_allowed() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let served = Served::start(&f);
+    let ask = |method: &str| {
+        let mut stream = TcpStream::connect(&served.addr).unwrap();
+        write!(stream, "{method} /en/ HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", served.addr).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    for (method, code) in [("GET", "200"), ("POST", "405"), ("PUT", "405"), ("DELETE", "405"), ("OPTIONS", "204")] {
+        let response = ask(method);
+        assert_eq!(response.split(' ').nth(1), Some(code), "{method}: {response}");
+        if code != "200" {
+            assert!(response.contains("Allow: GET, HEAD, OPTIONS\r\n"), "{method}: {response}");
+        }
+    }
+}
+
+/// A port in use is said before anything is built (a national portal's first build takes
+/// minutes), and a Ctrl+C during the first build leaves no temporary site behind.
+#[test]
+fn a_busy_port_is_said_at_once_and_ctrl_c_during_the_first_build_leaves_nothing() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_sala")).args(["serve", "--port", &port, "--root"]).arg(f.root()).output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    assert!(log.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{log}");
+    assert!(!log.contains("สร้างเว็บไซต์แล้ว") && !log.contains("rebuilt") && !log.contains("built"), "nothing was built first: {log}");
+    drop(busy);
+    let temp = tempfile::tempdir().unwrap();
+    for wait in [0, 20, 60, 150] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sala"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(f.root())
+            .env("TMPDIR", temp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(wait));
+        assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+        child.wait().unwrap();
+        let left: Vec<_> = std::fs::read_dir(temp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert!(left.is_empty(), "after {wait} ms: {left:?}");
+    }
+}

@@ -147,6 +147,9 @@ impl Folders {
     /// Refuses the site-relative `path` of a file of `output` that would leave the site, and
     /// makes the folders it goes in.
     fn make_for(&self, output: &Path, path: &str) -> Result<()> {
+        if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::io(output, std::io::Error::from(std::io::ErrorKind::Interrupted)));
+        }
         site_path(output, path)?;
         match path.rsplit_once('/') {
             Some((dir, _)) => self.make_relative(dir),
@@ -375,6 +378,15 @@ fn remove_detached(old: &Path) {
     }
     // This process's copy: the lock is held as long as the removal runs.
     drop(lock);
+}
+
+/// Set when the process is stopping (Ctrl+C in `serve`): no file or folder is made after it,
+/// so that the folder being written can be removed whole before the process ends.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Stops every build of this process from making files (see [`STOPPING`]).
+pub fn stop_writing() {
+    STOPPING.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Held while a build of one output runs (see [`lock_output`]).
