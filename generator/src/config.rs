@@ -119,6 +119,25 @@ fn check_base_url(raw: &str) -> std::result::Result<(), (&'static str, &'static 
     Ok(())
 }
 
+/// `url` (checked) with its host as the DNS writes it: a Thai domain (`ข้อมูล.ไทย`) as
+/// punycode (`xn--22c6dm4a2dze.xn--o3cw4h`), so that every page, catalog, feed and the
+/// sitemap (which percent-encoded it) give one form of the address; the path as written.
+fn ascii_host(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    if authority.is_ascii() {
+        return url.to_string();
+    }
+    match url::Url::parse(url) {
+        Ok(parsed) => {
+            let host = parsed.host_str().unwrap_or(authority);
+            let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!("{scheme}://{host}{port}{path}")
+        }
+        Err(_) => url.to_string(),
+    }
+}
+
 impl SiteConfig {
     /// Parses and checks the text of a `site.toml`; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<SiteConfig> {
@@ -128,6 +147,7 @@ impl SiteConfig {
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
+        config.base_url = ascii_host(&config.base_url);
         Ok(config)
     }
 

@@ -213,6 +213,17 @@ fn base_url_must_be_a_plain_absolute_address() {
         let out = f.sala(&["check"]);
         assert!(out.status.success(), "{url}: {}", text(&out));
     }
+    // A Thai domain: one form everywhere, the DNS's (the sitemap percent-encoded it, the
+    // pages and catalogs kept it in Thai).
+    let f = Fixture::new();
+    f.write("site.toml", "title = { th = \"ท\", en = \"T\" }\nbase_url = \"https://ข้อมูล.ไทย/เปิด/\"\n");
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let sitemap = std::fs::read_to_string(f.root().join("public/sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://xn--22c6dm4a2dze.xn--o3cw4h/"), "{sitemap}");
+    let catalog = std::fs::read_to_string(f.root().join("public/catalog.ttl")).unwrap();
+    assert!(catalog.contains("https://xn--22c6dm4a2dze.xn--o3cw4h/") && !catalog.contains("ข้อมูล.ไทย"), "{catalog}");
 }
 
 #[test]
@@ -256,4 +267,25 @@ fn a_resource_that_is_not_a_regular_file_is_refused_not_waited_on() {
     let log = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{log}");
     assert!(log.contains("datasets/alpha/dataset.toml: error[missing-file] \"data.csv\" is not a regular file (it is a folder, a pipe or a device)"), "{log}");
+}
+
+/// A portal that has lost its datasets (a checkout gone wrong) builds, but says so; a dataset
+/// folder that is a link is not followed, and is named rather than skipped in silence.
+#[test]
+fn an_empty_portal_and_a_linked_dataset_folder_are_said() {
+    let f = Fixture::new();
+    std::fs::remove_dir_all(f.root().join("datasets")).unwrap();
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("datasets: warning[empty-table] the portal has no datasets: the site built will have no data to download"), "{}", text(&out));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let g = Fixture::new();
+    g.dataset("alpha", SIMPLE, "id\n1\n");
+    std::fs::rename(g.root().join("datasets/alpha"), elsewhere.path().join("alpha")).unwrap();
+    g.dataset("beta", SIMPLE, "id\n1\n");
+    std::os::unix::fs::symlink(elsewhere.path().join("alpha"), g.root().join("datasets/alpha")).unwrap();
+    let out = g.sala(&["check", "--format", "concise", "--lang", "en"]);
+    let report = text(&out);
+    assert!(report.contains("datasets/alpha: warning[metadata-error] this dataset folder is a link (symlink), which Sala does not follow: it is not published"), "{report}");
+    assert!(!report.contains("no datasets"), "{report}");
 }
