@@ -577,7 +577,10 @@ pub fn dataset_toml(inferred: &Inferred, source_name: &str, resource: &str, file
 pub fn dataset_toml_of(resources: &[InferredResource], source_name: &str, file_name: &str) -> String {
     let personal: Vec<&InferredField> = resources.iter().flat_map(|r| &r.inferred.fields).filter(|f| f.personal.is_some()).collect();
     let mut t = String::new();
-    t.push_str(&format!("# Written by `sala infer` from {}.\n", q(source_name)));
+    // A comment is one line: a file name with a line break (or any control character) would
+    // end it and leave the rest of the name as TOML.
+    let named: String = source_name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    t.push_str(&format!("# Written by `sala infer` from {}.\n", q(&named)));
     t.push_str("# Fill in every line marked TODO, then run `sala check`: it lists what is still missing.\n");
     t.push_str("# กรอกทุกบรรทัดที่มีคำว่า TODO แล้วรัน `sala check` เพื่อดูว่ายังขาดอะไร\n");
     t.push_str("# Every key is explained in docs/formats.md of Sala's repository.\n\n");

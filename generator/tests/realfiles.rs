@@ -316,6 +316,21 @@ fn infer_names_blank_rows_and_a_note_below_the_data() {
     assert!(printed.contains("แถว 4, 6 ว่างทั้งแถว"), "{printed}");
 }
 
+/// A file name with a line break in it: what `infer` writes still parses (its header comment
+/// held the name, and the name's second line was read as TOML).
+#[test]
+fn infer_writes_toml_that_parses_whatever_the_file_is_named() {
+    let f = Fixture::new();
+    let csv = f.write("in/prov\nline.csv", "code,name\nA1,x\nA2,y\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "lines"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let written = std::fs::read_to_string(f.root().join("datasets/lines/dataset.toml")).unwrap();
+    assert!(toml::from_str::<toml::Table>(&written).is_ok(), "{written}");
+    let report = text(&f.sala(&["check", "--format", "concise", "--lang", "en"]));
+    // Only the lines to fill in are missing: the file itself is valid TOML.
+    assert!(!report.contains("is not valid"), "{report}");
+}
+
 /// A workbook of no bytes (a save or an upload that failed) is said to be empty, with what
 /// to do, in `check` and in `infer`; not as the zip reader's "Could not find EOCD".
 #[test]

@@ -213,7 +213,20 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
     config.check_theme_files(&theme.static_files)?;
     let mut report = Report::default();
 
-    let (dataset_dirs, real) = list_dataset_dirs(&root)?;
+    let (dataset_dirs, real, linked) = list_dataset_dirs(&root)?;
+    // A folder that is a link is not followed (it could lead anywhere): said, not skipped
+    // silently.
+    for link in linked {
+        report.push(Diagnostic::warning(
+            Code::MetadataError,
+            Location::file(relative(&root, &link)),
+            Text::new(
+                "โฟลเดอร์ชุดข้อมูลนี้เป็นลิงก์ (symlink) ซึ่ง Sala ไม่ตามไป จึงไม่เผยแพร่",
+                "this dataset folder is a link (symlink), which Sala does not follow: it is not published",
+            ),
+            Text::new("คัดลอกโฟลเดอร์ชุดข้อมูลมาไว้ใน datasets/ แทนลิงก์", "copy the dataset folder into datasets/ in place of the link"),
+        ));
+    }
     if let Some(p) = hooks.progress {
         p.datasets.set_length(dataset_dirs.len() as u64);
     }
@@ -253,6 +266,20 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
     let (pages, policies, others) = pages_and_policies;
     report.merge(others);
     let (pages, policies) = (pages?, policies?);
+    // A portal without a dataset folder, not even the agency registry's (a checkout gone
+    // wrong, datasets/ moved), would replace a published site with an empty one: said, so that
+    // a build log shows it. (A new portal has its registry, and passes as it stands.)
+    if dataset_dirs.is_empty() && !report.has_errors() {
+        report.push(Diagnostic::warning(
+            Code::EmptyTable,
+            Location::file("datasets"),
+            Text::new("พอร์ทัลนี้ยังไม่มีชุดข้อมูล: เว็บไซต์ที่สร้างจะไม่มีข้อมูลให้ดาวน์โหลด", "the portal has no datasets: the site built will have no data to download"),
+            Text::new(
+                "เพิ่มชุดข้อมูลใน datasets/<รหัส>/ (เช่น ด้วย sala infer) หรือตรวจว่าเรียกจากโฟลเดอร์ของพอร์ทัลที่ถูกต้อง",
+                "add a dataset in datasets/<id>/ (sala infer makes one), or check that this is the right portal folder",
+            ),
+        ));
+    }
     Ok((Source { root, config, datasets, pages, policies, theme }, report, done))
 }
 
@@ -267,15 +294,19 @@ fn inside(root: &Path, dir: PathBuf) -> Result<PathBuf> {
 
 /// The dataset folders (links are not followed), by name; with whether the `datasets` folder
 /// is its own real path (no link on the way), so that their paths are real paths too.
-fn list_dataset_dirs(root: &Path) -> Result<(Vec<(String, PathBuf)>, bool)> {
+fn list_dataset_dirs(root: &Path) -> Result<(Vec<(String, PathBuf)>, bool, Vec<PathBuf>)> {
     let dir = root.join("datasets");
     if !dir.is_dir() {
-        return Ok((Vec::new(), false));
+        return Ok((Vec::new(), false, Vec::new()));
     }
     let dir = inside(root, dir)?;
     let real = dir.canonicalize().is_ok_and(|c| c == dir);
-    let mut dirs = Vec::new();
+    let (mut dirs, mut linked) = (Vec::new(), Vec::new());
     for (name, path, kind) in entries_by_name(&dir)? {
+        if kind.is_symlink() && path.is_dir() && !name.to_string_lossy().starts_with('.') {
+            linked.push(path);
+            continue;
+        }
         if kind.is_dir() {
             let id = name.to_string_lossy().into_owned();
             if id.starts_with('.') {
@@ -284,7 +315,7 @@ fn list_dataset_dirs(root: &Path) -> Result<(Vec<(String, PathBuf)>, bool)> {
             dirs.push((id, path));
         }
     }
-    Ok((dirs, real))
+    Ok((dirs, real, linked))
 }
 
 /// The entries of the folder `dir` sorted by name, each with its type as the listing gives it
