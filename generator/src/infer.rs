@@ -701,9 +701,12 @@ pub fn infer_encoded(root: &Path, file: &Path, id: Option<&str>, encoding: Optio
         None => id_from_name(&stem),
     };
     if !crate::load::is_valid_id(&id) {
+        // A Thai file name (`จังหวัด.csv`) leaves no Latin letters to make an id of.
+        let what = if id.is_empty() { format!("the file name \"{stem}\" gives no dataset id (ids are Latin letters)") } else { format!("\"{id}\" cannot be a dataset id") };
+        let th = if id.is_empty() { format!("ชื่อไฟล์ \"{stem}\" ใช้ตั้งรหัสชุดข้อมูลไม่ได้ (รหัสเป็นอักษรละติน)") } else { format!("\"{id}\" ใช้เป็นรหัสชุดข้อมูลไม่ได้") };
         return Err(Error::Usage {
             message: format!(
-                "\"{id}\" cannot be a dataset id: give one with --dataset in lowercase a-z, digits and '-', e.g. --dataset budget-2568"
+                "{what}: give one with --dataset in lowercase a-z, digits and '-', e.g. --dataset budget-2568 / {th}: ตั้งรหัสด้วย --dataset เป็นอักษรอังกฤษตัวเล็ก ตัวเลข และ - เช่น --dataset budget-2568"
             ),
         });
     }

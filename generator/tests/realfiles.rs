@@ -331,6 +331,17 @@ fn infer_writes_toml_that_parses_whatever_the_file_is_named() {
     assert!(!report.contains("is not valid"), "{report}");
 }
 
+/// A Thai file name leaves no Latin letters for an id: `infer` names the file and says how to
+/// give one (it printed `"" cannot be a dataset id`).
+#[test]
+fn infer_of_a_thai_file_name_says_to_give_an_id() {
+    let f = Fixture::new();
+    let csv = f.write("in/จังหวัด.csv", "code,name\nA1,x\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("the file name \"จังหวัด\" gives no dataset id (ids are Latin letters): give one with --dataset"), "{}", text(&out));
+}
+
 /// A workbook of no bytes (a save or an upload that failed) is said to be empty, with what
 /// to do, in `check` and in `infer`; not as the zip reader's "Could not find EOCD".
 #[test]

@@ -120,6 +120,12 @@ fn a_resource_path_leaving_the_portal_is_refused() {
     let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("datasets/d/dataset.toml: error[path-escape] \"../../../secret.csv\" points outside the portal folder"), "{}", text(&out));
+    // A path that leaves the dataset's folder but not the portal is said as such.
+    for inside in ["../other/data.csv", "."] {
+        f.write("datasets/d/dataset.toml", toml.replace("path = \"data.csv\"", &format!("path = \"{inside}\"")));
+        let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+        assert!(text(&out).contains(&format!("error[path-escape] \"{inside}\" is not a file in this dataset's folder: Sala reads a dataset's files from its own folder only")), "{}", text(&out));
+    }
 
     #[cfg(unix)]
     {

@@ -694,6 +694,34 @@ fn resolve_inside(root: &Path, (dir, real): (&Path, bool), meta_file: &Path, nam
     };
     let p = Path::new(name);
     if name.trim().is_empty() || p.is_absolute() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        // `../other/x.csv` or `.` stays in the portal: what is wrong is leaving the dataset's
+        // folder, not the portal, and the message says that.
+        let mut lexical = dir.to_path_buf();
+        let stays = !name.trim().is_empty()
+            && !p.is_absolute()
+            && p.components().all(|c| match c {
+                Component::ParentDir => lexical.pop(),
+                Component::Normal(n) => {
+                    lexical.push(n);
+                    true
+                }
+                _ => true,
+            })
+            && lexical.starts_with(root);
+        if stays || name.trim().is_empty() {
+            return Err(Diagnostic::error(
+                Code::PathEscape,
+                Location::file(meta_file),
+                Text::new(
+                    format!("\"{name}\" ไม่ใช่ไฟล์ในโฟลเดอร์ของชุดข้อมูลนี้: Sala อ่านไฟล์ของชุดข้อมูลจากโฟลเดอร์ของมันเองเท่านั้น"),
+                    format!("\"{name}\" is not a file in this dataset's folder: Sala reads a dataset's files from its own folder only"),
+                ),
+                Text::new(
+                    "วางไฟล์ไว้ในโฟลเดอร์ของชุดข้อมูล แล้วเขียนเฉพาะชื่อไฟล์ เช่น path = \"data.csv\"",
+                    "put the file in the dataset's folder and give just its name, e.g. path = \"data.csv\"",
+                ),
+            ));
+        }
         return Err(escape());
     }
     let joined = dir.join(p);
