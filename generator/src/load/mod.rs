@@ -213,7 +213,7 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
     config.check_theme_files(&theme.static_files)?;
     let mut report = Report::default();
 
-    let (dataset_dirs, real, linked) = list_dataset_dirs(&root)?;
+    let DatasetDirs { dirs: dataset_dirs, real, linked } = list_dataset_dirs(&root)?;
     // A folder that is a link is not followed (it could lead anywhere): said, not skipped
     // silently.
     for link in linked {
@@ -294,10 +294,10 @@ fn inside(root: &Path, dir: PathBuf) -> Result<PathBuf> {
 
 /// The dataset folders (links are not followed), by name; with whether the `datasets` folder
 /// is its own real path (no link on the way), so that their paths are real paths too.
-fn list_dataset_dirs(root: &Path) -> Result<(Vec<(String, PathBuf)>, bool, Vec<PathBuf>)> {
+fn list_dataset_dirs(root: &Path) -> Result<DatasetDirs> {
     let dir = root.join("datasets");
     if !dir.is_dir() {
-        return Ok((Vec::new(), false, Vec::new()));
+        return Ok(DatasetDirs { dirs: Vec::new(), real: false, linked: Vec::new() });
     }
     let dir = inside(root, dir)?;
     let real = dir.canonicalize().is_ok_and(|c| c == dir);
@@ -315,7 +315,17 @@ fn list_dataset_dirs(root: &Path) -> Result<(Vec<(String, PathBuf)>, bool, Vec<P
             dirs.push((id, path));
         }
     }
-    Ok((dirs, real, linked))
+    Ok(DatasetDirs { dirs, real, linked })
+}
+
+/// The dataset folders of a portal (see [`list_dataset_dirs`]).
+struct DatasetDirs {
+    /// Each folder's name and path.
+    dirs: Vec<(String, PathBuf)>,
+    /// Whether the `datasets` folder is its own real path.
+    real: bool,
+    /// Folders that are links, which are not followed.
+    linked: Vec<PathBuf>,
 }
 
 /// The entries of the folder `dir` sorted by name, each with its type as the listing gives it
