@@ -523,6 +523,13 @@ fn a_corrupt_or_deleted_cache_only_costs_time() {
     assert_eq!(build_cached(root, &out).reused, 0);
     assert!(build_cached(root, &out).reused > 0, "the cache is written again");
     assert_identical(&out, &clean.path().join("site"));
+    // A folder where the state file belongs costs one build, not the cache for good.
+    std::fs::remove_file(&state).unwrap();
+    std::fs::create_dir_all(state.join("x")).unwrap();
+    assert_eq!(build_cached(root, &out).reused, 0);
+    assert!(state.is_file(), "the folder made way for the file");
+    assert!(build_cached(root, &out).reused > 0, "the cache is used again");
+    assert_identical(&out, &clean.path().join("site"));
 }
 
 #[test]

@@ -2011,6 +2011,11 @@ pub(crate) fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(dir, e))?;
     let target = dir.join(name);
+    // A folder where the file belongs (made by hand, or by a tool) would keep this file from
+    // ever being saved, and the cache off for good: it is the cache's place, and goes.
+    if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+        std::fs::remove_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+    }
     tmp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
     Ok(())
 }
