@@ -189,9 +189,8 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
     notes.extend(stray_rows(raw).map_err(|e| data_error(path, &e))?);
     let repeated = crate::validate::table::repeated_header_rows(raw).map_err(|e| data_error(path, &e))?;
     if !repeated.is_empty() {
-        let listed: Vec<String> = repeated.iter().map(usize::to_string).collect();
-        let (rows, en) = (listed.join(", "), rows_en(&listed));
-        let (repeat, it) = if listed.len() > 1 { ("repeat", "them") } else { ("repeats", "it") };
+        let (rows, en, several) = rows_listed(&repeated);
+        let (repeat, it) = if several { ("repeat", "them") } else { ("repeats", "it") };
         notes.push(crate::lang::Text::new(
             format!("แถว {rows} ซ้ำกับแถวหัวตาราง (ข้อมูลสองชุดวางต่อกัน?): ลบแถวนั้นออกแล้วเรียก sala infer อีกครั้ง เพราะประเภทที่เสนอนี้นับแถวนั้นด้วย คอลัมน์ตัวเลขจึงอาจถูกเสนอเป็นข้อความ"),
             format!("{en} {repeat} the header row (two exports pasted together?): delete {it} and run sala infer again, since the types proposed here count that row and a number column may be proposed as text"),
@@ -242,23 +241,23 @@ fn stray_rows(raw: &RawTable) -> PolarsResult<Vec<crate::lang::Text>> {
     let sum = (0..width).map(filled).reduce(|a, b| a + b).unwrap_or(lit(0u32));
     let counts = raw.frame.clone().lazy().select([sum.alias("filled")]).collect()?;
     let counts: Vec<u32> = counts.column("filled")?.cast(&DataType::UInt32)?.u32()?.iter().map(|n| n.unwrap_or(0)).collect();
-    let row = |i: usize| (i + 2).to_string();
-    let blank: Vec<String> = counts.iter().enumerate().filter(|(_, n)| **n == 0).map(|(i, _)| row(i)).collect();
+    // Rows as a diagnostic numbers them (the header is row 1).
+    let blank: Vec<usize> = counts.iter().enumerate().filter(|(_, n)| **n == 0).map(|(i, _)| i + 2).collect();
     // Below the last row with two cells or more filled: rows of one cell are notes.
     let last_data = counts.iter().rposition(|n| *n >= 2).unwrap_or(0);
-    let notes: Vec<String> = counts.iter().enumerate().skip(last_data + 1).filter(|(_, n)| **n == 1).map(|(i, _)| row(i)).collect();
+    let notes: Vec<usize> = counts.iter().enumerate().skip(last_data + 1).filter(|(_, n)| **n == 1).map(|(i, _)| i + 2).collect();
     let mut out = Vec::new();
     if !blank.is_empty() {
-        let (rows, en) = (blank.join(", "), rows_en(&blank));
-        let (is, it) = if blank.len() > 1 { ("are", "them") } else { ("is", "it") };
+        let (rows, en, several) = rows_listed(&blank);
+        let (is, it) = if several { ("are", "them") } else { ("is", "it") };
         out.push(crate::lang::Text::new(
             format!("แถว {rows} ว่างทั้งแถว: ลบออกแล้วเรียก sala infer อีกครั้ง (sala check ถือว่าแถวว่างเป็นข้อผิดพลาด และแถวว่างทำให้ไม่มีคอลัมน์ใดถูกเสนอเป็น required)"),
             format!("{en} {is} blank: delete {it} and run sala infer again (sala check reports a blank row as an error, and a blank row makes no column required here)"),
         ));
     }
     if !notes.is_empty() {
-        let (rows, en) = (notes.join(", "), rows_en(&notes));
-        let (has, it) = if notes.len() > 1 { ("have", "them") } else { ("has", "it") };
+        let (rows, en, several) = rows_listed(&notes);
+        let (has, it) = if several { ("have", "them") } else { ("has", "it") };
         out.push(crate::lang::Text::new(
             format!("แถว {rows} ใต้ข้อมูลมีข้อความเพียงช่องเดียว (หมายเหตุหรือแหล่งที่มา?): ย้ายไปไว้ในคำอธิบายชุดข้อมูล (description) แล้วลบแถวนั้นออก"),
             format!("{en} below the data {has} text in one cell only (a note or a source line?): move it into the dataset's description and delete {it}"),
@@ -267,9 +266,13 @@ fn stray_rows(raw: &RawTable) -> PolarsResult<Vec<crate::lang::Text>> {
     Ok(out)
 }
 
-/// `row 4` or `rows 4, 6` (row numbers as a diagnostic gives them).
-fn rows_en(rows: &[String]) -> String {
-    format!("{} {}", if rows.len() > 1 { "rows" } else { "row" }, rows.join(", "))
+/// Row numbers as a note lists them: `4, 6` (after แถว), `rows 4, 6` or `row 4` in English,
+/// and whether there are several (for the English verb).
+fn rows_listed(rows: &[usize]) -> (String, String, bool) {
+    let joined = rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+    let several = rows.len() > 1;
+    let en = format!("{} {joined}", if several { "rows" } else { "row" });
+    (joined, en, several)
 }
 
 fn data_error(path: &Path, e: &PolarsError) -> Error {

@@ -495,9 +495,9 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
     match request.method() {
         tiny_http::Method::Get | tiny_http::Method::Head => {}
         method => {
-            let (code, body) = if *method == tiny_http::Method::Options { (204, Vec::new()) } else { (405, b"method not allowed".to_vec()) };
+            let (code, body) = if *method == tiny_http::Method::Options { (204, Vec::new()) } else { (405, "method not allowed / ไม่รับคำขอแบบนี้: ใช้ GET หรือ HEAD".as_bytes().to_vec()) };
             let mut response = tiny_http::Response::from_data(body).with_status_code(code);
-            if let Some(h) = header("Allow", "GET, HEAD, OPTIONS") {
+            for h in [header("Allow", "GET, HEAD, OPTIONS"), header("Content-Type", "text/plain; charset=utf-8")].into_iter().flatten() {
                 response = response.with_header(h);
             }
             let _ = request.respond(response);

@@ -707,8 +707,7 @@ fn resolve_inside(root: &Path, (dir, real): (&Path, bool), meta_file: &Path, nam
         // `../other/x.csv` or `.` stays in the portal: what is wrong is leaving the dataset's
         // folder, not the portal, and the message says that.
         let mut lexical = dir.to_path_buf();
-        let stays = !name.trim().is_empty()
-            && !p.is_absolute()
+        let stays = !p.is_absolute()
             && p.components().all(|c| match c {
                 Component::ParentDir => lexical.pop(),
                 Component::Normal(n) => {

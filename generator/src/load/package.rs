@@ -20,14 +20,10 @@ pub struct Package {
     resources: Vec<serde_json::Value>,
 }
 
-/// Whether `s` holds Thai letters (a package's one-language title may be in Thai).
-fn is_thai(s: &str) -> bool {
-    s.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c))
-}
-
 /// A one-language text as Sala's two: Thai when it is written in Thai, else English.
 fn one_language(s: &str) -> serde_json::Value {
-    if is_thai(s) { serde_json::json!({ "th": s, "en": "" }) } else { serde_json::json!({ "th": "", "en": s }) }
+    // A package's one-language title may be in Thai.
+    if crate::lang::has_thai(s) { serde_json::json!({ "th": s, "en": "" }) } else { serde_json::json!({ "th": "", "en": s }) }
 }
 
 fn package_error(file: &Path, en: String, th: String) -> Diagnostic {

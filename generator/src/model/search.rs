@@ -207,7 +207,7 @@ fn cut(text: &str, stem: Option<&Stemmer>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut previous_thai: Option<String> = None;
     for (word, word_like) in words(text) {
-        let thai = is_thai(word);
+        let thai = crate::lang::has_thai(word);
         if !word_like || !thai {
             previous_thai = None;
         }
@@ -239,10 +239,6 @@ fn cut(text: &str, stem: Option<&Stemmer>) -> Vec<(String, String)> {
     out
 }
 
-fn is_thai(word: &str) -> bool {
-    word.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c))
-}
-
 /// The words of a text and whether each is word-like (not space or punctuation), in order.
 /// ICU's rules cut the text; each run of Thai words they give is cut again by [`thai_words`]
 /// (ICU4X's own dictionary mode matches greedily: ผลการเบิกจ่าย came out as ผลก|า|รเบิ|กจ่|า|ย;
@@ -255,7 +251,7 @@ fn words(text: &str) -> Vec<(&str, bool)> {
     let mut run: Option<usize> = None;
     for (end, kind) in segmenter.segment_str(text).iter_with_word_type() {
         let word = &text[start..end];
-        let thai = kind.is_word_like() && is_thai(word);
+        let thai = kind.is_word_like() && crate::lang::has_thai(word);
         if !thai {
             if let Some(from) = run.take() {
                 out.extend(thai_words(&text[from..start]).into_iter().map(|w| (w, true)));

@@ -249,9 +249,10 @@ fn summary(site: &Site, whose: Whose, lang: Lang) -> Value {
     let overdue = datasets.iter().filter(|d| site.quality.get(&d.id).is_some_and(|(_, f)| f.state == quality::State::Overdue)).count();
     let mean = mean_score(site, &datasets);
     let data = (!datasets.is_empty()).then(|| {
+        let count = format::integer(datasets.len() as i64);
         json!({
-            "datasets": format::integer(datasets.len() as i64),
-            "overdue_of": unit(site, lang, datasets.len(), "overdue_of").replace("{count}", &format::integer(datasets.len() as i64)),
+            "datasets": count.clone(),
+            "overdue_of": unit(site, lang, datasets.len(), "overdue_of").replace("{count}", &count),
             "overdue": format::integer(overdue as i64),
             "mean_score": or_none(mean.map(format::percent)),
             "url": data_url,

@@ -413,7 +413,7 @@ fn meta_description(text: &str) -> String {
 fn sentence_end(text: &str) -> Option<usize> {
     text.match_indices(". ").map(|(i, _)| i).find(|&i| {
         let word = text[..i].rsplit(' ').next().unwrap_or("");
-        let numeral = word.chars().any(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c));
+        let numeral = word.chars().any(crate::lang::is_digit);
         !word.contains('.') && (numeral || word.chars().filter(|c| c.is_alphabetic()).count() > 2)
     })
 }
@@ -718,13 +718,14 @@ fn agency_pages(groups: &[Value], per_page: usize) -> Vec<Vec<Value>> {
 /// Ministries with their agencies and how many datasets each publishes.
 fn ministries(site: &Site, lang: Lang) -> Vec<Value> {
     let card = |a: &Agency| {
+        let datasets = site.datasets_of(&a.code).count();
         json!({
             "code": a.code,
             "name": a.name.get(lang),
             "url": site.urls.link(&site.urls.agency(lang, &a.code)),
             "form": t(site, lang, &format!("form_{}", a.form.replace('-', "_"))),
-            "datasets": site.datasets_of(&a.code).count(),
-            "datasets_unit": unit(site, lang, site.datasets_of(&a.code).count(), "datasets_unit"),
+            "datasets": datasets,
+            "datasets_unit": unit(site, lang, datasets, "datasets_unit"),
         })
     };
     let mut out: Vec<Value> = site
@@ -989,7 +990,7 @@ fn preview(site: &Site, r: &crate::model::Resource, lang: Lang) -> Value {
                 let v = c.get(i).unwrap_or(AnyValue::Null);
                 let text = cut_cell(display(column, &words, &v, lang));
                 // Thai data on an English page is marked, for screen readers' voices and fonts.
-                let thai = lang != Lang::Th && text.chars().any(|c| ('\u{0E01}'..='\u{0E5B}').contains(&c));
+                let thai = lang != Lang::Th && crate::lang::has_thai(&text);
                 cell.with([Value::String(text), Value::Bool(column.numeric), Value::Bool(thai)])
             });
             Value::Array(cells.collect())

@@ -123,7 +123,7 @@ fn is_plain_number(text: &str) -> bool {
     let t = text.trim();
     let t = t.strip_prefix('(').and_then(|t| t.strip_suffix(')')).unwrap_or(t);
     let t = t.strip_prefix('-').unwrap_or(t);
-    t.chars().next().is_some_and(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c)) && t.chars().all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || c == ',' || c == '.')
+    t.chars().next().is_some_and(crate::lang::is_digit) && t.chars().all(|c| crate::lang::is_digit(c) || c == ',' || c == '.')
 }
 
 /// `label` as a key of a TOML inline table: bare when TOML allows it (ASCII letters, digits,

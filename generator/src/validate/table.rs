@@ -344,7 +344,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
     let mut first_seen: HashMap<&str, usize> = HashMap::new();
     // A blank header cell where the schema has a field the header lacks (a pandas index, a
     // column whose name `infer` proposed): that field's column, named in one diagnostic.
-    let mut named_blanks: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut named_blanks: BTreeSet<usize> = BTreeSet::new();
     for (i, label) in raw.header.iter().enumerate() {
         let unnamed = schema.fields.get(i).filter(|f| !f.name.trim().is_empty() && !raw.header.iter().any(|h| h == &f.name));
         if let (true, Some(field)) = (label.trim().is_empty(), unnamed) {
@@ -358,7 +358,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
                 ),
                 Text::new(format!("เขียน {} ลงในช่อง {letter}1 ของแถวหัวตาราง", field.name), format!("write {} in the header row's cell {letter}1", field.name)),
             ));
-            named_blanks.insert(i, i);
+            named_blanks.insert(i);
             continue;
         }
         if label.trim().is_empty() {
@@ -403,9 +403,10 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
     }
     let mut positions = BTreeMap::new();
     for (fi, field) in schema.fields.iter().enumerate() {
-        if let Some(&ci) = named_blanks.get(&fi) {
-            // Its values are checked as that field's: the fix is only to write its name.
-            positions.insert(fi, ci);
+        if named_blanks.contains(&fi) {
+            // Its values are checked as that field's (in the column of the same place): the
+            // fix is only to write its name.
+            positions.insert(fi, fi);
             continue;
         }
         match first_seen.get(field.name.as_str()) {
@@ -1375,7 +1376,7 @@ fn letters_for_digits(field: &Field, value: &str) -> bool {
 /// beside the number (`78,459,000 บาท`, `฿1,200`, `12 %`). None for any other value.
 fn amount_help(value: &str) -> Option<Text> {
     let t = value.trim();
-    let digit = |c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c);
+    let digit = crate::lang::is_digit;
     let number_char = |c: char| digit(c) || matches!(c, ',' | '.' | ' ' | '-' | '+');
     if matches!(t, "-" | "–" | "—" | "--" | "…" | "...") {
         return Some(Text::new(
