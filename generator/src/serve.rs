@@ -469,7 +469,7 @@ pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
         return None;
     }
     let relative = Path::new(decoded.trim_start_matches('/'));
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
         return None;
     }
     let mut target = output.join(relative);
@@ -482,25 +482,26 @@ pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
 }
 
 fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mutex<Status>) {
-    let url = request.url().to_string();
+    let url = origin_form(request.url()).to_string();
+    // The headers the site's `_headers` file gives this path (as Netlify and Cloudflare Pages
+    // would send them: the Atom type of the feeds, CORS on the data and the API).
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let full = if path.starts_with(prefix) { path.to_string() } else { format!("{}{path}", prefix.trim_end_matches('/')) };
+    let ruled = site_headers(output, &full);
     let send = |request: tiny_http::Request, code: u16, body: Vec<u8>, kind: &str| {
-        let mut response = tiny_http::Response::from_data(body).with_status_code(code);
-        for h in [header("Content-Type", kind), header("Cache-Control", "no-store")].into_iter().flatten() {
-            response = response.with_header(h);
-        }
+        let response = tiny_http::Response::from_data(body).with_status_code(code);
         // A client that went away is not an error worth reporting.
-        let _ = request.respond(response);
+        let _ = request.respond(with_headers(response, &[("Content-Type", kind), ("Cache-Control", "no-store")]));
     };
     // A static site answers GET and HEAD; OPTIONS says so, anything else is refused.
     match request.method() {
         tiny_http::Method::Get | tiny_http::Method::Head => {}
         method => {
             let (code, body) = if *method == tiny_http::Method::Options { (204, Vec::new()) } else { (405, "method not allowed / ไม่รับคำขอแบบนี้: ใช้ GET หรือ HEAD".as_bytes().to_vec()) };
-            let mut response = tiny_http::Response::from_data(body).with_status_code(code);
-            for h in [header("Allow", "GET, HEAD, OPTIONS"), header("Content-Type", "text/plain; charset=utf-8")].into_iter().flatten() {
-                response = response.with_header(h);
-            }
-            let _ = request.respond(response);
+            let response = tiny_http::Response::from_data(body).with_status_code(code);
+            let mut headers = vec![("Allow", "GET, HEAD, OPTIONS"), ("Content-Type", "text/plain; charset=utf-8")];
+            headers.extend(ruled.iter().filter(|(name, _)| name.starts_with("Access-Control-")).map(|(n, v)| (n.as_str(), v.as_str())));
+            let _ = request.respond(with_headers(response, &headers));
             return;
         }
     }
@@ -527,21 +528,164 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
             return send(request, 503, problems_page(&error), "text/html; charset=utf-8");
         }
     }
+    // A page missing under a language's folder (`/en/...`) gets that language's 404 page.
+    let not_found = || {
+        let language = local.trim_start_matches('/').split_once('/').map(|(first, _)| format!("/{first}/404.html"));
+        language.and_then(|page| resolve(output, &page)).or_else(|| resolve(output, "/404.html"))
+    };
     let (code, file) = match resolved {
         Some(f) => (200, f),
-        None => match resolve(output, "/404.html") {
+        None => match not_found() {
             Some(f) => (404, f),
             None => return send(request, 404, b"not found".to_vec(), "text/plain; charset=utf-8"),
         },
     };
-    let Ok(mut body) = std::fs::read(&file) else {
+    let mut headers = vec![("Content-Type".to_string(), content_type(&file)), ("Cache-Control".to_string(), "no-store".to_string())];
+    if code == 200 {
+        for (name, value) in ruled {
+            match headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                Some(known) => known.1 = value,
+                None => headers.push((name, value)),
+            }
+        }
+    }
+    if headers[0].1.starts_with("text/html") {
+        let Ok(body) = std::fs::read(&file) else {
+            return send(request, 404, b"not found".to_vec(), "text/plain; charset=utf-8");
+        };
+        let response = tiny_http::Response::from_data(inject_reload(body)).with_status_code(code);
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let _ = request.respond(with_headers(response, &headers));
+        return;
+    }
+    let Ok((opened, meta)) = std::fs::File::open(&file).and_then(|f| f.metadata().map(|m| (f, m))) else {
         return send(request, 404, b"not found".to_vec(), "text/plain; charset=utf-8");
     };
-    let kind = content_type(&file);
-    if kind.starts_with("text/html") {
-        body = inject_reload(body);
+    send_file(request, code, opened, &meta, headers);
+}
+
+/// The path of a request target: an absolute-form target (`GET http://host/path`, which
+/// HTTP/1.1 servers must accept) without its scheme and host.
+fn origin_form(target: &str) -> &str {
+    let lower = target.get(..8).unwrap_or(target).to_ascii_lowercase();
+    match ["http://", "https://"].iter().find(|scheme| lower.starts_with(**scheme)) {
+        Some(scheme) => target[scheme.len()..].find('/').map_or("/", |at| &target[scheme.len() + at..]),
+        None => target,
     }
-    send(request, code, body, &kind)
+}
+
+/// The headers the `_headers` file in `output` gives the site path `path` (Netlify's format:
+/// a path pattern, `*` matching anything, then its headers indented), in the file's order.
+fn site_headers(output: &Path, path: &str) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(output.join("_headers")) else { return Vec::new() };
+    let mut headers = Vec::new();
+    let mut applies = false;
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty()) {
+        if !line.starts_with([' ', '\t']) {
+            applies = matches_pattern(line.trim(), path);
+        } else if let Some((name, value)) = line.trim().split_once(':').filter(|_| applies) {
+            headers.push((name.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    headers
+}
+
+/// Whether `path` matches `pattern`, whose every `*` stands for any run of characters.
+fn matches_pattern(pattern: &str, path: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = path.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// Answers with the file `file` (its metadata `meta`) streamed, not read into memory (a
+/// download of a national portal can be gigabytes): whole, or the one byte range the request
+/// asks for, as the clients that read Parquet, CSV and JSON over HTTP expect of any static
+/// host (DuckDB's httpfs and fsspec ask for the size with HEAD, then for ranges).
+fn send_file(request: tiny_http::Request, code: u16, mut file: std::fs::File, meta: &std::fs::Metadata, mut headers: Vec<(String, String)>) {
+    use std::io::{Read, Seek};
+    let len = meta.len();
+    let modified = meta.modified().ok();
+    let tag = format!("\"{len:x}-{:x}\"", modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos()));
+    let last_modified = modified.map(httpdate::fmt_http_date).unwrap_or_default();
+    let asked = |name: &'static str| request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str().to_string());
+    // A Range with an If-Range naming another version of the file gets the whole file.
+    let current = asked("If-Range").is_none_or(|v| v == tag || v == last_modified);
+    // Only a GET has ranges (RFC 9110): a HEAD is told the whole file's size.
+    let ranged = code == 200 && current && *request.method() == tiny_http::Method::Get;
+    let range = if ranged { asked_range(asked("Range").as_deref(), len) } else { Asked::Whole };
+    headers.extend([("Accept-Ranges".to_string(), "bytes".to_string()), ("ETag".to_string(), tag)]);
+    if !last_modified.is_empty() {
+        headers.push(("Last-Modified".to_string(), last_modified));
+    }
+    let (status, start, length) = match range {
+        Asked::Whole => (code, 0, len),
+        Asked::Part(start, end) => {
+            headers.push(("Content-Range".to_string(), format!("bytes {start}-{end}/{len}")));
+            (206, start, end - start + 1)
+        }
+        Asked::Unsatisfiable => {
+            headers.push(("Content-Range".to_string(), format!("bytes */{len}")));
+            (416, 0, 0)
+        }
+    };
+    if start > 0 && file.seek(std::io::SeekFrom::Start(start)).is_err() {
+        return;
+    }
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let body = file.take(length);
+    let response = tiny_http::Response::new(tiny_http::StatusCode(status), Vec::new(), body, usize::try_from(length).ok(), None);
+    let _ = request.respond(with_headers(response, &headers));
+}
+
+/// `response` with `headers`, its length always said (tiny_http otherwise sends a body past
+/// 32 KB in chunks, without the Content-Length that HEAD asks for).
+fn with_headers<R: std::io::Read>(response: tiny_http::Response<R>, headers: &[(&str, &str)]) -> tiny_http::Response<R> {
+    headers.iter().filter_map(|(name, value)| header(name, value)).fold(response.with_chunked_threshold(usize::MAX), |r, h| r.with_header(h))
+}
+
+/// What a request's `Range` header asks of a file (RFC 9110, section 14.2).
+#[derive(Debug, PartialEq)]
+enum Asked {
+    /// The whole file: no Range, another unit, several ranges or one that does not parse (a
+    /// server may always answer those with the whole file).
+    Whole,
+    /// The bytes from the first to the last, both included.
+    Part(u64, u64),
+    /// A range that starts past the end (416).
+    Unsatisfiable,
+}
+
+/// The range `value` (a `Range` header) asks of a file of `len` bytes.
+fn asked_range(value: Option<&str>, len: u64) -> Asked {
+    let Some(spec) = value.and_then(|v| v.trim().strip_prefix("bytes=")) else { return Asked::Whole };
+    let Some((first, last)) = spec.split_once('-').filter(|_| !spec.contains(',')) else { return Asked::Whole };
+    // Each side empty (None) or digits only; anything else makes the header one to ignore.
+    let side = |s: &str| {
+        let s = s.trim();
+        match s.is_empty() {
+            true => Some(None),
+            false => s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<u64>().ok()).flatten().map(Some),
+        }
+    };
+    let (Some(start), Some(end)) = (side(first), side(last)) else { return Asked::Whole };
+    match (start, end) {
+        (None, None) => Asked::Whole,
+        // The last `suffix` bytes.
+        (None, Some(suffix)) if suffix == 0 || len == 0 => Asked::Unsatisfiable,
+        (None, Some(suffix)) => Asked::Part(len - suffix.min(len), len - 1),
+        (Some(start), Some(end)) if start > end => Asked::Whole,
+        (Some(start), _) if start >= len => Asked::Unsatisfiable,
+        (Some(start), end) => Asked::Part(start, end.map_or(len - 1, |end| end.min(len - 1))),
+    }
 }
 
 /// The page served at every address while no build has succeeded: the build's problems, in
@@ -620,6 +764,37 @@ mod tests {
         let th = Messages(Lang::Th).built(1.0, 10, &ids[..21]);
         assert!(th.ends_with("ds-000019 และอีก 1 ชุด"), "{th}");
         assert!(Messages(Lang::En).built(1.0, 10, &ids[..20]).ends_with("ds-000018, ds-000019"));
+    }
+
+    #[test]
+    fn a_range_header_asks_for_one_range_or_the_whole_file() {
+        use Asked::*;
+        let cases: &[(Option<&str>, u64, Asked)] = &[
+            (None, 100, Whole),
+            (Some("bytes=0-9"), 100, Part(0, 9)),
+            (Some("bytes=90-"), 100, Part(90, 99)),
+            (Some("bytes=-10"), 100, Part(90, 99)),
+            (Some("bytes=-500"), 100, Part(0, 99)),
+            (Some("bytes=50-500"), 100, Part(50, 99)),
+            (Some(" bytes= 5 - 6 "), 100, Part(5, 6)),
+            (Some("bytes=100-"), 100, Unsatisfiable),
+            (Some("bytes=100-200"), 100, Unsatisfiable),
+            (Some("bytes=-0"), 100, Unsatisfiable),
+            (Some("bytes=-5"), 0, Unsatisfiable),
+            (Some("bytes=0-0"), 0, Unsatisfiable),
+            // Ignored: the whole file is the answer.
+            (Some("bytes=9-5"), 100, Whole),
+            (Some("bytes=0-1,5-6"), 100, Whole),
+            (Some("bytes=+1-5"), 100, Whole),
+            (Some("bytes=a-5"), 100, Whole),
+            (Some("bytes=5-x"), 3, Whole),
+            (Some("bytes=-"), 100, Whole),
+            (Some("items=0-5"), 100, Whole),
+            (Some("bytes=0-99999999999999999999999"), 100, Whole),
+        ];
+        for (header, len, expected) in cases {
+            assert_eq!(&asked_range(*header, *len), expected, "{header:?} of {len} bytes");
+        }
     }
 
     #[test]

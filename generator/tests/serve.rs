@@ -362,6 +362,100 @@ fn methods_other_than_get_and_head_are_refused_with_what_is_allowed() {
     }
 }
 
+/// The raw response to `head` (request line and headers, without the blank line) sent to
+/// `served`, with `Connection: close` added.
+fn ask_raw(served: &Served, head: &str) -> Vec<u8> {
+    let mut stream = TcpStream::connect(&served.addr).unwrap();
+    write!(stream, "{head}\r\nHost: {}\r\nConnection: close\r\n\r\n", served.addr).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    response
+}
+
+/// The status line and headers of `response` (each line ended by CRLF), and its body.
+fn split_response(response: &[u8]) -> (String, Vec<u8>) {
+    let at = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a header ends");
+    (String::from_utf8_lossy(&response[..at + 2]).into_owned(), response[at + 4..].to_vec())
+}
+
+/// Clients that read Parquet, CSV and JSON over HTTP (DuckDB's httpfs, fsspec, pyarrow) ask
+/// a file's size with HEAD, then ask for byte ranges: the size is said for files of any
+/// size (tiny_http sent those past 32 KB in chunks, without it), ranges are answered with
+/// 206 and the bytes asked, a range past the end with 416, and an If-Range naming another
+/// version of the file with the whole file.
+#[test]
+fn downloads_are_served_with_their_size_and_in_the_byte_ranges_asked() {
+    let f = Fixture::new();
+    let mut csv = String::from("id\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("{i}\n"));
+    }
+    f.dataset("alpha", SIMPLE, csv);
+    let served = Served::start(&f);
+    let path = "/datasets/alpha/data.parquet";
+    let (whole_head, whole) = split_response(&ask_raw(&served, &format!("GET {path} HTTP/1.1")));
+    assert!(whole_head.starts_with("HTTP/1.1 200"), "{whole_head}");
+    assert!(whole.len() > 32 * 1024 && whole.starts_with(b"PAR1") && whole.ends_with(b"PAR1"), "{} bytes", whole.len());
+    let len = whole.len();
+    let (head, body) = split_response(&ask_raw(&served, &format!("HEAD {path} HTTP/1.1")));
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains(&format!("Content-Length: {len}\r\n")), "{head}");
+    assert!(head.contains("Accept-Ranges: bytes\r\n") && head.contains("\r\nLast-Modified: ") && head.contains("\r\nETag: \""), "{head}");
+    assert!(!head.contains("Transfer-Encoding"), "{head}");
+    assert!(body.is_empty());
+    let tag = head.lines().find_map(|l| l.strip_prefix("ETag: ")).unwrap().to_string();
+    for (range, first, last) in [("bytes=0-99", 0, 99), ("bytes=-8", len - 8, len - 1), (&format!("bytes={}-", len - 10) as &str, len - 10, len - 1), ("bytes=100-99999999", 100, len - 1)] {
+        let (head, body) = split_response(&ask_raw(&served, &format!("GET {path} HTTP/1.1\r\nRange: {range}")));
+        assert!(head.starts_with("HTTP/1.1 206"), "{range}: {head}");
+        assert!(head.contains(&format!("Content-Range: bytes {first}-{last}/{len}\r\n")), "{range}: {head}");
+        assert_eq!(body, whole[first..=last], "{range}");
+    }
+    let (head, body) = split_response(&ask_raw(&served, &format!("GET {path} HTTP/1.1\r\nRange: bytes={len}-")));
+    assert!(head.starts_with("HTTP/1.1 416") && head.contains(&format!("Content-Range: bytes */{len}\r\n")), "{head}");
+    assert!(body.is_empty());
+    // A range of the version the client has; another version's gets the whole file.
+    let (head, body) = split_response(&ask_raw(&served, &format!("GET {path} HTTP/1.1\r\nRange: bytes=0-3\r\nIf-Range: {tag}")));
+    assert!(head.starts_with("HTTP/1.1 206") && body == b"PAR1", "{head}");
+    let (head, body) = split_response(&ask_raw(&served, &format!("GET {path} HTTP/1.1\r\nRange: bytes=0-3\r\nIf-Range: \"other\"")));
+    assert!(head.starts_with("HTTP/1.1 200") && body == whole, "{head}");
+    // Pages carry the reload script, so are always sent whole, with their length.
+    let (head, body) = split_response(&ask_raw(&served, "GET /en/ HTTP/1.1\r\nRange: bytes=0-9"));
+    assert!(head.starts_with("HTTP/1.1 200") && head.contains(&format!("Content-Length: {}\r\n", body.len())), "{head}");
+}
+
+/// `serve` sends what the site's `_headers` gives static hosts (the feeds' Atom type, CORS on
+/// the data, the API and the catalogs, for a web page elsewhere to fetch them), takes a request
+/// target in absolute form and with `./` in it, and a page missing under `/en/` gets the
+/// English 404 page.
+#[test]
+fn served_files_carry_the_sites_headers_and_missing_english_pages_the_english_404() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let served = Served::start(&f);
+    let head = |target: &str| split_response(&ask_raw(&served, &format!("GET {target} HTTP/1.1\r\nOrigin: https://elsewhere.example"))).0;
+    let feed = head("/en/feed.xml");
+    assert!(feed.starts_with("HTTP/1.1 200") && feed.contains("Content-Type: application/atom+xml; charset=utf-8\r\n"), "{feed}");
+    for path in ["/api/v1/datasets.json", "/datasets/alpha/data.csv", "/catalog.ttl", "/data.json", "/en/data.json"] {
+        let got = head(path);
+        assert!(got.starts_with("HTTP/1.1 200") && got.contains("Access-Control-Allow-Origin: *\r\n"), "{path}: {got}");
+    }
+    assert!(head("/datasets/alpha/data.csv").contains("Content-Type: text/csv; charset=utf-8\r\n"));
+    assert!(!head("/en/").contains("Access-Control-Allow-Origin"), "pages are not for other sites' scripts");
+    let preflight = split_response(&ask_raw(&served, "OPTIONS /api/v1/datasets.json HTTP/1.1\r\nOrigin: https://elsewhere.example\r\nAccess-Control-Request-Method: GET")).0;
+    assert!(preflight.starts_with("HTTP/1.1 204") && preflight.contains("Access-Control-Allow-Origin: *\r\n"), "{preflight}");
+    let absolute = format!("http://{}/datasets/alpha/data.csv", served.addr);
+    for target in [absolute.as_str(), "/./datasets/alpha/data.csv", "/datasets/./alpha/data.csv"] {
+        let (code, body) = served.get(target);
+        assert_eq!((code, body.as_str()), (200, "id\n1\n"), "{target}");
+    }
+    let (code, body) = served.get("/en/no/such/page/");
+    assert_eq!(code, 404);
+    assert!(body.contains("lang=en") || body.contains("lang=\"en\""), "{body}");
+    let (code, body) = served.get("/no/such/page/");
+    assert_eq!(code, 404);
+    assert!(body.contains("lang=th") || body.contains("lang=\"th\""), "{body}");
+}
+
 /// A port in use is said before anything is built (a national portal's first build takes
 /// minutes), and a Ctrl+C during the first build leaves no temporary site behind.
 #[test]
