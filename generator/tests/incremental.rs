@@ -1573,3 +1573,39 @@ fn a_commit_that_fails_part_way_puts_the_last_site_back() {
     build_clean(root, &clean.path().join("public"));
     assert_identical(&clean.path().join("public"), &out);
 }
+
+/// The warnings reading a file gives (its encoding, its delimiter, a table without rows) are
+/// reported by every build, also by one that takes the checked table from the cache without
+/// reading the file (they were lost there: 4 warnings, then 1), and once, not twice, for a
+/// table with foreign keys, which is always read.
+#[test]
+fn a_build_from_the_cache_reports_the_warnings_of_reading_the_files() {
+    let dir = demo();
+    let root = dir.path();
+    let simple = "agency = \"DOPA\"\nlicense = \"CC-BY-4.0\"\nmodified = 2025-03-01\ntitle = { th = \"ท\", en = \"T\" }\ndescription = { th = \"ท\", en = \"T\" }\n[contact]\nemail = \"a@example.go.th\"\n";
+    let resource = |schema: &str| format!("[[resources]]\nname = \"t\"\npath = \"t.csv\"\n[resources.schema]\n{schema}[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"name\"\ntype = \"string\"\n");
+    write(root, "datasets/semi/dataset.toml", &format!("{simple}{}", resource("")));
+    write(root, "datasets/semi/t.csv", "code;name\nA1;one\nA2;two\n");
+    write(root, "datasets/nothing/dataset.toml", &format!("{simple}{}", resource("")));
+    write(root, "datasets/nothing/t.csv", "code,name\n");
+    write(root, "datasets/linked/dataset.toml", &format!("{simple}{}", resource("foreignKeys = [{ fields = \"code\", reference = { dataset = \"semi\", resource = \"t\", fields = \"code\" } }]\n")));
+    let (thai, _, _) = encoding_rs::WINDOWS_874.encode("code,name\nA1,สำนักงาน\n");
+    std::fs::write(root.join("datasets/linked/t.csv"), thai).unwrap();
+    for file in ["semi/t.csv", "nothing/t.csv", "linked/t.csv"] {
+        set_age(&root.join("datasets").join(file), 3600);
+    }
+    let warnings = |report: &sala::diagnostic::Report| {
+        let mut found: Vec<String> = report.diagnostics.iter().filter(|d| d.location.file.starts_with("datasets/semi") || d.location.file.starts_with("datasets/nothing") || d.location.file.starts_with("datasets/linked")).map(|d| format!("{} {}", d.location.file.display(), d.code.as_str())).collect();
+        found.sort();
+        found
+    };
+    let clean = sala::build(root, Some(&root.join("clean"))).unwrap();
+    let expected = warnings(&clean.report);
+    assert_eq!(expected, ["datasets/linked/t.csv encoding-error", "datasets/nothing/t.csv empty-table", "datasets/semi/t.csv source-error"]);
+    for round in 0..3 {
+        let cache = Cache::open(root);
+        let built = sala::build_with(root, Some(&root.join("out")), Hooks { cache: Some(&cache), progress: None }).unwrap();
+        cache.finish_build();
+        assert_eq!(warnings(&built.report), expected, "build {round} with the cache");
+    }
+}

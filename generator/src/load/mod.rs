@@ -93,6 +93,10 @@ pub struct ResourceSource {
     /// A hash of what the table's check takes from the metadata: the schema (as JSON) and the
     /// columns the dataset declares personal data.
     pub schema_key: u64,
+    /// The warnings reading the file gave (its encoding, delimiter, an empty table), already in
+    /// the load's report; None when the file was not read. The cache keeps them with the
+    /// checked table, so that a build that takes the table from there reports them too.
+    pub read_warnings: Option<Vec<Diagnostic>>,
 }
 
 impl ResourceSource {
@@ -886,11 +890,12 @@ fn load_resource(
             fingerprint = combined_fingerprint(&known, &options);
             if schema.foreign_keys.is_empty() {
                 if let Some(rows) = c.has_checked(check_key(fingerprint, &schema_file, schema_key)) {
-                    return Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table: None, fingerprint, cached_rows: Some(rows), schema_key });
+                    return Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table: None, fingerprint, cached_rows: Some(rows), schema_key, read_warnings: None });
                 }
             }
         }
     }
+    let mut read_warnings = None;
     let opened: std::io::Result<Vec<table::SharedBytes>> = paths
         .iter()
         .map(|p| FileBytes::open(p, !cache.is_some_and(Cache::keeps_tables)).map(|b| -> table::SharedBytes { std::sync::Arc::new(b) }))
@@ -932,9 +937,10 @@ fn load_resource(
             };
             match read {
                 Ok((table, warnings)) => {
-                    for w in warnings {
-                        report.push(w);
+                    for w in &warnings {
+                        report.push(w.clone());
                     }
+                    read_warnings = Some(warnings);
                     Some(table)
                 }
                 Err(d) => {
@@ -944,7 +950,7 @@ fn load_resource(
             }
         }
     };
-    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table, fingerprint, cached_rows: None, schema_key })
+    Some(ResourceSource { meta: meta.clone(), schema, schema_file, file, files, paths, table, fingerprint, cached_rows: None, schema_key, read_warnings })
 }
 
 /// A `schema.json`'s schema, or the diagnostic saying where it is not valid.

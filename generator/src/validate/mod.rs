@@ -81,7 +81,12 @@ fn check_resource(d: &DatasetSource, i: usize, hooks: Hooks) -> Option<TableChec
     // disk, when load found it there and did not read the file): its diagnostics are
     // already placed in their files and sheets.
     let key = r.check_key();
-    if let Some((stored, report)) = hooks.cache.and_then(|c| c.checked(key)) {
+    if let Some((stored, mut report)) = hooks.cache.and_then(|c| c.checked(key)) {
+        // The cache keeps the file's read warnings with its check (see `keep_checked` below):
+        // reported from here when load did not read the file, by load when it did.
+        if let Some(read) = &r.read_warnings {
+            report.diagnostics.retain(|d| !read.contains(d));
+        }
         let table = stored.map(|stored| match stored {
             Stored::Frame(frame, years) => Table::kept(r.file.clone(), frame, years),
             Stored::Entry(entry) => {
@@ -116,7 +121,9 @@ fn check_resource(d: &DatasetSource, i: usize, hooks: Hooks) -> Option<TableChec
     let check = std::panic::AssertUnwindSafe(|| table::check_table(&r.schema, raw, &r.file, &r.schema_file, &personal));
     let checked = relocated(raw, std::panic::catch_unwind(check).unwrap_or_else(|_| table::Checked::internal_error(&r.file)));
     if let Some(c) = hooks.cache {
-        c.keep_checked(key, &(checked.frame.clone(), checked.report.clone()), rows);
+        let mut kept = checked.report.clone();
+        kept.diagnostics.extend(r.read_warnings.iter().flatten().cloned());
+        c.keep_checked(key, &(checked.frame.clone(), kept), rows);
     }
     let table = checked.frame.map(|frame| Table::ready(r.file.clone(), frame));
     Some(((d.id.clone(), r.meta.name.clone()), table, checked.report))
