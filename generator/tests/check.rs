@@ -453,3 +453,38 @@ fn a_schema_naming_one_field_twice_is_refused_without_checking_rows() {
     assert!(report.contains("datasets/d/dataset.toml: error[schema-error] the schema has two fields named \"id\""), "{report}");
     assert!(!report.contains("data.csv"), "{report}");
 }
+
+/// A Buddhist-era year in `modified` or `issued` (2568-01-01, the likeliest slip of a Thai
+/// civil servant) is an error naming the Christian-era date to write: the pages said the year
+/// 3111 and the feeds and catalogs a date 543 years ahead. `statistics.years` that is not one
+/// year or a range in order is a warning (the year filter and the catalogs left it out).
+#[test]
+fn buddhist_era_dates_and_unreadable_statistics_years_are_named_with_their_fix() {
+    let f = Fixture::new();
+    f.dataset("dated", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
+    let toml = f.root().join("datasets/dated/dataset.toml");
+    let text_of = std::fs::read_to_string(&toml).unwrap().replace("modified = 2025-02-01", "modified = 2568-01-31\nissued = 2567-10-01\n[statistics]\nyears = \"2568-2565\"");
+    std::fs::write(&toml, text_of).unwrap();
+    let out = f.sala(&["check", "--format", "json", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["file"] == "datasets/dated/dataset.toml")
+        .map(|d| (d["severity"].as_str().unwrap().to_string(), d["message"]["en"].as_str().unwrap().to_string(), d["value"].as_str().unwrap_or("").to_string(), d["help"]["en"].as_str().unwrap().to_string()))
+        .collect();
+    let expected = [
+        ("error", "the issued date is in the Buddhist era (year 2567)", "2567-10-01", "write the date in the Christian era: issued = 2024-10-01"),
+        ("error", "the modified date is in the Buddhist era (year 2568)", "2568-01-31", "write the date in the Christian era: modified = 2025-01-31"),
+        (
+            "warning",
+            "statistics.years = \"2568-2565\" is not one fiscal year or a range from first to last, so the year filter and the catalogs leave it out",
+            "2568-2565",
+            "write one Buddhist-era year or a range from first to last, e.g. years = \"2565-2568\"",
+        ),
+    ];
+    let expected: Vec<(String, String, String, String)> = expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
+    assert_eq!(found, expected);
+}

@@ -481,3 +481,33 @@ fn provinces_a_dataset_covers_are_published_by_their_iso_codes() {
     let log = common::text(&out);
     assert!(log.contains("\"Chiang Rai\" is not a province code (ISO 3166-2:TH)") && log.contains("places = [\"TH-57\"]"), "{log}");
 }
+
+/// A `fiscal_year` column typed `year` with `calendar = "buddhist"` (what `sala infer` writes
+/// for พ.ศ. years) covers its years as a plain integer column of the same years does: the
+/// year filter, the catalogs' temporal coverage (it had neither: its values, read into the
+/// Christian era, fell outside the Buddhist-era range looked for). `statistics.years` in the
+/// Christian era means the same years on every page and catalog (the filter said FY 1482).
+#[test]
+fn fiscal_years_mean_the_same_years_in_either_era_and_either_column_type() {
+    let f = common::Fixture::new();
+    f.dataset("typed", "[[resources.schema.fields]]\nname = \"fiscal_year\"\ntype = \"year\"\ncalendar = \"buddhist\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n", "fiscal_year,amount\n2566,1\n2567,2\n");
+    f.dataset("stated", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
+    let path = f.root().join("datasets/stated/dataset.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{toml}\n[statistics]\nyears = \"2022-2025\"\n")).unwrap();
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    let public = f.root().join("public");
+    let en: Value = serde_json::from_str(&std::fs::read_to_string(public.join("en/data.json")).unwrap()).unwrap();
+    let temporal = |id: &str| {
+        let d = en["dataset"].as_array().unwrap().iter().find(|d| d["landingPage"].as_str().unwrap().ends_with(&format!("/{id}/"))).unwrap();
+        d["temporal"].clone()
+    };
+    assert_eq!(temporal("typed"), "2022-10-01/2024-09-30");
+    assert_eq!(temporal("stated"), "2021-10-01/2025-09-30");
+    let mut years: Vec<String> = std::fs::read_dir(public.join("browse/year")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n != "index.html").collect();
+    years.sort();
+    assert_eq!(years, ["2565", "2566", "2567", "2568"]);
+    let year = std::fs::read_to_string(public.join("en/browse/year/2567/index.html")).unwrap();
+    assert!(year.contains("Dataset typed") && year.contains("Dataset stated"), "{year}");
+}

@@ -3,19 +3,36 @@
 
 use super::Dataset;
 
-/// The years a dataset covers, in the Christian era, from `statistics.years` (`2565-2568` or
-/// `2565`; Buddhist-era years, as GD-Catalog writes them, are converted).
-fn years_covered(d: &Dataset) -> Option<(i32, i32)> {
-    let years = d.meta.statistics.as_ref()?.years.trim().to_string();
-    let mut parts = years.split(['-', '–', '/']).map(str::trim);
-    let start: i32 = parts.next()?.parse().ok()?;
-    let end: i32 = match parts.next() {
-        Some(e) => e.parse().ok()?,
+/// A fiscal year as the Buddhist-era year it is, written in either era: 2400–2700 is
+/// Buddhist-era already (as GD-Catalog and Thai agencies write it), 1857–2157 is the same
+/// span in the Christian era (พ.ศ. = ค.ศ. + 543); None for anything else (a typo, a sentinel
+/// such as 9999). Every reading of a year (facets, catalogs, the quality score) goes through
+/// here, so that `2024` means one year everywhere.
+pub fn as_buddhist(year: i64) -> Option<i64> {
+    match year {
+        2400..=2700 => Some(year),
+        1857..=2157 => Some(year + 543),
+        _ => None,
+    }
+}
+
+/// The first and last fiscal year (Buddhist era) of a `statistics.years` text (`2565-2568`,
+/// `2565`, or Christian-era years); None when it is not one or two plausible years in order.
+pub fn statistics_years(text: &str) -> Option<(i64, i64)> {
+    let mut parts = text.trim().split(['-', '–', '/']).map(|p| p.trim().parse::<i64>().ok().and_then(as_buddhist));
+    let start = parts.next()??;
+    let end = match parts.next() {
+        Some(end) => end?,
         None => start,
     };
-    // A year beyond 2400 can only be Buddhist-era (พ.ศ. = ค.ศ. + 543).
-    let ce = |y: i32| if y > 2400 { y - 543 } else { y };
-    Some((ce(start), ce(end))).filter(|(s, e)| s <= e)
+    (parts.next().is_none() && start <= end).then_some((start, end))
+}
+
+/// The years a dataset covers, in the Christian era, from `statistics.years`.
+fn years_covered(d: &Dataset) -> Option<(i32, i32)> {
+    let (start, end) = statistics_years(&d.meta.statistics.as_ref()?.years)?;
+    let ce = |y: i64| i32::try_from(y - 543).ok();
+    Some((ce(start)?, ce(end)?))
 }
 
 /// The first and last day a dataset covers (`YYYY-MM-DD`), from `statistics.years` or else

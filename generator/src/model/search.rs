@@ -96,16 +96,9 @@ pub fn each_facet_value(site: &Site, d: &Dataset, lang: Lang, mut each: impl FnM
 /// values of any `fiscal_year` column (kept as [`Dataset::fiscal_years`] when the model is made).
 pub fn fiscal_years(d: &Dataset) -> BTreeSet<i64> {
     let mut years = BTreeSet::new();
-    if let Some(stats) = &d.meta.statistics {
-        let parts: Vec<Option<i64>> = stats.years.split(['-', '–']).map(|p| p.trim().parse().ok()).collect();
-        match parts.as_slice() {
-            [Some(y)] => {
-                years.insert(*y);
-            }
-            // A range is bounded so that a typo like 2565-25680 cannot make millions of pages.
-            [Some(a), Some(b)] if a <= b && b - a <= 100 => years.extend(*a..=*b),
-            _ => {}
-        }
+    // (The years are bounded, so a typo like 2565-25680 cannot make millions of pages.)
+    if let Some((first, last)) = d.meta.statistics.as_ref().and_then(|s| super::coverage::statistics_years(&s.years)) {
+        years.extend(first..=last);
     }
     for r in &d.resources {
         let is_year = r.schema.fields.iter().any(|f| {

@@ -123,8 +123,10 @@ impl std::fmt::Debug for Table {
 /// integer or a year.
 pub const FISCAL_YEAR_COLUMN: &str = "fiscal_year";
 
-/// The distinct values of `frame`'s `fiscal_year` column that are plausible Buddhist-era years
-/// (2400–2700): what the year facet and the catalogs' temporal coverage show. Kept with each
+/// The distinct values of `frame`'s `fiscal_year` column that are plausible fiscal years, as
+/// Buddhist-era years ([`super::coverage::as_buddhist`]: a `year` column with `calendar =
+/// "buddhist"` holds them in the Christian era once read): what the year facet and the
+/// catalogs' temporal coverage show. Kept with each
 /// checked table in the build cache, so that an unchanged table need not be read for them.
 pub fn fiscal_year_values(frame: &DataFrame) -> BTreeSet<i64> {
     let column = frame.column(FISCAL_YEAR_COLUMN).ok();
@@ -134,5 +136,5 @@ pub fn fiscal_year_values(frame: &DataFrame) -> BTreeSet<i64> {
     let small = |c: &Column| c.len() <= 4096;
     let Some(values) = column.and_then(|c| c.cast(&DataType::Int64).ok()).and_then(|c| if small(&c) { Some(c) } else { c.unique().ok() }) else { return BTreeSet::new() };
     let Ok(ints) = values.i64() else { return BTreeSet::new() };
-    ints.iter().flatten().filter(|y| (2400..=2700).contains(y)).collect()
+    ints.iter().flatten().filter_map(super::coverage::as_buddhist).collect()
 }

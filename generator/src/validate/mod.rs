@@ -400,6 +400,39 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
             ),
         ));
     }
+    // A Buddhist-era year in a date (2568-01-01): the pages would say 3111, the feeds and
+    // catalogs a date 543 years ahead, and the dataset would sort as the newest.
+    for (key, date) in [("issued", &meta.issued), ("modified", &meta.modified)] {
+        let Some(date) = date.as_ref().and_then(|d| d.date) else { continue };
+        if date.year >= 2400 {
+            let ce = format!("{:04}-{:02}-{:02}", date.year - 543, date.month, date.day);
+            report.push(
+                Diagnostic::error(
+                    Code::MetadataError,
+                    at(),
+                    Text::new(format!("วันที่ {key} ใช้ปี พ.ศ. {}", date.year), format!("the {key} date is in the Buddhist era (year {})", date.year)),
+                    Text::new(format!("เขียนวันที่เป็นปี ค.ศ.: {key} = {ce}"), format!("write the date in the Christian era: {key} = {ce}")),
+                )
+                .with_value(date.to_string()),
+            );
+        }
+    }
+    if let Some(years) = meta.statistics.as_ref().map(|s| s.years.trim()).filter(|y| !y.is_empty()) {
+        if crate::model::coverage::statistics_years(years).is_none() {
+            report.push(
+                Diagnostic::warning(
+                    Code::MetadataError,
+                    at(),
+                    Text::new(
+                        format!("statistics.years = \"{years}\" ไม่ใช่ปีงบประมาณหนึ่งปี หรือช่วงปีจากน้อยไปมาก จึงไม่แสดงในตัวกรองปีและแคตตาล็อก"),
+                        format!("statistics.years = \"{years}\" is not one fiscal year or a range from first to last, so the year filter and the catalogs leave it out"),
+                    ),
+                    Text::new("เขียนปี พ.ศ. หนึ่งปี หรือช่วงปีจากน้อยไปมาก เช่น years = \"2565-2568\"", "write one Buddhist-era year or a range from first to last, e.g. years = \"2565-2568\""),
+                )
+                .with_value(years.to_string()),
+            );
+        }
+    }
     if meta.license.trim().is_empty() {
         report.push(Diagnostic::error(
             Code::MetadataError,
