@@ -1,5 +1,6 @@
 //! `site.toml`: the portal's settings. This module never reads datasets or templates.
 
+use crate::diagnostic::toml_string;
 use crate::error::{Error, Result, config_error, toml_error};
 use crate::lang::{Lang, Text};
 use serde::Deserialize;
@@ -172,12 +173,12 @@ impl SiteConfig {
         if let Err((th, en)) = check_base_url(&self.base_url) {
             return bad(
                 format!(
-                    "base_url = {:?} {th}: ใส่ที่อยู่ที่เว็บไซต์เผยแพร่ เช่น \"https://data.example.go.th/\" หรือ \"https://example.go.th/opendata/\"",
-                    self.base_url
+                    "base_url = {} {th}: ใส่ที่อยู่ที่เว็บไซต์เผยแพร่ เช่น \"https://data.example.go.th/\" หรือ \"https://example.go.th/opendata/\"",
+                    toml_string(&self.base_url)
                 ),
                 format!(
-                    "base_url = {:?} {en}: write the address the site is published at, e.g. \"https://data.example.go.th/\" or \"https://example.go.th/opendata/\"",
-                    self.base_url
+                    "base_url = {} {en}: write the address the site is published at, e.g. \"https://data.example.go.th/\" or \"https://example.go.th/opendata/\"",
+                    toml_string(&self.base_url)
                 ),
             );
         }
@@ -193,36 +194,36 @@ impl SiteConfig {
             || out.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
         {
             return bad(
-                format!("output_dir = {:?} ต้องเป็นชื่อโฟลเดอร์ภายในพอร์ทัล เช่น \"public\"", self.output_dir),
-                format!("output_dir = {:?} must be a folder name inside the portal, e.g. \"public\"", self.output_dir),
+                format!("output_dir = {} ต้องเป็นชื่อโฟลเดอร์ภายในพอร์ทัล เช่น \"public\"", toml_string(&self.output_dir)),
+                format!("output_dir = {} must be a folder name inside the portal, e.g. \"public\"", toml_string(&self.output_dir)),
             );
         }
         let first = out.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
         if ["datasets", "content", "themes", "site.toml", ".git"].contains(&first.as_str()) {
             return bad(
-                format!("output_dir = {:?} เป็นโฟลเดอร์ต้นฉบับ การสร้างเว็บไซต์จะเขียนทับ ใช้ชื่ออื่น เช่น \"public\"", self.output_dir),
-                format!("output_dir = {:?} is a source folder: the build would replace it; use another name, e.g. \"public\"", self.output_dir),
+                format!("output_dir = {} เป็นโฟลเดอร์ต้นฉบับ การสร้างเว็บไซต์จะเขียนทับ ใช้ชื่ออื่น เช่น \"public\"", toml_string(&self.output_dir)),
+                format!("output_dir = {} is a source folder: the build would replace it; use another name, e.g. \"public\"", toml_string(&self.output_dir)),
             );
         }
         if !self.theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             || self.theme.is_empty()
         {
             return bad(
-                format!("theme = {:?} ต้องเป็นชื่อโฟลเดอร์ใน themes/", self.theme),
-                format!("theme = {:?} must be a folder name under themes/", self.theme),
+                format!("theme = {} ต้องเป็นชื่อโฟลเดอร์ใน themes/", toml_string(&self.theme)),
+                format!("theme = {} must be a folder name under themes/", toml_string(&self.theme)),
             );
         }
         let email = self.contact.email.trim();
         if !email.is_empty() && !(email.contains('@') && crate::urls::is_safe_link(&format!("mailto:{email}")) && !email.contains(char::is_whitespace)) {
             return bad(
-                format!("contact.email = {email:?} ไม่ใช่ที่อยู่อีเมล เช่น \"opendata@example.go.th\""),
-                format!("contact.email = {email:?} is not an e-mail address, e.g. \"opendata@example.go.th\""),
+                format!("contact.email = {} ไม่ใช่ที่อยู่อีเมล เช่น \"opendata@example.go.th\"", toml_string(email)),
+                format!("contact.email = {} is not an e-mail address, e.g. \"opendata@example.go.th\"", toml_string(email)),
             );
         }
         if !self.contact.feedback_url.is_empty() && !crate::urls::is_safe_link(&self.contact.feedback_url) {
             return bad(
-                format!("contact.feedback_url = {:?}: ลิงก์ต้องขึ้นต้นด้วย https://, http:// หรือ mailto:", self.contact.feedback_url),
-                format!("contact.feedback_url = {:?}: links must start with https://, http:// or mailto:", self.contact.feedback_url),
+                format!("contact.feedback_url = {}: ลิงก์ต้องขึ้นต้นด้วย https://, http:// หรือ mailto:", toml_string(&self.contact.feedback_url)),
+                format!("contact.feedback_url = {}: links must start with https://, http:// or mailto:", toml_string(&self.contact.feedback_url)),
             );
         }
         Ok(())
@@ -234,8 +235,8 @@ impl SiteConfig {
             if !name.is_empty() && !static_files.contains_key(name.as_str()) {
                 let example = if key == "logo" { "emblem.svg" } else { "favicon.svg" };
                 return Err(config_error(
-                    format!("{key} = {name:?} ไม่ใช่ไฟล์ใน themes/{}/static/: วางรูป (SVG หรือ PNG) ไว้ที่นั่นแล้วใส่ชื่อไฟล์ เช่น {key} = \"{example}\"", self.theme),
-                    format!("{key} = {name:?} is not a file in themes/{}/static/: put the image there (SVG or PNG) and give its name, e.g. {key} = \"{example}\"", self.theme),
+                    format!("{key} = {} ไม่ใช่ไฟล์ใน themes/{}/static/: วางรูป (SVG หรือ PNG) ไว้ที่นั่นแล้วใส่ชื่อไฟล์ เช่น {key} = \"{example}\"", toml_string(name), self.theme),
+                    format!("{key} = {} is not a file in themes/{}/static/: put the image there (SVG or PNG) and give its name, e.g. {key} = \"{example}\"", toml_string(name), self.theme),
                 ));
             }
         }

@@ -37,10 +37,7 @@ const FILES: &[(&str, &str)] = &[
     ("datasets/agencies/agencies.csv", include_str!("init/agencies.csv")),
 ];
 
-/// A TOML basic string holding `s`.
-fn toml_string(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
+use crate::diagnostic::toml_string;
 
 /// The text of the new portal's `site.toml`.
 pub fn site_toml(options: &InitOptions) -> String {

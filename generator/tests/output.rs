@@ -213,6 +213,13 @@ fn base_url_must_be_a_plain_absolute_address() {
         let out = f.sala(&["check"]);
         assert!(out.status.success(), "{url}: {}", text(&out));
     }
+    // A Thai value is quoted as Thai, as written in site.toml (it was printed with Rust's
+    // escapes: "https://ข\u{e49}อม\u{e39}ล.ไทย/...").
+    let f = Fixture::new();
+    f.write("site.toml", "title = { th = \"ท\", en = \"T\" }\nbase_url = \"https://ข้อมูล.ไทย/เปิด ข้อมูล/\"\n");
+    let said = text(&f.sala(&["check"]));
+    assert!(said.contains("base_url = \"https://ข้อมูล.ไทย/เปิด ข้อมูล/\" has spaces"), "{said}");
+    assert!(!said.contains("\\u{"), "{said}");
     // A Thai domain: one form everywhere, the DNS's (the sitemap percent-encoded it, the
     // pages and catalogs kept it in Thai).
     let f = Fixture::new();

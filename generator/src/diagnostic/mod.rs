@@ -181,6 +181,13 @@ pub fn column_letter(mut n: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
+/// `s` as a TOML basic string (quoted, with only quotes, backslashes and control characters
+/// escaped): how messages show a value from a TOML file, so that Thai reads as Thai (Rust's
+/// `{:?}` wrote its vowel and tone marks as `\u{e49}`) and a fix can be pasted as shown.
+pub fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
 /// One problem, with everything needed to find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {

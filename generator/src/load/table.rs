@@ -583,8 +583,8 @@ fn dialect_of(
         match v.as_bytes() {
             [b] if b.is_ascii() && *b != b'\n' && *b != b'\r' => Ok(*b),
             _ => Err(bad(
-                format!("{name} ต้องเป็นอักขระ ASCII ตัวเดียว แต่เป็น {v:?}"),
-                format!("{name} must be one ASCII character, not {v:?}"),
+                format!("{name} ต้องเป็นอักขระ ASCII ตัวเดียว แต่เป็น {}", crate::diagnostic::toml_string(v)),
+                format!("{name} must be one ASCII character, not {}", crate::diagnostic::toml_string(v)),
             )),
         }
     };

@@ -132,7 +132,7 @@ fn toml_key(label: &str) -> String {
     if !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
         label.to_string()
     } else {
-        toml::Value::String(label.to_string()).to_string()
+        crate::diagnostic::toml_string(label)
     }
 }
 
