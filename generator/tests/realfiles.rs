@@ -578,8 +578,9 @@ fn codes_are_never_grouped_and_buddhist_years_are_shown_as_written_on_thai_pages
         "[[resources.schema.fields]]\nname = \"postal_code\"\ntype = \"integer\"\ntitle = { th = \"รหัสไปรษณีย์\", en = \"Postal code\" }\n\
          [[resources.schema.fields]]\nname = \"agency\"\ntype = \"integer\"\ntitle = { th = \"รหัสหน่วยงาน\", en = \"Agency code\" }\n\
          [[resources.schema.fields]]\nname = \"fiscal_year\"\ntype = \"year\"\ncalendar = \"buddhist\"\ntitle = { th = \"ปีงบประมาณ\", en = \"Fiscal year\" }\nconstraints = { minimum = 2550, maximum = 2570 }\n\
-         [[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\ntitle = { th = \"จำนวนเงิน\", en = \"Amount\" }\n",
-        "postal_code,agency,fiscal_year,amount\n10200,3906023,2559,1234500\n",
+         [[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\ntitle = { th = \"จำนวนเงิน\", en = \"Amount\" }\n\
+         [[resources.schema.fields]]\nname = \"budget_2567\"\ntype = \"integer\"\ntitle = { th = \"งบประมาณปี 2567 (บาท)\", en = \"Revenue per year\" }\n",
+        "postal_code,agency,fiscal_year,amount,budget_2567\n10200,3906023,2559,1234500,9876543\n",
     );
     let out = f.sala(&["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -588,13 +589,15 @@ fn codes_are_never_grouped_and_buddhist_years_are_shown_as_written_on_thai_pages
     for page in [&th, &en] {
         assert!(page.contains(">10200<") && page.contains(">3906023<") && page.contains(">1,234,500<"), "{page}");
         assert!(!page.contains("10,200") && !page.contains("3,906,023"), "{page}");
+        // An amount whose title says ปี or year is an amount (it was shown 9876543).
+        assert!(page.contains(">9,876,543<"), "{page}");
     }
     // Thai pages: the year as written (B.E.), the column saying so; English pages: CE, saying so.
     assert!(th.contains(">2559<") && !th.contains(">2016<") && th.contains("ปีงบประมาณ (พ.ศ.)"), "{th}");
     assert!(en.contains(">2016<") && !en.contains(">2559<") && en.contains("Fiscal year (CE)"), "{en}");
     // The downloads hold CE years and say so.
     let csv = std::fs::read_to_string(f.root().join("public/datasets/grants/data.csv")).unwrap();
-    assert_eq!(csv, "postal_code,agency,fiscal_year,amount\n10200,3906023,2016,1234500\n");
+    assert_eq!(csv, "postal_code,agency,fiscal_year,amount,budget_2567\n10200,3906023,2016,1234500,9876543\n");
     let package: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/datasets/grants/datapackage.json")).unwrap()).unwrap();
     let year = &package["resources"][0]["schema"]["fields"][2];
     assert!(year["descriptions"]["en"].as_str().unwrap().contains("the downloads (CSV, JSON, Parquet) write them in the Common Era (CE = B.E. − 543)"), "{year}");

@@ -1037,7 +1037,9 @@ struct Shown {
     numeric: bool,
     /// A year written in the Buddhist era (shown as written on Thai pages).
     buddhist_year: bool,
-    /// Its integers are codes, identifiers or years, never grouped ([`display`]).
+    /// Its integers are codes or identifiers, never grouped ([`display`]). (Not a column whose
+    /// name says year: four digits are never grouped anyway, and a larger value under such a
+    /// name, "งบประมาณปี 2567 (บาท)", is an amount.)
     plain_integers: bool,
 }
 
@@ -1047,7 +1049,7 @@ impl Shown {
             numeric: matches!(f.field_type, FieldType::Integer | FieldType::Number),
             buddhist_year: f.field_type == FieldType::Year && f.calendar == Some(crate::load::schema::Calendar::Buddhist),
             plain_integers: f.field_type == FieldType::Year
-                || [f.name.as_str(), &f.title.th, &f.title.en].iter().any(|n| format::names_a_code(n) || format::names_a_year(n)),
+                || [f.name.as_str(), &f.title.th, &f.title.en].iter().any(|n| format::names_a_code(n)),
         }
     }
 }
