@@ -577,7 +577,7 @@ fn page_jobs<'a>(site: &'a Site, lang: Lang, sizes: &'a Sizes, jobs: &Jobs<'a>) 
             paths,
             title: p.front.title.clone(),
             description: p.front.description.clone(),
-            context: later(move || json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html)})),
+            context: later(move || json!({"content": markdown::to_html(&p.body, site.config.allow_raw_html, &site.urls.link(""))})),
             key: None,
         };
         if !jobs.push(job) {
@@ -892,7 +892,7 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang, sizes: &Sizes) -> Value
             "frequency": m.frequency.map(|f| t(site, lang, f.key())).unwrap_or_default(),
             "license": licence,
             "title": text(&m.title),
-            "description": markdown::metadata_to_html(m.description.get(lang)),
+            "description": markdown::metadata_to_html(m.description.get(lang), &urls.link("")),
             "agency": agency_link(site, &m.agency, lang),
             "themes": themes,
             // A tag that only repeats a theme's name says nothing more: shown once, as the theme.

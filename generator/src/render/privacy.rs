@@ -24,7 +24,7 @@ fn sections(site: &Site, section: &str, items: &BTreeMap<String, Text>, required
         .filter_map(|r| {
             let text = items.get(r.key)?;
             let heading = t(site, lang, &format!("policy_{section}_{}", r.key));
-            Some(json!({"key": r.key, "heading": heading, "html": super::markdown::metadata_to_html(text.get(lang))}))
+            Some(json!({"key": r.key, "heading": heading, "html": super::markdown::metadata_to_html(text.get(lang), &site.urls.link(""))}))
         })
         .collect()
 }
