@@ -511,3 +511,23 @@ fn fiscal_years_mean_the_same_years_in_either_era_and_either_column_type() {
     let year = std::fs::read_to_string(public.join("en/browse/year/2567/index.html")).unwrap();
     assert!(year.contains("Dataset typed") && year.contains("Dataset stated"), "{year}");
 }
+
+/// Tags that differ only in case or spacing are one tag in every output, as the filters have
+/// always taken them: the page, the API, the catalogs (a harvester imported "Tax", "tax" and
+/// "TAX" as three keywords, and "ภาษี " with its space).
+#[test]
+fn tags_differing_in_case_or_spacing_are_published_once() {
+    let f = common::Fixture::new();
+    f.dataset("taxes", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
+    let path = f.root().join("datasets/taxes/dataset.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("tags = {{ th = [\"ภาษี\", \"ภาษี \", \"VAT\"], en = [\"Tax\", \"tax\", \"TAX\", \"vat\"] }}\n{toml}")).unwrap();
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    let public = f.root().join("public");
+    let ttl = std::fs::read_to_string(public.join("catalog.ttl")).unwrap();
+    assert_eq!(ttl.matches("\"Tax\"@en").count() + ttl.matches("\"tax\"@en").count() + ttl.matches("\"TAX\"@en").count(), 1, "{ttl}");
+    assert!(ttl.contains("\"ภาษี\"@th") && !ttl.contains("\"ภาษี \"@th"), "{ttl}");
+    let api: Value = serde_json::from_str(&std::fs::read_to_string(public.join("api/v1/datasets/taxes.json")).unwrap()).unwrap();
+    assert_eq!(api["dataset"]["tags"], serde_json::json!({"th": ["ภาษี", "VAT"], "en": ["Tax", "vat"]}), "{api}");
+}

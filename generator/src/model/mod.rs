@@ -259,7 +259,11 @@ fn dataset(d: crate::load::DatasetSource, found: Vec<Option<Table>>, salt: &[u8]
         resources.push(Resource { name: r.meta.name, title: r.meta.title, description: r.meta.description, schema, table });
     }
     let source = if known { source.finish() } else { 0 };
-    let mut dataset = Dataset { id: d.id, meta: d.meta, resources, source, meta_key: d.meta_key, fiscal_years: Default::default() };
+    let mut meta = d.meta;
+    for tags in [&mut meta.tags.th, &mut meta.tags.en] {
+        *tags = search::distinct_tags(std::mem::take(tags));
+    }
+    let mut dataset = Dataset { id: d.id, meta, resources, source, meta_key: d.meta_key, fiscal_years: Default::default() };
     dataset.fiscal_years = search::fiscal_years(&dataset);
     Ok(dataset)
 }

@@ -120,6 +120,17 @@ pub fn year_label(be: i64, lang: Lang) -> String {
     }
 }
 
+/// `tags` trimmed, without empty ones, and each once: tags the filters take as one (the same
+/// [`slug`]: `Tax`, `tax`, `TAX `) are kept in their first spelling, so that the pages, the API
+/// and the catalogs list the tags the filters show (a harvester imported each spelling).
+pub fn distinct_tags(tags: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    tags.into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty() && seen.insert(match slug(t) { s if s.is_empty() => t.to_lowercase(), s => s }))
+        .collect()
+}
+
 /// The URL segment of a facet value: lowercase, spaces as `-`, nothing a path could misread.
 pub fn slug(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -624,6 +635,13 @@ fn markdown_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_the_filters_take_as_one_are_kept_once_in_their_first_spelling() {
+        let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(distinct_tags(tags(&["Tax", "tax", " TAX ", "vat", "", "  "])), tags(&["Tax", "vat"]));
+        assert_eq!(distinct_tags(tags(&["ภาษี", "ภาษี ", "งบประมาณ"])), tags(&["ภาษี", "งบประมาณ"]));
+    }
 
     #[test]
     fn slug_keeps_what_unicode_calls_letters_digits_and_thai_marks() {
