@@ -637,6 +637,18 @@ fn a_licence_must_be_known_and_an_unknown_one_names_the_closest() {
         package["licenses"][0],
         serde_json::json!({"name": "Open-Data-Common", "path": "https://data.go.th/pages/dga-open-government-license", "title": "Open Data Common (DGA Open Government License, data.go.th)"})
     );
+
+    // A licence named by the URL of its text, as a Frictionless package's `path` names it, is
+    // that licence (it was "unknown", with Open-Data-Common as the closest id).
+    f.write("datasets/d/dataset.toml", format!("{}{resource}", with_license("https://creativecommons.org/licenses/by-sa/4.0/")));
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let package: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/datasets/d/datapackage.json")).unwrap()).unwrap();
+    assert_eq!(package["licenses"][0]["name"], "CC-BY-SA-4.0", "{package}");
+    let api: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/api/v1/datasets/d.json")).unwrap()).unwrap();
+    assert_eq!(api["dataset"]["license"], "CC-BY-SA-4.0", "{api}");
 }
 
 #[test]

@@ -91,8 +91,38 @@ fn key(id: &str) -> String {
     id.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '_')).flat_map(char::to_lowercase).collect()
 }
 
-/// The known licence `id` names, if any.
+/// A licence URL as compared: without its scheme, `www.`, a trailing `/`, `.html`, and the
+/// variants of a Creative Commons page (`legalcode`, `deed.th`).
+fn url_key(url: &str) -> String {
+    let lower = url.trim().to_lowercase();
+    let mut u = lower.trim_start_matches("https://").trim_start_matches("http://").trim_start_matches("www.").trim_end_matches('/');
+    for suffix in [".html", "/legalcode", "/deed"] {
+        u = u.strip_suffix(suffix).unwrap_or(u);
+    }
+    let u = u.rsplit_once("/legalcode.").or_else(|| u.rsplit_once("/deed.")).map_or(u, |(page, _)| page);
+    u.trim_end_matches('/').to_string()
+}
+
+/// The known licence whose text is at `url`, as Frictionless packages name a licence by its
+/// `path`: a Creative Commons or Open Data Commons page, or any licence's listed URL.
+fn by_url(url: &str) -> Option<&'static License> {
+    let u = url_key(url);
+    // creativecommons.org/licenses/by-sa/4.0 is SPDX's CC-BY-SA-4.0; publicdomain/zero/1.0 is CC0-1.0.
+    let spdx = if let Some(rest) = u.strip_prefix("creativecommons.org/licenses/") {
+        rest.split_once('/').map(|(kind, version)| format!("CC-{kind}-{version}"))
+    } else if u.starts_with("creativecommons.org/publicdomain/zero/1.0") {
+        Some("CC0-1.0".to_string())
+    } else {
+        None
+    };
+    spdx.and_then(|id| find(&id)).or_else(|| LICENSES.iter().find(|l| url_key(l.url) == u))
+}
+
+/// The known licence `id` names (an id, or the URL of its text), if any.
 pub fn find(id: &str) -> Option<&'static License> {
+    if id.trim_start().starts_with("http://") || id.trim_start().starts_with("https://") {
+        return by_url(id);
+    }
     // The known ids as compared, made once: every build looks up each dataset's licence
     // several times (10,000 datasets × 51 licences made some 2 million small strings).
     static KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| LICENSES.iter().map(|l| key(l.id)).collect());
@@ -142,6 +172,22 @@ mod tests {
         assert_eq!(near[0], "CC-BY-4.0");
         assert_eq!(closest("ODbL", 1)[0].id, "ODbL-1.0");
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_licence_is_found_by_the_url_of_its_text() {
+        for (url, id) in [
+            ("https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0"),
+            ("http://creativecommons.org/licenses/by-sa/4.0/legalcode", "CC-BY-SA-4.0"),
+            ("https://creativecommons.org/licenses/by/4.0/deed.th", "CC-BY-4.0"),
+            ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0"),
+            ("https://opendatacommons.org/licenses/odbl/1-0/", "ODC-ODbL-1.0"),
+            ("https://spdx.org/licenses/MIT.html", "MIT"),
+            ("https://data.go.th/pages/dga-open-government-license", "Open-Data-Common"),
+        ] {
+            assert_eq!(find(url).map(|l| l.id), Some(id), "{url}");
+        }
+        assert_eq!(find("https://example.org/my-licence"), None);
     }
 
     #[test]

@@ -263,6 +263,11 @@ fn dataset(d: crate::load::DatasetSource, found: Vec<Option<Table>>, salt: &[u8]
     for tags in [&mut meta.tags.th, &mut meta.tags.en] {
         *tags = search::distinct_tags(std::mem::take(tags));
     }
+    // The licence as its known id (`cc-by-4.0` or its text's URL is CC-BY-4.0), so that the
+    // API and the catalogs say the id the package and the page do.
+    if let Some(known) = license::find(&meta.license) {
+        meta.license = known.id.to_string();
+    }
     let mut dataset = Dataset { id: d.id, meta, resources, source, meta_key: d.meta_key, fiscal_years: Default::default() };
     dataset.fiscal_years = search::fiscal_years(&dataset);
     Ok(dataset)
