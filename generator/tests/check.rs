@@ -268,6 +268,25 @@ type = "integer"
     assert_eq!(diags[0]["source"]["text"], "TSET,3");
 }
 
+/// A key whose target table is declared but cannot be read (its file named with the wrong
+/// case) gets only the target's own error: it was also told that the target "does not exist"
+/// and to point its foreignKeys elsewhere. A target that is not declared anywhere still is.
+#[test]
+fn a_foreign_key_to_a_table_that_cannot_be_read_defers_to_that_tables_error() {
+    let f = Fixture::new();
+    f.dataset("provinces", "[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n", "code\nTH-10\n");
+    let toml = f.root().join("datasets/provinces/dataset.toml");
+    std::fs::write(&toml, std::fs::read_to_string(&toml).unwrap().replace("path = \"data.csv\"", "path = \"DATA.csv\"")).unwrap();
+    let fk = |dataset: &str| format!("foreignKeys = [{{ fields = \"province\", reference = {{ dataset = \"{dataset}\", resource = \"data\", fields = \"code\" }} }}]\n[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n");
+    f.dataset("offices", &fk("provinces"), "province\nTH-10\n");
+    f.dataset("schools", &fk("no-such-dataset"), "province\nTH-10\n");
+    let json: Value = serde_json::from_slice(&f.sala(&["check", "--format", "json"]).stdout).unwrap();
+    let found: Vec<(String, String)> = json["diagnostics"].as_array().unwrap().iter().map(|d| (d["location"]["file"].as_str().unwrap().to_string(), d["code"].as_str().unwrap().to_string())).collect();
+    assert_eq!(found.iter().filter(|(file, _)| file.starts_with("datasets/offices")).count(), 0, "{json:#}");
+    assert!(found.iter().any(|(file, _)| file.starts_with("datasets/provinces")), "{json:#}");
+    assert!(found.contains(&("datasets/schools/dataset.toml".to_string(), "schema-error".to_string())), "{json:#}");
+}
+
 #[test]
 fn a_composite_foreign_key_within_the_resource_is_checked() {
     let f = Fixture::new();

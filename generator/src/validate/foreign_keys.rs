@@ -57,6 +57,14 @@ fn check_one(
     let target_set = source.datasets.iter().find(|d| d.id == target_dataset);
     let target = target_set.and_then(|d| d.resources.iter().find(|r| r.meta.name == target_resource));
     let (Some(target_set), Some(target)) = (target_set, target) else {
+        // A table that is there but could not be read (its file missing, its dataset.toml
+        // broken) has its own error, which says what to fix: telling this dataset to point its
+        // key elsewhere would send its author the wrong way.
+        let declared = target_set.is_some_and(|d| d.meta.resources.iter().any(|r| r.name == target_resource));
+        let unreadable = target_set.is_none() && !target_dataset.contains(['/', '\\', '.']) && source.root.join("datasets").join(target_dataset).is_dir();
+        if declared || unreadable {
+            return Ok(());
+        }
         return Err(schema_error(
             meta_file,
             format!("foreignKeys อ้างถึง {target_dataset}/{target_resource} ซึ่งไม่มีอยู่"),
