@@ -242,6 +242,27 @@ fn a_frictionless_data_package_is_read_without_dataset_toml_and_says_what_is_mis
     let page = std::fs::read_to_string(f.root().join("public/datasets/spending/index.html")).unwrap();
     assert!(page.contains("รายจ่ายรายปี"), "the Thai title from dataset.toml");
     assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/spending/spending.csv")).unwrap(), "year,amount\n2566,12.5\n2567,13\n");
+
+    // A dataset.toml giving the title in Thai only takes the English from the package (it
+    // dropped the package's and said title.en was missing).
+    f.write(
+        "datasets/spending/dataset.toml",
+        "title = { th = \"รายจ่ายรายปี\" }\ndescription = { th = \"รายจ่าย\", en = \"Spending\" }\nagency = \"TEST\"\nmodified = 2025-02-01\n",
+    );
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json}");
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let api: Value = serde_json::from_str(&std::fs::read_to_string(f.root().join("public/api/v1/datasets/spending.json")).unwrap()).unwrap();
+    assert_eq!(api["dataset"]["title"], serde_json::json!({"th": "รายจ่ายรายปี", "en": "Spending by year"}), "{api}");
+
+    // A problem of the package's resources is the package's, not dataset.toml's.
+    f.write("datasets/spending/datapackage.json", PACKAGE.replace("\"path\": \"spending.csv\",", ""));
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let errors: Vec<&Value> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{json}");
+    assert_eq!(errors[0]["location"]["file"], package.as_str(), "{json}");
 }
 
 #[test]

@@ -514,7 +514,7 @@ fn parse_meta(
             },
             None => None,
         };
-        match read.and_then(|p| p.meta(small, meta_file)) {
+        match read.and_then(|p| p.meta(small, meta_file, package_file)) {
             Ok((meta, missing)) => {
                 if !missing.is_empty() {
                     report.push(package::missing_warning(package_file, &missing));

@@ -51,26 +51,31 @@ impl Package {
         Ok(Package { title: text_of("title"), description: text_of("description"), license, resources })
     }
 
-    /// The dataset's metadata: `toml` (a `dataset.toml` beside the package, possibly small)
-    /// completed from the package, and what is still missing, by key.
-    pub fn meta(&self, toml: Option<toml::Table>, file: &Path) -> Result<(DatasetMeta, Vec<&'static str>), Diagnostic> {
+    /// The dataset's metadata: `toml` (a `dataset.toml` beside the package, possibly small, at
+    /// `file`) completed from the package (at `package_file`, which the package's own problems
+    /// name), and what is still missing, by key. A title or description the `dataset.toml`
+    /// gives in one language only takes the other from the package.
+    pub fn meta(&self, toml: Option<toml::Table>, file: &Path, package_file: &Path) -> Result<(DatasetMeta, Vec<&'static str>), Diagnostic> {
         let mut table = toml.unwrap_or_default();
         let mut missing = Vec::new();
         for (key, from) in [("title", &self.title), ("description", &self.description)] {
-            if table.contains_key(key) {
-                continue;
-            }
             let value = from.as_deref().map_or(serde_json::json!({ "th": "", "en": "" }), one_language);
-            let (th, en) = (value["th"].as_str().unwrap_or_default(), value["en"].as_str().unwrap_or_default());
+            let given = |lang: &str| table.get(key).and_then(|v| v.get(lang)).and_then(|v| v.as_str()).map(str::to_string).filter(|s| !s.trim().is_empty());
+            let (th, en) = match table.get(key) {
+                // A text, or anything but a table of languages: left for the metadata's own check.
+                Some(v) if !v.is_table() => continue,
+                Some(_) => (given("th").unwrap_or_else(|| value["th"].as_str().unwrap_or_default().to_string()), given("en").unwrap_or_else(|| value["en"].as_str().unwrap_or_default().to_string())),
+                None => (value["th"].as_str().unwrap_or_default().to_string(), value["en"].as_str().unwrap_or_default().to_string()),
+            };
             if th.is_empty() {
                 missing.push(if key == "title" { "title.th" } else { "description.th" });
             }
             if en.is_empty() {
                 missing.push(if key == "title" { "title.en" } else { "description.en" });
             }
-            let mut text = toml::Table::new();
-            text.insert("th".into(), toml::Value::String(th.to_string()));
-            text.insert("en".into(), toml::Value::String(en.to_string()));
+            let mut text = table.get(key).and_then(|v| v.as_table()).cloned().unwrap_or_default();
+            text.insert("th".into(), toml::Value::String(th));
+            text.insert("en".into(), toml::Value::String(en));
             table.insert(key.into(), toml::Value::Table(text));
         }
         if !table.contains_key("agency") {
@@ -90,7 +95,7 @@ impl Package {
             package_error(file, format!("the dataset's metadata is not valid: {}", e.message().trim()), format!("ข้อมูลของชุดข้อมูลผิดรูปแบบ: {}", e.message().trim()))
         })?;
         if meta.resources.is_empty() {
-            meta.resources = self.resources.iter().enumerate().map(|(i, r)| resource(r, i, file)).collect::<Result<_, _>>()?;
+            meta.resources = self.resources.iter().enumerate().map(|(i, r)| resource(r, i, package_file)).collect::<Result<_, _>>()?;
         }
         Ok((meta, missing))
     }
