@@ -78,3 +78,25 @@ fn a_contact_email_must_be_an_email_address() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("contact.email = \"not an address\" is not an e-mail address"), "{}", text(&out));
 }
+
+/// With `default_language = "en"`, `about.md` is English: beside `about.en.md` the two are one
+/// page, and check names both files and the fix (it said only that two parts of the site
+/// would be written to about/index.html).
+#[test]
+fn two_files_of_one_page_in_one_language_are_named_with_the_fix() {
+    let f = Fixture::new();
+    let site = std::fs::read_to_string(f.root().join("site.toml")).unwrap();
+    f.write("site.toml", format!("default_language = \"en\"\n{site}"));
+    f.write("content/about.md", "+++\ntitle = \"เกี่ยวกับ\"\n+++\nไทย\n");
+    f.write("content/about.en.md", "+++\ntitle = \"About\"\n+++\nEnglish\n");
+    let out = f.sala(&["check", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("error[page-error] content/about.en.md and content/about.md are both the en page about: a file without a language in its name is in default_language = \"en\""), "{said}");
+    assert!(said.contains("name the other language's file with its language, e.g. about.th.md"), "{said}");
+    f.write("content/about.md", "");
+    std::fs::rename(f.root().join("content/about.md"), f.root().join("content/about.th.md")).unwrap();
+    f.write("content/about.th.md", "+++\ntitle = \"เกี่ยวกับ\"\n+++\nไทย\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -1098,7 +1098,34 @@ fn load_pages(root: &Path, config: &SiteConfig, report: &mut Report) -> Result<V
         }
     }
     pages.sort_by(|a, b| (&a.slug, a.lang).cmp(&(&b.slug, b.lang)));
-    Ok(pages)
+    // Two files that are one page in one language (about.md and about.en.md when the default
+    // language is English): named here, with the fix, instead of one output path written twice.
+    let mut kept: Vec<PageSource> = Vec::with_capacity(pages.len());
+    for page in pages {
+        match kept.last().filter(|k| (&k.slug, k.lang) == (&page.slug, page.lang)) {
+            Some(first) => {
+                let code = page.lang.code();
+                let mut named = [first.file.display().to_string(), page.file.display().to_string()];
+                named.sort();
+                let [a, b] = named;
+                let other = if page.lang == crate::lang::Lang::En { "th" } else { "en" };
+                report.push(Diagnostic::error(
+                    Code::PageError,
+                    Location::file(&page.file),
+                    Text::new(
+                        format!("{a} และ {b} เป็นหน้า {} ภาษาเดียวกัน ({code}): ไฟล์ที่ไม่ระบุภาษาในชื่อเป็นภาษาหลัก default_language = \"{}\"", page.slug, config.default_language.code()),
+                        format!("{a} and {b} are both the {code} page {}: a file without a language in its name is in default_language = \"{}\"", page.slug, config.default_language.code()),
+                    ),
+                    Text::new(
+                        format!("ระบุภาษาในชื่อไฟล์ของอีกภาษา เช่น {}.{other}.md", page.slug),
+                        format!("name the other language's file with its language, e.g. {}.{other}.md", page.slug),
+                    ),
+                ));
+            }
+            None => kept.push(page),
+        }
+    }
+    Ok(kept)
 }
 
 fn load_policies(root: &Path, report: &mut Report) -> Result<Vec<privacy::PolicySource>> {
