@@ -110,6 +110,9 @@ fn init_infer_fill_in_check_and_build_publish_a_new_dataset() {
             diag("unknown-agency", "error", meta, "no agency code is given (agency)"),
         ]
     );
+    // The example it gives is this portal's own agency (it said "BB", not in a new registry).
+    let agency = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-agency").unwrap();
+    assert_eq!(agency["help"]["en"], "give your agency's code from the code column of datasets/agencies/agencies.csv, e.g. agency = \"EXAMPLE\"", "{agency}");
 
     // The person fills in the marked lines.
     let path = root.join(meta);

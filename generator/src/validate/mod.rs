@@ -505,14 +505,16 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
             .with_value(code.clone()),
         );
     }
+    // The example is a code of this portal's registry (a new portal's has only its own).
+    let example = agencies.and_then(|codes| codes.iter().next()).map_or("BB", String::as_str);
     match agencies {
         _ if meta.agency.trim().is_empty() && dataset.id != AGENCY_REGISTRY.0 => report.push(Diagnostic::error(
             Code::UnknownAgency,
             at(),
             Text::new("ไม่ได้ระบุรหัสหน่วยงาน (agency)", "no agency code is given (agency)"),
             Text::new(
-                "ใส่รหัสหน่วยงานของท่านจากคอลัมน์ code ใน datasets/agencies/agencies.csv เช่น agency = \"BB\"",
-                "give your agency's code from the code column of datasets/agencies/agencies.csv, e.g. agency = \"BB\"",
+                format!("ใส่รหัสหน่วยงานของท่านจากคอลัมน์ code ใน datasets/agencies/agencies.csv เช่น agency = {}", crate::diagnostic::toml_string(example)),
+                format!("give your agency's code from the code column of datasets/agencies/agencies.csv, e.g. agency = {}", crate::diagnostic::toml_string(example)),
             ),
         )),
         Some(codes) if codes.contains(&meta.agency) => {}
