@@ -604,9 +604,23 @@ fn name(text: &str) -> Option<&'static str> {
 const NAMES: &[&str] = &[
     "foaf:Agent", "foaf:Organization", "foaf:name", "skos:Concept", "skos:prefLabel", "skos:inScheme", "skos:notation",
     "skos:definition", "dqv:Metric", "dqv:expectedDataType", "dct:Frequency", "dct:LinguisticSystem", "dct:Location",
-    "dct:LicenseDocument", "dct:identifier", "dct:MediaType", "dct:IMT", "dct:MediaTypeOrExtent", "rdfs:label", "rdf:value",
+    "dct:LicenseDocument", "dct:identifier", "dct:type", "dct:MediaType", "dct:IMT", "dct:MediaTypeOrExtent", "rdfs:label", "rdf:value",
     "xsd:string", "xsd:date", "xsd:decimal", "xsd:boolean", "xsd:nonNegativeInteger", "th", "en",
 ];
+
+/// ADMS's publisher types, the vocabulary DCAT-AP gives a publisher's `dct:type` from.
+const ADMS_PUBLISHER_TYPE: &str = "http://purl.org/adms/publishertype/";
+
+/// The ADMS publisher type of an agency of the registry's `form`, with its labels: a local
+/// government is a local authority, a state enterprise a company, every other form a body of
+/// the national government.
+fn publisher_type(form: &str) -> (&'static str, &'static str, &'static str) {
+    match form {
+        "local-government" => ("LocalAuthority", "หน่วยงานท้องถิ่น", "Local authority"),
+        "state-enterprise" => ("Company", "บริษัท", "Company"),
+        _ => ("NationalAuthority", "หน่วยงานระดับชาติ", "National authority"),
+    }
+}
 
 /// A metadata date (TOML) as `YYYY-MM-DD`.
 fn iso_date(d: &Option<toml::value::Datetime>) -> Option<String> {
@@ -875,6 +889,15 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, t: &mut Target) {
             for &l in &langs {
                 a.text("foaf:name", x.name.get(l), l.code());
             }
+            // DCAT-AP recommends each publisher's kind, from ADMS's publisher types.
+            let (kind, th, en) = publisher_type(&x.form);
+            let kind = format!("{ADMS_PUBLISHER_TYPE}{kind}");
+            a.iri("dct:type", &kind);
+            t.shared()
+                .node(&kind, &["skos:Concept"])
+                .text("skos:prefLabel", th, "th")
+                .text("skos:prefLabel", en, "en")
+                .iri("skos:inScheme", format!("{ADMS_PUBLISHER_TYPE}1.0"));
         }
         None => {
             a.text("foaf:name", &m.agency, "en");
