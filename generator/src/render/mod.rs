@@ -438,7 +438,9 @@ impl<'a> Emitter<'a> {
     /// `write` is reported as a data error of `source` (the resource it came from).
     pub fn stream(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn Write) -> std::result::Result<(), String>) -> Result<u64> {
         let mut file = self.create(path)?;
-        write(&mut file).map_err(|message| Error::Data { path: source.into(), message })?;
+        if let Err(message) = write(&mut file) {
+            return Err(file.inner.error(path, source, message));
+        }
         file.finish()
     }
 
@@ -446,8 +448,10 @@ impl<'a> Emitter<'a> {
     /// (see [`RangeWrite`]).
     pub fn stream_ranged(&self, path: &str, source: &str, write: impl FnOnce(&mut dyn RangeWrite) -> std::result::Result<(), String>) -> Result<u64> {
         self.claim(path)?;
-        let mut file = Counted { inner: self.sink.open_ranged(path)?, bytes: 0, copied: 0 };
-        write(&mut file).map_err(|message| Error::Data { path: source.into(), message })?;
+        let mut file = Counted::new(self.sink.open_ranged(path)?);
+        if let Err(message) = write(&mut file) {
+            return Err(file.error(path, source, message));
+        }
         file.flush().map_err(|e| Error::io(path, e))?;
         drop(file.inner);
         self.copied.fetch_add(file.copied, std::sync::atomic::Ordering::Relaxed);
@@ -458,7 +462,7 @@ impl<'a> Emitter<'a> {
     /// Opens the file at `path` to be written in pieces; it counts once [`Stream::finish`]ed.
     pub fn create(&self, path: &str) -> Result<Stream<'_>> {
         self.claim(path)?;
-        Ok(Stream { out: self, path: path.to_string(), inner: Counted { inner: self.sink.open(path)?, bytes: 0, copied: 0 } })
+        Ok(Stream { out: self, path: path.to_string(), inner: Counted::new(self.sink.open(path)?) })
     }
 
     /// The paths of the HTML pages sent so far, sorted.
@@ -549,12 +553,39 @@ struct Counted<W> {
     bytes: u64,
     /// Of `bytes`, those copied from another file.
     copied: u64,
+    /// The first error writing gave: a stream's writer reports errors as text, and a full disk
+    /// must be reported as the output's (io-error), not as the data's.
+    failed: Option<std::io::Error>,
+}
+
+impl<W> Counted<W> {
+    fn new(inner: W) -> Counted<W> {
+        Counted { inner, bytes: 0, copied: 0, failed: None }
+    }
+
+    /// `result`, its error kept as the first if it is one.
+    fn noted<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let (Err(e), None) = (&result, &self.failed) {
+            self.failed = Some(e.raw_os_error().map_or_else(|| std::io::Error::new(e.kind(), e.to_string()), std::io::Error::from_raw_os_error));
+        }
+        result
+    }
+
+    /// The error of a stream's writer that returned `message`: the output's when writing
+    /// failed (the disk full), else the data's, of `source`.
+    fn error(&mut self, path: &str, source: &str, message: String) -> Error {
+        match self.failed.take() {
+            Some(e) => Error::io(path, e),
+            None => Error::Data { path: source.into(), message },
+        }
+    }
 }
 
 /// Copied ranges count as written bytes.
 impl RangeWrite for Counted<Box<dyn RangeWrite + '_>> {
     fn copy_range(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
-        self.inner.copy_range(from, offset, len)?;
+        let copied = self.inner.copy_range(from, offset, len);
+        self.noted(copied)?;
         self.bytes += len;
         self.copied += len;
         Ok(())
@@ -563,17 +594,20 @@ impl RangeWrite for Counted<Box<dyn RangeWrite + '_>> {
 
 impl<W: Write> Write for Counted<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
+        let written = self.inner.write(buf);
+        let n = self.noted(written)?;
         self.bytes += n as u64;
         Ok(n)
     }
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.inner.write_all(buf)?;
+        let written = self.inner.write_all(buf);
+        self.noted(written)?;
         self.bytes += buf.len() as u64;
         Ok(())
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+        let flushed = self.inner.flush();
+        self.noted(flushed)
     }
 }
 
@@ -750,6 +784,36 @@ mod tests {
         assert_eq!(out.written().len(), 2);
         let written: BTreeMap<String, u64> = out.into_written().into_iter().collect();
         assert_eq!(written.into_iter().collect::<Vec<_>>(), vec![("datasets/d/index.html".to_string(), 8), ("datasets/d/x.csv".to_string(), 8)]);
+    }
+
+    /// A sink whose files cannot be written: the disk is full.
+    struct Full;
+
+    impl Sink for Full {
+        fn put(&self, path: &str, _: &[u8]) -> Result<()> {
+            Err(Error::io(path, std::io::Error::from_raw_os_error(libc::ENOSPC)))
+        }
+        fn open(&self, _: &str) -> Result<Box<dyn Write + Send + '_>> {
+            struct NoRoom;
+            impl Write for NoRoom {
+                fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                    Err(std::io::Error::from_raw_os_error(libc::ENOSPC))
+                }
+                fn flush(&mut self) -> std::io::Result<()> {
+                    Ok(())
+                }
+            }
+            Ok(Box::new(NoRoom))
+        }
+    }
+
+    #[test]
+    fn a_full_disk_while_streaming_is_the_outputs_error_not_the_datas() {
+        let out = Emitter::new(&Full);
+        let err = out.stream("d/x.csv", "datasets/d/x.csv", |w| w.write_all(b"a,b\n").map_err(|e| e.to_string())).unwrap_err();
+        assert_eq!(err.code(), "io-error", "{err}");
+        assert!(err.to_string().contains("d/x.csv"), "{err}");
+        assert!(matches!(&err, Error::Io { source, .. } if source.raw_os_error() == Some(libc::ENOSPC)), "{err:?}");
     }
 
     #[test]
