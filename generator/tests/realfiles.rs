@@ -750,3 +750,32 @@ fn a_foreign_key_error_in_a_resource_of_many_files_names_its_file_and_row() {
     // The row shown is the file's: its cells as written.
     assert_eq!(json["diagnostics"][0]["source"]["text"], "99,5", "{json}");
 }
+
+/// An agency without a parent whose form is not a ministry (an independent body such as the
+/// Election Commission) is not a ministry: not counted as one on the home page, not a value of
+/// the ministry filter, its page not headed as a ministry's; it is still a top-level publisher
+/// in the agency lists.
+#[test]
+fn an_independent_agency_without_a_parent_is_not_counted_as_a_ministry() {
+    let f = Fixture::new();
+    f.write(
+        "datasets/agencies/agencies.csv",
+        format!("{}ECT,สำนักงานคณะกรรมการการเลือกตั้ง,Office of the Election Commission,,independent-agency,https://www.ect.go.th\n", common::AGENCIES_CSV),
+    );
+    f.dataset("results", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
+    let toml = f.root().join("datasets/results/dataset.toml");
+    std::fs::write(&toml, std::fs::read_to_string(&toml).unwrap().replace("agency = \"TEST\"", "agency = \"ECT\"")).unwrap();
+    let out = f.sala(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let public = f.root().join("public");
+    assert!(public.join("agencies/ect/index.html").is_file());
+    assert!(!public.join("browse/ministry/ect").exists(), "{:?}", common::files_under(&public.join("browse/ministry")));
+    assert!(public.join("browse/ministry/min/index.html").is_file());
+    let home = std::fs::read_to_string(public.join("en/index.html")).unwrap();
+    let agencies = std::fs::read_to_string(public.join("en/agencies/index.html")).unwrap();
+    assert!(agencies.contains("Office of the Election Commission"), "{agencies}");
+    let page = std::fs::read_to_string(public.join("en/agencies/ect/index.html")).unwrap();
+    assert!(!page.contains("Organisations of the ministry"), "{page}");
+    // One ministry (MIN) and two other agencies (TEST, ECT).
+    assert!(home.contains("<dt>agencies</dt><dd>2</dd>") && home.contains("<dt>ministries</dt><dd>1</dd>"), "{home}");
+}

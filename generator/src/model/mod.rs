@@ -147,9 +147,17 @@ pub struct Agency {
 }
 
 impl Agency {
-    /// True for a ministry (a registry row without a parent).
-    pub fn is_ministry(&self) -> bool {
+    /// True for a registry row without a parent: a ministry, or a body outside every ministry
+    /// (an independent agency, a local government), which groups its own datasets and figures
+    /// as a ministry groups its agencies'.
+    pub fn is_top_level(&self) -> bool {
         self.parent.is_none()
+    }
+
+    /// True for a ministry: a top-level row whose form is `ministry` (or not given). An
+    /// independent agency without a parent is not counted or filtered as one.
+    pub fn is_ministry(&self) -> bool {
+        self.is_top_level() && matches!(self.form.as_str(), "ministry" | "")
     }
 }
 
@@ -316,7 +324,7 @@ fn computed(datasets: &[Dataset], agencies: &[Agency], today: chrono::NaiveDate)
     let finance = finance::build(authorities, expenditures, &units).map_err(data_error)?;
     let registry = agencies.iter().map(|a| (a.code.clone(), a.parent.clone().unwrap_or_else(|| a.code.clone()))).collect();
     let maturity = maturity::build(take(RoleKind::EServices), &registry).map_err(data_error)?;
-    let is_ministry = |code: &str| agencies.iter().any(|a| a.code == code && a.is_ministry());
+    let is_ministry = |code: &str| agencies.iter().any(|a| a.code == code && a.is_top_level());
     let targets = targets::build(target_list, &maturity, is_ministry);
     let projects = projects::build(deliverables, today, &units);
     Ok(Computed { finance, maturity, targets, projects })
@@ -333,7 +341,7 @@ impl Dataset {
 pub fn members<'a>(agencies: &'a [Agency], a: &'a Agency) -> impl Iterator<Item = &'a str> {
     agencies
         .iter()
-        .filter(move |x| x.code == a.code || (a.is_ministry() && x.parent.as_deref() == Some(a.code.as_str())))
+        .filter(move |x| x.code == a.code || (a.is_top_level() && x.parent.as_deref() == Some(a.code.as_str())))
         .map(|x| x.code.as_str())
 }
 

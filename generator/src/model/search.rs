@@ -71,9 +71,13 @@ pub fn each_facet_value(site: &Site, d: &Dataset, lang: Lang, mut each: impl FnM
         site.theme.strings.get(&lang).and_then(|s| s.get(&format!("theme_{id}"))).cloned().unwrap_or_else(|| id.to_string())
     };
     each("agency", &d.meta.agency, &|| label(&d.meta.agency));
+    // The ministry an agency is under, or the ministry itself; a body outside every ministry
+    // (an independent agency) has none.
     if let Some(a) = site.agency(&d.meta.agency) {
         let ministry = a.parent.as_deref().unwrap_or(&a.code);
-        each("ministry", ministry, &|| label(ministry));
+        if a.parent.is_some() || a.is_ministry() {
+            each("ministry", ministry, &|| label(ministry));
+        }
     }
     for t in &d.meta.themes {
         each("theme", t, &|| theme_label(t));

@@ -89,7 +89,7 @@ impl<'a> Whose<'a> {
     fn maturity_unit(self) -> Unit<'a> {
         match self {
             Whose::Portal => Unit::Portal,
-            Whose::Unit(a) if a.is_ministry() => Unit::Ministry(&a.code),
+            Whose::Unit(a) if a.is_top_level() => Unit::Ministry(&a.code),
             Whose::Unit(a) => Unit::Agency(&a.code),
         }
     }
@@ -99,7 +99,7 @@ impl<'a> Whose<'a> {
     fn includes(self, site: &Site, code: &str) -> bool {
         match self {
             Whose::Portal => true,
-            Whose::Unit(a) => a.code == code || (a.is_ministry() && parent_of(site, code) == Some(a.code.as_str())),
+            Whose::Unit(a) => a.code == code || (a.is_top_level() && parent_of(site, code) == Some(a.code.as_str())),
         }
     }
 }
@@ -178,7 +178,7 @@ fn datasets_of<'a>(site: &'a Site, whose: Whose) -> Vec<&'a Dataset> {
         // page made each agency page's cost grow with the portal.
         Whose::Unit(a) => {
             let mut codes = vec![a.code.as_str()];
-            if a.is_ministry() {
+            if a.is_top_level() {
                 codes.extend(site.agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())).map(|x| x.code.as_str()));
             }
             let mut found: Vec<usize> = codes.iter().flat_map(|c| site.by_agency.get(*c).into_iter().flatten().copied()).collect();
@@ -368,7 +368,7 @@ fn units_trend_table(site: &Site, units: &[&Agency], caption: &str, lang: Lang) 
     let rows: Vec<(String, Vec<Value>)> = units
         .iter()
         .map(|a| {
-            let unit = if a.is_ministry() { Unit::Ministry(&a.code) } else { Unit::Agency(&a.code) };
+            let unit = if a.is_top_level() { Unit::Ministry(&a.code) } else { Unit::Agency(&a.code) };
             let scores: Vec<Option<&Score>> = site.maturity.history.iter().map(|h| h.of(unit)).collect();
             let mut cells: Vec<Value> = scores.iter().map(|s| cell(or_none(s.map(|s| format::percent(s.index()))))).collect();
             let present: Vec<f64> = scores.iter().flatten().map(|s| s.index()).collect();
@@ -426,7 +426,7 @@ fn projects_section(site: &Site, a: &Agency, lang: Lang) -> Option<Value> {
     let r = rollup_of(site, whose)?;
     let list: Vec<&Deliverable> = site.projects.deliverables.iter().filter(|d| whose.includes(site, &d.agency)).collect();
     let mut rows = vec![(a.name.get(lang).to_string(), rollup_cells(&r))];
-    if a.is_ministry() {
+    if a.is_top_level() {
         for x in site.agencies.iter().filter(|x| x.parent.as_deref() == Some(a.code.as_str())) {
             if let Some(r) = site.projects.units.get(&x.code) {
                 rows.push((x.name.get(lang).to_string(), rollup_cells(r)));
@@ -501,7 +501,7 @@ pub fn unit_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
     json!({
         "dash": summary(site, whose, lang),
         "maturity_trend": trend_figure(site, whose, lang),
-        "agencies_trend": if a.is_ministry() { units_trend_table(site, &agencies, "trend_table_agencies", lang) } else { None },
+        "agencies_trend": if a.is_top_level() { units_trend_table(site, &agencies, "trend_table_agencies", lang) } else { None },
         "unit_targets": targets_table(site, whose, lang),
         "target_note": t(site, lang, "projection_note"),
         "projects": projects_section(site, a, lang),
@@ -552,7 +552,7 @@ pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
     let urls = &site.urls;
     let base = super::finance::dashboard_context(site, lang);
-    let ministries: Vec<&Agency> = site.agencies.iter().filter(|a| a.is_ministry()).collect();
+    let ministries: Vec<&Agency> = site.agencies.iter().filter(|a| a.is_top_level()).collect();
     // Operational: what is happening now.
     let (overdue, lowest) = (overdue_datasets(site), lowest_datasets(site));
     let urgent: Vec<&Deliverable> =
@@ -646,7 +646,7 @@ fn quality_units(site: &Site) -> Vec<(String, &'static str, UnitQuality)> {
     let mut out = Vec::new();
     for a in &site.agencies {
         if let Some(q) = by_unit.remove(a.code.as_str()).and_then(&sum) {
-            out.push((a.code.clone(), if a.is_ministry() { "ministry" } else { "agency" }, q));
+            out.push((a.code.clone(), if a.is_top_level() { "ministry" } else { "agency" }, q));
         }
     }
     if let Some(q) = sum(site.datasets.iter().collect()) {
@@ -658,8 +658,8 @@ fn quality_units(site: &Site) -> Vec<(String, &'static str, UnitQuality)> {
 /// The context of `/dashboard/maturity/`.
 pub fn maturity_context(site: &Site, lang: Lang) -> Value {
     let base = super::finance::dashboard_context(site, lang);
-    let ministries: Vec<&Agency> = site.agencies.iter().filter(|a| a.is_ministry()).collect();
-    let agencies: Vec<&Agency> = site.agencies.iter().filter(|a| !a.is_ministry()).collect();
+    let ministries: Vec<&Agency> = site.agencies.iter().filter(|a| a.is_top_level()).collect();
+    let agencies: Vec<&Agency> = site.agencies.iter().filter(|a| !a.is_top_level()).collect();
     json!({
         "trend": trend_figure(site, Whose::Portal, lang),
         "ministries_trend": units_trend_table(site, &ministries, "trend_by_unit", lang),
@@ -682,7 +682,7 @@ pub fn projects_context(site: &Site, lang: Lang) -> Value {
         return json!({"dashboard_url": site.urls.link(&site.urls.dashboard(lang))});
     };
     let with: Vec<(&Agency, &Rollup)> =
-        site.agencies.iter().filter(|a| a.is_ministry()).filter_map(|m| site.projects.units.get(&m.code).map(|r| (m, r))).collect();
+        site.agencies.iter().filter(|a| a.is_top_level()).filter_map(|m| site.projects.units.get(&m.code).map(|r| (m, r))).collect();
     let chart = BarChart {
         id: "chart-projects-ministries".into(),
         title: tr("projects_by_ministry"),
@@ -788,7 +788,7 @@ const QUALITY_UNIT_COLUMNS: &[&str] =
     &["code", "level", "datasets", "mean_score", "overdue", "current", "not_scheduled", "unknown", "as_of"];
 
 fn level(site: &Site, code: &str) -> &'static str {
-    if site.agency(code).is_some_and(Agency::is_ministry) { "ministry" } else { "agency" }
+    if site.agency(code).is_some_and(Agency::is_top_level) { "ministry" } else { "agency" }
 }
 
 fn trend_table(site: &Site) -> ApiTable {

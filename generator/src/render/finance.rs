@@ -98,7 +98,7 @@ pub fn agency_sections(site: &Site, a: &Agency, lang: Lang) -> Value {
         section["sources"] = json!(sources(site, FINANCE_ROLES, lang));
         section
     });
-    let score = if a.is_ministry() { site.maturity.ministries.get(&a.code) } else { site.maturity.agencies.get(&a.code) };
+    let score = if a.is_top_level() { site.maturity.ministries.get(&a.code) } else { site.maturity.agencies.get(&a.code) };
     let maturity = score.map(|score| {
         let codes: Vec<&str> = crate::model::members(&site.agencies, a).collect();
         let services: Vec<&ServiceScore> = site.maturity.services.iter().filter(|s| codes.contains(&s.agency.as_str())).collect();
@@ -173,7 +173,7 @@ fn finance_section(site: &Site, a: &Agency, s: &Summary, lang: Lang) -> Value {
             "rate": or_none(y.spending_rate().map(format::percent)),
         })
     });
-    json!({"note": note, "rollup": a.is_ministry(), "latest": latest, "figures": figures})
+    json!({"note": note, "rollup": a.is_top_level(), "latest": latest, "figures": figures})
 }
 
 /// One breakdown of the latest year (by standard object or by programme): what it is about,
@@ -314,7 +314,7 @@ fn heat(p: f64) -> u8 {
 /// The e-government dashboard's context.
 pub fn dashboard_context(site: &Site, lang: Lang) -> Value {
     let tr = |key: &str| t(site, lang, key);
-    let ministries: Vec<&Agency> = site.agencies.iter().filter(|a| a.is_ministry()).collect();
+    let ministries: Vec<&Agency> = site.agencies.iter().filter(|a| a.is_top_level()).collect();
     let portal = site.maturity.portal.map(|p| {
         json!({
             "index": format::percent(p.index()),
@@ -518,7 +518,7 @@ fn finance_tables(site: &Site) -> [ApiTable; 3] {
         .finance
         .units
         .iter()
-        .map(|(code, s)| (code.as_str(), if site.agency(code).is_some_and(Agency::is_ministry) { "ministry" } else { "agency" }, s))
+        .map(|(code, s)| (code.as_str(), if site.agency(code).is_some_and(Agency::is_top_level) { "ministry" } else { "agency" }, s))
         .collect();
     units.push(("", "portal", &site.finance.portal));
     let mut years = ApiTable { columns: YEAR_COLUMNS, rows: Vec::new() };

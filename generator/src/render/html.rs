@@ -653,13 +653,14 @@ fn home_context(site: &Site, lang: Lang, cards: &Cards) -> Value {
     })
 }
 
-/// The `limit` ministries that publish most (their agencies' datasets included), for the home
-/// page, which links to the list of every agency: the list of every agency grew with the portal.
+/// The `limit` top-level publishers (ministries, bodies outside them) that publish most (their
+/// agencies' datasets included), for the home page, which links to the list of every agency:
+/// the list of every agency grew with the portal.
 fn top_ministries(site: &Site, lang: Lang, limit: usize) -> Vec<Value> {
     let mut counted: Vec<(&Agency, usize, usize)> = site
         .agencies
         .iter()
-        .filter(|a| a.is_ministry())
+        .filter(|a| a.is_top_level())
         .map(|m| {
             let members: Vec<&Agency> = site.agencies.iter().filter(|a| a.parent.as_deref() == Some(m.code.as_str())).collect();
             let datasets = site.datasets_of(&m.code).count() + members.iter().map(|a| site.datasets_of(&a.code).count()).sum::<usize>();
@@ -731,7 +732,7 @@ fn ministries(site: &Site, lang: Lang) -> Vec<Value> {
     let mut out: Vec<Value> = site
         .agencies
         .iter()
-        .filter(|a| a.is_ministry())
+        .filter(|a| a.is_top_level())
         .map(|m| {
             let mut value = card(m);
             value["agencies"] = site.agencies.iter().filter(|a| a.parent.as_deref() == Some(m.code.as_str())).map(card).collect();
@@ -756,7 +757,7 @@ fn ministries(site: &Site, lang: Lang) -> Vec<Value> {
 fn agency_datasets(site: &Site, a: &Agency) -> Vec<usize> {
     let mut datasets: Vec<usize> = site.by_agency.get(&a.code).cloned().unwrap_or_default();
     datasets.retain(|&i| i < site.datasets.len());
-    if a.is_ministry() {
+    if a.is_top_level() {
         let mut theirs: Vec<usize> = site
             .agencies
             .iter()
@@ -802,7 +803,7 @@ fn agency_context(site: &Site, a: &Agency, lang: Lang, cards: &Cards) -> Value {
         "datasets": Value::Null,
         "datasets_count": format::integer(datasets.len() as i64),
         "all_datasets_url": if datasets.len() > pager::AGENCY_DATASETS {
-            let key = if a.is_ministry() { "ministry" } else { "agency" };
+            let key = if a.is_top_level() { "ministry" } else { "agency" };
             urls.link(&urls.facet(lang, key, &crate::model::search::slug(&a.code)))
         } else {
             String::new()
