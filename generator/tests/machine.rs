@@ -457,15 +457,22 @@ fn the_demo_states_fiscal_year_coverage_from_statistics_or_a_fiscal_year_column(
     assert_eq!(with.len(), 14, "{with:?}");
 }
 
-#[test]
-fn provinces_a_dataset_covers_are_published_by_their_iso_codes() {
+/// A portal with one dataset `id` (one integer column) whose `dataset.toml` begins with
+/// `extra` (TOML keys), built.
+fn built_with_meta(id: &str, extra: &str) -> common::Fixture {
     let f = common::Fixture::new();
-    f.dataset("cm", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
-    let path = f.root().join("datasets/cm/dataset.toml");
+    f.dataset(id, "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
+    let path = f.root().join(format!("datasets/{id}/dataset.toml"));
     let toml = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, format!("places = [\"TH-50\", \"TH-51\"]\ngeo_coverage = {{ th = \"จังหวัด\", en = \"Province\" }}\n{toml}")).unwrap();
+    std::fs::write(&path, format!("{extra}{toml}")).unwrap();
     let out = f.sala(&["build"]);
     assert!(out.status.success(), "{}", common::text(&out));
+    f
+}
+
+#[test]
+fn provinces_a_dataset_covers_are_published_by_their_iso_codes() {
+    let f = built_with_meta("cm", "places = [\"TH-50\", \"TH-51\"]\ngeo_coverage = { th = \"จังหวัด\", en = \"Province\" }\n");
     let ttl = std::fs::read_to_string(f.root().join("public/catalog.ttl")).unwrap();
     assert!(ttl.contains("<https://data.example.go.th/datasets/cm/#place-TH-50>"), "{ttl}");
     assert!(ttl.contains("skos:notation \"TH-50\"") && ttl.contains("\"Chiang Mai\"@en") && ttl.contains("\"ลำพูน\"@th"), "{ttl}");
@@ -475,6 +482,7 @@ fn provinces_a_dataset_covers_are_published_by_their_iso_codes() {
     let page = std::fs::read_to_string(f.root().join("public/en/datasets/cm/index.html")).unwrap();
     assert!(page.contains(r#""identifier":"TH-50","containedInPlace":{"@type":"Place","name":"Thailand""#), "schema.org names the province and its country");
 
+    let path = f.root().join("datasets/cm/dataset.toml");
     std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("\"TH-51\"", "\"Chiang Rai\"")).unwrap();
     let out = f.sala(&["check", "--lang", "en"]);
     assert_eq!(out.status.code(), Some(1));
@@ -517,13 +525,7 @@ fn fiscal_years_mean_the_same_years_in_either_era_and_either_column_type() {
 /// "TAX" as three keywords, and "ภาษี " with its space).
 #[test]
 fn tags_differing_in_case_or_spacing_are_published_once() {
-    let f = common::Fixture::new();
-    f.dataset("taxes", "[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n", "id\n1\n");
-    let path = f.root().join("datasets/taxes/dataset.toml");
-    let toml = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, format!("tags = {{ th = [\"ภาษี\", \"ภาษี \", \"VAT\"], en = [\"Tax\", \"tax\", \"TAX\", \"vat\"] }}\n{toml}")).unwrap();
-    let out = f.sala(&["build"]);
-    assert!(out.status.success(), "{}", common::text(&out));
+    let f = built_with_meta("taxes", "tags = { th = [\"ภาษี\", \"ภาษี \", \"VAT\"], en = [\"Tax\", \"tax\", \"TAX\", \"vat\"] }\n");
     let public = f.root().join("public");
     let ttl = std::fs::read_to_string(public.join("catalog.ttl")).unwrap();
     assert_eq!(ttl.matches("\"Tax\"@en").count() + ttl.matches("\"tax\"@en").count() + ttl.matches("\"TAX\"@en").count(), 1, "{ttl}");
