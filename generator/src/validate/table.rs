@@ -714,6 +714,75 @@ fn iso_duration(s: &str) -> bool {
     (!rest.is_empty()) && units_in_order(date, "YMWD") && time.is_none_or(|t| units_in_order(t, "HMS"))
 }
 
+/// A number as a cell writes it, cut around its digits.
+struct Written<'a> {
+    /// The text before the number.
+    before: &'a str,
+    /// From the first digit to the last, with the sign and decimal point written just before
+    /// the first (`-.5`; not the dot of an abbreviation such as `Rs.500`).
+    number: &'a str,
+    /// The text after the number.
+    after: &'a str,
+}
+
+/// `text` cut around its number; None where it has no digit (ASCII or Thai).
+fn written(text: &str) -> Option<Written<'_>> {
+    let digit = crate::lang::is_digit;
+    let first = text.find(digit)?;
+    let last = text.rfind(digit)?;
+    let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
+    let mut start = first;
+    if text[..start].ends_with('.') && !text[..start - 1].ends_with(char::is_alphabetic) {
+        start -= 1;
+    }
+    if text[..start].ends_with(['-', '+']) {
+        start -= 1;
+    }
+    Some(Written { before: &text[..start], number: &text[start..end], after: &text[end..] })
+}
+
+/// Signs and words that make a number a limit or an estimate rather than a value: `<0.5` (below
+/// what the instrument detects), `ไม่เกิน 100` (not more than 100), `ประมาณ 20` (about 20),
+/// `500+`. Without them the number would be published as exact.
+const QUALIFIERS: &[&str] = &[
+    "<", ">", "≤", "≥", "~", "≈", "ไม่เกิน", "ไม่ถึง", "ไม่ต่ำกว่า", "ไม่น้อยกว่า", "มากกว่า", "น้อยกว่า", "ต่ำกว่า", "สูงกว่า", "ประมาณ", "เกิน", "ราว",
+    "อย่างน้อย", "ขึ้นไป",
+];
+
+/// The qualifier (see [`QUALIFIERS`]) written around a number, if any; a `+` after it counts.
+fn qualifier(w: &Written) -> Option<&'static str> {
+    let around = |q: &str| w.before.contains(q) || w.after.contains(q);
+    QUALIFIERS.iter().copied().find(|q| around(q)).or_else(|| w.after.contains('+').then_some("+"))
+}
+
+/// Whether the number is written in parentheses, as accounts write a negative: `(12,000.00)`,
+/// `(฿1,000)`, `(1,000) บาท`; not `1,000 (บาท)`, a unit in parentheses, nor a note such as
+/// `(ยกเว้น 5 รายการ)`: nothing but signs and a currency's capitals (`THB`) is beside the
+/// number inside them.
+fn in_parentheses(w: &Written) -> bool {
+    let (Some(open), Some(close)) = (w.before.rfind('('), w.after.find(')')) else { return false };
+    let bare = |s: &str| !s.chars().any(|c| c.is_alphabetic() && !c.is_ascii_uppercase());
+    bare(&w.before[open..]) && bare(&w.after[..close])
+}
+
+/// The number in `text` without the currency signs, units and percent signs written around it
+/// (`bareNumber = false`: `฿1,000`, `1,000 บาท`, `95%`, `US$ 5`, `45.5 มคก./ลบ.ม.`). None
+/// (a type error) where what is around it changes the number, which stripping would publish
+/// wrong: a negative in parentheses, a qualifier (`<0.5`, `ไม่เกิน 100`), a sign before a
+/// currency (`-฿5`), an unmatched parenthesis. Text without digits is left as it is (`NaN`).
+fn bare_number_text(text: &str) -> Option<String> {
+    let Some(w) = written(text) else { return Some(text.to_string()) };
+    // After the number, a parenthesis may only enclose a unit: `1,000 (บาท)`.
+    let closes_unopened = match (w.after.find('('), w.after.find(')')) {
+        (_, None) => false,
+        (Some(open), Some(close)) => close < open,
+        (None, Some(_)) => true,
+    };
+    // Before it, a parenthesis or a sign that is not the number's own would be stripped away.
+    let changes_the_number = w.before.contains(['(', ')', '-', '+']) || closes_unopened || qualifier(&w).is_some();
+    (!changes_the_number).then(|| w.number.to_string())
+}
+
 /// The expression that turns a field's text (nulls for missing values) into its type;
 /// a null where the text was not null means the text is not of that type.
 fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
@@ -724,8 +793,9 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
     let numeric_text = |e: Expr| {
         let mut e = ascii_digits(e);
         if field.bare_number == Some(false) {
-            // Currency signs, units and percent signs around the number (฿1,000 / 95% / 20 บาท).
-            e = e.str().replace_all(lit(r"^[^0-9+\-.]+|[^0-9.]+$"), lit(""), false);
+            // Currency signs, units and percent signs around the number (฿1,000 / 95% / 20 บาท),
+            // but never what changes the number: see `bare_number_text`.
+            e = text_to_text(e, bare_number_text);
         }
         if let Some(g) = field.group_char.as_deref().filter(|g| !g.is_empty()) {
             // Separators only between groups of three digits: "18,250,00", "25," and "22,7" are
@@ -1372,31 +1442,39 @@ fn letters_for_digits(field: &Field, value: &str) -> bool {
 }
 
 /// The fix for a number written as agencies' tables write amounts but Table Schema does not:
-/// a dash for none or zero, a negative in parentheses as accounts write it, a unit or currency
-/// beside the number (`78,459,000 บาท`, `฿1,200`, `12 %`). None for any other value.
+/// a dash for none or zero, a negative in parentheses as accounts write it, a qualifier that
+/// makes it a limit or an estimate (`<0.5`, `ไม่เกิน 100`), a unit or currency beside the number
+/// (`78,459,000 บาท`, `฿1,200`, `12 %`). None for any other value.
 fn amount_help(value: &str) -> Option<Text> {
     let t = value.trim();
-    let digit = crate::lang::is_digit;
-    let number_char = |c: char| digit(c) || matches!(c, ',' | '.' | ' ' | '-' | '+');
     if matches!(t, "-" | "–" | "—" | "--" | "…" | "...") {
         return Some(Text::new(
             format!("\"{t}\" มักหมายถึงไม่มีค่าหรือศูนย์: ถ้าไม่มีค่า ให้เว้นช่องว่างไว้ (หรือเพิ่ม \"{t}\" ใน missingValues ของ schema) ถ้าเป็นศูนย์ ให้เขียน 0"),
             format!("\"{t}\" usually means no value or zero: leave the cell empty for no value (or add \"{t}\" to the schema's missingValues), or write 0"),
         ));
     }
-    if let Some(inner) = t.strip_prefix('(').and_then(|t| t.strip_suffix(')')).map(str::trim) {
-        if inner.chars().any(digit) && inner.chars().all(number_char) {
-            return Some(Text::new(
-                format!("ตัวเลขในวงเล็บแบบงบการเงินคือค่าติดลบ: เขียนด้วยเครื่องหมายลบ -{inner}"),
-                format!("a number in parentheses, as accounts write it, is a negative: write it with a minus sign, -{inner}"),
-            ));
-        }
+    let w = written(t)?;
+    if in_parentheses(&w) {
+        let number = w.number.trim_start_matches(['-', '+']);
+        return Some(Text::new(
+            format!("ตัวเลขในวงเล็บแบบงบการเงินคือค่าติดลบ: เขียนด้วยเครื่องหมายลบ -{number}"),
+            format!("a number in parentheses, as accounts write it, is a negative: write it with a minus sign, -{number}"),
+        ));
     }
-    let unit: String = t.chars().filter(|&c| !number_char(c)).collect();
+    if let Some(q) = qualifier(&w) {
+        let number = w.number;
+        return Some(Text::new(
+            format!("ค่ามีคำหรือเครื่องหมายกำกับ ({q}) ที่ทำให้ตัวเลขเป็นเพียงขอบเขตหรือค่าประมาณ: เขียนเฉพาะตัวเลข เช่น {number} แล้วใส่คำกำกับไว้ในคอลัมน์อื่นหรือในหมายเหตุ"),
+            format!("the value has a qualifier ({q}) that makes the number a limit or an estimate: write the number alone, e.g. {number}, and put the qualifier in another column or in the notes"),
+        ));
+    }
+    // A minus sign before a currency (`-฿5`) is the number's.
+    let minus = w.before.contains('-') && !w.number.starts_with(['-', '+']);
+    let unit = format!("{} {}", w.before.replace('-', "").trim(), w.after.trim());
+    let unit = unit.trim();
     let is_unit = unit.chars().any(|c| matches!(c, '\u{0E01}'..='\u{0E2E}' | '฿' | '$' | '€' | '%')) || unit.chars().filter(char::is_ascii_alphabetic).count() >= 2;
-    if t.chars().any(digit) && is_unit {
-        let number: String = t.chars().filter(|&c| number_char(c)).collect::<String>().trim().to_string();
-        let unit = unit.trim();
+    if is_unit {
+        let number = if minus { format!("-{}", w.number) } else { w.number.to_string() };
         return Some(Text::new(
             format!("ค่ามีหน่วยหรือสกุลเงิน ({unit}) ติดมากับตัวเลข: เขียนเฉพาะตัวเลข เช่น {number} แล้วบอกหน่วยในชื่อหรือคำอธิบายของฟิลด์"),
             format!("the value has a unit or currency ({unit}) with the number: write the number alone, e.g. {number}, and give the unit in the field's title or description"),
@@ -1656,6 +1734,92 @@ mod tests {
         for wrong in ["9:00:00", "09:00", "25:00:00", "09:00:00 ", "23:59:60", "09:00:0๐", "๐9:00:00+07:00"] {
             assert_eq!(iso_time_text(wrong), None, "{wrong}");
         }
+    }
+
+    /// `csv` read as a file is read and checked against the schema `schema` (TOML): the typed
+    /// table, and the diagnostics as `code row column value: message | fix` in English.
+    fn check_csv(schema: &str, csv: &str) -> (Option<DataFrame>, Report, Vec<String>) {
+        let schema: Schema = toml::from_str(schema).unwrap();
+        let bytes = std::sync::Arc::new(csv.as_bytes().to_vec());
+        let (raw, _) = crate::load::table::read_csv(bytes, None, None, &schema.missing_values, &Default::default(), Path::new("t.csv")).unwrap();
+        let checked = check_table(&schema, &raw, Path::new("t.csv"), Path::new("t.toml"), &BTreeSet::new());
+        let lines = checked
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let l = &d.location;
+                let row = l.row.map_or("-".to_string(), |r| r.to_string());
+                let value = d.value.clone().unwrap_or_default();
+                format!("{} {row} {} {value}: {} | {}", d.code.as_str(), l.column.clone().unwrap_or_default(), d.message.en, d.help.en)
+            })
+            .collect();
+        (checked.frame, checked.report, lines)
+    }
+
+    /// The values of a typed table's column `name` as text (`null` where there is none).
+    fn column_text(frame: &DataFrame, name: &str) -> Vec<String> {
+        let c = frame.column(name).unwrap().cast(&DataType::String).unwrap();
+        c.str().unwrap().iter().map(|v| v.unwrap_or("null").to_string()).collect()
+    }
+
+    const BARE_AMOUNT: &str = "[[fields]]\nname = \"id\"\ntype = \"integer\"\n[[fields]]\nname = \"amount\"\ntype = \"number\"\nbareNumber = false\ngroupChar = \",\"\n";
+
+    #[test]
+    fn bare_number_false_strips_currencies_units_and_percent_signs_dots_and_all() {
+        let csv = "id,amount\n1,\"฿1,000\"\n2,\"1,000 บาท\"\n3,95%\n4,US$ 5\n5,45.5 มคก./ลบ.ม.\n6,\"1,500.-\"\n7,-฿ 3\n8,\"฿-1,200.50\"\n9,Rs.500\n";
+        let (frame, _, lines) = check_csv(BARE_AMOUNT, csv);
+        // A sign before the currency would be lost with it: left for the author to write.
+        assert_eq!(lines, ["type-error 8 amount -฿ 3: \"-฿ 3\" is not a valid number | the value has a unit or currency (฿) with the number: write the number alone, e.g. -3, and give the unit in the field's title or description"]);
+        let amounts = column_text(&frame.unwrap(), "amount");
+        assert_eq!(amounts, ["1000.0", "1000.0", "95.0", "5.0", "45.5", "1500.0", "null", "-1200.5", "500.0"]);
+    }
+
+    #[test]
+    fn bare_number_false_refuses_a_negative_in_parentheses_and_a_qualified_number() {
+        // see: with bareNumber = false, (12,000.00) was published as 12000 and <0.5 as 0.5.
+        let csv = "id,amount\n1,\"(12,000.00)\"\n2,(1.50)\n3,<0.5\n4,>500\n5,\"ไม่เกิน 100\"\n6,ประมาณ 20\n7,≤ 3\n8,~7\n9,500+\n10,\"(฿1,000)\"\n11,\"(1,000) บาท\"\n12,\"1,000 (บาท)\"\n";
+        let (frame, _, lines) = check_csv(BARE_AMOUNT, csv);
+        let negative = |row: u32, value: &str, number: &str| {
+            format!("type-error {row} amount {value}: \"{value}\" is not a valid number | a number in parentheses, as accounts write it, is a negative: write it with a minus sign, -{number}")
+        };
+        let qualified = |row: u32, value: &str, qualifier: &str, number: &str| {
+            format!(
+                "type-error {row} amount {value}: \"{value}\" is not a valid number | the value has a qualifier ({qualifier}) that makes the number a limit or an estimate: write the number alone, e.g. {number}, and put the qualifier in another column or in the notes"
+            )
+        };
+        assert_eq!(
+            lines,
+            [
+                negative(2, "(12,000.00)", "12,000.00"),
+                negative(3, "(1.50)", "1.50"),
+                qualified(4, "<0.5", "<", "0.5"),
+                qualified(5, ">500", ">", "500"),
+                qualified(6, "ไม่เกิน 100", "ไม่เกิน", "100"),
+                qualified(7, "ประมาณ 20", "ประมาณ", "20"),
+                qualified(8, "≤ 3", "≤", "3"),
+                qualified(9, "~7", "~", "7"),
+                qualified(10, "500+", "+", "500"),
+                negative(11, "(฿1,000)", "1,000"),
+                negative(12, "(1,000) บาท", "1,000"),
+            ]
+        );
+        // A unit in parentheses after the number is still a unit.
+        assert_eq!(column_text(&frame.unwrap(), "amount").last().map(String::as_str), Some("1000.0"));
+    }
+
+    #[test]
+    fn a_qualified_number_gets_its_own_fix_without_bare_number_too() {
+        let schema = "[[fields]]\nname = \"pm25\"\ntype = \"number\"\n";
+        let (_, _, lines) = check_csv(schema, "pm25\n<0.5\nไม่เกิน 100\n45.5 มคก./ลบ.ม.\n");
+        assert_eq!(
+            lines,
+            [
+                "type-error 2 pm25 <0.5: \"<0.5\" is not a valid number | the value has a qualifier (<) that makes the number a limit or an estimate: write the number alone, e.g. 0.5, and put the qualifier in another column or in the notes",
+                "type-error 3 pm25 ไม่เกิน 100: \"ไม่เกิน 100\" is not a valid number | the value has a qualifier (ไม่เกิน) that makes the number a limit or an estimate: write the number alone, e.g. 100, and put the qualifier in another column or in the notes",
+                "type-error 4 pm25 45.5 มคก./ลบ.ม.: \"45.5 มคก./ลบ.ม.\" is not a valid number | the value has a unit or currency (มคก./ลบ.ม.) with the number: write the number alone, e.g. 45.5, and give the unit in the field's title or description",
+            ]
+        );
     }
 
     #[test]
