@@ -329,7 +329,8 @@ fn accepts(raw: &RawTable, field: &Field, path: &Path) -> bool {
         extra: Default::default(),
     };
     let checked = check_table(&schema, raw, path, path, &Default::default());
-    let refused = [Code::TypeError, Code::SchemaError, Code::UniqueError, Code::ConstraintError];
+    // A spreadsheet's error value fits no type: a column holding one stays text.
+    let refused = [Code::TypeError, Code::SpreadsheetError, Code::SchemaError, Code::UniqueError, Code::ConstraintError];
     checked.frame.is_some()
         && !checked.report.diagnostics.iter().any(|d| d.severity == Severity::Error && refused.contains(&d.code))
 }

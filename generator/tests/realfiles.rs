@@ -66,6 +66,31 @@ fn a_workbook_sheet_is_checked_with_positions_as_the_spreadsheet_shows_them() {
 }
 
 #[test]
+fn a_workbook_cell_whose_formula_failed_is_a_spreadsheet_error_at_its_cell() {
+    // see: a workbook's #DIV/0! and #N/A cells were read as text, and passed in a text column.
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.root().join("datasets/districts")).unwrap();
+    let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbook/errors.xlsx");
+    std::fs::copy(book, f.root().join("datasets/districts/errors.xlsx")).unwrap();
+    let fields = "[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"district\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"people\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"households\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"per_household\"\ntype = \"string\"\n";
+    f.write("datasets/districts/dataset.toml", format!("{META}\n[[resources]]\nname = \"districts\"\npath = \"errors.xlsx\"\n\n[resources.schema]\n{fields}"));
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let at = |row: u64, value: &str| {
+        ("spreadsheet-error".to_string(), "datasets/districts/errors.xlsx".to_string(), Some("อำเภอ".to_string()), Some(row), Some(5), Some(value.to_string()))
+    };
+    assert_eq!(places(&json), [at(4, "#DIV/0!"), at(5, "#N/A")], "{json}");
+    let out = f.sala(&["check", "--format", "concise", "--lang", "en"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with(
+            "datasets/districts/errors.xlsx[อำเภอ]:4:5: error[spreadsheet-error] \"#DIV/0!\" is a spreadsheet's error value, not data (a division by zero)"
+        ),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
 fn a_named_sheet_keeps_its_dates_and_numbers_and_is_published_as_csv() {
     let f = Fixture::new();
     std::fs::create_dir_all(f.root().join("datasets/events")).unwrap();

@@ -25,6 +25,8 @@ pub enum Severity {
 pub enum Code {
     /// A cell's value is not of the column's type.
     TypeError,
+    /// A cell holds a spreadsheet's error value (`#N/A`, `#DIV/0!`, `Err:502`), not data.
+    SpreadsheetError,
     /// A cell breaks a constraint (required, enum, minimum, maximum, length, pattern).
     ConstraintError,
     /// A value repeats in a column declared unique.
@@ -87,8 +89,8 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/rules.md documents them.
-    pub const ALL: [Code; 30] = [
-        Code::TypeError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
+    pub const ALL: [Code; 31] = [
+        Code::TypeError, Code::SpreadsheetError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
         Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
         Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
         Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
@@ -100,6 +102,7 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::TypeError => "type-error",
+            Code::SpreadsheetError => "spreadsheet-error",
             Code::ConstraintError => "constraint-error",
             Code::UniqueError => "unique-error",
             Code::PrimaryKey => "primary-key",

@@ -28,6 +28,8 @@ pub struct Traits {
     /// a row, or dots between its groups (081.234.5678; a single decimal point does not count,
     /// so that numeric files stay unscanned); two letters and a space before seven digits.
     pub personal_variants: bool,
+    /// A `#` or `Err:` appears: a cell may be a spreadsheet's error value (`#N/A`, `Err:502`).
+    pub spreadsheet_errors: bool,
 }
 
 impl Traits {
@@ -45,6 +47,7 @@ impl Traits {
             thai_misordered: self.thai_misordered || other.thai_misordered,
             personal_candidates: self.personal_candidates || other.personal_candidates,
             personal_variants: self.personal_variants || other.personal_variants,
+            spreadsheet_errors: self.spreadsheet_errors || other.spreadsheet_errors,
         }
     }
 }
@@ -182,6 +185,7 @@ fn scan_part_plain(text: &[u8], special: Special) -> ByteScan {
             thai_misordered: patterns.misordered.is_match(text),
             personal_candidates: text.contains(&b'@') || long_digit_run_plain(text),
             personal_variants: (0..text.len()).any(|i| wide_pair(text, i) || variant_at(text, i)),
+            spreadsheet_errors: text.contains(&b'#') || memchr::memmem::find(text, b"Err:").is_some(),
         },
     }
 }
@@ -318,6 +322,8 @@ mod avx2 {
         let quote = b(special.quote.unwrap_or(0xFF));
         let (mut quotes, mut at, mut stray, mut nbsp, mut edge, mut thai_digit, mut misordered) = (zero, zero, zero, zero, zero, zero, zero);
         let mut wide = zero;
+        // `#`, and `Err:` (marked at its `E`).
+        let (mut hash, mut err) = (zero, zero);
         let (mut delimiters, mut line_feeds) = (0usize, 0usize);
         // Looks at the 32 bytes at `p` (reading AHEAD more); returns their digit, separator and
         // capital bit masks.
@@ -330,6 +336,12 @@ mod avx2 {
             line_feeds += bits(line_feed0).count_ones() as usize;
             quotes = or(quotes, quote0);
             at = or(at, eq(v0, b(b'@')));
+            hash = or(hash, eq(v0, b(b'#')));
+            // Most steps have no "Er" and stop here.
+            let er = and(eq(v0, b(b'E')), eq(v1, b(b'r')));
+            if _mm256_testz_si256(er, er) == 0 {
+                err = or(err, and(er, and(eq(load(2), b(b'r')), eq(load(3), b(b':')))));
+            }
             stray = or(stray, or(eq(v0, zero), andnot(eq(v1, line_feed), cr0)));
             nbsp = or(nbsp, and(eq(v0, b(0xC2)), eq(v1, b(0xA0))));
             // See `wide_pair`.
@@ -431,6 +443,7 @@ mod avx2 {
                 thai_misordered: any(misordered),
                 personal_candidates: any(at) || digit_run,
                 personal_variants: any(wide) || variant,
+                spreadsheet_errors: any(hash) || any(err),
             },
         }
     }
@@ -788,6 +801,9 @@ mod tests {
         assert!(scan("a\nAB1234567\n").personal_candidates);
         assert!(scan("a\nx@y.th\n").personal_candidates);
         assert!(!scan("a,b\n2024-10-01,12345678.00\nL0000001,21905000\n").personal_candidates);
+        assert!(scan("a\n#N/A\n").spreadsheet_errors);
+        assert!(scan("a\nErr:502\n").spreadsheet_errors);
+        assert!(!scan("a\nError 502: Era\n").spreadsheet_errors);
     }
 
     fn has_long_digit_run(text: &[u8]) -> bool {
@@ -849,7 +865,8 @@ mod tests {
         // Every kind of byte the scan looks for, Thai letters, marks and digits among them.
         // Thai: both ends of each range of marks, vowels and digits, and letters beside them.
         let thai = ["ก", "่", "๋", "ั", "ิ", "ื", "็", "ํ", "า", "๐", "๓", "๙", "เ", "ไ"];
-        let ascii: [&[u8]; 16] = [b",", b";", b"\n", b"\r", b"\r\n", b"\"", b" ", b"\t", b"\0", b"@", b"-", b"7", b"123", b"A", b"x", "\u{a0}".as_bytes()];
+        let ascii: [&[u8]; 21] =
+            [b",", b";", b"\n", b"\r", b"\r\n", b"\"", b" ", b"\t", b"\0", b"@", b"-", b"7", b"123", b"A", b"x", "\u{a0}".as_bytes(), b"#", b"E", b"r", b":", b"Err:"];
         // The bytes of the less common forms of personal data, too.
         let variants: [&[u8]; 8] = [b".", b"/", b"(", b")", b"_", b"  ", "–".as_bytes(), "\u{ad}".as_bytes()];
         let pieces: Vec<&[u8]> = ascii.into_iter().chain(variants).chain(thai.iter().map(|t| t.as_bytes())).collect();
@@ -926,6 +943,8 @@ mod tests {
             ("๑,1,2,3\n", |t| t.thai_digits),
             ("กํา,1,2,3\n", |t| t.thai_misordered),
             ("0812345678,1,2,3\n", |t| t.personal_candidates),
+            ("#N/A,1,2,3\n", |t| t.spreadsheet_errors),
+            ("Err:502,1,2,3\n", |t| t.spreadsheet_errors),
         ] {
             let text = format!("a,b,c,d\n{filler}{tail}");
             assert!(line_parts(text.as_bytes(), scan_parts(text.len())).len() > 1);

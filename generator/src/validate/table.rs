@@ -56,6 +56,7 @@ fn first_of(flag: &str) -> String {
 /// Which rule a flag column checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Rule {
+    SpreadsheetError,
     Type,
     Required,
     Enum,
@@ -453,6 +454,35 @@ fn value_col(fi: usize) -> String {
 }
 fn typed_col(fi: usize) -> String {
     format!("__t{fi}")
+}
+
+/// The column that says which of a field's cells hold a spreadsheet's error value.
+fn error_col(fi: usize) -> String {
+    format!("__e{fi}")
+}
+
+/// A cell that is a spreadsheet's error value, written instead of a formula's result when it
+/// failed: Excel's and LibreOffice's `#N/A`, `#DIV/0!` …, Google Sheets' `#ERROR!`, calamine's
+/// `#DATA!` for a workbook's "getting data" error, LibreOffice's `Err:502`. Only the whole
+/// cell (spaces around it allowed): `see #REF!` is text.
+const SPREADSHEET_ERROR: &str = r"(?i)^\s*(?:#(?:N/A|REF!|DIV/0!|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!|EXTERNAL!|GETTING_DATA|DATA!|ERROR!)|Err:[0-9]{3})\s*$";
+
+/// What made a spreadsheet write the error value `value`, in a few words.
+fn spreadsheet_error_cause(value: &str) -> Text {
+    let (th, en) = match value.trim().to_ascii_uppercase().as_str() {
+        "#N/A" => ("สูตรค้นหา เช่น VLOOKUP หาค่าไม่พบ", "a lookup such as VLOOKUP found nothing"),
+        "#DIV/0!" => ("การหารด้วยศูนย์", "a division by zero"),
+        "#REF!" => ("สูตรอ้างถึงเซลล์ที่ถูกลบไปแล้ว", "a formula that refers to cells since deleted"),
+        "#VALUE!" => ("สูตรได้รับค่าผิดชนิด", "a formula given a value of the wrong kind"),
+        "#NAME?" => ("สูตรมีชื่อที่โปรแกรมไม่รู้จัก", "a formula with a name the program does not know"),
+        "#NUM!" => ("ผลการคำนวณไม่ใช่ตัวเลขที่ใช้ได้", "a calculation whose result is not a number"),
+        "#NULL!" => ("ช่วงเซลล์ในสูตรไม่ซ้อนทับกัน", "a formula whose ranges do not meet"),
+        "#SPILL!" => ("ผลลัพธ์ของสูตรถูกเซลล์ที่มีค่าขวางไว้", "a formula's results blocked by cells in their way"),
+        "#CALC!" => ("การคำนวณที่โปรแกรมทำไม่ได้", "a calculation the program could not make"),
+        v if v.starts_with("ERR:") => ("รหัสของ LibreOffice สำหรับสูตรที่คำนวณไม่สำเร็จ", "LibreOffice's code for a formula that failed"),
+        _ => ("สูตรที่คำนวณไม่สำเร็จ", "a formula that failed"),
+    };
+    Text::new(th, en)
 }
 
 /// Whether a text column's value is one of `values`: a few comparisons for a short list
@@ -994,11 +1024,19 @@ fn check_rows(
             let value = if has_short { when(present(ci)).then(raw_e.clone()).otherwise(null_of(DataType::String)) } else { raw_e.clone() };
             values.push(value.alias(value_col(fi)));
         }
+        // A spreadsheet's error value can only be in a text column, and only where the file has
+        // a `#` or `Err:` (a missing value, such as a declared "#N/A", is none).
+        let errors = !by_parser && raw.traits.spreadsheet_errors;
+        if errors {
+            values.push(raw_e.clone().str().contains(lit(SPREADSHEET_ERROR), true).fill_null(lit(false)).alias(error_col(fi)));
+        }
         let zoned = field.field_type == FieldType::Datetime && has_offset(raw, ci);
         let typing = if by_parser { raw_e.clone() } else { typed_expr(field, col(value_col(fi)), raw.traits, zoned) };
         // A type that keeps the text as it is cannot be broken, nor can a value Polars parsed:
         // neither needs a type flag.
         let kept_as_text = by_parser || typing == col(value_col(fi));
+        // An error value is no data: no value, in no type (nor a key or a repeat).
+        let typing = if errors { when(col(error_col(fi))).then(lit(NULL)).otherwise(typing) } else { typing };
         typed.push(typing.alias(typed_col(fi)));
 
         let v = col(value_col(fi));
@@ -1010,11 +1048,16 @@ fn check_rows(
             let name = format!("__f{}", checks.len());
             if let Some(flag) = flag {
                 let flag = if no_skipped_rows { flag } else { flag.and(skipped_row.clone().not()) };
+                // A cell holding an error value is reported for that alone.
+                let flag = if errors && rule != Rule::SpreadsheetError { flag.and(col(error_col(fi)).not()) } else { flag };
                 flags.push(flag.fill_null(lit(false)).alias(name.clone()));
             }
             checks.push(Check { flag: name.clone(), field: fi, rule, rule_text });
             name
         };
+        if errors {
+            add(Rule::SpreadsheetError, String::new(), Some(col(error_col(fi))));
+        }
         let type_rule = match &field.format {
             Some(f) => format!("type = {}, format = {f}", field.field_type.name()),
             None => format!("type = {}", field.field_type.name()),
@@ -1164,8 +1207,8 @@ fn check_rows(
             let d = describe(check, field, value.clone(), first_row, located(fi, row))
                 .with_value(value)
                 .with_source(SourceLine::new(&line(cells), delimiter, ci));
-            // Hygiene warnings break no rule written in the schema.
-            if matches!(check.rule, Rule::Whitespace | Rule::ThaiOrder) { d } else { d.with_rule(check.rule_text.clone()) }
+            // Hygiene warnings and error values break no rule written in the schema.
+            if matches!(check.rule, Rule::Whitespace | Rule::ThaiOrder | Rule::SpreadsheetError) { d } else { d.with_rule(check.rule_text.clone()) }
         }, &mut report)?;
     }
 
@@ -1595,6 +1638,20 @@ fn beyond_64_bits(value: &str) -> bool {
 fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>, location: Location) -> Diagnostic {
     let c = &field.constraints;
     let (code, message, help) = match check.rule {
+        Rule::SpreadsheetError => {
+            let cause = spreadsheet_error_cause(&value);
+            (
+                Code::SpreadsheetError,
+                Text::new(
+                    format!("\"{value}\" เป็นค่าความผิดพลาดของโปรแกรมตารางคำนวณ ไม่ใช่ข้อมูล ({})", cause.th),
+                    format!("\"{value}\" is a spreadsheet's error value, not data ({})", cause.en),
+                ),
+                Text::new(
+                    "แก้สูตรในไฟล์ตารางคำนวณ (หรือพิมพ์ค่าลงไปแทน) แล้วบันทึกหรือส่งออกไฟล์ใหม่ ถ้าแถวนั้นไม่ใช่ข้อมูล (แถวผลรวมหรือแถวที่หลงเหลือ) ให้ลบแถวนั้น",
+                    "correct the formula in the workbook (or type the value in), then save or export the file again; if the row is not data (a total, a leftover row), delete it",
+                ),
+            )
+        }
         Rule::Type => (
             Code::TypeError,
             Text::new(
@@ -1820,6 +1877,78 @@ mod tests {
                 "type-error 4 pm25 45.5 มคก./ลบ.ม.: \"45.5 มคก./ลบ.ม.\" is not a valid number | the value has a unit or currency (มคก./ลบ.ม.) with the number: write the number alone, e.g. 45.5, and give the unit in the field's title or description",
             ]
         );
+    }
+
+    #[test]
+    fn a_spreadsheet_error_value_is_reported_in_any_column_and_never_also_as_a_type_error() {
+        let schema = "[[fields]]\nname = \"province\"\ntype = \"string\"\nconstraints = { unique = true, maxLength = 4 }\n[[fields]]\nname = \"people\"\ntype = \"integer\"\n[[fields]]\nname = \"share\"\ntype = \"number\"\n[[fields]]\nname = \"day\"\ntype = \"date\"\n";
+        let csv = "province,people,share,day\nน่าน,#N/A,0.5,2024-01-01\n#N/A,12,#DIV/0!,#VALUE!\n#N/A,13, #REF! ,2024-01-02\nErr:502,#NAME?,#NUM!,#NULL!\n#SPILL!,#CALC!,x,2024-01-03\n";
+        // Repeated (unique), too long (maxLength), spaced: the cell's one problem is its error.
+        let (frame, report, mut lines) = check_csv(schema, csv);
+        let error = |row: u32, column: &str, value: &str, why: &str| {
+            format!(
+                "spreadsheet-error {row} {column} {value}: \"{value}\" is a spreadsheet's error value, not data ({why}) | correct the formula in the workbook (or type the value in), then save or export the file again; if the row is not data (a total, a leftover row), delete it"
+            )
+        };
+        let lookup = "a lookup such as VLOOKUP found nothing";
+        let mut expected = vec![
+            error(3, "province", "#N/A", lookup),
+            error(4, "province", "#N/A", lookup),
+            error(5, "province", "Err:502", "LibreOffice's code for a formula that failed"),
+            error(6, "province", "#SPILL!", "a formula's results blocked by cells in their way"),
+            error(2, "people", "#N/A", lookup),
+            error(5, "people", "#NAME?", "a formula with a name the program does not know"),
+            error(6, "people", "#CALC!", "a calculation the program could not make"),
+            error(3, "share", "#DIV/0!", "a division by zero"),
+            error(4, "share", " #REF! ", "a formula that refers to cells since deleted"),
+            error(5, "share", "#NUM!", "a calculation whose result is not a number"),
+            error(3, "day", "#VALUE!", "a formula given a value of the wrong kind"),
+            error(5, "day", "#NULL!", "a formula whose ranges do not meet"),
+        ];
+        expected.push("type-error 6 share x: \"x\" is not a valid number | write a number with '.' as the decimal mark, e.g. 1234.50".to_string());
+        lines.sort();
+        expected.sort();
+        assert_eq!(lines, expected);
+        assert!(report.diagnostics.iter().all(|d| d.severity == crate::diagnostic::Severity::Error));
+        // The error values are not data: the typed table holds no value there.
+        let frame = frame.unwrap();
+        assert_eq!(column_text(&frame, "people"), ["null", "12", "13", "null", "null"]);
+        assert_eq!(column_text(&frame, "province"), ["น่าน", "null", "null", "null", "null"]);
+    }
+
+    #[test]
+    fn a_column_of_spreadsheet_errors_is_listed_once_per_cell_up_to_the_limit_and_counted() {
+        // see: Suzanoo/thai-covid thai_population_2020.csv, 77 provinces then 851 rows
+        // `,ประเทศไทย,,,#N/A,,,…`, passed check.
+        let schema = "[[fields]]\nname = \"code\"\ntype = \"string\"\n[[fields]]\nname = \"province\"\ntype = \"string\"\n[[fields]]\nname = \"people\"\ntype = \"string\"\n";
+        let mut csv = String::from("code,province,people\n");
+        for i in 0..77 {
+            csv.push_str(&format!("{},จังหวัด{i},{}\n", 10 + i, 100_000 + i));
+        }
+        csv.push_str(&",ประเทศไทย,#N/A\n".repeat(851));
+        let (_, report, lines) = check_csv(schema, &csv);
+        assert_eq!(lines.len(), LISTED_PER_FILE_AND_CODE);
+        assert!(lines.iter().all(|l| l.starts_with("spreadsheet-error ") && l.contains(" people #N/A: ")), "{lines:?}");
+        assert!(lines[0].starts_with("spreadsheet-error 79 people #N/A: "), "{}", lines[0]);
+        let unlisted: Vec<(Code, usize)> = report.unlisted.iter().map(|u| (u.code, u.count)).collect();
+        assert_eq!(unlisted, [(Code::SpreadsheetError, 851 - LISTED_PER_FILE_AND_CODE)]);
+    }
+
+    #[test]
+    fn every_error_a_workbook_cell_can_hold_is_a_spreadsheet_error() {
+        // A workbook's error cells become their text (see `load::workbook::cell_text`).
+        use calamine::CellErrorType as E;
+        let pattern = regex::Regex::new(SPREADSHEET_ERROR).unwrap();
+        for e in [E::Div0, E::NA, E::Name, E::Null, E::Num, E::Ref, E::Value, E::GettingData] {
+            assert!(pattern.is_match(&e.to_string()), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_missing_value_or_a_longer_text_is_no_spreadsheet_error() {
+        let schema = "missingValues = [\"\", \"#N/A\"]\n[[fields]]\nname = \"note\"\ntype = \"string\"\n[[fields]]\nname = \"n\"\ntype = \"integer\"\n";
+        let (_, _, lines) = check_csv(schema, "note,n\n#N/A in the source,#N/A\nsee #REF!,1\nErr:50,2\n#hashtag,3\n");
+        assert_eq!(lines, Vec::<String>::new());
     }
 
     #[test]
