@@ -186,13 +186,13 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         }
         fields.push(inferred);
     }
-    notes.extend(stray_rows(raw).map_err(|e| data_error(path, &e))?);
+    notes.extend(stray_rows(raw, path).map_err(|e| data_error(path, &e))?);
     let repeated = crate::validate::table::repeated_header_rows(raw).map_err(|e| data_error(path, &e))?;
     if !repeated.is_empty() {
-        let (rows, en, several) = rows_listed(&repeated);
+        let (th, en, several) = rows_listed(raw, path, &repeated);
         let (repeat, it) = if several { ("repeat", "them") } else { ("repeats", "it") };
         notes.push(crate::lang::Text::new(
-            format!("แถว {rows} ซ้ำกับแถวหัวตาราง (ข้อมูลสองชุดวางต่อกัน?): ลบแถวนั้นออกแล้วเรียก sala infer อีกครั้ง เพราะประเภทที่เสนอนี้นับแถวนั้นด้วย คอลัมน์ตัวเลขจึงอาจถูกเสนอเป็นข้อความ"),
+            format!("{th} ซ้ำกับแถวหัวตาราง (ข้อมูลสองชุดวางต่อกัน?): ลบแถวนั้นออกแล้วเรียก sala infer อีกครั้ง เพราะประเภทที่เสนอนี้นับแถวนั้นด้วย คอลัมน์ตัวเลขจึงอาจถูกเสนอเป็นข้อความ"),
             format!("{en} {repeat} the header row (two exports pasted together?): delete {it} and run sala infer again, since the types proposed here count that row and a number column may be proposed as text"),
         ));
     }
@@ -228,7 +228,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
 /// Rows that are no data, which a table copied from a report or a spreadsheet often has: blank
 /// rows, and below the data a note or a source line (`ที่มา: …`) in one cell. Named, with what
 /// to do: the types proposed count them (a blank row makes no column required).
-fn stray_rows(raw: &RawTable) -> PolarsResult<Vec<crate::lang::Text>> {
+fn stray_rows(raw: &RawTable, path: &Path) -> PolarsResult<Vec<crate::lang::Text>> {
     let width = raw.frame.width();
     if width < 2 || raw.frame.height() == 0 {
         return Ok(Vec::new());
@@ -248,31 +248,52 @@ fn stray_rows(raw: &RawTable) -> PolarsResult<Vec<crate::lang::Text>> {
     let notes: Vec<usize> = counts.iter().enumerate().skip(last_data + 1).filter(|(_, n)| **n == 1).map(|(i, _)| i + 2).collect();
     let mut out = Vec::new();
     if !blank.is_empty() {
-        let (rows, en, several) = rows_listed(&blank);
+        let (th, en, several) = rows_listed(raw, path, &blank);
         let (is, it) = if several { ("are", "them") } else { ("is", "it") };
         out.push(crate::lang::Text::new(
-            format!("แถว {rows} ว่างทั้งแถว: ลบออกแล้วเรียก sala infer อีกครั้ง (sala check ถือว่าแถวว่างเป็นข้อผิดพลาด และแถวว่างทำให้ไม่มีคอลัมน์ใดถูกเสนอเป็น required)"),
+            format!("{th} ว่างทั้งแถว: ลบออกแล้วเรียก sala infer อีกครั้ง (sala check ถือว่าแถวว่างเป็นข้อผิดพลาด และแถวว่างทำให้ไม่มีคอลัมน์ใดถูกเสนอเป็น required)"),
             format!("{en} {is} blank: delete {it} and run sala infer again (sala check reports a blank row as an error, and a blank row makes no column required here)"),
         ));
     }
     if !notes.is_empty() {
-        let (rows, en, several) = rows_listed(&notes);
+        let (th, en, several) = rows_listed(raw, path, &notes);
         let (has, it) = if several { ("have", "them") } else { ("has", "it") };
         out.push(crate::lang::Text::new(
-            format!("แถว {rows} ใต้ข้อมูลมีข้อความเพียงช่องเดียว (หมายเหตุหรือแหล่งที่มา?): ย้ายไปไว้ในคำอธิบายชุดข้อมูล (description) แล้วลบแถวนั้นออก"),
+            format!("{th} ใต้ข้อมูลมีข้อความเพียงช่องเดียว (หมายเหตุหรือแหล่งที่มา?): ย้ายไปไว้ในคำอธิบายชุดข้อมูล (description) แล้วลบแถวนั้นออก"),
             format!("{en} below the data {has} text in one cell only (a note or a source line?): move it into the dataset's description and delete {it}"),
         ));
     }
     Ok(out)
 }
 
-/// Row numbers as a note lists them: `4, 6` (after แถว), `rows 4, 6` or `row 4` in English,
-/// and whether there are several (for the English verb).
-fn rows_listed(rows: &[usize]) -> (String, String, bool) {
+/// Table rows (the header being row 1) as a note lists them, in the file's own numbering as
+/// `check` names them (a sheet's rows below its title, with the sheet): `แถว 4, 6` in Thai,
+/// `rows 4, 6` or `row 4` in English, and whether there are several (for the English verb).
+fn rows_listed(raw: &RawTable, path: &Path, rows: &[usize]) -> (String, String, bool) {
+    let (sheet, rows) = file_rows(raw, path, rows);
     let joined = rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
     let several = rows.len() > 1;
-    let en = format!("{} {joined}", if several { "rows" } else { "row" });
-    (joined, en, several)
+    let (th_sheet, en_sheet) = sheet.map(|s| (format!(" ในแผ่นงาน \"{s}\""), format!(" of sheet \"{s}\""))).unwrap_or_default();
+    let th = format!("แถว {joined}{th_sheet}");
+    let en = format!("{} {joined}{en_sheet}", if several { "rows" } else { "row" });
+    (th, en, several)
+}
+
+/// Table rows (the header being row 1) as the file numbers them, with the sheet they are in
+/// for a workbook: a sheet's table may start below a title and a header of two rows.
+fn file_rows(raw: &RawTable, path: &Path, rows: &[usize]) -> (Option<String>, Vec<usize>) {
+    let file = raw.places.0.first().map_or_else(|| path.to_path_buf(), |p| p.file.clone());
+    let mut sheet = None;
+    let rows = rows
+        .iter()
+        .map(|&row| {
+            let mut at = crate::diagnostic::Location { row: Some(row), ..crate::diagnostic::Location::file(&file) };
+            raw.places.relocate(&mut at);
+            sheet = at.sheet;
+            at.row.unwrap_or(row)
+        })
+        .collect();
+    (sheet, rows)
 }
 
 fn data_error(path: &Path, e: &PolarsError) -> Error {
@@ -395,16 +416,9 @@ fn number_blockers(raw: &RawTable, i: usize, name: &str, path: &Path) -> Option<
     if blockers.is_empty() || blockers.len() >= good || blockers.len() > (total / 20).max(3) {
         return None;
     }
-    let file = raw.places.0.first().map_or_else(|| path.to_path_buf(), |p| p.file.clone());
-    let cells: Vec<String> = blockers
-        .iter()
-        .take(5)
-        .map(|(row, v)| {
-            let mut at = crate::diagnostic::Location { row: Some(row + 2), ..crate::diagnostic::Location::file(&file) };
-            raw.places.relocate(&mut at);
-            format!("{} \"{v}\"", at.row.unwrap_or(row + 2))
-        })
-        .collect();
+    let shown: Vec<usize> = blockers.iter().take(5).map(|(row, _)| row + 2).collect();
+    let (_, rows) = file_rows(raw, path, &shown);
+    let cells: Vec<String> = rows.iter().zip(&blockers).map(|(row, (_, v))| format!("{row} \"{v}\"")).collect();
     let more = if blockers.len() > 5 { format!(" (+{})", blockers.len() - 5) } else { String::new() };
     let would = if integer { "integer" } else { "number" };
     Some(crate::lang::Text::new(

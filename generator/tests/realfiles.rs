@@ -362,6 +362,29 @@ fn infer_names_blank_rows_and_a_note_below_the_data() {
     assert!(printed.contains("แถว 4, 6 ว่างทั้งแถว"), "{printed}");
 }
 
+/// In a sheet whose table starts below a title, the blank rows and the note under the table
+/// are named by the sheet and the rows the spreadsheet shows, as `check` names them.
+/// see: infer called the source line of an NSO-style .xls (sheet row 10) "row 8", a data row.
+#[test]
+fn infer_names_stray_rows_of_a_sheet_by_the_sheets_rows() {
+    let f = Fixture::new();
+    let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbook/beds.xlsx");
+    let out = f.sala(&["infer", book.to_str().unwrap(), "--dataset", "beds"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let notes: Vec<String> = String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.starts_with("note:")).map(str::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            "note: rows 6, 8 of sheet \"เตียง\" are blank: delete them and run sala infer again (sala check reports a blank row as an error, and a blank row makes no column required here) / แถว 6, 8 ในแผ่นงาน \"เตียง\" ว่างทั้งแถว: ลบออกแล้วเรียก sala infer อีกครั้ง (sala check ถือว่าแถวว่างเป็นข้อผิดพลาด และแถวว่างทำให้ไม่มีคอลัมน์ใดถูกเสนอเป็น required)",
+            "note: row 9 of sheet \"เตียง\" below the data has text in one cell only (a note or a source line?): move it into the dataset's description and delete it / แถว 9 ในแผ่นงาน \"เตียง\" ใต้ข้อมูลมีข้อความเพียงช่องเดียว (หมายเหตุหรือแหล่งที่มา?): ย้ายไปไว้ในคำอธิบายชุดข้อมูล (description) แล้วลบแถวนั้นออก",
+        ]
+    );
+    // check names the same rows.
+    let (_, json) = check(&f);
+    let blank: Vec<_> = places(&json).into_iter().filter(|p| p.0 == "blank-row").map(|p| (p.2, p.3)).collect();
+    assert_eq!(blank, [(Some("เตียง".to_string()), Some(6)), (Some("เตียง".to_string()), Some(8))], "{json}");
+}
+
 /// A file name with a line break in it: what `infer` writes still parses (its header comment
 /// held the name, and the name's second line was read as TOML).
 #[test]
