@@ -180,6 +180,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
             ));
         }
         let inferred = infer_column(raw, column, &name, path)?;
+        notes.extend(mixed_eras(raw, i, &inferred.field, path));
         if inferred.field.field_type == FieldType::String && inferred.field.format.is_none() && !is_code_name(&name) {
             notes.extend(number_blockers(raw, i, &name, path));
             notes.extend(swapped_coordinates(raw, i, &name));
@@ -338,6 +339,71 @@ fn first_year(s: &str) -> Option<i64> {
     s.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 4).and_then(|run| run.parse().ok())
 }
 
+/// Years that stand for "no date" rather than a date, and so say nothing of a column's era:
+/// 9999 (an open end, "until further notice"), 1899 and 1900 (a spreadsheet's day zero) and
+/// years before 1000 (0001, a system's empty date).
+fn is_sentinel_year(year: i64) -> bool {
+    year == 9999 || year == 1899 || year == 1900 || year < 1000
+}
+
+/// Whether a year is one a Buddhist-era file holds: B.E. 2400–2700 is CE 1857–2157.
+fn is_buddhist_year(year: i64) -> bool {
+    (2400..=2700).contains(&year)
+}
+
+/// The era of a column's years: Buddhist when most of its years that are no sentinels are
+/// plausible Buddhist-era years. Not "any year past 2300": one open-ended 9999-12-31 made a
+/// column of CE dates Buddhist-era, and every date was published 543 years early.
+fn era_of(years: impl IntoIterator<Item = i64>) -> Option<Calendar> {
+    let (buddhist, other) = era_counts(years);
+    (buddhist > other).then_some(Calendar::Buddhist)
+}
+
+/// How many of `years` (sentinels left out) are plausible Buddhist-era years, and how many not.
+fn era_counts(years: impl IntoIterator<Item = i64>) -> (usize, usize) {
+    let years: Vec<i64> = years.into_iter().filter(|y| !is_sentinel_year(*y)).collect();
+    let buddhist = years.iter().filter(|y| is_buddhist_year(**y)).count();
+    (buddhist, years.len() - buddhist)
+}
+
+/// When the years of date or year column `i` are of both eras, names the cells (row as the
+/// file shows it, value) whose era is not the one proposed: whichever era is declared, those
+/// are published wrong by 543 years until the file is corrected.
+fn mixed_eras(raw: &RawTable, i: usize, field: &Field, path: &Path) -> Option<crate::lang::Text> {
+    if !matches!(field.field_type, FieldType::Date | FieldType::Datetime | FieldType::Year) {
+        return None;
+    }
+    let column = raw.frame.column(&RawTable::column_name(i)).ok()?.str().ok()?.clone();
+    let years: Vec<(usize, &str, i64)> = column
+        .iter()
+        .enumerate()
+        .filter_map(|(row, v)| v.and_then(|v| first_year(&ascii_digits(v)).map(|y| (row, v.trim(), y))))
+        .filter(|(_, _, y)| !is_sentinel_year(*y))
+        .collect();
+    let (buddhist, other) = era_counts(years.iter().map(|(_, _, y)| *y));
+    if buddhist == 0 || other == 0 {
+        return None;
+    }
+    let proposed_buddhist = field.calendar == Some(Calendar::Buddhist);
+    let odd: Vec<&(usize, &str, i64)> = years.iter().filter(|(_, _, y)| is_buddhist_year(*y) != proposed_buddhist).collect();
+    let shown: Vec<usize> = odd.iter().take(5).map(|(row, _, _)| row + 2).collect();
+    let (_, rows) = file_rows(raw, path, &shown);
+    let cells: Vec<String> = rows.iter().zip(&odd).map(|(row, (_, v, _))| format!("{row} \"{v}\"")).collect();
+    let more = if odd.len() > 5 { format!(" (+{})", odd.len() - 5) } else { String::new() };
+    let (name, n, cells) = (&field.name, odd.len(), cells.join(", "));
+    let ((era_th, era_en), (odd_th, odd_en)) = if proposed_buddhist {
+        (("พุทธศักราช (calendar = \"buddhist\")", "Buddhist era (calendar = \"buddhist\")"), ("คริสต์ศักราช", "Christian-era"))
+    } else {
+        (("คริสต์ศักราช", "Christian era"), ("พุทธศักราช", "Buddhist-era"))
+    };
+    // Even counts leave the Christian era, Table Schema's own.
+    let (why_th, why_en) = if buddhist == other { ("ตามปีครึ่งหนึ่งของคอลัมน์", "as half of its years are") } else { ("ตามปีส่วนใหญ่", "as most of its years are") };
+    Some(crate::lang::Text::new(
+        format!("คอลัมน์ {name} มีปีทั้งสองศักราช: เสนอเป็น{era_th} {why_th} แต่ {n} ช่องนี้ (แถว ค่า) ดูเป็น{odd_th}: {cells}{more}; แก้ให้ทุกปีในคอลัมน์เป็นศักราชเดียวกันแล้วรัน infer ใหม่"),
+        format!("column {name} has years of both eras: it was proposed in the {era_en}, {why_en}, but {n} cell(s) (row, value) look {odd_en}: {cells}{more}; write every year of the column in one era and run infer again"),
+    ))
+}
+
 /// Whether the validator accepts every value of the one-column table `raw` as `field`
 /// (no type error, no broken constraint, a usable schema).
 fn accepts(raw: &RawTable, field: &Field, path: &Path) -> bool {
@@ -452,21 +518,16 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     }
     if !leading_zero {
         if year_hint && all(&|v| v.len() == 4 && digits(v)) {
-            let buddhist = all(&|v| v.parse::<i64>().is_ok_and(|y| (2400..=2700).contains(&y)));
-            let mut year = field(name, FieldType::Year);
-            if buddhist {
-                year.calendar = Some(Calendar::Buddhist);
-            }
-            candidates.push(year);
+            let calendar = era_of(values.iter().filter_map(|v| v.parse::<i64>().ok()));
+            candidates.push(Field { calendar, ..field(name, FieldType::Year) });
         }
         candidates.push(field(name, FieldType::Integer));
         candidates.push(Field { group_char: Some(",".into()), ..field(name, FieldType::Integer) });
         candidates.push(field(name, FieldType::Number));
         candidates.push(Field { group_char: Some(",".into()), ..field(name, FieldType::Number) });
     }
-    // Dates: the era is read from the years written (a Buddhist-era year is past 2300).
-    let buddhist = values.iter().filter_map(|v| first_year(v)).any(|y| y > 2300);
-    let calendar = buddhist.then_some(Calendar::Buddhist);
+    // Dates: the era is read from the years written.
+    let calendar = era_of(values.iter().filter_map(|v| first_year(v)));
     for format in [None, Some("%d/%m/%Y"), Some("%d-%m-%Y"), Some("%Y/%m/%d")] {
         candidates.push(Field { format: format.map(str::to_string), calendar, ..field(name, FieldType::Date) });
     }
@@ -875,6 +936,18 @@ mod tests {
     fn ids_from_file_names_are_url_safe() {
         assert_eq!(id_from_name("Budget 2568 (final)"), "budget-2568-final");
         assert_eq!(id_from_name("งบประมาณ"), "");
+    }
+
+    #[test]
+    fn the_era_is_read_from_the_years_that_are_no_sentinels() {
+        assert_eq!(era_of([2024, 9999, 2025]), None);
+        assert_eq!(era_of([1900, 2024, 1]), None);
+        assert_eq!(era_of([2567, 9999, 2568]), Some(Calendar::Buddhist));
+        assert_eq!(era_of([9999, 9999]), None);
+        assert_eq!(era_of([2567, 2568, 2024]), Some(Calendar::Buddhist));
+        assert_eq!(era_of([2567, 2024]), None);
+        // Past 2300 but before B.E. 2400 (CE 1857): no Buddhist-era year of today's data.
+        assert_eq!(era_of([2350]), None);
     }
 
     #[test]

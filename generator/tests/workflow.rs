@@ -195,6 +195,57 @@ fn infer_finds_types_formats_eras_and_keys_on_the_fixtures() {
     assert!(toml_text.contains("data_category = \"public\""));
 }
 
+/// A far-future "no end" date (9999-12-31) or a spreadsheet's day zero (1900-01-01) says
+/// nothing of a column's era: its other years do, for dates and years alike.
+/// see: contracts.csv with end dates 2024-12-31, 9999-12-31, 2025-09-30 was declared
+/// `calendar = "buddhist"`, and every date published 543 years early.
+#[test]
+fn infer_reads_the_era_from_the_years_and_not_from_sentinels() {
+    let f = Fixture::new();
+    let csv = f.write(
+        "in/contracts.csv",
+        "contract_id,start_date,end_date,signed_on,fiscal_year\n\
+         C-001,2024-01-01,2024-12-31,01/10/2567,2568\n\
+         C-002,1900-01-01,9999-12-31,15/11/2567,9999\n\
+         C-003,2023-10-01,2025-09-30,31/12/9999,2568\n",
+    );
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "contracts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("note:"), "{}", text(&out));
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/contracts/dataset.toml")).unwrap();
+    let row = |nt: &str, format: &str, cal: &str| (nt.to_string(), format.to_string(), cal.to_string(), String::new(), true, false);
+    assert_eq!(
+        inferred_fields(&toml_text),
+        [
+            ("contract_id:string".to_string(), String::new(), String::new(), String::new(), true, true),
+            row("start_date:date", "", ""),
+            row("end_date:date", "", ""),
+            row("signed_on:date", "%d/%m/%Y", "buddhist"),
+            row("fiscal_year:year", "", "buddhist"),
+        ]
+    );
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(summary(&json).iter().all(|d| d.2 == "datasets/contracts/dataset.toml"), "{json}");
+}
+
+/// A column whose years are of both eras is proposed in the era most of them are, and the
+/// cells of the other era are named: one era is wrong for them, whichever is declared.
+#[test]
+fn infer_names_the_cells_of_a_column_whose_years_mix_the_two_eras() {
+    let f = Fixture::new();
+    let csv = f.write("in/reports.csv", "report_id,reported_on\nR1,2567-10-01\nR2,2567-11-15\nR3,2024-12-01\nR4,9999-12-31\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "reports"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "note: column reported_on has years of both eras: it was proposed in the Buddhist era (calendar = \"buddhist\"), as most of its years are, but 1 cell(s) (row, value) look Christian-era: 4 \"2024-12-01\"; write every year of the column in one era and run infer again / \
+         คอลัมน์ reported_on มีปีทั้งสองศักราช: เสนอเป็นพุทธศักราช (calendar = \"buddhist\") ตามปีส่วนใหญ่ แต่ 1 ช่องนี้ (แถว ค่า) ดูเป็นคริสต์ศักราช: 4 \"2024-12-01\"; แก้ให้ทุกปีในคอลัมน์เป็นศักราชเดียวกันแล้วรัน infer ใหม่\n"
+    );
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/reports/dataset.toml")).unwrap();
+    assert_eq!(inferred_fields(&toml_text)[1].2, "buddhist", "{toml_text}");
+}
+
 #[test]
 fn infer_flags_personal_data_and_check_then_blocks_publishing() {
     let f = Fixture::new();
