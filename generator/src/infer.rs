@@ -187,6 +187,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         }
         fields.push(inferred);
     }
+    names_beside_persons(&mut fields);
     notes.extend(stray_rows(raw, path).map_err(|e| data_error(path, &e))?);
     let repeated = crate::validate::table::repeated_header_rows(raw).map_err(|e| data_error(path, &e))?;
     if !repeated.is_empty() {
@@ -581,8 +582,8 @@ fn swapped_coordinates(raw: &RawTable, i: usize, name: &str) -> Option<crate::la
     ))
 }
 
-/// Why a column may hold personal data: its name, or values shaped like Thai national ids,
-/// phone numbers or e-mail addresses of people.
+/// Why a column may hold personal data: its name (in English or Thai), or values shaped like
+/// Thai national ids, phone numbers, persons' titles or names written after a title.
 fn personal_data(name: &str, values: &[String]) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     const NAMES: &[(&str, &str)] = &[
@@ -590,13 +591,13 @@ fn personal_data(name: &str, values: &[String]) -> Option<&'static str> {
         ("national_id", "a national id / เลขประจำตัวประชาชน"),
         ("id_card", "an id card number / เลขบัตรประชาชน"),
         ("passport", "a passport number / เลขหนังสือเดินทาง"),
-        ("first_name", "a person's name / ชื่อบุคคล"),
-        ("firstname", "a person's name / ชื่อบุคคล"),
-        ("last_name", "a person's name / ชื่อบุคคล"),
-        ("lastname", "a person's name / ชื่อบุคคล"),
-        ("surname", "a person's name / ชื่อบุคคล"),
-        ("full_name", "a person's name / ชื่อบุคคล"),
-        ("fullname", "a person's name / ชื่อบุคคล"),
+        ("first_name", PERSON_NAME),
+        ("firstname", PERSON_NAME),
+        ("last_name", PERSON_NAME),
+        ("lastname", PERSON_NAME),
+        ("surname", PERSON_NAME),
+        ("full_name", PERSON_NAME),
+        ("fullname", PERSON_NAME),
         ("phone", "a phone number / หมายเลขโทรศัพท์"),
         ("mobile", "a phone number / หมายเลขโทรศัพท์"),
         ("birth", "a date of birth / วันเกิด"),
@@ -605,6 +606,9 @@ fn personal_data(name: &str, values: &[String]) -> Option<&'static str> {
         ("email", "an e-mail address / อีเมล"),
     ];
     if let Some((_, why)) = NAMES.iter().find(|(n, _)| lower.contains(n)) {
+        return Some(why);
+    }
+    if let Some(why) = thai_personal_name(name) {
         return Some(why);
     }
     let many = |p: &dyn Fn(&str) -> bool| !values.is_empty() && values.iter().filter(|v| p(v)).count() * 2 > values.len();
@@ -617,7 +621,111 @@ fn personal_data(name: &str, values: &[String]) -> Option<&'static str> {
     }) {
         return Some("mobile phone numbers / หมายเลขโทรศัพท์มือถือ");
     }
+    if many(&|v| PERSON_TITLES.contains(&v.trim())) {
+        return Some(TITLE_VALUES);
+    }
+    if many(&|v| is_titled_name(v)) {
+        return Some(TITLED_NAMES);
+    }
     None
+}
+
+/// Why a column is flagged as a person's name (the English and Thai names lists).
+const PERSON_NAME: &str = "a person's name / ชื่อบุคคล";
+/// Why a column named as a person's title (คำนำหน้า) is flagged.
+const PERSON_TITLE: &str = "a person's title / คำนำหน้าชื่อ";
+/// Why a column whose values are persons' titles is flagged.
+const TITLE_VALUES: &str = "persons' titles (นาย, นางสาว…) / คำนำหน้าชื่อบุคคล";
+/// Why a column whose values are names written after a title is flagged.
+const TITLED_NAMES: &str = "persons' names after a title (นาย, นางสาว…) / ชื่อบุคคลที่มีคำนำหน้าชื่อ";
+/// Why a bare "ชื่อ" or "name" is flagged: a surname or a title column stands beside it.
+const NAME_BESIDE_PERSON: &str = "a person's name, beside a surname or a title / ชื่อบุคคล (คู่กับนามสกุลหรือคำนำหน้าชื่อ)";
+
+/// The titles written before a Thai person's name (and their English forms).
+const PERSON_TITLES: &[&str] =
+    &["นาย", "นาง", "นางสาว", "น.ส.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง", "Mr.", "Mrs.", "Ms.", "Miss", "Mr", "Mrs", "Ms"];
+
+/// Thai words in a column's name that say it holds personal data, with why. They are looked
+/// for as the English ones are (anywhere in the name), in the name without spaces, `-`, `_`,
+/// `.` and `/` (so `ชื่อ - สกุล` is `ชื่อสกุล`), and not when an agency, a place or a thing
+/// follows ([`NOT_A_PERSON`]: `ที่อยู่หน่วยงาน` is an agency's address).
+const THAI_NAMES: &[(&str, &str)] = &[
+    ("นามสกุล", PERSON_NAME),
+    ("ชื่อสกุล", PERSON_NAME),
+    ("คำนำหน้า", PERSON_TITLE),
+    ("เลขประจำตัวประชาชน", "a citizen id / เลขประจำตัวประชาชน"),
+    ("บัตรประชาชน", "an id card number / เลขบัตรประชาชน"),
+    ("หนังสือเดินทาง", "a passport number / เลขหนังสือเดินทาง"),
+    // วันเดือนปีเกิด and ปีเกิด; not เกิด alone (อัตราการเกิด is a birth rate).
+    ("วันเกิด", "a date of birth / วันเกิด"),
+    ("ปีเกิด", "a date of birth / วันเกิด"),
+    ("ที่อยู่", "an address / ที่อยู่"),
+    // เบอร์โทรศัพท์ too; not โทรศัพท์ alone (ค่าโทรศัพท์ is a phone bill).
+    ("เบอร์โทร", "a phone number / หมายเลขโทรศัพท์"),
+    ("เบอร์มือถือ", "a phone number / หมายเลขโทรศัพท์"),
+    ("หมายเลขโทรศัพท์", "a phone number / หมายเลขโทรศัพท์"),
+    ("อีเมล", "an e-mail address / อีเมล"),
+];
+
+/// Thai names that are personal data only as the whole name: `ชื่อตัว` is a given name, but
+/// `ชื่อตัวชี้วัด` an indicator's name.
+const THAI_WHOLE_NAMES: &[(&str, &str)] = &[
+    ("ชื่อจริง", PERSON_NAME),
+    ("ชื่อตัว", PERSON_NAME),
+    ("ชื่อเล่น", PERSON_NAME),
+    ("ชื่อบุคคล", PERSON_NAME),
+    ("โทร", "a phone number / หมายเลขโทรศัพท์"),
+    ("โทรศัพท์", "a phone number / หมายเลขโทรศัพท์"),
+    ("มือถือ", "a phone number / หมายเลขโทรศัพท์"),
+    ("โทรศัพท์มือถือ", "a phone number / หมายเลขโทรศัพท์"),
+];
+
+/// What, written after a personal word, makes the column about an agency, a place or a thing:
+/// `ที่อยู่หน่วยงาน`, `อีเมลสำนักงาน`, `ที่อยู่อาศัย` (dwellings), `ชื่อสกุลเงิน` (a currency).
+const NOT_A_PERSON: &[&str] = &[
+    "หน่วยงาน", "สำนักงาน", "ส่วนราชการ", "องค์กร", "องค์การ", "บริษัท", "ร้าน", "โรงเรียน", "โรงพยาบาล", "สถาน", "โครงการ",
+    "จังหวัด", "อำเภอ", "ตำบล", "หมู่บ้าน", "ชุมชน", "กรม", "กระทรวง", "ศูนย์", "เว็บ", "อาศัย", "เงิน",
+];
+
+/// Why a Thai column name says the column holds personal data, if it does.
+fn thai_personal_name(name: &str) -> Option<&'static str> {
+    let plain: String = name.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '–' | '_' | '.' | '/')).collect();
+    if let Some((_, why)) = THAI_WHOLE_NAMES.iter().find(|(n, _)| plain == *n) {
+        return Some(why);
+    }
+    THAI_NAMES
+        .iter()
+        .find(|(word, _)| plain.match_indices(word).any(|(at, _)| !NOT_A_PERSON.iter().any(|n| plain[at + word.len()..].starts_with(n))))
+        .map(|(_, why)| *why)
+}
+
+/// Whether a value is a person's name written after a Thai title, glued to it or not
+/// (`นายสมชาย ใจดี`, `ด.ญ. ก้อย มีสุข`): the title, then a name and a surname. Not a post that
+/// starts like one (`นายกเทศมนตรี…`, `นายอำเภอ…`).
+fn is_titled_name(value: &str) -> bool {
+    // Longest first: นางสาว before นาง.
+    const TITLES: &[&str] = &["เด็กหญิง", "เด็กชาย", "นางสาว", "น.ส.", "ด.ช.", "ด.ญ.", "นาง", "นาย"];
+    let value = value.trim();
+    if value.starts_with("นายก") || value.starts_with("นายอำเภอ") {
+        return false;
+    }
+    TITLES.iter().find_map(|t| value.strip_prefix(t)).is_some_and(|rest| rest.split_whitespace().count() >= 2)
+}
+
+/// Marks a bare "ชื่อ" or "name" column as a person's name when a column beside it is a
+/// surname, a person's title or a full name: in a table of provinces or agencies the same
+/// name is theirs, and no personal data.
+fn names_beside_persons(fields: &mut [InferredField]) {
+    let persons = fields.iter().any(|f| matches!(f.personal, Some(w) if [PERSON_NAME, PERSON_TITLE, TITLE_VALUES, TITLED_NAMES].contains(&w)));
+    if !persons {
+        return;
+    }
+    for f in fields.iter_mut().filter(|f| f.personal.is_none()) {
+        let plain = f.field.name.trim().to_lowercase();
+        if plain == "ชื่อ" || plain == "name" {
+            f.personal = Some(NAME_BESIDE_PERSON);
+        }
+    }
 }
 
 /// A 13-digit Thai national id with a valid check digit (weights 13..2, first digit 1–8).
@@ -936,6 +1044,18 @@ mod tests {
     fn ids_from_file_names_are_url_safe() {
         assert_eq!(id_from_name("Budget 2568 (final)"), "budget-2568-final");
         assert_eq!(id_from_name("งบประมาณ"), "");
+    }
+
+    #[test]
+    fn thai_names_of_persons_data_are_told_from_names_of_agencies_places_and_things() {
+        for name in ["ชื่อ-นามสกุล", "ชื่อ – สกุล", "ชื่อและนามสกุล", "คำนำหน้าชื่อ", "เลขที่บัตรประชาชน", "อีเมล์", "ที่อยู่ตามทะเบียนบ้าน", "ปีเกิด", "โทรศัพท์"] {
+            assert!(thai_personal_name(name).is_some(), "{name}");
+        }
+        for name in ["ชื่อ", "ชื่อหน่วยงาน", "ชื่อโครงการ", "ชื่อจังหวัด", "ชื่อตัวชี้วัด", "ที่อยู่อาศัย", "ที่อยู่เว็บไซต์", "ค่าโทรศัพท์", "อัตราการเกิด", "สกุลเงิน", "ชื่อสกุลเงิน"] {
+            assert_eq!(thai_personal_name(name), None, "{name}");
+        }
+        assert!(is_titled_name("นายสมชาย ใจดี") && is_titled_name("ด.ญ. ก้อย มีสุข") && is_titled_name("นางสาวมาลี รักดี"));
+        assert!(!is_titled_name("นายกเทศมนตรีตำบล บ้านนา") && !is_titled_name("นายอำเภอเมือง เชียงใหม่") && !is_titled_name("นาย"));
     }
 
     #[test]

@@ -269,6 +269,79 @@ fn infer_flags_personal_data_and_check_then_blocks_publishing() {
     )));
 }
 
+/// Thai column names of personal data are flagged as the English ones are; a bare ชื่อ is a
+/// person's name beside a surname or a title column.
+/// see: a register headed คำนำหน้า, ชื่อ, นามสกุล, ที่อยู่, วันเดือนปีเกิด was written
+/// data_category = "public" without a warning, while the same columns in English were flagged.
+#[test]
+fn infer_flags_thai_named_personal_data() {
+    let f = Fixture::new();
+    let csv = f.write(
+        "in/register.csv",
+        "ลำดับ,คำนำหน้า,ชื่อ,นามสกุล,ชื่อ - สกุล,ที่อยู่,วันเดือนปีเกิด,วันเกิด,เลขประจำตัวประชาชน,เบอร์โทรศัพท์,เบอร์โทร,อีเมล,อำเภอ\n\
+         1,นาย,สมชาย,ใจดี,สมชาย ใจดี,99/1 หมู่ 3,12/05/2510,12/05/2510,ไม่ระบุ,ไม่ระบุ,ไม่ระบุ,ไม่ระบุ,เมืองเชียงใหม่\n\
+         2,นางสาว,มาลี,รักดี,มาลี รักดี,45 หมู่ 7,30/09/2535,30/09/2535,ไม่ระบุ,ไม่ระบุ,ไม่ระบุ,ไม่ระบุ,สารภี\n",
+    );
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "register"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let flagged = |column: &str, why: &str| format!("warning: column {column} may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): {why}\n");
+    let expected = [
+        flagged("คำนำหน้า", "a person's title / คำนำหน้าชื่อ"),
+        flagged("ชื่อ", "a person's name, beside a surname or a title / ชื่อบุคคล (คู่กับนามสกุลหรือคำนำหน้าชื่อ)"),
+        flagged("นามสกุล", "a person's name / ชื่อบุคคล"),
+        flagged("ชื่อ - สกุล", "a person's name / ชื่อบุคคล"),
+        flagged("ที่อยู่", "an address / ที่อยู่"),
+        flagged("วันเดือนปีเกิด", "a date of birth / วันเกิด"),
+        flagged("วันเกิด", "a date of birth / วันเกิด"),
+        flagged("เลขประจำตัวประชาชน", "a citizen id / เลขประจำตัวประชาชน"),
+        flagged("เบอร์โทรศัพท์", "a phone number / หมายเลขโทรศัพท์"),
+        flagged("เบอร์โทร", "a phone number / หมายเลขโทรศัพท์"),
+        flagged("อีเมล", "an e-mail address / อีเมล"),
+    ]
+    .concat();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/register/dataset.toml")).unwrap();
+    assert!(toml_text.contains("data_category = \"personal\"\n"), "{toml_text}");
+}
+
+/// Values say it too: a column of titles (นาย, นางสาว, ด.ญ.) whatever its name, with the
+/// bare ชื่อ beside it, and names written after a title.
+#[test]
+fn infer_flags_columns_of_titles_and_of_titled_names() {
+    let f = Fixture::new();
+    let csv = f.write(
+        "in/grants.csv",
+        "ลำดับ,คำ,ชื่อ,ผู้รับทุน,อำเภอ\n1,นาย,สมชาย,นายสมชาย ใจดี,เมือง\n2,นางสาว,มาลี,นางสาวมาลี รักดี,สารภี\n3,ด.ญ.,ก้อย,ด.ญ.ก้อย มีสุข,สารภี\n",
+    );
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "grants"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "warning: column คำ may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): persons' titles (นาย, นางสาว…) / คำนำหน้าชื่อบุคคล\n\
+         warning: column ชื่อ may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): a person's name, beside a surname or a title / ชื่อบุคคล (คู่กับนามสกุลหรือคำนำหน้าชื่อ)\n\
+         warning: column ผู้รับทุน may hold personal data (อาจเป็นข้อมูลส่วนบุคคล): persons' names after a title (นาย, นางสาว…) / ชื่อบุคคลที่มีคำนำหน้าชื่อ\n"
+    );
+}
+
+/// The names of agencies, projects, provinces and indicators, an agency's address and e-mail,
+/// a currency and a count of dwellings are no personal data; nor is a bare ชื่อ with no
+/// surname or title beside it, nor a column of positions (นายกเทศมนตรี…).
+#[test]
+fn infer_does_not_flag_thai_names_of_agencies_projects_and_places() {
+    let f = Fixture::new();
+    let csv = f.write(
+        "in/projects.csv",
+        "รหัส,ชื่อ,ชื่อหน่วยงาน,ชื่อโครงการ,ชื่อจังหวัด,ชื่อตัวชี้วัด,ที่อยู่หน่วยงาน,อีเมลหน่วยงาน,สกุลเงิน,จำนวนที่อยู่อาศัย,ตำแหน่ง\n\
+         A1,ถนนสายหนึ่ง,กรมทางหลวง,ถนนสายหนึ่ง,น่าน,ระยะทาง,1 ถ.ศรีอยุธยา,info@doh.go.th,บาท,1200,นายกเทศมนตรีตำบล บ้านนา\n\
+         A2,สะพานหนึ่ง,กรมทางหลวงชนบท,สะพานหนึ่ง,แพร่,จำนวนสะพาน,2 ถ.พระราม 6,info@drr.go.th,บาท,800,นายกเทศมนตรีตำบล บ้านไร่\n",
+    );
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "projects"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let toml_text = std::fs::read_to_string(f.root().join("datasets/projects/dataset.toml")).unwrap();
+    assert!(toml_text.contains("data_category = \"public\""), "{toml_text}");
+}
+
 #[test]
 fn infer_reads_windows_874_files_and_declares_the_encoding() {
     let f = Fixture::new();
