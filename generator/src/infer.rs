@@ -885,7 +885,10 @@ pub fn infer_encoded(root: &Path, file: &Path, id: Option<&str>, encoding: Optio
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let id = match id {
         Some(id) => id.to_string(),
-        None => id_from_name(&stem),
+        // A Thai file name with a year (`ข้อมูลประชากร 2567.csv`) leaves the year alone, which
+        // the next file of that year (`งบประมาณ 2567.csv`) shares, and that file would join
+        // this dataset: an id with no Latin letter is no id.
+        None => Some(id_from_name(&stem)).filter(|id| !crate::lang::has_thai(&stem) || id.bytes().any(|b| b.is_ascii_alphabetic())).unwrap_or_default(),
     };
     if !crate::load::is_valid_id(&id) {
         // A Thai file name (`จังหวัด.csv`) leaves no Latin letters to make an id of.

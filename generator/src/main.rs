@@ -271,8 +271,24 @@ fn init(dir: &std::path::Path, th: Option<String>, en: Option<String>, url: Opti
 fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>, encoding: Option<&str>) -> anyhow::Result<ExitCode> {
     let w = sala::infer::infer_encoded(root, file, dataset, encoding).map_err(anyhow::Error::new)?;
     let meta = w.meta_file.strip_prefix(root).unwrap_or(&w.meta_file);
-    if let sala::infer::Added::ToResource(name) = &w.added {
-        println!("Added as one more file of resource \"{name}\" (same columns) / เพิ่มเป็นอีกไฟล์หนึ่งของทรัพยากร \"{name}\" (คอลัมน์เดียวกัน)");
+    // A file that joins an existing dataset is said to, so that one given the wrong id (or two
+    // files whose names give the same id) is seen at once.
+    let id = &w.id;
+    match &w.added {
+        sala::infer::Added::Dataset => {}
+        sala::infer::Added::ToResource(name) => println!(
+            "Added to the existing dataset \"{id}\" as one more file of resource \"{name}\" (same columns) / เพิ่มในชุดข้อมูล \"{id}\" ที่มีอยู่แล้ว เป็นอีกไฟล์หนึ่งของทรัพยากร \"{name}\" (คอลัมน์เดียวกัน)"
+        ),
+        sala::infer::Added::Resources => {
+            let names = w.resources.iter().map(|r| format!("\"{}\"", r.name)).collect::<Vec<_>>().join(", ");
+            let (added, those) = if w.resources.len() > 1 { ("new resources", "those resources") } else { ("a new resource", "that resource") };
+            let csv = w.csv.strip_prefix(root).unwrap_or(&w.csv).display();
+            println!(
+                "Added to the existing dataset \"{id}\" as {added} {names} (no resource of it has these columns); if the file belongs to another dataset, remove {those} from {meta}, move the file {csv} out and run sala infer again with --dataset <id> / \
+                 เพิ่มในชุดข้อมูล \"{id}\" ที่มีอยู่แล้ว เป็นทรัพยากรใหม่ {names} (ไม่มีทรัพยากรใดของชุดข้อมูลนี้ที่มีคอลัมน์เหล่านี้) ถ้าไฟล์นี้เป็นของชุดข้อมูลอื่น ให้ลบทรัพยากรนั้นออกจาก {meta} ย้ายไฟล์ {csv} ออก แล้วสั่ง sala infer ใหม่พร้อม --dataset <รหัส>",
+                meta = meta.display()
+            );
+        }
     }
     for r in &w.resources {
         let (rows, columns) = (r.inferred.rows, r.inferred.fields.len());

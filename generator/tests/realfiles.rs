@@ -207,12 +207,25 @@ fn infer_adds_a_file_with_the_same_columns_to_the_resource_and_others_as_new_res
     assert_eq!(infer(&first).status.code(), Some(0));
     let out = infer(&second);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Added as one more file of resource \"spending-2566\""), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Added to the existing dataset \"spending\" as one more file of resource \"spending-2566\" (same columns) / เพิ่มในชุดข้อมูล \"spending\" ที่มีอยู่แล้ว เป็นอีกไฟล์หนึ่งของทรัพยากร \"spending-2566\" (คอลัมน์เดียวกัน)\n"),
+        "{}",
+        text(&out)
+    );
     let toml_text = std::fs::read_to_string(f.root().join("datasets/spending/dataset.toml")).unwrap();
     assert!(toml_text.contains("path = [\"spending-2566.csv\", \"spending-2567.csv\"]\n"), "{toml_text}");
     assert!(f.root().join("datasets/spending/spending-2567.csv").is_file());
-    // Other columns: a resource of its own.
-    assert_eq!(infer(&other).status.code(), Some(0));
+    // Other columns: a resource of its own, and infer says the file joined an existing dataset.
+    let out = infer(&other);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with(
+            "Added to the existing dataset \"spending\" as a new resource \"offices\" (no resource of it has these columns); if the file belongs to another dataset, remove that resource from datasets/spending/dataset.toml, move the file datasets/spending/offices.csv out and run sala infer again with --dataset <id> / \
+             เพิ่มในชุดข้อมูล \"spending\" ที่มีอยู่แล้ว เป็นทรัพยากรใหม่ \"offices\" (ไม่มีทรัพยากรใดของชุดข้อมูลนี้ที่มีคอลัมน์เหล่านี้) ถ้าไฟล์นี้เป็นของชุดข้อมูลอื่น ให้ลบทรัพยากรนั้นออกจาก datasets/spending/dataset.toml ย้ายไฟล์ datasets/spending/offices.csv ออก แล้วสั่ง sala infer ใหม่พร้อม --dataset <รหัส>\n"
+        ),
+        "{}",
+        text(&out)
+    );
     let meta: toml::Value = toml::from_str(&std::fs::read_to_string(f.root().join("datasets/spending/dataset.toml")).unwrap()).unwrap();
     let names: Vec<&str> = meta["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["spending-2566", "offices"]);
@@ -409,6 +422,26 @@ fn infer_of_a_thai_file_name_says_to_give_an_id() {
     let out = f.sala(&["infer", csv.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("the file name \"จังหวัด\" gives no dataset id (ids are Latin letters): give one with --dataset"), "{}", text(&out));
+}
+
+/// A Thai file name with a year leaves the year alone, which the next file of that year
+/// shares: `infer` asks for an id as it does for an all-Thai name.
+/// see: "ข้อมูลประชากร 2567.csv" and then "งบประมาณ 2567.csv" both went to datasets/2567, the
+/// second silently added to the first as another resource.
+#[test]
+fn infer_of_a_thai_file_name_with_a_year_says_to_give_an_id() {
+    let f = Fixture::new();
+    for name in ["ข้อมูลประชากร 2567", "งบประมาณ 2567 (2)"] {
+        let csv = f.write(&format!("in/{name}.csv"), "code,name\nA1,x\n");
+        let out = f.sala(&["infer", csv.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(text(&out).contains(&format!("the file name \"{name}\" gives no dataset id (ids are Latin letters): give one with --dataset")), "{}", text(&out));
+    }
+    assert!(!f.root().join("datasets/2567").exists() && !f.root().join("datasets/2567-2").exists());
+    // A name of Latin letters and a year is an id as before.
+    let csv = f.write("in/budget 2567.csv", "code,name\nA1,x\n");
+    assert_eq!(f.sala(&["infer", csv.to_str().unwrap()]).status.code(), Some(0));
+    assert!(f.root().join("datasets/budget-2567/dataset.toml").is_file());
 }
 
 /// A workbook of no bytes (a save or an upload that failed) is said to be empty, with what
