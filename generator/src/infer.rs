@@ -154,7 +154,13 @@ fn usage(path: &Path, d: &crate::diagnostic::Diagnostic) -> Error {
 pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> Result<Inferred> {
     let mut fields = Vec::new();
     let mut notes = Vec::new();
+    // Columns with neither a name nor a value (Excel's `,,,` past the table): left out.
+    let mut empty = Vec::new();
     for (i, name) in raw.header.iter().enumerate() {
+        if name.trim().is_empty() && crate::validate::table::is_empty_column(raw, i) {
+            empty.push(crate::diagnostic::column_letter(i + 1));
+            continue;
+        }
         let column = raw.frame.select([RawTable::column_name(i)]).map_err(|e| data_error(path, &e))?;
         // A blank header cell: a name is proposed (`name = ""` would be refused by check).
         let mut name = name.trim().to_string();
@@ -186,6 +192,13 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
             notes.extend(swapped_coordinates(raw, i, &name));
         }
         fields.push(inferred);
+    }
+    if !empty.is_empty() {
+        let letters = empty.join(", ");
+        notes.push(crate::lang::Text::new(
+            format!("คอลัมน์ {letters} ไม่มีทั้งชื่อและข้อมูล จึงไม่ได้ใส่ไว้ใน schema: ลบออกจากไฟล์ได้"),
+            format!("column(s) {letters} have neither a name nor any value, so the schema leaves them out: they can be deleted from the file"),
+        ));
     }
     names_beside_persons(&mut fields);
     notes.extend(stray_rows(raw, path).map_err(|e| data_error(path, &e))?);

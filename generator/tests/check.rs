@@ -507,3 +507,35 @@ fn buddhist_era_dates_and_unreadable_statistics_years_are_named_with_their_fix()
     let expected: Vec<(String, String, String, String)> = expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
     assert_eq!(found, expected);
 }
+
+/// The empty columns a spreadsheet exports past the table (`,,,` on every row): infer leaves
+/// them out of the schema and says so (it named them column_d… and check then asked for those
+/// names to be written in the file), and check warns, publishing the table without them.
+#[test]
+fn columns_with_neither_a_name_nor_a_value_are_left_out_with_a_warning() {
+    let f = Fixture::new();
+    let csv = f.write("in/trail.csv", "code,amount,,,\nA1,10,,,\nA2,20,,, \n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "trail"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("note: column(s) C, D, E have neither a name nor any value, so the schema leaves them out: they can be deleted from the file"), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/trail/dataset.toml")).unwrap();
+    assert!(!toml.contains("column_c"), "{toml}");
+    f.dataset("trail", "[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n", "code,amount,,,\nA1,10,,,\nA2,20,,, \n");
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["severity"].as_str().unwrap().to_string(), d["message"]["en"].as_str().unwrap().to_string()))
+        .collect();
+    let expected: Vec<(String, String, String)> = ["C", "D", "E"]
+        .iter()
+        .map(|c| ("blank-label".to_string(), "warning".to_string(), format!("column {c} has neither a name nor any value, so it is not published")))
+        .collect();
+    assert_eq!(found, expected);
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/trail/data.csv")).unwrap(), "code,amount\nA1,10\nA2,20\n");
+}

@@ -339,7 +339,8 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         file: file.to_path_buf(),
         row: Some(1),
         column_number: Some(col + 1),
-        column: Some(name.to_string()),
+        // A blank header cell's column has no name to show ("column D", not "column D ()").
+        column: (!name.is_empty()).then(|| name.to_string()),
         sheet: None,
     };
     let mut first_seen: HashMap<&str, usize> = HashMap::new();
@@ -360,6 +361,18 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
                 Text::new(format!("เขียน {} ลงในช่อง {letter}1 ของแถวหัวตาราง", field.name), format!("write {} in the header row's cell {letter}1", field.name)),
             ));
             named_blanks.insert(i);
+            continue;
+        }
+        if label.trim().is_empty() && is_empty_column(raw, i) {
+            // No name and no value (the empty columns a spreadsheet exports past the table's
+            // last, `,,,` on every row): nothing of it is published, so it does not stop the build.
+            let letter = column_letter(i + 1);
+            report.push(Diagnostic::warning(
+                Code::BlankLabel,
+                header_location(i, ""),
+                Text::new(format!("คอลัมน์ {letter} ไม่มีทั้งชื่อและข้อมูล จึงไม่เผยแพร่"), format!("column {letter} has neither a name nor any value, so it is not published")),
+                Text::new("ลบคอลัมน์ว่างนั้นออกจากไฟล์", "delete the empty column from the file"),
+            ));
             continue;
         }
         if label.trim().is_empty() {
@@ -1250,6 +1263,12 @@ fn check_rows(
         .map(|&fi| frame.column(&typed_col(fi)).map(|c| c.clone().with_name(schema.fields[fi].name.as_str().into())))
         .collect::<PolarsResult<_>>()?;
     Ok((DataFrame::new_infer_height(output)?, report))
+}
+
+/// Whether column `i` of the file has no value in any row (every cell empty or blank).
+pub fn is_empty_column(raw: &RawTable, i: usize) -> bool {
+    let Some(Ok(values)) = raw.frame.columns().get(i).map(|c| c.str()) else { return false };
+    values.iter().all(|v| v.is_none_or(|v| v.trim().is_empty()))
 }
 
 /// Whether some datetime in a column of the file ends with an offset (`Z`, `+07:00`).
