@@ -77,6 +77,8 @@ pub enum Code {
     ExtraWhitespace,
     /// Thai text has its marks in the wrong order (typical of text copied from PDF).
     ThaiTextOrder,
+    /// A datetime without an offset in a column whose other values have one: read as UTC (a warning).
+    MissingOffset,
     /// A personal-data policy is missing, incomplete or does not parse.
     PolicyError,
     /// Personal data found in a column that is not declared as personal data.
@@ -89,13 +91,13 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/rules.md documents them.
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 32] = [
         Code::TypeError, Code::SpreadsheetError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
         Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
         Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
         Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
         Code::UnknownAgency, Code::NotPublic, Code::PageError, Code::ExtraWhitespace, Code::ThaiTextOrder,
-        Code::PolicyError, Code::PersonalData, Code::RoleError, Code::Overdue,
+        Code::MissingOffset, Code::PolicyError, Code::PersonalData, Code::RoleError, Code::Overdue,
     ];
 
     /// The kebab-case code as printed.
@@ -128,6 +130,7 @@ impl Code {
             Code::PageError => "page-error",
             Code::ExtraWhitespace => "extra-whitespace",
             Code::ThaiTextOrder => "thai-text-order",
+            Code::MissingOffset => "missing-offset",
             Code::PolicyError => "policy-error",
             Code::PersonalData => "personal-data",
             Code::RoleError => "role-error",

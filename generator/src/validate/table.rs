@@ -70,6 +70,7 @@ enum Rule {
     Unique,
     Whitespace,
     ThaiOrder,
+    MissingOffset,
 }
 
 /// One boolean column to compute, and how to word the rows where it is true.
@@ -478,6 +479,10 @@ fn error_col(fi: usize) -> String {
 /// failed: Excel's and LibreOffice's `#N/A`, `#DIV/0!` …, Google Sheets' `#ERROR!`, calamine's
 /// `#DATA!` for a workbook's "getting data" error, LibreOffice's `Err:502`. Only the whole
 /// cell (spaces around it allowed): `see #REF!` is text.
+/// A datetime's text ending with an offset (`Z`, `+07:00`, `+0700`, `+07`), as
+/// [`split_offset`] reads one.
+const ENDS_WITH_OFFSET: &str = r"(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)\s*$";
+
 const SPREADSHEET_ERROR: &str = r"(?i)^\s*(?:#(?:N/A|REF!|DIV/0!|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!|EXTERNAL!|GETTING_DATA|DATA!|ERROR!)|Err:[0-9]{3})\s*$";
 
 /// What made a spreadsheet write the error value `value`, in a few words.
@@ -1130,6 +1135,15 @@ fn check_rows(
         if raw.traits.edge_whitespace || raw.traits.nbsp {
             add(Rule::Whitespace, "no leading, trailing or non-breaking spaces".into(), Some(v.clone().str().contains(lit(r"^\s|\s$|\x{A0}"), true)));
         }
+        // A column with offsets reads a value without one as UTC: a Thai local time written
+        // so is published seven hours off.
+        if zoned && !by_parser {
+            add(
+                Rule::MissingOffset,
+                "an offset on every datetime of the column".into(),
+                Some(v.clone().is_not_null().and(t.clone().is_not_null()).and(v.clone().str().contains(lit(ENDS_WITH_OFFSET), true).not())),
+            );
+        }
         if raw.traits.thai_misordered && matches!(field.field_type, FieldType::String | FieldType::Any) {
             add(
                 Rule::ThaiOrder,
@@ -1221,7 +1235,7 @@ fn check_rows(
                 .with_value(value)
                 .with_source(SourceLine::new(&line(cells), delimiter, ci));
             // Hygiene warnings and error values break no rule written in the schema.
-            if matches!(check.rule, Rule::Whitespace | Rule::ThaiOrder | Rule::SpreadsheetError) { d } else { d.with_rule(check.rule_text.clone()) }
+            if matches!(check.rule, Rule::Whitespace | Rule::ThaiOrder | Rule::SpreadsheetError | Rule::MissingOffset) { d } else { d.with_rule(check.rule_text.clone()) }
         }, &mut report)?;
     }
 
@@ -1753,6 +1767,21 @@ fn describe(check: &Check, field: &Field, value: String, first_row: Option<u64>,
                 Text::new(
                     "ลบช่องว่างหัวท้าย (ใน Excel ใช้ฟังก์ชัน TRIM) ช่องว่างไม่ตัดบรรทัดมักติดมาจากการคัดลอกจากหน้าเว็บ",
                     "remove the surrounding spaces (Excel's TRIM does it); non-breaking spaces usually come from copying web pages",
+                ),
+            );
+        }
+        Rule::MissingOffset => {
+            let value = value.trim();
+            return Diagnostic::warning(
+                Code::MissingOffset,
+                location,
+                Text::new(
+                    format!("\"{value}\" ไม่มีเขตเวลา ขณะที่ค่าอื่นในคอลัมน์มี จึงอ่านเป็นเวลา UTC ({value}Z)"),
+                    format!("\"{value}\" has no offset where other values of the column have one, so it is read as UTC ({value}Z)"),
+                ),
+                Text::new(
+                    format!("เขียนเขตเวลาต่อท้าย เช่น {value}+07:00 สำหรับเวลาประเทศไทย"),
+                    format!("write its offset, e.g. {value}+07:00 for Thai time"),
                 ),
             );
         }
