@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::load::schema::{Calendar, Constraints, Field, FieldType, Schema};
 use crate::load::table::{RawTable, read_csv};
+use crate::model::coverage::is_buddhist_year;
 use crate::validate::table::check_table;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -358,11 +359,6 @@ fn first_year(s: &str) -> Option<i64> {
 /// years before 1000 (0001, a system's empty date).
 fn is_sentinel_year(year: i64) -> bool {
     year == 9999 || year == 1899 || year == 1900 || year < 1000
-}
-
-/// Whether a year is one a Buddhist-era file holds: B.E. 2400–2700 is CE 1857–2157.
-fn is_buddhist_year(year: i64) -> bool {
-    (2400..=2700).contains(&year)
 }
 
 /// The era of a column's years: Buddhist when most of its years that are no sentinels are

@@ -3,17 +3,22 @@
 
 use super::Dataset;
 
+/// The Buddhist-era years a Thai file holds (พ.ศ. 2400–2700, C.E. 1857–2157): a year in this
+/// range is Buddhist-era, one below it (or a date before it) is not.
+pub const BUDDHIST_YEARS: std::ops::RangeInclusive<i64> = 2400..=2700;
+
+/// Whether `year` is a plausible Buddhist-era year ([`BUDDHIST_YEARS`]).
+pub fn is_buddhist_year(year: i64) -> bool {
+    BUDDHIST_YEARS.contains(&year)
+}
+
 /// A fiscal year as the Buddhist-era year it is, written in either era: 2400–2700 is
 /// Buddhist-era already (as GD-Catalog and Thai agencies write it), 1857–2157 is the same
 /// span in the Christian era (พ.ศ. = ค.ศ. + 543); None for anything else (a typo, a sentinel
 /// such as 9999). Every reading of a year (facets, catalogs, the quality score) goes through
 /// here, so that `2024` means one year everywhere.
 pub fn as_buddhist(year: i64) -> Option<i64> {
-    match year {
-        2400..=2700 => Some(year),
-        1857..=2157 => Some(year + 543),
-        _ => None,
-    }
+    if is_buddhist_year(year) { Some(year) } else { year.checked_add(543).filter(|y| is_buddhist_year(*y)) }
 }
 
 /// The first and last fiscal year (Buddhist era) of a `statistics.years` text (`2565-2568`,

@@ -189,7 +189,7 @@ pub fn years_covered(text: &str, lang: Lang) -> String {
     let t = text.trim();
     let parts: Vec<&str> = t.split(['-', '–']).map(str::trim).collect();
     let years: Option<Vec<i64>> = parts.iter().map(|p| p.parse::<i64>().ok().filter(|_| p.len() == 4)).collect();
-    let Some(years) = years.filter(|y| (1..=2).contains(&y.len()) && y.iter().all(|y| (2400..=2700).contains(y))) else {
+    let Some(years) = years.filter(|y| (1..=2).contains(&y.len()) && y.iter().all(|y| super::coverage::is_buddhist_year(*y))) else {
         return t.to_string();
     };
     let be = years.iter().map(i64::to_string).collect::<Vec<_>>().join("–");

@@ -404,7 +404,7 @@ fn check_metadata(dataset: &DatasetSource, agencies: Option<&BTreeSet<String>>, 
     // catalogs a date 543 years ahead, and the dataset would sort as the newest.
     for (key, date) in [("issued", &meta.issued), ("modified", &meta.modified)] {
         let Some(date) = date.as_ref().and_then(|d| d.date) else { continue };
-        if date.year >= 2400 {
+        if i64::from(date.year) >= *crate::model::coverage::BUDDHIST_YEARS.start() {
             let ce = format!("{:04}-{:02}-{:02}", date.year - 543, date.month, date.day);
             report.push(
                 Diagnostic::error(

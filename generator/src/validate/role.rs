@@ -181,7 +181,7 @@ pub fn check_role_data(
 }
 
 /// Years before B.E. 2400 (CE 1857) are Christian-era years: Thai fiscal years are written in the Buddhist era.
-const FIRST_BUDDHIST_ERA_YEAR: i64 = 2400;
+const FIRST_BUDDHIST_ERA_YEAR: i64 = *crate::model::coverage::BUDDHIST_YEARS.start();
 
 fn check_buddhist_era(frame: &DataFrame, column: &str, file: &std::path::Path, role: &RoleMeta, report: &mut Report) {
     let Some(years) = frame.column(column).ok().and_then(|c| c.i64().ok().cloned()) else { return };
