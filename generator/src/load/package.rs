@@ -59,14 +59,17 @@ impl Package {
         let mut table = toml.unwrap_or_default();
         let mut missing = Vec::new();
         for (key, from) in [("title", &self.title), ("description", &self.description)] {
+            // A text, or anything but a table of languages: left for the metadata's own check.
+            if table.get(key).is_some_and(|v| !v.is_table()) {
+                continue;
+            }
             let value = from.as_deref().map_or(serde_json::json!({ "th": "", "en": "" }), one_language);
-            let given = |lang: &str| table.get(key).and_then(|v| v.get(lang)).and_then(|v| v.as_str()).map(str::to_string).filter(|s| !s.trim().is_empty());
-            let (th, en) = match table.get(key) {
-                // A text, or anything but a table of languages: left for the metadata's own check.
-                Some(v) if !v.is_table() => continue,
-                Some(_) => (given("th").unwrap_or_else(|| value["th"].as_str().unwrap_or_default().to_string()), given("en").unwrap_or_else(|| value["en"].as_str().unwrap_or_default().to_string())),
-                None => (value["th"].as_str().unwrap_or_default().to_string(), value["en"].as_str().unwrap_or_default().to_string()),
+            // Each language as dataset.toml gives it, else as the package does.
+            let text = |lang: &str| {
+                let given = table.get(key).and_then(|v| v.get(lang)).and_then(|v| v.as_str()).filter(|s| !s.trim().is_empty());
+                given.or_else(|| value[lang].as_str()).unwrap_or_default().to_string()
             };
+            let (th, en) = (text("th"), text("en"));
             if th.is_empty() {
                 missing.push(if key == "title" { "title.th" } else { "description.th" });
             }
