@@ -484,10 +484,13 @@ pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
 fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mutex<Status>) {
     let url = origin_form(request.url()).to_string();
     // The headers the site's `_headers` file gives this path (as Netlify and Cloudflare Pages
-    // would send them: the Atom type of the feeds, CORS on the data and the API).
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    let full = if path.starts_with(prefix) { path.to_string() } else { format!("{}{path}", prefix.trim_end_matches('/')) };
-    let ruled = site_headers(output, &full);
+    // would send them: the Atom type of the feeds, CORS on the data and the API), read only
+    // for the answers that carry them (not for the reload script's status polls).
+    let ruled = || {
+        let path = url.split(['?', '#']).next().unwrap_or("");
+        let full = if path.starts_with(prefix) { path.to_string() } else { format!("{}{path}", prefix.trim_end_matches('/')) };
+        site_headers(output, &full)
+    };
     let send = |request: tiny_http::Request, code: u16, body: Vec<u8>, kind: &str| {
         let response = tiny_http::Response::from_data(body).with_status_code(code);
         // A client that went away is not an error worth reporting.
@@ -499,8 +502,8 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
         method => {
             let (code, body) = if *method == tiny_http::Method::Options { (204, Vec::new()) } else { (405, "method not allowed / ไม่รับคำขอแบบนี้: ใช้ GET หรือ HEAD".as_bytes().to_vec()) };
             let response = tiny_http::Response::from_data(body).with_status_code(code);
-            let mut headers = vec![("Allow", "GET, HEAD, OPTIONS"), ("Content-Type", "text/plain; charset=utf-8")];
-            headers.extend(ruled.iter().filter(|(name, _)| name.starts_with("Access-Control-")).map(|(n, v)| (n.as_str(), v.as_str())));
+            let mut headers = vec![("Allow".to_string(), "GET, HEAD, OPTIONS".to_string()), ("Content-Type".to_string(), "text/plain; charset=utf-8".to_string())];
+            headers.extend(ruled().into_iter().filter(|(name, _)| name.starts_with("Access-Control-")));
             let _ = request.respond(with_headers(response, &headers));
             return;
         }
@@ -540,22 +543,21 @@ fn respond(request: tiny_http::Request, output: &Path, prefix: &str, status: &Mu
             None => return send(request, 404, b"not found".to_vec(), "text/plain; charset=utf-8"),
         },
     };
-    let mut headers = vec![("Content-Type".to_string(), content_type(&file)), ("Cache-Control".to_string(), "no-store".to_string())];
+    let kind = content_type(&file);
+    let mut headers = vec![("Content-Type".to_string(), kind.clone()), ("Cache-Control".to_string(), "no-store".to_string())];
     if code == 200 {
-        for (name, value) in ruled {
+        for (name, value) in ruled() {
             match headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
                 Some(known) => known.1 = value,
                 None => headers.push((name, value)),
             }
         }
     }
-    if headers[0].1.starts_with("text/html") {
+    if kind.starts_with("text/html") {
         let Ok(body) = std::fs::read(&file) else {
             return send(request, 404, b"not found".to_vec(), "text/plain; charset=utf-8");
         };
-        let response = tiny_http::Response::from_data(inject_reload(body)).with_status_code(code);
-        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let _ = request.respond(with_headers(response, &headers));
+        let _ = request.respond(with_headers(tiny_http::Response::from_data(inject_reload(body)).with_status_code(code), &headers));
         return;
     }
     let Ok((opened, meta)) = std::fs::File::open(&file).and_then(|f| f.metadata().map(|m| (f, m))) else {
@@ -640,7 +642,6 @@ fn send_file(request: tiny_http::Request, code: u16, mut file: std::fs::File, me
     if start > 0 && file.seek(std::io::SeekFrom::Start(start)).is_err() {
         return;
     }
-    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let body = file.take(length);
     let response = tiny_http::Response::new(tiny_http::StatusCode(status), Vec::new(), body, usize::try_from(length).ok(), None);
     let _ = request.respond(with_headers(response, &headers));
@@ -648,8 +649,8 @@ fn send_file(request: tiny_http::Request, code: u16, mut file: std::fs::File, me
 
 /// `response` with `headers`, its length always said (tiny_http otherwise sends a body past
 /// 32 KB in chunks, without the Content-Length that HEAD asks for).
-fn with_headers<R: std::io::Read>(response: tiny_http::Response<R>, headers: &[(&str, &str)]) -> tiny_http::Response<R> {
-    headers.iter().filter_map(|(name, value)| header(name, value)).fold(response.with_chunked_threshold(usize::MAX), |r, h| r.with_header(h))
+fn with_headers<R: std::io::Read>(response: tiny_http::Response<R>, headers: &[(impl AsRef<str>, impl AsRef<str>)]) -> tiny_http::Response<R> {
+    headers.iter().filter_map(|(name, value)| header(name.as_ref(), value.as_ref())).fold(response.with_chunked_threshold(usize::MAX), |r, h| r.with_header(h))
 }
 
 /// What a request's `Range` header asks of a file (RFC 9110, section 14.2).
