@@ -441,6 +441,7 @@ fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path
         text: None,
         short_rows: Vec::new(),
         long_rows: Vec::new(),
+        padded_rows: Vec::new(),
         ..table.clone()
     };
     let col = raw.frame.column(&RawTable::column_name(0)).map_err(|e| data_error(path, &e))?;

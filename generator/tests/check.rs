@@ -539,3 +539,48 @@ fn columns_with_neither_a_name_nor_a_value_are_left_out_with_a_warning() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/trail/data.csv")).unwrap(), "code,amount\nA1,10\nA2,20\n");
 }
+
+/// A row with more cells than the header whose extra cells are empty (Excel's trailing `,,`
+/// under a header that has none) loses nothing when they are cut: a warning that names the
+/// cells, not the extra-cell error a stray value gets; the table is published without them.
+#[test]
+fn empty_cells_past_the_header_are_a_warning_and_a_stray_value_an_error() {
+    let f = Fixture::new();
+    let schema = "[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
+    f.dataset("padded", schema, "code,amount\nA1,10,,\nA2,20,\nA3,30\n");
+    let found = |out: &std::process::Output| -> Vec<(String, String, u64, String)> {
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                    d["location"]["row"].as_u64().unwrap_or(0),
+                    d["message"]["en"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let warning = |row: u64, message: &str| ("extra-cell".to_string(), "warning".to_string(), row, message.to_string());
+    assert_eq!(
+        found(&out),
+        [
+            warning(2, "the row has 4 cells but the header has 2: the extra cells C–D are empty and are left out (nothing is lost)"),
+            warning(3, "the row has 3 cells but the header has 2: the extra cell C is empty and is left out (nothing is lost)"),
+        ]
+    );
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/padded/data.csv")).unwrap(), "code,amount\nA1,10\nA2,20\nA3,30\n");
+    // A value past the header is still an error, beside the warning of an empty one.
+    f.dataset("padded", schema, "code,amount\nA1,10,,\nA2,20,x\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let found = found(&out);
+    assert_eq!(found.iter().map(|(c, s, r, _)| (c.as_str(), s.as_str(), *r)).collect::<Vec<_>>(), [("extra-cell", "warning", 2), ("extra-cell", "error", 3)]);
+}

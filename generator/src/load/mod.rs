@@ -1056,6 +1056,7 @@ fn join_tables(above: RawTable, below: RawTable, offset: usize, files: &[PathBuf
         empty_is_null: above.empty_is_null && below.empty_is_null,
         short_rows: above.short_rows.into_iter().chain(shift(below.short_rows)).collect(),
         long_rows: above.long_rows.into_iter().chain(shift(below.long_rows)).collect(),
+        padded_rows: above.padded_rows.into_iter().chain(below.padded_rows.into_iter().map(|r| r + offset)).collect(),
         traits: above.traits.or(below.traits),
         ..above
     })

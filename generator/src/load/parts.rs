@@ -116,6 +116,7 @@ pub(crate) fn read_in_parts(rows: &[u8], how: &PartsParse) -> Option<PartsRead> 
     for p in &parts {
         shapes.short.extend(p.shapes.short.iter().map(|&(row, cells)| (row + offset, cells)));
         shapes.long.extend(p.shapes.long.iter().map(|&(row, cells)| (row + offset, cells)));
+        shapes.padded.extend(p.shapes.padded.iter().map(|&row| row + offset));
         offset += p.frame.height();
     }
     // The parts' columns become chunks of one column each, not copied.

@@ -569,6 +569,9 @@ pub(crate) struct Shapes {
     pub short: Vec<(usize, usize)>,
     /// Data rows (0-based) with more cells than the header, and their count.
     pub long: Vec<(usize, usize)>,
+    /// The rows of `long` whose extra cells are all empty (a spreadsheet's trailing `,,,`):
+    /// nothing of them is lost when they are cut.
+    pub padded: Vec<usize>,
     /// Where a quote opens that is never closed: the record (0-based, the header being 0) and
     /// the cell (1-based).
     pub unclosed_quote: Option<(usize, usize)>,
@@ -600,7 +603,9 @@ fn walk_shapes(text: &[u8], delimiter: u8, quote: Option<u8>, header_cells: Opti
     let mut start = 0usize;
     let mut quoted = false;
     let mut opened = (0usize, 0usize);
-    let finish = |record: usize, cells: usize, line: &[u8], shapes: &mut Shapes| {
+    // Where the record's first cell past the header's begins (its delimiter), once there is one.
+    let mut extra_at: Option<usize> = None;
+    let finish = |record: usize, cells: usize, line: &[u8], extra: Option<&[u8]>, shapes: &mut Shapes| {
         let blank = line.is_empty() || line == b"\r";
         if record == 0 {
             shapes.header_cells = cells;
@@ -608,6 +613,10 @@ fn walk_shapes(text: &[u8], delimiter: u8, quote: Option<u8>, header_cells: Opti
             shapes.short.push((record - 1, cells));
         } else if cells > shapes.header_cells {
             shapes.long.push((record - 1, cells));
+            // Delimiters, spaces and empty quotes only: the extra cells hold nothing.
+            if extra.is_some_and(|e| e.iter().all(|&b| b == delimiter || b == b' ' || b == b'\t' || b == b'\r' || Some(b) == quote)) {
+                shapes.padded.push(record - 1);
+            }
         }
     };
     let q = quote.unwrap_or(b'\n');
@@ -621,16 +630,20 @@ fn walk_shapes(text: &[u8], delimiter: u8, quote: Option<u8>, header_cells: Opti
         } else if quoted {
             continue;
         } else if b == delimiter {
+            if record > 0 && cells == shapes.header_cells {
+                extra_at = Some(pos);
+            }
             cells += 1;
         } else {
-            finish(record, cells, &text[start..pos], &mut shapes);
+            finish(record, cells, &text[start..pos], extra_at.map(|at| &text[at..pos]), &mut shapes);
             record += 1;
             cells = 1;
             start = pos + 1;
+            extra_at = None;
         }
     }
     if start < text.len() {
-        finish(record, cells, &text[start..], &mut shapes);
+        finish(record, cells, &text[start..], extra_at.map(|at| &text[at..]), &mut shapes);
         record += 1;
     }
     shapes.unclosed_quote = quoted.then_some(opened);
@@ -764,8 +777,18 @@ mod tests {
     #[test]
     fn short_and_long_rows_are_found_across_quoted_newlines() {
         let shapes = record_shapes(b"a,b,c\n1,\"x,\ny\",3\n4\n\n5,6,7,8\n", b',', Some(b'"'));
-        assert_eq!(shapes, Shapes { header_cells: 3, short: vec![(1, 1)], long: vec![(3, 4)], unclosed_quote: None });
+        assert_eq!(shapes, Shapes { header_cells: 3, short: vec![(1, 1)], long: vec![(3, 4)], padded: vec![], unclosed_quote: None });
         assert_eq!(record_shapes(b"a,b\n1,\"x\"\"y\"\n2,\"never\n3,4\n", b',', Some(b'"')).unclosed_quote, Some((2, 2)));
+    }
+
+    #[test]
+    fn rows_whose_extra_cells_are_empty_are_told_apart() {
+        // Row 0 ends with Excel's empty cells, row 1 has a stray value, row 2 empty quotes and a
+        // space, row 3 (the last, no line end) two empty cells.
+        let shapes = record_shapes(b"a,b\r\n1,2,,\r\n3,4,,x\r\n5,6,\"\", \r\n7,8,,", b',', Some(b'"'));
+        assert_eq!((shapes.long, shapes.padded), (vec![(0, 4), (1, 4), (2, 4), (3, 4)], vec![0, 2, 3]));
+        let (part, _) = part_shapes(b"1,2,\n3,4,5\n", b',', Some(b'"'), 2);
+        assert_eq!(part.padded, vec![0]);
     }
 
     fn uniform_cells(text: &[u8]) -> Option<usize> {

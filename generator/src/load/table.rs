@@ -152,6 +152,8 @@ pub struct RawTable {
     /// Rows (0-based data row index, cells) with more cells than the header; Polars dropped
     /// the extra cells.
     pub long_rows: Vec<(usize, usize)>,
+    /// The rows of `long_rows` (ascending) whose extra cells were all empty.
+    pub padded_rows: Vec<usize>,
     /// What a quick scan of the bytes found, so that checks that cannot fire are skipped.
     pub traits: Traits,
     /// Where the rows are in the files and sheets they were read from (empty for one CSV
@@ -305,7 +307,7 @@ pub fn same_read(a: &Result<(RawTable, Vec<Diagnostic>), Diagnostic>, b: &Result
                 && a.frame.schema() == b.frame.schema()
                 && as_text(&a.frame) == as_text(&b.frame)
                 && (a.encoding, a.delimiter, a.quote, a.empty_is_null) == (b.encoding, b.delimiter, b.quote, b.empty_is_null)
-                && (&a.short_rows, &a.long_rows, a.traits) == (&b.short_rows, &b.long_rows, b.traits)
+                && (&a.short_rows, &a.long_rows, &a.padded_rows, a.traits) == (&b.short_rows, &b.long_rows, &b.padded_rows, b.traits)
         }
         (Err(a), Err(b)) => a == b,
         _ => false,
@@ -541,6 +543,7 @@ fn table(
         empty_is_null,
         short_rows: shapes.short,
         long_rows: shapes.long,
+        padded_rows: shapes.padded,
         traits,
         places: Default::default(),
     };

@@ -1402,9 +1402,18 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
         column: name.cloned(),
         sheet: None,
     };
+    // A row whose extra cells are all empty (a spreadsheet's trailing `,,,`) loses nothing
+    // when they are cut: a warning of its own, apart from the extra values that are errors.
+    let (padded, long_rows): (Vec<(usize, usize)>, Vec<(usize, usize)>) = raw.long_rows.iter().partition(|(row, _)| raw.padded_rows.binary_search(row).is_ok());
     // The rows shown: those of the first few cells listed, read once.
-    let shown_rows: BTreeSet<usize> =
-        raw.short_rows.iter().take(LISTED_PER_FILE_AND_CODE).chain(raw.long_rows.iter().take(LISTED_PER_FILE_AND_CODE)).map(|&(row, _)| row).collect();
+    let shown_rows: BTreeSet<usize> = raw
+        .short_rows
+        .iter()
+        .take(LISTED_PER_FILE_AND_CODE)
+        .chain(long_rows.iter().take(LISTED_PER_FILE_AND_CODE))
+        .chain(padded.iter().take(LISTED_PER_FILE_AND_CODE))
+        .map(|&(row, _)| row)
+        .collect();
     let shown_rows: Vec<usize> = shown_rows.into_iter().collect();
     let cells: HashMap<usize, Vec<String>> = shown_rows.iter().copied().zip(raw.row_cells(&shown_rows)?).collect();
     let source = |row: usize, c: usize| {
@@ -1435,7 +1444,7 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
         )
     });
     report.extend_counted(listed, total);
-    let (listed, total) = list(&raw.long_rows, |n, width| width..n, &|row, cells, c| {
+    let (listed, total) = list(&long_rows, |n, width| width..n, &|row, cells, c| {
         Diagnostic::error(
             Code::ExtraCell,
             at(row, c, None),
@@ -1450,6 +1459,32 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
         )
     });
     report.extend_counted(listed, total);
+    let listed = padded
+        .iter()
+        .take(LISTED_PER_FILE_AND_CODE)
+        .map(|&(row, cells)| {
+            let (th_cells, en_cells) = if cells == width + 1 {
+                (column_letter(cells), format!("cell {} is empty and is", column_letter(cells)))
+            } else {
+                let range = format!("{}–{}", column_letter(width + 1), column_letter(cells));
+                (range.clone(), format!("cells {range} are empty and are"))
+            };
+            let d = Diagnostic::warning(
+                Code::ExtraCell,
+                at(row, width, None),
+                Text::new(
+                    format!("แถวนี้มี {cells} ช่อง แต่หัวตารางมี {width} ช่อง: ช่อง {th_cells} ที่เกินมาว่างเปล่า จึงไม่นำมาเผยแพร่ (ไม่มีข้อมูลหาย)"),
+                    format!("the row has {cells} cells but the header has {width}: the extra {en_cells} left out (nothing is lost)"),
+                ),
+                Text::new(
+                    "ลบจุลภาคท้ายแถวที่เกินมา หรือในโปรแกรมตารางคำนวณ ลบคอลัมน์ว่างทางขวาของตารางแล้วบันทึกเป็น CSV อีกครั้ง",
+                    "delete the trailing commas, or in the spreadsheet delete the empty columns right of the table and save as CSV again",
+                ),
+            );
+            with_source(d, row, width)
+        })
+        .collect();
+    report.extend_counted(listed, padded.len());
     Ok(())
 }
 
