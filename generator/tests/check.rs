@@ -584,3 +584,44 @@ fn empty_cells_past_the_header_are_a_warning_and_a_stray_value_an_error() {
     let found = found(&out);
     assert_eq!(found.iter().map(|(c, s, r, _)| (c.as_str(), s.as_str(), *r)).collect::<Vec<_>>(), [("extra-cell", "warning", 2), ("extra-cell", "error", 3)]);
 }
+
+/// Tables copied from reports bring a totals row (รวม), which anyone summing the column counts
+/// twice, and notes or source lines under the data: warnings naming the row and cell. A name
+/// that only begins with รวม, a label beside no amount, and the last row of a two-column
+/// table without its amount are data.
+#[test]
+fn totals_rows_and_notes_under_the_data_are_named() {
+    let f = Fixture::new();
+    let schema = "[[resources.schema.fields]]\nname = \"project\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
+    f.dataset(
+        "report",
+        schema,
+        "project,province,amount\nรวมพลังสร้างสุข,เชียงใหม่,100\nTotal,เชียงราย,\nถนน,ลำพูน,200\nรวม (Total),,300\n,,\n\"ที่มา: สำนักงบประมาณ, 2567\",,\nปรับปรุงล่าสุด 1 ต.ค. 2567,,\n",
+    );
+    f.dataset("series", "[[resources.schema.fields]]\nname = \"year\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n", "year,amount\n2566,10\n2567,\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, u64, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "totals-row" || d["code"] == "note-row")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["location"]["file"].as_str().unwrap().to_string(),
+                d["location"]["row"].as_u64().unwrap(),
+                d["location"]["column"].as_str().unwrap().to_string(),
+                d["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let row = |code: &str, row: u64, value: &str| (code.to_string(), "datasets/report/data.csv".to_string(), row, "project".to_string(), value.to_string());
+    assert_eq!(found, [row("totals-row", 5, "รวม (Total)"), row("note-row", 7, "ที่มา: สำนักงบประมาณ, 2567"), row("note-row", 8, "ปรับปรุงล่าสุด 1 ต.ค. 2567")]);
+    let totals = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "totals-row").unwrap();
+    assert_eq!(totals["severity"], "warning");
+    assert_eq!(
+        totals["message"]["en"],
+        "the row looks like a totals row (\"รวม (Total)\"): anyone who sums the column or charts it would count its amounts twice"
+    );
+}

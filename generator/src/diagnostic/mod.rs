@@ -51,6 +51,10 @@ pub enum Code {
     ExtraCell,
     /// A row has no values at all.
     BlankRow,
+    /// A row that looks like a totals row (`รวม`, `Total`), which sums would count twice (a warning).
+    TotalsRow,
+    /// Below the data, a row of one text cell: a note or a source line (a warning).
+    NoteRow,
     /// A row repeats the header row (two exports pasted one after the other).
     RepeatedHeader,
     /// The file's bytes are not text in the declared encoding.
@@ -91,10 +95,10 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/rules.md documents them.
-    pub const ALL: [Code; 32] = [
+    pub const ALL: [Code; 34] = [
         Code::TypeError, Code::SpreadsheetError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
         Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
-        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
+        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::TotalsRow, Code::NoteRow, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
         Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
         Code::UnknownAgency, Code::NotPublic, Code::PageError, Code::ExtraWhitespace, Code::ThaiTextOrder,
         Code::MissingOffset, Code::PolicyError, Code::PersonalData, Code::RoleError, Code::Overdue,
@@ -117,6 +121,8 @@ impl Code {
             Code::MissingCell => "missing-cell",
             Code::ExtraCell => "extra-cell",
             Code::BlankRow => "blank-row",
+            Code::TotalsRow => "totals-row",
+            Code::NoteRow => "note-row",
             Code::RepeatedHeader => "repeated-header",
             Code::EncodingError => "encoding-error",
             Code::SourceError => "source-error",

@@ -1221,6 +1221,7 @@ fn check_rows(
         }, &mut report)?;
     }
     row_shape_diagnostics(raw, file, &line, &mut report)?;
+    stray_row_diagnostics(raw, file, &line, &mut report)?;
 
     for check in &checks {
         let fi = check.field;
@@ -1389,6 +1390,160 @@ fn ends_if_increasing<T: PartialOrd + Copy>(values: impl Iterator<Item = Option<
         before = Some(v);
     }
     Some((first, before))
+}
+
+/// What a totals row writes in its label cell (compared trimmed, in any case, without a
+/// trailing colon or a bracketed translation such as `รวม (Total)`).
+const TOTAL_LABELS: [&str; 18] = [
+    "รวม", "รวมทั้งสิ้น", "รวมทั้งหมด", "ยอดรวม", "ยอดรวมทั้งสิ้น", "ผลรวม", "รวมยอด", "รวมย่อย", "รวมทั้งประเทศ", "รวมทั่วประเทศ",
+    "total", "totals", "grand total", "total amount", "sum", "subtotal", "sub-total", "sub total",
+];
+
+/// How the note and source lines a report prints under its table begin.
+const NOTE_STARTS: [&str; 16] = [
+    "ที่มา", "แหล่งที่มา", "แหล่งข้อมูล", "หมายเหตุ", "หน่วย", "ข้อมูล ณ", "จัดทำโดย", "ปรับปรุง", "source", "note", "remark", "unit", "as of",
+    "prepared by", "*", "※",
+];
+
+/// Whether a cell's text is a totals row's label (see [`TOTAL_LABELS`]).
+fn is_total_label(text: &str) -> bool {
+    let t = text.trim();
+    // Every label starts with ร, ย, ผ (E0 B8 xx) or an ASCII s/t: most cells are passed over
+    // at their first byte.
+    if t.len() > 60 || !(t.starts_with(['ร', 'ย', 'ผ']) || t.starts_with(['s', 'S', 't', 'T'])) {
+        return false;
+    }
+    let t = t.split(['(', '（']).next().unwrap_or(t).trim().trim_end_matches([':', '：']).trim_end();
+    TOTAL_LABELS.iter().any(|l| t.eq_ignore_ascii_case(l))
+}
+
+/// Whether a cell's text begins as a note or a source line does (see [`NOTE_STARTS`]).
+fn is_note_text(text: &str) -> bool {
+    let t = text.trim_start();
+    NOTE_STARTS.iter().any(|s| t.get(..s.len()).is_some_and(|start| start.eq_ignore_ascii_case(s)))
+}
+
+/// The rows a table copied from a report brings that are no data: a totals row (`รวม`, which
+/// anyone summing the column would count twice) and, below the data, a note or a source line
+/// in one cell. Warnings, each with the row as the file has it (`line` masks personal data).
+fn stray_row_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -> Vec<String>, report: &mut Report) -> PolarsResult<()> {
+    let (width, height) = (raw.frame.width(), raw.frame.height());
+    if width < 2 || height == 0 {
+        return Ok(());
+    }
+    let texts: Vec<Option<&StringChunked>> = raw.frame.columns().iter().map(|c| c.str().ok()).collect();
+    let filled = |row: usize| {
+        raw.frame
+            .columns()
+            .iter()
+            .zip(&texts)
+            .filter(|(c, t)| match t {
+                Some(t) => t.get(row).is_some_and(|v| !v.trim().is_empty()),
+                None => c.get(row).is_ok_and(|v| !v.is_null()),
+            })
+            .count()
+    };
+    // Whether the row has an amount in a cell other than `label`'s: a value Polars typed, or a
+    // text that reads as a number (`1,234.50`).
+    let has_amount = |row: usize, label: usize| {
+        raw.frame.columns().iter().zip(&texts).enumerate().any(|(ci, (c, t))| {
+            ci != label
+                && match t {
+                    Some(t) => t.get(row).is_some_and(|v| {
+                        let v: String = v.chars().filter(|c| !matches!(c, ',' | ' ')).collect();
+                        !v.is_empty() && v.parse::<f64>().is_ok()
+                    }),
+                    None => c.get(row).is_ok_and(|v| !v.is_null()),
+                }
+        })
+    };
+    // Totals rows: a label cell with an amount beside it (a category named "Total" is no
+    // total).
+    let mut totals: BTreeMap<usize, usize> = BTreeMap::new();
+    for (ci, values) in texts.iter().enumerate() {
+        let Some(values) = values else { continue };
+        for (row, v) in values.iter().enumerate() {
+            if v.is_some_and(is_total_label) && !totals.contains_key(&row) && has_amount(row, ci) {
+                totals.insert(row, ci);
+            }
+        }
+    }
+    // Notes: below the last row with two cells filled, rows of one text cell; in a table of two
+    // columns only those that begin as a note does (a last row without its amount is data).
+    let tail = height.saturating_sub(1000);
+    let counts: Vec<usize> = (tail..height).map(filled).collect();
+    let notes: Vec<(usize, usize)> = match counts.iter().rposition(|&n| n >= 2) {
+        Some(last) => (tail + last + 1..height)
+            .filter(|&row| counts[row - tail] == 1)
+            .filter_map(|row| {
+                let (ci, text) = texts.iter().enumerate().find_map(|(ci, t)| t.and_then(|t| t.get(row)).filter(|v| !v.trim().is_empty()).map(|v| (ci, v)))?;
+                (width >= 3 || is_note_text(text)).then_some((row, ci))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    if totals.is_empty() && notes.is_empty() {
+        return Ok(());
+    }
+    let shown: BTreeSet<usize> = totals.keys().take(LISTED_PER_FILE_AND_CODE).chain(notes.iter().take(LISTED_PER_FILE_AND_CODE).map(|(r, _)| r)).copied().collect();
+    let shown: Vec<usize> = shown.into_iter().collect();
+    let cells: HashMap<usize, Vec<String>> = shown.iter().copied().zip(raw.row_cells(&shown)?).collect();
+    let at = |row: usize, ci: usize| Location {
+        file: file.to_path_buf(),
+        row: Some(row + 2),
+        column_number: Some(ci + 1),
+        column: raw.header.get(ci).cloned(),
+        sheet: None,
+    };
+    let with_source = |d: Diagnostic, row: usize, ci: usize| match cells.get(&row).filter(|c| !c.is_empty()) {
+        Some(c) => d.with_source(SourceLine::new(&line(c), raw.delimiter as char, ci.min(c.len() - 1))),
+        None => d,
+    };
+    let label = |row: usize, ci: usize| texts[ci].and_then(|t| t.get(row)).map(|v| crate::personal::mask_text(v.trim())).unwrap_or_default();
+    let listed = totals
+        .iter()
+        .take(LISTED_PER_FILE_AND_CODE)
+        .map(|(&row, &ci)| {
+            let label = label(row, ci);
+            let d = Diagnostic::warning(
+                Code::TotalsRow,
+                at(row, ci),
+                Text::new(
+                    format!("แถวนี้ดูเป็นแถวผลรวม (\"{label}\"): ผู้ที่รวมยอดคอลัมน์หรือทำกราฟจะนับตัวเลขของแถวนี้ซ้ำสองครั้ง"),
+                    format!("the row looks like a totals row (\"{label}\"): anyone who sums the column or charts it would count its amounts twice"),
+                ),
+                Text::new(
+                    "ลบแถวผลรวมออกจากไฟล์ข้อมูล (พอร์ทัลและผู้ใช้คำนวณยอดรวมเองได้) หรือถ้าต้องการเผยแพร่ยอดรวม ให้แยกเป็นตารางสรุปอีกไฟล์หนึ่ง",
+                    "delete the totals row from the data file (the portal and its users compute totals themselves), or publish the totals as a summary table of their own",
+                ),
+            )
+            .with_value(label);
+            with_source(d, row, ci)
+        })
+        .collect();
+    report.extend_counted(listed, totals.len());
+    let listed = notes
+        .iter()
+        .take(LISTED_PER_FILE_AND_CODE)
+        .map(|&(row, ci)| {
+            let d = Diagnostic::warning(
+                Code::NoteRow,
+                at(row, ci),
+                Text::new(
+                    "แถวนี้อยู่ใต้ข้อมูลและมีข้อความเพียงช่องเดียว (หมายเหตุหรือแหล่งที่มา?) จะถูกเผยแพร่เป็นแถวข้อมูลแถวหนึ่ง",
+                    "below the data, the row has text in one cell only (a note or a source line?): it would be published as a row of data",
+                ),
+                Text::new(
+                    "ย้ายข้อความไปไว้ในคำอธิบายชุดข้อมูล (description ใน dataset.toml) แล้วลบแถวนี้ออก",
+                    "move the text into the dataset's description (description in dataset.toml) and delete the row",
+                ),
+            )
+            .with_value(label(row, ci));
+            with_source(d, row, ci)
+        })
+        .collect();
+    report.extend_counted(listed, notes.len());
+    Ok(())
 }
 
 /// Missing and extra cells, from the shapes the loader counted, each with its row as the file
