@@ -295,4 +295,19 @@ fn an_empty_portal_and_a_linked_dataset_folder_are_said() {
     let report = text(&out);
     assert!(report.contains("datasets/alpha: warning[metadata-error] this dataset folder is a link (symlink), which Sala does not follow: it is not published"), "{report}");
     assert!(!report.contains("no datasets"), "{report}");
+    // A hidden folder holding a dataset is named with the rename that publishes it; one that
+    // holds none (an editor's or a notebook's) is not.
+    g.dataset("draft", SIMPLE, "id\n1\n");
+    std::fs::rename(g.root().join("datasets/draft"), g.root().join("datasets/.draft")).unwrap();
+    std::fs::create_dir_all(g.root().join("datasets/.ipynb_checkpoints")).unwrap();
+    let out = g.sala(&["check", "--format", "concise", "--lang", "en"]);
+    let report = text(&out);
+    assert!(
+        report.contains("datasets/.draft: warning[metadata-error] the dataset folder \".draft\" begins with a dot (a hidden folder), so it is not published"),
+        "{report}"
+    );
+    assert!(!report.contains("ipynb"), "{report}");
+    let json: serde_json::Value = serde_json::from_slice(&g.sala(&["check", "--format", "json"]).stdout).unwrap();
+    let hidden = json["diagnostics"].as_array().unwrap().iter().find(|d| d["location"]["file"] == "datasets/.draft").unwrap();
+    assert_eq!(hidden["help"]["en"], "to publish it, rename the folder draft (without the dot); if it is a draft, move it out of datasets/");
 }

@@ -217,7 +217,25 @@ pub fn load_each<T: Send>(root: &Path, hooks: Hooks, each: impl Fn(&mut DatasetS
     config.check_theme_files(&theme.static_files)?;
     let mut report = Report::default();
 
-    let DatasetDirs { dirs: dataset_dirs, real, linked } = list_dataset_dirs(&root)?;
+    let DatasetDirs { dirs: dataset_dirs, real, linked, hidden } = list_dataset_dirs(&root)?;
+    // A hidden folder (`.draft`) is not published: said where it holds a dataset, since a
+    // civil servant may not see the dot (file managers hide such folders).
+    for dir in hidden {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let shown = name.trim_start_matches('.');
+        report.push(Diagnostic::warning(
+            Code::MetadataError,
+            Location::file(relative(&root, &dir)),
+            Text::new(
+                format!("โฟลเดอร์ชุดข้อมูล \"{name}\" ขึ้นต้นด้วยจุด (โฟลเดอร์ซ่อน) จึงไม่เผยแพร่"),
+                format!("the dataset folder \"{name}\" begins with a dot (a hidden folder), so it is not published"),
+            ),
+            Text::new(
+                format!("ถ้าต้องการเผยแพร่ เปลี่ยนชื่อโฟลเดอร์เป็น {shown} (ไม่มีจุดนำหน้า) ถ้าเป็นฉบับร่าง ให้ย้ายออกไปนอก datasets/"),
+                format!("to publish it, rename the folder {shown} (without the dot); if it is a draft, move it out of datasets/"),
+            ),
+        ));
+    }
     // A folder that is a link is not followed (it could lead anywhere): said, not skipped
     // silently.
     for link in linked {
@@ -301,11 +319,11 @@ fn inside(root: &Path, dir: PathBuf) -> Result<PathBuf> {
 fn list_dataset_dirs(root: &Path) -> Result<DatasetDirs> {
     let dir = root.join("datasets");
     if !dir.is_dir() {
-        return Ok(DatasetDirs { dirs: Vec::new(), real: false, linked: Vec::new() });
+        return Ok(DatasetDirs { dirs: Vec::new(), real: false, linked: Vec::new(), hidden: Vec::new() });
     }
     let dir = inside(root, dir)?;
     let real = dir.canonicalize().is_ok_and(|c| c == dir);
-    let (mut dirs, mut linked) = (Vec::new(), Vec::new());
+    let (mut dirs, mut linked, mut hidden) = (Vec::new(), Vec::new(), Vec::new());
     for (name, path, kind) in entries_by_name(&dir)? {
         if kind.is_symlink() && path.is_dir() && !name.to_string_lossy().starts_with('.') {
             linked.push(path);
@@ -314,12 +332,15 @@ fn list_dataset_dirs(root: &Path) -> Result<DatasetDirs> {
         if kind.is_dir() {
             let id = name.to_string_lossy().into_owned();
             if id.starts_with('.') {
+                if path.join("dataset.toml").is_file() || path.join(package::FILE_NAME).is_file() {
+                    hidden.push(path);
+                }
                 continue;
             }
             dirs.push((id, path));
         }
     }
-    Ok(DatasetDirs { dirs, real, linked })
+    Ok(DatasetDirs { dirs, real, linked, hidden })
 }
 
 /// The dataset folders of a portal (see [`list_dataset_dirs`]).
@@ -330,6 +351,8 @@ struct DatasetDirs {
     real: bool,
     /// Folders that are links, which are not followed.
     linked: Vec<PathBuf>,
+    /// Hidden folders (`.name`) that hold a dataset's metadata, which are not published.
+    hidden: Vec<PathBuf>,
 }
 
 /// The entries of the folder `dir` sorted by name, each with its type as the listing gives it
