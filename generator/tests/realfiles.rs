@@ -90,6 +90,52 @@ fn a_workbook_cell_whose_formula_failed_is_a_spreadsheet_error_at_its_cell() {
     );
 }
 
+/// The districts dataset over the workbook fixture `book` (its last column text).
+fn districts(book: &str) -> Fixture {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.root().join("datasets/districts")).unwrap();
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbook").join(book), f.root().join("datasets/districts").join(book)).unwrap();
+    let fields = "[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"district\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"people\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"households\"\ntype = \"integer\"\n[[resources.schema.fields]]\nname = \"per_household\"\ntype = \"string\"\n";
+    f.write("datasets/districts/dataset.toml", format!("{META}\n[[resources]]\nname = \"districts\"\npath = \"{book}\"\n\n[resources.schema]\n{fields}"));
+    f
+}
+
+#[test]
+fn an_error_value_calamine_does_not_know_is_named_at_its_cell_not_a_sheet_that_cannot_be_read() {
+    // see: a sheet holding Excel 365's #SPILL! could not be read at all ("Unsupported cell
+    // error value").
+    let f = districts("spill.xlsx");
+    let (code, json) = check(&f);
+    assert_eq!(code, 1, "{json}");
+    let at = |row: u64, value: &str| {
+        ("spreadsheet-error".to_string(), "datasets/districts/spill.xlsx".to_string(), Some("อำเภอ".to_string()), Some(row), Some(5), Some(value.to_string()))
+    };
+    assert_eq!(places(&json), [at(4, "#SPILL!"), at(5, "#N/A")], "{json}");
+}
+
+#[test]
+fn formulas_saved_without_their_results_are_named_not_read_as_empty_in_silence() {
+    // see: a workbook written by a script (openpyxl) keeps formulas without results; the
+    // column was published empty without a word.
+    let f = districts("uncalculated.xlsx");
+    let (code, json) = check(&f);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        places(&json),
+        [("spreadsheet-error".to_string(), "datasets/districts/uncalculated.xlsx".to_string(), Some("อำเภอ".to_string()), Some(2), Some(5), None)],
+        "{json}"
+    );
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(
+        d["message"]["en"],
+        "cells E2, E3, E4, E5 hold formulas but the file has no saved results for them (a file written by a program or script that does not calculate), so they read as empty"
+    );
+    // A workbook saved by a spreadsheet program, with every result, says nothing of it.
+    let (_, json) = check(&districts("errors.xlsx"));
+    assert!(!json.to_string().contains("no saved results"), "{json}");
+}
+
 #[test]
 fn a_named_sheet_keeps_its_dates_and_numbers_and_is_published_as_csv() {
     let f = Fixture::new();

@@ -1012,6 +1012,7 @@ fn read_files(
     for ((path, file), bytes) in paths.iter().zip(files).zip(bytes) {
         let (table, w, place) = if workbook::is_workbook(path) {
             let sheet = workbook::read_sheet(path, meta.sheet.as_deref(), file)?;
+            warnings.extend(sheet.warnings);
             let csv: table::SharedBytes = std::sync::Arc::new(sheet.csv.into_bytes());
             let (table, w) = table::read_csv(csv, None, None, missing_values, types, file)?;
             (table, w, Place { first_index, ..sheet.place })

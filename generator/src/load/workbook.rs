@@ -29,6 +29,8 @@ pub struct SheetTable {
     pub csv: String,
     /// Where the table's rows and columns are in the sheet.
     pub place: Place,
+    /// What reading the sheet found to say (formulas saved without their results).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Where one file's (or sheet's) rows are in a resource's table, to report positions as the
@@ -148,19 +150,27 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, file: &Path) -> Result<Sheet
             workbook_error(file, None, Text::new("ไฟล์ไม่มีแผ่นงาน", "the workbook has no sheet"), Text::new("บันทึกตารางลงในแผ่นงานแรก", "put the table on the first sheet"))
         })?,
     };
-    let range = book.worksheet_range(&name).map_err(|e| {
+    let unreadable = |e: calamine::Error| {
         workbook_error(
             file,
             Some(&name),
             Text::new(format!("อ่านแผ่นงาน \"{name}\" ไม่ได้: {e}"), format!("the sheet \"{name}\" cannot be read: {e}")),
             Text::new("บันทึกไฟล์ใหม่เป็น .xlsx หรือส่งออกแผ่นงานนี้เป็น CSV UTF-8", "save the file again as .xlsx, or export this sheet as CSV UTF-8"),
         )
-    })?;
-    let merged = match &mut book {
-        Sheets::Xlsx(x) => x.worksheet_merge_cells(&name).and_then(Result::ok).unwrap_or_default(),
-        Sheets::Xls(x) => x.worksheet_merge_cells(&name).unwrap_or_default(),
-        _ => Vec::new(),
     };
+    let (range, merged, unsaved) = match sheet_cells(&mut book, &name) {
+        // An error value calamine does not know (Excel 365's #SPILL!, #CALC!…) fails the whole
+        // sheet: read again with every error value as its text, which check then names.
+        Err(calamine::Error::Xlsx(calamine::XlsxError::CellError(_))) => match errors_as_text(path) {
+            Some(bytes) => {
+                let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map(Sheets::Xlsx).map_err(|e| unreadable(e.into()))?;
+                sheet_cells(&mut book, &name)
+            }
+            None => sheet_cells(&mut book, &name),
+        },
+        read => read,
+    }
+    .map_err(unreadable)?;
     let empty = || {
         workbook_error(
             file,
@@ -170,6 +180,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, file: &Path) -> Result<Sheet
         )
     };
     let Some((row0, col0)) = range.start() else { return Err(empty()) };
+    let unsaved = unsaved_formulas(&range, &unsaved);
     let grid: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
     let table = Grid { cells: grid, row0: row0 as usize, col0: col0 as usize, merged }.table().ok_or_else(empty)?;
     let place = Place {
@@ -180,7 +191,85 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, file: &Path) -> Result<Sheet
         first_row: table.header_row + 1,
         column_offset: table.column_offset,
     };
-    Ok(SheetTable { sheet: name, csv: table.csv, place })
+    let warnings = unsaved.map(|cells| unsaved_warning(file, &name, &cells)).into_iter().collect();
+    Ok(SheetTable { sheet: name, csv: table.csv, place, warnings })
+}
+
+/// A sheet's cells, its merged regions, and (where the sheet has empty cells) its formulas.
+type SheetCells = (calamine::Range<Data>, Vec<Dimensions>, calamine::Range<String>);
+
+/// Reads the cells, merged regions and formulas of the sheet `name`. Formulas are read only
+/// where some cell is empty: a formula saved without its result (by a program that writes
+/// workbooks without calculating them) is read as an empty cell.
+fn sheet_cells<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Result<SheetCells, calamine::Error> {
+    let range = book.worksheet_range(name)?;
+    let merged = match book {
+        Sheets::Xlsx(x) => x.worksheet_merge_cells(name).and_then(Result::ok).unwrap_or_default(),
+        Sheets::Xls(x) => x.worksheet_merge_cells(name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let has_empty = range.used_cells().count() < range.get_size().0 * range.get_size().1;
+    let formulas = if has_empty { book.worksheet_formula(name).unwrap_or_default() } else { calamine::Range::empty() };
+    Ok((range, merged, formulas))
+}
+
+/// The cells (sheet row and column, 0-based) that hold a formula but no value: the formula
+/// was saved without its result. `None` when there is none.
+fn unsaved_formulas(range: &calamine::Range<Data>, formulas: &calamine::Range<String>) -> Option<Vec<(u32, u32)>> {
+    let (top, left) = formulas.start()?;
+    let cells: Vec<(u32, u32)> = formulas
+        .used_cells()
+        .filter(|(_, _, f)| !f.is_empty())
+        .map(|(r, c, _)| (top + r as u32, left + c as u32))
+        .filter(|&at| range.get_value(at).is_none_or(|v| matches!(v, Data::Empty)))
+        .collect();
+    (!cells.is_empty()).then_some(cells)
+}
+
+/// The warning that cells of sheet `sheet` hold formulas saved without their results.
+fn unsaved_warning(file: &Path, sheet: &str, cells: &[(u32, u32)]) -> Diagnostic {
+    let named = |&(r, c): &(u32, u32)| format!("{}{}", crate::diagnostic::column_letter(c as usize + 1), r + 1);
+    let mut shown: Vec<String> = cells.iter().take(5).map(named).collect();
+    if cells.len() > 5 {
+        shown.push(format!("… ({})", cells.len()));
+    }
+    let shown = shown.join(", ");
+    let first = cells[0];
+    let location = Location { sheet: Some(sheet.to_string()), row: Some(first.0 as usize + 1), column_number: Some(first.1 as usize + 1), ..Location::file(file) };
+    Diagnostic::warning(
+        Code::SpreadsheetError,
+        location,
+        Text::new(
+            format!("เซลล์ {shown} มีสูตรแต่ไฟล์ไม่ได้บันทึกผลลัพธ์ของสูตรไว้ (ไฟล์ที่โปรแกรมหรือสคริปต์เขียนโดยไม่คำนวณ) จึงอ่านได้เป็นค่าว่าง"),
+            format!("cells {shown} hold formulas but the file has no saved results for them (a file written by a program or script that does not calculate), so they read as empty"),
+        ),
+        Text::new(
+            "เปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกอีกครั้ง (โปรแกรมจะคำนวณสูตรและบันทึกผลไว้) หรือส่งออกเป็น CSV UTF-8",
+            "open the file in Excel or LibreOffice and save it again (it calculates the formulas and saves their results), or export it as CSV UTF-8",
+        ),
+    )
+}
+
+/// The `.xlsx` at `path` with each error value (`t="e"`) made a text (`t="str"`): calamine
+/// refuses a sheet holding an error value it does not know. `None` when the file cannot be
+/// rewritten (not a zip): the sheet's read error stands.
+fn errors_as_text(path: &Path) -> Option<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let name = archive.by_index_raw(i).ok()?.name().to_string();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            let mut xml = String::new();
+            archive.by_index(i).ok()?.read_to_string(&mut xml).ok()?;
+            let xml = xml.replace(" t=\"e\"", " t=\"str\"").replace(" t='e'", " t='str'");
+            out.start_file(name, zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)).ok()?;
+            out.write_all(xml.as_bytes()).ok()?;
+        } else {
+            out.raw_copy_file(archive.by_index_raw(i).ok()?).ok()?;
+        }
+    }
+    Some(out.finish().ok()?.into_inner())
 }
 
 /// The sheets of a workbook that hold a table (a header and at least one data row), read.
