@@ -163,7 +163,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             progress.clear();
             let checked = checked.map_err(anyhow::Error::new)?;
             let lang = lang.map_or(checked.default_language, Lang::from);
-            print!("{}", diagnostic::render(&checked.report, format.into(), lang, color));
+            print!("{}", diagnostic::render_in(&checked.report, format.into(), lang, color, &root));
             Ok(if checked.report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Serve { root, port, lang, poll } => {

@@ -211,6 +211,13 @@ fn github_format_prints_workflow_annotations() {
         stdout.starts_with("::error file=datasets/d/data.csv,line=3,col=4,title=type-error::row 3, column D (amount): \"abc\" is not a valid number%0Avalue: \"abc\"%0Afix: "),
         "{stdout}"
     );
+    // A cell holding line breaks puts the rows below it lower in the file: the annotation is
+    // on the line where the row begins, the message still names the row.
+    f.dataset("d", FIELDS, format!("{HEADER}{GOOD_ROW}2567,AB-002,\"web\nand\ndesk\",1,2024-10-01,true,r2\n2567,AB-003,web,abc,2024-10-01,true,r3\n"));
+    let out = f.sala(&["check", "--format", "github", "--lang", "en"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("::error file=datasets/d/data.csv,line=3,col=3,title=constraint-error::row 3, column C (kind): \"web%0Aand%0Adesk\""), "{stdout}");
+    assert!(stdout.contains("\n::error file=datasets/d/data.csv,line=6,col=4,title=type-error::row 4, column D (amount): \"abc\""), "{stdout}");
 }
 
 #[test]

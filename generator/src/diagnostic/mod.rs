@@ -3,7 +3,7 @@
 
 pub(crate) mod render;
 
-pub use render::{Format, render};
+pub use render::{Format, render, render_in};
 
 use crate::lang::Text;
 use serde::{Deserialize, Serialize};

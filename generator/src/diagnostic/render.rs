@@ -23,8 +23,51 @@ pub fn render(report: &Report, format: Format, lang: Lang, color: bool) -> Strin
         Format::Human => human(report, lang, color),
         Format::Concise => concise(report, lang),
         Format::Json => json(report),
-        Format::Github => github(report, lang),
+        Format::Github => github(report, lang, &RecordLines::default()),
     }
+}
+
+/// [`render`] of the report of the portal at `root`: GitHub's annotations give the line of the
+/// file where a row begins, which a cell holding a line break puts below its row number.
+pub fn render_in(report: &Report, format: Format, lang: Lang, color: bool, root: &std::path::Path) -> String {
+    match format {
+        Format::Github => github(report, lang, &RecordLines::of(report, root)),
+        _ => render(report, format, lang, color),
+    }
+}
+
+/// Where each record of the data files a report names begins: its line in the file.
+#[derive(Default)]
+struct RecordLines(std::collections::HashMap<std::path::PathBuf, Vec<usize>>);
+
+impl RecordLines {
+    /// The records' lines of each text table file (not a workbook, not metadata) the report's
+    /// rows are in, read from under `root`; a file that cannot be read keeps its rows.
+    fn of(report: &Report, root: &std::path::Path) -> RecordLines {
+        let mut lines = std::collections::HashMap::new();
+        for d in &report.diagnostics {
+            let file = &d.location.file;
+            if d.location.row.is_none() || d.location.sheet.is_some() || lines.contains_key(file) || !is_table_text(file) {
+                continue;
+            }
+            if let Ok(bytes) = std::fs::read(root.join(file)) {
+                lines.insert(file.clone(), crate::load::scan::record_lines(&bytes, Some(b'"')));
+            }
+        }
+        RecordLines(lines)
+    }
+
+    /// The line where the record `row` (1 = the header) of `file` begins.
+    fn line(&self, file: &std::path::Path, row: usize) -> usize {
+        self.0.get(file).and_then(|lines| lines.get(row.checked_sub(1)?)).copied().unwrap_or(row)
+    }
+}
+
+/// Whether `file` is a table written as text, whose rows are records (in metadata, a row is
+/// already a line).
+fn is_table_text(file: &std::path::Path) -> bool {
+    let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    !matches!(ext.as_str(), "toml" | "json" | "md" | "markdown" | "yaml" | "yml" | "html") && !crate::load::workbook::is_workbook(file)
 }
 
 fn label(lang: Lang, th: &'static str, en: &'static str) -> &'static str {
@@ -197,13 +240,13 @@ fn gh_escape(s: &str, property: bool) -> String {
     if property { s.replace(':', "%3A").replace(',', "%2C") } else { s }
 }
 
-fn github(report: &Report, lang: Lang) -> String {
+fn github(report: &Report, lang: Lang, lines: &RecordLines) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let kind = if d.severity == Severity::Error { "error" } else { "warning" };
         let mut props = vec![format!("file={}", gh_escape(&d.location.file.display().to_string(), true))];
         if let Some(row) = d.location.row {
-            props.push(format!("line={row}"));
+            props.push(format!("line={}", lines.line(&d.location.file, row)));
         }
         if let Some(col) = d.location.column_number {
             props.push(format!("col={col}"));

@@ -675,6 +675,25 @@ pub(crate) fn quotes_well_placed(part: &[u8], delimiter: u8, quote: u8) -> bool 
     true
 }
 
+/// The line (1-based) where each record of `text` begins, the header's first: a quoted cell
+/// may hold line breaks, which put a record below its number.
+pub fn record_lines(text: &[u8], quote: Option<u8>) -> Vec<usize> {
+    let mut starts = vec![1];
+    let (mut line, mut quoted) = (1usize, false);
+    let q = quote.unwrap_or(b'\n');
+    for pos in memchr::memchr2_iter(q, b'\n', text) {
+        if quote.is_some() && text[pos] == q {
+            quoted = !quoted;
+            continue;
+        }
+        line += 1;
+        if !quoted && pos + 1 < text.len() {
+            starts.push(line);
+        }
+    }
+    starts
+}
+
 /// The text of records (0-based, the header being 0; ascending) without their line ends,
 /// found by a walk that respects quotes; a record past the end is empty.
 pub(crate) fn records<'a>(text: &'a [u8], quote: Option<u8>, wanted: &[usize]) -> Vec<&'a [u8]> {
@@ -779,6 +798,12 @@ mod tests {
         let shapes = record_shapes(b"a,b,c\n1,\"x,\ny\",3\n4\n\n5,6,7,8\n", b',', Some(b'"'));
         assert_eq!(shapes, Shapes { header_cells: 3, short: vec![(1, 1)], long: vec![(3, 4)], padded: vec![], unclosed_quote: None });
         assert_eq!(record_shapes(b"a,b\n1,\"x\"\"y\"\n2,\"never\n3,4\n", b',', Some(b'"')).unclosed_quote, Some((2, 2)));
+    }
+
+    #[test]
+    fn records_begin_below_the_line_breaks_of_quoted_cells() {
+        let text = b"a,b\n1,\"two\nlines\"\n2,\"x\"\"y\"\n3,\"three\r\nmore\r\nlines\"\r\n4,z\n";
+        assert_eq!(record_lines(text, Some(b'"')), [1, 2, 4, 5, 8]);
     }
 
     #[test]
