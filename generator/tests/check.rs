@@ -632,3 +632,38 @@ fn totals_rows_and_notes_under_the_data_are_named() {
         "the row looks like a totals row (\"รวม (Total)\"): anyone who sums the column or charts it would count its amounts twice"
     );
 }
+
+/// A header typed with spaces around its names (` amount `): infer proposes the names without
+/// them, and check matched names exactly, so the file infer had just described failed with a
+/// missing-label and an extra-label per column. Each is its field's column, with a warning.
+#[test]
+fn a_header_name_with_spaces_around_it_is_its_fields_column_with_a_warning() {
+    let f = Fixture::new();
+    let csv = f.write("in/spaced.csv", " amount , name \n1,x\n2,y\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "spaced"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/spaced/dataset.toml")).unwrap();
+    let toml = toml.lines().filter(|l| !l.contains("TODO")).collect::<Vec<_>>().join("\n");
+    f.write("datasets/spaced/dataset.toml", format!("title = {{ th = \"ก\", en = \"a\" }}\ndescription = \"d\"\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\n{}", toml.split_once("[[resources]]").map(|(_, r)| format!("[[resources]]{r}")).unwrap()));
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, u64, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["file"] == "datasets/spaced/spaced.csv")
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["severity"].as_str().unwrap().to_string(), d["location"]["column_number"].as_u64().unwrap(), d["message"]["en"].as_str().unwrap().to_string()))
+        .collect();
+    let warning = |c: u64, m: &str| ("extra-whitespace".to_string(), "warning".to_string(), c, m.to_string());
+    assert_eq!(
+        found,
+        [
+            warning(1, "the column name \" amount \" has spaces around it: it is read as the schema's column \"amount\""),
+            warning(2, "the column name \" name \" has spaces around it: it is read as the schema's column \"name\""),
+        ]
+    );
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/spaced/spaced.csv")).unwrap(), "amount,name\n1,x\n2,y\n");
+}

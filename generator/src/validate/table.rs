@@ -400,6 +400,25 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
             );
             continue;
         }
+        // A name with spaces around it (` amount `), as exports of hand-typed headers have,
+        // is its field's column: `infer` proposes the name without them.
+        let trimmed = label.trim();
+        if schema.field(label).is_none() && trimmed != label && schema.field(trimmed).is_some() && !raw.header.iter().any(|h| h == trimmed) && !first_seen.contains_key(trimmed) {
+            first_seen.insert(trimmed, i);
+            report.push(
+                Diagnostic::warning(
+                    Code::ExtraWhitespace,
+                    header_location(i, trimmed),
+                    Text::new(
+                        format!("ชื่อคอลัมน์ \"{label}\" มีช่องว่างอยู่หน้าหรือหลัง จึงถือเป็นคอลัมน์ \"{trimmed}\" ของ schema"),
+                        format!("the column name \"{label}\" has spaces around it: it is read as the schema's column \"{trimmed}\""),
+                    ),
+                    Text::new(format!("ลบช่องว่างรอบชื่อคอลัมน์ในแถวหัวตาราง ให้เป็น {trimmed}"), format!("remove the spaces around the name in the header row: {trimmed}")),
+                )
+                .with_value(label.clone()),
+            );
+            continue;
+        }
         first_seen.insert(label.as_str(), i);
         if schema.field(label).is_none() {
             report.push(
