@@ -272,11 +272,25 @@ pub fn read_csv_in_parts(
             }
         }
     };
-    let (text, mixed) = normalise_line_endings(text);
+    let (text, mixed, doubled) = normalise_line_endings(text);
     let text = match text {
         Cow::Borrowed(part) => part_of_file(part),
         Cow::Owned(own) => FileText { range: 0..own.len(), bytes: Arc::new(own), encoding: None, first_row: 0, delimiter: b',', quote: None },
     };
+    if doubled {
+        warnings.push(Diagnostic::warning(
+            Code::SourceError,
+            Location::file(file),
+            Text::new(
+                "บรรทัดในไฟล์ลงท้ายด้วย CR CR LF (โปรแกรมที่เขียนไฟล์ใส่ตัวขึ้นบรรทัดใหม่ซ้ำ) จึงอ่านเป็นการขึ้นบรรทัดใหม่ครั้งเดียว ไม่ใช่แถวว่าง",
+                "the file's lines end with CR CR LF (the program that wrote it doubled its line ends): each is read as one line end, not a blank row",
+            ),
+            Text::new(
+                "บันทึกไฟล์ใหม่เป็น CSV UTF-8 หรือถ้าเขียนด้วย Python ให้เปิดไฟล์ด้วย newline='' ก่อนใช้ csv.writer",
+                "save the file again as CSV UTF-8; if a Python script writes it, open the file with newline='' for csv.writer",
+            ),
+        ));
+    }
     if mixed {
         warnings.push(Diagnostic::warning(
             Code::SourceError,
@@ -552,7 +566,8 @@ fn table(
 
 /// Lone carriage returns (old Mac files, mixed exports) become line feeds: Polars only ends
 /// records at `\n`, and `\r\n` is read as is. Returns whether any were found.
-fn normalise_line_endings(mut text: Cow<'_, [u8]>) -> (Cow<'_, [u8]>, bool) {
+fn normalise_line_endings(text: Cow<'_, [u8]>) -> (Cow<'_, [u8]>, bool, bool) {
+    let (mut text, doubled) = single_line_ends(text);
     let lone: Vec<usize> = memchr::memchr_iter(b'\r', &text).filter(|&i| text.get(i + 1) != Some(&b'\n')).collect();
     if !lone.is_empty() {
         let owned = text.to_mut();
@@ -561,7 +576,28 @@ fn normalise_line_endings(mut text: Cow<'_, [u8]>) -> (Cow<'_, [u8]>, bool) {
             owned[i] = b'\n';
         }
     }
-    (text, !lone.is_empty())
+    (text, !lone.is_empty(), doubled)
+}
+
+/// Line ends written twice over (`\r\r\n`: a program that turned each `\n` of a `\r\n` into
+/// `\r\n` again, as Python's csv module does on Windows without `newline=''`) become one
+/// `\r\n`: each was read as a line end and a blank row. Returns whether there were any.
+fn single_line_ends(text: Cow<'_, [u8]>) -> (Cow<'_, [u8]>, bool) {
+    let doubled = |t: &[u8], i: usize| t.get(i + 1) == Some(&b'\r') && {
+        let run = t[i + 1..].iter().take_while(|&&b| b == b'\r').count();
+        t.get(i + 1 + run) == Some(&b'\n')
+    };
+    if !memchr::memmem::find_iter(&text, b"\r\r").any(|i| doubled(&text, i)) {
+        return (text, false);
+    }
+    let mut out = Vec::with_capacity(text.len());
+    for (i, &b) in text.iter().enumerate() {
+        // A CR followed by more CRs and a LF: only the last CR of the run is kept.
+        if !(b == b'\r' && doubled(&text, i)) {
+            out.push(b);
+        }
+    }
+    (Cow::Owned(out), true)
 }
 
 /// The delimiter and quote character: as declared, else detected from the first lines.
@@ -1268,6 +1304,18 @@ mod tests {
             let (t, _) = read(text).unwrap();
             assert_eq!((t.header[0].as_str(), t.rows()), ("x^2", 1), "{:?}", String::from_utf8_lossy(text));
         }
+    }
+
+    #[test]
+    fn line_ends_written_twice_are_one_line_end_not_a_blank_row() {
+        // Python's csv.writer on Windows without newline='' writes \r\r\n; a lone CR elsewhere
+        // is still a line end of its own.
+        let (t, w) = read(b"a,b\r\r\n1,2\r\r\n3,4\r\r\r\n5,6\r\r\n").unwrap();
+        assert_eq!((t.rows(), t.short_rows.len(), t.header.clone()), (3, 0, vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(w.iter().map(|d| d.message.en.as_str()).collect::<Vec<_>>(), ["the file's lines end with CR CR LF (the program that wrote it doubled its line ends): each is read as one line end, not a blank row"]);
+        let (t, w) = read(b"a,b\r\n1,2\r3,4\r\n").unwrap();
+        assert_eq!((t.rows(), w.len()), (2, 1));
+        assert!(w[0].message.en.starts_with("the file has lone CR line breaks"), "{}", w[0].message.en);
     }
 
     #[test]
