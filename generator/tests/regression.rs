@@ -100,3 +100,30 @@ fn two_files_of_one_page_in_one_language_are_named_with_the_fix() {
     let out = f.sala(&["build"]);
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// see: datetimes written with an offset were shown in UTC on pages, a day off late at night.
+#[test]
+fn datetimes_with_an_offset_are_shown_in_the_offset_they_were_written_in() {
+    let f = Fixture::new();
+    f.dataset(
+        "events",
+        "[[resources.schema.fields]]\nname = \"at\"\ntype = \"datetime\"\n[[resources.schema.fields]]\nname = \"utc\"\ntype = \"datetime\"\n",
+        "at,utc\n2024-03-01T23:30:45+07:00,2024-03-01T16:30:00Z\n2024-03-02T08:00:00+0700,\n",
+    );
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = f.root().join("public");
+    for page in ["datasets/events/index.html", "en/datasets/events/index.html"] {
+        let html = std::fs::read_to_string(public.join(page)).unwrap();
+        assert!(html.contains(">2024-03-01T23:30:45+07:00<"), "{page}");
+        assert!(html.contains(">2024-03-02T08:00:00+07:00<"), "{page}");
+        assert!(!html.contains("2024-03-01T16:30:45"), "{page}");
+        // A column written in UTC stays in UTC.
+        assert!(html.contains(">2024-03-01T16:30:00Z<"), "{page}");
+    }
+    // The downloads keep the offset they were given (the same instants).
+    let csv = std::fs::read_to_string(public.join("datasets/events/data.csv")).unwrap();
+    assert_eq!(csv, "at,utc\n2024-03-01T23:30:45+07:00,2024-03-01T16:30:00Z\n2024-03-02T08:00:00+07:00,\n");
+    let ndjson = std::fs::read_to_string(public.join("datasets/events/data.ndjson")).unwrap();
+    assert!(ndjson.starts_with("{\"at\":\"2024-03-01T23:30:45+07:00\",\"utc\":\"2024-03-01T16:30:00Z\"}\n"), "{ndjson}");
+}

@@ -30,7 +30,8 @@ enum Kind {
     Boolean = 3,
     String = 4,
     Date = 5,
-    /// In microseconds, milliseconds or nanoseconds, with no time zone or in UTC.
+    /// In microseconds, milliseconds or nanoseconds, with no time zone, in UTC or shown in a
+    /// fixed offset (`+07:00`).
     Datetime = 6,
 }
 
@@ -58,9 +59,12 @@ pub fn encode(frame: &DataFrame) -> Option<Vec<u8>> {
             DataType::Int32 => put_numbers(&mut out, Kind::Int32, series.i32().ok()?, |v| v.to_le_bytes()),
             DataType::Date => put_numbers(&mut out, Kind::Date, series.to_physical_repr().i32().ok()?, |v| v.to_le_bytes()),
             DataType::Datetime(unit, zone) => {
-                let zone = match zone {
-                    None => 0,
-                    Some(z) if *z == TimeZone::UTC => 1,
+                // A fixed offset's name follows the unit and zone bytes; any other zone is
+                // kept as Parquet.
+                let (zone, offset) = match zone {
+                    None => (0, None),
+                    Some(z) if *z == TimeZone::UTC => (1, None),
+                    Some(z) if crate::model::value::fixed_offset(z.as_str()).is_some() => (2, Some(z.as_str())),
                     Some(_) => return None,
                 };
                 let unit = match unit {
@@ -71,6 +75,9 @@ pub fn encode(frame: &DataFrame) -> Option<Vec<u8>> {
                 out.push(Kind::Datetime as u8);
                 out.push(unit);
                 out.push(zone);
+                if let Some(offset) = offset {
+                    put_bytes(&mut out, offset.as_bytes());
+                }
                 // The kind again, for the values after it.
                 put_numbers(&mut out, Kind::Datetime, series.to_physical_repr().i64().ok()?, |v| v.to_le_bytes());
             }
@@ -131,6 +138,11 @@ pub fn decode(bytes: &[u8]) -> Option<DataFrame> {
                 let zone = match how[1] {
                     0 => None,
                     1 => Some(TimeZone::UTC),
+                    2 => {
+                        let name = r.str()?;
+                        crate::model::value::fixed_offset(name)?;
+                        TimeZone::opt_try_new(Some(name)).ok()?
+                    }
                     _ => return None,
                 };
                 if r.u8()? != Kind::Datetime as u8 {
@@ -240,7 +252,9 @@ mod tests {
             Column::new("b".into(), flags),
             Int32Chunked::from_iter_options("d".into(), days.into_iter()).into_date().into_column(),
             Int64Chunked::from_iter_options("t".into(), micros.clone().into_iter()).into_datetime(TimeUnit::Microseconds, None).into_column(),
-            Int64Chunked::from_iter_options("z".into(), micros.into_iter()).into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)).into_column(),
+            Int64Chunked::from_iter_options("z".into(), micros.clone().into_iter()).into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)).into_column(),
+            // A column written in Thai time keeps its offset (see: zoned datetimes shown in UTC).
+            Int64Chunked::from_iter_options("th".into(), micros.into_iter()).into_datetime(TimeUnit::Microseconds, TimeZone::opt_try_new(Some("+07:00")).unwrap()).into_column(),
             Column::new("empty".into(), vec![None::<String>; rows]),
         ])
         .unwrap()

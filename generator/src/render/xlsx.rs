@@ -540,8 +540,10 @@ fn cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], value: &AnyValue) {
         AnyValue::Date(_) | AnyValue::Datetime(..) | AnyValue::DatetimeOwned(..) => {
             let text = to_text(value).unwrap_or_default();
             let style = if matches!(value, AnyValue::Date(_)) { " s=\"2\"" } else { " s=\"3\"" };
-            // Excel has no dates before 1900: those stay text.
-            match ExcelDateTime::parse_from_str(&text) {
+            // Excel has no dates before 1900: those stay text. Nor has it time zones: a
+            // datetime is the wall time its text shows, without its offset (which the parser
+            // would take for part of the seconds).
+            match ExcelDateTime::parse_from_str(wall_time(&text)) {
                 Ok(dt) if !text.starts_with('-') && text.get(..4).and_then(|y| y.parse::<u16>().ok()).is_some_and(|y| y >= 1900) => {
                     number_cell(buf, letters, row, dt.to_excel(), style);
                 }
@@ -553,6 +555,18 @@ fn cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], value: &AnyValue) {
                 text_cell(buf, letters, row, &text);
             }
         }
+    }
+}
+
+/// A datetime's text without its offset (`Z`, `+07:00`): the wall time it shows.
+fn wall_time(text: &str) -> &str {
+    if let Some(local) = text.strip_suffix('Z') {
+        return local;
+    }
+    let b = text.as_bytes();
+    match b.len().checked_sub(6) {
+        Some(at) if at >= 19 && matches!(b[at], b'+' | b'-') && b[at + 3] == b':' => &text[..at],
+        _ => text,
     }
 }
 
@@ -571,6 +585,16 @@ fn text_cell(buf: &mut Vec<u8>, letters: &str, row: &[u8], text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_datetime_is_its_wall_time_in_excel() {
+        // The parser read `45+07` as no seconds at all.
+        let serial = |t: &str| ExcelDateTime::parse_from_str(wall_time(t)).unwrap().to_excel();
+        assert_eq!(serial("2024-03-01T23:30:45+07:00"), serial("2024-03-01T23:30:45"));
+        assert_eq!(serial("2024-03-01T23:30:45.5-03:30"), serial("2024-03-01T23:30:45.5"));
+        assert_eq!(serial("2024-03-01T16:30:45Z"), serial("2024-03-01T16:30:45"));
+        assert_eq!(wall_time("2024-03-01"), "2024-03-01");
+    }
 
     /// The escaping as it was written first, character by character: the reference.
     fn escape_by_char(text: &str) -> Vec<u8> {

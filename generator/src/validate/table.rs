@@ -577,15 +577,16 @@ fn text_test(value: Expr, test: fn(&str) -> bool) -> Expr {
 }
 
 /// Each text of a column read as an ISO 8601 datetime (null where it is none); in UTC, and
-/// marked so, when `zoned`.
-fn text_to_datetime(value: Expr, zoned: bool) -> Expr {
+/// marked with the time zone `zone` to show it in, when the column has offsets.
+fn text_to_datetime(value: Expr, zone: Option<TimeZone>) -> Expr {
+    let output = zone.clone();
     value.map(
         move |c: Column| {
             let micros: Int64Chunked = c.str()?.iter().map(|v| v.and_then(iso_datetime_micros)).collect();
-            let out = micros.with_name(c.name().clone()).into_datetime(TimeUnit::Microseconds, zoned.then_some(TimeZone::UTC));
+            let out = micros.with_name(c.name().clone()).into_datetime(TimeUnit::Microseconds, zone.clone());
             Ok(out.into_series().into_column())
         },
-        move |_, f| Ok(polars::prelude::Field::new(f.name().clone(), datetime_type(zoned))),
+        move |_, f| Ok(polars::prelude::Field::new(f.name().clone(), datetime_type(output.clone()))),
     )
 }
 
@@ -852,7 +853,7 @@ fn bare_number_text(text: &str) -> Option<String> {
 
 /// The expression that turns a field's text (nulls for missing values) into its type;
 /// a null where the text was not null means the text is not of that type.
-fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
+fn typed_expr(field: &Field, value: Expr, traits: Traits, zone: Option<TimeZone>) -> Expr {
     // Work that cannot change anything in this file is skipped (see `Traits`).
     let trimmed = if traits.edge_whitespace || traits.nbsp { value.clone().str().strip_chars(lit(NULL)) } else { value.clone() };
     let ascii_digits = |e: Expr| if traits.thai_digits { ascii_digits(e) } else { e };
@@ -917,9 +918,9 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zoned: bool) -> Expr {
             let text = if buddhist { buddhist_to_christian(ascii_digits(trimmed)) } else { trimmed };
             match field.format.as_deref() {
                 None | Some("default") | Some("any") => {
-                    text_to_datetime(text, zoned)
+                    text_to_datetime(text, zone)
                 }
-                Some(f) => four_digit_year(f, text.clone(), text.str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(f), lit("raise")), datetime_type(false)),
+                Some(f) => four_digit_year(f, text.clone(), text.str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(f), lit("raise")), datetime_type(None)),
             }
         }
         FieldType::Time => match field.format.as_deref() {
@@ -995,10 +996,10 @@ fn limit_literal(field: &Field, value: &toml::Value) -> Option<Expr> {
     }
 }
 
-/// The type of a datetime column: in UTC when some value had an offset (`Z`, `+07:00`),
-/// otherwise as written.
-fn datetime_type(zoned: bool) -> DataType {
-    DataType::Datetime(TimeUnit::Microseconds, zoned.then_some(TimeZone::UTC))
+/// The type of a datetime column: UTC instants marked with the zone to show them in when some
+/// value had an offset (`Z`, `+07:00`, see [`column_zone`]), otherwise as written.
+fn datetime_type(zone: Option<TimeZone>) -> DataType {
+    DataType::Datetime(TimeUnit::Microseconds, zone)
 }
 
 fn check_rows(
@@ -1067,8 +1068,9 @@ fn check_rows(
         if errors {
             values.push(raw_e.clone().str().contains(lit(SPREADSHEET_ERROR), true).fill_null(lit(false)).alias(error_col(fi)));
         }
-        let zoned = field.field_type == FieldType::Datetime && has_offset(raw, ci);
-        let typing = if by_parser { raw_e.clone() } else { typed_expr(field, col(value_col(fi)), raw.traits, zoned) };
+        let zone = if field.field_type == FieldType::Datetime { column_zone(raw, ci) } else { None };
+        let zoned = zone.is_some();
+        let typing = if by_parser { raw_e.clone() } else { typed_expr(field, col(value_col(fi)), raw.traits, zone) };
         // A type that keeps the text as it is cannot be broken, nor can a value Polars parsed:
         // neither needs a type flag.
         let kept_as_text = by_parser || typing == col(value_col(fi));
@@ -1305,10 +1307,21 @@ pub fn is_empty_column(raw: &RawTable, i: usize) -> bool {
     values.iter().all(|v| v.is_none_or(|v| v.trim().is_empty()))
 }
 
-/// Whether some datetime in a column of the file ends with an offset (`Z`, `+07:00`).
-fn has_offset(raw: &RawTable, ci: usize) -> bool {
-    let Some(Ok(values)) = raw.frame.columns().get(ci).map(|c| c.str()) else { return false };
-    values.iter().flatten().any(|s| split_offset(s.trim()).1.is_some())
+/// Thai time, which a column whose values were written with different offsets is shown in.
+const THAI_OFFSET_SECONDS: i32 = 7 * 3600;
+
+/// The time zone a datetime column of the file is shown in (its values are held in UTC): the
+/// offset its values were written with when they share one (`Z` as UTC), Thai time (+07:00)
+/// when they differ, None when no value has an offset. A reader of a Thai page expects
+/// 2024-03-01T23:30:00+07:00 as written, not the next day's UTC date.
+fn column_zone(raw: &RawTable, ci: usize) -> Option<TimeZone> {
+    let Some(Ok(values)) = raw.frame.columns().get(ci).map(|c| c.str()) else { return None };
+    let mut offsets = values.iter().flatten().filter_map(|s| split_offset(s.trim()).1);
+    let first = offsets.next()?;
+    let seconds = if offsets.all(|o| o == first) { first } else { THAI_OFFSET_SECONDS };
+    let name = crate::model::value::offset_zone_name(seconds);
+    // Without Polars' `timezones` feature a zone's name is taken as it is: this never fails.
+    TimeZone::opt_try_new(Some(name)).ok().flatten().or(Some(TimeZone::UTC))
 }
 
 /// Whether a text column holds an empty string (a blank cell when empty text is not a
