@@ -229,6 +229,36 @@ impl SiteConfig {
         Ok(())
     }
 
+    /// The warning that crawlers will not find the sitemap when `base_url` has a path: they read
+    /// robots.txt only at the host's root (RFC 9309), never the one Sala writes under the path.
+    pub fn robots_warning(&self) -> Option<crate::diagnostic::Diagnostic> {
+        use crate::diagnostic::{Code, Diagnostic, Location};
+        let urls = crate::urls::Urls::new(&self.base_url, self.default_language);
+        let path = urls.link("");
+        if path == "/" {
+            return None;
+        }
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
+        let root = &self.base_url[..self.base_url.len() - after_scheme.len() + after_scheme.find('/').unwrap_or(after_scheme.len())];
+        let robots = format!("{root}/robots.txt");
+        let sitemap = urls.absolute(&urls.sitemap());
+        Some(
+            Diagnostic::warning(
+                Code::RobotsNotAtRoot,
+                Location::file("site.toml"),
+                Text::new(
+                    format!("base_url = {} อยู่ใต้เส้นทาง {path} แต่โปรแกรมค้นหาอ่าน robots.txt ที่ {robots} เท่านั้น: robots.txt ที่ Sala เขียนไว้ที่ {}robots.txt และแผนผังเว็บไซต์ที่ระบุในนั้นจะไม่ถูกอ่าน", toml_string(&self.base_url), self.base_url),
+                    format!("base_url = {} is under the path {path}, but crawlers read robots.txt only at {robots}: the robots.txt Sala writes at {}robots.txt, and the sitemap it names, will not be read", toml_string(&self.base_url), self.base_url),
+                ),
+                Text::new(
+                    format!("เพิ่มบรรทัด \"Sitemap: {sitemap}\" ใน {robots} ของโฮสต์ หรือส่งแผนผังเว็บไซต์ {sitemap} ใน Google Search Console และ Bing Webmaster Tools"),
+                    format!("add the line \"Sitemap: {sitemap}\" to the host's {robots}, or submit the sitemap {sitemap} in Google Search Console and Bing Webmaster Tools"),
+                ),
+            )
+            .with_value(self.base_url.clone()),
+        )
+    }
+
     /// Checks that the logo and favicon named here are files of the theme's `static/` folder.
     pub fn check_theme_files(&self, static_files: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<()> {
         for (key, name) in [("logo", &self.logo), ("favicon", &self.favicon)] {

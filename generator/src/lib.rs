@@ -53,6 +53,9 @@ pub fn check_with(root: &Path, hooks: session::Hooks) -> Result<Checked> {
     report.merge(std::mem::take(&mut validated.report));
     let today = clock::today(source.config.as_of.as_ref())?;
     model::quality::check_freshness(&source.datasets, today, &mut report);
+    if let Some(warning) = source.config.robots_warning() {
+        report.push(warning);
+    }
     report.sort();
     let checked = Checked {
         report,
@@ -280,6 +283,9 @@ fn build_into(root: &Path, output: Option<&Path>, hooks: session::Hooks, known: 
     report.merge(validated.report.clone());
     let today = clock::today(source.config.as_of.as_ref())?;
     model::quality::check_freshness(&source.datasets, today, &mut report);
+    if let Some(warning) = source.config.robots_warning() {
+        report.push(warning);
+    }
     report.sort();
     let default_language = source.config.default_language;
     if report.has_errors() {

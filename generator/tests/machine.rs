@@ -227,7 +227,7 @@ fn the_feeds_list_datasets_newest_modified_first_in_each_language() {
 fn absolute_urls_in_every_catalog_come_from_base_url_with_its_path() {
     let f = machine_fixture();
     f.write("site.toml", "title = { th = \"พอร์ทัล\", en = \"Portal\" }\nbase_url = \"https://example.github.io/sala\"\n[contact]\nemail = \"opendata@example.go.th\"\n");
-    let out = f.sala(&["build"]);
+    let out = f.sala(&["build", "--lang", "en"]);
     assert!(out.status.success(), "{}", text(&out));
     let public = f.root().join("public");
     let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap();
@@ -236,6 +236,13 @@ fn absolute_urls_in_every_catalog_come_from_base_url_with_its_path() {
     assert!(read("data.json").contains(&format!("\"downloadURL\": \"{base}datasets/budget/budget.parquet\"")));
     assert!(read("sitemap.xml").contains(&format!("<loc>{base}en/agencies/test/</loc>")));
     assert!(read("robots.txt").contains(&format!("Sitemap: {base}sitemap.xml")));
+    // see: robots.txt under a sub-path is never read by crawlers; the build says so once, with the fix.
+    let said = text(&out);
+    assert_eq!(said.matches("warning[robots-not-at-root]").count(), 1, "{said}");
+    assert!(said.contains("crawlers read robots.txt only at https://example.github.io/robots.txt"), "{said}");
+    assert!(said.contains("add the line \"Sitemap: https://example.github.io/sala/sitemap.xml\" to the host's https://example.github.io/robots.txt, or submit the sitemap"), "{said}");
+    let th = text(&f.sala(&["check", "--lang", "th"]));
+    assert!(th.contains("warning[robots-not-at-root]") && th.contains("เพิ่มบรรทัด \"Sitemap: https://example.github.io/sala/sitemap.xml\""), "{th}");
     let openapi: Value = serde_json::from_str(&read("api/openapi.json")).unwrap();
     assert_eq!(openapi["servers"][0]["url"], "https://example.github.io/sala");
     let rows: Value = serde_json::from_str(&read("datasets/large/data/rows/2.json")).unwrap();

@@ -127,3 +127,13 @@ fn datetimes_with_an_offset_are_shown_in_the_offset_they_were_written_in() {
     let ndjson = std::fs::read_to_string(public.join("datasets/events/data.ndjson")).unwrap();
     assert!(ndjson.starts_with("{\"at\":\"2024-03-01T23:30:45+07:00\",\"utc\":\"2024-03-01T16:30:00Z\"}\n"), "{ndjson}");
 }
+
+/// see: a portal at the host's root was told its robots.txt is not read.
+#[test]
+fn a_portal_at_the_root_of_its_host_gets_no_robots_warning() {
+    let f = Fixture::new();
+    f.dataset("d", ONE_FIELD, "id\n1\n");
+    let out = f.sala(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("robots-not-at-root"), "{}", text(&out));
+}

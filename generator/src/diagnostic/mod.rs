@@ -91,17 +91,20 @@ pub enum Code {
     RoleError,
     /// A dataset has not been updated as often as its `frequency` says (a warning).
     Overdue,
+    /// `base_url` has a path, so crawlers never read the portal's robots.txt nor find its sitemap there (a warning).
+    RobotsNotAtRoot,
 }
 
 impl Code {
     /// Every code, in the order docs/rules.md documents them.
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 35] = [
         Code::TypeError, Code::SpreadsheetError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
         Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
         Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::TotalsRow, Code::NoteRow, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
         Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
         Code::UnknownAgency, Code::NotPublic, Code::PageError, Code::ExtraWhitespace, Code::ThaiTextOrder,
         Code::MissingOffset, Code::PolicyError, Code::PersonalData, Code::RoleError, Code::Overdue,
+        Code::RobotsNotAtRoot,
     ];
 
     /// The kebab-case code as printed.
@@ -141,6 +144,7 @@ impl Code {
             Code::PersonalData => "personal-data",
             Code::RoleError => "role-error",
             Code::Overdue => "overdue",
+            Code::RobotsNotAtRoot => "robots-not-at-root",
         }
     }
 }
