@@ -137,3 +137,37 @@ fn a_portal_at_the_root_of_its_host_gets_no_robots_warning() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(!text(&out).contains("robots-not-at-root"), "{}", text(&out));
 }
+
+/// see: a resource without a title was headed by its machine name (`budget_2567_q1`) on pages.
+#[test]
+fn a_resource_without_a_title_is_headed_by_a_readable_title() {
+    let f = Fixture::new();
+    let resource = |name: &str, title: &str| format!("[[resources]]\nname = \"{name}\"\npath = \"{name}.csv\"\n{title}\n[[resources.schema.fields]]\nname = \"id\"\ntype = \"integer\"\n\n");
+    let head = "title = { th = \"งบประมาณ\", en = \"Budget\" }\ndescription = { th = \"คำอธิบาย\", en = \"Description\" }\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\nmodified = 2025-02-01\n\n";
+    f.write(
+        "datasets/budget/dataset.toml",
+        format!("{head}{}{}{}", resource("summary", "title = { th = \"สรุป\" }"), resource("budget_2567_q1", ""), resource("budget_2567_q2", "")),
+    );
+    f.write("datasets/single/dataset.toml", format!("{}{}", head.replace("งบประมาณ", "รายได้").replace("Budget", "Revenue"), resource("revenue_2567", "")));
+    for name in ["summary", "budget_2567_q1", "budget_2567_q2"] {
+        f.write(&format!("datasets/budget/{name}.csv"), "id\n1\n");
+    }
+    f.write("datasets/single/revenue_2567.csv", "id\n1\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = f.root().join("public");
+    let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap();
+    let (th, en) = (read("datasets/budget/index.html"), read("en/datasets/budget/index.html"));
+    // A title in the other language first, then the dataset's title and the table's number.
+    assert!(th.contains(">สรุป</h2>") && en.contains(">สรุป</h2>"), "{th}");
+    assert!(th.contains(">งบประมาณ (ตารางที่ 2)</h2>") && th.contains(">งบประมาณ (ตารางที่ 3)</h2>"), "{th}");
+    assert!(en.contains(">Budget (table 2)</h2>") && en.contains(">Budget (table 3)</h2>"), "{en}");
+    assert!(!th.contains(">budget_2567_q1<") && !en.contains(">budget_2567_q1<"), "{en}");
+    // A dataset's only table is named by the dataset's title.
+    assert!(read("en/datasets/single/index.html").contains(">Revenue</h2>"));
+    // The API keeps the name and invents no title.
+    let api: serde_json::Value = serde_json::from_str(&read("api/v1/datasets/budget.json")).unwrap();
+    let second = &api["dataset"]["resources"][1];
+    assert_eq!(second["name"], "budget_2567_q1");
+    assert_eq!(second["title"], serde_json::json!({"th": "", "en": ""}), "{second}");
+}

@@ -90,6 +90,25 @@ pub struct Dataset {
     pub fiscal_years: std::collections::BTreeSet<i64>,
 }
 
+impl Dataset {
+    /// The heading of its resource number `i` (from 0) in `lang`: the resource's title (in
+    /// either language), else the dataset's title, numbered by `numbered` (the theme's
+    /// "{title} (table {n})") when the dataset has several resources, else the resource's name.
+    pub fn resource_title(&self, i: usize, lang: Lang, numbered: &str) -> String {
+        let Some(r) = self.resources.get(i) else { return String::new() };
+        if !r.title.is_empty() {
+            return r.title.get(lang).to_string();
+        }
+        // A machine name (`budget_2567_q1`) means little to a reader; the dataset's title does.
+        let title = self.meta.title.get(lang);
+        match (title.trim().is_empty(), self.resources.len()) {
+            (true, _) => r.name.clone(),
+            (false, 1) => title.to_string(),
+            (false, _) => numbered.replace("{title}", title).replace("{n}", &(i + 1).to_string()),
+        }
+    }
+}
+
 /// A published data file.
 #[derive(Debug)]
 pub struct Resource {

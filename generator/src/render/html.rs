@@ -849,15 +849,17 @@ fn dataset_context(site: &Site, d: &Dataset, lang: Lang, sizes: &Sizes) -> Value
     }
     fact("contact", text(&m.contact.name));
     fact("role", m.role.as_ref().map(|r| t(site, lang, &format!("role_{}", r.kind.name().replace('-', "_")))).unwrap_or_default());
+    let numbered = t(site, lang, "resource_numbered");
     let resources: Vec<Value> = d
         .resources
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             // Values made here are moved in: `json!` would copy each once more (a preview of
             // 50 rows twice over per page).
             let mut resource = json!({
                 "name": r.name,
-                "title": r.title_in(lang),
+                "title": d.resource_title(i, lang, &numbered),
                 "description": text(&r.description),
                 "rows": format::integer(r.rows() as i64),
                 "downloads": null,
