@@ -273,6 +273,21 @@ fn datasets_json_is_written_as_pretty_json_of_its_values() {
     assert_eq!(text, pretty);
 }
 
+/// see: NDJSON's dct:format was an IRI outside the EU file-type authority, which DCAT-AP 3's
+/// vocabulary shapes (mdr-vocabularies.shape.ttl, FileTypeRestriction) call a violation.
+#[test]
+fn every_dct_format_is_in_the_eu_file_type_authority_and_ndjson_is_told_by_its_media_type() {
+    let ttl = read("catalog.ttl");
+    let formats: Vec<&str> = ttl.lines().filter_map(|l| l.trim().strip_prefix("dct:format <")).map(|l| l.split('>').next().unwrap()).collect();
+    assert!(!formats.is_empty());
+    for format in &formats {
+        assert!(format.starts_with("http://publications.europa.eu/resource/authority/file-type/"), "{format}");
+    }
+    let ndjson = ttl.split("\n\n").find(|block| block.starts_with("<https://data.example.go.th/datasets/budget/#budget-ndjson>")).unwrap();
+    assert!(ndjson.contains("dcat:mediaType <https://www.iana.org/assignments/media-types/application/x-ndjson>"), "{ndjson}");
+    assert!(!ndjson.contains("dct:format"), "{ndjson}");
+}
+
 #[test]
 fn the_api_and_catalog_shapes_are_pinned_by_snapshots() {
     insta::assert_json_snapshot!("api_datasets", json_file("api/v1/datasets.json"));

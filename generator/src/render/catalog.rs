@@ -971,12 +971,19 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, t: &mut Target) {
             if let Some(size) = sizes.get(path.as_str()) {
                 n.typed("dcat:byteSize", size.to_string(), "xsd:nonNegativeInteger");
             }
-            n.iri("dcat:mediaType", format.media_type_iri()).iri("dct:format", format.format_iri);
+            n.iri("dcat:mediaType", format.media_type_iri());
+            // A format the EU file-type authority lacks (NDJSON) has no dct:format: DCAT-AP's
+            // vocabulary shapes refuse any other (a violation), its absence is a warning, and
+            // CKAN then shows the media type.
+            if let Some(format_iri) = format.format_iri {
+                n.iri("dct:format", format_iri);
+            }
             t.shared().node(format.media_type_iri(), &["dct:MediaType"]);
+            let Some(format_iri) = format.format_iri else { continue };
             // CKAN's DCAT profiles show a format IRI as it is unless it is a `dct:IMT` (typed
             // first), whose rdfs:label is then the plain format ("CSV") and rdf:value its media
             // type. A literal dct:format would break DCAT-AP's range (dct:MediaTypeOrExtent).
-            t.shared().node(format.format_iri, &["dct:IMT", "dct:MediaTypeOrExtent"])
+            t.shared().node(format_iri, &["dct:IMT", "dct:MediaTypeOrExtent"])
                 .typed("rdfs:label", format.name, "xsd:string")
                 .typed("rdf:value", format.media_type, "xsd:string");
         }

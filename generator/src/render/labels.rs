@@ -17,9 +17,11 @@ pub struct Format {
     pub ext: &'static str,
     /// The media type the file is served as.
     pub media_type: &'static str,
-    /// The IRI of the file type (DCAT-AP `dct:format`): the EU file-type authority's where it
-    /// has one, else the format's specification.
-    pub format_iri: &'static str,
+    /// The IRI of the file type (DCAT-AP `dct:format`) in the EU file-type authority; None
+    /// where the authority has none (NDJSON): DCAT-AP's vocabulary shapes refuse a
+    /// `dct:format` outside it, and calling NDJSON `JSON` would send JSON parsers to a file
+    /// they cannot read. Such a distribution is told apart by its `dcat:mediaType`.
+    pub format_iri: Option<&'static str>,
 }
 
 impl Format {
@@ -33,20 +35,20 @@ impl Format {
 
 /// Every download format, in the order pages and catalogs list them.
 pub const FORMATS: [Format; 5] = [
-    Format { name: "CSV", ext: "csv", media_type: "text/csv", format_iri: "http://publications.europa.eu/resource/authority/file-type/CSV" },
-    Format { name: "JSON", ext: "json", media_type: "application/json", format_iri: "http://publications.europa.eu/resource/authority/file-type/JSON" },
-    Format { name: "NDJSON", ext: "ndjson", media_type: "application/x-ndjson", format_iri: "https://github.com/ndjson/ndjson-spec" },
+    Format { name: "CSV", ext: "csv", media_type: "text/csv", format_iri: Some("http://publications.europa.eu/resource/authority/file-type/CSV") },
+    Format { name: "JSON", ext: "json", media_type: "application/json", format_iri: Some("http://publications.europa.eu/resource/authority/file-type/JSON") },
+    Format { name: "NDJSON", ext: "ndjson", media_type: "application/x-ndjson", format_iri: None },
     Format {
         name: "Parquet",
         ext: "parquet",
         media_type: "application/vnd.apache.parquet",
-        format_iri: "http://publications.europa.eu/resource/authority/file-type/PARQUET",
+        format_iri: Some("http://publications.europa.eu/resource/authority/file-type/PARQUET"),
     },
     Format {
         name: "XLSX",
         ext: "xlsx",
         media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format_iri: "http://publications.europa.eu/resource/authority/file-type/XLSX",
+        format_iri: Some("http://publications.europa.eu/resource/authority/file-type/XLSX"),
     },
 ];
 
