@@ -288,6 +288,18 @@ fn every_dct_format_is_in_the_eu_file_type_authority_and_ndjson_is_told_by_its_m
     assert!(!ndjson.contains("dct:format"), "{ndjson}");
 }
 
+/// see: the dcat:Catalog had no licence, issue date or spatial coverage (DCAT-AP recommends them).
+#[test]
+fn the_catalog_has_the_licence_its_datasets_share_its_first_issue_date_and_thailand() {
+    let ttl = read("catalog.ttl");
+    let catalog = ttl.split("\n\n").find(|block| block.starts_with("<https://data.example.go.th/#catalog>")).unwrap();
+    assert!(catalog.contains("    dct:issued \"2024-10-01\"^^xsd:date ;\n"), "{catalog}");
+    assert!(catalog.contains("    dct:license <https://spdx.org/licenses/CC-BY-4.0.html> ;\n"), "{catalog}");
+    assert!(catalog.contains("    dct:spatial <http://publications.europa.eu/resource/authority/country/THA> ;\n"), "{catalog}");
+    assert!(ttl.contains("<http://publications.europa.eu/resource/authority/country/THA>\n    a dct:Location ;"), "typed inline for the shapes");
+    assert!(ttl.contains("<https://spdx.org/licenses/CC-BY-4.0.html>\n    a dct:LicenseDocument"), "typed inline for the shapes");
+}
+
 #[test]
 fn the_api_and_catalog_shapes_are_pinned_by_snapshots() {
     insta::assert_json_snapshot!("api_datasets", json_file("api/v1/datasets.json"));

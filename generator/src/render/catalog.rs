@@ -737,6 +737,8 @@ fn dcat_head(site: &Site) -> Graph {
     let home = urls.absolute(&urls.home(site.config.default_language));
     let publisher = format!("{home}#publisher");
     let scheme = urls.absolute(&urls.api_themes());
+    let mut licenses = site.datasets.iter().map(|d| d.meta.license.trim()).filter(|l| !l.is_empty());
+    let shared_license = licenses.next().filter(|first| licenses.all(|l| l == *first)).map(license_url);
     {
         let c = g.node(&catalog, &["dcat:Catalog"]);
         for &l in &langs {
@@ -751,6 +753,17 @@ fn dcat_head(site: &Site) -> Graph {
         if let Some(newest) = newest {
             c.typed("dct:modified", newest, "xsd:date");
         }
+        // The catalog was first issued with its first dataset (site.toml has no date of its own).
+        if let Some(first) = site.datasets.iter().filter_map(|d| iso_date(&d.meta.issued)).min() {
+            c.typed("dct:issued", first, "xsd:date");
+        }
+        // DCAT-AP recommends a licence on the catalog: the one every dataset is published under,
+        // when they share one (site.toml names none, and Sala claims none for the portal).
+        if let Some(license) = &shared_license {
+            c.iri("dct:license", license);
+        }
+        // A Thai portal covers Thailand (DCAT-AP recommends the catalog's spatial coverage).
+        c.iri("dct:spatial", THAILAND_EU);
         // Each dataset once (ids are unique): not looked for among thousands.
         for d in &site.datasets {
             c.push("dcat:dataset", Object::Iri(dataset_iri(site, d)));
@@ -762,6 +775,13 @@ fn dcat_head(site: &Site) -> Graph {
         p.text("foaf:name", team.get(l), l.code());
     }
     g.node(&home, &["foaf:Document"]);
+    if let Some(license) = &shared_license {
+        g.node(license, &["dct:LicenseDocument"]);
+    }
+    let thailand = g.node(THAILAND_EU, &["dct:Location"]);
+    for &l in &langs {
+        thailand.text("skos:prefLabel", THAILAND.get(l), l.code());
+    }
     for &l in &langs {
         g.node(format!("{EU_AUTHORITY}language/{}", eu_language(l)), &["dct:LinguisticSystem"]);
     }
