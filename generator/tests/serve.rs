@@ -487,3 +487,41 @@ fn a_busy_port_is_said_at_once_and_ctrl_c_during_the_first_build_leaves_nothing(
         assert!(left.is_empty(), "after {wait} ms: {left:?}");
     }
 }
+
+/// see: serve buffered a request line or headers sent without end, megabytes of them.
+#[test]
+fn a_request_line_past_8_kib_gets_414_and_headers_past_64_kib_get_431() {
+    let f = Fixture::new();
+    f.dataset("alpha", SIMPLE, "id\n1\n");
+    let served = Served::start(&f);
+    // Sent whole before the answer is read: what the server leaves unread would reset the
+    // connection before the answer arrives.
+    let answer = |request: Vec<u8>| {
+        let mut stream = TcpStream::connect(&served.addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream.write_all(&request).unwrap();
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        String::from_utf8_lossy(&response).into_owned()
+    };
+    // A request line of 8 KiB is read; one byte more is not (9 KiB sent).
+    let target = |len: usize| format!("/en/?{}", "a".repeat(len - "GET /en/? HTTP/1.1".len()));
+    let fits = answer(format!("GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target(8 * 1024)).into_bytes());
+    assert!(fits.starts_with("HTTP/1.1 200"), "{}", &fits[..fits.len().min(100)]);
+    let long = format!("GET {}", "a".repeat(9 * 1024 - 4));
+    assert!(answer(long.into_bytes()).starts_with("HTTP/1.1 414 URI Too Long\r\n"));
+    // Headers of 64 KiB in all: 65 lines of a kibibyte each (66,560 bytes) are too many.
+    let header = format!("X-Filler: {}\r\n", "b".repeat(1024 - 12));
+    let request = format!("GET /en/ HTTP/1.1\r\n{}", header.repeat(65));
+    assert!(answer(request.into_bytes()).starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+    let fits = format!("GET /en/ HTTP/1.1\r\nConnection: close\r\n{}\r\n", header.repeat(60));
+    assert!(answer(fits.into_bytes()).starts_with("HTTP/1.1 200"));
+    // Megabytes without a newline: the connection is closed, not read to its end.
+    let mut stream = TcpStream::connect(&served.addr).unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    let started = Instant::now();
+    let sent = (0..64).take_while(|_| stream.write_all(&chunk).is_ok()).count();
+    assert!(sent < 64 && started.elapsed() < Duration::from_secs(10), "{sent} chunks of 64 KiB were taken in");
+    // And the server still answers.
+    assert_eq!(served.get("/en/").0, 200);
+}
