@@ -994,7 +994,7 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, t: &mut Target) {
             n.iri("dcat:mediaType", format.media_type_iri());
             // A format the EU file-type authority lacks (NDJSON) has no dct:format: DCAT-AP's
             // vocabulary shapes refuse any other (a violation), its absence is a warning, and
-            // CKAN then shows the media type.
+            // ckanext-dcat then reads the media type alone.
             if let Some(format_iri) = format.format_iri {
                 n.iri("dct:format", format_iri);
             }
