@@ -1591,7 +1591,9 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
     };
     // A row whose extra cells are all empty (a spreadsheet's trailing `,,,`) loses nothing
     // when they are cut: a warning of its own, apart from the extra values that are errors.
-    let (padded, long_rows): (Vec<(usize, usize)>, Vec<(usize, usize)>) = raw.long_rows.iter().partition(|(row, _)| raw.padded_rows.binary_search(row).is_ok());
+    let is_padded = |(row, _): &&(usize, usize)| raw.padded_rows.binary_search(row).is_ok();
+    let padded: Vec<(usize, usize)> = raw.long_rows.iter().filter(is_padded).copied().collect();
+    let long_rows: Vec<(usize, usize)> = raw.long_rows.iter().filter(|r| !is_padded(r)).copied().collect();
     // The rows shown: those of the first few cells listed, read once.
     let shown_rows: BTreeSet<usize> = raw
         .short_rows
