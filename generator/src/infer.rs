@@ -539,7 +539,9 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     }
     // Dates: the era is read from the years written.
     let calendar = era_of(values.iter().filter_map(|v| first_year(v)));
-    for format in [None, Some("%d/%m/%Y"), Some("%d-%m-%Y"), Some("%Y/%m/%d")] {
+    // Thai documents' `1 ต.ค. 2567` and `1 ตุลาคม 2567` are read by `%d %b %Y` (see
+    // `validate::table`), as is `1 Oct 2024`.
+    for format in [None, Some("%d/%m/%Y"), Some("%d-%m-%Y"), Some("%Y/%m/%d"), Some("%d %b %Y")] {
         candidates.push(Field { format: format.map(str::to_string), calendar, ..field(name, FieldType::Date) });
     }
     candidates.push(Field { calendar, ..field(name, FieldType::Datetime) });

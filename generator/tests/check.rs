@@ -667,3 +667,35 @@ fn a_header_name_with_spaces_around_it_is_its_fields_column_with_a_warning() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/spaced/spaced.csv")).unwrap(), "amount,name\n1,x\n2,y\n");
 }
+
+/// Thai documents write dates with Thai month names and Buddhist-era years (`1 ต.ค. 2567`,
+/// `15 พฤศจิกายน 2567`): infer kept them as text, so they were published as text that no
+/// client sorts or filters as dates. `%d %b %Y` reads them (with `calendar = "buddhist"`),
+/// and they are published as ISO dates.
+#[test]
+fn thai_month_names_are_read_as_dates() {
+    let f = Fixture::new();
+    let csv = f.write("in/orders.csv", "order,signed\nA1,1 ต.ค. 2567\nA2,15 พฤศจิกายน 2567\nA3,31 ธ.ค 2567\nA4,2 ม.ค. พ.ศ. 2568\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "orders"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/orders/dataset.toml")).unwrap();
+    assert!(toml.contains("type = \"date\"") && toml.contains("format = \"%d %b %Y\"") && toml.contains("calendar = \"buddhist\""), "{toml}");
+    let fields = "[[resources.schema.fields]]\nname = \"order\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"signed\"\ntype = \"date\"\nformat = \"%d %b %Y\"\ncalendar = \"buddhist\"\n";
+    f.dataset("orders", fields, "order,signed\nA1,1 ต.ค. 2567\nA2,15 พฤศจิกายน 2567\nA3,31 ธ.ค 2567\nA4,2 ม.ค. พ.ศ. 2568\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(f.root().join("public/datasets/orders/data.csv")).unwrap(),
+        "order,signed\nA1,2024-10-01\nA2,2024-11-15\nA3,2024-12-31\nA4,2025-01-02\n"
+    );
+    // A day the month has not is a type error at its cell.
+    f.dataset("orders", fields, "order,signed\nA1,31 พ.ย. 2567\n");
+    let (code, diagnostics) = {
+        let out = f.sala(&["check", "--format", "json"]);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), json["diagnostics"].as_array().unwrap().clone())
+    };
+    assert_eq!(code, Some(1));
+    let d = diagnostics.iter().find(|d| d["code"] == "type-error").unwrap();
+    assert_eq!((d["location"]["row"].as_u64(), d["value"].as_str()), (Some(2), Some("31 พ.ย. 2567")));
+}

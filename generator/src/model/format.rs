@@ -4,9 +4,14 @@
 use crate::lang::Lang;
 use chrono::Datelike;
 
-const THAI_MONTHS: [&str; 12] =
+/// The Thai months' abbreviations, as Thai dates write them (`1 ต.ค. 2567`).
+pub const THAI_MONTHS: [&str; 12] =
     ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."];
-const ENGLISH_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/// The Thai months' full names (`1 ตุลาคม 2567`).
+pub const THAI_MONTH_NAMES: [&str; 12] =
+    ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
+/// The English months' abbreviations, which a date format's `%b` reads.
+pub const ENGLISH_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// The Buddhist-era year of a Christian-era year.
 pub fn buddhist_year(ce: i32) -> i32 {

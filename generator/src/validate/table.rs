@@ -548,6 +548,19 @@ fn ascii_digits(e: Expr) -> Expr {
 
 /// A date or datetime text with its Buddhist-era year (the first four-digit run) turned into
 /// the Christian-era year, so that 29/02/2567 (a leap day in 2024) parses.
+/// Thai month names and abbreviations (`ตุลาคม`, `ต.ค.`, `ต.ค`) as the English abbreviations
+/// a format's `%b` and `%B` read, and `พ.ศ.` before a year left out: `1 ต.ค. พ.ศ. 2567` is read
+/// by `%d %b %Y` as Thai documents write dates.
+fn thai_months_as_english(e: Expr) -> Expr {
+    use crate::model::format::{ENGLISH_MONTHS, THAI_MONTHS, THAI_MONTH_NAMES};
+    // Full names first: an abbreviation is never part of one once they are gone.
+    let names = THAI_MONTH_NAMES.iter().zip(ENGLISH_MONTHS);
+    let dotted = THAI_MONTHS.iter().zip(ENGLISH_MONTHS);
+    let undotted = THAI_MONTHS.iter().filter_map(|m| m.strip_suffix('.')).zip(ENGLISH_MONTHS);
+    let e = e.str().replace_all(lit("พ.ศ."), lit(""), true);
+    names.chain(dotted).map(|(th, en)| (*th, en)).chain(undotted).fold(e, |e, (th, en)| e.str().replace_all(lit(th), lit(en), true))
+}
+
 fn buddhist_to_christian(e: Expr) -> Expr {
     let year = e.clone().str().extract(lit("([0-9]{4})"), 1).cast(DataType::Int64) - lit(543i64);
     let before = e.clone().str().extract(lit("^(.*?)[0-9]{4}"), 1);
@@ -907,7 +920,8 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zone: Option<TimeZone>
                 .otherwise(null_of(DataType::Boolean))
         }
         FieldType::Date => {
-            let text = if buddhist { buddhist_to_christian(ascii_digits(trimmed)) } else { trimmed };
+            let text = if month_names(field) { thai_months_as_english(trimmed) } else { trimmed };
+            let text = if buddhist { buddhist_to_christian(ascii_digits(text)) } else { text };
             match field.format.as_deref() {
                 None | Some("default") => text.str().to_date(strptime("%Y-%m-%d")),
                 Some("any") => text.str().to_date(StrptimeOptions { strict: false, ..Default::default() }),
@@ -915,7 +929,8 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zone: Option<TimeZone>
             }
         }
         FieldType::Datetime => {
-            let text = if buddhist { buddhist_to_christian(ascii_digits(trimmed)) } else { trimmed };
+            let text = if month_names(field) { thai_months_as_english(trimmed) } else { trimmed };
+            let text = if buddhist { buddhist_to_christian(ascii_digits(text)) } else { text };
             match field.format.as_deref() {
                 None | Some("default") | Some("any") => {
                     text_to_datetime(text, zone)
@@ -951,6 +966,11 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zone: Option<TimeZone>
             None => value,
         },
     }
+}
+
+/// Whether the field's format reads month names (`%b`, `%B`), which may be written in Thai.
+fn month_names(field: &Field) -> bool {
+    field.format.as_deref().is_some_and(|f| f.contains("%b") || f.contains("%B"))
 }
 
 /// The pattern a text-like type must match (types Sala keeps as text but still checks).
