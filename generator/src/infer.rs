@@ -536,6 +536,12 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
         candidates.push(Field { group_char: Some(",".into()), ..field(name, FieldType::Integer) });
         candidates.push(field(name, FieldType::Number));
         candidates.push(Field { group_char: Some(",".into()), ..field(name, FieldType::Number) });
+        // Percentages as a spreadsheet exports them (`12.5%`): numbers once the sign is taken
+        // off (`bareNumber = false`), published as 12.5; a column of some other unit stays text.
+        if all(&|v| v.trim_end().ends_with('%')) {
+            candidates.push(Field { bare_number: Some(false), ..field(name, FieldType::Number) });
+            candidates.push(Field { bare_number: Some(false), group_char: Some(",".into()), ..field(name, FieldType::Number) });
+        }
     }
     // Dates: the era is read from the years written.
     let calendar = era_of(values.iter().filter_map(|v| first_year(v)));
@@ -852,6 +858,9 @@ pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet
         }
         if let Some(g) = &field.group_char {
             t.push_str(&format!("groupChar = {}\n", q(g)));
+        }
+        if field.bare_number == Some(false) {
+            t.push_str("bareNumber = false              # the % after each number is taken off: say \"%\" in the title\n");
         }
         // Left empty like the dataset's title, so that `check` asks for it in both languages.
         t.push_str("title = { th = \"\", en = \"\" }   # TODO: the column's name in Thai and English / ชื่อคอลัมน์ภาษาไทยและภาษาอังกฤษ\n");

@@ -699,3 +699,22 @@ fn thai_month_names_are_read_as_dates() {
     let d = diagnostics.iter().find(|d| d["code"] == "type-error").unwrap();
     assert_eq!((d["location"]["row"].as_u64(), d["value"].as_str()), (Some(2), Some("31 พ.ย. 2567")));
 }
+
+/// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
+/// `bareNumber = false`, published as 12.5. A column of another unit stays text.
+#[test]
+fn percentages_are_inferred_as_numbers_without_their_sign() {
+    let f = Fixture::new();
+    let csv = f.write("in/rates.csv", "province,rate,weight\nเชียงใหม่,12.5%,5 kg\nลำพูน,7%,6 kg\nน่าน,100 %,7 kg\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "rates"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/rates/dataset.toml")).unwrap();
+    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    assert!(field("rate").contains("type = \"number\"\nbareNumber = false"), "{toml}");
+    assert!(field("weight").contains("type = \"string\""), "{toml}");
+    let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"rate\"\ntype = \"number\"\nbareNumber = false\n[[resources.schema.fields]]\nname = \"weight\"\ntype = \"string\"\n";
+    f.dataset("rates", fields, "province,rate,weight\nเชียงใหม่,12.5%,5 kg\nลำพูน,7%,6 kg\nน่าน,100 %,7 kg\n");
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/rates/data.csv")).unwrap(), "province,rate,weight\nเชียงใหม่,12.5,5 kg\nลำพูน,7,6 kg\nน่าน,100,7 kg\n");
+}
