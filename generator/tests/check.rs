@@ -718,3 +718,22 @@ fn percentages_are_inferred_as_numbers_without_their_sign() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/rates/data.csv")).unwrap(), "province,rate,weight\nเชียงใหม่,12.5,5 kg\nลำพูน,7,6 kg\nน่าน,100,7 kg\n");
 }
+
+/// Lines of spaces or tabs only (a hand edit's leftovers, often at the end) are blank rows,
+/// named as such; they were a missing-cell error per line beside whitespace warnings.
+#[test]
+fn a_line_of_spaces_only_is_a_blank_row() {
+    let f = Fixture::new();
+    let fields = "[[resources.schema.fields]]\nname = \"code\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
+    f.dataset("ws", fields, "code,amount\nA1,1\n   \nA2,2\n\t\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["file"] == "datasets/ws/data.csv")
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["location"]["row"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(found, [("blank-row".to_string(), 3), ("blank-row".to_string(), 5)]);
+}

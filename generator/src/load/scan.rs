@@ -606,7 +606,8 @@ fn walk_shapes(text: &[u8], delimiter: u8, quote: Option<u8>, header_cells: Opti
     // Where the record's first cell past the header's begins (its delimiter), once there is one.
     let mut extra_at: Option<usize> = None;
     let finish = |record: usize, cells: usize, line: &[u8], extra: Option<&[u8]>, shapes: &mut Shapes| {
-        let blank = line.is_empty() || line == b"\r";
+        // Nothing, or only spaces and tabs (a line a hand edit left): a blank row, not a short one.
+        let blank = line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
         if record == 0 {
             shapes.header_cells = cells;
         } else if !blank && cells < shapes.header_cells {

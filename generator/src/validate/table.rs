@@ -1055,13 +1055,24 @@ fn check_rows(
 
     // A row whose cells are all empty is reported once as a blank row, not once per rule.
     // There is none when some column has no empty cell (a null count Polars keeps anyway).
-    let no_blank_rows = raw.frame.columns().iter().any(|c| c.null_count() == 0 && (raw.empty_is_null || !has_empty_text(c)));
+    // A cell of spaces only is blank here too, where the file has cells with spaces at an edge.
+    let spaces = raw.traits.edge_whitespace;
+    let blank_cells = |c: &Column| if spaces { has_empty_text(c, true) } else { !raw.empty_is_null && has_empty_text(c, false) };
+    let no_blank_rows = raw.frame.columns().iter().any(|c| c.null_count() == 0 && !blank_cells(c));
     let blank_row = if raw.frame.width() == 0 || no_blank_rows {
         lit(false)
     } else {
         let empty = |i: usize| {
             let null = col(raw_col(i)).is_null();
-            if raw.empty_is_null || parsed(i) { null } else { null.or(col(raw_col(i)).eq(lit(""))) }
+            if parsed(i) {
+                null
+            } else if spaces {
+                null.or(col(raw_col(i)).str().strip_chars(lit(NULL)).eq(lit("")))
+            } else if raw.empty_is_null {
+                null
+            } else {
+                null.or(col(raw_col(i)).eq(lit("")))
+            }
         };
         all_horizontal((0..raw.frame.width()).map(empty).collect::<Vec<_>>())?
     };
@@ -1345,9 +1356,9 @@ fn column_zone(raw: &RawTable, ci: usize) -> Option<TimeZone> {
 }
 
 /// Whether a text column holds an empty string (a blank cell when empty text is not a
-/// missing value).
-fn has_empty_text(column: &Column) -> bool {
-    column.str().is_ok_and(|s| s.iter().any(|v| v == Some("")))
+/// missing value), or with `spaces` a text of spaces only.
+fn has_empty_text(column: &Column, spaces: bool) -> bool {
+    column.str().is_ok_and(|s| s.iter().any(|v| v.is_some_and(|v| if spaces { v.trim().is_empty() } else { v.is_empty() })))
 }
 
 /// Flags values (unique columns, the primary key) that repeat an earlier row's, and for the
