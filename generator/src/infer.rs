@@ -191,6 +191,12 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         if inferred.field.field_type == FieldType::String && inferred.field.format.is_none() && !is_code_name(&name) {
             notes.extend(number_blockers(raw, i, &name, path));
             notes.extend(swapped_coordinates(raw, i, &name));
+            if fixed_width_key(&name, &column_values(raw, i)) {
+                notes.push(crate::lang::Text::new(
+                    format!("คอลัมน์ {name} เป็นตัวเลขกว้างเท่ากันเรียงจากน้อยไปมาก จึงถือเป็นรหัส (ข้อความ): ถ้าเป็นจำนวนหรือจำนวนเงิน ให้แก้เป็น type = \"integer\""),
+                    format!("column {name} holds numbers of one width in ascending order, so it was read as codes (text): if they are amounts or counts, set type = \"integer\""),
+                ));
+            }
         }
         fields.push(inferred);
     }
@@ -216,8 +222,9 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         let n = n.to_ascii_lowercase();
         n == "id" || n.ends_with("_id") || n.ends_with("code") || n.ends_with("_no") || n == "key"
     };
+    // A measured value (a speed, a rate) may differ in every row by chance: never a key.
     let candidates: Vec<&InferredField> =
-        fields.iter().filter(|f| f.field.constraints.unique && f.field.constraints.required).collect();
+        fields.iter().filter(|f| f.field.constraints.unique && f.field.constraints.required && f.field.field_type != FieldType::Number).collect();
     let primary_key = candidates
         .iter()
         .find(|f| key_like(&f.field.name))
@@ -432,6 +439,12 @@ fn accepts(raw: &RawTable, field: &Field, path: &Path) -> bool {
         && !checked.report.diagnostics.iter().any(|d| d.severity == Severity::Error && refused.contains(&d.code))
 }
 
+/// The values of column `i` of the table that are not empty, with Thai digits as ASCII ones.
+fn column_values(raw: &RawTable, i: usize) -> Vec<String> {
+    let Ok(Ok(values)) = raw.frame.column(&RawTable::column_name(i)).map(|c| c.str().cloned()) else { return Vec::new() };
+    values.iter().flatten().map(ascii_digits).filter(|v| !v.is_empty()).collect()
+}
+
 fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path) -> Result<InferredField> {
     column.set_column_names(&[RawTable::column_name(0)]).map_err(|e| data_error(path, &e))?;
     let raw = RawTable {
@@ -444,15 +457,7 @@ fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path
         padded_rows: Vec::new(),
         ..table.clone()
     };
-    let col = raw.frame.column(&RawTable::column_name(0)).map_err(|e| data_error(path, &e))?;
-    let values: Vec<String> = col
-        .str()
-        .map_err(|e| data_error(path, &e))?
-        .iter()
-        .flatten()
-        .map(ascii_digits)
-        .filter(|v| !v.is_empty())
-        .collect();
+    let values = column_values(&raw, 0);
     let height = raw.frame.height();
     let nulls = height - values.len();
     let mut distinct: Vec<&str> = values.iter().map(String::as_str).collect();
@@ -513,14 +518,7 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     // as codes, stay text (as numbers they would be summed and shown as 10,100).
     let code_name = is_code_name(name);
     let unsigned = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
-    // A column of different numbers, all as wide (five digits or more) and in ascending order,
-    // is a list keyed by code (sub-district 100101, 100102…), whatever its name.
-    let width = values.first().map_or(0, String::len);
-    let fixed_width_key = values.len() >= 3
-        && width >= 5
-        && values.iter().all(|v| v.len() == width && unsigned(v))
-        && values.windows(2).all(|w| w[0] < w[1]);
-    let leading_zero = leading_zero || (code_name && values.iter().all(|v| unsigned(v))) || fixed_width_key;
+    let leading_zero = leading_zero || (code_name && values.iter().all(|v| unsigned(v))) || fixed_width_key(name, values);
     let digits = |v: &str| { let v = v.strip_prefix('-').unwrap_or(v); !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) };
     let year_hint = crate::model::format::names_a_year(name);
     let mut candidates: Vec<Field> = Vec::new();
@@ -551,6 +549,11 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
         candidates.push(Field { format: format.map(str::to_string), calendar, ..field(name, FieldType::Date) });
     }
     candidates.push(Field { calendar, ..field(name, FieldType::Datetime) });
+    // Exports of sheets and databases write a time without seconds (`2024-10-01 08:30`,
+    // `01/10/2567 08:30`), which the default datetime does not read.
+    for format in ["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"] {
+        candidates.push(Field { format: Some(format.to_string()), calendar, ..field(name, FieldType::Datetime) });
+    }
     // `lon,lat` pairs, Table Schema's default geopoint (`100.5018,13.7563`): after the
     // numbers, so that a grouped number such as 1,050 stays a number.
     if all(&|v| coordinates(v).is_some_and(|(lon, lat)| lon.abs() <= 180.0 && lat.abs() <= 90.0)) && values.iter().any(|v| v.contains('.')) {
@@ -577,6 +580,18 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
         .filter(plausible)
         .find(|f| accepts(raw, f, path))
         .unwrap_or_else(|| field(name, FieldType::String))
+}
+
+/// Whether a column is a list keyed by code (sub-district 100101, 100102…): different numbers,
+/// all as wide (five digits or more) and in ascending order, under a name that does not say
+/// they are amounts (a budget table sorted by amount has them too).
+fn fixed_width_key(name: &str, values: &[String]) -> bool {
+    let width = values.first().map_or(0, String::len);
+    values.len() >= 3
+        && width >= 5
+        && !crate::model::format::names_a_measure(name)
+        && values.iter().all(|v| v.len() == width && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        && values.windows(2).all(|w| w[0] < w[1])
 }
 
 /// A `x,y` pair of decimal numbers, as written in a geopoint cell.

@@ -737,3 +737,33 @@ fn a_line_of_spaces_only_is_a_blank_row() {
         .collect();
     assert_eq!(found, [("blank-row".to_string(), 3), ("blank-row".to_string(), 5)]);
 }
+
+/// What infer proposed wrong on real files: a budget table sorted by amount (amounts of one
+/// width in ascending order were taken for codes and published as text), times without seconds
+/// (text), and a measured decimal value unique by chance proposed as the primary key.
+#[test]
+fn infer_types_sorted_amounts_times_without_seconds_and_keys_as_a_person_would() {
+    let f = Fixture::new();
+    let infer = |file: &str, csv: &str, id: &str| -> String {
+        let path = f.write(&format!("in/{file}"), csv);
+        let out = f.sala(&["infer", path.to_str().unwrap(), "--dataset", id]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        text(&out)
+    };
+    let field = |id: &str, name: &str| -> String {
+        let toml = std::fs::read_to_string(f.root().join(format!("datasets/{id}/dataset.toml"))).unwrap();
+        toml.split("[[resources.schema.fields]]").find(|s| s.contains(&format!("name = \"{name}\""))).unwrap().to_string()
+    };
+    infer("budget.csv", "หน่วยงาน,งบประมาณ (บาท)\nกรมการปกครอง,1523400\nกรมการพัฒนาชุมชน,2871000\nกรมที่ดิน,3090500\n", "budget");
+    assert!(field("budget", "งบประมาณ (บาท)").contains("type = \"integer\""), "{}", field("budget", "งบประมาณ (บาท)"));
+    // The same shape under a name that says nothing stays a code, and infer says how to change it.
+    let said = infer("places.csv", "place,area\nA,100101\nB,100102\nC,100201\n", "places");
+    assert!(field("places", "area").contains("type = \"string\""));
+    assert!(said.contains("column area holds numbers of one width in ascending order, so it was read as codes (text): if they are amounts or counts, set type = \"integer\""), "{said}");
+    infer("pm.csv", "station,measured,local\nA,2024-10-01 08:30,01/10/2567 08:30\nB,2024-10-01 09:30,01/10/2567 09:30\n", "pm");
+    assert!(field("pm", "measured").contains("type = \"datetime\"\nformat = \"%Y-%m-%d %H:%M\""), "{}", field("pm", "measured"));
+    assert!(field("pm", "local").contains("format = \"%d/%m/%Y %H:%M\"\ncalendar = \"buddhist\""), "{}", field("pm", "local"));
+    let said = infer("speed.csv", "province,quarter,avg_mbps\nน่าน,Q1,185.48\nน่าน,Q2,201.07\nลำพูน,Q1,170.2\n", "speed");
+    assert!(!said.contains("primary key"), "{said}");
+    assert!(!field("speed", "avg_mbps").contains("unique"), "{}", field("speed", "avg_mbps"));
+}

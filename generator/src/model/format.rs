@@ -31,6 +31,16 @@ pub fn names_a_code(name: &str) -> bool {
         || ["รหัส", "เลขที่", "หมายเลข", "ไปรษณีย์", "เลขประจำ"].iter().any(|w| name.contains(w))
 }
 
+/// Whether a column's name says it holds a quantity (an amount, a count, a price): its values
+/// are numbers however they are ordered (`งบประมาณ (บาท)`, `population`, `มูลค่า`).
+pub fn names_a_measure(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["amount", "budget", "total", "value", "price", "cost", "population", "count", "income", "revenue", "expense", "spend", "baht", "thb", "sum"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || ["งบ", "บาท", "จำนวน", "ราคา", "มูลค่า", "ยอด", "ประชากร", "รายได้", "รายจ่าย", "ค่าใช้จ่าย", "เงิน", "รวม"].iter().any(|w| name.contains(w))
+}
+
 /// Whether a column's name says it holds years (`year`, `fiscal_year`, `ปีงบประมาณ`, `พ.ศ.`).
 pub fn names_a_year(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
