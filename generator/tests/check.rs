@@ -767,3 +767,38 @@ fn infer_types_sorted_amounts_times_without_seconds_and_keys_as_a_person_would()
     assert!(!said.contains("primary key"), "{said}");
     assert!(!field("speed", "avg_mbps").contains("unique"), "{}", field("speed", "avg_mbps"));
 }
+
+/// Two columns of one name (`quarter` twice, as an export joined from two tables writes it):
+/// infer names the second `quarter_2` and says to write it in the file; check then gave a
+/// missing-label ("add the column to the CSV", though it is there) beside a duplicate-label.
+/// One error now, naming the cell to write the name in.
+#[test]
+fn a_repeated_column_name_infer_renamed_is_one_error_with_the_cell_to_fix() {
+    let f = Fixture::new();
+    let csv = f.write("in/q.csv", "province,quarter,speed,quarter\nน่าน,Q1,185,2024-Q1\nลำพูน,Q1,170,2024-Q1\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/q/dataset.toml")).unwrap();
+    let resources = toml.split_once("[[resources]]").map(|(_, r)| format!("[[resources]]{r}")).unwrap();
+    let resources: String = resources.lines().filter(|l| !l.contains("TODO")).collect::<Vec<_>>().join("\n");
+    f.write("datasets/q/dataset.toml", format!("title = {{ th = \"ก\", en = \"a\" }}\ndescription = \"d\"\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\n{resources}"));
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["location"]["column_number"].as_u64().unwrap(), d["message"]["en"].as_str().unwrap().to_string(), d["help"]["en"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "duplicate-label".to_string(),
+            4,
+            "column D is named \"quarter\" as column B is, where the schema calls it \"quarter_2\"".to_string(),
+            "write quarter_2 in the header row's cell D1".to_string()
+        )]
+    );
+}

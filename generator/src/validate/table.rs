@@ -385,6 +385,25 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
             ));
             continue;
         }
+        if let (Some(first), Some(field)) = (first_seen.get(label.as_str()), unnamed) {
+            // A repeated name where the schema has a field the header lacks (the name `infer`
+            // gave the second column): that field's column, named in one diagnostic.
+            let letter = column_letter(i + 1);
+            report.push(
+                Diagnostic::error(
+                    Code::DuplicateLabel,
+                    header_location(i, &field.name),
+                    Text::new(
+                        format!("ชื่อคอลัมน์ {letter} \"{label}\" ซ้ำกับคอลัมน์ {} ส่วน schema เรียกคอลัมน์นี้ว่า \"{}\"", column_letter(first + 1), field.name),
+                        format!("column {letter} is named \"{label}\" as column {} is, where the schema calls it \"{}\"", column_letter(first + 1), field.name),
+                    ),
+                    Text::new(format!("เขียน {} ลงในช่อง {letter}1 ของแถวหัวตาราง", field.name), format!("write {} in the header row's cell {letter}1", field.name)),
+                )
+                .with_value(label.clone()),
+            );
+            named_blanks.insert(i);
+            continue;
+        }
         if let Some(first) = first_seen.get(label.as_str()) {
             report.push(
                 Diagnostic::error(
@@ -1555,7 +1574,8 @@ fn stray_row_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
         file: file.to_path_buf(),
         row: Some(row + 2),
         column_number: Some(ci + 1),
-        column: raw.header.get(ci).cloned(),
+        // A column without a name is "column B", not "column B ()".
+        column: raw.header.get(ci).filter(|h| !h.trim().is_empty()).cloned(),
         sheet: None,
     };
     let with_source = |d: Diagnostic, row: usize, ci: usize| match cells.get(&row).filter(|c| !c.is_empty()) {
