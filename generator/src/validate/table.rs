@@ -385,9 +385,11 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
             ));
             continue;
         }
-        if let (Some(first), Some(field)) = (first_seen.get(label.as_str()), unnamed) {
-            // A repeated name where the schema has a field the header lacks (the name `infer`
-            // gave the second column): that field's column, named in one diagnostic.
+        // The name `infer` gives a repeated column: the first's and a number (`quarter_2`).
+        let renamed = |f: &&Field| f.name.strip_prefix(label.as_str()).and_then(|r| r.strip_prefix('_')).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if let (Some(first), Some(field)) = (first_seen.get(label.as_str()), unnamed.filter(renamed)) {
+            // A repeated name where the schema has at its place the name `infer` gave it: that
+            // field's column, named in one diagnostic.
             let letter = column_letter(i + 1);
             report.push(
                 Diagnostic::error(
