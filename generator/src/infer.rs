@@ -207,6 +207,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
             format!("column(s) {letters} have neither a name nor any value, so the schema leaves them out: they can be deleted from the file"),
         ));
     }
+    notes.extend(header_like_data(raw, &fields));
     names_beside_persons(&mut fields);
     notes.extend(stray_rows(raw, path).map_err(|e| data_error(path, &e))?);
     let repeated = crate::validate::table::repeated_header_rows(raw).map_err(|e| data_error(path, &e))?;
@@ -580,6 +581,26 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
         .filter(plausible)
         .find(|f| accepts(raw, f, path))
         .unwrap_or_else(|| field(name, FieldType::String))
+}
+
+/// When the header row reads as a row of data (a file exported without its header: the first
+/// province's row became the column names), says so: a name that is a number, and no year,
+/// above a column of numbers is no column's name.
+fn header_like_data(raw: &RawTable, fields: &[InferredField]) -> Option<crate::lang::Text> {
+    let number = |s: &str| {
+        let s = s.trim().replace(',', "");
+        !s.is_empty() && s.parse::<f64>().is_ok()
+    };
+    let year = |s: &str| s.trim().len() == 4 && s.trim().parse::<i64>().is_ok_and(|y| (1900..=2100).contains(&y) || crate::model::coverage::is_buddhist_year(y));
+    let numeric = |f: &InferredField| matches!(f.field.field_type, FieldType::Integer | FieldType::Number | FieldType::Year);
+    let suspicious = raw.header.iter().zip(fields).any(|(label, f)| number(label) && !year(label) && numeric(f));
+    suspicious.then(|| {
+        let row = raw.header.iter().map(|l| l.trim()).collect::<Vec<_>>().join(", ");
+        crate::lang::Text::new(
+            format!("แถวแรก ({row}) ดูเป็นแถวข้อมูล ไม่ใช่ชื่อคอลัมน์ (ตัวเลขใช้เป็นชื่อคอลัมน์ไม่ได้): ถ้าไฟล์ไม่มีแถวหัวตาราง ให้เพิ่มแถวชื่อคอลัมน์ไว้บนสุดแล้วเรียก sala infer อีกครั้ง มิฉะนั้นแถวนั้นจะหายไปจากข้อมูลที่เผยแพร่"),
+            format!("the first row ({row}) reads as a row of data, not column names (a number names no column): if the file has no header row, add one with the column names at the top and run sala infer again, or that row is missing from the data published"),
+        )
+    })
 }
 
 /// Whether a column is a list keyed by code (sub-district 100101, 100102…): different numbers,

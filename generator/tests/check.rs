@@ -802,3 +802,21 @@ fn a_repeated_column_name_infer_renamed_is_one_error_with_the_cell_to_fix() {
         )]
     );
 }
+
+/// A file exported without its header row: its first row of data became the column names
+/// and was missing from everything published, without a word. infer says so; a table whose
+/// column names are years is not such a file.
+#[test]
+fn infer_says_when_the_first_row_reads_as_data() {
+    let f = Fixture::new();
+    let csv = f.write("in/budget.csv", "กรุงเทพมหานคร,10,29716463204\nสมุทรปราการ,11,2305145210\nนนทบุรี,12,1890234455\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
+    assert!(
+        text(&out).contains("note: the first row (กรุงเทพมหานคร, 10, 29716463204) reads as a row of data, not column names (a number names no column): if the file has no header row, add one with the column names at the top and run sala infer again, or that row is missing from the data published"),
+        "{}",
+        text(&out)
+    );
+    let csv = f.write("in/years.csv", "province,2566,2567\nน่าน,10,12\nลำพูน,11,13\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "years"]);
+    assert!(!text(&out).contains("reads as a row of data"), "{}", text(&out));
+}
