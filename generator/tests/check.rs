@@ -820,3 +820,32 @@ fn infer_says_when_the_first_row_reads_as_data() {
     let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "years"]);
     assert!(!text(&out).contains("reads as a row of data"), "{}", text(&out));
 }
+
+/// A cell longer than an Excel cell holds was cut in the .xlsx download without a word: a
+/// warning at its first cell per column, with how many more; a shorter one says nothing.
+#[test]
+fn a_cell_longer_than_excel_holds_is_named() {
+    let f = Fixture::new();
+    let fields = "[[resources.schema.fields]]\nname = \"id\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"text\"\ntype = \"string\"\n";
+    let long = "ก".repeat(40_000);
+    let limit = "a".repeat(32_767);
+    f.dataset("long", fields, format!("id,text\nA,{limit}\nB,{long}\nC,{long}x\n"));
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["file"] == "datasets/long/data.csv")
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["location"]["row"].as_u64().unwrap(), d["message"]["en"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "long-cell".to_string(),
+            3,
+            "the value has 40000 characters, but an Excel cell holds 32767 at most, so the .xlsx download cuts it there (CSV, JSON and Parquet keep it whole) (and 1 more in this column)".to_string()
+        )]
+    );
+}

@@ -55,6 +55,8 @@ pub enum Code {
     TotalsRow,
     /// Below the data, a row of one text cell: a note or a source line (a warning).
     NoteRow,
+    /// A cell longer than a workbook cell holds, which the Excel download cuts (a warning).
+    LongCell,
     /// A row repeats the header row (two exports pasted one after the other).
     RepeatedHeader,
     /// The file's bytes are not text in the declared encoding.
@@ -97,10 +99,10 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/rules.md documents them.
-    pub const ALL: [Code; 35] = [
+    pub const ALL: [Code; 36] = [
         Code::TypeError, Code::SpreadsheetError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
         Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
-        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::TotalsRow, Code::NoteRow, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
+        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::TotalsRow, Code::NoteRow, Code::LongCell, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
         Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
         Code::UnknownAgency, Code::NotPublic, Code::PageError, Code::ExtraWhitespace, Code::ThaiTextOrder,
         Code::MissingOffset, Code::PolicyError, Code::PersonalData, Code::RoleError, Code::Overdue,
@@ -126,6 +128,7 @@ impl Code {
             Code::BlankRow => "blank-row",
             Code::TotalsRow => "totals-row",
             Code::NoteRow => "note-row",
+            Code::LongCell => "long-cell",
             Code::RepeatedHeader => "repeated-header",
             Code::EncodingError => "encoding-error",
             Code::SourceError => "source-error",

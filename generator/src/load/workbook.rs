@@ -12,6 +12,9 @@ use crate::lang::Text;
 use calamine::{Data, Dimensions, Reader, Sheets};
 use std::path::{Path, PathBuf};
 
+/// Excel's longest text in one cell, in characters: the workbook download cuts a longer one.
+pub const MAX_CELL_TEXT: usize = 32_767;
+
 /// The file extensions read as workbooks.
 pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
 

@@ -28,8 +28,7 @@ pub const ROWS_PER_SHEET: usize = 1_048_575;
 /// Bytes of worksheet XML made before they are handed to the package.
 const SHEET_PIECE: usize = 1 << 20;
 
-/// Excel's longest text in one cell.
-const MAX_CELL_TEXT: usize = 32_767;
+use crate::load::workbook::MAX_CELL_TEXT;
 
 /// The header of a column: its Thai and English titles (`ปีงบประมาณ / Fiscal year`), each
 /// falling back to the column's name, and one of them alone when both are the same.

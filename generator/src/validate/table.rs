@@ -1295,6 +1295,7 @@ fn check_rows(
     }
     row_shape_diagnostics(raw, file, &line, &mut report)?;
     stray_row_diagnostics(raw, file, &line, &mut report)?;
+    long_cell_diagnostics(raw, file, &mut report);
 
     for check in &checks {
         let fi = check.field;
@@ -1629,6 +1630,38 @@ fn stray_row_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
         .collect();
     report.extend_counted(listed, notes.len());
     Ok(())
+}
+
+/// Cells longer than a workbook cell holds ([`MAX_CELL_TEXT`](crate::load::workbook::MAX_CELL_TEXT)
+/// characters: a long announcement, a map shape as text): the Excel download cuts them there,
+/// the other downloads keep them whole. One warning per column, at its first such cell.
+fn long_cell_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
+    use crate::load::workbook::MAX_CELL_TEXT;
+    for (ci, column) in raw.frame.columns().iter().enumerate() {
+        let Ok(values) = column.str() else { continue };
+        // A column whose longest text has fewer bytes than the limit (every column of nearly
+        // every file) is passed over in one vectorised pass; bytes bound characters.
+        if values.str_len_bytes().max().is_none_or(|n| (n as usize) <= MAX_CELL_TEXT) {
+            continue;
+        }
+        let long: Vec<(usize, usize)> =
+            values.iter().enumerate().filter_map(|(row, v)| v.filter(|v| v.len() > MAX_CELL_TEXT).map(|v| (row, v.chars().count()))).filter(|(_, n)| *n > MAX_CELL_TEXT).collect();
+        let Some(&(row, chars)) = long.first() else { continue };
+        let more = long.len() - 1;
+        let (th_more, en_more) = if more > 0 { (format!(" (และอีก {more} ช่องในคอลัมน์นี้)"), format!(" (and {more} more in this column)")) } else { Default::default() };
+        report.push(Diagnostic::warning(
+            Code::LongCell,
+            Location { file: file.to_path_buf(), row: Some(row + 2), column_number: Some(ci + 1), column: raw.header.get(ci).filter(|h| !h.trim().is_empty()).cloned(), sheet: None },
+            Text::new(
+                format!("ค่านี้ยาว {chars} ตัวอักษร แต่ช่องหนึ่งของ Excel เก็บได้ไม่เกิน {MAX_CELL_TEXT} ตัว ไฟล์ .xlsx ที่ให้ดาวน์โหลดจึงตัดค่านี้ (CSV, JSON และ Parquet เก็บครบ){th_more}"),
+                format!("the value has {chars} characters, but an Excel cell holds {MAX_CELL_TEXT} at most, so the .xlsx download cuts it there (CSV, JSON and Parquet keep it whole){en_more}"),
+            ),
+            Text::new(
+                "ถ้าผู้ใช้ต้องการค่าเต็มใน Excel ให้แยกข้อความยาวไปไว้ในไฟล์ของตัวเอง (เช่น เอกสารประกอบ) แล้วใส่ลิงก์ในช่องนี้แทน",
+                "if readers need the whole value in Excel, move the long text to a file of its own (a document) and put its link in the cell",
+            ),
+        ));
+    }
 }
 
 /// Missing and extra cells, from the shapes the loader counted, each with its row as the file
