@@ -299,6 +299,10 @@ fn cell_text(cell: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) if d.is_datetime() => match d.as_datetime() {
+            // Milliseconds (calamine's precision) where the time has them, as a CSV source
+            // keeps them: `08:30:15.566`, not 08:30:15.
+            Some(dt) if chrono::Timelike::nanosecond(&dt) != 0 && d.as_f64() < 1.0 => dt.format("%H:%M:%S%.3f").to_string(),
+            Some(dt) if chrono::Timelike::nanosecond(&dt) != 0 => dt.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
             // A time of day alone is a fraction of a day, before Excel's first date.
             Some(dt) if d.as_f64() < 1.0 => dt.format("%H:%M:%S").to_string(),
             Some(dt) if dt.time() == chrono::NaiveTime::MIN => dt.format("%Y-%m-%d").to_string(),
@@ -399,6 +403,18 @@ mod tests {
 
     fn grid(rows: &[&[&str]], merged: Vec<Dimensions>) -> Grid {
         Grid { cells: rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect(), row0: 0, col0: 0, merged }
+    }
+
+    #[test]
+    fn datetimes_keep_their_milliseconds_and_whole_seconds_stay_as_they_were() {
+        let at = |days: f64| cell_text(&Data::DateTime(calamine::ExcelDateTime::new(days, calamine::ExcelDateTimeType::DateTime, false)));
+        // 2024-10-01 is Excel's day 45566; 08:30:15.566 a fraction of it.
+        let day = 45566.0;
+        let time = (8.0 * 3600.0 + 30.0 * 60.0 + 15.566) / 86400.0;
+        assert_eq!(at(day + time), "2024-10-01T08:30:15.566");
+        assert_eq!(at(time), "08:30:15.566");
+        assert_eq!(at(day + (8.0 * 3600.0 + 30.0 * 60.0 + 15.0) / 86400.0), "2024-10-01T08:30:15");
+        assert_eq!(at(day), "2024-10-01");
     }
 
     #[test]
