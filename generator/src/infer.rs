@@ -186,12 +186,12 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
                 format!("column {letter} has no name in the header row, so it was named {name}: write that name (or a better one) in the file too"),
             ));
         }
-        let inferred = infer_column(raw, column, &name, path)?;
+        let (inferred, read_as_codes) = infer_column(raw, column, &name, path)?;
         notes.extend(mixed_eras(raw, i, &inferred.field, path));
         if inferred.field.field_type == FieldType::String && inferred.field.format.is_none() && !is_code_name(&name) {
             notes.extend(number_blockers(raw, i, &name, path));
             notes.extend(swapped_coordinates(raw, i, &name));
-            if fixed_width_key(&name, &column_values(raw, i)) {
+            if read_as_codes {
                 notes.push(crate::lang::Text::new(
                     format!("คอลัมน์ {name} เป็นตัวเลขกว้างเท่ากันเรียงจากน้อยไปมาก จึงถือเป็นรหัส (ข้อความ): ถ้าเป็นจำนวนหรือจำนวนเงิน ให้แก้เป็น type = \"integer\""),
                     format!("column {name} holds numbers of one width in ascending order, so it was read as codes (text): if they are amounts or counts, set type = \"integer\""),
@@ -440,13 +440,9 @@ fn accepts(raw: &RawTable, field: &Field, path: &Path) -> bool {
         && !checked.report.diagnostics.iter().any(|d| d.severity == Severity::Error && refused.contains(&d.code))
 }
 
-/// The values of column `i` of the table that are not empty, with Thai digits as ASCII ones.
-fn column_values(raw: &RawTable, i: usize) -> Vec<String> {
-    let Ok(Ok(values)) = raw.frame.column(&RawTable::column_name(i)).map(|c| c.str().cloned()) else { return Vec::new() };
-    values.iter().flatten().map(ascii_digits).filter(|v| !v.is_empty()).collect()
-}
-
-fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path) -> Result<InferredField> {
+/// Infers one column of `table` (`column`, named `name`), with whether its numbers were read as
+/// codes for their width and order alone (see [`fixed_width_key`]), which infer then says.
+fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path) -> Result<(InferredField, bool)> {
     column.set_column_names(&[RawTable::column_name(0)]).map_err(|e| data_error(path, &e))?;
     let raw = RawTable {
         header: vec![name.to_string()],
@@ -458,7 +454,15 @@ fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path
         padded_rows: Vec::new(),
         ..table.clone()
     };
-    let values = column_values(&raw, 0);
+    let col = raw.frame.column(&RawTable::column_name(0)).map_err(|e| data_error(path, &e))?;
+    let values: Vec<String> = col
+        .str()
+        .map_err(|e| data_error(path, &e))?
+        .iter()
+        .flatten()
+        .map(ascii_digits)
+        .filter(|v| !v.is_empty())
+        .collect();
     let height = raw.frame.height();
     let nulls = height - values.len();
     let mut distinct: Vec<&str> = values.iter().map(String::as_str).collect();
@@ -471,7 +475,8 @@ fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path
     let unique = Field { constraints: Constraints { unique: true, ..chosen.constraints.clone() }, ..chosen.clone() };
     chosen.constraints.unique = height > 1 && nulls == 0 && distinct.len() == values.len() && accepts(&raw, &unique, path);
     let personal = personal_data(name, &values);
-    Ok(InferredField { field: chosen, personal })
+    let read_as_codes = chosen.field_type == FieldType::String && fixed_width_key(name, &values);
+    Ok((InferredField { field: chosen, personal }, read_as_codes))
 }
 
 /// Whether a column's name says it holds codes (postal, sub-district, case numbers).
@@ -611,7 +616,7 @@ fn fixed_width_key(name: &str, values: &[String]) -> bool {
     values.len() >= 3
         && width >= 5
         && !crate::model::format::names_a_measure(name)
-        && values.iter().all(|v| v.len() == width && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        && values.iter().all(|v| v.len() == width && v.bytes().all(|b| b.is_ascii_digit()))
         && values.windows(2).all(|w| w[0] < w[1])
 }
 
