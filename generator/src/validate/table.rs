@@ -567,21 +567,21 @@ fn ascii_digits(e: Expr) -> Expr {
     )
 }
 
-/// A date or datetime text with its Buddhist-era year (the first four-digit run) turned into
-/// the Christian-era year, so that 29/02/2567 (a leap day in 2024) parses.
 /// Thai month names and abbreviations (`ตุลาคม`, `ต.ค.`, `ต.ค`) as the English abbreviations
 /// a format's `%b` and `%B` read, and `พ.ศ.` before a year left out: `1 ต.ค. พ.ศ. 2567` is read
 /// by `%d %b %Y` as Thai documents write dates.
 fn thai_months_as_english(e: Expr) -> Expr {
     use crate::model::format::{ENGLISH_MONTHS, THAI_MONTHS, THAI_MONTH_NAMES};
-    // Full names first: an abbreviation is never part of one once they are gone.
-    let names = THAI_MONTH_NAMES.iter().zip(ENGLISH_MONTHS);
-    let dotted = THAI_MONTHS.iter().zip(ENGLISH_MONTHS);
-    let undotted = THAI_MONTHS.iter().filter_map(|m| m.strip_suffix('.')).zip(ENGLISH_MONTHS);
-    let e = e.str().replace_all(lit("พ.ศ."), lit(""), true);
-    names.chain(dotted).map(|(th, en)| (*th, en)).chain(undotted).fold(e, |e, (th, en)| e.str().replace_all(lit(th), lit(en), true))
+    // One pass, as `ascii_digits`; where two patterns start at one place the first listed
+    // wins: `ต.ค.` before `ต.ค`.
+    let undotted = THAI_MONTHS.iter().filter_map(|m| m.strip_suffix('.'));
+    let thai: Vec<&str> = std::iter::once("พ.ศ.").chain(THAI_MONTH_NAMES).chain(THAI_MONTHS).chain(undotted).collect();
+    let english: Vec<&str> = std::iter::once("").chain(ENGLISH_MONTHS.iter().copied().cycle().take(thai.len() - 1)).collect();
+    e.str().replace_many(lit(Series::new("thai".into(), thai)).implode(false), lit(Series::new("english".into(), english)).implode(false), false, true)
 }
 
+/// A date or datetime text with its Buddhist-era year (the first four-digit run) turned into
+/// the Christian-era year, so that 29/02/2567 (a leap day in 2024) parses.
 fn buddhist_to_christian(e: Expr) -> Expr {
     let year = e.clone().str().extract(lit("([0-9]{4})"), 1).cast(DataType::Int64) - lit(543i64);
     let before = e.clone().str().extract(lit("^(.*?)[0-9]{4}"), 1);
@@ -1570,21 +1570,9 @@ fn stray_row_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
     if totals.is_empty() && notes.is_empty() {
         return Ok(());
     }
-    let shown: BTreeSet<usize> = totals.keys().take(LISTED_PER_FILE_AND_CODE).chain(notes.iter().take(LISTED_PER_FILE_AND_CODE).map(|(r, _)| r)).copied().collect();
-    let shown: Vec<usize> = shown.into_iter().collect();
-    let cells: HashMap<usize, Vec<String>> = shown.iter().copied().zip(raw.row_cells(&shown)?).collect();
-    let at = |row: usize, ci: usize| Location {
-        file: file.to_path_buf(),
-        row: Some(row + 2),
-        column_number: Some(ci + 1),
-        // A column without a name is "column B", not "column B ()".
-        column: raw.header.get(ci).filter(|h| !h.trim().is_empty()).cloned(),
-        sheet: None,
-    };
-    let with_source = |d: Diagnostic, row: usize, ci: usize| match cells.get(&row).filter(|c| !c.is_empty()) {
-        Some(c) => d.with_source(SourceLine::new(&line(c), raw.delimiter as char, ci.min(c.len() - 1))),
-        None => d,
-    };
+    let shown = ShownRows::read(raw, line, totals.keys().take(LISTED_PER_FILE_AND_CODE).chain(notes.iter().take(LISTED_PER_FILE_AND_CODE).map(|(r, _)| r)).copied())?;
+    let at = |row: usize, ci: usize| cell_location(raw, file, row, ci);
+    let with_source = |d: Diagnostic, row: usize, ci: usize| shown.attach(d, row, ci);
     let label = |row: usize, ci: usize| texts[ci].and_then(|t| t.get(row)).map(|v| crate::personal::mask_text(v.trim())).unwrap_or_default();
     let listed = totals
         .iter()
@@ -1651,7 +1639,7 @@ fn long_cell_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
         let (th_more, en_more) = if more > 0 { (format!(" (และอีก {more} ช่องในคอลัมน์นี้)"), format!(" (and {more} more in this column)")) } else { Default::default() };
         report.push(Diagnostic::warning(
             Code::LongCell,
-            Location { file: file.to_path_buf(), row: Some(row + 2), column_number: Some(ci + 1), column: raw.header.get(ci).filter(|h| !h.trim().is_empty()).cloned(), sheet: None },
+            cell_location(raw, file, row, ci),
             Text::new(
                 format!("ค่านี้ยาว {chars} ตัวอักษร แต่ช่องหนึ่งของ Excel เก็บได้ไม่เกิน {MAX_CELL_TEXT} ตัว ไฟล์ .xlsx ที่ให้ดาวน์โหลดจึงตัดค่านี้ (CSV, JSON และ Parquet เก็บครบ){th_more}"),
                 format!("the value has {chars} characters, but an Excel cell holds {MAX_CELL_TEXT} at most, so the .xlsx download cuts it there (CSV, JSON and Parquet keep it whole){en_more}"),
@@ -1661,6 +1649,43 @@ fn long_cell_diagnostics(raw: &RawTable, file: &Path, report: &mut Report) {
                 "if readers need the whole value in Excel, move the long text to a file of its own (a document) and put its link in the cell",
             ),
         ));
+    }
+}
+
+/// The cell of data row `row` (0-based) and column `ci` of the file; a column without a name
+/// is "column B", not "column B ()".
+fn cell_location(raw: &RawTable, file: &Path, row: usize, ci: usize) -> Location {
+    Location {
+        file: file.to_path_buf(),
+        row: Some(row + 2),
+        column_number: Some(ci + 1),
+        column: raw.header.get(ci).filter(|h| !h.trim().is_empty()).cloned(),
+        sheet: None,
+    }
+}
+
+/// A few data rows' cells as the file writes them, read once, to show under their diagnostics.
+struct ShownRows<'a> {
+    cells: HashMap<usize, Vec<String>>,
+    /// The row as a diagnostic may show it (personal data masked).
+    line: &'a dyn Fn(&[String]) -> Vec<String>,
+    delimiter: char,
+}
+
+impl<'a> ShownRows<'a> {
+    /// Reads the data rows `rows` (0-based, any order, repeats allowed) of `raw`.
+    fn read(raw: &RawTable, line: &'a dyn Fn(&[String]) -> Vec<String>, rows: impl IntoIterator<Item = usize>) -> PolarsResult<Self> {
+        let rows: Vec<usize> = rows.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+        let cells = rows.iter().copied().zip(raw.row_cells(&rows)?).collect();
+        Ok(ShownRows { cells, line, delimiter: raw.delimiter as char })
+    }
+
+    /// `d` with row `row` shown, its cell `c` marked (the last cell, for a shorter row).
+    fn attach(&self, d: Diagnostic, row: usize, c: usize) -> Diagnostic {
+        match self.cells.get(&row).filter(|cells| !cells.is_empty()) {
+            Some(cells) => d.with_source(SourceLine::new(&(self.line)(cells), self.delimiter, c.min(cells.len() - 1))),
+            None => d,
+        }
     }
 }
 
@@ -1681,23 +1706,12 @@ fn row_shape_diagnostics(raw: &RawTable, file: &Path, line: &dyn Fn(&[String]) -
     let padded: Vec<(usize, usize)> = raw.long_rows.iter().filter(is_padded).copied().collect();
     let long_rows: Vec<(usize, usize)> = raw.long_rows.iter().filter(|r| !is_padded(r)).copied().collect();
     // The rows shown: those of the first few cells listed, read once.
-    let shown_rows: BTreeSet<usize> = raw
-        .short_rows
-        .iter()
-        .take(LISTED_PER_FILE_AND_CODE)
-        .chain(long_rows.iter().take(LISTED_PER_FILE_AND_CODE))
-        .chain(padded.iter().take(LISTED_PER_FILE_AND_CODE))
-        .map(|&(row, _)| row)
-        .collect();
-    let shown_rows: Vec<usize> = shown_rows.into_iter().collect();
-    let cells: HashMap<usize, Vec<String>> = shown_rows.iter().copied().zip(raw.row_cells(&shown_rows)?).collect();
-    let source = |row: usize, c: usize| {
-        cells.get(&row).filter(|cells| !cells.is_empty()).map(|cells| SourceLine::new(&line(cells), raw.delimiter as char, c.min(cells.len() - 1)))
-    };
-    let with_source = |d: Diagnostic, row: usize, c: usize| match source(row, c) {
-        Some(s) => d.with_source(s),
-        None => d,
-    };
+    let shown = ShownRows::read(
+        raw,
+        line,
+        [&raw.short_rows, &long_rows, &padded].into_iter().flat_map(|rows| rows.iter().take(LISTED_PER_FILE_AND_CODE).map(|&(row, _)| row)),
+    )?;
+    let with_source = |d: Diagnostic, row: usize, c: usize| shown.attach(d, row, c);
     // Every missing or extra cell counts; only the first few are worded.
     let list = |rows: &[(usize, usize)], cells_of: fn(usize, usize) -> std::ops::Range<usize>, make: &dyn Fn(usize, usize, usize) -> Diagnostic| {
         let cells = rows.iter().flat_map(|&(row, n)| cells_of(n, width).map(move |c| (row, n, c)));
