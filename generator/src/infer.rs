@@ -384,6 +384,24 @@ fn era_counts(years: impl IntoIterator<Item = i64>) -> (usize, usize) {
     (buddhist, years.len() - buddhist)
 }
 
+/// The era of a column's two-digit years, written in `format`: Buddhist when its months are
+/// named in Thai (`1 ต.ค. 67`), or when most of its years, read in the Christian era as
+/// chrono's `%y` reads them (00–68 are 2000–2068), would be after this year: `01/10/67` is a
+/// date of B.E. 2567 (2024), not of 2067. `01/10/24` stays 2024.
+fn short_year_era(values: &[String], format: &str) -> Option<Calendar> {
+    let run = crate::model::format::short_year_run(format)?;
+    if values.iter().any(|v| v.chars().any(|c| ('\u{0E01}'..='\u{0E2E}').contains(&c))) {
+        return Some(Calendar::Buddhist);
+    }
+    let this_year = i64::from(crate::clock::today(None).map_or(2026, |d| chrono::Datelike::year(&d)));
+    let years: Vec<i64> = values
+        .iter()
+        .filter_map(|v| crate::model::format::digit_runs(v).nth(run).filter(|r| r.len() == 2).and_then(|r| v[r].parse::<i64>().ok()))
+        .collect();
+    let later = years.iter().filter(|&&yy| if yy <= 68 { 2000 + yy } else { 1900 + yy } > this_year).count();
+    (later * 2 > years.len()).then_some(Calendar::Buddhist)
+}
+
 /// When the years of date or year column `i` are of both eras, names the cells (row as the
 /// file shows it, value) whose era is not the one proposed: whichever era is declared, those
 /// are published wrong by 543 years until the file is corrected.
@@ -560,6 +578,15 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     for format in ["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"] {
         candidates.push(Field { format: Some(format.to_string()), calendar, ..field(name, FieldType::Datetime) });
     }
+    // Two-digit years (`01/10/67`, `1 ต.ค. 67`), as Thai forms and spreadsheets write them.
+    if !values.iter().any(|v| first_year(v).is_some()) {
+        for format in ["%d/%m/%y", "%d-%m-%y", "%d %b %y"] {
+            candidates.push(Field { format: Some(format.into()), calendar: short_year_era(values, format), ..field(name, FieldType::Date) });
+        }
+        for format in ["%d/%m/%y %H:%M", "%d/%m/%y %H:%M:%S"] {
+            candidates.push(Field { format: Some(format.into()), calendar: short_year_era(values, format), ..field(name, FieldType::Datetime) });
+        }
+    }
     // `lon,lat` pairs, Table Schema's default geopoint (`100.5018,13.7563`): after the
     // numbers, so that a grouped number such as 1,050 stays a number.
     if all(&|v| coordinates(v).is_some_and(|(lon, lat)| lon.abs() <= 180.0 && lat.abs() <= 90.0)) && values.iter().any(|v| v.contains('.')) {
@@ -578,6 +605,7 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     let numeric = |v: &str| v.bytes().any(|b| b.is_ascii_digit()) && !v.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E');
     let plausible = |f: &Field| match f.field_type {
         FieldType::Integer | FieldType::Number | FieldType::Year => values.iter().all(|v| numeric(v)),
+        FieldType::Date | FieldType::Datetime if f.format.as_deref().is_some_and(|f| f.contains("%y")) => values.iter().all(|v| v.bytes().any(|b| b.is_ascii_digit())),
         FieldType::Date | FieldType::Datetime => values.iter().all(|v| first_year(v).is_some()),
         _ => true,
     };

@@ -700,6 +700,51 @@ fn thai_month_names_are_read_as_dates() {
     assert_eq!((d["location"]["row"].as_u64(), d["value"].as_str()), (Some(2), Some("31 พ.ย. 2567")));
 }
 
+/// Thai forms and spreadsheets write two-digit Buddhist-era years (`01/10/67`, `1 ต.ค. 67`):
+/// infer kept them as text, and a schema saying `format = "%d/%m/%y"` with
+/// `calendar = "buddhist"` failed every cell (chrono's `%y` reads 67 as 2067, and the era
+/// was looked for in a four-digit year). 67 is B.E. 2567, published as 2024.
+#[test]
+fn two_digit_buddhist_years_are_read_as_dates() {
+    let f = Fixture::new();
+    let source = "office,visited,signed,at\nA,01/10/67,1 ต.ค. 67,01/10/67 08:30\nB,15/11/67,15 พฤศจิกายน 67,15/11/67 13:05\nC,๓๑/๑๒/๖๗,31 ธ.ค 67,31/12/67 23:59\nD,02/01/68,2 ม.ค. 68,02/01/68 00:00\n";
+    let csv = f.write("in/visits.csv", source);
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "visits"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/visits/dataset.toml")).unwrap();
+    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    for (name, kind, format) in [("visited", "date", "%d/%m/%y"), ("signed", "date", "%d %b %y"), ("at", "datetime", "%d/%m/%y %H:%M")] {
+        let field = field(name);
+        assert!(field.contains(&format!("type = \"{kind}\"")) && field.contains(&format!("format = \"{format}\"")) && field.contains("calendar = \"buddhist\""), "{toml}");
+    }
+    let fields = "[[resources.schema.fields]]\nname = \"office\"\ntype = \"string\"\n\
+        [[resources.schema.fields]]\nname = \"visited\"\ntype = \"date\"\nformat = \"%d/%m/%y\"\ncalendar = \"buddhist\"\n\
+        [[resources.schema.fields]]\nname = \"signed\"\ntype = \"date\"\nformat = \"%d %b %y\"\ncalendar = \"buddhist\"\n\
+        [[resources.schema.fields]]\nname = \"at\"\ntype = \"datetime\"\nformat = \"%d/%m/%y %H:%M\"\ncalendar = \"buddhist\"\n";
+    f.dataset("visits", fields, source);
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(f.root().join("public/datasets/visits/data.csv")).unwrap(),
+        "office,visited,signed,at\nA,2024-10-01,2024-10-01,2024-10-01T08:30:00\nB,2024-11-15,2024-11-15,2024-11-15T13:05:00\n\
+         C,2024-12-31,2024-12-31,2024-12-31T23:59:00\nD,2025-01-02,2025-01-02,2025-01-02T00:00:00\n"
+    );
+    // A four-digit year where the format says two is a type error at its cell, not B.E. 2020.
+    f.dataset("visits", fields, "office,visited,signed,at\nA,01/10/2567,1 ต.ค. 67,01/10/67 08:30\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64(), errors[0]["value"].as_str()), (Some("type-error"), Some(2), Some("01/10/2567")));
+    // Years that are no later than this one in the Christian era stay in it.
+    let csv = f.write("in/ce.csv", "office,visited\nA,01/10/24\nB,15/11/24\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "ce"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/ce/dataset.toml")).unwrap();
+    assert!(toml.contains("format = \"%d/%m/%y\"") && !toml.contains("calendar"), "{toml}");
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]

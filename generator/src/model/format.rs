@@ -18,6 +18,54 @@ pub fn buddhist_year(ce: i32) -> i32 {
     ce + 543
 }
 
+/// The Buddhist-era year a two-digit year (`67` in `01/10/67`, `1 ต.ค. 67`) stands for: 00–79
+/// are 2500–2579 (1957–2036 CE), 80–99 are 2480–2499 (1937–1956 CE). Fixed, as chrono's own
+/// pivot for `%y` is, so that a file reads the same in every year.
+pub fn buddhist_short_year(yy: u32) -> i32 {
+    let yy = (yy % 100) as i32;
+    if yy < 80 { 2500 + yy } else { 2400 + yy }
+}
+
+/// The runs of ASCII digits in `s`, as byte ranges (`01/10/67`: 0..2, 3..5, 6..8).
+pub fn digit_runs(s: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        (i > start).then_some(start..i)
+    })
+}
+
+/// Which run of digits (see [`digit_runs`]) holds the year in a text written in a date
+/// `format` whose year has two digits (`%y`, and no `%Y`): `%d/%m/%y` the third (2),
+/// `%d %b %y` the second (1).
+pub fn short_year_run(format: &str) -> Option<usize> {
+    if format.contains("%Y") {
+        return None;
+    }
+    let mut numbers = 0;
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        // Flags and widths (`%-d`, `%.3f`) come before the specifier's letter.
+        let letter = chars.by_ref().find(|c| !matches!(c, '-' | '_' | '0'..='9' | '^' | '#' | '.' | ':'))?;
+        match letter {
+            'y' => return Some(numbers),
+            'd' | 'e' | 'm' | 'H' | 'I' | 'k' | 'l' | 'M' | 'S' | 'j' | 'f' | 'u' | 'w' | 'U' | 'W' | 'V' | 'C' | 'g' | 'G' => numbers += 1,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Whether a column's name says it holds codes or identifiers (postal, sub-district, agency
 /// codes, case numbers): digits with no arithmetic meaning, never summed nor grouped as 10,100.
 pub fn names_a_code(name: &str) -> bool {
@@ -241,6 +289,19 @@ pub fn toml_date(d: &toml::value::Datetime) -> Option<chrono::NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_digit_years_are_found_in_their_run_and_read_in_the_buddhist_era() {
+        assert_eq!(short_year_run("%d/%m/%y"), Some(2));
+        assert_eq!(short_year_run("%d %b %y"), Some(1));
+        assert_eq!(short_year_run("%y-%m-%d %H:%M"), Some(0));
+        assert_eq!(short_year_run("%-d/%-m/%y"), Some(2));
+        assert_eq!(short_year_run("%d/%m/%Y"), None);
+        assert_eq!(digit_runs("1 Oct 67 08:30").collect::<Vec<_>>(), [0..1, 6..8, 9..11, 12..14]);
+        assert_eq!(digit_runs("").count(), 0);
+        // 00-79 are 2500-2579, 80-99 2480-2499: 67 is 2567 (2024), 99 is 2499 (1956).
+        assert_eq!([buddhist_short_year(67), buddhist_short_year(0), buddhist_short_year(79), buddhist_short_year(80), buddhist_short_year(99)], [2567, 2500, 2579, 2480, 2499]);
+    }
 
     #[test]
     fn years_covered_are_written_per_language_and_other_texts_as_they_are() {

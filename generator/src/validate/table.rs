@@ -589,6 +589,17 @@ fn buddhist_to_christian(e: Expr) -> Expr {
     concat_str([before, year.cast(DataType::String), after], "", false)
 }
 
+/// A text whose two-digit Buddhist-era year is its `run`th run of digits (see
+/// [`crate::model::format::short_year_run`]), that year written as the four-digit
+/// Christian-era year: `01/10/67` is `01/10/2024` (see
+/// [`crate::model::format::buddhist_short_year`]); None when that run is not two digits.
+fn short_buddhist_year_text(s: &str, run: usize) -> Option<String> {
+    let year = crate::model::format::digit_runs(s).nth(run).filter(|r| r.len() == 2)?;
+    let yy: u32 = s[year.clone()].parse().ok()?;
+    let ce = crate::model::format::buddhist_short_year(yy) - 543;
+    Some(format!("{}{ce}{}", &s[..year.start], &s[year.end..]))
+}
+
 fn strptime(format: &str) -> StrptimeOptions {
     StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true }
 }
@@ -625,10 +636,10 @@ fn text_to_datetime(value: Expr, zone: Option<TimeZone>) -> Expr {
 }
 
 /// Each text of a column rewritten by `convert` (null where it returns `None`).
-fn text_to_text(value: Expr, convert: fn(&str) -> Option<String>) -> Expr {
+fn text_to_text(value: Expr, convert: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Expr {
     value.map(
         move |c: Column| {
-            let out: StringChunked = c.str()?.iter().map(|v| v.and_then(convert)).collect();
+            let out: StringChunked = c.str()?.iter().map(|v| v.and_then(&convert)).collect();
             Ok(out.with_name(c.name().clone()).into_column())
         },
         |_, f| Ok(polars::prelude::Field::new(f.name().clone(), DataType::String)),
@@ -940,23 +951,25 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zone: Option<TimeZone>
                 .then(lit(false))
                 .otherwise(null_of(DataType::Boolean))
         }
-        FieldType::Date => {
+        FieldType::Date | FieldType::Datetime => {
             let text = if month_names(field) { thai_months_as_english(trimmed) } else { trimmed };
-            let text = if buddhist { buddhist_to_christian(ascii_digits(text)) } else { text };
-            match field.format.as_deref() {
-                None | Some("default") => text.str().to_date(strptime("%Y-%m-%d")),
-                Some("any") => text.str().to_date(StrptimeOptions { strict: false, ..Default::default() }),
-                Some(f) => four_digit_year(f, text.clone(), text.str().to_date(strptime(f)), DataType::Date),
-            }
-        }
-        FieldType::Datetime => {
-            let text = if month_names(field) { thai_months_as_english(trimmed) } else { trimmed };
-            let text = if buddhist { buddhist_to_christian(ascii_digits(text)) } else { text };
-            match field.format.as_deref() {
-                None | Some("default") | Some("any") => {
-                    text_to_datetime(text, zone)
-                }
-                Some(f) => four_digit_year(f, text.clone(), text.str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(f), lit("raise")), datetime_type(None)),
+            // A two-digit Buddhist-era year (`01/10/67`) is written out in the Christian era and
+            // read by the format's `%Y`: chrono's `%y` would read 67 as 2067.
+            let short_year = field.format.as_deref().filter(|_| buddhist).and_then(crate::model::format::short_year_run);
+            let (text, format) = match short_year {
+                Some(run) => (
+                    text_to_text(ascii_digits(text), move |s| short_buddhist_year_text(s, run)),
+                    field.format.as_deref().map(|f| std::borrow::Cow::Owned(f.replacen("%y", "%Y", 1))),
+                ),
+                None if buddhist => (buddhist_to_christian(ascii_digits(text)), field.format.as_deref().map(std::borrow::Cow::Borrowed)),
+                None => (text, field.format.as_deref().map(std::borrow::Cow::Borrowed)),
+            };
+            match (field.field_type, format.as_deref()) {
+                (FieldType::Date, None | Some("default")) => text.str().to_date(strptime("%Y-%m-%d")),
+                (FieldType::Date, Some("any")) => text.str().to_date(StrptimeOptions { strict: false, ..Default::default() }),
+                (FieldType::Date, Some(f)) => four_digit_year(f, text.clone(), text.str().to_date(strptime(f)), DataType::Date),
+                (_, None | Some("default") | Some("any")) => text_to_datetime(text, zone),
+                (_, Some(f)) => four_digit_year(f, text.clone(), text.str().to_datetime(Some(TimeUnit::Microseconds), None, strptime(f), lit("raise")), datetime_type(None)),
             }
         }
         FieldType::Time => match field.format.as_deref() {
