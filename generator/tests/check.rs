@@ -700,6 +700,42 @@ fn thai_month_names_are_read_as_dates() {
     assert_eq!((d["location"]["row"].as_u64(), d["value"].as_str()), (Some(2), Some("31 พ.ย. 2567")));
 }
 
+/// A file exported without its header row (its first row taken for the column names) gave a
+/// missing-label and an extra-label for every column, none saying what happened, and the
+/// first row would have been lost from every download. One missing-header error gives the
+/// line to insert; the other rows are still checked in the schema's order.
+#[test]
+fn a_file_without_its_header_row_is_told_with_the_line_to_insert() {
+    let f = Fixture::new();
+    let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n\
+        [[resources.schema.fields]]\nname = \"fiscal_year\"\ntype = \"year\"\ncalendar = \"buddhist\"\n\
+        [[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\ngroupChar = \",\"\n";
+    f.dataset("budget", fields, "เชียงใหม่,2567,\"1,500.50\"\nลำพูน,2567,abc\nน่าน,2568,900\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, Option<u64>, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["location"]["row"].as_u64(), d["value"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    assert_eq!(found, [("missing-header".to_string(), Some(1), "เชียงใหม่,2567,\"1,500.50\"".to_string()), ("type-error".to_string(), Some(2), "abc".to_string())]);
+    let missing = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "missing-header").unwrap();
+    assert!(missing["help"]["en"].as_str().unwrap().ends_with("insert this header line as the file's first line: province,fiscal_year,amount"), "{missing}");
+    // With its header, it builds.
+    f.dataset("budget", fields, "province,fiscal_year,amount\nเชียงใหม่,2567,\"1,500.50\"\nลำพูน,2567,1\nน่าน,2568,900\n");
+    assert!(f.sala(&["build"]).status.success());
+    // Columns named otherwise (a name is no value of its field's type) are still named one by one.
+    f.dataset("budget", fields, "จังหวัด,ปีงบประมาณ,จำนวนเงิน\nเชียงใหม่,2567,1\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == "missing-label").count(), 3, "{codes:?}");
+    assert!(!codes.contains(&"missing-header"), "{codes:?}");
+}
+
 /// Thai forms and spreadsheets write two-digit Buddhist-era years (`01/10/67`, `1 ต.ค. 67`):
 /// infer kept them as text, and a schema saying `format = "%d/%m/%y"` with
 /// `calendar = "buddhist"` failed every cell (chrono's `%y` reads 67 as 2067, and the era

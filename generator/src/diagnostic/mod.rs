@@ -59,6 +59,8 @@ pub enum Code {
     LongCell,
     /// A row repeats the header row (two exports pasted one after the other).
     RepeatedHeader,
+    /// The first row holds data, not the column names: the file was exported without its header.
+    MissingHeader,
     /// The file's bytes are not text in the declared encoding.
     EncodingError,
     /// The file cannot be read as CSV.
@@ -99,10 +101,10 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/rules.md documents them.
-    pub const ALL: [Code; 36] = [
+    pub const ALL: [Code; 37] = [
         Code::TypeError, Code::SpreadsheetError, Code::ConstraintError, Code::UniqueError, Code::PrimaryKey, Code::ForeignKey,
         Code::MissingLabel, Code::ExtraLabel, Code::DuplicateLabel, Code::BlankLabel, Code::IncorrectLabel,
-        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::TotalsRow, Code::NoteRow, Code::LongCell, Code::RepeatedHeader, Code::EncodingError, Code::SourceError,
+        Code::MissingCell, Code::ExtraCell, Code::BlankRow, Code::TotalsRow, Code::NoteRow, Code::LongCell, Code::RepeatedHeader, Code::MissingHeader, Code::EncodingError, Code::SourceError,
         Code::EmptyTable, Code::MetadataError, Code::SchemaError, Code::MissingFile, Code::PathEscape,
         Code::UnknownAgency, Code::NotPublic, Code::PageError, Code::ExtraWhitespace, Code::ThaiTextOrder,
         Code::MissingOffset, Code::PolicyError, Code::PersonalData, Code::RoleError, Code::Overdue,
@@ -130,6 +132,7 @@ impl Code {
             Code::NoteRow => "note-row",
             Code::LongCell => "long-cell",
             Code::RepeatedHeader => "repeated-header",
+            Code::MissingHeader => "missing-header",
             Code::EncodingError => "encoding-error",
             Code::SourceError => "source-error",
             Code::EmptyTable => "empty-table",

@@ -336,6 +336,11 @@ fn anchored_pattern(p: &str) -> Option<String> {
 
 /// Matches header labels to schema fields; returns each field's column index, by field index.
 fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Report) -> BTreeMap<usize, usize> {
+    if header_is_data(schema, raw) {
+        report.push(missing_header(schema, raw, file));
+        // The other rows are checked in the schema's order, the one the header would give.
+        return (0..schema.fields.len()).map(|i| (i, i)).collect();
+    }
     let header_location = |col: usize, name: &str| Location {
         file: file.to_path_buf(),
         row: Some(1),
@@ -498,6 +503,48 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         }
     }
     positions
+}
+
+/// Whether the header row holds data, not names: a file exported without its header, whose
+/// first row became the column names. Told only where it shows: as many cells as fields, none
+/// a field's name, and each cell under a field of a type other than text a value of that type
+/// (`เชียงใหม่,2567,1500` under `province`, `fiscal_year`, `amount`). A schema of text fields
+/// alone cannot tell such a row from renamed columns.
+fn header_is_data(schema: &Schema, raw: &RawTable) -> bool {
+    let named = |label: &String| schema.fields.iter().any(|f| f.name.trim() == label.trim());
+    if raw.header.len() != schema.fields.len() || raw.header.iter().any(named) {
+        return false;
+    }
+    let typed: Vec<(usize, &Field)> = schema.fields.iter().enumerate().filter(|(_, f)| f.field_type != FieldType::String).collect();
+    if typed.is_empty() {
+        return false;
+    }
+    let traits = Traits { edge_whitespace: true, nbsp: true, thai_digits: true, ..Traits::default() };
+    let columns: Vec<Column> = typed.iter().map(|(i, _)| Column::new(raw_col(*i).into(), [raw.header[*i].as_str()])).collect();
+    let valid = typed.iter().map(|(i, f)| typed_expr(f, col(raw_col(*i)), traits, None).is_not_null().alias(raw_col(*i))).collect::<Vec<_>>();
+    let Ok(frame) = DataFrame::new(1, columns).and_then(|df| df.lazy().select(valid).collect()) else { return false };
+    frame.columns().iter().all(|c| c.bool().is_ok_and(|b| b.all()))
+}
+
+/// The diagnostic for a header row that holds data (see [`header_is_data`]), giving the
+/// header line to insert.
+fn missing_header(schema: &Schema, raw: &RawTable, file: &Path) -> Diagnostic {
+    let delimiter = char::from(raw.delimiter);
+    let quoted = |name: &str| {
+        if name.contains([delimiter, '"', '\n', '\r']) { format!("\"{}\"", name.replace('"', "\"\"")) } else { name.to_string() }
+    };
+    let line = schema.fields.iter().map(|f| quoted(&f.name)).collect::<Vec<_>>().join(&delimiter.to_string());
+    let row = raw.header.iter().map(|cell| quoted(cell)).collect::<Vec<_>>().join(&delimiter.to_string());
+    Diagnostic::error(
+        Code::MissingHeader,
+        Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: None, sheet: None },
+        Text::new(
+            "แถวแรกเป็นข้อมูล ไม่ใช่ชื่อคอลัมน์: ไฟล์นี้ส่งออกมาโดยไม่มีแถวหัวตาราง แถวนี้จะหายไปจากไฟล์ดาวน์โหลดทุกไฟล์",
+            "the first row holds data, not the column names: the file was exported without its header row, and this row would be lost from every download",
+        ),
+        Text::new(format!("แทรกแถวหัวตารางนี้เป็นบรรทัดแรกของไฟล์: {line}"), format!("insert this header line as the file's first line: {line}")),
+    )
+    .with_value(row)
 }
 
 fn raw_col(i: usize) -> String {
