@@ -558,6 +558,11 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
         candidates.push(Field { group_char: Some(",".into()), ..field(name, FieldType::Integer) });
         candidates.push(field(name, FieldType::Number));
         candidates.push(Field { group_char: Some(",".into()), ..field(name, FieldType::Number) });
+        // Thousands set apart by spaces (`1 500 000`), as tables copied out of PDF budgets are.
+        if values.iter().any(|v| v.trim().contains(' ')) {
+            candidates.push(Field { group_char: Some(" ".into()), ..field(name, FieldType::Integer) });
+            candidates.push(Field { group_char: Some(" ".into()), ..field(name, FieldType::Number) });
+        }
         // Percentages as a spreadsheet exports them (`12.5%`): numbers once the sign is taken
         // off (`bareNumber = false`), published as 12.5; a column of some other unit stays text.
         if all(&|v| v.trim_end().ends_with('%')) {

@@ -781,6 +781,33 @@ fn two_digit_buddhist_years_are_read_as_dates() {
     assert!(toml.contains("format = \"%d/%m/%y\"") && !toml.contains("calendar"), "{toml}");
 }
 
+/// Tables copied out of PDF budgets set thousands apart with spaces (`1 500 000`): infer kept
+/// them as text. It proposes `groupChar = " "`, the build publishes plain numbers, and a
+/// misplaced space is a type error, never another number.
+#[test]
+fn numbers_grouped_by_spaces_are_inferred_with_their_group_char() {
+    let f = Fixture::new();
+    let source = "province,amount,rate\nเชียงใหม่,1 500 000,1 250.5\nลำพูน,900 000,12.25\nน่าน,12 500,3\n";
+    let csv = f.write("in/spaces.csv", source);
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "spaces"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/spaces/dataset.toml")).unwrap();
+    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    assert!(field("amount").contains("type = \"integer\"\ngroupChar = \" \""), "{toml}");
+    assert!(field("rate").contains("type = \"number\"\ngroupChar = \" \""), "{toml}");
+    let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n\
+        [[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\ngroupChar = \" \"\n\
+        [[resources.schema.fields]]\nname = \"rate\"\ntype = \"number\"\ngroupChar = \" \"\n";
+    f.dataset("spaces", fields, source);
+    assert!(f.sala(&["build"]).status.success());
+    assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/spaces/data.csv")).unwrap(), "province,amount,rate\nเชียงใหม่,1500000,1250.5\nลำพูน,900000,12.25\nน่าน,12500,3\n");
+    f.dataset("spaces", fields, "province,amount,rate\nเชียงใหม่,1 500 00,1\nลำพูน,900  000,2\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<(u64, &str)> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "type-error").map(|d| (d["location"]["row"].as_u64().unwrap(), d["value"].as_str().unwrap())).collect();
+    assert_eq!(errors, [(2, "1 500 00"), (3, "900  000")]);
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]
