@@ -736,6 +736,28 @@ fn a_file_without_its_header_row_is_told_with_the_line_to_insert() {
     assert!(!codes.contains(&"missing-header"), "{codes:?}");
 }
 
+/// A first line `sep=;` (a hint some programs write for Excel) was read as the header: infer
+/// proposed columns `sep=` and `column_b` with the real header as data, and check gave a label
+/// error per column. It is one error at row 1 saying to delete the line.
+#[test]
+fn a_separator_hint_for_excel_is_named_with_the_line_to_delete() {
+    let f = Fixture::new();
+    let csv = f.write("in/budget.csv", "\u{feff}sep=;\r\nprovince;amount\r\nเชียงใหม่;1500\r\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out).contains("the first line \"sep=;\" is a hint for Excel, not a row of the table"), "{}", text(&out));
+    assert!(!f.root().join("datasets/budget/dataset.toml").exists());
+    let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
+    f.dataset("budget", fields, "sep=;\nprovince;amount\nเชียงใหม่;1500\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64(), errors[0]["value"].as_str()), (Some("source-error"), Some(1), Some("sep=;")));
+    assert!(errors[0]["help"]["en"].as_str().unwrap().starts_with("delete that first line"), "{}", errors[0]);
+}
+
 /// Thai forms and spreadsheets write two-digit Buddhist-era years (`01/10/67`, `1 ต.ค. 67`):
 /// infer kept them as text, and a schema saying `format = "%d/%m/%y"` with
 /// `calendar = "buddhist"` failed every cell (chrono's `%y` reads 67 as 2067, and the era

@@ -370,6 +370,9 @@ impl Parse<'_> {
                 ),
             ));
         }
+        if let Some(hint) = separator_hint(text) {
+            return Err(separator_hint_error(file, hint));
+        }
         let (delimiter, quote) = dialect_of(text, dialect, file, &mut warnings)?;
         let empty_is_missing = missing_values.iter().any(String::is_empty);
         let others: Vec<PlSmallStr> = missing_values.iter().filter(|m| !m.is_empty()).map(|m| m.as_str().into()).collect();
@@ -667,6 +670,36 @@ fn dialect_of(
         }
     };
     Ok((delimiter, quote))
+}
+
+/// The separator a first line `sep=;` names: a hint some programs write for Excel, not a row
+/// of the table (Polars, pandas and frictionless read it as the header).
+fn separator_hint(text: &[u8]) -> Option<char> {
+    let line = text.split(|&b| b == b'\n').next()?;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match line.strip_prefix(b"sep=").or_else(|| line.strip_prefix(b"SEP="))? {
+        [b] if b.is_ascii() && !b.is_ascii_alphanumeric() => Some(char::from(*b)),
+        _ => None,
+    }
+}
+
+/// The error for a file that begins with a separator hint (see [`separator_hint`]).
+fn separator_hint_error(file: &Path, separator: char) -> Diagnostic {
+    let declared = if separator == ',' { String::new() } else { format!(" (Sala detects {separator:?} by itself, or declare dialect = {{ delimiter = \"{separator}\" }})") };
+    let declared_th = if separator == ',' { String::new() } else { format!(" (Sala ตรวจพบ {separator:?} เอง หรือประกาศ dialect = {{ delimiter = \"{separator}\" }})") };
+    Diagnostic::error(
+        Code::SourceError,
+        Location { row: Some(1), ..Location::file(file) },
+        Text::new(
+            format!("บรรทัดแรก \"sep={separator}\" เป็นคำบอกตัวคั่นสำหรับ Excel ไม่ใช่แถวของตาราง จึงอ่านหัวตารางไม่ได้"),
+            format!("the first line \"sep={separator}\" is a hint for Excel, not a row of the table, so the header cannot be read"),
+        ),
+        Text::new(
+            format!("ลบบรรทัดแรกนั้นออก ให้ชื่อคอลัมน์อยู่ในบรรทัดแรก{declared_th}"),
+            format!("delete that first line, so that the column names are the first line{declared}"),
+        ),
+    )
+    .with_value(format!("sep={separator}"))
 }
 
 /// Picks the delimiter that splits the first lines into the same number of cells (more than
