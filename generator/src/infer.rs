@@ -153,6 +153,9 @@ fn usage(path: &Path, d: &crate::diagnostic::Diagnostic) -> Error {
 
 /// Infers the schema of a table already read.
 pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> Result<Inferred> {
+    if let Some(names) = two_row_header(raw) {
+        return Err(usage(path, &two_row_header_error(path, raw.delimiter, &names)));
+    }
     let mut fields = Vec::new();
     let mut notes = Vec::new();
     // Columns with neither a name nor a value (Excel's `,,,` past the table): left out.
@@ -247,6 +250,81 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         missing_values,
         notes,
     })
+}
+
+/// The names of a CSV's columns when its header takes two rows, as a sheet with merged group
+/// cells exports it: group labels in the first row (blank where a group spans on), sub-labels
+/// in the second, numbers under every sub-label from the third on. Each name joins the group
+/// and the sub-label, as the workbook reader joins merged groups (`budget 2567 plan`). A
+/// workbook's own reader has already joined them (see `load::workbook`).
+fn two_row_header(raw: &RawTable) -> Option<Vec<String>> {
+    let width = raw.header.len();
+    if width < 3 || raw.rows() < 2 || !raw.places.0.is_empty() {
+        return None;
+    }
+    // The first rows only: enough to tell, at any size.
+    let rows = raw.rows().min(200);
+    let columns: Vec<Vec<String>> = (0..width)
+        .map(|c| {
+            let column = raw.frame.column(&RawTable::column_name(c)).ok()?.cast(&DataType::String).ok()?;
+            Some(column.str().ok()?.iter().take(rows).map(|v| v.unwrap_or_default().trim().to_string()).collect())
+        })
+        .collect::<Option<_>>()?;
+    let sub: Vec<&str> = columns.iter().map(|c| c[0].as_str()).collect();
+    let number = |v: &str| !v.is_empty() && v.replace([',', ' '], "").parse::<f64>().is_ok();
+    if sub.iter().any(|v| number(v)) || sub.iter().filter(|v| !v.is_empty()).count() < 2 {
+        return None;
+    }
+    // A blank group cell over a sub-label, after a group label: a merged group's continuation.
+    let continued = (1..width).any(|c| raw.header[c].trim().is_empty() && !sub[c].is_empty() && raw.header[..c].iter().any(|h| !h.trim().is_empty()));
+    let numbers_below = |c: &usize| {
+        let below: Vec<&String> = columns[*c][1..].iter().filter(|v| !v.is_empty()).collect();
+        !below.is_empty() && below.iter().filter(|v| number(v)).count() * 5 >= below.len() * 4
+    };
+    if !continued || !(0..width).filter(|&c| !sub[c].is_empty()).all(|c| numbers_below(&c)) {
+        return None;
+    }
+    let mut group = String::new();
+    Some(
+        (0..width)
+            .map(|c| {
+                let top = raw.header[c].trim();
+                if !top.is_empty() {
+                    group = top.to_string();
+                } else if sub[c].is_empty() {
+                    group.clear();
+                }
+                match (group.is_empty(), sub[c].is_empty()) {
+                    (false, false) => format!("{group} {}", sub[c]),
+                    (false, true) => group.clone(),
+                    (true, _) => sub[c].to_string(),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The error for a header of two rows (see [`two_row_header`]), with the one header line to
+/// write in their place.
+fn two_row_header_error(path: &Path, delimiter: u8, names: &[String]) -> crate::diagnostic::Diagnostic {
+    let delimiter = char::from(delimiter);
+    let line = names
+        .iter()
+        .map(|n| if n.contains([delimiter, '"']) { format!("\"{}\"", n.replace('"', "\"\"")) } else { n.clone() })
+        .collect::<Vec<_>>()
+        .join(&delimiter.to_string());
+    crate::diagnostic::Diagnostic::error(
+        Code::SourceError,
+        crate::diagnostic::Location { row: Some(2), ..crate::diagnostic::Location::file(path) },
+        crate::lang::Text::new(
+            "แถว 1 และ 2 เป็นหัวตารางสองชั้น (ชื่อกลุ่มที่ผสานเซลล์ไว้เหนือชื่อย่อย) ซึ่งไฟล์ CSV เก็บได้เพียงแถวเดียว แถว 2 จะกลายเป็นข้อมูล",
+            "rows 1 and 2 are a header of two rows (group labels merged over sub-labels), which a CSV file holds in one: row 2 would be read as data",
+        ),
+        crate::lang::Text::new(
+            format!("แทนสองแถวนั้นด้วยแถวหัวตารางแถวเดียวนี้ แล้วเรียก sala infer อีกครั้ง: {line}"),
+            format!("replace those two rows with this one header line, then run sala infer again: {line}"),
+        ),
+    )
 }
 
 /// Rows that are no data, which a table copied from a report or a spreadsheet often has: blank

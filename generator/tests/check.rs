@@ -758,6 +758,32 @@ fn a_separator_hint_for_excel_is_named_with_the_line_to_delete() {
     assert!(errors[0]["help"]["en"].as_str().unwrap().starts_with("delete that first line"), "{}", errors[0]);
 }
 
+/// A sheet whose header has merged group cells over sub-labels exports to CSV as two rows
+/// (`จังหวัด,งบประมาณ 2567,,…` over `,แผน,ผล,…`): infer proposed a text column per group with
+/// the sub-labels as data and `column_c` names. It stops with the one header line to write.
+#[test]
+fn a_csv_header_of_two_rows_is_told_with_the_line_to_write() {
+    let f = Fixture::new();
+    let csv = f.write(
+        "in/budget.csv",
+        "จังหวัด,งบประมาณ 2567,,งบประมาณ 2568,\n,แผน,ผล,แผน,ผล\nเชียงใหม่,\"1,500\",1400,1600,1550\nลำพูน,900,880,950,940\n",
+    );
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
+    assert_ne!(out.status.code(), Some(0));
+    let said = text(&out);
+    assert!(said.contains(":2: row 2: rows 1 and 2 are a header of two rows"), "{said}");
+    assert!(said.contains("then run sala infer again: จังหวัด,งบประมาณ 2567 แผน,งบประมาณ 2567 ผล,งบประมาณ 2568 แผน,งบประมาณ 2568 ผล"), "{said}");
+    assert!(!f.root().join("datasets/budget/dataset.toml").exists());
+    // Written as told, it infers: numbers under each joined name.
+    let csv = f.write("in/budget2.csv", "จังหวัด,งบประมาณ 2567 แผน,งบประมาณ 2567 ผล\nเชียงใหม่,\"1,500\",1400\nลำพูน,900,880\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // A blank name over a text column is no group (a sub-label's column holds numbers).
+    let csv = f.write("in/notes.csv", "office,,amount\nA,note,1\nB,other,2\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "notes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
 /// Thai forms and spreadsheets write two-digit Buddhist-era years (`01/10/67`, `1 ต.ค. 67`):
 /// infer kept them as text, and a schema saying `format = "%d/%m/%y"` with
 /// `calendar = "buddhist"` failed every cell (chrono's `%y` reads 67 as 2067, and the era
