@@ -128,6 +128,25 @@ fn datetimes_with_an_offset_are_shown_in_the_offset_they_were_written_in() {
     assert!(ndjson.starts_with("{\"at\":\"2024-03-01T23:30:45+07:00\",\"utc\":\"2024-03-01T16:30:00Z\"}\n"), "{ndjson}");
 }
 
+/// see: times of day written with an offset (`08:30:00+07:00`) were published in UTC
+/// (`01:30:00Z`), another hour for every reader, after datetimes had kept theirs.
+#[test]
+fn times_with_an_offset_are_published_in_the_offset_they_were_written_in() {
+    let f = Fixture::new();
+    f.dataset(
+        "hours",
+        "[[resources.schema.fields]]\nname = \"opens\"\ntype = \"time\"\n",
+        "opens\n08:30:00+07:00\n17:00:00+0700\n23:30:00Z\n09:15:00\n",
+    );
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = f.root().join("public");
+    let csv = std::fs::read_to_string(public.join("datasets/hours/data.csv")).unwrap();
+    assert_eq!(csv, "opens\n08:30:00+07:00\n17:00:00+07:00\n23:30:00Z\n09:15:00\n");
+    let html = std::fs::read_to_string(public.join("en/datasets/hours/index.html")).unwrap();
+    assert!(html.contains(">08:30:00+07:00<") && !html.contains("01:30:00"), "{html}");
+}
+
 /// see: a portal at the host's root was told its robots.txt is not read.
 #[test]
 fn a_portal_at_the_root_of_its_host_gets_no_robots_warning() {

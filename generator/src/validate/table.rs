@@ -821,14 +821,17 @@ fn iso_datetime_micros(s: &str) -> Option<i64> {
     Some(at.and_utc().timestamp_micros())
 }
 
-/// A time in ISO 8601 as canonical text: `HH:MM:SS` (and its fraction), in UTC with `Z` where
-/// an offset was given.
+/// A time in ISO 8601 as canonical text: `HH:MM:SS` (and its fraction), with the offset it was
+/// written with (`+07:00`, `Z` for UTC).
 fn iso_time_text(s: &str) -> Option<String> {
     let (local, offset) = split_offset(s);
     let (time, _) = iso_time(local)?;
     Some(match offset {
         None => time.format("%H:%M:%S%.f").to_string(),
-        Some(seconds) => (time - chrono::Duration::seconds(i64::from(seconds))).format("%H:%M:%S%.fZ").to_string(),
+        // In the offset it was written in, as datetimes are (see `column_zone`): the same time
+        // of day in UTC would be another hour for every reader of a Thai table.
+        Some(0) => time.format("%H:%M:%S%.fZ").to_string(),
+        Some(seconds) => format!("{}{}", time.format("%H:%M:%S%.f"), crate::model::value::offset_zone_name(seconds)),
     })
 }
 
@@ -2213,12 +2216,14 @@ mod tests {
         for wrong in ["2024-01-01T09:00", "2024-01-01T9:00:00", "2024-01-01", "2024-13-01T09:00:00", "2024-01-01T09:00:00+7"] {
             assert_eq!(utc(wrong), None, "{wrong}");
         }
-        assert_eq!(iso_time_text("09:00:00+07:00").as_deref(), Some("02:00:00Z"));
+        assert_eq!(iso_time_text("09:00:00+07:00").as_deref(), Some("09:00:00+07:00"));
+        assert_eq!(iso_time_text("09:00:00+0700").as_deref(), Some("09:00:00+07:00"));
+        assert_eq!(iso_time_text("09:00:00-05:30").as_deref(), Some("09:00:00-05:30"));
         assert_eq!(iso_time_text("09:00:00Z").as_deref(), Some("09:00:00Z"));
         assert_eq!(iso_time_text("09:00:00.25").as_deref(), Some("09:00:00.250"));
         assert_eq!(iso_time_text("09:00:00").as_deref(), Some("09:00:00"));
         assert_eq!(iso_time_text("24:00:00").as_deref(), Some("00:00:00"));
-        assert_eq!(iso_time_text("09:00:00,5+07").as_deref(), Some("02:00:00.500Z"));
+        assert_eq!(iso_time_text("09:00:00,5+07").as_deref(), Some("09:00:00.500+07:00"));
         assert_eq!(utc("2024-01-01T24:00:00").as_deref(), Some("2024-01-02 00:00:00"));
         for wrong in ["9:00:00", "09:00", "25:00:00", "09:00:00 ", "23:59:60", "09:00:0๐", "๐9:00:00+07:00"] {
             assert_eq!(iso_time_text(wrong), None, "{wrong}");
