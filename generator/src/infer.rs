@@ -641,6 +641,12 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
             candidates.push(Field { group_char: Some(" ".into()), ..field(name, FieldType::Integer) });
             candidates.push(Field { group_char: Some(" ".into()), ..field(name, FieldType::Number) });
         }
+        // Decimal commas (`1,5`, `1.234,5`), as files from places that write them have, mostly
+        // with `;` between cells; after the grouped numbers, so that `1,500` stays 1500.
+        if values.iter().any(|v| v.contains(',')) {
+            candidates.push(Field { decimal_char: Some(",".into()), ..field(name, FieldType::Number) });
+            candidates.push(Field { decimal_char: Some(",".into()), group_char: Some(".".into()), ..field(name, FieldType::Number) });
+        }
         // Percentages as a spreadsheet exports them (`12.5%`): numbers once the sign is taken
         // off (`bareNumber = false`), published as 12.5; a column of some other unit stays text.
         if all(&|v| v.trim_end().ends_with('%')) {
@@ -1007,6 +1013,9 @@ pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet
         }
         if field.calendar == Some(Calendar::Buddhist) {
             t.push_str("calendar = \"buddhist\"          # years are written in the Buddhist era (พ.ศ.)\n");
+        }
+        if let Some(d) = &field.decimal_char {
+            t.push_str(&format!("decimalChar = {}\n", q(d)));
         }
         if let Some(g) = &field.group_char {
             t.push_str(&format!("groupChar = {}\n", q(g)));

@@ -856,6 +856,34 @@ fn numbers_grouped_by_spaces_are_inferred_with_their_group_char() {
     assert_eq!(errors, [(2, "1 500 00"), (3, "900  000")]);
 }
 
+/// Files from places that write decimal commas (`1,5`, `1.234,5`, with `;` between cells)
+/// were inferred as text. infer proposes `decimalChar = ","` (and `groupChar = "."` where the
+/// thousands are dotted); `1,500` alone stays the thousands-grouped 1500.
+#[test]
+fn decimal_commas_are_inferred_as_numbers() {
+    let f = Fixture::new();
+    let source = "province;amount;total;count\nA;1,5;1.234,5;1,500\nB;2,25;12,0;2,000\nC;10;1.000.000,25;12\n";
+    let csv = f.write("in/rates.csv", source);
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "rates"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/rates/dataset.toml")).unwrap();
+    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    assert!(field("amount").contains("type = \"number\"\ndecimalChar = \",\"\ntitle"), "{toml}");
+    assert!(field("total").contains("type = \"number\"\ndecimalChar = \",\"\ngroupChar = \".\"\n"), "{toml}");
+    assert!(field("count").contains("type = \"integer\"\ngroupChar = \",\"\n"), "{toml}");
+    let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n\
+        [[resources.schema.fields]]\nname = \"amount\"\ntype = \"number\"\ndecimalChar = \",\"\n\
+        [[resources.schema.fields]]\nname = \"total\"\ntype = \"number\"\ndecimalChar = \",\"\ngroupChar = \".\"\n\
+        [[resources.schema.fields]]\nname = \"count\"\ntype = \"integer\"\ngroupChar = \",\"\n";
+    f.dataset("rates", &format!("{fields}\n[resources.dialect]\ndelimiter = \";\"\n"), source);
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(f.root().join("public/datasets/rates/data.csv")).unwrap(),
+        "province,amount,total,count\nA,1.5,1234.5,1500\nB,2.25,12,2000\nC,10,1000000.25,12\n"
+    );
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]
