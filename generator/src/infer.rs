@@ -191,6 +191,9 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         }
         let (inferred, read_as_codes) = infer_column(raw, column, &name, path)?;
         notes.extend(mixed_eras(raw, i, &inferred.field, path));
+        let serial_dates = spreadsheet_day_numbers(raw, i, &name);
+        let read_as_codes = read_as_codes && serial_dates.is_none();
+        notes.extend(serial_dates);
         if inferred.field.field_type == FieldType::String && inferred.field.format.is_none() && !is_code_name(&name) {
             notes.extend(number_blockers(raw, i, &name, path));
             notes.extend(swapped_coordinates(raw, i, &name));
@@ -250,6 +253,28 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         missing_values,
         notes,
     })
+}
+
+/// When a column named as dates holds whole numbers a spreadsheet keeps dates as (45383 is
+/// 2024-04-01, days since 1899-12-30), says so: the file was exported without the column's date
+/// format, and published so, the numbers mean nothing to a reader.
+fn spreadsheet_day_numbers(raw: &RawTable, i: usize, name: &str) -> Option<crate::lang::Text> {
+    if !crate::model::format::names_a_date(name) {
+        return None;
+    }
+    let column = raw.frame.column(&RawTable::column_name(i)).ok()?.cast(&DataType::String).ok()?;
+    let values: Vec<i64> = column.str().ok()?.iter().flatten().map(str::trim).filter(|v| !v.is_empty()).map(|v| v.parse::<i64>().ok()).collect::<Option<_>>()?;
+    // 20,000 to 80,000: 1954 to 2119.
+    let first = *values.first()?;
+    if !values.iter().all(|v| (20_000..=80_000).contains(v)) {
+        return None;
+    }
+    let day = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)? + chrono::Duration::days(first);
+    let (th_date, en_date) = (crate::model::format::date(day, Lang::Th), day.format("%Y-%m-%d").to_string());
+    Some(crate::lang::Text::new(
+        format!("คอลัมน์ {name} มีตัวเลขอย่าง {first} ซึ่งเป็นเลขวันที่ที่โปรแกรมตารางคำนวณเก็บไว้ ({first} คือ {th_date}): ไฟล์ถูกส่งออกโดยไม่มีรูปแบบวันที่ของคอลัมน์ ให้จัดรูปแบบคอลัมน์เป็นวันที่แล้วส่งออกใหม่ หรือใช้ไฟล์ .xlsx โดยตรง (Sala อ่านวันที่ในไฟล์นั้นได้)"),
+        format!("column {name} holds numbers such as {first}, the day numbers a spreadsheet keeps dates as ({first} is {en_date}): the file was exported without the column's date format; format the column as dates and export again, or give Sala the .xlsx itself, whose dates it reads"),
+    ))
 }
 
 /// The names of a CSV's columns when its header takes two rows, as a sheet with merged group

@@ -884,6 +884,25 @@ fn decimal_commas_are_inferred_as_numbers() {
     );
 }
 
+/// A sheet exported without its date format writes the day numbers dates are kept as
+/// (45383): infer read them as codes and said "if they are amounts, set integer". It says what
+/// they are, with the first one's date, and how to export the file again.
+#[test]
+fn spreadsheet_day_numbers_under_a_date_name_are_named_as_dates() {
+    let f = Fixture::new();
+    let csv = f.write("in/contracts.csv", "office,date_signed,amount\nA,45383,1\nB,45400,2\nC,45500,3\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "contracts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("note: column date_signed holds numbers such as 45383, the day numbers a spreadsheet keeps dates as (45383 is 2024-04-01)"), "{said}");
+    assert!(said.contains("(45383 คือ 1 เม.ย. 2567)"), "{said}");
+    assert!(!said.contains("if they are amounts"), "{said}");
+    // Numbers under another name are no dates.
+    let csv = f.write("in/stock.csv", "office,items\nA,45383\nB,45400\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "stock"]);
+    assert!(!text(&out).contains("day numbers"), "{}", text(&out));
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]

@@ -95,6 +95,12 @@ pub fn names_a_year(name: &str) -> bool {
     lower.contains("year") || lower.starts_with("yr") || lower == "be" || lower == "ce" || lower == "fy" || name.contains("ปี") || name.contains("พ.ศ")
 }
 
+/// Whether a column's name says it holds dates (`date`, `signed_date`, `วันที่`, `created_at`).
+pub fn names_a_date(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("date") || name.contains("วันที่") || lower.ends_with("_at") || lower.ends_with("_on")
+}
+
 /// What a field written in the Buddhist era becomes in the downloads, for its description in
 /// the data dictionary and `datapackage.json`: the published files write CE years.
 pub fn calendar_note(field: &crate::load::schema::Field) -> Option<crate::lang::Text> {
