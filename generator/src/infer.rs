@@ -683,7 +683,7 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     let calendar = era_of(values.iter().filter_map(|v| first_year(v)));
     // Thai documents' `1 ต.ค. 2567` and `1 ตุลาคม 2567` are read by `%d %b %Y` (see
     // `validate::table`), as is `1 Oct 2024`.
-    for format in [None, Some("%d/%m/%Y"), Some("%d-%m-%Y"), Some("%Y/%m/%d"), Some("%d %b %Y")] {
+    for format in [None, Some("%d/%m/%Y"), Some("%d-%m-%Y"), Some("%d.%m.%Y"), Some("%Y/%m/%d"), Some("%d %b %Y")] {
         candidates.push(Field { format: format.map(str::to_string), calendar, ..field(name, FieldType::Date) });
     }
     candidates.push(Field { calendar, ..field(name, FieldType::Datetime) });
@@ -694,7 +694,7 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     }
     // Two-digit years (`01/10/67`, `1 ต.ค. 67`), as Thai forms and spreadsheets write them.
     if !values.iter().any(|v| first_year(v).is_some()) {
-        for format in ["%d/%m/%y", "%d-%m-%y", "%d %b %y"] {
+        for format in ["%d/%m/%y", "%d-%m-%y", "%d.%m.%y", "%d %b %y"] {
             candidates.push(Field { format: Some(format.into()), calendar: short_year_era(values, format), ..field(name, FieldType::Date) });
         }
         for format in ["%d/%m/%y %H:%M", "%d/%m/%y %H:%M:%S"] {

@@ -903,6 +903,35 @@ fn spreadsheet_day_numbers_under_a_date_name_are_named_as_dates() {
     assert!(!text(&out).contains("day numbers"), "{}", text(&out));
 }
 
+/// Numbers copied out of PDFs and web pages carry the minus sign U+2212 (`−1,500`) or an
+/// invisible zero-width space (`1500\u{200b}`): type errors a person cannot see, and infer kept
+/// such columns as text. They are read as the numbers shown; dates written with dots
+/// (`01.10.2567`) are inferred as dates.
+#[test]
+fn numbers_with_a_minus_sign_or_an_invisible_space_and_dotted_dates_are_read() {
+    let f = Fixture::new();
+    let source = "item,amount,change,signed\nA,\"\u{2212}1,500\",\u{2212}12.5,01.10.2567\nB,200\u{200b},3,15.11.2567\nC,\"1,000\",\u{feff}4,31.12.2567\n";
+    let csv = f.write("in/ledger.csv", source);
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "ledger"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/ledger/dataset.toml")).unwrap();
+    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    assert!(field("amount").contains("type = \"integer\"\ngroupChar = \",\""), "{toml}");
+    assert!(field("change").contains("type = \"number\""), "{toml}");
+    assert!(field("signed").contains("type = \"date\"\nformat = \"%d.%m.%Y\"\ncalendar = \"buddhist\""), "{toml}");
+    let fields = "[[resources.schema.fields]]\nname = \"item\"\ntype = \"string\"\n\
+        [[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\ngroupChar = \",\"\n\
+        [[resources.schema.fields]]\nname = \"change\"\ntype = \"number\"\n\
+        [[resources.schema.fields]]\nname = \"signed\"\ntype = \"date\"\nformat = \"%d.%m.%Y\"\ncalendar = \"buddhist\"\n";
+    f.dataset("ledger", fields, source);
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(f.root().join("public/datasets/ledger/data.csv")).unwrap(),
+        "item,amount,change,signed\nA,-1500,-12.5,2024-10-01\nB,200,3,2024-11-15\nC,1000,4,2024-12-31\n"
+    );
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]

@@ -955,6 +955,17 @@ fn typed_expr(field: &Field, value: Expr, traits: Traits, zone: Option<TimeZone>
     let buddhist = field.calendar == Some(Calendar::Buddhist);
     let numeric_text = |e: Expr| {
         let mut e = ascii_digits(e);
+        if traits.personal_variants {
+            // Characters of U+2000-U+FFFF are in the file (see `Traits`): a number copied out of
+            // a PDF or a web page may have the minus sign (U+2212) for `-`, or an invisible
+            // zero-width space or joiner, which change nothing of the number a person sees.
+            e = e.str().replace_many(
+                lit(Series::new("written".into(), ["\u{2212}", "\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{feff}"])).implode(false),
+                lit(Series::new("read".into(), ["-", "", "", "", "", ""])).implode(false),
+                false,
+                true,
+            );
+        }
         if field.bare_number == Some(false) {
             // Currency signs, units and percent signs around the number (฿1,000 / 95% / 20 บาท),
             // but never what changes the number: see `bare_number_text`.
