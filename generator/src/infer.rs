@@ -32,8 +32,9 @@ pub struct InferredField {
 pub struct Inferred {
     /// The columns, in file order.
     pub fields: Vec<InferredField>,
-    /// The suggested primary key (a column whose values are all present and different).
-    pub primary_key: Option<String>,
+    /// The suggested primary key: a column whose values are all present and different, else two
+    /// whose pairs are (`province`, `quarter`); empty when there is none.
+    pub primary_key: Vec<String>,
     /// The file's encoding when it is not UTF-8 (e.g. `windows-874`).
     pub encoding: Option<&'static str>,
     /// The delimiter when it is not a comma.
@@ -157,6 +158,8 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         return Err(usage(path, &two_row_header_error(path, raw.delimiter, &names)));
     }
     let mut fields = Vec::new();
+    // The column of the file each field is.
+    let mut columns = Vec::new();
     let mut notes = Vec::new();
     // Columns with neither a name nor a value (Excel's `,,,` past the table): left out.
     let mut empty = Vec::new();
@@ -205,6 +208,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
             }
         }
         fields.push(inferred);
+        columns.push(i);
     }
     if !empty.is_empty() {
         let letters = empty.join(", ");
@@ -229,18 +233,24 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         let n = n.to_ascii_lowercase();
         n == "id" || n.ends_with("_id") || n.ends_with("code") || n.ends_with("_no") || n == "key"
     };
-    // A measured value (a speed, a rate) may differ in every row by chance: never a key.
-    let candidates: Vec<&InferredField> =
-        fields.iter().filter(|f| f.field.constraints.unique && f.field.constraints.required && f.field.field_type != FieldType::Number).collect();
-    let primary_key = candidates
-        .iter()
-        .find(|f| key_like(&f.field.name))
-        .or(candidates.first())
-        .map(|f| f.field.name.clone());
+    // A measured value (a speed, a rate, an amount, a count) may differ in every row by
+    // chance: never a key.
+    let keyable = |f: &InferredField| {
+        let name = &f.field.name;
+        // `ปีงบประมาณ` and `budget_year` name years, which keys often hold, not amounts.
+        let measure = crate::model::format::names_a_measure(name) && !crate::model::format::names_a_year(name);
+        f.field.constraints.required && f.field.field_type != FieldType::Number && !measure
+    };
+    let candidates: Vec<&InferredField> = fields.iter().filter(|f| f.field.constraints.unique && keyable(f)).collect();
+    let single = candidates.iter().find(|f| key_like(&f.field.name)).or(candidates.first()).map(|f| f.field.name.clone());
+    let primary_key = match single {
+        Some(name) => vec![name],
+        None => pair_key(raw, fields.iter().zip(&columns).filter(|(f, _)| keyable(f))),
+    };
     // Values that happen to differ in this year's file (population counts, amounts) would fail
-    // next year's: only the proposed key is declared unique.
+    // next year's: only the proposed key is declared unique (a key of two, by the key alone).
     for f in &mut fields {
-        if primary_key.as_deref() != Some(f.field.name.as_str()) {
+        if primary_key.len() != 1 || primary_key[0] != f.field.name {
             f.field.constraints.unique = false;
         }
     }
@@ -350,6 +360,31 @@ fn two_row_header_error(path: &Path, delimiter: u8, names: &[String]) -> crate::
             format!("replace those two rows with this one header line, then run sala infer again: {line}"),
         ),
     )
+}
+
+/// Two columns whose pairs of values are all present and different, where no column alone
+/// is: a table by province and quarter, by agency and fiscal year. Taken from the first six
+/// of `keyable` (the fields that could be keys, with their columns in the file), in order.
+fn pair_key<'a>(raw: &RawTable, keyable: impl Iterator<Item = (&'a InferredField, &'a usize)>) -> Vec<String> {
+    let keyable: Vec<(usize, &InferredField)> = keyable.map(|(f, &c)| (c, f)).take(6).collect();
+    if raw.rows() < 2 {
+        return Vec::new();
+    }
+    let texts = |c: usize| -> Option<Vec<Option<String>>> {
+        let column = raw.frame.column(&RawTable::column_name(c)).ok()?.cast(&DataType::String).ok()?;
+        Some(column.str().ok()?.iter().map(|v| v.map(|v| v.trim().to_string())).collect())
+    };
+    let values: Vec<Option<Vec<Option<String>>>> = keyable.iter().map(|(c, _)| texts(*c)).collect();
+    for a in 0..keyable.len() {
+        for b in a + 1..keyable.len() {
+            let (Some(left), Some(right)) = (&values[a], &values[b]) else { continue };
+            let mut seen = std::collections::HashSet::with_capacity(left.len());
+            if left.iter().zip(right).all(|pair| seen.insert(pair)) {
+                return vec![keyable[a].1.field.name.clone(), keyable[b].1.field.name.clone()];
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// Rows that are no data, which a table copied from a report or a spreadsheet often has: blank
@@ -1026,8 +1061,13 @@ pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet
         let list: Vec<String> = inferred.missing_values.iter().map(|m| q(m)).collect();
         t.push_str(&format!("missingValues = [{}]   # cells that mean \"no value\"\n", list.join(", ")));
     }
-    if let Some(pk) = &inferred.primary_key {
-        t.push_str(&format!("primaryKey = [{}]   # suggested: every value is present and different\n", q(pk)));
+    match inferred.primary_key.as_slice() {
+        [] => {}
+        [one] => t.push_str(&format!("primaryKey = [{}]   # suggested: every value is present and different\n", q(one))),
+        key => {
+            let names: Vec<String> = key.iter().map(|n| q(n)).collect();
+            t.push_str(&format!("primaryKey = [{}]   # suggested: every pair of values is present and different\n", names.join(", ")));
+        }
     }
     for f in &inferred.fields {
         let field = &f.field;

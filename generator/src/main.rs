@@ -311,7 +311,7 @@ fn infer(root: &std::path::Path, file: &std::path::Path, dataset: Option<&str>, 
             if field.constraints.unique {
                 notes.push("unique");
             }
-            if r.inferred.primary_key.as_deref() == Some(field.name.as_str()) {
+            if r.inferred.primary_key.contains(&field.name) {
                 notes.push("primary key");
             }
             println!("  {:<24} {:<28} {}", field.name, kind, notes.join(", "));

@@ -932,6 +932,33 @@ fn numbers_with_a_minus_sign_or_an_invisible_space_and_dotted_dates_are_read() {
     );
 }
 
+/// infer proposed one-column keys only, and took an amount that happened to differ in every
+/// row for one: a table by province and quarter got `primaryKey = ["amount"]`, which next
+/// quarter's file breaks. Amounts and counts are never keys; two columns whose pairs differ are.
+#[test]
+fn infer_proposes_a_key_of_two_columns_and_never_an_amount() {
+    let f = Fixture::new();
+    let csv = f.write(
+        "in/budget.csv",
+        "province,ปีงบประมาณ,amount,จำนวนโครงการ\nเชียงใหม่,2567,100,3\nเชียงใหม่,2568,200,4\nลำพูน,2567,50,5\nลำพูน,2568,70,6\n",
+    );
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/budget/dataset.toml")).unwrap();
+    assert!(toml.contains("primaryKey = [\"province\", \"ปีงบประมาณ\"]   # suggested: every pair of values is present and different\n"), "{toml}");
+    assert!(!toml.contains("unique = true"), "{toml}");
+    let said = text(&out);
+    assert!(said.contains("province                 string                       required, primary key"), "{said}");
+    // Filled in, the proposed key passes check.
+    let filled = toml.replace("title = { th = \"\", en = \"\" }", "title = { th = \"ก\", en = \"A\" }").replace("description = { th = \"\", en = \"\" }", "description = { th = \"ก\", en = \"A\" }");
+    let filled = filled.replace("agency = \"\"", "agency = \"TEST\"").replace("license = \"\"", "license = \"CC-BY-4.0\"");
+    std::fs::write(f.root().join("datasets/budget/dataset.toml"), filled).unwrap();
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error" && d["location"]["file"].as_str().unwrap().ends_with(".csv")).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]
@@ -996,7 +1023,9 @@ fn infer_types_sorted_amounts_times_without_seconds_and_keys_as_a_person_would()
     assert!(field("pm", "measured").contains("type = \"datetime\"\nformat = \"%Y-%m-%d %H:%M\""), "{}", field("pm", "measured"));
     assert!(field("pm", "local").contains("format = \"%d/%m/%Y %H:%M\"\ncalendar = \"buddhist\""), "{}", field("pm", "local"));
     let said = infer("speed.csv", "province,quarter,avg_mbps\nน่าน,Q1,185.48\nน่าน,Q2,201.07\nลำพูน,Q1,170.2\n", "speed");
-    assert!(!said.contains("primary key"), "{said}");
+    // The key is the province and quarter, never the measured value.
+    assert!(said.contains("avg_mbps                 number                       required\n"), "{said}");
+    assert!(std::fs::read_to_string(f.root().join("datasets/speed/dataset.toml")).unwrap().contains("primaryKey = [\"province\", \"quarter\"]"));
     assert!(!field("speed", "avg_mbps").contains("unique"), "{}", field("speed", "avg_mbps"));
 }
 
