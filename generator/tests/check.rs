@@ -959,6 +959,35 @@ fn infer_proposes_a_key_of_two_columns_and_never_an_amount() {
     assert!(errors.is_empty(), "{errors:?}");
 }
 
+/// An inch mark in a cell (`ท่อ 4" ยาว 6 ม.`), as supply lists write sizes, made the whole file
+/// unreadable ("CSV malformed: expected 1 rows, actual 2 rows, in chunk starting at byte
+/// offset 14"): Excel and Python's csv read it as text. A file whose quotes open no cell is
+/// read so; one that also quotes cells names the row and cell to correct.
+#[test]
+fn a_quote_inside_a_cell_is_text_where_the_file_quotes_nothing() {
+    let f = Fixture::new();
+    let source = "item,size,qty\nA,ท่อ 4\" ยาว 6 ม.,3\nB,ข้อต่อ 2\",5\nC,ปกติ,7\n";
+    let csv = f.write("in/supplies.csv", source);
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "supplies"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let fields = "[[resources.schema.fields]]\nname = \"item\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"size\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"qty\"\ntype = \"integer\"\n";
+    f.dataset("supplies", fields, source);
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(f.root().join("public/datasets/supplies/data.csv")).unwrap(),
+        "item,size,qty\nA,\"ท่อ 4\"\" ยาว 6 ม.\",3\nB,\"ข้อต่อ 2\"\"\",5\nC,ปกติ,7\n"
+    );
+    f.dataset("supplies", fields, "item,size,qty\n\"A, big\",ท่อ 4\" ยาว 6 ม.,3\nB,ข้อต่อ 2\",5\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64(), errors[0]["location"]["column_number"].as_u64()), (Some("source-error"), Some(2), Some(2)));
+    assert!(errors[0]["message"]["en"].as_str().unwrap().starts_with("cell B of this row has a double quote (\") inside a value"), "{}", errors[0]);
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]

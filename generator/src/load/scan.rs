@@ -676,6 +676,47 @@ pub(crate) fn quotes_well_placed(part: &[u8], delimiter: u8, quote: u8) -> bool 
     true
 }
 
+/// Whether a quote in `text` opens a cell (at the text's or a line's start, or after one of
+/// the delimiters a CSV may use): when none does, the file quotes nothing, and its quotes are
+/// text (`ท่อ 4"`, an inch), as Excel and Python's csv read them.
+pub(crate) fn quote_opens_a_cell(text: &[u8], quote: u8) -> bool {
+    memchr::memchr_iter(quote, text).any(|pos| pos == 0 || matches!(text[pos - 1], b'\n' | b'\r' | b',' | b';' | b'\t' | b'|'))
+}
+
+/// The first quote of `text` (whose first record starts outside any quoted cell) that stands
+/// inside a cell not quoted (`4"` in `ท่อ 4",3`), which Polars cannot read in a file that
+/// also quotes cells: its record (0-based, the header being 0) and cell (1-based).
+pub(crate) fn quote_inside_a_cell(text: &[u8], delimiter: u8, quote: u8) -> Option<(usize, usize)> {
+    let (mut open, mut record, mut cell, mut cell_start) = (false, 0usize, 1usize, 0usize);
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if open {
+            if b == quote {
+                if text.get(i + 1) == Some(&quote) {
+                    i += 1;
+                } else {
+                    open = false;
+                }
+            }
+        } else if b == quote {
+            if i != cell_start {
+                return Some((record, cell));
+            }
+            open = true;
+        } else if b == delimiter {
+            cell += 1;
+            cell_start = i + 1;
+        } else if b == b'\n' {
+            record += 1;
+            cell = 1;
+            cell_start = i + 1;
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The line (1-based) where each record of `text` begins, the header's first: a quoted cell
 /// may hold line breaks, which put a record below its number.
 pub fn record_lines(text: &[u8], quote: Option<u8>) -> Vec<usize> {
@@ -771,6 +812,16 @@ pub(crate) fn split_record(record: &[u8], delimiter: u8, quote: Option<u8>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_inside_unquoted_cells_are_told_from_quotes_that_open_cells() {
+        assert!(!quote_opens_a_cell(b"a,b\nA,4\" pipe\nB,2\"\n", b'"'));
+        assert!(quote_opens_a_cell(b"a,b\n\"A, big\",1\n", b'"'));
+        assert!(quote_opens_a_cell(b"\"a\";b\n", b'"'));
+        assert_eq!(quote_inside_a_cell(b"a,b\n\"A, big\",4\" pipe\n", b',', b'"'), Some((1, 2)));
+        assert_eq!(quote_inside_a_cell(b"a,b\n\"say \"\"hi\"\"\",1\nB,2\n", b',', b'"'), None);
+        assert_eq!(quote_inside_a_cell(b"a,b\n\"x\ny\",1\nB,2\"\n", b',', b'"'), Some((2, 2)));
+    }
 
     #[test]
     fn records_are_found_across_quoted_line_breaks_and_split_as_polars_reads_them() {

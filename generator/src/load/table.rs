@@ -471,9 +471,11 @@ impl Parse<'_> {
             // first cells of each row. Only then, so that no cell is ever dropped unreported.
             Err(_) if !shapes.long.is_empty() => read(true, None).map_err(|e| source_error(file, &e.to_string()))?,
             Err(e) => {
-                return Err(match shapes.unclosed_quote {
-                    Some((record, cell)) => unclosed_quote(file, record, cell),
-                    None => source_error(file, &e.to_string()),
+                let inside = quote.and_then(|q| crate::load::scan::quote_inside_a_cell(text, delimiter, q));
+                return Err(match (inside, shapes.unclosed_quote) {
+                    (Some((record, cell)), _) => quote_inside_a_cell(file, record, cell),
+                    (None, Some((record, cell))) => unclosed_quote(file, record, cell),
+                    (None, None) => source_error(file, &e.to_string()),
                 });
             }
         };
@@ -646,6 +648,8 @@ fn dialect_of(
     let quote = match d.quote_char.as_deref() {
         Some("") => None,
         Some(q) => Some(single_byte("quoteChar", q)?),
+        // A file whose quotes open no cell quotes nothing: its quotes are text (an inch, `4"`).
+        None if !crate::load::scan::quote_opens_a_cell(text, b'"') => None,
         None => Some(b'"'),
     };
     let delimiter = match d.delimiter.as_deref() {
@@ -736,6 +740,23 @@ fn unclosed_quote(file: &Path, record: usize, cell: usize) -> Diagnostic {
         Text::new(
             "ใส่เครื่องหมายคำพูดปิดท้ายค่านั้น หรือถ้าเป็นเครื่องหมายคำพูดในข้อความ ให้เขียนซ้ำสองตัว (\"\")",
             "close the quote at the end of the value, or write a quote that is part of the text twice (\"\")",
+        ),
+    )
+}
+
+/// A quote inside a cell that does not start with one, in a file that quotes cells (see
+/// [`crate::load::scan::quote_inside_a_cell`]).
+fn quote_inside_a_cell(file: &Path, record: usize, cell: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::SourceError,
+        Location { row: Some(record + 1), column_number: Some(cell), ..Location::file(file) },
+        Text::new(
+            format!("ช่อง {} ของแถวนี้มีเครื่องหมายคำพูด (\") อยู่กลางค่าที่ไม่ได้ครอบด้วยเครื่องหมายคำพูด ส่วนช่องอื่นในไฟล์ครอบไว้ จึงแยกแถวไม่ได้", column_letter(cell)),
+            format!("cell {} of this row has a double quote (\") inside a value that does not start with one, while the file quotes other cells, so its rows cannot be told apart", column_letter(cell)),
+        ),
+        Text::new(
+            "ครอบค่านั้นด้วยเครื่องหมายคำพูดและเขียนเครื่องหมายคำพูดข้างในซ้ำสองตัว เช่น \"ท่อ 4\"\" ยาว 6 ม.\" (โปรแกรมตารางคำนวณทำให้เองเมื่อบันทึกเป็น CSV) หรือเขียนนิ้วเป็นคำว่า นิ้ว",
+            "put the value in quotes and write its quote twice, e.g. \"pipe 4\"\" long\" (a spreadsheet does so when it saves CSV), or write the inch as a word",
         ),
     )
 }
