@@ -1255,11 +1255,13 @@ fn infer_resources(file: &Path, stem: &str, encoding: Option<&str>) -> Result<Ve
     if !crate::load::workbook::is_workbook(file) {
         return Ok(vec![InferredResource { name: resource, sheet: None, inferred: infer_file_encoded(file, encoding)? }]);
     }
-    let sheets = crate::load::workbook::table_sheets(file, file).map_err(|d| usage(file, &d))?;
+    let (sheets, hidden) = crate::load::workbook::table_sheets(file, file).map_err(|d| usage(file, &d))?;
     if sheets.is_empty() {
+        let hidden_th = if hidden.is_empty() { String::new() } else { format!(" (แผ่นงานที่ซ่อนไว้ไม่นับ: {})", hidden.join(", ")) };
+        let hidden_en = if hidden.is_empty() { String::new() } else { format!(" (hidden sheets left out: {})", hidden.join(", ")) };
         return Err(Error::Usage {
             message: format!(
-                "{}: no sheet holds a table (a row of column names with rows under it) / ไม่มีแผ่นงานใดมีตาราง",
+                "{}: no sheet holds a table (a row of column names with rows under it){hidden_en} / ไม่มีแผ่นงานใดมีตาราง{hidden_th}",
                 file.display()
             ),
         });
@@ -1273,6 +1275,16 @@ fn infer_resources(file: &Path, stem: &str, encoding: Option<&str>) -> Result<Ve
         let taken: Vec<String> = resources.iter().map(|r| r.name.clone()).collect();
         let inferred = infer_bytes(std::sync::Arc::new(sheet.csv.into_bytes()), file, Some(sheet.place), None)?;
         resources.push(InferredResource { name: unused_name(&name, &taken), sheet: Some(sheet.sheet), inferred });
+    }
+    // Hidden sheets hold lookup lists, working calculations, at times the personal data the
+    // shown ones sum up: never published without a person asking for them.
+    if let Some(first) = resources.first_mut() {
+        for sheet in &hidden {
+            first.inferred.notes.push(crate::lang::Text::new(
+                format!("แผ่นงาน \"{sheet}\" ซ่อนไว้ในไฟล์ จึงไม่ได้ใส่ไว้: ถ้าต้องการเผยแพร่ ให้เพิ่มทรัพยากรที่มี sheet = \"{sheet}\""),
+                format!("sheet \"{sheet}\" is hidden in the workbook, so it was left out: to publish it, add a resource with sheet = \"{sheet}\""),
+            ));
+        }
     }
     Ok(resources)
 }

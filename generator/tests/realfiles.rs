@@ -907,3 +907,45 @@ fn an_independent_agency_without_a_parent_is_not_counted_as_a_ministry() {
     // One ministry (MIN) and two other agencies (TEST, ECT).
     assert!(home.contains("<dt>agencies</dt><dd>2</dd>") && home.contains("<dt>ministries</dt><dd>1</dd>"), "{home}");
 }
+
+/// A workbook's hidden sheet (a lookup list, working calculations, at times the personal data
+/// the shown sheets sum up) was made a resource by infer and published; a resource without
+/// `sheet` read the first sheet even when hidden. Hidden sheets are left out, with a note
+/// naming them, and the first sheet shown is the default.
+#[test]
+fn hidden_sheets_are_left_out_and_never_the_default() {
+    let f = Fixture::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let hidden = book.add_worksheet().set_name("staff").unwrap();
+    for (c, v) in ["name", "national_id"].iter().enumerate() {
+        hidden.write_string(0, c as u16, *v).unwrap();
+    }
+    hidden.write_string(1, 0, "สมชาย ใจดี").unwrap();
+    hidden.write_string(1, 1, "1101700203450").unwrap();
+    hidden.set_hidden(true);
+    let data = book.add_worksheet().set_name("data").unwrap();
+    for (c, v) in ["province", "amount"].iter().enumerate() {
+        data.write_string(0, c as u16, *v).unwrap();
+    }
+    data.write_string(1, 0, "เชียงใหม่").unwrap();
+    data.write_number(1, 1, 1500).unwrap();
+    data.set_active(true);
+    let path = f.root().join("in/book.xlsx");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    book.save(&path).unwrap();
+    let out = f.sala(&["infer", path.to_str().unwrap(), "--dataset", "book"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("note: sheet \"staff\" is hidden in the workbook, so it was left out: to publish it, add a resource with sheet = \"staff\""), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/book/dataset.toml")).unwrap();
+    assert_eq!(toml.matches("[[resources]]").count(), 1, "{toml}");
+    assert!(toml.contains("sheet = \"data\"") && !toml.contains("national_id"), "{toml}");
+    // Without `sheet`, the first sheet shown is read, not the hidden one before it.
+    std::fs::copy(&path, f.root().join("datasets/book/book.xlsx")).unwrap();
+    f.write(
+        "datasets/book/dataset.toml",
+        format!("{META}\n[[resources]]\nname = \"data\"\npath = \"book.xlsx\"\n\n[resources.schema]\n[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n"),
+    );
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(f.root().join("public/datasets/book/data.csv")).unwrap(), "province,amount\nเชียงใหม่,1500\n");
+}

@@ -132,6 +132,13 @@ pub fn sheet_names(path: &Path, file: &Path) -> Result<Vec<String>, Diagnostic> 
     Ok(open(path, file)?.sheet_names())
 }
 
+/// The names of a workbook's sheets that are shown, and of those hidden (lookup lists, working
+/// calculations, sometimes the personal data the shown sheets sum up), in the workbook's order.
+fn sheets_by_visibility(book: &Sheets<std::io::BufReader<std::fs::File>>) -> (Vec<String>, Vec<String>) {
+    let (shown, hidden): (Vec<&calamine::Sheet>, Vec<&calamine::Sheet>) = book.sheets_metadata().iter().partition(|s| s.visible == calamine::SheetVisible::Visible);
+    (shown.into_iter().map(|s| s.name.clone()).collect(), hidden.into_iter().map(|s| s.name.clone()).collect())
+}
+
 /// Reads sheet `sheet` (default: the first) of the workbook at `path`; `file` is the path
 /// shown in diagnostics.
 pub fn read_sheet(path: &Path, sheet: Option<&str>, file: &Path) -> Result<SheetTable, Diagnostic> {
@@ -149,7 +156,8 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, file: &Path) -> Result<Sheet
                 ),
             )
         })?,
-        None => names.first().cloned().ok_or_else(|| {
+        // The first sheet shown: a hidden one is not what the person sees as the table.
+        None => sheets_by_visibility(&book).0.first().or(names.first()).cloned().ok_or_else(|| {
             workbook_error(file, None, Text::new("ไฟล์ไม่มีแผ่นงาน", "the workbook has no sheet"), Text::new("บันทึกตารางลงในแผ่นงานแรก", "put the table on the first sheet"))
         })?,
     };
@@ -275,17 +283,13 @@ fn errors_as_text(path: &Path) -> Option<Vec<u8>> {
     Some(out.finish().ok()?.into_inner())
 }
 
-/// The sheets of a workbook that hold a table (a header and at least one data row), read.
-pub fn table_sheets(path: &Path, file: &Path) -> Result<Vec<SheetTable>, Diagnostic> {
-    let mut tables = Vec::new();
-    for name in sheet_names(path, file)? {
-        if let Ok(t) = read_sheet(path, Some(&name), file) {
-            if t.csv.lines().nth(1).is_some() {
-                tables.push(t);
-            }
-        }
-    }
-    Ok(tables)
+/// The sheets of a workbook that are shown and hold a table (a header and at least one data
+/// row), read; and the names of the hidden sheets that hold one, which are left out.
+pub fn table_sheets(path: &Path, file: &Path) -> Result<(Vec<SheetTable>, Vec<String>), Diagnostic> {
+    let (shown, hidden) = sheets_by_visibility(&open(path, file)?);
+    let table = |name: &String| read_sheet(path, Some(name), file).ok().filter(|t| t.csv.lines().nth(1).is_some());
+    let hidden = hidden.iter().filter(|name| table(name).is_some()).cloned().collect();
+    Ok((shown.iter().filter_map(table).collect(), hidden))
 }
 
 /// A cell as text: its value, never its display format.
