@@ -784,6 +784,43 @@ fn a_csv_header_of_two_rows_is_told_with_the_line_to_write() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
+/// A report-like sheet saved as CSV has its title above the header (`รายงานงบประมาณ ปี 2567,,`)
+/// and blank lines: infer proposed the title as the one column's name (or `column_b`, with
+/// the header as data), and check gave label errors for every column. It is one error naming
+/// the header's row and the rows to delete, whatever the delimiter.
+#[test]
+fn a_title_or_blank_lines_above_the_header_are_named_with_the_rows_to_delete() {
+    let f = Fixture::new();
+    let cases = [
+        ("titled.csv", "รายงานงบประมาณ ปี 2567,,\n,,\nprovince,amount,persons\nA,1,3\nB,2,4\n", "the table's header is row 3 (province, amount, persons): rows 1–2 above it"),
+        ("semicolons.csv", "รายงานงบประมาณ ปี 2567\nprovince;amount\nA;1\n", "the table's header is row 2 (province, amount): row 1 above it"),
+        ("blank.csv", "\n\nprovince,amount\nA,1\nB,2\n", "the table's header is row 3 (province, amount): rows 1–2 above it"),
+    ];
+    for (file, csv, said) in cases {
+        let path = f.write(&format!("in/{file}"), csv);
+        let out = f.sala(&["infer", path.to_str().unwrap(), "--dataset", "report"]);
+        assert_ne!(out.status.code(), Some(0), "{file}");
+        assert!(text(&out).contains(said), "{file}: {}", text(&out));
+        assert!(!f.root().join("datasets/report/dataset.toml").exists());
+    }
+    let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
+    f.dataset("report", fields, "รายงานงบประมาณ ปี 2567,\nprovince,amount\nA,1\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64()), (Some("source-error"), Some(1)));
+    assert!(errors[0]["help"]["en"].as_str().unwrap().starts_with("delete row 1, so that the column names are the file's first line"), "{}", errors[0]);
+    // A table of one column, and a header with a blank first label (a pandas index), are tables.
+    for csv in ["id\n1\n2\n", ",amount\n0,5\n1,6\n"] {
+        let path = f.write("in/plain.csv", csv);
+        let out = f.sala(&["infer", path.to_str().unwrap(), "--dataset", "plain"]);
+        assert_eq!(out.status.code(), Some(0), "{csv}: {}", text(&out));
+        std::fs::remove_dir_all(f.root().join("datasets/plain")).unwrap();
+    }
+}
+
 /// Thai forms and spreadsheets write two-digit Buddhist-era years (`01/10/67`, `1 ต.ค. 67`):
 /// infer kept them as text, and a schema saying `format = "%d/%m/%y"` with
 /// `calendar = "buddhist"` failed every cell (chrono's `%y` reads 67 as 2067, and the era

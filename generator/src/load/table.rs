@@ -374,6 +374,10 @@ impl Parse<'_> {
             return Err(separator_hint_error(file, hint));
         }
         let (delimiter, quote) = dialect_of(text, dialect, file, &mut warnings)?;
+        let declared = dialect.and_then(|d| d.delimiter.as_ref()).is_some();
+        if let Some((row, header)) = header_below_lines(text, delimiter, quote, declared) {
+            return Err(lines_above_header(file, row, &header));
+        }
         let empty_is_missing = missing_values.iter().any(String::is_empty);
         let others: Vec<PlSmallStr> = missing_values.iter().filter(|m| !m.is_empty()).map(|m| m.as_str().into()).collect();
         let null_values = (!others.is_empty()).then_some(NullValues::AllColumns(others));
@@ -674,6 +678,48 @@ fn dialect_of(
         }
     };
     Ok((delimiter, quote))
+}
+
+/// Where the table's header is when lines above it are no part of the table: blank lines, or a
+/// title in the first cell (`รายงานงบประมาณ ปี 2567,,`), as a report-like sheet saved as CSV
+/// has them. The header's record (0-based) and cells, when the first records hold one cell at
+/// most (the first) and a later one, among the first ten, holds two or more over a row that
+/// does too. Tried with `delimiter`, then (when it was detected, not declared) the others a
+/// CSV may use: a title line of one cell hides the delimiter from detection.
+fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: bool) -> Option<(usize, Vec<String>)> {
+    let records = crate::load::scan::records(text, quote, &(0..11).collect::<Vec<_>>());
+    let filled = |c: &Vec<String>| c.iter().filter(|v| !v.trim().is_empty()).count();
+    // A first line the delimiter splits is the header.
+    if records.first().is_some_and(|r| filled(&split_record(r, delimiter, quote)) >= 2) {
+        return None;
+    }
+    let candidates: &[u8] = if declared { &[] } else { b",;\t|" };
+    std::iter::once(delimiter).chain(candidates.iter().copied().filter(|&d| d != delimiter)).find_map(|d| {
+        let cells: Vec<Vec<String>> = records.iter().map(|r| split_record(r, d, quote)).collect();
+        let above = |c: &Vec<String>| filled(c) == 0 || (filled(c) == 1 && !c[0].trim().is_empty());
+        let header = cells.iter().position(|c| !above(c))?;
+        let table = header > 0 && filled(&cells[header]) >= 2 && cells.get(header + 1).is_some_and(|c| filled(c) >= 2);
+        table.then(|| (header, cells[header].clone()))
+    })
+}
+
+/// The error for lines above a CSV's header (see [`header_below_lines`]).
+fn lines_above_header(file: &Path, header: usize, cells: &[String]) -> Diagnostic {
+    let (row, names) = (header + 1, cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(", "));
+    let (above, are) = if header == 1 { ("row 1".to_string(), "is") } else { (format!("rows 1–{header}"), "are") };
+    let above_th = if header == 1 { "แถว 1".to_string() } else { format!("แถว 1–{header}") };
+    Diagnostic::error(
+        Code::SourceError,
+        Location { row: Some(1), ..Location::file(file) },
+        Text::new(
+            format!("หัวตารางอยู่ที่แถว {row} ({names}): {above_th} ที่อยู่เหนือขึ้นไป (ชื่อรายงาน แถวว่าง) ไม่ใช่ส่วนของตาราง จึงอ่านชื่อคอลัมน์ไม่ได้"),
+            format!("the table's header is row {row} ({names}): {above} above it (a title, blank lines) {are} no part of the table, so its column names cannot be read"),
+        ),
+        Text::new(
+            format!("ลบ{above_th} ออก ให้ชื่อคอลัมน์อยู่ในบรรทัดแรกของไฟล์ (ชื่อรายงานใส่ไว้ใน title ของชุดข้อมูล)"),
+            format!("delete {above}, so that the column names are the file's first line (the title belongs in the dataset's title)"),
+        ),
+    )
 }
 
 /// The separator a first line `sep=;` names: a hint some programs write for Excel, not a row
