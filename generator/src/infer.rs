@@ -194,6 +194,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         }
         let (inferred, read_as_codes) = infer_column(raw, column, &name, path)?;
         notes.extend(mixed_eras(raw, i, &inferred.field, path));
+        notes.extend(scientific_notation(raw, i, &name));
         let serial_dates = spreadsheet_day_numbers(raw, i, &name);
         let read_as_codes = read_as_codes && serial_dates.is_none();
         notes.extend(serial_dates);
@@ -263,6 +264,28 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         missing_values,
         notes,
     })
+}
+
+/// When a column has numbers written in scientific notation (`1.10170020345E+12`), says what it
+/// costs: a spreadsheet saving CSV writes a number as its column shows it, so a 13-digit id or
+/// an exact amount in a narrow column loses the digits not shown, in every download.
+fn scientific_notation(raw: &RawTable, i: usize, name: &str) -> Option<crate::lang::Text> {
+    let column = raw.frame.column(&RawTable::column_name(i)).ok()?.cast(&DataType::String).ok()?;
+    let scientific = |v: &str| {
+        let v = v.trim().trim_start_matches(['+', '-']);
+        let Some((mantissa, exponent)) = v.split_once(['e', 'E']) else { return false };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let exponent = exponent.trim_start_matches(['+', '-']);
+        whole.len() == 1 && whole.bytes().all(|b| b.is_ascii_digit()) && fraction.bytes().all(|b| b.is_ascii_digit()) && !exponent.is_empty() && exponent.bytes().all(|b| b.is_ascii_digit())
+    };
+    let strings = column.str().ok()?;
+    let found: Vec<&str> = strings.iter().flatten().filter(|v| scientific(v)).collect();
+    let first = found.first()?;
+    let n = found.len();
+    Some(crate::lang::Text::new(
+        format!("คอลัมน์ {name} มีตัวเลขแบบวิทยาศาสตร์ {n} ช่อง เช่น {first}: โปรแกรมตารางคำนวณบันทึก CSV ตามที่คอลัมน์แสดง ตัวเลขยาว (เลขประจำตัว จำนวนเงินที่ต้องตรงทุกหลัก) ในคอลัมน์แคบจึงเสียหลักที่ไม่ได้แสดงไป: ถ้าเป็นเช่นนั้น ให้ขยายคอลัมน์หรือจัดรูปแบบเป็นข้อความแล้วส่งออกใหม่ หรือใช้ไฟล์ .xlsx โดยตรง"),
+        format!("column {name} has {n} number(s) in scientific notation, such as {first}: a spreadsheet saves CSV as its columns show numbers, so a long number (an id, an exact amount) in a narrow column loses the digits not shown; if so, widen the column or format it as text and export again, or give Sala the .xlsx itself"),
+    ))
 }
 
 /// When a column named as dates holds whole numbers a spreadsheet keeps dates as (45383 is

@@ -1025,6 +1025,23 @@ fn a_quote_inside_a_cell_is_text_where_the_file_quotes_nothing() {
     assert!(errors[0]["message"]["en"].as_str().unwrap().starts_with("cell B of this row has a double quote (\") inside a value"), "{}", errors[0]);
 }
 
+/// A spreadsheet saving CSV writes numbers as its columns show them: 13-digit ids in a narrow
+/// column became `1.10170020345E+12`, their last digits lost, and infer proposed a number
+/// column in silence. It names the column, how many cells, and what to do.
+#[test]
+fn numbers_in_scientific_notation_are_named_with_what_they_lose() {
+    let f = Fixture::new();
+    let csv = f.write("in/ids.csv", "name,citizen_id,amount\nA,1.10170020345E+12,5\nB,3.10050012345E+12,6\nC,1234567890123,7\n");
+    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "ids"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("note: column citizen_id has 2 number(s) in scientific notation, such as 1.10170020345E+12: a spreadsheet saves CSV as its columns show numbers"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains("column amount has"), "{}", text(&out));
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]
