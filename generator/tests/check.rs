@@ -68,6 +68,38 @@ fn owned(code: &str, row: u64, col: &str, value: &str, rule: &str) -> (String, u
     (code.into(), row, col.into(), value.into(), rule.into())
 }
 
+/// `sala infer` on `csv`, written as `in/<file>`, into the dataset `id`.
+fn infer_csv(f: &Fixture, file: &str, csv: &str, id: &str) -> std::process::Output {
+    let path = f.write(&format!("in/{file}"), csv);
+    f.sala(&["infer", path.to_str().unwrap(), "--dataset", id])
+}
+
+/// `sala infer` as [`infer_csv`], which must succeed: the dataset.toml it wrote.
+fn inferred_toml(f: &Fixture, file: &str, csv: &str, id: &str) -> String {
+    let out = infer_csv(f, file, csv, id);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    std::fs::read_to_string(f.root().join(format!("datasets/{id}/dataset.toml"))).unwrap()
+}
+
+/// `sala build`, which must succeed: the CSV published for the dataset `id`'s resource `data`.
+fn built_csv(f: &Fixture, id: &str) -> String {
+    let out = f.sala(&["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::read_to_string(f.root().join(format!("public/datasets/{id}/data.csv"))).unwrap()
+}
+
+/// The `[[resources.schema.fields]]` table of the field `name` in a dataset.toml's text.
+fn schema_field(toml: &str, name: &str) -> String {
+    toml.split("[[resources.schema.fields]]").find(|t| t.contains(&format!("name = \"{name}\""))).unwrap_or_else(|| panic!("no field {name}: {toml}")).to_string()
+}
+
+/// `sala check --format json` on the portal: its exit code, and its errors.
+fn check_errors(f: &Fixture) -> (Option<i32>, Vec<Value>) {
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    (out.status.code(), json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").cloned().collect())
+}
+
 #[test]
 fn clean_data_passes_with_exit_code_zero() {
     let (code, diags) = diagnostics("2568,AB-002,hotline,0,2025-01-31,false,r2\n");
@@ -521,8 +553,7 @@ fn buddhist_era_dates_and_unreadable_statistics_years_are_named_with_their_fix()
 #[test]
 fn columns_with_neither_a_name_nor_a_value_are_left_out_with_a_warning() {
     let f = Fixture::new();
-    let csv = f.write("in/trail.csv", "code,amount,,,\nA1,10,,,\nA2,20,,, \n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "trail"]);
+    let out = infer_csv(&f, "trail.csv", "code,amount,,,\nA1,10,,,\nA2,20,,, \n", "trail");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("note: column(s) C, D, E have neither a name nor any value, so the schema leaves them out: they can be deleted from the file"), "{}", text(&out));
     let toml = std::fs::read_to_string(f.root().join("datasets/trail/dataset.toml")).unwrap();
@@ -639,10 +670,7 @@ fn totals_rows_and_notes_under_the_data_are_named() {
 #[test]
 fn a_header_name_with_spaces_around_it_is_its_fields_column_with_a_warning() {
     let f = Fixture::new();
-    let csv = f.write("in/spaced.csv", " amount , name \n1,x\n2,y\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "spaced"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/spaced/dataset.toml")).unwrap();
+    let toml = inferred_toml(&f, "spaced.csv", " amount , name \n1,x\n2,y\n", "spaced");
     let toml = toml.lines().filter(|l| !l.contains("TODO")).collect::<Vec<_>>().join("\n");
     f.write("datasets/spaced/dataset.toml", format!("title = {{ th = \"ก\", en = \"a\" }}\ndescription = \"d\"\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\n{}", toml.split_once("[[resources]]").map(|(_, r)| format!("[[resources]]{r}")).unwrap()));
     let out = f.sala(&["check", "--format", "json"]);
@@ -675,19 +703,11 @@ fn a_header_name_with_spaces_around_it_is_its_fields_column_with_a_warning() {
 #[test]
 fn thai_month_names_are_read_as_dates() {
     let f = Fixture::new();
-    let csv = f.write("in/orders.csv", "order,signed\nA1,1 ต.ค. 2567\nA2,15 พฤศจิกายน 2567\nA3,31 ธ.ค 2567\nA4,2 ม.ค. พ.ศ. 2568\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "orders"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/orders/dataset.toml")).unwrap();
+    let toml = inferred_toml(&f, "orders.csv", "order,signed\nA1,1 ต.ค. 2567\nA2,15 พฤศจิกายน 2567\nA3,31 ธ.ค 2567\nA4,2 ม.ค. พ.ศ. 2568\n", "orders");
     assert!(toml.contains("type = \"date\"") && toml.contains("format = \"%d %b %Y\"") && toml.contains("calendar = \"buddhist\""), "{toml}");
     let fields = "[[resources.schema.fields]]\nname = \"order\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"signed\"\ntype = \"date\"\nformat = \"%d %b %Y\"\ncalendar = \"buddhist\"\n";
     f.dataset("orders", fields, "order,signed\nA1,1 ต.ค. 2567\nA2,15 พฤศจิกายน 2567\nA3,31 ธ.ค 2567\nA4,2 ม.ค. พ.ศ. 2568\n");
-    let out = f.sala(&["build"]);
-    assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(
-        std::fs::read_to_string(f.root().join("public/datasets/orders/data.csv")).unwrap(),
-        "order,signed\nA1,2024-10-01\nA2,2024-11-15\nA3,2024-12-31\nA4,2025-01-02\n"
-    );
+    assert_eq!(built_csv(&f, "orders"), "order,signed\nA1,2024-10-01\nA2,2024-11-15\nA3,2024-12-31\nA4,2025-01-02\n");
     // A day the month has not is a type error at its cell.
     f.dataset("orders", fields, "order,signed\nA1,31 พ.ย. 2567\n");
     let (code, diagnostics) = {
@@ -742,17 +762,14 @@ fn a_file_without_its_header_row_is_told_with_the_line_to_insert() {
 #[test]
 fn a_separator_hint_for_excel_is_named_with_the_line_to_delete() {
     let f = Fixture::new();
-    let csv = f.write("in/budget.csv", "\u{feff}sep=;\r\nprovince;amount\r\nเชียงใหม่;1500\r\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
+    let out = infer_csv(&f, "budget.csv", "\u{feff}sep=;\r\nprovince;amount\r\nเชียงใหม่;1500\r\n", "budget");
     assert_ne!(out.status.code(), Some(0));
     assert!(text(&out).contains("the first line \"sep=;\" is a hint for Excel, not a row of the table"), "{}", text(&out));
     assert!(!f.root().join("datasets/budget/dataset.toml").exists());
     let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
     f.dataset("budget", fields, "sep=;\nprovince;amount\nเชียงใหม่;1500\n");
-    let out = f.sala(&["check", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64(), errors[0]["value"].as_str()), (Some("source-error"), Some(1), Some("sep=;")));
     assert!(errors[0]["help"]["en"].as_str().unwrap().starts_with("delete that first line"), "{}", errors[0]);
@@ -775,12 +792,10 @@ fn a_csv_header_of_two_rows_is_told_with_the_line_to_write() {
     assert!(said.contains("then run sala infer again: จังหวัด,งบประมาณ 2567 แผน,งบประมาณ 2567 ผล,งบประมาณ 2568 แผน,งบประมาณ 2568 ผล"), "{said}");
     assert!(!f.root().join("datasets/budget/dataset.toml").exists());
     // Written as told, it infers: numbers under each joined name.
-    let csv = f.write("in/budget2.csv", "จังหวัด,งบประมาณ 2567 แผน,งบประมาณ 2567 ผล\nเชียงใหม่,\"1,500\",1400\nลำพูน,900,880\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
+    let out = infer_csv(&f, "budget2.csv", "จังหวัด,งบประมาณ 2567 แผน,งบประมาณ 2567 ผล\nเชียงใหม่,\"1,500\",1400\nลำพูน,900,880\n", "budget");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     // A blank name over a text column is no group (a sub-label's column holds numbers).
-    let csv = f.write("in/notes.csv", "office,,amount\nA,note,1\nB,other,2\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "notes"]);
+    let out = infer_csv(&f, "notes.csv", "office,,amount\nA,note,1\nB,other,2\n", "notes");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
@@ -805,10 +820,8 @@ fn a_title_or_blank_lines_above_the_header_are_named_with_the_rows_to_delete() {
     }
     let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
     f.dataset("report", fields, "รายงานงบประมาณ ปี 2567,\nprovince,amount\nA,1\n");
-    let out = f.sala(&["check", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64()), (Some("source-error"), Some(1)));
     assert!(errors[0]["help"]["en"].as_str().unwrap().starts_with("delete row 1, so that the column names are the file's first line"), "{}", errors[0]);
@@ -829,11 +842,8 @@ fn a_title_or_blank_lines_above_the_header_are_named_with_the_rows_to_delete() {
 fn two_digit_buddhist_years_are_read_as_dates() {
     let f = Fixture::new();
     let source = "office,visited,signed,at\nA,01/10/67,1 ต.ค. 67,01/10/67 08:30\nB,15/11/67,15 พฤศจิกายน 67,15/11/67 13:05\nC,๓๑/๑๒/๖๗,31 ธ.ค 67,31/12/67 23:59\nD,02/01/68,2 ม.ค. 68,02/01/68 00:00\n";
-    let csv = f.write("in/visits.csv", source);
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "visits"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/visits/dataset.toml")).unwrap();
-    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    let toml = inferred_toml(&f, "visits.csv", source, "visits");
+    let field = |name: &str| schema_field(&toml, name);
     for (name, kind, format) in [("visited", "date", "%d/%m/%y"), ("signed", "date", "%d %b %y"), ("at", "datetime", "%d/%m/%y %H:%M")] {
         let field = field(name);
         assert!(field.contains(&format!("type = \"{kind}\"")) && field.contains(&format!("format = \"{format}\"")) && field.contains("calendar = \"buddhist\""), "{toml}");
@@ -852,17 +862,12 @@ fn two_digit_buddhist_years_are_read_as_dates() {
     );
     // A four-digit year where the format says two is a type error at its cell, not B.E. 2020.
     f.dataset("visits", fields, "office,visited,signed,at\nA,01/10/2567,1 ต.ค. 67,01/10/67 08:30\n");
-    let out = f.sala(&["check", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64(), errors[0]["value"].as_str()), (Some("type-error"), Some(2), Some("01/10/2567")));
     // Years that are no later than this one in the Christian era stay in it.
-    let csv = f.write("in/ce.csv", "office,visited\nA,01/10/24\nB,15/11/24\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "ce"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/ce/dataset.toml")).unwrap();
+    let toml = inferred_toml(&f, "ce.csv", "office,visited\nA,01/10/24\nB,15/11/24\n", "ce");
     assert!(toml.contains("format = \"%d/%m/%y\"") && !toml.contains("calendar"), "{toml}");
 }
 
@@ -873,11 +878,8 @@ fn two_digit_buddhist_years_are_read_as_dates() {
 fn numbers_grouped_by_spaces_are_inferred_with_their_group_char() {
     let f = Fixture::new();
     let source = "province,amount,rate\nเชียงใหม่,1 500 000,1 250.5\nลำพูน,900 000,12.25\nน่าน,12 500,3\n";
-    let csv = f.write("in/spaces.csv", source);
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "spaces"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/spaces/dataset.toml")).unwrap();
-    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    let toml = inferred_toml(&f, "spaces.csv", source, "spaces");
+    let field = |name: &str| schema_field(&toml, name);
     assert!(field("amount").contains("type = \"integer\"\ngroupChar = \" \""), "{toml}");
     assert!(field("rate").contains("type = \"number\"\ngroupChar = \" \""), "{toml}");
     let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n\
@@ -900,11 +902,8 @@ fn numbers_grouped_by_spaces_are_inferred_with_their_group_char() {
 fn decimal_commas_are_inferred_as_numbers() {
     let f = Fixture::new();
     let source = "province;amount;total;count\nA;1,5;1.234,5;1,500\nB;2,25;12,0;2,000\nC;10;1.000.000,25;12\n";
-    let csv = f.write("in/rates.csv", source);
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "rates"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/rates/dataset.toml")).unwrap();
-    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    let toml = inferred_toml(&f, "rates.csv", source, "rates");
+    let field = |name: &str| schema_field(&toml, name);
     assert!(field("amount").contains("type = \"number\"\ndecimalChar = \",\"\ntitle"), "{toml}");
     assert!(field("total").contains("type = \"number\"\ndecimalChar = \",\"\ngroupChar = \".\"\n"), "{toml}");
     assert!(field("count").contains("type = \"integer\"\ngroupChar = \",\"\n"), "{toml}");
@@ -913,12 +912,7 @@ fn decimal_commas_are_inferred_as_numbers() {
         [[resources.schema.fields]]\nname = \"total\"\ntype = \"number\"\ndecimalChar = \",\"\ngroupChar = \".\"\n\
         [[resources.schema.fields]]\nname = \"count\"\ntype = \"integer\"\ngroupChar = \",\"\n";
     f.dataset("rates", &format!("{fields}\n[resources.dialect]\ndelimiter = \";\"\n"), source);
-    let out = f.sala(&["build"]);
-    assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(
-        std::fs::read_to_string(f.root().join("public/datasets/rates/data.csv")).unwrap(),
-        "province,amount,total,count\nA,1.5,1234.5,1500\nB,2.25,12,2000\nC,10,1000000.25,12\n"
-    );
+    assert_eq!(built_csv(&f, "rates"), "province,amount,total,count\nA,1.5,1234.5,1500\nB,2.25,12,2000\nC,10,1000000.25,12\n");
 }
 
 /// A sheet exported without its date format writes the day numbers dates are kept as
@@ -927,16 +921,14 @@ fn decimal_commas_are_inferred_as_numbers() {
 #[test]
 fn spreadsheet_day_numbers_under_a_date_name_are_named_as_dates() {
     let f = Fixture::new();
-    let csv = f.write("in/contracts.csv", "office,date_signed,amount\nA,45383,1\nB,45400,2\nC,45500,3\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "contracts"]);
+    let out = infer_csv(&f, "contracts.csv", "office,date_signed,amount\nA,45383,1\nB,45400,2\nC,45500,3\n", "contracts");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let said = text(&out);
     assert!(said.contains("note: column date_signed holds numbers such as 45383, the day numbers a spreadsheet keeps dates as (45383 is 2024-04-01)"), "{said}");
     assert!(said.contains("(45383 คือ 1 เม.ย. 2567)"), "{said}");
     assert!(!said.contains("if they are amounts"), "{said}");
     // Numbers under another name are no dates.
-    let csv = f.write("in/stock.csv", "office,items\nA,45383\nB,45400\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "stock"]);
+    let out = infer_csv(&f, "stock.csv", "office,items\nA,45383\nB,45400\n", "stock");
     assert!(!text(&out).contains("day numbers"), "{}", text(&out));
 }
 
@@ -948,11 +940,8 @@ fn spreadsheet_day_numbers_under_a_date_name_are_named_as_dates() {
 fn numbers_with_a_minus_sign_or_an_invisible_space_and_dotted_dates_are_read() {
     let f = Fixture::new();
     let source = "item,amount,change,signed\nA,\"\u{2212}1,500\",\u{2212}12.5,01.10.2567\nB,200\u{200b},3,15.11.2567\nC,\"1,000\",\u{feff}4,31.12.2567\n";
-    let csv = f.write("in/ledger.csv", source);
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "ledger"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/ledger/dataset.toml")).unwrap();
-    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    let toml = inferred_toml(&f, "ledger.csv", source, "ledger");
+    let field = |name: &str| schema_field(&toml, name);
     assert!(field("amount").contains("type = \"integer\"\ngroupChar = \",\""), "{toml}");
     assert!(field("change").contains("type = \"number\""), "{toml}");
     assert!(field("signed").contains("type = \"date\"\nformat = \"%d.%m.%Y\"\ncalendar = \"buddhist\""), "{toml}");
@@ -961,12 +950,7 @@ fn numbers_with_a_minus_sign_or_an_invisible_space_and_dotted_dates_are_read() {
         [[resources.schema.fields]]\nname = \"change\"\ntype = \"number\"\n\
         [[resources.schema.fields]]\nname = \"signed\"\ntype = \"date\"\nformat = \"%d.%m.%Y\"\ncalendar = \"buddhist\"\n";
     f.dataset("ledger", fields, source);
-    let out = f.sala(&["build"]);
-    assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(
-        std::fs::read_to_string(f.root().join("public/datasets/ledger/data.csv")).unwrap(),
-        "item,amount,change,signed\nA,-1500,-12.5,2024-10-01\nB,200,3,2024-11-15\nC,1000,4,2024-12-31\n"
-    );
+    assert_eq!(built_csv(&f, "ledger"), "item,amount,change,signed\nA,-1500,-12.5,2024-10-01\nB,200,3,2024-11-15\nC,1000,4,2024-12-31\n");
 }
 
 /// infer proposed one-column keys only, and took an amount that happened to differ in every
@@ -1004,22 +988,14 @@ fn infer_proposes_a_key_of_two_columns_and_never_an_amount() {
 fn a_quote_inside_a_cell_is_text_where_the_file_quotes_nothing() {
     let f = Fixture::new();
     let source = "item,size,qty\nA,ท่อ 4\" ยาว 6 ม.,3\nB,ข้อต่อ 2\",5\nC,ปกติ,7\n";
-    let csv = f.write("in/supplies.csv", source);
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "supplies"]);
+    let out = infer_csv(&f, "supplies.csv", source, "supplies");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let fields = "[[resources.schema.fields]]\nname = \"item\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"size\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"qty\"\ntype = \"integer\"\n";
     f.dataset("supplies", fields, source);
-    let out = f.sala(&["build"]);
-    assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(
-        std::fs::read_to_string(f.root().join("public/datasets/supplies/data.csv")).unwrap(),
-        "item,size,qty\nA,\"ท่อ 4\"\" ยาว 6 ม.\",3\nB,\"ข้อต่อ 2\"\"\",5\nC,ปกติ,7\n"
-    );
+    assert_eq!(built_csv(&f, "supplies"), "item,size,qty\nA,\"ท่อ 4\"\" ยาว 6 ม.\",3\nB,\"ข้อต่อ 2\"\"\",5\nC,ปกติ,7\n");
     f.dataset("supplies", fields, "item,size,qty\n\"A, big\",ท่อ 4\" ยาว 6 ม.,3\nB,ข้อต่อ 2\",5\n");
-    let out = f.sala(&["check", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64(), errors[0]["location"]["column_number"].as_u64()), (Some("source-error"), Some(2), Some(2)));
     assert!(errors[0]["message"]["en"].as_str().unwrap().starts_with("cell B of this row has a double quote (\") inside a value"), "{}", errors[0]);
@@ -1031,8 +1007,7 @@ fn a_quote_inside_a_cell_is_text_where_the_file_quotes_nothing() {
 #[test]
 fn numbers_in_scientific_notation_are_named_with_what_they_lose() {
     let f = Fixture::new();
-    let csv = f.write("in/ids.csv", "name,citizen_id,amount\nA,1.10170020345E+12,5\nB,3.10050012345E+12,6\nC,1234567890123,7\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "ids"]);
+    let out = infer_csv(&f, "ids.csv", "name,citizen_id,amount\nA,1.10170020345E+12,5\nB,3.10050012345E+12,6\nC,1234567890123,7\n", "ids");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
         text(&out).contains("note: column citizen_id has 2 number(s) in scientific notation, such as 1.10170020345E+12: a spreadsheet saves CSV as its columns show numbers"),
@@ -1047,11 +1022,8 @@ fn numbers_in_scientific_notation_are_named_with_what_they_lose() {
 #[test]
 fn percentages_are_inferred_as_numbers_without_their_sign() {
     let f = Fixture::new();
-    let csv = f.write("in/rates.csv", "province,rate,weight\nเชียงใหม่,12.5%,5 kg\nลำพูน,7%,6 kg\nน่าน,100 %,7 kg\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "rates"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/rates/dataset.toml")).unwrap();
-    let field = |name: &str| toml.split("[[resources.schema.fields]]").find(|f| f.contains(&format!("name = \"{name}\""))).unwrap().to_string();
+    let toml = inferred_toml(&f, "rates.csv", "province,rate,weight\nเชียงใหม่,12.5%,5 kg\nลำพูน,7%,6 kg\nน่าน,100 %,7 kg\n", "rates");
+    let field = |name: &str| schema_field(&toml, name);
     assert!(field("rate").contains("type = \"number\"\nbareNumber = false"), "{toml}");
     assert!(field("weight").contains("type = \"string\""), "{toml}");
     let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"rate\"\ntype = \"number\"\nbareNumber = false\n[[resources.schema.fields]]\nname = \"weight\"\ntype = \"string\"\n";
@@ -1119,10 +1091,7 @@ fn infer_types_sorted_amounts_times_without_seconds_and_keys_as_a_person_would()
 #[test]
 fn a_repeated_column_name_infer_renamed_is_one_error_with_the_cell_to_fix() {
     let f = Fixture::new();
-    let csv = f.write("in/q.csv", "province,quarter,speed,quarter\nน่าน,Q1,185,2024-Q1\nลำพูน,Q1,170,2024-Q1\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "q"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let toml = std::fs::read_to_string(f.root().join("datasets/q/dataset.toml")).unwrap();
+    let toml = inferred_toml(&f, "q.csv", "province,quarter,speed,quarter\nน่าน,Q1,185,2024-Q1\nลำพูน,Q1,170,2024-Q1\n", "q");
     let resources = toml.split_once("[[resources]]").map(|(_, r)| format!("[[resources]]{r}")).unwrap();
     let resources: String = resources.lines().filter(|l| !l.contains("TODO")).collect::<Vec<_>>().join("\n");
     f.write("datasets/q/dataset.toml", format!("title = {{ th = \"ก\", en = \"a\" }}\ndescription = \"d\"\nagency = \"TEST\"\nlicense = \"CC-BY-4.0\"\n{resources}"));
@@ -1153,15 +1122,13 @@ fn a_repeated_column_name_infer_renamed_is_one_error_with_the_cell_to_fix() {
 #[test]
 fn infer_says_when_the_first_row_reads_as_data() {
     let f = Fixture::new();
-    let csv = f.write("in/budget.csv", "กรุงเทพมหานคร,10,29716463204\nสมุทรปราการ,11,2305145210\nนนทบุรี,12,1890234455\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
+    let out = infer_csv(&f, "budget.csv", "กรุงเทพมหานคร,10,29716463204\nสมุทรปราการ,11,2305145210\nนนทบุรี,12,1890234455\n", "budget");
     assert!(
         text(&out).contains("note: the first row (กรุงเทพมหานคร, 10, 29716463204) reads as a row of data, not column names (a number names no column): if the file has no header row, add one with the column names at the top and run sala infer again, or that row is missing from the data published"),
         "{}",
         text(&out)
     );
-    let csv = f.write("in/years.csv", "province,2566,2567\nน่าน,10,12\nลำพูน,11,13\n");
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "years"]);
+    let out = infer_csv(&f, "years.csv", "province,2566,2567\nน่าน,10,12\nลำพูน,11,13\n", "years");
     assert!(!text(&out).contains("reads as a row of data"), "{}", text(&out));
 }
 
