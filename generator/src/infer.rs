@@ -736,6 +736,15 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
             candidates.push(Field { bare_number: Some(false), ..field(name, FieldType::Number) });
             candidates.push(Field { bare_number: Some(false), group_char: Some(",".into()), ..field(name, FieldType::Number) });
         }
+        // Amounts written with the currency (`฿1,500`, `1,500 บาท`, `THB 1,500`), as budget
+        // tables copied from documents are: numbers once it is taken off, the unit said in the
+        // title. Another unit (`5 kg`) stays text: nothing says what the number would lose.
+        if all(&|v| v.contains('฿') || v.trim_end().ends_with("บาท") || v.contains("THB")) {
+            for field_type in [FieldType::Integer, FieldType::Number] {
+                candidates.push(Field { bare_number: Some(false), ..field(name, field_type) });
+                candidates.push(Field { bare_number: Some(false), group_char: Some(",".into()), ..field(name, field_type) });
+            }
+        }
     }
     // Dates: the era is read from the years written.
     let calendar = era_of(values.iter().filter_map(|v| first_year(v)));
@@ -776,6 +785,8 @@ fn choose_type(raw: &RawTable, name: &str, values: &[String], path: &Path) -> Fi
     // Only types whose shape the values have are tried, so a text column costs no parsing.
     let numeric = |v: &str| v.bytes().any(|b| b.is_ascii_digit()) && !v.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E');
     let plausible = |f: &Field| match f.field_type {
+        // Signs and units are taken off (`THB 1,500`): a digit is all a value needs then.
+        FieldType::Integer | FieldType::Number if f.bare_number == Some(false) => values.iter().all(|v| v.bytes().any(|b| b.is_ascii_digit())),
         FieldType::Integer | FieldType::Number | FieldType::Year => values.iter().all(|v| numeric(v)),
         FieldType::Date | FieldType::Datetime if f.format.as_deref().is_some_and(|f| f.contains("%y")) => values.iter().all(|v| v.bytes().any(|b| b.is_ascii_digit())),
         FieldType::Date | FieldType::Datetime => values.iter().all(|v| first_year(v).is_some()),
@@ -1109,7 +1120,7 @@ pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet
             t.push_str(&format!("groupChar = {}\n", q(g)));
         }
         if field.bare_number == Some(false) {
-            t.push_str("bareNumber = false              # the % after each number is taken off: say \"%\" in the title\n");
+            t.push_str("bareNumber = false              # the sign or unit around each number (%, ฿, บาท) is taken off: say it in the title\n");
         }
         // Left empty like the dataset's title, so that `check` asks for it in both languages.
         t.push_str("title = { th = \"\", en = \"\" }   # TODO: the column's name in Thai and English / ชื่อคอลัมน์ภาษาไทยและภาษาอังกฤษ\n");

@@ -1017,6 +1017,26 @@ fn numbers_in_scientific_notation_are_named_with_what_they_lose() {
     assert!(!text(&out).contains("column amount has"), "{}", text(&out));
 }
 
+/// Budget tables copied from documents write amounts with the currency (`฿1,500`,
+/// `1,500 บาท`, `THB 12.50`): infer kept them as text, published as text no client sums. It
+/// proposes `bareNumber = false` (the validator already read them), and the build publishes
+/// plain numbers.
+#[test]
+fn amounts_written_with_the_currency_are_inferred_as_numbers() {
+    let f = Fixture::new();
+    let source = "item,price,cost,fee\nA,฿1500,\"1,500 บาท\",THB 12.50\nB,฿2000,\"2,000 บาท\",THB 3\nC,฿12,12 บาท,THB 4.25\n";
+    let toml = inferred_toml(&f, "prices.csv", source, "prices");
+    assert!(schema_field(&toml, "price").contains("type = \"integer\"\nbareNumber = false"), "{toml}");
+    assert!(schema_field(&toml, "cost").contains("type = \"integer\"\ngroupChar = \",\"\nbareNumber = false"), "{toml}");
+    assert!(schema_field(&toml, "fee").contains("type = \"number\"\nbareNumber = false"), "{toml}");
+    let fields = "[[resources.schema.fields]]\nname = \"item\"\ntype = \"string\"\n\
+        [[resources.schema.fields]]\nname = \"price\"\ntype = \"integer\"\nbareNumber = false\n\
+        [[resources.schema.fields]]\nname = \"cost\"\ntype = \"integer\"\ngroupChar = \",\"\nbareNumber = false\n\
+        [[resources.schema.fields]]\nname = \"fee\"\ntype = \"number\"\nbareNumber = false\n";
+    f.dataset("prices", fields, source);
+    assert_eq!(built_csv(&f, "prices"), "item,price,cost,fee\nA,1500,1500,12.5\nB,2000,2000,3\nC,12,12,4.25\n");
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]
