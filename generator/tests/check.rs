@@ -1037,6 +1037,26 @@ fn amounts_written_with_the_currency_are_inferred_as_numbers() {
     assert_eq!(built_csv(&f, "prices"), "item,price,cost,fee\nA,1500,1500,12.5\nB,2000,2000,3\nC,12,12,4.25\n");
 }
 
+/// A header cell typed on two lines (Alt+Enter: `งบประมาณ\n(บาท)`), as Thai budget sheets
+/// have them, gave a column name with a line break in it, in every download's header and the
+/// API. infer names it as the sheet shows it, `งบประมาณ (บาท)`, and check reads that cell as
+/// the column, with a warning.
+#[test]
+fn a_header_cell_on_two_lines_names_its_column_on_one() {
+    let f = Fixture::new();
+    let source = "province,\"งบประมาณ\n(บาท)\"\nเชียงใหม่,1500\nลำพูน,900\n";
+    let toml = inferred_toml(&f, "budget.csv", source, "budget");
+    assert!(schema_field(&toml, "งบประมาณ (บาท)").contains("type = \"integer\""), "{toml}");
+    let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"งบประมาณ (บาท)\"\ntype = \"integer\"\n";
+    f.dataset("budget", fields, source);
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "extra-whitespace").map(|d| d["message"]["en"].as_str().unwrap()).collect();
+    assert_eq!(warnings, ["the column name \"งบประมาณ\n(บาท)\" has a line break or repeated spaces in its cell: it is read as the schema's column \"งบประมาณ (บาท)\""]);
+    assert_eq!(built_csv(&f, "budget"), "province,งบประมาณ (บาท)\nเชียงใหม่,1500\nลำพูน,900\n");
+}
+
 /// Percentages as a spreadsheet exports them (`12.5%`) were inferred as text: a number with
 /// `bareNumber = false`, published as 12.5. A column of another unit stays text.
 #[test]

@@ -95,6 +95,13 @@ pub fn names_a_year(name: &str) -> bool {
     lower.contains("year") || lower.starts_with("yr") || lower == "be" || lower == "ce" || lower == "fy" || name.contains("ปี") || name.contains("พ.ศ")
 }
 
+/// A column's label with its runs of whitespace made one space and none around it: a header
+/// cell typed with a line break (Alt+Enter, `งบประมาณ\n(บาท)`) names the column
+/// `งบประมาณ (บาท)`, as the sheet shows it.
+pub fn label_name(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Whether a column's name says it holds dates (`date`, `signed_date`, `วันที่`, `created_at`).
 pub fn names_a_date(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

@@ -426,20 +426,28 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
             );
             continue;
         }
-        // A name with spaces around it (` amount `), as exports of hand-typed headers have,
-        // is its field's column: `infer` proposes the name without them.
-        let trimmed = label.trim();
-        if schema.field(label).is_none() && trimmed != label && schema.field(trimmed).is_some() && !raw.header.iter().any(|h| h == trimmed) && !first_seen.contains_key(trimmed) {
+        // A name with spaces around it (` amount `), as exports of hand-typed headers have, or
+        // typed on two lines in its cell (`งบประมาณ\n(บาท)`, Alt+Enter) is its field's column:
+        // `infer` proposes the name so (see `model::format::label_name`).
+        let normal = crate::model::format::label_name(label);
+        let trimmed = normal.as_str();
+        let field = schema.fields.iter().find(|f| f.name == trimmed).map(|f| f.name.as_str());
+        if let Some(trimmed) = field.filter(|_| schema.field(label).is_none() && trimmed != label && !raw.header.iter().any(|h| h == trimmed) && !first_seen.contains_key(trimmed)) {
             first_seen.insert(trimmed, i);
+            let ((said_th, said_en), (fix_th, fix_en)) = if label.trim() == trimmed {
+                (("มีช่องว่างอยู่หน้าหรือหลัง", "has spaces around it"), ("ลบช่องว่างรอบชื่อคอลัมน์ในแถวหัวตาราง ให้เป็น", "remove the spaces around the name in the header row:"))
+            } else {
+                (("ขึ้นบรรทัดใหม่หรือเว้นวรรคซ้ำในช่อง", "has a line break or repeated spaces in its cell"), ("เขียนชื่อคอลัมน์ในแถวหัวตารางเป็นบรรทัดเดียว ให้เป็น", "write the name on one line in the header row:"))
+            };
             report.push(
                 Diagnostic::warning(
                     Code::ExtraWhitespace,
                     header_location(i, trimmed),
                     Text::new(
-                        format!("ชื่อคอลัมน์ \"{label}\" มีช่องว่างอยู่หน้าหรือหลัง จึงถือเป็นคอลัมน์ \"{trimmed}\" ของ schema"),
-                        format!("the column name \"{label}\" has spaces around it: it is read as the schema's column \"{trimmed}\""),
+                        format!("ชื่อคอลัมน์ \"{label}\" {said_th} จึงถือเป็นคอลัมน์ \"{trimmed}\" ของ schema"),
+                        format!("the column name \"{label}\" {said_en}: it is read as the schema's column \"{trimmed}\""),
                     ),
-                    Text::new(format!("ลบช่องว่างรอบชื่อคอลัมน์ในแถวหัวตาราง ให้เป็น {trimmed}"), format!("remove the spaces around the name in the header row: {trimmed}")),
+                    Text::new(format!("{fix_th} {trimmed}"), format!("{fix_en} {trimmed}")),
                 )
                 .with_value(label.clone()),
             );
