@@ -184,6 +184,13 @@ fn a_resource_without_a_title_is_headed_by_a_readable_title() {
     assert!(!th.contains(">budget_2567_q1<") && !en.contains(">budget_2567_q1<"), "{en}");
     // A dataset's only table is named by the dataset's title.
     assert!(read("en/datasets/single/index.html").contains(">Revenue</h2>"));
+    // The catalogs title its distributions so too.
+    let data: serde_json::Value = serde_json::from_str(&read("en/data.json")).unwrap();
+    let budget = data["dataset"].as_array().unwrap().iter().find(|d| d["title"] == "Budget").unwrap();
+    let titles: Vec<&str> = budget["distribution"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&"Budget (table 2) (CSV)") && !titles.iter().any(|t| t.contains("budget_2567_q1")), "{titles:?}");
+    let dcat = read("catalog.ttl");
+    assert!(dcat.contains("\"งบประมาณ (ตารางที่ 3) (CSV)\"@th") && !dcat.contains("\"budget_2567_q2 (CSV)\""), "catalog.ttl");
     // The API keeps the name and invents no title.
     let api: serde_json::Value = serde_json::from_str(&read("api/v1/datasets/budget.json")).unwrap();
     let second = &api["dataset"]["resources"][1];

@@ -971,16 +971,18 @@ fn dcat_dataset(site: &Site, d: &Dataset, sizes: &Written, t: &mut Target) {
         .text("skos:prefLabel", "คงที่", "th")
         .text("skos:prefLabel", "stable", "en");
     t.shared().node(&license, &["dct:LicenseDocument"]).typed("dct:identifier", &m.license, "xsd:string");
-    for r in &d.resources {
+    for (i, r) in d.resources.iter().enumerate() {
+        // Headed as its pages head it: an untitled table by the dataset's title, not its name.
+        let title = |l: Lang| d.resource_title(i, l, &super::page::t(site, l, "resource_numbered"));
         for format in formats_of(site, r) {
             let path = urls.resource(&d.id, &r.name, format.ext);
             let n = t.own().node(format!("{page}#{}-{}", r.name, format.ext), &["dcat:Distribution"]);
             for &l in &langs {
-                n.text("dct:title", &format!("{} ({})", r.title_in(l), format.name), l.code());
+                n.text("dct:title", &format!("{} ({})", title(l), format.name), l.code());
             }
             let description = Text::new(
-                format!("ข้อมูล {} ทุกแถว ในรูปแบบ {}", r.title_in(Lang::Th), format.name),
-                format!("Every row of {} as {}", r.title_in(Lang::En), format.name),
+                format!("ข้อมูล {} ทุกแถว ในรูปแบบ {}", title(Lang::Th), format.name),
+                format!("Every row of {} as {}", title(Lang::En), format.name),
             );
             for &l in &langs {
                 n.text("dct:description", description.get(l), l.code());
@@ -1101,14 +1103,17 @@ fn data_json_entry(site: &Site, d: &Dataset, lang: Lang) -> Value {
     out.insert("landingPage".into(), json!(urls.absolute(&urls.dataset(lang, &d.id))));
     out.insert("describedBy".into(), json!(urls.absolute(&urls.datapackage(&d.id))));
     out.insert("describedByType".into(), json!("application/json"));
+    let numbered = super::page::t(site, lang, "resource_numbered");
     let distributions: Vec<Value> = d
         .resources
         .iter()
-        .flat_map(|r| {
+        .enumerate()
+        .flat_map(|(i, r)| {
+            let title = d.resource_title(i, lang, &numbered);
             formats_of(site, r).map(move |format| {
                 json!({
                     "@type": "dcat:Distribution",
-                    "title": format!("{} ({})", r.title_in(lang), format.name),
+                    "title": format!("{title} ({})", format.name),
                     "downloadURL": urls.absolute(&urls.resource(&d.id, &r.name, format.ext)),
                     "mediaType": format.media_type,
                     "format": format.name,
@@ -1329,14 +1334,17 @@ pub fn schema_org(site: &Site, d: &Dataset, lang: Lang) -> String {
     if let Some(version) = iso_date(&m.modified).or_else(|| iso_date(&m.issued)) {
         out.insert("version".into(), json!(version));
     }
+    let numbered = super::page::t(site, lang, "resource_numbered");
     let distribution: Vec<Value> = d
         .resources
         .iter()
-        .flat_map(|r| {
+        .enumerate()
+        .flat_map(|(i, r)| {
+            let title = d.resource_title(i, lang, &numbered);
             formats_of(site, r).map(move |format| {
                 json!({
                     "@type": "DataDownload",
-                    "name": format!("{} ({})", r.title_in(lang), format.name),
+                    "name": format!("{title} ({})", format.name),
                     "encodingFormat": format.media_type,
                     "contentUrl": urls.absolute(&urls.resource(&d.id, &r.name, format.ext)),
                 })
