@@ -311,11 +311,20 @@ pub fn serve(root: &Path, port: u16, lang: Option<Lang>, poll: bool, ready: impl
                 // A build may be writing the site (the first build, a rebuild): it makes no
                 // file from now on, and the folder is removed until nothing is left of it.
                 crate::write::stop_writing();
-                for _ in 0..200 {
-                    if std::fs::remove_dir_all(&doomed).is_ok() || !doomed.exists() {
-                        break;
+                // Not there at two looks in a row, 20 ms apart: a folder a build was making as
+                // the signal came (it had looked before the stop) may appear after a removal.
+                let mut absent = 0;
+                for _ in 0..300 {
+                    if doomed.exists() {
+                        let _ = std::fs::remove_dir_all(&doomed);
+                        absent = 0;
+                    } else {
+                        absent += 1;
+                        if absent == 2 {
+                            break;
+                        }
                     }
-                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    std::thread::sleep(std::time::Duration::from_millis(20));
                 }
                 std::process::exit(128 + signal);
             }

@@ -41,6 +41,7 @@ impl Staging {
     /// Leftovers of earlier builds of the same folder that were killed before they finished
     /// are removed first.
     pub fn new(output: &Path) -> Result<Staging> {
+        refuse_when_stopping(output)?;
         let parent = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => std::env::current_dir().map_err(|e| Error::io(".", e))?,
@@ -147,9 +148,7 @@ impl Folders {
     /// Refuses the site-relative `path` of a file of `output` that would leave the site, and
     /// makes the folders it goes in.
     fn make_for(&self, output: &Path, path: &str) -> Result<()> {
-        if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::io(output, std::io::Error::from(std::io::ErrorKind::Interrupted)));
-        }
+        refuse_when_stopping(output)?;
         site_path(output, path)?;
         match path.rsplit_once('/') {
             Some((dir, _)) => self.make_relative(dir),
@@ -383,6 +382,15 @@ fn remove_detached(old: &Path) {
 /// Set when the process is stopping (Ctrl+C in `serve`): no file or folder is made after it,
 /// so that the folder being written can be removed whole before the process ends.
 static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// An error (interrupted) once the process is stopping (see [`STOPPING`]): nothing is made for
+/// `output` from then on, not even the folder it goes in.
+pub(crate) fn refuse_when_stopping(output: &Path) -> Result<()> {
+    if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::io(output, std::io::Error::from(std::io::ErrorKind::Interrupted)));
+    }
+    Ok(())
+}
 
 /// Stops every build of this process from making files (see [`STOPPING`]).
 pub fn stop_writing() {

@@ -506,6 +506,7 @@ fn list(dir: &Path, prefix: &str, files: &mut rustc_hash::FxHashMap<String, File
 impl Patch {
     /// Starts the patch of `output`, an existing site written by Sala.
     pub fn new(output: &Path) -> Result<Patch> {
+        super::refuse_when_stopping(output)?;
         let parent = parent_of(output)?;
         let folder = tempfile::Builder::new()
             .prefix(&prefix(&name_of(output), std::process::id()))
