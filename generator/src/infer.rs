@@ -266,11 +266,17 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
     })
 }
 
+/// The cells of column `i` of `raw` as text (a column Polars typed while parsing, as Polars
+/// writes its values).
+fn column_texts(raw: &RawTable, i: usize) -> Option<StringChunked> {
+    raw.frame.column(&RawTable::column_name(i)).ok()?.cast(&DataType::String).ok()?.str().ok().cloned()
+}
+
 /// When a column has numbers written in scientific notation (`1.10170020345E+12`), says what it
 /// costs: a spreadsheet saving CSV writes a number as its column shows it, so a 13-digit id or
 /// an exact amount in a narrow column loses the digits not shown, in every download.
 fn scientific_notation(raw: &RawTable, i: usize, name: &str) -> Option<crate::lang::Text> {
-    let column = raw.frame.column(&RawTable::column_name(i)).ok()?.cast(&DataType::String).ok()?;
+    let column = column_texts(raw, i)?;
     let scientific = |v: &str| {
         let v = v.trim().trim_start_matches(['+', '-']);
         let Some((mantissa, exponent)) = v.split_once(['e', 'E']) else { return false };
@@ -278,8 +284,7 @@ fn scientific_notation(raw: &RawTable, i: usize, name: &str) -> Option<crate::la
         let exponent = exponent.trim_start_matches(['+', '-']);
         whole.len() == 1 && whole.bytes().all(|b| b.is_ascii_digit()) && fraction.bytes().all(|b| b.is_ascii_digit()) && !exponent.is_empty() && exponent.bytes().all(|b| b.is_ascii_digit())
     };
-    let strings = column.str().ok()?;
-    let found: Vec<&str> = strings.iter().flatten().filter(|v| scientific(v)).collect();
+    let found: Vec<&str> = column.iter().flatten().filter(|v| scientific(v)).collect();
     let first = found.first()?;
     let n = found.len();
     Some(crate::lang::Text::new(
@@ -295,8 +300,7 @@ fn spreadsheet_day_numbers(raw: &RawTable, i: usize, name: &str) -> Option<crate
     if !crate::model::format::names_a_date(name) {
         return None;
     }
-    let column = raw.frame.column(&RawTable::column_name(i)).ok()?.cast(&DataType::String).ok()?;
-    let values: Vec<i64> = column.str().ok()?.iter().flatten().map(str::trim).filter(|v| !v.is_empty()).map(|v| v.parse::<i64>().ok()).collect::<Option<_>>()?;
+    let values: Vec<i64> = column_texts(raw, i)?.iter().flatten().map(str::trim).filter(|v| !v.is_empty()).map(|v| v.parse::<i64>().ok()).collect::<Option<_>>()?;
     // 20,000 to 80,000: 1954 to 2119.
     let first = *values.first()?;
     if !values.iter().all(|v| (20_000..=80_000).contains(v)) {
@@ -323,10 +327,7 @@ fn two_row_header(raw: &RawTable) -> Option<Vec<String>> {
     // The first rows only: enough to tell, at any size.
     let rows = raw.rows().min(200);
     let columns: Vec<Vec<String>> = (0..width)
-        .map(|c| {
-            let column = raw.frame.column(&RawTable::column_name(c)).ok()?.cast(&DataType::String).ok()?;
-            Some(column.str().ok()?.iter().take(rows).map(|v| v.unwrap_or_default().trim().to_string()).collect())
-        })
+        .map(|c| Some(column_texts(raw, c)?.iter().take(rows).map(|v| v.unwrap_or_default().trim().to_string()).collect()))
         .collect::<Option<_>>()?;
     let sub: Vec<&str> = columns.iter().map(|c| c[0].as_str()).collect();
     let number = |v: &str| !v.is_empty() && v.replace([',', ' '], "").parse::<f64>().is_ok();
@@ -365,12 +366,7 @@ fn two_row_header(raw: &RawTable) -> Option<Vec<String>> {
 /// The error for a header of two rows (see [`two_row_header`]), with the one header line to
 /// write in their place.
 fn two_row_header_error(path: &Path, delimiter: u8, names: &[String]) -> crate::diagnostic::Diagnostic {
-    let delimiter = char::from(delimiter);
-    let line = names
-        .iter()
-        .map(|n| if n.contains([delimiter, '"']) { format!("\"{}\"", n.replace('"', "\"\"")) } else { n.clone() })
-        .collect::<Vec<_>>()
-        .join(&delimiter.to_string());
+    let line = crate::load::scan::join_record(names.iter().map(String::as_str), delimiter);
     crate::diagnostic::Diagnostic::error(
         Code::SourceError,
         crate::diagnostic::Location { row: Some(2), ..crate::diagnostic::Location::file(path) },
@@ -393,10 +389,7 @@ fn pair_key<'a>(raw: &RawTable, keyable: impl Iterator<Item = (&'a InferredField
     if raw.rows() < 2 {
         return Vec::new();
     }
-    let texts = |c: usize| -> Option<Vec<Option<String>>> {
-        let column = raw.frame.column(&RawTable::column_name(c)).ok()?.cast(&DataType::String).ok()?;
-        Some(column.str().ok()?.iter().map(|v| v.map(|v| v.trim().to_string())).collect())
-    };
+    let texts = |c: usize| -> Option<Vec<Option<String>>> { Some(column_texts(raw, c)?.iter().map(|v| v.map(|v| v.trim().to_string())).collect()) };
     let values: Vec<Option<Vec<Option<String>>>> = keyable.iter().map(|(c, _)| texts(*c)).collect();
     for a in 0..keyable.len() {
         for b in a + 1..keyable.len() {

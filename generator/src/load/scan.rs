@@ -776,6 +776,16 @@ pub(crate) fn records_walking<'a>(text: &'a [u8], quote: Option<u8>, wanted: &[u
     out
 }
 
+/// Cells as one record of a CSV with `delimiter`, each quoted where it must be (it holds the
+/// delimiter, a quote or a line break): what [`split_record`] reads back as the same cells.
+pub(crate) fn join_record<'a>(cells: impl IntoIterator<Item = &'a str>, delimiter: u8) -> String {
+    let delimiter = char::from(delimiter);
+    let quoted = |cell: &str| {
+        if cell.contains([delimiter, '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell.to_string() }
+    };
+    cells.into_iter().map(quoted).collect::<Vec<_>>().join(&delimiter.to_string())
+}
+
 /// A record's cells as Polars reads them: quotes around a cell removed, doubled quotes inside
 /// it made single.
 pub(crate) fn split_record(record: &[u8], delimiter: u8, quote: Option<u8>) -> Vec<String> {
@@ -812,6 +822,16 @@ pub(crate) fn split_record(record: &[u8], delimiter: u8, quote: Option<u8>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_joined_is_split_back_into_its_cells() {
+        let cells = ["province", "a;b", "say \"hi\"", "two\nlines", ""];
+        for delimiter in [b',', b';'] {
+            let line = join_record(cells, delimiter);
+            assert_eq!(split_record(line.as_bytes(), delimiter, Some(b'"')), cells, "{line}");
+        }
+        assert_eq!(join_record(["a", "b,c"], b','), "a,\"b,c\"");
+    }
 
     #[test]
     fn quotes_inside_unquoted_cells_are_told_from_quotes_that_open_cells() {

@@ -537,12 +537,8 @@ fn header_is_data(schema: &Schema, raw: &RawTable) -> bool {
 /// The diagnostic for a header row that holds data (see [`header_is_data`]), giving the
 /// header line to insert.
 fn missing_header(schema: &Schema, raw: &RawTable, file: &Path) -> Diagnostic {
-    let delimiter = char::from(raw.delimiter);
-    let quoted = |name: &str| {
-        if name.contains([delimiter, '"', '\n', '\r']) { format!("\"{}\"", name.replace('"', "\"\"")) } else { name.to_string() }
-    };
-    let line = schema.fields.iter().map(|f| quoted(&f.name)).collect::<Vec<_>>().join(&delimiter.to_string());
-    let row = raw.header.iter().map(|cell| quoted(cell)).collect::<Vec<_>>().join(&delimiter.to_string());
+    let line = crate::load::scan::join_record(schema.fields.iter().map(|f| f.name.as_str()), raw.delimiter);
+    let row = crate::load::scan::join_record(raw.header.iter().map(String::as_str), raw.delimiter);
     Diagnostic::error(
         Code::MissingHeader,
         Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: None, sheet: None },
