@@ -1017,6 +1017,25 @@ fn numbers_in_scientific_notation_are_named_with_what_they_lose() {
     assert!(!text(&out).contains("column amount has"), "{}", text(&out));
 }
 
+/// pandas' `to_csv` writes its index as a first column under a blank header (two of the three
+/// budget tables of kaogeek/thailand-budget-pdf2csv have it): infer named it `column_a` and
+/// asked for its name to be written in the file, which would publish row numbers as data. It
+/// says what the column is and how to export without it; a blank first column of data keeps
+/// the plain note.
+#[test]
+fn a_first_column_of_row_numbers_under_a_blank_header_is_named_as_an_index() {
+    let f = Fixture::new();
+    let out = infer_csv(&f, "budget.csv", ",ITEM_ID,AMOUNT\n0,2022.3.1.0,\"800,000,000\"\n1,2022.3.1.1,\"5,000\"\n2,2022.3.1.2,\"12,000\"\n", "budget");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("note: column A has no name in the header row and holds only the row numbers 0, 1, 2, … a program wrote (such as pandas' index), not data: export the file again without it (pandas: to_csv(index=False))"),
+        "{}",
+        text(&out)
+    );
+    let out = infer_csv(&f, "codes.csv", ",ITEM_ID\n7,a\n3,b\n9,c\n", "codes");
+    assert!(text(&out).contains("note: column A has no name in the header row, so it was named column_a: write that name"), "{}", text(&out));
+}
+
 /// Budget tables copied from documents write amounts with the currency (`฿1,500`,
 /// `1,500 บาท`, `THB 12.50`): infer kept them as text, published as text no client sums. It
 /// proposes `bareNumber = false` (the validator already read them), and the build publishes
