@@ -145,6 +145,8 @@ fn a_watched_folder_made_after_the_start_is_watched_and_other_files_are_not() {
     assert!(served.wait_for("/notes/", "ฉบับแรก", Duration::from_secs(2)).is_some(), "{}", served.get("/notes/").1);
     f.write("content/notes.md", "+++\ntitle = \"บันทึก\"\n+++\nฉบับที่สอง\n");
     assert!(served.wait_for("/notes/", "ฉบับที่สอง", Duration::from_secs(2)).is_some());
+    // The new site is served before its rebuild is logged: the status moves on after the log.
+    assert!(served.wait_for("/__sala/status", "{\"version\":3,\"error\":null}", Duration::from_secs(1)).is_some(), "{}", served.get("/__sala/status").1);
     let log = served.stop();
     assert_eq!(log.lines().filter(|l| l.starts_with("rebuilt ")).count(), 3, "{log}");
 }
