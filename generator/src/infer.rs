@@ -46,6 +46,9 @@ pub struct Inferred {
     pub missing_values: Vec<String>,
     /// What the person should know about what was proposed (a blank header cell named).
     pub notes: Vec<crate::lang::Text>,
+    /// The rows of a CSV's header when it is not the first line alone (Table Dialect's
+    /// `headerRows`: `[3]` below a title, `[1, 2]` for a header of two rows).
+    pub header_rows: Option<Vec<usize>>,
 }
 
 /// Markers spreadsheets and agency systems write for "no value"; when one is found, it is
@@ -96,9 +99,14 @@ pub fn infer_file_encoded(path: &Path, encoding: Option<&str>) -> Result<Inferre
 /// file named in errors.
 /// `place` is where a sheet's table lies in it, so that notes name the sheet's own rows.
 fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Option<crate::load::workbook::Place>, encoding: Option<&str>) -> Result<Inferred> {
-    let read = |missing: &[String]| {
-        read_csv(bytes.clone(), encoding, None, missing, &Default::default(), path)
-            .map(|(raw, _)| RawTable { places: crate::load::workbook::Places(place.iter().cloned().collect()), ..raw })
+    let read = |missing: &[String], dialect: Option<&crate::load::dataset::DialectMeta>| {
+        read_csv(bytes.clone(), encoding, dialect, missing, &Default::default(), path)
+            .map(|(raw, _)| {
+                // A sheet's place, or a CSV's whose table starts below its first line.
+                let below = raw.header_row - 1;
+                let place = place.clone().or_else(|| (below > 0).then(|| crate::load::workbook::Place::csv(path, 0))).map(|p| p.below(below));
+                RawTable { places: crate::load::workbook::Places(place.into_iter().collect()), ..raw }
+            })
             .map_err(|d| {
                 // No dataset.toml yet to declare the encoding in: infer takes it as an option.
                 let mut d = d;
@@ -112,17 +120,28 @@ fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Optio
             })
     };
     let mut missing = vec![String::new()];
-    let raw = read(&missing)?;
+    let mut raw = read(&missing, None)?;
+    // A CSV's table below a title (the reader found it) or under a header of two rows is
+    // declared in the dialect (`headerRows`), so that check and build read it as infer did.
+    let mut header = Header { rows: None, notes: Vec::new() };
+    let dialect = place.is_none().then(|| header.of_csv(&raw, (*bytes).as_ref())).flatten();
+    if let Some(d) = &dialect {
+        raw = read(&missing, Some(d))?;
+    }
+    let read = |missing: &[String]| read(missing, dialect.as_ref());
     for marker in MISSING_MARKERS {
         let found = raw.frame.columns().iter().any(|c| c.str().is_ok_and(|s| s.iter().any(|v| v.map(str::trim) == Some(*marker))));
         if found {
             missing.push(marker.to_string());
         }
     }
-    if missing.len() == 1 {
-        return infer_table(&raw, path, missing);
+    let markers = missing.len() > 1;
+    let mut inferred = if markers { infer_table(&read(&missing)?, path, missing)? } else { infer_table(&raw, path, missing)? };
+    inferred.header_rows = header.rows;
+    inferred.notes.splice(0..0, header.notes);
+    if !markers {
+        return Ok(inferred);
     }
-    let mut inferred = infer_table(&read(&missing)?, path, missing)?;
     // Excel's "Comma Style" writes a zero as `-`: read as "no value", a numeric column's
     // zeros would silently become nulls, so the person is told.
     for (i, f) in inferred.fields.iter().enumerate() {
@@ -141,6 +160,50 @@ fn infer_bytes(bytes: crate::load::table::SharedBytes, path: &Path, place: Optio
     Ok(inferred)
 }
 
+/// Where a CSV's header is, as infer declares it (see [`Header::of_csv`]).
+struct Header {
+    /// The `headerRows` to declare, when the header is not the file's first line alone.
+    rows: Option<Vec<usize>>,
+    /// What the person is told of it.
+    notes: Vec<crate::lang::Text>,
+}
+
+impl Header {
+    /// The dialect to read the CSV `raw` (read from `bytes`) again with, when its header
+    /// takes two rows; notes lines above the header (the reader skipped them) and such a
+    /// header, with the `headerRows` that declares them.
+    fn of_csv(&mut self, raw: &RawTable, bytes: &[u8]) -> Option<crate::load::dataset::DialectMeta> {
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // A first line `sep=;` is read as what it says, and needs no declaring.
+        let hinted = usize::from(crate::load::table::separator_hint(text).is_some());
+        let first = raw.header_row;
+        let two = two_row_header(raw);
+        let rows = if two.is_some() { vec![first, first + 1] } else { vec![first] };
+        let declared = format!("dialect = {{ headerRows = [{}] }}", rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", "));
+        if first > 1 + hinted {
+            let (above, above_th) = match first - 1 {
+                1 => ("row 1 is".to_string(), "แถว 1".to_string()),
+                n if hinted == 1 => (format!("rows 2–{n} are"), format!("แถว 2–{n}")),
+                n => (format!("rows 1–{n} are"), format!("แถว 1–{n}")),
+            };
+            self.notes.push(crate::lang::Text::new(
+                format!("{above_th} อยู่เหนือหัวตาราง (แถว {first}) เป็นชื่อรายงานหรือแถวว่าง ไม่ใช่ส่วนของตาราง: {declared} บอกว่าตารางเริ่มที่แถว {first}; ใส่สิ่งที่แถวเหล่านั้นบอก (ชื่อรายงาน หน่วย) ไว้ใน title หรือ description"),
+                format!("{above} above the header (row {first}), a title or blank lines, no part of the table: {declared} says the table starts at row {first}; put what they say (the title, a unit) in the title or description"),
+            ));
+            self.rows = Some(rows.clone());
+        }
+        let names = two?;
+        let list = names.join(", ");
+        let second = first + 1;
+        self.notes.push(crate::lang::Text::new(
+            format!("แถว {first} และ {second} เป็นหัวตารางสองชั้น (ชื่อกลุ่มที่ผสานเซลล์ไว้เหนือชื่อย่อย): อ่านรวมเป็นหัวตารางเดียว ด้วย {declared} คอลัมน์จึงชื่อ {list}"),
+            format!("rows {first} and {second} are a header of two rows (group labels merged over sub-labels): read as one with {declared}, the columns are named {list}"),
+        ));
+        self.rows = Some(rows.clone());
+        Some(crate::load::dataset::DialectMeta { header_rows: Some(rows), ..Default::default() })
+    }
+}
+
 /// A diagnostic that stops `infer`, as its error (both languages).
 fn usage(path: &Path, d: &crate::diagnostic::Diagnostic) -> Error {
     use crate::diagnostic::render::{position, where_in_table};
@@ -154,9 +217,6 @@ fn usage(path: &Path, d: &crate::diagnostic::Diagnostic) -> Error {
 
 /// Infers the schema of a table already read.
 pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> Result<Inferred> {
-    if let Some(names) = two_row_header(raw) {
-        return Err(usage(path, &two_row_header_error(path, raw.delimiter, &names)));
-    }
     let mut fields = Vec::new();
     // The column of the file each field is.
     let mut columns = Vec::new();
@@ -269,6 +329,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         rows: raw.rows(),
         missing_values,
         notes,
+        header_rows: None,
     })
 }
 
@@ -344,11 +405,11 @@ fn spreadsheet_day_numbers(raw: &RawTable, i: usize, name: &str) -> Option<crate
 /// The names of a CSV's columns when its header takes two rows, as a sheet with merged group
 /// cells exports it: group labels in the first row (blank where a group spans on), sub-labels
 /// in the second, numbers under every sub-label from the third on. Each name joins the group
-/// and the sub-label, as the workbook reader joins merged groups (`budget 2567 plan`). A
-/// workbook's own reader has already joined them (see `load::workbook`).
+/// and the sub-label (see `load::table::joined_labels`), as the workbook reader joins merged
+/// groups (`budget 2567 plan`). A workbook's own reader has already joined them.
 fn two_row_header(raw: &RawTable) -> Option<Vec<String>> {
     let width = raw.header.len();
-    if width < 3 || raw.rows() < 2 || !raw.places.0.is_empty() {
+    if width < 3 || raw.rows() < 2 || raw.places.0.iter().any(|p| p.sheet.is_some()) {
         return None;
     }
     // The first rows only: enough to tell, at any size.
@@ -370,42 +431,8 @@ fn two_row_header(raw: &RawTable) -> Option<Vec<String>> {
     if !continued || !(0..width).filter(|&c| !sub[c].is_empty()).all(|c| numbers_below(&c)) {
         return None;
     }
-    let mut group = String::new();
-    Some(
-        (0..width)
-            .map(|c| {
-                let top = raw.header[c].trim();
-                if !top.is_empty() {
-                    group = top.to_string();
-                } else if sub[c].is_empty() {
-                    group.clear();
-                }
-                match (group.is_empty(), sub[c].is_empty()) {
-                    (false, false) => format!("{group} {}", sub[c]),
-                    (false, true) => group.clone(),
-                    (true, _) => sub[c].to_string(),
-                }
-            })
-            .collect(),
-    )
-}
-
-/// The error for a header of two rows (see [`two_row_header`]), with the one header line to
-/// write in their place.
-fn two_row_header_error(path: &Path, delimiter: u8, names: &[String]) -> crate::diagnostic::Diagnostic {
-    let line = crate::load::scan::join_record(names.iter().map(String::as_str), delimiter);
-    crate::diagnostic::Diagnostic::error(
-        Code::SourceError,
-        crate::diagnostic::Location { row: Some(2), ..crate::diagnostic::Location::file(path) },
-        crate::lang::Text::new(
-            "แถว 1 และ 2 เป็นหัวตารางสองชั้น (ชื่อกลุ่มที่ผสานเซลล์ไว้เหนือชื่อย่อย) ซึ่งไฟล์ CSV เก็บได้เพียงแถวเดียว แถว 2 จะกลายเป็นข้อมูล",
-            "rows 1 and 2 are a header of two rows (group labels merged over sub-labels), which a CSV file holds in one: row 2 would be read as data",
-        ),
-        crate::lang::Text::new(
-            format!("แทนสองแถวนั้นด้วยแถวหัวตารางแถวเดียวนี้ แล้วเรียก sala infer อีกครั้ง: {line}"),
-            format!("replace those two rows with this one header line, then run sala infer again: {line}"),
-        ),
-    )
+    // Named as the reader names them once `headerRows` declares the two rows.
+    Some(crate::load::table::joined_labels(&[raw.header.clone(), sub.iter().map(|s| s.to_string()).collect()], " "))
 }
 
 /// Two columns whose pairs of values are all present and different, where no column alone
@@ -1107,8 +1134,15 @@ pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet
     if let Some(enc) = inferred.encoding {
         t.push_str(&format!("encoding = {}\n", q(&enc.to_ascii_lowercase())));
     }
+    let mut dialect = Vec::new();
     if let Some(d) = inferred.delimiter {
-        t.push_str(&format!("dialect = {{ delimiter = {} }}\n", q(&d.to_string())));
+        dialect.push(format!("delimiter = {}", q(&d.to_string())));
+    }
+    if let Some(rows) = &inferred.header_rows {
+        dialect.push(format!("headerRows = [{}]", rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")));
+    }
+    if !dialect.is_empty() {
+        t.push_str(&format!("dialect = {{ {} }}\n", dialect.join(", ")));
     }
     t.push_str("\n[resources.schema]\n");
     if inferred.missing_values.len() > 1 {

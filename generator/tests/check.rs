@@ -756,80 +756,134 @@ fn a_file_without_its_header_row_is_told_with_the_line_to_insert() {
     assert!(!codes.contains(&"missing-header"), "{codes:?}");
 }
 
-/// A first line `sep=;` (a hint some programs write for Excel) was read as the header: infer
-/// proposed columns `sep=` and `column_b` with the real header as data, and check gave a label
-/// error per column. It is one error at row 1 saying to delete the line.
+/// Declares `dialect` (an inline table's keys) on the resource of the dataset `id` written by
+/// [`Fixture::dataset`].
+fn declare_dialect(f: &Fixture, id: &str, dialect: &str) {
+    let path = f.root().join(format!("datasets/{id}/dataset.toml"));
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, toml.replace("path = \"data.csv\"\n", &format!("path = \"data.csv\"\ndialect = {{ {dialect} }}\n"))).unwrap();
+}
+
+/// A first line `sep=;` (a hint some programs write for Excel, which hides the line) was read
+/// as the header: infer proposed columns `sep=` and `column_b` with the real header as data,
+/// and check gave a label error per column. The line names the separator: the table is read
+/// with it, below that line, and rows keep the file's numbers.
 #[test]
-fn a_separator_hint_for_excel_is_named_with_the_line_to_delete() {
+fn a_separator_line_for_excel_is_read_as_the_separator() {
     let f = Fixture::new();
-    let out = infer_csv(&f, "budget.csv", "\u{feff}sep=;\r\nprovince;amount\r\nเชียงใหม่;1500\r\n", "budget");
-    assert_ne!(out.status.code(), Some(0));
-    assert!(text(&out).contains("the first line \"sep=;\" is a hint for Excel, not a row of the table"), "{}", text(&out));
-    assert!(!f.root().join("datasets/budget/dataset.toml").exists());
+    let toml = inferred_toml(&f, "budget.csv", "\u{feff}sep=;\r\nprovince;amount\r\nเชียงใหม่;1500\r\n", "budget");
+    assert!(toml.contains("name = \"province\"") && !toml.contains("sep=") && !toml.contains("headerRows"), "{toml}");
+    assert!(schema_field(&toml, "amount").contains("type = \"integer\""), "{toml}");
     let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
-    f.dataset("budget", fields, "sep=;\nprovince;amount\nเชียงใหม่;1500\n");
+    f.dataset("budget", fields, "sep=;\nprovince;amount\nเชียงใหม่;1500\nลำพูน;x\n");
     let (code, errors) = check_errors(&f);
     assert_eq!(code, Some(1));
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64(), errors[0]["value"].as_str()), (Some("source-error"), Some(1), Some("sep=;")));
-    assert!(errors[0]["help"]["en"].as_str().unwrap().starts_with("delete that first line"), "{}", errors[0]);
+    let found: Vec<_> = errors.iter().map(|e| (e["code"].as_str(), e["location"]["row"].as_u64(), e["value"].as_str())).collect();
+    assert_eq!(found, [(Some("type-error"), Some(4), Some("x"))]);
+    f.dataset("budget", fields, "sep=;\nprovince;amount\nเชียงใหม่;1500\nลำพูน;900\n");
+    let out = f.sala(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("warning[source-error]"), "{}", text(&out));
+    assert_eq!(built_csv(&f, "budget"), "province,amount\nเชียงใหม่,1500\nลำพูน,900\n");
 }
 
 /// A sheet whose header has merged group cells over sub-labels exports to CSV as two rows
 /// (`จังหวัด,งบประมาณ 2567,,…` over `,แผน,ผล,…`): infer proposed a text column per group with
-/// the sub-labels as data and `column_c` names. It stops with the one header line to write.
+/// the sub-labels as data and `column_c` names. It declares the header's two rows
+/// (`headerRows = [1, 2]`, Frictionless's Table Dialect) and names each column by its group
+/// and sub-label, as the workbook reader does; check and build read the file so.
 #[test]
-fn a_csv_header_of_two_rows_is_told_with_the_line_to_write() {
+fn a_csv_header_of_two_rows_is_read_as_one_with_joined_names() {
     let f = Fixture::new();
-    let csv = f.write(
-        "in/budget.csv",
-        "จังหวัด,งบประมาณ 2567,,งบประมาณ 2568,\n,แผน,ผล,แผน,ผล\nเชียงใหม่,\"1,500\",1400,1600,1550\nลำพูน,900,880,950,940\n",
-    );
-    let out = f.sala(&["infer", csv.to_str().unwrap(), "--dataset", "budget"]);
-    assert_ne!(out.status.code(), Some(0));
-    let said = text(&out);
-    assert!(said.contains(":2: row 2: rows 1 and 2 are a header of two rows"), "{said}");
-    assert!(said.contains("then run sala infer again: จังหวัด,งบประมาณ 2567 แผน,งบประมาณ 2567 ผล,งบประมาณ 2568 แผน,งบประมาณ 2568 ผล"), "{said}");
-    assert!(!f.root().join("datasets/budget/dataset.toml").exists());
-    // Written as told, it infers: numbers under each joined name.
-    let out = infer_csv(&f, "budget2.csv", "จังหวัด,งบประมาณ 2567 แผน,งบประมาณ 2567 ผล\nเชียงใหม่,\"1,500\",1400\nลำพูน,900,880\n", "budget");
+    let csv = "จังหวัด,งบประมาณ 2567,,งบประมาณ 2568,\n,แผน,ผล,แผน,ผล\nเชียงใหม่,\"1,500\",1400,1600,1550\nลำพูน,900,880,950,940\n";
+    let path = f.write("in/budget.csv", csv);
+    let out = f.sala(&["infer", path.to_str().unwrap(), "--dataset", "budget"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("rows 1 and 2 are a header of two rows (group labels merged over sub-labels): read as one with dialect = { headerRows = [1, 2] }, the columns are named จังหวัด, งบประมาณ 2567 แผน, งบประมาณ 2567 ผล, งบประมาณ 2568 แผน, งบประมาณ 2568 ผล"), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/budget/dataset.toml")).unwrap();
+    assert!(toml.contains("dialect = { headerRows = [1, 2] }\n"), "{toml}");
+    assert!(schema_field(&toml, "งบประมาณ 2567 แผน").contains("type = \"integer\""), "{toml}");
+    assert!(toml.contains("primaryKey = [\"จังหวัด\"]"), "{toml}");
+    // Declared, the file is checked as one table under the joined names, rows as the file has them.
+    let field = |n: &str| format!("[[resources.schema.fields]]\nname = \"{n}\"\ntype = \"integer\"\ngroupChar = \",\"\n");
+    let fields = format!("[[resources.schema.fields]]\nname = \"จังหวัด\"\ntype = \"string\"\n{}{}{}{}", field("งบประมาณ 2567 แผน"), field("งบประมาณ 2567 ผล"), field("งบประมาณ 2568 แผน"), field("งบประมาณ 2568 ผล"));
+    f.dataset("budget", &fields, csv.replace("880", "88o"));
+    declare_dialect(&f, "budget", "headerRows = [1, 2]");
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
+    let found: Vec<_> = errors.iter().map(|e| (e["code"].as_str(), e["location"]["row"].as_u64(), e["location"]["column"].as_str(), e["value"].as_str())).collect();
+    assert_eq!(found, [(Some("type-error"), Some(4), Some("งบประมาณ 2567 ผล"), Some("88o"))]);
+    f.dataset("budget", &fields, csv);
+    declare_dialect(&f, "budget", "headerRows = [1, 2]");
+    assert_eq!(built_csv(&f, "budget"), "จังหวัด,งบประมาณ 2567 แผน,งบประมาณ 2567 ผล,งบประมาณ 2568 แผน,งบประมาณ 2568 ผล\nเชียงใหม่,1500,1400,1600,1550\nลำพูน,900,880,950,940\n");
+    // `headerJoin` joins them otherwise; rows that are not the header's are refused with the fix.
+    f.dataset("budget", &fields.replace("งบประมาณ 2567 ", "งบประมาณ 2567/").replace("งบประมาณ 2568 ", "งบประมาณ 2568/"), csv);
+    declare_dialect(&f, "budget", "headerRows = [1, 2], headerJoin = \"/\"");
+    assert_eq!(check_errors(&f), (Some(0), Vec::new()));
+    f.dataset("budget", &fields, csv);
+    declare_dialect(&f, "budget", "headerRows = [1, 3]");
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
+    assert!(errors[0]["message"]["en"].as_str().unwrap().starts_with("headerRows = [1, 3] must be the header's consecutive row numbers"), "{errors:?}");
+    // Below a title, the two rows are found where the header starts.
+    let out = infer_csv(&f, "titled.csv", &format!("งบประมาณรายจ่าย (หน่วย: บาท),,,,\n{csv}"), "titled");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("row 1 is above the header (row 2)") && text(&out).contains("rows 2 and 3 are a header of two rows"), "{}", text(&out));
+    let toml = std::fs::read_to_string(f.root().join("datasets/titled/dataset.toml")).unwrap();
+    assert!(toml.contains("dialect = { headerRows = [2, 3] }\n") && toml.contains("name = \"งบประมาณ 2568 ผล\""), "{toml}");
     // A blank name over a text column is no group (a sub-label's column holds numbers).
-    let out = infer_csv(&f, "notes.csv", "office,,amount\nA,note,1\nB,other,2\n", "notes");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = inferred_toml(&f, "notes.csv", "office,,amount\nA,note,1\nB,other,2\n", "notes");
+    assert!(!toml.contains("headerRows"), "{toml}");
 }
 
 /// A report-like sheet saved as CSV has its title above the header (`รายงานงบประมาณ ปี 2567,,`)
 /// and blank lines: infer proposed the title as the one column's name (or `column_b`, with
-/// the header as data), and check gave label errors for every column. It is one error naming
-/// the header's row and the rows to delete, whatever the delimiter.
+/// the header as data), and check gave label errors for every column. The table is read from
+/// its header, whatever the delimiter, its rows numbered as the file has them: infer declares
+/// where it starts (`headerRows`), and check, where it is not declared, warns that the lines
+/// above are not published.
 #[test]
-fn a_title_or_blank_lines_above_the_header_are_named_with_the_rows_to_delete() {
+fn a_title_or_blank_lines_above_the_header_are_read_past() {
     let f = Fixture::new();
     let cases = [
-        ("titled.csv", "รายงานงบประมาณ ปี 2567,,\n,,\nprovince,amount,persons\nA,1,3\nB,2,4\n", "the table's header is row 3 (province, amount, persons): rows 1–2 above it"),
-        ("semicolons.csv", "รายงานงบประมาณ ปี 2567\nprovince;amount\nA;1\n", "the table's header is row 2 (province, amount): row 1 above it"),
-        ("blank.csv", "\n\nprovince,amount\nA,1\nB,2\n", "the table's header is row 3 (province, amount): rows 1–2 above it"),
+        ("titled.csv", "รายงานงบประมาณ ปี 2567,,\n,,\nprovince,amount,persons\nA,1,3\nB,2,4\n", "rows 1–2 are above the header (row 3)", "headerRows = [3]"),
+        ("semicolons.csv", "รายงานงบประมาณ ปี 2567\nprovince;amount\nA;1\nB;2\n", "row 1 is above the header (row 2)", "delimiter = \";\", headerRows = [2]"),
+        ("blank.csv", "\n\nprovince,amount\nA,1\nB,2\n", "rows 1–2 are above the header (row 3)", "headerRows = [3]"),
     ];
-    for (file, csv, said) in cases {
+    for (file, csv, said, dialect) in cases {
         let path = f.write(&format!("in/{file}"), csv);
         let out = f.sala(&["infer", path.to_str().unwrap(), "--dataset", "report"]);
-        assert_ne!(out.status.code(), Some(0), "{file}");
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", text(&out));
         assert!(text(&out).contains(said), "{file}: {}", text(&out));
-        assert!(!f.root().join("datasets/report/dataset.toml").exists());
+        let toml = std::fs::read_to_string(f.root().join("datasets/report/dataset.toml")).unwrap();
+        assert!(toml.contains(&format!("dialect = {{ {dialect} }}\n")) && toml.contains("name = \"province\""), "{file}: {toml}");
+        assert!(schema_field(&toml, "amount").contains("type = \"integer\""), "{file}: {toml}");
+        std::fs::remove_dir_all(f.root().join("datasets/report")).unwrap();
     }
     let fields = "[[resources.schema.fields]]\nname = \"province\"\ntype = \"string\"\n[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
-    f.dataset("report", fields, "รายงานงบประมาณ ปี 2567,\nprovince,amount\nA,1\n");
-    let (code, errors) = check_errors(&f);
-    assert_eq!(code, Some(1));
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64()), (Some("source-error"), Some(1)));
-    assert!(errors[0]["help"]["en"].as_str().unwrap().starts_with("delete row 1, so that the column names are the file's first line"), "{}", errors[0]);
-    // A table of one column, and a header with a blank first label (a pandas index), are tables.
+    f.dataset("report", fields, "รายงานงบประมาณ ปี 2567 (หน่วย: บาท),\n,\nprovince,amount\nA,1\nB,x\n");
+    let out = f.sala(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<_> = json["diagnostics"].as_array().unwrap().iter().map(|d| (d["severity"].as_str(), d["code"].as_str(), d["location"]["row"].as_u64())).collect();
+    assert_eq!(found, [(Some("warning"), Some("source-error"), Some(1)), (Some("error"), Some("type-error"), Some(5))]);
+    let warning = &json["diagnostics"][0];
+    assert_eq!(warning["message"]["en"], "the table's header is row 3 (province, amount): rows 1–2 above it (a title, blank lines) are no part of the table, so the table was read from row 3 and rows 1–2 are not published");
+    assert!(warning["help"]["en"].as_str().unwrap().contains("declare that the table starts at row 3 with dialect = { headerRows = [3] }"), "{warning}");
+    // The row shown is the file's row 5.
+    let human = text(&f.sala(&["check"]));
+    assert!(human.contains("5 | B,x"), "{human}");
+    // Declared, nothing is said of those rows; the download has the table alone.
+    f.dataset("report", fields, "รายงานงบประมาณ ปี 2567 (หน่วย: บาท),\n,\nprovince,amount\nA,1\nB,2\n");
+    declare_dialect(&f, "report", "headerRows = [3]");
+    let out = f.sala(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("source-error"), "{}", text(&out));
+    assert_eq!(built_csv(&f, "report"), "province,amount\nA,1\nB,2\n");
+    // A table of one column, and a header with a blank first label (a pandas index), start at row 1.
     for csv in ["id\n1\n2\n", ",amount\n0,5\n1,6\n"] {
-        let path = f.write("in/plain.csv", csv);
-        let out = f.sala(&["infer", path.to_str().unwrap(), "--dataset", "plain"]);
-        assert_eq!(out.status.code(), Some(0), "{csv}: {}", text(&out));
+        let toml = inferred_toml(&f, "plain.csv", csv, "plain");
+        assert!(!toml.contains("headerRows"), "{csv}: {toml}");
         std::fs::remove_dir_all(f.root().join("datasets/plain")).unwrap();
     }
 }

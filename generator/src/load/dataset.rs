@@ -200,9 +200,17 @@ pub struct DialectMeta {
     /// The line ending (`\n` or `\r\n`; both are always read).
     #[serde(default)]
     pub line_terminator: Option<String>,
-    /// Whether the first row holds the column names (it must).
+    /// Whether the file has a header row (it must).
     #[serde(default)]
     pub header: Option<bool>,
+    /// The rows (1-based, consecutive) that hold the column names, as Frictionless's Table
+    /// Dialect writes them: `[3]` under two title lines, `[1, 2]` for group cells over
+    /// sub-labels. Rows above them are not part of the table.
+    #[serde(default)]
+    pub header_rows: Option<Vec<usize>>,
+    /// What joins a column's labels over several header rows (default: a space).
+    #[serde(default)]
+    pub header_join: Option<String>,
 }
 
 /// Where a resource's schema is.

@@ -1015,10 +1015,12 @@ fn read_files(
             warnings.extend(sheet.warnings);
             let csv: table::SharedBytes = std::sync::Arc::new(sheet.csv.into_bytes());
             let (table, w) = table::read_csv(csv, None, None, missing_values, types, file)?;
-            (table, w, Place { first_index, ..sheet.place })
+            let place = sheet.place.below(table.header_row - 1);
+            (table, w, Place { first_index, ..place })
         } else {
             let (table, w) = table::read_csv(bytes, meta.encoding.as_deref(), meta.dialect.as_ref(), missing_values, types, file)?;
-            (table, w, Place::csv(file.clone(), first_index))
+            let place = Place::csv(file.clone(), first_index).below(table.header_row - 1);
+            (table, w, place)
         };
         first_index += table.rows();
         warnings.extend(w);

@@ -156,6 +156,9 @@ pub struct RawTable {
     pub padded_rows: Vec<usize>,
     /// What a quick scan of the bytes found, so that checks that cannot fire are skipped.
     pub traits: Traits,
+    /// The file's row (1-based) of the header, its last row when it takes several: 1 unless
+    /// the table starts lower (see `dialect.headerRows`).
+    pub header_row: usize,
     /// Where the rows are in the files and sheets they were read from (empty for one CSV
     /// file, whose rows are its own), so that diagnostics name the place a person will open.
     pub places: crate::load::workbook::Places,
@@ -237,8 +240,10 @@ pub fn read_csv_in_parts(
         let read = parse.run(text.as_bytes(), encoding, warnings, verify);
         // The table holds the cells now: the file's pages are read again only to show a row.
         text.release(text.as_bytes());
-        Ok(read?.map(|(table, warnings)| {
-            let file = FileText { delimiter: table.delimiter, quote: table.quote, ..text.clone() };
+        Ok(read?.map(|(table, warnings, offset)| {
+            // Its records counted from the (last) header row, as the table's rows are.
+            let range = text.range.start + offset..text.range.end;
+            let file = FileText { delimiter: table.delimiter, quote: table.quote, range, ..text.clone() };
             (RawTable { text: Some(SourceText { files: vec![file] }), ..table }, warnings)
         }))
     };
@@ -357,8 +362,8 @@ impl Parse<'_> {
         encoding: &'static str,
         mut warnings: Vec<Diagnostic>,
         verify: bool,
-    ) -> Result<Option<(RawTable, Vec<Diagnostic>)>, Diagnostic> {
-        let (dialect, missing_values, file) = (self.dialect, self.missing_values, self.file);
+    ) -> Result<Option<(RawTable, Vec<Diagnostic>, usize)>, Diagnostic> {
+        let file = self.file;
         if text.trim_ascii().is_empty() {
             return Err(Diagnostic::error(
                 Code::EmptyTable,
@@ -370,14 +375,93 @@ impl Parse<'_> {
                 ),
             ));
         }
-        if let Some(hint) = separator_hint(text) {
-            return Err(separator_hint_error(file, hint));
+        // The table may start below its file's first line: under Excel's `sep=;` line, under
+        // a title and blank lines, or with a header of several rows (see `Above`).
+        let above = self.above(text, &mut warnings)?;
+        let read = self.run_below(&text[above.offset..], &above, encoding, warnings, verify).map_err(|mut d| {
+            // A record of the text read is `above.records` rows further down the file.
+            if let Some(row) = &mut d.location.row {
+                *row += above.records;
+            }
+            d
+        })?;
+        Ok(read.map(|(table, warnings)| (RawTable { header_row: above.records + 1, ..table }, warnings, above.offset)))
+    }
+
+    /// Where the table starts in `text` (see [`Above`]), with the dialect to read it in.
+    fn above(&self, text: &[u8], warnings: &mut Vec<Diagnostic>) -> Result<Above, Diagnostic> {
+        let file = self.file;
+        // A first line `sep=;` names the separator (for Excel, which hides the line): it is
+        // read so, unless the resource declares one.
+        let hint = separator_hint(text);
+        let mut dialect = self.dialect.cloned().unwrap_or_default();
+        let declared = dialect.delimiter.is_some();
+        if let (Some(separator), false) = (hint, declared) {
+            dialect.delimiter = Some(separator.to_string());
         }
-        let (delimiter, quote) = dialect_of(text, dialect, file, &mut warnings)?;
-        let declared = dialect.and_then(|d| d.delimiter.as_ref()).is_some();
-        if let Some((row, header)) = header_below_lines(text, delimiter, quote, declared) {
-            return Err(lines_above_header(file, row, &header));
+        let hinted = usize::from(hint.is_some());
+        let start = record_start(text, None, hinted);
+        let body = &text[start..];
+        let header_rows = declared_header_rows(dialect.header_rows.as_deref(), hinted, file)?;
+        // The dialect as the first lines show it; found again below them when the table
+        // starts lower (a title line hides the delimiter from detection).
+        let mut probe = Vec::new();
+        let (delimiter, quote) = dialect_of(body, Some(&dialect), file, &mut probe)?;
+        let (first, rows) = match header_rows {
+            Some((first, rows)) => (first, rows),
+            None => match header_below_lines(body, delimiter, quote, dialect.delimiter.is_some()) {
+                Some((header, cells)) => {
+                    warnings.push(lines_above_header(file, hinted + header, &cells));
+                    (header, 1)
+                }
+                None => {
+                    warnings.append(&mut probe);
+                    return Ok(Above { offset: start, records: hinted, labels: None, delimiter, quote });
+                }
+            },
+        };
+        // The table's own text, from its (first) header row: its delimiter is found there.
+        let table = &body[record_start(body, quote, first)..];
+        if table.trim_ascii().is_empty() {
+            return Err(Diagnostic::error(
+                Code::MetadataError,
+                Location::file(file),
+                Text::new(
+                    format!("headerRows บอกว่าหัวตารางอยู่ที่แถว {} แต่ไฟล์ไม่มีแถวนั้น (หรือจากแถวนั้นลงไปว่างทั้งหมด)", hinted + first + 1),
+                    format!("headerRows says the header is at row {}, but the file has no such row (or nothing from there on)", hinted + first + 1),
+                ),
+                Text::new(
+                    "เขียนเลขแถวของหัวตารางตามที่เห็นในไฟล์ นับจาก 1 เช่น dialect = { headerRows = [3] }",
+                    "write the header's row as the file shows it, counted from 1, e.g. dialect = { headerRows = [3] }",
+                ),
+            ));
         }
+        let (delimiter, quote) = dialect_of(table, Some(&dialect), file, warnings)?;
+        let labels = (rows > 1).then(|| {
+            let join = dialect.header_join.clone().unwrap_or_else(|| " ".into());
+            let cells: Vec<Vec<String>> = records(table, quote, &(0..rows).collect::<Vec<_>>())
+                .into_iter()
+                .map(|r| split_record(&in_utf8(r, self.decode).unwrap_or_default(), delimiter, quote))
+                .collect();
+            joined_labels(&cells, &join)
+        });
+        // Parsed from the last header row: its labels are replaced by the joined ones.
+        let last = record_start(table, quote, rows - 1);
+        let offset = (table.as_ptr() as usize - text.as_ptr() as usize) + last;
+        Ok(Above { offset, records: hinted + first + rows - 1, labels, delimiter, quote })
+    }
+
+    /// [`Parse::run`] on the table's text (see [`Parse::above`]).
+    fn run_below(
+        &self,
+        text: &[u8],
+        above: &Above,
+        encoding: &'static str,
+        warnings: Vec<Diagnostic>,
+        verify: bool,
+    ) -> Result<Option<(RawTable, Vec<Diagnostic>)>, Diagnostic> {
+        let (missing_values, file) = (self.missing_values, self.file);
+        let (delimiter, quote) = (above.delimiter, above.quote);
         let empty_is_missing = missing_values.iter().any(String::is_empty);
         let others: Vec<PlSmallStr> = missing_values.iter().filter(|m| !m.is_empty()).map(|m| m.as_str().into()).collect();
         let null_values = (!others.is_empty()).then_some(NullValues::AllColumns(others));
@@ -413,7 +497,7 @@ impl Parse<'_> {
         // another encoding means the text must be decoded).
         let header_record = records(text, quote, &[0]).first().copied().unwrap_or_default();
         let Some(header_text) = in_utf8(header_record, self.decode) else { return Ok(None) };
-        let header = split_record(&header_text, delimiter, quote);
+        let header = above.labels.clone().unwrap_or_else(|| split_record(&header_text, delimiter, quote));
         let typed_schema = self.typed_schema(&header);
         let header_typeable = empty_is_missing && simdutf8::basic::from_utf8(&header_text).is_ok();
         let typeable = |traits: &Traits| !traits.edge_whitespace && !traits.nbsp && !traits.thai_digits && !traits.personal_candidates;
@@ -486,6 +570,7 @@ impl Parse<'_> {
         let (header, frame) = match frame.height() {
             _ if typed_header => (header, frame),
             0 => (Vec::new(), frame),
+            _ if above.labels.is_some() => (header, frame.slice(1, frame.height() - 1)),
             _ => {
                 // A label that is a missing value ("NA") is still the label, as written.
                 let label = |(i, c): (usize, &Column)| c.str().ok().and_then(|s| s.get(0)).map(str::to_string).or_else(|| header.get(i).cloned());
@@ -568,6 +653,7 @@ fn table(
         long_rows: shapes.long,
         padded_rows: shapes.padded,
         traits,
+        header_row: 1,
         places: Default::default(),
     };
     Ok((table, warnings))
@@ -703,53 +789,127 @@ fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: b
     })
 }
 
-/// The error for lines above a CSV's header (see [`header_below_lines`]).
+/// The warning for lines above a CSV's header (see [`header_below_lines`]), which the table
+/// is read without: `header` is the header's record (0-based) in the file.
 fn lines_above_header(file: &Path, header: usize, cells: &[String]) -> Diagnostic {
     let (row, names) = (header + 1, cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(", "));
     let (above, are) = if header == 1 { ("row 1".to_string(), "is") } else { (format!("rows 1–{header}"), "are") };
     let above_th = if header == 1 { "แถว 1".to_string() } else { format!("แถว 1–{header}") };
-    Diagnostic::error(
+    Diagnostic::warning(
         Code::SourceError,
         Location { row: Some(1), ..Location::file(file) },
         Text::new(
-            format!("หัวตารางอยู่ที่แถว {row} ({names}): {above_th} ที่อยู่เหนือขึ้นไป (ชื่อรายงาน แถวว่าง) ไม่ใช่ส่วนของตาราง จึงอ่านชื่อคอลัมน์ไม่ได้"),
-            format!("the table's header is row {row} ({names}): {above} above it (a title, blank lines) {are} no part of the table, so its column names cannot be read"),
+            format!("หัวตารางอยู่ที่แถว {row} ({names}): {above_th} ที่อยู่เหนือขึ้นไป (ชื่อรายงาน แถวว่าง) ไม่ใช่ส่วนของตาราง จึงอ่านตารางตั้งแต่แถว {row} และไม่เผยแพร่{above_th}"),
+            format!("the table's header is row {row} ({names}): {above} above it (a title, blank lines) {are} no part of the table, so the table was read from row {row} and {above} {are} not published"),
         ),
         Text::new(
-            format!("ลบ{above_th} ออก ให้ชื่อคอลัมน์อยู่ในบรรทัดแรกของไฟล์ (ชื่อรายงานใส่ไว้ใน title ของชุดข้อมูล)"),
-            format!("delete {above}, so that the column names are the file's first line (the title belongs in the dataset's title)"),
+            format!("ใส่สิ่งที่อยู่ใน{above_th} (ชื่อรายงาน หน่วย เช่น หน่วย: บาท) ไว้ใน title หรือ description ของชุดข้อมูลหรือของคอลัมน์ แล้วประกาศว่าตารางเริ่มที่แถว {row} ด้วย dialect = {{ headerRows = [{row}] }} ในทรัพยากรของ dataset.toml (หรือลบ{above_th} ออกจากไฟล์)"),
+            format!("put what {above} {}say (the title, a unit such as หน่วย: บาท) in the dataset's or the columns' title or description, then declare that the table starts at row {row} with dialect = {{ headerRows = [{row}] }} in the resource in dataset.toml (or delete {above} from the file)", if header == 1 { "s " } else { "" }),
         ),
     )
 }
 
+/// Where a CSV's table starts: below a `sep=` line, lines above its header (found, or
+/// declared by `headerRows`), and the header's other rows when it takes several.
+struct Above {
+    /// The byte where the text parsed starts: the (last) header row's.
+    offset: usize,
+    /// The file's records above it.
+    records: usize,
+    /// The column names, when the header takes several rows (joined; see [`joined_labels`]).
+    labels: Option<Vec<String>>,
+    delimiter: u8,
+    quote: Option<u8>,
+}
+
+/// The byte at which record `n` (0-based) of `text` starts; the text's end past its last.
+fn record_start(text: &[u8], quote: Option<u8>, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    let (start, end) = (text.as_ptr() as usize, text.as_ptr() as usize + text.len());
+    match records(text, quote, &[n]).first() {
+        Some(r) if !r.is_empty() && (start..=end).contains(&(r.as_ptr() as usize)) => r.as_ptr() as usize - start,
+        // An empty record: after the line end of the one before.
+        _ => match n.checked_sub(1).and_then(|p| records(text, quote, &[p]).first().copied()) {
+            Some(before) if (start..=end).contains(&(before.as_ptr() as usize)) => {
+                let after = before.as_ptr() as usize - start + before.len();
+                memchr::memchr(b'\n', &text[after..]).map_or(text.len(), |i| after + i + 1)
+            }
+            _ => text.len(),
+        },
+    }
+}
+
+/// The header rows a resource declares (`headerRows`, the file's 1-based rows, `hinted` of
+/// them a `sep=` line), as the first one's record below that line and how many there are.
+fn declared_header_rows(rows: Option<&[usize]>, hinted: usize, file: &Path) -> Result<Option<(usize, usize)>, Diagnostic> {
+    let Some(rows) = rows else { return Ok(None) };
+    let consecutive = rows.windows(2).all(|w| w[1] == w[0] + 1);
+    match rows.first() {
+        Some(&first) if first > hinted && consecutive && rows.len() <= MAX_HEADER_ROWS => Ok(Some((first - 1 - hinted, rows.len()))),
+        _ => {
+            let written = format!("[{}]", rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", "));
+            Err(Diagnostic::error(
+                Code::MetadataError,
+                Location::file(file),
+                Text::new(
+                    format!("headerRows = {written} ต้องเป็นเลขแถวของหัวตารางที่เรียงติดกัน นับจาก 1 (ไม่เกิน {MAX_HEADER_ROWS} แถว){}", if hinted > 0 { " และไม่ใช่แถว sep=" } else { "" }),
+                    format!("headerRows = {written} must be the header's consecutive row numbers, counted from 1 (at most {MAX_HEADER_ROWS} rows){}", if hinted > 0 { ", not the sep= line" } else { "" }),
+                ),
+                Text::new(
+                    "เขียนแถวหัวตารางในไฟล์ เช่น dialect = { headerRows = [3] } เมื่อหัวตารางอยู่แถว 3 หรือ [1, 2] เมื่อหัวตารางมีสองแถว",
+                    "write the header's rows in the file, e.g. dialect = { headerRows = [3] } when the header is row 3, or [1, 2] for a header of two rows",
+                ),
+            ))
+        }
+    }
+}
+
+/// The most rows a header may take.
+const MAX_HEADER_ROWS: usize = 5;
+
+/// One name per column from a header of several rows (`cells`, top row first): a column's
+/// labels joined by `join`, a blank label in an upper row taking the label to its left in
+/// that row (a group's merged cell spans on) unless nothing stands below it, as the workbook
+/// reader joins merged groups (`งบประมาณ 2567 แผน`).
+pub(crate) fn joined_labels(cells: &[Vec<String>], join: &str) -> Vec<String> {
+    let width = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let cell = |r: usize, c: usize| cells.get(r).and_then(|row| row.get(c)).map_or("", |v| v.trim());
+    let mut groups = vec![String::new(); cells.len().saturating_sub(1)];
+    (0..width)
+        .map(|c| {
+            let mut parts = Vec::new();
+            for (r, group) in groups.iter_mut().enumerate() {
+                if !cell(r, c).is_empty() {
+                    *group = cell(r, c).to_string();
+                } else if (r + 1..cells.len()).all(|below| cell(below, c).is_empty()) {
+                    group.clear();
+                }
+                if !group.is_empty() {
+                    parts.push(group.clone());
+                }
+            }
+            let last = cell(cells.len().saturating_sub(1), c);
+            if !last.is_empty() {
+                parts.push(last.to_string());
+            }
+            parts.join(join)
+        })
+        .collect()
+}
+
 /// The separator a first line `sep=;` names: a hint some programs write for Excel, not a row
-/// of the table (Polars, pandas and frictionless read it as the header).
-fn separator_hint(text: &[u8]) -> Option<char> {
+/// of the table (Polars, pandas and frictionless read it as the header). Some programs quote
+/// it (`"sep=;"`), as a cell.
+pub(crate) fn separator_hint(text: &[u8]) -> Option<char> {
     let line = text.split(|&b| b == b'\n').next()?;
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = line.strip_prefix(b"\"").and_then(|l| l.strip_suffix(b"\"")).unwrap_or(line);
     match line.strip_prefix(b"sep=").or_else(|| line.strip_prefix(b"SEP="))? {
         [b] if b.is_ascii() && !b.is_ascii_alphanumeric() => Some(char::from(*b)),
         _ => None,
     }
-}
-
-/// The error for a file that begins with a separator hint (see [`separator_hint`]).
-fn separator_hint_error(file: &Path, separator: char) -> Diagnostic {
-    let declared = if separator == ',' { String::new() } else { format!(" (Sala detects {separator:?} by itself, or declare dialect = {{ delimiter = \"{separator}\" }})") };
-    let declared_th = if separator == ',' { String::new() } else { format!(" (Sala ตรวจพบ {separator:?} เอง หรือประกาศ dialect = {{ delimiter = \"{separator}\" }})") };
-    Diagnostic::error(
-        Code::SourceError,
-        Location { row: Some(1), ..Location::file(file) },
-        Text::new(
-            format!("บรรทัดแรก \"sep={separator}\" เป็นคำบอกตัวคั่นสำหรับ Excel ไม่ใช่แถวของตาราง จึงอ่านหัวตารางไม่ได้"),
-            format!("the first line \"sep={separator}\" is a hint for Excel, not a row of the table, so the header cannot be read"),
-        ),
-        Text::new(
-            format!("ลบบรรทัดแรกนั้นออก ให้ชื่อคอลัมน์อยู่ในบรรทัดแรก{declared_th}"),
-            format!("delete that first line, so that the column names are the first line{declared}"),
-        ),
-    )
-    .with_value(format!("sep={separator}"))
 }
 
 /// Picks the delimiter that splits the first lines into the same number of cells (more than
@@ -1170,9 +1330,44 @@ mod tests {
         read_csv(Arc::new(bytes.to_vec()), None, None, &[String::new()], &ParserTypes::new(), Path::new("t.csv"))
     }
 
+    fn read_with(bytes: &[u8], dialect: DialectMeta) -> Result<(RawTable, Vec<Diagnostic>), Diagnostic> {
+        read_csv(Arc::new(bytes.to_vec()), None, Some(&dialect), &[String::new()], &ParserTypes::new(), Path::new("t.csv"))
+    }
+
+    #[test]
+    fn a_table_below_its_first_line_is_read_from_its_header_and_shows_the_files_rows() {
+        let rows = |t: &RawTable| t.row_cells(&(0..t.rows()).collect::<Vec<_>>()).unwrap();
+        // Found: a title, a blank line; the header is row 3, and rows shown are the file's.
+        let (t, w) = read(b"Budget 2567 (THB),,\n,,\nprovince,amount,persons\n\"A\nB\",1,3\nC,2,4\n").unwrap();
+        assert_eq!((t.header.as_slice(), t.header_row, t.rows()), (&["province".to_string(), "amount".into(), "persons".into()][..], 3, 2));
+        assert_eq!((w.len(), w[0].severity, w[0].location.row), (1, crate::diagnostic::Severity::Warning, Some(1)));
+        assert_eq!(rows(&t), [["A\nB", "1", "3"], ["C", "2", "4"]]);
+        // Declared, nothing is said; a header of three rows joins its labels (groups span on).
+        let three = DialectMeta { header_rows: Some(vec![2, 3, 4]), header_join: Some("/".into()), ..Default::default() };
+        let (t, w) = read_with(b"title\nid,budget,,\n,2567,,2568\n,plan,spent,plan\n1,10,9,12\n", three).unwrap();
+        assert_eq!(t.header, ["id", "budget/2567/plan", "budget/2567/spent", "budget/2568/plan"]);
+        assert_eq!((t.header_row, w.len(), rows(&t)), (4, 0, vec![vec!["1".to_string(), "10".into(), "9".into(), "12".into()]]));
+        // A `sep=` line names the separator, and is row 1.
+        for text in [&b"sep=|\r\na|b\r\n1|2\r\n"[..], b"\"sep=|\"\na|b\n1|2\n"] {
+            let (t, w) = read(text).unwrap();
+            assert_eq!((t.header.as_slice(), t.delimiter, t.header_row, w.len()), (&["a".to_string(), "b".into()][..], b'|', 2, 0));
+        }
+        // Rows that cannot be the header are refused with the fix, never a panic.
+        for rows in [vec![], vec![0], vec![2, 4], vec![1, 2, 3, 4, 5, 6], vec![9], vec![usize::MAX]] {
+            let err = read_with(b"a,b\n1,2\n", DialectMeta { header_rows: Some(rows.clone()), ..Default::default() }).err().unwrap();
+            assert_eq!(err.code, Code::MetadataError, "{rows:?}");
+            assert!(err.help.get(crate::lang::Lang::En).contains("headerRows = [3]"), "{rows:?}: {err:?}");
+        }
+        // A quote left open below the header is named at the file's row.
+        let err = read(b"title\na,b\n1,2\n3,\"4\n").err().unwrap();
+        assert_eq!(err.location.row, Some(4), "{err:?}");
+    }
+
     #[test]
     fn the_fast_read_gives_what_the_general_read_gives() {
-        let texts: [&[u8]; 39] = [
+        let texts: [&[u8]; 41] = [
+            b"title,,\n\nn,x,s\n1,2.5,a\n3,4,\"b\nc\"\n",
+            b"sep=;\r\nn;x\r\n1;2\r\n",
             b"n,x,s\n1,2.5,a\n3,4,b\n",
             b"n,x,s\n1,2.5,a\n3,4,b",
             b"n,x,s\r\n1,2.5,a\r\n3,4,b\r\n",

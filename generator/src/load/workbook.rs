@@ -59,6 +59,11 @@ impl Place {
     pub fn csv(file: impl Into<PathBuf>, first_index: usize) -> Place {
         Place { file: file.into(), sheet: None, first_index, header_row: 1, first_row: 2, column_offset: 0 }
     }
+
+    /// This place with its table `rows` rows further down (lines above a CSV's header).
+    pub fn below(self, rows: usize) -> Place {
+        Place { header_row: self.header_row + rows, first_row: self.first_row + rows, ..self }
+    }
 }
 
 /// Where a resource's rows come from: one place per file, in the order their rows were joined.
@@ -66,9 +71,10 @@ impl Place {
 pub struct Places(pub Vec<Place>);
 
 impl Places {
-    /// Whether a diagnostic at `file` needs moving: the resource is a sheet or many files.
+    /// Whether a diagnostic at `file` needs moving: the resource is a sheet or many files, or
+    /// its table starts below the file's first line.
     pub fn moves(&self, file: &Path) -> bool {
-        self.0.first().is_some_and(|p| p.file == file) && (self.0.len() > 1 || self.0.iter().any(|p| p.sheet.is_some()))
+        self.0.first().is_some_and(|p| p.file == file) && (self.0.len() > 1 || self.0.iter().any(|p| p.sheet.is_some() || p.header_row != 1))
     }
 
     /// Moves `location` (on the resource's joined table, header = row 1) to the file, sheet,
