@@ -787,6 +787,12 @@ fn a_separator_line_for_excel_is_read_as_the_separator() {
     assert_eq!(built_csv(&f, "budget"), "province,amount\nเชียงใหม่,1500\nลำพูน,900\n");
 }
 
+/// The schema of [`a_csv_header_of_two_rows_is_read_as_one_with_joined_names`]'s file.
+fn fields_of_two_rows() -> String {
+    let field = |n: &str| format!("[[resources.schema.fields]]\nname = \"{n}\"\ntype = \"integer\"\ngroupChar = \",\"\n");
+    format!("[[resources.schema.fields]]\nname = \"จังหวัด\"\ntype = \"string\"\n{}{}{}{}", field("งบประมาณ 2567 แผน"), field("งบประมาณ 2567 ผล"), field("งบประมาณ 2568 แผน"), field("งบประมาณ 2568 ผล"))
+}
+
 /// A sheet whose header has merged group cells over sub-labels exports to CSV as two rows
 /// (`จังหวัด,งบประมาณ 2567,,…` over `,แผน,ผล,…`): infer proposed a text column per group with
 /// the sub-labels as data and `column_c` names. It declares the header's two rows
@@ -804,9 +810,16 @@ fn a_csv_header_of_two_rows_is_read_as_one_with_joined_names() {
     assert!(toml.contains("dialect = { headerRows = [1, 2] }\n"), "{toml}");
     assert!(schema_field(&toml, "งบประมาณ 2567 แผน").contains("type = \"integer\""), "{toml}");
     assert!(toml.contains("primaryKey = [\"จังหวัด\"]"), "{toml}");
+    // Not declared under the joined names: one error says what to declare.
+    f.dataset("budget", &fields_of_two_rows(), csv);
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
+    let two = errors.iter().find(|e| e["code"] == "incorrect-label").unwrap_or_else(|| panic!("{errors:?}"));
+    assert_eq!(two["location"]["row"].as_u64(), Some(1));
+    assert_eq!(two["help"]["en"], "declare it on the resource in dataset.toml: dialect = { headerRows = [1, 2] }");
+    assert!(!errors.iter().any(|e| e["code"] == "missing-label" || e["code"] == "extra-label"), "{errors:?}");
     // Declared, the file is checked as one table under the joined names, rows as the file has them.
-    let field = |n: &str| format!("[[resources.schema.fields]]\nname = \"{n}\"\ntype = \"integer\"\ngroupChar = \",\"\n");
-    let fields = format!("[[resources.schema.fields]]\nname = \"จังหวัด\"\ntype = \"string\"\n{}{}{}{}", field("งบประมาณ 2567 แผน"), field("งบประมาณ 2567 ผล"), field("งบประมาณ 2568 แผน"), field("งบประมาณ 2568 ผล"));
+    let fields = fields_of_two_rows();
     f.dataset("budget", &fields, csv.replace("880", "88o"));
     declare_dialect(&f, "budget", "headerRows = [1, 2]");
     let (code, errors) = check_errors(&f);

@@ -341,6 +341,10 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         // The other rows are checked in the schema's order, the one the header would give.
         return (0..schema.fields.len()).map(|i| (i, i)).collect();
     }
+    if let Some(d) = header_of_two_rows(schema, raw, file) {
+        report.push(d);
+        return (0..schema.fields.len()).map(|i| (i, i)).collect();
+    }
     let header_location = |col: usize, name: &str| Location {
         file: file.to_path_buf(),
         row: Some(1),
@@ -532,6 +536,35 @@ fn header_is_data(schema: &Schema, raw: &RawTable) -> bool {
     let valid = typed.iter().map(|(i, f)| typed_expr(f, col(raw_col(*i)), traits, None).is_not_null().alias(raw_col(*i))).collect::<Vec<_>>();
     let Ok(frame) = DataFrame::new(1, columns).and_then(|df| df.lazy().select(valid).collect()) else { return false };
     frame.columns().iter().all(|c| c.bool().is_ok_and(|b| b.all()))
+}
+
+/// The error for a header of two rows not declared (`headerRows`), when the schema's names
+/// are the header's labels joined with the next row's, as `infer` names them (`พ.ศ. 2565 ชาย`
+/// from `พ.ศ. 2565,,` over `ชาย,หญิง`): one error with the dialect to declare, instead of a
+/// missing and an extra label for every column.
+fn header_of_two_rows(schema: &Schema, raw: &RawTable, file: &Path) -> Option<Diagnostic> {
+    let names: Vec<&str> = schema.fields.iter().map(|f| f.name.trim()).collect();
+    if raw.rows() == 0 || raw.header.iter().map(|h| h.trim()).eq(names.iter().copied()) {
+        return None;
+    }
+    let below = raw.row_cells(&[0]).ok()?.into_iter().next()?;
+    let joined = crate::load::table::joined_labels(&[raw.header.clone(), below], " ");
+    if !joined.iter().map(|j| j.as_str()).eq(names.iter().copied()) {
+        return None;
+    }
+    let (first, second) = (raw.header_row, raw.header_row + 1);
+    Some(Diagnostic::error(
+        Code::IncorrectLabel,
+        Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: None, sheet: None },
+        Text::new(
+            format!("หัวตารางมีสองชั้น (แถว {first} และ {second}): ชื่อฟิลด์ใน schema คือชื่อในสองแถวนี้รวมกัน ({}) แต่ไม่ได้ประกาศไว้ แถว {second} จึงถูกอ่านเป็นข้อมูล", names.join(", ")),
+            format!("the header takes two rows ({first} and {second}): the schema's names are their labels joined ({}), but this is not declared, so row {second} is read as data", names.join(", ")),
+        ),
+        Text::new(
+            format!("ประกาศในทรัพยากรของ dataset.toml: dialect = {{ headerRows = [{first}, {second}] }}"),
+            format!("declare it on the resource in dataset.toml: dialect = {{ headerRows = [{first}, {second}] }}"),
+        ),
+    ))
 }
 
 /// The diagnostic for a header row that holds data (see [`header_is_data`]), giving the
