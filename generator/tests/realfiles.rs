@@ -347,6 +347,15 @@ fn a_frictionless_data_package_is_read_without_dataset_toml_and_says_what_is_mis
     let errors: Vec<&Value> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
     assert_eq!(errors.len(), 1, "{json}");
     assert_eq!(errors[0]["location"]["file"], package.as_str(), "{json}");
+
+    // The package's dialect as frictionless-py 5 writes it (the CSV's own keys in `csv`),
+    // with the table below a title line (`headerRows`): read so, rows as the file has them.
+    let dialect = r#""dialect": {"headerRows": [2], "csv": {"delimiter": ";", "skipInitialSpace": false}}"#;
+    f.write("datasets/spending/datapackage.json", PACKAGE.replace(r#""dialect": {"delimiter": ",", "skipInitialSpace": false}"#, dialect));
+    f.write("datasets/spending/spending.csv", "Spending (THB millions)\nyear;amount\n2566;12.5\n2567;x\n");
+    let (code, json) = check(&f);
+    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (1, Some(1), Some(0)), "{json}");
+    assert!(places(&json).contains(&("type-error".to_string(), "datasets/spending/spending.csv".to_string(), None, Some(4), Some(2), Some("x".to_string()))), "{json}");
 }
 
 #[test]

@@ -119,10 +119,12 @@ fn resource(r: &serde_json::Value, index: usize, file: &Path) -> Result<Resource
             None => None,
         };
     }
-    // The dialect keys Sala reads (a package may carry others, such as skipInitialSpace).
+    // The dialect keys Sala reads (a package may carry others, such as skipInitialSpace);
+    // frictionless-py 5 writes the CSV ones in a `csv` object of their own.
     if let Some(d) = r.get("dialect").and_then(|d| d.as_object()) {
-        let known: serde_json::Map<String, serde_json::Value> =
-            d.iter().filter(|(k, _)| ["delimiter", "quoteChar", "doubleQuote", "lineTerminator", "header"].contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        const KNOWN: [&str; 7] = ["delimiter", "quoteChar", "doubleQuote", "lineTerminator", "header", "headerRows", "headerJoin"];
+        let nested = d.get("csv").and_then(|c| c.as_object()).into_iter().flatten();
+        let known: serde_json::Map<String, serde_json::Value> = d.iter().chain(nested).filter(|(k, _)| KNOWN.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
         out.insert("dialect".into(), serde_json::Value::Object(known));
     }
     serde_json::from_value(serde_json::Value::Object(out)).map_err(|e| {
