@@ -893,6 +893,16 @@ fn a_title_or_blank_lines_above_the_header_are_read_past() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!text(&out).contains("source-error"), "{}", text(&out));
     assert_eq!(built_csv(&f, "report"), "province,amount\nA,1\nB,2\n");
+    // Lines above that hold several cells are not taken for a title: where a row below is
+    // the schema's names, one error gives the row to declare.
+    f.dataset("report", fields, "sep=;\ncreated;2024-05-01T08:00\nprovince;amount\nA;1\n");
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
+    assert!(!errors.iter().any(|e| e["code"] == "missing-label" || e["code"] == "extra-label"), "{errors:?}");
+    assert_eq!((errors[0]["code"].as_str(), errors[0]["location"]["row"].as_u64()), (Some("incorrect-label"), Some(2)));
+    assert_eq!(errors[0]["help"]["en"], "declare it on the resource in dataset.toml: dialect = { headerRows = [3] } (or delete the rows above the header from the file)");
+    declare_dialect(&f, "report", "headerRows = [3]");
+    assert_eq!(check_errors(&f), (Some(0), Vec::new()));
     // A table of one column, and a header with a blank first label (a pandas index), start at row 1.
     for csv in ["id\n1\n2\n", ",amount\n0,5\n1,6\n"] {
         let toml = inferred_toml(&f, "plain.csv", csv, "plain");

@@ -341,7 +341,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         // The other rows are checked in the schema's order, the one the header would give.
         return (0..schema.fields.len()).map(|i| (i, i)).collect();
     }
-    if let Some(d) = header_of_two_rows(schema, raw, file) {
+    if let Some(d) = header_of_two_rows(schema, raw, file).or_else(|| header_lower(schema, raw, file)) {
         report.push(d);
         return (0..schema.fields.len()).map(|i| (i, i)).collect();
     }
@@ -566,6 +566,36 @@ fn header_of_two_rows(schema: &Schema, raw: &RawTable, file: &Path) -> Option<Di
         ),
     ))
 }
+
+/// The error for a header lower in the file than its first line when the lines above it were
+/// not found as such (they hold several cells: `created;2024-05-01`, a second title cell):
+/// one of the next rows holds the schema's names exactly. One error with the row to declare
+/// (`headerRows`), instead of a missing and an extra label for every column.
+fn header_lower(schema: &Schema, raw: &RawTable, file: &Path) -> Option<Diagnostic> {
+    let names: Vec<&str> = schema.fields.iter().map(|f| f.name.trim()).collect();
+    if raw.header.iter().map(|h| h.trim()).eq(names.iter().copied()) {
+        return None;
+    }
+    let looked: Vec<usize> = (0..raw.rows().min(HEADER_LOOKED_FOR)).collect();
+    let rows = raw.row_cells(&looked).ok()?;
+    let at = rows.iter().position(|cells| cells.iter().map(|c| c.trim()).eq(names.iter().copied()))?;
+    let row = raw.header_row + 1 + at;
+    Some(Diagnostic::error(
+        Code::IncorrectLabel,
+        Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: None, sheet: None },
+        Text::new(
+            format!("ชื่อคอลัมน์ของ schema อยู่ที่แถว {row} ไม่ใช่แถว {}: แถวที่อยู่เหนือแถว {row} ไม่ใช่ส่วนของตาราง", raw.header_row),
+            format!("the schema's column names are row {row}, not row {}: the rows above row {row} are no part of the table", raw.header_row),
+        ),
+        Text::new(
+            format!("ประกาศในทรัพยากรของ dataset.toml: dialect = {{ headerRows = [{row}] }} (หรือลบแถวเหนือหัวตารางออกจากไฟล์)"),
+            format!("declare it on the resource in dataset.toml: dialect = {{ headerRows = [{row}] }} (or delete the rows above the header from the file)"),
+        ),
+    ))
+}
+
+/// How many rows below the header [`header_lower`] looks at.
+const HEADER_LOOKED_FOR: usize = 10;
 
 /// The diagnostic for a header row that holds data (see [`header_is_data`]), giving the
 /// header line to insert.
