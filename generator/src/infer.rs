@@ -247,7 +247,7 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
         if name.is_empty() {
             let letter = crate::diagnostic::column_letter(i + 1);
             name = format!("column_{}", letter.to_ascii_lowercase());
-            notes.push(match row_numbers(raw, i) {
+            notes.push(match crate::validate::table::row_numbers(raw, i) {
                 Some(from) => crate::lang::Text::new(
                     format!("คอลัมน์ {letter} ไม่มีชื่อในแถวหัวตาราง และมีแต่เลขแถว {from}, {}, {}, … ที่โปรแกรมเขียนไว้ (เช่น ดัชนีของ pandas) ไม่ใช่ข้อมูล: ส่งออกไฟล์ใหม่โดยไม่มีคอลัมน์นี้ (pandas: to_csv(index=False)) หรือลบคอลัมน์นี้ออก แล้วรัน infer ใหม่; ระหว่างนี้ตั้งชื่อให้ว่า {name}", from + 1, from + 2),
                     format!("column {letter} has no name in the header row and holds only the row numbers {from}, {}, {}, … a program wrote (such as pandas' index), not data: export the file again without it (pandas: to_csv(index=False)) or delete the column, and run infer again; meanwhile it was named {name}", from + 1, from + 2),
@@ -337,27 +337,6 @@ pub fn infer_table(raw: &RawTable, path: &Path, missing_values: Vec<String>) -> 
 /// writes its values).
 fn column_texts(raw: &RawTable, i: usize) -> Option<StringChunked> {
     raw.frame.column(&RawTable::column_name(i)).ok()?.cast(&DataType::String).ok()?.str().ok().cloned()
-}
-
-/// When the first column holds nothing but the rows' numbers counted from 0 or 1 (`0, 1, 2, …`,
-/// as pandas' `to_csv` writes its index under a blank header), where they start: such a column
-/// is no data of the agency's, and published, every download would carry it.
-fn row_numbers(raw: &RawTable, i: usize) -> Option<i64> {
-    if i != 0 {
-        return None;
-    }
-    let column = column_texts(raw, i)?;
-    let mut values = column.iter().map(|v| v.map(str::trim).and_then(|v| v.parse::<i64>().ok()));
-    let from = values.next().flatten().filter(|f| *f == 0 || *f == 1)?;
-    // Three rows at least: two numbers in a row say little.
-    let mut next = from;
-    for value in values {
-        next += 1;
-        if value != Some(next) {
-            return None;
-        }
-    }
-    (next - from >= 2).then_some(from)
 }
 
 /// When a column has numbers written in scientific notation (`1.10170020345E+12`), says what it

@@ -1111,6 +1111,18 @@ fn a_first_column_of_row_numbers_under_a_blank_header_is_named_as_an_index() {
     );
     let out = infer_csv(&f, "codes.csv", ",ITEM_ID\n7,a\n3,b\n9,c\n", "codes");
     assert!(text(&out).contains("note: column A has no name in the header row, so it was named column_a: write that name"), "{}", text(&out));
+    // check says so too: under the schema infer wrote (`column_a`), and under one without it.
+    let (code, errors) = check_errors(&f);
+    assert_eq!(code, Some(1));
+    let blank = |file: &str| errors.iter().find(|e| e["code"] == "blank-label" && e["location"]["file"].as_str().is_some_and(|p| p.ends_with(file))).cloned();
+    let index = blank("budget/budget.csv").unwrap_or_else(|| panic!("{errors:?}"));
+    assert_eq!(index["help"]["en"], "it holds only the row numbers 0, 1, 2, … (pandas' index), not data: export the file again without it (to_csv(index=False)) and remove the field column_a from the schema; or, to publish them, write column_a in the header row's cell A1");
+    assert_eq!(blank("codes/codes.csv").unwrap()["help"]["en"], "write column_a in the header row's cell A1");
+    let fields = "[[resources.schema.fields]]\nname = \"amount\"\ntype = \"integer\"\n";
+    f.dataset("plain", fields, ",amount\n1,5\n2,6\n3,7\n");
+    let (_, errors) = check_errors(&f);
+    let plain = errors.iter().find(|e| e["location"]["file"] == "datasets/plain/data.csv" && e["code"] == "blank-label").unwrap_or_else(|| panic!("{errors:?}"));
+    assert_eq!(plain["help"]["en"], "it holds only the row numbers 1, 2, 3, … (pandas' index), not data: export the file again without it (to_csv(index=False)), or delete the column");
 }
 
 /// Budget tables copied from documents write amounts with the currency (`฿1,500`,

@@ -361,6 +361,14 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         let unnamed = schema.fields.get(i).filter(|f| !f.name.trim().is_empty() && !raw.header.iter().any(|h| h == &f.name));
         if let (true, Some(field)) = (label.trim().is_empty(), unnamed) {
             let letter = column_letter(i + 1);
+            let (th, en) = match row_numbers(raw, i) {
+                // The schema `infer` wrote names pandas' index `column_a` too: not its data.
+                Some(from) => (
+                    format!("คอลัมน์นี้มีแต่เลขแถว {from}, {}, {}, … (ดัชนีของ pandas) ไม่ใช่ข้อมูล: ส่งออกไฟล์ใหม่โดยไม่มีคอลัมน์นี้ (to_csv(index=False)) แล้วเอาฟิลด์ {} ออกจาก schema หรือถ้าต้องการเผยแพร่ ให้เขียน {} ลงในช่อง {letter}1", from + 1, from + 2, field.name, field.name),
+                    format!("it holds only the row numbers {from}, {}, {}, … (pandas' index), not data: export the file again without it (to_csv(index=False)) and remove the field {} from the schema; or, to publish them, write {} in the header row's cell {letter}1", from + 1, from + 2, field.name, field.name),
+                ),
+                None => (format!("เขียน {} ลงในช่อง {letter}1 ของแถวหัวตาราง", field.name), format!("write {} in the header row's cell {letter}1", field.name)),
+            };
             report.push(Diagnostic::error(
                 Code::BlankLabel,
                 header_location(i, &field.name),
@@ -368,7 +376,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
                     format!("คอลัมน์ {letter} ไม่มีชื่อในแถวหัวตาราง ส่วน schema เรียกคอลัมน์นี้ว่า \"{}\"", field.name),
                     format!("column {letter} has no name in the header row, where the schema calls it \"{}\"", field.name),
                 ),
-                Text::new(format!("เขียน {} ลงในช่อง {letter}1 ของแถวหัวตาราง", field.name), format!("write {} in the header row's cell {letter}1", field.name)),
+                Text::new(th, en),
             ));
             named_blanks.insert(i);
             continue;
@@ -386,11 +394,18 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
             continue;
         }
         if label.trim().is_empty() {
+            let help = match row_numbers(raw, i) {
+                Some(from) => Text::new(
+                    format!("คอลัมน์นี้มีแต่เลขแถว {from}, {}, {}, … (ดัชนีของ pandas) ไม่ใช่ข้อมูล: ส่งออกไฟล์ใหม่โดยไม่มีคอลัมน์นี้ (to_csv(index=False)) หรือลบคอลัมน์นี้ออก", from + 1, from + 2),
+                    format!("it holds only the row numbers {from}, {}, {}, … (pandas' index), not data: export the file again without it (to_csv(index=False)), or delete the column", from + 1, from + 2),
+                ),
+                None => Text::new("ใส่ชื่อคอลัมน์ หรือลบคอลัมน์ว่างนั้นออก", "give the column a name, or delete the empty column"),
+            };
             report.push(Diagnostic::error(
                 Code::BlankLabel,
                 header_location(i, ""),
                 Text::new(format!("คอลัมน์ {} ไม่มีชื่อในแถวหัวตาราง", column_letter(i + 1)), format!("column {} has no name in the header row", column_letter(i + 1))),
-                Text::new("ใส่ชื่อคอลัมน์ หรือลบคอลัมน์ว่างนั้นออก", "give the column a name, or delete the empty column"),
+                help,
             ));
             continue;
         }
@@ -536,6 +551,28 @@ fn header_is_data(schema: &Schema, raw: &RawTable) -> bool {
     let valid = typed.iter().map(|(i, f)| typed_expr(f, col(raw_col(*i)), traits, None).is_not_null().alias(raw_col(*i))).collect::<Vec<_>>();
     let Ok(frame) = DataFrame::new(1, columns).and_then(|df| df.lazy().select(valid).collect()) else { return false };
     frame.columns().iter().all(|c| c.bool().is_ok_and(|b| b.all()))
+}
+
+/// When the first column holds nothing but the rows' numbers counted from 0 or 1 (`0, 1, 2, …`,
+/// as pandas' `to_csv` writes its index under a blank header), where they start: such a column
+/// is no data of the agency's, and published, every download would carry it.
+pub(crate) fn row_numbers(raw: &RawTable, i: usize) -> Option<i64> {
+    if i != 0 {
+        return None;
+    }
+    let column = raw.frame.column(&raw_col(i)).ok()?.cast(&DataType::String).ok()?;
+    let column = column.str().ok()?;
+    let mut values = column.iter().map(|v| v.map(str::trim).and_then(|v| v.parse::<i64>().ok()));
+    let from = values.next().flatten().filter(|f| *f == 0 || *f == 1)?;
+    // Three rows at least: two numbers in a row say little.
+    let mut next = from;
+    for value in values {
+        next += 1;
+        if value != Some(next) {
+            return None;
+        }
+    }
+    (next - from >= 2).then_some(from)
 }
 
 /// The error for a header of two rows not declared (`headerRows`), when the schema's names
