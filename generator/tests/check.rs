@@ -844,6 +844,14 @@ fn a_csv_header_of_two_rows_is_read_as_one_with_joined_names() {
     assert!(text(&out).contains("row 1 is above the header (row 2)") && text(&out).contains("rows 2 and 3 are a header of two rows"), "{}", text(&out));
     let toml = std::fs::read_to_string(f.root().join("datasets/titled/dataset.toml")).unwrap();
     assert!(toml.contains("dialect = { headerRows = [2, 3] }\n") && toml.contains("name = \"งบประมาณ 2568 ผล\""), "{toml}");
+    // Undeclared, check's warning and error both give the two rows.
+    f.dataset("budget", &fields_of_two_rows(), format!("งบประมาณรายจ่าย (หน่วย: บาท),,,,\n{csv}"));
+    let out = f.sala(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let helps: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["location"]["file"] == "datasets/budget/data.csv").filter_map(|d| d["help"]["en"].as_str()).collect();
+    assert!(helps[0].contains("declare that the table starts at row 2 with dialect = { headerRows = [2, 3] }"), "{helps:?}");
+    assert!(helps.contains(&"declare it on the resource in dataset.toml: dialect = { headerRows = [2, 3] }"), "{helps:?}");
+    std::fs::remove_dir_all(f.root().join("datasets/budget")).unwrap();
     // A blank name over a text column is no group (a sub-label's column holds numbers).
     let toml = inferred_toml(&f, "notes.csv", "office,,amount\nA,note,1\nB,other,2\n", "notes");
     assert!(!toml.contains("headerRows"), "{toml}");

@@ -411,7 +411,11 @@ impl Parse<'_> {
             Some((first, rows)) => (first, rows),
             None => match header_below_lines(body, delimiter, quote, dialect.delimiter.is_some()) {
                 Some((header, cells)) => {
-                    warnings.push(lines_above_header(file, hinted + header, &cells));
+                    // A group label's merged cells leave blanks after it, filled in the row below.
+                    let below = records(body, quote, &[header + 1]).first().map(|r| split_record(r, delimiter, quote)).unwrap_or_default();
+                    let filled = |v: Option<&String>| v.is_some_and(|v| !v.trim().is_empty());
+                    let grouped = (1..cells.len()).any(|c| !filled(cells.get(c)) && cells[..c].iter().any(|v| filled(Some(v))) && filled(below.get(c)));
+                    warnings.push(lines_above_header(file, hinted + header, &cells, grouped));
                     (header, 1)
                 }
                 None => {
@@ -790,9 +794,12 @@ fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: b
 }
 
 /// The warning for lines above a CSV's header (see [`header_below_lines`]), which the table
-/// is read without: `header` is the header's record (0-based) in the file.
-fn lines_above_header(file: &Path, header: usize, cells: &[String]) -> Diagnostic {
+/// is read without: `header` is the header's record (0-based) in the file; `grouped` when the
+/// next row fills blanks the header leaves after a group label (a header of two rows).
+fn lines_above_header(file: &Path, header: usize, cells: &[String], grouped: bool) -> Diagnostic {
     let (row, names) = (header + 1, cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(", "));
+    // With group labels over sub-labels, the header takes this row and the next.
+    let rows = if grouped { format!("{row}, {}", row + 1) } else { row.to_string() };
     let (above, are) = if header == 1 { ("row 1".to_string(), "is") } else { (format!("rows 1–{header}"), "are") };
     let above_th = if header == 1 { "แถว 1".to_string() } else { format!("แถว 1–{header}") };
     Diagnostic::warning(
@@ -803,8 +810,8 @@ fn lines_above_header(file: &Path, header: usize, cells: &[String]) -> Diagnosti
             format!("the table's header is row {row} ({names}): {above} above it (a title, blank lines) {are} no part of the table, so the table was read from row {row} and {above} {are} not published"),
         ),
         Text::new(
-            format!("ใส่สิ่งที่อยู่ใน{above_th} (ชื่อรายงาน หน่วย เช่น หน่วย: บาท) ไว้ใน title หรือ description ของชุดข้อมูลหรือของคอลัมน์ แล้วประกาศว่าตารางเริ่มที่แถว {row} ด้วย dialect = {{ headerRows = [{row}] }} ในทรัพยากรของ dataset.toml (หรือลบ{above_th} ออกจากไฟล์)"),
-            format!("put what {above} {}say (the title, a unit such as หน่วย: บาท) in the dataset's or the columns' title or description, then declare that the table starts at row {row} with dialect = {{ headerRows = [{row}] }} in the resource in dataset.toml (or delete {above} from the file)", if header == 1 { "s " } else { "" }),
+            format!("ใส่สิ่งที่อยู่ใน{above_th} (ชื่อรายงาน หน่วย เช่น หน่วย: บาท) ไว้ใน title หรือ description ของชุดข้อมูลหรือของคอลัมน์ แล้วประกาศว่าตารางเริ่มที่แถว {row} ด้วย dialect = {{ headerRows = [{rows}] }} ในทรัพยากรของ dataset.toml (หรือลบ{above_th} ออกจากไฟล์)"),
+            format!("put what {above} {}say (the title, a unit such as หน่วย: บาท) in the dataset's or the columns' title or description, then declare that the table starts at row {row} with dialect = {{ headerRows = [{rows}] }} in the resource in dataset.toml (or delete {above} from the file)", if header == 1 { "s " } else { "" }),
         ),
     )
 }
