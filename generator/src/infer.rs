@@ -179,7 +179,10 @@ impl Header {
         let first = raw.header_row;
         let two = two_row_header(raw);
         let rows = if two.is_some() { vec![first, first + 1] } else { vec![first] };
-        let declared = format!("dialect = {{ headerRows = [{}] }}", rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", "));
+        let declared = format!("dialect = {{ headerRows = {} }}", crate::load::table::header_rows_list(&rows));
+        if first > 1 + hinted || two.is_some() {
+            self.rows = Some(rows.clone());
+        }
         if first > 1 + hinted {
             let (above, above_th) = match first - 1 {
                 1 => ("row 1 is".to_string(), "แถว 1".to_string()),
@@ -190,7 +193,6 @@ impl Header {
                 format!("{above_th} อยู่เหนือหัวตาราง (แถว {first}) เป็นชื่อรายงานหรือแถวว่าง ไม่ใช่ส่วนของตาราง: {declared} บอกว่าตารางเริ่มที่แถว {first}; ใส่สิ่งที่แถวเหล่านั้นบอก (ชื่อรายงาน หน่วย) ไว้ใน title หรือ description"),
                 format!("{above} above the header (row {first}), a title or blank lines, no part of the table: {declared} says the table starts at row {first}; put what they say (the title, a unit) in the title or description"),
             ));
-            self.rows = Some(rows.clone());
         }
         let names = two?;
         let list = names.join(", ");
@@ -199,7 +201,6 @@ impl Header {
             format!("แถว {first} และ {second} เป็นหัวตารางสองชั้น (ชื่อกลุ่มที่ผสานเซลล์ไว้เหนือชื่อย่อย): อ่านรวมเป็นหัวตารางเดียว ด้วย {declared} คอลัมน์จึงชื่อ {list}"),
             format!("rows {first} and {second} are a header of two rows (group labels merged over sub-labels): read as one with {declared}, the columns are named {list}"),
         ));
-        self.rows = Some(rows.clone());
         Some(crate::load::dataset::DialectMeta { header_rows: Some(rows), ..Default::default() })
     }
 }
@@ -396,13 +397,13 @@ fn two_row_header(raw: &RawTable) -> Option<Vec<String>> {
     let columns: Vec<Vec<String>> = (0..width)
         .map(|c| Some(column_texts(raw, c)?.iter().take(rows).map(|v| v.unwrap_or_default().trim().to_string()).collect()))
         .collect::<Option<_>>()?;
-    let sub: Vec<&str> = columns.iter().map(|c| c[0].as_str()).collect();
+    let sub: Vec<String> = columns.iter().map(|c| c[0].clone()).collect();
     let number = |v: &str| !v.is_empty() && v.replace([',', ' '], "").parse::<f64>().is_ok();
     if sub.iter().any(|v| number(v)) || sub.iter().filter(|v| !v.is_empty()).count() < 2 {
         return None;
     }
     // A blank group cell over a sub-label, after a group label: a merged group's continuation.
-    let continued = (1..width).any(|c| raw.header[c].trim().is_empty() && !sub[c].is_empty() && raw.header[..c].iter().any(|h| !h.trim().is_empty()));
+    let continued = crate::load::table::group_spans_on(&raw.header, &sub);
     let numbers_below = |c: &usize| {
         let below: Vec<&String> = columns[*c][1..].iter().filter(|v| !v.is_empty()).collect();
         !below.is_empty() && below.iter().filter(|v| number(v)).count() * 5 >= below.len() * 4
@@ -411,7 +412,7 @@ fn two_row_header(raw: &RawTable) -> Option<Vec<String>> {
         return None;
     }
     // Named as the reader names them once `headerRows` declares the two rows.
-    Some(crate::load::table::joined_labels(&[raw.header.clone(), sub.iter().map(|s| s.to_string()).collect()], " "))
+    Some(crate::load::table::joined_labels(&[raw.header.clone(), sub], " "))
 }
 
 /// Two columns whose pairs of values are all present and different, where no column alone
@@ -1118,7 +1119,7 @@ pub fn resource_toml(inferred: &Inferred, resource: &str, file_name: &str, sheet
         dialect.push(format!("delimiter = {}", q(&d.to_string())));
     }
     if let Some(rows) = &inferred.header_rows {
-        dialect.push(format!("headerRows = [{}]", rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")));
+        dialect.push(format!("headerRows = {}", crate::load::table::header_rows_list(rows)));
     }
     if !dialect.is_empty() {
         t.push_str(&format!("dialect = {{ {} }}\n", dialect.join(", ")));

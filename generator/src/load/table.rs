@@ -413,9 +413,7 @@ impl Parse<'_> {
                 Some((header, cells)) => {
                     // A group label's merged cells leave blanks after it, filled in the row below.
                     let below = records(body, quote, &[header + 1]).first().map(|r| split_record(r, delimiter, quote)).unwrap_or_default();
-                    let filled = |v: Option<&String>| v.is_some_and(|v| !v.trim().is_empty());
-                    let grouped = (1..cells.len()).any(|c| !filled(cells.get(c)) && cells[..c].iter().any(|v| filled(Some(v))) && filled(below.get(c)));
-                    warnings.push(lines_above_header(file, hinted + header, &cells, grouped));
+                    warnings.push(lines_above_header(file, hinted + header, &cells, group_spans_on(&cells, &below)));
                     (header, 1)
                 }
                 None => {
@@ -799,7 +797,8 @@ fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: b
 fn lines_above_header(file: &Path, header: usize, cells: &[String], grouped: bool) -> Diagnostic {
     let (row, names) = (header + 1, cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(", "));
     // With group labels over sub-labels, the header takes this row and the next.
-    let rows = if grouped { format!("{row}, {}", row + 1) } else { row.to_string() };
+    let both = [row, row + 1];
+    let rows = header_rows_list(&both[..if grouped { 2 } else { 1 }]);
     let (above, are) = if header == 1 { ("row 1".to_string(), "is") } else { (format!("rows 1–{header}"), "are") };
     let above_th = if header == 1 { "แถว 1".to_string() } else { format!("แถว 1–{header}") };
     Diagnostic::warning(
@@ -810,8 +809,8 @@ fn lines_above_header(file: &Path, header: usize, cells: &[String], grouped: boo
             format!("the table's header is row {row} ({names}): {above} above it (a title, blank lines) {are} no part of the table, so the table was read from row {row} and {above} {are} not published"),
         ),
         Text::new(
-            format!("ใส่สิ่งที่อยู่ใน{above_th} (ชื่อรายงาน หน่วย เช่น หน่วย: บาท) ไว้ใน title หรือ description ของชุดข้อมูลหรือของคอลัมน์ แล้วประกาศว่าตารางเริ่มที่แถว {row} ด้วย dialect = {{ headerRows = [{rows}] }} ในทรัพยากรของ dataset.toml (หรือลบ{above_th} ออกจากไฟล์)"),
-            format!("put what {above} {}say (the title, a unit such as หน่วย: บาท) in the dataset's or the columns' title or description, then declare that the table starts at row {row} with dialect = {{ headerRows = [{rows}] }} in the resource in dataset.toml (or delete {above} from the file)", if header == 1 { "s " } else { "" }),
+            format!("ใส่สิ่งที่อยู่ใน{above_th} (ชื่อรายงาน หน่วย เช่น หน่วย: บาท) ไว้ใน title หรือ description ของชุดข้อมูลหรือของคอลัมน์ แล้วประกาศว่าตารางเริ่มที่แถว {row} ด้วย dialect = {{ headerRows = {rows} }} ในทรัพยากรของ dataset.toml (หรือลบ{above_th} ออกจากไฟล์)"),
+            format!("put what {above} {}say (the title, a unit such as หน่วย: บาท) in the dataset's or the columns' title or description, then declare that the table starts at row {row} with dialect = {{ headerRows = {rows} }} in the resource in dataset.toml (or delete {above} from the file)", if header == 1 { "s " } else { "" }),
         ),
     )
 }
@@ -834,17 +833,11 @@ fn record_start(text: &[u8], quote: Option<u8>, n: usize) -> usize {
     if n == 0 {
         return 0;
     }
-    let (start, end) = (text.as_ptr() as usize, text.as_ptr() as usize + text.len());
+    // A record of the text (a blank line too) is a part of it; one past its end is not.
+    let start = text.as_ptr() as usize;
     match records(text, quote, &[n]).first() {
-        Some(r) if !r.is_empty() && (start..=end).contains(&(r.as_ptr() as usize)) => r.as_ptr() as usize - start,
-        // An empty record: after the line end of the one before.
-        _ => match n.checked_sub(1).and_then(|p| records(text, quote, &[p]).first().copied()) {
-            Some(before) if (start..=end).contains(&(before.as_ptr() as usize)) => {
-                let after = before.as_ptr() as usize - start + before.len();
-                memchr::memchr(b'\n', &text[after..]).map_or(text.len(), |i| after + i + 1)
-            }
-            _ => text.len(),
-        },
+        Some(r) if (start..=start + text.len()).contains(&(r.as_ptr() as usize)) => r.as_ptr() as usize - start,
+        _ => text.len(),
     }
 }
 
@@ -856,7 +849,7 @@ fn declared_header_rows(rows: Option<&[usize]>, hinted: usize, file: &Path) -> R
     match rows.first() {
         Some(&first) if first > hinted && consecutive && rows.len() <= MAX_HEADER_ROWS => Ok(Some((first - 1 - hinted, rows.len()))),
         _ => {
-            let written = format!("[{}]", rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", "));
+            let written = header_rows_list(rows);
             Err(Diagnostic::error(
                 Code::MetadataError,
                 Location::file(file),
@@ -875,6 +868,18 @@ fn declared_header_rows(rows: Option<&[usize]>, hinted: usize, file: &Path) -> R
 
 /// The most rows a header may take.
 const MAX_HEADER_ROWS: usize = 5;
+
+/// Header rows as `headerRows` is written in a dialect: `[4, 5]`.
+pub(crate) fn header_rows_list(rows: &[usize]) -> String {
+    format!("[{}]", rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", "))
+}
+
+/// Whether a header's labels (`header`) leave blanks after a group label that the row below
+/// fills (sub-labels under a merged group cell): a header of two rows.
+pub(crate) fn group_spans_on(header: &[String], below: &[String]) -> bool {
+    let filled = |v: Option<&String>| v.is_some_and(|v| !v.trim().is_empty());
+    (1..header.len()).any(|c| !filled(header.get(c)) && header[..c].iter().any(|v| filled(Some(v))) && filled(below.get(c)))
+}
 
 /// One name per column from a header of several rows (`cells`, top row first): a column's
 /// labels joined by `join`, a blank label in an upper row taking the label to its left in

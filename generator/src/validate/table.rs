@@ -341,7 +341,7 @@ fn check_header(schema: &Schema, raw: &RawTable, file: &Path, report: &mut Repor
         // The other rows are checked in the schema's order, the one the header would give.
         return (0..schema.fields.len()).map(|i| (i, i)).collect();
     }
-    if let Some(d) = header_of_two_rows(schema, raw, file).or_else(|| header_lower(schema, raw, file)) {
+    if let Some(d) = header_elsewhere(schema, raw, file) {
         report.push(d);
         return (0..schema.fields.len()).map(|i| (i, i)).collect();
     }
@@ -575,63 +575,59 @@ pub(crate) fn row_numbers(raw: &RawTable, i: usize) -> Option<i64> {
     (next - from >= 2).then_some(from)
 }
 
-/// The error for a header of two rows not declared (`headerRows`), when the schema's names
-/// are the header's labels joined with the next row's, as `infer` names them (`พ.ศ. 2565 ชาย`
-/// from `พ.ศ. 2565,,` over `ชาย,หญิง`): one error with the dialect to declare, instead of a
-/// missing and an extra label for every column.
-fn header_of_two_rows(schema: &Schema, raw: &RawTable, file: &Path) -> Option<Diagnostic> {
-    let names: Vec<&str> = schema.fields.iter().map(|f| f.name.trim()).collect();
-    if raw.rows() == 0 || raw.header.iter().map(|h| h.trim()).eq(names.iter().copied()) {
-        return None;
-    }
-    let below = raw.row_cells(&[0]).ok()?.into_iter().next()?;
-    let joined = crate::load::table::joined_labels(&[raw.header.clone(), below], " ");
-    if !joined.iter().map(|j| j.as_str()).eq(names.iter().copied()) {
-        return None;
-    }
-    let (first, second) = (raw.header_row, raw.header_row + 1);
-    Some(Diagnostic::error(
-        Code::IncorrectLabel,
-        Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: None, sheet: None },
-        Text::new(
-            format!("หัวตารางมีสองชั้น (แถว {first} และ {second}): ชื่อฟิลด์ใน schema คือชื่อในสองแถวนี้รวมกัน ({}) แต่ไม่ได้ประกาศไว้ แถว {second} จึงถูกอ่านเป็นข้อมูล", names.join(", ")),
-            format!("the header takes two rows ({first} and {second}): the schema's names are their labels joined ({}), but this is not declared, so row {second} is read as data", names.join(", ")),
-        ),
-        Text::new(
-            format!("ประกาศในทรัพยากรของ dataset.toml: dialect = {{ headerRows = [{first}, {second}] }}"),
-            format!("declare it on the resource in dataset.toml: dialect = {{ headerRows = [{first}, {second}] }}"),
-        ),
-    ))
-}
-
-/// The error for a header lower in the file than its first line when the lines above it were
-/// not found as such (they hold several cells: `created;2024-05-01`, a second title cell):
-/// one of the next rows holds the schema's names exactly. One error with the row to declare
-/// (`headerRows`), instead of a missing and an extra label for every column.
-fn header_lower(schema: &Schema, raw: &RawTable, file: &Path) -> Option<Diagnostic> {
+/// The error for a header the file has elsewhere than the row read as its header, when the
+/// schema's names show where: one error with the `headerRows` to declare, instead of a
+/// missing and an extra label for every column. Either
+/// - a header of two rows not declared: the schema's names are the header's labels joined
+///   with the next row's, as `infer` names them (`พ.ศ. 2565 ชาย` from `พ.ศ. 2565,,` over
+///   `ชาย,หญิง`); or
+/// - a header lower than lines not found as a title (they hold several cells:
+///   `created;2024-05-01`, a second title cell): one of the next rows holds the names exactly.
+fn header_elsewhere(schema: &Schema, raw: &RawTable, file: &Path) -> Option<Diagnostic> {
     let names: Vec<&str> = schema.fields.iter().map(|f| f.name.trim()).collect();
     if raw.header.iter().map(|h| h.trim()).eq(names.iter().copied()) {
         return None;
     }
     let looked: Vec<usize> = (0..raw.rows().min(HEADER_LOOKED_FOR)).collect();
     let rows = raw.row_cells(&looked).ok()?;
+    let declare = |rows: &[usize], (th, en): (String, String)| {
+        let list = crate::load::table::header_rows_list(rows);
+        Diagnostic::error(
+            Code::IncorrectLabel,
+            Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: None, sheet: None },
+            Text::new(th, en),
+            Text::new(
+                format!("ประกาศในทรัพยากรของ dataset.toml: dialect = {{ headerRows = {list} }}{}", if rows.len() == 1 { " (หรือลบแถวเหนือหัวตารางออกจากไฟล์)" } else { "" }),
+                format!("declare it on the resource in dataset.toml: dialect = {{ headerRows = {list} }}{}", if rows.len() == 1 { " (or delete the rows above the header from the file)" } else { "" }),
+            ),
+        )
+    };
+    let first = raw.header_row;
+    if let Some(below) = rows.first() {
+        let joined = crate::load::table::joined_labels(&[raw.header.clone(), below.clone()], " ");
+        if joined.iter().map(String::as_str).eq(names.iter().copied()) {
+            let (second, list) = (first + 1, names.join(", "));
+            return Some(declare(
+                &[first, second],
+                (
+                    format!("หัวตารางมีสองชั้น (แถว {first} และ {second}): ชื่อฟิลด์ใน schema คือชื่อในสองแถวนี้รวมกัน ({list}) แต่ไม่ได้ประกาศไว้ แถว {second} จึงถูกอ่านเป็นข้อมูล"),
+                    format!("the header takes two rows ({first} and {second}): the schema's names are their labels joined ({list}), but this is not declared, so row {second} is read as data"),
+                ),
+            ));
+        }
+    }
     let at = rows.iter().position(|cells| cells.iter().map(|c| c.trim()).eq(names.iter().copied()))?;
-    let row = raw.header_row + 1 + at;
-    Some(Diagnostic::error(
-        Code::IncorrectLabel,
-        Location { file: file.to_path_buf(), row: Some(1), column_number: None, column: None, sheet: None },
-        Text::new(
-            format!("ชื่อคอลัมน์ของ schema อยู่ที่แถว {row} ไม่ใช่แถว {}: แถวที่อยู่เหนือแถว {row} ไม่ใช่ส่วนของตาราง", raw.header_row),
-            format!("the schema's column names are row {row}, not row {}: the rows above row {row} are no part of the table", raw.header_row),
-        ),
-        Text::new(
-            format!("ประกาศในทรัพยากรของ dataset.toml: dialect = {{ headerRows = [{row}] }} (หรือลบแถวเหนือหัวตารางออกจากไฟล์)"),
-            format!("declare it on the resource in dataset.toml: dialect = {{ headerRows = [{row}] }} (or delete the rows above the header from the file)"),
+    let row = first + 1 + at;
+    Some(declare(
+        &[row],
+        (
+            format!("ชื่อคอลัมน์ของ schema อยู่ที่แถว {row} ไม่ใช่แถว {first}: แถวที่อยู่เหนือแถว {row} ไม่ใช่ส่วนของตาราง"),
+            format!("the schema's column names are row {row}, not row {first}: the rows above row {row} are no part of the table"),
         ),
     ))
 }
 
-/// How many rows below the header [`header_lower`] looks at.
+/// How many rows below the header [`header_elsewhere`] looks at.
 const HEADER_LOOKED_FOR: usize = 10;
 
 /// The diagnostic for a header row that holds data (see [`header_is_data`]), giving the
