@@ -76,9 +76,15 @@ fn infer_csv(f: &Fixture, file: &str, csv: &str, id: &str) -> std::process::Outp
 
 /// `sala infer` as [`infer_csv`], which must succeed: the dataset.toml it wrote.
 fn inferred_toml(f: &Fixture, file: &str, csv: &str, id: &str) -> String {
+    inferred_text(f, file, csv, id);
+    std::fs::read_to_string(f.root().join(format!("datasets/{id}/dataset.toml"))).unwrap()
+}
+
+/// `sala infer` as [`infer_csv`], which must succeed: what it printed (its notes).
+fn inferred_text(f: &Fixture, file: &str, csv: &str, id: &str) -> String {
     let out = infer_csv(f, file, csv, id);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    std::fs::read_to_string(f.root().join(format!("datasets/{id}/dataset.toml"))).unwrap()
+    text(&out)
 }
 
 /// `sala build`, which must succeed: the CSV published for the dataset `id`'s resource `data`.
@@ -839,9 +845,8 @@ fn a_csv_header_of_two_rows_is_read_as_one_with_joined_names() {
     assert_eq!(code, Some(1));
     assert!(errors[0]["message"]["en"].as_str().unwrap().starts_with("headerRows = [1, 3] must be the header's consecutive row numbers"), "{errors:?}");
     // Below a title, the two rows are found where the header starts.
-    let out = infer_csv(&f, "titled.csv", &format!("งบประมาณรายจ่าย (หน่วย: บาท),,,,\n{csv}"), "titled");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("row 1 is above the header (row 2)") && text(&out).contains("rows 2 and 3 are a header of two rows"), "{}", text(&out));
+    let said = inferred_text(&f, "titled.csv", &format!("งบประมาณรายจ่าย (หน่วย: บาท),,,,\n{csv}"), "titled");
+    assert!(said.contains("row 1 is above the header (row 2)") && said.contains("rows 2 and 3 are a header of two rows"), "{said}");
     let toml = std::fs::read_to_string(f.root().join("datasets/titled/dataset.toml")).unwrap();
     assert!(toml.contains("dialect = { headerRows = [2, 3] }\n") && toml.contains("name = \"งบประมาณ 2568 ผล\""), "{toml}");
     // Undeclared, check's warning and error both give the two rows.
@@ -1092,14 +1097,9 @@ fn a_quote_inside_a_cell_is_text_where_the_file_quotes_nothing() {
 #[test]
 fn numbers_in_scientific_notation_are_named_with_what_they_lose() {
     let f = Fixture::new();
-    let out = infer_csv(&f, "ids.csv", "name,citizen_id,amount\nA,1.10170020345E+12,5\nB,3.10050012345E+12,6\nC,1234567890123,7\n", "ids");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(
-        text(&out).contains("note: column citizen_id has 2 number(s) in scientific notation, such as 1.10170020345E+12: a spreadsheet saves CSV as its columns show numbers"),
-        "{}",
-        text(&out)
-    );
-    assert!(!text(&out).contains("column amount has"), "{}", text(&out));
+    let said = inferred_text(&f, "ids.csv", "name,citizen_id,amount\nA,1.10170020345E+12,5\nB,3.10050012345E+12,6\nC,1234567890123,7\n", "ids");
+    assert!(said.contains("note: column citizen_id has 2 number(s) in scientific notation, such as 1.10170020345E+12: a spreadsheet saves CSV as its columns show numbers"), "{said}");
+    assert!(!said.contains("column amount has"), "{said}");
 }
 
 /// pandas' `to_csv` writes its index as a first column under a blank header (two of the three
@@ -1110,12 +1110,10 @@ fn numbers_in_scientific_notation_are_named_with_what_they_lose() {
 #[test]
 fn a_first_column_of_row_numbers_under_a_blank_header_is_named_as_an_index() {
     let f = Fixture::new();
-    let out = infer_csv(&f, "budget.csv", ",ITEM_ID,AMOUNT\n0,2022.3.1.0,\"800,000,000\"\n1,2022.3.1.1,\"5,000\"\n2,2022.3.1.2,\"12,000\"\n", "budget");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let said = inferred_text(&f, "budget.csv", ",ITEM_ID,AMOUNT\n0,2022.3.1.0,\"800,000,000\"\n1,2022.3.1.1,\"5,000\"\n2,2022.3.1.2,\"12,000\"\n", "budget");
     assert!(
-        text(&out).contains("note: column A has no name in the header row and holds only the row numbers 0, 1, 2, … a program wrote (such as pandas' index), not data: export the file again without it (pandas: to_csv(index=False))"),
-        "{}",
-        text(&out)
+        said.contains("note: column A has no name in the header row and holds only the row numbers 0, 1, 2, … a program wrote (such as pandas' index), not data: export the file again without it (pandas: to_csv(index=False))"),
+        "{said}"
     );
     let out = infer_csv(&f, "codes.csv", ",ITEM_ID\n7,a\n3,b\n9,c\n", "codes");
     assert!(text(&out).contains("note: column A has no name in the header row, so it was named column_a: write that name"), "{}", text(&out));
