@@ -190,8 +190,8 @@ impl Header {
                 n => (format!("rows 1–{n} are"), format!("แถว 1–{n}")),
             };
             self.notes.push(crate::lang::Text::new(
-                format!("{above_th} อยู่เหนือหัวตาราง (แถว {first}) เป็นชื่อรายงานหรือแถวว่าง ไม่ใช่ส่วนของตาราง: {declared} บอกว่าตารางเริ่มที่แถว {first}; ใส่สิ่งที่แถวเหล่านั้นบอก (ชื่อรายงาน หน่วย) ไว้ใน title หรือ description"),
-                format!("{above} above the header (row {first}), a title or blank lines, no part of the table: {declared} says the table starts at row {first}; put what they say (the title, a unit) in the title or description"),
+                format!("{above_th} อยู่เหนือหัวตาราง (แถว {first}) เป็นชื่อรายงาน หน่วย หมายเหตุ หรือแถวว่าง ไม่ใช่ส่วนของตาราง: {declared} บอกว่าตารางเริ่มที่แถว {first}; ใส่สิ่งที่แถวเหล่านั้นบอก (ชื่อรายงาน หน่วย) ไว้ใน title หรือ description"),
+                format!("{above} above the header (row {first}), a title, a unit, notes or blank lines, no part of the table: {declared} says the table starts at row {first}; put what they say (the title, a unit) in the title or description"),
             ));
         }
         let names = two?;

@@ -862,8 +862,9 @@ fn a_csv_header_of_two_rows_is_read_as_one_with_joined_names() {
     assert!(!toml.contains("headerRows"), "{toml}");
 }
 
-/// A report-like sheet saved as CSV has its title above the header (`รายงานงบประมาณ ปี 2567,,`)
-/// and blank lines: infer proposed the title as the one column's name (or `column_b`, with
+/// A report-like sheet saved as CSV has its title above the header (`รายงานงบประมาณ ปี 2567,,`),
+/// blank lines, its unit at the right (`,,,หน่วย: คน`), a report exporter's key-value lines
+/// (`หน่วยงานเจ้าของโครงการ,…`): infer proposed the title as the one column's name (or `column_b`, with
 /// the header as data), and check gave label errors for every column. The table is read from
 /// its header, whatever the delimiter, its rows numbered as the file has them: infer declares
 /// where it starts (`headerRows`), and check, where it is not declared, warns that the lines
@@ -875,6 +876,15 @@ fn a_title_or_blank_lines_above_the_header_are_read_past() {
         ("titled.csv", "รายงานงบประมาณ ปี 2567,,\n,,\nprovince,amount,persons\nA,1,3\nB,2,4\n", "rows 1–2 are above the header (row 3)", "headerRows = [3]"),
         ("semicolons.csv", "รายงานงบประมาณ ปี 2567\nprovince;amount\nA;1\nB;2\n", "row 1 is above the header (row 2)", "delimiter = \";\", headerRows = [2]"),
         ("blank.csv", "\n\nprovince,amount\nA,1\nB,2\n", "rows 1–2 are above the header (row 3)", "headerRows = [3]"),
+        // A unit at the right of its own line, as Thai reports put it.
+        ("unit.csv", "สถิติจำนวนนักท่องเที่ยว,,,\n,,,หน่วย: คน\nprovince,amount,persons,share\nA,1,3,0.5\nB,2,4,0.5\n", "rows 1–2 are above the header (row 3)", "headerRows = [3]"),
+        // A report exporter's key-value lines, a blank line and the unit, none padded.
+        (
+            "boq.csv",
+            "หน่วยงานเจ้าของโครงการ,กรมทางหลวงชนบท\nแบบเลขที่,ทช-2567-014\nเมื่อวันที่,05/12/2567\n\nหน่วย : บาท\nprovince,amount,unit,price,note\nA,1,ลบ.ม.,85,\nB,2,ตัน,24500,เฉลี่ย\n",
+            "rows 1–5 are above the header (row 6)",
+            "headerRows = [6]",
+        ),
     ];
     for (file, csv, said, dialect) in cases {
         let path = f.write(&format!("in/{file}"), csv);
@@ -894,7 +904,7 @@ fn a_title_or_blank_lines_above_the_header_are_read_past() {
     let found: Vec<_> = json["diagnostics"].as_array().unwrap().iter().map(|d| (d["severity"].as_str(), d["code"].as_str(), d["location"]["row"].as_u64())).collect();
     assert_eq!(found, [(Some("warning"), Some("source-error"), Some(1)), (Some("error"), Some("type-error"), Some(5))]);
     let warning = &json["diagnostics"][0];
-    assert_eq!(warning["message"]["en"], "the table's header is row 3 (province, amount): rows 1–2 above it (a title, blank lines) are no part of the table, so the table was read from row 3 and rows 1–2 are not published");
+    assert_eq!(warning["message"]["en"], "the table's header is row 3 (province, amount): rows 1–2 above it (a title, a unit, notes, blank lines) are no part of the table, so the table was read from row 3 and rows 1–2 are not published");
     assert!(warning["help"]["en"].as_str().unwrap().contains("declare that the table starts at row 3 with dialect = { headerRows = [3] }"), "{warning}");
     // The row shown is the file's row 5.
     let human = text(&f.sala(&["check"]));
@@ -906,8 +916,9 @@ fn a_title_or_blank_lines_above_the_header_are_read_past() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!text(&out).contains("source-error"), "{}", text(&out));
     assert_eq!(built_csv(&f, "report"), "province,amount\nA,1\nB,2\n");
-    // Lines above that hold several cells are not taken for a title: where a row below is
-    // the schema's names, one error gives the row to declare.
+    // A line above as full as the table's rows (two values over two columns) could be its
+    // header, and is not read past: where a row below is the schema's names, one error gives
+    // the row to declare.
     f.dataset("report", fields, "sep=;\ncreated;2024-05-01T08:00\nprovince;amount\nA;1\n");
     let (code, errors) = check_errors(&f);
     assert_eq!(code, Some(1));

@@ -768,27 +768,91 @@ fn dialect_of(
     Ok((delimiter, quote))
 }
 
-/// Where the table's header is when lines above it are no part of the table: blank lines, or a
-/// title in the first cell (`รายงานงบประมาณ ปี 2567,,`), as a report-like sheet saved as CSV
-/// has them. The header's record (0-based) and cells, when the first records hold one cell at
-/// most (the first) and a later one, among the first ten, holds two or more over a row that
-/// does too. Tried with `delimiter`, then (when it was detected, not declared) the others a
-/// CSV may use: a title line of one cell hides the delimiter from detection.
+/// How many of a table's first rows [`header_among`] looks at: enough for its rows to outnumber
+/// a report's lines above them.
+pub(crate) const SAMPLE: usize = 31;
+
+/// Where the table's header is when lines above it are no part of the table: blank lines, a
+/// title or a unit in one cell (`รายงานงบประมาณ ปี 2567,,`, `,,,หน่วย: บาท`), or notes that
+/// fill fewer cells than the table's rows do (`หน่วยงาน:,กรมบัญชีกลาง,,,`), as a report-like
+/// sheet saved as CSV has them. The header's record (0-based) and cells, found among the first
+/// records by [`header_among`]. Tried with `delimiter`, then (when it was detected, not
+/// declared) the others a CSV may use: a title line of one cell hides the delimiter from
+/// detection.
 fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: bool) -> Option<(usize, Vec<String>)> {
-    let records = crate::load::scan::records(text, quote, &(0..11).collect::<Vec<_>>());
-    let filled = |c: &Vec<String>| c.iter().filter(|v| !v.trim().is_empty()).count();
-    // A first line the delimiter splits is the header.
-    if records.first().is_some_and(|r| filled(&split_record(r, delimiter, quote)) >= 2) {
-        return None;
-    }
+    let records = crate::load::scan::records(text, quote, &(0..SAMPLE).collect::<Vec<_>>());
     let candidates: &[u8] = if declared { &[] } else { b",;\t|" };
-    std::iter::once(delimiter).chain(candidates.iter().copied().filter(|&d| d != delimiter)).find_map(|d| {
+    let mut tried = std::iter::once(delimiter).chain(candidates.iter().copied().filter(|&d| d != delimiter));
+    tried.find_map(|d| {
         let cells: Vec<Vec<String>> = records.iter().map(|r| split_record(r, d, quote)).collect();
-        let above = |c: &Vec<String>| filled(c) == 0 || (filled(c) == 1 && !c[0].trim().is_empty());
-        let header = cells.iter().position(|c| !above(c))?;
-        let table = header > 0 && filled(&cells[header]) >= 2 && cells.get(header + 1).is_some_and(|c| filled(c) >= 2);
-        table.then(|| (header, cells[header].clone()))
-    })
+        match header_among(&cells) {
+            // A first line the delimiter splits into the header's cells: the table starts there.
+            Some(0) => Some(None),
+            Some(header) => Some(Some((header, cells[header].clone()))),
+            None => None,
+        }
+    })?
+}
+
+/// The row (0-based) of a table's header among its first rows (`rows`, each a row's cells),
+/// as a sheet, a report exporter or a CSV saved from a sheet lays them out: the first row of
+/// two values or more, one a name (not a number), that fills about as many cells as the
+/// table's rows do (one fewer at least, as CKAN's messytables guesses), or the row of group
+/// labels over it (a header of two rows, whose lower row may be years alone). Every row above
+/// must be no part of a table: blank, a title in its first cell, or fewer values than the
+/// table's rows by two at least (a unit at the right, `หน่วยงาน:,กรมบัญชีกลาง`). None when the
+/// rows show no such header (a table of one column, rows of numbers under a short first line).
+pub(crate) fn header_among(rows: &[Vec<String>]) -> Option<usize> {
+    let value = |r: &Vec<String>, c: usize| r.get(c).is_some_and(|v| !v.trim().is_empty());
+    let filled = |r: &Vec<String>| r.iter().filter(|v| !v.trim().is_empty()).count();
+    // Blank rows at the end (or past the end of a short file) are no line above the table.
+    let rows = &rows[..rows.iter().rposition(|r| filled(r) > 0).map_or(0, |last| last + 1)];
+    let number = |v: &str| {
+        let v = v.trim();
+        v.chars().any(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c))
+            && v.chars().all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || ".,-+%() ".contains(c))
+    };
+    // The number of values rows most often have (the larger on a tie): the table's width.
+    let modal = |rows: &[Vec<String>]| {
+        let mut counts = std::collections::BTreeMap::new();
+        for n in rows.iter().map(filled).filter(|&n| n >= 2) {
+            *counts.entry(n).or_insert(0usize) += 1;
+        }
+        counts.into_iter().max_by_key(|&(n, times)| (times, n)).map(|(n, _)| n)
+    };
+    // Group labels over sub-labels, not a note or a title with its unit: each label of the
+    // upper row spans on over the sub-labels to its right, or stands over a blank (a column
+    // the upper row alone names).
+    let grouped = |upper: &Vec<String>, lower: &Vec<String>| {
+        let spans = |c: usize| !value(upper, c + 1) && value(lower, c + 1);
+        filled(upper) >= 2 && group_spans_on(upper, lower) && (0..upper.len()).filter(|&c| value(upper, c)).all(|c| !value(lower, c) || spans(c))
+    };
+    let header_of = |width: usize| {
+        let mut header = (0..rows.len()).find(|&r| {
+            let row = &rows[r];
+            filled(row) >= 2 && filled(row) + 1 >= width && (row.iter().any(|v| !v.trim().is_empty() && !number(v)) || (r > 0 && grouped(&rows[r - 1], row)))
+        })?;
+        if header > 0 && grouped(&rows[header - 1], &rows[header]) {
+            header -= 1;
+        }
+        // One value elsewhere than the first cell over a table of two columns may be a header
+        // with a blank label (pandas' index: `,amount`): it is the header, not a note.
+        let note = |r: &Vec<String>| match filled(r) {
+            0 => true,
+            1 if value(r, 0) => true,
+            n => n + 1 < width,
+        };
+        let table = rows[..header].iter().all(note) && rows.get(header + 1).is_some_and(|r| filled(r) >= 2);
+        table.then_some(header)
+    };
+    // The width of all the rows; or else of those below the last blank or one-value line,
+    // where a short table under many lines of notes has fewer rows than they are.
+    let below = rows.iter().rposition(|r| filled(r) <= 1).map_or(rows.len(), |r| r + 1);
+    let first = header_of(modal(rows)?);
+    match modal(&rows[below..]).and_then(header_of) {
+        Some(lower) if first == Some(0) || first.is_none() => Some(lower),
+        _ => first,
+    }
 }
 
 /// The warning for lines above a CSV's header (see [`header_below_lines`]), which the table
@@ -805,8 +869,8 @@ fn lines_above_header(file: &Path, header: usize, cells: &[String], grouped: boo
         Code::SourceError,
         Location { row: Some(1), ..Location::file(file) },
         Text::new(
-            format!("หัวตารางอยู่ที่แถว {row} ({names}): {above_th} ที่อยู่เหนือขึ้นไป (ชื่อรายงาน แถวว่าง) ไม่ใช่ส่วนของตาราง จึงอ่านตารางตั้งแต่แถว {row} และไม่เผยแพร่{above_th}"),
-            format!("the table's header is row {row} ({names}): {above} above it (a title, blank lines) {are} no part of the table, so the table was read from row {row} and {above} {are} not published"),
+            format!("หัวตารางอยู่ที่แถว {row} ({names}): {above_th} ที่อยู่เหนือขึ้นไป (ชื่อรายงาน หน่วย หมายเหตุ แถวว่าง) ไม่ใช่ส่วนของตาราง จึงอ่านตารางตั้งแต่แถว {row} และไม่เผยแพร่{above_th}"),
+            format!("the table's header is row {row} ({names}): {above} above it (a title, a unit, notes, blank lines) {are} no part of the table, so the table was read from row {row} and {above} {are} not published"),
         ),
         Text::new(
             format!("ใส่สิ่งที่อยู่ใน{above_th} (ชื่อรายงาน หน่วย เช่น หน่วย: บาท) ไว้ใน title หรือ description ของชุดข้อมูลหรือของคอลัมน์ แล้วประกาศว่าตารางเริ่มที่แถว {row} ด้วย dialect = {{ headerRows = {rows} }} ในทรัพยากรของ dataset.toml (หรือลบ{above_th} ออกจากไฟล์)"),
@@ -1373,6 +1437,46 @@ mod tests {
         // A quote left open below the header is named at the file's row.
         let err = read(b"title\na,b\n1,2\n3,\"4\n").err().unwrap();
         assert_eq!(err.location.row, Some(4), "{err:?}");
+    }
+
+    #[test]
+    fn a_unit_or_notes_above_a_header_are_read_past_and_a_table_is_never_cut() {
+        let rows = |text: &str| text.lines().map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>()).collect::<Vec<_>>();
+        let cases = [
+            // A unit at the right, as Thai reports put it; notes of two values over five cells.
+            ("งบประมาณรายจ่าย,,,,\n,,,,หน่วย: ล้านบาท\nลำดับ,หน่วยงาน,2566,2567,2568\n1,ก,1,2,3\n2,ข,4,5,6", Some(2)),
+            ("หน่วยงาน:,กรมบัญชีกลาง,,,\nปีงบประมาณ:,2567,,,\nลำดับ,รายการ,งบ,เบิก,ร้อยละ\n1,ก,1,2,3\n2,ข,4,5,6", Some(2)),
+            // A report exporter's key-value lines, a blank line and the unit, unpadded.
+            ("หน่วยงานเจ้าของโครงการ,กรมทางหลวง\nแบบเลขที่,ทล-01\n\nหน่วย : บาท\nลำดับ,รายการ,จำนวน,หน่วย,ราคา\n1,ก,2,ชิ้น,10\n2,ข,3,ชิ้น,20", Some(4)),
+            // More lines of notes than the table has rows (blank rows after it, as a short
+            // file's records past its end are).
+            ("a,b\nc,d\ne,f\n\nx\nprovince,amount,unit,price,note\nA,1,ลบ.ม.,85,\nB,2,ตัน,24500,เฉลี่ย\n\n\n", Some(5)),
+            // A title and its unit on one row.
+            ("รายละเอียดประกอบที่ 1,,,,หน่วย : บาท\nลำดับ,รายการ,ราคา,จำนวน,รวม\n1,ก,2,3,6", Some(1)),
+            // Notes over a header of two rows: the group labels' row is the header's first.
+            ("หน่วย: คน,,,,\nที่มา:,สสช.,,,\nจังหวัด,2565,,2566,\n,ชาย,หญิง,ชาย,หญิง\nก,1,2,3,4", Some(2)),
+            ("จังหวัด,2565,,2566,\n,ชาย,หญิง,ชาย,หญิง\nก,1,2,3,4\nข,1,2,3,4", Some(0)),
+            ("รายงาน\nจังหวัด,งบประมาณ,,\n,2565,2566,2567\nก,1,2,3\nข,4,5,6", Some(1)),
+            // A header at the top stays there: blank labels, sparse rows, a pandas index.
+            ("id,name,note\n1,A,\n2,B,\n3,C,x", Some(0)),
+            (",amount,persons\n0,5,1\n1,6,2", Some(0)),
+            // (None: no lines above found, the table is read from its first line.)
+            (",amount\n0,5\n1,6", None),
+            // Rows of numbers under a short first line are no header (a ragged file).
+            ("a,b\n1,2,3,4,5\n6,7,8,9,10", None),
+            // Two values over two columns could be the header: not read past.
+            ("created,2024-05-01\nprovince,amount\nA,1", Some(0)),
+            // One column: no header to find.
+            ("title\nid\n1\n2", None),
+        ];
+        for (text, header) in cases {
+            assert_eq!(header_among(&rows(text)), header, "{text}");
+        }
+        // Read: the unit line is not published, and the warning names the header's row.
+        let (t, w) = read("รายงาน,,\n,,หน่วย: บาท\nprovince,amount,persons\nA,1,3\n".as_bytes()).unwrap();
+        assert_eq!((t.header.as_slice(), t.header_row, t.rows(), w.len()), (&["province".to_string(), "amount".into(), "persons".into()][..], 3, 1, 1));
+        let (t, _) = read("หน่วยงาน:,กรมบัญชีกลาง,,\nprovince,amount,persons,share\nA,1,3,0.5\n".as_bytes()).unwrap();
+        assert_eq!((t.header[0].as_str(), t.header_row), ("province", 2));
     }
 
     #[test]

@@ -361,11 +361,18 @@ impl Grid {
 
     fn table(&self) -> Option<Found> {
         let width = self.cells.iter().map(Vec::len).max()?;
-        // Title rows: one value (a cell, or one merged region) above the table.
+        // Rows above the table: a title or a unit (one value: a cell, or one merged region),
+        // notes filling fewer cells than the table's rows (as a CSV's are found).
         let distinct = |r: usize| self.cells.get(r).map_or(0, |row| row.iter().filter(|v| !v.trim().is_empty()).count());
         let mut header = (0..self.cells.len()).find(|&r| distinct(r) > 0)?;
-        while distinct(header) <= 1 && width > 1 && (header + 1..self.cells.len()).any(|r| distinct(r) > 1) {
-            header += 1;
+        let first = &self.cells[header..self.cells.len().min(header + crate::load::table::SAMPLE)];
+        match crate::load::table::header_among(first) {
+            Some(below) => header += below,
+            None => {
+                while distinct(header) <= 1 && width > 1 && (header + 1..self.cells.len()).any(|r| distinct(r) > 1) {
+                    header += 1;
+                }
+            }
         }
         // A two-row header: group labels merged across columns, their sub-labels below.
         let grouped = (0..width).any(|c| self.wide_merge(header, c).is_some_and(|d| d.start.0 as usize == header + self.row0))
@@ -441,6 +448,24 @@ mod tests {
         let t = g.table().unwrap();
         assert_eq!(t.csv, "province,amount 2566,amount 2567\nBangkok,10,12\n");
         assert_eq!((t.header_row, t.column_offset), (3, 0));
+    }
+
+    #[test]
+    fn notes_and_a_unit_above_the_table_are_skipped() {
+        let g = grid(
+            &[
+                &["รายงานผลการเบิกจ่าย ปี 2567", "", "", ""],
+                &["หน่วยงาน:", "สำนักงานปลัดกระทรวง", "", ""],
+                &["", "", "", "หน่วย: ล้านบาท"],
+                &["ลำดับ", "แผนงาน", "งบประมาณ", "เบิกจ่าย"],
+                &["1", "บุคลากร", "1520.5", "1400.2"],
+                &["2", "พื้นฐาน", "830", "610.4"],
+            ],
+            Vec::new(),
+        );
+        let t = g.table().unwrap();
+        assert_eq!(t.csv, "ลำดับ,แผนงาน,งบประมาณ,เบิกจ่าย\n1,บุคลากร,1520.5,1400.2\n2,พื้นฐาน,830,610.4\n");
+        assert_eq!(t.header_row, 4);
     }
 
     #[test]
