@@ -776,11 +776,12 @@ pub(crate) const SAMPLE: usize = 31;
 /// title or a unit in one cell (`รายงานงบประมาณ ปี 2567,,`, `,,,หน่วย: บาท`), or notes that
 /// fill fewer cells than the table's rows do (`หน่วยงาน:,กรมบัญชีกลาง,,,`), as a report-like
 /// sheet saved as CSV has them. The header's record (0-based) and cells, found among the first
-/// records by [`header_among`]. Tried with `delimiter`, then (when it was detected, not
-/// declared) the others a CSV may use: a title line of one cell hides the delimiter from
-/// detection.
+/// records by [`header_among`]. Tried with `delimiter`, then, when the first line is one
+/// value (a title hides the delimiter from detection) and the delimiter was detected, not
+/// declared, with the others a CSV may use.
 fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: bool) -> Option<(usize, Vec<String>)> {
     let records = crate::load::scan::records(text, quote, &(0..SAMPLE).collect::<Vec<_>>());
+    let filled = |cells: &[String]| cells.iter().filter(|v| !v.trim().is_empty()).count();
     let candidates: &[u8] = if declared { &[] } else { b",;\t|" };
     let mut tried = std::iter::once(delimiter).chain(candidates.iter().copied().filter(|&d| d != delimiter));
     tried.find_map(|d| {
@@ -789,6 +790,8 @@ fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: b
             // A first line the delimiter splits into the header's cells: the table starts there.
             Some(0) => Some(None),
             Some(header) => Some(Some((header, cells[header].clone()))),
+            // A first line the detected delimiter splits: no other one is tried.
+            None if d == delimiter && cells.first().is_some_and(|c| filled(c) >= 2) => Some(None),
             None => None,
         }
     })?
@@ -796,21 +799,29 @@ fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: b
 
 /// The row (0-based) of a table's header among its first rows (`rows`, each a row's cells),
 /// as a sheet, a report exporter or a CSV saved from a sheet lays them out: the first row of
-/// two values or more, one a name (not a number), that fills about as many cells as the
-/// table's rows do (one fewer at least, as CKAN's messytables guesses), or the row of group
-/// labels over it (a header of two rows, whose lower row may be years alone). Every row above
-/// must be no part of a table: blank, a title in its first cell, or fewer values than the
-/// table's rows by two at least (a unit at the right, `หน่วยงาน:,กรมบัญชีกลาง`). None when the
-/// rows show no such header (a table of one column, rows of numbers under a short first line).
+/// two values or more, none of them a number other than a year, that fills about as many
+/// cells as the table's rows do (one fewer at least, as CKAN's messytables guesses), or the
+/// row of group labels over it (a header of two rows). Every row above must be no part of a
+/// table: blank, a title in its first cell, or fewer values than the table's rows by two at
+/// least (a unit at the right, `หน่วยงาน:,กรมบัญชีกลาง`). Failing that, the first row of two
+/// values or more below blank lines and titles in the first cell. None when the table starts
+/// at its first row or the rows show no header (a table of one column).
 pub(crate) fn header_among(rows: &[Vec<String>]) -> Option<usize> {
     let value = |r: &Vec<String>, c: usize| r.get(c).is_some_and(|v| !v.trim().is_empty());
     let filled = |r: &Vec<String>| r.iter().filter(|v| !v.trim().is_empty()).count();
     // Blank rows at the end (or past the end of a short file) are no line above the table.
     let rows = &rows[..rows.iter().rposition(|r| filled(r) > 0).map_or(0, |last| last + 1)];
-    let number = |v: &str| {
+    let digit = |c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c);
+    // A value a table's row holds, not its header: a number, but for a year (`2567`, `2024`),
+    // which names columns.
+    let datum = |v: &String| {
         let v = v.trim();
-        v.chars().any(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c))
-            && v.chars().all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || ".,-+%() ".contains(c))
+        let number = v.chars().any(digit) && v.chars().all(|c| digit(c) || ".,-+%() ".contains(c));
+        let year = v.chars().count() == 4 && v.chars().all(digit) && {
+            let n = v.chars().fold(0u32, |n, c| n * 10 + c.to_digit(10).or_else(|| (c as u32).checked_sub('๐' as u32)).unwrap_or(0));
+            (1900..=2100).contains(&n) || (2400..=2700).contains(&n)
+        };
+        number && !year
     };
     // The number of values rows most often have (the larger on a tie): the table's width.
     let modal = |rows: &[Vec<String>]| {
@@ -820,23 +831,24 @@ pub(crate) fn header_among(rows: &[Vec<String>]) -> Option<usize> {
         }
         counts.into_iter().max_by_key(|&(n, times)| (times, n)).map(|(n, _)| n)
     };
-    // Group labels over sub-labels, not a note or a title with its unit: each label of the
-    // upper row spans on over the sub-labels to its right, or stands over a blank (a column
-    // the upper row alone names).
+    // Group labels over sub-labels, not a note or a title with its unit: a label spans on
+    // over sub-labels to its right, and another does too or one stands over a blank (a
+    // column the upper row alone names).
     let grouped = |upper: &Vec<String>, lower: &Vec<String>| {
-        let spans = |c: usize| !value(upper, c + 1) && value(lower, c + 1);
-        filled(upper) >= 2 && group_spans_on(upper, lower) && (0..upper.len()).filter(|&c| value(upper, c)).all(|c| !value(lower, c) || spans(c))
+        let values: Vec<usize> = (0..upper.len()).filter(|&c| value(upper, c)).collect();
+        let spans = values.iter().filter(|&&c| !value(upper, c + 1) && value(lower, c + 1)).count();
+        values.len() >= 2 && group_spans_on(upper, lower) && (spans >= 2 || values.iter().any(|&c| !value(lower, c)))
     };
     let header_of = |width: usize| {
         let mut header = (0..rows.len()).find(|&r| {
             let row = &rows[r];
-            filled(row) >= 2 && filled(row) + 1 >= width && (row.iter().any(|v| !v.trim().is_empty() && !number(v)) || (r > 0 && grouped(&rows[r - 1], row)))
+            filled(row) >= 2 && filled(row) + 1 >= width && (!row.iter().any(datum) || (r > 0 && grouped(&rows[r - 1], row)))
         })?;
         if header > 0 && grouped(&rows[header - 1], &rows[header]) {
             header -= 1;
         }
         // One value elsewhere than the first cell over a table of two columns may be a header
-        // with a blank label (pandas' index: `,amount`): it is the header, not a note.
+        // with a blank label (pandas' index: `,amount`), so it is no note.
         let note = |r: &Vec<String>| match filled(r) {
             0 => true,
             1 if value(r, 0) => true,
@@ -846,13 +858,21 @@ pub(crate) fn header_among(rows: &[Vec<String>]) -> Option<usize> {
         table.then_some(header)
     };
     // The width of all the rows; or else of those below the last blank or one-value line,
-    // where a short table under many lines of notes has fewer rows than they are.
+    // where a short table under many lines of notes has fewer rows than they are (notes,
+    // not a table's rows of numbers: a table above a footer is no note).
     let below = rows.iter().rposition(|r| filled(r) <= 1).map_or(rows.len(), |r| r + 1);
     let first = header_of(modal(rows)?);
-    match modal(&rows[below..]).and_then(header_of) {
-        Some(lower) if first == Some(0) || first.is_none() => Some(lower),
-        _ => first,
-    }
+    let lower = modal(&rows[below..]).and_then(header_of).filter(|_| !rows[..below].iter().flatten().any(datum));
+    let found = match (first, lower) {
+        (None | Some(0), Some(lower)) => Some(lower),
+        (first, _) => first,
+    };
+    // Failing that, below blank lines and titles in the first cell.
+    found.or_else(|| {
+        let header = rows.iter().position(|r| filled(r) >= 2)?;
+        let above = |r: &Vec<String>| filled(r) == 0 || (filled(r) == 1 && value(r, 0));
+        (rows[..header].iter().all(above) && rows.get(header + 1).is_some_and(|r| filled(r) >= 2)).then_some(header)
+    })
 }
 
 /// The warning for lines above a CSV's header (see [`header_below_lines`]), which the table
@@ -1442,41 +1462,57 @@ mod tests {
     #[test]
     fn a_unit_or_notes_above_a_header_are_read_past_and_a_table_is_never_cut() {
         let rows = |text: &str| text.lines().map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>()).collect::<Vec<_>>();
+        // The header's row (0-based); 0 when the table starts at the first line.
         let cases = [
             // A unit at the right, as Thai reports put it; notes of two values over five cells.
-            ("งบประมาณรายจ่าย,,,,\n,,,,หน่วย: ล้านบาท\nลำดับ,หน่วยงาน,2566,2567,2568\n1,ก,1,2,3\n2,ข,4,5,6", Some(2)),
-            ("หน่วยงาน:,กรมบัญชีกลาง,,,\nปีงบประมาณ:,2567,,,\nลำดับ,รายการ,งบ,เบิก,ร้อยละ\n1,ก,1,2,3\n2,ข,4,5,6", Some(2)),
+            ("งบประมาณรายจ่าย,,,,\n,,,,หน่วย: ล้านบาท\nลำดับ,หน่วยงาน,2566,2567,2568\n1,ก,1,2,3\n2,ข,4,5,6", 2),
+            ("หน่วยงาน:,กรมบัญชีกลาง,,,\nปีงบประมาณ:,2567,,,\nลำดับ,รายการ,งบ,เบิก,ร้อยละ\n1,ก,1,2,3\n2,ข,4,5,6", 2),
             // A report exporter's key-value lines, a blank line and the unit, unpadded.
-            ("หน่วยงานเจ้าของโครงการ,กรมทางหลวง\nแบบเลขที่,ทล-01\n\nหน่วย : บาท\nลำดับ,รายการ,จำนวน,หน่วย,ราคา\n1,ก,2,ชิ้น,10\n2,ข,3,ชิ้น,20", Some(4)),
+            ("หน่วยงานเจ้าของโครงการ,กรมทางหลวง\nแบบเลขที่,ทล-01\n\nหน่วย : บาท\nลำดับ,รายการ,จำนวน,หน่วย,ราคา\n1,ก,2,ชิ้น,10\n2,ข,3,ชิ้น,20", 4),
             // More lines of notes than the table has rows (blank rows after it, as a short
             // file's records past its end are).
-            ("a,b\nc,d\ne,f\n\nx\nprovince,amount,unit,price,note\nA,1,ลบ.ม.,85,\nB,2,ตัน,24500,เฉลี่ย\n\n\n", Some(5)),
+            ("a,b\nc,d\ne,05/12/2567\n\nx\nprovince,amount,unit,price,note\nA,1,ลบ.ม.,85,\nB,2,ตัน,24500,เฉลี่ย\n\n\n", 5),
             // A title and its unit on one row.
-            ("รายละเอียดประกอบที่ 1,,,,หน่วย : บาท\nลำดับ,รายการ,ราคา,จำนวน,รวม\n1,ก,2,3,6", Some(1)),
-            // Notes over a header of two rows: the group labels' row is the header's first.
-            ("หน่วย: คน,,,,\nที่มา:,สสช.,,,\nจังหวัด,2565,,2566,\n,ชาย,หญิง,ชาย,หญิง\nก,1,2,3,4", Some(2)),
-            ("จังหวัด,2565,,2566,\n,ชาย,หญิง,ชาย,หญิง\nก,1,2,3,4\nข,1,2,3,4", Some(0)),
-            ("รายงาน\nจังหวัด,งบประมาณ,,\n,2565,2566,2567\nก,1,2,3\nข,4,5,6", Some(1)),
-            // A header at the top stays there: blank labels, sparse rows, a pandas index.
-            ("id,name,note\n1,A,\n2,B,\n3,C,x", Some(0)),
-            (",amount,persons\n0,5,1\n1,6,2", Some(0)),
-            // (None: no lines above found, the table is read from its first line.)
-            (",amount\n0,5\n1,6", None),
-            // Rows of numbers under a short first line are no header (a ragged file).
-            ("a,b\n1,2,3,4,5\n6,7,8,9,10", None),
+            ("รายละเอียดประกอบที่ 1,,,,หน่วย : บาท\nลำดับ,รายการ,ราคา,จำนวน,รวม\n1,ก,2,3,6", 1),
+            // Headers of years alone, under a title.
+            ("รายงาน\n,2565,2566\nกรุงเทพ,1,2\nนนทบุรี,3,4", 1),
+            ("หน่วย: ล้านบาท\n2565,2566,2567\n100,200,300\n400,500,600", 1),
+            ("หน่วย: ล้านบาท\n๒๕๖๕,๒๕๖๖,๒๕๖๗\n๑๐๐,๒๐๐,๓๐๐\n๔๐๐,๕๐๐,๖๐๐", 1),
+            // Headers of two rows, under notes or not: the group labels' row is the header's first.
+            ("หน่วย: คน,,,,\nที่มา:,สสช.,,,\nจังหวัด,2565,,2566,\n,ชาย,หญิง,ชาย,หญิง\nก,1,2,3,4", 2),
+            ("จังหวัด,2565,,2566,\n,ชาย,หญิง,ชาย,หญิง\nก,1,2,3,4\nข,1,2,3,4", 0),
+            ("รายงาน\nจังหวัด,งบประมาณ,,\n,2565,2566,2567\nก,1,2,3\nข,4,5,6", 1),
+            ("จังหวัด,2565,,2566,,รวม\n,ชาย,หญิง,ชาย,หญิง,ทั้งสิ้น\nก,1,2,3,4,10\nข,5,6,7,8,26", 0),
+            ("ลำดับ,จังหวัด,ปี 2565,,ปี 2566,\n,,ชาย,หญิง,ชาย,หญิง\n1,กรุงเทพ,1,2,3,4\n2,นนทบุรี,5,6,7,8", 0),
+            // A header at the top stays there: blank labels, sparse rows, a pandas index or
+            // MultiIndex, a ragged file.
+            ("id,name,note\n1,A,\n2,B,\n3,C,x", 0),
+            ("ลำดับ,จังหวัด,,,รวม\n1,ก,1,2,3\n2,ข,4,5,6", 0),
+            (",amount,persons\n0,5,1\n1,6,2", 0),
+            (",amount\n0,5\n1,6", 0),
+            (",amount\nA,5\nB,6", 0),
+            (",,amount,persons\nกรุงเทพ,ชาย,1,2\nกรุงเทพ,หญิง,3,4", 0),
+            ("a,b\n1,2,3,4,5\n6,7,8,9,10", 0),
+            ("name,score\nสมชาย,1,2,3\nสมหญิง,4,5,6", 0),
+            // A table above a footer is no note: the footer is not taken for the header.
+            ("ปี,จำนวน\n2563,10\n2564,12\n2565,15\n\nที่มา:,สำนักงานสถิติแห่งชาติ,ปรับปรุง:,1 ม.ค. 2567\nหมายเหตุ:,ตัวเลขเบื้องต้น", 0),
             // Two values over two columns could be the header: not read past.
-            ("created,2024-05-01\nprovince,amount\nA,1", Some(0)),
+            ("created,2024-05-01\nprovince,amount\nA,1", 0),
             // One column: no header to find.
-            ("title\nid\n1\n2", None),
+            ("title\nid\n1\n2", 0),
         ];
         for (text, header) in cases {
-            assert_eq!(header_among(&rows(text)), header, "{text}");
+            assert_eq!(header_among(&rows(text)).unwrap_or(0), header, "{text}");
         }
         // Read: the unit line is not published, and the warning names the header's row.
         let (t, w) = read("รายงาน,,\n,,หน่วย: บาท\nprovince,amount,persons\nA,1,3\n".as_bytes()).unwrap();
         assert_eq!((t.header.as_slice(), t.header_row, t.rows(), w.len()), (&["province".to_string(), "amount".into(), "persons".into()][..], 3, 1, 1));
         let (t, _) = read("หน่วยงาน:,กรมบัญชีกลาง,,\nprovince,amount,persons,share\nA,1,3,0.5\n".as_bytes()).unwrap();
         assert_eq!((t.header[0].as_str(), t.header_row), ("province", 2));
+        // A first line the delimiter splits is the header, whatever another delimiter finds
+        // below it (a section row, cells holding `;`).
+        let (t, w) = read("จังหวัด,จำนวน,หมายเหตุ\nภาคเหนือ,,\nเชียงใหม่,1,สำรวจ; ประมาณการ\nลำพูน,2,สำรวจ; ประมาณการ\n".as_bytes()).unwrap();
+        assert_eq!((t.header.as_slice(), t.header_row, w.len()), (&["จังหวัด".to_string(), "จำนวน".into(), "หมายเหตุ".into()][..], 1, 0));
     }
 
     #[test]
