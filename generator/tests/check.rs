@@ -881,7 +881,7 @@ fn a_title_or_blank_lines_above_the_header_are_read_past() {
         // A report exporter's key-value lines, a blank line and the unit, none padded.
         (
             "boq.csv",
-            "หน่วยงานเจ้าของโครงการ,กรมทางหลวงชนบท\nแบบเลขที่,ทช-2567-014\nเมื่อวันที่,05/12/2567\n\nหน่วย : บาท\nprovince,amount,unit,price,note\nA,1,ลบ.ม.,85,\nB,2,ตัน,24500,เฉลี่ย\n",
+            "หน่วยงานเจ้าของโครงการ,กรมทางหลวงชนบท\nแบบเลขที่,ทช-2567-014\nเมื่อวันที่,05/12/2567\n\nหน่วย : บาท\nprovince,amount,unit,price,note\nA,1,ลบ.ม.,85,\nB,2,ตัน,24500,เฉลี่ย\nC,3,ชิ้น,10,\nD,4,ชุด,500,ใหม่\n",
             "rows 1–5 are above the header (row 6)",
             "headerRows = [6]",
         ),

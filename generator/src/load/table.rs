@@ -802,21 +802,24 @@ fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: b
 /// two values or more, none of them a number other than a year, that fills about as many
 /// cells as the table's rows do (one fewer at least, as CKAN's messytables guesses), or the
 /// row of group labels over it (a header of two rows). Every row above must be no part of a
-/// table: blank, a title in its first cell, or fewer values than the table's rows by two at
-/// least (a unit at the right, `หน่วยงาน:,กรมบัญชีกลาง`). Failing that, the first row of two
-/// values or more below blank lines and titles in the first cell. None when the table starts
-/// at its first row or the rows show no header (a table of one column).
+/// table: blank, one value (a title, a unit at the right), or fewer values than the table's
+/// rows by two at least, in its first cells (`หน่วยงาน:,กรมบัญชีกลาง`) or a title and its unit.
+/// Failing that, the first row of two values or more below blank lines and titles in the first
+/// cell. None when the table starts at its first row or the rows show no header (a table of
+/// one column).
 pub(crate) fn header_among(rows: &[Vec<String>]) -> Option<usize> {
     let value = |r: &Vec<String>, c: usize| r.get(c).is_some_and(|v| !v.trim().is_empty());
     let filled = |r: &Vec<String>| r.iter().filter(|v| !v.trim().is_empty()).count();
     // Blank rows at the end (or past the end of a short file) are no line above the table.
     let rows = &rows[..rows.iter().rposition(|r| filled(r) > 0).map_or(0, |last| last + 1)];
     let digit = |c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c);
-    // A value a table's row holds, not its header: a number, but for a year (`2567`, `2024`),
-    // which names columns.
+    // A value a table's row holds, not its header: a number (`1,500`, `-3.5`, `(12)`,
+    // `45%`), but for a year (`2567`, `2024`), which names columns as `0-14` and `60+` do.
     let datum = |v: &String| {
         let v = v.trim();
-        let number = v.chars().any(digit) && v.chars().all(|c| digit(c) || ".,-+%() ".contains(c));
+        let bare = v.strip_prefix('(').and_then(|v| v.strip_suffix(')')).unwrap_or(v);
+        let bare = bare.trim_start_matches(['-', '+']).trim_end_matches('%');
+        let number = bare.chars().any(digit) && bare.chars().all(|c| digit(c) || c == ',' || c == '.') && bare.matches('.').count() <= 1;
         let year = v.chars().count() == 4 && v.chars().all(digit) && {
             let n = v.chars().fold(0u32, |n, c| n * 10 + c.to_digit(10).or_else(|| (c as u32).checked_sub('๐' as u32)).unwrap_or(0));
             (1900..=2100).contains(&n) || (2400..=2700).contains(&n)
@@ -847,26 +850,20 @@ pub(crate) fn header_among(rows: &[Vec<String>]) -> Option<usize> {
         if header > 0 && grouped(&rows[header - 1], &rows[header]) {
             header -= 1;
         }
-        // One value elsewhere than the first cell over a table of two columns may be a header
-        // with a blank label (pandas' index: `,amount`), so it is no note.
+        // Notes fill their first cells (`หน่วยงาน:,กรมบัญชีกลาง`), or a title its first and a
+        // unit its last; values elsewhere, or with blanks between, may be a header's whose
+        // labels leave cells blank (`ลำดับ,จังหวัด,ปี 2565,,ปี 2566,`, pandas' `,,name`). One
+        // value elsewhere than the first cell over a table of two columns may be a header too
+        // (pandas' index: `,amount`).
         let note = |r: &Vec<String>| match filled(r) {
             0 => true,
-            1 if value(r, 0) => true,
-            n => n + 1 < width,
+            1 => value(r, 0) || width > 2,
+            n => n + 1 < width && ((0..n).all(|c| value(r, c)) || (n == 2 && value(r, 0) && r.len() >= width && value(r, r.len() - 1))),
         };
         let table = rows[..header].iter().all(note) && rows.get(header + 1).is_some_and(|r| filled(r) >= 2);
         table.then_some(header)
     };
-    // The width of all the rows; or else of those below the last blank or one-value line,
-    // where a short table under many lines of notes has fewer rows than they are (notes,
-    // not a table's rows of numbers: a table above a footer is no note).
-    let below = rows.iter().rposition(|r| filled(r) <= 1).map_or(rows.len(), |r| r + 1);
-    let first = header_of(modal(rows)?);
-    let lower = modal(&rows[below..]).and_then(header_of).filter(|_| !rows[..below].iter().flatten().any(datum));
-    let found = match (first, lower) {
-        (None | Some(0), Some(lower)) => Some(lower),
-        (first, _) => first,
-    };
+    let found = header_of(modal(rows)?);
     // Failing that, below blank lines and titles in the first cell.
     found.or_else(|| {
         let header = rows.iter().position(|r| filled(r) >= 2)?;
@@ -1469,9 +1466,10 @@ mod tests {
             ("หน่วยงาน:,กรมบัญชีกลาง,,,\nปีงบประมาณ:,2567,,,\nลำดับ,รายการ,งบ,เบิก,ร้อยละ\n1,ก,1,2,3\n2,ข,4,5,6", 2),
             // A report exporter's key-value lines, a blank line and the unit, unpadded.
             ("หน่วยงานเจ้าของโครงการ,กรมทางหลวง\nแบบเลขที่,ทล-01\n\nหน่วย : บาท\nลำดับ,รายการ,จำนวน,หน่วย,ราคา\n1,ก,2,ชิ้น,10\n2,ข,3,ชิ้น,20", 4),
-            // More lines of notes than the table has rows (blank rows after it, as a short
-            // file's records past its end are).
-            ("a,b\nc,d\ne,05/12/2567\n\nx\nprovince,amount,unit,price,note\nA,1,ลบ.ม.,85,\nB,2,ตัน,24500,เฉลี่ย\n\n\n", 5),
+            // (Blank rows after the table, as a short file's records past its end are.)
+            ("a,b\nc,d\n\nx\nprovince,amount,unit,price,note\nA,1,ลบ.ม.,85,\nB,2,ตัน,24500,เฉลี่ย\nC,3,ตัน,100,\n\n\n", 4),
+            // Age bands and terms name columns.
+            ("จำนวนประชากร,,,\n,,,หน่วย: คน\nจังหวัด,0-14,15-59,60+\nกรุงเทพ,100,200,300\nนนทบุรี,10,20,30", 2),
             // A title and its unit on one row.
             ("รายละเอียดประกอบที่ 1,,,,หน่วย : บาท\nลำดับ,รายการ,ราคา,จำนวน,รวม\n1,ก,2,3,6", 1),
             // Headers of years alone, under a title.
@@ -1494,7 +1492,10 @@ mod tests {
             (",,amount,persons\nกรุงเทพ,ชาย,1,2\nกรุงเทพ,หญิง,3,4", 0),
             ("a,b\n1,2,3,4,5\n6,7,8,9,10", 0),
             ("name,score\nสมชาย,1,2,3\nสมหญิง,4,5,6", 0),
+            ("ภาค,กลุ่มอายุ (ปี),,,รวม\n,0-14,15-59,60+,\nกรุงเทพมหานคร,-,-,-,-\nนนทบุรี,1,2,3,6", 0),
+            (",,name,address\nBangkok,M,John,Silom\nBangkok,F,Jane,Sathorn", 0),
             // A table above a footer is no note: the footer is not taken for the header.
+            ("ชื่อ,ตำแหน่ง\nสมชาย,ผู้อำนวยการ\nสมหญิง,รองผู้อำนวยการ\n\nที่มา:,กองการเจ้าหน้าที่,ปรับปรุง:,1 ม.ค. 2567\nหมายเหตุ:,ข้อมูลเบื้องต้น", 0),
             ("ปี,จำนวน\n2563,10\n2564,12\n2565,15\n\nที่มา:,สำนักงานสถิติแห่งชาติ,ปรับปรุง:,1 ม.ค. 2567\nหมายเหตุ:,ตัวเลขเบื้องต้น", 0),
             // Two values over two columns could be the header: not read past.
             ("created,2024-05-01\nprovince,amount\nA,1", 0),

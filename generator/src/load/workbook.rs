@@ -366,7 +366,15 @@ impl Grid {
         let distinct = |r: usize| self.cells.get(r).map_or(0, |row| row.iter().filter(|v| !v.trim().is_empty()).count());
         let mut header = (0..self.cells.len()).find(|&r| distinct(r) > 0)?;
         let first = &self.cells[header..self.cells.len().min(header + crate::load::table::SAMPLE)];
-        header += crate::load::table::header_among(first).unwrap_or(0);
+        match crate::load::table::header_among(first) {
+            Some(below) => header += below,
+            // Else past any row of one value (a title, a unit), as sheets were always read.
+            None => {
+                while distinct(header) <= 1 && width > 1 && (header + 1..self.cells.len()).any(|r| distinct(r) > 1) {
+                    header += 1;
+                }
+            }
+        }
         // A two-row header: group labels merged across columns, their sub-labels below.
         let grouped = (0..width).any(|c| self.wide_merge(header, c).is_some_and(|d| d.start.0 as usize == header + self.row0))
             && header + 1 < self.cells.len();
