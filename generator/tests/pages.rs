@@ -63,6 +63,7 @@ fn every_page_type_in_both_languages_is_accessible_fits_a_phone_and_does_not_jum
         assert!(text.contains(&format!("ok   {page}")), "{page} was not checked:\n{text}");
     }
     assert!(text.contains("ok   layout shift of /search/ at 390 px"), "{text}");
+    assert!(text.contains("ok   layout shift of /search/?q=งบประมาณ at 1366 px, fonts late"), "{text}");
 }
 
 #[test]
