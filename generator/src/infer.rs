@@ -533,16 +533,6 @@ fn field(name: &str, field_type: FieldType) -> Field {
     }
 }
 
-/// Thai digits (๐–๙) as ASCII digits, for looking at values (the validator does the same).
-fn ascii_digits(s: &str) -> String {
-    s.trim()
-        .chars()
-        .map(|c| match c {
-            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
-            c => c,
-        })
-        .collect()
-}
 
 /// The first run of four digits read as a year, if any.
 fn first_year(s: &str) -> Option<i64> {
@@ -601,7 +591,7 @@ fn mixed_eras(raw: &RawTable, i: usize, field: &Field, path: &Path) -> Option<cr
     let years: Vec<(usize, &str, i64)> = column
         .iter()
         .enumerate()
-        .filter_map(|(row, v)| v.and_then(|v| first_year(&ascii_digits(v)).map(|y| (row, v.trim(), y))))
+        .filter_map(|(row, v)| v.and_then(|v| first_year(&crate::lang::ascii_digits(v)).map(|y| (row, v.trim(), y))))
         .filter(|(_, _, y)| !is_sentinel_year(*y))
         .collect();
     let (buddhist, other) = era_counts(years.iter().map(|(_, _, y)| *y));
@@ -666,7 +656,7 @@ fn infer_column(table: &RawTable, mut column: DataFrame, name: &str, path: &Path
         .map_err(|e| data_error(path, &e))?
         .iter()
         .flatten()
-        .map(ascii_digits)
+        .map(crate::lang::ascii_digits)
         .filter(|v| !v.is_empty())
         .collect();
     let height = raw.frame.height();
@@ -698,7 +688,7 @@ fn number_blockers(raw: &RawTable, i: usize, name: &str, path: &Path) -> Option<
     let plain = regex::Regex::new(r"^-?(0|[1-9][0-9]{0,2}(,[0-9]{3})+|[1-9][0-9]*)(\.[0-9]+)?$").ok()?;
     let (mut good, mut integer, mut blockers) = (0usize, true, Vec::new());
     for (row, value) in column.iter().enumerate() {
-        let Some(v) = value.map(ascii_digits).filter(|v| !v.is_empty()) else { continue };
+        let Some(v) = value.map(crate::lang::ascii_digits).filter(|v| !v.is_empty()) else { continue };
         if plain.is_match(&v) {
             good += 1;
             integer &= !v.contains('.');

@@ -13,6 +13,18 @@ pub fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('๐'..='๙').contains(&c)
 }
 
+/// `s` trimmed, its Thai digits (๐–๙) as ASCII digits, for looking at values (the validator
+/// does the same).
+pub fn ascii_digits(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| match c {
+            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
+            c => c,
+        })
+        .collect()
+}
+
 /// A language a portal is published in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -410,9 +410,8 @@ impl Parse<'_> {
         let (first, rows) = match header_rows {
             Some((first, rows)) => (first, rows),
             None => match header_below_lines(body, delimiter, quote, dialect.delimiter.is_some()) {
-                Some((header, cells)) => {
+                Some((header, cells, below)) => {
                     // A group label's merged cells leave blanks after it, filled in the row below.
-                    let below = records(body, quote, &[header + 1]).first().map(|r| split_record(r, delimiter, quote)).unwrap_or_default();
                     warnings.push(lines_above_header(file, hinted + header, &cells, group_spans_on(&cells, &below)));
                     (header, 1)
                 }
@@ -775,11 +774,12 @@ pub(crate) const SAMPLE: usize = 31;
 /// Where the table's header is when lines above it are no part of the table: blank lines, a
 /// title or a unit in one cell (`รายงานงบประมาณ ปี 2567,,`, `,,,หน่วย: บาท`), or notes that
 /// fill fewer cells than the table's rows do (`หน่วยงาน:,กรมบัญชีกลาง,,,`), as a report-like
-/// sheet saved as CSV has them. The header's record (0-based) and cells, found among the first
-/// records by [`header_among`]. Tried with `delimiter`, then, when the first line is one
+/// sheet saved as CSV has them. The header's record (0-based), its cells and the next row's
+/// (split by the delimiter that found it), found among the first records by [`header_among`].
+/// Tried with `delimiter`, then, when the first line is one
 /// value (a title hides the delimiter from detection) and the delimiter was detected, not
 /// declared, with the others a CSV may use.
-fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: bool) -> Option<(usize, Vec<String>)> {
+fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: bool) -> Option<(usize, Vec<String>, Vec<String>)> {
     let records = crate::load::scan::records(text, quote, &(0..SAMPLE).collect::<Vec<_>>());
     let filled = |cells: &[String]| cells.iter().filter(|v| !v.trim().is_empty()).count();
     let candidates: &[u8] = if declared { &[] } else { b",;\t|" };
@@ -789,7 +789,7 @@ fn header_below_lines(text: &[u8], delimiter: u8, quote: Option<u8>, declared: b
         match header_among(&cells) {
             // A first line the delimiter splits into the header's cells: the table starts there.
             Some(0) => Some(None),
-            Some(header) => Some(Some((header, cells[header].clone()))),
+            Some(header) => Some(Some((header, cells[header].clone(), cells.get(header + 1).cloned().unwrap_or_default()))),
             // A first line the detected delimiter splits: no other one is tried.
             None if d == delimiter && cells.first().is_some_and(|c| filled(c) >= 2) => Some(None),
             None => None,
@@ -812,18 +812,17 @@ pub(crate) fn header_among(rows: &[Vec<String>]) -> Option<usize> {
     let filled = |r: &Vec<String>| r.iter().filter(|v| !v.trim().is_empty()).count();
     // Blank rows at the end (or past the end of a short file) are no line above the table.
     let rows = &rows[..rows.iter().rposition(|r| filled(r) > 0).map_or(0, |last| last + 1)];
-    let digit = |c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c);
     // A value a table's row holds, not its header: a number (`1,500`, `-3.5`, `(12)`,
     // `45%`), but for a year (`2567`, `2024`), which names columns as `0-14` and `60+` do.
     let datum = |v: &String| {
         let v = v.trim();
         let bare = v.strip_prefix('(').and_then(|v| v.strip_suffix(')')).unwrap_or(v);
         let bare = bare.trim_start_matches(['-', '+']).trim_end_matches('%');
+        let digit = crate::lang::is_digit;
         let number = bare.chars().any(digit) && bare.chars().all(|c| digit(c) || c == ',' || c == '.') && bare.matches('.').count() <= 1;
-        let year = v.chars().count() == 4 && v.chars().all(digit) && {
-            let n = v.chars().fold(0u32, |n, c| n * 10 + c.to_digit(10).or_else(|| (c as u32).checked_sub('๐' as u32)).unwrap_or(0));
-            (1900..=2100).contains(&n) || (2400..=2700).contains(&n)
-        };
+        let year = v.chars().count() == 4
+            && v.chars().all(digit)
+            && crate::lang::ascii_digits(v).parse::<u32>().is_ok_and(|n| (1900..=2100).contains(&n) || (2400..=2700).contains(&n));
         number && !year
     };
     // The number of values rows most often have (the larger on a tie): the table's width.
@@ -1510,6 +1509,10 @@ mod tests {
         assert_eq!((t.header.as_slice(), t.header_row, t.rows(), w.len()), (&["province".to_string(), "amount".into(), "persons".into()][..], 3, 1, 1));
         let (t, _) = read("หน่วยงาน:,กรมบัญชีกลาง,,\nprovince,amount,persons,share\nA,1,3,0.5\n".as_bytes()).unwrap();
         assert_eq!((t.header[0].as_str(), t.header_row), ("province", 2));
+        // A title over a header of two rows in `;`: the warning gives both rows (the row below
+        // split by the delimiter that found the header, not the one detected on the title).
+        let (_, w) = read("รายงานประชากร ปี 2567\nจังหวัด;2565;;2566;\n;ชาย;หญิง;ชาย;หญิง\nก;1;2;3;4\n".as_bytes()).unwrap();
+        assert!(w.iter().any(|w| w.help.get(crate::lang::Lang::En).contains("headerRows = [2, 3]")), "{w:?}");
         // A first line the delimiter splits is the header, whatever another delimiter finds
         // below it (a section row, cells holding `;`).
         let (t, w) = read("จังหวัด,จำนวน,หมายเหตุ\nภาคเหนือ,,\nเชียงใหม่,1,สำรวจ; ประมาณการ\nลำพูน,2,สำรวจ; ประมาณการ\n".as_bytes()).unwrap();
